@@ -1,0 +1,2 @@
+/** Macro benchmarks behind {@code ./shuttle bench ...} and JMH micro-benchmarks. */
+package io.shuttlebridge.bench;
