@@ -1,0 +1,143 @@
+package io.shuttlebridge.core;
+
+import io.shuttlebridge.core.dialect.Dialect;
+import io.shuttlebridge.core.dialect.Dialects;
+import io.shuttlebridge.core.dialect.Identifiers;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A database taking part in sync, opened from a SQLite path or a JDBC URL.
+ *
+ * <p>Work runs on one connection at a time ({@link #read} and {@link #transaction}); SQLite has one
+ * writer anyway, and keeping the connection open keeps its page cache warm. Thread-safe.
+ */
+public final class ShuttleDatabase implements AutoCloseable {
+    private final String url;
+    private final Properties properties;
+    private final Dialect dialect;
+    private final ReentrantLock lock = new ReentrantLock();
+    private Connection connection;
+
+    private ShuttleDatabase(String url, Properties properties) {
+        this.url = url;
+        this.dialect = Dialects.forUrl(url);
+        this.properties = new Properties();
+        this.properties.putAll(dialect.connectionProperties());
+        this.properties.putAll(properties);
+    }
+
+    /** Opens a database given as a file path (SQLite) or a JDBC URL. */
+    public static ShuttleDatabase open(String pathOrUrl) {
+        return open(pathOrUrl, new Properties());
+    }
+
+    public static ShuttleDatabase open(String pathOrUrl, Properties properties) {
+        return new ShuttleDatabase(toJdbcUrl(pathOrUrl), properties);
+    }
+
+    public static ShuttleDatabase sqlite(Path file) {
+        return open(file.toString());
+    }
+
+    /** A file path becomes a {@code jdbc:sqlite:} URL; a JDBC URL is kept as it is. */
+    public static String toJdbcUrl(String pathOrUrl) {
+        if (pathOrUrl == null || pathOrUrl.isBlank()) {
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "a database is required: a SQLite file path or a JDBC URL");
+        }
+        return pathOrUrl.startsWith("jdbc:") ? pathOrUrl : "jdbc:sqlite:" + pathOrUrl;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** The JDBC URL with any password hidden. */
+    public String displayUrl() {
+        return Identifiers.redactUrl(url);
+    }
+
+    /** Opens a new connection of its own (for work that must run beside the shared one). */
+    public Connection newConnection() {
+        try {
+            return DriverManager.getConnection(url, properties);
+        } catch (SQLException e) {
+            throw ShuttleException.database("cannot open " + displayUrl(), e);
+        }
+    }
+
+    /** Runs read-only work on the shared connection (auto-commit). */
+    public <T> T read(SqlWork<T> work) {
+        lock.lock();
+        try {
+            return work.run(connection());
+        } catch (SQLException e) {
+            throw ShuttleException.database("reading " + displayUrl(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T transaction(SqlWork<T> work) {
+        lock.lock();
+        try {
+            Connection c = connection();
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                rollbackQuietly(c, e);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw ShuttleException.database("transaction on " + displayUrl(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException rollbackFailure) {
+            cause.addSuppressed(rollbackFailure);
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = DriverManager.getConnection(url, properties);
+        }
+        return connection;
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (connection != null) {
+                connection.close();
+                connection = null;
+            }
+        } catch (SQLException e) {
+            throw ShuttleException.database("closing " + displayUrl(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Work on a connection that may throw {@link SQLException}. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+}

@@ -1,0 +1,147 @@
+package io.shuttlebridge.core.capture;
+
+import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ProgressListener;
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.dialect.Dialect;
+import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.schema.Table;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Enables and removes sync on an existing database: metadata objects, capture triggers, and a
+ * backfill of rows that exist already. Enabling again is harmless (triggers are recreated from the
+ * current table shape, rows already in the feed are skipped); removal takes every object away.
+ */
+public final class Capture {
+    private Capture() {}
+
+    /** What {@link #enable} did. */
+    public record EnableResult(String nodeUuid, List<String> tables, Map<String, Long> backfilled, List<String> plan) {}
+
+    public static EnableResult enable(ShuttleDatabase db, CaptureOptions options, ProgressListener progress) {
+        Dialect dialect = db.dialect();
+        List<SyncedTable> registered = db.transaction(c -> {
+            List<Table> chosen = chooseTables(c, dialect, options);
+            for (String ddl : dialect.capture().metadataDdl()) {
+                Jdbc.execute(c, ddl);
+            }
+            ensureNodeIdentity(c);
+            for (Table t : chosen) {
+                register(c, t, options);
+            }
+            SyncSchema schema = SyncSchema.load(c, dialect);
+            for (SyncedTable t : schema.tables()) {
+                for (String sql : dialect.capture().installTriggers(t)) {
+                    Jdbc.execute(c, sql);
+                }
+            }
+            return new ArrayList<>(schema.tables());
+        });
+        Map<String, Long> backfilled = new LinkedHashMap<>();
+        for (SyncedTable t : registered) {
+            backfilled.put(t.name(), new Backfill(db, t).run(progress));
+        }
+        return db.read(c -> {
+            SyncSchema schema = SyncSchema.load(c, dialect);
+            return new EnableResult(schema.nodeUuid(), registered.stream().map(SyncedTable::name).toList(), backfilled,
+                    schema.plan().describe());
+        });
+    }
+
+    /** Drops every capture trigger and metadata object; user tables and rows are left untouched. */
+    public static void remove(ShuttleDatabase db) {
+        db.transaction(c -> {
+            db.dialect().capture().removeAll(c);
+            return null;
+        });
+    }
+
+    private static List<Table> chooseTables(Connection c, Dialect dialect, CaptureOptions options) throws SQLException {
+        List<String> existing = dialect.listTables(c);
+        List<String> names = options.tables().isEmpty() ? existing : new ArrayList<>(options.tables());
+        List<String> problems = new ArrayList<>();
+        List<Table> tables = new ArrayList<>();
+        for (String name : names) {
+            if (!existing.contains(name)) {
+                problems.add("table \"" + name + "\" does not exist (tables here: " + String.join(", ", existing) + ")");
+                continue;
+            }
+            Table t = dialect.readTable(c, name);
+            try {
+                t.requirePrimaryKey();
+            } catch (ShuttleException e) {
+                problems.add(e.getMessage());
+                continue;
+            }
+            validateColumns(t, options, problems);
+            tables.add(t);
+        }
+        for (String table : options.excludedColumns().keySet()) {
+            if (!names.contains(table)) {
+                problems.add("excluded column given for table \"" + table + "\" which is not being enabled");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ShuttleException(problems.stream().anyMatch(p -> p.contains("primary key"))
+                    ? ErrorCode.UNSUPPORTED_SCHEMA : ErrorCode.INVALID_ARGUMENT, String.join("; ", problems));
+        }
+        return tables;
+    }
+
+    private static void validateColumns(Table t, CaptureOptions options, List<String> problems) {
+        for (String col : options.excludedColumns(t.name())) {
+            if (t.column(col).isEmpty()) {
+                problems.add("excluded column \"" + col + "\" does not exist in table \"" + t.name() + "\"");
+            } else if (t.primaryKey().contains(col)) {
+                problems.add("column \"" + col + "\" of \"" + t.name() + "\" is part of the primary key and cannot be excluded");
+            }
+        }
+        String scope = options.scopeColumn(t.name());
+        if (scope != null && t.column(scope).isEmpty()) {
+            problems.add("scope column \"" + scope + "\" does not exist in table \"" + t.name() + "\"");
+        }
+    }
+
+    private static void ensureNodeIdentity(Connection c) throws SQLException {
+        String uuid = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'node_uuid'").orElse(null);
+        if (uuid == null) {
+            uuid = UUID.randomUUID().toString();
+            Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES ('node_uuid', ?)", uuid);
+            Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES ('format', '1')");
+        }
+        Jdbc.update(c, "INSERT OR IGNORE INTO _shuttle_nodes (id, uuid) VALUES (0, ?)", uuid);
+    }
+
+    private static void register(Connection c, Table t, CaptureOptions options) throws SQLException {
+        Long id = Jdbc.queryLong(c, "SELECT id FROM _shuttle_tables WHERE name = ?", t.name()).orElse(null);
+        ConflictPolicy policy = options.policy(t.name());
+        Set<String> excluded = new TreeSet<>(options.excludedColumns(t.name()));
+        if (id == null) {
+            Jdbc.update(c, "INSERT INTO _shuttle_tables (id, name, policy, scope_column, excluded)"
+                            + " VALUES ((SELECT coalesce(max(id), 0) + 1 FROM _shuttle_tables), ?, ?, ?, ?)",
+                    t.name(), (policy == null ? ConflictPolicy.LWW : policy).name(), options.scopeColumn(t.name()),
+                    SyncSchema.encodeColumns(excluded));
+            return;
+        }
+        if (policy != null) {
+            Jdbc.update(c, "UPDATE _shuttle_tables SET policy = ? WHERE id = ?", policy.name(), id);
+        }
+        if (!excluded.isEmpty()) {
+            Jdbc.update(c, "UPDATE _shuttle_tables SET excluded = ? WHERE id = ?", SyncSchema.encodeColumns(excluded), id);
+        }
+        if (options.scopeColumn(t.name()) != null) {
+            Jdbc.update(c, "UPDATE _shuttle_tables SET scope_column = ? WHERE id = ?", options.scopeColumn(t.name()), id);
+        }
+    }
+}

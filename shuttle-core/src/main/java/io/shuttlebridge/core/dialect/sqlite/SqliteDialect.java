@@ -1,0 +1,61 @@
+package io.shuttlebridge.core.dialect.sqlite;
+
+import io.shuttlebridge.core.dialect.CaptureSql;
+import io.shuttlebridge.core.dialect.Dialect;
+import io.shuttlebridge.core.dialect.Identifiers;
+import io.shuttlebridge.core.schema.Table;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/** SQLite: triggers in plain SQL, deferred foreign keys per transaction, one writer at a time. */
+public final class SqliteDialect implements Dialect {
+    private final CaptureSql capture = new SqliteCaptureSql(this);
+
+    @Override
+    public String name() {
+        return "sqlite";
+    }
+
+    @Override
+    public boolean handlesUrl(String jdbcUrl) {
+        return jdbcUrl.startsWith("jdbc:sqlite:");
+    }
+
+    @Override
+    public java.util.Properties connectionProperties() {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("journal_mode", "WAL");
+        p.setProperty("synchronous", "NORMAL");
+        p.setProperty("foreign_keys", "true");
+        p.setProperty("busy_timeout", "30000");
+        // take the write lock when a transaction starts: no lock upgrades, no SQLITE_BUSY mid-transaction
+        p.setProperty("transaction_mode", "IMMEDIATE");
+        return p;
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return Identifiers.doubleQuote(identifier);
+    }
+
+    @Override
+    public List<String> listTables(Connection c) throws SQLException {
+        return SqliteSchemaReader.listTables(c);
+    }
+
+    @Override
+    public Table readTable(Connection c, String name) throws SQLException {
+        return SqliteSchemaReader.readTable(c, name);
+    }
+
+    @Override
+    public boolean supportsDeferredConstraints() {
+        return true;
+    }
+
+    @Override
+    public CaptureSql capture() {
+        return capture;
+    }
+}

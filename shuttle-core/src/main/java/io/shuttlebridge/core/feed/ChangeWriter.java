@@ -1,0 +1,158 @@
+package io.shuttlebridge.core.feed;
+
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.capture.SyncSchema;
+import io.shuttlebridge.core.capture.SyncedTable;
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.change.Op;
+import io.shuttlebridge.core.change.Stamp;
+import io.shuttlebridge.core.dialect.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Writes remote changes into a database without capturing them as local writes (no echo): rows
+ * are upserted or deleted with capture switched off, and the feed entry is written with the
+ * change's own origin, hlc and version, so a hub relays it onward unchanged. The local clock
+ * moves past every applied stamp. Policy decisions are made before; this class only writes.
+ *
+ * <p>Use {@link #begin} and {@link #end} around the writes, inside one transaction.
+ */
+public final class ChangeWriter {
+    private final Dialect dialect;
+    private final SyncSchema schema;
+    private final Map<String, Integer> originIds = new HashMap<>();
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private Connection connection;
+
+    public ChangeWriter(Dialect dialect, SyncSchema schema) {
+        this.dialect = dialect;
+        this.schema = schema;
+    }
+
+    public void begin(Connection c) throws SQLException {
+        this.connection = c;
+        dialect.capture().setApplying(c, true);
+    }
+
+    /** Switches capture back on and releases statements; call before commit. */
+    public void end() throws SQLException {
+        try {
+            for (PreparedStatement ps : statements.values()) {
+                ps.close();
+            }
+            statements.clear();
+        } finally {
+            dialect.capture().setApplying(connection, false);
+        }
+    }
+
+    /** Writes the row state (upsert or delete) and its feed entry. */
+    public void write(Change change) throws SQLException {
+        SyncedTable t = schema.require(change.table());
+        if (change.op() == Op.UPSERT) {
+            upsertRow(t, change);
+        } else {
+            deleteRow(t, change.key());
+        }
+        writeFeed(t, change, change.version());
+        if (!change.columnStamps().isEmpty()) {
+            writeColumnStamps(t, change.key(), change.columnStamps());
+        }
+    }
+
+    /** Writes only the row values (used when a merge keeps the feed entry as it is). */
+    public void upsertRow(SyncedTable t, Change change) throws SQLException {
+        List<String> cols = t.replicatedColumns().stream().filter(change.values()::containsKey).toList();
+        if (!cols.containsAll(t.key())) {
+            throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "upsert of \"" + t.name() + "\" lacks key columns " + t.key());
+        }
+        String sqlKey = "upsert:" + t.id() + ":" + String.join("\u0000", cols);
+        PreparedStatement ps = statements.get(sqlKey);
+        if (ps == null) {
+            List<String> nonKey = cols.stream().filter(c -> !t.key().contains(c)).toList();
+            String sql = "INSERT INTO " + dialect.quote(t.name()) + " (" + cols.stream().map(dialect::quote).collect(Collectors.joining(", "))
+                    + ") VALUES (" + cols.stream().map(c -> "?").collect(Collectors.joining(", ")) + ") ON CONFLICT ("
+                    + t.key().stream().map(dialect::quote).collect(Collectors.joining(", ")) + ") DO "
+                    + (nonKey.isEmpty() ? "NOTHING" : "UPDATE SET " + nonKey.stream()
+                            .map(c -> dialect.quote(c) + " = excluded." + dialect.quote(c)).collect(Collectors.joining(", ")));
+            ps = connection.prepareStatement(sql);
+            statements.put(sqlKey, ps);
+        }
+        int i = 1;
+        for (String col : cols) {
+            ps.setObject(i++, change.values().get(col));
+        }
+        ps.executeUpdate();
+    }
+
+    public void deleteRow(SyncedTable t, List<Object> key) throws SQLException {
+        PreparedStatement ps = statement("delete:" + t.id(), () -> "DELETE FROM " + dialect.quote(t.name()) + " WHERE "
+                + t.key().stream().map(c -> dialect.quote(c) + " = ?").collect(Collectors.joining(" AND ")));
+        bindKey(ps, 1, key);
+        ps.executeUpdate();
+    }
+
+    /** Writes the feed entry for a change with the given version; ticks the local clock past its hlc. */
+    public void writeFeed(SyncedTable t, Change change, long version) throws SQLException {
+        PreparedStatement tick = statement("tick", () -> "UPDATE _shuttle_clock SET hlc = max(hlc, ?), seq = seq + 1 WHERE id = 0");
+        tick.setLong(1, change.hlc());
+        tick.executeUpdate();
+        PreparedStatement ps = statement("feed:" + t.id(), () -> "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope)"
+                + " SELECT " + t.id() + ", " + dialect.capture().keyParameterExpression(t) + ", seq, ?, ?, ?, ?, ?, ? FROM _shuttle_clock WHERE id = 0"
+                + " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
+                + " origin = excluded.origin, version = excluded.version, base = excluded.base, scope = excluded.scope");
+        int i = bindKey(ps, 1, change.key());
+        ps.setInt(i++, change.op().code());
+        ps.setLong(i++, change.hlc());
+        ps.setInt(i++, originId(change.origin()));
+        ps.setLong(i++, version);
+        ps.setLong(i++, version); // a replica that applied a change is based on it
+        ps.setObject(i, t.scopeColumn() == null ? null : change.values().get(t.scopeColumn()));
+        ps.executeUpdate();
+    }
+
+    public void writeColumnStamps(SyncedTable t, List<Object> key, Map<String, Stamp> stamps) throws SQLException {
+        PreparedStatement ps = statement("colclock:" + t.id(), () -> "INSERT INTO _shuttle_colclock (tbl, pk, col, hlc, origin) VALUES ("
+                + t.id() + ", " + dialect.capture().keyParameterExpression(t) + ", ?, ?, ?)"
+                + " ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin");
+        for (var e : stamps.entrySet()) {
+            int i = bindKey(ps, 1, key);
+            ps.setString(i++, e.getKey());
+            ps.setLong(i++, e.getValue().hlc());
+            ps.setInt(i, originId(e.getValue().origin()));
+            ps.executeUpdate();
+        }
+    }
+
+    private int originId(String uuid) throws SQLException {
+        Integer id = originIds.get(uuid);
+        if (id == null) {
+            id = Nodes.idOf(connection, uuid);
+            originIds.put(uuid, id);
+        }
+        return id;
+    }
+
+    private static int bindKey(PreparedStatement ps, int from, List<Object> key) throws SQLException {
+        for (Object part : key) {
+            ps.setObject(from++, part);
+        }
+        return from;
+    }
+
+    private PreparedStatement statement(String cacheKey, java.util.function.Supplier<String> sql) throws SQLException {
+        PreparedStatement ps = statements.get(cacheKey);
+        if (ps == null) {
+            ps = connection.prepareStatement(sql.get());
+            statements.put(cacheKey, ps);
+        }
+        return ps;
+    }
+}

@@ -1,0 +1,156 @@
+package io.shuttlebridge.core.feed;
+
+import io.shuttlebridge.core.capture.SyncSchema;
+import io.shuttlebridge.core.capture.SyncedTable;
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.change.FeedEntry;
+import io.shuttlebridge.core.change.Op;
+import io.shuttlebridge.core.change.Stamp;
+import io.shuttlebridge.core.dialect.Dialect;
+import io.shuttlebridge.core.internal.Jdbc;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the feed after a cursor: one entry per row, in {@code seq} order, with the row's current
+ * values joined from its table. Call inside one transaction so feed and rows are one snapshot.
+ */
+public final class FeedReader {
+    private static final int IN_CHUNK = 500;
+
+    private final Dialect dialect;
+    private final SyncSchema schema;
+
+    public FeedReader(Dialect dialect, SyncSchema schema) {
+        this.dialect = dialect;
+        this.schema = schema;
+    }
+
+    /** What to read: after {@code afterSeq}, at most {@code limit}, skipping one origin and keeping only some tables. */
+    public record Query(long afterSeq, int limit, String excludeOrigin, Set<String> tables) {
+        public static Query after(long seq, int limit) {
+            return new Query(seq, limit, null, Set.of());
+        }
+
+        public Query excludingOrigin(String uuid) {
+            return new Query(afterSeq, limit, uuid, tables);
+        }
+    }
+
+    /** A page of the feed; {@code lastSeq} is the highest seq scanned (advances even when every entry is filtered out). */
+    public record Page(List<FeedEntry> entries, long lastSeq, boolean more) {}
+
+    public Page read(Connection c, Query q) throws SQLException {
+        List<Object[]> raw = new ArrayList<>();
+        long lastSeq = q.afterSeq();
+        boolean more;
+        String sql = "SELECT f.tbl, f.pk, f.seq, f.op, f.hlc, n.uuid, f.version, f.base FROM _shuttle_feed f"
+                + " JOIN _shuttle_nodes n ON n.id = f.origin WHERE f.seq > ? ORDER BY f.seq LIMIT ?";
+        int scanned = 0;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, q.afterSeq());
+            ps.setInt(2, q.limit());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    scanned++;
+                    lastSeq = rs.getLong(3);
+                    String origin = rs.getString(6);
+                    SyncedTable t = schema.byId(rs.getInt(1));
+                    if ((q.excludeOrigin() != null && q.excludeOrigin().equals(origin))
+                            || (!q.tables().isEmpty() && !q.tables().contains(t.name()))) {
+                        continue;
+                    }
+                    raw.add(new Object[] {t, Jdbc.readValue(rs, 2), lastSeq, rs.getInt(4), rs.getLong(5), origin, rs.getLong(7), rs.getLong(8)});
+                }
+            }
+        }
+        more = scanned == q.limit();
+        Map<SyncedTable, List<Object[]>> upserts = new LinkedHashMap<>();
+        for (Object[] r : raw) {
+            if (Op.ofCode((Integer) r[3]) == Op.UPSERT) {
+                upserts.computeIfAbsent((SyncedTable) r[0], k -> new ArrayList<>()).add(r);
+            }
+        }
+        Map<SyncedTable, Map<Object, Map<String, Object>>> rows = new HashMap<>();
+        Map<SyncedTable, Map<Object, Map<String, Stamp>>> stamps = new HashMap<>();
+        for (var e : upserts.entrySet()) {
+            rows.put(e.getKey(), loadRows(c, e.getKey(), e.getValue()));
+            if (e.getKey().policy() == io.shuttlebridge.core.ConflictPolicy.FIELD_LWW) {
+                stamps.put(e.getKey(), ColumnStamps.load(c, e.getKey(), e.getValue().stream().map(r -> r[1]).toList()));
+            }
+        }
+        List<FeedEntry> entries = new ArrayList<>(raw.size());
+        for (Object[] r : raw) {
+            SyncedTable t = (SyncedTable) r[0];
+            Op op = Op.ofCode((Integer) r[3]);
+            Map<String, Object> values = Map.of();
+            if (op == Op.UPSERT) {
+                values = rows.get(t).get(keyOf(r[1]));
+                if (values == null) {
+                    continue; // deleted after the feed was read: its delete entry follows
+                }
+            }
+            Map<String, Stamp> cs = stamps.getOrDefault(t, Map.of()).getOrDefault(keyOf(r[1]), Map.of());
+            List<Object> key = dialect.capture().decodeKey(t, r[1]);
+            entries.add(new FeedEntry((Long) r[2], new Change(t.name(), key, op, values, (Long) r[4], (String) r[5],
+                    (Long) r[6], (Long) r[7], cs)));
+        }
+        return new Page(entries, lastSeq, more);
+    }
+
+    /** Loads current values of the given rows, keyed by their stored feed key. */
+    private Map<Object, Map<String, Object>> loadRows(Connection c, SyncedTable t, List<Object[]> entries) throws SQLException {
+        List<String> cols = t.replicatedColumns();
+        String select = "SELECT " + dialect.capture().keyExpression(t, "t") + ", "
+                + cols.stream().map(col -> "t." + dialect.quote(col)).collect(Collectors.joining(", "))
+                + " FROM " + dialect.quote(t.name()) + " t WHERE " + dialect.capture().keyExpression(t, "t") + " IN (";
+        Map<Object, Map<String, Object>> out = new HashMap<>();
+        for (int from = 0; from < entries.size(); from += IN_CHUNK) {
+            List<Object[]> chunk = entries.subList(from, Math.min(entries.size(), from + IN_CHUNK));
+            String sql = select + chunk.stream().map(x -> "?").collect(Collectors.joining(", ")) + ")";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                for (Object[] r : chunk) {
+                    ps.setObject(i++, r[1]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Map<String, Object> values = new LinkedHashMap<>();
+                        for (int k = 0; k < cols.size(); k++) {
+                            values.put(cols.get(k), Jdbc.readValue(rs, k + 2));
+                        }
+                        out.put(keyOf(Jdbc.readValue(rs, 1)), values);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Map key for a stored feed key (byte arrays compared by content). */
+    static Object keyOf(Object stored) {
+        return stored instanceof byte[] b ? new BytesKey(b) : stored;
+    }
+
+    record BytesKey(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof BytesKey other && Arrays.equals(bytes, other.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+    }
+}
