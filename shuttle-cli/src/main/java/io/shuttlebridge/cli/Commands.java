@@ -1,5 +1,6 @@
 package io.shuttlebridge.cli;
 
+import io.shuttlebridge.bench.BenchCommand;
 import picocli.CommandLine;
 
 /** The one place where subcommands are attached to {@code shuttle}. */
@@ -7,6 +8,7 @@ final class Commands {
     private Commands() {}
 
     static void register(CommandLine root) {
-        // subcommands are added here as they are built
+        root.addSubcommand(new InitCommand());
+        root.addSubcommand(new BenchCommand());
     }
 }

@@ -59,7 +59,11 @@ public final class Main implements Runnable {
 
     private static int onFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         String message;
-        if (e instanceof ShuttleException se) {
+        if (e instanceof ShuttleException se && se.code() == io.shuttlebridge.core.ErrorCode.INVALID_ARGUMENT) {
+            cmd.getErr().println("shuttle: " + oneLine(se.getMessage()));
+            cmd.getErr().flush();
+            return EXIT_USAGE;
+        } else if (e instanceof ShuttleException se) {
             message = se.getMessage();
         } else if (e instanceof IllegalArgumentException) {
             cmd.getErr().println("shuttle: " + e.getMessage());

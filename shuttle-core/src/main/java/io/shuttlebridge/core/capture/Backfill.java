@@ -17,7 +17,6 @@ import java.util.stream.Collectors;
  */
 final class Backfill {
     static final int CHUNK = 50_000;
-    private static final String NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
 
     private final ShuttleDatabase db;
     private final SyncedTable table;
@@ -68,14 +67,9 @@ final class Backfill {
             });
             String range = (lo == null ? "1" : keyTuple + " > " + params) + (upper == null ? "" : " AND " + keyTuple + " <= " + params);
             inserted += db.transaction(c -> {
-                long seq0;
-                long hlc0;
-                try (PreparedStatement ps = c.prepareStatement("SELECT seq, max(hlc + 1, " + NOW_MS + " << 16) FROM _shuttle_clock WHERE id = 0");
-                        ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    seq0 = rs.getLong(1);
-                    hlc0 = rs.getLong(2);
-                }
+                long[] stamp = dialect.capture().nextSeqAndHlc(c);
+                long seq0 = stamp[0] - 1;
+                long hlc0 = stamp[1];
                 int n;
                 try (PreparedStatement ps = c.prepareStatement(String.format(insertSql, range))) {
                     ps.setLong(1, seq0);
@@ -85,7 +79,7 @@ final class Backfill {
                     n = ps.executeUpdate();
                 }
                 if (n > 0) {
-                    Jdbc.update(c, "UPDATE _shuttle_clock SET seq = ?, hlc = ? WHERE id = 0", seq0 + n, hlc0 + n - 1);
+                    dialect.capture().advanceClock(c, seq0 + n, hlc0 + n - 1);
                 }
                 return (long) n;
             });

@@ -42,7 +42,7 @@ public final class SyncSchema {
             names.put(t.name(), t);
             ids.put(t.id(), t);
         }
-        this.byName = Map.copyOf(names);
+        this.byName = java.util.Collections.unmodifiableMap(names); // registration order
         this.byId = Map.copyOf(ids);
         this.plan = ApplyPlan.of(tables.stream().map(SyncedTable::table).toList());
     }

@@ -30,8 +30,23 @@ public interface CaptureSql {
     java.util.List<Object> decodeKey(SyncedTable table, Object stored);
 
     /**
-     * Turns capture off or on for the current transaction, so that applying remote changes is not
-     * captured again as local writes. Must be called inside a transaction and switched back before commit.
+     * Starts applying remote changes in the current transaction: capture is switched off so they
+     * are not captured again as local writes (no echo). {@link #endApply} must follow before commit.
      */
-    void setApplying(Connection c, boolean applying) throws SQLException;
+    void beginApply(Connection c) throws SQLException;
+
+    /** Switches capture back on and moves the local clock past the highest stamp applied. */
+    void endApply(Connection c, long maxAppliedHlc) throws SQLException;
+
+    /**
+     * Upsert of a feed entry with a new local seq. Parameters: the key parts (in key order), then
+     * op code, hlc, origin id, version, base, scope value.
+     */
+    String feedWriteSql(SyncedTable table);
+
+    /** The next local seq and a fresh local hlc stamp, without reserving them. */
+    long[] nextSeqAndHlc(Connection c) throws SQLException;
+
+    /** Raises the seq floor and the clock (after a backfill or a purge). */
+    void advanceClock(Connection c, long seqFloor, long hlc) throws SQLException;
 }

@@ -36,9 +36,12 @@ public final class ChangeWriter {
         this.schema = schema;
     }
 
+    private long maxHlc;
+
     public void begin(Connection c) throws SQLException {
         this.connection = c;
-        dialect.capture().setApplying(c, true);
+        this.maxHlc = 0;
+        dialect.capture().beginApply(c);
     }
 
     /** Switches capture back on and releases statements; call before commit. */
@@ -49,7 +52,7 @@ public final class ChangeWriter {
             }
             statements.clear();
         } finally {
-            dialect.capture().setApplying(connection, false);
+            dialect.capture().endApply(connection, maxHlc);
         }
     }
 
@@ -101,13 +104,8 @@ public final class ChangeWriter {
 
     /** Writes the feed entry for a change with the given version; ticks the local clock past its hlc. */
     public void writeFeed(SyncedTable t, Change change, long version) throws SQLException {
-        PreparedStatement tick = statement("tick", () -> "UPDATE _shuttle_clock SET hlc = max(hlc, ?), seq = seq + 1 WHERE id = 0");
-        tick.setLong(1, change.hlc());
-        tick.executeUpdate();
-        PreparedStatement ps = statement("feed:" + t.id(), () -> "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope)"
-                + " SELECT " + t.id() + ", " + dialect.capture().keyParameterExpression(t) + ", seq, ?, ?, ?, ?, ?, ? FROM _shuttle_clock WHERE id = 0"
-                + " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
-                + " origin = excluded.origin, version = excluded.version, base = excluded.base, scope = excluded.scope");
+        maxHlc = Math.max(maxHlc, change.hlc());
+        PreparedStatement ps = statement("feed:" + t.id(), () -> dialect.capture().feedWriteSql(t));
         int i = bindKey(ps, 1, change.key());
         ps.setInt(i++, change.op().code());
         ps.setLong(i++, change.hlc());

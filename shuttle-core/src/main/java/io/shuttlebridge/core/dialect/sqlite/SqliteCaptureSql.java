@@ -30,8 +30,16 @@ final class SqliteCaptureSql implements CaptureSql {
 
     /** Milliseconds since the Unix epoch from SQLite's clock, in plain SQL. */
     private static final String NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
-    private static final String TICK = "UPDATE _shuttle_clock SET hlc = max(hlc + 1, " + NOW_MS
-            + " << 16), seq = seq + 1 WHERE id = 0;";
+    /**
+     * The next seq and hlc, read without writing anything but the feed entry itself: seq follows
+     * the newest entry (the feed's last seq, or the floor kept in {@code _shuttle_clock} when the
+     * feed was purged); the hlc is past the newest entry's stamp (the latest local write), past every
+     * stamp the engine has received ({@code _shuttle_clock.hlc}), and at least the wall clock.
+     */
+    static final String NEXT_FROM = " FROM _shuttle_clock k LEFT JOIN (SELECT seq, hlc FROM _shuttle_feed ORDER BY seq DESC LIMIT 1) l"
+            + " WHERE k.id = 0";
+    static final String NEXT_SEQ = "max(k.seq, coalesce(l.seq, 0)) + 1";
+    static final String NEXT_HLC = "max(k.hlc + 1, coalesce(l.hlc, 0) + 1, " + NOW_MS + " << 16)";
     private static final String SILENT_UNLESS_LOCAL = "(SELECT applying FROM _shuttle_clock WHERE id = 0) = 0";
 
     private final Dialect dialect;
@@ -69,33 +77,33 @@ final class SqliteCaptureSql implements CaptureSql {
         List<String> sql = new ArrayList<>(dropStatements(t));
 
         sql.add("CREATE TRIGGER " + triggerName(t, "ins") + " AFTER INSERT ON " + table
-                + " WHEN " + SILENT_UNLESS_LOCAL + " BEGIN " + TICK + feedUpsert(t, "NEW", OP_UPSERT)
+                + " WHEN " + SILENT_UNLESS_LOCAL + " BEGIN " + feedUpsert(t, "NEW", OP_UPSERT)
                 + columnClocks(t, replicated, null) + " END");
 
         String changed = replicated.stream()
                 .map(c -> "OLD." + dialect.quote(c) + " IS NOT NEW." + dialect.quote(c))
                 .collect(Collectors.joining(" OR "));
         sql.add("CREATE TRIGGER " + triggerName(t, "upd") + " AFTER UPDATE OF " + columnList(replicated) + " ON " + table
-                + " WHEN " + SILENT_UNLESS_LOCAL + " AND (" + changed + ") BEGIN " + TICK + feedUpsert(t, "NEW", OP_UPSERT)
+                + " WHEN " + SILENT_UNLESS_LOCAL + " AND (" + changed + ") BEGIN " + feedUpsert(t, "NEW", OP_UPSERT)
                 + columnClocks(t, replicated, "OLD") + " END");
 
         String keyChanged = t.key().stream()
                 .map(c -> "OLD." + dialect.quote(c) + " IS NOT NEW." + dialect.quote(c))
                 .collect(Collectors.joining(" OR "));
         sql.add("CREATE TRIGGER " + triggerName(t, "key") + " AFTER UPDATE OF " + columnList(t.key()) + " ON " + table
-                + " WHEN " + SILENT_UNLESS_LOCAL + " AND (" + keyChanged + ") BEGIN " + TICK
+                + " WHEN " + SILENT_UNLESS_LOCAL + " AND (" + keyChanged + ") BEGIN "
                 + feedUpsert(t, "OLD", OP_DELETE) + " END");
 
         sql.add("CREATE TRIGGER " + triggerName(t, "del") + " AFTER DELETE ON " + table
-                + " WHEN " + SILENT_UNLESS_LOCAL + " BEGIN " + TICK + feedUpsert(t, "OLD", OP_DELETE) + " END");
+                + " WHEN " + SILENT_UNLESS_LOCAL + " BEGIN " + feedUpsert(t, "OLD", OP_DELETE) + " END");
         return sql;
     }
 
     private String feedUpsert(SyncedTable t, String row, int op) {
         String scope = t.scopeColumn() == null ? "NULL" : row + "." + dialect.quote(t.scopeColumn());
         return "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope)"
-                + " SELECT " + t.id() + ", " + keyExpression(t, row) + ", seq, " + op + ", hlc, 0, 1, 0, " + scope
-                + " FROM _shuttle_clock WHERE id = 0"
+                + " SELECT " + t.id() + ", " + keyExpression(t, row) + ", " + NEXT_SEQ + ", " + op + ", " + NEXT_HLC + ", 0, 1, 0, " + scope
+                + NEXT_FROM
                 + " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
                 + " origin = 0, version = _shuttle_feed.version + 1,"
                 + " base = CASE WHEN _shuttle_feed.origin = 0 THEN _shuttle_feed.base ELSE _shuttle_feed.version END,"
@@ -116,7 +124,8 @@ final class SqliteCaptureSql implements CaptureSql {
                         + (old == null ? "" : " WHERE OLD." + dialect.quote(c) + " IS NOT NEW." + dialect.quote(c)))
                 .collect(Collectors.joining(" UNION ALL "));
         return " INSERT INTO _shuttle_colclock (tbl, pk, col, hlc, origin) SELECT " + t.id() + ", "
-                + keyExpression(t, "NEW") + ", c.col, k.hlc, 0 FROM _shuttle_clock k, (" + choices + ") c WHERE k.id = 0"
+                + keyExpression(t, "NEW") + ", c.col, f.hlc, 0 FROM _shuttle_feed f, (" + choices + ") c"
+                + " WHERE f.tbl = " + t.id() + " AND f.pk = " + keyExpression(t, "NEW")
                 + " ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, origin = 0;";
     }
 
@@ -176,9 +185,45 @@ final class SqliteCaptureSql implements CaptureSql {
     }
 
     @Override
-    public void setApplying(Connection c, boolean applying) throws SQLException {
+    public void beginApply(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE _shuttle_clock SET applying = " + (applying ? 1 : 0) + " WHERE id = 0");
+            // the newest entry may be a local write; remember its stamp before applied entries follow it
+            s.executeUpdate("UPDATE _shuttle_clock SET applying = 1, hlc = max(hlc,"
+                    + " coalesce((SELECT hlc FROM _shuttle_feed ORDER BY seq DESC LIMIT 1), 0)) WHERE id = 0");
+        }
+    }
+
+    @Override
+    public void endApply(Connection c, long maxAppliedHlc) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE _shuttle_clock SET applying = 0, hlc = max(hlc, ?) WHERE id = 0")) {
+            ps.setLong(1, maxAppliedHlc);
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public String feedWriteSql(SyncedTable t) {
+        return "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope)"
+                + " SELECT " + t.id() + ", " + keyParameterExpression(t) + ", " + NEXT_SEQ + ", ?, ?, ?, ?, ?, ?" + NEXT_FROM
+                + " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
+                + " origin = excluded.origin, version = excluded.version, base = excluded.base, scope = excluded.scope";
+    }
+
+    @Override
+    public long[] nextSeqAndHlc(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + NEXT_SEQ + ", " + NEXT_HLC + NEXT_FROM);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
+    @Override
+    public void advanceClock(Connection c, long seqFloor, long hlc) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE _shuttle_clock SET seq = max(seq, ?), hlc = max(hlc, ?) WHERE id = 0")) {
+            ps.setLong(1, seqFloor);
+            ps.setLong(2, hlc);
+            ps.executeUpdate();
         }
     }
 
