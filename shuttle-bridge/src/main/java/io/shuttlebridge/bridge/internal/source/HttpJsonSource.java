@@ -1,5 +1,7 @@
 package io.shuttlebridge.bridge.internal.source;
 
+import io.shuttlebridge.bridge.Sleeper;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,7 @@
 package io.shuttlebridge.bridge.internal.source;
 
+import io.shuttlebridge.bridge.Sleeper;
+
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.shuttlebridge.bridge.internal.source;
 
+import io.shuttlebridge.bridge.Sleeper;
+
 import io.shuttlebridge.bridge.definition.EntityDefinition;
 import io.shuttlebridge.bridge.definition.SourceSpec;
 import java.time.Clock;

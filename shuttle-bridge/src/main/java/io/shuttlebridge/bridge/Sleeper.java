@@ -1,4 +1,4 @@
-package io.shuttlebridge.bridge.internal.source;
+package io.shuttlebridge.bridge;
 
 import java.time.Duration;
 
