@@ -219,6 +219,7 @@ public final class BridgeService implements AutoCloseable {
                     try (Statement s = connection.createStatement()) {
                         s.execute("PRAGMA busy_timeout = 10000");
                         s.execute("PRAGMA cache_size = -65536");
+                        s.execute("PRAGMA mmap_size = 1073741824");
                     }
                 }
                 connection.setAutoCommit(false);

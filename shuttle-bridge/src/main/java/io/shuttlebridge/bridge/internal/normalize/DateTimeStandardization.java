@@ -49,6 +49,13 @@ final class DateTimeStandardization implements NormalizerLayer {
         if (!(value instanceof String s)) {
             return value;
         }
+        if (type == FieldType.DATE && formatters[field].length == 0 && s.length() == 10 && isIsoDateShape(s)) {
+            try {
+                return LocalDate.of(Integer.parseInt(s, 0, 4, 10), Integer.parseInt(s, 5, 7, 10), Integer.parseInt(s, 8, 10, 10));
+            } catch (java.time.DateTimeException e) {
+                throw reject(field, s, "ISO 8601 (no such day)");
+            }
+        }
         return switch (type) {
             case DATE -> LocalDate.from(parse(field, s, DateTimeFormatter.ISO_LOCAL_DATE));
             case DATETIME -> LocalDateTime.from(parse(field, s, DateTimeFormatter.ISO_LOCAL_DATE_TIME));
@@ -97,6 +104,16 @@ final class DateTimeStandardization implements NormalizerLayer {
     private RecordRejection reject(int field, String value, String expected) {
         return new RecordRejection(Stage.NORMALIZE, name(), fields[field].name() + ": '" + value + "' is not a valid "
                 + fields[field].type().yamlName() + " " + expected);
+    }
+
+    private static boolean isIsoDateShape(String s) {
+        for (int i = 0; i < 10; i++) {
+            char c = s.charAt(i);
+            if (i == 4 || i == 7 ? c != '-' : c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Strict resolution needs the proleptic year 'u' rather than year-of-era 'y'. */

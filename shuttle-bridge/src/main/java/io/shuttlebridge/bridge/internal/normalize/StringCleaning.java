@@ -24,7 +24,7 @@ final class StringCleaning implements NormalizerLayer {
         if (spec.stripControl()) {
             s = stripControl(s);
         }
-        if (spec.nfc() && !java.text.Normalizer.isNormalized(s, Form.NFC)) {
+        if (spec.nfc() && !isAscii(s) && !java.text.Normalizer.isNormalized(s, Form.NFC)) {
             s = java.text.Normalizer.normalize(s, Form.NFC);
         }
         if (spec.trim()) {
@@ -34,6 +34,15 @@ final class StringCleaning implements NormalizerLayer {
             return null;
         }
         return s;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String stripControl(String s) {

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Stored identities: per entity and business-key hash, the data hash and row version last ingested,
  * and the key values (to delete the target row when the source loses it). Statements are prepared
- * once per connection; writes are batched and flushed by {@link #flush()}.
+ * once per connection (on SQLite a chunk's keys are looked up with one {@code json_each} parameter); writes are batched and flushed by {@link #flush()}.
  */
 public final class StateStore implements AutoCloseable {
     private static final int LOOKUP_WIDTH = 500;
@@ -22,6 +22,7 @@ public final class StateStore implements AutoCloseable {
 
     private final String entity;
     private final PreparedStatement lookup;
+    private final PreparedStatement lookupJson;
     private final PreparedStatement insert;
     private final PreparedStatement update;
     private final PreparedStatement delete;
@@ -37,6 +38,10 @@ public final class StateStore implements AutoCloseable {
         }
         lookup = c.prepareStatement("SELECT id, bk_hash, data_hash, rowversion, key_json FROM _shuttle_bridge_state"
                 + " WHERE entity = ? AND bk_hash IN (" + in + ")");
+        lookupJson = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("sqlite")
+                ? c.prepareStatement("SELECT s.id, s.bk_hash, s.data_hash, s.rowversion, s.key_json FROM json_each(?) j"
+                        + " CROSS JOIN _shuttle_bridge_state s ON s.entity = ? AND s.bk_hash = unhex(j.value)")
+                : null;
         insert = c.prepareStatement("INSERT INTO _shuttle_bridge_state (entity, bk_hash, data_hash, rowversion, key_json, batch_id)"
                 + " VALUES (?, ?, ?, ?, ?, ?)");
         update = c.prepareStatement("UPDATE _shuttle_bridge_state SET data_hash = ?, rowversion = ?, batch_id = ? WHERE id = ?");
@@ -46,6 +51,23 @@ public final class StateStore implements AutoCloseable {
     /** Looks up the stored entries of the given keys; absent keys are absent from the result. */
     public Map<BkKey, Entry> lookup(Collection<BkKey> keys) throws SQLException {
         Map<BkKey, Entry> out = new HashMap<>(keys.size() * 2);
+        if (lookupJson != null) {
+            StringBuilder json = new StringBuilder(keys.size() * 35 + 2).append('[');
+            java.util.HexFormat hex = java.util.HexFormat.of();
+            for (BkKey k : keys) {
+                json.append(json.length() == 1 ? "\"" : ",\"");
+                hex.formatHex(json, k.bytes());
+                json.append('"');
+            }
+            lookupJson.setString(1, json.append(']').toString());
+            lookupJson.setString(2, entity);
+            try (ResultSet rs = lookupJson.executeQuery()) {
+                while (rs.next()) {
+                    out.put(new BkKey(rs.getBytes(2)), new Entry(rs.getLong(1), rs.getBytes(3), rs.getString(4), rs.getString(5)));
+                }
+            }
+            return out;
+        }
         Iterator<BkKey> it = keys.iterator();
         while (it.hasNext()) {
             lookup.setString(1, entity);
@@ -117,6 +139,9 @@ public final class StateStore implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         lookup.close();
+        if (lookupJson != null) {
+            lookupJson.close();
+        }
         insert.close();
         update.close();
         delete.close();
