@@ -43,7 +43,6 @@ final class JdbcSource implements Source {
         Connection c = null;
         try {
             c = DriverManager.getConnection(spec.url(), spec.user(), spec.password());
-            c.setReadOnly(true);
             c.setAutoCommit(false);
             PreparedStatement ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             ps.setFetchSize(spec.fetchSize());
