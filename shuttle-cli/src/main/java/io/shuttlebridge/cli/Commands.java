@@ -1,6 +1,7 @@
 package io.shuttlebridge.cli;
 
 import io.shuttlebridge.bench.BenchCommand;
+import io.shuttlebridge.cli.bridge.BridgeCommand;
 import picocli.CommandLine;
 
 /** The one place where subcommands are attached to {@code shuttle}. */
@@ -9,6 +10,7 @@ final class Commands {
 
     static void register(CommandLine root) {
         root.addSubcommand(new InitCommand());
+        root.addSubcommand(new BridgeCommand());
         root.addSubcommand(new BenchCommand());
     }
 }

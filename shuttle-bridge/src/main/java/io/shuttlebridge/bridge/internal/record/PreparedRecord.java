@@ -1,0 +1,13 @@
+package io.shuttlebridge.bridge.internal.record;
+
+/**
+ * A record that passed normalize, validate, map and identity: ready for delta classification.
+ *
+ * @param raw values as fetched
+ * @param normalized values after normalization, aligned with the declared fields
+ * @param mapped values aligned with the target columns
+ * @param bkHash XXH3-128 of the canonical business key (16 bytes)
+ * @param dataHash BLAKE3 of the canonical non-key, non-audit columns (32 bytes)
+ */
+public record PreparedRecord(Object[] raw, Object[] normalized, Object[] mapped, byte[] bkHash, byte[] dataHash,
+        String rowversion, boolean tombstone) {}

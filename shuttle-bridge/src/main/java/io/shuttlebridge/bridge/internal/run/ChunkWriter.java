@@ -1,0 +1,171 @@
+package io.shuttlebridge.bridge.internal.run;
+
+import io.shuttlebridge.bridge.internal.delta.Delta;
+import io.shuttlebridge.bridge.internal.delta.DeltaClassifier;
+import io.shuttlebridge.bridge.internal.record.PreparedRecord;
+import io.shuttlebridge.bridge.internal.record.Rejected;
+import io.shuttlebridge.bridge.internal.record.RowVersions;
+import io.shuttlebridge.bridge.internal.record.Stage;
+import io.shuttlebridge.bridge.internal.resolve.ParentResolver;
+import io.shuttlebridge.bridge.internal.store.BatchStore;
+import io.shuttlebridge.bridge.internal.store.BkKey;
+import io.shuttlebridge.bridge.internal.store.CursorStore;
+import io.shuttlebridge.bridge.internal.store.DeadLetterStore;
+import io.shuttlebridge.bridge.internal.store.PendingStore;
+import io.shuttlebridge.bridge.internal.store.RowCodec;
+import io.shuttlebridge.bridge.internal.store.StateStore;
+import io.shuttlebridge.bridge.internal.track.Counters;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stages 6 to 9 for one chunk, in one transaction: classify (delta), check parents (resolve), write
+ * rows and identities (ingest), then dead letters, pending children, the pass cursor and the batch
+ * counters (track). Either all of a chunk is committed with the position after it, or none.
+ */
+final class ChunkWriter {
+    private final RunContext ctx;
+    private final EntityTarget target;
+    private final RunState run;
+    private final List<String> fieldNames;
+
+    ChunkWriter(RunContext ctx, EntityTarget target, RunState run, List<String> fieldNames) {
+        this.ctx = ctx;
+        this.target = target;
+        this.run = run;
+        this.fieldNames = fieldNames;
+    }
+
+    void write(Chunk chunk) throws SQLException {
+        Connection c = ctx.connection();
+        Counters k = run.counters;
+        long t0 = System.nanoTime();
+        Map<BkKey, PreparedRecord> records = DeltaClassifier.dedupe(chunk.records());
+        Map<BkKey, StateStore.Entry> stored = target.state.lookup(records.keySet());
+        List<Delta> deltas = DeltaClassifier.classify(records, stored);
+        long t1 = System.nanoTime();
+        List<ParentResolver.Missing> missing = resolve(deltas);
+        long t2 = System.nanoTime();
+        Instant now = ctx.clock().instant();
+        List<String> ingestedKeys = run.hasOpenLetters || run.hasPending ? new ArrayList<>() : null;
+        long inserted = 0, updated = 0, unchanged = 0, deleted = 0, pending = 0;
+        for (int i = 0; i < deltas.size(); i++) {
+            Delta d = deltas.get(i);
+            PreparedRecord r = d.record();
+            ParentResolver.Missing m = missing == null ? null : missing.get(i);
+            if (m != null) {
+                putPending(r, m, now);
+                pending++;
+                continue;
+            }
+            switch (d) {
+                case Delta.Insert ins -> {
+                    target.sink.insert(r.mapped());
+                    target.state.insert(r.bkHash(), r.dataHash(), r.rowversion(), target.keyJson(r.mapped()), run.batchId);
+                    inserted++;
+                }
+                case Delta.Update up -> {
+                    target.sink.update(r.mapped());
+                    target.state.update(up.stored().id(), r.dataHash(), r.rowversion(), run.batchId);
+                    updated++;
+                }
+                case Delta.Unchanged un -> {
+                    if (un.refreshRowversion()) {
+                        target.state.update(un.stored().id(), un.stored().dataHash(), r.rowversion(), run.batchId);
+                    }
+                    unchanged++;
+                }
+                case Delta.Delete del -> {
+                    target.sink.delete(target.keyValues(r.mapped()));
+                    target.state.delete(del.stored().id());
+                    deleted++;
+                }
+                case Delta.Ignored ign -> unchanged++;
+            }
+            if (run.seen != null && d instanceof Delta.Update u && u.stored().id() <= run.cursor.passStateMax()) {
+                run.seen.mark(u.stored().id());
+            } else if (run.seen != null && d instanceof Delta.Unchanged u && u.stored().id() <= run.cursor.passStateMax()) {
+                run.seen.mark(u.stored().id());
+            }
+            if (ingestedKeys != null) {
+                ingestedKeys.add(HexFormat.of().formatHex(r.bkHash()));
+            }
+        }
+        target.sink.flush();
+        target.state.flush();
+        if (run.seen != null) {
+            run.seen.flush();
+        }
+        long t3 = System.nanoTime();
+        for (Rejected x : chunk.rejected()) {
+            DeadLetterStore.add(c, letter(x), now);
+        }
+        if (ingestedKeys != null && !ingestedKeys.isEmpty()) {
+            if (run.hasPending) {
+                for (String key : ingestedKeys) {
+                    PendingStore.removeKey(c, target.def.name(), HexFormat.of().parseHex(key));
+                }
+            }
+            if (run.hasOpenLetters) {
+                DeadLetterStore.resolveKeys(c, target.def.name(), ingestedKeys, now);
+            }
+        }
+        CursorStore.Cursor next = run.cursor.advance(chunk.position(),
+                chunk.maxRowversion() == null ? run.cursor.highWater() : RowVersions.max(run.cursor.highWater(), chunk.maxRowversion()),
+                chunk.fetched());
+        CursorStore.save(c, next);
+        k.fetched += chunk.fetched();
+        k.normalized += chunk.normalized();
+        k.invalid += chunk.invalid();
+        k.mapped += chunk.mapped();
+        k.inserted += inserted;
+        k.updated += updated;
+        k.unchanged += unchanged;
+        k.deleted += deleted;
+        k.pending += pending;
+        k.deadLettered += chunk.rejected().size();
+        BatchStore.progress(c, run.batchId, k);
+        c.commit();
+        run.cursor = next;
+        if (!chunk.rejected().isEmpty()) {
+            run.hasOpenLetters = true;
+        }
+        if (pending > 0) {
+            run.hasPending = true;
+        }
+        long t4 = System.nanoTime();
+        k.addNanos(Stage.DELTA, t1 - t0);
+        k.addNanos(Stage.RESOLVE, t2 - t1);
+        k.addNanos(Stage.INGEST, t3 - t2);
+        k.addNanos(Stage.TRACK, t4 - t3);
+    }
+
+    private List<ParentResolver.Missing> resolve(List<Delta> deltas) {
+        if (!target.parents.hasParents()) {
+            return null;
+        }
+        List<Object[]> rows = new ArrayList<>(deltas.size());
+        for (Delta d : deltas) {
+            rows.add(d instanceof Delta.Insert || d instanceof Delta.Update ? d.record().mapped() : new Object[0]);
+        }
+        return target.parents.check(rows);
+    }
+
+    private void putPending(PreparedRecord r, ParentResolver.Missing m, Instant now) throws SQLException {
+        PendingStore.put(ctx.connection(), new PendingStore.Entry(0, target.def.name(), r.bkHash(), r.dataHash(), r.rowversion(),
+                target.keyJson(r.mapped()), RowCodec.encode(target.columns, r.mapped()), RowCodec.encode(fieldNames, r.raw()),
+                m.fk().parentTable(), m.parentKeyJson(), 1, now.plus(target.def.backoff()),
+                "parent " + m.describe() + " not found", now));
+    }
+
+    DeadLetterStore.Letter letter(Rejected x) {
+        return new DeadLetterStore.Letter(target.def.name(), run.batchId, x.stage().name(), x.rule(), x.error(),
+                RecordPreparer.recordKey(x, fieldNames), RowCodec.encode(fieldNames, x.raw()),
+                RowCodec.encode(fieldNames, x.normalized()), RowCodec.encode(target.columns, x.mapped()));
+    }
+}

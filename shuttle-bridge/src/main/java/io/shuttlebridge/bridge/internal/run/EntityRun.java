@@ -1,0 +1,176 @@
+package io.shuttlebridge.bridge.internal.run;
+
+import io.shuttlebridge.bridge.BatchOutcome;
+import io.shuttlebridge.bridge.BatchReport;
+import io.shuttlebridge.bridge.RunOptions;
+import io.shuttlebridge.bridge.definition.DeleteMode;
+import io.shuttlebridge.bridge.definition.EntityDefinition;
+import io.shuttlebridge.bridge.internal.source.RecordStream;
+import io.shuttlebridge.bridge.internal.source.Source;
+import io.shuttlebridge.bridge.internal.source.Sources;
+import io.shuttlebridge.bridge.internal.store.BatchStore;
+import io.shuttlebridge.bridge.internal.store.CursorStore;
+import io.shuttlebridge.bridge.internal.store.DeadLetterStore;
+import io.shuttlebridge.bridge.internal.store.PendingStore;
+import io.shuttlebridge.bridge.internal.store.SeenSet;
+import io.shuttlebridge.bridge.internal.store.StateStore;
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one batch of one entity: opens or resumes its pass, streams the source through the nine
+ * stages chunk by chunk, reconciles deletes at the end of a complete pass, works the pending queue,
+ * and records the batch. A failure rolls back the current chunk only; the pass resumes after the last
+ * committed chunk, so nothing is written twice and nothing is skipped.
+ */
+public final class EntityRun {
+    private static final Logger LOG = LoggerFactory.getLogger(EntityRun.class);
+
+    private final RunContext ctx;
+    private final EntityDefinition def;
+    private final RunOptions options;
+
+    public EntityRun(RunContext ctx, EntityDefinition def, RunOptions options) {
+        this.ctx = ctx;
+        this.def = def;
+        this.options = options;
+    }
+
+    public BatchReport execute() {
+        Connection c = ctx.connection();
+        Source source = Sources.create(def, ctx.sleeper(), ctx.clock());
+        RunState run;
+        try {
+            run = begin(c, source);
+        } catch (SQLException e) {
+            rollback(c);
+            throw ShuttleException.database("starting a batch of " + def.name(), e);
+        }
+        long started = System.nanoTime();
+        Map<String, EntityTarget> targets = new HashMap<>();
+        BatchOutcome outcome = BatchOutcome.SUCCEEDED;
+        String error = null;
+        boolean passComplete = false;
+        try {
+            EntityTarget target = targets.computeIfAbsent(def.name(), n -> EntityTarget.open(ctx, def));
+            PendingResolver.run(ctx, run, d -> targets.computeIfAbsent(d.name(), n -> EntityTarget.open(ctx, d)));
+            boolean exhausted = stream(source, target, run);
+            if (exhausted) {
+                if (run.seen != null) {
+                    Reconciler.run(ctx, target, run);
+                    run.seen.clear();
+                }
+                run.cursor = run.cursor.completePass(ctx.clock().instant());
+                CursorStore.save(c, run.cursor);
+                c.commit();
+                passComplete = true;
+                PendingResolver.run(ctx, run, d -> targets.computeIfAbsent(d.name(), n -> EntityTarget.open(ctx, d)));
+            } else {
+                outcome = BatchOutcome.PAUSED;
+            }
+        } catch (RuntimeException | SQLException e) {
+            rollback(c);
+            if (run.seen != null) {
+                run.seen.discardUnflushed();
+            }
+            outcome = BatchOutcome.FAILED;
+            error = e.getMessage();
+            LOG.warn("batch {} of {} failed: {}", run.batchId, def.name(), e.getMessage());
+        } finally {
+            targets.values().forEach(EntityTarget::close);
+        }
+        return finish(c, run, outcome, error, passComplete, started);
+    }
+
+    private RunState begin(Connection c, Source source) throws SQLException {
+        Instant now = ctx.clock().instant();
+        BatchStore.markInterrupted(c, def.name(), now);
+        CursorStore.Cursor cursor = CursorStore.load(c, def.name());
+        boolean newPass = !cursor.passOpen();
+        boolean full = newPass ? options.fullPass() || !source.incremental() || cursor.highWater() == null : cursor.passFull();
+        long batchId = BatchStore.start(c, def.name(), options.trigger(), cursor.passId(), full, now);
+        SeenSet seen = full && def.deletes() == DeleteMode.RECONCILE ? new SeenSet(c, def.name()) : null;
+        if (newPass) {
+            cursor = cursor.startPass(batchId, full, full ? null : cursor.highWater(), StateStore.maxId(c, def.name()), now);
+            if (seen != null) {
+                seen.clear();
+            }
+            CursorStore.save(c, cursor);
+        }
+        c.commit();
+        RunState run = new RunState(batchId, cursor, seen);
+        run.hasOpenLetters = DeadLetterStore.countOpen(c, def.name()) > 0;
+        run.hasPending = PendingStore.count(c, def.name()) > 0;
+        return run;
+    }
+
+    /** Returns true when the source was read to its end. */
+    private boolean stream(Source source, EntityTarget target, RunState run) throws SQLException {
+        RecordPreparer preparer = new RecordPreparer(def);
+        ChunkWriter writer = new ChunkWriter(ctx, target, run, preparer.fieldNames());
+        try (RecordStream stream = source.open(run.cursor.passToken(), run.cursor.passSince())) {
+            ChunkProducer producer = new ChunkProducer(stream, preparer, def.batchSize(), options.maxRows(), run.counters);
+            Thread thread = Thread.ofPlatform().name("bridge-fetch-" + def.name()).daemon().start(producer);
+            try {
+                while (true) {
+                    Object item = producer.take();
+                    if (item instanceof ChunkProducer.Failure f) {
+                        throw f.error();
+                    }
+                    if (item instanceof ChunkProducer.End end) {
+                        return end.exhausted();
+                    }
+                    writer.write((Chunk) item);
+                    if (options.deadline() != null && !ctx.clock().instant().isBefore(options.deadline())) {
+                        return false;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ShuttleException(ErrorCode.INTERNAL, "interrupted while running " + def.name(), e);
+            } finally {
+                producer.stop();
+                thread.interrupt();
+                joinQuietly(thread);
+            }
+        }
+    }
+
+    private BatchReport finish(Connection c, RunState run, BatchOutcome outcome, String error, boolean passComplete, long started) {
+        double seconds = Math.max(1e-9, (System.nanoTime() - started) / 1e9);
+        double rate = run.counters.fetched / seconds;
+        try {
+            BatchStore.finish(c, run.batchId, run.counters, outcome, error, ctx.clock().instant(), passComplete, rate);
+            c.commit();
+            BatchReport report = BatchStore.find(c, run.batchId).orElseThrow();
+            ctx.metrics().record(report, PendingStore.count(c, def.name()));
+            return report;
+        } catch (SQLException e) {
+            rollback(c);
+            throw ShuttleException.database("recording batch " + run.batchId, e);
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            LOG.warn("rollback failed: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.shuttlebridge.bridge.internal.run;
+
+import io.shuttlebridge.bridge.definition.EntityDefinition;
+import io.shuttlebridge.bridge.internal.ingest.JdbcSink;
+import io.shuttlebridge.bridge.internal.ingest.Sink;
+import io.shuttlebridge.bridge.internal.resolve.ParentResolver;
+import io.shuttlebridge.bridge.internal.store.RowCodec;
+import io.shuttlebridge.bridge.internal.store.StateStore;
+import io.shuttlebridge.bridge.internal.target.TargetSchema;
+import io.shuttlebridge.bridge.internal.target.TargetTable;
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleException;
+import java.sql.SQLException;
+import java.util.List;
+
+/** One entity's write side: its target table, sink, stored state and parent checks. */
+final class EntityTarget implements AutoCloseable {
+    final EntityDefinition def;
+    final TargetTable table;
+    final Sink sink;
+    final StateStore state;
+    final ParentResolver parents;
+    final List<String> columns;
+    private final int[] keyIdx;
+
+    private EntityTarget(EntityDefinition def, TargetTable table, Sink sink, StateStore state, ParentResolver parents) {
+        this.def = def;
+        this.table = table;
+        this.sink = sink;
+        this.state = state;
+        this.parents = parents;
+        this.columns = def.targetColumns();
+        this.keyIdx = def.keys().stream().mapToInt(columns::indexOf).toArray();
+    }
+
+    static EntityTarget open(RunContext ctx, EntityDefinition def) {
+        TargetTable table = TargetSchema.discover(ctx.connection(), def.table());
+        for (String column : def.targetColumns()) {
+            if (!table.hasColumn(column)) {
+                throw new ShuttleException(ErrorCode.UNSUPPORTED_SCHEMA, "entity '" + def.name() + "': target table "
+                        + def.table() + " has no column '" + column + "' (columns: " + String.join(", ", table.columns()) + ")");
+            }
+        }
+        Sink sink = new ObservedSink(new JdbcSink(ctx.connection(), def.table(), def.targetColumns(), def.keys(),
+                table.isUnique(def.keys())), def.name(), ctx.observer());
+        try {
+            return new EntityTarget(def, table, sink, new StateStore(ctx.connection(), def.name()),
+                    new ParentResolver(ctx.connection(), table, def.targetColumns()));
+        } catch (SQLException e) {
+            throw ShuttleException.database("preparing state statements for " + def.name(), e);
+        }
+    }
+
+    Object[] keyValues(Object[] mapped) {
+        Object[] out = new Object[keyIdx.length];
+        for (int i = 0; i < keyIdx.length; i++) {
+            out[i] = mapped[keyIdx[i]];
+        }
+        return out;
+    }
+
+    String keyJson(Object[] mapped) {
+        return RowCodec.encodeArray(keyValues(mapped));
+    }
+
+    @Override
+    public void close() {
+        sink.close();
+        try {
+            state.close();
+        } catch (SQLException e) {
+            throw ShuttleException.database("closing state statements", e);
+        }
+    }
+}
