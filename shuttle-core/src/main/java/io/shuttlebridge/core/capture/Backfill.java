@@ -67,6 +67,7 @@ final class Backfill {
             });
             String range = (lo == null ? "1" : keyTuple + " > " + params) + (upper == null ? "" : " AND " + keyTuple + " <= " + params);
             inserted += db.transaction(c -> {
+                dialect.capture().fold(c);
                 long[] stamp = dialect.capture().nextSeqAndHlc(c);
                 long seq0 = stamp[0] - 1;
                 long hlc0 = stamp[1];

@@ -7,10 +7,12 @@ import io.shuttlebridge.core.capture.SyncedTable;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.change.Stamp;
+import io.shuttlebridge.core.dialect.CaptureSql;
 import io.shuttlebridge.core.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +38,13 @@ public final class ChangeWriter {
         this.schema = schema;
     }
 
-    private long maxHlc;
+    private final List<CaptureSql.AppliedEntry> applied = new ArrayList<>();
+    private long token;
 
     public void begin(Connection c) throws SQLException {
         this.connection = c;
-        this.maxHlc = 0;
-        dialect.capture().beginApply(c);
+        this.applied.clear();
+        this.token = dialect.capture().beginApply(c);
     }
 
     /** Switches capture back on and releases statements; call before commit. */
@@ -52,7 +55,8 @@ public final class ChangeWriter {
             }
             statements.clear();
         } finally {
-            dialect.capture().endApply(connection, maxHlc);
+            dialect.capture().endApply(connection, token, applied);
+            applied.clear();
         }
     }
 
@@ -102,18 +106,10 @@ public final class ChangeWriter {
         ps.executeUpdate();
     }
 
-    /** Writes the feed entry for a change with the given version; ticks the local clock past its hlc. */
+    /** Records the feed entry for a change with the given version (written by {@link #end}). */
     public void writeFeed(SyncedTable t, Change change, long version) throws SQLException {
-        maxHlc = Math.max(maxHlc, change.hlc());
-        PreparedStatement ps = statement("feed:" + t.id(), () -> dialect.capture().feedWriteSql(t));
-        int i = bindKey(ps, 1, change.key());
-        ps.setInt(i++, change.op().code());
-        ps.setLong(i++, change.hlc());
-        ps.setInt(i++, originId(change.origin()));
-        ps.setLong(i++, version);
-        ps.setLong(i++, version); // a replica that applied a change is based on it
-        ps.setObject(i, t.scopeColumn() == null ? null : change.values().get(t.scopeColumn()));
-        ps.executeUpdate();
+        applied.add(new CaptureSql.AppliedEntry(t, change.key(), change.op().code(), change.hlc(), originId(change.origin()), version,
+                t.scopeColumn() == null ? null : change.values().get(t.scopeColumn())));
     }
 
     public void writeColumnStamps(SyncedTable t, List<Object> key, Map<String, Stamp> stamps) throws SQLException {

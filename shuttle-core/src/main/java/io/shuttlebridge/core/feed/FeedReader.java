@@ -51,6 +51,7 @@ public final class FeedReader {
     public record Page(List<FeedEntry> entries, long lastSeq, boolean more) {}
 
     public Page read(Connection c, Query q) throws SQLException {
+        dialect.capture().fold(c);
         List<Object[]> raw = new ArrayList<>();
         long lastSeq = q.afterSeq();
         boolean more;
