@@ -54,6 +54,10 @@ public interface CaptureSql {
     /** Records that seqs up to {@code seq} and stamps up to {@code hlc} are used (after a backfill). */
     void advanceClock(Connection c, long seq, long hlc) throws SQLException;
 
-    /** A feed entry written by the apply path. */
-    record AppliedEntry(SyncedTable table, java.util.List<Object> key, int op, long hlc, int origin, long version, Object scope) {}
+    /**
+     * A feed entry written by the apply path; {@code via} is the node id of the peer it came from
+     * (so it is not sent back there), null for an entry made here.
+     */
+    record AppliedEntry(SyncedTable table, java.util.List<Object> key, int op, long hlc, int origin, long version, long base,
+            Object scope, Integer via) {}
 }

@@ -33,9 +33,12 @@ public final class ChangeWriter {
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private Connection connection;
 
+    private final String localNode;
+
     public ChangeWriter(Dialect dialect, SyncSchema schema) {
         this.dialect = dialect;
         this.schema = schema;
+        this.localNode = schema.nodeUuid();
     }
 
     private final List<CaptureSql.AppliedEntry> applied = new ArrayList<>();
@@ -109,7 +112,15 @@ public final class ChangeWriter {
     /** Records the feed entry for a change with the given version (written by {@link #end}). */
     public void writeFeed(SyncedTable t, Change change, long version) throws SQLException {
         applied.add(new CaptureSql.AppliedEntry(t, change.key(), change.op().code(), change.hlc(), originId(change.origin()), version,
-                t.scopeColumn() == null ? null : change.values().get(t.scopeColumn())));
+                change.base(), // the base the writer made it on travels with the change
+                t.scopeColumn() == null ? null : change.values().get(t.scopeColumn()), via));
+    }
+
+    private Integer via;
+
+    /** The peer the following changes came from (null: made here, e.g. a merge result). */
+    public void via(String peerUuid) throws SQLException {
+        this.via = peerUuid == null ? null : originId(peerUuid);
     }
 
     public void writeColumnStamps(SyncedTable t, List<Object> key, Map<String, Stamp> stamps) throws SQLException {
@@ -125,7 +136,7 @@ public final class ChangeWriter {
         }
     }
 
-    private int originId(String uuid) throws SQLException {
+    public int originId(String uuid) throws SQLException {
         Integer id = originIds.get(uuid);
         if (id == null) {
             id = Nodes.idOf(connection, uuid);

@@ -42,8 +42,13 @@ public final class FeedReader {
             return new Query(seq, limit, null, Set.of());
         }
 
+        /** Leaves out what the peer wrote and what came from it (write watermarking). */
         public Query excludingOrigin(String uuid) {
             return new Query(afterSeq, limit, uuid, tables);
+        }
+
+        public Query onlyTables(Set<String> names) {
+            return new Query(afterSeq, limit, excludeOrigin, Set.copyOf(names));
         }
     }
 
@@ -55,8 +60,9 @@ public final class FeedReader {
         List<Object[]> raw = new ArrayList<>();
         long lastSeq = q.afterSeq();
         boolean more;
-        String sql = "SELECT f.tbl, f.pk, f.seq, f.op, f.hlc, n.uuid, f.version, f.base FROM _shuttle_feed f"
-                + " JOIN _shuttle_nodes n ON n.id = f.origin WHERE f.seq > ? ORDER BY f.seq LIMIT ?";
+        String sql = "SELECT f.tbl, f.pk, f.seq, f.op, f.hlc, n.uuid, f.version, f.base, v.uuid FROM _shuttle_feed f"
+                + " JOIN _shuttle_nodes n ON n.id = f.origin LEFT JOIN _shuttle_nodes v ON v.id = f.via"
+                + " WHERE f.seq > ? ORDER BY f.seq LIMIT ?";
         int scanned = 0;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, q.afterSeq());
@@ -67,7 +73,7 @@ public final class FeedReader {
                     lastSeq = rs.getLong(3);
                     String origin = rs.getString(6);
                     SyncedTable t = schema.byId(rs.getInt(1));
-                    if ((q.excludeOrigin() != null && q.excludeOrigin().equals(origin))
+                    if ((q.excludeOrigin() != null && (q.excludeOrigin().equals(origin) || q.excludeOrigin().equals(rs.getString(9))))
                             || (!q.tables().isEmpty() && !q.tables().contains(t.name()))) {
                         continue;
                     }
@@ -139,11 +145,11 @@ public final class FeedReader {
     }
 
     /** Map key for a stored feed key (byte arrays compared by content). */
-    static Object keyOf(Object stored) {
+    public static Object keyOf(Object stored) {
         return stored instanceof byte[] b ? new BytesKey(b) : stored;
     }
 
-    record BytesKey(byte[] bytes) {
+    public record BytesKey(byte[] bytes) {
         @Override
         public boolean equals(Object o) {
             return o instanceof BytesKey other && Arrays.equals(bytes, other.bytes);

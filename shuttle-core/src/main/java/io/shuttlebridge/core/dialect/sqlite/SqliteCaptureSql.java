@@ -50,15 +50,16 @@ final class SqliteCaptureSql implements CaptureSql {
             + " CASE WHEN origin IS NULL THEN seq + max(hlc - seq) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) ELSE hlc END"
             + " FROM _shuttle_log";
 
-    private static final String FOLD = "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope)"
+    private static final String FOLD = "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope, via)"
             + " SELECT l.tbl, l.pk, l.seq, l.op, s.hlc, coalesce(l.origin, 0),"
             + " CASE WHEN l.origin IS NULL THEN coalesce(f.version, 0) + g.n ELSE l.version END,"
-            + " CASE WHEN l.origin IS NOT NULL THEN l.version WHEN f.origin IS NULL THEN 0 WHEN f.origin = 0 THEN f.base"
-            + " ELSE f.version END, l.scope"
+            + " CASE WHEN l.origin IS NOT NULL THEN coalesce(l.base, l.version) WHEN f.origin IS NULL THEN 0 WHEN f.origin = 0 THEN f.base"
+            + " ELSE f.version END, l.scope, l.via"
             + " FROM (SELECT max(seq) AS seq, count(*) AS n FROM _shuttle_log WHERE tbl > 0 GROUP BY tbl, pk) g"
             + " JOIN _shuttle_log l ON l.seq = g.seq JOIN temp._shuttle_stamps s ON s.seq = l.seq LEFT JOIN _shuttle_feed f ON f.tbl = l.tbl AND f.pk = l.pk WHERE true"
             + " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
-            + " origin = excluded.origin, version = excluded.version, base = excluded.base, scope = excluded.scope";
+            + " origin = excluded.origin, version = excluded.version, base = excluded.base, scope = excluded.scope,"
+            + " via = excluded.via";
 
     private final Dialect dialect;
 
@@ -75,18 +76,29 @@ final class SqliteCaptureSql implements CaptureSql {
                         + " policy TEXT NOT NULL, scope_column TEXT, excluded TEXT NOT NULL DEFAULT '')",
                 // capture log: appended by triggers, folded into the feed; tbl 0 marks the clock marker row
                 "CREATE TABLE IF NOT EXISTS _shuttle_log (seq INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, pk BLOB,"
-                        + " op INTEGER NOT NULL, hlc INTEGER NOT NULL, scope BLOB, origin INTEGER, version INTEGER)",
+                        + " op INTEGER NOT NULL, hlc INTEGER NOT NULL, scope BLOB, origin INTEGER, version INTEGER, via INTEGER, base INTEGER)",
                 "INSERT INTO _shuttle_log (seq, tbl, op, hlc) SELECT 0, 0, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM _shuttle_log)",
                 // One entry per row (the latest write); pk holds the key value itself (BLOB affinity keeps
                 // every value as it is) or, for composite keys, the quote()d parts joined by commas.
                 "CREATE TABLE IF NOT EXISTS _shuttle_feed (tbl INTEGER NOT NULL, pk BLOB NOT NULL,"
                         + " seq INTEGER NOT NULL, op INTEGER NOT NULL, hlc INTEGER NOT NULL, origin INTEGER NOT NULL,"
-                        + " version INTEGER NOT NULL, base INTEGER NOT NULL, scope BLOB,"
+                        + " version INTEGER NOT NULL, base INTEGER NOT NULL, scope BLOB, via INTEGER,"
                         + " PRIMARY KEY (tbl, pk)) WITHOUT ROWID",
                 "CREATE UNIQUE INDEX IF NOT EXISTS _shuttle_feed_seq ON _shuttle_feed (seq)",
                 "CREATE TABLE IF NOT EXISTS _shuttle_colclock (tbl INTEGER NOT NULL, pk BLOB NOT NULL,"
                         + " col TEXT NOT NULL, hlc INTEGER NOT NULL, origin INTEGER NOT NULL,"
-                        + " PRIMARY KEY (tbl, pk, col)) WITHOUT ROWID");
+                        + " PRIMARY KEY (tbl, pk, col)) WITHOUT ROWID",
+                // per peer and direction: last seq pulled from it, last local seq pushed to it, last seq it acknowledged
+                "CREATE TABLE IF NOT EXISTS _shuttle_peers (peer TEXT PRIMARY KEY, last_pulled INTEGER NOT NULL DEFAULT 0,"
+                        + " last_pushed INTEGER NOT NULL DEFAULT 0, acked INTEGER NOT NULL DEFAULT 0, last_sync_at TEXT,"
+                        + " last_outcome TEXT)",
+                "CREATE TABLE IF NOT EXISTS _shuttle_conflicts (id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, key_json TEXT NOT NULL,"
+                        + " policy TEXT NOT NULL, local_json TEXT, local_hlc INTEGER, local_origin TEXT, local_version INTEGER,"
+                        + " remote_json TEXT, remote_hlc INTEGER, remote_origin TEXT, remote_version INTEGER, remote_base INTEGER,"
+                        + " detected_at TEXT NOT NULL, status TEXT NOT NULL, resolution TEXT, resolved_at TEXT)",
+                "CREATE TABLE IF NOT EXISTS _shuttle_pending (tbl TEXT NOT NULL, key_json TEXT NOT NULL, change_json TEXT NOT NULL,"
+                        + " via TEXT, reason TEXT NOT NULL, attempts INTEGER NOT NULL, first_seen TEXT NOT NULL,"
+                        + " PRIMARY KEY (tbl, key_json))");
     }
 
     @Override
@@ -175,7 +187,7 @@ final class SqliteCaptureSql implements CaptureSql {
             s.executeUpdate("UPDATE _shuttle_colclock SET hlc = (SELECT s.hlc FROM temp._shuttle_stamps s WHERE s.seq = _shuttle_colclock.hlc),"
                     + " origin = 0 WHERE origin = " + PENDING_ORIGIN);
             s.executeUpdate("DELETE FROM _shuttle_log WHERE seq < (SELECT max(seq) FROM _shuttle_log)");
-            s.executeUpdate("UPDATE _shuttle_log SET tbl = 0, pk = NULL, scope = NULL, origin = NULL, version = NULL,"
+            s.executeUpdate("UPDATE _shuttle_log SET tbl = 0, pk = NULL, scope = NULL, origin = NULL, version = NULL, via = NULL, base = NULL,"
                     + " hlc = (SELECT s.hlc FROM temp._shuttle_stamps s WHERE s.seq = _shuttle_log.seq)");
             s.executeUpdate("DELETE FROM temp._shuttle_stamps");
         }
@@ -195,9 +207,9 @@ final class SqliteCaptureSql implements CaptureSql {
         Jdbc.update(c, "DELETE FROM _shuttle_colclock WHERE origin = " + PENDING_ORIGIN);
         long maxHlc = lastLocalHlc;
         try (PreparedStatement single = c.prepareStatement(
-                        "INSERT INTO _shuttle_log (tbl, pk, op, hlc, scope, origin, version) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                        "INSERT INTO _shuttle_log (tbl, pk, op, hlc, scope, origin, version, via, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
                 PreparedStatement composite = c.prepareStatement(
-                        "INSERT INTO _shuttle_log (tbl, pk, op, hlc, scope, origin, version) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                        "INSERT INTO _shuttle_log (tbl, pk, op, hlc, scope, origin, version, via, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (AppliedEntry e : entries) {
                 PreparedStatement ps = e.table().key().size() == 1 ? single : composite;
                 ps.setInt(1, e.table().id());
@@ -207,6 +219,12 @@ final class SqliteCaptureSql implements CaptureSql {
                 ps.setObject(5, e.scope());
                 ps.setInt(6, e.origin());
                 ps.setLong(7, e.version());
+                if (e.via() == null) {
+                    ps.setNull(8, java.sql.Types.INTEGER);
+                } else {
+                    ps.setInt(8, e.via());
+                }
+                ps.setLong(9, e.base());
                 ps.addBatch();
                 maxHlc = Math.max(maxHlc, e.hlc());
             }
