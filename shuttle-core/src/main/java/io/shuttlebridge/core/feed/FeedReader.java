@@ -42,7 +42,11 @@ public final class FeedReader {
             return new Query(seq, limit, null, Set.of());
         }
 
-        /** Leaves out what the peer wrote and what came from it (write watermarking). */
+        /**
+         * Leaves out what came from the peer (write watermarking). An entry the peer wrote that reached
+         * this replica another way, or that a hub sends back after refusing a later write, is included:
+         * the peer counts it as a duplicate when it has it already.
+         */
         public Query excludingOrigin(String uuid) {
             return new Query(afterSeq, limit, uuid, tables);
         }
@@ -73,7 +77,7 @@ public final class FeedReader {
                     lastSeq = rs.getLong(3);
                     String origin = rs.getString(6);
                     SyncedTable t = schema.byId(rs.getInt(1));
-                    if ((q.excludeOrigin() != null && (q.excludeOrigin().equals(origin) || q.excludeOrigin().equals(rs.getString(9))))
+                    if ((q.excludeOrigin() != null && q.excludeOrigin().equals(rs.getString(9)))
                             || (!q.tables().isEmpty() && !q.tables().contains(t.name()))) {
                         continue;
                     }

@@ -71,7 +71,7 @@ public final class SyncEngine implements AutoCloseable {
         return db.transaction(c -> {
             Applier.Outcome o = applier().apply(c, changes, fromNode, Applier.Role.HUB);
             long hubSeq = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
-            return new PushResult(o.applied(), o.duplicates(), o.superseded(), o.pending(), o.conflicts(), hubSeq);
+            return new PushResult(o.applied(), o.duplicates(), o.superseded(), o.pending(), o.conflicts(), hubSeq, o.rejected());
         });
     }
 
@@ -170,16 +170,25 @@ public final class SyncEngine implements AutoCloseable {
             long after = cursor(hubNode).lastPushed();
             FeedReader.Page page = db.transaction(c -> new FeedReader(db.dialect(), schema)
                     .read(c, FeedReader.Query.after(after, pageSize).excludingOrigin(hubNode)));
+            List<Long> rejectedSeqs = new ArrayList<>();
             if (!page.entries().isEmpty()) {
                 PushResult r = hub.push(nodeUuid(), page.entries().stream().map(FeedEntry::change).toList());
                 k.pushed += r.applied();
                 k.pushDuplicates += r.duplicates();
                 k.conflicts += r.conflicts().size();
+                for (FeedEntry e : page.entries()) {
+                    if (r.rejected().contains(e.change().stamp())) {
+                        rejectedSeqs.add(e.seq());
+                    }
+                }
             }
             db.transaction(c -> {
                 PeerStore.setPushed(c, hubNode, page.lastSeq());
-                // what the hub acknowledged is the base of our next write to those rows
-                Jdbc.update(c, "UPDATE _shuttle_feed SET base = version WHERE origin = 0 AND seq > ? AND seq <= ?", after, page.lastSeq());
+                // what the hub took is the base of our next write to those rows; what it refused is not
+                String refused = rejectedSeqs.isEmpty() ? "" : " AND seq NOT IN ("
+                        + rejectedSeqs.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+                Jdbc.update(c, "UPDATE _shuttle_feed SET base = version WHERE origin = 0 AND seq > ? AND seq <= ?" + refused,
+                        after, page.lastSeq());
                 return null;
             });
             if (!page.more()) {

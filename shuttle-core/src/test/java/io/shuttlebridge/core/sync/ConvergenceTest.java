@@ -31,10 +31,7 @@ class ConvergenceTest {
     static Stream<Arguments> schedules() {
         int n = Integer.getInteger("shuttle.schedules", 300);
         Long only = Long.getLong("shuttle.seed");
-        // The hub-decided policies (VERSION_STRICT, MANUAL, CUSTOM) still diverge in some random schedules
-        // (open defect); run them with -Dshuttle.policies=all.
-        ConflictPolicy[] policies = "all".equals(System.getProperty("shuttle.policies")) ? ConflictPolicy.values()
-                : new ConflictPolicy[] {ConflictPolicy.LWW, ConflictPolicy.FIELD_LWW};
+        ConflictPolicy[] policies = ConflictPolicy.values();
         return Stream.iterate(0, i -> i + 1).limit(only == null ? n : 1).map(i -> {
             long seed = only != null ? only : 1000L + i;
             return Arguments.of(seed, policies[(int) (seed % policies.length)]);
@@ -90,6 +87,14 @@ class ConvergenceTest {
             }
             k.settle();
             String why = "seed " + seed + " policy " + policy + " (replay: -Dshuttle.seed=" + seed + ")";
+            if (Boolean.getBoolean("shuttle.debug")) {
+                for (Cluster.Node n : List.of(k.hub, k.device(0), k.device(1), k.device(2))) {
+                    Feed.compact(n.db());
+                    System.out.println(n.name() + " rows " + n.rows("customer"));
+                    System.out.println(n.name() + " feed " + SqliteFiles.query(n.file(),
+                            "SELECT pk, seq, op, hlc % 100000 h, origin, version, base, via FROM _shuttle_feed WHERE tbl = 1 ORDER BY pk"));
+                }
+            }
             for (Cluster.Node dev : k.devices) {
                 assertThat(dev.rows("customer")).as(why + " " + dev.name() + " customers").isEqualTo(k.hub.rows("customer"));
                 assertThat(dev.rows("orders")).as(why + " " + dev.name() + " orders").isEqualTo(k.hub.rows("orders"));

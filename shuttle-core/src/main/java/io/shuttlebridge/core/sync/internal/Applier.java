@@ -34,7 +34,8 @@ public final class Applier {
     /** Which side of a sync this replica is on for the batch being applied. */
     public enum Role { HUB, DEVICE }
 
-    public record Outcome(int applied, int duplicates, int superseded, int pending, List<ConflictRecord> conflicts) {}
+    /** Counts, conflicts recorded, and the stamps of incoming changes that were not taken (their writers must not build on them). */
+    public record Outcome(int applied, int duplicates, int superseded, int pending, List<ConflictRecord> conflicts, List<Stamp> rejected) {}
 
     private final Dialect dialect;
     private final SyncSchema schema;
@@ -52,6 +53,7 @@ public final class Applier {
     private int superseded;
     private int pending;
     private List<ConflictRecord> conflicts;
+    private List<Stamp> rejected;
     private BatchKeys batchKeys;
 
     public Applier(Dialect dialect, SyncSchema schema, String localNode, Map<String, ConflictResolver> resolvers, int maxBatch) {
@@ -70,6 +72,7 @@ public final class Applier {
         this.role = as;
         applied = duplicates = superseded = pending = 0;
         conflicts = new ArrayList<>();
+        rejected = new ArrayList<>();
         writer = new ChangeWriter(dialect, schema);
         writer.begin(c);
         try {
@@ -87,7 +90,7 @@ public final class Applier {
         } finally {
             writer.end();
         }
-        return new Outcome(applied, duplicates, superseded, pending, conflicts);
+        return new Outcome(applied, duplicates, superseded, pending, conflicts, rejected);
     }
 
     private List<Change> order(List<Change> changes) {
@@ -129,6 +132,7 @@ public final class Applier {
         }
         if (fresh && l != null && l.stamp().compareTo(r.stamp()) > 0 && t.policy() == ConflictPolicy.LWW) {
             superseded++;
+            rejected.add(r.stamp());
             return;
         }
         String waitFor = missingDependency(r);
@@ -153,7 +157,13 @@ public final class Applier {
 
     /** VERSION_STRICT, MANUAL and CUSTOM: the hub decides concurrent writes, devices adopt. */
     private void authoritative(SyncedTable t, LocalRow l, Change r) throws SQLException {
-        boolean concurrent = l != null && r.base() < l.version() && !(l.tombstone() && r.isDelete());
+        // concurrent: the incoming write was not made on this replica's current row, or (on a device)
+        // this replica holds a write of its own the hub has not acknowledged yet
+        boolean unacknowledged = l != null && l.stamp().origin().equals(localNode) && l.version() > l.base();
+        // a node's own writes are ordered: a later write by the writer of the current row succeeds it
+        boolean successor = l != null && l.stamp().origin().equals(r.origin()) && r.stamp().newerThan(l.stamp());
+        boolean concurrent = l != null && !successor && !(l.tombstone() && r.isDelete())
+                && (r.base() < l.version() || (role == Role.DEVICE && unacknowledged));
         if (!concurrent) {
             take(t, r);
             return;
@@ -172,6 +182,7 @@ public final class Applier {
             case ConflictResolver.TakeRemote x -> take(t, r);
             case ConflictResolver.KeepLocal x -> {
                 superseded++;
+                rejected.add(r.stamp());
                 if (role == Role.HUB) {
                     resend(t, l, local, r.key());
                 } else {
@@ -200,6 +211,7 @@ public final class Applier {
     }
 
     private void record(SyncedTable t, LocalRow l, Map<String, Object> local, Change r) throws SQLException {
+        rejected.add(r.stamp());
         conflicts.add(ConflictStore.record(c, t.name(), r.key(), t.policy(), l.tombstone() ? null : local, l.stamp().hlc(),
                 l.stamp().origin(), l.version(), r.isDelete() ? null : r.values(), r.hlc(), r.origin(), r.version(), r.base()));
     }
@@ -212,6 +224,7 @@ public final class Applier {
     }
 
     private void writeMerged(SyncedTable t, LocalRow l, Change r, Map<String, Object> values) throws SQLException {
+        rejected.add(r.stamp());
         long version = Math.max(l.version(), r.version()) + 1;
         long base = role == Role.HUB ? l.version() : r.version();
         Change merged = values == null
