@@ -34,6 +34,15 @@ public final class SyncEngine implements AutoCloseable {
     private final Map<String, ConflictResolver> resolvers;
     private final int pageSize;
     private final int maxBatch;
+    private final ApplyListener listener;
+
+    /** Called inside the apply transaction after each change is written; throwing rolls the whole batch back. */
+    @FunctionalInterface
+    public interface ApplyListener {
+        ApplyListener NONE = change -> {};
+
+        void applied(Change change);
+    }
 
     private SyncEngine(Builder b) {
         this.db = b.db;
@@ -41,6 +50,7 @@ public final class SyncEngine implements AutoCloseable {
         this.resolvers = Map.copyOf(b.resolvers);
         this.pageSize = b.pageSize;
         this.maxBatch = b.maxBatch;
+        this.listener = b.listener;
     }
 
     public static SyncEngine open(ShuttleDatabase db) {
@@ -314,7 +324,7 @@ public final class SyncEngine implements AutoCloseable {
     // ---------------------------------------------------------------- plumbing
 
     private Applier applier() {
-        return new Applier(db.dialect(), schema, nodeUuid(), resolvers, maxBatch);
+        return new Applier(db.dialect(), schema, nodeUuid(), resolvers, maxBatch, listener::applied);
     }
 
     private int checkLimit(int limit) {
@@ -367,6 +377,7 @@ public final class SyncEngine implements AutoCloseable {
         private final Map<String, ConflictResolver> resolvers = new HashMap<>();
         private int pageSize = DEFAULT_PAGE;
         private int maxBatch = DEFAULT_MAX_BATCH;
+        private ApplyListener listener = ApplyListener.NONE;
 
         private Builder(ShuttleDatabase db) {
             this.db = db;
@@ -376,6 +387,12 @@ public final class SyncEngine implements AutoCloseable {
             if (resolvers.putIfAbsent(table, resolver) != null) {
                 throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "a resolver for table \"" + table + "\" was already set");
             }
+            return this;
+        }
+
+        /** Observes every applied change (metrics, tests that inject a crash mid-apply). */
+        public Builder applyListener(ApplyListener l) {
+            listener = java.util.Objects.requireNonNull(l, "listener");
             return this;
         }
 

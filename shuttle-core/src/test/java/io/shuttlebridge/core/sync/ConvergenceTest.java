@@ -44,9 +44,8 @@ class ConvergenceTest {
     @MethodSource("schedules")
     void replicasConvergeAndNoAcknowledgedWriteIsLost(long seed, ConflictPolicy policy) throws Exception {
         Random random = new Random(seed);
-        // Orders referencing customers that another device deletes concurrently is a known open case
-        // (the child and the parent's delete wait for each other); opt in with -Dshuttle.withOrders=true.
-        boolean withOrders = Boolean.getBoolean("shuttle.withOrders");
+        // orders refer to customers that other devices may delete concurrently
+        boolean withOrders = !Boolean.getBoolean("shuttle.customersOnly");
         Path d = Files.createTempDirectory(dir, "s" + seed);
         ConflictResolver keepLocal = (t, l, r, b) -> new ConflictResolver.KeepLocal();
         Map<String, ConflictResolver> resolvers = policy == ConflictPolicy.CUSTOM
@@ -92,7 +91,8 @@ class ConvergenceTest {
                     Feed.compact(n.db());
                     System.out.println(n.name() + " rows " + n.rows("customer"));
                     System.out.println(n.name() + " feed " + SqliteFiles.query(n.file(),
-                            "SELECT pk, seq, op, hlc % 100000 h, origin, version, base, via FROM _shuttle_feed WHERE tbl = 1 ORDER BY pk"));
+                            "SELECT tbl, pk, seq, op, hlc % 1000000 h, origin, version, base, via FROM _shuttle_feed ORDER BY tbl, pk")
+                            + " orders " + n.rows("orders") + " pending " + SqliteFiles.query(n.file(), "SELECT tbl, key_json, reason FROM _shuttle_pending"));
                 }
             }
             for (Cluster.Node dev : k.devices) {

@@ -54,9 +54,14 @@ public final class Applier {
     private int pending;
     private List<ConflictRecord> conflicts;
     private List<Stamp> rejected;
-    private BatchKeys batchKeys;
+    /** Rows written earlier in this batch: their feed entries are only written when the batch ends. */
+    private final Map<String, LocalRow> written = new java.util.HashMap<>();
 
-    public Applier(Dialect dialect, SyncSchema schema, String localNode, Map<String, ConflictResolver> resolvers, int maxBatch) {
+    private final java.util.function.Consumer<Change> onApplied;
+
+    public Applier(Dialect dialect, SyncSchema schema, String localNode, Map<String, ConflictResolver> resolvers, int maxBatch,
+            java.util.function.Consumer<Change> onApplied) {
+        this.onApplied = onApplied;
         this.dialect = dialect;
         this.schema = schema;
         this.localNode = localNode;
@@ -73,6 +78,7 @@ public final class Applier {
         applied = duplicates = superseded = pending = 0;
         conflicts = new ArrayList<>();
         rejected = new ArrayList<>();
+        written.clear();
         writer = new ChangeWriter(dialect, schema);
         writer.begin(c);
         try {
@@ -81,7 +87,6 @@ public final class Applier {
             }
             clockFloor = dialect.capture().nextSeqAndHlc(c)[1];
             List<Change> ordered = order(changes);
-            batchKeys = new BatchKeys(schema, ordered);
             for (Change change : ordered) {
                 writer.via(via);
                 applyOne(change, true);
@@ -111,6 +116,12 @@ public final class Applier {
         while (progress) {
             progress = false;
             for (PendingStore.Pending p : PendingStore.all(c)) {
+                SyncedTable pt = schema.require(p.change().table());
+                LocalRow held = local(pt, p.change().key());
+                if (held != null && !p.change().stamp().newerThan(held.stamp())) {
+                    PendingStore.release(c, p.change()); // a newer write to the row arrived meanwhile
+                    continue;
+                }
                 String reason = missingDependency(p.change());
                 if (reason == null) {
                     PendingStore.release(c, p.change());
@@ -125,7 +136,7 @@ public final class Applier {
 
     private void applyOne(Change r, boolean fresh) throws SQLException {
         SyncedTable t = schema.require(r.table());
-        LocalRow l = LocalRow.load(c, dialect, t, r.key());
+        LocalRow l = local(t, r.key());
         if (l != null && l.stamp().equals(r.stamp())) {
             duplicates++;
             return;
@@ -221,6 +232,7 @@ public final class Applier {
         writer.via(null);
         writer.writeFeed(t, new Change(t.name(), key, l.op(), local, l.stamp().hlc(), l.stamp().origin(), l.version(), l.base(),
                 Map.of()), l.version());
+        written.put(rowId(t.name(), key), l);
     }
 
     private void writeMerged(SyncedTable t, LocalRow l, Change r, Map<String, Object> values) throws SQLException {
@@ -231,7 +243,7 @@ public final class Applier {
                 ? new Change(t.name(), r.key(), Op.DELETE, Map.of(), freshStamp(), localNode, version, base, Map.of())
                 : new Change(t.name(), r.key(), Op.UPSERT, values, freshStamp(), localNode, version, base, Map.of());
         writer.via(null);
-        writer.write(merged);
+        write(merged);
         ConflictStore.closeForRow(c, t.name(), r.key(), "merged by resolver");
         applied++;
     }
@@ -244,15 +256,104 @@ public final class Applier {
 
     /** Writes the remote change as it is, leaving conflict records alone. */
     private void adopt(Change r) throws SQLException {
-        writer.write(r);
+        if (r.isDelete()) {
+            cascade(schema.require(r.table()), r.key(), 0);
+        }
+        write(r);
         clockFloor = Math.max(clockFloor, r.hlc() + 1);
         applied++;
+    }
+
+    /** This replica's entry for a row, including writes made earlier in the batch. */
+    LocalRow local(SyncedTable t, List<Object> key) throws SQLException {
+        LocalRow w = written.get(rowId(t.name(), key));
+        return w != null ? w : LocalRow.load(c, dialect, t, key);
+    }
+
+    private void write(Change ch) throws SQLException {
+        writer.write(ch);
+        onApplied.accept(ch);
+        LocalRow before = written.get(rowId(ch.table(), ch.key()));
+        Object stored = before != null ? before.storedKey() : ch.key().size() == 1 ? ch.key().get(0) : null;
+        written.put(rowId(ch.table(), ch.key()), new LocalRow(stored, ch.op(), ch.stamp(), ch.version(), ch.base()));
+    }
+
+    private static String rowId(String table, List<Object> key) {
+        return table + "\u0000" + io.shuttlebridge.core.change.ChangeCodec.keyJson(key);
     }
 
     long freshStamp() {
         long stamp = Math.max(clockFloor, System.currentTimeMillis() << 16);
         clockFloor = stamp + 1;
         return stamp;
+    }
+
+    /**
+     * A parent row is going away while rows here still refer to it (written concurrently, or not
+     * yet deleted here): they are deleted too, as this node's own writes, so the deletion reaches
+     * every replica and the batch never fails on a foreign key.
+     */
+    private void cascade(SyncedTable parent, List<Object> parentKey, int depth) throws SQLException {
+        if (depth > 32) {
+            return;
+        }
+        for (SyncedTable child : schema.tables()) {
+            for (ForeignKey fk : child.table().foreignKeys()) {
+                if (!fk.parentTable().equals(parent.name())) {
+                    continue;
+                }
+                List<Object> ref = referencedValues(parent, parentKey, fk.parentColumns());
+                if (ref == null) {
+                    continue;
+                }
+                for (List<Object> childKey : referencingKeys(child, fk.childColumns(), ref)) {
+                    if (child.name().equals(parent.name()) && childKey.equals(parentKey)) {
+                        continue; // a row referring to itself
+                    }
+                    cascade(child, childKey, depth + 1);
+                    LocalRow cl = local(child, childKey);
+                    long version = cl == null ? 1 : cl.version() + 1;
+                    String saved = via;
+                    writer.via(null);
+                    write(new Change(child.name(), childKey, Op.DELETE, Map.of(), freshStamp(), localNode, version,
+                            cl == null ? 0 : cl.version(), Map.of()));
+                    writer.via(saved);
+                }
+            }
+        }
+    }
+
+    private List<Object> referencedValues(SyncedTable parent, List<Object> key, List<String> columns) throws SQLException {
+        if (columns.equals(parent.key())) {
+            return key;
+        }
+        Map<String, Object> row = LocalRow.values(c, dialect, parent, key);
+        return row == null ? null : columns.stream().map(row::get).toList();
+    }
+
+    private List<List<Object>> referencingKeys(SyncedTable child, List<String> columns, List<Object> values) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        sql.append(String.join(", ", child.key().stream().map(dialect::quote).toList())).append(" FROM ").append(dialect.quote(child.name()))
+                .append(" WHERE ");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(i == 0 ? "" : " AND ").append(dialect.quote(columns.get(i))).append(" = ?");
+        }
+        List<List<Object>> keys = new ArrayList<>();
+        try (var ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < values.size(); i++) {
+                ps.setObject(i + 1, values.get(i));
+            }
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<Object> k = new ArrayList<>();
+                    for (int i = 1; i <= child.key().size(); i++) {
+                        k.add(Jdbc.readValue(rs, i));
+                    }
+                    keys.add(k);
+                }
+            }
+        }
+        return keys;
     }
 
     /** Names the missing parent (or the remaining children) a change waits for, or null when it can be applied. */
@@ -264,7 +365,9 @@ public final class Applier {
                 if (ref.stream().anyMatch(v -> v == null) || schema.table(fk.parentTable()).isEmpty()) {
                     continue; // null reference, or a parent table outside sync (the database checks it)
                 }
-                if (!batchKeys.has(fk.parentTable(), fk.parentColumns(), ref) && !exists(fk.parentTable(), fk.parentColumns(), ref)) {
+                // parents are applied first (plan order); a parent later in the batch (self-reference, cycle)
+                // releases this change from the pending queue when the batch ends
+                if (!exists(fk.parentTable(), fk.parentColumns(), ref)) {
                     return "parent " + fk.parentTable() + fk.parentColumns() + " = " + ref + " has not arrived";
                 }
             }

@@ -42,8 +42,8 @@ final class FieldMerge {
             }
             return;
         }
-        Map<String, Stamp> localStamps = ColumnStamps.load(a.connection(), t, List.of(l.storedKey()))
-                .getOrDefault(keyOf(l.storedKey()), Map.of());
+        Map<String, Stamp> localStamps = l.storedKey() == null ? Map.of()
+                : ColumnStamps.load(a.connection(), t, List.of(l.storedKey())).getOrDefault(keyOf(l.storedKey()), Map.of());
         Stamp newestLocal = l.stamp();
         for (Stamp s : localStamps.values()) {
             newestLocal = s.newerThan(newestLocal) ? s : newestLocal;
