@@ -79,11 +79,13 @@ public final class ChangeWriter {
 
     /** Writes only the row values (used when a merge keeps the feed entry as it is). */
     public void upsertRow(SyncedTable t, Change change) throws SQLException {
-        List<String> cols = t.replicatedColumns().stream().filter(change.values()::containsKey).toList();
-        if (!cols.containsAll(t.key())) {
+        List<String> all = t.replicatedColumns();
+        boolean complete = change.values().size() == all.size() && change.values().keySet().containsAll(all);
+        List<String> cols = complete ? all : all.stream().filter(change.values()::containsKey).toList();
+        if (!complete && !cols.containsAll(t.key())) {
             throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "upsert of \"" + t.name() + "\" lacks key columns " + t.key());
         }
-        String sqlKey = "upsert:" + t.id() + ":" + String.join("\u0000", cols);
+        String sqlKey = complete ? "upsert:" + t.id() : "upsert:" + t.id() + ":" + String.join("\u0000", cols);
         PreparedStatement ps = statements.get(sqlKey);
         if (ps == null) {
             List<String> nonKey = cols.stream().filter(c -> !t.key().contains(c)).toList();

@@ -56,6 +56,9 @@ public final class Applier {
     private List<Stamp> rejected;
     /** Rows written earlier in this batch: their feed entries are only written when the batch ends. */
     private final Map<String, LocalRow> written = new java.util.HashMap<>();
+    private final Map<Integer, java.sql.PreparedStatement> lookups = new java.util.HashMap<>();
+    /** Rows with open conflicts, so that settling them costs nothing when there are none. */
+    private java.util.Set<String> openConflicts;
 
     private final java.util.function.Consumer<Change> onApplied;
 
@@ -79,6 +82,7 @@ public final class Applier {
         conflicts = new ArrayList<>();
         rejected = new ArrayList<>();
         written.clear();
+        openConflicts = ConflictStore.openRows(connection);
         writer = new ChangeWriter(dialect, schema);
         writer.begin(c);
         try {
@@ -93,6 +97,10 @@ public final class Applier {
             }
             retryPending();
         } finally {
+            for (java.sql.PreparedStatement ps : lookups.values()) {
+                ps.close();
+            }
+            lookups.clear();
             writer.end();
         }
         return new Outcome(applied, duplicates, superseded, pending, conflicts, rejected);
@@ -223,6 +231,7 @@ public final class Applier {
 
     private void record(SyncedTable t, LocalRow l, Map<String, Object> local, Change r) throws SQLException {
         rejected.add(r.stamp());
+        openConflicts.add(ConflictStore.rowId(t.name(), r.key()));
         conflicts.add(ConflictStore.record(c, t.name(), r.key(), t.policy(), l.tombstone() ? null : local, l.stamp().hlc(),
                 l.stamp().origin(), l.version(), r.isDelete() ? null : r.values(), r.hlc(), r.origin(), r.version(), r.base()));
     }
@@ -244,14 +253,14 @@ public final class Applier {
                 : new Change(t.name(), r.key(), Op.UPSERT, values, freshStamp(), localNode, version, base, Map.of());
         writer.via(null);
         write(merged);
-        ConflictStore.closeForRow(c, t.name(), r.key(), "merged by resolver");
+        settleConflicts(t, r.key(), "merged by resolver");
         applied++;
     }
 
     /** Writes the remote change as it is; it was made after any conflict open on the row, which it settles. */
     void take(SyncedTable t, Change r) throws SQLException {
         adopt(r);
-        ConflictStore.closeForRow(c, t.name(), r.key(), "superseded by a later write");
+        settleConflicts(t, r.key(), "superseded by a later write");
     }
 
     /** Writes the remote change as it is, leaving conflict records alone. */
@@ -266,8 +275,16 @@ public final class Applier {
 
     /** This replica's entry for a row, including writes made earlier in the batch. */
     LocalRow local(SyncedTable t, List<Object> key) throws SQLException {
-        LocalRow w = written.get(rowId(t.name(), key));
-        return w != null ? w : LocalRow.load(c, dialect, t, key);
+        LocalRow w = written.isEmpty() ? null : written.get(rowId(t.name(), key));
+        if (w != null) {
+            return w;
+        }
+        java.sql.PreparedStatement ps = lookups.get(t.id());
+        if (ps == null) {
+            ps = c.prepareStatement(LocalRow.lookupSql(dialect, t));
+            lookups.put(t.id(), ps);
+        }
+        return LocalRow.load(ps, t, key);
     }
 
     private void write(Change ch) throws SQLException {
@@ -279,7 +296,19 @@ public final class Applier {
     }
 
     private static String rowId(String table, List<Object> key) {
-        return table + "\u0000" + io.shuttlebridge.core.change.ChangeCodec.keyJson(key);
+        StringBuilder sb = new StringBuilder(table);
+        for (Object part : key) {
+            sb.append('\u0000').append(part instanceof byte[] b ? java.util.HexFormat.of().formatHex(b) + "/b"
+                    : part == null ? "null" : part.getClass().getSimpleName().charAt(0) + part.toString());
+        }
+        return sb.toString();
+    }
+
+    private void settleConflicts(SyncedTable t, List<Object> key, String how) throws SQLException {
+        String id = ConflictStore.rowId(t.name(), key);
+        if (openConflicts.remove(id)) {
+            ConflictStore.closeForRow(c, t.name(), key, how);
+        }
     }
 
     long freshStamp() {

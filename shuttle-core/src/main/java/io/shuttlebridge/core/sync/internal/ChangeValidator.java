@@ -21,6 +21,7 @@ final class ChangeValidator {
             throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "batch of " + changes.size() + " changes exceeds the limit of "
                     + maxBatch + "; send smaller pages");
         }
+        java.util.Map<String, Set<String>> allowedByTable = new java.util.HashMap<>();
         for (int i = 0; i < changes.size(); i++) {
             Change c = changes.get(i);
             String where = "changes[" + i + "] (" + c.table() + ")";
@@ -34,7 +35,7 @@ final class ChangeValidator {
                 throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, where + ": key parts must not be null");
             }
             if (c.op() == Op.UPSERT) {
-                Set<String> allowed = new HashSet<>(t.replicatedColumns());
+                Set<String> allowed = allowedByTable.computeIfAbsent(t.name(), n -> new HashSet<>(t.replicatedColumns()));
                 for (String col : c.values().keySet()) {
                     if (!allowed.contains(col)) {
                         throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, where + ": unknown or unreplicated column \"" + col + "\"");

@@ -50,6 +50,22 @@ public final class ConflictStore {
         return query(c, openOnly ? "WHERE status = 'open' ORDER BY id" : "ORDER BY id");
     }
 
+    /** Identifies a row for {@link #openRows}. */
+    public static String rowId(String table, List<Object> key) {
+        return table + "\u0000" + ChangeCodec.keyJson(key);
+    }
+
+    /** Rows that have open conflicts. */
+    public static java.util.Set<String> openRows(Connection c) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT tbl, key_json FROM _shuttle_conflicts WHERE status = 'open'")) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + "\u0000" + rs.getString(2));
+            }
+        }
+        return out;
+    }
+
     /** Closes open conflicts on a row once a write made after them has been applied there. */
     public static int closeForRow(Connection c, String table, List<Object> key, String resolution) throws SQLException {
         return Jdbc.update(c, "UPDATE _shuttle_conflicts SET status = 'resolved', resolution = ?, resolved_at = ?"

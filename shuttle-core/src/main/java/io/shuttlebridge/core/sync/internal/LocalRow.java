@@ -21,21 +21,29 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
         return op == Op.DELETE;
     }
 
-    static LocalRow load(Connection c, Dialect d, SyncedTable t, List<Object> key) throws SQLException {
-        String sql = "SELECT f.pk, f.op, f.hlc, n.uuid, f.version, f.base FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = f.origin"
+    static String lookupSql(Dialect d, SyncedTable t) {
+        return "SELECT f.pk, f.op, f.hlc, n.uuid, f.version, f.base FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = f.origin"
                 + " WHERE f.tbl = ? AND f.pk = " + d.capture().keyParameterExpression(t);
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setInt(1, t.id());
-            for (int i = 0; i < key.size(); i++) {
-                ps.setObject(i + 2, key.get(i));
+    }
+
+    static LocalRow load(Connection c, Dialect d, SyncedTable t, List<Object> key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(lookupSql(d, t))) {
+            return load(ps, t, key);
+        }
+    }
+
+    /** Runs a statement prepared from {@link #lookupSql}. */
+    static LocalRow load(PreparedStatement ps, SyncedTable t, List<Object> key) throws SQLException {
+        ps.setInt(1, t.id());
+        for (int i = 0; i < key.size(); i++) {
+            ps.setObject(i + 2, key.get(i));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return null;
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                return new LocalRow(Jdbc.readValue(rs, 1), Op.ofCode(rs.getInt(2)), new Stamp(rs.getLong(3), rs.getString(4)),
-                        rs.getLong(5), rs.getLong(6));
-            }
+            return new LocalRow(Jdbc.readValue(rs, 1), Op.ofCode(rs.getInt(2)), new Stamp(rs.getLong(3), rs.getString(4)),
+                    rs.getLong(5), rs.getLong(6));
         }
     }
 
