@@ -9,6 +9,7 @@ final class Commands {
     private Commands() {}
 
     static void register(CommandLine root) {
+        root.addSubcommand(new DemoCommand());
         root.addSubcommand(new InitCommand());
         root.addSubcommand(new BridgeCommand());
         root.addSubcommand(new BenchCommand());
