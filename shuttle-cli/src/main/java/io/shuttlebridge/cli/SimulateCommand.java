@@ -84,7 +84,7 @@ public final class SimulateCommand implements Callable<Integer> {
                         .collect(Collectors.joining(", ")), r.recordedWrites(), r.syncs(), r.interruptedSyncs());
         out.println("faults injected: " + (r.faultsInjected().isEmpty() ? "none" : r.faultsInjected().entrySet().stream()
                 .map(e -> e.getKey().label() + " " + e.getValue()).collect(Collectors.joining(", "))));
-        out.printf("conflicts recorded on the hub: %d (%d open)%n", r.conflicts(), r.openConflicts());
+        out.printf("conflict records (all nodes): %d (%d open)%n", r.conflicts(), r.openConflicts());
         out.println(r.settleRounds() > 0 ? "quiescence after " + r.settleRounds() + " round(s) of fault-free syncs"
                 : "quiescence NOT reached: syncs kept changing rows");
         out.println("hub rows: " + r.hubRows());

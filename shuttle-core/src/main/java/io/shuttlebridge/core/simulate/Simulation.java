@@ -1,6 +1,5 @@
 package io.shuttlebridge.core.simulate;
 
-import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleException;
@@ -125,7 +124,7 @@ public final class Simulation {
             }
             lost.addAll(history.checkWritten(k.hub, k.tables()));
             checks.add("written: every hub row is a row some node wrote (" + history.writes() + " writes recorded)");
-            List<ConflictRecord> conflicts = k.hub.engine().conflicts(false);
+            List<ConflictRecord> conflicts = k.all().stream().flatMap(n -> n.engine().conflicts(false).stream()).toList();
             int open = (int) conflicts.stream().filter(ConflictRecord::open).count();
             return new SimulationResult(config, writes, history.writes(), syncs, interrupted, faults.injected(), conflicts.size(), open,
                     unexpected, rounds, hubRows, checks, first(differences), first(lost),
@@ -180,10 +179,5 @@ public final class Simulation {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + dir + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Whether {@code policy} gets a single-value oracle (LWW, FIELD_LWW). */
-    public static boolean hasOracle(ConflictPolicy policy) {
-        return policy == ConflictPolicy.LWW || policy == ConflictPolicy.FIELD_LWW;
     }
 }

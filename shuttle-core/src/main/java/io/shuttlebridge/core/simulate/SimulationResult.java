@@ -14,6 +14,7 @@ import java.util.Map;
  * @param unexpectedErrors errors during syncs that no fault explains (first few messages)
  * @param settleRounds rounds of fault-free syncs until nothing changed, -1 when it never settled
  * @param hubRows rows per table on the hub at the end
+ * @param conflicts conflict records on every node, {@code openConflicts} of them not resolved
  * @param checks what was checked, one line each
  * @param differences first rows where a replica differs from the hub
  * @param lostWrites first rows or columns where the hub does not hold what the policy's oracle expects
