@@ -33,7 +33,7 @@ final class History {
     void record(SimCluster.Node node) {
         Feed.compact(node.db());
         long after = seen.getOrDefault(node, 0L);
-        List<Map<String, Object>> entries = Sql.query(node.file(), "SELECT t.name, f.tbl, f.pk, f.seq, f.op, f.hlc, n.uuid"
+        List<Map<String, Object>> entries = node.query("SELECT t.name, f.tbl, f.pk, f.seq, f.op, f.hlc, n.uuid"
                 + " FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = f.origin JOIN _shuttle_tables t ON t.id = f.tbl"
                 + " WHERE f.origin = 0 AND f.seq > " + after + " ORDER BY f.seq");
         for (Map<String, Object> e : entries) {
@@ -43,7 +43,7 @@ final class History {
             Stamp stamp = new Stamp((Long) e.get("hlc"), (String) e.get("uuid"));
             Map<String, Object> row = null;
             if (((Long) e.get("op")) == 1L) {
-                List<Map<String, Object>> rows = Sql.query(node.file(), "SELECT * FROM " + key.table() + " WHERE id = " + key.pk());
+                List<Map<String, Object>> rows = node.query("SELECT * FROM " + key.table() + " WHERE id = " + key.pk());
                 row = rows.isEmpty() ? null : rows.get(0);
             }
             values.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
@@ -61,7 +61,7 @@ final class History {
     /** FIELD_LWW: a column was written by this write when its column stamp is this node's (or absent: the row stamp stands). */
     private void recordColumns(SimCluster.Node node, Map<String, Object> e, Key key, Stamp stamp, Map<String, Object> row) {
         Map<String, Stamp> stamps = new HashMap<>();
-        for (Map<String, Object> s : Sql.query(node.file(), "SELECT s.col, s.hlc, n.uuid FROM _shuttle_colclock s"
+        for (Map<String, Object> s : node.query("SELECT s.col, s.hlc, n.uuid FROM _shuttle_colclock s"
                 + " JOIN _shuttle_nodes n ON n.id = s.origin WHERE s.tbl = " + e.get("tbl") + " AND s.pk = " + key.pk())) {
             stamps.put((String) s.get("col"), new Stamp((Long) s.get("hlc"), (String) s.get("uuid")));
         }
@@ -148,7 +148,7 @@ final class History {
     }
 
     private static Map<String, Object> row(SimCluster.Node hub, Key key) {
-        List<Map<String, Object>> rows = Sql.query(hub.file(), "SELECT * FROM " + key.table() + " WHERE id = " + key.pk());
+        List<Map<String, Object>> rows = hub.query("SELECT * FROM " + key.table() + " WHERE id = " + key.pk());
         return rows.isEmpty() ? null : rows.get(0);
     }
 }

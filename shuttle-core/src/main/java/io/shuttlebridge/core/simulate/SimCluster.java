@@ -34,6 +34,7 @@ public final class SimCluster implements AutoCloseable {
         private final ConflictPolicy policy;
         private final SyncEngine.ApplyListener listener;
         private final List<String> tables;
+        private java.sql.Connection plain;
 
         Node(String name, Path file, ShuttleDatabase db, ConflictPolicy policy, SyncEngine.ApplyListener listener, List<String> tables) {
             this.tables = tables;
@@ -72,11 +73,36 @@ public final class SimCluster implements AutoCloseable {
 
         /** Runs statements as the application would (plain JDBC, foreign keys on). */
         public void sql(String... statements) {
-            Sql.exec(file, statements);
+            Sql.exec(plain(), file, statements);
+        }
+
+        /** Runs a query as the application would (plain JDBC); integers come back as {@code Long}. */
+        public List<Map<String, Object>> query(String sql) {
+            return Sql.query(plain(), file, sql);
         }
 
         public List<Map<String, Object>> rows(String table) {
-            return Sql.query(file, "SELECT * FROM " + table + " ORDER BY 1");
+            return query("SELECT * FROM " + table + " ORDER BY 1");
+        }
+
+        private java.sql.Connection plain() {
+            if (plain == null) {
+                plain = Sql.open(file);
+            }
+            return plain;
+        }
+
+        void close() {
+            try {
+                if (plain != null) {
+                    plain.close();
+                }
+            } catch (java.sql.SQLException e) {
+                throw new io.shuttlebridge.core.ShuttleException(io.shuttlebridge.core.ErrorCode.DATABASE,
+                        "cannot close " + file + ": " + e.getMessage(), e);
+            } finally {
+                db.close();
+            }
         }
 
         @Override
@@ -149,6 +175,6 @@ public final class SimCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        all().forEach(n -> n.db().close());
+        all().forEach(Node::close);
     }
 }

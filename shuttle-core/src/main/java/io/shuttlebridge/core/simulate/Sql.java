@@ -20,10 +20,29 @@ import java.util.Map;
 final class Sql {
     private Sql() {}
 
+    static Connection open(Path file) {
+        try {
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA foreign_keys = ON");
+                s.execute("PRAGMA busy_timeout = 5000");
+            }
+            return c;
+        } catch (SQLException e) {
+            throw new ShuttleException(ErrorCode.DATABASE, "cannot open " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     static void exec(Path file, String... statements) {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
-            s.execute("PRAGMA foreign_keys = ON");
-            s.execute("PRAGMA busy_timeout = 5000");
+        try (Connection c = open(file)) {
+            exec(c, file, statements);
+        } catch (SQLException e) {
+            throw new ShuttleException(ErrorCode.DATABASE, "cannot close " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void exec(Connection c, Path file, String... statements) {
+        try (Statement s = c.createStatement()) {
             boolean batch = statements.length > 1;
             if (batch) {
                 s.execute("BEGIN IMMEDIATE");
@@ -39,9 +58,8 @@ final class Sql {
         }
     }
 
-    static List<Map<String, Object>> query(Path file, String sql) {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
+    static List<Map<String, Object>> query(Connection c, Path file, String sql) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             List<Map<String, Object>> rows = new ArrayList<>();
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
