@@ -13,5 +13,6 @@ final class Commands {
         root.addSubcommand(new InitCommand());
         root.addSubcommand(new BridgeCommand());
         root.addSubcommand(new BenchCommand());
+        root.addSubcommand(new SimulateCommand());
     }
 }

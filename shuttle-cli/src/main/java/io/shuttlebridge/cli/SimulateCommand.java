@@ -1,0 +1,132 @@
+package io.shuttlebridge.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.ProgressListener;
+import io.shuttlebridge.core.simulate.Fault;
+import io.shuttlebridge.core.simulate.SimSchema;
+import io.shuttlebridge.core.simulate.Simulation;
+import io.shuttlebridge.core.simulate.SimulationConfig;
+import io.shuttlebridge.core.simulate.SimulationResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code shuttle simulate}: replicas and a hub in-process under random writes and faults, then convergence checks. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = {"Run N device replicas and a hub in-process on SQLite files: random inserts, updates and deletes,",
+            "random syncs with injected faults, then quiescence and checks: every replica holds exactly the hub's rows",
+            "and, per the policy, no acknowledged write was lost. Exit 0 on pass, 1 on divergence."})
+public final class SimulateCommand implements Callable<Integer> {
+    @Option(names = "--replicas", paramLabel = "N", defaultValue = "3", description = "Device replicas besides the hub (default: ${DEFAULT-VALUE}).")
+    int replicas;
+
+    @Option(names = "--ops", paramLabel = "M", defaultValue = "200", description = "Random writes to make (default: ${DEFAULT-VALUE}).")
+    int ops;
+
+    @Option(names = "--tables", paramLabel = "K", defaultValue = "2",
+            description = "1 customers (self-referencing), 2 + orders, 3 + order lines (default: ${DEFAULT-VALUE}).")
+    int tables;
+
+    @Option(names = "--policy", paramLabel = "P", defaultValue = "LWW",
+            description = "LWW, FIELD_LWW, VERSION_STRICT, MANUAL or CUSTOM (keep the hub's row) (default: ${DEFAULT-VALUE}).")
+    ConflictPolicy policy;
+
+    @Option(names = "--faults", paramLabel = "LIST", defaultValue = "dup,lost-ack,crash,reorder",
+            description = "Comma list of dup, lost-ack, crash, reorder, or none (default: ${DEFAULT-VALUE}).")
+    String faults;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the random schedule (default: random, printed).")
+    Long seed;
+
+    @Option(names = "--keep", paramLabel = "DIR", description = "Leave hub.db and deviceN.db in DIR instead of a deleted temp folder.")
+    Path keep;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        long s = seed != null ? seed : new SecureRandom().nextLong();
+        SimulationConfig config = new SimulationConfig(replicas, ops, tables, policy, Fault.parseList(faults), s, keep);
+        if (!json) {
+            out.println("seed " + s);
+            out.printf("simulating %d replica(s) and a hub: %d writes on %s, policy %s, faults %s%n", replicas, ops,
+                    SimSchema.tables(tables), policy, Fault.labels(config.faults()));
+            out.flush();
+        }
+        ProgressListener progress = json ? ProgressListener.NONE : Terminal.progress(spec.commandLine().getErr());
+        SimulationResult r = new Simulation(config, progress).run();
+        if (json) {
+            out.println(new ObjectMapper().writeValueAsString(document(r)));
+        } else {
+            print(out, r);
+        }
+        out.flush();
+        return r.passed() ? Main.EXIT_OK : Main.EXIT_FAILURE;
+    }
+
+    private static void print(PrintWriter out, SimulationResult r) {
+        out.printf("did: %d writes (%s), %d recorded in the history; %d syncs, %d cut short by a fault%n",
+                r.writes().values().stream().mapToInt(Integer::intValue).sum(),
+                r.writes().entrySet().stream().map(e -> e.getValue() + " " + e.getKey().name().toLowerCase() + "s")
+                        .collect(Collectors.joining(", ")), r.recordedWrites(), r.syncs(), r.interruptedSyncs());
+        out.println("faults injected: " + (r.faultsInjected().isEmpty() ? "none" : r.faultsInjected().entrySet().stream()
+                .map(e -> e.getKey().label() + " " + e.getValue()).collect(Collectors.joining(", "))));
+        out.printf("conflict records (all nodes): %d (%d open)%n", r.conflicts(), r.openConflicts());
+        out.println(r.settleRounds() > 0 ? "quiescence after " + r.settleRounds() + " round(s) of fault-free syncs"
+                : "quiescence NOT reached: syncs kept changing rows");
+        out.println("hub rows: " + r.hubRows());
+        r.checks().forEach(c -> out.println("check " + c));
+        r.unexpectedErrors().forEach(e -> out.println("unexpected error: " + e));
+        r.differences().forEach(d -> out.println("difference " + d));
+        r.lostWrites().forEach(d -> out.println("lost " + d));
+        if (r.kept() != null) {
+            out.println("databases kept in " + r.kept());
+        }
+        out.printf("%s (seed %d, %.1f s)%n", r.passed() ? "PASS" : "FAIL", r.config().seed(), r.elapsedMillis() / 1000.0);
+    }
+
+    private static Map<String, Object> document(SimulationResult r) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        SimulationConfig c = r.config();
+        doc.put("seed", c.seed());
+        doc.put("replicas", c.replicas());
+        doc.put("ops", c.ops());
+        doc.put("tables", SimSchema.tables(c.tables()));
+        doc.put("policy", c.policy().name());
+        doc.put("faults", Fault.labels(c.faults()));
+        Map<String, Integer> writes = new LinkedHashMap<>();
+        r.writes().forEach((k, v) -> writes.put(k.name().toLowerCase(), v));
+        doc.put("writes", writes);
+        doc.put("recordedWrites", r.recordedWrites());
+        doc.put("syncs", r.syncs());
+        doc.put("interruptedSyncs", r.interruptedSyncs());
+        Map<String, Integer> injected = new LinkedHashMap<>();
+        r.faultsInjected().forEach((k, v) -> injected.put(k.label(), v));
+        doc.put("faultsInjected", injected);
+        doc.put("conflicts", r.conflicts());
+        doc.put("openConflicts", r.openConflicts());
+        doc.put("settleRounds", r.settleRounds());
+        doc.put("hubRows", r.hubRows());
+        doc.put("checks", r.checks());
+        doc.put("unexpectedErrors", r.unexpectedErrors());
+        doc.put("differences", r.differences());
+        doc.put("lostWrites", r.lostWrites());
+        doc.put("kept", r.kept() == null ? null : r.kept().toString());
+        doc.put("elapsedMillis", r.elapsedMillis());
+        doc.put("passed", r.passed());
+        return doc;
+    }
+}

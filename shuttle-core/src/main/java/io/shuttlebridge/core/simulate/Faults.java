@@ -1,0 +1,124 @@
+package io.shuttlebridge.core.simulate;
+
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.sync.PullResult;
+import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.core.sync.Transport;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Injects the configured faults at random and counts them. Faults are armed only during the
+ * random phase; quiescence runs with them disarmed.
+ */
+public final class Faults {
+    /** How a partial sync is cut short under {@link Fault#REORDER}. */
+    public enum Partial { NONE, PULL_ONLY, PUSH_ONLY }
+
+    private final Set<Fault> enabled;
+    private final Random random;
+    private final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
+    private boolean armed;
+
+    public Faults(Set<Fault> enabled, Random random) {
+        this.enabled = Set.copyOf(enabled);
+        this.random = random;
+    }
+
+    public void arm(boolean on) {
+        armed = on;
+    }
+
+    /** Faults injected so far, by kind (every enabled kind present, zero when none). */
+    public Map<Fault, Integer> injected() {
+        Map<Fault, Integer> out = new EnumMap<>(Fault.class);
+        enabled.forEach(f -> out.put(f, injected.getOrDefault(f, 0)));
+        return out;
+    }
+
+    private boolean roll(Fault f, int oneIn) {
+        if (armed && enabled.contains(f) && random.nextInt(oneIn) == 0) {
+            injected.merge(f, 1, Integer::sum);
+            return true;
+        }
+        return false;
+    }
+
+    /** The apply listener of every node: under {@link Fault#CRASH}, sometimes throws in the middle of an apply. */
+    public SyncEngine.ApplyListener crashListener() {
+        return change -> {
+            if (roll(Fault.CRASH, 40)) {
+                throw new ShuttleException(ErrorCode.DATABASE, "crash in the middle of an apply (injected)");
+            }
+        };
+    }
+
+    /** A page size for the next sync: small and random under {@link Fault#REORDER}, else the default. */
+    public int pageSize() {
+        if (armed && enabled.contains(Fault.REORDER) && random.nextBoolean()) {
+            return 1 + random.nextInt(5);
+        }
+        return SyncEngine.DEFAULT_PAGE;
+    }
+
+    /** Whether the next sync only pulls or only pushes, under {@link Fault#REORDER}. */
+    public Partial partial() {
+        if (roll(Fault.REORDER, 3)) {
+            return random.nextBoolean() ? Partial.PULL_ONLY : Partial.PUSH_ONLY;
+        }
+        return Partial.NONE;
+    }
+
+    /** Wraps a transport with duplicated deliveries, lost acknowledgements and the partial mode. */
+    public Transport wrap(Transport inner, Partial partial) {
+        return new FaultyTransport(inner, partial);
+    }
+
+    private final class FaultyTransport implements Transport {
+        private final Transport inner;
+        private final Partial partial;
+
+        FaultyTransport(Transport inner, Partial partial) {
+            this.inner = inner;
+            this.partial = partial;
+        }
+
+        @Override
+        public PushResult push(String fromNode, List<Change> changes) {
+            if (partial == Partial.PULL_ONLY) {
+                throw new ShuttleException(ErrorCode.TRANSPORT, "sync cut short after the pull (injected)");
+            }
+            PushResult r = inner.push(fromNode, changes);
+            if (roll(Fault.DUP, 4)) {
+                r = inner.push(fromNode, changes); // the same batch delivered twice
+            }
+            if (roll(Fault.LOST_ACK, 4)) {
+                throw new ShuttleException(ErrorCode.TRANSPORT, "acknowledgement lost (injected)"); // hub committed, sender never heard
+            }
+            return r;
+        }
+
+        @Override
+        public PullResult pull(String forNode, long since, int limit) {
+            if (partial == Partial.PUSH_ONLY) {
+                return new PullResult(List.of(), since, false, false); // nothing heard: the cursor stays where it is
+            }
+            PullResult r = inner.pull(forNode, since, limit);
+            if (roll(Fault.LOST_ACK, 6)) {
+                throw new ShuttleException(ErrorCode.TRANSPORT, "response lost (injected)");
+            }
+            return r;
+        }
+
+        @Override
+        public PullResult snapshot(String forNode, long after, int limit) {
+            return inner.snapshot(forNode, after, limit);
+        }
+    }
+}

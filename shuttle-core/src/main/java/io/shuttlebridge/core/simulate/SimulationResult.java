@@ -1,0 +1,31 @@
+package io.shuttlebridge.core.simulate;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a simulation did and found.
+ *
+ * @param writes application writes made, by kind
+ * @param recordedWrites writes read back from the nodes' feeds (application writes that changed a
+ *     row, plus deletes and merges nodes made while applying): the history the oracle is built from
+ * @param syncs syncs started during the random phase; {@code interruptedSyncs} of them ended by an injected fault
+ * @param unexpectedErrors errors during syncs that no fault explains (first few messages)
+ * @param settleRounds rounds of fault-free syncs until nothing changed, -1 when it never settled
+ * @param hubRows rows per table on the hub at the end
+ * @param conflicts conflict records on every node, {@code openConflicts} of them not resolved
+ * @param checks what was checked, one line each
+ * @param differences first rows where a replica differs from the hub
+ * @param lostWrites first rows or columns where the hub does not hold what the policy's oracle expects
+ * @param kept the folder holding the databases, or null when they were deleted
+ */
+public record SimulationResult(SimulationConfig config, Map<Workload.Kind, Integer> writes, int recordedWrites, int syncs,
+        int interruptedSyncs, Map<Fault, Integer> faultsInjected, int conflicts, int openConflicts, List<String> unexpectedErrors,
+        int settleRounds, Map<String, Integer> hubRows, List<String> checks, List<String> differences, List<String> lostWrites,
+        long elapsedMillis, Path kept) {
+
+    public boolean passed() {
+        return settleRounds > 0 && unexpectedErrors.isEmpty() && differences.isEmpty() && lostWrites.isEmpty();
+    }
+}
