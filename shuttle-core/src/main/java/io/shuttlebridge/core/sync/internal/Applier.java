@@ -394,6 +394,9 @@ public final class Applier {
                 if (ref.stream().anyMatch(v -> v == null) || schema.table(fk.parentTable()).isEmpty()) {
                     continue; // null reference, or a parent table outside sync (the database checks it)
                 }
+                if (fk.selfReferencing() && ref.equals(fk.parentColumns().stream().map(r.values()::get).toList())) {
+                    continue; // the row refers to itself
+                }
                 // parents are applied first (plan order); a parent later in the batch (self-reference, cycle)
                 // releases this change from the pending queue when the batch ends
                 if (!exists(fk.parentTable(), fk.parentColumns(), ref)) {
