@@ -1,0 +1,87 @@
+package io.shuttlebridge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line's contract: --help and --version, exit codes 0/1/2, one-line errors, init and demo. */
+class CliBasicsTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpAndVersionOnEveryCommand() {
+        assertThat(run("--version").out()).contains("shuttle ");
+        for (String[] cmd : new String[][] {{}, {"init"}, {"demo"}, {"simulate"}, {"bench"}, {"bench", "capture"}, {"bench", "apply"},
+                {"bridge"}}) {
+            String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
+            args[cmd.length] = "--help";
+            Run r = run(args);
+            assertThat(r.code()).as(String.join(" ", args)).isZero();
+            assertThat(r.out()).as(String.join(" ", args)).contains("Usage:");
+        }
+    }
+
+    @Test
+    void usageErrorsExitTwoWithOneLine() {
+        Run unknown = run("frobnicate");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err().strip().lines()).hasSize(1);
+        Run missing = run("init");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("--db");
+        Run policy = run("init", "--db", dir.resolve("x.db").toString(), "--policy", "sometimes");
+        assertThat(policy.code()).isIn(1, 2);
+        assertThat(policy.err().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void initEnablesAndRemovesAndFailsClearlyOnAMissingFile() throws Exception {
+        Path db = dir.resolve("app.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)");
+            s.execute("INSERT INTO item VALUES (1, 'a'), (2, 'b')");
+        }
+        Run init = run("init", "--db", db.toString(), "--json");
+        assertThat(init.code()).isZero();
+        assertThat(init.out()).contains("\"backfilled\":{\"item\":2}");
+        Run policy = run("init", "--db", db.toString(), "--policy", "sometimes");
+        assertThat(policy.code()).isEqualTo(2);
+        assertThat(policy.err()).contains("unknown conflict policy 'sometimes'");
+        Run remove = run("init", "--db", db.toString(), "--remove");
+        assertThat(remove.code()).isZero();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%shuttle%'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isZero();
+        }
+        Run missing = run("init", "--db", dir.resolve("nope.db").toString());
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).startsWith("shuttle: no database file at");
+    }
+
+    @Test
+    void demoConverges() {
+        Run demo = run("demo");
+        assertThat(demo.code()).as(demo.err()).isZero();
+        assertThat(demo.out()).contains("conflict 1 on customers[1]").contains("converged: hub, device A and device B hold the same rows")
+                .contains("cancelled");
+    }
+}
