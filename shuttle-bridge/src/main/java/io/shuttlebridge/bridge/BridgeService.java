@@ -226,6 +226,13 @@ public final class BridgeService implements AutoCloseable {
                 return null;
             });
             BridgeSchema.install(connection);
+            Sql.run("registering entities", () -> {
+                for (EntityDefinition def : definition.entities()) {
+                    StateStore.entityId(connection, def.name());
+                }
+                connection.commit();
+                return null;
+            });
             return new BridgeService(new RunContext(connection, definition, clock, sleeper, new BatchMetrics(registry), observer), owns);
         }
     }

@@ -8,6 +8,7 @@ package io.shuttlebridge.bridge.internal.record;
  * @param mapped values aligned with the target columns
  * @param bkHash XXH3-128 of the canonical business key (16 bytes)
  * @param dataHash BLAKE3 of the canonical non-key, non-audit columns (32 bytes)
+ * @param ord the order-preserving prefix of the business key the identity is stored under
  */
 public record PreparedRecord(Object[] raw, Object[] normalized, Object[] mapped, byte[] bkHash, byte[] dataHash,
-        String rowversion, boolean tombstone) {}
+        byte[] ord, String rowversion, boolean tombstone) {}

@@ -11,6 +11,7 @@ import io.shuttlebridge.bridge.internal.store.BatchStore;
 import io.shuttlebridge.bridge.internal.store.BkKey;
 import io.shuttlebridge.bridge.internal.store.CursorStore;
 import io.shuttlebridge.bridge.internal.store.DeadLetterStore;
+import io.shuttlebridge.bridge.internal.store.IdentityKey;
 import io.shuttlebridge.bridge.internal.store.PendingStore;
 import io.shuttlebridge.bridge.internal.store.RowCodec;
 import io.shuttlebridge.bridge.internal.store.StateStore;
@@ -46,54 +47,70 @@ final class ChunkWriter {
         Counters k = run.counters;
         long t0 = System.nanoTime();
         Map<BkKey, PreparedRecord> records = DeltaClassifier.dedupe(chunk.records());
-        Map<BkKey, StateStore.Entry> stored = target.state.lookup(records.keySet());
+        Map<BkKey, StateStore.Entry> stored = target.state.lookup(DeltaClassifier.keys(records.values()));
         List<Delta> deltas = DeltaClassifier.classify(records, stored);
         long t1 = System.nanoTime();
         List<ParentResolver.Missing> missing = resolve(deltas);
+        int[] order = target.parents.selfReferencing() ? target.parents.parentFirst(rows(deltas)) : null;
         long t2 = System.nanoTime();
         Instant now = ctx.clock().instant();
         List<String> ingestedKeys = run.hasOpenLetters || run.hasPending ? new ArrayList<>() : null;
+        List<Object[]> deletes = null;
         long inserted = 0, updated = 0, unchanged = 0, deleted = 0, pending = 0;
-        for (int i = 0; i < deltas.size(); i++) {
+        target.deferForeignKeys();
+        for (int n = 0; n < deltas.size(); n++) {
+            int i = order == null ? n : order[n];
             Delta d = deltas.get(i);
             PreparedRecord r = d.record();
+            if (run.seen != null && (d instanceof Delta.Update || d instanceof Delta.Unchanged)) {
+                // seen by this pass even when the new version waits for its parent: never reconciled away
+                long id = d instanceof Delta.Update u ? u.stored().id() : ((Delta.Unchanged) d).stored().id();
+                if (id <= run.cursor.passStateMax()) {
+                    run.seen.mark(id);
+                }
+            }
             ParentResolver.Missing m = missing == null ? null : missing.get(i);
             if (m != null) {
                 putPending(r, m, now);
                 pending++;
                 continue;
             }
+            IdentityKey key = new IdentityKey(r.ord(), r.bkHash());
             switch (d) {
                 case Delta.Insert ins -> {
                     target.sink.insert(r.mapped());
-                    target.state.insert(r.bkHash(), r.dataHash(), r.rowversion(), target.keyJson(r.mapped()), run.batchId);
+                    target.state.insert(key, r.dataHash(), r.rowversion(), target.keyJson(r.mapped()), run.batchId);
                     inserted++;
                 }
                 case Delta.Update up -> {
                     target.sink.update(r.mapped());
-                    target.state.update(up.stored().id(), r.dataHash(), r.rowversion(), run.batchId);
+                    target.state.update(key, r.dataHash(), r.rowversion(), run.batchId);
                     updated++;
                 }
                 case Delta.Unchanged un -> {
                     if (un.refreshRowversion()) {
-                        target.state.update(un.stored().id(), un.stored().dataHash(), r.rowversion(), run.batchId);
+                        target.state.update(key, un.stored().dataHash(), r.rowversion(), run.batchId);
                     }
                     unchanged++;
                 }
                 case Delta.Delete del -> {
-                    target.sink.delete(target.keyValues(r.mapped()));
-                    target.state.delete(del.stored().id());
+                    if (deletes == null) {
+                        deletes = new ArrayList<>();
+                    }
+                    deletes.add(target.keyValues(r.mapped()));
+                    target.state.delete(key);
                     deleted++;
                 }
                 case Delta.Ignored ign -> unchanged++;
             }
-            if (run.seen != null && d instanceof Delta.Update u && u.stored().id() <= run.cursor.passStateMax()) {
-                run.seen.mark(u.stored().id());
-            } else if (run.seen != null && d instanceof Delta.Unchanged u && u.stored().id() <= run.cursor.passStateMax()) {
-                run.seen.mark(u.stored().id());
-            }
             if (ingestedKeys != null) {
                 ingestedKeys.add(HexFormat.of().formatHex(r.bkHash()));
+            }
+        }
+        if (deletes != null) {
+            // children before parents: the reverse of the parent-first order
+            for (int i = deletes.size() - 1; i >= 0; i--) {
+                target.sink.delete(deletes.get(i));
             }
         }
         target.sink.flush();
@@ -154,6 +171,15 @@ final class ChunkWriter {
             rows.add(d instanceof Delta.Insert || d instanceof Delta.Update ? d.record().mapped() : new Object[0]);
         }
         return target.parents.check(rows);
+    }
+
+    /** Rows in delta order for parent-first ordering: written rows and deleted rows (by their last known values). */
+    private static List<Object[]> rows(List<Delta> deltas) {
+        List<Object[]> rows = new ArrayList<>(deltas.size());
+        for (Delta d : deltas) {
+            rows.add(d instanceof Delta.Unchanged || d instanceof Delta.Ignored ? new Object[0] : d.record().mapped());
+        }
+        return rows;
     }
 
     private void putPending(PreparedRecord r, ParentResolver.Missing m, Instant now) throws SQLException {
