@@ -73,7 +73,7 @@ final class EntityTarget implements AutoCloseable {
         Sink sink = new ObservedSink(new JdbcSink(ctx.connection(), def.table(), def.targetColumns(), def.keys(),
                 table.isUnique(def.keys())), def.name(), ctx.observer());
         try {
-            return new EntityTarget(ctx.connection(), def, table, sink, new StateStore(ctx.connection(), def.name()),
+            return new EntityTarget(ctx.connection(), def, table, sink, new StateStore(ctx.connection(), def.name(), def.source().rowversion() != null),
                     new ParentResolver(ctx.connection(), table, def.targetColumns()));
         } catch (SQLException e) {
             throw ShuttleException.database("preparing state statements for " + def.name(), e);

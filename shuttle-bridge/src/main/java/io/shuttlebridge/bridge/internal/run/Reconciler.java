@@ -3,7 +3,6 @@ package io.shuttlebridge.bridge.internal.run;
 import io.shuttlebridge.bridge.internal.record.Stage;
 import io.shuttlebridge.bridge.internal.store.BatchStore;
 import io.shuttlebridge.bridge.internal.store.RowCodec;
-import io.shuttlebridge.bridge.internal.store.IdentityKey;
 import io.shuttlebridge.bridge.internal.store.StateStore;
 import java.sql.SQLException;
 import java.util.List;
@@ -11,40 +10,33 @@ import java.util.List;
 /**
  * Delete detection by reconciliation: at the end of a complete pass, every identity stored before the
  * pass began that the pass did not see is gone from the source, so its target row is deleted.
- * Works through the stored identities in key order, committing each page that had deletions.
+ * Sweeps the stored identities once in key order, deleting in committed pages.
  */
 final class Reconciler {
     private Reconciler() {}
 
     static void run(RunContext ctx, EntityTarget target, RunState run) throws SQLException {
+        long max = run.cursor.passStateMax();
+        if (max == 0) {
+            return; // nothing was stored when the pass began
+        }
         long t = System.nanoTime();
         int page = Math.max(1000, target.def.batchSize());
-        IdentityKey after = null;
-        while (true) {
-            List<StateStore.Stored> rows = target.state.page(after, page);
-            if (rows.isEmpty()) {
-                break;
+        StateStore.Sweep sweep = new StateStore.Sweep(List.of(), null);
+        do {
+            sweep = target.state.sweep(sweep.resumeAfter(), max, run.seen::seenUnchecked, page);
+            for (StateStore.Stored s : sweep.unseen()) {
+                target.sink.delete(RowCodec.decodeArray(s.keyJson()));
+                target.state.delete(s.key());
             }
-            after = rows.get(rows.size() - 1).key();
-            int gone = 0;
-            for (StateStore.Stored s : rows) {
-                if (s.id() <= run.cursor.passStateMax() && !run.seen.seen(s.id())) {
-                    target.sink.delete(RowCodec.decodeArray(s.keyJson()));
-                    target.state.delete(s.key());
-                    gone++;
-                }
-            }
-            if (gone > 0) {
+            if (!sweep.unseen().isEmpty()) {
                 target.sink.flush();
                 target.state.flush();
-                run.counters.deleted += gone;
+                run.counters.deleted += sweep.unseen().size();
                 BatchStore.progress(ctx.connection(), run.batchId, run.counters);
                 ctx.connection().commit();
             }
-            if (rows.size() < page) {
-                break;
-            }
-        }
+        } while (sweep.resumeAfter() != null);
         run.counters.addNanos(Stage.DELTA, System.nanoTime() - t);
     }
 }

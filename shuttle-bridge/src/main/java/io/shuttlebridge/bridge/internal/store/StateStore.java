@@ -41,6 +41,7 @@ public final class StateStore implements AutoCloseable {
     private final Connection c;
     private final long entityId;
     private final boolean sqlite;
+    private final boolean rowversions;
     private final PreparedStatement range;
     private final PreparedStatement points;
     private final PreparedStatement update;
@@ -50,8 +51,12 @@ public final class StateStore implements AutoCloseable {
     private boolean pendingDelete;
     private int skipRanges;
 
-    public StateStore(Connection c, String entity) throws SQLException {
+    /**
+     * @param rowversions whether stored row versions matter (the source has them); otherwise lookups do not read them
+     */
+    public StateStore(Connection c, String entity, boolean rowversions) throws SQLException {
         this.c = c;
+        this.rowversions = rowversions;
         this.entityId = entityId(c, entity);
         this.sqlite = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("sqlite");
         range = c.prepareStatement("SELECT ord, bk_hash, id, data_hash, rowversion FROM _shuttle_bridge_identity"
@@ -108,10 +113,11 @@ public final class StateStore implements AutoCloseable {
         byte[] lastBk = null;
         try (ResultSet rs = range.executeQuery()) {
             while (rs.next()) {
-                lastOrd = rs.getBytes(1);
                 lastBk = rs.getBytes(2);
-                out.put(new BkKey(lastBk), new Entry(rs.getLong(3), rs.getBytes(4), rs.getString(5)));
-                rows++;
+                if (++rows == limit) {
+                    lastOrd = rs.getBytes(1);
+                }
+                out.put(new BkKey(lastBk), new Entry(rs.getLong(3), rs.getBytes(4), rowversions ? rs.getString(5) : null));
             }
         }
         if (rows < limit) {
@@ -229,26 +235,39 @@ public final class StateStore implements AutoCloseable {
         return Sql.queryLong(c, "SELECT next_identity FROM _shuttle_bridge_entity WHERE id = ?", entityId) - n;
     }
 
-    /** Up to {@code limit} identities after the given key (null for the first page), in primary-key order. */
-    public List<Stored> page(IdentityKey after, int limit) throws SQLException {
-        String sql = "SELECT ord, bk_hash, id, key_json FROM _shuttle_bridge_identity WHERE entity_id = ?"
-                + (after == null ? "" : " AND (ord, bk_hash) > (?, ?)") + " ORDER BY ord, bk_hash LIMIT ?";
-        List<Stored> out = new ArrayList<>(limit);
+    /**
+     * Part of a sweep over the entity's identities in primary-key order: those with an id up to
+     * {@code maxId} that {@code seen} rejects, at most {@code limit} of them.
+     *
+     * @param after where the previous part stopped, or null to start
+     * @param resumeAfter where to continue, or null when the sweep is complete
+     */
+    public record Sweep(List<Stored> unseen, IdentityKey resumeAfter) {}
+
+    public Sweep sweep(IdentityKey after, long maxId, java.util.function.LongPredicate seen, int limit) throws SQLException {
+        String sql = "SELECT id, ord, bk_hash, key_json FROM _shuttle_bridge_identity WHERE entity_id = ?"
+                + (after == null ? "" : " AND (ord, bk_hash) > (?, ?)") + " ORDER BY ord, bk_hash";
+        List<Stored> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            ps.setLong(i++, entityId);
+            ps.setLong(1, entityId);
             if (after != null) {
-                ps.setBytes(i++, after.ord());
-                ps.setBytes(i++, after.bk());
+                ps.setBytes(2, after.ord());
+                ps.setBytes(3, after.bk());
             }
-            ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Stored(new IdentityKey(rs.getBytes(1), rs.getBytes(2)), rs.getLong(3), rs.getString(4)));
+                    long id = rs.getLong(1);
+                    if (id <= maxId && !seen.test(id)) {
+                        IdentityKey key = new IdentityKey(rs.getBytes(2), rs.getBytes(3));
+                        out.add(new Stored(key, id, rs.getString(4)));
+                        if (out.size() >= limit) {
+                            return new Sweep(out, key);
+                        }
+                    }
                 }
             }
         }
-        return out;
+        return new Sweep(out, null);
     }
 
     /** The entity's id in {@code _shuttle_bridge_entity}, registering it when new (committed with the caller's transaction). */
