@@ -14,8 +14,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs stages 1 to 5 on its own thread and hands chunks to the writer through a queue of two, so
- * fetching and preparing overlap with writing while memory stays bounded by a few chunks.
+ * Runs stages 1 to 5 on its own thread and hands chunks to the writer through a queue of one, so
+ * fetching and preparing overlap with writing while at most three chunks are in memory (one being
+ * written, one waiting, one being prepared).
  */
 final class ChunkProducer implements Runnable {
     /** Put after the last chunk; {@code exhausted} tells whether the source ended (rather than the row limit). */
@@ -29,7 +30,7 @@ final class ChunkProducer implements Runnable {
     private final int chunkSize;
     private final long maxRows;
     private final Counters counters;
-    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2);
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1);
     private volatile boolean stopped;
 
     ChunkProducer(RecordStream stream, RecordPreparer preparer, int chunkSize, long maxRows, Counters counters) {
