@@ -2,7 +2,9 @@ package io.shuttlebridge.bridge.internal.run;
 
 import io.shuttlebridge.bridge.definition.EntityDefinition;
 import io.shuttlebridge.bridge.internal.identity.IdentityHasher;
+import io.shuttlebridge.bridge.internal.ingest.HttpSink;
 import io.shuttlebridge.bridge.internal.ingest.JdbcSink;
+import io.shuttlebridge.bridge.internal.ingest.TeeSink;
 import io.shuttlebridge.bridge.internal.ingest.Sink;
 import io.shuttlebridge.bridge.internal.resolve.ParentResolver;
 import io.shuttlebridge.bridge.internal.store.RowCodec;
@@ -70,8 +72,10 @@ final class EntityTarget implements AutoCloseable {
                         + def.table() + " has no column '" + column + "' (columns: " + String.join(", ", table.columns()) + ")");
             }
         }
-        Sink sink = new ObservedSink(new JdbcSink(ctx.connection(), def.table(), def.targetColumns(), def.keys(),
-                table.isUnique(def.keys())), def.name(), ctx.observer());
+        Sink jdbc = new JdbcSink(ctx.connection(), def.table(), def.targetColumns(), def.keys(), table.isUnique(def.keys()));
+        Sink written = def.sink() == null ? jdbc : new TeeSink(List.of(jdbc, new HttpSink(def.sink(), def.name(), def.table(),
+                def.targetColumns(), def.keys(), ctx.sleeper(), ctx.clock())));
+        Sink sink = new ObservedSink(written, def.name(), ctx.observer());
         try {
             return new EntityTarget(ctx.connection(), def, table, sink, new StateStore(ctx.connection(), def.name(), def.source().rowversion() != null),
                     new ParentResolver(ctx.connection(), table, def.targetColumns()));
