@@ -30,23 +30,34 @@ public interface CaptureSql {
     java.util.List<Object> decodeKey(SyncedTable table, Object stored);
 
     /**
-     * Starts applying remote changes in the current transaction: capture is switched off so they
-     * are not captured again as local writes (no echo). {@link #endApply} must follow before commit.
+     * Moves captured writes into the feed (one entry per row, the latest), so that readers and
+     * the apply path see every local write. Cheap when there is nothing to fold.
      */
-    void beginApply(Connection c) throws SQLException;
-
-    /** Switches capture back on and moves the local clock past the highest stamp applied. */
-    void endApply(Connection c, long maxAppliedHlc) throws SQLException;
+    void fold(Connection c) throws SQLException;
 
     /**
-     * Upsert of a feed entry with a new local seq. Parameters: the key parts (in key order), then
-     * op code, hlc, origin id, version, base, scope value.
+     * Starts applying remote changes in the current transaction. Returns a token for
+     * {@link #endApply}, which must follow before commit.
      */
-    String feedWriteSql(SyncedTable table);
+    long beginApply(Connection c) throws SQLException;
 
-    /** The next local seq and a fresh local hlc stamp, without reserving them. */
+    /**
+     * Ends an apply: whatever capture recorded for the applied writes is discarded (no echo) and
+     * the feed gets the given entries instead, with their own origin, hlc and version; the local
+     * clock moves past the highest stamp applied.
+     */
+    void endApply(Connection c, long token, java.util.List<AppliedEntry> entries) throws SQLException;
+
+    /** The next local seq and a fresh local hlc stamp, without reserving them. Fold first. */
     long[] nextSeqAndHlc(Connection c) throws SQLException;
 
-    /** Raises the seq floor and the clock (after a backfill or a purge). */
-    void advanceClock(Connection c, long seqFloor, long hlc) throws SQLException;
+    /** Records that seqs up to {@code seq} and stamps up to {@code hlc} are used (after a backfill). */
+    void advanceClock(Connection c, long seq, long hlc) throws SQLException;
+
+    /**
+     * A feed entry written by the apply path; {@code via} is the node id of the peer it came from
+     * (so it is not sent back there), null for an entry made here.
+     */
+    record AppliedEntry(SyncedTable table, java.util.List<Object> key, int op, long hlc, int origin, long version, long base,
+            Object scope, Integer via) {}
 }

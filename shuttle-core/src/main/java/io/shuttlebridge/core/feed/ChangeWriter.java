@@ -7,10 +7,12 @@ import io.shuttlebridge.core.capture.SyncedTable;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.change.Stamp;
+import io.shuttlebridge.core.dialect.CaptureSql;
 import io.shuttlebridge.core.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,17 +33,21 @@ public final class ChangeWriter {
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private Connection connection;
 
+    private final String localNode;
+
     public ChangeWriter(Dialect dialect, SyncSchema schema) {
         this.dialect = dialect;
         this.schema = schema;
+        this.localNode = schema.nodeUuid();
     }
 
-    private long maxHlc;
+    private final List<CaptureSql.AppliedEntry> applied = new ArrayList<>();
+    private long token;
 
     public void begin(Connection c) throws SQLException {
         this.connection = c;
-        this.maxHlc = 0;
-        dialect.capture().beginApply(c);
+        this.applied.clear();
+        this.token = dialect.capture().beginApply(c);
     }
 
     /** Switches capture back on and releases statements; call before commit. */
@@ -52,7 +58,8 @@ public final class ChangeWriter {
             }
             statements.clear();
         } finally {
-            dialect.capture().endApply(connection, maxHlc);
+            dialect.capture().endApply(connection, token, applied);
+            applied.clear();
         }
     }
 
@@ -102,18 +109,18 @@ public final class ChangeWriter {
         ps.executeUpdate();
     }
 
-    /** Writes the feed entry for a change with the given version; ticks the local clock past its hlc. */
+    /** Records the feed entry for a change with the given version (written by {@link #end}). */
     public void writeFeed(SyncedTable t, Change change, long version) throws SQLException {
-        maxHlc = Math.max(maxHlc, change.hlc());
-        PreparedStatement ps = statement("feed:" + t.id(), () -> dialect.capture().feedWriteSql(t));
-        int i = bindKey(ps, 1, change.key());
-        ps.setInt(i++, change.op().code());
-        ps.setLong(i++, change.hlc());
-        ps.setInt(i++, originId(change.origin()));
-        ps.setLong(i++, version);
-        ps.setLong(i++, version); // a replica that applied a change is based on it
-        ps.setObject(i, t.scopeColumn() == null ? null : change.values().get(t.scopeColumn()));
-        ps.executeUpdate();
+        applied.add(new CaptureSql.AppliedEntry(t, change.key(), change.op().code(), change.hlc(), originId(change.origin()), version,
+                change.base(), // the base the writer made it on travels with the change
+                t.scopeColumn() == null ? null : change.values().get(t.scopeColumn()), via));
+    }
+
+    private Integer via;
+
+    /** The peer the following changes came from (null: made here, e.g. a merge result). */
+    public void via(String peerUuid) throws SQLException {
+        this.via = peerUuid == null ? null : originId(peerUuid);
     }
 
     public void writeColumnStamps(SyncedTable t, List<Object> key, Map<String, Stamp> stamps) throws SQLException {
@@ -129,7 +136,7 @@ public final class ChangeWriter {
         }
     }
 
-    private int originId(String uuid) throws SQLException {
+    public int originId(String uuid) throws SQLException {
         Integer id = originIds.get(uuid);
         if (id == null) {
             id = Nodes.idOf(connection, uuid);

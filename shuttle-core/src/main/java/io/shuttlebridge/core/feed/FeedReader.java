@@ -42,8 +42,17 @@ public final class FeedReader {
             return new Query(seq, limit, null, Set.of());
         }
 
+        /**
+         * Leaves out what came from the peer (write watermarking). An entry the peer wrote that reached
+         * this replica another way, or that a hub sends back after refusing a later write, is included:
+         * the peer counts it as a duplicate when it has it already.
+         */
         public Query excludingOrigin(String uuid) {
             return new Query(afterSeq, limit, uuid, tables);
+        }
+
+        public Query onlyTables(Set<String> names) {
+            return new Query(afterSeq, limit, excludeOrigin, Set.copyOf(names));
         }
     }
 
@@ -51,11 +60,13 @@ public final class FeedReader {
     public record Page(List<FeedEntry> entries, long lastSeq, boolean more) {}
 
     public Page read(Connection c, Query q) throws SQLException {
+        dialect.capture().fold(c);
         List<Object[]> raw = new ArrayList<>();
         long lastSeq = q.afterSeq();
         boolean more;
-        String sql = "SELECT f.tbl, f.pk, f.seq, f.op, f.hlc, n.uuid, f.version, f.base FROM _shuttle_feed f"
-                + " JOIN _shuttle_nodes n ON n.id = f.origin WHERE f.seq > ? ORDER BY f.seq LIMIT ?";
+        String sql = "SELECT f.tbl, f.pk, f.seq, f.op, f.hlc, n.uuid, f.version, f.base, v.uuid FROM _shuttle_feed f"
+                + " JOIN _shuttle_nodes n ON n.id = f.origin LEFT JOIN _shuttle_nodes v ON v.id = f.via"
+                + " WHERE f.seq > ? ORDER BY f.seq LIMIT ?";
         int scanned = 0;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, q.afterSeq());
@@ -66,7 +77,7 @@ public final class FeedReader {
                     lastSeq = rs.getLong(3);
                     String origin = rs.getString(6);
                     SyncedTable t = schema.byId(rs.getInt(1));
-                    if ((q.excludeOrigin() != null && q.excludeOrigin().equals(origin))
+                    if ((q.excludeOrigin() != null && q.excludeOrigin().equals(rs.getString(9)))
                             || (!q.tables().isEmpty() && !q.tables().contains(t.name()))) {
                         continue;
                     }
@@ -138,11 +149,11 @@ public final class FeedReader {
     }
 
     /** Map key for a stored feed key (byte arrays compared by content). */
-    static Object keyOf(Object stored) {
+    public static Object keyOf(Object stored) {
         return stored instanceof byte[] b ? new BytesKey(b) : stored;
     }
 
-    record BytesKey(byte[] bytes) {
+    public record BytesKey(byte[] bytes) {
         @Override
         public boolean equals(Object o) {
             return o instanceof BytesKey other && Arrays.equals(bytes, other.bytes);

@@ -35,6 +35,7 @@ class Sqlite3ShellTest {
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
+        CaptureTest.fold(f);
         assertThat(query(f, "SELECT pk, op, version FROM _shuttle_feed ORDER BY pk"))
                 .containsExactly(Map.of("pk", 1L, "op", 1L, "version", 2L), Map.of("pk", 2L, "op", 2L, "version", 2L));
     }

@@ -113,24 +113,41 @@ public class RoundTripTest {
             }
             // the clock at B moved past what it received: B's next local write is stamped later
             exec(b, "INSERT INTO v (id, t) VALUES (3, 'local')");
+            io.shuttlebridge.core.feed.Feed.compact(dbb);
             long localHlc = count(b, "SELECT hlc FROM _shuttle_feed WHERE pk = 3");
             assertThat(localHlc).isGreaterThan(entries.get(1).change().hlc());
-            assertThat(count(b, "SELECT applying FROM _shuttle_clock")).isZero();
+            assertThat(count(b, "SELECT count(*) FROM _shuttle_feed")).isEqualTo(3);
             assertThat(query(b, "SELECT id, t FROM v ORDER BY id")).containsExactly(Map.of("id", 1L, "t", "y"), Map.of("id", 3L, "t", "local"));
         }
     }
 
     @Test
-    void readerAdvancesOverFilteredPagesAndExcludesOrigin() {
+    void readerAdvancesOverFilteredPagesAndExcludesWhatCameFromThePeer() {
         Path a = replica("a.db");
+        Path b = replica("b.db");
         exec(a, "INSERT INTO v (id) VALUES (1)", "INSERT INTO v (id) VALUES (2)");
-        try (ShuttleDatabase da = ShuttleDatabase.sqlite(a)) {
-            String self = readAll(da).get(0).change().origin();
-            FeedReader.Page page = da.transaction(c -> new FeedReader(da.dialect(), SyncSchema.load(c, da.dialect()))
-                    .read(c, FeedReader.Query.after(0, 1).excludingOrigin(self)));
-            assertThat(page.entries()).isEmpty();
-            assertThat(page.lastSeq()).isEqualTo(1);
-            assertThat(page.more()).isTrue();
+        try (ShuttleDatabase da = ShuttleDatabase.sqlite(a); ShuttleDatabase dbb = ShuttleDatabase.sqlite(b)) {
+            FeedReader.Page filtered = da.transaction(c -> new FeedReader(da.dialect(), SyncSchema.load(c, da.dialect()))
+                    .read(c, FeedReader.Query.after(0, 1).onlyTables(java.util.Set.of("other"))));
+            assertThat(filtered.entries()).isEmpty();
+            assertThat(filtered.lastSeq()).isEqualTo(1); // a fully filtered page still advances
+            assertThat(filtered.more()).isTrue();
+
+            String nodeA = readAll(da).get(0).change().origin();
+            dbb.transaction(c -> {
+                ChangeWriter w = new ChangeWriter(dbb.dialect(), SyncSchema.load(c, dbb.dialect()));
+                w.begin(c);
+                w.via(nodeA);
+                for (FeedEntry e : readAll(da)) {
+                    w.write(e.change());
+                }
+                w.end();
+                return null;
+            });
+            exec(b, "INSERT INTO v (id) VALUES (3)");
+            FeedReader.Page forA = dbb.transaction(c -> new FeedReader(dbb.dialect(), SyncSchema.load(c, dbb.dialect()))
+                    .read(c, FeedReader.Query.after(0, 100).excludingOrigin(nodeA)));
+            assertThat(forA.entries()).extracting(e -> e.change().key().get(0)).containsExactly(3L);
         }
     }
 }

@@ -4,6 +4,8 @@ import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.capture.SyncedTable;
 import io.shuttlebridge.core.dialect.CaptureSql;
 import io.shuttlebridge.core.dialect.Dialect;
+import io.shuttlebridge.core.dialect.Identifiers;
+import io.shuttlebridge.core.internal.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,18 +13,28 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
  * Capture on SQLite with plain-SQL triggers (no user functions), so writes from any program,
  * the {@code sqlite3} shell included, are captured.
  *
- * <p>Each trigger ticks the hybrid logical clock kept in {@code _shuttle_clock} (the greater of the
- * last stamp plus one and the wall clock in the high 48 bits) and upserts the row's single feed entry
- * in {@code _shuttle_feed}: a new local {@code seq}, the op, the stamp, origin 0 (this node) and
- * the row version plus one. Updates that change no replicated column do not fire (dirty-field
- * rule). While the engine applies remote changes, {@code _shuttle_clock.applying} is 1 inside its
- * transaction and the triggers stay silent (no echo).
+ * <p>A trigger does the least it can on the write path: it appends one row to the capture log
+ * {@code _shuttle_log} (a rowid table, so an append at its end) with the wall-clock time of the
+ * write. {@link #fold} turns those times into hybrid logical clock stamps in log order — entry
+ * {@code i} gets {@code seq_i + max over j <= i of (time_j - seq_j)}, which is the greater of its
+ * own time and the previous stamp plus one, the same stamp a clock ticking at each write would
+ * have given — and moves the log into the feed {@code _shuttle_feed}, one entry per row with its
+ * version, in set-based statements. The log always keeps its newest row (a marker once folded),
+ * so seqs never go back and stamps never fall behind anything written or received. The engine
+ * folds before it reads or applies. Updates that change no replicated column do not fire
+ * (dirty-field rule). FIELD_LWW tables also record which columns changed; their stamps are
+ * resolved by the same fold.
+ *
+ * <p>Applying remote changes: whatever the triggers log during the apply is deleted before commit
+ * (SQLite has one writer, so the log's tail is exactly the apply's own echo) and the remote
+ * entries are logged with their origin, hlc and version instead.
  */
 final class SqliteCaptureSql implements CaptureSql {
     static final int OP_UPSERT = 1;
@@ -30,17 +42,24 @@ final class SqliteCaptureSql implements CaptureSql {
 
     /** Milliseconds since the Unix epoch from SQLite's clock, in plain SQL. */
     private static final String NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
-    /**
-     * The next seq and hlc, read without writing anything but the feed entry itself: seq follows
-     * the newest entry (the feed's last seq, or the floor kept in {@code _shuttle_clock} when the
-     * feed was purged); the hlc is past the newest entry's stamp (the latest local write), past every
-     * stamp the engine has received ({@code _shuttle_clock.hlc}), and at least the wall clock.
-     */
-    static final String NEXT_FROM = " FROM _shuttle_clock k LEFT JOIN (SELECT seq, hlc FROM _shuttle_feed ORDER BY seq DESC LIMIT 1) l"
-            + " WHERE k.id = 0";
-    static final String NEXT_SEQ = "max(k.seq, coalesce(l.seq, 0)) + 1";
-    static final String NEXT_HLC = "max(k.hlc + 1, coalesce(l.hlc, 0) + 1, " + NOW_MS + " << 16)";
-    private static final String SILENT_UNLESS_LOCAL = "(SELECT applying FROM _shuttle_clock WHERE id = 0) = 0";
+    private static final String LAST_HLC = "(SELECT hlc FROM _shuttle_log ORDER BY seq DESC LIMIT 1)";
+    /** A column stamp whose hlc column still holds the log seq of its write, until the next fold. */
+    private static final int PENDING_ORIGIN = -1;
+
+    private static final String STAMPS = "INSERT INTO temp._shuttle_stamps (seq, hlc) SELECT seq,"
+            + " CASE WHEN origin IS NULL THEN seq + max(hlc - seq) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) ELSE hlc END"
+            + " FROM _shuttle_log";
+
+    private static final String FOLD = "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope, via)"
+            + " SELECT l.tbl, l.pk, l.seq, l.op, s.hlc, coalesce(l.origin, 0),"
+            + " CASE WHEN l.origin IS NULL THEN coalesce(f.version, 0) + g.n ELSE l.version END,"
+            + " CASE WHEN l.origin IS NOT NULL THEN coalesce(l.base, l.version) WHEN f.origin IS NULL THEN 0 WHEN f.origin = 0 THEN f.base"
+            + " ELSE f.version END, l.scope, l.via"
+            + " FROM (SELECT max(seq) AS seq, count(*) AS n FROM _shuttle_log WHERE tbl > 0 GROUP BY tbl, pk) g"
+            + " JOIN _shuttle_log l ON l.seq = g.seq JOIN temp._shuttle_stamps s ON s.seq = l.seq LEFT JOIN _shuttle_feed f ON f.tbl = l.tbl AND f.pk = l.pk WHERE true"
+            + " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
+            + " origin = excluded.origin, version = excluded.version, base = excluded.base, scope = excluded.scope,"
+            + " via = excluded.via";
 
     private final Dialect dialect;
 
@@ -55,19 +74,31 @@ final class SqliteCaptureSql implements CaptureSql {
                 "CREATE TABLE IF NOT EXISTS _shuttle_nodes (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE)",
                 "CREATE TABLE IF NOT EXISTS _shuttle_tables (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
                         + " policy TEXT NOT NULL, scope_column TEXT, excluded TEXT NOT NULL DEFAULT '')",
-                "CREATE TABLE IF NOT EXISTS _shuttle_clock (id INTEGER PRIMARY KEY CHECK (id = 0),"
-                        + " hlc INTEGER NOT NULL, seq INTEGER NOT NULL, applying INTEGER NOT NULL)",
-                "INSERT OR IGNORE INTO _shuttle_clock (id, hlc, seq, applying) VALUES (0, 0, 0, 0)",
+                // capture log: appended by triggers, folded into the feed; tbl 0 marks the clock marker row
+                "CREATE TABLE IF NOT EXISTS _shuttle_log (seq INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, pk BLOB,"
+                        + " op INTEGER NOT NULL, hlc INTEGER NOT NULL, scope BLOB, origin INTEGER, version INTEGER, via INTEGER, base INTEGER)",
+                "INSERT INTO _shuttle_log (seq, tbl, op, hlc) SELECT 0, 0, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM _shuttle_log)",
                 // One entry per row (the latest write); pk holds the key value itself (BLOB affinity keeps
                 // every value as it is) or, for composite keys, the quote()d parts joined by commas.
                 "CREATE TABLE IF NOT EXISTS _shuttle_feed (tbl INTEGER NOT NULL, pk BLOB NOT NULL,"
                         + " seq INTEGER NOT NULL, op INTEGER NOT NULL, hlc INTEGER NOT NULL, origin INTEGER NOT NULL,"
-                        + " version INTEGER NOT NULL, base INTEGER NOT NULL, scope BLOB,"
+                        + " version INTEGER NOT NULL, base INTEGER NOT NULL, scope BLOB, via INTEGER,"
                         + " PRIMARY KEY (tbl, pk)) WITHOUT ROWID",
                 "CREATE UNIQUE INDEX IF NOT EXISTS _shuttle_feed_seq ON _shuttle_feed (seq)",
                 "CREATE TABLE IF NOT EXISTS _shuttle_colclock (tbl INTEGER NOT NULL, pk BLOB NOT NULL,"
                         + " col TEXT NOT NULL, hlc INTEGER NOT NULL, origin INTEGER NOT NULL,"
-                        + " PRIMARY KEY (tbl, pk, col)) WITHOUT ROWID");
+                        + " PRIMARY KEY (tbl, pk, col)) WITHOUT ROWID",
+                // per peer and direction: last seq pulled from it, last local seq pushed to it, last seq it acknowledged
+                "CREATE TABLE IF NOT EXISTS _shuttle_peers (peer TEXT PRIMARY KEY, last_pulled INTEGER NOT NULL DEFAULT 0,"
+                        + " last_pushed INTEGER NOT NULL DEFAULT 0, acked INTEGER NOT NULL DEFAULT 0, last_sync_at TEXT,"
+                        + " last_outcome TEXT)",
+                "CREATE TABLE IF NOT EXISTS _shuttle_conflicts (id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, key_json TEXT NOT NULL,"
+                        + " policy TEXT NOT NULL, local_json TEXT, local_hlc INTEGER, local_origin TEXT, local_version INTEGER,"
+                        + " remote_json TEXT, remote_hlc INTEGER, remote_origin TEXT, remote_version INTEGER, remote_base INTEGER,"
+                        + " detected_at TEXT NOT NULL, status TEXT NOT NULL, resolution TEXT, resolved_at TEXT)",
+                "CREATE TABLE IF NOT EXISTS _shuttle_pending (tbl TEXT NOT NULL, key_json TEXT NOT NULL, change_json TEXT NOT NULL,"
+                        + " via TEXT, reason TEXT NOT NULL, attempts INTEGER NOT NULL, first_seen TEXT NOT NULL,"
+                        + " PRIMARY KEY (tbl, key_json))");
     }
 
     @Override
@@ -77,41 +108,33 @@ final class SqliteCaptureSql implements CaptureSql {
         List<String> sql = new ArrayList<>(dropStatements(t));
 
         sql.add("CREATE TRIGGER " + triggerName(t, "ins") + " AFTER INSERT ON " + table
-                + " WHEN " + SILENT_UNLESS_LOCAL + " BEGIN " + feedUpsert(t, "NEW", OP_UPSERT)
-                + columnClocks(t, replicated, null) + " END");
+                + " BEGIN " + logWrite(t, "NEW", OP_UPSERT) + columnClocks(t, replicated, false) + " END");
 
         String changed = replicated.stream()
                 .map(c -> "OLD." + dialect.quote(c) + " IS NOT NEW." + dialect.quote(c))
                 .collect(Collectors.joining(" OR "));
         sql.add("CREATE TRIGGER " + triggerName(t, "upd") + " AFTER UPDATE OF " + columnList(replicated) + " ON " + table
-                + " WHEN " + SILENT_UNLESS_LOCAL + " AND (" + changed + ") BEGIN " + feedUpsert(t, "NEW", OP_UPSERT)
-                + columnClocks(t, replicated, "OLD") + " END");
+                + " WHEN " + changed + " BEGIN " + logWrite(t, "NEW", OP_UPSERT) + columnClocks(t, replicated, true) + " END");
 
         String keyChanged = t.key().stream()
                 .map(c -> "OLD." + dialect.quote(c) + " IS NOT NEW." + dialect.quote(c))
                 .collect(Collectors.joining(" OR "));
         sql.add("CREATE TRIGGER " + triggerName(t, "key") + " AFTER UPDATE OF " + columnList(t.key()) + " ON " + table
-                + " WHEN " + SILENT_UNLESS_LOCAL + " AND (" + keyChanged + ") BEGIN "
-                + feedUpsert(t, "OLD", OP_DELETE) + " END");
+                + " WHEN " + keyChanged + " BEGIN " + logWrite(t, "OLD", OP_DELETE) + " END");
 
         sql.add("CREATE TRIGGER " + triggerName(t, "del") + " AFTER DELETE ON " + table
-                + " WHEN " + SILENT_UNLESS_LOCAL + " BEGIN " + feedUpsert(t, "OLD", OP_DELETE) + " END");
+                + " BEGIN " + logWrite(t, "OLD", OP_DELETE) + " END");
         return sql;
     }
 
-    private String feedUpsert(SyncedTable t, String row, int op) {
+    private String logWrite(SyncedTable t, String row, int op) {
         String scope = t.scopeColumn() == null ? "NULL" : row + "." + dialect.quote(t.scopeColumn());
-        return "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope)"
-                + " SELECT " + t.id() + ", " + keyExpression(t, row) + ", " + NEXT_SEQ + ", " + op + ", " + NEXT_HLC + ", 0, 1, 0, " + scope
-                + NEXT_FROM
-                + " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
-                + " origin = 0, version = _shuttle_feed.version + 1,"
-                + " base = CASE WHEN _shuttle_feed.origin = 0 THEN _shuttle_feed.base ELSE _shuttle_feed.version END,"
-                + " scope = excluded.scope;";
+        return "INSERT INTO _shuttle_log (tbl, pk, op, hlc, scope) VALUES (" + t.id() + ", " + keyExpression(t, row) + ", "
+                + op + ", " + NOW_MS + " << 16, " + scope + ");";
     }
 
     /** Per-column stamps for FIELD_LWW tables: every written column (insert) or every changed one (update). */
-    private String columnClocks(SyncedTable t, List<String> columns, String old) {
+    private String columnClocks(SyncedTable t, List<String> columns, boolean onlyChanged) {
         if (t.policy() != ConflictPolicy.FIELD_LWW) {
             return "";
         }
@@ -120,13 +143,12 @@ final class SqliteCaptureSql implements CaptureSql {
             return "";
         }
         String choices = cols.stream()
-                .map(c -> "SELECT " + io.shuttlebridge.core.dialect.Identifiers.literal(c) + " AS col"
-                        + (old == null ? "" : " WHERE OLD." + dialect.quote(c) + " IS NOT NEW." + dialect.quote(c)))
+                .map(c -> "SELECT " + Identifiers.literal(c) + " AS col"
+                        + (onlyChanged ? " WHERE OLD." + dialect.quote(c) + " IS NOT NEW." + dialect.quote(c) : ""))
                 .collect(Collectors.joining(" UNION ALL "));
         return " INSERT INTO _shuttle_colclock (tbl, pk, col, hlc, origin) SELECT " + t.id() + ", "
-                + keyExpression(t, "NEW") + ", c.col, f.hlc, 0 FROM _shuttle_feed f, (" + choices + ") c"
-                + " WHERE f.tbl = " + t.id() + " AND f.pk = " + keyExpression(t, "NEW")
-                + " ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, origin = 0;";
+                + keyExpression(t, "NEW") + ", c.col, (SELECT max(seq) FROM _shuttle_log), " + PENDING_ORIGIN + " FROM ("
+                + choices + ") c WHERE true ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin;";
     }
 
     @Override
@@ -149,6 +171,101 @@ final class SqliteCaptureSql implements CaptureSql {
             return java.util.Collections.singletonList(stored instanceof Integer i ? Long.valueOf(i) : stored);
         }
         return SqlLiterals.parseList(String.valueOf(stored), t.key().size());
+    }
+
+    @Override
+    public void fold(Connection c) throws SQLException {
+        long pending = Jdbc.queryLong(c, "SELECT count(*) FROM (SELECT 1 FROM _shuttle_log LIMIT 2)").orElse(0L);
+        if (pending < 2) {
+            return; // only the marker
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS _shuttle_stamps (seq INTEGER PRIMARY KEY, hlc INTEGER NOT NULL)");
+            s.executeUpdate("DELETE FROM temp._shuttle_stamps");
+            s.executeUpdate(STAMPS);
+            s.executeUpdate(FOLD);
+            s.executeUpdate("UPDATE _shuttle_colclock SET hlc = (SELECT s.hlc FROM temp._shuttle_stamps s WHERE s.seq = _shuttle_colclock.hlc),"
+                    + " origin = 0 WHERE origin = " + PENDING_ORIGIN);
+            s.executeUpdate("DELETE FROM _shuttle_log WHERE seq < (SELECT max(seq) FROM _shuttle_log)");
+            s.executeUpdate("UPDATE _shuttle_log SET tbl = 0, pk = NULL, scope = NULL, origin = NULL, version = NULL, via = NULL, base = NULL,"
+                    + " hlc = (SELECT s.hlc FROM temp._shuttle_stamps s WHERE s.seq = _shuttle_log.seq)");
+            s.executeUpdate("DELETE FROM temp._shuttle_stamps");
+        }
+    }
+
+    @Override
+    public long beginApply(Connection c) throws SQLException {
+        fold(c);
+        return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_log").orElse(0L);
+    }
+
+    @Override
+    public void endApply(Connection c, long token, List<AppliedEntry> entries) throws SQLException {
+        long lastLocalHlc = Jdbc.queryLong(c, "SELECT hlc FROM _shuttle_log WHERE seq = ?", token).orElse(0L);
+        // the apply's own echo: everything the triggers logged since beginApply, and their column stamps
+        Jdbc.update(c, "DELETE FROM _shuttle_log WHERE seq > ?", token);
+        Jdbc.update(c, "DELETE FROM _shuttle_colclock WHERE origin = " + PENDING_ORIGIN);
+        long maxHlc = lastLocalHlc;
+        try (PreparedStatement single = c.prepareStatement(
+                        "INSERT INTO _shuttle_log (tbl, pk, op, hlc, scope, origin, version, via, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                PreparedStatement composite = c.prepareStatement(
+                        "INSERT INTO _shuttle_log (tbl, pk, op, hlc, scope, origin, version, via, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (AppliedEntry e : entries) {
+                PreparedStatement ps = e.table().key().size() == 1 ? single : composite;
+                ps.setInt(1, e.table().id());
+                ps.setObject(2, e.table().key().size() == 1 ? e.key().get(0) : encodeComposite(c, e.key()));
+                ps.setInt(3, e.op());
+                ps.setLong(4, e.hlc());
+                ps.setObject(5, e.scope());
+                ps.setInt(6, e.origin());
+                ps.setLong(7, e.version());
+                if (e.via() == null) {
+                    ps.setNull(8, java.sql.Types.INTEGER);
+                } else {
+                    ps.setInt(8, e.via());
+                }
+                ps.setLong(9, e.base());
+                ps.addBatch();
+                maxHlc = Math.max(maxHlc, e.hlc());
+            }
+            single.executeBatch();
+            composite.executeBatch();
+        }
+        // the marker keeps the clock past every stamp written here or received
+        Jdbc.update(c, "INSERT INTO _shuttle_log (tbl, op, hlc) VALUES (0, 0, ?)", maxHlc);
+        fold(c);
+    }
+
+    /** The stored form of a composite key, computed by SQLite's own quote() so it matches the triggers exactly. */
+    private static Object encodeComposite(Connection c, List<Object> key) throws SQLException {
+        String expr = key.stream().map(k -> "quote(?)").collect(Collectors.joining(" || ',' || "));
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + expr)) {
+            for (int i = 0; i < key.size(); i++) {
+                ps.setObject(i + 1, key.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    @Override
+    public long[] nextSeqAndHlc(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq + 1, max(hlc + 1, " + NOW_MS + " << 16) FROM _shuttle_log"
+                        + " ORDER BY seq DESC LIMIT 1");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
+    @Override
+    public void advanceClock(Connection c, long seq, long hlc) throws SQLException {
+        fold(c);
+        Jdbc.update(c, "INSERT INTO _shuttle_log (seq, tbl, op, hlc) SELECT ?, 0, 0, max(?, " + LAST_HLC + ")"
+                + " WHERE ? > (SELECT max(seq) FROM _shuttle_log)", seq, hlc, seq);
+        Jdbc.update(c, "DELETE FROM _shuttle_log WHERE seq < (SELECT max(seq) FROM _shuttle_log)");
     }
 
     @Override
@@ -179,51 +296,8 @@ final class SqliteCaptureSql implements CaptureSql {
         }
         try (Statement s = c.createStatement()) {
             for (String[] o : objects) {
-                s.execute("DROP " + o[0].toUpperCase(java.util.Locale.ROOT) + " IF EXISTS " + dialect.quote(o[1]));
+                s.execute("DROP " + o[0].toUpperCase(Locale.ROOT) + " IF EXISTS " + dialect.quote(o[1]));
             }
-        }
-    }
-
-    @Override
-    public void beginApply(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            // the newest entry may be a local write; remember its stamp before applied entries follow it
-            s.executeUpdate("UPDATE _shuttle_clock SET applying = 1, hlc = max(hlc,"
-                    + " coalesce((SELECT hlc FROM _shuttle_feed ORDER BY seq DESC LIMIT 1), 0)) WHERE id = 0");
-        }
-    }
-
-    @Override
-    public void endApply(Connection c, long maxAppliedHlc) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE _shuttle_clock SET applying = 0, hlc = max(hlc, ?) WHERE id = 0")) {
-            ps.setLong(1, maxAppliedHlc);
-            ps.executeUpdate();
-        }
-    }
-
-    @Override
-    public String feedWriteSql(SyncedTable t) {
-        return "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope)"
-                + " SELECT " + t.id() + ", " + keyParameterExpression(t) + ", " + NEXT_SEQ + ", ?, ?, ?, ?, ?, ?" + NEXT_FROM
-                + " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
-                + " origin = excluded.origin, version = excluded.version, base = excluded.base, scope = excluded.scope";
-    }
-
-    @Override
-    public long[] nextSeqAndHlc(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + NEXT_SEQ + ", " + NEXT_HLC + NEXT_FROM);
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return new long[] {rs.getLong(1), rs.getLong(2)};
-        }
-    }
-
-    @Override
-    public void advanceClock(Connection c, long seqFloor, long hlc) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE _shuttle_clock SET seq = max(seq, ?), hlc = max(hlc, ?) WHERE id = 0")) {
-            ps.setLong(1, seqFloor);
-            ps.setLong(2, hlc);
-            ps.executeUpdate();
         }
     }
 

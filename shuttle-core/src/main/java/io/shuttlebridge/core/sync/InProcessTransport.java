@@ -1,0 +1,32 @@
+package io.shuttlebridge.core.sync;
+
+import io.shuttlebridge.core.change.Change;
+import java.util.List;
+
+/** Connects a device engine directly to a hub engine in the same JVM (tests, simulate, bundles). */
+public final class InProcessTransport implements Transport {
+    private final SyncEngine hub;
+
+    public InProcessTransport(SyncEngine hub) {
+        this.hub = hub;
+    }
+
+    public String hubNode() {
+        return hub.nodeUuid();
+    }
+
+    @Override
+    public PushResult push(String fromNode, List<Change> changes) {
+        return hub.acceptPush(fromNode, changes);
+    }
+
+    @Override
+    public PullResult pull(String forNode, long since, int limit) {
+        return hub.servePull(forNode, since, limit);
+    }
+
+    @Override
+    public PullResult snapshot(String forNode, long after, int limit) {
+        return hub.serveSnapshot(forNode, after, limit);
+    }
+}

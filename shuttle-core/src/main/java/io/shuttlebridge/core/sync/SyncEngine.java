@@ -1,0 +1,405 @@
+package io.shuttlebridge.core.sync;
+
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.capture.SyncSchema;
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.change.FeedEntry;
+import io.shuttlebridge.core.dialect.Identifiers;
+import io.shuttlebridge.core.feed.FeedReader;
+import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.sync.internal.Applier;
+import io.shuttlebridge.core.sync.internal.ConflictStore;
+import io.shuttlebridge.core.sync.internal.PeerStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Sync for one database. As a device it pulls then pushes through a {@link Transport}; as a hub it
+ * accepts pushes and serves pulls and snapshots for its devices. Any engine can be both (tiers).
+ *
+ * <p>Cursors advance in the same transaction that durably applied what they cover, so any
+ * interruption is retried with nothing lost, and re-delivered batches count as duplicates.
+ */
+public final class SyncEngine implements AutoCloseable {
+    public static final int DEFAULT_PAGE = 1000;
+    public static final int DEFAULT_MAX_BATCH = 10_000;
+
+    private final ShuttleDatabase db;
+    private final SyncSchema schema;
+    private final Map<String, ConflictResolver> resolvers;
+    private final int pageSize;
+    private final int maxBatch;
+
+    private SyncEngine(Builder b) {
+        this.db = b.db;
+        this.schema = db.read(c -> SyncSchema.load(c, db.dialect()));
+        this.resolvers = Map.copyOf(b.resolvers);
+        this.pageSize = b.pageSize;
+        this.maxBatch = b.maxBatch;
+    }
+
+    public static SyncEngine open(ShuttleDatabase db) {
+        return builder(db).build();
+    }
+
+    public static Builder builder(ShuttleDatabase db) {
+        return new Builder(db);
+    }
+
+    public String nodeUuid() {
+        return schema.nodeUuid();
+    }
+
+    public SyncSchema schema() {
+        return schema;
+    }
+
+    public ShuttleDatabase database() {
+        return db;
+    }
+
+    // ---------------------------------------------------------------- hub side
+
+    /** Applies a pushed batch atomically and idempotently. */
+    public PushResult acceptPush(String fromNode, List<Change> changes) {
+        requireNode(fromNode);
+        return db.transaction(c -> {
+            Applier.Outcome o = applier().apply(c, changes, fromNode, Applier.Role.HUB);
+            long hubSeq = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+            return new PushResult(o.applied(), o.duplicates(), o.superseded(), o.pending(), o.conflicts(), hubSeq, o.rejected());
+        });
+    }
+
+    /** Changes after {@code since} for a device, leaving out what it wrote or sent (write watermarking). */
+    public PullResult servePull(String forNode, long since, int limit) {
+        requireNode(forNode);
+        int n = checkLimit(limit);
+        return db.transaction(c -> {
+            long horizon = Jdbc.queryLong(c, "SELECT CAST(value AS INTEGER) FROM _shuttle_meta WHERE key = 'purged_through'").orElse(0L);
+            if (since < horizon) {
+                return PullResult.resync(since);
+            }
+            PeerStore.acknowledge(c, forNode, since);
+            FeedReader.Page page = new FeedReader(db.dialect(), schema).read(c, FeedReader.Query.after(since, n).excludingOrigin(forNode));
+            return new PullResult(page.entries().stream().map(FeedEntry::change).toList(), page.lastSeq(), page.more(), false);
+        });
+    }
+
+    /** The full state (rows and tombstones, whoever wrote them) after {@code after}, for bootstrap and resync. */
+    public PullResult serveSnapshot(String forNode, long after, int limit) {
+        requireNode(forNode);
+        int n = checkLimit(limit);
+        return db.transaction(c -> {
+            FeedReader.Page page = new FeedReader(db.dialect(), schema).read(c, FeedReader.Query.after(after, n));
+            return new PullResult(page.entries().stream().map(FeedEntry::change).toList(), page.lastSeq(), page.more(), false);
+        });
+    }
+
+    /**
+     * Forgets tombstones every known peer has acknowledged; a peer asking from before them is
+     * told to resync. Returns how many were purged.
+     */
+    public int purgeTombstones() {
+        return db.transaction(c -> {
+            db.dialect().capture().fold(c);
+            List<PeerStore.Cursor> peers = PeerStore.all(c);
+            if (peers.isEmpty()) {
+                return 0;
+            }
+            long horizon = peers.stream().mapToLong(PeerStore.Cursor::acked).min().orElse(0);
+            int purged = Jdbc.update(c, "DELETE FROM _shuttle_feed WHERE op = 2 AND seq <= ?", horizon);
+            if (purged > 0) {
+                Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = 'purged_through'");
+                Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES ('purged_through', ?)", String.valueOf(horizon));
+            }
+            return purged;
+        });
+    }
+
+    // ---------------------------------------------------------------- device side
+
+    /** Pulls every page from the hub, then pushes every local change it has not acknowledged. */
+    public SyncReport pullThenPush(Transport hub, String hubNode) {
+        requireNode(hubNode);
+        Counts k = new Counts();
+        boolean resynced = pull(hub, hubNode, k);
+        push(hub, hubNode, k);
+        db.transaction(c -> {
+            PeerStore.outcome(c, hubNode, "ok: pulled " + k.pulled + ", pushed " + k.pushed + ", conflicts " + k.conflicts);
+            return null;
+        });
+        PeerStore.Cursor cur = cursor(hubNode);
+        return new SyncReport(k.pulled, k.applied, k.duplicates, k.superseded, k.pending, k.conflicts, k.pushed, k.pushDuplicates,
+                resynced, cur.lastPulled(), cur.lastPushed());
+    }
+
+    private boolean pull(Transport hub, String hubNode, Counts k) {
+        boolean resynced = false;
+        boolean snapshot = false;
+        long since = cursor(hubNode).lastPulled();
+        while (true) {
+            PullResult page = snapshot ? hub.snapshot(nodeUuid(), since, pageSize) : hub.pull(nodeUuid(), since, pageSize);
+            if (page.resyncRequired()) {
+                snapshot = true;
+                resynced = true;
+                since = 0;
+                continue;
+            }
+            final long next = page.next();
+            db.transaction(c -> {
+                Applier.Outcome o = applier().apply(c, page.changes(), hubNode, Applier.Role.DEVICE);
+                PeerStore.setPulled(c, hubNode, next);
+                k.add(o);
+                return null;
+            });
+            k.pulled += page.changes().size();
+            since = next;
+            if (!page.more()) {
+                return resynced;
+            }
+        }
+    }
+
+    private void push(Transport hub, String hubNode, Counts k) {
+        while (true) {
+            long after = cursor(hubNode).lastPushed();
+            FeedReader.Page page = db.transaction(c -> new FeedReader(db.dialect(), schema)
+                    .read(c, FeedReader.Query.after(after, pageSize).excludingOrigin(hubNode)));
+            List<Long> rejectedSeqs = new ArrayList<>();
+            if (!page.entries().isEmpty()) {
+                PushResult r = hub.push(nodeUuid(), page.entries().stream().map(FeedEntry::change).toList());
+                k.pushed += r.applied();
+                k.pushDuplicates += r.duplicates();
+                k.conflicts += r.conflicts().size();
+                for (FeedEntry e : page.entries()) {
+                    if (r.rejected().contains(e.change().stamp())) {
+                        rejectedSeqs.add(e.seq());
+                    }
+                }
+            }
+            db.transaction(c -> {
+                PeerStore.setPushed(c, hubNode, page.lastSeq());
+                // what the hub took is the base of our next write to those rows; what it refused is not
+                String refused = rejectedSeqs.isEmpty() ? "" : " AND seq NOT IN ("
+                        + rejectedSeqs.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+                Jdbc.update(c, "UPDATE _shuttle_feed SET base = version WHERE origin = 0 AND seq > ? AND seq <= ?" + refused,
+                        after, page.lastSeq());
+                return null;
+            });
+            if (!page.more()) {
+                return;
+            }
+        }
+    }
+
+    public PeerStore.Cursor cursor(String peer) {
+        return db.read(c -> PeerStore.get(c, peer));
+    }
+
+    public List<PeerStore.Cursor> peers() {
+        return db.read(PeerStore::all);
+    }
+
+    /** Local changes not yet pushed to the given hub. */
+    public long pendingChanges(String hubNode) {
+        return db.transaction(c -> {
+            db.dialect().capture().fold(c);
+            long after = PeerStore.get(c, hubNode).lastPushed();
+            return Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_feed WHERE seq > ? AND via IS NULL", after).orElse(0L);
+        });
+    }
+
+    // ---------------------------------------------------------------- conflicts
+
+    public List<ConflictRecord> conflicts(boolean openOnly) {
+        return db.read(c -> ConflictStore.list(c, openOnly));
+    }
+
+    /** How to settle a conflict. */
+    public sealed interface Settlement permits TakeLocal, TakeRemote, Values {}
+
+    public record TakeLocal() implements Settlement {}
+
+    public record TakeRemote() implements Settlement {}
+
+    public record Values(Map<String, Object> values) implements Settlement {}
+
+    /**
+     * Settles a conflict by writing the chosen row as an ordinary local write (captured, so it
+     * syncs to every replica like any other write) and marks the record resolved.
+     */
+    public ConflictRecord resolve(long conflictId, Settlement settlement) {
+        return db.transaction(c -> {
+            ConflictRecord rec = ConflictStore.get(c, conflictId);
+            if (rec == null) {
+                throw new ShuttleException(ErrorCode.NOT_FOUND, "no conflict with id " + conflictId);
+            }
+            if (!rec.open()) {
+                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "conflict " + conflictId + " is already " + rec.status()
+                        + " (" + rec.resolution() + ")");
+            }
+            Map<String, Object> chosen = switch (settlement) {
+                case TakeLocal x -> rec.localValues();
+                case TakeRemote x -> rec.remoteValues();
+                case Values v -> v.values();
+            };
+            writeRow(c, rec, chosen);
+            String how = switch (settlement) {
+                case TakeLocal x -> "took local";
+                case TakeRemote x -> "took remote";
+                case Values v -> "given values";
+            };
+            ConflictStore.resolve(c, conflictId, how);
+            return ConflictStore.get(c, conflictId);
+        });
+    }
+
+    private void writeRow(java.sql.Connection c, ConflictRecord rec, Map<String, Object> values) throws java.sql.SQLException {
+        var t = schema.require(rec.table());
+        var d = db.dialect();
+        String where = t.key().stream().map(k -> d.quote(k) + " = ?").collect(Collectors.joining(" AND "));
+        if (values == null) {
+            Jdbc.update(c, "DELETE FROM " + d.quote(t.name()) + " WHERE " + where, rec.key().toArray());
+            return;
+        }
+        Map<String, Object> row = new HashMap<>(values);
+        for (int i = 0; i < t.key().size(); i++) {
+            row.put(t.key().get(i), rec.key().get(i));
+        }
+        List<String> cols = t.replicatedColumns().stream().filter(row::containsKey).toList();
+        for (String col : row.keySet()) {
+            if (!t.replicatedColumns().contains(col)) {
+                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "table \"" + t.name() + "\" has no replicated column \"" + col + "\"");
+            }
+        }
+        String sql = "INSERT INTO " + d.quote(t.name()) + " (" + cols.stream().map(d::quote).collect(Collectors.joining(", "))
+                + ") VALUES (" + cols.stream().map(x -> "?").collect(Collectors.joining(", ")) + ") ON CONFLICT ("
+                + t.key().stream().map(d::quote).collect(Collectors.joining(", ")) + ") DO UPDATE SET "
+                + cols.stream().filter(x -> !t.key().contains(x)).map(x -> d.quote(x) + " = excluded." + d.quote(x))
+                        .collect(Collectors.joining(", "));
+        List<Object> args = new ArrayList<>();
+        cols.forEach(x -> args.add(row.get(x)));
+        d.capture().fold(c);
+        long before = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+        Jdbc.update(c, sql, args.toArray());
+        d.capture().fold(c);
+        long entrySeq = Jdbc.queryLong(c, "SELECT seq FROM _shuttle_feed WHERE tbl = ? AND pk = " + d.capture().keyParameterExpression(t),
+                prepend(t.id(), rec.key())).orElse(0L);
+        if (entrySeq <= before) {
+            // the chosen values equal the row as it is: still a new write, so every replica takes it
+            Jdbc.update(c, "INSERT INTO _shuttle_log (tbl, pk, op, hlc) VALUES (?, " + d.capture().keyParameterExpression(t)
+                    + ", 1, CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) << 16)", prepend(t.id(), rec.key()));
+            d.capture().fold(c);
+        }
+    }
+
+    private io.shuttlebridge.core.dialect.Dialect d() {
+        return db.dialect();
+    }
+
+    private static Object[] prepend(Object first, List<Object> rest) {
+        Object[] out = new Object[rest.size() + 1];
+        out[0] = first;
+        for (int i = 0; i < rest.size(); i++) {
+            out[i + 1] = rest.get(i);
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private Applier applier() {
+        return new Applier(db.dialect(), schema, nodeUuid(), resolvers, maxBatch);
+    }
+
+    private int checkLimit(int limit) {
+        if (limit <= 0 || limit > maxBatch) {
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "limit must be between 1 and " + maxBatch + ", got " + limit);
+        }
+        return limit;
+    }
+
+    private static void requireNode(String node) {
+        try {
+            java.util.UUID.fromString(node);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "node must be a UUID, got '" + node + "'");
+        }
+    }
+
+    @Override
+    public void close() {
+        // the database handle belongs to the caller
+    }
+
+    @Override
+    public String toString() {
+        return "SyncEngine[" + nodeUuid() + " on " + Identifiers.redactUrl(db.displayUrl()) + "]";
+    }
+
+    private static final class Counts {
+        int pulled;
+        int applied;
+        int duplicates;
+        int superseded;
+        int pending;
+        int conflicts;
+        int pushed;
+        int pushDuplicates;
+
+        void add(Applier.Outcome o) {
+            applied += o.applied();
+            duplicates += o.duplicates();
+            superseded += o.superseded();
+            pending = o.pending();
+            conflicts += o.conflicts().size();
+        }
+    }
+
+    /** Validated settings; {@link #build} opens the engine. */
+    public static final class Builder {
+        private final ShuttleDatabase db;
+        private final Map<String, ConflictResolver> resolvers = new HashMap<>();
+        private int pageSize = DEFAULT_PAGE;
+        private int maxBatch = DEFAULT_MAX_BATCH;
+
+        private Builder(ShuttleDatabase db) {
+            this.db = db;
+        }
+
+        public Builder resolver(String table, ConflictResolver resolver) {
+            if (resolvers.putIfAbsent(table, resolver) != null) {
+                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "a resolver for table \"" + table + "\" was already set");
+            }
+            return this;
+        }
+
+        public Builder pageSize(int n) {
+            if (n <= 0) {
+                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "page size must be positive, got " + n);
+            }
+            pageSize = n;
+            return this;
+        }
+
+        public Builder maxBatch(int n) {
+            if (n <= 0) {
+                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "max batch must be positive, got " + n);
+            }
+            maxBatch = n;
+            return this;
+        }
+
+        public SyncEngine build() {
+            if (pageSize > maxBatch) {
+                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "page size " + pageSize + " exceeds max batch " + maxBatch);
+            }
+            return new SyncEngine(this);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.shuttlebridge.core.sync;
+
+import io.shuttlebridge.core.change.Change;
+import java.util.List;
+
+/**
+ * How a device reaches its hub. Implementations: in-process (tests, simulate), HTTP, bundles.
+ * Every call is idempotent on the hub side: a batch delivered twice is applied once.
+ */
+public interface Transport {
+
+    /** Pushes a batch of changes made at or relayed by {@code fromNode}; applied atomically. */
+    PushResult push(String fromNode, List<Change> changes);
+
+    /** Changes after {@code since} (a hub seq), excluding those {@code forNode} wrote or sent. */
+    PullResult pull(String forNode, long since, int limit);
+
+    /** The hub's full state (rows and tombstones) after {@code after}, paged, for bootstrap and resync. */
+    PullResult snapshot(String forNode, long after, int limit);
+}

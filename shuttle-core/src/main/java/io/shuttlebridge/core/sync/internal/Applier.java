@@ -1,0 +1,320 @@
+package io.shuttlebridge.core.sync.internal;
+
+import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.capture.SyncSchema;
+import io.shuttlebridge.core.capture.SyncedTable;
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.change.Op;
+import io.shuttlebridge.core.change.Stamp;
+import io.shuttlebridge.core.dialect.Dialect;
+import io.shuttlebridge.core.feed.ChangeWriter;
+import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.schema.ForeignKey;
+import io.shuttlebridge.core.sync.ConflictRecord;
+import io.shuttlebridge.core.sync.ConflictResolver;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Applies a batch of remote changes in one transaction under each table's conflict policy:
+ * parents before children for upserts, children before parents for deletes, foreign-key checks
+ * deferred to commit, and a change whose parent row is missing held in the pending queue.
+ *
+ * <p>LWW and FIELD_LWW are symmetric rules every replica applies alike. VERSION_STRICT, MANUAL and
+ * custom resolvers decide on the hub: a change made on a stale base is a conflict there, the hub's
+ * row stands and is sent again so the writer converges; a device adopts what its hub sends and
+ * keeps a record of the conflict it saw. Internal.
+ */
+public final class Applier {
+    /** Which side of a sync this replica is on for the batch being applied. */
+    public enum Role { HUB, DEVICE }
+
+    /** Counts, conflicts recorded, and the stamps of incoming changes that were not taken (their writers must not build on them). */
+    public record Outcome(int applied, int duplicates, int superseded, int pending, List<ConflictRecord> conflicts, List<Stamp> rejected) {}
+
+    private final Dialect dialect;
+    private final SyncSchema schema;
+    private final String localNode;
+    private final Map<String, ConflictResolver> resolvers;
+    private final int maxBatch;
+
+    private ChangeWriter writer;
+    private Connection c;
+    private String via;
+    private Role role;
+    private long clockFloor;
+    private int applied;
+    private int duplicates;
+    private int superseded;
+    private int pending;
+    private List<ConflictRecord> conflicts;
+    private List<Stamp> rejected;
+    private BatchKeys batchKeys;
+
+    public Applier(Dialect dialect, SyncSchema schema, String localNode, Map<String, ConflictResolver> resolvers, int maxBatch) {
+        this.dialect = dialect;
+        this.schema = schema;
+        this.localNode = localNode;
+        this.resolvers = Map.copyOf(resolvers);
+        this.maxBatch = maxBatch;
+    }
+
+    /** Applies inside the caller's transaction; throws (and the caller rolls back) on bad input. */
+    public Outcome apply(Connection connection, List<Change> changes, String fromPeer, Role as) throws SQLException {
+        ChangeValidator.validate(schema, changes, maxBatch);
+        this.c = connection;
+        this.via = fromPeer;
+        this.role = as;
+        applied = duplicates = superseded = pending = 0;
+        conflicts = new ArrayList<>();
+        rejected = new ArrayList<>();
+        writer = new ChangeWriter(dialect, schema);
+        writer.begin(c);
+        try {
+            if (dialect.supportsDeferredConstraints()) {
+                Jdbc.execute(c, "PRAGMA defer_foreign_keys = ON");
+            }
+            clockFloor = dialect.capture().nextSeqAndHlc(c)[1];
+            List<Change> ordered = order(changes);
+            batchKeys = new BatchKeys(schema, ordered);
+            for (Change change : ordered) {
+                writer.via(via);
+                applyOne(change, true);
+            }
+            retryPending();
+        } finally {
+            writer.end();
+        }
+        return new Outcome(applied, duplicates, superseded, pending, conflicts, rejected);
+    }
+
+    private List<Change> order(List<Change> changes) {
+        List<Change> upserts = new ArrayList<>();
+        List<Change> deletes = new ArrayList<>();
+        for (Change ch : changes) {
+            (ch.op() == Op.UPSERT ? upserts : deletes).add(ch);
+        }
+        upserts.sort(Comparator.comparingInt(ch -> schema.plan().rank(ch.table())));
+        deletes.sort(Comparator.comparingInt((Change ch) -> schema.plan().rank(ch.table())).reversed());
+        List<Change> all = new ArrayList<>(upserts);
+        all.addAll(deletes);
+        return all;
+    }
+
+    private void retryPending() throws SQLException {
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            for (PendingStore.Pending p : PendingStore.all(c)) {
+                String reason = missingDependency(p.change());
+                if (reason == null) {
+                    PendingStore.release(c, p.change());
+                    writer.via(p.via());
+                    applyOne(p.change(), false);
+                    progress = true;
+                }
+            }
+        }
+        pending = (int) PendingStore.count(c);
+    }
+
+    private void applyOne(Change r, boolean fresh) throws SQLException {
+        SyncedTable t = schema.require(r.table());
+        LocalRow l = LocalRow.load(c, dialect, t, r.key());
+        if (l != null && l.stamp().equals(r.stamp())) {
+            duplicates++;
+            return;
+        }
+        if (fresh && l != null && l.stamp().compareTo(r.stamp()) > 0 && t.policy() == ConflictPolicy.LWW) {
+            superseded++;
+            rejected.add(r.stamp());
+            return;
+        }
+        String waitFor = missingDependency(r);
+        if (waitFor != null) {
+            PendingStore.hold(c, r, via, waitFor);
+            return;
+        }
+        switch (t.policy()) {
+            case LWW -> lww(t, l, r);
+            case FIELD_LWW -> new FieldMerge(this, t, l, r).apply();
+            default -> authoritative(t, l, r);
+        }
+    }
+
+    private void lww(SyncedTable t, LocalRow l, Change r) throws SQLException {
+        if (l == null || r.stamp().newerThan(l.stamp())) {
+            take(t, r);
+        } else {
+            superseded++;
+        }
+    }
+
+    /** VERSION_STRICT, MANUAL and CUSTOM: the hub decides concurrent writes, devices adopt. */
+    private void authoritative(SyncedTable t, LocalRow l, Change r) throws SQLException {
+        // concurrent: the incoming write was not made on this replica's current row, or (on a device)
+        // this replica holds a write of its own the hub has not acknowledged yet
+        boolean unacknowledged = l != null && l.stamp().origin().equals(localNode) && l.version() > l.base();
+        // a node's own writes are ordered: a later write by the writer of the current row succeeds it
+        boolean successor = l != null && l.stamp().origin().equals(r.origin()) && r.stamp().newerThan(l.stamp());
+        boolean concurrent = l != null && !successor && !(l.tombstone() && r.isDelete())
+                && (r.base() < l.version() || (role == Role.DEVICE && unacknowledged));
+        if (!concurrent) {
+            take(t, r);
+            return;
+        }
+        Map<String, Object> local = LocalRow.values(c, dialect, t, r.key());
+        if (role == Role.DEVICE && t.policy() != ConflictPolicy.CUSTOM) {
+            // the hub's row stands: this replica's own concurrent write is kept as a conflict record
+            record(t, l, local, r);
+            adopt(r);
+            return;
+        }
+        ConflictResolver.Resolution decision = t.policy() == ConflictPolicy.CUSTOM
+                ? resolver(t).resolve(t.name(), local, r.isDelete() ? null : r.values(), Optional.empty())
+                : new ConflictResolver.Manual();
+        switch (decision) {
+            case ConflictResolver.TakeRemote x -> take(t, r);
+            case ConflictResolver.KeepLocal x -> {
+                superseded++;
+                rejected.add(r.stamp());
+                if (role == Role.HUB) {
+                    resend(t, l, local, r.key());
+                } else {
+                    writeMerged(t, l, r, local); // our row, now based on what the hub has, so the hub takes it
+                }
+            }
+            case ConflictResolver.Merged m -> writeMerged(t, l, r, m.values());
+            case ConflictResolver.Manual x -> {
+                record(t, l, local, r);
+                if (role == Role.HUB) {
+                    resend(t, l, local, r.key());
+                } else {
+                    adopt(r);
+                }
+            }
+        }
+    }
+
+    private ConflictResolver resolver(SyncedTable t) {
+        ConflictResolver res = resolvers.get(t.name());
+        if (res == null) {
+            throw new io.shuttlebridge.core.ShuttleException(io.shuttlebridge.core.ErrorCode.INVALID_ARGUMENT, "table \"" + t.name()
+                    + "\" has the CUSTOM policy but no ConflictResolver is registered for it");
+        }
+        return res;
+    }
+
+    private void record(SyncedTable t, LocalRow l, Map<String, Object> local, Change r) throws SQLException {
+        rejected.add(r.stamp());
+        conflicts.add(ConflictStore.record(c, t.name(), r.key(), t.policy(), l.tombstone() ? null : local, l.stamp().hlc(),
+                l.stamp().origin(), l.version(), r.isDelete() ? null : r.values(), r.hlc(), r.origin(), r.version(), r.base()));
+    }
+
+    /** The hub's row stands: its feed entry moves to the end so every puller gets it (again). */
+    private void resend(SyncedTable t, LocalRow l, Map<String, Object> local, List<Object> key) throws SQLException {
+        writer.via(null);
+        writer.writeFeed(t, new Change(t.name(), key, l.op(), local, l.stamp().hlc(), l.stamp().origin(), l.version(), l.base(),
+                Map.of()), l.version());
+    }
+
+    private void writeMerged(SyncedTable t, LocalRow l, Change r, Map<String, Object> values) throws SQLException {
+        rejected.add(r.stamp());
+        long version = Math.max(l.version(), r.version()) + 1;
+        long base = role == Role.HUB ? l.version() : r.version();
+        Change merged = values == null
+                ? new Change(t.name(), r.key(), Op.DELETE, Map.of(), freshStamp(), localNode, version, base, Map.of())
+                : new Change(t.name(), r.key(), Op.UPSERT, values, freshStamp(), localNode, version, base, Map.of());
+        writer.via(null);
+        writer.write(merged);
+        ConflictStore.closeForRow(c, t.name(), r.key(), "merged by resolver");
+        applied++;
+    }
+
+    /** Writes the remote change as it is; it was made after any conflict open on the row, which it settles. */
+    void take(SyncedTable t, Change r) throws SQLException {
+        adopt(r);
+        ConflictStore.closeForRow(c, t.name(), r.key(), "superseded by a later write");
+    }
+
+    /** Writes the remote change as it is, leaving conflict records alone. */
+    private void adopt(Change r) throws SQLException {
+        writer.write(r);
+        clockFloor = Math.max(clockFloor, r.hlc() + 1);
+        applied++;
+    }
+
+    long freshStamp() {
+        long stamp = Math.max(clockFloor, System.currentTimeMillis() << 16);
+        clockFloor = stamp + 1;
+        return stamp;
+    }
+
+    /** Names the missing parent (or the remaining children) a change waits for, or null when it can be applied. */
+    private String missingDependency(Change r) throws SQLException {
+        SyncedTable t = schema.require(r.table());
+        if (r.op() == Op.UPSERT) {
+            for (ForeignKey fk : t.table().foreignKeys()) {
+                List<Object> ref = fk.childColumns().stream().map(r.values()::get).toList();
+                if (ref.stream().anyMatch(v -> v == null) || schema.table(fk.parentTable()).isEmpty()) {
+                    continue; // null reference, or a parent table outside sync (the database checks it)
+                }
+                if (!batchKeys.has(fk.parentTable(), fk.parentColumns(), ref) && !exists(fk.parentTable(), fk.parentColumns(), ref)) {
+                    return "parent " + fk.parentTable() + fk.parentColumns() + " = " + ref + " has not arrived";
+                }
+            }
+        }
+        return null;
+    }
+
+    private boolean exists(String table, List<String> columns, List<Object> values) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT 1 FROM ").append(dialect.quote(table)).append(" WHERE ");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(i == 0 ? "" : " AND ").append(dialect.quote(columns.get(i))).append(" = ?");
+        }
+        return Jdbc.queryLong(c, sql + " LIMIT 1", values.toArray()).isPresent();
+    }
+
+    // state FieldMerge needs
+    Connection connection() {
+        return c;
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    ChangeWriter writer() {
+        return writer;
+    }
+
+    String localNode() {
+        return localNode;
+    }
+
+    String via() {
+        return via;
+    }
+
+    void countSuperseded() {
+        superseded++;
+    }
+
+    void countDuplicate() {
+        duplicates++;
+    }
+
+    void countApplied() {
+        applied++;
+    }
+
+    static Stamp orDefault(Map<String, Stamp> stamps, String col, Stamp row) {
+        Stamp s = stamps.get(col);
+        return s == null ? row : s;
+    }
+}

@@ -1,0 +1,63 @@
+package io.shuttlebridge.core.sync.internal;
+
+import io.shuttlebridge.core.capture.SyncedTable;
+import io.shuttlebridge.core.change.Op;
+import io.shuttlebridge.core.change.Stamp;
+import io.shuttlebridge.core.dialect.Dialect;
+import io.shuttlebridge.core.internal.Jdbc;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** What this replica holds for one row: its feed entry (stamp, version, base) and, on demand, its values. Internal. */
+record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
+
+    boolean tombstone() {
+        return op == Op.DELETE;
+    }
+
+    static LocalRow load(Connection c, Dialect d, SyncedTable t, List<Object> key) throws SQLException {
+        String sql = "SELECT f.pk, f.op, f.hlc, n.uuid, f.version, f.base FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = f.origin"
+                + " WHERE f.tbl = ? AND f.pk = " + d.capture().keyParameterExpression(t);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, t.id());
+            for (int i = 0; i < key.size(); i++) {
+                ps.setObject(i + 2, key.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new LocalRow(Jdbc.readValue(rs, 1), Op.ofCode(rs.getInt(2)), new Stamp(rs.getLong(3), rs.getString(4)),
+                        rs.getLong(5), rs.getLong(6));
+            }
+        }
+    }
+
+    /** Current values of the row (replicated columns), or null when it does not exist. */
+    static Map<String, Object> values(Connection c, Dialect d, SyncedTable t, List<Object> key) throws SQLException {
+        List<String> cols = t.replicatedColumns();
+        String sql = "SELECT " + cols.stream().map(d::quote).collect(Collectors.joining(", ")) + " FROM " + d.quote(t.name())
+                + " WHERE " + t.key().stream().map(k -> d.quote(k) + " = ?").collect(Collectors.joining(" AND "));
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < key.size(); i++) {
+                ps.setObject(i + 1, key.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                Map<String, Object> out = new LinkedHashMap<>();
+                for (int i = 0; i < cols.size(); i++) {
+                    out.put(cols.get(i), Jdbc.readValue(rs, i + 1));
+                }
+                return out;
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.shuttlebridge.core.sync.internal;
+
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.change.ChangeCodec;
+import io.shuttlebridge.core.internal.Jdbc;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Changes waiting for a parent row (a child that arrived before its parent), in
+ * {@code _shuttle_pending}. Kept durably with the cursor that skipped past them; retried after
+ * every applied batch. Internal.
+ */
+public final class PendingStore {
+    private PendingStore() {}
+
+    public record Pending(Change change, String via, String reason, int attempts) {}
+
+    public static void hold(Connection c, Change change, String via, String reason) throws SQLException {
+        String key = ChangeCodec.keyJson(change.key());
+        String json = ChangeCodec.toJson(ChangeCodec.change(change));
+        int updated = Jdbc.update(c, "UPDATE _shuttle_pending SET change_json = ?, via = ?, reason = ?, attempts = attempts + 1"
+                + " WHERE tbl = ? AND key_json = ?", json, via, reason, change.table(), key);
+        if (updated == 0) {
+            Jdbc.update(c, "INSERT INTO _shuttle_pending (tbl, key_json, change_json, via, reason, attempts, first_seen)"
+                    + " VALUES (?, ?, ?, ?, ?, 1, ?)", change.table(), key, json, via, reason, Instant.now().toString());
+        }
+    }
+
+    public static List<Pending> all(Connection c) throws SQLException {
+        List<Pending> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT change_json, via, reason, attempts FROM _shuttle_pending ORDER BY first_seen, tbl, key_json");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Pending(ChangeCodec.change(ChangeCodec.parse(rs.getString(1), "pending change"), "pending"),
+                        rs.getString(2), rs.getString(3), rs.getInt(4)));
+            }
+        }
+        return out;
+    }
+
+    public static void release(Connection c, Change change) throws SQLException {
+        Jdbc.update(c, "DELETE FROM _shuttle_pending WHERE tbl = ? AND key_json = ?", change.table(), ChangeCodec.keyJson(change.key()));
+    }
+
+    public static long count(Connection c) throws SQLException {
+        return Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_pending").orElse(0L);
+    }
+}

@@ -1,0 +1,258 @@
+package io.shuttlebridge.core.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.change.FeedEntry;
+import io.shuttlebridge.core.feed.FeedReader;
+import io.shuttlebridge.core.capture.SyncSchema;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EngineScenarioTest {
+    @TempDir
+    Path dir;
+
+    private static List<Change> localChanges(Cluster.Node n) {
+        return n.db().transaction(c -> new FeedReader(n.db().dialect(), SyncSchema.load(c, n.db().dialect()))
+                .read(c, FeedReader.Query.after(0, 1000)).entries().stream().map(FeedEntry::change).toList());
+    }
+
+    /** Lets the wall clock move on, so the next write is stamped strictly later (ties go to the origin). */
+    static void pause() {
+        try {
+            Thread.sleep(3);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void assertConverged(Cluster k) {
+        for (Cluster.Node d : k.devices) {
+            assertThat(d.rows("customer")).as(d.name() + " customers").isEqualTo(k.hub.rows("customer"));
+            assertThat(d.rows("orders")).as(d.name() + " orders").isEqualTo(k.hub.rows("orders"));
+        }
+    }
+
+    @Test
+    void insertUpdateDeleteReachEveryReplicaWithoutEcho() {
+        try (Cluster k = new Cluster(dir, 2, ConflictPolicy.LWW)) {
+            k.device(0).sql("INSERT INTO customer (id, name) VALUES (1, 'Ada')", "INSERT INTO orders VALUES (10, 1, 5, NULL)",
+                    "INSERT INTO customer (id, name) VALUES (2, 'Bob')");
+            k.settle();
+            assertThat(k.device(1).rows("orders")).hasSize(1);
+            k.device(1).sql("UPDATE customer SET city = 'Oslo' WHERE id = 1", "DELETE FROM customer WHERE id = 2");
+            k.settle();
+            assertConverged(k);
+            assertThat(k.device(0).rows("customer")).singleElement().satisfies(r -> assertThat(r)
+                    .containsEntry("id", 1L).containsEntry("name", "Ada").containsEntry("city", "Oslo"));
+            SyncReport quiet = k.sync(k.device(0));
+            assertThat(quiet.pulled()).isZero();
+            assertThat(quiet.pushed()).isZero();
+        }
+    }
+
+    @Test
+    void deleteOfMissingRowIsANoOpAndTombstoneBlocksOlderUpdate() {
+        try (Cluster k = new Cluster(dir, 2, ConflictPolicy.LWW)) {
+            k.device(0).sql("INSERT INTO customer (id, name) VALUES (1, 'Ada')");
+            k.settle();
+            k.device(1).sql("UPDATE customer SET name = 'older edit' WHERE id = 1"); // offline, earlier
+            pause();
+            k.device(0).sql("DELETE FROM customer WHERE id = 1"); // later
+            k.sync(k.device(0));
+            k.sync(k.device(1)); // its update is older than the tombstone: superseded
+            k.settle();
+            assertConverged(k);
+            assertThat(k.hub.rows("customer")).isEmpty();
+            // a newer write resurrects
+            pause();
+            k.device(1).sql("INSERT INTO customer (id, name) VALUES (1, 'back')");
+            k.settle();
+            assertConverged(k);
+            assertThat(k.hub.rows("customer")).hasSize(1);
+            // deleting a row that is not there anywhere
+            PushResult r = k.hub.engine().acceptPush(k.device(0).engine().nodeUuid(), List.of(new Change("customer", List.of(99L),
+                    io.shuttlebridge.core.change.Op.DELETE, Map.of(), 1L << 16, k.device(0).engine().nodeUuid(), 1, 0, Map.of())));
+            assertThat(r.applied()).isEqualTo(1);
+            assertThat(k.hub.rows("customer")).hasSize(1);
+        }
+    }
+
+    @Test
+    void sameRowEditedOfflineOnTwoDevicesLastWriterWins() {
+        try (Cluster k = new Cluster(dir, 2, ConflictPolicy.LWW)) {
+            k.device(0).sql("INSERT INTO customer (id, name, city) VALUES (1, 'Ada', 'Rome')");
+            k.settle();
+            k.device(0).sql("UPDATE customer SET name = 'first' WHERE id = 1");
+            pause();
+            k.device(1).sql("UPDATE customer SET city = 'second' WHERE id = 1");
+            k.sync(k.device(1));
+            k.sync(k.device(0));
+            k.settle();
+            assertConverged(k);
+            assertThat(k.hub.rows("customer").get(0)).containsEntry("city", "second").containsEntry("name", "Ada");
+        }
+    }
+
+    @Test
+    void fieldLwwKeepsEditsToDifferentColumns() {
+        try (Cluster k = new Cluster(dir, 2, ConflictPolicy.FIELD_LWW)) {
+            k.device(0).sql("INSERT INTO customer (id, name, city) VALUES (1, 'Ada', 'Rome')");
+            k.settle();
+            k.device(0).sql("UPDATE customer SET name = 'Ada L.' WHERE id = 1");
+            k.device(1).sql("UPDATE customer SET city = 'London' WHERE id = 1");
+            k.sync(k.device(0));
+            k.sync(k.device(1));
+            k.settle();
+            assertConverged(k);
+            assertThat(k.hub.rows("customer").get(0)).containsEntry("name", "Ada L.").containsEntry("city", "London");
+        }
+    }
+
+    @Test
+    void sameBatchImportedThreeTimesAndOverlappingBatchesCountDuplicates() {
+        try (Cluster k = new Cluster(dir, 1, ConflictPolicy.LWW)) {
+            k.device(0).sql("INSERT INTO customer (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+            List<Change> all = localChanges(k.device(0));
+            String from = k.device(0).engine().nodeUuid();
+            PushResult first = k.hub.engine().acceptPush(from, all);
+            PushResult second = k.hub.engine().acceptPush(from, all);
+            PushResult third = k.hub.engine().acceptPush(from, all);
+            assertThat(first.applied()).isEqualTo(3);
+            assertThat(second.duplicates()).isEqualTo(3);
+            assertThat(third.duplicates()).isEqualTo(3);
+            k.device(0).sql("INSERT INTO customer (id, name) VALUES (4, 'd')");
+            List<Change> more = localChanges(k.device(0));
+            PushResult overlap = k.hub.engine().acceptPush(from, more.subList(2, 4));
+            assertThat(overlap.duplicates()).isEqualTo(1);
+            assertThat(overlap.applied()).isEqualTo(1);
+            assertThat(k.hub.rows("customer")).hasSize(4);
+        }
+    }
+
+    @Test
+    void versionStrictRejectsStaleBaseRecordsItAndHubValueFlowsBack() {
+        try (Cluster k = new Cluster(dir, 2, ConflictPolicy.VERSION_STRICT)) {
+            k.device(0).sql("INSERT INTO customer (id, name) VALUES (1, 'v1')");
+            k.settle();
+            k.device(0).sql("UPDATE customer SET name = 'from device 0' WHERE id = 1");
+            k.device(1).sql("UPDATE customer SET name = 'from device 1' WHERE id = 1");
+            k.sync(k.device(0));
+            SyncReport second = k.sync(k.device(1));
+            assertThat(second.conflicts()).isGreaterThanOrEqualTo(1);
+            k.settle();
+            assertConverged(k);
+            assertThat(k.hub.rows("customer").get(0)).containsEntry("name", "from device 0");
+            // device 1 pulled first, saw its base was stale, adopted the hub's row and kept its own write as a conflict
+            assertThat(k.hub.engine().conflicts(true)).isEmpty();
+            assertThat(k.device(1).engine().conflicts(true)).singleElement().satisfies(c -> {
+                assertThat(c.policy()).isEqualTo(ConflictPolicy.VERSION_STRICT);
+                assertThat(c.localValues()).containsEntry("name", "from device 1");
+                assertThat(c.remoteValues()).containsEntry("name", "from device 0");
+                assertThat(c.localOrigin()).isEqualTo(k.device(1).engine().nodeUuid());
+                assertThat(c.remoteOrigin()).isEqualTo(k.device(0).engine().nodeUuid());
+            });
+        }
+    }
+
+    @Test
+    void manualConflictIsKeptThenItsResolutionFlowsToEveryReplica() {
+        try (Cluster k = new Cluster(dir, 2, ConflictPolicy.MANUAL)) {
+            k.device(0).sql("INSERT INTO customer (id, name) VALUES (1, 'base')");
+            k.settle();
+            k.device(0).sql("UPDATE customer SET name = 'mine' WHERE id = 1");
+            k.device(1).sql("UPDATE customer SET name = 'theirs' WHERE id = 1");
+            k.sync(k.device(0));
+            k.sync(k.device(1));
+            k.settle();
+            assertConverged(k);
+            List<ConflictRecord> open = k.device(1).engine().conflicts(true);
+            assertThat(open).singleElement().satisfies(c -> assertThat(c.localValues()).containsEntry("name", "theirs"));
+            assertThat(k.device(1).rows("customer").get(0)).containsEntry("name", "mine"); // nothing merged yet
+            k.device(1).engine().resolve(open.get(0).id(), new SyncEngine.TakeLocal());
+            k.settle();
+            assertConverged(k);
+            assertThat(k.device(0).rows("customer").get(0)).containsEntry("name", "theirs");
+            assertThat(k.device(1).engine().conflicts(true)).isEmpty();
+            assertThat(k.device(1).engine().conflicts(false)).singleElement().satisfies(c -> assertThat(c.resolution()).isEqualTo("took local"));
+        }
+    }
+
+    @Test
+    void customResolverMergesOnTheHub() {
+        ConflictResolver concat = (table, local, remote, base) -> local == null || remote == null ? new ConflictResolver.KeepLocal()
+                : new ConflictResolver.Merged(Map.of("id", local.get("id"), "name", local.get("name") + "+" + remote.get("name")));
+        try (Cluster k = new Cluster(dir, 2, ConflictPolicy.CUSTOM, Map.of("customer", concat), 100)) {
+            k.device(0).sql("INSERT INTO customer (id, name) VALUES (1, 'x')");
+            k.settle();
+            k.device(0).sql("UPDATE customer SET name = 'a' WHERE id = 1");
+            k.device(1).sql("UPDATE customer SET name = 'b' WHERE id = 1");
+            k.sync(k.device(0));
+            k.sync(k.device(1));
+            k.settle();
+            assertConverged(k);
+            // device 1 pulled device 0's edit concurrent with its own and merged them (its row first)
+            assertThat(k.hub.rows("customer").get(0)).containsEntry("name", "b+a");
+        }
+    }
+
+    @Test
+    void childWhoseParentArrivesInALaterPageWaitsThenApplies() {
+        try (Cluster k = new Cluster(dir, 1, ConflictPolicy.LWW)) {
+            k.device(0).sql("INSERT INTO customer (id, name) VALUES (1, 'Ada')", "INSERT INTO orders VALUES (10, 1, 5, NULL)",
+                    "INSERT INTO customer (id, name, referred_by) VALUES (2, 'Bo', 1)");
+            List<Change> all = localChanges(k.device(0));
+            String from = k.device(0).engine().nodeUuid();
+            Change order = all.stream().filter(c -> c.table().equals("orders")).findFirst().orElseThrow();
+            PushResult early = k.hub.engine().acceptPush(from, List.of(order));
+            assertThat(early.pending()).isEqualTo(1);
+            assertThat(k.hub.rows("orders")).isEmpty();
+            PushResult rest = k.hub.engine().acceptPush(from, all.stream().filter(c -> c.table().equals("customer")).toList());
+            assertThat(rest.pending()).isZero();
+            assertThat(k.hub.rows("orders")).hasSize(1);
+            assertThat(k.hub.rows("customer")).hasSize(2);
+        }
+    }
+
+    @Test
+    void badBatchesAreRefusedWholeWithAClearMessage() {
+        try (Cluster k = new Cluster(dir, 1, ConflictPolicy.LWW)) {
+            String from = k.device(0).engine().nodeUuid();
+            Change good = new Change("customer", List.of(1L), io.shuttlebridge.core.change.Op.UPSERT, Map.of("id", 1L, "name", "ok"),
+                    5L << 16, from, 1, 0, Map.of());
+            Change unknownTable = new Change("nope", List.of(1L), io.shuttlebridge.core.change.Op.DELETE, Map.of(), 5L << 16, from, 1, 0, Map.of());
+            Change unknownColumn = new Change("customer", List.of(2L), io.shuttlebridge.core.change.Op.UPSERT,
+                    Map.of("id", 2L, "evil\"col", 1L), 5L << 16, from, 1, 0, Map.of());
+            assertThatThrownBy(() -> k.hub.engine().acceptPush(from, List.of(good, unknownTable)))
+                    .isInstanceOf(ShuttleException.class).hasMessageContaining("table \"nope\" is not synced");
+            assertThatThrownBy(() -> k.hub.engine().acceptPush(from, List.of(good, unknownColumn)))
+                    .hasMessageContaining("unknown or unreplicated column \"evil\"col\"");
+            assertThat(k.hub.rows("customer")).isEmpty(); // nothing half-applied
+        }
+    }
+
+    @Test
+    void tombstonesArePurgedOnceAllPeersArePastThemAndALaggingPeerResyncs() {
+        try (Cluster k = new Cluster(dir, 2, ConflictPolicy.LWW)) {
+            k.device(0).sql("INSERT INTO customer (id, name) VALUES (1, 'a'), (2, 'b')");
+            k.settle();
+            k.device(0).sql("DELETE FROM customer WHERE id = 1");
+            k.sync(k.device(0));
+            k.sync(k.device(0)); // acknowledges its position
+            k.sync(k.device(1));
+            k.sync(k.device(1));
+            k.sync(k.device(0)); // each has now asked from past the tombstone
+            assertThat(k.hub.engine().purgeTombstones()).isEqualTo(1);
+            assertThat(k.hub.rows("customer")).hasSize(1);
+            // a device whose cursor is behind the horizon is told to resync from a snapshot
+            assertThat(k.hub.engine().servePull(k.device(1).engine().nodeUuid(), 0, 100).resyncRequired()).isTrue();
+        }
+    }
+}
