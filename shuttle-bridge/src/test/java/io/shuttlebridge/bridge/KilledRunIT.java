@@ -27,7 +27,7 @@ class KilledRunIT {
                 fields: {id: integer, name: string}
                 mappings: [{target: id, source: id}, {target: name, source: name}]
                 keys: [id]
-                batch_size: 500
+                batch_size: 5000
             """;
 
     @TempDir
@@ -47,10 +47,11 @@ class KilledRunIT {
         Files.writeString(dir.resolve("bridge.yaml"), YAML);
 
         Path marker = dir.resolve("stalled");
-        // the child stalls on row 2250, in the open transaction of the fifth chunk (rows 2001 to 2500)
+        // the child stalls on row 12500: in the open transaction of the third chunk (rows 10001 to 15000),
+        // whose first slice (rows 10001 to 12000) is already written to the database, uncommitted
         Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                StallingBridgeRun.class.getName(), db.file.toString(), dir.resolve("bridge.yaml").toString(), "2250",
+                StallingBridgeRun.class.getName(), db.file.toString(), dir.resolve("bridge.yaml").toString(), "12500",
                 marker.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
         try {
             waitFor(marker, child);
@@ -59,7 +60,7 @@ class KilledRunIT {
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
         long atKill = db.count("SELECT COUNT(*) FROM item");
-        assertThat(atKill).as("the four committed chunks, none of the killed one").isEqualTo(2000);
+        assertThat(atKill).as("the two committed chunks, nothing of the killed one").isEqualTo(10_000);
         assertThat(db.count("SELECT COUNT(*) FROM _shuttle_bridge_batch WHERE outcome = 'RUNNING'")).isEqualTo(1);
 
         try (BridgeService bridge = BridgeService.builder().target(db.file.toString())

@@ -25,15 +25,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stages 6 to 9 for one chunk, in one transaction: classify (delta), check parents (resolve), write
- * rows and identities (ingest), then dead letters, pending children, the pass cursor and the batch
- * counters (track). Either all of a chunk is committed with the position after it, or none.
+ * Stages 6 to 9 for one chunk, in one transaction, slice by slice: classify (delta), check parents
+ * (resolve), write rows and identities (ingest), dead letters and pending children; after the last
+ * slice, the pass cursor and the batch counters (track) and the commit. Either all of a chunk is
+ * committed with the position after it, or none.
  */
 final class ChunkWriter {
     private final RunContext ctx;
     private final EntityTarget target;
     private final RunState run;
     private final List<String> fieldNames;
+    /** Counts of the slices written since the last commit; added to the batch when their chunk commits. */
+    private Counters open = new Counters();
+    private String openMaxRowversion;
 
     ChunkWriter(RunContext ctx, EntityTarget target, RunState run, List<String> fieldNames) {
         this.ctx = ctx;
@@ -115,9 +119,6 @@ final class ChunkWriter {
         }
         target.sink.flush();
         target.state.flush();
-        if (run.seen != null) {
-            run.seen.flush();
-        }
         long t3 = System.nanoTime();
         for (Rejected x : chunk.rejected()) {
             DeadLetterStore.add(c, letter(x), now);
@@ -132,34 +133,60 @@ final class ChunkWriter {
                 DeadLetterStore.resolveKeys(c, target.def.name(), ingestedKeys, now);
             }
         }
-        CursorStore.Cursor next = run.cursor.advance(chunk.position(),
-                chunk.maxRowversion() == null ? run.cursor.highWater() : RowVersions.max(run.cursor.highWater(), chunk.maxRowversion()),
-                chunk.fetched());
-        CursorStore.save(c, next);
-        k.fetched += chunk.fetched();
-        k.normalized += chunk.normalized();
-        k.invalid += chunk.invalid();
-        k.mapped += chunk.mapped();
-        k.inserted += inserted;
-        k.updated += updated;
-        k.unchanged += unchanged;
-        k.deleted += deleted;
-        k.pending += pending;
-        k.deadLettered += chunk.rejected().size();
-        BatchStore.progress(c, run.batchId, k);
-        c.commit();
-        run.cursor = next;
         if (!chunk.rejected().isEmpty()) {
             run.hasOpenLetters = true;
         }
         if (pending > 0) {
             run.hasPending = true;
         }
+        open.fetched += chunk.fetched();
+        open.normalized += chunk.normalized();
+        open.invalid += chunk.invalid();
+        open.mapped += chunk.mapped();
+        open.inserted += inserted;
+        open.updated += updated;
+        open.unchanged += unchanged;
+        open.deleted += deleted;
+        open.pending += pending;
+        open.deadLettered += chunk.rejected().size();
+        if (chunk.maxRowversion() != null) {
+            openMaxRowversion = RowVersions.max(openMaxRowversion, chunk.maxRowversion());
+        }
+        if (chunk.commit()) {
+            commit(c, chunk.position());
+        }
         long t4 = System.nanoTime();
         k.addNanos(Stage.DELTA, t1 - t0);
         k.addNanos(Stage.RESOLVE, t2 - t1);
         k.addNanos(Stage.INGEST, t3 - t2);
         k.addNanos(Stage.TRACK, t4 - t3);
+    }
+
+    /** Commits the chunk whose slices were written: seen-set, pass cursor and batch counters with it. */
+    private void commit(Connection c, String position) throws SQLException {
+        if (run.seen != null) {
+            run.seen.flush();
+        }
+        CursorStore.Cursor next = run.cursor.advance(position,
+                openMaxRowversion == null ? run.cursor.highWater() : RowVersions.max(run.cursor.highWater(), openMaxRowversion),
+                open.fetched);
+        CursorStore.save(c, next);
+        Counters k = run.counters;
+        k.fetched += open.fetched;
+        k.normalized += open.normalized;
+        k.invalid += open.invalid;
+        k.mapped += open.mapped;
+        k.inserted += open.inserted;
+        k.updated += open.updated;
+        k.unchanged += open.unchanged;
+        k.deleted += open.deleted;
+        k.pending += open.pending;
+        k.deadLettered += open.deadLettered;
+        BatchStore.progress(c, run.batchId, k);
+        c.commit();
+        run.cursor = next;
+        open = new Counters();
+        openMaxRowversion = null;
     }
 
     private List<ParentResolver.Missing> resolve(List<Delta> deltas) {

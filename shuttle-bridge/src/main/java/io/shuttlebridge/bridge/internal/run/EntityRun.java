@@ -179,8 +179,9 @@ public final class EntityRun {
                     if (item instanceof ChunkProducer.End end) {
                         return end.exhausted();
                     }
-                    writer.write((Chunk) item);
-                    if (options.deadline() != null && !ctx.clock().instant().isBefore(options.deadline())) {
+                    Chunk chunk = (Chunk) item;
+                    writer.write(chunk);
+                    if (chunk.commit() && options.deadline() != null && !ctx.clock().instant().isBefore(options.deadline())) {
                         return false;
                     }
                 }
