@@ -4,8 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * An HTTP endpoint that also receives every chunk of changes written to the target, as one JSON POST
- * per chunk, sent before the chunk commits (so delivery is at least once: a chunk whose POST fails is
+ * An HTTP endpoint that also receives every change written to the target, as JSON POSTs of at most
+ * 2,000 rows sent before their chunk commits (so delivery is at least once: a chunk whose POST fails is
  * rolled back and sent again by the next run).
  *
  * @param url where chunks are POSTed

@@ -18,8 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The optional HTTP sink: every flushed chunk of changes is POSTed as one JSON document with a bearer
- * token, before the chunk commits in the target database:
+ * The optional HTTP sink: every flushed slice of changes (at most 2,000 rows) is POSTed as one JSON
+ * document with a bearer token, before its chunk commits in the target database:
  *
  * <pre>{@code
  * {"entity": "items", "table": "item", "rows": [

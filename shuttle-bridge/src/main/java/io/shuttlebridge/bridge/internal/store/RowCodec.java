@@ -22,10 +22,12 @@ import java.util.List;
  * tagged ({@code {"$date": "2024-05-01"}}, {@code $datetime}, {@code $instant}) so they read back typed.
  */
 public final class RowCodec {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    /** Reads decimals exactly, scale included ({@code 1.50} stays {@code 1.50}). */
     public static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.USE_LONG_FOR_INTS);
-    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .setNodeFactory(NODES);
 
     private RowCodec() {}
 
