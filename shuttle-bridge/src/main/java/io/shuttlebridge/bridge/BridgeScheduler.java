@@ -48,7 +48,7 @@ public final class BridgeScheduler {
     public BatchReport trigger(String entity) {
         synchronized (service) {
             ctx.pipeline().entity(entity);
-            Sql.run("recording a trigger", () -> Sql.update(ctx.connection(),
+            Sql.ending(ctx.connection(), "recording a trigger", () -> Sql.update(ctx.connection(),
                     "INSERT INTO _shuttle_bridge_schedule (entity, last_trigger_at) VALUES (?, ?)"
                             + " ON CONFLICT (entity) DO UPDATE SET last_trigger_at = excluded.last_trigger_at",
                     entity, ctx.clock().instant()));
@@ -84,7 +84,7 @@ public final class BridgeScheduler {
             EntityDefinition def = ctx.pipeline().entity(entity);
             ScheduleSpec spec = def.schedule();
             Connection c = ctx.connection();
-            return Sql.run("reading schedule of " + entity, () -> {
+            return Sql.ending(ctx.connection(), "reading schedule of " + entity, () -> {
                 CursorStore.Cursor cursor = CursorStore.load(c, entity);
                 List<BatchReport> last = BatchStore.list(c, entity, 1);
                 Instant now = ctx.clock().instant();
@@ -115,7 +115,7 @@ public final class BridgeScheduler {
         }
         Connection c = ctx.connection();
         Instant now = ctx.clock().instant();
-        return Sql.run("planning " + def.name(), () -> {
+        return Sql.ending(ctx.connection(), "planning " + def.name(), () -> {
             CursorStore.Cursor cursor = CursorStore.load(c, def.name());
             TimeWindow w = SchedulePlanner.window(spec);
             long used = w.contains(now) ? BatchStore.fetchedSince(c, def.name(), w.openedAt(now)) : 0;

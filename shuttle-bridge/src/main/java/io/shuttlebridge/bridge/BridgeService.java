@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.shuttlebridge.bridge.definition.EntityDefinition;
 import io.shuttlebridge.bridge.definition.PipelineDefinition;
 import io.shuttlebridge.bridge.internal.run.DeadLetterRetry;
+import io.shuttlebridge.bridge.internal.run.EntityOrder;
 import io.shuttlebridge.bridge.internal.run.EntityRun;
 import io.shuttlebridge.bridge.internal.run.RunContext;
 import io.shuttlebridge.bridge.internal.store.BatchStore;
@@ -67,11 +68,36 @@ public final class BridgeService implements AutoCloseable {
         return new EntityRun(ctx, def, options).execute();
     }
 
-    /** Runs every entity once, in definition order (declare parents before children). */
+    /**
+     * Runs every entity once: records are ingested in definition order (declare parents before children),
+     * then the passes that read their source to the end complete children first, so that deletes found by
+     * reconciliation remove children before their parents. One batch per entity, in definition order.
+     */
     public synchronized List<BatchReport> runAll() {
-        List<BatchReport> out = new ArrayList<>();
+        List<EntityRun> runs = new ArrayList<>();
+        java.util.Map<String, EntityRun> complete = new java.util.HashMap<>();
         for (EntityDefinition def : ctx.pipeline().entities()) {
-            out.add(new EntityRun(ctx, def, RunOptions.DEFAULT).execute());
+            EntityRun run = new EntityRun(ctx, def, RunOptions.DEFAULT);
+            try {
+                run.open();
+            } catch (RuntimeException e) {
+                runs.forEach(EntityRun::finish); // record the batches already started, then report the failure
+                throw e;
+            }
+            runs.add(run);
+            if (run.ingest()) {
+                complete.put(def.name(), run);
+            }
+        }
+        for (EntityDefinition def : EntityOrder.childrenFirst(ctx.connection(), ctx.pipeline().entities())) {
+            EntityRun run = complete.get(def.name());
+            if (run != null) {
+                run.completePass();
+            }
+        }
+        List<BatchReport> out = new ArrayList<>();
+        for (EntityRun run : runs) {
+            out.add(run.finish());
         }
         return out;
     }
@@ -79,7 +105,7 @@ public final class BridgeService implements AutoCloseable {
     public synchronized EntityStatus status(String entity) {
         EntityDefinition def = ctx.pipeline().entity(entity);
         Connection c = ctx.connection();
-        return Sql.run("reading status of " + entity, () -> {
+        return Sql.ending(ctx.connection(), "reading status of " + entity, () -> {
             CursorStore.Cursor cursor = CursorStore.load(c, entity);
             List<BatchReport> last = BatchStore.list(c, entity, 1);
             return new EntityStatus(entity, def.table(), cursor.highWater(), cursor.passOpen(), cursor.passRows(),
@@ -90,30 +116,30 @@ public final class BridgeService implements AutoCloseable {
 
     /** Batch history, newest first; entity null for all. */
     public synchronized List<BatchReport> batches(String entity, int limit) {
-        return Sql.run("listing batches", () -> BatchStore.list(ctx.connection(), entity, limit));
+        return Sql.ending(ctx.connection(), "listing batches", () -> BatchStore.list(ctx.connection(), entity, limit));
     }
 
     public synchronized Optional<BatchReport> batch(long id) {
-        return Sql.run("reading batch " + id, () -> BatchStore.find(ctx.connection(), id));
+        return Sql.ending(ctx.connection(), "reading batch " + id, () -> BatchStore.find(ctx.connection(), id));
     }
 
     /** Dead letters, newest first; entity and status may be null for all. */
     public synchronized List<DeadLetter> deadLetters(String entity, DeadLetter.Status status, int limit) {
-        return Sql.run("listing dead letters", () -> DeadLetterStore.list(ctx.connection(), entity, status, limit));
+        return Sql.ending(ctx.connection(), "listing dead letters", () -> DeadLetterStore.list(ctx.connection(), entity, status, limit));
     }
 
     public synchronized Optional<DeadLetter> deadLetter(long id) {
-        return Sql.run("reading dead letter " + id, () -> DeadLetterStore.find(ctx.connection(), id));
+        return Sql.ending(ctx.connection(), "reading dead letter " + id, () -> DeadLetterStore.find(ctx.connection(), id));
     }
 
     /** Runs open dead letters through the current definition again. */
     public synchronized RetryResult retryDeadLetters(List<Long> ids) {
-        return Sql.run("retrying dead letters", () -> DeadLetterRetry.run(ctx, ids));
+        return Sql.ending(ctx.connection(), "retrying dead letters", () -> DeadLetterRetry.run(ctx, ids));
     }
 
     /** Marks open dead letters as discarded; returns the ids that were open. */
     public synchronized List<Long> discardDeadLetters(List<Long> ids) {
-        return Sql.run("discarding dead letters", () -> {
+        return Sql.ending(ctx.connection(), "discarding dead letters", () -> {
             List<Long> done = new ArrayList<>();
             for (long id : ids) {
                 Optional<DeadLetter> l = DeadLetterStore.find(ctx.connection(), id);
@@ -129,7 +155,7 @@ public final class BridgeService implements AutoCloseable {
 
     /** Children waiting for a parent, oldest first; entity null for all. */
     public synchronized List<PendingChild> pendingChildren(String entity, int limit) {
-        return Sql.run("listing pending children", () -> PendingStore.page(ctx.connection(), entity, 0, limit).stream()
+        return Sql.ending(ctx.connection(), "listing pending children", () -> PendingStore.page(ctx.connection(), entity, 0, limit).stream()
                 .map(PendingStore.Entry::view).toList());
     }
 
@@ -220,12 +246,22 @@ public final class BridgeService implements AutoCloseable {
                         s.execute("PRAGMA busy_timeout = 10000");
                         s.execute("PRAGMA cache_size = -65536");
                         s.execute("PRAGMA mmap_size = 1073741824");
+                        // checkpoint the WAL every ~40 MB rather than every ~4 MB: chunks are large, and a
+                        // checkpoint per chunk rewrites the same pages over and over (no effect on durability)
+                        s.execute("PRAGMA wal_autocheckpoint = 10000");
                     }
                 }
                 connection.setAutoCommit(false);
                 return null;
             });
             BridgeSchema.install(connection);
+            Sql.run("registering entities", () -> {
+                for (EntityDefinition def : definition.entities()) {
+                    StateStore.entityId(connection, def.name());
+                }
+                connection.commit();
+                return null;
+            });
             return new BridgeService(new RunContext(connection, definition, clock, sleeper, new BatchMetrics(registry), observer), owns);
         }
     }

@@ -9,46 +9,57 @@ import java.util.SplittableRandom;
 
 /**
  * Generates the benchmark's source CSV: {@code rows} items (id, sku, name, category, price, qty,
- * updated, status), deterministic for a seed. The changed file differs in about 1% of rows:
- * 0.6% updated, 0.2% deleted, 0.2% new.
+ * updated, status), deterministic for a seed, in id order or shuffled. The changed file differs in
+ * about 1% of rows: 0.6% updated, 0.2% deleted, 0.2% new.
  */
 final class BenchData {
     static final int CATEGORIES = 100;
 
     private BenchData() {}
 
-    static void write(Path file, long rows, boolean changed, long seed) throws IOException {
-        SplittableRandom random = new SplittableRandom(seed);
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+    static void write(Path file, long rows, boolean changed, boolean shuffled, long seed) throws IOException {
+        long extra = changed ? rows / 500 : 0;
+        int total = Math.toIntExact(rows + extra);
+        int[] order = new int[total];
+        for (int i = 0; i < total; i++) {
+            order[i] = i + 1;
+        }
+        if (shuffled) {
+            SplittableRandom random = new SplittableRandom(seed + (changed ? 1 : 0));
+            for (int i = total - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+        }
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
             w.write("id,sku,name,category,price,qty,updated,status\n");
             StringBuilder line = new StringBuilder(128);
-            for (long id = 1; id <= rows; id++) {
-                int bucket = (int) (id % 1000);
-                if (changed && bucket < 2) {
+            for (int id : order) {
+                int bucket = id % 1000;
+                if (changed && id <= rows && bucket < 2) {
                     continue;
                 }
-                boolean update = changed && bucket >= 2 && bucket < 8;
+                boolean update = changed && id <= rows && bucket >= 2 && bucket < 8;
                 line.setLength(0);
-                appendRow(line, id, random.nextInt(1_000_000), update);
+                appendRow(line, id, update);
                 w.append(line);
-            }
-            if (changed) {
-                long extra = rows / 500;
-                for (long id = rows + 1; id <= rows + extra; id++) {
-                    line.setLength(0);
-                    appendRow(line, id, random.nextInt(1_000_000), false);
-                    w.append(line);
-                }
             }
         }
     }
 
-    private static void appendRow(StringBuilder line, long id, int r, boolean update) {
+    private static void appendRow(StringBuilder line, long id, boolean update) {
         long cents = (id * 7919) % 1_000_000 + (update ? 1 : 0);
         line.append(id).append(",SKU-").append(id).append(",Item number ").append(id).append(',')
-                .append(id % CATEGORIES + 1).append(',').append(cents / 100).append('.')
-                .append(String.format("%02d", cents % 100)).append(',').append(id % 50).append(',')
-                .append("2024-").append(String.format("%02d", id % 12 + 1)).append('-').append(String.format("%02d", id % 28 + 1))
-                .append(',').append(id % 3 == 0 ? "A" : "I").append('\n');
+                .append(id % CATEGORIES + 1).append(',').append(cents / 100).append('.');
+        two(line, cents % 100).append(',').append(id % 50).append(",2024-");
+        two(line, id % 12 + 1).append('-');
+        two(line, id % 28 + 1).append(',').append(id % 3 == 0 ? "A" : "I").append('\n');
+    }
+
+    private static StringBuilder two(StringBuilder s, long v) {
+        return s.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
     }
 }

@@ -33,6 +33,15 @@ public final class BridgeCommand implements Runnable {
                 b.error() == null ? "" : " (" + b.error() + ")");
     }
 
+    static String scheduleLine(io.shuttlebridge.bridge.ScheduleStatus s) {
+        return String.format("%s: window %s %s, every %s%s, %s until %s; pass %s%s; last batch %s", s.entity(), s.window(),
+                s.zone(), s.every().replace("PT24H", "1d").replace("PT", "").toLowerCase(java.util.Locale.ROOT),
+                s.rowsPerWindow() > 0 ? ", " + s.rowsPerWindow() + " rows per window" : "", s.inWindow() ? "open" : "closed",
+                s.nextChange(), s.passOpen() ? "open (" + s.passRows() + " rows so far)" : "closed",
+                s.lastCompleteAt() == null ? "" : ", last complete " + s.lastCompleteAt(),
+                s.lastBatchId() == null ? "none" : s.lastBatchId() + " " + s.lastOutcome());
+    }
+
     static void failIfFailed(List<BatchReport> reports) {
         for (BatchReport b : reports) {
             if (b.outcome() == io.shuttlebridge.bridge.BatchOutcome.FAILED) {
@@ -78,7 +87,7 @@ public final class BridgeCommand implements Runnable {
                 } else {
                     var s = b.status(entity);
                     o.print(spec.commandLine().getOut(), s, String.format("%s -> %s: %d identities, high-water %s, pass %s (%d rows),"
-                                    + " %d open dead letters, %d pending children", s.entity(), s.table(), s.stateRows(), s.highWater(),
+                                    + " %d open dead letters, %d pending children", s.entity(), s.table(), s.stateRows(), s.highWater() == null ? "none" : s.highWater(),
                             s.passOpen() ? "open" : "closed", s.passRows(), s.openDeadLetters(), s.pendingChildren()));
                 }
             }
@@ -109,7 +118,14 @@ public final class BridgeCommand implements Runnable {
                         requireIds();
                         var l = b.deadLetter(ids.get(0)).orElseThrow(() -> new ShuttleException(ErrorCode.NOT_FOUND,
                                 "no dead letter " + ids.get(0)));
-                        o.print(out, l, l.toString());
+                        o.print(out, l, String.join("\n",
+                                "dead letter " + l.id() + " of " + l.entity() + " (" + l.status() + ", batch " + l.batchId()
+                                        + ", attempts " + l.attempts() + ", last " + l.updatedAt() + ")",
+                                "  failed:     " + l.stage() + " " + l.rule() + ": " + l.error(),
+                                "  record key: " + l.recordKey(),
+                                "  raw:        " + l.raw(),
+                                "  normalized: " + l.normalized(),
+                                "  mapped:     " + l.mapped()));
                     }
                     case "retry" -> {
                         requireIds();
@@ -147,7 +163,7 @@ public final class BridgeCommand implements Runnable {
                 switch (action) {
                     case "list" -> {
                         var all = b.scheduler().schedules();
-                        o.print(out, all, String.join("\n", all.stream().map(Object::toString).toList()));
+                        o.print(out, all, String.join("\n", all.stream().map(BridgeCommand::scheduleLine).toList()));
                     }
                     case "trigger" -> {
                         BatchReport r = b.scheduler().trigger(need());

@@ -175,12 +175,21 @@ public final class DefinitionParser {
         if (node.isMissing()) {
             return null;
         }
-        node.allowOnly("type", "url", "token");
+        node.allowOnly("type", "url", "token", "max_retries", "timeout");
         String type = node.get("type").text("http");
         if (!type.equals("http")) {
             throw node.get("type").error("unknown sink type '" + type + "' (expected http)");
         }
-        return new SinkSpec(node.get("url").parse("URL", URI::create), node.get("token").text(null));
+        URI url = node.get("url").parse("URL", URI::create);
+        if (url.getScheme() == null || !url.getScheme().matches("https?")) {
+            throw node.get("url").error("expected an http or https URL, found '" + url + "'");
+        }
+        int retries = (int) node.get("max_retries").longValue(SinkSpec.DEFAULT_MAX_RETRIES);
+        if (retries < 0) {
+            throw node.get("max_retries").error("must be 0 or more");
+        }
+        Duration timeout = node.has("timeout") ? duration(node.get("timeout")) : SinkSpec.DEFAULT_TIMEOUT;
+        return new SinkSpec(url, node.get("token").text(null), retries, timeout);
     }
 
     static Duration duration(YamlNode node) {

@@ -3,6 +3,7 @@ package io.shuttlebridge.bridge.internal.delta;
 import io.shuttlebridge.bridge.internal.record.PreparedRecord;
 import io.shuttlebridge.bridge.internal.record.RowVersions;
 import io.shuttlebridge.bridge.internal.store.BkKey;
+import io.shuttlebridge.bridge.internal.store.IdentityKey;
 import io.shuttlebridge.bridge.internal.store.StateStore;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,17 +13,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The delta stage. Row-version based when the record and the stored state both have one (an older or
+ * The delta stage. Row-version based when the record and the stored state both have one (an older
  * version is stale and never overwrites a newer one), hash based otherwise: equal data hashes mean
  * unchanged. Within one chunk the last record of a business key wins.
  */
 public final class DeltaClassifier {
+    private DeltaClassifier() {}
 
     /** Keeps the last record per business key, in first-seen order. */
     public static Map<BkKey, PreparedRecord> dedupe(Collection<PreparedRecord> records) {
         Map<BkKey, PreparedRecord> out = new LinkedHashMap<>(records.size() * 2);
         for (PreparedRecord r : records) {
             out.put(new BkKey(r.bkHash()), r);
+        }
+        return out;
+    }
+
+    /** The identity keys of the records, to look their stored state up. */
+    public static List<IdentityKey> keys(Collection<PreparedRecord> records) {
+        List<IdentityKey> out = new ArrayList<>(records.size());
+        for (PreparedRecord r : records) {
+            out.add(new IdentityKey(r.ord(), r.bkHash()));
         }
         return out;
     }

@@ -81,13 +81,78 @@ final class NumericParsing implements NormalizerLayer {
             }
             return new BigDecimal(plain.toString());
         }
+        BigDecimal quick = plainDecimal(text);
+        if (quick != null) {
+            return quick;
+        }
         if (!PLAIN.matcher(text).matches()) {
             throw reject(field, s, "a plain decimal number such as 1234.56");
         }
         return new BigDecimal(text);
     }
 
+    /**
+     * The common case without a regular expression: an optional sign, at most 18 digits and an optional
+     * decimal point; the same value and scale as {@code new BigDecimal(text)}. Null for anything else.
+     */
+    static BigDecimal plainDecimal(String text) {
+        int n = text.length();
+        int i = 0;
+        boolean negative = false;
+        if (n > 0 && (text.charAt(0) == '-' || text.charAt(0) == '+')) {
+            negative = text.charAt(0) == '-';
+            i = 1;
+        }
+        long unscaled = 0;
+        int digits = 0;
+        int scale = -1;
+        for (; i < n; i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++digits > 18) {
+                    return null;
+                }
+                unscaled = unscaled * 10 + (c - '0');
+                if (scale >= 0) {
+                    scale++;
+                }
+            } else if (c == '.' && scale < 0) {
+                scale = 0;
+            } else {
+                return null;
+            }
+        }
+        if (digits == 0) {
+            return null;
+        }
+        return BigDecimal.valueOf(negative ? -unscaled : unscaled, Math.max(scale, 0));
+    }
+
+    /** An optional sign and at most 18 digits, else null. */
+    private static Long plainInteger(String text) {
+        int n = text.length();
+        int i = n > 0 && (text.charAt(0) == '-' || text.charAt(0) == '+') ? 1 : 0;
+        if (n - i == 0 || n - i > 18) {
+            return null;
+        }
+        long v = 0;
+        for (int k = i; k < n; k++) {
+            char c = text.charAt(k);
+            if (c < '0' || c > '9') {
+                return null;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return text.charAt(0) == '-' ? -v : v;
+    }
+
     private Long integer(int field, String s) {
+        if (localized[field] == null) {
+            Long quick = plainInteger(s.strip());
+            if (quick != null) {
+                return quick;
+            }
+        }
         BigDecimal d = decimal(field, s);
         try {
             return d.stripTrailingZeros().longValueExact();

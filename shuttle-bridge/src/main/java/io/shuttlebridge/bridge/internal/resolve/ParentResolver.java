@@ -10,9 +10,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -20,7 +24,8 @@ import java.util.stream.Collectors;
 /**
  * The resolve stage's check: does every row's parent exist in the target? Uses the target table's
  * foreign keys (whose columns are all mapped), one batched query per foreign key and chunk, and a
- * bounded cache of parent keys already found.
+ * bounded cache per parent table of parent keys already found. Rows of a self-referencing table may
+ * have their parent in the same chunk; {@link #parentFirst(List)} orders them so parents are written first.
  */
 public final class ParentResolver {
     private static final int QUERY_WIDTH = 200;
@@ -44,26 +49,24 @@ public final class ParentResolver {
     private final Connection c;
     private final ValueBinder binder;
     private final TargetTable table;
-    private final List<String> columns;
     private final List<TargetTable.ForeignKey> fks = new ArrayList<>();
     private final List<int[]> fkColumns = new ArrayList<>();
-    private final Map<String, Boolean> known = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > CACHE_SIZE;
-        }
-    };
+    /** For self-referencing foreign keys: the row's own columns that the key references, else null. */
+    private final List<int[]> ownColumns = new ArrayList<>();
+    private final Map<String, Map<String, Boolean>> known = new HashMap<>();
 
     public ParentResolver(Connection c, TargetTable table, List<String> columns) {
         this.c = c;
         this.binder = ValueBinder.forConnection(c);
         this.table = table;
-        this.columns = List.copyOf(columns);
         for (TargetTable.ForeignKey fk : table.foreignKeys()) {
             int[] idx = fk.columns().stream().mapToInt(col -> indexOf(columns, col)).toArray();
-            if (java.util.Arrays.stream(idx).allMatch(i -> i >= 0)) {
+            if (Arrays.stream(idx).allMatch(i -> i >= 0)) {
                 fks.add(fk);
                 fkColumns.add(idx);
+                int[] own = fk.parentColumns().stream().mapToInt(col -> indexOf(columns, col)).toArray();
+                boolean self = fk.parentTable().equalsIgnoreCase(table.name()) && Arrays.stream(own).allMatch(i -> i >= 0);
+                ownColumns.add(self ? own : null);
             }
         }
     }
@@ -72,58 +75,173 @@ public final class ParentResolver {
         return !fks.isEmpty();
     }
 
+    public boolean selfReferencing() {
+        return ownColumns.stream().anyMatch(o -> o != null);
+    }
+
     /** For each row, null when all its parents exist (in the target or among {@code rows}), else the first missing one. */
     public List<Missing> check(List<Object[]> rows) {
-        List<Missing> out = new ArrayList<>(java.util.Collections.nCopies(rows.size(), null));
+        Missing[] out = new Missing[rows.size()];
         for (int f = 0; f < fks.size(); f++) {
             TargetTable.ForeignKey fk = fks.get(f);
             int[] idx = fkColumns.get(f);
-            Set<String> inChunk = fk.parentTable().equalsIgnoreCase(table.name()) ? ownKeys(rows, fk) : Set.of();
+            Set<String> inChunk = ownColumns.get(f) == null ? Set.of() : keys(rows, ownColumns.get(f));
+            Map<String, Boolean> cache = cache(fk.parentTable());
+            String[] keys = new String[rows.size()];
             Map<String, Object[]> unknown = new LinkedHashMap<>();
-            for (Object[] row : rows) {
-                Object[] values = values(row, idx);
+            for (int r = 0; r < keys.length; r++) {
+                Object[] values = values(rows.get(r), idx);
                 if (values != null) {
-                    String key = fk.parentTable() + '\u001f' + key(values);
-                    if (!known.containsKey(key) && !inChunk.contains(key(values))) {
-                        unknown.put(key, values);
+                    keys[r] = key(values);
+                    if (!cache.containsKey(keys[r]) && !inChunk.contains(keys[r])) {
+                        unknown.put(keys[r], values);
                     }
                 }
             }
             lookup(fk, unknown);
-            for (int r = 0; r < rows.size(); r++) {
-                Object[] values = values(rows.get(r), idx);
-                if (values != null && out.get(r) == null && !inChunk.contains(key(values))
-                        && !known.containsKey(fk.parentTable() + '\u001f' + key(values))) {
-                    out.set(r, new Missing(fk, values));
+            for (int r = 0; r < keys.length; r++) {
+                if (keys[r] != null && out[r] == null && !inChunk.contains(keys[r]) && !cache.containsKey(keys[r])) {
+                    out[r] = new Missing(fk, values(rows.get(r), idx));
                 }
             }
         }
-        return out;
+        if (selfReferencing()) {
+            waitWithMissingParents(rows, out);
+        }
+        return Arrays.asList(out);
+    }
+
+    /** A row whose parent is in the chunk but waits itself has to wait too (repeated down the chain). */
+    private void waitWithMissingParents(List<Object[]> rows, Missing[] out) {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int f = 0; f < fks.size(); f++) {
+                int[] own = ownColumns.get(f);
+                if (own == null) {
+                    continue;
+                }
+                Set<String> waiting = new HashSet<>();
+                for (int r = 0; r < out.length; r++) {
+                    Object[] v = out[r] == null ? null : values(rows.get(r), own);
+                    if (v != null) {
+                        waiting.add(key(v));
+                    }
+                }
+                if (waiting.isEmpty()) {
+                    continue;
+                }
+                Map<String, Boolean> cache = cache(fks.get(f).parentTable());
+                for (int r = 0; r < out.length; r++) {
+                    Object[] v = out[r] == null ? values(rows.get(r), fkColumns.get(f)) : null;
+                    if (v != null && waiting.contains(key(v)) && !cache.containsKey(key(v))) {
+                        out[r] = new Missing(fks.get(f), v);
+                        changed = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The order in which to write rows so that a row whose parent (by a self-referencing foreign key) is
+     * among them comes after that parent; otherwise the given order is kept. Cycles keep their given order.
+     */
+    public int[] parentFirst(List<Object[]> rows) {
+        int n = rows.size();
+        List<int[]> parentsOf = new ArrayList<>(Collections.nCopies(n, null));
+        for (int f = 0; f < fks.size(); f++) {
+            int[] own = ownColumns.get(f);
+            if (own == null) {
+                continue;
+            }
+            Map<String, Integer> byKey = new HashMap<>();
+            for (int r = 0; r < n; r++) {
+                Object[] v = values(rows.get(r), own);
+                if (v != null) {
+                    byKey.put(key(v), r);
+                }
+            }
+            for (int r = 0; r < n; r++) {
+                Object[] v = values(rows.get(r), fkColumns.get(f));
+                Integer parent = v == null ? null : byKey.get(key(v));
+                if (parent != null && parent != r) {
+                    int[] before = parentsOf.get(r);
+                    int[] now = before == null ? new int[1] : Arrays.copyOf(before, before.length + 1);
+                    now[now.length - 1] = parent;
+                    parentsOf.set(r, now);
+                }
+            }
+        }
+        int[] order = new int[n];
+        byte[] state = new byte[n]; // 0 new, 1 visiting, 2 placed
+        int[] next = {0};
+        for (int r = 0; r < n; r++) {
+            place(r, parentsOf, state, order, next);
+        }
+        return order;
+    }
+
+    private static void place(int start, List<int[]> parentsOf, byte[] state, int[] order, int[] next) {
+        if (state[start] != 0) {
+            return;
+        }
+        // iterative depth-first walk up the parent chain, placing ancestors first
+        ArrayList<int[]> stack = new ArrayList<>();
+        stack.add(new int[] {start, 0});
+        state[start] = 1;
+        while (!stack.isEmpty()) {
+            int[] top = stack.get(stack.size() - 1);
+            int[] parents = parentsOf.get(top[0]);
+            if (parents != null && top[1] < parents.length) {
+                int p = parents[top[1]++];
+                if (state[p] == 0) {
+                    state[p] = 1;
+                    stack.add(new int[] {p, 0});
+                }
+                continue;
+            }
+            stack.remove(stack.size() - 1);
+            state[top[0]] = 2;
+            order[next[0]++] = top[0];
+        }
     }
 
     /** Whether one parent exists now (for pending children). */
     public boolean exists(String parentTable, Object[] values) {
         for (TargetTable.ForeignKey fk : fks) {
             if (fk.parentTable().equalsIgnoreCase(parentTable) && fk.parentColumns().size() == values.length) {
-                known.remove(parentTable + '\u001f' + key(values));
-                Map<String, Object[]> one = Map.of(parentTable + '\u001f' + key(values), values);
+                Map<String, Boolean> cache = cache(parentTable);
+                String key = key(values);
+                cache.remove(key);
+                Map<String, Object[]> one = Map.of(key, values);
                 lookup(fk, one);
-                return known.containsKey(parentTable + '\u001f' + key(values));
+                return cache.containsKey(key);
             }
         }
         return true;
+    }
+
+    private Map<String, Boolean> cache(String parentTable) {
+        return known.computeIfAbsent(parentTable.toLowerCase(Locale.ROOT), t -> new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > CACHE_SIZE;
+            }
+        });
     }
 
     private void lookup(TargetTable.ForeignKey fk, Map<String, Object[]> unknown) {
         if (unknown.isEmpty()) {
             return;
         }
+        Map<String, Boolean> cache = cache(fk.parentTable());
         List<Object[]> all = new ArrayList<>(unknown.values());
         String cols = fk.parentColumns().stream().map(col -> "\"" + col + "\"").collect(Collectors.joining(", "));
         String one = fk.parentColumns().stream().map(col -> "\"" + col + "\" = ?").collect(Collectors.joining(" AND ", "(", ")"));
         for (int from = 0; from < all.size(); from += QUERY_WIDTH) {
             List<Object[]> part = all.subList(from, Math.min(all.size(), from + QUERY_WIDTH));
-            String where = String.join(" OR ", java.util.Collections.nCopies(part.size(), one));
+            String where = String.join(" OR ", Collections.nCopies(part.size(), one));
             String sql = "SELECT " + cols + " FROM \"" + fk.parentTable() + "\" WHERE " + where;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
@@ -138,7 +256,7 @@ public final class ParentResolver {
                         for (int k = 0; k < found.length; k++) {
                             found[k] = rs.getObject(k + 1);
                         }
-                        known.put(fk.parentTable() + '\u001f' + key(found), Boolean.TRUE);
+                        cache.put(key(found), Boolean.TRUE);
                     }
                 }
             } catch (SQLException e) {
@@ -147,11 +265,10 @@ public final class ParentResolver {
         }
     }
 
-    private Set<String> ownKeys(List<Object[]> rows, TargetTable.ForeignKey fk) {
-        int[] parentIdx = fk.parentColumns().stream().mapToInt(col -> indexOf(columns, col)).toArray();
+    private static Set<String> keys(List<Object[]> rows, int[] idx) {
         Set<String> out = new HashSet<>();
         for (Object[] row : rows) {
-            Object[] v = values(row, parentIdx);
+            Object[] v = values(row, idx);
             if (v != null) {
                 out.add(key(v));
             }
@@ -171,12 +288,18 @@ public final class ParentResolver {
     }
 
     static String key(Object[] values) {
+        if (values.length == 1) {
+            return text(values[0]);
+        }
         StringBuilder s = new StringBuilder();
         for (Object v : values) {
-            s.append(v instanceof BigDecimal d ? (d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString()) : String.valueOf(v))
-                    .append('\u001f');
+            s.append(text(v)).append('\u001f');
         }
         return s.toString();
+    }
+
+    private static String text(Object v) {
+        return v instanceof BigDecimal d ? (d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString()) : String.valueOf(v);
     }
 
     private static int indexOf(List<String> columns, String column) {

@@ -14,8 +14,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs stages 1 to 5 on its own thread and hands chunks to the writer through a queue of two, so
- * fetching and preparing overlap with writing while memory stays bounded by a few chunks.
+ * Runs stages 1 to 5 on its own thread and hands slices of at most {@value #SLICE} records to the
+ * writer through a queue of one, so fetching and preparing overlap with writing while at most three
+ * slices are in memory (one being written, one waiting, one being prepared), whatever the chunk size.
  */
 final class ChunkProducer implements Runnable {
     /** Put after the last chunk; {@code exhausted} tells whether the source ended (rather than the row limit). */
@@ -29,7 +30,10 @@ final class ChunkProducer implements Runnable {
     private final int chunkSize;
     private final long maxRows;
     private final Counters counters;
-    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2);
+    /** Records per slice: small enough to stay out of the old generation, large enough for one range lookup. */
+    static final int SLICE = 2000;
+
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1);
     private volatile boolean stopped;
 
     ChunkProducer(RecordStream stream, RecordPreparer preparer, int chunkSize, long maxRows, Counters counters) {
@@ -60,20 +64,27 @@ final class ChunkProducer implements Runnable {
                     put(new End(false));
                     return;
                 }
-                long t = System.nanoTime();
-                List<SourceRecord> fetched = new ArrayList<>(want);
-                SourceRecord r;
-                while (fetched.size() < want && (r = stream.next()) != null) {
-                    fetched.add(r);
-                }
-                counters.addNanos(Stage.FETCH, System.nanoTime() - t);
-                total += fetched.size();
-                if (!fetched.isEmpty()) {
-                    put(prepare(fetched, stream.position()));
-                }
-                if (fetched.size() < want) {
-                    put(new End(true));
-                    return;
+                int inChunk = 0;
+                while (inChunk < want && !stopped) {
+                    int n = Math.min(SLICE, want - inChunk);
+                    long t = System.nanoTime();
+                    List<SourceRecord> fetched = new ArrayList<>(n);
+                    SourceRecord r;
+                    while (fetched.size() < n && (r = stream.next()) != null) {
+                        fetched.add(r);
+                    }
+                    counters.addNanos(Stage.FETCH, System.nanoTime() - t);
+                    inChunk += fetched.size();
+                    total += fetched.size();
+                    boolean ended = fetched.size() < n;
+                    boolean commit = ended || inChunk >= want;
+                    if (!fetched.isEmpty() || (commit && inChunk > 0)) {
+                        put(prepare(fetched, commit ? stream.position() : null, commit));
+                    }
+                    if (ended) {
+                        put(new End(true));
+                        return;
+                    }
                 }
             }
         } catch (RuntimeException e) {
@@ -81,7 +92,7 @@ final class ChunkProducer implements Runnable {
         }
     }
 
-    private Chunk prepare(List<SourceRecord> fetched, String position) {
+    private Chunk prepare(List<SourceRecord> fetched, String position, boolean commit) {
         int n = fetched.size();
         List<Rejected> rejected = new ArrayList<>();
         Object[][] normalized = new Object[n][];
@@ -141,7 +152,7 @@ final class ChunkProducer implements Runnable {
             }
         }
         counters.addNanos(Stage.IDENTITY, System.nanoTime() - t4);
-        return new Chunk(records, rejected, position, maxRv, n, normalizedCount, invalid, mappedCount);
+        return new Chunk(records, rejected, position, maxRv, n, normalizedCount, invalid, mappedCount, commit);
     }
 
     private void put(Object item) {

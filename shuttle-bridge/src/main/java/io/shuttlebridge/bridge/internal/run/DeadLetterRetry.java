@@ -71,7 +71,7 @@ public final class DeadLetterRetry {
                 ok = false;
             } else {
                 PreparedRecord r = (PreparedRecord) prepared;
-                new ChunkWriter(ctx, target, run, names).write(new Chunk(List.of(r), List.of(), cursor.passToken(), null, 0, 1, 0, 1));
+                new ChunkWriter(ctx, target, run, names).write(new Chunk(List.of(r), List.of(), cursor.passToken(), null, 0, 1, 0, 1, true));
                 ok = run.counters.pending == 0;
                 if (ok) {
                     DeadLetterStore.setStatus(c, letter.id(), DeadLetter.Status.RESOLVED, now);

@@ -43,50 +43,102 @@ public final class EntityRun {
         this.options = options;
     }
 
+    private final Map<String, EntityTarget> targets = new HashMap<>();
+    private RunState run;
+    private Source source;
+    private long started;
+    private BatchOutcome outcome = BatchOutcome.SUCCEEDED;
+    private String error;
+    private boolean passComplete;
+
+    /** All phases of one batch: open, ingest, complete the pass when the source was read to its end, finish. */
     public BatchReport execute() {
+        if (open() && ingest()) {
+            completePass();
+        }
+        return finish();
+    }
+
+    /** Opens or resumes the entity's pass and records the batch; throws when the target database refuses. */
+    public boolean open() {
         Connection c = ctx.connection();
-        Source source = Sources.create(def, ctx.sleeper(), ctx.clock());
-        RunState run;
+        source = Sources.create(def, ctx.sleeper(), ctx.clock());
         try {
             run = begin(c, source);
         } catch (SQLException e) {
             rollback(c);
             throw ShuttleException.database("starting a batch of " + def.name(), e);
         }
-        long started = System.nanoTime();
-        Map<String, EntityTarget> targets = new HashMap<>();
-        BatchOutcome outcome = BatchOutcome.SUCCEEDED;
-        String error = null;
-        boolean passComplete = false;
+        started = System.nanoTime();
+        return true;
+    }
+
+    /**
+     * Works the pending queue, then streams the source through the stages chunk by chunk. Returns true
+     * when the source was read to its end (the pass can complete), false when the batch paused or failed.
+     */
+    public boolean ingest() {
         try {
-            EntityTarget target = targets.computeIfAbsent(def.name(), n -> EntityTarget.open(ctx, def));
-            PendingResolver.run(ctx, run, d -> targets.computeIfAbsent(d.name(), n -> EntityTarget.open(ctx, d)));
-            boolean exhausted = stream(source, target, run);
-            if (exhausted) {
-                if (run.seen != null) {
-                    Reconciler.run(ctx, target, run);
-                    run.seen.clear();
-                }
-                run.cursor = run.cursor.completePass(ctx.clock().instant());
-                CursorStore.save(c, run.cursor);
-                c.commit();
-                passComplete = true;
-                PendingResolver.run(ctx, run, d -> targets.computeIfAbsent(d.name(), n -> EntityTarget.open(ctx, d)));
-            } else {
-                outcome = BatchOutcome.PAUSED;
+            EntityTarget target = target(def);
+            PendingResolver.run(ctx, run, this::target);
+            if (stream(source, target, run)) {
+                return true;
             }
+            outcome = BatchOutcome.PAUSED;
         } catch (RuntimeException | SQLException e) {
-            rollback(c);
-            if (run.seen != null) {
-                run.seen.discardUnflushed();
-            }
-            outcome = BatchOutcome.FAILED;
-            error = e.getMessage();
-            LOG.warn("batch {} of {} failed: {}", run.batchId, def.name(), e.getMessage());
-        } finally {
-            targets.values().forEach(EntityTarget::close);
+            failed(e);
         }
-        return finish(c, run, outcome, error, passComplete, started);
+        return false;
+    }
+
+    /**
+     * Completes a pass read to its end: reconciles deletes (a complete pass), moves the cursor to the
+     * next pass and works the pending queue again. Several entities run together complete their passes
+     * children first, so that a parent gone from the source is deleted after its children.
+     */
+    public void completePass() {
+        Connection c = ctx.connection();
+        try {
+            if (run.seen != null) {
+                Reconciler.run(ctx, target(def), run);
+                run.seen.clear();
+            }
+            run.cursor = run.cursor.completePass(ctx.clock().instant());
+            CursorStore.save(c, run.cursor);
+            c.commit();
+            passComplete = true;
+            PendingResolver.run(ctx, run, this::target);
+        } catch (RuntimeException | SQLException e) {
+            failed(e);
+        }
+    }
+
+    /** Records the batch's outcome and counts, closes what the batch opened, and returns its report. */
+    public BatchReport finish() {
+        try {
+            targets.values().forEach(EntityTarget::close);
+        } finally {
+            targets.clear();
+        }
+        return finish(ctx.connection(), run, outcome, error, passComplete, started);
+    }
+
+    public EntityDefinition definition() {
+        return def;
+    }
+
+    private EntityTarget target(EntityDefinition d) {
+        return targets.computeIfAbsent(d.name(), n -> EntityTarget.open(ctx, d));
+    }
+
+    private void failed(Exception e) {
+        rollback(ctx.connection());
+        if (run.seen != null) {
+            run.seen.discardUnflushed();
+        }
+        outcome = BatchOutcome.FAILED;
+        error = e.getMessage();
+        LOG.warn("batch {} of {} failed: {}", run.batchId, def.name(), e.getMessage());
     }
 
     private RunState begin(Connection c, Source source) throws SQLException {
@@ -127,8 +179,9 @@ public final class EntityRun {
                     if (item instanceof ChunkProducer.End end) {
                         return end.exhausted();
                     }
-                    writer.write((Chunk) item);
-                    if (options.deadline() != null && !ctx.clock().instant().isBefore(options.deadline())) {
+                    Chunk chunk = (Chunk) item;
+                    writer.write(chunk);
+                    if (chunk.commit() && options.deadline() != null && !ctx.clock().instant().isBefore(options.deadline())) {
                         return false;
                     }
                 }
@@ -151,6 +204,7 @@ public final class EntityRun {
             c.commit();
             BatchReport report = BatchStore.find(c, run.batchId).orElseThrow();
             ctx.metrics().record(report, PendingStore.count(c, def.name()));
+            c.commit(); // hold no read snapshot between batches
             return report;
         } catch (SQLException e) {
             rollback(c);

@@ -1,7 +1,10 @@
 package io.shuttlebridge.bridge.internal.run;
 
 import io.shuttlebridge.bridge.definition.EntityDefinition;
+import io.shuttlebridge.bridge.internal.identity.IdentityHasher;
+import io.shuttlebridge.bridge.internal.ingest.HttpSink;
 import io.shuttlebridge.bridge.internal.ingest.JdbcSink;
+import io.shuttlebridge.bridge.internal.ingest.TeeSink;
 import io.shuttlebridge.bridge.internal.ingest.Sink;
 import io.shuttlebridge.bridge.internal.resolve.ParentResolver;
 import io.shuttlebridge.bridge.internal.store.RowCodec;
@@ -21,9 +24,15 @@ final class EntityTarget implements AutoCloseable {
     final StateStore state;
     final ParentResolver parents;
     final List<String> columns;
+    /** For identities of rows that did not come through a chunk (pending children). */
+    final IdentityHasher hasher;
     private final int[] keyIdx;
+    private final java.sql.Connection connection;
+    private final boolean deferrable;
 
-    private EntityTarget(EntityDefinition def, TargetTable table, Sink sink, StateStore state, ParentResolver parents) {
+    private EntityTarget(java.sql.Connection connection, EntityDefinition def, TargetTable table, Sink sink, StateStore state,
+            ParentResolver parents) {
+        this.connection = connection;
         this.def = def;
         this.table = table;
         this.sink = sink;
@@ -31,6 +40,28 @@ final class EntityTarget implements AutoCloseable {
         this.parents = parents;
         this.columns = def.targetColumns();
         this.keyIdx = def.keys().stream().mapToInt(columns::indexOf).toArray();
+        this.hasher = IdentityHasher.of(def);
+        this.deferrable = parents.hasParents() && isSqlite(connection);
+    }
+
+    private static boolean isSqlite(java.sql.Connection c) {
+        try {
+            return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("sqlite");
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /**
+     * On SQLite, defers foreign-key checks of the current transaction to its commit, so rows that
+     * reference each other within one chunk (a cycle) can be written; rows are still written parent-first.
+     */
+    void deferForeignKeys() throws SQLException {
+        if (deferrable) {
+            try (java.sql.Statement s = connection.createStatement()) {
+                s.execute("PRAGMA defer_foreign_keys = ON");
+            }
+        }
     }
 
     static EntityTarget open(RunContext ctx, EntityDefinition def) {
@@ -41,10 +72,12 @@ final class EntityTarget implements AutoCloseable {
                         + def.table() + " has no column '" + column + "' (columns: " + String.join(", ", table.columns()) + ")");
             }
         }
-        Sink sink = new ObservedSink(new JdbcSink(ctx.connection(), def.table(), def.targetColumns(), def.keys(),
-                table.isUnique(def.keys())), def.name(), ctx.observer());
+        Sink jdbc = new JdbcSink(ctx.connection(), def.table(), def.targetColumns(), def.keys(), table.isUnique(def.keys()));
+        Sink written = def.sink() == null ? jdbc : new TeeSink(List.of(jdbc, new HttpSink(def.sink(), def.name(), def.table(),
+                def.targetColumns(), def.keys(), ctx.sleeper(), ctx.clock())));
+        Sink sink = new ObservedSink(written, def.name(), ctx.observer());
         try {
-            return new EntityTarget(def, table, sink, new StateStore(ctx.connection(), def.name()),
+            return new EntityTarget(ctx.connection(), def, table, sink, new StateStore(ctx.connection(), def.name(), def.source().rowversion() != null),
                     new ParentResolver(ctx.connection(), table, def.targetColumns()));
         } catch (SQLException e) {
             throw ShuttleException.database("preparing state statements for " + def.name(), e);

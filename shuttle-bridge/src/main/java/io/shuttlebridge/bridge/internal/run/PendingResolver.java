@@ -3,6 +3,7 @@ package io.shuttlebridge.bridge.internal.run;
 import io.shuttlebridge.bridge.definition.EntityDefinition;
 import io.shuttlebridge.bridge.internal.store.BkKey;
 import io.shuttlebridge.bridge.internal.store.DeadLetterStore;
+import io.shuttlebridge.bridge.internal.store.IdentityKey;
 import io.shuttlebridge.bridge.internal.store.PendingStore;
 import io.shuttlebridge.bridge.internal.store.RowCodec;
 import io.shuttlebridge.bridge.internal.store.StateStore;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -55,14 +55,14 @@ final class PendingResolver {
         Connection c = ctx.connection();
         if (target.parents.exists(e.parentTable(), RowCodec.decodeArray(e.parentKey()))) {
             Object[] mapped = RowCodec.decode(target.columns, e.mapped());
-            Map<BkKey, StateStore.Entry> stored = target.state.lookup(List.of(new BkKey(e.bkHash())));
-            StateStore.Entry existing = stored.get(new BkKey(e.bkHash()));
+            IdentityKey key = new IdentityKey(target.hasher.orderKey(mapped), e.bkHash());
+            StateStore.Entry existing = target.state.lookup(List.of(key)).get(new BkKey(e.bkHash()));
             if (existing == null) {
                 target.sink.insert(mapped);
-                target.state.insert(e.bkHash(), e.dataHash(), e.rowversion(), e.keyJson(), run.batchId);
+                target.state.insert(key, e.dataHash(), e.rowversion(), e.keyJson(), run.batchId);
             } else {
                 target.sink.update(mapped);
-                target.state.update(existing.id(), e.dataHash(), e.rowversion(), run.batchId);
+                target.state.update(key, e.dataHash(), e.rowversion(), run.batchId);
             }
             PendingStore.remove(c, e.id());
             DeadLetterStore.resolveKeys(c, e.entity(), List.of(HexFormat.of().formatHex(e.bkHash())), now);

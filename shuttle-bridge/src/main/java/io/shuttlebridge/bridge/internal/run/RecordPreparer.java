@@ -70,7 +70,7 @@ final class RecordPreparer {
         try {
             byte[] bk = hasher.businessKey(mapped);
             byte[] data = r.tombstone() ? new byte[32] : hasher.data(mapped);
-            return new PreparedRecord(r.values(), normalized, mapped, bk, data, r.rowversion(), r.tombstone());
+            return new PreparedRecord(r.values(), mapped, bk, data, hasher.orderKey(mapped), r.rowversion(), r.tombstone());
         } catch (RecordRejection e) {
             return rejected(e, r.values(), normalized, mapped);
         }

@@ -17,9 +17,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A CSV file with a header line, streamed row by row. Values stay text (the normalize stage types
- * them). Resume token: the number of data rows already consumed. Row-version filtering, when the
- * file has a row-version column, is done while reading.
+ * A CSV file with a header line, streamed row by row ({@link CsvReader} on bytes for UTF-8 and
+ * single-byte charsets, Jackson's parser otherwise). Values stay text (the normalize stage types them).
+ * Resume token: the number of data rows already consumed. Row-version filtering, when the file has a
+ * row-version column, is done while reading.
  */
 final class CsvSource implements Source {
     private static final CsvMapper MAPPER = new CsvMapper();
@@ -40,32 +41,72 @@ final class CsvSource implements Source {
     @Override
     public RecordStream open(String resumeToken, String since) {
         long skip = resumeToken == null ? 0 : Long.parseLong(resumeToken);
-        Reader reader;
+        Rows rows;
         try {
-            reader = Files.newBufferedReader(spec.path(), spec.charset());
+            rows = CsvReader.supports(spec.charset(), spec.delimiter()) ? byteRows() : jacksonRows();
         } catch (IOException e) {
             throw new ShuttleException(ErrorCode.NOT_FOUND, "cannot open CSV source " + spec.path() + ": " + e.getMessage(), e);
         }
         try {
-            CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(spec.delimiter());
-            MappingIterator<String[]> rows = MAPPER.readerForArrayOf(String.class)
-                    .with(CsvParser.Feature.WRAP_AS_ARRAY).with(schema).readValues(reader);
-            if (!rows.hasNext()) {
+            String[] header = rows.next();
+            if (header == null) {
                 throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "CSV source " + spec.path() + " is empty (a header line is required)");
             }
-            int[] columns = columns(rows.next());
-            Stream stream = new Stream(rows, columns, skip, since);
-            for (long i = 0; i < skip && rows.hasNext(); i++) {
-                rows.next();
+            int[] columns = columns(header);
+            for (long i = 0; i < skip && rows.next() != null; i++) {
+                // already ingested by this pass
             }
-            return stream;
+            return new Stream(rows, columns, skip, since);
         } catch (IOException e) {
-            closeQuietly(reader, e);
+            closeQuietly(rows, e);
             throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "cannot read CSV source " + spec.path() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(reader, e);
+            closeQuietly(rows, e);
             throw e;
         }
+    }
+
+    /** Rows of text fields, the header first. */
+    private interface Rows extends AutoCloseable {
+        String[] next() throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    private Rows byteRows() throws IOException {
+        CsvReader reader = new CsvReader(Files.newInputStream(spec.path()), spec.charset(), spec.delimiter());
+        return new Rows() {
+            public String[] next() throws IOException {
+                return reader.next();
+            }
+
+            public void close() throws IOException {
+                reader.close();
+            }
+        };
+    }
+
+    /** For charsets such as UTF-16 whose characters are not single bytes for the delimiter and quotes. */
+    private Rows jacksonRows() throws IOException {
+        Reader reader = Files.newBufferedReader(spec.path(), spec.charset());
+        CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(spec.delimiter());
+        MappingIterator<String[]> it;
+        try {
+            it = MAPPER.readerForArrayOf(String.class).with(CsvParser.Feature.WRAP_AS_ARRAY).with(schema).readValues(reader);
+        } catch (IOException | RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+        return new Rows() {
+            public String[] next() throws IOException {
+                return it.hasNextValue() ? it.nextValue() : null;
+            }
+
+            public void close() throws IOException {
+                it.close();
+            }
+        };
     }
 
     private int[] columns(String[] header) {
@@ -81,21 +122,21 @@ final class CsvSource implements Source {
         return out;
     }
 
-    private static void closeQuietly(Reader reader, Exception cause) {
+    private static void closeQuietly(Rows rows, Exception cause) {
         try {
-            reader.close();
+            rows.close();
         } catch (IOException e) {
             cause.addSuppressed(e);
         }
     }
 
     private final class Stream implements RecordStream {
-        private final MappingIterator<String[]> rows;
+        private final Rows rows;
         private final int[] columns;
         private final String since;
         private long consumed;
 
-        Stream(MappingIterator<String[]> rows, int[] columns, long consumed, String since) {
+        Stream(Rows rows, int[] columns, long consumed, String since) {
             this.rows = rows;
             this.columns = columns;
             this.consumed = consumed;
@@ -105,8 +146,8 @@ final class CsvSource implements Source {
         @Override
         public SourceRecord next() {
             try {
-                while (rows.hasNextValue()) {
-                    String[] row = rows.nextValue();
+                String[] row;
+                while ((row = rows.next()) != null) {
                     consumed++;
                     Object[] values = new Object[columns.length];
                     for (int i = 0; i < columns.length; i++) {

@@ -18,9 +18,10 @@ import java.time.format.DateTimeParseException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * HTTP calls with a bearer token and rate-limit aware retries: 429 and 503 wait for Retry-After
- * (seconds or an HTTP date) when given, other 5xx and I/O errors back off exponentially; 401/403 fail
- * at once. Gives up after {@code maxRetries} retries with a message naming the last status.
+ * HTTP calls with a bearer token and rate-limit aware retries: 429 (when enabled) and 503 wait for
+ * Retry-After (seconds or an HTTP date) when given, other 5xx and I/O errors back off exponentially
+ * (200 ms doubling, at most 30 s); other 4xx fail at once. Gives up after {@code maxRetries} retries
+ * with a message naming the last status.
  */
 public final class RetryingHttp {
     private static final Duration MAX_WAIT = Duration.ofMinutes(5);
@@ -32,8 +33,21 @@ public final class RetryingHttp {
     private final Sleeper sleeper;
     private final Clock clock;
     private final AtomicLong retries = new AtomicLong();
+    private final String role;
+    private final boolean retryTooManyRequests;
 
     public RetryingHttp(String token, int maxRetries, Duration timeout, Sleeper sleeper, Clock clock) {
+        this("source", token, maxRetries, timeout, sleeper, clock, true);
+    }
+
+    /**
+     * @param role what is called, for messages ({@code source}, {@code sink})
+     * @param retryTooManyRequests whether 429 is retried (after Retry-After); when false every 4xx fails at once
+     */
+    public RetryingHttp(String role, String token, int maxRetries, Duration timeout, Sleeper sleeper, Clock clock,
+            boolean retryTooManyRequests) {
+        this.role = role;
+        this.retryTooManyRequests = retryTooManyRequests;
         this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
         this.token = token;
         this.maxRetries = maxRetries;
@@ -78,9 +92,9 @@ public final class RetryingHttp {
                 last = "HTTP " + status + (body.isEmpty() ? "" : " " + body);
                 if (status == 401 || status == 403) {
                     throw new ShuttleException(ErrorCode.FORBIDDEN, request.method() + " " + uri + " was refused (" + last
-                            + "): check the source token");
+                            + "): check the " + role + " token");
                 }
-                if (status != 429 && status < 500) {
+                if (status < 500 && (status != 429 || !retryTooManyRequests)) {
                     throw new ShuttleException(ErrorCode.TRANSPORT, request.method() + " " + uri + " failed: " + last);
                 }
                 wait = retryAfter(response).orElse(backoff(attempt));

@@ -22,10 +22,12 @@ import java.util.List;
  * tagged ({@code {"$date": "2024-05-01"}}, {@code $datetime}, {@code $instant}) so they read back typed.
  */
 public final class RowCodec {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    /** Reads decimals exactly, scale included ({@code 1.50} stays {@code 1.50}). */
     public static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.USE_LONG_FOR_INTS);
-    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .setNodeFactory(NODES);
 
     private RowCodec() {}
 
@@ -41,11 +43,42 @@ public final class RowCodec {
     }
 
     public static String encodeArray(Object[] values) {
+        String simple = simpleArray(values);
+        if (simple != null) {
+            return simple;
+        }
         ArrayNode node = NODES.arrayNode();
         for (Object v : values) {
             node.add(value(v));
         }
         return node.toString();
+    }
+
+    /** The same text as the general path for arrays of longs and plain printable ASCII strings (most keys); else null. */
+    private static String simpleArray(Object[] values) {
+        StringBuilder out = new StringBuilder(values.length * 12).append('[');
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            switch (values[i]) {
+                case Long l -> out.append(l.longValue());
+                case Integer n -> out.append(n.intValue());
+                case String s -> {
+                    for (int k = 0; k < s.length(); k++) {
+                        char ch = s.charAt(k);
+                        if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\') {
+                            return null;
+                        }
+                    }
+                    out.append('"').append(s).append('"');
+                }
+                case null, default -> {
+                    return null;
+                }
+            }
+        }
+        return out.append(']').toString();
     }
 
     public static Object[] decode(List<String> names, String json) {

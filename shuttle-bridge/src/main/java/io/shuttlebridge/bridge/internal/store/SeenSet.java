@@ -44,6 +44,15 @@ public final class SeenSet {
         return (bits[bit >>> 3] & (1 << (bit & 7))) != 0;
     }
 
+    /** {@link #seen(long)} for use as a predicate. */
+    public boolean seenUnchecked(long id) {
+        try {
+            return seen(id);
+        } catch (SQLException e) {
+            throw io.shuttlebridge.core.ShuttleException.database("reading the seen-set of " + entity, e);
+        }
+    }
+
     /** Writes dirty chunks; call inside the transaction that commits the records that marked them. */
     public void flush() throws SQLException {
         if (dirty.isEmpty()) {

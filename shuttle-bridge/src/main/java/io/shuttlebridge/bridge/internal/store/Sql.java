@@ -24,6 +24,32 @@ public final class Sql {
         }
     }
 
+    /**
+     * Runs the work and ends the transaction (commit, or rollback when it fails), so that no lock or
+     * read snapshot is held between calls: other connections to the database can write and checkpoint.
+     */
+    public static <T> T ending(Connection c, String doing, Work<T> work) {
+        try {
+            T out = work.run();
+            c.commit();
+            return out;
+        } catch (SQLException e) {
+            rollbackQuietly(c, e);
+            throw ShuttleException.database(doing, e);
+        } catch (RuntimeException e) {
+            rollbackQuietly(c, e);
+            throw e;
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
     public static PreparedStatement bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];

@@ -1,0 +1,111 @@
+package io.shuttlebridge.bridge.internal.resolve;
+
+import io.shuttlebridge.bridge.internal.target.ValueBinder;
+import io.shuttlebridge.core.ShuttleException;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The rows of other tables (or of the same one) that reference a target row through a foreign key
+ * without {@code ON DELETE CASCADE / SET NULL / SET DEFAULT}: such a row must not be deleted while
+ * they exist. Reconciliation asks before deleting a parent, so a parent gone from the source waits
+ * until its children are gone too (Bridge deletes children first when it runs several entities).
+ */
+public final class ChildReferences {
+    private final Connection c;
+    private final ValueBinder binder;
+    private final String table;
+    private final List<String> sql = new ArrayList<>();
+    private boolean self;
+
+    private ChildReferences(Connection c, String table) {
+        this.c = c;
+        this.binder = ValueBinder.forConnection(c);
+        this.table = table;
+    }
+
+    /** The restricting references to {@code table}, whose rows are identified by the {@code keys} columns. */
+    public static ChildReferences of(Connection c, String table, List<String> keys) {
+        ChildReferences out = new ChildReferences(c, table);
+        try {
+            DatabaseMetaData meta = c.getMetaData();
+            List<List<String[]>> fks = new ArrayList<>();
+            List<Boolean> restricting = new ArrayList<>();
+            try (ResultSet rs = meta.getExportedKeys(null, null, table)) {
+                while (rs.next()) {
+                    if (rs.getShort("KEY_SEQ") <= 1 || fks.isEmpty()) {
+                        fks.add(new ArrayList<>()); // a new foreign key starts with its first column
+                        int rule = rs.getInt("DELETE_RULE");
+                        restricting.add(rule != DatabaseMetaData.importedKeyCascade && rule != DatabaseMetaData.importedKeySetNull
+                                && rule != DatabaseMetaData.importedKeySetDefault);
+                    }
+                    fks.get(fks.size() - 1).add(new String[] {rs.getString("FKTABLE_NAME"), rs.getString("FKCOLUMN_NAME"),
+                            rs.getString("PKCOLUMN_NAME")});
+                }
+            }
+            for (int i = 0; i < fks.size(); i++) {
+                if (restricting.get(i)) {
+                    out.sql.add(query(table, keys, fks.get(i)));
+                    out.self |= fks.get(i).get(0)[0].equalsIgnoreCase(table);
+                }
+            }
+        } catch (SQLException e) {
+            throw ShuttleException.database("reading the foreign keys that reference " + table, e);
+        }
+        return out;
+    }
+
+    private static String query(String table, List<String> keys, List<String[]> cols) {
+        String child = q(cols.get(0)[0]);
+        List<String> parentCols = cols.stream().map(x -> x[2].toLowerCase(Locale.ROOT)).toList();
+        List<String> keyCols = keys.stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
+        if (parentCols.size() == keyCols.size() && parentCols.containsAll(keyCols)) {
+            // the foreign key references the business key itself
+            String where = keys.stream().map(k -> q(cols.get(parentCols.indexOf(k.toLowerCase(Locale.ROOT)))[1]) + " = ?")
+                    .collect(Collectors.joining(" AND "));
+            return "SELECT 1 FROM " + child + " WHERE " + where + " LIMIT 1";
+        }
+        String on = cols.stream().map(x -> "ch." + q(x[1]) + " = p." + q(x[2])).collect(Collectors.joining(" AND "));
+        String where = keys.stream().map(k -> "p." + q(k) + " = ?").collect(Collectors.joining(" AND "));
+        return "SELECT 1 FROM " + child + " ch JOIN " + q(table) + " p ON " + on + " WHERE " + where + " LIMIT 1";
+    }
+
+    private static String q(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    public boolean none() {
+        return sql.isEmpty();
+    }
+
+    /** Whether rows of the table itself may reference a row (a tree). */
+    public boolean selfReferencing() {
+        return self;
+    }
+
+    /** Whether some row still references the row whose business-key values are given (in key-column order). */
+    public boolean referenced(Object[] keyValues) {
+        for (String s : sql) {
+            try (PreparedStatement ps = c.prepareStatement(s)) {
+                for (int i = 0; i < keyValues.length; i++) {
+                    binder.bind(ps, i + 1, keyValues[i]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return true;
+                    }
+                }
+            } catch (SQLException e) {
+                throw ShuttleException.database("looking for rows that reference " + table, e);
+            }
+        }
+        return false;
+    }
+}
