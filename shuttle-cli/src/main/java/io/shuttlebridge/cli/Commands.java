@@ -11,6 +11,8 @@ final class Commands {
     static void register(CommandLine root) {
         root.addSubcommand(new DemoCommand());
         root.addSubcommand(new InitCommand());
+        root.addSubcommand(new StatusCommand());
+        root.addSubcommand(new ConflictsCommand());
         root.addSubcommand(new BridgeCommand());
         root.addSubcommand(new BenchCommand());
         root.addSubcommand(new SimulateCommand());

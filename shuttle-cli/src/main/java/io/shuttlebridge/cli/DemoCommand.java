@@ -96,7 +96,7 @@ public final class DemoCommand implements Callable<Integer> {
                 if (open.size() != 1) {
                     throw new IllegalStateException("expected one conflict on device B, found " + open.size());
                 }
-                say("Someone settles it by keeping B's value (what 'shuttle conflicts resolve --take local' does);"
+                say("Someone settles it by keeping B's value (what 'shuttle conflicts resolve --db device-b.db 1 --take local' does);"
                         + " the settlement is an ordinary write and syncs like any other.");
                 b.resolve(open.get(0).id(), new SyncEngine.TakeLocal());
                 b.pullThenPush(toHub, hub.nodeUuid());

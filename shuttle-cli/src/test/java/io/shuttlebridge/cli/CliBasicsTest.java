@@ -30,7 +30,7 @@ class CliBasicsTest {
     void helpAndVersionOnEveryCommand() {
         assertThat(run("--version").out()).contains("shuttle ");
         for (String[] cmd : new String[][] {{}, {"init"}, {"demo"}, {"simulate"}, {"bench"}, {"bench", "capture"}, {"bench", "apply"},
-                {"bridge"}}) {
+                {"bridge"}, {"status"}, {"conflicts"}, {"conflicts", "list"}, {"conflicts", "show"}, {"conflicts", "resolve"}}) {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";
             Run r = run(args);
@@ -75,6 +75,32 @@ class CliBasicsTest {
         Run missing = run("init", "--db", dir.resolve("nope.db").toString());
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err()).startsWith("shuttle: no database file at");
+    }
+
+    @Test
+    void statusAndConflictsOnTheDemoDevices() throws Exception {
+        Run demo = run("demo", "--keep");
+        assertThat(demo.code()).isZero();
+        String kept = demo.out().lines().filter(l -> l.startsWith("kept: ")).findFirst().orElseThrow();
+        Path folder = Path.of(kept.substring("kept: ".length(), kept.indexOf(" (hub.db")));
+        String deviceB = folder.resolve("device-b.db").toString();
+
+        Run status = run("status", "--db", deviceB, "--json");
+        assertThat(status.code()).as(status.err()).isZero();
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(status.out());
+        assertThat(doc.get("openConflicts").asInt()).isZero();
+        assertThat(doc.get("peers")).hasSize(1);
+        assertThat(doc.get("tables").toString()).contains("\"customers\"").contains("MANUAL");
+
+        Run list = run("conflicts", "list", "--db", deviceB, "--all", "--json");
+        var conflicts = new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.out());
+        assertThat(conflicts).hasSize(1);
+        assertThat(conflicts.get(0).get("resolution").asText()).isEqualTo("took local");
+        assertThat(conflicts.get(0).get("local").get("values").get("email").asText()).isEqualTo("ada@home.example");
+        assertThat(run("conflicts", "show", "--db", deviceB, "1").out()).contains("* email");
+        assertThat(run("conflicts", "show", "--db", deviceB, "99").code()).isEqualTo(1);
+        assertThat(run("conflicts", "resolve", "--db", deviceB, "1").code()).isEqualTo(2);
+        assertThat(run("conflicts", "resolve", "--db", deviceB, "1", "--take", "sideways").code()).isEqualTo(2);
     }
 
     @Test

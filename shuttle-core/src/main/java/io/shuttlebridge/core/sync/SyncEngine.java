@@ -117,11 +117,11 @@ public final class SyncEngine implements AutoCloseable {
     public int purgeTombstones() {
         return db.transaction(c -> {
             db.dialect().capture().fold(c);
-            List<PeerStore.Cursor> peers = PeerStore.all(c);
+            List<PeerCursor> peers = PeerStore.all(c);
             if (peers.isEmpty()) {
                 return 0;
             }
-            long horizon = peers.stream().mapToLong(PeerStore.Cursor::acked).min().orElse(0);
+            long horizon = peers.stream().mapToLong(PeerCursor::acked).min().orElse(0);
             int purged = Jdbc.update(c, "DELETE FROM _shuttle_feed WHERE op = 2 AND seq <= ?", horizon);
             if (purged > 0) {
                 Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = 'purged_through'");
@@ -143,7 +143,7 @@ public final class SyncEngine implements AutoCloseable {
             PeerStore.outcome(c, hubNode, "ok: pulled " + k.pulled + ", pushed " + k.pushed + ", conflicts " + k.conflicts);
             return null;
         });
-        PeerStore.Cursor cur = cursor(hubNode);
+        PeerCursor cur = cursor(hubNode);
         return new SyncReport(k.pulled, k.applied, k.duplicates, k.superseded, k.pending, k.conflicts, k.pushed, k.pushDuplicates,
                 resynced, cur.lastPulled(), cur.lastPushed());
     }
@@ -207,21 +207,26 @@ public final class SyncEngine implements AutoCloseable {
         }
     }
 
-    public PeerStore.Cursor cursor(String peer) {
+    public PeerCursor cursor(String peer) {
         return db.read(c -> PeerStore.get(c, peer));
     }
 
-    public List<PeerStore.Cursor> peers() {
+    public List<PeerCursor> peers() {
         return db.read(PeerStore::all);
     }
 
-    /** Local changes not yet pushed to the given hub. */
-    public long pendingChanges(String hubNode) {
+    /** Changes made here not yet pushed to the given peer (every local change when {@code peer} is null). */
+    public long pendingChanges(String peer) {
         return db.transaction(c -> {
             db.dialect().capture().fold(c);
-            long after = PeerStore.get(c, hubNode).lastPushed();
+            long after = peer == null ? 0 : PeerStore.get(c, peer).lastPushed();
             return Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_feed WHERE seq > ? AND via IS NULL", after).orElse(0L);
         });
+    }
+
+    /** Received changes waiting for a parent row that has not arrived. */
+    public long waitingChanges() {
+        return db.read(io.shuttlebridge.core.sync.internal.PendingStore::count);
     }
 
     // ---------------------------------------------------------------- conflicts

@@ -1,6 +1,7 @@
 package io.shuttlebridge.core.sync.internal;
 
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.sync.PeerCursor;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,33 +10,30 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Cursors per peer and direction, in {@code _shuttle_peers}. Internal. */
+/** PeerCursors per peer and direction, in {@code _shuttle_peers}. Internal. */
 public final class PeerStore {
     private PeerStore() {}
 
-    /** One peer's cursors: last hub seq pulled, last local seq pushed, last local seq it acknowledged. */
-    public record Cursor(String peer, long lastPulled, long lastPushed, long acked, String lastSyncAt, String lastOutcome) {}
-
-    public static Cursor get(Connection c, String peer) throws SQLException {
+    public static PeerCursor get(Connection c, String peer) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT last_pulled, last_pushed, acked, last_sync_at, last_outcome FROM _shuttle_peers WHERE peer = ?")) {
             ps.setString(1, peer);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    return new Cursor(peer, 0, 0, 0, null, null);
+                    return new PeerCursor(peer, 0, 0, 0, null, null);
                 }
-                return new Cursor(peer, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5));
+                return new PeerCursor(peer, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5));
             }
         }
     }
 
-    public static List<Cursor> all(Connection c) throws SQLException {
-        List<Cursor> out = new ArrayList<>();
+    public static List<PeerCursor> all(Connection c) throws SQLException {
+        List<PeerCursor> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT peer, last_pulled, last_pushed, acked, last_sync_at, last_outcome FROM _shuttle_peers ORDER BY peer");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new Cursor(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getString(6)));
+                out.add(new PeerCursor(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getString(6)));
             }
         }
         return out;

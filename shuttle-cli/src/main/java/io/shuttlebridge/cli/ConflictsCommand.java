@@ -1,0 +1,214 @@
+package io.shuttlebridge.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.change.ChangeCodec;
+import io.shuttlebridge.core.id.Hlc;
+import io.shuttlebridge.core.sync.ConflictRecord;
+import io.shuttlebridge.core.sync.SyncEngine;
+import java.io.PrintWriter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code shuttle conflicts list|show|resolve}: inspect conflicts and settle them. */
+@Command(name = "conflicts", mixinStandardHelpOptions = true,
+        description = "Inspect and resolve conflicts kept under the MANUAL and VERSION_STRICT policies.",
+        subcommands = {ConflictsCommand.ListConflicts.class, ConflictsCommand.Show.class, ConflictsCommand.Resolve.class})
+public final class ConflictsCommand implements Runnable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: list, show or resolve");
+    }
+
+    static ObjectNode json(ConflictRecord c) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("id", c.id());
+        o.put("table", c.table());
+        ArrayNode key = o.putArray("key");
+        c.key().forEach(k -> key.add(ChangeCodec.value(k)));
+        o.put("policy", c.policy().name());
+        o.put("status", c.status());
+        o.put("resolution", c.resolution());
+        o.put("detectedAt", c.detectedAt());
+        ObjectNode local = o.putObject("local");
+        local.put("origin", c.localOrigin()).put("hlc", Hlc.encode(c.localHlc())).put("version", c.localVersion());
+        local.set("values", c.localValues() == null ? null : ChangeCodec.parse(ChangeCodec.valuesJson(c.localValues()), "values"));
+        ObjectNode remote = o.putObject("remote");
+        remote.put("origin", c.remoteOrigin()).put("hlc", Hlc.encode(c.remoteHlc())).put("version", c.remoteVersion());
+        remote.set("values", c.remoteValues() == null ? null : ChangeCodec.parse(ChangeCodec.valuesJson(c.remoteValues()), "values"));
+        return o;
+    }
+
+    private static String cell(Map<String, Object> values, String column) {
+        if (values == null) {
+            return "(deleted)";
+        }
+        Object v = values.get(column);
+        return v instanceof byte[] b ? "x'" + java.util.HexFormat.of().formatHex(b) + "'" : String.valueOf(v);
+    }
+
+    /** Both sides side by side, one line per column, differences marked. */
+    static void printSideBySide(PrintWriter out, ConflictRecord c) {
+        out.printf("conflict %d  %s %s  policy %s  %s  detected %s%n", c.id(), c.table(), c.key(), c.policy(), c.status(), c.detectedAt());
+        out.printf("  %-20s %-30s %-30s%n", "column", "local (" + c.localOrigin().substring(0, 8) + ")",
+                "remote (" + c.remoteOrigin().substring(0, 8) + ")");
+        Set<String> columns = new LinkedHashSet<>();
+        if (c.localValues() != null) {
+            columns.addAll(c.localValues().keySet());
+        }
+        if (c.remoteValues() != null) {
+            columns.addAll(c.remoteValues().keySet());
+        }
+        if (columns.isEmpty()) {
+            out.printf("  %-20s %-30s %-30s%n", "(row)", "(deleted)", "(deleted)");
+        }
+        for (String col : columns) {
+            String l = cell(c.localValues(), col);
+            String r = cell(c.remoteValues(), col);
+            out.printf("%s %-20s %-30s %-30s%n", l.equals(r) ? " " : "*", col, l, r);
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List conflicts (open ones unless --all).")
+    static final class ListConflicts implements Callable<Integer> {
+        @Mixin
+        DbOption db;
+
+        @Option(names = "--all", description = "Include resolved conflicts.")
+        boolean all;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            try (ShuttleDatabase d = db.openExisting()) {
+                List<ConflictRecord> list = SyncEngine.open(d).conflicts(!all);
+                if (json) {
+                    ArrayNode a = JSON.createArrayNode();
+                    list.forEach(c -> a.add(json(c)));
+                    out.println(JSON.writeValueAsString(a));
+                    return 0;
+                }
+                if (list.isEmpty()) {
+                    out.println(all ? "No conflicts recorded." : "No open conflicts.");
+                    return 0;
+                }
+                for (ConflictRecord c : list) {
+                    printSideBySide(out, c);
+                    out.println();
+                }
+                out.println("Settle one with: shuttle conflicts resolve --db " + db.db + " ID --take local|remote (or --values JSON)");
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one conflict with both sides side by side.")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        DbOption db;
+
+        @Parameters(paramLabel = "ID", description = "Conflict id (from 'shuttle conflicts list').")
+        long id;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            try (ShuttleDatabase d = db.openExisting()) {
+                ConflictRecord c = SyncEngine.open(d).conflicts(false).stream().filter(x -> x.id() == id).findFirst()
+                        .orElseThrow(() -> new ShuttleException(ErrorCode.NOT_FOUND, "no conflict with id " + id));
+                if (json) {
+                    out.println(JSON.writeValueAsString(json(c)));
+                } else {
+                    printSideBySide(out, c);
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "resolve", mixinStandardHelpOptions = true,
+            description = "Settle a conflict; the settlement is an ordinary write and syncs to every replica.")
+    static final class Resolve implements Callable<Integer> {
+        @Mixin
+        DbOption db;
+
+        @Parameters(paramLabel = "ID", description = "Conflict id.")
+        long id;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Choice choice;
+
+        static final class Choice {
+            @Option(names = "--take", paramLabel = "SIDE", description = "local or remote.")
+            String take;
+
+            @Option(names = "--values", paramLabel = "JSON", description = "The row to write, as a JSON object of column values.")
+            String values;
+        }
+
+        @Option(names = "--json", description = "Print the resolved conflict as JSON.")
+        boolean json;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            SyncEngine.Settlement settlement;
+            if (choice.take != null) {
+                settlement = switch (choice.take.toLowerCase(java.util.Locale.ROOT)) {
+                    case "local" -> new SyncEngine.TakeLocal();
+                    case "remote" -> new SyncEngine.TakeRemote();
+                    default -> throw new IllegalArgumentException("--take must be local or remote, got '" + choice.take + "'");
+                };
+            } else {
+                Map<String, Object> values = ChangeCodec.valuesFromJson(choice.values);
+                if (values == null) {
+                    throw new IllegalArgumentException("--values must be a JSON object");
+                }
+                settlement = new SyncEngine.Values(values);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            try (ShuttleDatabase d = db.openExisting()) {
+                ConflictRecord done = SyncEngine.open(d).resolve(id, settlement);
+                if (json) {
+                    out.println(JSON.writeValueAsString(json(done)));
+                } else {
+                    out.printf("Conflict %d resolved (%s); the chosen row is written as a new change and syncs on the next"
+                            + " 'shuttle sync'.%n", done.id(), done.resolution());
+                }
+                return 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.shuttlebridge.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.capture.SyncedTable;
+import io.shuttlebridge.core.sync.PeerCursor;
+import io.shuttlebridge.core.sync.SyncEngine;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code shuttle status}: node identity, synced tables, peers and cursors, pending changes, open conflicts. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Node identity, synced tables, peers with cursors and last sync, pending local changes, open conflicts.")
+public final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    DbOption db;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (ShuttleDatabase d = db.openExisting()) {
+            SyncEngine engine = SyncEngine.open(d);
+            List<PeerCursor> peers = engine.peers();
+            long pendingAll = engine.pendingChanges(null);
+            int openConflicts = engine.conflicts(true).size();
+            long waiting = engine.waitingChanges();
+            if (json) {
+                ObjectMapper m = new ObjectMapper();
+                ObjectNode o = m.createObjectNode();
+                o.put("db", d.displayUrl());
+                o.put("nodeUuid", engine.nodeUuid());
+                ArrayNode tables = o.putArray("tables");
+                for (SyncedTable t : engine.schema().tables()) {
+                    tables.addObject().put("name", t.name()).put("policy", t.policy().name());
+                }
+                ArrayNode ps = o.putArray("peers");
+                for (PeerCursor p : peers) {
+                    ps.addObject().put("peer", p.peer()).put("lastPulled", p.lastPulled()).put("lastPushed", p.lastPushed())
+                            .put("acknowledged", p.acked()).put("pendingLocalChanges", engine.pendingChanges(p.peer()))
+                            .put("lastSyncAt", p.lastSyncAt()).put("lastOutcome", p.lastOutcome());
+                }
+                o.put("localChangesNeverPushed", peers.isEmpty() ? pendingAll : 0);
+                o.put("openConflicts", openConflicts);
+                o.put("waitingForParent", waiting);
+                out.println(m.writeValueAsString(o));
+                return 0;
+            }
+            out.printf("node        %s%n", engine.nodeUuid());
+            out.printf("database    %s%n", d.displayUrl());
+            out.printf("tables      %s%n", String.join(", ", engine.schema().tables().stream()
+                    .map(t -> t.name() + " (" + t.policy() + ")").toList()));
+            if (peers.isEmpty()) {
+                out.printf("peers       none yet; %d local changes to send on the first sync%n", pendingAll);
+            } else {
+                out.printf("%n  %-38s %10s %10s %8s  %-25s %s%n", "peer", "pulled", "pushed", "pending", "last sync", "outcome");
+                for (PeerCursor p : peers) {
+                    out.printf("  %-38s %10d %10d %8d  %-25s %s%n", p.peer(), p.lastPulled(), p.lastPushed(), engine.pendingChanges(p.peer()),
+                            p.lastSyncAt() == null ? "-" : p.lastSyncAt(), p.lastOutcome() == null ? "-" : p.lastOutcome());
+                }
+                out.println();
+            }
+            out.printf("conflicts   %d open%s%n", openConflicts, openConflicts > 0 ? " (shuttle conflicts list --db " + db.db + ")" : "");
+            out.printf("waiting     %d changes wait for a parent row%n", waiting);
+            return 0;
+        }
+    }
+}
