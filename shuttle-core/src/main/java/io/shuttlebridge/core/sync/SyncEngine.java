@@ -332,6 +332,11 @@ public final class SyncEngine implements AutoCloseable {
         return new Applier(db.dialect(), schema, nodeUuid(), resolvers, maxBatch, listener::applied);
     }
 
+    /** An applier with this engine's settings, for transfers that are not a Transport (bundles). Internal API. */
+    public Applier newApplier() {
+        return new Applier(db.dialect(), schema, nodeUuid(), resolvers, Integer.MAX_VALUE, listener::applied);
+    }
+
     private int checkLimit(int limit) {
         if (limit <= 0 || limit > maxBatch) {
             throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "limit must be between 1 and " + maxBatch + ", got " + limit);

@@ -98,7 +98,9 @@ final class SqliteCaptureSql implements CaptureSql {
                         + " detected_at TEXT NOT NULL, status TEXT NOT NULL, resolution TEXT, resolved_at TEXT)",
                 "CREATE TABLE IF NOT EXISTS _shuttle_pending (tbl TEXT NOT NULL, key_json TEXT NOT NULL, change_json TEXT NOT NULL,"
                         + " via TEXT, reason TEXT NOT NULL, attempts INTEGER NOT NULL, first_seen TEXT NOT NULL,"
-                        + " PRIMARY KEY (tbl, key_json))");
+                        + " PRIMARY KEY (tbl, key_json))",
+                "CREATE TABLE IF NOT EXISTS _shuttle_bundles (bundle_id TEXT PRIMARY KEY, source_node TEXT NOT NULL,"
+                        + " imported_at TEXT NOT NULL, applied INTEGER NOT NULL, duplicates INTEGER NOT NULL)");
     }
 
     @Override
