@@ -13,6 +13,7 @@ final class Commands {
         root.addSubcommand(new InitCommand());
         root.addSubcommand(new StatusCommand());
         root.addSubcommand(new ConflictsCommand());
+        root.addSubcommand(new BundleCommand());
         root.addSubcommand(new BridgeCommand());
         root.addSubcommand(new BenchCommand());
         root.addSubcommand(new SimulateCommand());
