@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * values joined from its table. Call inside one transaction so feed and rows are one snapshot.
  */
 public final class FeedReader {
-    private static final int IN_CHUNK = 500;
+    private static final int IN_CHUNK = 2000;
 
     private final Dialect dialect;
     private final SyncSchema schema;

@@ -57,6 +57,8 @@ public final class Applier {
     /** Rows written earlier in this batch: their feed entries are only written when the batch ends. */
     private final Map<String, LocalRow> written = new java.util.HashMap<>();
     private final Map<Integer, java.sql.PreparedStatement> lookups = new java.util.HashMap<>();
+    /** Entries of single-key tables fetched for the whole batch up front, by table id then stored key. */
+    private final Map<Integer, Map<Object, LocalRow>> prefetched = new java.util.HashMap<>();
     /** Rows with open conflicts, so that settling them costs nothing when there are none. */
     private java.util.Set<String> openConflicts;
 
@@ -91,6 +93,7 @@ public final class Applier {
             }
             clockFloor = dialect.capture().nextSeqAndHlc(c)[1];
             List<Change> ordered = order(changes);
+            prefetch(ordered);
             for (Change change : ordered) {
                 writer.via(via);
                 applyOne(change, true);
@@ -101,9 +104,24 @@ public final class Applier {
                 ps.close();
             }
             lookups.clear();
+            prefetched.clear();
             writer.end();
         }
         return new Outcome(applied, duplicates, superseded, pending, conflicts, rejected);
+    }
+
+    /** One query per table and 2,000 keys instead of one per change (single-column keys: stored as they are). */
+    private void prefetch(List<Change> changes) throws SQLException {
+        Map<SyncedTable, List<Object>> keys = new java.util.LinkedHashMap<>();
+        for (Change ch : changes) {
+            SyncedTable t = schema.require(ch.table());
+            if (t.key().size() == 1) {
+                keys.computeIfAbsent(t, x -> new ArrayList<>()).add(ch.key().get(0));
+            }
+        }
+        for (var e : keys.entrySet()) {
+            prefetched.put(e.getKey().id(), LocalRow.loadAll(c, e.getKey(), e.getValue()));
+        }
     }
 
     private List<Change> order(List<Change> changes) {
@@ -278,6 +296,10 @@ public final class Applier {
         LocalRow w = written.isEmpty() ? null : written.get(rowId(t.name(), key));
         if (w != null) {
             return w;
+        }
+        Map<Object, LocalRow> known = prefetched.get(t.id());
+        if (known != null && key.size() == 1) {
+            return known.get(io.shuttlebridge.core.feed.FeedReader.keyOf(key.get(0)));
         }
         java.sql.PreparedStatement ps = lookups.get(t.id());
         if (ps == null) {

@@ -47,6 +47,35 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
         }
     }
 
+    /**
+     * Entries of many rows of one table at once, by stored feed key (absent rows are missing from the
+     * map). {@code storedKeys} are the feed's stored forms, as {@code keyParameterExpression} computes them.
+     */
+    static Map<Object, LocalRow> loadAll(Connection c, SyncedTable t, List<Object> storedKeys) throws SQLException {
+        Map<Object, LocalRow> out = new java.util.HashMap<>();
+        int chunk = 2000;
+        for (int from = 0; from < storedKeys.size(); from += chunk) {
+            List<Object> part = storedKeys.subList(from, Math.min(storedKeys.size(), from + chunk));
+            String sql = "SELECT f.pk, f.op, f.hlc, n.uuid, f.version, f.base FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = f.origin"
+                    + " WHERE f.tbl = ? AND f.pk IN (" + part.stream().map(x -> "?").collect(Collectors.joining(", ")) + ")";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setInt(1, t.id());
+                int i = 2;
+                for (Object k : part) {
+                    ps.setObject(i++, k);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Object stored = Jdbc.readValue(rs, 1);
+                        out.put(io.shuttlebridge.core.feed.FeedReader.keyOf(stored), new LocalRow(stored, Op.ofCode(rs.getInt(2)),
+                                new Stamp(rs.getLong(3), rs.getString(4)), rs.getLong(5), rs.getLong(6)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** Current values of the row (replicated columns), or null when it does not exist. */
     static Map<String, Object> values(Connection c, Dialect d, SyncedTable t, List<Object> key) throws SQLException {
         List<String> cols = t.replicatedColumns();
