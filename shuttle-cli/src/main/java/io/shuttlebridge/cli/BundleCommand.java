@@ -20,16 +20,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "bundle", mixinStandardHelpOptions = true,
         description = "Offline transfer between two nodes as a self-contained SQLite file; import is idempotent.",
         subcommands = {BundleCommand.Export.class, BundleCommand.Import.class})
-public final class BundleCommand implements Runnable {
+public final class BundleCommand extends ParentCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: export or import");
-    }
 
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Write the changes PEER has not acknowledged (everything for a peer never heard from) to FILE.")

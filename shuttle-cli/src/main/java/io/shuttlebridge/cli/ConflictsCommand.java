@@ -27,16 +27,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "conflicts", mixinStandardHelpOptions = true,
         description = "Inspect and resolve conflicts kept under the MANUAL and VERSION_STRICT policies.",
         subcommands = {ConflictsCommand.ListConflicts.class, ConflictsCommand.Show.class, ConflictsCommand.Resolve.class})
-public final class ConflictsCommand implements Runnable {
+public final class ConflictsCommand extends ParentCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: list, show or resolve");
-    }
 
     static ObjectNode json(ConflictRecord c) {
         ObjectNode o = JSON.createObjectNode();

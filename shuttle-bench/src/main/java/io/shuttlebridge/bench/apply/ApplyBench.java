@@ -1,5 +1,6 @@
 package io.shuttlebridge.bench.apply;
 
+import io.shuttlebridge.bench.BenchFiles;
 import io.shuttlebridge.bench.Report;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
@@ -9,16 +10,12 @@ import io.shuttlebridge.core.feed.Feed;
 import io.shuttlebridge.core.sync.InProcessTransport;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.SyncReport;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Comparator;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,7 +58,7 @@ public final class ApplyBench implements Callable<Integer> {
             Path device = dir.resolve("device.db");
             Path replica = dir.resolve("replica.db");
             for (Path f : new Path[] {device, replica}) {
-                try (Connection c = open(f); Statement s = c.createStatement()) {
+                try (Connection c = BenchFiles.open(f); Statement s = c.createStatement()) {
                     s.execute(TABLE);
                 }
                 try (ShuttleDatabase db = ShuttleDatabase.sqlite(f)) {
@@ -85,7 +82,7 @@ public final class ApplyBench implements Callable<Integer> {
                 seconds = (System.nanoTime() - t0) / 1e9;
             }
             long applied;
-            try (Connection c = open(replica); Statement s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM item")) {
+            try (Connection c = BenchFiles.open(replica); Statement s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM item")) {
                 rs.next();
                 applied = rs.getLong(1);
             }
@@ -101,25 +98,19 @@ public final class ApplyBench implements Callable<Integer> {
                     .print(spec.commandLine().getOut(), json);
             return 0;
         } finally {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            } catch (IOException ignored) {
-                // temp files; the OS cleans up what is left
-            }
+            BenchFiles.deleteTree(dir);
         }
     }
 
     private void fill(Path file) throws SQLException {
-        try (Connection c = open(file)) {
+        try (Connection c = BenchFiles.open(file)) {
             c.setAutoCommit(false);
             insertRows(c);
         }
     }
 
     private double baseline(Path file) throws SQLException {
-        try (Connection c = open(file)) {
+        try (Connection c = BenchFiles.open(file)) {
             try (Statement s = c.createStatement()) {
                 s.execute(TABLE);
             }
@@ -147,10 +138,4 @@ public final class ApplyBench implements Callable<Integer> {
         }
     }
 
-    private static Connection open(Path file) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("journal_mode", "WAL");
-        p.setProperty("synchronous", "NORMAL");
-        return DriverManager.getConnection("jdbc:sqlite:" + file, p);
-    }
 }

@@ -1,24 +1,21 @@
 package io.shuttlebridge.bench.capture;
 
+import io.shuttlebridge.bench.BenchFiles;
 import io.shuttlebridge.bench.Report;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.feed.Feed;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,14 +83,14 @@ public final class CaptureBench implements Callable<Integer> {
             report.print(spec.commandLine().getOut(), json);
             return 0;
         } finally {
-            deleteTree(dir);
+            BenchFiles.deleteTree(dir);
         }
     }
 
     /** Returns {insert seconds, update seconds}. */
     private double[] run(Path dir, String name, boolean withSync, long n) throws SQLException {
         Path file = dir.resolve(name + ".db");
-        try (Connection c = open(file)) {
+        try (Connection c = BenchFiles.open(file)) {
             try (Statement s = c.createStatement()) {
                 s.execute(TABLE);
             }
@@ -103,7 +100,7 @@ public final class CaptureBench implements Callable<Integer> {
                 Capture.enable(db, CaptureOptions.builder().excludeColumn("item.updated_at").build(), ProgressListener.NONE);
             }
         }
-        try (Connection c = open(file)) {
+        try (Connection c = BenchFiles.open(file)) {
             c.setAutoCommit(false);
             long t0 = System.nanoTime();
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO item (id, sku, name, qty, price, updated_at) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -146,24 +143,11 @@ public final class CaptureBench implements Callable<Integer> {
         }
     }
 
-    private static Connection open(Path file) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("journal_mode", "WAL");
-        p.setProperty("synchronous", "NORMAL");
-        return DriverManager.getConnection("jdbc:sqlite:" + file, p);
-    }
 
     private static double median(List<double[]> runs, int index) {
         double[] v = runs.stream().mapToDouble(r -> r[index]).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 
 }

@@ -16,14 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code shuttle bridge run|status|dlq|schedule}. */
 @Command(name = "bridge", mixinStandardHelpOptions = true, description = "Ingest from external systems (HTTP, JDBC, CSV).",
         subcommands = {BridgeCommand.Run.class, BridgeCommand.Status.class, BridgeCommand.Dlq.class, BridgeCommand.Schedule.class})
-public final class BridgeCommand implements Runnable {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: try 'shuttle bridge --help'");
-    }
+public final class BridgeCommand extends io.shuttlebridge.cli.ParentCommand {
 
     static String line(BatchReport b) {
         var c = b.counts();
