@@ -207,49 +207,52 @@ final class SqliteCaptureSql implements CaptureSql {
         // the apply's own echo: everything the triggers logged since beginApply, and their column stamps
         Jdbc.update(c, "DELETE FROM _shuttle_log WHERE seq > ?", token);
         Jdbc.update(c, "DELETE FROM _shuttle_colclock WHERE origin = " + PENDING_ORIGIN);
+        if (entries.isEmpty()) {
+            return;
+        }
+        // the log holds only its marker now (beginApply folded): the applied entries go straight into the
+        // feed with the next seqs, and the marker moves past them, as a fold of them would have done
+        long seq = token;
         long maxHlc = lastLocalHlc;
-        try (PreparedStatement single = c.prepareStatement(
-                        "INSERT INTO _shuttle_log (tbl, pk, op, hlc, scope, origin, version, via, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                PreparedStatement composite = c.prepareStatement(
-                        "INSERT INTO _shuttle_log (tbl, pk, op, hlc, scope, origin, version, via, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        java.util.Map<Integer, PreparedStatement> upserts = new java.util.HashMap<>();
+        try {
             for (AppliedEntry e : entries) {
-                PreparedStatement ps = e.table().key().size() == 1 ? single : composite;
-                ps.setInt(1, e.table().id());
-                ps.setObject(2, e.table().key().size() == 1 ? e.key().get(0) : encodeComposite(c, e.key()));
-                ps.setInt(3, e.op());
-                ps.setLong(4, e.hlc());
-                ps.setObject(5, e.scope());
-                ps.setInt(6, e.origin());
-                ps.setLong(7, e.version());
-                if (e.via() == null) {
-                    ps.setNull(8, java.sql.Types.INTEGER);
-                } else {
-                    ps.setInt(8, e.via());
+                SyncedTable t = e.table();
+                PreparedStatement ps = upserts.get(t.id());
+                if (ps == null) {
+                    ps = c.prepareStatement("INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope, via)"
+                            + " VALUES (" + t.id() + ", " + keyParameterExpression(t) + ", ?, ?, ?, ?, ?, ?, ?, ?)"
+                            + " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
+                            + " origin = excluded.origin, version = excluded.version, base = excluded.base, scope = excluded.scope,"
+                            + " via = excluded.via");
+                    upserts.put(t.id(), ps);
                 }
-                ps.setLong(9, e.base());
-                ps.addBatch();
+                int i = 1;
+                for (Object part : e.key()) {
+                    ps.setObject(i++, part);
+                }
+                ps.setLong(i++, ++seq);
+                ps.setInt(i++, e.op());
+                ps.setLong(i++, e.hlc());
+                ps.setInt(i++, e.origin());
+                ps.setLong(i++, e.version());
+                ps.setLong(i++, e.base());
+                ps.setObject(i++, e.scope());
+                if (e.via() == null) {
+                    ps.setNull(i, java.sql.Types.INTEGER);
+                } else {
+                    ps.setInt(i, e.via());
+                }
+                ps.executeUpdate();
                 maxHlc = Math.max(maxHlc, e.hlc());
             }
-            single.executeBatch();
-            composite.executeBatch();
+        } finally {
+            for (PreparedStatement ps : upserts.values()) {
+                ps.close();
+            }
         }
         // the marker keeps the clock past every stamp written here or received
-        Jdbc.update(c, "INSERT INTO _shuttle_log (tbl, op, hlc) VALUES (0, 0, ?)", maxHlc);
-        fold(c);
-    }
-
-    /** The stored form of a composite key, computed by SQLite's own quote() so it matches the triggers exactly. */
-    private static Object encodeComposite(Connection c, List<Object> key) throws SQLException {
-        String expr = key.stream().map(k -> "quote(?)").collect(Collectors.joining(" || ',' || "));
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + expr)) {
-            for (int i = 0; i < key.size(); i++) {
-                ps.setObject(i + 1, key.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
+        Jdbc.update(c, "UPDATE _shuttle_log SET seq = ?, hlc = ? WHERE seq = ?", seq, maxHlc, token);
     }
 
     @Override

@@ -327,6 +327,9 @@ public final class Applier {
     }
 
     private void settleConflicts(SyncedTable t, List<Object> key, String how) throws SQLException {
+        if (openConflicts.isEmpty()) {
+            return;
+        }
         String id = ConflictStore.rowId(t.name(), key);
         if (openConflicts.remove(id)) {
             ConflictStore.closeForRow(c, t.name(), key, how);
