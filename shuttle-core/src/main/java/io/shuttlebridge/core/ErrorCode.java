@@ -29,6 +29,8 @@ public enum ErrorCode {
     FORBIDDEN,
     /** A transfer failed (network, peer unavailable) and may be retried. */
     TRANSPORT,
+    /** A limited resource is used up (every short id leased, the service shutting down): retry later. */
+    UNAVAILABLE,
     /** An internal invariant was broken: a bug. */
     INTERNAL
 }
