@@ -31,6 +31,8 @@ public enum ErrorCode {
     TRANSPORT,
     /** A limited resource is used up (every short id leased, the service shutting down): retry later. */
     UNAVAILABLE,
+    /** A hard limit was reached (every one of the 1024 short ids is leased): waiting alone may not help. */
+    RESOURCE_EXHAUSTED,
     /** An internal invariant was broken: a bug. */
     INTERNAL
 }

@@ -83,7 +83,7 @@ public final class LeaseStore {
             }
         }
         Long soonest = queryLong(c, "SELECT min(expires_at) FROM _shuttle_leases");
-        throw new ShuttleException(ErrorCode.UNAVAILABLE, "all " + MAX_IDS + " short ids are leased to other devices; the first"
+        throw new ShuttleException(ErrorCode.RESOURCE_EXHAUSTED, "all " + MAX_IDS + " short ids are leased to other devices; the first"
                 + " lease ends at " + (soonest == null ? "an unknown time" : Instant.ofEpochMilli(soonest))
                 + ": retry after that, or shorten the lease time so that ids of retired devices come back sooner");
     }
