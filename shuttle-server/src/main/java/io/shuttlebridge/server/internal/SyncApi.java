@@ -97,6 +97,7 @@ public final class SyncApi {
         }
     }
 
+    /** The page size asked for, capped at the hub's batch limit (a page may always hold fewer). */
     private int limit(Context ctx) {
         String v = ctx.queryParam("limit");
         if (v == null || v.isBlank()) {
@@ -104,12 +105,12 @@ public final class SyncApi {
         }
         try {
             int n = Integer.parseInt(v.trim());
-            if (n <= 0 || n > maxBatch) {
+            if (n <= 0) {
                 throw new NumberFormatException();
             }
-            return n;
+            return Math.min(n, maxBatch);
         } catch (NumberFormatException e) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "limit must be between 1 and " + maxBatch + ", got '" + v + "'");
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "limit must be a positive integer, got '" + v + "'");
         }
     }
 
