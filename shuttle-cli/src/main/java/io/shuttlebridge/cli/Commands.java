@@ -14,5 +14,9 @@ final class Commands {
         root.addSubcommand(new BridgeCommand());
         root.addSubcommand(new BenchCommand());
         root.addSubcommand(new SimulateCommand());
+        root.addSubcommand(new ServeCommand());
+        root.addSubcommand(new CloneCommand());
+        root.addSubcommand(new SyncCommand());
+        root.addSubcommand(new NodeCommand());
     }
 }
