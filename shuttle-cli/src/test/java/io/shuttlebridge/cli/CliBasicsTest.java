@@ -30,7 +30,7 @@ class CliBasicsTest {
     void helpAndVersionOnEveryCommand() {
         assertThat(run("--version").out()).contains("shuttle ");
         for (String[] cmd : new String[][] {{}, {"init"}, {"demo"}, {"simulate"}, {"bench"}, {"bench", "capture"}, {"bench", "apply"},
-                {"bridge"}}) {
+                {"bridge"}, {"serve"}, {"clone"}, {"sync"}, {"node"}, {"node", "lease"}, {"node", "show"}}) {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";
             Run r = run(args);
