@@ -11,11 +11,15 @@ final class Commands {
     static void register(CommandLine root) {
         root.addSubcommand(new DemoCommand());
         root.addSubcommand(new InitCommand());
+        root.addSubcommand(new ServeCommand());
+        root.addSubcommand(new CloneCommand());
+        root.addSubcommand(new SyncCommand());
         root.addSubcommand(new StatusCommand());
         root.addSubcommand(new ConflictsCommand());
         root.addSubcommand(new BundleCommand());
+        root.addSubcommand(new NodeCommand());
         root.addSubcommand(new BridgeCommand());
-        root.addSubcommand(new BenchCommand());
         root.addSubcommand(new SimulateCommand());
+        root.addSubcommand(new BenchCommand());
     }
 }

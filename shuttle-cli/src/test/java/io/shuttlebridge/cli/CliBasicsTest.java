@@ -30,7 +30,9 @@ class CliBasicsTest {
     void helpAndVersionOnEveryCommand() {
         assertThat(run("--version").out()).contains("shuttle ");
         for (String[] cmd : new String[][] {{}, {"init"}, {"demo"}, {"simulate"}, {"bench"}, {"bench", "capture"}, {"bench", "apply"},
-                {"bridge"}, {"status"}, {"conflicts"}, {"conflicts", "list"}, {"conflicts", "show"}, {"conflicts", "resolve"}}) {
+                {"bridge"}, {"status"}, {"conflicts"}, {"conflicts", "list"}, {"conflicts", "show"}, {"conflicts", "resolve"},
+                {"bundle"}, {"bundle", "export"}, {"bundle", "import"}, {"serve"}, {"clone"}, {"sync"}, {"node"}, {"node", "lease"},
+                {"node", "show"}}) {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";
             Run r = run(args);

@@ -29,6 +29,10 @@ public enum ErrorCode {
     FORBIDDEN,
     /** A transfer failed (network, peer unavailable) and may be retried. */
     TRANSPORT,
+    /** A limited resource is used up (every short id leased, the service shutting down): retry later. */
+    UNAVAILABLE,
+    /** A hard limit was reached (every one of the 1024 short ids is leased): waiting alone may not help. */
+    RESOURCE_EXHAUSTED,
     /** An internal invariant was broken: a bug. */
     INTERNAL
 }

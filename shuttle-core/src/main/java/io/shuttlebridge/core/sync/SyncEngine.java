@@ -75,6 +75,14 @@ public final class SyncEngine implements AutoCloseable {
 
     // ---------------------------------------------------------------- hub side
 
+    /** The highest seq in this database's feed, local writes made since the last read included. */
+    public long feedPosition() {
+        return db.transaction(c -> {
+            db.dialect().capture().fold(c);
+            return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+        });
+    }
+
     /** Applies a pushed batch atomically and idempotently. */
     public PushResult acceptPush(String fromNode, List<Change> changes) {
         requireNode(fromNode);

@@ -1,0 +1,62 @@
+package io.shuttlebridge.cli;
+
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.capture.SyncedTable;
+import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.server.HubServer;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code shuttle serve}: run a hub over a sync-enabled database until stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run a hub over DB (protocol v1 over HTTP and WebSocket) until stopped with Ctrl-C or SIGTERM.",
+            "Stopping is graceful: pushes in flight finish first."})
+public final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    DbOption db;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "7070", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token devices must send (default: $SHUTTLE_TOKEN; none: open hub).")
+    String token;
+
+    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "33554432", description = "Largest request body (default: ${DEFAULT-VALUE}).")
+    long maxBody;
+
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "10000", description = "Most changes in one push or page (default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        String t = token != null ? token : System.getenv("SHUTTLE_TOKEN");
+        try (ShuttleDatabase database = db.openExisting()) {
+            SyncEngine engine = SyncEngine.builder(database).maxBatch(Math.max(maxBatch, SyncEngine.DEFAULT_PAGE)).build();
+            HubServer hub = HubServer.builder(engine).host(host).port(port).token(t).maxBodyBytes(maxBody).maxBatch(maxBatch).start();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                hub.close();
+                stopped.countDown();
+            }, "shuttle-serve-shutdown"));
+            out.printf("Hub %s listening on %s (tables: %s)%s%n", engine.nodeUuid(), hub.url(),
+                    engine.schema().tables().stream().map(SyncedTable::name).collect(Collectors.joining(", ")),
+                    t == null ? "; no token set: anyone who can reach the port can sync" : "");
+            out.flush();
+            stopped.await();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.shuttlebridge.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shuttlebridge.client.internal.HttpCaller;
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.protocol.HubSchema;
+import io.shuttlebridge.core.protocol.Lease;
+import io.shuttlebridge.core.protocol.Protocol;
+import io.shuttlebridge.core.protocol.WireCodec;
+import io.shuttlebridge.core.sync.PullResult;
+import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.Transport;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A hub reached over HTTP (protocol v1) with {@code java.net.http}: gzip, timeouts, and retries
+ * with exponential backoff and jitter on network errors and 5xx answers, never on 4xx.
+ *
+ * <pre>{@code
+ * HttpTransport hub = HttpTransport.builder(URI.create("http://hub:7070")).token("s3cret").build();
+ * engine.pullThenPush(hub, hub.schema().hubNode());
+ * }</pre>
+ */
+public final class HttpTransport implements Transport {
+    private final HttpCaller caller;
+
+    private HttpTransport(Builder b) {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.connectTimeout).build();
+        this.caller = new HttpCaller(b.hub, b.token, http, b.requestTimeout, b.backoff, b.sleeper);
+    }
+
+    public static Builder builder(URI hub) {
+        return new Builder(hub);
+    }
+
+    public URI hub() {
+        return caller.base();
+    }
+
+    /** A page of the snapshot with the hub's feed position at the time, for progress. */
+    public record SnapshotPage(PullResult page, long hubSeq) {}
+
+    @Override
+    public PushResult push(String fromNode, List<Change> changes) {
+        return WireCodec.pushResult(caller.post(Protocol.PUSH, WireCodec.pushRequest(fromNode, changes)));
+    }
+
+    @Override
+    public PullResult pull(String forNode, long since, int limit) {
+        return WireCodec.pullResult(caller.get(Protocol.PULL + "?since=" + since + "&limit=" + limit, node(forNode)));
+    }
+
+    @Override
+    public PullResult snapshot(String forNode, long after, int limit) {
+        return snapshotPage(forNode, after, limit).page();
+    }
+
+    public SnapshotPage snapshotPage(String forNode, long after, int limit) {
+        JsonNode body = caller.get(Protocol.SNAPSHOT + "?after=" + after + "&limit=" + limit, node(forNode));
+        return new SnapshotPage(WireCodec.pullResult(body), body.path("hubSeq").asLong(-1));
+    }
+
+    public HubSchema schema() {
+        return WireCodec.schema(caller.get(Protocol.SCHEMA, Map.of()));
+    }
+
+    public Lease lease(String deviceKey, String nodeUuid) {
+        return WireCodec.lease(caller.post(Protocol.LEASE, WireCodec.leaseRequest(deviceKey, nodeUuid)));
+    }
+
+    /** The stream URI ({@code ws://} or {@code wss://}) and what it takes to open it. */
+    URI streamUri() {
+        String base = caller.base().toString();
+        return URI.create(base.replaceFirst("^http", "ws") + Protocol.STREAM);
+    }
+
+    HttpCaller caller() {
+        return caller;
+    }
+
+    private static Map<String, String> node(String uuid) {
+        return Map.of(Protocol.NODE_HEADER, URLEncoder.encode(uuid, StandardCharsets.UTF_8));
+    }
+
+    /** Validated settings. */
+    public static final class Builder {
+        private final URI hub;
+        private String token;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(120);
+        private Backoff backoff = Backoff.DEFAULT;
+        private Backoff.Sleeper sleeper = Backoff.Sleeper.REAL;
+
+        private Builder(URI hub) {
+            Objects.requireNonNull(hub, "hub");
+            if (!"http".equals(hub.getScheme()) && !"https".equals(hub.getScheme())) {
+                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "the hub URL must start with http:// or https://, got " + hub);
+            }
+            this.hub = hub;
+        }
+
+        public Builder token(String t) {
+            token = t == null || t.isBlank() ? null : t;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration d) {
+            connectTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        public Builder requestTimeout(Duration d) {
+            requestTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        public Builder backoff(Backoff b) {
+            backoff = Objects.requireNonNull(b);
+            return this;
+        }
+
+        public Builder sleeper(Backoff.Sleeper s) {
+            sleeper = Objects.requireNonNull(s);
+            return this;
+        }
+
+        public HttpTransport build() {
+            return new HttpTransport(this);
+        }
+    }
+}

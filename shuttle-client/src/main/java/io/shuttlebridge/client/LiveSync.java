@@ -1,0 +1,225 @@
+package io.shuttlebridge.client;
+
+import io.shuttlebridge.core.protocol.WireCodec;
+import io.shuttlebridge.core.change.ChangeCodec;
+import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.core.sync.SyncReport;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a device in step with its hub: follows the hub's stream, notices local commits, and runs
+ * {@code pullThenPush} shortly after either (bursts within the debounce window make one sync).
+ * When the stream drops (the hub restarted) it reconnects with backoff and syncs once back.
+ * A sync also runs now and then without any signal, so nothing waits on a lost notification.
+ */
+public final class LiveSync implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LiveSync.class);
+
+    private final SyncEngine engine;
+    private final HttpTransport hub;
+    private final String hubNode;
+    private final Settings settings;
+    private final Listener listener;
+    private final ScheduledExecutorService worker;
+    private final AtomicLong syncs = new AtomicLong();
+    private final Backoff reconnect = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), Integer.MAX_VALUE);
+    private ScheduledFuture<?> scheduled;
+    private volatile WebSocket socket;
+    private volatile boolean connected;
+    private volatile boolean closed;
+    private int reconnects;
+
+    /** Timings of the loop. */
+    public record Settings(Duration debounce, Duration localPoll, Duration fallback) {
+        public static final Settings DEFAULT = new Settings(Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(30));
+    }
+
+    /** Hears what each sync did. */
+    public interface Listener {
+        Listener NONE = new Listener() {};
+
+        default void synced(SyncReport report) {}
+
+        default void failed(RuntimeException e) {}
+    }
+
+    private LiveSync(SyncEngine engine, HttpTransport hub, String hubNode, Settings settings, Listener listener) {
+        this.engine = engine;
+        this.hub = hub;
+        this.hubNode = hubNode;
+        this.settings = settings;
+        this.listener = listener;
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "shuttle-live-sync");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static LiveSync start(SyncEngine engine, HttpTransport hub, String hubNode, Settings settings, Listener listener) {
+        LiveSync live = new LiveSync(Objects.requireNonNull(engine), Objects.requireNonNull(hub), Objects.requireNonNull(hubNode),
+                settings, listener);
+        live.worker.execute(live::connect);
+        live.worker.scheduleWithFixedDelay(live::checkLocal, settings.localPoll().toMillis(), settings.localPoll().toMillis(),
+                TimeUnit.MILLISECONDS);
+        live.worker.scheduleWithFixedDelay(live::requestSync, 0, settings.fallback().toMillis(), TimeUnit.MILLISECONDS);
+        return live;
+    }
+
+    /** Syncs completed so far. */
+    public long syncs() {
+        return syncs.get();
+    }
+
+    /** Whether the stream is open right now. */
+    public boolean connected() {
+        return connected;
+    }
+
+    /** Asks for a sync after the debounce window; calls within the window share it. */
+    public void requestSync() {
+        if (closed) {
+            return;
+        }
+        submit(() -> {
+            if (scheduled == null || scheduled.isDone()) {
+                scheduled = worker.schedule(this::syncNow, settings.debounce().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    private void syncNow() {
+        if (closed) {
+            return;
+        }
+        try {
+            SyncReport r = engine.pullThenPush(hub, hubNode);
+            syncs.incrementAndGet();
+            listener.synced(r);
+        } catch (RuntimeException e) {
+            log.debug("sync with {} failed: {}", hub.hub(), e.getMessage());
+            listener.failed(e);
+        }
+    }
+
+    private void checkLocal() {
+        try {
+            if (engine.pendingChanges(hubNode) > 0 && (scheduled == null || scheduled.isDone())) {
+                requestSync();
+            }
+        } catch (RuntimeException e) {
+            log.debug("checking local changes failed: {}", e.getMessage());
+        }
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        var builder = hub.caller().http().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (hub.caller().token() != null) {
+            builder.header("Authorization", "Bearer " + hub.caller().token());
+        }
+        builder.buildAsync(hub.streamUri(), new StreamListener()).whenComplete((ws, err) -> {
+            if (err != null) {
+                log.debug("stream {} not open: {}", hub.streamUri(), err.toString());
+                reconnectLater();
+            } else {
+                socket = ws;
+                connected = true;
+                submit(() -> reconnects = 0);
+                requestSync(); // whatever happened while the stream was down
+            }
+        });
+    }
+
+    private void reconnectLater() {
+        connected = false;
+        if (closed) {
+            return;
+        }
+        submit(() -> {
+            Duration wait = reconnect.delay(reconnects++);
+            worker.schedule(this::connect, Math.max(50, wait.toMillis()), TimeUnit.MILLISECONDS);
+        });
+    }
+
+    private void submit(Runnable task) {
+        try {
+            worker.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (!closed) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        WebSocket ws = socket;
+        if (ws != null) {
+            ws.abort();
+        }
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            worker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class StreamListener implements WebSocket.Listener {
+        private final StringBuilder text = new StringBuilder();
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                String message = text.toString();
+                text.setLength(0);
+                try {
+                    long hubSeq = WireCodec.event(ChangeCodec.parse(message, "stream event")).hubSeq();
+                    if (hubSeq > engine.cursor(hubNode).lastPulled()) {
+                        requestSync();
+                    }
+                } catch (RuntimeException e) {
+                    log.debug("ignoring stream message {}: {}", message, e.getMessage());
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            log.debug("stream closed by the hub ({} {}); reconnecting", statusCode, reason);
+            reconnectLater();
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            log.debug("stream failed: {}; reconnecting", error.toString());
+            reconnectLater();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.shuttlebridge.client;
+
+import io.shuttlebridge.client.internal.DeviceMeta;
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.capture.SyncSchema;
+import io.shuttlebridge.core.protocol.Lease;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The device side of short-id leasing: asks the hub for (or renews) the lease of this device's
+ * key and remembers it in the device database. The device key defaults to the node uuid.
+ */
+public final class NodeLeases {
+    private NodeLeases() {}
+
+    /** This device's identity as stored locally. */
+    public record NodeInfo(String nodeUuid, String deviceKey, Optional<Lease> lease, Optional<String> hubUrl,
+            Optional<String> hubNode) {}
+
+    /** Leases or renews the short id at the hub and stores it. */
+    public static Lease lease(ShuttleDatabase db, HttpTransport hub) {
+        String node = db.read(c -> SyncSchema.load(c, db.dialect())).nodeUuid();
+        String key = DeviceMeta.get(db, DeviceMeta.DEVICE_KEY).orElse(node);
+        Lease lease = hub.lease(key, node);
+        DeviceMeta.put(db, DeviceMeta.DEVICE_KEY, key);
+        DeviceMeta.put(db, DeviceMeta.SHORT_ID, Integer.toString(lease.shortId()));
+        DeviceMeta.put(db, DeviceMeta.LEASE_EXPIRES, lease.leaseExpiresAt().toString());
+        return lease;
+    }
+
+    public static NodeInfo show(ShuttleDatabase db) {
+        String node = db.read(c -> SyncSchema.load(c, db.dialect())).nodeUuid();
+        Optional<String> id = DeviceMeta.get(db, DeviceMeta.SHORT_ID);
+        Optional<String> expires = DeviceMeta.get(db, DeviceMeta.LEASE_EXPIRES);
+        Optional<Lease> lease = id.isPresent() && expires.isPresent()
+                ? Optional.of(new Lease(Integer.parseInt(id.get()), Instant.parse(expires.get())))
+                : Optional.empty();
+        return new NodeInfo(node, DeviceMeta.get(db, DeviceMeta.DEVICE_KEY).orElse(node), lease,
+                DeviceMeta.get(db, DeviceMeta.HUB_URL), DeviceMeta.get(db, DeviceMeta.HUB_NODE));
+    }
+}

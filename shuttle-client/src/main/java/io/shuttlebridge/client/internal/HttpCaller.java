@@ -1,0 +1,176 @@
+package io.shuttlebridge.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shuttlebridge.client.Backoff;
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.protocol.Protocol;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One hub's HTTP calls: bearer token, gzip responses, timeouts, and retries with backoff on network
+ * errors and 5xx answers. A 4xx answer is never retried: it becomes a {@link ShuttleException}
+ * with the hub's error code and message. Every protocol call is idempotent, so retrying is safe.
+ */
+public final class HttpCaller {
+    private static final Logger log = LoggerFactory.getLogger(HttpCaller.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI base;
+    private final String token;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final Backoff backoff;
+    private final Backoff.Sleeper sleeper;
+
+    public HttpCaller(URI base, String token, HttpClient http, Duration timeout, Backoff backoff, Backoff.Sleeper sleeper) {
+        String b = base.toString();
+        this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
+        this.token = token;
+        this.http = http;
+        this.timeout = timeout;
+        this.backoff = backoff;
+        this.sleeper = sleeper;
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    public HttpClient http() {
+        return http;
+    }
+
+    public String token() {
+        return token;
+    }
+
+    public JsonNode get(String path, Map<String, String> headers) {
+        return call("GET", path, null, headers);
+    }
+
+    public JsonNode post(String path, String body) {
+        return call("POST", path, body, Map.of());
+    }
+
+    private JsonNode call(String method, String path, String body, Map<String, String> headers) {
+        URI uri = base.resolve(path);
+        String failure = null;
+        for (int attempt = 0; attempt < backoff.attempts(); attempt++) {
+            if (attempt > 0) {
+                pause(attempt - 1, uri);
+            }
+            HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", Protocol.JSON)
+                    .header("Accept-Encoding", "gzip");
+            if (token != null) {
+                req.header("Authorization", "Bearer " + token);
+            }
+            headers.forEach(req::header);
+            if (body != null) {
+                req.header("Content-Type", Protocol.JSON).method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+            } else {
+                req.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            HttpResponse<byte[]> res;
+            try {
+                res = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                log.debug("{} {} failed (attempt {}): {}", method, uri, attempt + 1, failure);
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ShuttleException(ErrorCode.TRANSPORT, "interrupted while calling " + method + " " + uri, e);
+            }
+            byte[] bytes = decode(res);
+            int status = res.statusCode();
+            if (status >= 200 && status < 300) {
+                return parse(bytes, method, uri);
+            }
+            ShuttleException answer = answer(status, bytes, method, uri);
+            if (status < 500) {
+                throw answer;
+            }
+            failure = answer.getMessage();
+            log.debug("{} {}: {} (attempt {})", method, uri, failure, attempt + 1);
+        }
+        throw new ShuttleException(ErrorCode.TRANSPORT, method + " " + uri + " failed after " + backoff.attempts() + " attempts: "
+                + failure + "; is the hub running and reachable?");
+    }
+
+    private void pause(int retry, URI uri) {
+        try {
+            sleeper.sleep(backoff.delay(retry));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShuttleException(ErrorCode.TRANSPORT, "interrupted while waiting to retry " + uri, e);
+        }
+    }
+
+    private static byte[] decode(HttpResponse<byte[]> res) {
+        byte[] body = res.body();
+        boolean gzip = res.headers().firstValue("Content-Encoding").map(v -> v.equalsIgnoreCase("gzip")).orElse(false);
+        if (!gzip || body.length == 0) {
+            return body;
+        }
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new ShuttleException(ErrorCode.TRANSPORT, "the hub sent a corrupt gzip body: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode parse(byte[] bytes, String method, URI uri) {
+        try {
+            return JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new ShuttleException(ErrorCode.TRANSPORT, method + " " + uri + " answered with a body that is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static ShuttleException answer(int status, byte[] bytes, String method, URI uri) {
+        String code = null;
+        String message = new String(bytes, StandardCharsets.UTF_8);
+        try {
+            JsonNode err = JSON.readTree(bytes).path("error");
+            if (err.isObject()) {
+                code = err.path("code").asText(null);
+                message = err.path("message").asText(message);
+            }
+        } catch (IOException e) {
+            // not a protocol error body (a proxy page, say): keep the raw text
+        }
+        ErrorCode ec = errorCode(code, status);
+        return new ShuttleException(ec, "hub answered " + status + (code == null ? "" : " " + code) + " to " + method + " "
+                + uri.getPath() + ": " + message);
+    }
+
+    private static ErrorCode errorCode(String code, int status) {
+        if (code != null) {
+            try {
+                return ErrorCode.valueOf(code);
+            } catch (IllegalArgumentException e) {
+                // UNAUTHORIZED, PAYLOAD_TOO_LARGE and other HTTP-level codes
+            }
+        }
+        return switch (status) {
+            case 401, 403 -> ErrorCode.FORBIDDEN;
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 400, 413 -> ErrorCode.MALFORMED_PAYLOAD;
+            default -> status >= 500 ? ErrorCode.TRANSPORT : ErrorCode.INVALID_ARGUMENT;
+        };
+    }
+}

@@ -1,0 +1,254 @@
+package io.shuttlebridge.server;
+
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.protocol.Protocol;
+import io.shuttlebridge.core.protocol.WireCodec;
+import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.server.internal.BearerAuth;
+import io.shuttlebridge.server.internal.BodyReader;
+import io.shuttlebridge.server.internal.ErrorMapping;
+import io.shuttlebridge.server.internal.FeedWatcher;
+import io.shuttlebridge.server.internal.HubMetrics;
+import io.shuttlebridge.server.internal.LeaseStore;
+import io.shuttlebridge.server.internal.PushGate;
+import io.shuttlebridge.server.internal.StreamHub;
+import io.shuttlebridge.server.internal.SyncApi;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A hub over HTTP and WebSocket (protocol v1, DESIGN §6) on Javalin/Jetty 12 with virtual threads.
+ *
+ * <pre>{@code
+ * try (HubServer hub = HubServer.builder(engine).port(0).token("s3cret").start()) {
+ *     URI url = hub.url();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close} is graceful: new pushes are refused with 503, pushes in flight finish, streams
+ * are closed, then the server stops.
+ */
+public final class HubServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HubServer.class);
+
+    private final Javalin app;
+    private final PushGate gate;
+    private final StreamHub stream;
+    private final FeedWatcher watcher;
+    private final Duration shutdownTimeout;
+    private final String host;
+    private boolean closed;
+
+    private HubServer(Builder b) {
+        HubMetrics metrics = new HubMetrics();
+        this.gate = new PushGate();
+        this.stream = new StreamHub(metrics.openStreams());
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.host = b.host;
+        BearerAuth auth = new BearerAuth(b.token);
+        LeaseStore leases = new LeaseStore(b.engine.database(), b.clock, b.leaseTtl);
+        SyncApi api = new SyncApi(b.engine, leases, new BodyReader(b.maxBodyBytes), b.maxBatch, gate, stream, metrics);
+        this.app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.http.compressionStrategy = CompressionStrategy.GZIP;
+            cfg.http.maxRequestSize = b.maxBodyBytes;
+            cfg.requestLogger.http((ctx, ms) -> metrics.request(ctx.method().name(), route(ctx.path()), ctx.statusCode(),
+                    Duration.ofNanos((long) (ms * 1_000_000))));
+            cfg.routes.before(ctx -> {
+                if (!Protocol.HEALTH.equals(ctx.path()) && !auth.accepts(ctx.header("Authorization"))) {
+                    throw new Unauthorized();
+                }
+            });
+            cfg.routes.wsBeforeUpgrade(Protocol.STREAM, ctx -> {
+                if (!auth.accepts(ctx.header("Authorization"))) {
+                    throw new Unauthorized();
+                }
+            });
+            cfg.routes.get(Protocol.HEALTH, ctx -> ctx.contentType(Protocol.JSON)
+                    .result("{\"status\":\"ok\",\"protocol\":" + Protocol.VERSION + ",\"hubNode\":\"" + b.engine.nodeUuid() + "\"}"));
+            cfg.routes.get(Protocol.METRICS, ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            cfg.routes.post(Protocol.LEASE, api::lease);
+            cfg.routes.get(Protocol.SCHEMA, api::schema);
+            cfg.routes.post(Protocol.PUSH, api::push);
+            cfg.routes.get(Protocol.PULL, api::pull);
+            cfg.routes.get(Protocol.SNAPSHOT, api::snapshot);
+            cfg.routes.ws(Protocol.STREAM, stream::configure);
+            cfg.routes.exception(Unauthorized.class, (e, ctx) -> error(ctx, 401, "UNAUTHORIZED",
+                    "a bearer token is required: send 'Authorization: Bearer <token>' with the hub's token"));
+            cfg.routes.exception(BodyReader.PayloadTooLarge.class, (e, ctx) -> error(ctx, 413, "PAYLOAD_TOO_LARGE", e.getMessage()));
+            cfg.routes.exception(ShuttleException.class, (e, ctx) -> {
+                int status = ErrorMapping.status(e.code());
+                if (status >= 500) {
+                    log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                }
+                error(ctx, status, e.code().name(), e.getMessage());
+            });
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
+                    e.getStatus() == 413 ? "PAYLOAD_TOO_LARGE" : "HTTP_" + e.getStatus(), e.getMessage()));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                error(ctx, 500, ErrorCode.INTERNAL.name(), e.getClass().getSimpleName() + ": " + e.getMessage());
+            });
+            cfg.routes.error(404, ctx -> {
+                if (ctx.result() == null || !ctx.result().startsWith("{\"error\"")) {
+                    error(ctx, 404, ErrorCode.NOT_FOUND.name(), "no endpoint " + ctx.method() + " " + ctx.path()
+                            + " (protocol v1: see DESIGN §6)");
+                }
+            });
+        });
+        app.start(b.host, b.port);
+        this.watcher = new FeedWatcher(b.engine, b.watchEvery, stream::advanced);
+        log.info("hub {} listening on {}", b.engine.nodeUuid(), url());
+    }
+
+    public static Builder builder(SyncEngine engine) {
+        return new Builder(engine);
+    }
+
+    /** The port it listens on (the one chosen when built with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** The base URL devices use, e.g. {@code http://127.0.0.1:7070}. */
+    public URI url() {
+        String h = "0.0.0.0".equals(host) ? "127.0.0.1" : host;
+        return URI.create("http://" + h + ":" + port());
+    }
+
+    /** Devices connected to the stream right now. */
+    public int openStreams() {
+        return stream.size();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!gate.closeAndAwait(shutdownTimeout)) {
+            log.warn("stopping with {} pushes still running after {}; their transactions roll back and devices retry them",
+                    gate.inFlight(), shutdownTimeout);
+        }
+        watcher.close();
+        stream.closeAll();
+        app.stop();
+    }
+
+    private static String route(String path) {
+        return switch (path) {
+            case Protocol.HEALTH, Protocol.METRICS, Protocol.LEASE, Protocol.SCHEMA, Protocol.PUSH, Protocol.PULL, Protocol.SNAPSHOT,
+                    Protocol.STREAM -> path;
+            default -> "other";
+        };
+    }
+
+    private static void error(Context ctx, int status, String code, String message) {
+        ctx.status(status).contentType(Protocol.JSON).result(WireCodec.error(code, message));
+    }
+
+    private static final class Unauthorized extends RuntimeException {
+        Unauthorized() {
+            super("unauthorized", null, false, false);
+        }
+    }
+
+    /** Validated settings; {@link #start} binds the port. */
+    public static final class Builder {
+        private final SyncEngine engine;
+        private String host = "0.0.0.0";
+        private int port = 7070;
+        private String token;
+        private long maxBodyBytes = 32L * 1024 * 1024;
+        private int maxBatch = SyncEngine.DEFAULT_MAX_BATCH;
+        private Duration leaseTtl = Duration.ofDays(7);
+        private Duration watchEvery = Duration.ofMillis(200);
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(SyncEngine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+        }
+
+        public Builder host(String h) {
+            host = Objects.requireNonNull(h, "host");
+            return this;
+        }
+
+        /** The port to listen on; 0 picks a free one (see {@link HubServer#port}). */
+        public Builder port(int p) {
+            if (p < 0 || p > 65535) {
+                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "port must be between 0 and 65535, got " + p);
+            }
+            port = p;
+            return this;
+        }
+
+        /** The bearer token every call but {@code /health} must carry; null leaves the hub open (local use only). */
+        public Builder token(String t) {
+            if (t != null && t.isBlank()) {
+                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "the token must not be blank");
+            }
+            token = t;
+            return this;
+        }
+
+        /** Requests with a larger body are answered 413. */
+        public Builder maxBodyBytes(long n) {
+            if (n < 1024) {
+                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "max body size must be at least 1024 bytes, got " + n);
+            }
+            maxBodyBytes = n;
+            return this;
+        }
+
+        /** Pushes with more changes, and pulls asking for more, are answered 400. */
+        public Builder maxBatch(int n) {
+            if (n <= 0) {
+                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "max batch must be positive, got " + n);
+            }
+            maxBatch = n;
+            return this;
+        }
+
+        public Builder leaseTtl(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "lease time must be positive, got " + d);
+            }
+            leaseTtl = d;
+            return this;
+        }
+
+        /** How often the hub looks for writes made directly on its database, to notify streams. */
+        public Builder watchEvery(Duration d) {
+            watchEvery = Objects.requireNonNull(d, "interval");
+            return this;
+        }
+
+        public Builder shutdownTimeout(Duration d) {
+            shutdownTimeout = Objects.requireNonNull(d, "timeout");
+            return this;
+        }
+
+        public Builder clock(Clock c) {
+            clock = Objects.requireNonNull(c, "clock");
+            return this;
+        }
+
+        public HubServer start() {
+            return new HubServer(this);
+        }
+    }
+}

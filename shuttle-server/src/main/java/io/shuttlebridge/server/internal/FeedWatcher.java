@@ -1,0 +1,38 @@
+package io.shuttlebridge.server.internal;
+
+import io.shuttlebridge.core.sync.SyncEngine;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices feed advances that did not come through a push (writes made directly on the hub
+ * database by an application or the {@code sqlite3} shell) by checking the feed position now and then.
+ */
+public final class FeedWatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FeedWatcher.class);
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "shuttle-feed-watcher");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public FeedWatcher(SyncEngine engine, Duration every, LongConsumer advanced) {
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                advanced.accept(engine.feedPosition());
+            } catch (RuntimeException e) {
+                log.warn("checking the hub feed position failed (will try again): {}", e.getMessage());
+            }
+        }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,132 @@
+package io.shuttlebridge.server.internal;
+
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.id.KSortedId;
+import io.shuttlebridge.core.protocol.Lease;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Short-id leases kept in the hub database ({@code _shuttle_leases}): a device key keeps its id
+ * while it renews, an expired id goes to the next new device, and the primary key on the id and
+ * the unique device key make it impossible for two devices to hold one id, even when several
+ * hub processes share the database. Each lease is one transaction.
+ */
+public final class LeaseStore {
+    public static final int MAX_IDS = KSortedId.MAX_SHORT_ID + 1;
+    private static final int ATTEMPTS = 5;
+
+    private final ShuttleDatabase db;
+    private final Clock clock;
+    private final Duration ttl;
+
+    public LeaseStore(ShuttleDatabase db, Clock clock, Duration ttl) {
+        this.db = db;
+        this.clock = clock;
+        this.ttl = ttl;
+        db.transaction(c -> {
+            try (var st = c.createStatement()) {
+                st.execute("CREATE TABLE IF NOT EXISTS _shuttle_leases (short_id INTEGER PRIMARY KEY, device_key TEXT NOT NULL UNIQUE,"
+                        + " node_uuid TEXT NOT NULL, leased_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)");
+            }
+            return null;
+        });
+    }
+
+    /** Leases or renews the short id of {@code deviceKey}. */
+    public Lease lease(String deviceKey, String nodeUuid) {
+        validate(deviceKey, nodeUuid);
+        ShuttleException last = null;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            try {
+                return db.transaction(c -> leaseIn(c, deviceKey, nodeUuid));
+            } catch (ShuttleException e) {
+                if (e.code() != ErrorCode.DATABASE) {
+                    throw e;
+                }
+                last = e; // a concurrent lease took the same id first (unique key) or the database was busy: try again
+            }
+        }
+        throw last;
+    }
+
+    private Lease leaseIn(Connection c, String deviceKey, String nodeUuid) throws SQLException {
+        long now = clock.millis();
+        long expires = now + ttl.toMillis();
+        Integer mine = queryInt(c, "SELECT short_id FROM _shuttle_leases WHERE device_key = ?", deviceKey);
+        if (mine != null) {
+            update(c, "UPDATE _shuttle_leases SET node_uuid = ?, expires_at = ? WHERE short_id = ?", nodeUuid, expires, mine);
+            return new Lease(mine, Instant.ofEpochMilli(expires));
+        }
+        Integer free = queryInt(c, "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM _shuttle_leases WHERE short_id = 0) THEN 0 ELSE"
+                + " (SELECT min(l.short_id) + 1 FROM _shuttle_leases l WHERE l.short_id + 1 < ?"
+                + " AND NOT EXISTS (SELECT 1 FROM _shuttle_leases m WHERE m.short_id = l.short_id + 1)) END", MAX_IDS);
+        if (free != null) {
+            update(c, "INSERT INTO _shuttle_leases (short_id, device_key, node_uuid, leased_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                    free, deviceKey, nodeUuid, now, expires);
+            return new Lease(free, Instant.ofEpochMilli(expires));
+        }
+        Integer expired = queryInt(c, "SELECT short_id FROM _shuttle_leases WHERE expires_at <= ? ORDER BY expires_at, short_id LIMIT 1", now);
+        if (expired != null) {
+            int n = update(c, "UPDATE _shuttle_leases SET device_key = ?, node_uuid = ?, leased_at = ?, expires_at = ?"
+                    + " WHERE short_id = ? AND expires_at <= ?", deviceKey, nodeUuid, now, expires, expired, now);
+            if (n == 1) {
+                return new Lease(expired, Instant.ofEpochMilli(expires));
+            }
+        }
+        Long soonest = queryLong(c, "SELECT min(expires_at) FROM _shuttle_leases");
+        throw new ShuttleException(ErrorCode.RESOURCE_EXHAUSTED, "all " + MAX_IDS + " short ids are leased to other devices; the first"
+                + " lease ends at " + (soonest == null ? "an unknown time" : Instant.ofEpochMilli(soonest))
+                + ": retry after that, or shorten the lease time so that ids of retired devices come back sooner");
+    }
+
+    private static void validate(String deviceKey, String nodeUuid) {
+        if (deviceKey == null || deviceKey.isBlank() || deviceKey.length() > 200) {
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "deviceKey: a non-empty string of at most 200 characters is required");
+        }
+        try {
+            UUID.fromString(nodeUuid);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "nodeUuid must be a UUID, got '" + nodeUuid + "'");
+        }
+    }
+
+    private static Integer queryInt(Connection c, String sql, Object... args) throws SQLException {
+        Long v = queryLong(c, sql, args);
+        return v == null ? null : v.intValue();
+    }
+
+    private static Long queryLong(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                long v = rs.getLong(1);
+                return rs.wasNull() ? null : v;
+            }
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+    }
+}

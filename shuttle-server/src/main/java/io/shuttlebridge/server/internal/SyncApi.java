@@ -1,0 +1,120 @@
+package io.shuttlebridge.server.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.protocol.HubSchema;
+import io.shuttlebridge.core.protocol.Lease;
+import io.shuttlebridge.core.protocol.Protocol;
+import io.shuttlebridge.core.protocol.WireCodec;
+import io.shuttlebridge.core.sync.PullResult;
+import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.SyncEngine;
+
+/** The protocol v1 handlers: schema, lease, push, pull and snapshot, each a thin layer over the engine. */
+public final class SyncApi {
+    private final SyncEngine engine;
+    private final LeaseStore leases;
+    private final BodyReader body;
+    private final int maxBatch;
+    private final PushGate gate;
+    private final StreamHub stream;
+    private final HubMetrics metrics;
+    private final String schemaJson;
+
+    public SyncApi(SyncEngine engine, LeaseStore leases, BodyReader body, int maxBatch, PushGate gate, StreamHub stream,
+            HubMetrics metrics) {
+        this.engine = engine;
+        this.leases = leases;
+        this.body = body;
+        this.maxBatch = maxBatch;
+        this.gate = gate;
+        this.stream = stream;
+        this.metrics = metrics;
+        this.schemaJson = WireCodec.schema(HubSchema.of(engine.schema(), engine.database().dialect().name()));
+    }
+
+    public void schema(Context ctx) {
+        json(ctx, schemaJson);
+    }
+
+    public void lease(Context ctx) {
+        JsonNode req = body.json(ctx);
+        Lease l = leases.lease(req.path("deviceKey").asText(null), req.path("nodeUuid").asText(null));
+        json(ctx, WireCodec.lease(l));
+    }
+
+    public void push(Context ctx) {
+        WireCodec.PushRequest req = WireCodec.pushRequest(body.json(ctx), maxBatch);
+        PushResult r = gate.run(() -> engine.acceptPush(req.nodeUuid(), req.changes()));
+        metrics.pushed(req.changes().size(), r);
+        if (r.applied() > 0) {
+            stream.advanced(r.hubSeq());
+        }
+        json(ctx, WireCodec.pushResult(r));
+    }
+
+    public void pull(Context ctx) {
+        PullResult r = engine.servePull(node(ctx), cursor(ctx, "since"), limit(ctx));
+        metrics.pulled(r.changes().size());
+        json(ctx, WireCodec.pullResult(r, -1));
+    }
+
+    public void snapshot(Context ctx) {
+        String node = node(ctx);
+        long after = cursor(ctx, "after");
+        PullResult r = engine.serveSnapshot(node, after, limit(ctx));
+        metrics.pulled(r.changes().size());
+        json(ctx, WireCodec.pullResult(r, engine.feedPosition()));
+    }
+
+    private static String node(Context ctx) {
+        String node = ctx.header(Protocol.NODE_HEADER);
+        if (node == null || node.isBlank()) {
+            node = ctx.queryParam(Protocol.NODE_PARAM);
+        }
+        if (node == null || node.isBlank()) {
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "say which node is asking: header " + Protocol.NODE_HEADER
+                    + " or query parameter '" + Protocol.NODE_PARAM + "' with the device's node uuid");
+        }
+        return node;
+    }
+
+    private static long cursor(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) {
+            return 0;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, name + " must be a non-negative integer (a hub seq), got '" + v + "'");
+        }
+    }
+
+    /** The page size asked for, capped at the hub's batch limit (a page may always hold fewer). */
+    private int limit(Context ctx) {
+        String v = ctx.queryParam("limit");
+        if (v == null || v.isBlank()) {
+            return Math.min(SyncEngine.DEFAULT_PAGE, maxBatch);
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n <= 0) {
+                throw new NumberFormatException();
+            }
+            return Math.min(n, maxBatch);
+        } catch (NumberFormatException e) {
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "limit must be a positive integer, got '" + v + "'");
+        }
+    }
+
+    private static void json(Context ctx, String body) {
+        ctx.contentType(Protocol.JSON).result(body);
+    }
+}
