@@ -41,8 +41,7 @@ final class Backfill {
                 + " SELECT " + table.id() + ", " + dialect.capture().keyExpression(table, "t")
                 + ", ? + row_number() OVER (ORDER BY " + orderBy() + "), 1, ? + row_number() OVER (ORDER BY " + orderBy() + ") - 1,"
                 + " 0, 1, 0, " + scope + " FROM " + from + " t WHERE %s AND NOT EXISTS (SELECT 1 FROM _shuttle_feed f"
-                // unary + drops the column's affinity, so the comparison can use the feed's primary key
-                + " WHERE f.tbl = " + table.id() + " AND f.pk = +" + dialect.capture().keyExpression(table, "t") + ")";
+                + " WHERE f.tbl = " + table.id() + " AND f.pk = " + dialect.capture().feedKeyMatch(table, "t") + ")";
 
         long done = 0;
         long inserted = 0;
@@ -66,7 +65,7 @@ final class Backfill {
                     }
                 }
             });
-            String range = (lo == null ? "1" : keyTuple + " > " + params) + (upper == null ? "" : " AND " + keyTuple + " <= " + params);
+            String range = (lo == null ? "true" : keyTuple + " > " + params) + (upper == null ? "" : " AND " + keyTuple + " <= " + params);
             inserted += db.transaction(c -> {
                 dialect.capture().fold(c);
                 long[] stamp = dialect.capture().nextSeqAndHlc(c);

@@ -120,7 +120,7 @@ public final class Capture {
             Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES ('node_uuid', ?)", uuid);
             Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES ('format', '1')");
         }
-        Jdbc.update(c, "INSERT OR IGNORE INTO _shuttle_nodes (id, uuid) VALUES (0, ?)", uuid);
+        Jdbc.update(c, "INSERT INTO _shuttle_nodes (id, uuid) VALUES (0, ?) ON CONFLICT DO NOTHING", uuid);
     }
 
     private static void register(Connection c, Table t, CaptureOptions options) throws SQLException {

@@ -69,9 +69,7 @@ public final class SyncSchema {
     }
 
     public static boolean isInitialized(Connection c, Dialect dialect) throws SQLException {
-        try (ResultSet rs = c.getMetaData().getTables(null, null, "_shuttle_tables", new String[] {"TABLE"})) {
-            return rs.next();
-        }
+        return dialect.hasTable(c, "_shuttle_tables");
     }
 
     static String encodeColumns(Set<String> columns) {

@@ -26,6 +26,35 @@ public interface CaptureSql {
     /** The same key expression over {@code ?} parameters, one per key column, bound in key order. */
     String keyParameterExpression(SyncedTable table);
 
+    /**
+     * The key expression as the right-hand side of {@code _shuttle_feed.pk = ...} in a query that
+     * should use the feed's primary key (SQLite needs the column affinity dropped).
+     */
+    default String feedKeyMatch(SyncedTable table, String alias) {
+        return keyExpression(table, alias);
+    }
+
+    /** A condition on {@code alias} matching the rows whose feed keys are among {@code n} stored keys, bound by {@link #bindStoredKeys}. */
+    default String storedKeysCondition(SyncedTable table, String alias, int n) {
+        return keyExpression(table, alias) + " IN (" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
+    }
+
+    /** Binds stored feed keys for {@link #storedKeysCondition}; returns the next parameter index. */
+    default int bindStoredKeys(java.sql.PreparedStatement ps, int from, SyncedTable table, List<Object> stored) throws SQLException {
+        for (Object k : stored) {
+            ps.setObject(from++, k);
+        }
+        return from;
+    }
+
+    /** The stored feed key of a row given its key values, or null when only the database can compute it. */
+    default Object storedKey(SyncedTable table, List<Object> key) {
+        return key.size() == 1 ? key.get(0) : null;
+    }
+
+    /** Logs a local upsert of the row now, even when no column changed (a deliberate rewrite). Fold afterwards. */
+    void logLocalWrite(Connection c, SyncedTable table, List<Object> key) throws SQLException;
+
     /** Decodes a stored feed key back into key values (in key order). */
     java.util.List<Object> decodeKey(SyncedTable table, Object stored);
 

@@ -29,8 +29,25 @@ public interface Dialect {
     /** Reads one table's columns, primary key and foreign keys. */
     Table readTable(Connection c, String name) throws SQLException;
 
+    /** Whether a user table of this name exists where this connection works (its schema, for products that have them). */
+    default boolean hasTable(Connection c, String name) throws SQLException {
+        try (java.sql.ResultSet rs = c.getMetaData().getTables(null, null, name, new String[] {"TABLE"})) {
+            return rs.next();
+        }
+    }
+
     /** Whether foreign-key checks can be deferred to commit inside one transaction. */
     boolean supportsDeferredConstraints();
+
+    /** The statement that defers foreign-key checks to commit, when {@link #supportsDeferredConstraints()}. */
+    default String deferConstraintsStatement() {
+        throw new UnsupportedOperationException(name() + " cannot defer constraints");
+    }
+
+    /** A value as it should be bound into {@code column} (e.g. a 0/1 integer into a boolean column). */
+    default Object toDatabase(io.shuttlebridge.core.schema.Column column, Object value) {
+        return value;
+    }
 
     /** Installs and removes capture triggers and metadata objects for this product. */
     CaptureSql capture();

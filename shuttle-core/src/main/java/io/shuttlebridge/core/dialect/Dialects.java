@@ -2,12 +2,13 @@ package io.shuttlebridge.core.dialect;
 
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.dialect.postgres.PostgresDialect;
 import io.shuttlebridge.core.dialect.sqlite.SqliteDialect;
 import java.util.List;
 
 /** Finds the dialect for a JDBC URL. */
 public final class Dialects {
-    private static final List<Dialect> KNOWN = List.of(new SqliteDialect());
+    private static final List<Dialect> KNOWN = List.of(new SqliteDialect(), new PostgresDialect());
 
     private Dialects() {}
 

@@ -99,7 +99,7 @@ public final class ChangeWriter {
         }
         int i = 1;
         for (String col : cols) {
-            ps.setObject(i++, change.values().get(col));
+            ps.setObject(i++, dialect.toDatabase(t.table().column(col).orElseThrow(), change.values().get(col)));
         }
         ps.executeUpdate();
     }

@@ -124,16 +124,13 @@ public final class FeedReader {
         List<String> cols = t.replicatedColumns();
         String select = "SELECT " + dialect.capture().keyExpression(t, "t") + ", "
                 + cols.stream().map(col -> "t." + dialect.quote(col)).collect(Collectors.joining(", "))
-                + " FROM " + dialect.quote(t.name()) + " t WHERE " + dialect.capture().keyExpression(t, "t") + " IN (";
+                + " FROM " + dialect.quote(t.name()) + " t WHERE ";
         Map<Object, Map<String, Object>> out = new HashMap<>();
         for (int from = 0; from < entries.size(); from += IN_CHUNK) {
             List<Object[]> chunk = entries.subList(from, Math.min(entries.size(), from + IN_CHUNK));
-            String sql = select + chunk.stream().map(x -> "?").collect(Collectors.joining(", ")) + ")";
+            String sql = select + dialect.capture().storedKeysCondition(t, "t", chunk.size());
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = 1;
-                for (Object[] r : chunk) {
-                    ps.setObject(i++, r[1]);
-                }
+                dialect.capture().bindStoredKeys(ps, 1, t, chunk.stream().map(r -> r[1]).toList());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Map<String, Object> values = new LinkedHashMap<>();

@@ -14,7 +14,15 @@ public final class Nodes {
         if (id.isPresent()) {
             return id.get().intValue();
         }
-        Jdbc.update(c, "INSERT INTO _shuttle_nodes (id, uuid) VALUES ((SELECT max(id) + 1 FROM _shuttle_nodes), ?)", uuid);
-        return Jdbc.queryLong(c, "SELECT id FROM _shuttle_nodes WHERE uuid = ?", uuid).orElseThrow().intValue();
+        // another session may register a node at the same time (PostgreSQL): take whichever id won
+        for (int attempt = 0; attempt < 10; attempt++) {
+            Jdbc.update(c, "INSERT INTO _shuttle_nodes (id, uuid) VALUES ((SELECT max(id) + 1 FROM _shuttle_nodes), ?) ON CONFLICT DO NOTHING", uuid);
+            id = Jdbc.queryLong(c, "SELECT id FROM _shuttle_nodes WHERE uuid = ?", uuid);
+            if (id.isPresent()) {
+                return id.get().intValue();
+            }
+        }
+        throw new io.shuttlebridge.core.ShuttleException(io.shuttlebridge.core.ErrorCode.INTERNAL,
+                "could not register node " + uuid + ": node ids kept colliding with concurrent registrations");
     }
 }

@@ -52,9 +52,19 @@ public final class Jdbc {
         }
     }
 
-    /** Reads a column as SQLite stores it: Integer widened to Long, everything else as the driver gives it. */
+    /**
+     * Reads a column as one of the value kinds that travel between replicas: Long, Double, String,
+     * byte[], BigDecimal, Boolean or null. Narrower numbers are widened; values of other kinds
+     * (PostgreSQL timestamps, dates, uuids, json, ...) become ISO-8601 or the database's own text:
+     * timestamps with time zone as UTC with an offset ({@code 2025-01-02T03:04:05.123Z}),
+     * timestamps without one as local date-times, never through a JVM time zone.
+     */
     public static Object readValue(ResultSet rs, int index) throws SQLException {
         Object v = rs.getObject(index);
+        if (v == null || v instanceof Long || v instanceof String || v instanceof byte[] || v instanceof Double
+                || v instanceof java.math.BigDecimal || v instanceof Boolean) {
+            return v;
+        }
         if (v instanceof Integer i) {
             return i.longValue();
         }
@@ -64,6 +74,16 @@ public final class Jdbc {
         if (v instanceof Float f) {
             return f.doubleValue();
         }
-        return v;
+        if (v instanceof java.sql.Timestamp) {
+            String type = rs.getMetaData().getColumnTypeName(index);
+            if ("timestamptz".equalsIgnoreCase(type)) {
+                return rs.getObject(index, java.time.OffsetDateTime.class).format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            }
+            return rs.getObject(index, java.time.LocalDateTime.class).format(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+        }
+        if (v instanceof java.sql.Date) {
+            return rs.getObject(index, java.time.LocalDate.class).toString();
+        }
+        return rs.getString(index);
     }
 }

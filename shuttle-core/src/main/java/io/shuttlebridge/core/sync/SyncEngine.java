@@ -98,7 +98,7 @@ public final class SyncEngine implements AutoCloseable {
         requireNode(forNode);
         int n = checkLimit(limit);
         return db.transaction(c -> {
-            long horizon = Jdbc.queryLong(c, "SELECT CAST(value AS INTEGER) FROM _shuttle_meta WHERE key = 'purged_through'").orElse(0L);
+            long horizon = Jdbc.queryLong(c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'").orElse(0L);
             if (since < horizon) {
                 return PullResult.resync(since);
             }
@@ -306,7 +306,7 @@ public final class SyncEngine implements AutoCloseable {
                 + cols.stream().filter(x -> !t.key().contains(x)).map(x -> d.quote(x) + " = excluded." + d.quote(x))
                         .collect(Collectors.joining(", "));
         List<Object> args = new ArrayList<>();
-        cols.forEach(x -> args.add(row.get(x)));
+        cols.forEach(x -> args.add(d.toDatabase(t.table().column(x).orElseThrow(), row.get(x))));
         d.capture().fold(c);
         long before = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
         Jdbc.update(c, sql, args.toArray());
@@ -315,8 +315,7 @@ public final class SyncEngine implements AutoCloseable {
                 prepend(t.id(), rec.key())).orElse(0L);
         if (entrySeq <= before) {
             // the chosen values equal the row as it is: still a new write, so every replica takes it
-            Jdbc.update(c, "INSERT INTO _shuttle_log (tbl, pk, op, hlc) VALUES (?, " + d.capture().keyParameterExpression(t)
-                    + ", 1, CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) << 16)", prepend(t.id(), rec.key()));
+            d.capture().logLocalWrite(c, t, rec.key());
             d.capture().fold(c);
         }
     }

@@ -168,6 +168,21 @@ final class SqliteCaptureSql implements CaptureSql {
     }
 
     @Override
+    public String feedKeyMatch(SyncedTable t, String alias) {
+        // unary + drops the column's affinity, so the comparison can use the feed's primary key
+        return "+" + keyExpression(t, alias);
+    }
+
+    @Override
+    public void logLocalWrite(Connection c, SyncedTable t, List<Object> key) throws SQLException {
+        List<Object> args = new ArrayList<>();
+        args.add(t.id());
+        args.addAll(key);
+        Jdbc.update(c, "INSERT INTO _shuttle_log (tbl, pk, op, hlc) VALUES (?, " + keyParameterExpression(t) + ", 1, " + NOW_MS + " << 16)",
+                args.toArray());
+    }
+
+    @Override
     public List<Object> decodeKey(SyncedTable t, Object stored) {
         if (t.key().size() == 1) {
             return java.util.Collections.singletonList(stored instanceof Integer i ? Long.valueOf(i) : stored);

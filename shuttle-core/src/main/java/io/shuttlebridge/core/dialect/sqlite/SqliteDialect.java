@@ -55,6 +55,17 @@ public final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String deferConstraintsStatement() {
+        return "PRAGMA defer_foreign_keys = ON";
+    }
+
+    /** Exact decimals go into text columns as plain digits (never {@code 1E-7}). */
+    @Override
+    public Object toDatabase(io.shuttlebridge.core.schema.Column column, Object value) {
+        return value instanceof java.math.BigDecimal d && column.jdbcType() == java.sql.Types.VARCHAR ? d.toPlainString() : value;
+    }
+
+    @Override
     public CaptureSql capture() {
         return capture;
     }

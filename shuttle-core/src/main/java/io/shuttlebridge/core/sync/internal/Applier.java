@@ -89,7 +89,7 @@ public final class Applier {
         writer.begin(c);
         try {
             if (dialect.supportsDeferredConstraints()) {
-                Jdbc.execute(c, "PRAGMA defer_foreign_keys = ON");
+                Jdbc.execute(c, dialect.deferConstraintsStatement());
             }
             clockFloor = dialect.capture().nextSeqAndHlc(c)[1];
             List<Change> ordered = order(changes);
@@ -313,7 +313,7 @@ public final class Applier {
         writer.write(ch);
         onApplied.accept(ch);
         LocalRow before = written.get(rowId(ch.table(), ch.key()));
-        Object stored = before != null ? before.storedKey() : ch.key().size() == 1 ? ch.key().get(0) : null;
+        Object stored = before != null ? before.storedKey() : dialect.capture().storedKey(schema.require(ch.table()), ch.key());
         written.put(rowId(ch.table(), ch.key()), new LocalRow(stored, ch.op(), ch.stamp(), ch.version(), ch.base()));
     }
 

@@ -40,7 +40,7 @@ public final class PeerStore {
     }
 
     private static void ensure(Connection c, String peer) throws SQLException {
-        Jdbc.update(c, "INSERT INTO _shuttle_peers (peer) SELECT ? WHERE NOT EXISTS (SELECT 1 FROM _shuttle_peers WHERE peer = ?)", peer, peer);
+        Jdbc.update(c, "INSERT INTO _shuttle_peers (peer) VALUES (?) ON CONFLICT DO NOTHING", peer);
     }
 
     public static void setPulled(Connection c, String peer, long seq) throws SQLException {

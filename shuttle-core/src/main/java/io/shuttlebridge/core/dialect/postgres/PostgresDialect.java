@@ -1,0 +1,81 @@
+package io.shuttlebridge.core.dialect.postgres;
+
+import io.shuttlebridge.core.dialect.CaptureSql;
+import io.shuttlebridge.core.dialect.Dialect;
+import io.shuttlebridge.core.dialect.Identifiers;
+import io.shuttlebridge.core.schema.Column;
+import io.shuttlebridge.core.schema.Table;
+import io.shuttlebridge.core.schema.TypeMapping;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * PostgreSQL: capture triggers in PL/pgSQL, the feed folded under an advisory lock so that feed
+ * seqs follow commit order, many concurrent sessions. Works in the connection's
+ * {@code current_schema()}.
+ */
+public final class PostgresDialect implements Dialect {
+    private final CaptureSql capture = new PostgresCaptureSql(this);
+
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public boolean handlesUrl(String jdbcUrl) {
+        return jdbcUrl.startsWith("jdbc:postgresql:");
+    }
+
+    @Override
+    public Properties connectionProperties() {
+        Properties p = new Properties();
+        // text values (ISO timestamps, uuids, json, decimals from SQLite devices) are typed by their column
+        p.setProperty("stringtype", "unspecified");
+        p.setProperty("ApplicationName", "shuttle");
+        return p;
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return Identifiers.doubleQuote(identifier);
+    }
+
+    @Override
+    public List<String> listTables(Connection c) throws SQLException {
+        return PostgresSchemaReader.listTables(c);
+    }
+
+    @Override
+    public boolean hasTable(Connection c, String name) throws SQLException {
+        return PostgresSchemaReader.hasTable(c, name);
+    }
+
+    @Override
+    public Table readTable(Connection c, String name) throws SQLException {
+        return PostgresSchemaReader.readTable(c, name);
+    }
+
+    /** Only constraints declared DEFERRABLE are deferred; the others rely on apply order and the pending queue. */
+    @Override
+    public boolean supportsDeferredConstraints() {
+        return true;
+    }
+
+    @Override
+    public String deferConstraintsStatement() {
+        return "SET CONSTRAINTS ALL DEFERRED";
+    }
+
+    @Override
+    public Object toDatabase(Column column, Object value) {
+        return TypeMapping.toPostgres(column, value);
+    }
+
+    @Override
+    public CaptureSql capture() {
+        return capture;
+    }
+}

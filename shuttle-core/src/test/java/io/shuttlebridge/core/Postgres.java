@@ -1,0 +1,110 @@
+package io.shuttlebridge.core;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real PostgreSQL for tests: the server named by {@code SHUTTLE_TEST_PG_URL} (a JDBC URL of a
+ * database the tests may create databases from) or one embedded server per test JVM, started on
+ * first use in an awkward time zone on purpose. Every call of {@link #freshDatabase} creates a new
+ * empty database, so tests never see each other's tables.
+ */
+public final class Postgres {
+    private static final AtomicInteger NEXT = new AtomicInteger();
+    private static volatile String adminUrl;
+    private static EmbeddedPostgres embedded;
+
+    private Postgres() {}
+
+    private static synchronized String adminUrl() {
+        if (adminUrl == null) {
+            String external = System.getenv("SHUTTLE_TEST_PG_URL");
+            if (external != null && !external.isBlank()) {
+                adminUrl = external;
+            } else {
+                try {
+                    embedded = EmbeddedPostgres.builder().setServerConfig("timezone", "US/Samoa")
+                            .setServerConfig("max_connections", "100").start();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+                }
+                adminUrl = embedded.getJdbcUrl("postgres", "postgres");
+                Runtime.getRuntime().addShutdownHook(new Thread(Postgres::stop));
+            }
+        }
+        return adminUrl;
+    }
+
+    private static synchronized void stop() {
+        try {
+            if (embedded != null) {
+                embedded.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A new empty database; returns its JDBC URL. */
+    public static String freshDatabase() {
+        String admin = adminUrl();
+        String name = "shuttle_t" + ProcessHandle.current().pid() + "_" + NEXT.incrementAndGet();
+        exec(admin, "CREATE DATABASE " + name);
+        int slash = admin.indexOf('/', "jdbc:postgresql://".length());
+        int query = admin.indexOf('?', slash);
+        return admin.substring(0, slash + 1) + name + (query < 0 ? "" : admin.substring(query));
+    }
+
+    public static Connection connect(String url) {
+        try {
+            return DriverManager.getConnection(url);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to " + url, e);
+        }
+    }
+
+    /** Runs statements on a plain connection in auto-commit mode, as psql would. */
+    public static void exec(String url, String... statements) {
+        try (Connection c = connect(url); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Rows as maps of column label to value as the driver returns it. */
+    public static List<Map<String, Object>> query(String url, String sql) {
+        try (Connection c = connect(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            List<Map<String, Object>> rows = new ArrayList<>();
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    row.put(md.getColumnLabel(i), rs.getObject(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    public static long count(String url, String sql) {
+        return ((Number) query(url, sql).get(0).values().iterator().next()).longValue();
+    }
+}
