@@ -36,6 +36,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-batch", paramLabel = "N", defaultValue = "10000", description = "Most changes in one push or page (default: ${DEFAULT-VALUE}).")
     int maxBatch;
 
+    @Option(names = "--bridge", paramLabel = "FILE", description = "A Bridge pipeline definition (YAML) to expose under /v1/bridge/"
+            + " and run on its schedules.")
+    java.nio.file.Path bridgeFile;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -45,10 +49,35 @@ public final class ServeCommand implements Callable<Integer> {
         String t = token != null ? token : System.getenv("SHUTTLE_TOKEN");
         try (ShuttleDatabase database = db.openExisting()) {
             SyncEngine engine = SyncEngine.builder(database).maxBatch(Math.max(maxBatch, SyncEngine.DEFAULT_PAGE)).build();
-            HubServer hub = HubServer.builder(engine).host(host).port(port).token(t).maxBodyBytes(maxBody).maxBatch(maxBatch).start();
+            HubServer.Builder builder = HubServer.builder(engine).host(host).port(port).token(t).maxBodyBytes(maxBody).maxBatch(maxBatch);
+            io.shuttlebridge.bridge.BridgeService bridge = null;
+            java.util.concurrent.ScheduledExecutorService ticks = null;
+            if (bridgeFile != null) {
+                bridge = io.shuttlebridge.bridge.BridgeService.builder().target(db.db)
+                        .definition(io.shuttlebridge.bridge.definition.PipelineDefinition.load(bridgeFile)).build();
+                builder.bridge(bridge);
+                ticks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+                io.shuttlebridge.bridge.BridgeService scheduled = bridge;
+                ticks.scheduleWithFixedDelay(() -> {
+                    try {
+                        scheduled.scheduler().tick();
+                    } catch (RuntimeException e) {
+                        org.slf4j.LoggerFactory.getLogger(ServeCommand.class).error("bridge schedule tick failed", e);
+                    }
+                }, 30, 30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            HubServer hub = builder.start();
             CountDownLatch stopped = new CountDownLatch(1);
+            io.shuttlebridge.bridge.BridgeService bridgeToClose = bridge;
+            java.util.concurrent.ScheduledExecutorService ticksToStop = ticks;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (ticksToStop != null) {
+                    ticksToStop.shutdownNow();
+                }
                 hub.close();
+                if (bridgeToClose != null) {
+                    bridgeToClose.close();
+                }
                 stopped.countDown();
             }, "shuttle-serve-shutdown"));
             out.printf("Hub %s listening on %s (tables: %s)%s%n", engine.nodeUuid(), hub.url(),

@@ -56,7 +56,8 @@ public final class HubServer implements AutoCloseable {
         this.host = b.host;
         BearerAuth auth = new BearerAuth(b.token);
         LeaseStore leases = new LeaseStore(b.engine.database(), b.clock, b.leaseTtl);
-        SyncApi api = new SyncApi(b.engine, leases, new BodyReader(b.maxBodyBytes), b.maxBatch, gate, stream, metrics);
+        BodyReader body = new BodyReader(b.maxBodyBytes);
+        SyncApi api = new SyncApi(b.engine, leases, body, b.maxBatch, gate, stream, metrics);
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -84,6 +85,9 @@ public final class HubServer implements AutoCloseable {
             cfg.routes.get(Protocol.PULL, api::pull);
             cfg.routes.get(Protocol.SNAPSHOT, api::snapshot);
             cfg.routes.ws(Protocol.STREAM, stream::configure);
+            if (b.bridge != null) {
+                new io.shuttlebridge.server.internal.BridgeApi(b.bridge, body).register(cfg.routes);
+            }
             cfg.routes.exception(Unauthorized.class, (e, ctx) -> error(ctx, 401, "UNAUTHORIZED",
                     "a bearer token is required: send 'Authorization: Bearer <token>' with the hub's token"));
             cfg.routes.exception(BodyReader.PayloadTooLarge.class, (e, ctx) -> error(ctx, 413, "PAYLOAD_TOO_LARGE", e.getMessage()));
@@ -177,9 +181,16 @@ public final class HubServer implements AutoCloseable {
         private Duration watchEvery = Duration.ofMillis(200);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private Clock clock = Clock.systemUTC();
+        private io.shuttlebridge.bridge.BridgeService bridge;
 
         private Builder(SyncEngine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
+        }
+
+        /** Exposes a Bridge pipeline under {@code /v1/bridge/} (same authentication as the rest). */
+        public Builder bridge(io.shuttlebridge.bridge.BridgeService service) {
+            bridge = Objects.requireNonNull(service, "bridge");
+            return this;
         }
 
         public Builder host(String h) {

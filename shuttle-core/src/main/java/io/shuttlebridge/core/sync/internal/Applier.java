@@ -112,6 +112,9 @@ public final class Applier {
 
     /** One query per table and 2,000 keys instead of one per change (single-column keys: stored as they are). */
     private void prefetch(List<Change> changes) throws SQLException {
+        if (!dialect.capture().storesSingleKeysAsIs()) {
+            return;
+        }
         Map<SyncedTable, List<Object>> keys = new java.util.LinkedHashMap<>();
         for (Change ch : changes) {
             SyncedTable t = schema.require(ch.table());
