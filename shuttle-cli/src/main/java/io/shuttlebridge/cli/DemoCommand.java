@@ -6,7 +6,6 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.sync.ConflictRecord;
-import io.shuttlebridge.core.sync.InProcessTransport;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -26,7 +25,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code shuttle demo}: a hub and two devices on SQLite files in a temporary folder, edits on both
  * while offline, sync, a concurrent edit decided by last-writer-wins, a MANUAL conflict settled,
- * and the converged result. The hub runs in-process here; {@code shuttle serve} puts it on HTTP.
+ * and the converged result. The hub serves the HTTP protocol on a free loopback port, as
+ * {@code shuttle serve} does, and the devices reach it as {@code shuttle sync} would.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "A hub and two devices on SQLite in a temp folder: offline edits, sync, conflicts, convergence.")
@@ -54,6 +54,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path hubFile = dir.resolve("hub.db");
         Path aFile = dir.resolve("device-a.db");
         Path bFile = dir.resolve("device-b.db");
+        io.shuttlebridge.server.HubServer hubServer = null;
         try {
             for (Path f : List.of(hubFile, aFile, bFile)) {
                 exec(f, SCHEMA);
@@ -63,7 +64,10 @@ public final class DemoCommand implements Callable<Integer> {
                 SyncEngine hub = SyncEngine.open(hubDb);
                 SyncEngine a = SyncEngine.open(aDb);
                 SyncEngine b = SyncEngine.open(bDb);
-                InProcessTransport toHub = new InProcessTransport(hub);
+                String token = java.util.UUID.randomUUID().toString();
+                hubServer = io.shuttlebridge.server.HubServer.builder(hub).host("127.0.0.1").port(0).token(token).start();
+                io.shuttlebridge.core.sync.Transport toHub = io.shuttlebridge.client.HttpTransport.builder(hubServer.url()).token(token).build();
+                out.printf("   the hub listens on %s; the devices talk to it over HTTP%n", hubServer.url());
 
                 say("Device A, offline, takes an order with plain SQL: two customers, one order, two lines.");
                 exec(aFile, "INSERT INTO customers VALUES (1, 'Ada Lovelace', 'ada@example.org'), (2, 'Alan Turing', 'alan@example.org')",
@@ -126,6 +130,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
+            if (hubServer != null) {
+                hubServer.close();
+            }
             if (!keep) {
                 try (var paths = Files.walk(dir)) {
                     for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
