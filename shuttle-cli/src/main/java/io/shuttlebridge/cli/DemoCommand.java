@@ -100,9 +100,13 @@ public final class DemoCommand implements Callable<Integer> {
                 if (open.size() != 1) {
                     throw new IllegalStateException("expected one conflict on device B, found " + open.size());
                 }
-                say("Someone settles it by keeping B's value (what 'shuttle conflicts resolve --db device-b.db 1 --take local' does);"
-                        + " the settlement is an ordinary write and syncs like any other.");
-                b.resolve(open.get(0).id(), new SyncEngine.TakeLocal());
+                String[] resolve = {"conflicts", "resolve", "--db", bFile.toString(), String.valueOf(open.get(0).id()), "--take", "local"};
+                say("Someone settles it from the command line, keeping B's value; the settlement is an ordinary write:");
+                out.println("   $ shuttle " + String.join(" ", resolve).replace(bFile.toString(), "device-b.db"));
+                int code = Main.execute(resolve, new PrintWriter(new java.io.StringWriter()), spec.commandLine().getErr());
+                if (code != 0) {
+                    throw new IllegalStateException("resolving the conflict failed with exit code " + code);
+                }
                 b.pullThenPush(toHub, hub.nodeUuid());
                 a.pullThenPush(toHub, hub.nodeUuid());
 

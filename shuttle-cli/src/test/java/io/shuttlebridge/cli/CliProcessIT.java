@@ -1,0 +1,35 @@
+package io.shuttlebridge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The real jar as a separate process: the demo converges, --help works on every command, bad arguments exit 2. */
+class CliProcessIT {
+
+    @Test
+    void demoSucceedsAndShowsConvergence() throws Exception {
+        BundleProcessIT.Result demo = BundleProcessIT.shuttle("demo");
+        assertThat(demo.code()).as(demo.err()).isZero();
+        assertThat(demo.out()).contains("the devices talk to it over HTTP").contains("$ shuttle conflicts resolve --db device-b.db")
+                .contains("converged: hub, device A and device B hold the same rows");
+    }
+
+    @Test
+    void everyCommandHasHelpAndBadArgumentsExitTwoWithOneLine() throws Exception {
+        for (String command : List.of("demo", "init", "serve", "clone", "sync", "status", "conflicts", "bundle", "node", "bridge",
+                "simulate", "bench")) {
+            BundleProcessIT.Result help = BundleProcessIT.shuttle(command, "--help");
+            assertThat(help.code()).as(command).isZero();
+            assertThat(help.out()).as(command).startsWith("Usage: shuttle " + command);
+        }
+        for (String[] bad : new String[][] {{"nonsense"}, {"init"}, {"status", "--db"}, {"simulate", "--replicas", "many"},
+                {"conflicts", "resolve", "--db", "x.db", "1"}, {"bundle", "import"}}) {
+            BundleProcessIT.Result r = BundleProcessIT.shuttle(bad);
+            assertThat(r.code()).as(String.join(" ", bad)).isEqualTo(2);
+            assertThat(r.err().strip().lines()).as(String.join(" ", bad)).hasSize(1);
+            assertThat(r.err()).startsWith("shuttle: ");
+        }
+    }
+}
