@@ -53,7 +53,10 @@ public final class ServeCommand implements Callable<Integer> {
             io.shuttlebridge.bridge.BridgeService bridge = null;
             java.util.concurrent.ScheduledExecutorService ticks = null;
             if (bridgeFile != null) {
-                bridge = io.shuttlebridge.bridge.BridgeService.builder().target(db.db)
+                var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+                builder.meterRegistry(registry);
+                bridge = io.shuttlebridge.bridge.BridgeService.builder().target(db.db).meterRegistry(registry)
                         .definition(io.shuttlebridge.bridge.definition.PipelineDefinition.load(bridgeFile)).build();
                 builder.bridge(bridge);
                 ticks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());

@@ -49,7 +49,7 @@ public final class HubServer implements AutoCloseable {
     private boolean closed;
 
     private HubServer(Builder b) {
-        HubMetrics metrics = new HubMetrics();
+        HubMetrics metrics = b.meterRegistry == null ? new HubMetrics() : new HubMetrics(b.meterRegistry);
         this.gate = new PushGate();
         this.stream = new StreamHub(metrics.openStreams());
         this.shutdownTimeout = b.shutdownTimeout;
@@ -182,9 +182,16 @@ public final class HubServer implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private Clock clock = Clock.systemUTC();
         private io.shuttlebridge.bridge.BridgeService bridge;
+        private io.micrometer.prometheusmetrics.PrometheusMeterRegistry meterRegistry;
 
         private Builder(SyncEngine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
+        }
+
+        /** The registry /metrics scrapes; share it with other parts of the process (Bridge) to expose their meters too. */
+        public Builder meterRegistry(io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {
+            meterRegistry = Objects.requireNonNull(registry, "registry");
+            return this;
         }
 
         /** Exposes a Bridge pipeline under {@code /v1/bridge/} (same authentication as the rest). */

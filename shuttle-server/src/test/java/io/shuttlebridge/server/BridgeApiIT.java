@@ -50,9 +50,11 @@ class BridgeApiIT {
         }
         try (ShuttleDatabase db = ShuttleDatabase.sqlite(file)) {
             Capture.enable(db, CaptureOptions.builder().tables("customer", "customer_order").build(), ProgressListener.NONE);
-            try (BridgeService bridge = BridgeService.builder().target(file.toString())
+            var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+            try (BridgeService bridge = BridgeService.builder().target(file.toString()).meterRegistry(registry)
                     .definition(PipelineDefinition.load(dir.resolve("bridge.yaml"))).build();
-                    HubServer hub = HubServer.builder(SyncEngine.open(db)).host("127.0.0.1").port(0).token(Fixtures.TOKEN).bridge(bridge).start()) {
+                    HubServer hub = HubServer.builder(SyncEngine.open(db)).host("127.0.0.1").port(0).token(Fixtures.TOKEN)
+                            .meterRegistry(registry).bridge(bridge).start()) {
                 assertThat(send(hub, "POST", "/v1/bridge/runs", null, false).statusCode()).isEqualTo(401);
 
                 HttpResponse<String> runs = send(hub, "POST", "/v1/bridge/runs", null, true);
@@ -78,6 +80,9 @@ class BridgeApiIT {
                 assertThat(JSON.readTree(send(hub, "GET", "/v1/bridge/pending?entity=orders", null, true).body())).hasSize(1);
                 assertThat(send(hub, "GET", "/v1/bridge/schedules", null, true).statusCode()).isEqualTo(200);
                 assertThat(send(hub, "POST", "/v1/bridge/schedules/customers/trigger", null, true).statusCode()).isEqualTo(200);
+
+                String metrics = send(hub, "GET", "/metrics", null, true).body();
+                assertThat(metrics).contains("shuttle_changes_pushed").contains("bridge");
 
                 HttpResponse<String> unknown = send(hub, "GET", "/v1/bridge/entities/nope", null, true);
                 assertThat(unknown.statusCode()).isEqualTo(404);

@@ -11,15 +11,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** The hub's meters, exposed in Prometheus text format on {@code /metrics}. */
 public final class HubMetrics {
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Counter pushed = Counter.builder("shuttle.changes.pushed").description("changes received in pushes").register(registry);
-    private final Counter applied = Counter.builder("shuttle.changes.applied").description("pushed changes the hub applied").register(registry);
-    private final Counter duplicates = Counter.builder("shuttle.changes.duplicate").description("pushed changes the hub already had").register(registry);
-    private final Counter pulled = Counter.builder("shuttle.changes.pulled").description("changes served by pull and snapshot").register(registry);
-    private final Counter conflicts = Counter.builder("shuttle.conflicts").description("conflicts recorded on push").register(registry);
+    private final PrometheusMeterRegistry registry;
+    private final Counter pushed;
+    private final Counter applied;
+    private final Counter duplicates;
+    private final Counter pulled;
+    private final Counter conflicts;
     private final AtomicInteger openStreams = new AtomicInteger();
 
     public HubMetrics() {
+        this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /** Shares a registry with other parts of the process (Bridge batch metrics), all scraped at /metrics. */
+    public HubMetrics(PrometheusMeterRegistry registry) {
+        this.registry = registry;
+        pushed = Counter.builder("shuttle.changes.pushed").description("changes received in pushes").register(registry);
+        applied = Counter.builder("shuttle.changes.applied").description("pushed changes the hub applied").register(registry);
+        duplicates = Counter.builder("shuttle.changes.duplicate").description("pushed changes the hub already had").register(registry);
+        pulled = Counter.builder("shuttle.changes.pulled").description("changes served by pull and snapshot").register(registry);
+        conflicts = Counter.builder("shuttle.conflicts").description("conflicts recorded on push").register(registry);
         Gauge.builder("shuttle.streams.open", openStreams, AtomicInteger::get).description("open WebSocket streams").register(registry);
     }
 
