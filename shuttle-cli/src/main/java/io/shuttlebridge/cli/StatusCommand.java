@@ -37,11 +37,14 @@ public final class StatusCommand implements Callable<Integer> {
             long pendingAll = engine.pendingChanges(null);
             int openConflicts = engine.conflicts(true).size();
             long waiting = engine.waitingChanges();
+            String hubUrl = d.read(c -> io.shuttlebridge.core.internal.Jdbc.queryString(c,
+                    "SELECT value FROM _shuttle_meta WHERE key = 'hub_url'").orElse(null));
             if (json) {
                 ObjectMapper m = new ObjectMapper();
                 ObjectNode o = m.createObjectNode();
                 o.put("db", d.displayUrl());
                 o.put("nodeUuid", engine.nodeUuid());
+                o.put("hub", hubUrl);
                 ArrayNode tables = o.putArray("tables");
                 for (SyncedTable t : engine.schema().tables()) {
                     tables.addObject().put("name", t.name()).put("policy", t.policy().name());
@@ -60,6 +63,7 @@ public final class StatusCommand implements Callable<Integer> {
             }
             out.printf("node        %s%n", engine.nodeUuid());
             out.printf("database    %s%n", d.displayUrl());
+            out.printf("hub         %s%n", hubUrl == null ? "none (not cloned from a hub; this node may be one)" : hubUrl);
             out.printf("tables      %s%n", String.join(", ", engine.schema().tables().stream()
                     .map(t -> t.name() + " (" + t.policy() + ")").toList()));
             if (peers.isEmpty()) {
