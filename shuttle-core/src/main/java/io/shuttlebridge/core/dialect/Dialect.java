@@ -20,8 +20,10 @@ public interface Dialect {
     /** Connection properties this product needs (journal mode, timeouts, ...), added to the caller's. */
     java.util.Properties connectionProperties();
 
-    /** Quotes an identifier so that any name (keywords, quotes, spaces, unicode) is safe in SQL. */
-    String quote(String identifier);
+    /** Quotes an identifier so that any name (keywords, quotes, spaces, unicode) is safe in SQL; ANSI double quotes by default. */
+    default String quote(String identifier) {
+        return Identifiers.doubleQuote(identifier);
+    }
 
     /** Names of the user tables in the database (metadata tables of Shuttle and of the product excluded). */
     List<String> listTables(Connection c) throws SQLException;

@@ -39,11 +39,6 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public String quote(String identifier) {
-        return Identifiers.doubleQuote(identifier);
-    }
-
-    @Override
     public List<String> listTables(Connection c) throws SQLException {
         return PostgresSchemaReader.listTables(c);
     }

@@ -35,11 +35,6 @@ public final class SqliteDialect implements Dialect {
     }
 
     @Override
-    public String quote(String identifier) {
-        return Identifiers.doubleQuote(identifier);
-    }
-
-    @Override
     public List<String> listTables(Connection c) throws SQLException {
         return SqliteSchemaReader.listTables(c);
     }
