@@ -2,7 +2,6 @@ package io.shuttlebridge.core.dialect.sqlite;
 
 import io.shuttlebridge.core.dialect.CaptureSql;
 import io.shuttlebridge.core.dialect.Dialect;
-import io.shuttlebridge.core.dialect.Identifiers;
 import io.shuttlebridge.core.schema.Table;
 import java.sql.Connection;
 import java.sql.SQLException;
