@@ -12,6 +12,7 @@ import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.sync.internal.Applier;
 import io.shuttlebridge.core.sync.internal.ConflictStore;
 import io.shuttlebridge.core.sync.internal.PeerStore;
+import io.shuttlebridge.core.sync.internal.SettlementWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -271,7 +272,7 @@ public final class SyncEngine implements AutoCloseable {
                 case TakeRemote x -> rec.remoteValues();
                 case Values v -> v.values();
             };
-            writeRow(c, rec, chosen);
+            SettlementWriter.write(c, db.dialect(), schema.require(rec.table()), rec.key(), chosen);
             String how = switch (settlement) {
                 case TakeLocal x -> "took local";
                 case TakeRemote x -> "took remote";
@@ -280,57 +281,6 @@ public final class SyncEngine implements AutoCloseable {
             ConflictStore.resolve(c, conflictId, how);
             return ConflictStore.get(c, conflictId);
         });
-    }
-
-    private void writeRow(java.sql.Connection c, ConflictRecord rec, Map<String, Object> values) throws java.sql.SQLException {
-        var t = schema.require(rec.table());
-        var d = db.dialect();
-        String where = t.key().stream().map(k -> d.quote(k) + " = ?").collect(Collectors.joining(" AND "));
-        if (values == null) {
-            Jdbc.update(c, "DELETE FROM " + d.quote(t.name()) + " WHERE " + where, rec.key().toArray());
-            return;
-        }
-        Map<String, Object> row = new HashMap<>(values);
-        for (int i = 0; i < t.key().size(); i++) {
-            row.put(t.key().get(i), rec.key().get(i));
-        }
-        List<String> cols = t.replicatedColumns().stream().filter(row::containsKey).toList();
-        for (String col : row.keySet()) {
-            if (!t.replicatedColumns().contains(col)) {
-                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "table \"" + t.name() + "\" has no replicated column \"" + col + "\"");
-            }
-        }
-        String sql = "INSERT INTO " + d.quote(t.name()) + " (" + cols.stream().map(d::quote).collect(Collectors.joining(", "))
-                + ") VALUES (" + cols.stream().map(x -> "?").collect(Collectors.joining(", ")) + ") ON CONFLICT ("
-                + t.key().stream().map(d::quote).collect(Collectors.joining(", ")) + ") DO UPDATE SET "
-                + cols.stream().filter(x -> !t.key().contains(x)).map(x -> d.quote(x) + " = excluded." + d.quote(x))
-                        .collect(Collectors.joining(", "));
-        List<Object> args = new ArrayList<>();
-        cols.forEach(x -> args.add(d.toDatabase(t.table().column(x).orElseThrow(), row.get(x))));
-        d.capture().fold(c);
-        long before = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
-        Jdbc.update(c, sql, args.toArray());
-        d.capture().fold(c);
-        long entrySeq = Jdbc.queryLong(c, "SELECT seq FROM _shuttle_feed WHERE tbl = ? AND pk = " + d.capture().keyParameterExpression(t),
-                prepend(t.id(), rec.key())).orElse(0L);
-        if (entrySeq <= before) {
-            // the chosen values equal the row as it is: still a new write, so every replica takes it
-            d.capture().logLocalWrite(c, t, rec.key());
-            d.capture().fold(c);
-        }
-    }
-
-    private io.shuttlebridge.core.dialect.Dialect d() {
-        return db.dialect();
-    }
-
-    private static Object[] prepend(Object first, List<Object> rest) {
-        Object[] out = new Object[rest.size() + 1];
-        out[0] = first;
-        for (int i = 0; i < rest.size(); i++) {
-            out[i + 1] = rest.get(i);
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------- plumbing

@@ -359,11 +359,11 @@ public final class Applier {
                 if (!fk.parentTable().equals(parent.name())) {
                     continue;
                 }
-                List<Object> ref = referencedValues(parent, parentKey, fk.parentColumns());
+                List<Object> ref = ReferenceQueries.referencedValues(c, dialect, parent, parentKey, fk.parentColumns());
                 if (ref == null) {
                     continue;
                 }
-                for (List<Object> childKey : referencingKeys(child, fk.childColumns(), ref)) {
+                for (List<Object> childKey : ReferenceQueries.referencingKeys(c, dialect, child, fk.childColumns(), ref)) {
                     if (child.name().equals(parent.name()) && childKey.equals(parentKey)) {
                         continue; // a row referring to itself
                     }
@@ -380,39 +380,6 @@ public final class Applier {
         }
     }
 
-    private List<Object> referencedValues(SyncedTable parent, List<Object> key, List<String> columns) throws SQLException {
-        if (columns.equals(parent.key())) {
-            return key;
-        }
-        Map<String, Object> row = LocalRow.values(c, dialect, parent, key);
-        return row == null ? null : columns.stream().map(row::get).toList();
-    }
-
-    private List<List<Object>> referencingKeys(SyncedTable child, List<String> columns, List<Object> values) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT ");
-        sql.append(String.join(", ", child.key().stream().map(dialect::quote).toList())).append(" FROM ").append(dialect.quote(child.name()))
-                .append(" WHERE ");
-        for (int i = 0; i < columns.size(); i++) {
-            sql.append(i == 0 ? "" : " AND ").append(dialect.quote(columns.get(i))).append(" = ?");
-        }
-        List<List<Object>> keys = new ArrayList<>();
-        try (var ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < values.size(); i++) {
-                ps.setObject(i + 1, values.get(i));
-            }
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    List<Object> k = new ArrayList<>();
-                    for (int i = 1; i <= child.key().size(); i++) {
-                        k.add(Jdbc.readValue(rs, i));
-                    }
-                    keys.add(k);
-                }
-            }
-        }
-        return keys;
-    }
-
     /** Names the missing parent (or the remaining children) a change waits for, or null when it can be applied. */
     private String missingDependency(Change r) throws SQLException {
         SyncedTable t = schema.require(r.table());
@@ -427,20 +394,12 @@ public final class Applier {
                 }
                 // parents are applied first (plan order); a parent later in the batch (self-reference, cycle)
                 // releases this change from the pending queue when the batch ends
-                if (!exists(fk.parentTable(), fk.parentColumns(), ref)) {
+                if (!ReferenceQueries.exists(c, dialect, fk.parentTable(), fk.parentColumns(), ref)) {
                     return "parent " + fk.parentTable() + fk.parentColumns() + " = " + ref + " has not arrived";
                 }
             }
         }
         return null;
-    }
-
-    private boolean exists(String table, List<String> columns, List<Object> values) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT 1 FROM ").append(dialect.quote(table)).append(" WHERE ");
-        for (int i = 0; i < columns.size(); i++) {
-            sql.append(i == 0 ? "" : " AND ").append(dialect.quote(columns.get(i))).append(" = ?");
-        }
-        return Jdbc.queryLong(c, sql + " LIMIT 1", values.toArray()).isPresent();
     }
 
     // state FieldMerge needs
