@@ -234,7 +234,7 @@ final class SqliteCaptureSql implements CaptureSql {
         // feed with the next seqs, and the marker moves past them, as a fold of them would have done
         long seq = token;
         long maxHlc = lastLocalHlc;
-        java.util.Map<Integer, PreparedStatement> upserts = new java.util.HashMap<>();
+        java.util.Map<Integer, PreparedStatement> upserts = new java.util.LinkedHashMap<>();
         try {
             for (AppliedEntry e : entries) {
                 SyncedTable t = e.table();
@@ -263,8 +263,11 @@ final class SqliteCaptureSql implements CaptureSql {
                 } else {
                     ps.setInt(i, e.via());
                 }
-                ps.executeUpdate();
+                ps.addBatch();
                 maxHlc = Math.max(maxHlc, e.hlc());
+            }
+            for (PreparedStatement ps : upserts.values()) {
+                ps.executeBatch(); // tables are independent; within one, later entries of a row come later
             }
         } finally {
             for (PreparedStatement ps : upserts.values()) {
