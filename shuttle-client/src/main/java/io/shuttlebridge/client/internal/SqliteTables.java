@@ -3,7 +3,7 @@ package io.shuttlebridge.client.internal;
 import io.shuttlebridge.core.protocol.HubSchema;
 import io.shuttlebridge.core.schema.Column;
 import io.shuttlebridge.core.schema.ForeignKey;
-import java.sql.Types;
+import io.shuttlebridge.core.schema.TypeMapping;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -11,7 +11,9 @@ import java.util.stream.Collectors;
 /**
  * {@code CREATE TABLE} statements that give a device the hub's synced tables. A SQLite hub's
  * declared types are kept as written (so type affinity, and what the application sees through
- * JDBC metadata, is the same on both sides); other hubs' types are mapped by JDBC type family.
+ * JDBC metadata, is the same on both sides); a PostgreSQL hub's types go through
+ * {@link TypeMapping#sqliteColumnType}, which keeps exact decimals, timestamps with their zone,
+ * UUIDs and JSON as text (a NUMERIC affinity would turn decimal text into binary reals).
  */
 public final class SqliteTables {
     private SqliteTables() {}
@@ -19,7 +21,7 @@ public final class SqliteTables {
     public static String createTable(HubSchema.TableSpec t, String hubDialect) {
         List<String> parts = new ArrayList<>();
         for (Column c : t.table().columns()) {
-            String type = "sqlite".equals(hubDialect) ? c.declaredType() : mapType(c);
+            String type = "sqlite".equals(hubDialect) ? c.declaredType() : TypeMapping.sqliteColumnType(c);
             boolean notNull = !c.nullable() && !c.inPrimaryKey() && !t.excluded().contains(c.name());
             parts.add(quote(c.name()) + (type.isBlank() ? "" : " " + type) + (notNull ? " NOT NULL" : ""));
         }
@@ -30,18 +32,6 @@ public final class SqliteTables {
                     + fk.parentColumns().stream().map(SqliteTables::quote).collect(Collectors.joining(", ")) + ")");
         }
         return "CREATE TABLE IF NOT EXISTS " + quote(t.name()) + " (\n  " + String.join(",\n  ", parts) + "\n)";
-    }
-
-    /** The SQLite type for a column of a non-SQLite hub, by JDBC type family. */
-    static String mapType(Column c) {
-        return switch (c.jdbcType()) {
-            case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.TINYINT -> "INTEGER";
-            case Types.BOOLEAN, Types.BIT -> "BOOLEAN";
-            case Types.REAL, Types.FLOAT, Types.DOUBLE -> "REAL";
-            case Types.NUMERIC, Types.DECIMAL -> "NUMERIC";
-            case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> "BLOB";
-            default -> "TEXT";
-        };
     }
 
     static String quote(String identifier) {
