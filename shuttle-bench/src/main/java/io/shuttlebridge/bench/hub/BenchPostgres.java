@@ -37,7 +37,8 @@ public final class BenchPostgres implements AutoCloseable {
             return new BenchPostgres(null, external, name);
         }
         EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "100")
-                .setServerConfig("shared_buffers", "256MB").start();
+                .setServerConfig("shared_buffers", "256MB")
+                .setServerConfig("log_min_duration_statement", System.getenv().getOrDefault("SHUTTLE_BENCH_PG_LOG_MS", "-1")).start();
         return new BenchPostgres(pg, pg.getJdbcUrl("postgres", "postgres"), name);
     }
 

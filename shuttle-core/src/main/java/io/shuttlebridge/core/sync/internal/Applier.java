@@ -99,6 +99,9 @@ public final class Applier {
                 applyOne(change, true);
             }
             retryPending();
+        } catch (SQLException | RuntimeException e) {
+            writer.discard();
+            throw e;
         } finally {
             for (java.sql.PreparedStatement ps : lookups.values()) {
                 ps.close();
@@ -110,21 +113,32 @@ public final class Applier {
         return new Outcome(applied, duplicates, superseded, pending, conflicts, rejected);
     }
 
-    /** One query per table and 2,000 keys instead of one per change (single-column keys: stored as they are). */
+    /**
+     * One query per table and 2,000 keys instead of one per change, for single-column keys whose
+     * stored form is known without asking the database (as they are, or the dialect computes it).
+     */
     private void prefetch(List<Change> changes) throws SQLException {
-        if (!dialect.capture().storesSingleKeysAsIs()) {
-            return;
-        }
         Map<SyncedTable, List<Object>> keys = new java.util.LinkedHashMap<>();
+        java.util.Set<SyncedTable> unknown = new java.util.HashSet<>();
         for (Change ch : changes) {
             SyncedTable t = schema.require(ch.table());
-            if (t.key().size() == 1) {
-                keys.computeIfAbsent(t, x -> new ArrayList<>()).add(ch.key().get(0));
+            if (t.key().size() == 1 && !unknown.contains(t)) {
+                Object stored = storedSingleKey(t, ch.key());
+                if (stored == null) {
+                    unknown.add(t);
+                    keys.remove(t);
+                } else {
+                    keys.computeIfAbsent(t, x -> new ArrayList<>()).add(stored);
+                }
             }
         }
         for (var e : keys.entrySet()) {
             prefetched.put(e.getKey().id(), LocalRow.loadAll(c, e.getKey(), e.getValue()));
         }
+    }
+
+    private Object storedSingleKey(SyncedTable t, List<Object> key) {
+        return dialect.capture().storesSingleKeysAsIs() ? key.get(0) : dialect.capture().storedKey(t, key);
     }
 
     private List<Change> order(List<Change> changes) {
@@ -208,7 +222,7 @@ public final class Applier {
             take(t, r);
             return;
         }
-        Map<String, Object> local = LocalRow.values(c, dialect, t, r.key());
+        Map<String, Object> local = LocalRow.values(connection(), dialect, t, r.key());
         if (role == Role.DEVICE && t.policy() != ConflictPolicy.CUSTOM) {
             // the hub's row stands: this replica's own concurrent write is kept as a conflict record
             record(t, l, local, r);
@@ -302,7 +316,10 @@ public final class Applier {
         }
         Map<Object, LocalRow> known = prefetched.get(t.id());
         if (known != null && key.size() == 1) {
-            return known.get(io.shuttlebridge.core.feed.FeedReader.keyOf(key.get(0)));
+            Object stored = storedSingleKey(t, key);
+            if (stored != null) {
+                return known.get(io.shuttlebridge.core.feed.FeedReader.keyOf(stored));
+            }
         }
         java.sql.PreparedStatement ps = lookups.get(t.id());
         if (ps == null) {
@@ -384,7 +401,7 @@ public final class Applier {
         if (columns.equals(parent.key())) {
             return key;
         }
-        Map<String, Object> row = LocalRow.values(c, dialect, parent, key);
+        Map<String, Object> row = LocalRow.values(connection(), dialect, parent, key);
         return row == null ? null : columns.stream().map(row::get).toList();
     }
 
@@ -396,7 +413,7 @@ public final class Applier {
             sql.append(i == 0 ? "" : " AND ").append(dialect.quote(columns.get(i))).append(" = ?");
         }
         List<List<Object>> keys = new ArrayList<>();
-        try (var ps = c.prepareStatement(sql.toString())) {
+        try (var ps = connection().prepareStatement(sql.toString())) {
             for (int i = 0; i < values.size(); i++) {
                 ps.setObject(i + 1, values.get(i));
             }
@@ -440,11 +457,13 @@ public final class Applier {
         for (int i = 0; i < columns.size(); i++) {
             sql.append(i == 0 ? "" : " AND ").append(dialect.quote(columns.get(i))).append(" = ?");
         }
-        return Jdbc.queryLong(c, sql + " LIMIT 1", values.toArray()).isPresent();
+        return Jdbc.queryLong(connection(), sql + " LIMIT 1", values.toArray()).isPresent();
     }
 
     // state FieldMerge needs
-    Connection connection() {
+    /** The transaction's connection, with every queued row write sent, for reading the user's tables. */
+    Connection connection() throws SQLException {
+        writer.flush();
         return c;
     }
 
