@@ -41,6 +41,14 @@ public interface Dialect {
     /** Whether foreign-key checks can be deferred to commit inside one transaction. */
     boolean supportsDeferredConstraints();
 
+    /**
+     * Whether applied row writes are sent in batches (one round trip per run of writes) rather
+     * than one statement at a time; worth it where every statement is a network round trip.
+     */
+    default boolean batchesApplyWrites() {
+        return false;
+    }
+
     /** The statement that defers foreign-key checks to commit, when {@link #supportsDeferredConstraints()}. */
     default String deferConstraintsStatement() {
         throw new UnsupportedOperationException(name() + " cannot defer constraints");

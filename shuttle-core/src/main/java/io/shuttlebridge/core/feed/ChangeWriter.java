@@ -44,8 +44,15 @@ public final class ChangeWriter {
     private final List<CaptureSql.AppliedEntry> applied = new ArrayList<>();
     private long token;
 
+    /** Row writes queued on {@link #batched}, sent in one round trip by {@link #flush}. */
+    private PreparedStatement batched;
+    private int batchedRows;
+    private static final int MAX_BATCHED_ROWS = 2000;
+
     public void begin(Connection c) throws SQLException {
         this.connection = c;
+        this.batched = null;
+        this.batchedRows = 0;
         this.applied.clear();
         this.token = dialect.capture().beginApply(c);
     }
@@ -53,6 +60,7 @@ public final class ChangeWriter {
     /** Switches capture back on and releases statements; call before commit. */
     public void end() throws SQLException {
         try {
+            flush();
             for (PreparedStatement ps : statements.values()) {
                 ps.close();
             }
@@ -101,14 +109,49 @@ public final class ChangeWriter {
         for (String col : cols) {
             ps.setObject(i++, dialect.toDatabase(t.table().column(col).orElseThrow(), change.values().get(col)));
         }
-        ps.executeUpdate();
+        run(ps);
     }
 
     public void deleteRow(SyncedTable t, List<Object> key) throws SQLException {
         PreparedStatement ps = statement("delete:" + t.id(), () -> "DELETE FROM " + dialect.quote(t.name()) + " WHERE "
                 + t.key().stream().map(c -> dialect.quote(c) + " = ?").collect(Collectors.joining(" AND ")));
         bindKey(ps, 1, key);
-        ps.executeUpdate();
+        run(ps);
+    }
+
+    /**
+     * Sends the row writes queued so far. Where the dialect batches apply writes, consecutive
+     * writes through one statement travel together; reading the user's tables in the same
+     * transaction must be preceded by this ({@link #end} does it too).
+     */
+    public void flush() throws SQLException {
+        if (batched != null) {
+            PreparedStatement ps = batched;
+            batched = null;
+            batchedRows = 0;
+            ps.executeBatch();
+        }
+    }
+
+    /** Drops queued row writes without sending them: the apply failed and its transaction rolls back. */
+    public void discard() {
+        batched = null;
+        batchedRows = 0;
+    }
+
+    private void run(PreparedStatement ps) throws SQLException {
+        if (!dialect.batchesApplyWrites()) {
+            ps.executeUpdate();
+            return;
+        }
+        if (batched != ps) {
+            flush(); // keeps the order of writes: a batch is a run of one statement
+            batched = ps;
+        }
+        ps.addBatch();
+        if (++batchedRows >= MAX_BATCHED_ROWS) {
+            flush();
+        }
     }
 
     /** Records the feed entry for a change with the given version (written by {@link #end}). */

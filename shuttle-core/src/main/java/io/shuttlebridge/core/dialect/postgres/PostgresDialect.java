@@ -52,6 +52,11 @@ public final class PostgresDialect implements Dialect {
         return PostgresSchemaReader.readTable(c, name);
     }
 
+    @Override
+    public boolean batchesApplyWrites() {
+        return true;
+    }
+
     /** Only constraints declared DEFERRABLE are deferred; the others rely on apply order and the pending queue. */
     @Override
     public boolean supportsDeferredConstraints() {

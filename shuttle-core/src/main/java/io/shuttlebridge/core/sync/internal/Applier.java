@@ -99,6 +99,9 @@ public final class Applier {
                 applyOne(change, true);
             }
             retryPending();
+        } catch (SQLException | RuntimeException e) {
+            writer.discard();
+            throw e;
         } finally {
             for (java.sql.PreparedStatement ps : lookups.values()) {
                 ps.close();
@@ -110,21 +113,32 @@ public final class Applier {
         return new Outcome(applied, duplicates, superseded, pending, conflicts, rejected);
     }
 
-    /** One query per table and 2,000 keys instead of one per change (single-column keys: stored as they are). */
+    /**
+     * One query per table and 2,000 keys instead of one per change, for single-column keys whose
+     * stored form is known without asking the database (as they are, or the dialect computes it).
+     */
     private void prefetch(List<Change> changes) throws SQLException {
-        if (!dialect.capture().storesSingleKeysAsIs()) {
-            return;
-        }
         Map<SyncedTable, List<Object>> keys = new java.util.LinkedHashMap<>();
+        java.util.Set<SyncedTable> unknown = new java.util.HashSet<>();
         for (Change ch : changes) {
             SyncedTable t = schema.require(ch.table());
-            if (t.key().size() == 1) {
-                keys.computeIfAbsent(t, x -> new ArrayList<>()).add(ch.key().get(0));
+            if (t.key().size() == 1 && !unknown.contains(t)) {
+                Object stored = storedSingleKey(t, ch.key());
+                if (stored == null) {
+                    unknown.add(t);
+                    keys.remove(t);
+                } else {
+                    keys.computeIfAbsent(t, x -> new ArrayList<>()).add(stored);
+                }
             }
         }
         for (var e : keys.entrySet()) {
             prefetched.put(e.getKey().id(), LocalRow.loadAll(c, e.getKey(), e.getValue()));
         }
+    }
+
+    private Object storedSingleKey(SyncedTable t, List<Object> key) {
+        return dialect.capture().storesSingleKeysAsIs() ? key.get(0) : dialect.capture().storedKey(t, key);
     }
 
     private List<Change> order(List<Change> changes) {
@@ -208,7 +222,7 @@ public final class Applier {
             take(t, r);
             return;
         }
-        Map<String, Object> local = LocalRow.values(c, dialect, t, r.key());
+        Map<String, Object> local = LocalRow.values(connection(), dialect, t, r.key());
         if (role == Role.DEVICE && t.policy() != ConflictPolicy.CUSTOM) {
             // the hub's row stands: this replica's own concurrent write is kept as a conflict record
             record(t, l, local, r);
@@ -302,7 +316,10 @@ public final class Applier {
         }
         Map<Object, LocalRow> known = prefetched.get(t.id());
         if (known != null && key.size() == 1) {
-            return known.get(io.shuttlebridge.core.feed.FeedReader.keyOf(key.get(0)));
+            Object stored = storedSingleKey(t, key);
+            if (stored != null) {
+                return known.get(io.shuttlebridge.core.feed.FeedReader.keyOf(stored));
+            }
         }
         java.sql.PreparedStatement ps = lookups.get(t.id());
         if (ps == null) {
@@ -359,11 +376,11 @@ public final class Applier {
                 if (!fk.parentTable().equals(parent.name())) {
                     continue;
                 }
-                List<Object> ref = ReferenceQueries.referencedValues(c, dialect, parent, parentKey, fk.parentColumns());
+                List<Object> ref = ReferenceQueries.referencedValues(connection(), dialect, parent, parentKey, fk.parentColumns());
                 if (ref == null) {
                     continue;
                 }
-                for (List<Object> childKey : ReferenceQueries.referencingKeys(c, dialect, child, fk.childColumns(), ref)) {
+                for (List<Object> childKey : ReferenceQueries.referencingKeys(connection(), dialect, child, fk.childColumns(), ref)) {
                     if (child.name().equals(parent.name()) && childKey.equals(parentKey)) {
                         continue; // a row referring to itself
                     }
@@ -394,7 +411,7 @@ public final class Applier {
                 }
                 // parents are applied first (plan order); a parent later in the batch (self-reference, cycle)
                 // releases this change from the pending queue when the batch ends
-                if (!ReferenceQueries.exists(c, dialect, fk.parentTable(), fk.parentColumns(), ref)) {
+                if (!ReferenceQueries.exists(connection(), dialect, fk.parentTable(), fk.parentColumns(), ref)) {
                     return "parent " + fk.parentTable() + fk.parentColumns() + " = " + ref + " has not arrived";
                 }
             }
@@ -403,7 +420,9 @@ public final class Applier {
     }
 
     // state FieldMerge needs
-    Connection connection() {
+    /** The transaction's connection, with every queued row write sent, for reading the user's tables. */
+    Connection connection() throws SQLException {
+        writer.flush();
         return c;
     }
 

@@ -1,0 +1,122 @@
+package io.shuttlebridge.bench.hub;
+
+import io.shuttlebridge.bench.BenchFiles;
+import io.shuttlebridge.bench.Report;
+import io.shuttlebridge.client.DeviceClone;
+import io.shuttlebridge.core.ProgressListener;
+import io.shuttlebridge.core.ShuttleDatabase;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Bootstrap throughput: a new SQLite device clones N rows from a PostgreSQL hub over HTTP on
+ * loopback (lease, schema, snapshot pages applied and cursor advanced page by page). The device
+ * runs as {@code shuttle clone} in a child JVM with {@code -Xmx256m} when the benchmark runs from
+ * the shuttle jar (its time includes that JVM's start), otherwise in this JVM with its peak heap
+ * reported. Same-run baselines: PostgreSQL {@code COPY} of the same rows into the hub table, and a
+ * plain batched SQLite insert.
+ *
+ * <p>Run: {@code ./shuttle bench bootstrap --rows 1000000}
+ */
+@Command(name = "bootstrap", mixinStandardHelpOptions = true,
+        description = "Rows/s of cloning a new device from a PostgreSQL hub over HTTP, against COPY and a plain SQLite insert.")
+public final class BootstrapBench implements Callable<Integer> {
+    @Option(names = "--rows", defaultValue = "1000000", description = "Rows on the hub (default ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Option(names = "--device-heap", defaultValue = "256m", description = "-Xmx of the device JVM (default ${DEFAULT-VALUE}).")
+    String heap;
+
+    @Option(names = "--in-process", description = "Clone in this JVM instead of a child JVM.")
+    boolean inProcess;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (rows <= 0) {
+            throw new IllegalArgumentException("--rows must be positive");
+        }
+        Path dir = Files.createTempDirectory("shuttle-bench-bootstrap");
+        Report report = new Report("bootstrap").fact("rows", rows);
+        try (BenchPostgres pg = BenchPostgres.start("bootstrap")) {
+            report.fact("hub", "HubServer over " + pg.where() + ", HTTP on loopback");
+            pg.exec(String.format(BenchRows.PG_TABLE, "item"));
+            double copy;
+            try (Connection c = pg.connect()) {
+                copy = BenchRows.copy(c, "item", 1, rows, 1);
+            }
+            double sqlite = BenchRows.sqliteBaseline(dir.resolve("plain.db"), rows);
+            try (BenchHub hub = BenchHub.start(pg, 10_000)) {
+                Path device = dir.resolve("device.db");
+                Optional<Path> jar = inProcess ? Optional.empty() : DeviceJvm.ownJar();
+                long t0 = System.nanoTime();
+                long heapPeak = -1;
+                if (jar.isPresent()) {
+                    DeviceJvm.run(jar.get(), heap, dir, "clone", "--hub", hub.url(), "--db", device.toString(), "--token", BenchHub.TOKEN, "--json");
+                    report.fact("device", "shuttle clone in a child JVM, -Xmx" + heap + " (time includes its start)");
+                } else {
+                    resetPeaks();
+                    try (ShuttleDatabase db = ShuttleDatabase.sqlite(device)) {
+                        DeviceClone.run(db, hub.transport(), ProgressListener.NONE);
+                    }
+                    heapPeak = heapPeakMb();
+                    report.fact("device", "in this JVM (max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB)");
+                    report.fact("heapPeakMb", heapPeak);
+                }
+                double clone = (System.nanoTime() - t0) / 1e9;
+                long cloned = count(device);
+                if (cloned != rows) {
+                    throw new IllegalStateException("the device holds " + cloned + " rows after the clone, expected " + rows);
+                }
+                report.measure("PostgreSQL COPY (baseline)", rows, copy)
+                        .measure("SQLite batched insert (baseline)", rows, sqlite)
+                        .measure("clone over HTTP", rows, clone)
+                        .fact("cloneVsCopy", copy / clone)
+                        .fact("cloneVsSqliteInsert", sqlite / clone)
+                        .fact("target", "clone >= 100,000 rows/s: " + (rows / clone >= 100_000 ? "met" : "missed"));
+            }
+        } finally {
+            BenchFiles.deleteTree(dir);
+        }
+        report.print(spec.commandLine().getOut(), json);
+        return 0;
+    }
+
+    private static long count(Path file) throws Exception {
+        try (Connection c = BenchFiles.open(file); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM item")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    private static long heapPeakMb() {
+        long peak = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                peak += p.getPeakUsage().getUsed();
+            }
+        }
+        return peak / (1024 * 1024);
+    }
+}
