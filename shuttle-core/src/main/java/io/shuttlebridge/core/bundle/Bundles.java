@@ -59,7 +59,7 @@ public final class Bundles {
         while (true) {
             final long a = after;
             FeedReader.Page page = db.transaction(c -> new FeedReader(db.dialect(), engine.schema())
-                    .read(c, FeedReader.Query.after(a, PAGE).excludingOrigin(peerNode)));
+                    .read(c, FeedReader.Query.after(a, PAGE).excludingPeer(peerNode)));
             for (FeedEntry e : page.entries()) {
                 jsons.add(ChangeCodec.toJson(ChangeCodec.change(e.change())));
             }

@@ -37,7 +37,7 @@ public final class FeedReader {
     }
 
     /** What to read: after {@code afterSeq}, at most {@code limit}, skipping one origin and keeping only some tables. */
-    public record Query(long afterSeq, int limit, String excludeOrigin, Set<String> tables) {
+    public record Query(long afterSeq, int limit, String excludePeer, Set<String> tables) {
         public static Query after(long seq, int limit) {
             return new Query(seq, limit, null, Set.of());
         }
@@ -47,12 +47,12 @@ public final class FeedReader {
          * this replica another way, or that a hub sends back after refusing a later write, is included:
          * the peer counts it as a duplicate when it has it already.
          */
-        public Query excludingOrigin(String uuid) {
+        public Query excludingPeer(String uuid) {
             return new Query(afterSeq, limit, uuid, tables);
         }
 
         public Query onlyTables(Set<String> names) {
-            return new Query(afterSeq, limit, excludeOrigin, Set.copyOf(names));
+            return new Query(afterSeq, limit, excludePeer, Set.copyOf(names));
         }
     }
 
@@ -77,7 +77,7 @@ public final class FeedReader {
                     lastSeq = rs.getLong(3);
                     String origin = rs.getString(6);
                     SyncedTable t = schema.byId(rs.getInt(1));
-                    if ((q.excludeOrigin() != null && q.excludeOrigin().equals(rs.getString(9)))
+                    if ((q.excludePeer() != null && q.excludePeer().equals(rs.getString(9)))
                             || (!q.tables().isEmpty() && !q.tables().contains(t.name()))) {
                         continue;
                     }

@@ -104,7 +104,7 @@ public final class SyncEngine implements AutoCloseable {
                 return PullResult.resync(since);
             }
             PeerStore.acknowledge(c, forNode, since);
-            FeedReader.Page page = new FeedReader(db.dialect(), schema).read(c, FeedReader.Query.after(since, n).excludingOrigin(forNode));
+            FeedReader.Page page = new FeedReader(db.dialect(), schema).read(c, FeedReader.Query.after(since, n).excludingPeer(forNode));
             return new PullResult(page.entries().stream().map(FeedEntry::change).toList(), page.lastSeq(), page.more(), false);
         });
     }
@@ -188,7 +188,7 @@ public final class SyncEngine implements AutoCloseable {
         while (true) {
             long after = cursor(hubNode).lastPushed();
             FeedReader.Page page = db.transaction(c -> new FeedReader(db.dialect(), schema)
-                    .read(c, FeedReader.Query.after(after, pageSize).excludingOrigin(hubNode)));
+                    .read(c, FeedReader.Query.after(after, pageSize).excludingPeer(hubNode)));
             List<Long> rejectedSeqs = new ArrayList<>();
             if (!page.entries().isEmpty()) {
                 PushResult r = hub.push(nodeUuid(), page.entries().stream().map(FeedEntry::change).toList());

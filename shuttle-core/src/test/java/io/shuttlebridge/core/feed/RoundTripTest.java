@@ -146,7 +146,7 @@ public class RoundTripTest {
             });
             exec(b, "INSERT INTO v (id) VALUES (3)");
             FeedReader.Page forA = dbb.transaction(c -> new FeedReader(dbb.dialect(), SyncSchema.load(c, dbb.dialect()))
-                    .read(c, FeedReader.Query.after(0, 100).excludingOrigin(nodeA)));
+                    .read(c, FeedReader.Query.after(0, 100).excludingPeer(nodeA)));
             assertThat(forA.entries()).extracting(e -> e.change().key().get(0)).containsExactly(3L);
         }
     }
