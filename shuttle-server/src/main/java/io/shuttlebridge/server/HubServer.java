@@ -44,6 +44,7 @@ public final class HubServer implements AutoCloseable {
     private final PushGate gate;
     private final StreamHub stream;
     private final FeedWatcher watcher;
+    private final io.shuttlebridge.server.internal.FeedListener listener;
     private final Duration shutdownTimeout;
     private final String host;
     private boolean closed;
@@ -113,6 +114,9 @@ public final class HubServer implements AutoCloseable {
         });
         app.start(b.host, b.port);
         this.watcher = new FeedWatcher(b.engine, b.watchEvery, stream::advanced);
+        this.listener = b.engine.database().dialect().feedChannel()
+                .map(channel -> new io.shuttlebridge.server.internal.FeedListener(b.engine, channel, stream::advanced))
+                .orElse(null);
         log.info("hub {} listening on {}", b.engine.nodeUuid(), url());
     }
 
@@ -147,6 +151,9 @@ public final class HubServer implements AutoCloseable {
                     gate.inFlight(), shutdownTimeout);
         }
         watcher.close();
+        if (listener != null) {
+            listener.close();
+        }
         stream.closeAll();
         app.stop();
     }

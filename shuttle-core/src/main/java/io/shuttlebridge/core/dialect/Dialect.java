@@ -20,6 +20,14 @@ public interface Dialect {
     /** Connection properties this product needs (journal mode, timeouts, ...), added to the caller's. */
     java.util.Properties connectionProperties();
 
+    /**
+     * A channel the database notifies (LISTEN/NOTIFY) when the feed advances, so that several hub
+     * processes over one database hear of each other's writes; empty when the product has none.
+     */
+    default java.util.Optional<String> feedChannel() {
+        return java.util.Optional.empty();
+    }
+
     /** Quotes an identifier so that any name (keywords, quotes, spaces, unicode) is safe in SQL; ANSI double quotes by default. */
     default String quote(String identifier) {
         return Identifiers.doubleQuote(identifier);

@@ -88,6 +88,8 @@ final class PostgresCaptureSql implements CaptureSql {
             + "  UPDATE _shuttle_clock SET seq = seq + (SELECT count(*) FROM latest),"
             + " hlc = greatest(hlc, coalesce((SELECT max(stamp) FROM stamped), hlc)) WHERE id = 1;\n"
             + "  GET DIAGNOSTICS folded = ROW_COUNT;\n"
+            // every hub process listening on the channel hears of the new entries when this transaction commits
+            + "  PERFORM pg_notify('" + PostgresDialect.FEED_CHANNEL + "', current_schema());\n"
             + "  RETURN folded;\n"
             + "END $fold$";
 

@@ -28,6 +28,14 @@ public final class PostgresDialect implements Dialect {
         return jdbcUrl.startsWith("jdbc:postgresql:");
     }
 
+    /** The channel the fold notifies when the feed advances. */
+    public static final String FEED_CHANNEL = "shuttle_feed";
+
+    @Override
+    public java.util.Optional<String> feedChannel() {
+        return java.util.Optional.of(FEED_CHANNEL);
+    }
+
     @Override
     public Properties connectionProperties() {
         Properties p = new Properties();

@@ -1,0 +1,64 @@
+package io.shuttlebridge.server.internal;
+
+import io.shuttlebridge.core.sync.SyncEngine;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.function.LongConsumer;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hears the database's feed notifications (PostgreSQL {@code LISTEN}) on a connection of its own,
+ * so that a hub process tells its stream clients about writes that reached the database through
+ * another hub process at once, not at the next feed check. Reconnects after a failure.
+ */
+public final class FeedListener implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FeedListener.class);
+    private static final int WAIT_MS = 500;
+
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public FeedListener(SyncEngine engine, String channel, LongConsumer advanced) {
+        this.thread = Thread.ofVirtual().name("shuttle-feed-listener").start(() -> run(engine, channel, advanced));
+    }
+
+    private void run(SyncEngine engine, String channel, LongConsumer advanced) {
+        Duration pause = Duration.ofMillis(200);
+        while (running) {
+            try (Connection c = engine.database().newConnection(); Statement s = c.createStatement()) {
+                s.execute("LISTEN " + engine.database().dialect().quote(channel));
+                PGConnection pg = c.unwrap(PGConnection.class);
+                pause = Duration.ofMillis(200);
+                while (running) {
+                    PGNotification[] heard = pg.getNotifications(WAIT_MS);
+                    if (heard != null && heard.length > 0) {
+                        advanced.accept(engine.feedPosition());
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                log.warn("listening for feed notifications failed, retrying in {} ms: {}", pause.toMillis(), e.getMessage());
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : pause.multipliedBy(2);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}
