@@ -11,7 +11,6 @@ import io.shuttlebridge.core.sync.InProcessTransport;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +21,7 @@ class BridgeToDevicesIT {
 
     @Test
     void ingestedRowsFlowToADeviceAndAnIncrementalChangeFollows() throws Exception {
-        String[] schema = statements(Files.readString(DocsExampleIT.EXAMPLES.resolve("schema.sql")));
+        String[] schema = DocsExampleIT.statements(Files.readString(DocsExampleIT.EXAMPLES.resolve("schema.sql")));
         TestDb hubDb = new TestDb(dir.resolve("hub.db"));
         TestDb deviceDb = new TestDb(dir.resolve("device.db"));
         hubDb.exec(schema);
@@ -61,10 +60,5 @@ class BridgeToDevicesIT {
             assertThat(report.applied()).isEqualTo(1);
             assertThat(deviceDb.rows("SELECT name FROM customer WHERE customer_no = 'C0001'").get(0)).containsEntry("name", "Anna Schmidt-Berg");
         }
-    }
-
-    private static String[] statements(String sql) {
-        String withoutComments = String.join("\n", sql.lines().filter(l -> !l.strip().startsWith("--")).toList());
-        return Arrays.stream(withoutComments.split(";")).map(String::strip).filter(s -> !s.isEmpty()).toArray(String[]::new);
     }
 }

@@ -57,7 +57,8 @@ class DocsExampleIT {
         }
     }
 
-    private static String[] statements(String sql) {
+    /** The statements of a SQL script, comment lines left out. */
+    static String[] statements(String sql) {
         String withoutComments = String.join("\n", sql.lines().filter(l -> !l.strip().startsWith("--")).toList());
         return Arrays.stream(withoutComments.split(";")).map(String::strip).filter(s -> !s.isEmpty()).toArray(String[]::new);
     }
