@@ -81,6 +81,7 @@ public final class ChangeWriter {
         }
         writeFeed(t, change, change.version());
         if (!change.columnStamps().isEmpty()) {
+            flush(); // the row write's capture echo stamps its columns too: ours must come after it
             writeColumnStamps(t, change.key(), change.columnStamps());
         }
     }

@@ -44,6 +44,11 @@ public final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public boolean batchesApplyWrites() {
+        return true;
+    }
+
+    @Override
     public boolean supportsDeferredConstraints() {
         return true;
     }
