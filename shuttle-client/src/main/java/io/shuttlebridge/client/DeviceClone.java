@@ -22,6 +22,9 @@ import java.util.List;
  * an interrupted clone continues from the last page applied; on a finished one it catches up.
  */
 public final class DeviceClone {
+    /** Rows per snapshot page while bootstrapping (the hub caps it at its batch limit). */
+    static final int BOOTSTRAP_PAGE = 5000;
+
     private DeviceClone() {}
 
     /** What a clone did. */
@@ -60,7 +63,8 @@ public final class DeviceClone {
         DeviceMeta.put(db, DeviceMeta.HUB_NODE, schema.hubNode());
         Lease lease = NodeLeases.lease(db, hub);
         SnapshotAsPull snapshot = new SnapshotAsPull(hub, progress);
-        SyncReport report = SyncEngine.open(db).pullThenPush(snapshot, schema.hubNode());
+        // large pages: a bootstrap is mostly round trips and transactions per page
+        SyncReport report = SyncEngine.builder(db).pageSize(BOOTSTRAP_PAGE).build().pullThenPush(snapshot, schema.hubNode());
         DeviceMeta.put(db, DeviceMeta.BOOTSTRAPPED, Long.toString(report.lastPulled()));
         return new Result(enabled.nodeUuid(), schema.hubNode(), enabled.tables(), lease, snapshot.rows(), resumed);
     }
