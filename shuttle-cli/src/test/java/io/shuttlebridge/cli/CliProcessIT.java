@@ -7,10 +7,12 @@ import org.junit.jupiter.api.Test;
 
 /** The real jar as a separate process: the demo converges, --help works on every command, bad arguments exit 2. */
 class CliProcessIT {
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
 
     @Test
     void demoSucceedsAndShowsConvergence() throws Exception {
-        BundleProcessIT.Result demo = BundleProcessIT.shuttle("demo");
+        ShuttleJar.Result demo = ShuttleJar.run(dir, "demo");
         assertThat(demo.code()).as(demo.err()).isZero();
         assertThat(demo.out()).contains("the devices talk to it over HTTP").contains("$ shuttle conflicts resolve --db device-b.db")
                 .contains("converged: hub, device A and device B hold the same rows");
@@ -20,13 +22,13 @@ class CliProcessIT {
     void everyCommandHasHelpAndBadArgumentsExitTwoWithOneLine() throws Exception {
         for (String command : List.of("demo", "init", "serve", "clone", "sync", "status", "conflicts", "bundle", "node", "bridge",
                 "simulate", "bench")) {
-            BundleProcessIT.Result help = BundleProcessIT.shuttle(command, "--help");
+            ShuttleJar.Result help = ShuttleJar.run(dir, command, "--help");
             assertThat(help.code()).as(command).isZero();
             assertThat(help.out()).as(command).startsWith("Usage: shuttle " + command);
         }
         for (String[] bad : new String[][] {{"nonsense"}, {"init"}, {"status", "--db"}, {"simulate", "--replicas", "many"},
                 {"conflicts", "resolve", "--db", "x.db", "1"}, {"bundle", "import"}}) {
-            BundleProcessIT.Result r = BundleProcessIT.shuttle(bad);
+            ShuttleJar.Result r = ShuttleJar.run(dir, bad);
             assertThat(r.code()).as(String.join(" ", bad)).isEqualTo(2);
             assertThat(r.err().strip().lines()).as(String.join(" ", bad)).hasSize(1);
             assertThat(r.err()).startsWith("shuttle: ");

@@ -1,0 +1,96 @@
+package io.shuttlebridge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The real shuttle jar as a separate process, and plain-SQL access to the SQLite files it works on. */
+final class ShuttleJar {
+    static final Path JAR = Path.of("target", "shuttle.jar");
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    private ShuttleJar() {}
+
+    record Result(int code, String out, String err) {}
+
+    /** Starts {@code shuttle ARGS} in {@code dir}, progress off, its stderr appended to {@code dir/stderr-COMMAND.log}. */
+    static Process start(Path dir, String... args) throws Exception {
+        return builder(dir, args).redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr-" + args[0] + ".log").toFile())).start();
+    }
+
+    /** Runs {@code shuttle ARGS} in {@code dir} to the end and returns its exit code, stdout and stderr. */
+    static Result run(Path dir, String... args) throws Exception {
+        Path err = dir.resolve("stderr-run-" + RUNS.incrementAndGet() + ".log");
+        Process p = builder(dir, args).redirectError(err.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(String.join(" ", args)).isTrue();
+        return new Result(p.exitValue(), out, Files.readString(err));
+    }
+
+    private static ProcessBuilder builder(Path dir, String... args) {
+        assertThat(JAR).as("run after 'package': the fat jar").exists();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        pb.environment().put("SHUTTLE_NO_PROGRESS", "1");
+        return pb;
+    }
+
+    /** The address a started {@code shuttle serve} prints on its first line. */
+    static String listeningUrl(Process serve) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        assertThat(line).as("serve's first line").isNotNull();
+        Matcher m = Pattern.compile("listening on (http://\\S+)").matcher(line);
+        assertThat(m.find()).as(line).isTrue();
+        return m.group(1);
+    }
+
+    static void sql(Path file, String... statements) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+            for (String s : statements) {
+                st.execute(s);
+            }
+        }
+    }
+
+    /** Each row of a query as its values joined by {@code |}. */
+    static List<String> rows(Path file, String query) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(query)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> values = new ArrayList<>(n);
+                for (int i = 1; i <= n; i++) {
+                    values.add(String.valueOf(rs.getObject(i)));
+                }
+                out.add(String.join("|", values));
+            }
+        }
+        return out;
+    }
+
+    static long count(Path file, String query) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
