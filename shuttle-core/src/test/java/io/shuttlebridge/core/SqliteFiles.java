@@ -6,8 +6,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,17 +34,7 @@ public final class SqliteFiles {
 
     public static List<Map<String, Object>> query(Path file, String sql) {
         try (Connection c = plain(file); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= n; i++) {
-                    Object v = rs.getObject(i);
-                    row.put(rs.getMetaData().getColumnLabel(i), v instanceof Integer x ? Long.valueOf(x) : v);
-                }
-                rows.add(row);
-            }
-            return rows;
+            return io.shuttlebridge.core.internal.Jdbc.rowMaps(rs);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

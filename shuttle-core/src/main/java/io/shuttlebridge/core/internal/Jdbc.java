@@ -52,6 +52,21 @@ public final class Jdbc {
         }
     }
 
+    /** Every row of a result set as column label to value, each read by {@link #readValue} (integers as {@code Long}). */
+    public static java.util.List<java.util.Map<String, Object>> rowMaps(ResultSet rs) throws SQLException {
+        java.util.List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
+        var md = rs.getMetaData();
+        int n = md.getColumnCount();
+        while (rs.next()) {
+            java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+            for (int i = 1; i <= n; i++) {
+                row.put(md.getColumnLabel(i), readValue(rs, i));
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
     /**
      * Reads a column as one of the value kinds that travel between replicas: Long, Double, String,
      * byte[], BigDecimal, Boolean or null. Narrower numbers are widened; values of other kinds

@@ -8,8 +8,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -60,17 +58,7 @@ final class Sql {
 
     static List<Map<String, Object>> query(Connection c, Path file, String sql) {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= n; i++) {
-                    Object v = rs.getObject(i);
-                    row.put(rs.getMetaData().getColumnLabel(i), v instanceof Integer x ? Long.valueOf(x) : v);
-                }
-                rows.add(row);
-            }
-            return rows;
+            return io.shuttlebridge.core.internal.Jdbc.rowMaps(rs);
         } catch (SQLException e) {
             throw new ShuttleException(ErrorCode.DATABASE, "query on " + file.getFileName() + " failed: " + e.getMessage(), e);
         }
