@@ -38,10 +38,4 @@ public record Change(String table, List<Object> key, Op op, Map<String, Object> 
     public boolean isDelete() {
         return op == Op.DELETE;
     }
-
-    /** Identity of this change: the same row written at the same stamp is the same change. */
-    public boolean sameWrite(Change other) {
-        return other != null && table.equals(other.table) && key.equals(other.key) && hlc == other.hlc
-                && origin.equals(other.origin);
-    }
 }

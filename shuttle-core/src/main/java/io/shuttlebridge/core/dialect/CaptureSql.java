@@ -14,9 +14,6 @@ public interface CaptureSql {
     /** Statements that (re)create the capture triggers of one table, dropping old ones first. */
     List<String> installTriggers(SyncedTable table);
 
-    /** Drops the capture triggers of one table. */
-    void dropTriggers(Connection c, SyncedTable table) throws SQLException;
-
     /** Drops every capture trigger and metadata object. */
     void removeAll(Connection c) throws SQLException;
 

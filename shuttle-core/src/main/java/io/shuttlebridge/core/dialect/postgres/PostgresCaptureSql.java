@@ -375,15 +375,6 @@ final class PostgresCaptureSql implements CaptureSql {
         Jdbc.update(c, "UPDATE _shuttle_clock SET seq = greatest(seq, ?), hlc = greatest(hlc, ?) WHERE id = 1", seq, hlc);
     }
 
-    @Override
-    public void dropTriggers(Connection c, SyncedTable t) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            for (String sql : dropStatements(t)) {
-                s.execute(sql);
-            }
-        }
-    }
-
     private List<String> dropStatements(SyncedTable t) {
         return List.of("DROP TRIGGER IF EXISTS \"_shuttle_capture\" ON " + dialect.quote(t.name()),
                 "DROP FUNCTION IF EXISTS " + functionName(t) + "()");

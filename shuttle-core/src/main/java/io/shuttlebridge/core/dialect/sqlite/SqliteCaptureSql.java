@@ -296,15 +296,6 @@ final class SqliteCaptureSql implements CaptureSql {
         Jdbc.update(c, "DELETE FROM _shuttle_log WHERE seq < (SELECT max(seq) FROM _shuttle_log)");
     }
 
-    @Override
-    public void dropTriggers(Connection c, SyncedTable t) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            for (String sql : dropStatements(t)) {
-                s.execute(sql);
-            }
-        }
-    }
-
     private List<String> dropStatements(SyncedTable t) {
         return List.of("ins", "upd", "key", "del").stream()
                 .map(kind -> "DROP TRIGGER IF EXISTS " + triggerName(t, kind))

@@ -438,20 +438,8 @@ public final class Applier {
         return localNode;
     }
 
-    String via() {
-        return via;
-    }
-
     void countSuperseded() {
         superseded++;
-    }
-
-    void countDuplicate() {
-        duplicates++;
-    }
-
-    void countApplied() {
-        applied++;
     }
 
     static Stamp orDefault(Map<String, Stamp> stamps, String col, Stamp row) {
