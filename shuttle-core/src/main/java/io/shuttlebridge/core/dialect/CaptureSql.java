@@ -23,10 +23,6 @@ public interface CaptureSql {
     /** The same key expression over {@code ?} parameters, one per key column, bound in key order. */
     String keyParameterExpression(SyncedTable table);
 
-    /** Whether a single-column key is stored in the feed exactly as its value (so lookups can bind it as is). */
-    default boolean storesSingleKeysAsIs() {
-        return false;
-    }
 
     /**
      * The key expression as the right-hand side of {@code _shuttle_feed.pk = ...} in a query that

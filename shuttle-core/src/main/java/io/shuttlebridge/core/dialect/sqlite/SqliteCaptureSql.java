@@ -163,11 +163,6 @@ final class SqliteCaptureSql implements CaptureSql {
     }
 
     @Override
-    public boolean storesSingleKeysAsIs() {
-        return true;
-    }
-
-    @Override
     public String keyParameterExpression(SyncedTable t) {
         return t.key().size() == 1 ? "?" : t.key().stream().map(c -> "quote(?)").collect(Collectors.joining(" || ',' || "));
     }

@@ -138,7 +138,7 @@ public final class Applier {
     }
 
     private Object storedSingleKey(SyncedTable t, List<Object> key) {
-        return dialect.capture().storesSingleKeysAsIs() ? key.get(0) : dialect.capture().storedKey(t, key);
+        return dialect.capture().storedKey(t, key);
     }
 
     private List<Change> order(List<Change> changes) {
