@@ -23,7 +23,6 @@ public interface CaptureSql {
     /** The same key expression over {@code ?} parameters, one per key column, bound in key order. */
     String keyParameterExpression(SyncedTable table);
 
-
     /**
      * The key expression as the right-hand side of {@code _shuttle_feed.pk = ...} in a query that
      * should use the feed's primary key (SQLite needs the column affinity dropped).
