@@ -47,54 +47,33 @@ public final class ApplyBench implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--warmup", defaultValue = "100000",
+            description = "Rows of an unmeasured first round on separate files, so the JIT has compiled the apply path (default ${DEFAULT-VALUE}; 0 for none).")
+    int warmup;
+
+    /** What one round measured. */
+    private record Round(double seconds, double fold, double cpu, double applyingCpu) {}
+
     @Override
     public Integer call() throws Exception {
-        if (rows <= 0 || page <= 0) {
-            throw new IllegalArgumentException("--rows and --page must be positive");
+        if (rows <= 0 || page <= 0 || warmup < 0) {
+            throw new IllegalArgumentException("--rows and --page must be positive, --warmup not negative");
         }
         Path dir = Files.createTempDirectory("shuttle-bench-apply");
         try {
+            if (warmup > 0) {
+                round(dir.resolve("warmup"), warmup);
+            }
             double baseline = baseline(dir.resolve("plain.db"));
-            Path device = dir.resolve("device.db");
-            Path replica = dir.resolve("replica.db");
-            for (Path f : new Path[] {device, replica}) {
-                try (Connection c = BenchFiles.open(f); Statement s = c.createStatement()) {
-                    s.execute(TABLE);
-                }
-                try (ShuttleDatabase db = ShuttleDatabase.sqlite(f)) {
-                    Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
-                }
-            }
-            fill(device);
-            double fold;
-            try (ShuttleDatabase db = ShuttleDatabase.sqlite(device)) {
-                long f0 = System.nanoTime();
-                Feed.compact(db);
-                fold = (System.nanoTime() - f0) / 1e9;
-            }
-            SyncReport report;
-            double seconds;
-            try (ShuttleDatabase a = ShuttleDatabase.sqlite(device); ShuttleDatabase b = ShuttleDatabase.sqlite(replica)) {
-                SyncEngine source = SyncEngine.builder(a).pageSize(page).maxBatch(Math.max(page, SyncEngine.DEFAULT_MAX_BATCH)).build();
-                SyncEngine target = SyncEngine.builder(b).pageSize(page).maxBatch(Math.max(page, SyncEngine.DEFAULT_MAX_BATCH)).build();
-                long t0 = System.nanoTime();
-                report = source.pullThenPush(new InProcessTransport(target), target.nodeUuid());
-                seconds = (System.nanoTime() - t0) / 1e9;
-            }
-            long applied;
-            try (Connection c = BenchFiles.open(replica); Statement s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM item")) {
-                rs.next();
-                applied = rs.getLong(1);
-            }
-            if (applied != rows || report.pushed() != rows) {
-                throw new IllegalStateException("replica holds " + applied + " rows after pushing " + report.pushed() + ", expected " + rows);
-            }
+            Round r = round(dir.resolve("measured"), rows);
             new Report("apply")
-                    .fact("rows", rows).fact("page", page)
-                    .fact("ratioToBaseline", seconds / baseline)
+                    .fact("rows", rows).fact("page", page).fact("warmupRows", warmup)
+                    .fact("ratioToBaseline", r.seconds() / baseline)
+                    .fact("cpuSecondsOfSync", r.cpu())
+                    .fact("cpuSecondsOfApplyingThread", r.applyingCpu())
                     .measure("plain batched insert (baseline)", rows, baseline)
-                    .measure("sync apply, device -> replica", rows, seconds)
-                    .measure("fold of the device's capture log", rows, fold)
+                    .measure("sync apply, device -> replica", rows, r.seconds())
+                    .measure("fold of the device's capture log", rows, r.fold())
                     .print(spec.commandLine().getOut(), json);
             return 0;
         } finally {
@@ -102,11 +81,55 @@ public final class ApplyBench implements Callable<Integer> {
         }
     }
 
-    private void fill(Path file) throws SQLException {
-        try (Connection c = BenchFiles.open(file)) {
-            c.setAutoCommit(false);
-            insertRows(c);
+    /** A device with {@code n} changed rows pushes them to a fresh replica; the sync is timed. */
+    private Round round(Path dir, int n) throws Exception {
+        Files.createDirectories(dir);
+        Path device = dir.resolve("device.db");
+        Path replica = dir.resolve("replica.db");
+        for (Path f : new Path[] {device, replica}) {
+            try (Connection c = BenchFiles.open(f); Statement s = c.createStatement()) {
+                s.execute(TABLE);
+            }
+            try (ShuttleDatabase db = ShuttleDatabase.sqlite(f)) {
+                Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
+            }
         }
+        try (Connection c = BenchFiles.open(device)) {
+            c.setAutoCommit(false);
+            insertRows(c, n);
+        }
+        double fold;
+        try (ShuttleDatabase db = ShuttleDatabase.sqlite(device)) {
+            long f0 = System.nanoTime();
+            Feed.compact(db);
+            fold = (System.nanoTime() - f0) / 1e9;
+        }
+        SyncReport report;
+        double seconds;
+        double cpu;
+        double applyingCpu;
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        try (ShuttleDatabase a = ShuttleDatabase.sqlite(device); ShuttleDatabase b = ShuttleDatabase.sqlite(replica)) {
+            SyncEngine source = SyncEngine.builder(a).pageSize(page).maxBatch(Math.max(page, SyncEngine.DEFAULT_MAX_BATCH)).build();
+            SyncEngine target = SyncEngine.builder(b).pageSize(page).maxBatch(Math.max(page, SyncEngine.DEFAULT_MAX_BATCH)).build();
+            long cpu0 = os.getProcessCpuTime();
+            long own0 = threads.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            report = source.pullThenPush(new InProcessTransport(target), target.nodeUuid());
+            seconds = (System.nanoTime() - t0) / 1e9;
+            cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+            applyingCpu = (threads.getCurrentThreadCpuTime() - own0) / 1e9;
+        }
+        long applied;
+        try (Connection c = BenchFiles.open(replica); Statement s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM item")) {
+            rs.next();
+            applied = rs.getLong(1);
+        }
+        if (applied != n || report.pushed() != n) {
+            throw new IllegalStateException("replica holds " + applied + " rows after pushing " + report.pushed() + ", expected " + n);
+        }
+        return new Round(seconds, fold, cpu, applyingCpu);
     }
 
     private double baseline(Path file) throws SQLException {
@@ -116,12 +139,12 @@ public final class ApplyBench implements Callable<Integer> {
             }
             c.setAutoCommit(false);
             long t0 = System.nanoTime();
-            insertRows(c);
+            insertRows(c, rows);
             return (System.nanoTime() - t0) / 1e9;
         }
     }
 
-    private void insertRows(Connection c) throws SQLException {
+    private void insertRows(Connection c, int rows) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO item (id, sku, name, qty, price) VALUES (?, ?, ?, ?, ?)")) {
             for (int i = 1; i <= rows; i++) {
                 ps.setLong(1, i);

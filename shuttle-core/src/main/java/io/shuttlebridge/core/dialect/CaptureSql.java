@@ -45,6 +45,15 @@ public interface CaptureSql {
     }
 
     /** The stored feed key of a row given its key values, or null when only the database can compute it. */
+    /**
+     * A join condition that finds a table's row from its feed entry through the table's primary key
+     * index ({@code row.key = feed.pk}), or null when the stored key form does not allow it (the
+     * reader then looks rows up by their stored keys).
+     */
+    default String rowOfFeedEntry(SyncedTable table, String feedAlias, String rowAlias) {
+        return null;
+    }
+
     default Object storedKey(SyncedTable table, List<Object> key) {
         return key.size() == 1 ? key.get(0) : null;
     }

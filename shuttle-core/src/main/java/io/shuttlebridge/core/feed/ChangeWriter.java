@@ -9,6 +9,7 @@ import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.change.Stamp;
 import io.shuttlebridge.core.dialect.CaptureSql;
 import io.shuttlebridge.core.dialect.Dialect;
+import io.shuttlebridge.core.internal.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -89,8 +90,9 @@ public final class ChangeWriter {
     /** Writes only the row values (used when a merge keeps the feed entry as it is). */
     public void upsertRow(SyncedTable t, Change change) throws SQLException {
         List<String> all = t.replicatedColumns();
-        boolean complete = change.values().size() == all.size() && change.values().keySet().containsAll(all);
-        List<String> cols = complete ? all : all.stream().filter(change.values()::containsKey).toList();
+        Map<String, Object> values = change.values();
+        boolean complete = values.size() == all.size() && values.keySet().containsAll(all);
+        List<String> cols = complete ? all : all.stream().filter(values::containsKey).toList();
         if (!complete && !cols.containsAll(t.key())) {
             throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "upsert of \"" + t.name() + "\" lacks key columns " + t.key());
         }
@@ -106,12 +108,21 @@ public final class ChangeWriter {
             ps = connection.prepareStatement(sql);
             statements.put(sqlKey, ps);
         }
-        int i = 1;
-        for (String col : cols) {
-            ps.setObject(i++, dialect.toDatabase(t.table().column(col).orElseThrow(), change.values().get(col)));
+        io.shuttlebridge.core.schema.Column[] meta = columns(t);
+        for (int k = 0; k < cols.size(); k++) {
+            String col = cols.get(k);
+            Jdbc.set(ps, k + 1, dialect.toDatabase(complete ? meta[k] : t.table().column(col).orElseThrow(), values.get(col)));
         }
         run(ps);
     }
+
+    /** The table's replicated columns' definitions, in {@code replicatedColumns()} order. */
+    private io.shuttlebridge.core.schema.Column[] columns(SyncedTable t) {
+        return columnsByTable.computeIfAbsent(t.id(), id -> t.replicatedColumns().stream()
+                .map(name -> t.table().column(name).orElseThrow()).toArray(io.shuttlebridge.core.schema.Column[]::new));
+    }
+
+    private final Map<Integer, io.shuttlebridge.core.schema.Column[]> columnsByTable = new HashMap<>();
 
     public void deleteRow(SyncedTable t, List<Object> key) throws SQLException {
         PreparedStatement ps = statement("delete:" + t.id(), () -> "DELETE FROM " + dialect.quote(t.name()) + " WHERE "

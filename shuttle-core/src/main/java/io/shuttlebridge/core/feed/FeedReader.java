@@ -59,12 +59,18 @@ public final class FeedReader {
     /** A page of the feed; {@code lastSeq} is the highest seq scanned (advances even when every entry is filtered out). */
     public record Page(List<FeedEntry> entries, long lastSeq, boolean more) {}
 
+    /** Folds local writes made since the last read into the feed, then reads. */
     public Page read(Connection c, Query q) throws SQLException {
         dialect.capture().fold(c);
+        return readFolded(c, q);
+    }
+
+    /** Reads what the feed holds now, without folding recent local writes into it. */
+    public Page readFolded(Connection c, Query q) throws SQLException {
         List<Object[]> raw = new ArrayList<>();
         long lastSeq = q.afterSeq();
         boolean more;
-        String sql = "SELECT f.tbl, f.pk, f.seq, f.op, f.hlc, n.uuid, f.version, f.base, v.uuid FROM _shuttle_feed f"
+        String sql = "SELECT f.tbl, f.pk, f.seq, f.op, f.hlc, n.uuid, f.version, " + EntryBase.of("f") + ", v.uuid FROM _shuttle_feed f"
                 + " JOIN _shuttle_nodes n ON n.id = f.origin LEFT JOIN _shuttle_nodes v ON v.id = f.via"
                 + " WHERE f.seq > ? ORDER BY f.seq LIMIT ?";
         int scanned = 0;
@@ -95,7 +101,10 @@ public final class FeedReader {
         Map<SyncedTable, Map<Object, Map<String, Object>>> rows = new HashMap<>();
         Map<SyncedTable, Map<Object, Map<String, Stamp>>> stamps = new HashMap<>();
         for (var e : upserts.entrySet()) {
-            rows.put(e.getKey(), loadRows(c, e.getKey(), e.getValue()));
+            String join = dialect.capture().rowOfFeedEntry(e.getKey(), "f", "t");
+            rows.put(e.getKey(), join != null && e.getValue().size() > 1
+                    ? loadRowsInRange(c, e.getKey(), join, q.afterSeq(), lastSeq)
+                    : loadRows(c, e.getKey(), e.getValue()));
             if (e.getKey().policy() == io.shuttlebridge.core.ConflictPolicy.FIELD_LWW) {
                 stamps.put(e.getKey(), ColumnStamps.load(c, e.getKey(), e.getValue().stream().map(r -> r[1]).toList()));
             }
@@ -119,6 +128,38 @@ public final class FeedReader {
         return new Page(entries, lastSeq, more);
     }
 
+    /**
+     * Loads current values of every row of the table whose feed entry lies in the seq range, keyed by
+     * stored feed key: one scan of the feed's seq index with a primary-key lookup per row.
+     */
+    private Map<Object, Map<String, Object>> loadRowsInRange(Connection c, SyncedTable t, String join, long after, long through)
+            throws SQLException {
+        List<String> cols = t.replicatedColumns();
+        String sql = "SELECT f.pk, " + cols.stream().map(col -> "t." + dialect.quote(col)).collect(Collectors.joining(", "))
+                + " FROM _shuttle_feed f JOIN " + dialect.quote(t.name()) + " t ON " + join
+                + " WHERE f.seq > ? AND f.seq <= ? AND +f.tbl = ?"; // + keeps the planner on the seq index
+        Map<Object, Map<String, Object>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, after);
+            ps.setLong(2, through);
+            ps.setInt(3, t.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(keyOf(Jdbc.readValue(rs, 1)), readRow(rs, cols));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Object> readRow(ResultSet rs, List<String> cols) throws SQLException {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (int k = 0; k < cols.size(); k++) {
+            values.put(cols.get(k), Jdbc.readValue(rs, k + 2));
+        }
+        return values;
+    }
+
     /** Loads current values of the given rows, keyed by their stored feed key. */
     private Map<Object, Map<String, Object>> loadRows(Connection c, SyncedTable t, List<Object[]> entries) throws SQLException {
         List<String> cols = t.replicatedColumns();
@@ -133,11 +174,7 @@ public final class FeedReader {
                 dialect.capture().bindStoredKeys(ps, 1, t, chunk.stream().map(r -> r[1]).toList());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        Map<String, Object> values = new LinkedHashMap<>();
-                        for (int k = 0; k < cols.size(); k++) {
-                            values.put(cols.get(k), Jdbc.readValue(rs, k + 2));
-                        }
-                        out.put(keyOf(Jdbc.readValue(rs, 1)), values);
+                        out.put(keyOf(Jdbc.readValue(rs, 1)), readRow(rs, cols));
                     }
                 }
             }

@@ -48,7 +48,22 @@ public final class Jdbc {
 
     public static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
+            set(ps, i + 1, args[i]);
+        }
+    }
+
+    /** {@code setObject} with the common value kinds set through their own setters (what drivers do, without the type dispatch). */
+    public static void set(PreparedStatement ps, int index, Object value) throws SQLException {
+        if (value instanceof Long l) {
+            ps.setLong(index, l);
+        } else if (value instanceof String s) {
+            ps.setString(index, s);
+        } else if (value instanceof Double d) {
+            ps.setDouble(index, d);
+        } else if (value instanceof Integer n) {
+            ps.setInt(index, n);
+        } else {
+            ps.setObject(index, value);
         }
     }
 

@@ -6,6 +6,7 @@ import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.capture.SyncSchema;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.FeedEntry;
+import io.shuttlebridge.core.change.Stamp;
 import io.shuttlebridge.core.dialect.Identifiers;
 import io.shuttlebridge.core.feed.FeedReader;
 import io.shuttlebridge.core.internal.Jdbc;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Sync for one database. As a device it pulls then pushes through a {@link Transport}; as a hub it
@@ -184,35 +184,105 @@ public final class SyncEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Pushes pages of local changes in order. The next page is read while the hub applies the
+     * current one, and each page's acknowledgement is recorded while the next is sent, on one
+     * thread of this database's own: the hub's apply is the only wait. Recent local writes are
+     * folded into the feed once, before the first page.
+     */
     private void push(Transport hub, String hubNode, Counts k) {
-        while (true) {
+        java.util.concurrent.ExecutorService local = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "shuttle-push-" + hubNode.substring(0, 8));
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.Future<?> acked = null;
+        Throwable failure = null;
+        try {
             long after = cursor(hubNode).lastPushed();
-            FeedReader.Page page = db.transaction(c -> new FeedReader(db.dialect(), schema)
-                    .read(c, FeedReader.Query.after(after, pageSize).excludingPeer(hubNode)));
-            List<Long> rejectedSeqs = new ArrayList<>();
-            if (!page.entries().isEmpty()) {
-                PushResult r = hub.push(nodeUuid(), page.entries().stream().map(FeedEntry::change).toList());
-                k.pushed += r.applied();
-                k.pushDuplicates += r.duplicates();
-                k.conflicts += r.conflicts().size();
-                for (FeedEntry e : page.entries()) {
-                    if (r.rejected().contains(e.change().stamp())) {
-                        rejectedSeqs.add(e.seq());
+            FeedReader.Page page = db.transaction(c -> pushPage(c, hubNode, after, true));
+            while (true) {
+                final long from = page.lastSeq();
+                java.util.concurrent.Future<FeedReader.Page> next = page.more()
+                        ? local.submit(() -> db.transaction(c -> pushPage(c, hubNode, from, false))) : null;
+                List<Long> rejectedSeqs = new ArrayList<>();
+                if (!page.entries().isEmpty()) {
+                    PushResult r;
+                    try {
+                        r = hub.push(nodeUuid(), page.entries().stream().map(FeedEntry::change).toList());
+                    } catch (RuntimeException e) {
+                        if (next != null) {
+                            next.cancel(false);
+                        }
+                        throw e;
+                    }
+                    k.pushed += r.applied();
+                    k.pushDuplicates += r.duplicates();
+                    k.conflicts += r.conflicts().size();
+                    if (!r.rejected().isEmpty()) {
+                        java.util.Set<Stamp> refused = new java.util.HashSet<>(r.rejected());
+                        for (FeedEntry e : page.entries()) {
+                            if (refused.contains(e.change().stamp())) {
+                                rejectedSeqs.add(e.seq());
+                            }
+                        }
                     }
                 }
+                final long through = page.lastSeq();
+                acked = local.submit(() -> db.transaction(c -> acknowledge(c, hubNode, through, rejectedSeqs)));
+                if (next == null) {
+                    await(acked);
+                    return;
+                }
+                page = await(next);
             }
-            db.transaction(c -> {
-                PeerStore.setPushed(c, hubNode, page.lastSeq());
-                // what the hub took is the base of our next write to those rows; what it refused is not
-                String refused = rejectedSeqs.isEmpty() ? "" : " AND seq NOT IN ("
-                        + rejectedSeqs.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
-                Jdbc.update(c, "UPDATE _shuttle_feed SET base = version WHERE origin = 0 AND seq > ? AND seq <= ?" + refused,
-                        after, page.lastSeq());
-                return null;
-            });
-            if (!page.more()) {
-                return;
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            try {
+                if (acked != null && !acked.isDone()) {
+                    await(acked); // what the hub took is recorded even when a later page failed
+                }
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            } finally {
+                local.shutdown();
             }
+        }
+    }
+
+    private FeedReader.Page pushPage(java.sql.Connection c, String hubNode, long after, boolean fold) throws java.sql.SQLException {
+        FeedReader reader = new FeedReader(db.dialect(), schema);
+        FeedReader.Query q = FeedReader.Query.after(after, pageSize).excludingPeer(hubNode);
+        return fold ? reader.read(c, q) : reader.readFolded(c, q);
+    }
+
+    /** The hub applied the page: the cursor moves past it, and what the hub took is the base of our next write to those rows. */
+    private Void acknowledge(java.sql.Connection c, String hubNode, long through, List<Long> rejectedSeqs)
+            throws java.sql.SQLException {
+        io.shuttlebridge.core.feed.EntryBase.refused(c, rejectedSeqs); // what the hub refused is not a base
+        PeerStore.setPushed(c, hubNode, through);
+        return null;
+    }
+
+    private static <T> T await(java.util.concurrent.Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShuttleException(ErrorCode.INTERNAL, "interrupted while pushing", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new ShuttleException(ErrorCode.INTERNAL, "pushing failed", e.getCause());
         }
     }
 

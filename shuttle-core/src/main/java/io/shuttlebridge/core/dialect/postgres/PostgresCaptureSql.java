@@ -79,7 +79,7 @@ final class PostgresCaptureSql implements CaptureSql {
             + "    SELECT l.tbl, l.pk, (SELECT seq FROM clock) + l.fn, l.op, l.stamp, coalesce(l.origin, 0),\n"
             + "      CASE WHEN l.origin IS NULL THEN coalesce(f.version, 0) + l.n ELSE l.version END,\n"
             + "      CASE WHEN l.origin IS NOT NULL THEN coalesce(l.base, l.version) WHEN f.origin IS NULL THEN 0"
-            + " WHEN f.origin = 0 THEN f.base ELSE f.version END, l.scope, l.via\n"
+            + " WHEN f.origin = 0 THEN " + io.shuttlebridge.core.feed.EntryBase.of("f") + " ELSE f.version END, l.scope, l.via\n"
             + "    FROM latest l LEFT JOIN _shuttle_feed f ON f.tbl = l.tbl AND f.pk = l.pk\n"
             + "    ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc, origin = excluded.origin,"
             + " version = excluded.version, base = excluded.base, scope = excluded.scope, via = excluded.via RETURNING 1),\n"
@@ -125,6 +125,7 @@ final class PostgresCaptureSql implements CaptureSql {
                         + " local_origin text, local_version bigint, remote_json text, remote_hlc bigint, remote_origin text,"
                         + " remote_version bigint, remote_base bigint, detected_at text NOT NULL, status text NOT NULL,"
                         + " resolution text, resolved_at text)",
+                "CREATE TABLE IF NOT EXISTS _shuttle_refused (seq bigint PRIMARY KEY)",
                 "CREATE TABLE IF NOT EXISTS _shuttle_pending (tbl text NOT NULL, key_json text NOT NULL, change_json text NOT NULL,"
                         + " via text, reason text NOT NULL, attempts integer NOT NULL, first_seen text NOT NULL, PRIMARY KEY (tbl, key_json))",
                 FOLD_FUNCTION);

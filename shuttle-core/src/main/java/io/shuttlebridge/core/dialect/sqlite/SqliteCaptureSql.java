@@ -53,13 +53,21 @@ final class SqliteCaptureSql implements CaptureSql {
     private static final String FOLD = "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope, via)"
             + " SELECT l.tbl, l.pk, l.seq, l.op, s.hlc, coalesce(l.origin, 0),"
             + " CASE WHEN l.origin IS NULL THEN coalesce(f.version, 0) + g.n ELSE l.version END,"
-            + " CASE WHEN l.origin IS NOT NULL THEN coalesce(l.base, l.version) WHEN f.origin IS NULL THEN 0 WHEN f.origin = 0 THEN f.base"
+            + " CASE WHEN l.origin IS NOT NULL THEN coalesce(l.base, l.version) WHEN f.origin IS NULL THEN 0 WHEN f.origin = 0 THEN "
+            + io.shuttlebridge.core.feed.EntryBase.of("f")
             + " ELSE f.version END, l.scope, l.via"
             + " FROM (SELECT max(seq) AS seq, count(*) AS n FROM _shuttle_log WHERE tbl > 0 GROUP BY tbl, pk) g"
             + " JOIN _shuttle_log l ON l.seq = g.seq JOIN temp._shuttle_stamps s ON s.seq = l.seq LEFT JOIN _shuttle_feed f ON f.tbl = l.tbl AND f.pk = l.pk WHERE true"
             + " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
             + " origin = excluded.origin, version = excluded.version, base = excluded.base, scope = excluded.scope,"
             + " via = excluded.via";
+
+    /**
+     * Holds a row only inside an apply transaction: the triggers do not log while it does (SQLite has
+     * one writer, so no other connection's write can happen meanwhile, and the row is never committed).
+     */
+    private static final String APPLYING_DDL = "CREATE TABLE IF NOT EXISTS _shuttle_applying (id INTEGER PRIMARY KEY)";
+    private static final String NOT_APPLYING = "NOT EXISTS (SELECT 1 FROM _shuttle_applying)";
 
     private final Dialect dialect;
 
@@ -99,6 +107,8 @@ final class SqliteCaptureSql implements CaptureSql {
                 "CREATE TABLE IF NOT EXISTS _shuttle_pending (tbl TEXT NOT NULL, key_json TEXT NOT NULL, change_json TEXT NOT NULL,"
                         + " via TEXT, reason TEXT NOT NULL, attempts INTEGER NOT NULL, first_seen TEXT NOT NULL,"
                         + " PRIMARY KEY (tbl, key_json))",
+                APPLYING_DDL,
+                "CREATE TABLE IF NOT EXISTS _shuttle_refused (seq INTEGER PRIMARY KEY)",
                 "CREATE TABLE IF NOT EXISTS _shuttle_bundles (bundle_id TEXT PRIMARY KEY, source_node TEXT NOT NULL,"
                         + " imported_at TEXT NOT NULL, applied INTEGER NOT NULL, duplicates INTEGER NOT NULL)");
     }
@@ -110,22 +120,22 @@ final class SqliteCaptureSql implements CaptureSql {
         List<String> sql = new ArrayList<>(dropStatements(t));
 
         sql.add("CREATE TRIGGER " + triggerName(t, "ins") + " AFTER INSERT ON " + table
-                + " BEGIN " + logWrite(t, "NEW", OP_UPSERT) + columnClocks(t, replicated, false) + " END");
+                + " WHEN " + NOT_APPLYING + " BEGIN " + logWrite(t, "NEW", OP_UPSERT) + columnClocks(t, replicated, false) + " END");
 
         String changed = replicated.stream()
                 .map(c -> "OLD." + dialect.quote(c) + " IS NOT NEW." + dialect.quote(c))
                 .collect(Collectors.joining(" OR "));
         sql.add("CREATE TRIGGER " + triggerName(t, "upd") + " AFTER UPDATE OF " + columnList(replicated) + " ON " + table
-                + " WHEN " + changed + " BEGIN " + logWrite(t, "NEW", OP_UPSERT) + columnClocks(t, replicated, true) + " END");
+                + " WHEN (" + changed + ") AND " + NOT_APPLYING + " BEGIN " + logWrite(t, "NEW", OP_UPSERT) + columnClocks(t, replicated, true) + " END");
 
         String keyChanged = t.key().stream()
                 .map(c -> "OLD." + dialect.quote(c) + " IS NOT NEW." + dialect.quote(c))
                 .collect(Collectors.joining(" OR "));
         sql.add("CREATE TRIGGER " + triggerName(t, "key") + " AFTER UPDATE OF " + columnList(t.key()) + " ON " + table
-                + " WHEN " + keyChanged + " BEGIN " + logWrite(t, "OLD", OP_DELETE) + " END");
+                + " WHEN (" + keyChanged + ") AND " + NOT_APPLYING + " BEGIN " + logWrite(t, "OLD", OP_DELETE) + " END");
 
         sql.add("CREATE TRIGGER " + triggerName(t, "del") + " AFTER DELETE ON " + table
-                + " BEGIN " + logWrite(t, "OLD", OP_DELETE) + " END");
+                + " WHEN " + NOT_APPLYING + " BEGIN " + logWrite(t, "OLD", OP_DELETE) + " END");
         return sql;
     }
 
@@ -160,6 +170,12 @@ final class SqliteCaptureSql implements CaptureSql {
             return alias + "." + dialect.quote(key.get(0));
         }
         return key.stream().map(c -> "quote(" + alias + "." + dialect.quote(c) + ")").collect(Collectors.joining(" || ',' || "));
+    }
+
+    @Override
+    public String rowOfFeedEntry(SyncedTable t, String feedAlias, String rowAlias) {
+        // the feed keeps a single-column key as the value itself; the row's column affinity applies to it
+        return t.key().size() == 1 ? rowAlias + "." + dialect.quote(t.key().get(0)) + " = " + feedAlias + ".pk" : null;
     }
 
     @Override
@@ -213,15 +229,22 @@ final class SqliteCaptureSql implements CaptureSql {
     @Override
     public long beginApply(Connection c) throws SQLException {
         fold(c);
+        try (Statement s = c.createStatement()) {
+            s.execute(APPLYING_DDL); // databases enabled before the table existed
+            s.executeUpdate("INSERT OR REPLACE INTO _shuttle_applying (id) VALUES (1)");
+        }
         return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_log").orElse(0L);
     }
 
     @Override
     public void endApply(Connection c, long token, List<AppliedEntry> entries) throws SQLException {
+        Jdbc.update(c, "DELETE FROM _shuttle_applying");
         long lastLocalHlc = Jdbc.queryLong(c, "SELECT hlc FROM _shuttle_log WHERE seq = ?", token).orElse(0L);
-        // the apply's own echo: everything the triggers logged since beginApply, and their column stamps
-        Jdbc.update(c, "DELETE FROM _shuttle_log WHERE seq > ?", token);
-        Jdbc.update(c, "DELETE FROM _shuttle_colclock WHERE origin = " + PENDING_ORIGIN);
+        // an echo of the apply, from triggers installed before they checked _shuttle_applying:
+        // everything logged since beginApply, and its column stamps
+        if (Jdbc.update(c, "DELETE FROM _shuttle_log WHERE seq > ?", token) > 0) {
+            Jdbc.update(c, "DELETE FROM _shuttle_colclock WHERE origin = " + PENDING_ORIGIN);
+        }
         if (entries.isEmpty()) {
             return;
         }
@@ -244,7 +267,7 @@ final class SqliteCaptureSql implements CaptureSql {
                 }
                 int i = 1;
                 for (Object part : e.key()) {
-                    ps.setObject(i++, part);
+                    Jdbc.set(ps, i++, part);
                 }
                 ps.setLong(i++, ++seq);
                 ps.setInt(i++, e.op());
@@ -252,7 +275,7 @@ final class SqliteCaptureSql implements CaptureSql {
                 ps.setInt(i++, e.origin());
                 ps.setLong(i++, e.version());
                 ps.setLong(i++, e.base());
-                ps.setObject(i++, e.scope());
+                Jdbc.set(ps, i++, e.scope());
                 if (e.via() == null) {
                     ps.setNull(i, java.sql.Types.INTEGER);
                 } else {

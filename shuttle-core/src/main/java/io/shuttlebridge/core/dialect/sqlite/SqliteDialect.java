@@ -28,6 +28,7 @@ public final class SqliteDialect implements Dialect {
         p.setProperty("synchronous", "NORMAL");
         p.setProperty("foreign_keys", "true");
         p.setProperty("busy_timeout", "30000");
+        p.setProperty("cache_size", "-65536"); // KiB: a sync touches the feed, its seq index and the rows at once
         // take the write lock when a transaction starts: no lock upgrades, no SQLITE_BUSY mid-transaction
         p.setProperty("transaction_mode", "IMMEDIATE");
         return p;

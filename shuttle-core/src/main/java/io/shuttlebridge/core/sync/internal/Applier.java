@@ -55,7 +55,7 @@ public final class Applier {
     private List<ConflictRecord> conflicts;
     private List<Stamp> rejected;
     /** Rows written earlier in this batch: their feed entries are only written when the batch ends. */
-    private final Map<String, LocalRow> written = new java.util.HashMap<>();
+    private final Map<RowRef, LocalRow> written = new java.util.HashMap<>();
     private final Map<Integer, java.sql.PreparedStatement> lookups = new java.util.HashMap<>();
     /** Entries of single-key tables fetched for the whole batch up front, by table id then stored key. */
     private final Map<Integer, Map<Object, LocalRow>> prefetched = new java.util.HashMap<>();
@@ -332,18 +332,27 @@ public final class Applier {
     private void write(Change ch) throws SQLException {
         writer.write(ch);
         onApplied.accept(ch);
-        LocalRow before = written.get(rowId(ch.table(), ch.key()));
+        RowRef ref = rowId(ch.table(), ch.key());
+        LocalRow before = written.get(ref);
         Object stored = before != null ? before.storedKey() : dialect.capture().storedKey(schema.require(ch.table()), ch.key());
-        written.put(rowId(ch.table(), ch.key()), new LocalRow(stored, ch.op(), ch.stamp(), ch.version(), ch.base()));
+        written.put(ref, new LocalRow(stored, ch.op(), ch.stamp(), ch.version(), ch.base()));
     }
 
-    private static String rowId(String table, List<Object> key) {
-        StringBuilder sb = new StringBuilder(table);
-        for (Object part : key) {
-            sb.append('\u0000').append(part instanceof byte[] b ? java.util.HexFormat.of().formatHex(b) + "/b"
-                    : part == null ? "null" : part.getClass().getSimpleName().charAt(0) + part.toString());
+    /** A row within the batch: table id and key, byte arrays compared by content. */
+    private record RowRef(int table, Object key) {}
+
+    private RowRef rowId(String table, List<Object> key) {
+        Object k;
+        if (key.size() == 1) {
+            k = io.shuttlebridge.core.feed.FeedReader.keyOf(key.get(0));
+        } else {
+            List<Object> parts = new ArrayList<>(key.size());
+            for (Object part : key) {
+                parts.add(io.shuttlebridge.core.feed.FeedReader.keyOf(part));
+            }
+            k = parts;
         }
-        return sb.toString();
+        return new RowRef(schema.require(table).id(), k);
     }
 
     private void settleConflicts(SyncedTable t, List<Object> key, String how) throws SQLException {

@@ -22,34 +22,49 @@ final class ChangeValidator {
                     + maxBatch + "; send smaller pages");
         }
         java.util.Map<String, Set<String>> allowedByTable = new java.util.HashMap<>();
+        SyncedTable t = null;
+        Set<String> allowed = null;
         for (int i = 0; i < changes.size(); i++) {
             Change c = changes.get(i);
-            String where = "changes[" + i + "] (" + c.table() + ")";
-            SyncedTable t = schema.table(c.table()).orElseThrow(() -> new ShuttleException(ErrorCode.MALFORMED_PAYLOAD,
-                    where + ": table \"" + c.table() + "\" is not synced here"));
-            if (c.key().size() != t.key().size()) {
-                throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, where + ": key has " + c.key().size() + " parts, the primary key "
-                        + t.key() + " has " + t.key().size());
+            if (t == null || !t.name().equals(c.table())) {
+                final int at = i;
+                t = schema.table(c.table()).orElseThrow(() -> new ShuttleException(ErrorCode.MALFORMED_PAYLOAD,
+                        where(at, c) + ": table \"" + c.table() + "\" is not synced here"));
+                SyncedTable table = t;
+                allowed = allowedByTable.computeIfAbsent(t.name(), n -> new HashSet<>(table.replicatedColumns()));
             }
-            if (c.key().stream().anyMatch(Objects::isNull)) {
-                throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, where + ": key parts must not be null");
+            List<String> keyColumns = t.key();
+            if (c.key().size() != keyColumns.size()) {
+                throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, where(i, c) + ": key has " + c.key().size()
+                        + " parts, the primary key " + keyColumns + " has " + keyColumns.size());
+            }
+            for (Object part : c.key()) {
+                if (part == null) {
+                    throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, where(i, c) + ": key parts must not be null");
+                }
             }
             if (c.op() == Op.UPSERT) {
-                Set<String> allowed = allowedByTable.computeIfAbsent(t.name(), n -> new HashSet<>(t.replicatedColumns()));
-                for (String col : c.values().keySet()) {
-                    if (!allowed.contains(col)) {
-                        throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, where + ": unknown or unreplicated column \"" + col + "\"");
+                if (c.values().size() > allowed.size() || !allowed.containsAll(c.values().keySet())) {
+                    for (String col : c.values().keySet()) {
+                        if (!allowed.contains(col)) {
+                            throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, where(i, c) + ": unknown or unreplicated column \""
+                                    + col + "\"");
+                        }
                     }
                 }
-                for (int k = 0; k < t.key().size(); k++) {
-                    Object v = c.values().get(t.key().get(k));
+                for (int k = 0; k < keyColumns.size(); k++) {
+                    Object v = c.values().get(keyColumns.get(k));
                     if (!sameValue(v, c.key().get(k))) {
-                        throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, where + ": value of key column \"" + t.key().get(k)
-                                + "\" does not match the change's key");
+                        throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, where(i, c) + ": value of key column \""
+                                + keyColumns.get(k) + "\" does not match the change's key");
                     }
                 }
             }
         }
+    }
+
+    private static String where(int i, Change c) {
+        return "changes[" + i + "] (" + c.table() + ")";
     }
 
     static boolean sameValue(Object a, Object b) {

@@ -22,7 +22,7 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
     }
 
     static String lookupSql(Dialect d, SyncedTable t) {
-        return "SELECT f.pk, f.op, f.hlc, n.uuid, f.version, f.base FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = f.origin"
+        return "SELECT f.pk, f.op, f.hlc, n.uuid, f.version, " + io.shuttlebridge.core.feed.EntryBase.of("f") + " FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = f.origin"
                 + " WHERE f.tbl = ? AND f.pk = " + d.capture().keyParameterExpression(t);
     }
 
@@ -47,22 +47,29 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
         }
     }
 
+    /** Keys per prefetch query: one statement of this width is prepared per table, the last chunk padded. */
+    private static final int CHUNK = 500;
+
     /**
      * Entries of many rows of one table at once, by stored feed key (absent rows are missing from the
      * map). {@code storedKeys} are the feed's stored forms, as {@code keyParameterExpression} computes them.
      */
     static Map<Object, LocalRow> loadAll(Connection c, SyncedTable t, List<Object> storedKeys) throws SQLException {
         Map<Object, LocalRow> out = new java.util.HashMap<>();
-        int chunk = 2000;
-        for (int from = 0; from < storedKeys.size(); from += chunk) {
-            List<Object> part = storedKeys.subList(from, Math.min(storedKeys.size(), from + chunk));
-            String sql = "SELECT f.pk, f.op, f.hlc, n.uuid, f.version, f.base FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = f.origin"
-                    + " WHERE f.tbl = ? AND f.pk IN (" + part.stream().map(x -> "?").collect(Collectors.joining(", ")) + ")";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setInt(1, t.id());
-                int i = 2;
-                for (Object k : part) {
-                    ps.setObject(i++, k);
+        if (storedKeys.isEmpty()) {
+            return out;
+        }
+        int width = Math.min(CHUNK, storedKeys.size());
+        String sql = "SELECT f.pk, f.op, f.hlc, n.uuid, f.version, " + io.shuttlebridge.core.feed.EntryBase.of("f")
+                + " FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = f.origin"
+                + " WHERE f.tbl = ? AND f.pk IN (" + String.join(", ", java.util.Collections.nCopies(width, "?")) + ")";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, t.id());
+            for (int from = 0; from < storedKeys.size(); from += width) {
+                int to = Math.min(storedKeys.size(), from + width);
+                for (int i = 0; i < width; i++) {
+                    // a short last chunk repeats its first key: IN ignores the duplicates
+                    Jdbc.set(ps, i + 2, storedKeys.get(from + i < to ? from + i : from));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
