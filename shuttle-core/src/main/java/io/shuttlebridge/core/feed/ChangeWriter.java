@@ -66,6 +66,7 @@ public final class ChangeWriter {
                 ps.close();
             }
             statements.clear();
+            completeUpserts.clear();
         } finally {
             dialect.capture().endApply(connection, token, applied);
             applied.clear();
@@ -96,8 +97,8 @@ public final class ChangeWriter {
         if (!complete && !cols.containsAll(t.key())) {
             throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "upsert of \"" + t.name() + "\" lacks key columns " + t.key());
         }
-        String sqlKey = complete ? "upsert:" + t.id() : "upsert:" + t.id() + ":" + String.join("\u0000", cols);
-        PreparedStatement ps = statements.get(sqlKey);
+        String sqlKey = complete ? null : "upsert:" + t.id() + ":" + String.join("\u0000", cols);
+        PreparedStatement ps = complete ? completeUpserts.get(t.id()) : statements.get(sqlKey);
         if (ps == null) {
             List<String> nonKey = cols.stream().filter(c -> !t.key().contains(c)).toList();
             String sql = "INSERT INTO " + dialect.quote(t.name()) + " (" + cols.stream().map(dialect::quote).collect(Collectors.joining(", "))
@@ -106,7 +107,10 @@ public final class ChangeWriter {
                     + (nonKey.isEmpty() ? "NOTHING" : "UPDATE SET " + nonKey.stream()
                             .map(c -> dialect.quote(c) + " = excluded." + dialect.quote(c)).collect(Collectors.joining(", ")));
             ps = connection.prepareStatement(sql);
-            statements.put(sqlKey, ps);
+            statements.put(complete ? "upsert:" + t.id() : sqlKey, ps);
+            if (complete) {
+                completeUpserts.put(t.id(), ps);
+            }
         }
         io.shuttlebridge.core.schema.Column[] meta = columns(t);
         for (int k = 0; k < cols.size(); k++) {
@@ -123,6 +127,8 @@ public final class ChangeWriter {
     }
 
     private final Map<Integer, io.shuttlebridge.core.schema.Column[]> columnsByTable = new HashMap<>();
+    /** Upserts of every replicated column, by table id (also in {@link #statements}, which closes them). */
+    private final Map<Integer, PreparedStatement> completeUpserts = new HashMap<>();
 
     public void deleteRow(SyncedTable t, List<Object> key) throws SQLException {
         PreparedStatement ps = statement("delete:" + t.id(), () -> "DELETE FROM " + dialect.quote(t.name()) + " WHERE "

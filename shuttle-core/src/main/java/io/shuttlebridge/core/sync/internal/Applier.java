@@ -141,14 +141,24 @@ public final class Applier {
         return dialect.capture().storedKey(t, key);
     }
 
+    /** Upserts parents first, then deletes children first; a stable sort, so a table's changes keep their order. */
     private List<Change> order(List<Change> changes) {
         List<Change> upserts = new ArrayList<>();
         List<Change> deletes = new ArrayList<>();
+        Map<String, Integer> ranks = new java.util.HashMap<>();
+        boolean sorted = true;
+        int last = Integer.MIN_VALUE;
         for (Change ch : changes) {
             (ch.op() == Op.UPSERT ? upserts : deletes).add(ch);
+            int rank = ranks.computeIfAbsent(ch.table(), schema.plan()::rank);
+            sorted &= ch.op() == Op.UPSERT && rank >= last;
+            last = rank;
         }
-        upserts.sort(Comparator.comparingInt(ch -> schema.plan().rank(ch.table())));
-        deletes.sort(Comparator.comparingInt((Change ch) -> schema.plan().rank(ch.table())).reversed());
+        if (sorted) {
+            return changes; // upserts only, already parents first (one table, typically)
+        }
+        upserts.sort(Comparator.comparingInt(ch -> ranks.get(ch.table())));
+        deletes.sort(Comparator.comparingInt((Change ch) -> ranks.get(ch.table())).reversed());
         List<Change> all = new ArrayList<>(upserts);
         all.addAll(deletes);
         return all;

@@ -1,0 +1,143 @@
+package io.shuttlebridge.core.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.internal.Jdbc;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pushing reads the next page and records acknowledgements beside the hub's apply; a failure in
+ * the middle leaves exactly the pages the hub took acknowledged, and capture is switched off only
+ * inside an apply transaction.
+ */
+class PushPipelineTest {
+    @TempDir
+    Path dir;
+
+    private static final int PAGE = 50;
+
+    /** Forwards to the hub and fails the given push (1-based) before it reaches the hub. */
+    private static class FailingTransport implements Transport {
+        private final Transport hub;
+        private final int failAt;
+        final AtomicInteger pushes = new AtomicInteger();
+
+        FailingTransport(Transport hub, int failAt) {
+            this.hub = hub;
+            this.failAt = failAt;
+        }
+
+        @Override
+        public PushResult push(String fromNode, List<Change> changes) {
+            if (pushes.incrementAndGet() == failAt) {
+                throw new ShuttleException(io.shuttlebridge.core.ErrorCode.TRANSPORT, "connection reset (injected)");
+            }
+            return hub.push(fromNode, changes);
+        }
+
+        @Override
+        public PullResult pull(String forNode, long since, int limit) {
+            return hub.pull(forNode, since, limit);
+        }
+
+        @Override
+        public PullResult snapshot(String forNode, long after, int limit) {
+            return hub.snapshot(forNode, after, limit);
+        }
+    }
+
+    private static void insertCustomers(Cluster.Node n, int from, int count) {
+        String[] sql = new String[count];
+        for (int i = 0; i < count; i++) {
+            sql[i] = "INSERT INTO customer (id, name) VALUES (" + (from + i) + ", 'c" + (from + i) + "')";
+        }
+        n.sql(sql);
+    }
+
+    @Test
+    void aFailedPageLeavesTheEarlierPagesAcknowledgedAndTheRetryCompletesWithoutDuplicates() {
+        try (Cluster k = new Cluster(dir, 1, ConflictPolicy.LWW, Map.of(), PAGE)) {
+            Cluster.Node device = k.device(0);
+            insertCustomers(device, 1, 5 * PAGE);
+            FailingTransport failing = new FailingTransport(new InProcessTransport(k.hub.engine()), 3);
+            assertThatThrownBy(() -> device.engine().pullThenPush(failing, k.hub.engine().nodeUuid()))
+                    .isInstanceOf(ShuttleException.class).hasMessageContaining("injected");
+
+            // the two pages the hub took are acknowledged, the rest is not
+            assertThat(k.hub.rows("customer")).hasSize(2 * PAGE);
+            PeerCursor cursor = device.engine().cursor(k.hub.engine().nodeUuid());
+            assertThat(cursor.lastPushed()).isEqualTo(2L * PAGE);
+
+            SyncReport retry = k.sync(device);
+            assertThat(retry.pushed()).isEqualTo(3 * PAGE);
+            assertThat(retry.pushDuplicates()).isZero();
+            assertThat(k.hub.rows("customer")).isEqualTo(device.rows("customer")).hasSize(5 * PAGE);
+            assertThat(k.sync(device).pushed()).isZero();
+        }
+    }
+
+    @Test
+    void writesMadeWhilePushingAreSentByTheNextSync() {
+        try (Cluster k = new Cluster(dir, 1, ConflictPolicy.LWW, Map.of(), PAGE)) {
+            Cluster.Node device = k.device(0);
+            insertCustomers(device, 1, 3 * PAGE);
+            AtomicInteger pushes = new AtomicInteger();
+            Transport writingMeanwhile = new FailingTransport(new InProcessTransport(k.hub.engine()), -1) {
+                @Override
+                public PushResult push(String fromNode, List<Change> changes) {
+                    if (pushes.incrementAndGet() == 1) {
+                        insertCustomers(device, 10_000, 7); // an application writes during the sync
+                    }
+                    return super.push(fromNode, changes);
+                }
+            };
+            device.engine().pullThenPush(writingMeanwhile, k.hub.engine().nodeUuid());
+            k.settle();
+            assertThat(k.hub.rows("customer")).isEqualTo(device.rows("customer")).hasSize(3 * PAGE + 7);
+        }
+    }
+
+    @Test
+    void captureIsOnAgainAfterAnApplyAndAfterAFailedOne() throws Exception {
+        try (Cluster k = new Cluster(dir, 2, ConflictPolicy.LWW)) {
+            insertCustomers(k.device(0), 1, 10);
+            k.settle();
+            // a remote change is applied on device 1 without echo; a plain write afterwards is captured
+            assertThat(k.device(1).engine().pendingChanges(null)).isZero();
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + k.device(1).file());
+                    Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE customer SET city = 'Lima' WHERE id = 3");
+            }
+            assertThat(k.device(1).engine().pendingChanges(null)).isEqualTo(1);
+
+            // an apply that fails half-way rolls back with capture switched back on
+            SyncEngine failing = SyncEngine.builder(k.device(1).db()).applyListener(ch -> {
+                throw new IllegalStateException("crash in the middle of an apply (injected)");
+            }).build();
+            k.device(0).sql("UPDATE customer SET name = 'renamed' WHERE id = 4");
+            k.sync(k.device(0));
+            assertThatThrownBy(() -> failing.pullThenPush(new InProcessTransport(k.hub.engine()), k.hub.engine().nodeUuid()))
+                    .hasMessageContaining("injected");
+            assertThat(k.device(1).db().read(c -> Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_applying")).orElseThrow()).isZero();
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + k.device(1).file());
+                    Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE customer SET city = 'Quito' WHERE id = 5");
+            }
+            assertThat(k.device(1).engine().pendingChanges(null)).isEqualTo(2);
+            k.settle();
+            assertThat(k.device(0).rows("customer")).isEqualTo(k.device(1).rows("customer")).isEqualTo(k.hub.rows("customer"));
+        }
+    }
+}
