@@ -70,9 +70,17 @@ public final class FeedReader {
         List<Object[]> raw = new ArrayList<>();
         long lastSeq = q.afterSeq();
         boolean more;
-        String sql = "SELECT f.tbl, f.pk, f.seq, f.op, f.hlc, n.uuid, f.version, " + EntryBase.of("f") + ", v.uuid FROM _shuttle_feed f"
-                + " JOIN _shuttle_nodes n ON n.id = f.origin LEFT JOIN _shuttle_nodes v ON v.id = f.via"
+        String sql = "SELECT f.tbl, f.pk, f.seq, f.op, f.hlc, f.origin, f.version, " + EntryBase.of("f") + ", f.via FROM _shuttle_feed f"
                 + " WHERE f.seq > ? ORDER BY f.seq LIMIT ?";
+        Map<Integer, String> nodes = nodes(c);
+        Integer excluded = null;
+        if (q.excludePeer() != null) {
+            for (var n : nodes.entrySet()) {
+                if (n.getValue().equals(q.excludePeer())) {
+                    excluded = n.getKey();
+                }
+            }
+        }
         int scanned = 0;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, q.afterSeq());
@@ -81,11 +89,16 @@ public final class FeedReader {
                 while (rs.next()) {
                     scanned++;
                     lastSeq = rs.getLong(3);
-                    String origin = rs.getString(6);
                     SyncedTable t = schema.byId(rs.getInt(1));
-                    if ((q.excludePeer() != null && q.excludePeer().equals(rs.getString(9)))
-                            || (!q.tables().isEmpty() && !q.tables().contains(t.name()))) {
+                    int via = rs.getInt(9);
+                    boolean fromExcluded = excluded != null && !rs.wasNull() && via == excluded;
+                    if (fromExcluded || (!q.tables().isEmpty() && !q.tables().contains(t.name()))) {
                         continue;
+                    }
+                    String origin = nodes.get(rs.getInt(6));
+                    if (origin == null) {
+                        throw new io.shuttlebridge.core.ShuttleException(io.shuttlebridge.core.ErrorCode.INTERNAL, "feed entry " + lastSeq
+                                + " names origin node " + rs.getInt(6) + ", which _shuttle_nodes does not hold");
                     }
                     raw.add(new Object[] {t, Jdbc.readValue(rs, 2), lastSeq, rs.getInt(4), rs.getLong(5), origin, rs.getLong(7), rs.getLong(8)});
                 }
@@ -158,6 +171,17 @@ public final class FeedReader {
             values.put(cols.get(k), Jdbc.readValue(rs, k + 2));
         }
         return values;
+    }
+
+    /** Node numbers to uuids (a small table: one row per node this replica has heard of). */
+    private static Map<Integer, String> nodes(Connection c) throws SQLException {
+        Map<Integer, String> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, uuid FROM _shuttle_nodes"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getInt(1), rs.getString(2));
+            }
+        }
+        return out;
     }
 
     /** Loads current values of the given rows, keyed by their stored feed key. */
