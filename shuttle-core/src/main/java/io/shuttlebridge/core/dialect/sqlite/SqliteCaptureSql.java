@@ -252,48 +252,93 @@ final class SqliteCaptureSql implements CaptureSql {
         // feed with the next seqs, and the marker moves past them, as a fold of them would have done
         long seq = token;
         long maxHlc = lastLocalHlc;
-        java.util.Map<Integer, PreparedStatement> upserts = new java.util.LinkedHashMap<>();
-        try {
-            for (AppliedEntry e : entries) {
-                SyncedTable t = e.table();
-                PreparedStatement ps = upserts.get(t.id());
-                if (ps == null) {
-                    ps = c.prepareStatement("INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope, via)"
-                            + " VALUES (" + t.id() + ", " + keyParameterExpression(t) + ", ?, ?, ?, ?, ?, ?, ?, ?)"
-                            + " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
-                            + " origin = excluded.origin, version = excluded.version, base = excluded.base, scope = excluded.scope,"
-                            + " via = excluded.via");
-                    upserts.put(t.id(), ps);
-                }
-                int i = 1;
-                for (Object part : e.key()) {
-                    Jdbc.set(ps, i++, part);
-                }
-                ps.setLong(i++, ++seq);
-                ps.setInt(i++, e.op());
-                ps.setLong(i++, e.hlc());
-                ps.setInt(i++, e.origin());
-                ps.setLong(i++, e.version());
-                ps.setLong(i++, e.base());
-                Jdbc.set(ps, i++, e.scope());
-                if (e.via() == null) {
-                    ps.setNull(i, java.sql.Types.INTEGER);
-                } else {
-                    ps.setInt(i, e.via());
-                }
-                ps.addBatch();
-                maxHlc = Math.max(maxHlc, e.hlc());
-            }
-            for (PreparedStatement ps : upserts.values()) {
-                ps.executeBatch(); // tables are independent; within one, later entries of a row come later
-            }
-        } finally {
-            for (PreparedStatement ps : upserts.values()) {
-                ps.close();
-            }
+        java.util.Map<SyncedTable, List<long[]>> byTable = new java.util.LinkedHashMap<>(); // entry index and seq
+        for (int i = 0; i < entries.size(); i++) {
+            byTable.computeIfAbsent(entries.get(i).table(), x -> new ArrayList<>()).add(new long[] {i, ++seq});
+            maxHlc = Math.max(maxHlc, entries.get(i).hlc());
+        }
+        for (var e : byTable.entrySet()) {
+            writeEntries(c, e.getKey(), entries, e.getValue()); // tables are independent; within one, entries keep their order
         }
         // the marker keeps the clock past every stamp written here or received
         Jdbc.update(c, "UPDATE _shuttle_log SET seq = ?, hlc = ? WHERE seq = ?", seq, maxHlc, token);
+    }
+
+    /** Feed entries per statement: fewer statement runs and driver calls than one run per entry. */
+    private static final int ENTRIES_PER_STATEMENT = 64;
+
+    private void writeEntries(Connection c, SyncedTable t, List<AppliedEntry> entries, List<long[]> indexAndSeq) throws SQLException {
+        java.util.Set<Object> keys = new java.util.HashSet<>();
+        for (long[] is : indexAndSeq) {
+            keys.add(entries.get((int) is[0]).key().stream().map(io.shuttlebridge.core.feed.FeedReader::keyOf).toList());
+        }
+        // several entries of one row must be written one after the other
+        int perStatement = keys.size() == indexAndSeq.size() ? ENTRIES_PER_STATEMENT : 1;
+        PreparedStatement full = null;
+        try {
+            for (int from = 0; from < indexAndSeq.size(); from += perStatement) {
+                int n = Math.min(perStatement, indexAndSeq.size() - from);
+                PreparedStatement ps;
+                if (n == perStatement) {
+                    if (full == null) {
+                        full = c.prepareStatement(entriesSql(t, n));
+                    }
+                    ps = full;
+                } else {
+                    ps = c.prepareStatement(entriesSql(t, n));
+                }
+                try {
+                    int i = 1;
+                    for (long[] is : indexAndSeq.subList(from, from + n)) {
+                        i = bindEntry(ps, i, entries.get((int) is[0]), is[1]);
+                    }
+                    if (perStatement == 1) {
+                        ps.addBatch();
+                    } else {
+                        ps.executeUpdate();
+                    }
+                } finally {
+                    if (ps != full) {
+                        ps.close();
+                    }
+                }
+            }
+            if (perStatement == 1 && full != null) {
+                full.executeBatch();
+            }
+        } finally {
+            if (full != null) {
+                full.close();
+            }
+        }
+    }
+
+    private String entriesSql(SyncedTable t, int rows) {
+        String row = "(" + t.id() + ", " + keyParameterExpression(t) + ", ?, ?, ?, ?, ?, ?, ?, ?)";
+        return "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope, via) VALUES "
+                + String.join(", ", java.util.Collections.nCopies(rows, row))
+                + " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
+                + " origin = excluded.origin, version = excluded.version, base = excluded.base, scope = excluded.scope,"
+                + " via = excluded.via";
+    }
+
+    private static int bindEntry(PreparedStatement ps, int i, AppliedEntry e, long seq) throws SQLException {
+        for (Object part : e.key()) {
+            Jdbc.set(ps, i++, part);
+        }
+        ps.setLong(i++, seq);
+        ps.setInt(i++, e.op());
+        ps.setLong(i++, e.hlc());
+        ps.setInt(i++, e.origin());
+        ps.setLong(i++, e.version());
+        ps.setLong(i++, e.base());
+        Jdbc.set(ps, i++, e.scope());
+        if (e.via() == null) {
+            ps.setNull(i++, java.sql.Types.INTEGER);
+        } else {
+            ps.setInt(i++, e.via());
+        }
+        return i;
     }
 
     @Override
