@@ -133,7 +133,11 @@ public final class Applier {
             }
         }
         for (var e : keys.entrySet()) {
-            prefetched.put(e.getKey().id(), LocalRow.loadAll(c, e.getKey(), e.getValue()));
+            Map<Object, LocalRow> found = LocalRow.loadAll(c, e.getKey(), e.getValue());
+            for (Object stored : e.getValue()) {
+                found.putIfAbsent(io.shuttlebridge.core.feed.FeedReader.keyOf(stored), null); // looked up: no entry
+            }
+            prefetched.put(e.getKey().id(), found);
         }
     }
 
@@ -317,8 +321,9 @@ public final class Applier {
         Map<Object, LocalRow> known = prefetched.get(t.id());
         if (known != null && key.size() == 1) {
             Object stored = storedSingleKey(t, key);
-            if (stored != null) {
-                return known.get(io.shuttlebridge.core.feed.FeedReader.keyOf(stored));
+            Object k = stored == null ? null : io.shuttlebridge.core.feed.FeedReader.keyOf(stored);
+            if (k != null && known.containsKey(k)) {
+                return known.get(k); // a row outside the batch (a held change, a cascade) is looked up below
             }
         }
         java.sql.PreparedStatement ps = lookups.get(t.id());
