@@ -117,6 +117,32 @@ class EngineScenarioTest {
     }
 
     /**
+     * Device 0 merges device 1's city edit into its own name edit, with a fresh stamp; device 2 had
+     * meanwhile edited both columns, earlier than that stamp but later than either column. The hub
+     * takes device 2's columns; the result is no longer device 0's write, so it must not travel
+     * under device 0's stamp (device 0 would take it for what it already has).
+     */
+    @Test
+    void fieldLwwMergeThatTakesNewerColumnsIntoANewerRowIsANewWrite() {
+        try (Cluster k = new Cluster(dir, 3, ConflictPolicy.FIELD_LWW)) {
+            k.device(0).sql("INSERT INTO customer (id, name, city) VALUES (1, 'Ada', 'Rome')");
+            k.settle();
+            k.device(1).sql("UPDATE customer SET city = 'Oslo' WHERE id = 1");
+            k.sync(k.device(1));
+            pause();
+            k.device(0).sql("UPDATE customer SET name = 'Ada L.' WHERE id = 1");
+            pause();
+            k.device(2).sql("UPDATE customer SET name = 'Grace', city = 'Lima' WHERE id = 1");
+            pause();
+            k.sync(k.device(0)); // merges Oslo into its name edit under a fresh stamp, and pushes that
+            k.sync(k.device(2)); // the hub takes both of device 2's newer columns
+            k.settle();
+            assertConverged(k);
+            assertThat(k.hub.rows("customer").get(0)).containsEntry("name", "Grace").containsEntry("city", "Lima");
+        }
+    }
+
+    /**
      * A pulled change waits for its parent, which comes in the next page; meanwhile the application
      * writes the same row. When the parent's page releases the held change, the row's newer write
      * is seen (though that page does not hold the row) and stands, here and on the hub.
