@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The real shuttle jar as a separate process, and plain-SQL access to the SQLite files it works on. */
+/** The real shuttle jar as a separate process, and plain-SQL access to the databases it works on (SQLite files or JDBC URLs). */
 final class ShuttleJar {
     static final Path JAR = Path.of("target", "shuttle.jar");
     private static final AtomicInteger RUNS = new AtomicInteger();
@@ -62,7 +62,12 @@ final class ShuttleJar {
     }
 
     static void sql(Path file, String... statements) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+        sql(sqlite(file), statements);
+    }
+
+    /** Runs statements on a plain connection to a JDBC URL, as {@code sqlite3} or {@code psql} would. */
+    static void sql(String url, String... statements) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
             for (String s : statements) {
                 st.execute(s);
             }
@@ -71,8 +76,13 @@ final class ShuttleJar {
 
     /** Each row of a query as its values joined by {@code |}. */
     static List<String> rows(Path file, String query) throws Exception {
+        return rows(sqlite(file), query);
+    }
+
+    /** Each row of a query on a JDBC URL as its values joined by {@code |}. */
+    static List<String> rows(String url, String query) throws Exception {
         List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(query)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
@@ -87,10 +97,18 @@ final class ShuttleJar {
     }
 
     static long count(Path file, String query) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();
+        return count(sqlite(file), query);
+    }
+
+    static long count(String url, String query) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(query)) {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    static String sqlite(Path file) {
+        return "jdbc:sqlite:" + file;
     }
 }

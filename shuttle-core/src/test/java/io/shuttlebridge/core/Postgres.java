@@ -67,6 +67,22 @@ public final class Postgres {
         return admin.substring(0, slash + 1) + name + (query < 0 ? "" : admin.substring(query));
     }
 
+    /**
+     * A new empty schema in the database at {@code databaseUrl}; returns a JDBC URL whose
+     * connections work in it ({@code currentSchema}).
+     */
+    public static String freshSchema(String databaseUrl) {
+        String name = "shuttle_s" + NEXT.incrementAndGet();
+        exec(databaseUrl, "CREATE SCHEMA " + name);
+        return databaseUrl + (databaseUrl.indexOf('?') < 0 ? "?" : "&") + "currentSchema=" + name;
+    }
+
+    /** Drops the schema a {@link #freshSchema} URL works in, with everything in it. */
+    public static void dropSchema(String schemaUrl) {
+        String name = schemaUrl.substring(schemaUrl.lastIndexOf("currentSchema=") + "currentSchema=".length());
+        exec(schemaUrl, "DROP SCHEMA " + name + " CASCADE");
+    }
+
     public static Connection connect(String url) {
         try {
             return DriverManager.getConnection(url);

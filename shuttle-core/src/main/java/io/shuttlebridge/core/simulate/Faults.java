@@ -15,7 +15,10 @@ import java.util.Set;
 
 /**
  * Injects the configured faults at random and counts them. Faults are armed only during the
- * random phase; quiescence runs with them disarmed.
+ * random phase; quiescence runs with them disarmed. The transport wrapper works around any
+ * transport (in-process or HTTP): a duplicated push is sent again, a lost acknowledgement is
+ * dropped after the hub answered. The crash listener may run on a hub server's request thread;
+ * the simulation waits for each request, so the random draws stay in one order for a seed.
  */
 public final class Faults {
     /** How a partial sync is cut short under {@link Fault#REORDER}. */
@@ -24,7 +27,7 @@ public final class Faults {
     private final Set<Fault> enabled;
     private final Random random;
     private final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
-    private boolean armed;
+    private volatile boolean armed;
 
     public Faults(Set<Fault> enabled, Random random) {
         this.enabled = Set.copyOf(enabled);
@@ -36,13 +39,13 @@ public final class Faults {
     }
 
     /** Faults injected so far, by kind (every enabled kind present, zero when none). */
-    public Map<Fault, Integer> injected() {
+    public synchronized Map<Fault, Integer> injected() {
         Map<Fault, Integer> out = new EnumMap<>(Fault.class);
         enabled.forEach(f -> out.put(f, injected.getOrDefault(f, 0)));
         return out;
     }
 
-    private boolean roll(Fault f, int oneIn) {
+    private synchronized boolean roll(Fault f, int oneIn) {
         if (armed && enabled.contains(f) && random.nextInt(oneIn) == 0) {
             injected.merge(f, 1, Integer::sum);
             return true;

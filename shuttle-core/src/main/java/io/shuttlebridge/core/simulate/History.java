@@ -39,7 +39,7 @@ final class History {
         for (Map<String, Object> e : entries) {
             writes++;
             after = Math.max(after, (Long) e.get("seq"));
-            Key key = new Key((String) e.get("name"), e.get("pk"));
+            Key key = new Key((String) e.get("name"), key(e.get("pk")));
             Stamp stamp = new Stamp((Long) e.get("hlc"), (String) e.get("uuid"));
             Map<String, Object> row = null;
             if (((Long) e.get("op")) == 1L) {
@@ -62,7 +62,7 @@ final class History {
     private void recordColumns(SimCluster.Node node, Map<String, Object> e, Key key, Stamp stamp, Map<String, Object> row) {
         Map<String, Stamp> stamps = new HashMap<>();
         for (Map<String, Object> s : node.query("SELECT s.col, s.hlc, n.uuid FROM _shuttle_colclock s"
-                + " JOIN _shuttle_nodes n ON n.id = s.origin WHERE s.tbl = " + e.get("tbl") + " AND s.pk = " + key.pk())) {
+                + " JOIN _shuttle_nodes n ON n.id = s.origin WHERE s.tbl = " + e.get("tbl") + " AND s.pk = " + literal(e.get("pk")))) {
             stamps.put((String) s.get("col"), new Stamp((Long) s.get("hlc"), (String) s.get("uuid")));
         }
         Map<String, Write> cols = newestColumn.computeIfAbsent(key, k -> new HashMap<>());
@@ -78,6 +78,19 @@ final class History {
             v.put(col.getKey(), col.getValue());
             cols.merge(col.getKey(), new Write(s, v), (a, b) -> b.stamp().newerThan(a.stamp()) ? b : a);
         }
+    }
+
+    /**
+     * The simulated keys are integers; a feed holds them as integers on SQLite and as their text on
+     * PostgreSQL. Keys are kept as {@code Long} so that one row's writes on any node meet.
+     */
+    private static Object key(Object feedKey) {
+        return feedKey instanceof String s ? Long.valueOf(s) : feedKey;
+    }
+
+    /** A feed key as an SQL literal of the type the feed stores it as. */
+    private static String literal(Object feedKey) {
+        return feedKey instanceof String s ? "'" + s.replace("'", "''") + "'" : String.valueOf(feedKey);
     }
 
     int writes() {

@@ -6,7 +6,6 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.sync.ConflictResolver;
-import io.shuttlebridge.core.sync.InProcessTransport;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.SyncReport;
 import io.shuttlebridge.core.sync.Transport;
@@ -16,7 +15,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A hub and devices on SQLite files with the same schema and policy, connected in-process. */
+/**
+ * A hub and devices with the same schema and policy. Devices are SQLite files; the hub and the way
+ * devices reach it come from a {@link SimHub} (by default a SQLite file reached in-process).
+ */
 public final class SimCluster implements AutoCloseable {
     /** The resolver of the CUSTOM policy in simulations: deterministic, the hub's row stands. */
     public static final ConflictResolver KEEP_LOCAL = (table, local, remote, base) -> new ConflictResolver.KeepLocal();
@@ -24,11 +26,13 @@ public final class SimCluster implements AutoCloseable {
     public final Node hub;
     public final List<Node> devices = new ArrayList<>();
     private final List<String> tables;
+    private final SimHub site;
+    private final Transport transport;
 
-    /** One replica: its file, its database handle and engines (one per page size, built on demand). */
+    /** One replica: its database (a JDBC URL), its database handle and engines (one per page size, built on demand). */
     public static final class Node {
         private final String name;
-        private final Path file;
+        private final String url;
         private final ShuttleDatabase db;
         private final Map<Integer, SyncEngine> engines = new HashMap<>();
         private final ConflictPolicy policy;
@@ -36,10 +40,10 @@ public final class SimCluster implements AutoCloseable {
         private final List<String> tables;
         private java.sql.Connection plain;
 
-        Node(String name, Path file, ShuttleDatabase db, ConflictPolicy policy, SyncEngine.ApplyListener listener, List<String> tables) {
+        Node(String name, String url, ShuttleDatabase db, ConflictPolicy policy, SyncEngine.ApplyListener listener, List<String> tables) {
             this.tables = tables;
             this.name = name;
-            this.file = file;
+            this.url = url;
             this.db = db;
             this.policy = policy;
             this.listener = listener;
@@ -49,8 +53,9 @@ public final class SimCluster implements AutoCloseable {
             return name;
         }
 
-        public Path file() {
-            return file;
+        /** The JDBC URL of the node's database. */
+        public String url() {
+            return url;
         }
 
         public ShuttleDatabase db() {
@@ -73,12 +78,12 @@ public final class SimCluster implements AutoCloseable {
 
         /** Runs statements as the application would (plain JDBC, foreign keys on). */
         public void sql(String... statements) {
-            Sql.exec(plain(), file, statements);
+            Sql.exec(plain(), name, statements);
         }
 
         /** Runs a query as the application would (plain JDBC); integers come back as {@code Long}. */
         public List<Map<String, Object>> query(String sql) {
-            return Sql.query(plain(), file, sql);
+            return Sql.query(plain(), name, sql);
         }
 
         public List<Map<String, Object>> rows(String table) {
@@ -87,7 +92,7 @@ public final class SimCluster implements AutoCloseable {
 
         private java.sql.Connection plain() {
             if (plain == null) {
-                plain = Sql.open(file);
+                plain = Sql.open(url, name);
             }
             return plain;
         }
@@ -99,7 +104,7 @@ public final class SimCluster implements AutoCloseable {
                 }
             } catch (java.sql.SQLException e) {
                 throw new io.shuttlebridge.core.ShuttleException(io.shuttlebridge.core.ErrorCode.DATABASE,
-                        "cannot close " + file + ": " + e.getMessage(), e);
+                        "cannot close " + name + ": " + e.getMessage(), e);
             } finally {
                 db.close();
             }
@@ -117,19 +122,45 @@ public final class SimCluster implements AutoCloseable {
      * apply on every node (a crash is injected by throwing from it).
      */
     public SimCluster(Path dir, int deviceCount, int tableCount, ConflictPolicy policy, SyncEngine.ApplyListener listener) {
+        this(dir, deviceCount, tableCount, policy, listener, SimHub.sqlite());
+    }
+
+    /**
+     * Like {@link #SimCluster(Path, int, int, ConflictPolicy, SyncEngine.ApplyListener)} with the hub's
+     * database and transport from {@code site}, which the cluster closes.
+     */
+    public SimCluster(Path dir, int deviceCount, int tableCount, ConflictPolicy policy, SyncEngine.ApplyListener listener,
+            SimHub site) {
         this.tables = SimSchema.tables(tableCount);
-        hub = node(dir, "hub", tableCount, policy, listener);
-        for (int i = 0; i < deviceCount; i++) {
-            devices.add(node(dir, "device" + i, tableCount, policy, listener));
+        this.site = site;
+        List<Node> made = new ArrayList<>();
+        try {
+            hub = node("hub", ShuttleDatabase.toJdbcUrl(site.database(dir)), tableCount, policy, listener);
+            made.add(hub);
+            for (int i = 0; i < deviceCount; i++) {
+                Node d = node("device" + i, ShuttleDatabase.toJdbcUrl(dir.resolve("device" + i + ".db").toString()), tableCount, policy,
+                        listener);
+                made.add(d);
+                devices.add(d);
+            }
+            transport = site.connect(hub.engine());
+        } catch (RuntimeException | Error e) {
+            closeAll(site, made, e);
+            throw e;
         }
     }
 
-    private static Node node(Path dir, String name, int tableCount, ConflictPolicy policy, SyncEngine.ApplyListener listener) {
-        Path f = dir.resolve(name + ".db");
-        Sql.exec(f, SimSchema.ddl(tableCount));
-        ShuttleDatabase db = ShuttleDatabase.sqlite(f);
-        Capture.enable(db, CaptureOptions.builder().policy(policy).build(), ProgressListener.NONE);
-        return new Node(name, f, db, policy, listener, SimSchema.tables(tableCount));
+    private static Node node(String name, String url, int tableCount, ConflictPolicy policy, SyncEngine.ApplyListener listener) {
+        ShuttleDatabase db = ShuttleDatabase.open(url);
+        Node n = new Node(name, url, db, policy, listener, SimSchema.tables(tableCount));
+        try {
+            n.sql(SimSchema.ddl(tableCount, db.dialect().name()));
+            Capture.enable(db, CaptureOptions.builder().policy(policy).build(), ProgressListener.NONE);
+        } catch (RuntimeException | Error e) {
+            n.close();
+            throw e;
+        }
+        return n;
     }
 
     public List<String> tables() {
@@ -147,8 +178,9 @@ public final class SimCluster implements AutoCloseable {
         return out;
     }
 
+    /** How devices reach the hub (one transport for the cluster's life). */
     public Transport transport() {
-        return new InProcessTransport(hub.engine());
+        return transport;
     }
 
     public SyncReport sync(Node device) {
@@ -173,8 +205,40 @@ public final class SimCluster implements AutoCloseable {
         return -1;
     }
 
+    /** Closes the hub's site (its server stops first) and then every node. */
     @Override
     public void close() {
-        all().forEach(Node::close);
+        closeAll(site, all(), null);
+    }
+
+    private static void closeAll(SimHub site, List<Node> nodes, Throwable pending) {
+        Throwable first = pending;
+        try {
+            site.close();
+        } catch (Exception e) {
+            first = add(first, e);
+        }
+        for (Node n : nodes) {
+            try {
+                n.close();
+            } catch (RuntimeException e) {
+                first = add(first, e);
+            }
+        }
+        if (pending == null && first != null) {
+            if (first instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new io.shuttlebridge.core.ShuttleException(io.shuttlebridge.core.ErrorCode.INTERNAL,
+                    "cannot close the simulated hub: " + first.getMessage(), first);
+        }
+    }
+
+    private static Throwable add(Throwable first, Throwable next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 }

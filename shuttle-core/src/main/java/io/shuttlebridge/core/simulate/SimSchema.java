@@ -20,7 +20,22 @@ public final class SimSchema {
         return NAMES.subList(0, count);
     }
 
+    /** The tables' DDL as written for SQLite. */
     public static String[] ddl(int count) {
         return DDL.subList(0, count).toArray(String[]::new);
+    }
+
+    /**
+     * The tables' DDL for the dialect named {@code dialect} ({@code Dialect.name()}): on PostgreSQL
+     * the integers are {@code BIGINT}, 64 bits like SQLite's, so values compare equal across replicas.
+     */
+    public static String[] ddl(int count, String dialect) {
+        String[] out = ddl(count);
+        if (dialect.equals("postgresql")) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = out[i].replace(" INTEGER", " BIGINT");
+            }
+        }
+        return out;
     }
 }

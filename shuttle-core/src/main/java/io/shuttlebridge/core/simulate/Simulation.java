@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -29,10 +30,18 @@ public final class Simulation {
 
     private final SimulationConfig config;
     private final ProgressListener progress;
+    private final Supplier<SimHub> hubs;
 
+    /** A simulation whose hub is a SQLite file reached in-process. */
     public Simulation(SimulationConfig config, ProgressListener progress) {
+        this(config, progress, SimHub::sqlite);
+    }
+
+    /** A simulation whose hub each run takes from {@code hubs} (and closes when the run ends). */
+    public Simulation(SimulationConfig config, ProgressListener progress, Supplier<SimHub> hubs) {
         this.config = Objects.requireNonNull(config, "config");
         this.progress = Objects.requireNonNull(progress, "progress");
+        this.hubs = Objects.requireNonNull(hubs, "hubs");
     }
 
     /**
@@ -64,7 +73,7 @@ public final class Simulation {
         List<String> unexpected = new ArrayList<>();
         int syncs = 0;
         int interrupted = 0;
-        try (SimCluster k = new SimCluster(dir, config.replicas(), config.tables(), config.policy(), faults.crashListener())) {
+        try (SimCluster k = new SimCluster(dir, config.replicas(), config.tables(), config.policy(), faults.crashListener(), hubs.get())) {
             String hubNode = k.hub.engine().nodeUuid();
             faults.arm(true);
             int made = 0;

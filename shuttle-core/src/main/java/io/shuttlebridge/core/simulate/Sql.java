@@ -2,7 +2,6 @@ package io.shuttlebridge.core.simulate;
 
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -12,55 +11,92 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Plain JDBC on a SQLite file, the way an application writes: no Shuttle code involved, foreign
- * keys enforced. Integers are read as {@code Long} so rows compare equal whatever the width.
+ * Plain JDBC on a node's database, the way an application writes: no Shuttle code involved, foreign
+ * keys enforced. Integers are read as {@code Long} so rows compare equal whatever the width or the
+ * database.
  */
 final class Sql {
     private Sql() {}
 
-    static Connection open(Path file) {
+    /** Opens {@code url} (a JDBC URL); on SQLite with foreign keys on and a busy timeout. */
+    static Connection open(String url, String name) {
         try {
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-            try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA foreign_keys = ON");
-                s.execute("PRAGMA busy_timeout = 5000");
+            Connection c = DriverManager.getConnection(url);
+            if (isSqlite(c)) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA foreign_keys = ON");
+                    s.execute("PRAGMA busy_timeout = 5000");
+                }
             }
             return c;
         } catch (SQLException e) {
-            throw new ShuttleException(ErrorCode.DATABASE, "cannot open " + file + ": " + e.getMessage(), e);
+            throw new ShuttleException(ErrorCode.DATABASE, "cannot open " + name + ": " + e.getMessage(), e);
         }
     }
 
-    static void exec(Path file, String... statements) {
-        try (Connection c = open(file)) {
-            exec(c, file, statements);
-        } catch (SQLException e) {
-            throw new ShuttleException(ErrorCode.DATABASE, "cannot close " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    static void exec(Connection c, Path file, String... statements) {
+    /** Runs statements in one transaction (one statement: on its own); on SQLite the transaction takes the write lock first. */
+    static void exec(Connection c, String name, String... statements) {
+        boolean batch = statements.length > 1;
         try (Statement s = c.createStatement()) {
-            boolean batch = statements.length > 1;
+            boolean sqlite = isSqlite(c);
             if (batch) {
-                s.execute("BEGIN IMMEDIATE");
+                begin(c, s, sqlite);
             }
-            for (String q : statements) {
-                s.execute(q);
-            }
-            if (batch) {
-                s.execute("COMMIT");
+            try {
+                for (String q : statements) {
+                    s.execute(q);
+                }
+                if (batch) {
+                    end(c, s, sqlite, true);
+                }
+            } catch (SQLException e) {
+                if (batch) {
+                    try {
+                        end(c, s, sqlite, false);
+                    } catch (SQLException rollbackFailure) {
+                        e.addSuppressed(rollbackFailure);
+                    }
+                }
+                throw e;
             }
         } catch (SQLException e) {
-            throw new ShuttleException(ErrorCode.DATABASE, "simulated write on " + file.getFileName() + " failed: " + e.getMessage(), e);
+            throw new ShuttleException(ErrorCode.DATABASE, "simulated write on " + name + " failed: " + e.getMessage(), e);
         }
     }
 
-    static List<Map<String, Object>> query(Connection c, Path file, String sql) {
+    private static void begin(Connection c, Statement s, boolean sqlite) throws SQLException {
+        if (sqlite) {
+            s.execute("BEGIN IMMEDIATE");
+        } else {
+            c.setAutoCommit(false);
+        }
+    }
+
+    private static void end(Connection c, Statement s, boolean sqlite, boolean commit) throws SQLException {
+        if (sqlite) {
+            s.execute(commit ? "COMMIT" : "ROLLBACK");
+        } else {
+            try {
+                if (commit) {
+                    c.commit();
+                } else {
+                    c.rollback();
+                }
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static boolean isSqlite(Connection c) throws SQLException {
+        return c.getMetaData().getURL().startsWith("jdbc:sqlite:");
+    }
+
+    static List<Map<String, Object>> query(Connection c, String name, String sql) {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return io.shuttlebridge.core.internal.Jdbc.rowMaps(rs);
         } catch (SQLException e) {
-            throw new ShuttleException(ErrorCode.DATABASE, "query on " + file.getFileName() + " failed: " + e.getMessage(), e);
+            throw new ShuttleException(ErrorCode.DATABASE, "query on " + name + " failed: " + e.getMessage(), e);
         }
     }
 }

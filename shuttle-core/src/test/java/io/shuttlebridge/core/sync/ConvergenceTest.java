@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * syncs with duplicated deliveries, lost acknowledgements, crashes mid-apply and reordering; after
  * quiescence every replica holds exactly the hub's rows and no acknowledged write was lost per the
  * policy's oracle. Replay a failure with {@code -Dshuttle.seed=N}; more schedules with
- * {@code -Dshuttle.schedules=N}; customers only with {@code -Dshuttle.customersOnly=true}.
+ * {@code -Dshuttle.schedules=N}; more writes per schedule with {@code -Dshuttle.ops=N}; customers only with {@code -Dshuttle.customersOnly=true}.
  */
 class ConvergenceTest {
 
@@ -37,7 +37,7 @@ class ConvergenceTest {
     @MethodSource("schedules")
     void replicasConvergeAndNoAcknowledgedWriteIsLost(long seed, ConflictPolicy policy) {
         int tables = Boolean.getBoolean("shuttle.customersOnly") ? 1 : 2 + (int) (seed % 2);
-        SimulationConfig config = new SimulationConfig(3, 16, tables, policy, EnumSet.allOf(Fault.class), seed, null);
+        SimulationConfig config = new SimulationConfig(3, Integer.getInteger("shuttle.ops", 16), tables, policy, EnumSet.allOf(Fault.class), seed, null);
         SimulationResult r = new Simulation(config, ProgressListener.NONE).run();
         String why = "seed " + seed + " policy " + policy + " (replay: -Dshuttle.seed=" + seed + ")";
         assertThat(r.unexpectedErrors()).as(why + " unexpected errors").isEmpty();

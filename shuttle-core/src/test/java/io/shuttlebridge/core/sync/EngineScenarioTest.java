@@ -116,6 +116,77 @@ class EngineScenarioTest {
         }
     }
 
+    /**
+     * Device 0 merges device 1's city edit into its own name edit, with a fresh stamp; device 2 had
+     * meanwhile edited both columns, earlier than that stamp but later than either column. The hub
+     * takes device 2's columns; the result is no longer device 0's write, so it must not travel
+     * under device 0's stamp (device 0 would take it for what it already has).
+     */
+    @Test
+    void fieldLwwMergeThatTakesNewerColumnsIntoANewerRowIsANewWrite() {
+        try (Cluster k = new Cluster(dir, 3, ConflictPolicy.FIELD_LWW)) {
+            k.device(0).sql("INSERT INTO customer (id, name, city) VALUES (1, 'Ada', 'Rome')");
+            k.settle();
+            k.device(1).sql("UPDATE customer SET city = 'Oslo' WHERE id = 1");
+            k.sync(k.device(1));
+            pause();
+            k.device(0).sql("UPDATE customer SET name = 'Ada L.' WHERE id = 1");
+            pause();
+            k.device(2).sql("UPDATE customer SET name = 'Grace', city = 'Lima' WHERE id = 1");
+            pause();
+            k.sync(k.device(0)); // merges Oslo into its name edit under a fresh stamp, and pushes that
+            k.sync(k.device(2)); // the hub takes both of device 2's newer columns
+            k.settle();
+            assertConverged(k);
+            assertThat(k.hub.rows("customer").get(0)).containsEntry("name", "Grace").containsEntry("city", "Lima");
+        }
+    }
+
+    /**
+     * A pulled change waits for its parent, which comes in the next page; meanwhile the application
+     * writes the same row. When the parent's page releases the held change, the row's newer write
+     * is seen (though that page does not hold the row) and stands, here and on the hub.
+     */
+    @Test
+    void aHeldChangeReleasedByALaterPageDoesNotOverwriteANewerLocalWrite() {
+        try (Cluster k = new Cluster(dir, 1, ConflictPolicy.LWW, Map.of(), 1)) {
+            k.hub.sql("INSERT INTO customer (id, name) VALUES (6, 'Ada')");
+            k.settle();
+            k.hub.sql("INSERT INTO customer (id, name) VALUES (7, 'Bob')", "UPDATE customer SET referred_by = 7 WHERE id = 6");
+            pause();
+            k.hub.sql("UPDATE customer SET city = 'Oslo' WHERE id = 7"); // 7's feed entry now follows 6's
+            Cluster.Node device = k.device(0);
+            InProcessTransport hub = new InProcessTransport(k.hub.engine());
+            int[] pulls = {0};
+            Transport writesBetweenPages = new Transport() {
+                @Override
+                public PushResult push(String fromNode, List<Change> changes) {
+                    return hub.push(fromNode, changes);
+                }
+
+                @Override
+                public PullResult pull(String forNode, long since, int limit) {
+                    if (++pulls[0] == 2) { // 6 is held for 7: the application edits 6 before the next page arrives
+                        pause();
+                        device.sql("UPDATE customer SET name = 'Ada, newer' WHERE id = 6");
+                    }
+                    return hub.pull(forNode, since, limit);
+                }
+
+                @Override
+                public PullResult snapshot(String forNode, long after, int limit) {
+                    return hub.snapshot(forNode, after, limit);
+                }
+            };
+            device.engine().pullThenPush(writesBetweenPages, k.hub.engine().nodeUuid());
+            assertThat(pulls[0]).isGreaterThan(2);
+            k.settle();
+            assertConverged(k);
+            assertThat(k.hub.rows("customer").get(0)).containsEntry("id", 6L).containsEntry("name", "Ada, newer")
+                    .containsEntry("referred_by", null);
+        }
+    }
+
     @Test
     void sameBatchImportedThreeTimesAndOverlappingBatchesCountDuplicates() {
         try (Cluster k = new Cluster(dir, 1, ConflictPolicy.LWW)) {

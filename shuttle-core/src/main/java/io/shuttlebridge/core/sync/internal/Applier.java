@@ -133,7 +133,11 @@ public final class Applier {
             }
         }
         for (var e : keys.entrySet()) {
-            prefetched.put(e.getKey().id(), LocalRow.loadAll(c, e.getKey(), e.getValue()));
+            Map<Object, LocalRow> found = LocalRow.loadAll(c, e.getKey(), e.getValue());
+            for (Object stored : e.getValue()) {
+                found.putIfAbsent(io.shuttlebridge.core.feed.FeedReader.keyOf(stored), null); // looked up: no entry
+            }
+            prefetched.put(e.getKey().id(), found);
         }
     }
 
@@ -327,8 +331,9 @@ public final class Applier {
         Map<Object, LocalRow> known = prefetched.get(t.id());
         if (known != null && key.size() == 1) {
             Object stored = storedSingleKey(t, key);
-            if (stored != null) {
-                return known.get(io.shuttlebridge.core.feed.FeedReader.keyOf(stored));
+            Object k = stored == null ? null : io.shuttlebridge.core.feed.FeedReader.keyOf(stored);
+            if (k != null && known.containsKey(k)) {
+                return known.get(k); // a row outside the batch (a held change, a cascade) is looked up below
             }
         }
         java.sql.PreparedStatement ps = lookups.get(t.id());
@@ -381,6 +386,9 @@ public final class Applier {
         return stamp;
     }
 
+    /** The rows whose deletion {@link #cascade} is spreading, from the deleted row down: a reference back to one closes a cycle. */
+    private final java.util.Set<String> cascading = new java.util.HashSet<>();
+
     /**
      * A parent row is going away while rows here still refer to it (written concurrently, or not
      * yet deleted here): they are deleted too, as this node's own writes, so the deletion reaches
@@ -390,6 +398,16 @@ public final class Applier {
         if (depth > 32) {
             return;
         }
+        String id = rowId(parent.name(), parentKey);
+        cascading.add(id);
+        try {
+            cascadeChildren(parent, parentKey, depth);
+        } finally {
+            cascading.remove(id);
+        }
+    }
+
+    private void cascadeChildren(SyncedTable parent, List<Object> parentKey, int depth) throws SQLException {
         for (SyncedTable child : schema.tables()) {
             for (ForeignKey fk : child.table().foreignKeys()) {
                 if (!fk.parentTable().equals(parent.name())) {
@@ -402,6 +420,12 @@ public final class Applier {
                 for (List<Object> childKey : ReferenceQueries.referencingKeys(connection(), dialect, child, fk.childColumns(), ref)) {
                     if (child.name().equals(parent.name()) && childKey.equals(parentKey)) {
                         continue; // a row referring to itself
+                    }
+                    if (cascading.contains(rowId(child.name(), childKey))) {
+                        // a reference cycle: that row is deleted once this one is; where foreign keys are checked
+                        // at once neither could go first, so its reference to this row goes now
+                        ReferenceQueries.clear(connection(), dialect, child, fk.childColumns(), childKey);
+                        continue;
                     }
                     cascade(child, childKey, depth + 1);
                     LocalRow cl = local(child, childKey);

@@ -83,8 +83,10 @@ final class FieldMerge {
             a.writer().via(null); // the sender lacks our newer columns: send the merge back to it as well
             result = new Change(t.name(), r.key(), Op.UPSERT, merged, a.freshStamp(), a.localNode(), version + 1, version, stamps);
         } else {
-            Stamp row = r.stamp().newerThan(l.stamp()) ? r.stamp() : l.stamp();
-            result = new Change(t.name(), r.key(), Op.UPSERT, merged, row.hlc(), row.origin(), version, version, stamps);
+            // the row now holds the incoming write's values: it travels under that write's stamp, even when
+            // the local row's stamp was newer (a merge stamped afresh whose columns are all older), for
+            // replicas holding the local stamp hold other values and must not take this for a duplicate
+            result = new Change(t.name(), r.key(), Op.UPSERT, merged, r.hlc(), r.origin(), version, version, stamps);
         }
         a.take(t, result);
     }

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The foreign-key lookups of the apply path: does a parent exist, which rows refer to a row. Internal. */
+/** The foreign-key lookups of the apply path: does a parent exist, which rows refer to a row; clearing a reference. Internal. */
 final class ReferenceQueries {
     private ReferenceQueries() {}
 
@@ -54,5 +54,18 @@ final class ReferenceQueries {
             sql.append(i == 0 ? "" : " AND ").append(dialect.quote(columns.get(i))).append(" = ?");
         }
         return Jdbc.queryLong(c, sql + " LIMIT 1", values.toArray()).isPresent();
+    }
+
+    /** Sets the reference {@code columns} of the row {@code key} of {@code child} to null. */
+    static void clear(Connection c, Dialect dialect, SyncedTable child, List<String> columns, List<Object> key) throws SQLException {
+        StringBuilder sql = new StringBuilder("UPDATE ").append(dialect.quote(child.name())).append(" SET ");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(dialect.quote(columns.get(i))).append(" = NULL");
+        }
+        sql.append(" WHERE ");
+        for (int i = 0; i < child.key().size(); i++) {
+            sql.append(i == 0 ? "" : " AND ").append(dialect.quote(child.key().get(i))).append(" = ?");
+        }
+        Jdbc.update(c, sql.toString(), key.toArray());
     }
 }

@@ -82,6 +82,60 @@ class PostgresHubScenarioTest {
         }
     }
 
+    /**
+     * Two devices make a reference cycle on the hub (1 refers to 2, 2 refers to 1) while a third,
+     * which never saw it, deletes 1. The hub deletes 2 with it (2 refers to 1); with immediate
+     * foreign keys neither row of the cycle can go first, so the hub breaks the cycle before it
+     * deletes. Every replica ends with neither row.
+     */
+    @Test
+    void aDeleteReachingAReferenceCycleOnTheHubDeletesTheCycle() {
+        String url = Postgres.freshDatabase();
+        exec(url, "CREATE TABLE customer (id bigint PRIMARY KEY, name text, city text, referred_by bigint REFERENCES customer(id))",
+                "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customer(id), total bigint, note text)",
+                "INSERT INTO customer VALUES (1, 'ann', NULL, NULL), (2, 'bo', NULL, NULL), (3, 'cy', NULL, NULL)");
+        List<Path> files = new ArrayList<>();
+        List<ShuttleDatabase> dbs = new ArrayList<>();
+        try (ShuttleDatabase hubDb = ShuttleDatabase.open(url)) {
+            Capture.enable(hubDb, CaptureOptions.allTables(), ProgressListener.NONE);
+            SyncEngine hub = SyncEngine.open(hubDb);
+            InProcessTransport transport = new InProcessTransport(hub);
+            List<SyncEngine> devices = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Path f = dir.resolve("device" + i + ".db");
+                SqliteFiles.exec(f, Cluster.SCHEMA);
+                ShuttleDatabase db = ShuttleDatabase.sqlite(f);
+                Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
+                files.add(f);
+                dbs.add(db);
+                devices.add(SyncEngine.open(db));
+                devices.get(i).pullThenPush(transport, hub.nodeUuid());
+            }
+            SqliteFiles.exec(files.get(0), "UPDATE customer SET referred_by = 2 WHERE id = 1");
+            SqliteFiles.exec(files.get(1), "UPDATE customer SET referred_by = 1 WHERE id = 2", "UPDATE customer SET referred_by = 2 WHERE id = 3");
+            SqliteFiles.exec(files.get(2), "DELETE FROM customer WHERE id = 1");
+            devices.get(0).pullThenPush(transport, hub.nodeUuid());
+            devices.get(1).pullThenPush(transport, hub.nodeUuid());
+            assertThat(pgRows(url, "SELECT id, referred_by FROM customer ORDER BY id")).as("the cycle on the hub")
+                    .extracting(r -> r.get("referred_by")).containsExactly(2L, 1L, 2L);
+            for (int round = 0; round < 2; round++) {
+                for (SyncEngine d : devices) {
+                    d.pullThenPush(transport, hub.nodeUuid());
+                }
+            }
+            List<Map<String, Object>> onHub = pgRows(url, "SELECT id, name, city, referred_by FROM customer ORDER BY id");
+            assertThat(onHub).as("1 deleted, 2 with it, 3 with 2").isEmpty();
+            for (Path f : files) {
+                assertThat(SqliteFiles.query(f, "SELECT id, name, city, referred_by FROM customer ORDER BY id")).isEqualTo(onHub);
+            }
+            for (SyncEngine d : devices) {
+                assertThat(d.waitingChanges()).isZero();
+            }
+        } finally {
+            dbs.forEach(ShuttleDatabase::close);
+        }
+    }
+
     /** Rows with integers as Long, like the SQLite side reads them. */
     private static List<Map<String, Object>> pgRows(String url, String sql) {
         List<Map<String, Object>> out = new ArrayList<>();
