@@ -387,7 +387,7 @@ public final class Applier {
     }
 
     /** The rows whose deletion {@link #cascade} is spreading, from the deleted row down: a reference back to one closes a cycle. */
-    private final java.util.Set<String> cascading = new java.util.HashSet<>();
+    private final java.util.Set<RowRef> cascading = new java.util.HashSet<>();
 
     /**
      * A parent row is going away while rows here still refer to it (written concurrently, or not
@@ -398,7 +398,7 @@ public final class Applier {
         if (depth > 32) {
             return;
         }
-        String id = rowId(parent.name(), parentKey);
+        RowRef id = rowId(parent.name(), parentKey);
         cascading.add(id);
         try {
             cascadeChildren(parent, parentKey, depth);
