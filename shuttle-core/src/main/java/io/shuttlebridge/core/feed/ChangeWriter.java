@@ -48,11 +48,16 @@ public final class ChangeWriter {
     private PreparedStatement batched;
     private int batchedRows;
     private static final int MAX_BATCHED_ROWS = 2000;
+    /** Row upserts queued on the dialect's bulk statement instead, when it has one; sent by {@link #flush}. */
+    private Dialect.BulkUpsert bulk;
+    private final Map<String, Dialect.BulkUpsert> bulks = new HashMap<>();
+    private static final int MAX_BULK_ROWS = 5000;
 
     public void begin(Connection c) throws SQLException {
         this.connection = c;
         this.batched = null;
         this.batchedRows = 0;
+        this.bulk = null;
         this.applied.clear();
         this.token = dialect.capture().beginApply(c);
     }
@@ -65,6 +70,12 @@ public final class ChangeWriter {
                 ps.close();
             }
             statements.clear();
+            for (Dialect.BulkUpsert b : bulks.values()) {
+                if (b != null) {
+                    b.close();
+                }
+            }
+            bulks.clear();
         } finally {
             dialect.capture().endApply(connection, token, applied);
             applied.clear();
@@ -95,6 +106,25 @@ public final class ChangeWriter {
             throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "upsert of \"" + t.name() + "\" lacks key columns " + t.key());
         }
         String sqlKey = complete ? "upsert:" + t.id() : "upsert:" + t.id() + ":" + String.join("\u0000", cols);
+        if (!bulks.containsKey(sqlKey)) {
+            bulks.put(sqlKey, dialect.bulkUpsert(connection, t.table(), t.key(), cols));
+        }
+        Dialect.BulkUpsert b = bulks.get(sqlKey);
+        if (b != null) {
+            Object[] values = new Object[cols.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = dialect.toDatabase(t.table().column(cols.get(i)).orElseThrow(), change.values().get(cols.get(i)));
+            }
+            if (bulk != b) {
+                flush(); // keeps the order of writes, as for a batch
+                bulk = b;
+            }
+            b.add(values);
+            if (b.size() >= MAX_BULK_ROWS) {
+                flush();
+            }
+            return;
+        }
         PreparedStatement ps = statements.get(sqlKey);
         if (ps == null) {
             List<String> nonKey = cols.stream().filter(c -> !t.key().contains(c)).toList();
@@ -126,6 +156,11 @@ public final class ChangeWriter {
      * transaction must be preceded by this ({@link #end} does it too).
      */
     public void flush() throws SQLException {
+        if (bulk != null) {
+            Dialect.BulkUpsert b = bulk;
+            bulk = null;
+            b.execute();
+        }
         if (batched != null) {
             PreparedStatement ps = batched;
             batched = null;
@@ -138,6 +173,10 @@ public final class ChangeWriter {
     public void discard() {
         batched = null;
         batchedRows = 0;
+        if (bulk != null) {
+            bulk.clear();
+            bulk = null;
+        }
     }
 
     private void run(PreparedStatement ps) throws SQLException {
