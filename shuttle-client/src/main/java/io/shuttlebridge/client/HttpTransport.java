@@ -51,7 +51,7 @@ public final class HttpTransport implements Transport {
 
     @Override
     public PushResult push(String fromNode, List<Change> changes) {
-        return WireCodec.pushResult(caller.post(Protocol.PUSH, WireCodec.pushRequest(fromNode, changes)));
+        return WireCodec.pushResult(caller.post(Protocol.PUSH, WireCodec.pushRequestBytes(fromNode, changes)));
     }
 
     @Override

@@ -63,10 +63,15 @@ public final class HttpCaller {
     }
 
     public JsonNode post(String path, String body) {
+        return call("POST", path, body.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    /** Posts a body already in UTF-8. */
+    public JsonNode post(String path, byte[] body) {
         return call("POST", path, body, Map.of());
     }
 
-    private JsonNode call(String method, String path, String body, Map<String, String> headers) {
+    private JsonNode call(String method, String path, byte[] body, Map<String, String> headers) {
         URI uri = base.resolve(path);
         String failure = null;
         for (int attempt = 0; attempt < backoff.attempts(); attempt++) {
@@ -80,7 +85,7 @@ public final class HttpCaller {
             }
             headers.forEach(req::header);
             if (body != null) {
-                req.header("Content-Type", Protocol.JSON).method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+                req.header("Content-Type", Protocol.JSON).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
             } else {
                 req.method(method, HttpRequest.BodyPublishers.noBody());
             }

@@ -58,7 +58,7 @@ public final class SyncApi {
     public void pull(Context ctx) {
         PullResult r = engine.servePull(node(ctx), cursor(ctx, "since"), limit(ctx));
         metrics.pulled(r.changes().size());
-        json(ctx, WireCodec.pullResult(r, -1));
+        json(ctx, WireCodec.pullResultBytes(r, -1));
     }
 
     public void snapshot(Context ctx) {
@@ -66,7 +66,7 @@ public final class SyncApi {
         long after = cursor(ctx, "after");
         PullResult r = engine.serveSnapshot(node, after, limit(ctx));
         metrics.pulled(r.changes().size());
-        json(ctx, WireCodec.pullResult(r, engine.feedPosition()));
+        json(ctx, WireCodec.pullResultBytes(r, engine.feedPosition()));
     }
 
     private static String node(Context ctx) {
@@ -115,6 +115,10 @@ public final class SyncApi {
     }
 
     private static void json(Context ctx, String body) {
+        ctx.contentType(Protocol.JSON).result(body);
+    }
+
+    private static void json(Context ctx, byte[] body) {
         ctx.contentType(Protocol.JSON).result(body);
     }
 }
