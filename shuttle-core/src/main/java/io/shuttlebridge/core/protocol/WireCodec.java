@@ -1,6 +1,8 @@
 package io.shuttlebridge.core.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -39,6 +41,31 @@ public final class WireCodec {
 
     /** A push request body after decoding. */
     public record PushRequest(String nodeUuid, List<Change> changes) {}
+
+    /** A pull or snapshot page after decoding, with the hub's feed position when it sent one (else -1). */
+    public record Page(PullResult result, long hubSeq) {}
+
+    /**
+     * Decodes a push body straight from its bytes when it has the form {@link #pushRequestBytes}
+     * writes (the common case, and fast); null otherwise: then parse it and use
+     * {@link #pushRequest(JsonNode, int)}, which accepts or refuses it with an exact message.
+     */
+    public static PushRequest readPushRequest(byte[] body, int maxBatch) {
+        try {
+            return StreamingReader.push(body, maxBatch);
+        } catch (StreamingReader.Unexpected e) {
+            return null;
+        }
+    }
+
+    /** Decodes a pull or snapshot page straight from its bytes, as {@link #readPushRequest} does a push; null when the tree reader must decide. */
+    public static Page readPage(byte[] body) {
+        try {
+            return StreamingReader.page(body);
+        } catch (StreamingReader.Unexpected e) {
+            return null;
+        }
+    }
 
     // ------------------------------------------------------------------ push
 
@@ -141,9 +168,12 @@ public final class WireCodec {
         void write(JsonGenerator g) throws IOException;
     }
 
+    /** Writes UTF-8 as the tree writer's strings do: characters beyond the BMP as themselves, not as escaped surrogate pairs. */
+    private static final JsonFactory BYTES = JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+
     private static byte[] write(Body body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-        try (JsonGenerator g = ChangeCodec.factory().createGenerator(out)) {
+        try (JsonGenerator g = BYTES.createGenerator(out)) {
             body.write(g);
         } catch (IOException e) {
             throw new ShuttleException(ErrorCode.INTERNAL, "cannot write JSON", e);

@@ -46,7 +46,9 @@ public final class SyncApi {
     }
 
     public void push(Context ctx) {
-        WireCodec.PushRequest req = WireCodec.pushRequest(body.json(ctx), maxBatch);
+        byte[] raw = body.bytes(ctx);
+        WireCodec.PushRequest fast = WireCodec.readPushRequest(raw, maxBatch);
+        WireCodec.PushRequest req = fast != null ? fast : WireCodec.pushRequest(body.parse(raw), maxBatch);
         PushResult r = gate.run(() -> engine.acceptPush(req.nodeUuid(), req.changes()));
         metrics.pushed(req.changes().size(), r);
         if (r.applied() > 0) {
