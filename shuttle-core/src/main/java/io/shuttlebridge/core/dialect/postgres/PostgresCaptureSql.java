@@ -272,6 +272,21 @@ final class PostgresCaptureSql implements CaptureSql {
     }
 
     @Override
+    public String feedKeysCondition(String column, int n) {
+        return column + " = ANY(CAST(? AS text[]))"; // one parameter whatever the number of keys: one statement text, planned once
+    }
+
+    @Override
+    public int bindFeedKeys(PreparedStatement ps, int from, List<Object> stored) throws SQLException {
+        String[] keys = new String[stored.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = String.valueOf(stored.get(i));
+        }
+        ps.setArray(from, PgArrays.texts(ps.getConnection(), keys));
+        return from + 1;
+    }
+
+    @Override
     public Object storedKey(SyncedTable t, List<Object> key) {
         if (key.size() != 1) {
             return null;

@@ -133,7 +133,7 @@ public final class Applier {
             }
         }
         for (var e : keys.entrySet()) {
-            prefetched.put(e.getKey().id(), LocalRow.loadAll(c, e.getKey(), e.getValue()));
+            prefetched.put(e.getKey().id(), LocalRow.loadAll(c, dialect, e.getKey(), e.getValue()));
         }
     }
 

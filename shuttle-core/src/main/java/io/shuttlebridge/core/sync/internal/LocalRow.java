@@ -51,19 +51,16 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
      * Entries of many rows of one table at once, by stored feed key (absent rows are missing from the
      * map). {@code storedKeys} are the feed's stored forms, as {@code keyParameterExpression} computes them.
      */
-    static Map<Object, LocalRow> loadAll(Connection c, SyncedTable t, List<Object> storedKeys) throws SQLException {
+    static Map<Object, LocalRow> loadAll(Connection c, Dialect d, SyncedTable t, List<Object> storedKeys) throws SQLException {
         Map<Object, LocalRow> out = new java.util.HashMap<>();
         int chunk = 2000;
         for (int from = 0; from < storedKeys.size(); from += chunk) {
             List<Object> part = storedKeys.subList(from, Math.min(storedKeys.size(), from + chunk));
             String sql = "SELECT f.pk, f.op, f.hlc, n.uuid, f.version, f.base FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = f.origin"
-                    + " WHERE f.tbl = ? AND f.pk IN (" + part.stream().map(x -> "?").collect(Collectors.joining(", ")) + ")";
+                    + " WHERE f.tbl = ? AND " + d.capture().feedKeysCondition("f.pk", part.size());
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setInt(1, t.id());
-                int i = 2;
-                for (Object k : part) {
-                    ps.setObject(i++, k);
-                }
+                d.capture().bindFeedKeys(ps, 2, part);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Object stored = Jdbc.readValue(rs, 1);
