@@ -143,8 +143,10 @@ final class PostgresCaptureSql implements CaptureSql {
         }
         sql.add("CREATE OR REPLACE FUNCTION " + functionName(t) + "() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS "
                 + tag + body + tag);
+        // the WHEN clause keeps applied writes from queuing a trigger call at all (the function checks again)
         sql.add("CREATE TRIGGER \"_shuttle_capture\" AFTER INSERT OR UPDATE OR DELETE ON " + dialect.quote(t.name())
-                + " FOR EACH ROW EXECUTE FUNCTION " + functionName(t) + "()");
+                + " FOR EACH ROW WHEN (current_setting('shuttle.applying', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "
+                + functionName(t) + "()");
         return sql;
     }
 
