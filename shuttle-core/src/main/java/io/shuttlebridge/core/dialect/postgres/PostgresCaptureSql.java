@@ -391,7 +391,7 @@ final class PostgresCaptureSql implements CaptureSql {
 
     @Override
     public void endApply(Connection c, long token, List<AppliedEntry> entries) throws SQLException {
-        // what other sessions committed meanwhile is folded first: the applied entries come after it,
+        // what other connections committed meanwhile is folded first: the applied entries come after it,
         // as the latest writes to their rows
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT set_config('shuttle.applying', 'off', true), _shuttle_fold()")) {
