@@ -62,11 +62,12 @@ public final class DeviceClone {
         DeviceMeta.put(db, DeviceMeta.HUB_URL, hub.hub().toString());
         DeviceMeta.put(db, DeviceMeta.HUB_NODE, schema.hubNode());
         Lease lease = NodeLeases.lease(db, hub);
-        SnapshotAsPull snapshot = new SnapshotAsPull(hub, progress);
-        // large pages: a bootstrap is mostly round trips and transactions per page
-        SyncReport report = SyncEngine.builder(db).pageSize(BOOTSTRAP_PAGE).build().pullThenPush(snapshot, schema.hubNode());
-        DeviceMeta.put(db, DeviceMeta.BOOTSTRAPPED, Long.toString(report.lastPulled()));
-        return new Result(enabled.nodeUuid(), schema.hubNode(), enabled.tables(), lease, snapshot.rows(), resumed);
+        try (SnapshotAsPull snapshot = new SnapshotAsPull(hub, progress)) {
+            // large pages: a bootstrap is mostly round trips and transactions per page
+            SyncReport report = SyncEngine.builder(db).pageSize(BOOTSTRAP_PAGE).build().pullThenPush(snapshot, schema.hubNode());
+            DeviceMeta.put(db, DeviceMeta.BOOTSTRAPPED, Long.toString(report.lastPulled()));
+            return new Result(enabled.nodeUuid(), schema.hubNode(), enabled.tables(), lease, snapshot.rows(), resumed);
+        }
     }
 
     private static boolean isInitialized(ShuttleDatabase db) {

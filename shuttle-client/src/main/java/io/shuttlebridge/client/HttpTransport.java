@@ -51,12 +51,12 @@ public final class HttpTransport implements Transport {
 
     @Override
     public PushResult push(String fromNode, List<Change> changes) {
-        return WireCodec.pushResult(caller.post(Protocol.PUSH, WireCodec.pushRequest(fromNode, changes)));
+        return WireCodec.pushResult(caller.post(Protocol.PUSH, WireCodec.pushRequestBytes(fromNode, changes)));
     }
 
     @Override
     public PullResult pull(String forNode, long since, int limit) {
-        return WireCodec.pullResult(caller.get(Protocol.PULL + "?since=" + since + "&limit=" + limit, node(forNode)));
+        return page(Protocol.PULL + "?since=" + since + "&limit=" + limit, forNode).result();
     }
 
     @Override
@@ -65,8 +65,19 @@ public final class HttpTransport implements Transport {
     }
 
     public SnapshotPage snapshotPage(String forNode, long after, int limit) {
-        JsonNode body = caller.get(Protocol.SNAPSHOT + "?after=" + after + "&limit=" + limit, node(forNode));
-        return new SnapshotPage(WireCodec.pullResult(body), body.path("hubSeq").asLong(-1));
+        WireCodec.Page p = page(Protocol.SNAPSHOT + "?after=" + after + "&limit=" + limit, forNode);
+        return new SnapshotPage(p.result(), p.hubSeq());
+    }
+
+    /** Reads a page straight from the bytes; one in another form goes through the tree reader, which says what is wrong. */
+    private WireCodec.Page page(String path, String forNode) {
+        byte[] body = caller.getBytes(path, node(forNode));
+        WireCodec.Page fast = WireCodec.readPage(body);
+        if (fast != null) {
+            return fast;
+        }
+        JsonNode tree = HttpCaller.parse(body, "GET", caller.base().resolve(path));
+        return new WireCodec.Page(WireCodec.pullResult(tree), tree.path("hubSeq").asLong(-1));
     }
 
     public HubSchema schema() {

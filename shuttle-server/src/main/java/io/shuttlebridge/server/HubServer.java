@@ -2,6 +2,7 @@ package io.shuttlebridge.server;
 
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.compression.Gzip;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.shuttlebridge.core.ErrorCode;
@@ -63,7 +64,8 @@ public final class HubServer implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.concurrency.useVirtualThreads = true;
-            cfg.http.compressionStrategy = CompressionStrategy.GZIP;
+            // the fastest gzip level: pages of changes compress about as well at 1 as at the default 6, in a third of the time
+            cfg.http.compressionStrategy = new CompressionStrategy(null, new Gzip(1));
             cfg.http.maxRequestSize = b.maxBodyBytes;
             cfg.requestLogger.http((ctx, ms) -> metrics.request(ctx.method().name(), route(ctx.path()), ctx.statusCode(),
                     Duration.ofNanos((long) (ms * 1_000_000))));

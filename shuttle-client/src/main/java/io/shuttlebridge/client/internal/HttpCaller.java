@@ -59,14 +59,24 @@ public final class HttpCaller {
     }
 
     public JsonNode get(String path, Map<String, String> headers) {
+        return parse(getBytes(path, headers), "GET", base.resolve(path));
+    }
+
+    /** The answer's body as it came (unzipped), for a reader of its own; {@link #parse} reads it as a tree. */
+    public byte[] getBytes(String path, Map<String, String> headers) {
         return call("GET", path, null, headers);
     }
 
     public JsonNode post(String path, String body) {
-        return call("POST", path, body, Map.of());
+        return post(path, body.getBytes(StandardCharsets.UTF_8));
     }
 
-    private JsonNode call(String method, String path, String body, Map<String, String> headers) {
+    /** Posts a body already in UTF-8. */
+    public JsonNode post(String path, byte[] body) {
+        return parse(call("POST", path, body, Map.of()), "POST", base.resolve(path));
+    }
+
+    private byte[] call(String method, String path, byte[] body, Map<String, String> headers) {
         URI uri = base.resolve(path);
         String failure = null;
         for (int attempt = 0; attempt < backoff.attempts(); attempt++) {
@@ -80,7 +90,7 @@ public final class HttpCaller {
             }
             headers.forEach(req::header);
             if (body != null) {
-                req.header("Content-Type", Protocol.JSON).method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+                req.header("Content-Type", Protocol.JSON).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
             } else {
                 req.method(method, HttpRequest.BodyPublishers.noBody());
             }
@@ -98,7 +108,7 @@ public final class HttpCaller {
             byte[] bytes = decode(res);
             int status = res.statusCode();
             if (status >= 200 && status < 300) {
-                return parse(bytes, method, uri);
+                return bytes;
             }
             ShuttleException answer = answer(status, bytes, method, uri);
             if (status < 500) {
@@ -133,7 +143,8 @@ public final class HttpCaller {
         }
     }
 
-    private static JsonNode parse(byte[] bytes, String method, URI uri) {
+    /** A successful answer's body as a JSON tree; a body that is not JSON is a transport failure. */
+    public static JsonNode parse(byte[] bytes, String method, URI uri) {
         try {
             return JSON.readTree(bytes);
         } catch (IOException e) {

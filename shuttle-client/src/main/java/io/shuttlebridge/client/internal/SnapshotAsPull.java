@@ -1,22 +1,41 @@
 package io.shuttlebridge.client.internal;
 
 import io.shuttlebridge.client.HttpTransport;
+import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ProgressListener;
+import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.Transport;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Serves the hub's snapshot where the engine asks for a pull, so that a bootstrap is an ordinary
  * pull: each page is applied and the cursor advanced in one transaction, and an interrupted
  * bootstrap resumes from the last page applied. Reports progress as the share of the hub feed read.
+ *
+ * <p>While the engine applies a page, the next one is already on its way: one page is fetched
+ * ahead, never more, so memory stays bounded by the page size. A page fetched ahead is used only
+ * when the engine asks for exactly it; a fetch ahead that failed is made again when asked for.
  */
-public final class SnapshotAsPull implements Transport {
+public final class SnapshotAsPull implements Transport, AutoCloseable {
     private final HttpTransport hub;
     private final ProgressListener progress;
+    private final ExecutorService ahead = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "shuttle-snapshot-ahead");
+        t.setDaemon(true);
+        return t;
+    });
     private long rows;
+    private Ahead next;
+
+    /** A page being fetched ahead, and what it was asked with. */
+    private record Ahead(String forNode, long after, int limit, CompletableFuture<HttpTransport.SnapshotPage> page) {}
 
     public SnapshotAsPull(HttpTransport hub, ProgressListener progress) {
         this.hub = hub;
@@ -29,11 +48,39 @@ public final class SnapshotAsPull implements Transport {
 
     @Override
     public PullResult pull(String forNode, long since, int limit) {
-        HttpTransport.SnapshotPage p = hub.snapshotPage(forNode, since, limit);
-        rows += p.page().changes().size();
-        long total = Math.max(p.hubSeq(), p.page().next());
-        progress.progress("bootstrap", p.page().more() ? Math.min(p.page().next(), total) : total, total);
-        return p.page();
+        HttpTransport.SnapshotPage p = take(forNode, since, limit);
+        PullResult page = p.page();
+        if (page.more() && !page.resyncRequired()) {
+            fetchAhead(forNode, page.next(), limit);
+        }
+        rows += page.changes().size();
+        long total = Math.max(p.hubSeq(), page.next());
+        progress.progress("bootstrap", page.more() ? Math.min(page.next(), total) : total, total);
+        return page;
+    }
+
+    private HttpTransport.SnapshotPage take(String forNode, long since, int limit) {
+        Ahead a = next;
+        next = null;
+        if (a != null) {
+            if (a.forNode().equals(forNode) && a.after() == since && a.limit() == limit) {
+                try {
+                    return a.page().get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ShuttleException(ErrorCode.TRANSPORT, "interrupted while fetching a snapshot page", e);
+                } catch (ExecutionException e) {
+                    // fetched again below: the error, if it lasts, is reported from this thread
+                }
+            } else {
+                a.page().cancel(true);
+            }
+        }
+        return hub.snapshotPage(forNode, since, limit);
+    }
+
+    private void fetchAhead(String forNode, long after, int limit) {
+        next = new Ahead(forNode, after, limit, CompletableFuture.supplyAsync(() -> hub.snapshotPage(forNode, after, limit), ahead));
     }
 
     @Override
@@ -44,5 +91,15 @@ public final class SnapshotAsPull implements Transport {
     @Override
     public PushResult push(String fromNode, List<Change> changes) {
         return hub.push(fromNode, changes);
+    }
+
+    /** Stops a fetch ahead still running (an interrupted clone). */
+    @Override
+    public void close() {
+        if (next != null) {
+            next.page().cancel(true);
+            next = null;
+        }
+        ahead.shutdownNow();
     }
 }

@@ -1,5 +1,7 @@
 package io.shuttlebridge.core.change;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.id.Hlc;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -112,6 +115,78 @@ public final class ChangeCodec {
             c.columnStamps().forEach((k, s) -> cols.putObject(k).put("hlc", Hlc.encode(s.hlc())).put("origin", s.origin()));
         }
         return o;
+    }
+
+    /** Writes the change as {@link #change(Change)} builds it, field for field, without building a tree first. */
+    public static void write(JsonGenerator g, Change c) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("table", c.table());
+        g.writeArrayFieldStart("key");
+        for (Object k : c.key()) {
+            write(g, k);
+        }
+        g.writeEndArray();
+        g.writeStringField("op", c.op().name());
+        if (c.op() == Op.UPSERT) {
+            g.writeObjectFieldStart("values");
+            for (Map.Entry<String, Object> e : c.values().entrySet()) {
+                g.writeFieldName(e.getKey());
+                write(g, e.getValue());
+            }
+            g.writeEndObject();
+        }
+        g.writeStringField("hlc", Hlc.encode(c.hlc()));
+        g.writeStringField("origin", c.origin());
+        g.writeNumberField("version", c.version());
+        g.writeNumberField("base", c.base());
+        if (!c.columnStamps().isEmpty()) {
+            g.writeObjectFieldStart("columns");
+            for (Map.Entry<String, Stamp> e : c.columnStamps().entrySet()) {
+                g.writeObjectFieldStart(e.getKey());
+                g.writeStringField("hlc", Hlc.encode(e.getValue().hlc()));
+                g.writeStringField("origin", e.getValue().origin());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    /** Writes a value as {@link #value(Object)} represents it. */
+    public static void write(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            g.writeNumber(((Number) v).longValue());
+        } else if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            if (Double.isFinite(d)) {
+                g.writeNumber(d);
+            } else {
+                g.writeStartObject();
+                g.writeStringField("$f", Double.toString(d));
+                g.writeEndObject();
+            }
+        } else if (v instanceof byte[] b) {
+            g.writeStartObject();
+            g.writeStringField("$b", Base64.getEncoder().encodeToString(b));
+            g.writeEndObject();
+        } else if (v instanceof BigDecimal d) {
+            g.writeStartObject();
+            g.writeStringField("$d", d.toPlainString());
+            g.writeEndObject();
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else {
+            g.writeString(v.toString());
+        }
+    }
+
+    /** The factory behind this codec's mapper, for streaming readers and writers. */
+    public static JsonFactory factory() {
+        return JSON.getFactory();
     }
 
     public static Change change(JsonNode o, String where) {

@@ -44,7 +44,19 @@ public interface CaptureSql {
         return from;
     }
 
-    /** The stored feed key of a row given its key values, or null when only the database can compute it. */
+    /** A condition matching the feed's stored key column {@code column} against {@code n} stored keys, bound by {@link #bindFeedKeys}. */
+    default String feedKeysCondition(String column, int n) {
+        return column + " IN (" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
+    }
+
+    /** Binds stored feed keys for {@link #feedKeysCondition}; returns the next parameter index. */
+    default int bindFeedKeys(java.sql.PreparedStatement ps, int from, List<Object> stored) throws SQLException {
+        for (Object k : stored) {
+            io.shuttlebridge.core.internal.Jdbc.set(ps, from++, k);
+        }
+        return from;
+    }
+
     /**
      * A join condition that finds a table's row from its feed entry through the table's primary key
      * index ({@code row.key = feed.pk}), or null when the stored key form does not allow it (the
@@ -54,6 +66,7 @@ public interface CaptureSql {
         return null;
     }
 
+    /** The stored feed key of a row given its key values, or null when only the database can compute it. */
     default Object storedKey(SyncedTable table, List<Object> key) {
         return key.size() == 1 ? key.get(0) : null;
     }

@@ -57,6 +57,33 @@ public interface Dialect {
         return false;
     }
 
+    /**
+     * A statement that upserts many rows of one table at once (one round trip for a page of rows),
+     * or null where rows are written one statement each. {@code columns} are the columns written,
+     * the {@code key} among them; values are added as {@link #toDatabase} gives them.
+     */
+    default BulkUpsert bulkUpsert(Connection c, Table table, List<String> key, List<String> columns) throws SQLException {
+        return null;
+    }
+
+    /** Rows queued for one upsert statement; when a key is given twice, the row added last is written. */
+    interface BulkUpsert extends AutoCloseable {
+        /** Queues a row: its values in the order of the columns. */
+        void add(Object[] values);
+
+        /** Rows queued. */
+        int size();
+
+        /** Writes the queued rows and forgets them. */
+        void execute() throws SQLException;
+
+        /** Forgets the queued rows without writing them. */
+        void clear();
+
+        @Override
+        void close() throws SQLException;
+    }
+
     /** The statement that defers foreign-key checks to commit, when {@link #supportsDeferredConstraints()}. */
     default String deferConstraintsStatement() {
         throw new UnsupportedOperationException(name() + " cannot defer constraints");

@@ -49,11 +49,16 @@ public final class ChangeWriter {
     private PreparedStatement batched;
     private int batchedRows;
     private static final int MAX_BATCHED_ROWS = 2000;
+    /** Row upserts queued on the dialect's bulk statement instead, when it has one; sent by {@link #flush}. */
+    private Dialect.BulkUpsert bulk;
+    private final Map<String, Dialect.BulkUpsert> bulks = new HashMap<>();
+    private static final int MAX_BULK_ROWS = 5000;
 
     public void begin(Connection c) throws SQLException {
         this.connection = c;
         this.batched = null;
         this.batchedRows = 0;
+        this.bulk = null;
         this.applied.clear();
         this.token = dialect.capture().beginApply(c);
     }
@@ -67,6 +72,13 @@ public final class ChangeWriter {
             }
             statements.clear();
             completeUpserts.clear();
+            for (Dialect.BulkUpsert b : bulks.values()) {
+                if (b != null) {
+                    b.close();
+                }
+            }
+            bulks.clear();
+            completeBulks.clear();
         } finally {
             dialect.capture().endApply(connection, token, applied);
             applied.clear();
@@ -98,6 +110,24 @@ public final class ChangeWriter {
             throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "upsert of \"" + t.name() + "\" lacks key columns " + t.key());
         }
         String sqlKey = complete ? null : "upsert:" + t.id() + ":" + String.join("\u0000", cols);
+        Dialect.BulkUpsert b = bulkUpsert(t, complete, sqlKey, cols);
+        if (b != null) {
+            io.shuttlebridge.core.schema.Column[] meta = columns(t);
+            Object[] row = new Object[cols.size()];
+            for (int k = 0; k < row.length; k++) {
+                String col = cols.get(k);
+                row[k] = dialect.toDatabase(complete ? meta[k] : t.table().column(col).orElseThrow(), values.get(col));
+            }
+            if (bulk != b) {
+                flush(); // keeps the order of writes, as for a batch
+                bulk = b;
+            }
+            b.add(row);
+            if (b.size() >= MAX_BULK_ROWS) {
+                flush();
+            }
+            return;
+        }
         PreparedStatement ps = complete ? completeUpserts.get(t.id()) : statements.get(sqlKey);
         if (ps == null) {
             List<String> nonKey = cols.stream().filter(c -> !t.key().contains(c)).toList();
@@ -120,6 +150,22 @@ public final class ChangeWriter {
         run(ps);
     }
 
+    /** The dialect's bulk upsert for these columns of the table, or null when it has none (created once per apply). */
+    private Dialect.BulkUpsert bulkUpsert(SyncedTable t, boolean complete, String sqlKey, List<String> cols) throws SQLException {
+        if (complete && completeBulks.containsKey(t.id())) {
+            return completeBulks.get(t.id());
+        }
+        String key = complete ? "upsert:" + t.id() : sqlKey;
+        if (!bulks.containsKey(key)) {
+            bulks.put(key, dialect.bulkUpsert(connection, t.table(), t.key(), cols));
+        }
+        Dialect.BulkUpsert b = bulks.get(key);
+        if (complete) {
+            completeBulks.put(t.id(), b);
+        }
+        return b;
+    }
+
     /** The table's replicated columns' definitions, in {@code replicatedColumns()} order. */
     private io.shuttlebridge.core.schema.Column[] columns(SyncedTable t) {
         return columnsByTable.computeIfAbsent(t.id(), id -> t.replicatedColumns().stream()
@@ -129,6 +175,8 @@ public final class ChangeWriter {
     private final Map<Integer, io.shuttlebridge.core.schema.Column[]> columnsByTable = new HashMap<>();
     /** Upserts of every replicated column, by table id (also in {@link #statements}, which closes them). */
     private final Map<Integer, PreparedStatement> completeUpserts = new HashMap<>();
+    /** Bulk upserts of every replicated column, by table id (also in {@link #bulks}, which closes them; null: none). */
+    private final Map<Integer, Dialect.BulkUpsert> completeBulks = new HashMap<>();
 
     public void deleteRow(SyncedTable t, List<Object> key) throws SQLException {
         PreparedStatement ps = statement("delete:" + t.id(), () -> "DELETE FROM " + dialect.quote(t.name()) + " WHERE "
@@ -143,6 +191,11 @@ public final class ChangeWriter {
      * transaction must be preceded by this ({@link #end} does it too).
      */
     public void flush() throws SQLException {
+        if (bulk != null) {
+            Dialect.BulkUpsert b = bulk;
+            bulk = null;
+            b.execute();
+        }
         if (batched != null) {
             PreparedStatement ps = batched;
             batched = null;
@@ -155,6 +208,10 @@ public final class ChangeWriter {
     public void discard() {
         batched = null;
         batchedRows = 0;
+        if (bulk != null) {
+            bulk.clear();
+            bulk = null;
+        }
     }
 
     private void run(PreparedStatement ps) throws SQLException {

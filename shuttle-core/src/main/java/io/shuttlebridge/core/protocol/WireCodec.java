@@ -1,5 +1,8 @@
 package io.shuttlebridge.core.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -17,6 +20,9 @@ import io.shuttlebridge.core.schema.Table;
 import io.shuttlebridge.core.sync.ConflictRecord;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,15 +42,50 @@ public final class WireCodec {
     /** A push request body after decoding. */
     public record PushRequest(String nodeUuid, List<Change> changes) {}
 
+    /** A pull or snapshot page after decoding, with the hub's feed position when it sent one (else -1). */
+    public record Page(PullResult result, long hubSeq) {}
+
+    /**
+     * Decodes a push body straight from its bytes when it has the form {@link #pushRequestBytes}
+     * writes (the common case, and fast); null otherwise: then parse it and use
+     * {@link #pushRequest(JsonNode, int)}, which accepts or refuses it with an exact message.
+     */
+    public static PushRequest readPushRequest(byte[] body, int maxBatch) {
+        try {
+            return StreamingReader.push(body, maxBatch);
+        } catch (StreamingReader.Unexpected e) {
+            return null;
+        }
+    }
+
+    /** Decodes a pull or snapshot page straight from its bytes, as {@link #readPushRequest} does a push; null when the tree reader must decide. */
+    public static Page readPage(byte[] body) {
+        try {
+            return StreamingReader.page(body);
+        } catch (StreamingReader.Unexpected e) {
+            return null;
+        }
+    }
+
     // ------------------------------------------------------------------ push
 
     public static String pushRequest(String nodeUuid, List<Change> changes) {
-        ObjectNode o = F.objectNode();
-        o.put("protocol", Protocol.VERSION);
-        o.put("nodeUuid", nodeUuid);
-        ArrayNode a = o.putArray("changes");
-        changes.forEach(c -> a.add(ChangeCodec.change(c)));
-        return ChangeCodec.toJson(o);
+        return new String(pushRequestBytes(nodeUuid, changes), StandardCharsets.UTF_8);
+    }
+
+    /** The push body in UTF-8, written change by change. */
+    public static byte[] pushRequestBytes(String nodeUuid, List<Change> changes) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeNumberField("protocol", Protocol.VERSION);
+            g.writeStringField("nodeUuid", nodeUuid);
+            g.writeArrayFieldStart("changes");
+            for (Change c : changes) {
+                ChangeCodec.write(g, c);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
     }
 
     /** Decodes a push body, refusing more than {@code maxBatch} changes before decoding any. */
@@ -99,18 +140,45 @@ public final class WireCodec {
 
     /** A pull or snapshot page; {@code hubSeq} (the hub's feed position, for progress) is added when known. */
     public static String pullResult(PullResult r, long hubSeq) {
-        ObjectNode o = F.objectNode();
-        ArrayNode a = o.putArray("changes");
-        r.changes().forEach(c -> a.add(ChangeCodec.change(c)));
-        o.put("next", r.next());
-        o.put("more", r.more());
-        if (r.resyncRequired()) {
-            o.put("resync", true);
+        return new String(pullResultBytes(r, hubSeq), StandardCharsets.UTF_8);
+    }
+
+    /** The pull or snapshot page in UTF-8, written change by change. */
+    public static byte[] pullResultBytes(PullResult r, long hubSeq) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("changes");
+            for (Change c : r.changes()) {
+                ChangeCodec.write(g, c);
+            }
+            g.writeEndArray();
+            g.writeNumberField("next", r.next());
+            g.writeBooleanField("more", r.more());
+            if (r.resyncRequired()) {
+                g.writeBooleanField("resync", true);
+            }
+            if (hubSeq >= 0) {
+                g.writeNumberField("hubSeq", hubSeq);
+            }
+            g.writeEndObject();
+        });
+    }
+
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** Writes UTF-8 as the tree writer's strings do: characters beyond the BMP as themselves, not as escaped surrogate pairs. */
+    private static final JsonFactory BYTES = JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+
+    private static byte[] write(Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try (JsonGenerator g = BYTES.createGenerator(out)) {
+            body.write(g);
+        } catch (IOException e) {
+            throw new ShuttleException(ErrorCode.INTERNAL, "cannot write JSON", e);
         }
-        if (hubSeq >= 0) {
-            o.put("hubSeq", hubSeq);
-        }
-        return ChangeCodec.toJson(o);
+        return out.toByteArray();
     }
 
     public static PullResult pullResult(JsonNode o) {

@@ -18,6 +18,11 @@ public final class BodyReader {
     }
 
     public JsonNode json(Context ctx) {
+        return parse(bytes(ctx));
+    }
+
+    /** The request body, refused when it is larger than the limit or empty. */
+    public byte[] bytes(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) {
             throw tooLarge(declared);
@@ -34,6 +39,11 @@ public final class BodyReader {
         if (body.length == 0) {
             throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "the request body is empty: a JSON object is required");
         }
+        return body;
+    }
+
+    /** A body read by {@link #bytes} as a JSON tree. */
+    public JsonNode parse(byte[] body) {
         try {
             return JSON.readTree(body);
         } catch (IOException e) {

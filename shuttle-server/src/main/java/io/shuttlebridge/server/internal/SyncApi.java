@@ -46,7 +46,9 @@ public final class SyncApi {
     }
 
     public void push(Context ctx) {
-        WireCodec.PushRequest req = WireCodec.pushRequest(body.json(ctx), maxBatch);
+        byte[] raw = body.bytes(ctx);
+        WireCodec.PushRequest fast = WireCodec.readPushRequest(raw, maxBatch);
+        WireCodec.PushRequest req = fast != null ? fast : WireCodec.pushRequest(body.parse(raw), maxBatch);
         PushResult r = gate.run(() -> engine.acceptPush(req.nodeUuid(), req.changes()));
         metrics.pushed(req.changes().size(), r);
         if (r.applied() > 0) {
@@ -58,7 +60,7 @@ public final class SyncApi {
     public void pull(Context ctx) {
         PullResult r = engine.servePull(node(ctx), cursor(ctx, "since"), limit(ctx));
         metrics.pulled(r.changes().size());
-        json(ctx, WireCodec.pullResult(r, -1));
+        json(ctx, WireCodec.pullResultBytes(r, -1));
     }
 
     public void snapshot(Context ctx) {
@@ -66,7 +68,7 @@ public final class SyncApi {
         long after = cursor(ctx, "after");
         PullResult r = engine.serveSnapshot(node, after, limit(ctx));
         metrics.pulled(r.changes().size());
-        json(ctx, WireCodec.pullResult(r, engine.feedPosition()));
+        json(ctx, WireCodec.pullResultBytes(r, engine.feedPosition()));
     }
 
     private static String node(Context ctx) {
@@ -115,6 +117,10 @@ public final class SyncApi {
     }
 
     private static void json(Context ctx, String body) {
+        ctx.contentType(Protocol.JSON).result(body);
+    }
+
+    private static void json(Context ctx, byte[] body) {
         ctx.contentType(Protocol.JSON).result(body);
     }
 }

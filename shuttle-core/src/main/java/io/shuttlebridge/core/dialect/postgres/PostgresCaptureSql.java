@@ -21,8 +21,11 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -141,8 +144,10 @@ final class PostgresCaptureSql implements CaptureSql {
         }
         sql.add("CREATE OR REPLACE FUNCTION " + functionName(t) + "() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS "
                 + tag + body + tag);
+        // the WHEN clause keeps applied writes from queuing a trigger call at all (the function checks again)
         sql.add("CREATE TRIGGER \"_shuttle_capture\" AFTER INSERT OR UPDATE OR DELETE ON " + dialect.quote(t.name())
-                + " FOR EACH ROW EXECUTE FUNCTION " + functionName(t) + "()");
+                + " FOR EACH ROW WHEN (current_setting('shuttle.applying', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "
+                + functionName(t) + "()");
         return sql;
     }
 
@@ -222,6 +227,15 @@ final class PostgresCaptureSql implements CaptureSql {
 
     @Override
     public String storedKeysCondition(SyncedTable t, String alias, int n) {
+        List<Column> key = t.key().stream().map(c -> column(t, c)).toList();
+        if (key.stream().allMatch(PgArrays::scalar)) {
+            // one array parameter per key column whatever the number of keys: one statement text, planned once
+            if (key.size() == 1) {
+                return alias + "." + dialect.quote(t.key().get(0)) + " = ANY(" + PgArrays.parameter(key.get(0)) + ")";
+            }
+            return "(" + t.key().stream().map(c -> alias + "." + dialect.quote(c)).collect(Collectors.joining(", ")) + ") IN (SELECT * FROM unnest("
+                    + key.stream().map(PgArrays::parameter).collect(Collectors.joining(", ")) + "))";
+        }
         String one = "(" + t.key().stream().map(c -> "CAST(? AS " + PostgresSchemaReader.baseType(column(t, c).declaredType()) + ")")
                 .collect(Collectors.joining(", ")) + ")";
         String columns = "(" + t.key().stream().map(c -> alias + "." + dialect.quote(c)).collect(Collectors.joining(", ")) + ")";
@@ -232,12 +246,47 @@ final class PostgresCaptureSql implements CaptureSql {
 
     @Override
     public int bindStoredKeys(PreparedStatement ps, int from, SyncedTable t, List<Object> stored) throws SQLException {
+        List<Column> key = t.key().stream().map(c -> column(t, c)).toList();
+        if (key.stream().allMatch(PgArrays::scalar)) {
+            String[][] parts = new String[key.size()][stored.size()];
+            boolean hex = key.size() == 1 && PostgresSchemaReader.baseType(key.get(0).declaredType()).equals("bytea");
+            for (int i = 0; i < stored.size(); i++) {
+                if (key.size() == 1) {
+                    // a one-column key is stored as the value's canonical text, which its type reads back (bytea: hex digits)
+                    parts[0][i] = hex ? "\\x" + stored.get(i) : String.valueOf(stored.get(i));
+                } else {
+                    List<Object> values = decodeKey(t, stored.get(i));
+                    for (int k = 0; k < values.size(); k++) {
+                        parts[k][i] = PgArrays.text(values.get(k));
+                    }
+                }
+            }
+            for (String[] column : parts) {
+                ps.setArray(from++, PgArrays.texts(ps.getConnection(), column));
+            }
+            return from;
+        }
         for (Object k : stored) {
             for (Object part : decodeKey(t, k)) {
                 ps.setObject(from++, part);
             }
         }
         return from;
+    }
+
+    @Override
+    public String feedKeysCondition(String column, int n) {
+        return column + " = ANY(CAST(? AS text[]))"; // one parameter whatever the number of keys: one statement text, planned once
+    }
+
+    @Override
+    public int bindFeedKeys(PreparedStatement ps, int from, List<Object> stored) throws SQLException {
+        String[] keys = new String[stored.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = String.valueOf(stored.get(i));
+        }
+        ps.setArray(from, PgArrays.texts(ps.getConnection(), keys));
+        return from + 1;
     }
 
     @Override
@@ -286,8 +335,20 @@ final class PostgresCaptureSql implements CaptureSql {
             case "real", "double precision" -> Double.valueOf(text);
             case "boolean" -> Boolean.valueOf(text);
             case "bytea" -> HexFormat.of().parseHex(text);
+            // the form values of these columns are read in (Jdbc.readValue), so that a change's key matches its values
+            case "timestamp with time zone" -> isoTime(text, true);
+            case "timestamp without time zone" -> isoTime(text, false);
             default -> text;
         };
+    }
+
+    private static String isoTime(String text, boolean zoned) {
+        try {
+            return zoned ? java.time.OffsetDateTime.parse(text).format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    : java.time.LocalDateTime.parse(text).format(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+        } catch (java.time.format.DateTimeParseException e) {
+            return text; // infinity and other values java.time does not hold
+        }
     }
 
     private static Column column(SyncedTable t, String name) {
@@ -304,43 +365,147 @@ final class PostgresCaptureSql implements CaptureSql {
 
     @Override
     public long beginApply(Connection c) throws SQLException {
-        fold(c); // also takes the fold lock until commit: seqs stay in commit order
-        Jdbc.queryString(c, "SELECT set_config('shuttle.applying', 'on', true)");
+        // the fold also takes the fold lock until commit: seqs stay in commit order
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT _shuttle_fold(), set_config('shuttle.applying', 'on', true)")) {
+            rs.next();
+        }
         return 0;
     }
 
+    /**
+     * Writes the feed entries of an apply in one statement, one entry per row in the order given,
+     * with fresh seqs after the clock's, and moves the clock past them; then notifies the feed
+     * channel as a fold does. Runs under the fold lock {@link #beginApply} took, so these seqs
+     * become visible in order like any fold's.
+     */
+    private static final String FEED_WRITE = "WITH clock AS (SELECT seq FROM _shuttle_clock WHERE id = 1),\n"
+            + "  feed AS (INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope, via)\n"
+            + "    SELECT u.tbl, u.pk, (SELECT seq FROM clock) + u.rn, u.op, u.hlc, u.origin, u.version, u.base, u.scope, u.via"
+            + " FROM unnest(CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS bigint[]), CAST(? AS text[]),"
+            + " CAST(? AS integer[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS integer[]))"
+            + " WITH ORDINALITY AS u(tbl, pk, op, hlc, scope, origin, version, base, via, rn)\n"
+            + "    ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc, origin = excluded.origin,"
+            + " version = excluded.version, base = excluded.base, scope = excluded.scope, via = excluded.via RETURNING 1),\n"
+            + "  moved AS (UPDATE _shuttle_clock SET seq = seq + ?, hlc = greatest(hlc, ?) WHERE id = 1 RETURNING 1)\n"
+            + "SELECT pg_notify('" + PostgresDialect.FEED_CHANNEL + "', current_schema())";
+
     @Override
     public void endApply(Connection c, long token, List<AppliedEntry> entries) throws SQLException {
-        Jdbc.queryString(c, "SELECT set_config('shuttle.applying', 'off', true)");
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO _shuttle_log (tbl, pk, op, hlc, scope, origin, version, via, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (AppliedEntry e : entries) {
-                ps.setInt(1, e.table().id());
-                ps.setString(2, encodeKey(c, e.table(), e.key()));
-                ps.setInt(3, e.op());
-                ps.setLong(4, e.hlc());
-                ps.setString(5, e.scope() == null ? null : e.scope().toString());
-                ps.setInt(6, e.origin());
-                ps.setLong(7, e.version());
-                if (e.via() == null) {
-                    ps.setNull(8, Types.INTEGER);
-                } else {
-                    ps.setInt(8, e.via());
-                }
-                ps.setLong(9, e.base());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        // what other connections committed meanwhile is folded first: the applied entries come after it,
+        // as the latest writes to their rows
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT set_config('shuttle.applying', 'off', true), _shuttle_fold()")) {
+            rs.next();
         }
-        fold(c);
+        if (entries.isEmpty()) {
+            return;
+        }
+        String[] keys = storedKeys(c, entries);
+        // a row written twice keeps its last entry, in the place of that entry (stored keys are exact)
+        Map<String, Integer> last = new HashMap<>();
+        for (int i = 0; i < keys.length; i++) {
+            last.put(entries.get(i).table().id() + ":" + keys[i], i);
+        }
+        int n = last.size();
+        Integer[] tbl = new Integer[n];
+        String[] pk = new String[n];
+        Integer[] op = new Integer[n];
+        Long[] hlc = new Long[n];
+        String[] scope = new String[n];
+        Integer[] origin = new Integer[n];
+        Long[] version = new Long[n];
+        Long[] base = new Long[n];
+        Integer[] via = new Integer[n];
+        long maxHlc = Long.MIN_VALUE;
+        int j = 0;
+        for (int i = 0; i < keys.length; i++) {
+            AppliedEntry e = entries.get(i);
+            if (n < keys.length && last.get(e.table().id() + ":" + keys[i]) != i) {
+                continue;
+            }
+            tbl[j] = e.table().id();
+            pk[j] = keys[i];
+            op[j] = e.op();
+            hlc[j] = e.hlc();
+            scope[j] = e.scope() == null ? null : e.scope().toString();
+            origin[j] = e.origin();
+            version[j] = e.version();
+            base[j] = e.base();
+            via[j] = e.via();
+            maxHlc = Math.max(maxHlc, e.hlc());
+            j++;
+        }
+        try (PreparedStatement ps = c.prepareStatement(FEED_WRITE)) {
+            ps.setArray(1, c.createArrayOf("int4", tbl));
+            ps.setArray(2, c.createArrayOf("text", pk));
+            ps.setArray(3, c.createArrayOf("int4", op));
+            ps.setArray(4, c.createArrayOf("int8", hlc));
+            ps.setArray(5, c.createArrayOf("text", scope));
+            ps.setArray(6, c.createArrayOf("int4", origin));
+            ps.setArray(7, c.createArrayOf("int8", version));
+            ps.setArray(8, c.createArrayOf("int8", base));
+            ps.setArray(9, c.createArrayOf("int4", via));
+            ps.setLong(10, n);
+            ps.setLong(11, maxHlc);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+            }
+        }
     }
 
-    /** The stored form of a key: computed in Java when that is certain, by the database's own expression otherwise. */
-    private String encodeKey(Connection c, SyncedTable t, List<Object> key) throws SQLException {
-        Object known = storedKey(t, key);
-        if (known != null) {
-            return known.toString();
+    /**
+     * The stored forms of the entries' keys: computed in Java when that is certain, otherwise by the
+     * database's own key expression, one statement per table over all of its keys.
+     */
+    private String[] storedKeys(Connection c, List<AppliedEntry> entries) throws SQLException {
+        String[] out = new String[entries.size()];
+        Map<SyncedTable, List<Integer>> unknown = new LinkedHashMap<>();
+        for (int i = 0; i < out.length; i++) {
+            AppliedEntry e = entries.get(i);
+            Object known = storedKey(e.table(), e.key());
+            if (known != null) {
+                out[i] = known.toString();
+            } else {
+                unknown.computeIfAbsent(e.table(), t -> new ArrayList<>()).add(i);
+            }
         }
+        for (var u : unknown.entrySet()) {
+            SyncedTable t = u.getKey();
+            List<Column> key = t.key().stream().map(col -> column(t, col)).toList();
+            if (!key.stream().allMatch(PgArrays::scalar)) {
+                for (int i : u.getValue()) {
+                    out[i] = encodeKey(c, t, entries.get(i).key());
+                }
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            for (int k = 0; k < key.size(); k++) {
+                names.add("u.k" + k);
+            }
+            String sql = "SELECT " + key(t, names) + " FROM unnest(" + key.stream().map(PgArrays::parameter).collect(Collectors.joining(", "))
+                    + ") WITH ORDINALITY AS u(" + String.join(", ", names).replace("u.", "") + ", rn) ORDER BY u.rn";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int k = 0; k < key.size(); k++) {
+                    String[] parts = new String[u.getValue().size()];
+                    for (int j = 0; j < parts.length; j++) {
+                        parts[j] = PgArrays.text(entries.get(u.getValue().get(j)).key().get(k));
+                    }
+                    ps.setArray(k + 1, PgArrays.texts(c, parts));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    for (int i : u.getValue()) {
+                        rs.next();
+                        out[i] = rs.getString(1);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The stored form of one key by the database's own expression. */
+    private String encodeKey(Connection c, SyncedTable t, List<Object> key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + keyParameterExpression(t))) {
             for (int i = 0; i < key.size(); i++) {
                 ps.setObject(i + 1, key.get(i));

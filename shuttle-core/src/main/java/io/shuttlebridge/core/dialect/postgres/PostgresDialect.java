@@ -65,6 +65,11 @@ public final class PostgresDialect implements Dialect {
         return true;
     }
 
+    @Override
+    public BulkUpsert bulkUpsert(Connection c, Table table, List<String> key, List<String> columns) {
+        return PostgresBulkUpsert.of(c, table, key, columns, this::quote);
+    }
+
     /** Only constraints declared DEFERRABLE are deferred; the others rely on apply order and the pending queue. */
     @Override
     public boolean supportsDeferredConstraints() {

@@ -143,6 +143,16 @@ final class PostgresSchemaReader {
 
     /** The type without its modifier: {@code numeric(12,2)} is {@code numeric}, {@code timestamp(3) with time zone} is {@code timestamp with time zone}. */
     static String baseType(String declared) {
-        return declared.replaceAll("\\(\\d+(,\\d+)?\\)", "").trim();
+        String known = BASE_TYPES.get(declared);
+        if (known == null) {
+            known = declared.indexOf('(') < 0 ? declared.trim() : declared.replaceAll("\\(\\d+(,\\d+)?\\)", "").trim();
+            if (BASE_TYPES.size() < 10_000) {
+                BASE_TYPES.put(declared, known);
+            }
+        }
+        return known;
     }
+
+    /** Declared types seen so far and their base types: asked for every key and value, so worth remembering. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> BASE_TYPES = new java.util.concurrent.ConcurrentHashMap<>();
 }

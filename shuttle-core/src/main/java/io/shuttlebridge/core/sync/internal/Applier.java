@@ -133,7 +133,7 @@ public final class Applier {
             }
         }
         for (var e : keys.entrySet()) {
-            Map<Object, LocalRow> found = LocalRow.loadAll(c, e.getKey(), e.getValue());
+            Map<Object, LocalRow> found = LocalRow.loadAll(c, dialect, e.getKey(), e.getValue());
             for (Object stored : e.getValue()) {
                 found.putIfAbsent(io.shuttlebridge.core.feed.FeedReader.keyOf(stored), null); // looked up: no entry
             }

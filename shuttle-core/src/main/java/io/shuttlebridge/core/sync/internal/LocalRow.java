@@ -48,13 +48,13 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
     }
 
     /** Keys per prefetch query: one statement of this width is prepared per table, the last chunk padded. */
-    private static final int CHUNK = 500;
+    private static final int CHUNK = 1000;
 
     /**
      * Entries of many rows of one table at once, by stored feed key (absent rows are missing from the
      * map). {@code storedKeys} are the feed's stored forms, as {@code keyParameterExpression} computes them.
      */
-    static Map<Object, LocalRow> loadAll(Connection c, SyncedTable t, List<Object> storedKeys) throws SQLException {
+    static Map<Object, LocalRow> loadAll(Connection c, Dialect d, SyncedTable t, List<Object> storedKeys) throws SQLException {
         Map<Object, LocalRow> out = new java.util.HashMap<>();
         if (storedKeys.isEmpty()) {
             return out;
@@ -62,15 +62,16 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
         int width = Math.min(CHUNK, storedKeys.size());
         String sql = "SELECT f.pk, f.op, f.hlc, n.uuid, f.version, " + io.shuttlebridge.core.feed.EntryBase.of("f")
                 + " FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = f.origin"
-                + " WHERE f.tbl = ? AND f.pk IN (" + String.join(", ", java.util.Collections.nCopies(width, "?")) + ")";
+                + " WHERE f.tbl = ? AND " + d.capture().feedKeysCondition("f.pk", width);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, t.id());
             for (int from = 0; from < storedKeys.size(); from += width) {
                 int to = Math.min(storedKeys.size(), from + width);
-                for (int i = 0; i < width; i++) {
-                    // a short last chunk repeats its first key: IN ignores the duplicates
-                    Jdbc.set(ps, i + 2, storedKeys.get(from + i < to ? from + i : from));
+                List<Object> part = new java.util.ArrayList<>(storedKeys.subList(from, to));
+                while (part.size() < width) {
+                    part.add(storedKeys.get(from)); // a short last chunk repeats a key: the condition ignores duplicates
                 }
+                d.capture().bindFeedKeys(ps, 2, part);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Object stored = Jdbc.readValue(rs, 1);
