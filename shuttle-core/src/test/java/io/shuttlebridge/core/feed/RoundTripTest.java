@@ -150,4 +150,42 @@ public class RoundTripTest {
             assertThat(forA.entries()).extracting(e -> e.change().key().get(0)).containsExactly(3L);
         }
     }
+
+    @Test
+    void writesOfOneBatchLandInOrderWhenRowsRepeatAndDeletesInterleave() {
+        Path b = replica("b.db");
+        String node = "0b5e6f7a-0000-4000-8000-000000000001";
+        java.util.List<FeedEntry> writes = new java.util.ArrayList<>();
+        long hlc = 1_000_000L << 16;
+        for (long id = 1; id <= 150; id++) { // more rows than one statement holds, and a remainder
+            writes.add(entry(id, "first " + id, ++hlc, node));
+        }
+        writes.add(entry(7, "second 7", ++hlc, node)); // the same row again in the batch: the later write stands
+        writes.add(new FeedEntry(0, new Change("v", List.of(8L), io.shuttlebridge.core.change.Op.DELETE, Map.of(), ++hlc, node, 2, 1,
+                Map.of())));
+        writes.add(entry(9, "second 9", ++hlc, node));
+        writes.add(new FeedEntry(0, new Change("v", List.of(9L), io.shuttlebridge.core.change.Op.DELETE, Map.of(), ++hlc, node, 3, 2,
+                Map.of())));
+        writes.add(entry(10, "second 10", ++hlc, node));
+        writes.add(entry(10, "third 10", ++hlc, node));
+        try (ShuttleDatabase db = ShuttleDatabase.sqlite(b)) {
+            writeAll(db, writes);
+        }
+        assertThat(count(b, "SELECT count(*) FROM v")).isEqualTo(148);
+        assertThat(query(b, "SELECT t FROM v WHERE id IN (7, 10, 150) ORDER BY id")).extracting(r -> r.get("t"))
+                .containsExactly("second 7", "third 10", "first 150");
+        assertThat(count(b, "SELECT count(*) FROM v WHERE id IN (8, 9)")).isZero();
+        assertThat(count(b, "SELECT count(*) FROM _shuttle_feed")).isEqualTo(150);
+    }
+
+    private static FeedEntry entry(long id, String text, long hlc, String node) {
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        values.put("id", id);
+        values.put("i", id * 10);
+        values.put("r", null);
+        values.put("t", text);
+        values.put("b", null);
+        values.put("any_col", null);
+        return new FeedEntry(0, new Change("v", List.of(id), io.shuttlebridge.core.change.Op.UPSERT, values, hlc, node, 1, 0, Map.of()));
+    }
 }

@@ -66,6 +66,11 @@ public final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public BulkUpsert bulkUpsert(java.sql.Connection c, io.shuttlebridge.core.schema.Table table, List<String> key, List<String> columns) {
+        return SqliteBulkUpsert.of(c, table.name(), key, columns, this::quote);
+    }
+
+    @Override
     public CaptureSql capture() {
         return capture;
     }
