@@ -70,8 +70,6 @@ public final class FeedReader {
         List<Object[]> raw = new ArrayList<>();
         long lastSeq = q.afterSeq();
         boolean more;
-        String sql = "SELECT f.tbl, f.pk, f.seq, f.op, f.hlc, f.origin, f.version, " + EntryBase.of("f") + ", f.via FROM _shuttle_feed f"
-                + " WHERE f.seq > ? ORDER BY f.seq LIMIT ?";
         Map<Integer, String> nodes = nodes(c);
         Integer excluded = null;
         if (q.excludePeer() != null) {
@@ -81,14 +79,33 @@ public final class FeedReader {
                 }
             }
         }
+        // What came from the excluded peer is left out by the query itself (a device that cloned a million rows
+        // does not page through them to push nothing). The feed's highest seq, read by the same statement (one
+        // snapshot), is how far the page reaches when it is not full: everything up to there was read or left out.
+        String page = "SELECT f.tbl, f.pk, f.seq, f.op, f.hlc, f.origin, f.version, " + EntryBase.of("f") + " AS base, f.via"
+                + " FROM _shuttle_feed f WHERE f.seq > ?" + (excluded == null ? "" : " AND (f.via IS NULL OR f.via <> ?)")
+                + " ORDER BY f.seq LIMIT ?";
+        String sql = "SELECT p.tbl, p.pk, p.seq, p.op, p.hlc, p.origin, p.version, p.base, p.via, NULL AS top FROM (" + page + ") p"
+                + " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, max(seq) FROM _shuttle_feed";
         int scanned = 0;
+        long top = q.afterSeq();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, q.afterSeq());
-            ps.setInt(2, q.limit());
+            int i = 1;
+            ps.setLong(i++, q.afterSeq());
+            if (excluded != null) {
+                ps.setInt(i++, excluded);
+            }
+            ps.setInt(i, q.limit());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    rs.getLong(3);
+                    if (rs.wasNull()) {
+                        top = Math.max(top, rs.getLong(10)); // the row with the feed's highest seq
+                        continue;
+                    }
                     scanned++;
-                    lastSeq = rs.getLong(3);
+                    long seq = rs.getLong(3);
+                    lastSeq = Math.max(lastSeq, seq);
                     SyncedTable t = schema.byId(rs.getInt(1));
                     int via = rs.getInt(9);
                     boolean fromExcluded = excluded != null && !rs.wasNull() && via == excluded;
@@ -97,14 +114,18 @@ public final class FeedReader {
                     }
                     String origin = nodes.get(rs.getInt(6));
                     if (origin == null) {
-                        throw new io.shuttlebridge.core.ShuttleException(io.shuttlebridge.core.ErrorCode.INTERNAL, "feed entry " + lastSeq
+                        throw new io.shuttlebridge.core.ShuttleException(io.shuttlebridge.core.ErrorCode.INTERNAL, "feed entry " + seq
                                 + " names origin node " + rs.getInt(6) + ", which _shuttle_nodes does not hold");
                     }
-                    raw.add(new Object[] {t, Jdbc.readValue(rs, 2), lastSeq, rs.getInt(4), rs.getLong(5), origin, rs.getLong(7), rs.getLong(8)});
+                    raw.add(new Object[] {t, Jdbc.readValue(rs, 2), seq, rs.getInt(4), rs.getLong(5), origin, rs.getLong(7), rs.getLong(8)});
                 }
             }
         }
+        raw.sort(java.util.Comparator.comparingLong(r -> (Long) r[2])); // in order already, unless a database interleaves the union
         more = scanned == q.limit();
+        if (!more) {
+            lastSeq = Math.max(lastSeq, top);
+        }
         Map<SyncedTable, List<Object[]>> upserts = new LinkedHashMap<>();
         for (Object[] r : raw) {
             if (Op.ofCode((Integer) r[3]) == Op.UPSERT) {
@@ -115,8 +136,12 @@ public final class FeedReader {
         Map<SyncedTable, Map<Object, Map<String, Stamp>>> stamps = new HashMap<>();
         for (var e : upserts.entrySet()) {
             String join = dialect.capture().rowOfFeedEntry(e.getKey(), "f", "t");
-            rows.put(e.getKey(), join != null && e.getValue().size() > 1
-                    ? loadRowsInRange(c, e.getKey(), join, q.afterSeq(), lastSeq)
+            long first = (Long) e.getValue().get(0)[2];
+            long last = (Long) e.getValue().get(e.getValue().size() - 1)[2];
+            // a range join reads every row of the table in the range: only when the page's entries fill most of it
+            boolean dense = last - first < 2L * e.getValue().size();
+            rows.put(e.getKey(), join != null && e.getValue().size() > 1 && dense
+                    ? loadRowsInRange(c, e.getKey(), join, first - 1, last)
                     : loadRows(c, e.getKey(), e.getValue()));
             if (e.getKey().policy() == io.shuttlebridge.core.ConflictPolicy.FIELD_LWW) {
                 stamps.put(e.getKey(), ColumnStamps.load(c, e.getKey(), e.getValue().stream().map(r -> r[1]).toList()));
