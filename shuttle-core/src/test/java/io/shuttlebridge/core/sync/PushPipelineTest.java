@@ -140,4 +140,29 @@ class PushPipelineTest {
             assertThat(k.device(0).rows("customer")).isEqualTo(k.device(1).rows("customer")).isEqualTo(k.hub.rows("customer"));
         }
     }
+
+    @Test
+    void aPushAfterManyReceivedRowsReadsOnlyTheLocalOnesAndTheCursorReachesTheTop() {
+        try (Cluster k = new Cluster(dir, 2, ConflictPolicy.LWW, Map.of(), PAGE)) {
+            insertCustomers(k.device(0), 1, 6 * PAGE);
+            k.settle(); // device 1 now holds 300 rows it received from the hub
+            Cluster.Node device = k.device(1);
+            device.sql("UPDATE customer SET city = 'Oslo' WHERE id = 17", "UPDATE customer SET city = 'Rome' WHERE id = 230");
+            String hubNode = k.hub.engine().nodeUuid();
+            io.shuttlebridge.core.feed.FeedReader.Page page = device.db().transaction(c -> new io.shuttlebridge.core.feed.FeedReader(
+                    device.db().dialect(), io.shuttlebridge.core.capture.SyncSchema.load(c, device.db().dialect()))
+                    .read(c, io.shuttlebridge.core.feed.FeedReader.Query.after(0, PAGE).excludingPeer(hubNode)));
+            assertThat(page.entries()).extracting(e -> e.change().key().get(0)).containsExactly(17L, 230L);
+            assertThat(page.entries()).extracting(e -> e.change().values().get("city")).containsExactly("Oslo", "Rome");
+            assertThat(page.more()).isFalse();
+            long top = device.db().read(c -> Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed")).orElseThrow();
+            assertThat(page.lastSeq()).isEqualTo(top);
+
+            SyncReport r = k.sync(device);
+            assertThat(r.pushed()).isEqualTo(2);
+            assertThat(device.engine().cursor(hubNode).lastPushed()).isEqualTo(top);
+            k.settle();
+            assertThat(k.device(0).rows("customer")).isEqualTo(device.rows("customer")).isEqualTo(k.hub.rows("customer"));
+        }
+    }
 }
