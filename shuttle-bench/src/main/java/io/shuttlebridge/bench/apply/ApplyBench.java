@@ -47,7 +47,7 @@ public final class ApplyBench implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--warmup", defaultValue = "100000",
+    @Option(names = "--warmup", defaultValue = "200000",
             description = "Rows of an unmeasured first round on separate files, so the JIT has compiled the apply path (default ${DEFAULT-VALUE}; 0 for none).")
     int warmup;
 
