@@ -187,6 +187,57 @@ class EngineScenarioTest {
         }
     }
 
+    /** Pushes without pulling first, as a device does when its pull was interrupted. */
+    private static void pushOnly(Cluster k, Cluster.Node device) {
+        InProcessTransport hub = new InProcessTransport(k.hub.engine());
+        Transport noPull = new Transport() {
+            @Override
+            public PushResult push(String fromNode, List<Change> changes) {
+                return hub.push(fromNode, changes);
+            }
+
+            @Override
+            public PullResult pull(String forNode, long since, int limit) {
+                return new PullResult(List.of(), since, false, false);
+            }
+
+            @Override
+            public PullResult snapshot(String forNode, long after, int limit) {
+                return hub.snapshot(forNode, after, limit);
+            }
+        };
+        device.engine().pullThenPush(noPull, k.hub.engine().nodeUuid());
+    }
+
+    /**
+     * VERSION_STRICT: the hub refuses device 0's edit of row 6 (made on a stale base) and sends its own
+     * row 6 again, which refers to row 7; row 7 is then written again, so device 0 receives 6 before 7
+     * and holds it. When 7 releases it, device 0's refused edit has the newer stamp, yet the hub's row
+     * is the one that stands: device 0 adopts it (keeping its edit as a conflict) instead of dropping it.
+     */
+    @Test
+    void aHeldHubRowReleasedLaterIsAdoptedOverTheDevicesRefusedNewerWrite() {
+        try (Cluster k = new Cluster(dir, 2, ConflictPolicy.VERSION_STRICT, Map.of(), 1)) {
+            k.device(0).sql("INSERT INTO customer (id, name) VALUES (6, 'Ada')");
+            k.settle();
+            k.device(1).sql("INSERT INTO customer (id, name) VALUES (7, 'Bob')", "UPDATE customer SET referred_by = 7 WHERE id = 6");
+            k.sync(k.device(1));
+            pause();
+            k.device(0).sql("UPDATE customer SET name = 'Ada, mine' WHERE id = 6"); // newer stamp, stale base
+            pushOnly(k, k.device(0)); // refused: the hub's row 6 stands and is sent again
+            assertThat(k.hub.rows("customer").get(0)).containsEntry("name", "Ada").containsEntry("referred_by", 7L);
+            pause();
+            k.device(1).sql("UPDATE customer SET city = 'Oslo' WHERE id = 7"); // 7's feed entry now follows 6's
+            k.sync(k.device(1));
+            SyncReport r = k.sync(k.device(0)); // holds 6 for 7, then releases it
+            assertThat(r.pending()).isZero();
+            assertThat(k.device(0).rows("customer").get(0)).containsEntry("name", "Ada").containsEntry("referred_by", 7L);
+            k.settle();
+            assertConverged(k);
+            assertThat(k.device(0).engine().conflicts(true)).anySatisfy(c -> assertThat(c.localValues()).containsEntry("name", "Ada, mine"));
+        }
+    }
+
     @Test
     void sameBatchImportedThreeTimesAndOverlappingBatchesCountDuplicates() {
         try (Cluster k = new Cluster(dir, 1, ConflictPolicy.LWW)) {

@@ -169,26 +169,57 @@ public final class Applier {
     }
 
     private void retryPending() throws SQLException {
-        boolean progress = true;
-        while (progress) {
-            progress = false;
-            for (PendingStore.Pending p : PendingStore.all(c)) {
-                SyncedTable pt = schema.require(p.change().table());
-                LocalRow held = local(pt, p.change().key());
-                if (held != null && !p.change().stamp().newerThan(held.stamp())) {
-                    PendingStore.release(c, p.change()); // a newer write to the row arrived meanwhile
-                    continue;
-                }
-                String reason = missingDependency(p.change());
-                if (reason == null) {
-                    PendingStore.release(c, p.change());
-                    writer.via(p.via());
-                    applyOne(p.change(), false);
-                    progress = true;
+        Role batchRole = role;
+        String batchVia = via;
+        try {
+            boolean progress = true;
+            while (progress) {
+                progress = false;
+                for (PendingStore.Pending p : PendingStore.all(c)) {
+                    role = p.heldAs() == null ? batchRole : p.heldAs();
+                    via = p.via();
+                    SyncedTable pt = schema.require(p.change().table());
+                    LocalRow held = local(pt, p.change().key());
+                    if (supersededWhileHeld(pt, held, p.change())) {
+                        PendingStore.release(c, p.change()); // a later write to the row arrived meanwhile
+                        continue;
+                    }
+                    String reason = missingDependency(p.change());
+                    if (reason == null) {
+                        PendingStore.release(c, p.change());
+                        writer.via(p.via());
+                        applyOne(p.change(), false);
+                        progress = true;
+                    }
                 }
             }
+        } finally {
+            role = batchRole;
+            via = batchVia;
+            writer.via(batchVia);
         }
         pending = (int) PendingStore.count(c);
+    }
+
+    /**
+     * Whether a held change is out of date now that it could be applied: the row took a later write
+     * while it waited. Under LWW and FIELD_LWW that is a newer stamp. Where the hub decides, stamps say
+     * nothing (a device's own write that its hub refused can be newer than the hub's row it must adopt):
+     * on a device, a change from its hub is out of date when this replica already holds that hub version
+     * of the row or a later one (its own entry's base, or the version of the hub's entry it adopted); on
+     * the hub, when the row holds a later write of the same writer. Otherwise the policy decides as for
+     * any incoming change, so a concurrent write becomes a conflict rather than vanishing.
+     */
+    private boolean supersededWhileHeld(SyncedTable t, LocalRow l, Change r) {
+        if (l == null || l.stamp().equals(r.stamp())) {
+            return false; // a duplicate is counted as one when applied
+        }
+        return switch (t.policy()) {
+            case LWW, FIELD_LWW -> !r.stamp().newerThan(l.stamp());
+            default -> role == Role.DEVICE
+                    ? r.version() <= (l.stamp().origin().equals(localNode) ? l.base() : l.version())
+                    : l.stamp().origin().equals(r.origin()) && l.stamp().newerThan(r.stamp());
+        };
     }
 
     private void applyOne(Change r, boolean fresh) throws SQLException {
@@ -205,7 +236,7 @@ public final class Applier {
         }
         String waitFor = missingDependency(r);
         if (waitFor != null) {
-            PendingStore.hold(c, r, via, waitFor);
+            PendingStore.hold(c, r, via, waitFor, role);
             return;
         }
         switch (t.policy()) {
