@@ -343,6 +343,33 @@ class EngineScenarioTest {
         }
     }
 
+    /**
+     * Two rows the hub deleted are made again on a device, referring to each other. On the hub each
+     * waits for the other as its parent; they are applied together rather than held for ever (the
+     * device counted them as acknowledged).
+     */
+    @Test
+    void rowsReferringToEachOtherMadeAgainAfterTheirDeletionAreAppliedTogether() {
+        ConflictResolver keepLocal = (table, local, remote, base) -> new ConflictResolver.KeepLocal();
+        try (Cluster k = new Cluster(dir, 2, ConflictPolicy.CUSTOM, Map.of("customer", keepLocal, "orders", keepLocal), 100)) {
+            k.device(0).sql("INSERT INTO customer (id, name) VALUES (4, 'Ada'), (8, 'Bob')");
+            k.settle();
+            k.device(1).sql("DELETE FROM customer WHERE id IN (4, 8)");
+            k.settle();
+            k.device(0).sql("INSERT INTO customer (id, name) VALUES (4, 'Ada again')",
+                    "INSERT INTO customer (id, name, referred_by) VALUES (8, 'Bob again', 4)", "UPDATE customer SET referred_by = 8 WHERE id = 4");
+            SyncReport r = k.sync(k.device(0));
+            assertThat(r.pushed()).isEqualTo(2);
+            assertThat(k.hub.engine().waitingChanges()).isZero();
+            assertThat(k.hub.rows("customer")).extracting(row -> row.get("referred_by")).containsExactly(8L, 4L);
+            k.settle();
+            assertConverged(k);
+            for (Cluster.Node n : k.devices) {
+                assertThat(n.engine().waitingChanges()).as(n.name()).isZero();
+            }
+        }
+    }
+
     @Test
     void badBatchesAreRefusedWholeWithAClearMessage() {
         try (Cluster k = new Cluster(dir, 1, ConflictPolicy.LWW)) {
