@@ -87,6 +87,7 @@ public final class Applier {
         openConflicts = ConflictStore.openRows(connection);
         writer = new ChangeWriter(dialect, schema);
         writer.begin(c);
+        boolean done = false;
         try {
             if (dialect.supportsDeferredConstraints()) {
                 Jdbc.execute(c, dialect.deferConstraintsStatement());
@@ -99,16 +100,23 @@ public final class Applier {
                 applyOne(change, true);
             }
             retryPending();
-        } catch (SQLException | RuntimeException e) {
-            writer.discard();
-            throw e;
+            done = true;
         } finally {
-            for (java.sql.PreparedStatement ps : lookups.values()) {
-                ps.close();
+            try {
+                for (java.sql.PreparedStatement ps : lookups.values()) {
+                    ps.close();
+                }
+            } finally {
+                lookups.clear();
+                prefetched.clear();
+                if (done) {
+                    writer.end();
+                } else {
+                    // the transaction rolls back: nothing more is run in it, so the caller sees the
+                    // apply's own failure (on PostgreSQL, not that the transaction was aborted)
+                    writer.discard();
+                }
             }
-            lookups.clear();
-            prefetched.clear();
-            writer.end();
         }
         return new Outcome(applied, duplicates, superseded, pending, conflicts, rejected);
     }
