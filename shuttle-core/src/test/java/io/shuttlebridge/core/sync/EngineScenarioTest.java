@@ -370,6 +370,32 @@ class EngineScenarioTest {
         }
     }
 
+    /**
+     * Two writers' versions of one order wait on the hub for the same missing customer, the newer one
+     * first. Only one change per row is held: under LWW the older one arriving later does not take its
+     * place, so the newer write is the one applied when the customer arrives.
+     */
+    @Test
+    void anOlderChangeForARowAlreadyHeldDoesNotReplaceTheNewerOne() {
+        try (Cluster k = new Cluster(dir, 2, ConflictPolicy.LWW)) {
+            String x = k.device(0).engine().nodeUuid();
+            String y = k.device(1).engine().nodeUuid();
+            long now = System.currentTimeMillis() << 16;
+            Change customer = new Change("customer", List.of(1L), io.shuttlebridge.core.change.Op.UPSERT,
+                    Map.of("id", 1L, "name", "Ada"), now, x, 1, 0, Map.of());
+            Change older = new Change("orders", List.of(10L), io.shuttlebridge.core.change.Op.UPSERT,
+                    Map.of("id", 10L, "customer_id", 1L, "total", 1L), now + 1, y, 1, 0, Map.of());
+            Change newer = new Change("orders", List.of(10L), io.shuttlebridge.core.change.Op.UPSERT,
+                    Map.of("id", 10L, "customer_id", 1L, "total", 2L), now + 2, x, 1, 0, Map.of());
+            assertThat(k.hub.engine().acceptPush(x, List.of(newer)).pending()).isEqualTo(1);
+            PushResult late = k.hub.engine().acceptPush(y, List.of(older));
+            assertThat(late.pending()).isEqualTo(1);
+            assertThat(late.superseded()).isEqualTo(1);
+            assertThat(k.hub.engine().acceptPush(x, List.of(customer)).pending()).isZero();
+            assertThat(k.hub.rows("orders")).singleElement().satisfies(r -> assertThat(r).containsEntry("total", 2L));
+        }
+    }
+
     @Test
     void badBatchesAreRefusedWholeWithAClearMessage() {
         try (Cluster k = new Cluster(dir, 1, ConflictPolicy.LWW)) {

@@ -382,6 +382,15 @@ public final class Applier {
         }
         String waitFor = missingDependency(r);
         if (waitFor != null) {
+            if (t.policy() == ConflictPolicy.LWW) {
+                // one change is held per row: an older one must not take the place of a newer one waiting
+                Change waiting = PendingStore.held(c, r.table(), r.key());
+                if (waiting != null && waiting.stamp().newerThan(r.stamp())) {
+                    superseded++;
+                    rejected.add(r.stamp());
+                    return;
+                }
+            }
             PendingStore.hold(c, r, via, waitFor, role);
             return;
         }

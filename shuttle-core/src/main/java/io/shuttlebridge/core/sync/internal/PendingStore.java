@@ -42,6 +42,17 @@ public final class PendingStore {
         }
     }
 
+    /** The change held for the row {@code key} of {@code table}, or null. */
+    public static Change held(Connection c, String table, List<Object> key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT change_json FROM _shuttle_pending WHERE tbl = ? AND key_json = ?")) {
+            ps.setString(1, table);
+            ps.setString(2, ChangeCodec.keyJson(key));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? ChangeCodec.change(ChangeCodec.parse(rs.getString(1), "pending change"), "pending") : null;
+            }
+        }
+    }
+
     public static List<Pending> all(Connection c) throws SQLException {
         List<Pending> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT change_json, via, reason, attempts FROM _shuttle_pending ORDER BY first_seen, tbl, key_json");
