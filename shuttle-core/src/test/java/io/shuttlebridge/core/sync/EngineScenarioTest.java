@@ -143,6 +143,34 @@ class EngineScenarioTest {
     }
 
     /**
+     * Device 1 writes the city the hub already has, later than the hub's city write; device 2 writes
+     * another city in between. When device 1 merges an incoming name edit, the merged row holds the
+     * incoming values, but not its city stamp: the merge must still flow back (as a write of device 1),
+     * or the hub takes device 2's older city while device 1 keeps its newer one.
+     */
+    @Test
+    void fieldLwwMergeWhoseValuesMatchTheIncomingRowButWhoseColumnStampIsNewerFlowsBack() {
+        try (Cluster k = new Cluster(dir, 3, ConflictPolicy.FIELD_LWW)) {
+            k.device(0).sql("INSERT INTO customer (id, name) VALUES (1, 'Ada')");
+            k.settle();
+            k.device(0).sql("UPDATE customer SET city = 'Oslo' WHERE id = 1");
+            k.sync(k.device(0));
+            pause();
+            k.device(2).sql("UPDATE customer SET city = 'Lima' WHERE id = 1");
+            pause();
+            k.device(1).sql("UPDATE customer SET city = 'Oslo' WHERE id = 1"); // the newest city write
+            pause();
+            k.device(0).sql("UPDATE customer SET name = 'Ada L.' WHERE id = 1");
+            k.sync(k.device(0));
+            k.sync(k.device(1));
+            k.sync(k.device(2));
+            k.settle();
+            assertConverged(k);
+            assertThat(k.hub.rows("customer").get(0)).containsEntry("name", "Ada L.").containsEntry("city", "Oslo");
+        }
+    }
+
+    /**
      * A pulled change waits for its parent, which comes in the next page; meanwhile the application
      * writes the same row. When the parent's page releases the held change, the row's newer write
      * is seen (though that page does not hold the row) and stands, here and on the hub.
