@@ -63,26 +63,40 @@ public final class ChangeWriter {
         this.token = dialect.capture().beginApply(c);
     }
 
-    /** Switches capture back on and releases statements; call before commit. */
+    /**
+     * Sends the queued writes, writes the feed entries and switches capture back on, then releases
+     * statements; call before commit. When sending fails nothing more is run (the transaction rolls
+     * back, and on PostgreSQL any further statement would only report that it was aborted).
+     */
     public void end() throws SQLException {
+        boolean sent = false;
         try {
             flush();
-            for (PreparedStatement ps : statements.values()) {
-                ps.close();
-            }
-            statements.clear();
-            completeUpserts.clear();
-            for (Dialect.BulkUpsert b : bulks.values()) {
-                if (b != null) {
-                    b.close();
-                }
-            }
-            bulks.clear();
-            completeBulks.clear();
+            sent = true;
         } finally {
-            dialect.capture().endApply(connection, token, applied);
+            if (sent) {
+                release();
+                dialect.capture().endApply(connection, token, applied);
+            } else {
+                discard();
+            }
             applied.clear();
         }
+    }
+
+    private void release() throws SQLException {
+        for (PreparedStatement ps : statements.values()) {
+            ps.close();
+        }
+        statements.clear();
+        completeUpserts.clear();
+        for (Dialect.BulkUpsert b : bulks.values()) {
+            if (b != null) {
+                b.close();
+            }
+        }
+        bulks.clear();
+        completeBulks.clear();
     }
 
     /** Writes the row state (upsert or delete) and its feed entry. */
@@ -204,13 +218,27 @@ public final class ChangeWriter {
         }
     }
 
-    /** Drops queued row writes without sending them: the apply failed and its transaction rolls back. */
+    /**
+     * Drops queued row writes and feed entries without sending anything and releases statements, in
+     * place of {@link #end}: the apply failed and its transaction rolls back (capture switches back on
+     * with it).
+     */
     public void discard() {
         batched = null;
         batchedRows = 0;
         if (bulk != null) {
             bulk.clear();
             bulk = null;
+        }
+        applied.clear();
+        try {
+            release();
+        } catch (SQLException e) {
+            // closing is local clean-up: the failure being reported is the apply's
+            statements.clear();
+            completeUpserts.clear();
+            bulks.clear();
+            completeBulks.clear();
         }
     }
 

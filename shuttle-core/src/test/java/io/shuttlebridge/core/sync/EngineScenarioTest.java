@@ -143,6 +143,34 @@ class EngineScenarioTest {
     }
 
     /**
+     * Device 1 writes the city the hub already has, later than the hub's city write; device 2 writes
+     * another city in between. When device 1 merges an incoming name edit, the merged row holds the
+     * incoming values, but not its city stamp: the merge must still flow back (as a write of device 1),
+     * or the hub takes device 2's older city while device 1 keeps its newer one.
+     */
+    @Test
+    void fieldLwwMergeWhoseValuesMatchTheIncomingRowButWhoseColumnStampIsNewerFlowsBack() {
+        try (Cluster k = new Cluster(dir, 3, ConflictPolicy.FIELD_LWW)) {
+            k.device(0).sql("INSERT INTO customer (id, name) VALUES (1, 'Ada')");
+            k.settle();
+            k.device(0).sql("UPDATE customer SET city = 'Oslo' WHERE id = 1");
+            k.sync(k.device(0));
+            pause();
+            k.device(2).sql("UPDATE customer SET city = 'Lima' WHERE id = 1");
+            pause();
+            k.device(1).sql("UPDATE customer SET city = 'Oslo' WHERE id = 1"); // the newest city write
+            pause();
+            k.device(0).sql("UPDATE customer SET name = 'Ada L.' WHERE id = 1");
+            k.sync(k.device(0));
+            k.sync(k.device(1));
+            k.sync(k.device(2));
+            k.settle();
+            assertConverged(k);
+            assertThat(k.hub.rows("customer").get(0)).containsEntry("name", "Ada L.").containsEntry("city", "Oslo");
+        }
+    }
+
+    /**
      * A pulled change waits for its parent, which comes in the next page; meanwhile the application
      * writes the same row. When the parent's page releases the held change, the row's newer write
      * is seen (though that page does not hold the row) and stands, here and on the hub.
@@ -184,6 +212,57 @@ class EngineScenarioTest {
             assertConverged(k);
             assertThat(k.hub.rows("customer").get(0)).containsEntry("id", 6L).containsEntry("name", "Ada, newer")
                     .containsEntry("referred_by", null);
+        }
+    }
+
+    /** Pushes without pulling first, as a device does when its pull was interrupted. */
+    private static void pushOnly(Cluster k, Cluster.Node device) {
+        InProcessTransport hub = new InProcessTransport(k.hub.engine());
+        Transport noPull = new Transport() {
+            @Override
+            public PushResult push(String fromNode, List<Change> changes) {
+                return hub.push(fromNode, changes);
+            }
+
+            @Override
+            public PullResult pull(String forNode, long since, int limit) {
+                return new PullResult(List.of(), since, false, false);
+            }
+
+            @Override
+            public PullResult snapshot(String forNode, long after, int limit) {
+                return hub.snapshot(forNode, after, limit);
+            }
+        };
+        device.engine().pullThenPush(noPull, k.hub.engine().nodeUuid());
+    }
+
+    /**
+     * VERSION_STRICT: the hub refuses device 0's edit of row 6 (made on a stale base) and sends its own
+     * row 6 again, which refers to row 7; row 7 is then written again, so device 0 receives 6 before 7
+     * and holds it. When 7 releases it, device 0's refused edit has the newer stamp, yet the hub's row
+     * is the one that stands: device 0 adopts it (keeping its edit as a conflict) instead of dropping it.
+     */
+    @Test
+    void aHeldHubRowReleasedLaterIsAdoptedOverTheDevicesRefusedNewerWrite() {
+        try (Cluster k = new Cluster(dir, 2, ConflictPolicy.VERSION_STRICT, Map.of(), 1)) {
+            k.device(0).sql("INSERT INTO customer (id, name) VALUES (6, 'Ada')");
+            k.settle();
+            k.device(1).sql("INSERT INTO customer (id, name) VALUES (7, 'Bob')", "UPDATE customer SET referred_by = 7 WHERE id = 6");
+            k.sync(k.device(1));
+            pause();
+            k.device(0).sql("UPDATE customer SET name = 'Ada, mine' WHERE id = 6"); // newer stamp, stale base
+            pushOnly(k, k.device(0)); // refused: the hub's row 6 stands and is sent again
+            assertThat(k.hub.rows("customer").get(0)).containsEntry("name", "Ada").containsEntry("referred_by", 7L);
+            pause();
+            k.device(1).sql("UPDATE customer SET city = 'Oslo' WHERE id = 7"); // 7's feed entry now follows 6's
+            k.sync(k.device(1));
+            SyncReport r = k.sync(k.device(0)); // holds 6 for 7, then releases it
+            assertThat(r.pending()).isZero();
+            assertThat(k.device(0).rows("customer").get(0)).containsEntry("name", "Ada").containsEntry("referred_by", 7L);
+            k.settle();
+            assertConverged(k);
+            assertThat(k.device(0).engine().conflicts(true)).anySatisfy(c -> assertThat(c.localValues()).containsEntry("name", "Ada, mine"));
         }
     }
 
@@ -289,6 +368,59 @@ class EngineScenarioTest {
             assertThat(rest.pending()).isZero();
             assertThat(k.hub.rows("orders")).hasSize(1);
             assertThat(k.hub.rows("customer")).hasSize(2);
+        }
+    }
+
+    /**
+     * Two rows the hub deleted are made again on a device, referring to each other. On the hub each
+     * waits for the other as its parent; they are applied together rather than held for ever (the
+     * device counted them as acknowledged).
+     */
+    @Test
+    void rowsReferringToEachOtherMadeAgainAfterTheirDeletionAreAppliedTogether() {
+        ConflictResolver keepLocal = (table, local, remote, base) -> new ConflictResolver.KeepLocal();
+        try (Cluster k = new Cluster(dir, 2, ConflictPolicy.CUSTOM, Map.of("customer", keepLocal, "orders", keepLocal), 100)) {
+            k.device(0).sql("INSERT INTO customer (id, name) VALUES (4, 'Ada'), (8, 'Bob')");
+            k.settle();
+            k.device(1).sql("DELETE FROM customer WHERE id IN (4, 8)");
+            k.settle();
+            k.device(0).sql("INSERT INTO customer (id, name) VALUES (4, 'Ada again')",
+                    "INSERT INTO customer (id, name, referred_by) VALUES (8, 'Bob again', 4)", "UPDATE customer SET referred_by = 8 WHERE id = 4");
+            SyncReport r = k.sync(k.device(0));
+            assertThat(r.pushed()).isEqualTo(2);
+            assertThat(k.hub.engine().waitingChanges()).isZero();
+            assertThat(k.hub.rows("customer")).extracting(row -> row.get("referred_by")).containsExactly(8L, 4L);
+            k.settle();
+            assertConverged(k);
+            for (Cluster.Node n : k.devices) {
+                assertThat(n.engine().waitingChanges()).as(n.name()).isZero();
+            }
+        }
+    }
+
+    /**
+     * Two writers' versions of one order wait on the hub for the same missing customer, the newer one
+     * first. Only one change per row is held: under LWW the older one arriving later does not take its
+     * place, so the newer write is the one applied when the customer arrives.
+     */
+    @Test
+    void anOlderChangeForARowAlreadyHeldDoesNotReplaceTheNewerOne() {
+        try (Cluster k = new Cluster(dir, 2, ConflictPolicy.LWW)) {
+            String x = k.device(0).engine().nodeUuid();
+            String y = k.device(1).engine().nodeUuid();
+            long now = System.currentTimeMillis() << 16;
+            Change customer = new Change("customer", List.of(1L), io.shuttlebridge.core.change.Op.UPSERT,
+                    Map.of("id", 1L, "name", "Ada"), now, x, 1, 0, Map.of());
+            Change older = new Change("orders", List.of(10L), io.shuttlebridge.core.change.Op.UPSERT,
+                    Map.of("id", 10L, "customer_id", 1L, "total", 1L), now + 1, y, 1, 0, Map.of());
+            Change newer = new Change("orders", List.of(10L), io.shuttlebridge.core.change.Op.UPSERT,
+                    Map.of("id", 10L, "customer_id", 1L, "total", 2L), now + 2, x, 1, 0, Map.of());
+            assertThat(k.hub.engine().acceptPush(x, List.of(newer)).pending()).isEqualTo(1);
+            PushResult late = k.hub.engine().acceptPush(y, List.of(older));
+            assertThat(late.pending()).isEqualTo(1);
+            assertThat(late.superseded()).isEqualTo(1);
+            assertThat(k.hub.engine().acceptPush(x, List.of(customer)).pending()).isZero();
+            assertThat(k.hub.rows("orders")).singleElement().satisfies(r -> assertThat(r).containsEntry("total", 2L));
         }
     }
 

@@ -87,6 +87,7 @@ public final class Applier {
         openConflicts = ConflictStore.openRows(connection);
         writer = new ChangeWriter(dialect, schema);
         writer.begin(c);
+        boolean done = false;
         try {
             if (dialect.supportsDeferredConstraints()) {
                 Jdbc.execute(c, dialect.deferConstraintsStatement());
@@ -99,16 +100,23 @@ public final class Applier {
                 applyOne(change, true);
             }
             retryPending();
-        } catch (SQLException | RuntimeException e) {
-            writer.discard();
-            throw e;
+            done = true;
         } finally {
-            for (java.sql.PreparedStatement ps : lookups.values()) {
-                ps.close();
+            try {
+                for (java.sql.PreparedStatement ps : lookups.values()) {
+                    ps.close();
+                }
+            } finally {
+                lookups.clear();
+                prefetched.clear();
+                if (done) {
+                    writer.end();
+                } else {
+                    // the transaction rolls back: nothing more is run in it, so the caller sees the
+                    // apply's own failure (on PostgreSQL, not that the transaction was aborted)
+                    writer.discard();
+                }
             }
-            lookups.clear();
-            prefetched.clear();
-            writer.end();
         }
         return new Outcome(applied, duplicates, superseded, pending, conflicts, rejected);
     }
@@ -169,26 +177,195 @@ public final class Applier {
     }
 
     private void retryPending() throws SQLException {
-        boolean progress = true;
-        while (progress) {
-            progress = false;
-            for (PendingStore.Pending p : PendingStore.all(c)) {
-                SyncedTable pt = schema.require(p.change().table());
-                LocalRow held = local(pt, p.change().key());
-                if (held != null && !p.change().stamp().newerThan(held.stamp())) {
-                    PendingStore.release(c, p.change()); // a newer write to the row arrived meanwhile
-                    continue;
+        Role batchRole = role;
+        String batchVia = via;
+        try {
+            boolean progress = true;
+            while (progress) {
+                progress = false;
+                for (PendingStore.Pending p : PendingStore.all(c)) {
+                    role = p.heldAs() == null ? batchRole : p.heldAs();
+                    via = p.via();
+                    SyncedTable pt = schema.require(p.change().table());
+                    LocalRow held = local(pt, p.change().key());
+                    if (supersededWhileHeld(pt, held, p.change())) {
+                        PendingStore.release(c, p.change()); // a later write to the row arrived meanwhile
+                        continue;
+                    }
+                    String reason = missingDependency(p.change());
+                    if (reason == null) {
+                        PendingStore.release(c, p.change());
+                        writer.via(p.via());
+                        applyOne(p.change(), false);
+                        progress = true;
+                    }
                 }
-                String reason = missingDependency(p.change());
-                if (reason == null) {
-                    PendingStore.release(c, p.change());
-                    writer.via(p.via());
-                    applyOne(p.change(), false);
-                    progress = true;
+                if (!progress) {
+                    progress = releaseCycle(batchRole);
                 }
             }
+        } finally {
+            role = batchRole;
+            via = batchVia;
+            writer.via(batchVia);
         }
         pending = (int) PendingStore.count(c);
+    }
+
+    /**
+     * Held rows that refer to each other (a reference cycle, such as two rows recreated after their
+     * deletion) each wait for another's row, so none is ever released one at a time. When every missing
+     * parent of such a group is a held row the policy will take as it is, the group is applied together:
+     * first each row is written with its references to rows not there yet set to null (where the column
+     * allows it: databases that check foreign keys at once, as PostgreSQL does for ordinary ones, accept
+     * no other order), then every change is applied as usual, which writes its references. Returns
+     * whether a group was released.
+     */
+    private boolean releaseCycle(Role batchRole) throws SQLException {
+        Map<RowRef, PendingStore.Pending> absent = new java.util.LinkedHashMap<>();
+        for (PendingStore.Pending p : PendingStore.all(c)) {
+            Change r = p.change();
+            SyncedTable t = schema.require(r.table());
+            LocalRow l = local(t, r.key());
+            role = p.heldAs() == null ? batchRole : p.heldAs();
+            if (r.op() == Op.UPSERT && (l == null || l.tombstone()) && takenAsItIs(t, l, r)) {
+                absent.put(rowId(r.table(), r.key()), p);
+            }
+        }
+        Map<RowRef, List<RowRef>> waitsFor = new java.util.HashMap<>();
+        for (var e : absent.entrySet()) {
+            waitsFor.put(e.getKey(), promisedParents(e.getValue().change(), absent));
+        }
+        boolean removed = true;
+        while (removed) { // keep the rows whose every missing parent is a row kept
+            removed = waitsFor.entrySet().removeIf(e -> e.getValue() == null || !waitsFor.keySet().containsAll(e.getValue()));
+        }
+        if (waitsFor.isEmpty()) {
+            return false;
+        }
+        List<PendingStore.Pending> group = absent.entrySet().stream().filter(e -> waitsFor.containsKey(e.getKey()))
+                .map(Map.Entry::getValue).toList();
+        for (PendingStore.Pending p : group) {
+            Change r = p.change();
+            SyncedTable t = schema.require(r.table());
+            Map<String, Object> values = new java.util.LinkedHashMap<>(r.values());
+            for (ForeignKey fk : missingReferences(r)) {
+                for (String col : fk.childColumns()) {
+                    if (t.table().column(col).map(io.shuttlebridge.core.schema.Column::nullable).orElse(false)) {
+                        values.put(col, null);
+                    }
+                }
+            }
+            writer.upsertRow(t, new Change(r.table(), r.key(), Op.UPSERT, values, r.hlc(), r.origin(), r.version(), r.base(), Map.of()));
+        }
+        for (PendingStore.Pending p : group) {
+            role = p.heldAs() == null ? batchRole : p.heldAs();
+            via = p.via();
+            writer.via(p.via());
+            PendingStore.release(c, p.change());
+            applyOne(p.change(), false);
+        }
+        return true;
+    }
+
+    /**
+     * Whether the policy takes {@code r}, an upsert of a row this replica does not hold ({@code l} is
+     * null or a tombstone), with its values as they are: the decision {@link #applyOne} makes, made
+     * without writing.
+     */
+    private boolean takenAsItIs(SyncedTable t, LocalRow l, Change r) {
+        if (l == null) {
+            return true;
+        }
+        if (l.stamp().equals(r.stamp())) {
+            return false;
+        }
+        return switch (t.policy()) {
+            case LWW, FIELD_LWW -> r.stamp().newerThan(l.stamp());
+            default -> {
+                boolean unacknowledged = l.stamp().origin().equals(localNode) && l.version() > l.base();
+                boolean successor = l.stamp().origin().equals(r.origin()) && r.stamp().newerThan(l.stamp());
+                boolean concurrent = !successor && (r.base() < l.version() || (role == Role.DEVICE && unacknowledged));
+                if (!concurrent || (role == Role.DEVICE && t.policy() != ConflictPolicy.CUSTOM)) {
+                    yield true;
+                }
+                yield t.policy() == ConflictPolicy.CUSTOM
+                        && resolver(t).resolve(t.name(), null, r.values(), Optional.empty()) instanceof ConflictResolver.TakeRemote;
+            }
+        };
+    }
+
+    /** The foreign keys of an upsert whose parent row is missing. */
+    private List<ForeignKey> missingReferences(Change r) throws SQLException {
+        List<ForeignKey> out = new ArrayList<>();
+        for (ForeignKey fk : schema.require(r.table()).table().foreignKeys()) {
+            if (missingParent(r, fk) != null) {
+                out.add(fk);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The held rows of {@code candidates} that would provide the missing parents of {@code r}, or null
+     * when a missing parent is not among them.
+     */
+    private List<RowRef> promisedParents(Change r, Map<RowRef, PendingStore.Pending> candidates) throws SQLException {
+        List<RowRef> out = new ArrayList<>();
+        for (ForeignKey fk : schema.require(r.table()).table().foreignKeys()) {
+            List<Object> ref = missingParent(r, fk);
+            if (ref == null) {
+                continue;
+            }
+            RowRef found = null;
+            for (var e : candidates.entrySet()) {
+                Change p = e.getValue().change();
+                if (p.table().equals(fk.parentTable())
+                        && sameValues(ref, fk.parentColumns().stream().map(p.values()::get).toList())) {
+                    found = e.getKey();
+                    break;
+                }
+            }
+            if (found == null) {
+                return null;
+            }
+            out.add(found);
+        }
+        return out;
+    }
+
+    private static boolean sameValues(List<Object> a, List<Object> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (b.get(i) == null
+                    || !io.shuttlebridge.core.feed.FeedReader.keyOf(a.get(i)).equals(io.shuttlebridge.core.feed.FeedReader.keyOf(b.get(i)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a held change is out of date now that it could be applied: the row took a later write
+     * while it waited. Under LWW and FIELD_LWW that is a newer stamp. Where the hub decides, stamps say
+     * nothing (a device's own write that its hub refused can be newer than the hub's row it must adopt):
+     * on a device, a change from its hub is out of date when this replica already holds that hub version
+     * of the row or a later one (its own entry's base, or the version of the hub's entry it adopted); on
+     * the hub, when the row holds a later write of the same writer. Otherwise the policy decides as for
+     * any incoming change, so a concurrent write becomes a conflict rather than vanishing.
+     */
+    private boolean supersededWhileHeld(SyncedTable t, LocalRow l, Change r) {
+        if (l == null || l.stamp().equals(r.stamp())) {
+            return false; // a duplicate is counted as one when applied
+        }
+        return switch (t.policy()) {
+            case LWW, FIELD_LWW -> !r.stamp().newerThan(l.stamp());
+            default -> role == Role.DEVICE
+                    ? r.version() <= (l.stamp().origin().equals(localNode) ? l.base() : l.version())
+                    : l.stamp().origin().equals(r.origin()) && l.stamp().newerThan(r.stamp());
+        };
     }
 
     private void applyOne(Change r, boolean fresh) throws SQLException {
@@ -205,7 +382,16 @@ public final class Applier {
         }
         String waitFor = missingDependency(r);
         if (waitFor != null) {
-            PendingStore.hold(c, r, via, waitFor);
+            if (t.policy() == ConflictPolicy.LWW) {
+                // one change is held per row: an older one must not take the place of a newer one waiting
+                Change waiting = PendingStore.held(c, r.table(), r.key());
+                if (waiting != null && waiting.stamp().newerThan(r.stamp())) {
+                    superseded++;
+                    rejected.add(r.stamp());
+                    return;
+                }
+            }
+            PendingStore.hold(c, r, via, waitFor, role);
             return;
         }
         switch (t.policy()) {
@@ -236,7 +422,7 @@ public final class Applier {
             take(t, r);
             return;
         }
-        Map<String, Object> local = LocalRow.values(connection(), dialect, t, r.key());
+        Map<String, Object> local = l.tombstone() ? null : LocalRow.values(connection(), dialect, t, r.key());
         if (role == Role.DEVICE && t.policy() != ConflictPolicy.CUSTOM) {
             // the hub's row stands: this replica's own concurrent write is kept as a conflict record
             record(t, l, local, r);
@@ -442,24 +628,29 @@ public final class Applier {
 
     /** Names the missing parent (or the remaining children) a change waits for, or null when it can be applied. */
     private String missingDependency(Change r) throws SQLException {
-        SyncedTable t = schema.require(r.table());
         if (r.op() == Op.UPSERT) {
-            for (ForeignKey fk : t.table().foreignKeys()) {
-                List<Object> ref = fk.childColumns().stream().map(r.values()::get).toList();
-                if (ref.stream().anyMatch(v -> v == null) || schema.table(fk.parentTable()).isEmpty()) {
-                    continue; // null reference, or a parent table outside sync (the database checks it)
-                }
-                if (fk.selfReferencing() && ref.equals(fk.parentColumns().stream().map(r.values()::get).toList())) {
-                    continue; // the row refers to itself
-                }
-                // parents are applied first (plan order); a parent later in the batch (self-reference, cycle)
-                // releases this change from the pending queue when the batch ends
-                if (!ReferenceQueries.exists(connection(), dialect, fk.parentTable(), fk.parentColumns(), ref)) {
+            // parents are applied first (plan order); a parent later in the batch (self-reference, cycle)
+            // releases this change from the pending queue when the batch ends
+            for (ForeignKey fk : schema.require(r.table()).table().foreignKeys()) {
+                List<Object> ref = missingParent(r, fk);
+                if (ref != null) {
                     return "parent " + fk.parentTable() + fk.parentColumns() + " = " + ref + " has not arrived";
                 }
             }
         }
         return null;
+    }
+
+    /** The values of {@code fk} in the upsert {@code r} when they name a synced parent row that does not exist, else null. */
+    private List<Object> missingParent(Change r, ForeignKey fk) throws SQLException {
+        List<Object> ref = fk.childColumns().stream().map(r.values()::get).toList();
+        if (ref.stream().anyMatch(v -> v == null) || schema.table(fk.parentTable()).isEmpty()) {
+            return null; // null reference, or a parent table outside sync (the database checks it)
+        }
+        if (fk.selfReferencing() && ref.equals(fk.parentColumns().stream().map(r.values()::get).toList())) {
+            return null; // the row refers to itself
+        }
+        return ReferenceQueries.exists(connection(), dialect, fk.parentTable(), fk.parentColumns(), ref) ? null : ref;
     }
 
     // state FieldMerge needs

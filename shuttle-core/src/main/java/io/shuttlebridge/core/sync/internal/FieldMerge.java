@@ -70,7 +70,10 @@ final class FieldMerge {
                 tookRemote = true;
             } else {
                 stamps.put(col, ls);
-                keptLocal |= r.values().containsKey(col) && !ChangeValidator.sameValue(local.get(col), r.values().get(col));
+                // the sender lacks this column's value, or holds the same value under an older write: either
+                // way the merge is not the sender's row (its later writes of the column would lose here only)
+                keptLocal |= r.values().containsKey(col)
+                        && (!ChangeValidator.sameValue(local.get(col), r.values().get(col)) || !ls.equals(rs));
             }
         }
         if (!tookRemote) {
@@ -83,7 +86,7 @@ final class FieldMerge {
             a.writer().via(null); // the sender lacks our newer columns: send the merge back to it as well
             result = new Change(t.name(), r.key(), Op.UPSERT, merged, a.freshStamp(), a.localNode(), version + 1, version, stamps);
         } else {
-            // the row now holds the incoming write's values: it travels under that write's stamp, even when
+            // the row now holds the incoming write's values and column stamps: it travels under that write's stamp, even when
             // the local row's stamp was newer (a merge stamped afresh whose columns are all older), for
             // replicas holding the local stamp hold other values and must not take this for a duplicate
             result = new Change(t.name(), r.key(), Op.UPSERT, merged, r.hlc(), r.origin(), version, version, stamps);

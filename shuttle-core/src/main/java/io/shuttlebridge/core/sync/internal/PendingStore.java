@@ -19,11 +19,21 @@ import java.util.List;
 public final class PendingStore {
     private PendingStore() {}
 
-    public record Pending(Change change, String via, String reason, int attempts) {}
+    /**
+     * A held change, the peer it came from, and the side this replica was on when it arrived (null for
+     * changes held before that was recorded): a change from the hub a device follows is judged
+     * differently from one a device pushed to its hub.
+     */
+    public record Pending(Change change, String via, String reason, int attempts, Applier.Role heldAs) {}
 
-    public static void hold(Connection c, Change change, String via, String reason) throws SQLException {
+    /** The held change's JSON carries the role it arrived under in this field (readers of the change ignore it). */
+    private static final String HELD_AS = "heldAs";
+
+    public static void hold(Connection c, Change change, String via, String reason, Applier.Role heldAs) throws SQLException {
         String key = ChangeCodec.keyJson(change.key());
-        String json = ChangeCodec.toJson(ChangeCodec.change(change));
+        com.fasterxml.jackson.databind.node.ObjectNode node = ChangeCodec.change(change);
+        node.put(HELD_AS, heldAs.name());
+        String json = ChangeCodec.toJson(node);
         int updated = Jdbc.update(c, "UPDATE _shuttle_pending SET change_json = ?, via = ?, reason = ?, attempts = attempts + 1"
                 + " WHERE tbl = ? AND key_json = ?", json, via, reason, change.table(), key);
         if (updated == 0) {
@@ -32,13 +42,26 @@ public final class PendingStore {
         }
     }
 
+    /** The change held for the row {@code key} of {@code table}, or null. */
+    public static Change held(Connection c, String table, List<Object> key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT change_json FROM _shuttle_pending WHERE tbl = ? AND key_json = ?")) {
+            ps.setString(1, table);
+            ps.setString(2, ChangeCodec.keyJson(key));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? ChangeCodec.change(ChangeCodec.parse(rs.getString(1), "pending change"), "pending") : null;
+            }
+        }
+    }
+
     public static List<Pending> all(Connection c) throws SQLException {
         List<Pending> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT change_json, via, reason, attempts FROM _shuttle_pending ORDER BY first_seen, tbl, key_json");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new Pending(ChangeCodec.change(ChangeCodec.parse(rs.getString(1), "pending change"), "pending"),
-                        rs.getString(2), rs.getString(3), rs.getInt(4)));
+                com.fasterxml.jackson.databind.JsonNode node = ChangeCodec.parse(rs.getString(1), "pending change");
+                com.fasterxml.jackson.databind.JsonNode role = node.get(HELD_AS);
+                out.add(new Pending(ChangeCodec.change(node, "pending"), rs.getString(2), rs.getString(3), rs.getInt(4),
+                        role == null || !role.isTextual() ? null : Applier.Role.valueOf(role.asText())));
             }
         }
         return out;

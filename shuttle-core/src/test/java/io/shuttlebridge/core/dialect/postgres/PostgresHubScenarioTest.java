@@ -136,6 +136,56 @@ class PostgresHubScenarioTest {
         }
     }
 
+    /**
+     * A device makes two new rows that refer to each other. The PostgreSQL hub, whose ordinary foreign
+     * keys are checked at once, receives each before the other exists: it writes them together, the
+     * references set once both rows are there, and the other device gets both.
+     */
+    @Test
+    void newRowsReferringToEachOtherReachAPostgresHubAndTheOtherDevice() {
+        String url = Postgres.freshDatabase();
+        exec(url, "CREATE TABLE customer (id bigint PRIMARY KEY, name text, city text, referred_by bigint REFERENCES customer(id))",
+                "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customer(id), total bigint, note text)");
+        List<Path> files = new ArrayList<>();
+        List<ShuttleDatabase> dbs = new ArrayList<>();
+        try (ShuttleDatabase hubDb = ShuttleDatabase.open(url)) {
+            Capture.enable(hubDb, CaptureOptions.allTables(), ProgressListener.NONE);
+            SyncEngine hub = SyncEngine.open(hubDb);
+            InProcessTransport transport = new InProcessTransport(hub);
+            List<SyncEngine> devices = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                Path f = dir.resolve("device" + i + ".db");
+                SqliteFiles.exec(f, Cluster.SCHEMA);
+                ShuttleDatabase db = ShuttleDatabase.sqlite(f);
+                Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
+                files.add(f);
+                dbs.add(db);
+                devices.add(SyncEngine.open(db));
+            }
+            SqliteFiles.exec(files.get(0), "INSERT INTO customer (id, name) VALUES (4, 'ann')",
+                    "INSERT INTO customer (id, name, referred_by) VALUES (8, 'bo', 4)", "UPDATE customer SET referred_by = 8 WHERE id = 4",
+                    "INSERT INTO orders VALUES (10, 4, 5, NULL)");
+            for (int round = 0; round < 2; round++) {
+                for (SyncEngine d : devices) {
+                    d.pullThenPush(transport, hub.nodeUuid());
+                }
+            }
+            assertThat(hub.waitingChanges()).isZero();
+            List<Map<String, Object>> onHub = pgRows(url, "SELECT id, name, city, referred_by FROM customer ORDER BY id");
+            assertThat(onHub).extracting(r -> r.get("referred_by")).containsExactly(8L, 4L);
+            assertThat(pgRows(url, "SELECT id FROM orders")).hasSize(1);
+            for (Path f : files) {
+                assertThat(SqliteFiles.query(f, "SELECT id, name, city, referred_by FROM customer ORDER BY id")).isEqualTo(onHub);
+                assertThat(SqliteFiles.query(f, "SELECT id FROM orders")).hasSize(1);
+            }
+            for (SyncEngine d : devices) {
+                assertThat(d.waitingChanges()).isZero();
+            }
+        } finally {
+            dbs.forEach(ShuttleDatabase::close);
+        }
+    }
+
     /** Rows with integers as Long, like the SQLite side reads them. */
     private static List<Map<String, Object>> pgRows(String url, String sql) {
         List<Map<String, Object>> out = new ArrayList<>();
