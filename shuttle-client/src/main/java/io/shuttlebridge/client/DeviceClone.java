@@ -23,7 +23,7 @@ import java.util.List;
  */
 public final class DeviceClone {
     /** Rows per snapshot page while bootstrapping (the hub caps it at its batch limit). */
-    static final int BOOTSTRAP_PAGE = 5000;
+    static final int BOOTSTRAP_PAGE = 10_000;
 
     private DeviceClone() {}
 
