@@ -1,6 +1,5 @@
 package io.shuttlebridge.core.dialect.postgres;
 
-import io.shuttlebridge.core.dialect.Dialect;
 import io.shuttlebridge.core.schema.Column;
 import io.shuttlebridge.core.schema.Table;
 import java.sql.Connection;
@@ -16,17 +15,15 @@ import java.util.function.UnaryOperator;
  * written once, with the row added last (the outcome of writing them one after the other), since
  * one statement may not update a row twice.
  */
-final class PostgresBulkUpsert implements Dialect.BulkUpsert {
+final class PostgresBulkUpsert extends io.shuttlebridge.core.dialect.QueuedRows {
     private final Connection connection;
     private final String sql;
-    private final int width;
-    private final List<Object[]> rows = new ArrayList<>();
     private PreparedStatement statement;
 
     private PostgresBulkUpsert(Connection connection, String sql, int width) {
+        super(width);
         this.connection = connection;
         this.sql = sql;
-        this.width = width;
     }
 
     /** A bulk upsert for the columns, or null when one of them has a type that cannot travel in a text array. */
@@ -55,18 +52,7 @@ final class PostgresBulkUpsert implements Dialect.BulkUpsert {
         return new PostgresBulkUpsert(connection, sql, cols.size());
     }
 
-    @Override
-    public void add(Object[] values) {
-        if (values.length != width) {
-            throw new IllegalArgumentException("a row of " + values.length + " values for " + width + " columns");
-        }
-        rows.add(values);
-    }
 
-    @Override
-    public int size() {
-        return rows.size();
-    }
 
     @Override
     public void execute() throws SQLException {
@@ -87,10 +73,6 @@ final class PostgresBulkUpsert implements Dialect.BulkUpsert {
         statement.executeUpdate();
     }
 
-    @Override
-    public void clear() {
-        rows.clear();
-    }
 
     @Override
     public void close() throws SQLException {

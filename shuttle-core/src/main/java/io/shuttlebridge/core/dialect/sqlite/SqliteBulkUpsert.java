@@ -1,11 +1,9 @@
 package io.shuttlebridge.core.dialect.sqlite;
 
-import io.shuttlebridge.core.dialect.Dialect;
 import io.shuttlebridge.core.internal.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -16,24 +14,22 @@ import java.util.function.UnaryOperator;
  * SQLite applies the rows of one statement one after the other, so a key given twice ends with the
  * row added last, as writing them one by one would.
  */
-final class SqliteBulkUpsert implements Dialect.BulkUpsert {
+final class SqliteBulkUpsert extends io.shuttlebridge.core.dialect.QueuedRows {
     static final int ROWS_PER_STATEMENT = 64;
 
     private final Connection connection;
     private final String insert;
     private final String row;
     private final String onConflict;
-    private final int width;
-    private final List<Object[]> rows = new ArrayList<>();
     /** Statements by number of rows (a flush before a read may send a few rows at a time). */
     private final java.util.Map<Integer, PreparedStatement> statements = new java.util.HashMap<>();
 
     private SqliteBulkUpsert(Connection connection, String insert, String row, String onConflict, int width) {
+        super(width);
         this.connection = connection;
         this.insert = insert;
         this.row = row;
         this.onConflict = onConflict;
-        this.width = width;
     }
 
     static SqliteBulkUpsert of(Connection connection, String table, List<String> key, List<String> columns, UnaryOperator<String> quote) {
@@ -46,18 +42,7 @@ final class SqliteBulkUpsert implements Dialect.BulkUpsert {
         return new SqliteBulkUpsert(connection, insert, row, onConflict, columns.size());
     }
 
-    @Override
-    public void add(Object[] values) {
-        if (values.length != width) {
-            throw new IllegalArgumentException("row of " + values.length + " values for " + width + " columns");
-        }
-        rows.add(values);
-    }
 
-    @Override
-    public int size() {
-        return rows.size();
-    }
 
     @Override
     public void execute() throws SQLException {
@@ -90,10 +75,6 @@ final class SqliteBulkUpsert implements Dialect.BulkUpsert {
         ps.executeUpdate();
     }
 
-    @Override
-    public void clear() {
-        rows.clear();
-    }
 
     @Override
     public void close() throws SQLException {
