@@ -34,4 +34,15 @@ class CliProcessIT {
             assertThat(r.err()).startsWith("shuttle: ");
         }
     }
+
+    @Test
+    void benchmarksRunFromTheJar() throws Exception {
+        // small sizes: this checks the commands and what the jar carries (SQLite, embedded PostgreSQL), not speed
+        ShuttleJar.Result apply = ShuttleJar.run(dir, "bench", "apply", "--rows", "2000", "--page", "500", "--warmup", "0", "--json");
+        assertThat(apply.code()).as(apply.err()).isZero();
+        assertThat(apply.out()).contains("\"rows\"").contains("sync apply");
+        ShuttleJar.Result upload = ShuttleJar.run(dir, "bench", "upload", "--rows", "1000", "--page", "500", "--json");
+        assertThat(upload.code()).as(upload.err()).isZero();
+        assertThat(upload.out()).contains("push over HTTP");
+    }
 }
