@@ -27,7 +27,8 @@ public record Change(String table, List<Object> key, Op op, Map<String, Object> 
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(origin, "origin");
         key = Collections.unmodifiableList(new java.util.ArrayList<>(key)); // keys may hold null parts
-        values = values == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        values = values == null ? Map.of() : values instanceof HandedOverValues mine ? Collections.unmodifiableMap(mine)
+                : Collections.unmodifiableMap(new LinkedHashMap<>(values));
         columnStamps = columnStamps == null ? Map.of() : Map.copyOf(columnStamps);
     }
 

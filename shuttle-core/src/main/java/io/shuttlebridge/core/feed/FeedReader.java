@@ -191,7 +191,7 @@ public final class FeedReader {
     }
 
     private static Map<String, Object> readRow(ResultSet rs, List<String> cols) throws SQLException {
-        Map<String, Object> values = new LinkedHashMap<>();
+        Map<String, Object> values = new io.shuttlebridge.core.change.HandedOverValues(cols.size());
         for (int k = 0; k < cols.size(); k++) {
             values.put(cols.get(k), Jdbc.readValue(rs, k + 2));
         }

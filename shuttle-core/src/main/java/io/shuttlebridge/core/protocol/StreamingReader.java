@@ -136,7 +136,7 @@ final class StreamingReader {
                 }
                 case "values" -> {
                     expect(t, JsonToken.START_OBJECT);
-                    values = new LinkedHashMap<>();
+                    values = new io.shuttlebridge.core.change.HandedOverValues(8);
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String name = p.currentName();
                         values.put(name, value(p, p.nextToken()));

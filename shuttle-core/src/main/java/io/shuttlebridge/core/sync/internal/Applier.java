@@ -158,11 +158,12 @@ public final class Applier {
         List<Change> upserts = new ArrayList<>();
         List<Change> deletes = new ArrayList<>();
         Map<String, Integer> ranks = new java.util.HashMap<>();
+        java.util.function.Function<String, Integer> rankOf = schema.plan()::rank;
         boolean sorted = true;
         int last = Integer.MIN_VALUE;
         for (Change ch : changes) {
             (ch.op() == Op.UPSERT ? upserts : deletes).add(ch);
-            int rank = ranks.computeIfAbsent(ch.table(), schema.plan()::rank);
+            int rank = ranks.computeIfAbsent(ch.table(), rankOf);
             sorted &= ch.op() == Op.UPSERT && rank >= last;
             last = rank;
         }
