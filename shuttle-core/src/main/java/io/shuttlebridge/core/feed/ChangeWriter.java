@@ -89,7 +89,6 @@ public final class ChangeWriter {
             ps.close();
         }
         statements.clear();
-        completeUpserts.clear();
         for (Dialect.BulkUpsert b : bulks.values()) {
             if (b != null) {
                 b.close();
@@ -123,15 +122,15 @@ public final class ChangeWriter {
         if (!complete && !cols.containsAll(t.key())) {
             throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "upsert of \"" + t.name() + "\" lacks key columns " + t.key());
         }
+        io.shuttlebridge.core.schema.Column[] meta = columns(t);
+        Object[] row = new Object[cols.size()];
+        for (int k = 0; k < row.length; k++) {
+            String col = cols.get(k);
+            row[k] = dialect.toDatabase(complete ? meta[k] : t.table().column(col).orElseThrow(), values.get(col));
+        }
         String sqlKey = complete ? null : "upsert:" + t.id() + ":" + String.join("\u0000", cols);
         Dialect.BulkUpsert b = bulkUpsert(t, complete, sqlKey, cols);
         if (b != null) {
-            io.shuttlebridge.core.schema.Column[] meta = columns(t);
-            Object[] row = new Object[cols.size()];
-            for (int k = 0; k < row.length; k++) {
-                String col = cols.get(k);
-                row[k] = dialect.toDatabase(complete ? meta[k] : t.table().column(col).orElseThrow(), values.get(col));
-            }
             if (bulk != b) {
                 flush(); // keeps the order of writes, as for a batch
                 bulk = b;
@@ -142,7 +141,9 @@ public final class ChangeWriter {
             }
             return;
         }
-        PreparedStatement ps = complete ? completeUpserts.get(t.id()) : statements.get(sqlKey);
+        // the dialect has no bulk statement for these columns: one statement run per row, in a batch
+        String key = complete ? "upsert:" + t.id() : sqlKey;
+        PreparedStatement ps = statements.get(key);
         if (ps == null) {
             List<String> nonKey = cols.stream().filter(c -> !t.key().contains(c)).toList();
             String sql = "INSERT INTO " + dialect.quote(t.name()) + " (" + cols.stream().map(dialect::quote).collect(Collectors.joining(", "))
@@ -151,15 +152,10 @@ public final class ChangeWriter {
                     + (nonKey.isEmpty() ? "NOTHING" : "UPDATE SET " + nonKey.stream()
                             .map(c -> dialect.quote(c) + " = excluded." + dialect.quote(c)).collect(Collectors.joining(", ")));
             ps = connection.prepareStatement(sql);
-            statements.put(complete ? "upsert:" + t.id() : sqlKey, ps);
-            if (complete) {
-                completeUpserts.put(t.id(), ps);
-            }
+            statements.put(key, ps);
         }
-        io.shuttlebridge.core.schema.Column[] meta = columns(t);
-        for (int k = 0; k < cols.size(); k++) {
-            String col = cols.get(k);
-            Jdbc.set(ps, k + 1, dialect.toDatabase(complete ? meta[k] : t.table().column(col).orElseThrow(), values.get(col)));
+        for (int k = 0; k < row.length; k++) {
+            Jdbc.set(ps, k + 1, row[k]);
         }
         run(ps);
     }
@@ -187,8 +183,6 @@ public final class ChangeWriter {
     }
 
     private final Map<Integer, io.shuttlebridge.core.schema.Column[]> columnsByTable = new HashMap<>();
-    /** Upserts of every replicated column, by table id (also in {@link #statements}, which closes them). */
-    private final Map<Integer, PreparedStatement> completeUpserts = new HashMap<>();
     /** Bulk upserts of every replicated column, by table id (also in {@link #bulks}, which closes them; null: none). */
     private final Map<Integer, Dialect.BulkUpsert> completeBulks = new HashMap<>();
 
@@ -236,8 +230,7 @@ public final class ChangeWriter {
         } catch (SQLException e) {
             // closing is local clean-up: the failure being reported is the apply's
             statements.clear();
-            completeUpserts.clear();
-            bulks.clear();
+                bulks.clear();
             completeBulks.clear();
         }
     }
