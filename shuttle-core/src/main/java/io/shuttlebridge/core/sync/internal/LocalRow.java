@@ -21,9 +21,17 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
         return op == Op.DELETE;
     }
 
+    /** Feed entries with their origin's uuid and effective base, read by {@link #read}; a WHERE clause follows. */
+    private static final String SELECT = "SELECT f.pk, f.op, f.hlc, n.uuid, f.version, " + io.shuttlebridge.core.feed.EntryBase.of("f")
+            + " FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = f.origin";
+
     static String lookupSql(Dialect d, SyncedTable t) {
-        return "SELECT f.pk, f.op, f.hlc, n.uuid, f.version, " + io.shuttlebridge.core.feed.EntryBase.of("f") + " FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = f.origin"
-                + " WHERE f.tbl = ? AND f.pk = " + d.capture().keyParameterExpression(t);
+        return SELECT + " WHERE f.tbl = ? AND f.pk = " + d.capture().keyParameterExpression(t);
+    }
+
+    private static LocalRow read(ResultSet rs) throws SQLException {
+        return new LocalRow(Jdbc.readValue(rs, 1), Op.ofCode(rs.getInt(2)), new Stamp(rs.getLong(3), rs.getString(4)), rs.getLong(5),
+                rs.getLong(6));
     }
 
     static LocalRow load(Connection c, Dialect d, SyncedTable t, List<Object> key) throws SQLException {
@@ -42,8 +50,7 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
             if (!rs.next()) {
                 return null;
             }
-            return new LocalRow(Jdbc.readValue(rs, 1), Op.ofCode(rs.getInt(2)), new Stamp(rs.getLong(3), rs.getString(4)),
-                    rs.getLong(5), rs.getLong(6));
+            return read(rs);
         }
     }
 
@@ -60,9 +67,7 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
             return out;
         }
         int width = Math.min(CHUNK, storedKeys.size());
-        String sql = "SELECT f.pk, f.op, f.hlc, n.uuid, f.version, " + io.shuttlebridge.core.feed.EntryBase.of("f")
-                + " FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = f.origin"
-                + " WHERE f.tbl = ? AND " + d.capture().feedKeysCondition("f.pk", width);
+        String sql = SELECT + " WHERE f.tbl = ? AND " + d.capture().feedKeysCondition("f.pk", width);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, t.id());
             for (int from = 0; from < storedKeys.size(); from += width) {
@@ -74,9 +79,8 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
                 d.capture().bindFeedKeys(ps, 2, part);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        Object stored = Jdbc.readValue(rs, 1);
-                        out.put(io.shuttlebridge.core.feed.FeedReader.keyOf(stored), new LocalRow(stored, Op.ofCode(rs.getInt(2)),
-                                new Stamp(rs.getLong(3), rs.getString(4)), rs.getLong(5), rs.getLong(6)));
+                        LocalRow row = read(rs);
+                        out.put(io.shuttlebridge.core.feed.FeedReader.keyOf(row.storedKey()), row);
                     }
                 }
             }
