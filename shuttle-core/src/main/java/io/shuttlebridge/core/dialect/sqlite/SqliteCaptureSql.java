@@ -63,10 +63,9 @@ final class SqliteCaptureSql implements CaptureSql {
             + " via = excluded.via";
 
     /**
-     * Holds a row only inside an apply transaction: the triggers do not log while it does (SQLite has
+     * {@code _shuttle_applying} holds a row only inside an apply transaction: the triggers do not log while it does (SQLite has
      * one writer, so no other connection's write can happen meanwhile, and the row is never committed).
      */
-    private static final String APPLYING_DDL = "CREATE TABLE IF NOT EXISTS _shuttle_applying (id INTEGER PRIMARY KEY)";
     private static final String NOT_APPLYING = "NOT EXISTS (SELECT 1 FROM _shuttle_applying)";
 
     private final Dialect dialect;
@@ -107,7 +106,7 @@ final class SqliteCaptureSql implements CaptureSql {
                 "CREATE TABLE IF NOT EXISTS _shuttle_pending (tbl TEXT NOT NULL, key_json TEXT NOT NULL, change_json TEXT NOT NULL,"
                         + " via TEXT, reason TEXT NOT NULL, attempts INTEGER NOT NULL, first_seen TEXT NOT NULL,"
                         + " PRIMARY KEY (tbl, key_json))",
-                APPLYING_DDL,
+                "CREATE TABLE IF NOT EXISTS _shuttle_applying (id INTEGER PRIMARY KEY)",
                 "CREATE TABLE IF NOT EXISTS _shuttle_refused (seq INTEGER PRIMARY KEY)",
                 "CREATE TABLE IF NOT EXISTS _shuttle_bundles (bundle_id TEXT PRIMARY KEY, source_node TEXT NOT NULL,"
                         + " imported_at TEXT NOT NULL, applied INTEGER NOT NULL, duplicates INTEGER NOT NULL)");
@@ -229,10 +228,7 @@ final class SqliteCaptureSql implements CaptureSql {
     @Override
     public long beginApply(Connection c) throws SQLException {
         fold(c);
-        try (Statement s = c.createStatement()) {
-            s.execute(APPLYING_DDL); // databases enabled before the table existed
-            s.executeUpdate("INSERT OR REPLACE INTO _shuttle_applying (id) VALUES (1)");
-        }
+        Jdbc.update(c, "INSERT OR REPLACE INTO _shuttle_applying (id) VALUES (1)");
         return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_log").orElse(0L);
     }
 
@@ -257,60 +253,15 @@ final class SqliteCaptureSql implements CaptureSql {
             byTable.computeIfAbsent(entries.get(i).table(), x -> new ArrayList<>()).add(new long[] {i, ++seq});
             maxHlc = Math.max(maxHlc, entries.get(i).hlc());
         }
-        for (var e : byTable.entrySet()) {
-            writeEntries(c, e.getKey(), entries, e.getValue()); // tables are independent; within one, entries keep their order
+        for (var e : byTable.entrySet()) { // tables are independent; within one, entries keep their order
+            SyncedTable t = e.getKey();
+            try (MultiRowInsert<long[]> insert = new MultiRowInsert<>(c, n -> entriesSql(t, n),
+                    (ps, i, is) -> bindEntry(ps, i, entries.get((int) is[0]), is[1]))) {
+                insert.run(e.getValue());
+            }
         }
         // the marker keeps the clock past every stamp written here or received
         Jdbc.update(c, "UPDATE _shuttle_log SET seq = ?, hlc = ? WHERE seq = ?", seq, maxHlc, token);
-    }
-
-    /** Feed entries per statement: fewer statement runs and driver calls than one run per entry. */
-    private static final int ENTRIES_PER_STATEMENT = 64;
-
-    private void writeEntries(Connection c, SyncedTable t, List<AppliedEntry> entries, List<long[]> indexAndSeq) throws SQLException {
-        java.util.Set<Object> keys = new java.util.HashSet<>();
-        for (long[] is : indexAndSeq) {
-            keys.add(entries.get((int) is[0]).key().stream().map(io.shuttlebridge.core.feed.FeedReader::keyOf).toList());
-        }
-        // several entries of one row must be written one after the other
-        int perStatement = keys.size() == indexAndSeq.size() ? ENTRIES_PER_STATEMENT : 1;
-        PreparedStatement full = null;
-        try {
-            for (int from = 0; from < indexAndSeq.size(); from += perStatement) {
-                int n = Math.min(perStatement, indexAndSeq.size() - from);
-                PreparedStatement ps;
-                if (n == perStatement) {
-                    if (full == null) {
-                        full = c.prepareStatement(entriesSql(t, n));
-                    }
-                    ps = full;
-                } else {
-                    ps = c.prepareStatement(entriesSql(t, n));
-                }
-                try {
-                    int i = 1;
-                    for (long[] is : indexAndSeq.subList(from, from + n)) {
-                        i = bindEntry(ps, i, entries.get((int) is[0]), is[1]);
-                    }
-                    if (perStatement == 1) {
-                        ps.addBatch();
-                    } else {
-                        ps.executeUpdate();
-                    }
-                } finally {
-                    if (ps != full) {
-                        ps.close();
-                    }
-                }
-            }
-            if (perStatement == 1 && full != null) {
-                full.executeBatch();
-            }
-        } finally {
-            if (full != null) {
-                full.close();
-            }
-        }
     }
 
     private String entriesSql(SyncedTable t, int rows) {
