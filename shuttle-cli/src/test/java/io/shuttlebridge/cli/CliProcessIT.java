@@ -41,7 +41,7 @@ class CliProcessIT {
         ShuttleJar.Result apply = ShuttleJar.run(dir, "bench", "apply", "--rows", "2000", "--page", "500", "--warmup", "0", "--json");
         assertThat(apply.code()).as(apply.err()).isZero();
         assertThat(apply.out()).contains("\"rows\"").contains("sync apply");
-        ShuttleJar.Result upload = ShuttleJar.run(dir, "bench", "upload", "--rows", "1000", "--page", "500", "--json");
+        ShuttleJar.Result upload = ShuttleJar.run(dir, "bench", "upload", "--rows", "1000", "--page", "500", "--warmup", "500", "--json");
         assertThat(upload.code()).as(upload.err()).isZero();
         assertThat(upload.out()).contains("push over HTTP");
     }

@@ -51,7 +51,14 @@ public final class HttpTransport implements Transport {
 
     @Override
     public PushResult push(String fromNode, List<Change> changes) {
-        return WireCodec.pushResult(caller.post(Protocol.PUSH, WireCodec.pushRequestBytes(fromNode, changes)));
+        return preparePush(fromNode, changes).send();
+    }
+
+    /** Encodes the request now; sending posts the bytes. */
+    @Override
+    public PreparedPush preparePush(String fromNode, List<Change> changes) {
+        byte[] body = WireCodec.pushRequestBytes(fromNode, changes);
+        return () -> WireCodec.pushResult(caller.post(Protocol.PUSH, body));
     }
 
     @Override

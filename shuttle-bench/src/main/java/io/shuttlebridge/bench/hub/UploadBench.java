@@ -35,6 +35,11 @@ public final class UploadBench implements Callable<Integer> {
     @Option(names = "--page", defaultValue = "5000", description = "Changes per pushed page (default ${DEFAULT-VALUE}).")
     int page;
 
+    @Option(names = "--warmup", defaultValue = "100000",
+            description = "Rows pushed first through the same device and hub, not measured, so the measured push runs on warm JVMs "
+                    + "as a long-running hub does (default ${DEFAULT-VALUE}; 0 measures a cold start).")
+    long warmup;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -43,11 +48,11 @@ public final class UploadBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rows <= 0 || page <= 0) {
-            throw new IllegalArgumentException("--rows and --page must be positive");
+        if (rows <= 0 || page <= 0 || warmup < 0) {
+            throw new IllegalArgumentException("--rows and --page must be positive, --warmup not negative");
         }
         Path dir = Files.createTempDirectory("shuttle-bench-upload");
-        Report report = new Report("upload").fact("rows", rows).fact("page", page);
+        Report report = new Report("upload").fact("rows", rows).fact("page", page).fact("warmupRows", warmup);
         try (BenchPostgres pg = BenchPostgres.start("upload")) {
             report.fact("hub", "HubServer over " + pg.where() + ", HTTP on loopback");
             pg.exec(String.format(BenchRows.PG_TABLE, "item"));
@@ -62,17 +67,13 @@ public final class UploadBench implements Callable<Integer> {
                 HttpTransport http = hub.transport();
                 try (ShuttleDatabase db = ShuttleDatabase.sqlite(device)) {
                     DeviceClone.Result cloned = DeviceClone.run(db, http, ProgressListener.NONE);
-                    try (Connection c = db.newConnection()) {
-                        BenchRows.insertSqlite(c, "item", 1, rows, 1);
-                    }
                     SyncEngine engine = SyncEngine.builder(db).pageSize(page).maxBatch(Math.max(page, SyncEngine.DEFAULT_MAX_BATCH)).build();
-                    long t0 = System.nanoTime();
-                    SyncReport r = engine.pullThenPush(http, cloned.hubNode());
-                    double push = (System.nanoTime() - t0) / 1e9;
-                    long onHub = count(pg);
-                    if (r.pushed() != rows || onHub != rows) {
-                        throw new IllegalStateException("pushed " + r.pushed() + " changes and the hub holds " + onHub + " rows, expected " + rows);
+                    if (warmup > 0) {
+                        push(db, engine, http, cloned.hubNode(), 1, warmup);
+                        check(pg, warmup, warmup);
                     }
+                    double push = push(db, engine, http, cloned.hubNode(), warmup + 1, rows);
+                    check(pg, rows, warmup + rows);
                     report.measure("PostgreSQL COPY (baseline)", rows, copy)
                             .measure("SQLite batched insert (baseline)", rows, sqlite)
                             .measure("push over HTTP", rows, push)
@@ -86,6 +87,30 @@ public final class UploadBench implements Callable<Integer> {
         }
         report.print(spec.commandLine().getOut(), json);
         return 0;
+    }
+
+    /** Changes the last {@link #push} sent. */
+    private long lastPushed;
+
+    /** Writes rows {@code from..from+n-1} on the device, then times their push; seconds. */
+    private double push(ShuttleDatabase db, SyncEngine engine, HttpTransport http, String hubNode, long from, long n) throws Exception {
+        try (Connection c = db.newConnection()) {
+            BenchRows.insertSqlite(c, "item", from, n, 1);
+        }
+        long t0 = System.nanoTime();
+        SyncReport r = engine.pullThenPush(http, hubNode);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        lastPushed = r.pushed();
+        return seconds;
+    }
+
+    /** Fails unless the last push sent {@code expected} changes and the hub now holds {@code onHubExpected} rows. */
+    private void check(BenchPostgres pg, long expected, long onHubExpected) throws Exception {
+        long onHub = count(pg);
+        if (lastPushed != expected || onHub != onHubExpected) {
+            throw new IllegalStateException("pushed " + lastPushed + " changes and the hub holds " + onHub + " rows, expected "
+                    + expected + " and " + onHubExpected);
+        }
     }
 
     private static long count(BenchPostgres pg) throws Exception {

@@ -104,8 +104,11 @@ public interface CaptureSql {
 
     /**
      * A feed entry written by the apply path; {@code via} is the node id of the peer it came from
-     * (so it is not sent back there), null for an entry made here.
+     * (so it is not sent back there), null for an entry made here. {@code expectedNew}: the feed had
+     * no entry for the row when the apply began and this is the apply's first write to it, so the
+     * dialect may insert it without looking for one (when the guess is wrong, as it can be after a
+     * concurrent write, the entry replaces the existing one all the same).
      */
     record AppliedEntry(SyncedTable table, java.util.List<Object> key, int op, long hlc, int origin, long version, long base,
-            Object scope, Integer via) {}
+            Object scope, Integer via, boolean expectedNew) {}
 }

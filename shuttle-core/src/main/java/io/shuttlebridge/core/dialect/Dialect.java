@@ -69,7 +69,16 @@ public interface Dialect {
     /** Rows queued for one upsert statement; when a key is given twice, the row added last is written. */
     interface BulkUpsert extends AutoCloseable {
         /** Queues a row: its values in the order of the columns. */
-        void add(Object[] values);
+        default void add(Object[] values) {
+            add(values, false);
+        }
+
+        /**
+         * Queues a row; {@code expectedNew} says this replica knew of no such row when the apply
+         * began, so the dialect may try a plain insert first. A wrong guess costs time, never
+         * correctness: the row is then upserted.
+         */
+        void add(Object[] values, boolean expectedNew);
 
         /** Rows queued. */
         int size();

@@ -100,13 +100,22 @@ public final class ChangeWriter {
 
     /** Writes the row state (upsert or delete) and its feed entry. */
     public void write(Change change) throws SQLException {
+        write(change, false);
+    }
+
+    /**
+     * Writes the row state (upsert or delete) and its feed entry; {@code expectedNew}: this replica
+     * had no entry for the row when the apply began and has not written it since (a hint that lets
+     * the dialect insert rather than upsert; a wrong one costs time, not correctness).
+     */
+    public void write(Change change, boolean expectedNew) throws SQLException {
         SyncedTable t = schema.require(change.table());
         if (change.op() == Op.UPSERT) {
-            upsertRow(t, change);
+            upsertRow(t, change, expectedNew);
         } else {
             deleteRow(t, change.key());
         }
-        writeFeed(t, change, change.version());
+        writeFeed(t, change, change.version(), expectedNew);
         if (!change.columnStamps().isEmpty()) {
             flush(); // the row write's capture echo stamps its columns too: ours must come after it
             writeColumnStamps(t, change.key(), change.columnStamps());
@@ -115,6 +124,10 @@ public final class ChangeWriter {
 
     /** Writes only the row values (used when a merge keeps the feed entry as it is). */
     public void upsertRow(SyncedTable t, Change change) throws SQLException {
+        upsertRow(t, change, false);
+    }
+
+    private void upsertRow(SyncedTable t, Change change, boolean expectedNew) throws SQLException {
         List<String> all = t.replicatedColumns();
         Map<String, Object> values = change.values();
         boolean complete = values.size() == all.size() && values.keySet().containsAll(all);
@@ -135,7 +148,7 @@ public final class ChangeWriter {
                 flush(); // keeps the order of writes, as for a batch
                 bulk = b;
             }
-            b.add(row);
+            b.add(row, expectedNew);
             if (b.size() >= MAX_BULK_ROWS) {
                 flush();
             }
@@ -252,9 +265,13 @@ public final class ChangeWriter {
 
     /** Records the feed entry for a change with the given version (written by {@link #end}). */
     public void writeFeed(SyncedTable t, Change change, long version) throws SQLException {
+        writeFeed(t, change, version, false);
+    }
+
+    private void writeFeed(SyncedTable t, Change change, long version, boolean expectedNew) throws SQLException {
         applied.add(new CaptureSql.AppliedEntry(t, change.key(), change.op().code(), change.hlc(), originId(change.origin()), version,
                 change.base(), // the base the writer made it on travels with the change
-                t.scopeColumn() == null ? null : change.values().get(t.scopeColumn()), via));
+                t.scopeColumn() == null ? null : change.values().get(t.scopeColumn()), via, expectedNew));
     }
 
     private Integer via;

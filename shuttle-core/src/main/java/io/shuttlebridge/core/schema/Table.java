@@ -27,7 +27,12 @@ public record Table(String name, List<Column> columns, List<ForeignKey> foreignK
     }
 
     public Optional<Column> column(String columnName) {
-        return columns.stream().filter(c -> c.name().equals(columnName)).findFirst();
+        for (Column c : columns) { // a plain loop: this is asked for every row an apply writes
+            if (c.name().equals(columnName)) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
     }
 
     public List<String> columnNames() {

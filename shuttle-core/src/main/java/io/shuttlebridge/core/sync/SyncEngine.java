@@ -185,10 +185,10 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     /**
-     * Pushes pages of local changes in order. The next page is read while the hub applies the
-     * current one, and each page's acknowledgement is recorded while the next is sent, on one
-     * thread of this database's own: the hub's apply is the only wait. Recent local writes are
-     * folded into the feed once, before the first page.
+     * Pushes pages of local changes in order. The next page is read and its request prepared while
+     * the hub applies the current one, and each page's acknowledgement is recorded while the next is
+     * sent, on one thread of this database's own: the hub's apply is the only wait. Recent local
+     * writes are folded into the feed once, before the first page.
      */
     private void push(Transport hub, String hubNode, Counts k) {
         java.util.concurrent.ExecutorService local = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
@@ -200,16 +200,16 @@ public final class SyncEngine implements AutoCloseable {
         Throwable failure = null;
         try {
             long after = cursor(hubNode).lastPushed();
-            FeedReader.Page page = db.transaction(c -> pushPage(c, hubNode, after, true));
+            Outgoing out = outgoing(hub, db.transaction(c -> pushPage(c, hubNode, after, true)));
             while (true) {
-                final long from = page.lastSeq();
-                java.util.concurrent.Future<FeedReader.Page> next = page.more()
-                        ? local.submit(() -> db.transaction(c -> pushPage(c, hubNode, from, false))) : null;
+                final FeedReader.Page page = out.page();
+                java.util.concurrent.Future<Outgoing> next = page.more()
+                        ? local.submit(() -> outgoing(hub, db.transaction(c -> pushPage(c, hubNode, page.lastSeq(), false)))) : null;
                 List<Long> rejectedSeqs = new ArrayList<>();
-                if (!page.entries().isEmpty()) {
+                if (out.request() != null) {
                     PushResult r;
                     try {
-                        r = hub.push(nodeUuid(), page.entries().stream().map(FeedEntry::change).toList());
+                        r = out.request().send();
                     } catch (RuntimeException e) {
                         if (next != null) {
                             next.cancel(false);
@@ -234,7 +234,7 @@ public final class SyncEngine implements AutoCloseable {
                     await(acked);
                     return;
                 }
-                page = await(next);
+                out = await(next);
             }
         } catch (RuntimeException | Error e) {
             failure = e;
@@ -253,6 +253,14 @@ public final class SyncEngine implements AutoCloseable {
                 local.shutdown();
             }
         }
+    }
+
+    /** A page of local changes and its push, ready to send (none for an empty page). */
+    private record Outgoing(FeedReader.Page page, Transport.PreparedPush request) {}
+
+    private Outgoing outgoing(Transport hub, FeedReader.Page page) {
+        return new Outgoing(page, page.entries().isEmpty() ? null
+                : hub.preparePush(nodeUuid(), page.entries().stream().map(FeedEntry::change).toList()));
     }
 
     private FeedReader.Page pushPage(java.sql.Connection c, String hubNode, long after, boolean fold) throws java.sql.SQLException {

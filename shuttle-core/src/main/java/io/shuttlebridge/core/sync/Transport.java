@@ -12,6 +12,21 @@ public interface Transport {
     /** Pushes a batch of changes made at or relayed by {@code fromNode}; applied atomically. */
     PushResult push(String fromNode, List<Change> changes);
 
+    /**
+     * A push made ready to send: whatever can be done before sending (encoding the request, say) is
+     * done here, so a caller can prepare the next batch while the hub applies the current one.
+     * Sending it is the same as {@link #push}.
+     */
+    default PreparedPush preparePush(String fromNode, List<Change> changes) {
+        return () -> push(fromNode, changes);
+    }
+
+    /** A push ready to send, from {@link #preparePush}. */
+    @FunctionalInterface
+    interface PreparedPush {
+        PushResult send();
+    }
+
     /** Changes after {@code since} (a hub seq), excluding those {@code forNode} wrote or sent. */
     PullResult pull(String forNode, long since, int limit);
 

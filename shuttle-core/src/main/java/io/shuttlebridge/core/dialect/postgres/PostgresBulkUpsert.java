@@ -5,6 +5,7 @@ import io.shuttlebridge.core.schema.Table;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -14,16 +15,27 @@ import java.util.function.UnaryOperator;
  * {@code INSERT ... SELECT ... FROM unnest(...) ON CONFLICT (key) DO UPDATE}. A key given twice is
  * written once, with the row added last (the outcome of writing them one after the other), since
  * one statement may not update a row twice.
+ *
+ * <p>Rows expected to be new go in with a plain {@code INSERT} instead, which costs PostgreSQL
+ * markedly less than the speculative insertion of {@code ON CONFLICT}; it runs under a savepoint,
+ * and when a row turns out to exist after all (a unique violation) the savepoint is rolled back
+ * and the same rows are upserted. Runs of rows keep their order.
  */
 final class PostgresBulkUpsert extends io.shuttlebridge.core.dialect.QueuedRows {
+    /** SQLSTATE of a unique violation. */
+    static final String UNIQUE_VIOLATION = "23505";
+
     private final Connection connection;
     private final String sql;
+    private final String insertSql;
     private PreparedStatement statement;
+    private PreparedStatement insert;
 
-    private PostgresBulkUpsert(Connection connection, String sql, int width) {
+    private PostgresBulkUpsert(Connection connection, String sql, String insertSql, int width) {
         super(width);
         this.connection = connection;
         this.sql = sql;
+        this.insertSql = insertSql;
     }
 
     /** A bulk upsert for the columns, or null when one of them has a type that cannot travel in a text array. */
@@ -42,44 +54,76 @@ final class PostgresBulkUpsert extends io.shuttlebridge.core.dialect.QueuedRows 
         }
         List<String> keyAliases = key.stream().map(k -> aliases.get(columns.indexOf(k))).toList();
         List<String> nonKey = columns.stream().filter(c -> !key.contains(c)).toList();
-        String sql = "INSERT INTO " + quote.apply(table.name()) + " (" + String.join(", ", columns.stream().map(quote).toList()) + ")"
-                + " SELECT " + String.join(", ", aliases) + " FROM (SELECT DISTINCT ON (" + String.join(", ", keyAliases) + ") * FROM unnest("
-                + String.join(", ", cols.stream().map(PgArrays::parameter).toList()) + ") WITH ORDINALITY AS u("
-                + String.join(", ", aliases) + ", ord) ORDER BY " + String.join(", ", keyAliases) + ", ord DESC) d"
+        String into = "INSERT INTO " + quote.apply(table.name()) + " (" + String.join(", ", columns.stream().map(quote).toList()) + ")";
+        String arrays = String.join(", ", cols.stream().map(PgArrays::parameter).toList());
+        String sql = into + " SELECT " + String.join(", ", aliases) + " FROM (SELECT DISTINCT ON (" + String.join(", ", keyAliases)
+                + ") * FROM unnest(" + arrays + ") WITH ORDINALITY AS u(" + String.join(", ", aliases) + ", ord) ORDER BY "
+                + String.join(", ", keyAliases) + ", ord DESC) d"
                 + " ON CONFLICT (" + String.join(", ", key.stream().map(quote).toList()) + ") DO "
                 + (nonKey.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ",
                         nonKey.stream().map(c -> quote.apply(c) + " = excluded." + quote.apply(c)).toList()));
-        return new PostgresBulkUpsert(connection, sql, cols.size());
+        return new PostgresBulkUpsert(connection, sql, into + " SELECT * FROM unnest(" + arrays + ")", cols.size());
     }
-
-
 
     @Override
     public void execute() throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        if (statement == null) {
-            statement = connection.prepareStatement(sql);
-        }
-        for (int col = 0; col < width; col++) {
-            String[] texts = new String[rows.size()];
-            for (int r = 0; r < texts.length; r++) {
-                texts[r] = PgArrays.text(rows.get(r)[col]);
+        try {
+            int from = 0;
+            while (from < rows.size()) {
+                boolean isNew = expectedNew.get(from);
+                int to = isNew ? expectedNew.nextClearBit(from) : expectedNew.nextSetBit(from);
+                to = to < 0 || to > rows.size() ? rows.size() : to;
+                List<Object[]> run = rows.subList(from, to);
+                if (!isNew || !insertedAsNew(run)) {
+                    if (statement == null) {
+                        statement = connection.prepareStatement(sql);
+                    }
+                    run(statement, run);
+                }
+                from = to;
             }
-            statement.setArray(col + 1, PgArrays.texts(connection, texts));
+        } finally {
+            clear();
         }
-        rows.clear();
-        statement.executeUpdate();
     }
 
+    /** Inserts rows expected to be new; false, with nothing written, when one of them exists (or repeats a key). */
+    private boolean insertedAsNew(List<Object[]> run) throws SQLException {
+        if (insert == null) {
+            insert = connection.prepareStatement(insertSql);
+        }
+        Savepoint before = connection.setSavepoint();
+        try {
+            run(insert, run);
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            connection.rollback(before);
+            return false;
+        }
+        connection.releaseSavepoint(before);
+        return true;
+    }
+
+    /** Runs the statement over the rows, one array parameter per column. */
+    private void run(PreparedStatement s, List<Object[]> run) throws SQLException {
+        for (int col = 0; col < width; col++) {
+            String[] texts = new String[run.size()];
+            for (int r = 0; r < texts.length; r++) {
+                texts[r] = PgArrays.text(run.get(r)[col]);
+            }
+            s.setArray(col + 1, PgArrays.texts(connection, texts));
+        }
+        s.executeUpdate();
+    }
 
     @Override
     public void close() throws SQLException {
-        rows.clear();
-        if (statement != null) {
-            statement.close();
+        clear();
+        try (PreparedStatement a = statement; PreparedStatement b = insert) {
             statement = null;
+            insert = null;
         }
     }
 }

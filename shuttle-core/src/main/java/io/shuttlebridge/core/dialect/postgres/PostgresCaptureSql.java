@@ -295,14 +295,14 @@ final class PostgresCaptureSql implements CaptureSql {
             return null;
         }
         Object v = key.get(0);
-        int type = column(t, t.key().get(0)).jdbcType();
+        Column col = column(t, t.key().get(0));
         if (v instanceof byte[] b) {
             return HexFormat.of().formatHex(b);
         }
-        if ((v instanceof Long || v instanceof Integer) && type == Types.BIGINT) {
+        if ((v instanceof Long || v instanceof Integer) && col.jdbcType() == Types.BIGINT) {
             return v.toString();
         }
-        String base = PostgresSchemaReader.baseType(column(t, t.key().get(0)).declaredType());
+        String base = PostgresSchemaReader.baseType(col.declaredType());
         return v instanceof String s && (base.equals("text") || base.equals("character varying")) ? s : null;
     }
 
@@ -377,18 +377,29 @@ final class PostgresCaptureSql implements CaptureSql {
      * Writes the feed entries of an apply in one statement, one entry per row in the order given,
      * with fresh seqs after the clock's, and moves the clock past them; then notifies the feed
      * channel as a fold does. Runs under the fold lock {@link #beginApply} took, so these seqs
-     * become visible in order like any fold's.
+     * become visible in order like any fold's. Entries of rows the feed is expected not to hold go
+     * in with a plain insert (PostgreSQL's speculative insertion for {@code ON CONFLICT} costs
+     * markedly more), the others replace their row's entry.
      */
-    private static final String FEED_WRITE = "WITH clock AS (SELECT seq FROM _shuttle_clock WHERE id = 1),\n"
-            + "  feed AS (INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope, via)\n"
-            + "    SELECT u.tbl, u.pk, (SELECT seq FROM clock) + u.rn, u.op, u.hlc, u.origin, u.version, u.base, u.scope, u.via"
-            + " FROM unnest(CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS bigint[]), CAST(? AS text[]),"
-            + " CAST(? AS integer[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS integer[]))"
-            + " WITH ORDINALITY AS u(tbl, pk, op, hlc, scope, origin, version, base, via, rn)\n"
-            + "    ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc, origin = excluded.origin,"
-            + " version = excluded.version, base = excluded.base, scope = excluded.scope, via = excluded.via RETURNING 1),\n"
-            + "  moved AS (UPDATE _shuttle_clock SET seq = seq + ?, hlc = greatest(hlc, ?) WHERE id = 1 RETURNING 1)\n"
+    private static final String FEED_ROWS = "unnest(CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS bigint[]),"
+            + " CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS integer[]),"
+            + " CAST(? AS boolean[])) WITH ORDINALITY AS u(tbl, pk, op, hlc, scope, origin, version, base, via, fresh, rn)";
+    private static final String FEED_INSERT = "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope, via)\n"
+            + "    SELECT u.tbl, u.pk, (SELECT seq FROM clock) + u.rn, u.op, u.hlc, u.origin, u.version, u.base, u.scope, u.via FROM ";
+    private static final String FEED_REPLACE = "\n    ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
+            + " origin = excluded.origin, version = excluded.version, base = excluded.base, scope = excluded.scope, via = excluded.via";
+    private static final String FEED_END = ",\n  moved AS (UPDATE _shuttle_clock SET seq = seq + ?, hlc = greatest(hlc, ?) WHERE id = 1 RETURNING 1)\n"
             + "SELECT pg_notify('" + PostgresDialect.FEED_CHANNEL + "', current_schema())";
+    private static final String FEED_CLOCK = "WITH clock AS (SELECT seq FROM _shuttle_clock WHERE id = 1),\n";
+    /** Every entry new to the feed. */
+    private static final String FEED_WRITE_NEW = FEED_CLOCK + "  feed AS (" + FEED_INSERT + FEED_ROWS + " RETURNING 1)" + FEED_END;
+    /** Every entry replacing the row's. */
+    private static final String FEED_WRITE_REPLACING = FEED_CLOCK + "  feed AS (" + FEED_INSERT + FEED_ROWS + FEED_REPLACE + " RETURNING 1)"
+            + FEED_END;
+    /** Some of each. */
+    private static final String FEED_WRITE_MIXED = FEED_CLOCK + "  u AS (SELECT * FROM " + FEED_ROWS + "),\n"
+            + "  inserted AS (" + FEED_INSERT + "u WHERE u.fresh RETURNING 1),\n"
+            + "  replaced AS (" + FEED_INSERT + "u WHERE NOT u.fresh" + FEED_REPLACE + " RETURNING 1)" + FEED_END;
 
     @Override
     public void endApply(Connection c, long token, List<AppliedEntry> entries) throws SQLException {
@@ -402,10 +413,16 @@ final class PostgresCaptureSql implements CaptureSql {
             return;
         }
         String[] keys = storedKeys(c, entries);
-        // a row written twice keeps its last entry, in the place of that entry (stored keys are exact)
-        Map<String, Integer> last = new HashMap<>();
+        // a row written twice keeps its last entry, in the place of that entry (stored keys are exact),
+        // and is new to the feed when its first entry was
+        Map<String, Integer> last = new HashMap<>(keys.length * 2);
+        Map<String, Boolean> firstNew = new HashMap<>(); // of rows written more than once
         for (int i = 0; i < keys.length; i++) {
-            last.put(entries.get(i).table().id() + ":" + keys[i], i);
+            String row = entries.get(i).table().id() + ":" + keys[i];
+            Integer before = last.put(row, i);
+            if (before != null) {
+                firstNew.putIfAbsent(row, entries.get(before).expectedNew());
+            }
         }
         int n = last.size();
         Integer[] tbl = new Integer[n];
@@ -417,11 +434,14 @@ final class PostgresCaptureSql implements CaptureSql {
         Long[] version = new Long[n];
         Long[] base = new Long[n];
         Integer[] via = new Integer[n];
+        Boolean[] isNew = new Boolean[n];
+        int fresh = 0;
         long maxHlc = Long.MIN_VALUE;
         int j = 0;
         for (int i = 0; i < keys.length; i++) {
             AppliedEntry e = entries.get(i);
-            if (n < keys.length && last.get(e.table().id() + ":" + keys[i]) != i) {
+            String row = n < keys.length ? e.table().id() + ":" + keys[i] : null;
+            if (row != null && last.get(row) != i) {
                 continue;
             }
             tbl[j] = e.table().id();
@@ -433,25 +453,45 @@ final class PostgresCaptureSql implements CaptureSql {
             version[j] = e.version();
             base[j] = e.base();
             via[j] = e.via();
+            isNew[j] = row == null ? e.expectedNew() : firstNew.getOrDefault(row, e.expectedNew());
+            fresh += isNew[j] ? 1 : 0;
             maxHlc = Math.max(maxHlc, e.hlc());
             j++;
         }
-        try (PreparedStatement ps = c.prepareStatement(FEED_WRITE)) {
-            ps.setArray(1, c.createArrayOf("int4", tbl));
-            ps.setArray(2, c.createArrayOf("text", pk));
-            ps.setArray(3, c.createArrayOf("int4", op));
-            ps.setArray(4, c.createArrayOf("int8", hlc));
-            ps.setArray(5, c.createArrayOf("text", scope));
-            ps.setArray(6, c.createArrayOf("int4", origin));
-            ps.setArray(7, c.createArrayOf("int8", version));
-            ps.setArray(8, c.createArrayOf("int8", base));
-            ps.setArray(9, c.createArrayOf("int4", via));
-            ps.setLong(10, n);
-            ps.setLong(11, maxHlc);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-            }
+        java.sql.Array[] arrays = {c.createArrayOf("int4", tbl), c.createArrayOf("text", pk), c.createArrayOf("int4", op),
+            c.createArrayOf("int8", hlc), c.createArrayOf("text", scope), c.createArrayOf("int4", origin), c.createArrayOf("int8", version),
+            c.createArrayOf("int8", base), c.createArrayOf("int4", via), c.createArrayOf("bool", isNew)};
+        if (fresh == 0 || !feedWritten(c, fresh == n ? FEED_WRITE_NEW : FEED_WRITE_MIXED, arrays, n, maxHlc)) {
+            // (when some entry taken as new exists after all, a concurrent write to its row was folded meanwhile)
+            writeFeed(c, FEED_WRITE_REPLACING, arrays, n, maxHlc);
         }
+    }
+
+    private static void writeFeed(Connection c, String sql, java.sql.Array[] arrays, int n, long maxHlc) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < arrays.length; i++) {
+                ps.setArray(i + 1, arrays[i]);
+            }
+            ps.setLong(arrays.length + 1, n);
+            ps.setLong(arrays.length + 2, maxHlc);
+            ps.executeQuery().close();
+        }
+    }
+
+    /** Runs a feed write under a savepoint; false, with nothing written, when an entry taken as new exists. */
+    private static boolean feedWritten(Connection c, String sql, java.sql.Array[] arrays, int n, long maxHlc) throws SQLException {
+        java.sql.Savepoint before = c.setSavepoint();
+        try {
+            writeFeed(c, sql, arrays, n, maxHlc);
+        } catch (SQLException e) {
+            if (!PostgresBulkUpsert.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            c.rollback(before);
+            return false;
+        }
+        c.releaseSavepoint(before);
+        return true;
     }
 
     /**

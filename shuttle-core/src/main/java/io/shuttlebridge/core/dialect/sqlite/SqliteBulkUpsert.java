@@ -41,13 +41,13 @@ final class SqliteBulkUpsert extends io.shuttlebridge.core.dialect.QueuedRows {
         try {
             insert.run(rows);
         } finally {
-            rows.clear();
+            clear();
         }
     }
 
     @Override
     public void close() throws SQLException {
-        rows.clear();
+        clear();
         insert.close();
     }
 }

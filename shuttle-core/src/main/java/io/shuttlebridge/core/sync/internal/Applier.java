@@ -532,12 +532,23 @@ public final class Applier {
     }
 
     private void write(Change ch) throws SQLException {
-        writer.write(ch);
-        onApplied.accept(ch);
+        SyncedTable t = schema.require(ch.table());
         RowRef ref = rowId(ch.table(), ch.key());
         LocalRow before = written.get(ref);
-        Object stored = before != null ? before.storedKey() : dialect.capture().storedKey(schema.require(ch.table()), ch.key());
+        Object stored = before != null ? before.storedKey() : dialect.capture().storedKey(t, ch.key());
+        writer.write(ch, before == null && knownAbsent(t, ch.key(), stored));
+        onApplied.accept(ch);
         written.put(ref, new LocalRow(stored, ch.op(), ch.stamp(), ch.version(), ch.base()));
+    }
+
+    /** Whether the prefetch found no feed entry for the row whose stored key is given (false when it did not look). */
+    private boolean knownAbsent(SyncedTable t, List<Object> key, Object stored) {
+        Map<Object, LocalRow> known = prefetched.get(t.id());
+        if (known == null || key.size() != 1 || stored == null) {
+            return false;
+        }
+        Object k = io.shuttlebridge.core.feed.FeedReader.keyOf(stored);
+        return known.containsKey(k) && known.get(k) == null;
     }
 
     /** A row within the batch: table id and key, byte arrays compared by content. */

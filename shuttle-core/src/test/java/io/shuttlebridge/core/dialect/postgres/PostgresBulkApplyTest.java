@@ -14,6 +14,7 @@ import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.FeedEntry;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.feed.FeedReader;
+import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.sync.InProcessTransport;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.SyncEngine;
@@ -131,6 +132,62 @@ class PostgresBulkApplyTest {
             assertThat(feed).extracting(m -> m.get("hlc")).containsExactly(hlc + 2, hlc + 3, hlc + 5);
             assertThat(feed).extracting(m -> m.get("op")).containsExactly(1, 1, 2);
             assertThat(Postgres.count(hubUrl, "SELECT hlc FROM _shuttle_clock")).isGreaterThanOrEqualTo(hlc + 5);
+        }
+    }
+
+    @Test
+    void rowsWronglyExpectedNewAreUpsertedAfterAllAndTheTransactionGoesOn() {
+        String url = Postgres.freshDatabase();
+        try (ShuttleDatabase h = enabled(url)) {
+            exec(url, "INSERT INTO word (w, n) VALUES ('w1', 1)");
+            io.shuttlebridge.core.schema.Table word = h.transaction(x -> SyncSchema.load(x, h.dialect()).require("word").table());
+            List<String> cols = List.of("w", "n", "day", "flag", "ratio");
+            h.transaction(c -> {
+                try (PostgresBulkUpsert bulk = PostgresBulkUpsert.of(c, word, List.of("w"), cols, h.dialect()::quote)) {
+                    // a run taken as new holding a row that exists: the whole run is upserted instead
+                    bulk.add(new Object[] {"w2", 20L, null, null, null}, true);
+                    bulk.add(new Object[] {"w1", 10L, null, null, null}, true);
+                    // then an upsert run, then a new run that repeats a key (one statement cannot insert it twice)
+                    bulk.add(new Object[] {"w2", 21L, null, null, null}, false);
+                    bulk.add(new Object[] {"w3", 30L, null, null, null}, true);
+                    bulk.add(new Object[] {"w3", 31L, null, null, null}, true);
+                    bulk.add(new Object[] {"w4", 40L, null, null, null}, true);
+                    bulk.execute();
+                }
+                Jdbc.update(c, "INSERT INTO word (w, n) VALUES ('w5', 50)"); // the transaction is not aborted
+                return null;
+            });
+            assertThat(query(url, "SELECT w, n FROM word ORDER BY w")).extracting(m -> m.get("w") + "=" + m.get("n"))
+                    .containsExactly("w1=10", "w2=21", "w3=31", "w4=40", "w5=50");
+        }
+    }
+
+    @Test
+    void feedEntriesWronglyExpectedNewReplaceTheRowsEntry() {
+        String url = Postgres.freshDatabase();
+        try (ShuttleDatabase h = enabled(url)) {
+            exec(url, "INSERT INTO word (w, n) VALUES ('w1', 1)");
+            h.transaction(c -> {
+                h.dialect().capture().fold(c);
+                return null;
+            });
+            long before = Postgres.count(url, "SELECT seq FROM _shuttle_feed WHERE pk = 'w1'");
+            io.shuttlebridge.core.capture.SyncedTable word = h.transaction(x -> SyncSchema.load(x, h.dialect()).require("word"));
+            long hlc = (System.currentTimeMillis() + 60_000) << 16;
+            h.transaction(c -> {
+                long token = h.dialect().capture().beginApply(c);
+                h.dialect().capture().endApply(c, token, List.of(
+                        new io.shuttlebridge.core.dialect.CaptureSql.AppliedEntry(word, List.of("w2"), 1, hlc, 1, 1, 0, null, null, true),
+                        new io.shuttlebridge.core.dialect.CaptureSql.AppliedEntry(word, List.of("w1"), 1, hlc + 1, 1, 7, 0, null, null, true)));
+                Jdbc.update(c, "INSERT INTO word (w, n) VALUES ('w9', 9)"); // the transaction is not aborted
+                return null;
+            });
+            List<Map<String, Object>> feed = query(url, "SELECT pk, hlc, version, seq FROM _shuttle_feed WHERE pk IN ('w1', 'w2') ORDER BY seq");
+            assertThat(feed).extracting(m -> m.get("pk")).containsExactly("w2", "w1");
+            assertThat(feed.get(1).get("hlc")).isEqualTo(hlc + 1);
+            assertThat(feed.get(1).get("version")).isEqualTo(7L);
+            assertThat((Long) feed.get(0).get("seq")).isGreaterThan(before);
+            assertThat(Postgres.count(url, "SELECT count(*) FROM word WHERE w = 'w9'")).isEqualTo(1);
         }
     }
 
