@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A hub reached over HTTP (protocol v1) with {@code java.net.http}: gzip, timeouts, and retries
+ * A hub reached over HTTP (protocol v1) with {@code java.net.http}: gzip (see {@link Compression}), timeouts, and retries
  * with exponential backoff and jitter on network errors and 5xx answers, never on 4xx.
  *
  * <pre>{@code
@@ -35,7 +35,7 @@ public final class HttpTransport implements Transport {
 
     private HttpTransport(Builder b) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.connectTimeout).build();
-        this.caller = new HttpCaller(b.hub, b.token, http, b.requestTimeout, b.backoff, b.sleeper);
+        this.caller = new HttpCaller(b.hub, b.token, http, b.requestTimeout, b.backoff, b.sleeper, b.compression.gzip(b.hub));
     }
 
     public static Builder builder(URI hub) {
@@ -44,6 +44,32 @@ public final class HttpTransport implements Transport {
 
     public URI hub() {
         return caller.base();
+    }
+
+    /** Whether answers are asked for gzip-compressed. */
+    public enum Compression {
+        /**
+         * Gzip, except when the hub is on this machine (a loopback address): compression trades
+         * processor time for bandwidth, and on loopback there is no bandwidth to save.
+         */
+        AUTO,
+        ALWAYS,
+        NEVER;
+
+        /** Whether answers from this hub are asked for gzip-compressed. */
+        public boolean gzip(URI hub) {
+            return this == ALWAYS || (this == AUTO && !isLoopback(hub.getHost()));
+        }
+
+        /** {@code localhost}, 127.x.x.x or ::1, told from the URL alone (no name lookup). */
+        static boolean isLoopback(String host) {
+            if (host == null) {
+                return false;
+            }
+            String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            return h.equalsIgnoreCase("localhost") || h.matches("127(\\.\\d{1,3}){3}") || h.equals("::1")
+                    || h.equals("0:0:0:0:0:0:0:1");
+        }
     }
 
     /** A page of the snapshot with the hub's feed position at the time, for progress. */
@@ -117,6 +143,7 @@ public final class HttpTransport implements Transport {
         private Duration requestTimeout = Duration.ofSeconds(120);
         private Backoff backoff = Backoff.DEFAULT;
         private Backoff.Sleeper sleeper = Backoff.Sleeper.REAL;
+        private Compression compression = Compression.AUTO;
 
         private Builder(URI hub) {
             Objects.requireNonNull(hub, "hub");
@@ -148,6 +175,12 @@ public final class HttpTransport implements Transport {
 
         public Builder sleeper(Backoff.Sleeper s) {
             sleeper = Objects.requireNonNull(s);
+            return this;
+        }
+
+        /** Whether to ask for gzip-compressed answers (default {@link Compression#AUTO}: yes, unless the hub is on loopback). */
+        public Builder compression(Compression c) {
+            compression = Objects.requireNonNull(c);
             return this;
         }
 

@@ -44,6 +44,32 @@ class SnapshotAheadIT {
     }
 
     @Test
+    void aCloneWithGzippedAnswersGetsEveryRow() throws Exception {
+        try (ShuttleDatabase hubDb = Fixtures.hubDatabase(dir)) {
+            manyCustomers(dir);
+            try (HubServer hub = Fixtures.start(SyncEngine.open(hubDb)); ShuttleDatabase d = ShuttleDatabase.sqlite(dir.resolve("d.db"))) {
+                HttpTransport gzip = HttpTransport.builder(hub.url()).token(Fixtures.TOKEN).compression(HttpTransport.Compression.ALWAYS).build();
+                DeviceClone.Result r = DeviceClone.run(d, gzip, ProgressListener.NONE);
+                assertThat(r.rows()).isEqualTo(1235 + 1);
+                assertThat(Fixtures.rows(dir.resolve("d.db"), "customer")).isEqualTo(Fixtures.rows(dir.resolve("hub.db"), "customer"));
+            }
+        }
+    }
+
+    @Test
+    void answersAreGzippedUnlessTheHubIsOnLoopback() {
+        HttpTransport.Compression auto = HttpTransport.Compression.AUTO;
+        for (String local : List.of("http://localhost:7070", "http://127.0.0.1:7070", "http://127.1.2.3", "http://[::1]:7070", "http://LOCALHOST")) {
+            assertThat(auto.gzip(java.net.URI.create(local))).as(local).isFalse();
+            assertThat(HttpTransport.Compression.ALWAYS.gzip(java.net.URI.create(local))).as(local).isTrue();
+        }
+        for (String remote : List.of("http://hub.example.com", "https://10.0.0.7:7070", "http://127.example.com", "http://[2001:db8::1]")) {
+            assertThat(auto.gzip(java.net.URI.create(remote))).as(remote).isTrue();
+            assertThat(HttpTransport.Compression.NEVER.gzip(java.net.URI.create(remote))).as(remote).isFalse();
+        }
+    }
+
+    @Test
     void aPageFetchedAheadIsUsedOnlyWhenThatPageIsAskedFor() throws Exception {
         try (ShuttleDatabase hubDb = Fixtures.hubDatabase(dir)) {
             manyCustomers(dir);

@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One hub's HTTP calls: bearer token, gzip responses, timeouts, and retries with backoff on network
+ * One hub's HTTP calls: bearer token, gzip responses when asked for, timeouts, and retries with backoff on network
  * errors and 5xx answers. A 4xx answer is never retried: it becomes a {@link ShuttleException}
  * with the hub's error code and message. Every protocol call is idempotent, so retrying is safe.
  */
@@ -35,8 +35,9 @@ public final class HttpCaller {
     private final Duration timeout;
     private final Backoff backoff;
     private final Backoff.Sleeper sleeper;
+    private final boolean gzip;
 
-    public HttpCaller(URI base, String token, HttpClient http, Duration timeout, Backoff backoff, Backoff.Sleeper sleeper) {
+    public HttpCaller(URI base, String token, HttpClient http, Duration timeout, Backoff backoff, Backoff.Sleeper sleeper, boolean gzip) {
         String b = base.toString();
         this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
         this.token = token;
@@ -44,6 +45,7 @@ public final class HttpCaller {
         this.timeout = timeout;
         this.backoff = backoff;
         this.sleeper = sleeper;
+        this.gzip = gzip;
     }
 
     public URI base() {
@@ -83,8 +85,10 @@ public final class HttpCaller {
             if (attempt > 0) {
                 pause(attempt - 1, uri);
             }
-            HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", Protocol.JSON)
-                    .header("Accept-Encoding", "gzip");
+            HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", Protocol.JSON);
+            if (gzip) {
+                req.header("Accept-Encoding", "gzip");
+            }
             if (token != null) {
                 req.header("Authorization", "Bearer " + token);
             }
