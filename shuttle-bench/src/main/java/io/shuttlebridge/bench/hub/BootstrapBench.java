@@ -79,7 +79,9 @@ public final class BootstrapBench implements Callable<Integer> {
                 long heapPeak = -1;
                 if (jar.isPresent()) {
                     DeviceJvm.run(jar.get(), heap, dir, "clone", "--hub", hub.url(), "--db", device.toString(), "--token", BenchHub.TOKEN, "--json");
-                    report.fact("device", "shuttle clone in a child JVM, -Xmx" + heap + " (time includes its start)");
+                    report.fact("device", "shuttle clone in a child JVM, -Xmx" + heap + " (time includes its start)")
+                            .fact("deviceAotCache", DeviceJvm.aotCache(jar.get()).map(p -> "yes (" + p.getFileName() + ", made by the launcher)")
+                                    .orElse("no"));
                 } else {
                     resetPeaks();
                     try (ShuttleDatabase db = ShuttleDatabase.sqlite(device)) {
