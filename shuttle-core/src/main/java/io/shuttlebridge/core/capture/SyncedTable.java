@@ -89,8 +89,15 @@ public final class SyncedTable {
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, table.name(), policy);
+        int h = hash;
+        if (h == 0) { // computed once: tables are map keys on every page an apply or a read goes through
+            h = Objects.hash(id, table.name(), policy);
+            hash = h;
+        }
+        return h;
     }
+
+    private int hash;
 
     @Override
     public String toString() {
