@@ -5,6 +5,7 @@ import io.shuttlebridge.client.internal.HttpCaller;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.protocol.HubSchema;
 import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.protocol.Protocol;
@@ -17,6 +18,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -80,12 +82,67 @@ public final class HttpTransport implements Transport {
         return preparePush(fromNode, changes).send();
     }
 
-    /** Encodes the request now; sending posts the bytes. */
+    /**
+     * Encodes the request now; sending posts the bytes. A batch larger than the hub takes (more
+     * changes, or more bytes, than its announced {@link HubLimits}) goes as several requests, in
+     * order, each applied atomically; the result adds theirs up. When one fails the whole batch
+     * counts as not pushed, and pushing it again is harmless (a push is idempotent).
+     */
     @Override
     public PreparedPush preparePush(String fromNode, List<Change> changes) {
-        byte[] body = WireCodec.pushRequestBytes(fromNode, changes);
-        return () -> WireCodec.pushResult(caller.post(Protocol.PUSH, body));
+        List<byte[]> bodies = new ArrayList<>();
+        encode(fromNode, changes, limits(), bodies);
+        if (bodies.size() == 1) {
+            byte[] body = bodies.get(0);
+            return () -> WireCodec.pushResult(caller.post(Protocol.PUSH, body));
+        }
+        return () -> {
+            PushResult sum = null;
+            for (byte[] body : bodies) {
+                PushResult r = WireCodec.pushResult(caller.post(Protocol.PUSH, body));
+                sum = sum == null ? r : add(sum, r);
+            }
+            return sum;
+        };
     }
+
+    private static void encode(String fromNode, List<Change> changes, HubLimits limits, List<byte[]> bodies) {
+        if (changes.size() > limits.maxBatch()) {
+            for (int from = 0; from < changes.size(); from += limits.maxBatch()) {
+                encode(fromNode, changes.subList(from, Math.min(changes.size(), from + limits.maxBatch())), limits, bodies);
+            }
+            return;
+        }
+        byte[] body = WireCodec.pushRequestBytes(fromNode, changes);
+        if (body.length > limits.maxBodyBytes() && changes.size() > 1) {
+            int half = changes.size() / 2;
+            encode(fromNode, changes.subList(0, half), limits, bodies);
+            encode(fromNode, changes.subList(half, changes.size()), limits, bodies);
+            return;
+        }
+        bodies.add(body); // one change larger than the hub takes is sent as it is: the hub says why it refuses it
+    }
+
+    private static PushResult add(PushResult a, PushResult b) {
+        List<io.shuttlebridge.core.sync.ConflictRecord> conflicts = new ArrayList<>(a.conflicts());
+        conflicts.addAll(b.conflicts());
+        List<io.shuttlebridge.core.change.Stamp> rejected = new ArrayList<>(a.rejected());
+        rejected.addAll(b.rejected());
+        return new PushResult(a.applied() + b.applied(), a.duplicates() + b.duplicates(), a.superseded() + b.superseded(), b.pending(),
+                conflicts, Math.max(a.hubSeq(), b.hubSeq()), rejected);
+    }
+
+    /** The hub's push limits, read from its schema on first use. */
+    public HubLimits limits() {
+        HubLimits l = limits;
+        if (l == null) {
+            schema();
+            l = limits;
+        }
+        return l;
+    }
+
+    private volatile HubLimits limits;
 
     @Override
     public PullResult pull(String forNode, long since, int limit) {
@@ -114,7 +171,9 @@ public final class HttpTransport implements Transport {
     }
 
     public HubSchema schema() {
-        return WireCodec.schema(caller.get(Protocol.SCHEMA, Map.of()));
+        JsonNode doc = caller.get(Protocol.SCHEMA, Map.of());
+        limits = WireCodec.limits(doc);
+        return WireCodec.schema(doc);
     }
 
     public Lease lease(String deviceKey, String nodeUuid) {

@@ -32,7 +32,8 @@ public final class UploadBench implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "100000", description = "Changed rows to push (default ${DEFAULT-VALUE}).")
     long rows;
 
-    @Option(names = "--page", defaultValue = "5000", description = "Changes per pushed page (default ${DEFAULT-VALUE}).")
+    @Option(names = "--page", defaultValue = "" + SyncEngine.DEFAULT_PAGE,
+            description = "Changes per pushed page (default ${DEFAULT-VALUE}, a device's default).")
     int page;
 
     @Option(names = "--warmup", defaultValue = "100000",

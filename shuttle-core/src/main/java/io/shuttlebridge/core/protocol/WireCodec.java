@@ -213,10 +213,18 @@ public final class WireCodec {
     // ------------------------------------------------------------------ schema
 
     public static String schema(HubSchema s) {
+        return schema(s, null);
+    }
+
+    /** The schema document, with the hub's push limits when given. */
+    public static String schema(HubSchema s, HubLimits limits) {
         ObjectNode o = F.objectNode();
         o.put("protocol", Protocol.VERSION);
         o.put("hubNode", s.hubNode());
         o.put("dialect", s.dialect());
+        if (limits != null) {
+            o.putObject("limits").put("maxBatch", limits.maxBatch()).put("maxBodyBytes", limits.maxBodyBytes());
+        }
         ArrayNode tables = o.putArray("tables");
         for (HubSchema.TableSpec t : s.tables()) {
             ObjectNode tn = tables.addObject();
@@ -241,6 +249,16 @@ public final class WireCodec {
             }
         }
         return ChangeCodec.toJson(o);
+    }
+
+    /** The push limits a schema document announces; {@link HubLimits#DEFAULT} when it announces none. */
+    public static HubLimits limits(JsonNode schema) {
+        JsonNode l = schema.path("limits");
+        if (!l.path("maxBatch").canConvertToInt() || !l.path("maxBodyBytes").canConvertToLong()
+                || l.path("maxBatch").asInt() <= 0 || l.path("maxBodyBytes").asLong() <= 0) {
+            return HubLimits.DEFAULT;
+        }
+        return new HubLimits(l.path("maxBatch").asInt(), l.path("maxBodyBytes").asLong());
     }
 
     public static HubSchema schema(JsonNode o) {

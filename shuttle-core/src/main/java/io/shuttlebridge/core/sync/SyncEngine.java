@@ -27,7 +27,11 @@ import java.util.Map;
  * interruption is retried with nothing lost, and re-delivered batches count as duplicates.
  */
 public final class SyncEngine implements AutoCloseable {
-    public static final int DEFAULT_PAGE = 1000;
+    /**
+     * Changes per pulled or pushed page unless set: large pages make few round trips and
+     * transactions; over HTTP a push page goes in as many requests as the hub's limits ask for.
+     */
+    public static final int DEFAULT_PAGE = 5000;
     public static final int DEFAULT_MAX_BATCH = 10_000;
 
     private final ShuttleDatabase db;

@@ -17,6 +17,11 @@ public final class BodyReader {
         this.maxBytes = maxBytes;
     }
 
+    /** The largest body taken, in bytes. */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
     public JsonNode json(Context ctx) {
         return parse(bytes(ctx));
     }

@@ -32,7 +32,8 @@ public final class SyncApi {
         this.gate = gate;
         this.stream = stream;
         this.metrics = metrics;
-        this.schemaJson = WireCodec.schema(HubSchema.of(engine.schema(), engine.database().dialect().name()));
+        this.schemaJson = WireCodec.schema(HubSchema.of(engine.schema(), engine.database().dialect().name()),
+                new io.shuttlebridge.core.protocol.HubLimits(maxBatch, body.maxBytes()));
     }
 
     public void schema(Context ctx) {
