@@ -31,7 +31,7 @@ public final class SyncEngine implements AutoCloseable {
      * Changes per pulled or pushed page unless set: large pages make few round trips and
      * transactions; over HTTP a push page goes in as many requests as the hub's limits ask for.
      */
-    public static final int DEFAULT_PAGE = 5000;
+    public static final int DEFAULT_PAGE = 10_000;
     public static final int DEFAULT_MAX_BATCH = 10_000;
 
     private final ShuttleDatabase db;
