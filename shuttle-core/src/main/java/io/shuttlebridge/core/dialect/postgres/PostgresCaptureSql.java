@@ -115,7 +115,7 @@ final class PostgresCaptureSql implements CaptureSql {
                 // the last feed seq handed out and the last stamp: the local clock
                 "CREATE TABLE IF NOT EXISTS _shuttle_clock (id integer PRIMARY KEY, seq bigint NOT NULL, hlc bigint NOT NULL)",
                 "INSERT INTO _shuttle_clock (id, seq, hlc) VALUES (1, 0, 0) ON CONFLICT DO NOTHING",
-                "CREATE TABLE IF NOT EXISTS _shuttle_feed (tbl integer NOT NULL, pk text NOT NULL, seq bigint NOT NULL,"
+                "CREATE TABLE IF NOT EXISTS _shuttle_feed (tbl integer NOT NULL, pk text COLLATE \"C\" NOT NULL, seq bigint NOT NULL,"
                         + " op integer NOT NULL, hlc bigint NOT NULL, origin integer NOT NULL, version bigint NOT NULL,"
                         + " base bigint NOT NULL, scope text, via integer, PRIMARY KEY (tbl, pk))",
                 "CREATE UNIQUE INDEX IF NOT EXISTS _shuttle_feed_seq ON _shuttle_feed (seq)",
