@@ -36,7 +36,7 @@ public final class UploadBench implements Callable<Integer> {
             description = "Changes per pushed page (default ${DEFAULT-VALUE}, a device's default).")
     int page;
 
-    @Option(names = "--warmup", defaultValue = "100000",
+    @Option(names = "--warmup", defaultValue = "200000",
             description = "Rows pushed first through the same device and hub, not measured, so the measured push runs on warm JVMs "
                     + "as a long-running hub does (default ${DEFAULT-VALUE}; 0 measures a cold start).")
     long warmup;
