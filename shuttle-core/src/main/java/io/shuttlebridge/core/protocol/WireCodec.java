@@ -75,7 +75,7 @@ public final class WireCodec {
 
     /** The push body in UTF-8, written change by change. */
     public static byte[] pushRequestBytes(String nodeUuid, List<Change> changes) {
-        return write(g -> {
+        return write(changes.size(), g -> {
             g.writeStartObject();
             g.writeNumberField("protocol", Protocol.VERSION);
             g.writeStringField("nodeUuid", nodeUuid);
@@ -145,7 +145,7 @@ public final class WireCodec {
 
     /** The pull or snapshot page in UTF-8, written change by change. */
     public static byte[] pullResultBytes(PullResult r, long hubSeq) {
-        return write(g -> {
+        return write(r.changes().size(), g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("changes");
             for (Change c : r.changes()) {
@@ -171,8 +171,11 @@ public final class WireCodec {
     /** Writes UTF-8 as the tree writer's strings do: characters beyond the BMP as themselves, not as escaped surrogate pairs. */
     private static final JsonFactory BYTES = JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
 
-    private static byte[] write(Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+    /** Bytes a change usually takes on the wire: the buffer starts near its final size instead of doubling up to it. */
+    private static final int BYTES_PER_CHANGE = 256;
+
+    private static byte[] write(int changes, Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(64L * 1024 * 1024, 8192L + (long) changes * BYTES_PER_CHANGE));
         try (JsonGenerator g = BYTES.createGenerator(out)) {
             body.write(g);
         } catch (IOException e) {
