@@ -34,11 +34,13 @@ public final class SyncedTable {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.excluded = Set.copyOf(excluded);
         this.scopeColumn = scopeColumn;
-        this.key = table.primaryKey();
-        this.replicated = table.columns().stream().map(Column::name).filter(c -> !this.excluded.contains(c)).toList();
+        // column names interned as the JSON reader's field names are: a change's values are found by identity
+        this.key = table.primaryKey().stream().map(String::intern).toList();
+        this.replicated = table.columns().stream().map(Column::name).filter(c -> !this.excluded.contains(c)).map(String::intern).toList();
         this.valueColumns = table.columns().stream()
                 .filter(c -> !c.inPrimaryKey() && !this.excluded.contains(c.name()))
                 .map(Column::name)
+                .map(String::intern)
                 .toList();
     }
 

@@ -95,16 +95,30 @@ final class StreamingReader {
     private static List<Change> changes(JsonParser p, JsonToken t, int max) throws IOException, Unexpected {
         expect(t, JsonToken.START_ARRAY);
         List<Change> out = new ArrayList<>();
+        String[] seen = new String[2];
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (out.size() == max) {
                 throw UNEXPECTED; // the tree reader says how many are allowed
             }
-            out.add(change(p, t));
+            out.add(change(p, t, seen));
         }
         return out;
     }
 
-    private static Change change(JsonParser p, JsonToken start) throws IOException, Unexpected {
+    /**
+     * The previous change's string when equal to this one: the table and origin of a page repeat,
+     * and one instance per page lets every later lookup by them take the identity fast path.
+     */
+    private static String same(String[] seen, int slot, String s) {
+        String before = seen[slot];
+        if (s.equals(before)) {
+            return before;
+        }
+        seen[slot] = s;
+        return s;
+    }
+
+    private static Change change(JsonParser p, JsonToken start, String[] seen) throws IOException, Unexpected {
         expect(start, JsonToken.START_OBJECT);
         String table = null;
         List<Object> key = null;
@@ -119,7 +133,7 @@ final class StreamingReader {
             String field = p.currentName();
             JsonToken t = p.nextToken();
             switch (field) {
-                case "table" -> table = text(p, t);
+                case "table" -> table = same(seen, 0, text(p, t));
                 case "key" -> {
                     expect(t, JsonToken.START_ARRAY);
                     key = new ArrayList<>(2);
@@ -143,7 +157,7 @@ final class StreamingReader {
                     }
                 }
                 case "hlc" -> hlc = text(p, t);
-                case "origin" -> origin = text(p, t);
+                case "origin" -> origin = same(seen, 1, text(p, t));
                 case "version" -> version = natural(p, t);
                 case "base" -> base = natural(p, t);
                 case "columns" -> {
