@@ -2,6 +2,7 @@ package io.shuttlebridge.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shuttlebridge.client.internal.HttpCaller;
+import io.shuttlebridge.client.internal.PushRequests;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
@@ -18,7 +19,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -90,46 +90,15 @@ public final class HttpTransport implements Transport {
      */
     @Override
     public PreparedPush preparePush(String fromNode, List<Change> changes) {
-        List<byte[]> bodies = new ArrayList<>();
-        encode(fromNode, changes, limits(), bodies);
-        if (bodies.size() == 1) {
-            byte[] body = bodies.get(0);
-            return () -> WireCodec.pushResult(caller.post(Protocol.PUSH, body));
-        }
+        List<byte[]> bodies = PushRequests.bodies(fromNode, changes, limits());
         return () -> {
             PushResult sum = null;
             for (byte[] body : bodies) {
                 PushResult r = WireCodec.pushResult(caller.post(Protocol.PUSH, body));
-                sum = sum == null ? r : add(sum, r);
+                sum = sum == null ? r : PushRequests.add(sum, r);
             }
             return sum;
         };
-    }
-
-    private static void encode(String fromNode, List<Change> changes, HubLimits limits, List<byte[]> bodies) {
-        if (changes.size() > limits.maxBatch()) {
-            for (int from = 0; from < changes.size(); from += limits.maxBatch()) {
-                encode(fromNode, changes.subList(from, Math.min(changes.size(), from + limits.maxBatch())), limits, bodies);
-            }
-            return;
-        }
-        byte[] body = WireCodec.pushRequestBytes(fromNode, changes);
-        if (body.length > limits.maxBodyBytes() && changes.size() > 1) {
-            int half = changes.size() / 2;
-            encode(fromNode, changes.subList(0, half), limits, bodies);
-            encode(fromNode, changes.subList(half, changes.size()), limits, bodies);
-            return;
-        }
-        bodies.add(body); // one change larger than the hub takes is sent as it is: the hub says why it refuses it
-    }
-
-    private static PushResult add(PushResult a, PushResult b) {
-        List<io.shuttlebridge.core.sync.ConflictRecord> conflicts = new ArrayList<>(a.conflicts());
-        conflicts.addAll(b.conflicts());
-        List<io.shuttlebridge.core.change.Stamp> rejected = new ArrayList<>(a.rejected());
-        rejected.addAll(b.rejected());
-        return new PushResult(a.applied() + b.applied(), a.duplicates() + b.duplicates(), a.superseded() + b.superseded(), b.pending(),
-                conflicts, Math.max(a.hubSeq(), b.hubSeq()), rejected);
     }
 
     /** The hub's push limits, read from its schema on first use. */

@@ -1,0 +1,52 @@
+package io.shuttlebridge.client.internal;
+
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.protocol.HubLimits;
+import io.shuttlebridge.core.protocol.WireCodec;
+import io.shuttlebridge.core.sync.ConflictRecord;
+import io.shuttlebridge.core.sync.PushResult;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A page of changes as push request bodies within a hub's limits: no more changes than its batch
+ * limit and no more bytes than its body limit in any one, in the page's order; and the results of
+ * those requests added up into one.
+ */
+public final class PushRequests {
+    private PushRequests() {}
+
+    /** The request bodies of a page. One change larger than the body limit goes alone, as it is: the hub says why it refuses it. */
+    public static List<byte[]> bodies(String fromNode, List<Change> changes, HubLimits limits) {
+        List<byte[]> out = new ArrayList<>();
+        split(fromNode, changes, limits, out);
+        return out;
+    }
+
+    private static void split(String fromNode, List<Change> changes, HubLimits limits, List<byte[]> out) {
+        if (changes.size() > limits.maxBatch()) {
+            for (int from = 0; from < changes.size(); from += limits.maxBatch()) {
+                split(fromNode, changes.subList(from, Math.min(changes.size(), from + limits.maxBatch())), limits, out);
+            }
+            return;
+        }
+        byte[] body = WireCodec.pushRequestBytes(fromNode, changes);
+        if (body.length > limits.maxBodyBytes() && changes.size() > 1) {
+            int half = changes.size() / 2;
+            split(fromNode, changes.subList(0, half), limits, out);
+            split(fromNode, changes.subList(half, changes.size()), limits, out);
+            return;
+        }
+        out.add(body);
+    }
+
+    /** Two results of consecutive requests as one: counts added, lists joined, the later hub position and pending count. */
+    public static PushResult add(PushResult a, PushResult b) {
+        List<ConflictRecord> conflicts = new ArrayList<>(a.conflicts());
+        conflicts.addAll(b.conflicts());
+        List<io.shuttlebridge.core.change.Stamp> rejected = new ArrayList<>(a.rejected());
+        rejected.addAll(b.rejected());
+        return new PushResult(a.applied() + b.applied(), a.duplicates() + b.duplicates(), a.superseded() + b.superseded(), b.pending(),
+                conflicts, Math.max(a.hubSeq(), b.hubSeq()), rejected);
+    }
+}
