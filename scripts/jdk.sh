@@ -24,5 +24,6 @@ shuttle_select_jdk() {
     return 1
   fi
   export JAVA_HOME="$best"
+  export SHUTTLE_JAVA_MAJOR="$best_major"
   export PATH="$JAVA_HOME/bin:$PATH"
 }
