@@ -5,7 +5,6 @@ import io.shuttlebridge.core.schema.Table;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -16,15 +15,10 @@ import java.util.function.UnaryOperator;
  * written once, with the row added last (the outcome of writing them one after the other), since
  * one statement may not update a row twice.
  *
- * <p>Rows expected to be new go in with a plain {@code INSERT} instead, which costs PostgreSQL
- * markedly less than the speculative insertion of {@code ON CONFLICT}; it runs under a savepoint,
- * and when a row turns out to exist after all (a unique violation) the savepoint is rolled back
- * and the same rows are upserted. Runs of rows keep their order.
+ * <p>Rows expected to be new go in with a plain {@code INSERT} instead ({@link InsertAsNew}); when
+ * one turns out to exist after all, the same rows are upserted. Runs of rows keep their order.
  */
 final class PostgresBulkUpsert extends io.shuttlebridge.core.dialect.QueuedRows {
-    /** SQLSTATE of a unique violation. */
-    static final String UNIQUE_VIOLATION = "23505";
-
     private final Connection connection;
     private final String sql;
     private final String insertSql;
@@ -92,18 +86,8 @@ final class PostgresBulkUpsert extends io.shuttlebridge.core.dialect.QueuedRows 
         if (insert == null) {
             insert = connection.prepareStatement(insertSql);
         }
-        Savepoint before = connection.setSavepoint();
-        try {
-            run(insert, run);
-        } catch (SQLException e) {
-            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                throw e;
-            }
-            connection.rollback(before);
-            return false;
-        }
-        connection.releaseSavepoint(before);
-        return true;
+        PreparedStatement plain = insert;
+        return InsertAsNew.tried(connection, () -> run(plain, run));
     }
 
     /** Runs the statement over the rows, one array parameter per column. */

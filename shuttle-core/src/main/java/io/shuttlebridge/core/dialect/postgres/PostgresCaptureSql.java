@@ -378,8 +378,7 @@ final class PostgresCaptureSql implements CaptureSql {
      * with fresh seqs after the clock's, and moves the clock past them; then notifies the feed
      * channel as a fold does. Runs under the fold lock {@link #beginApply} took, so these seqs
      * become visible in order like any fold's. Entries of rows the feed is expected not to hold go
-     * in with a plain insert (PostgreSQL's speculative insertion for {@code ON CONFLICT} costs
-     * markedly more), the others replace their row's entry.
+     * in with a plain insert ({@link InsertAsNew}), the others replace their row's entry.
      */
     private static final String FEED_ROWS = "unnest(CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS bigint[]),"
             + " CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS integer[]),"
@@ -461,9 +460,11 @@ final class PostgresCaptureSql implements CaptureSql {
         java.sql.Array[] arrays = {c.createArrayOf("int4", tbl), c.createArrayOf("text", pk), c.createArrayOf("int4", op),
             c.createArrayOf("int8", hlc), c.createArrayOf("text", scope), c.createArrayOf("int4", origin), c.createArrayOf("int8", version),
             c.createArrayOf("int8", base), c.createArrayOf("int4", via), c.createArrayOf("bool", isNew)};
-        if (fresh == 0 || !feedWritten(c, fresh == n ? FEED_WRITE_NEW : FEED_WRITE_MIXED, arrays, n, maxHlc)) {
+        String tried = fresh == n ? FEED_WRITE_NEW : FEED_WRITE_MIXED;
+        long clockHlc = maxHlc;
+        if (fresh == 0 || !InsertAsNew.tried(c, () -> writeFeed(c, tried, arrays, n, clockHlc))) {
             // (when some entry taken as new exists after all, a concurrent write to its row was folded meanwhile)
-            writeFeed(c, FEED_WRITE_REPLACING, arrays, n, maxHlc);
+            writeFeed(c, FEED_WRITE_REPLACING, arrays, n, clockHlc);
         }
     }
 
@@ -476,22 +477,6 @@ final class PostgresCaptureSql implements CaptureSql {
             ps.setLong(arrays.length + 2, maxHlc);
             ps.executeQuery().close();
         }
-    }
-
-    /** Runs a feed write under a savepoint; false, with nothing written, when an entry taken as new exists. */
-    private static boolean feedWritten(Connection c, String sql, java.sql.Array[] arrays, int n, long maxHlc) throws SQLException {
-        java.sql.Savepoint before = c.setSavepoint();
-        try {
-            writeFeed(c, sql, arrays, n, maxHlc);
-        } catch (SQLException e) {
-            if (!PostgresBulkUpsert.UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                throw e;
-            }
-            c.rollback(before);
-            return false;
-        }
-        c.releaseSavepoint(before);
-        return true;
     }
 
     /**
