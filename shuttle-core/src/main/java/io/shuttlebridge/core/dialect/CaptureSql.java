@@ -11,6 +11,10 @@ public interface CaptureSql {
     /** Statements that create every metadata object if it does not exist yet. */
     List<String> metadataDdl();
 
+    /** The clause of a feed write that puts a row's new entry in the place of the one it holds (both dialects' syntax). */
+    String FEED_ENTRY_REPLACES = "ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
+            + " origin = excluded.origin, version = excluded.version, base = excluded.base, scope = excluded.scope, via = excluded.via";
+
     /** Statements that (re)create the capture triggers of one table, dropping old ones first. */
     List<String> installTriggers(SyncedTable table);
 

@@ -66,6 +66,18 @@ public interface Dialect {
         return null;
     }
 
+    /**
+     * The clause that makes an {@code INSERT} of {@code columns} an upsert on {@code key} (both
+     * dialects' syntax, with a leading space): the columns outside the key take the incoming values,
+     * and a row of key columns only is left as it is.
+     */
+    static String onConflictUpdate(List<String> key, List<String> columns, java.util.function.UnaryOperator<String> quote) {
+        List<String> nonKey = columns.stream().filter(c -> !key.contains(c)).toList();
+        return " ON CONFLICT (" + String.join(", ", key.stream().map(quote).toList()) + ") DO "
+                + (nonKey.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ",
+                        nonKey.stream().map(c -> quote.apply(c) + " = excluded." + quote.apply(c)).toList()));
+    }
+
     /** Rows queued for one upsert statement; when a key is given twice, the row added last is written. */
     interface BulkUpsert extends AutoCloseable {
         /** Queues a row: its values in the order of the columns. */

@@ -158,12 +158,9 @@ public final class ChangeWriter {
         String key = complete ? "upsert:" + t.id() : sqlKey;
         PreparedStatement ps = statements.get(key);
         if (ps == null) {
-            List<String> nonKey = cols.stream().filter(c -> !t.key().contains(c)).toList();
             String sql = "INSERT INTO " + dialect.quote(t.name()) + " (" + cols.stream().map(dialect::quote).collect(Collectors.joining(", "))
-                    + ") VALUES (" + cols.stream().map(c -> "?").collect(Collectors.joining(", ")) + ") ON CONFLICT ("
-                    + t.key().stream().map(dialect::quote).collect(Collectors.joining(", ")) + ") DO "
-                    + (nonKey.isEmpty() ? "NOTHING" : "UPDATE SET " + nonKey.stream()
-                            .map(c -> dialect.quote(c) + " = excluded." + dialect.quote(c)).collect(Collectors.joining(", ")));
+                    + ") VALUES (" + cols.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")"
+                    + Dialect.onConflictUpdate(t.key(), cols, dialect::quote);
             ps = connection.prepareStatement(sql);
             statements.put(key, ps);
         }
@@ -243,7 +240,7 @@ public final class ChangeWriter {
         } catch (SQLException e) {
             // closing is local clean-up: the failure being reported is the apply's
             statements.clear();
-                bulks.clear();
+            bulks.clear();
             completeBulks.clear();
         }
     }

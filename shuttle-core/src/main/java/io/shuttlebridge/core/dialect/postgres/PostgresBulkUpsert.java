@@ -1,5 +1,6 @@
 package io.shuttlebridge.core.dialect.postgres;
 
+import io.shuttlebridge.core.dialect.Dialect;
 import io.shuttlebridge.core.schema.Column;
 import io.shuttlebridge.core.schema.Table;
 import java.sql.Connection;
@@ -47,15 +48,11 @@ final class PostgresBulkUpsert extends io.shuttlebridge.core.dialect.QueuedRows 
             aliases.add("v" + i);
         }
         List<String> keyAliases = key.stream().map(k -> aliases.get(columns.indexOf(k))).toList();
-        List<String> nonKey = columns.stream().filter(c -> !key.contains(c)).toList();
         String into = "INSERT INTO " + quote.apply(table.name()) + " (" + String.join(", ", columns.stream().map(quote).toList()) + ")";
         String arrays = String.join(", ", cols.stream().map(PgArrays::parameter).toList());
         String sql = into + " SELECT " + String.join(", ", aliases) + " FROM (SELECT DISTINCT ON (" + String.join(", ", keyAliases)
                 + ") * FROM unnest(" + arrays + ") WITH ORDINALITY AS u(" + String.join(", ", aliases) + ", ord) ORDER BY "
-                + String.join(", ", keyAliases) + ", ord DESC) d"
-                + " ON CONFLICT (" + String.join(", ", key.stream().map(quote).toList()) + ") DO "
-                + (nonKey.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ",
-                        nonKey.stream().map(c -> quote.apply(c) + " = excluded." + quote.apply(c)).toList()));
+                + String.join(", ", keyAliases) + ", ord DESC) d" + Dialect.onConflictUpdate(key, columns, quote);
         return new PostgresBulkUpsert(connection, sql, into + " SELECT * FROM unnest(" + arrays + ")", cols.size());
     }
 

@@ -84,8 +84,7 @@ final class PostgresCaptureSql implements CaptureSql {
             + "      CASE WHEN l.origin IS NOT NULL THEN coalesce(l.base, l.version) WHEN f.origin IS NULL THEN 0"
             + " WHEN f.origin = 0 THEN " + io.shuttlebridge.core.feed.EntryBase.of("f") + " ELSE f.version END, l.scope, l.via\n"
             + "    FROM latest l LEFT JOIN _shuttle_feed f ON f.tbl = l.tbl AND f.pk = l.pk\n"
-            + "    ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc, origin = excluded.origin,"
-            + " version = excluded.version, base = excluded.base, scope = excluded.scope, via = excluded.via RETURNING 1),\n"
+            + "    " + FEED_ENTRY_REPLACES + " RETURNING 1),\n"
             + "  cols AS (UPDATE _shuttle_colclock c SET hlc = s.stamp, origin = 0 FROM stamped s"
             + " WHERE c.origin = " + PENDING_ORIGIN + " AND c.hlc = s.seq RETURNING 1)\n"
             + "  UPDATE _shuttle_clock SET seq = seq + (SELECT count(*) FROM latest),"
@@ -385,8 +384,7 @@ final class PostgresCaptureSql implements CaptureSql {
             + " CAST(? AS boolean[])) WITH ORDINALITY AS u(tbl, pk, op, hlc, scope, origin, version, base, via, fresh, rn)";
     private static final String FEED_INSERT = "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope, via)\n"
             + "    SELECT u.tbl, u.pk, (SELECT seq FROM clock) + u.rn, u.op, u.hlc, u.origin, u.version, u.base, u.scope, u.via FROM ";
-    private static final String FEED_REPLACE = "\n    ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
-            + " origin = excluded.origin, version = excluded.version, base = excluded.base, scope = excluded.scope, via = excluded.via";
+    private static final String FEED_REPLACE = "\n    " + FEED_ENTRY_REPLACES;
     private static final String FEED_END = ",\n  moved AS (UPDATE _shuttle_clock SET seq = seq + ?, hlc = greatest(hlc, ?) WHERE id = 1 RETURNING 1)\n"
             + "SELECT pg_notify('" + PostgresDialect.FEED_CHANNEL + "', current_schema())";
     private static final String FEED_CLOCK = "WITH clock AS (SELECT seq FROM _shuttle_clock WHERE id = 1),\n";

@@ -20,12 +20,9 @@ final class SqliteBulkUpsert extends io.shuttlebridge.core.dialect.QueuedRows {
     }
 
     static SqliteBulkUpsert of(Connection connection, String table, List<String> key, List<String> columns, UnaryOperator<String> quote) {
-        List<String> nonKey = columns.stream().filter(c -> !key.contains(c)).toList();
         String into = "INSERT INTO " + quote.apply(table) + " (" + String.join(", ", columns.stream().map(quote).toList()) + ") VALUES ";
         String row = "(" + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
-        String onConflict = " ON CONFLICT (" + String.join(", ", key.stream().map(quote).toList()) + ") DO "
-                + (nonKey.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ",
-                        nonKey.stream().map(c -> quote.apply(c) + " = excluded." + quote.apply(c)).toList()));
+        String onConflict = io.shuttlebridge.core.dialect.Dialect.onConflictUpdate(key, columns, quote);
         MultiRowInsert<Object[]> insert = new MultiRowInsert<>(connection,
                 n -> into + String.join(", ", Collections.nCopies(n, row)) + onConflict, (ps, i, values) -> {
                     for (Object v : values) {

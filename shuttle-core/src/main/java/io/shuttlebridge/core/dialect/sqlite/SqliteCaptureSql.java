@@ -58,9 +58,7 @@ final class SqliteCaptureSql implements CaptureSql {
             + " ELSE f.version END, l.scope, l.via"
             + " FROM (SELECT max(seq) AS seq, count(*) AS n FROM _shuttle_log WHERE tbl > 0 GROUP BY tbl, pk) g"
             + " JOIN _shuttle_log l ON l.seq = g.seq JOIN temp._shuttle_stamps s ON s.seq = l.seq LEFT JOIN _shuttle_feed f ON f.tbl = l.tbl AND f.pk = l.pk WHERE true"
-            + " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
-            + " origin = excluded.origin, version = excluded.version, base = excluded.base, scope = excluded.scope,"
-            + " via = excluded.via";
+            + " " + FEED_ENTRY_REPLACES;
 
     /**
      * {@code _shuttle_applying} holds a row only inside an apply transaction: the triggers do not log while it does (SQLite has
@@ -268,9 +266,7 @@ final class SqliteCaptureSql implements CaptureSql {
         String row = "(" + t.id() + ", " + keyParameterExpression(t) + ", ?, ?, ?, ?, ?, ?, ?, ?)";
         return "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope, via) VALUES "
                 + String.join(", ", java.util.Collections.nCopies(rows, row))
-                + " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
-                + " origin = excluded.origin, version = excluded.version, base = excluded.base, scope = excluded.scope,"
-                + " via = excluded.via";
+                + " " + FEED_ENTRY_REPLACES;
     }
 
     private static int bindEntry(PreparedStatement ps, int i, AppliedEntry e, long seq) throws SQLException {

@@ -35,10 +35,8 @@ public final class SettlementWriter {
             }
         }
         String sql = "INSERT INTO " + d.quote(t.name()) + " (" + cols.stream().map(d::quote).collect(Collectors.joining(", "))
-                + ") VALUES (" + cols.stream().map(x -> "?").collect(Collectors.joining(", ")) + ") ON CONFLICT ("
-                + t.key().stream().map(d::quote).collect(Collectors.joining(", ")) + ") DO UPDATE SET "
-                + cols.stream().filter(x -> !t.key().contains(x)).map(x -> d.quote(x) + " = excluded." + d.quote(x))
-                        .collect(Collectors.joining(", "));
+                + ") VALUES (" + cols.stream().map(x -> "?").collect(Collectors.joining(", ")) + ")"
+                + io.shuttlebridge.core.dialect.Dialect.onConflictUpdate(t.key(), cols, d::quote);
         List<Object> args = new ArrayList<>();
         cols.forEach(x -> args.add(d.toDatabase(t.table().column(x).orElseThrow(), row.get(x))));
         d.capture().fold(c);
