@@ -72,17 +72,6 @@ public final class TypeMapping {
     }
 
     private static String baseType(Column c) {
-        String declared = c.declaredType();
-        String known = BASE_TYPES.get(declared);
-        if (known == null) {
-            known = declared.replaceAll("\\(\\d+(,\\d+)?\\)", "").trim().toLowerCase(Locale.ROOT);
-            if (BASE_TYPES.size() < 10_000) {
-                BASE_TYPES.put(declared, known);
-            }
-        }
-        return known;
+        return DeclaredTypes.base(c.declaredType()).toLowerCase(Locale.ROOT); // the same string when lower-case already
     }
-
-    /** Declared types seen so far and their base types: every value bound passes here. */
-    private static final java.util.concurrent.ConcurrentHashMap<String, String> BASE_TYPES = new java.util.concurrent.ConcurrentHashMap<>();
 }

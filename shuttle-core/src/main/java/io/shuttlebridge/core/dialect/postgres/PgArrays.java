@@ -1,12 +1,12 @@
 package io.shuttlebridge.core.dialect.postgres;
 
 import io.shuttlebridge.core.schema.Column;
+import io.shuttlebridge.core.schema.DeclaredTypes;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -29,7 +29,7 @@ final class PgArrays {
 
     /** Whether values of the column can travel in a {@code text[]} cast to its type. */
     static boolean scalar(Column c) {
-        return SCALAR.contains(PostgresSchemaReader.baseType(c.declaredType()));
+        return SCALAR.contains(DeclaredTypes.base(c.declaredType()));
     }
 
     /**
@@ -37,7 +37,7 @@ final class PgArrays {
      * text to a length silently; the write then applies the modifier as for any value).
      */
     static String parameter(Column c) {
-        String base = PostgresSchemaReader.baseType(c.declaredType());
+        String base = DeclaredTypes.base(c.declaredType());
         return "CAST(? AS " + (base.equals("character") ? "bpchar" : base) + "[])";
     }
 
@@ -53,10 +53,6 @@ final class PgArrays {
             return d.toPlainString();
         }
         return v.toString(); // Long, Double ("1.0E-5", "NaN", "Infinity" are valid input), Boolean ("true"), others by their text
-    }
-
-    static Array texts(Connection c, List<String> values) throws SQLException {
-        return c.createArrayOf("text", values.toArray());
     }
 
     static Array texts(Connection c, String[] values) throws SQLException {

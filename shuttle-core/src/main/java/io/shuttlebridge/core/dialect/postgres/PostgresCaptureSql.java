@@ -12,6 +12,7 @@ import io.shuttlebridge.core.dialect.Dialect;
 import io.shuttlebridge.core.dialect.Identifiers;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.schema.Column;
+import io.shuttlebridge.core.schema.DeclaredTypes;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -179,7 +180,7 @@ final class PostgresCaptureSql implements CaptureSql {
     }
 
     private String changed(SyncedTable t, String column) {
-        String type = PostgresSchemaReader.baseType(column(t, column).declaredType());
+        String type = DeclaredTypes.base(column(t, column).declaredType());
         // json, xml and geometric types have no equality operator: compare their text
         String cast = switch (type) {
             case "json", "xml", "point", "line", "lseg", "box", "path", "polygon", "circle" -> "::text";
@@ -202,7 +203,7 @@ final class PostgresCaptureSql implements CaptureSql {
 
     @Override
     public String keyParameterExpression(SyncedTable t) {
-        return key(t, t.key().stream().map(c -> "CAST(? AS " + PostgresSchemaReader.baseType(column(t, c).declaredType()) + ")").toList());
+        return key(t, t.key().stream().map(c -> "CAST(? AS " + DeclaredTypes.base(column(t, c).declaredType()) + ")").toList());
     }
 
     private String key(SyncedTable t, List<String> parts) {
@@ -215,7 +216,7 @@ final class PostgresCaptureSql implements CaptureSql {
 
     /** Canonical text of one key value, independent of the session's DateStyle, TimeZone and bytea_output. */
     private static String keyPart(Column c, String expr) {
-        return switch (PostgresSchemaReader.baseType(c.declaredType())) {
+        return switch (DeclaredTypes.base(c.declaredType())) {
             case "bytea" -> "encode(" + expr + ", 'hex')";
             case "timestamp with time zone" -> "to_char((" + expr + ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
             case "timestamp without time zone" -> "to_char(" + expr + ", 'YYYY-MM-DD\"T\"HH24:MI:SS.US')";
@@ -235,7 +236,7 @@ final class PostgresCaptureSql implements CaptureSql {
             return "(" + t.key().stream().map(c -> alias + "." + dialect.quote(c)).collect(Collectors.joining(", ")) + ") IN (SELECT * FROM unnest("
                     + key.stream().map(PgArrays::parameter).collect(Collectors.joining(", ")) + "))";
         }
-        String one = "(" + t.key().stream().map(c -> "CAST(? AS " + PostgresSchemaReader.baseType(column(t, c).declaredType()) + ")")
+        String one = "(" + t.key().stream().map(c -> "CAST(? AS " + DeclaredTypes.base(column(t, c).declaredType()) + ")")
                 .collect(Collectors.joining(", ")) + ")";
         String columns = "(" + t.key().stream().map(c -> alias + "." + dialect.quote(c)).collect(Collectors.joining(", ")) + ")";
         // compare the key columns themselves so that the table's primary key index serves the lookup
@@ -248,7 +249,7 @@ final class PostgresCaptureSql implements CaptureSql {
         List<Column> key = t.key().stream().map(c -> column(t, c)).toList();
         if (key.stream().allMatch(PgArrays::scalar)) {
             String[][] parts = new String[key.size()][stored.size()];
-            boolean hex = key.size() == 1 && PostgresSchemaReader.baseType(key.get(0).declaredType()).equals("bytea");
+            boolean hex = key.size() == 1 && DeclaredTypes.base(key.get(0).declaredType()).equals("bytea");
             for (int i = 0; i < stored.size(); i++) {
                 if (key.size() == 1) {
                     // a one-column key is stored as the value's canonical text, which its type reads back (bytea: hex digits)
@@ -301,7 +302,7 @@ final class PostgresCaptureSql implements CaptureSql {
         if ((v instanceof Long || v instanceof Integer) && col.jdbcType() == Types.BIGINT) {
             return v.toString();
         }
-        String base = PostgresSchemaReader.baseType(col.declaredType());
+        String base = DeclaredTypes.base(col.declaredType());
         return v instanceof String s && (base.equals("text") || base.equals("character varying")) ? s : null;
     }
 
@@ -328,7 +329,7 @@ final class PostgresCaptureSql implements CaptureSql {
     }
 
     private static Object decodePart(Column c, String text) {
-        return switch (PostgresSchemaReader.baseType(c.declaredType())) {
+        return switch (DeclaredTypes.base(c.declaredType())) {
             case "smallint", "integer", "bigint" -> Long.valueOf(text);
             case "numeric" -> new BigDecimal(text);
             case "real", "double precision" -> Double.valueOf(text);

@@ -3,6 +3,7 @@ package io.shuttlebridge.core.dialect.postgres;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.schema.Column;
+import io.shuttlebridge.core.schema.DeclaredTypes;
 import io.shuttlebridge.core.schema.ForeignKey;
 import io.shuttlebridge.core.schema.Table;
 import java.sql.Connection;
@@ -124,7 +125,7 @@ final class PostgresSchemaReader {
 
     /** The type family of a PostgreSQL type as {@code format_type} spells it. */
     static int jdbcType(String declared) {
-        String t = baseType(declared);
+        String t = DeclaredTypes.base(declared);
         return switch (t) {
             case "smallint", "integer", "bigint" -> Types.BIGINT;
             case "boolean" -> Types.BOOLEAN;
@@ -140,19 +141,4 @@ final class PostgresSchemaReader {
             default -> Types.OTHER;
         };
     }
-
-    /** The type without its modifier: {@code numeric(12,2)} is {@code numeric}, {@code timestamp(3) with time zone} is {@code timestamp with time zone}. */
-    static String baseType(String declared) {
-        String known = BASE_TYPES.get(declared);
-        if (known == null) {
-            known = declared.indexOf('(') < 0 ? declared.trim() : declared.replaceAll("\\(\\d+(,\\d+)?\\)", "").trim();
-            if (BASE_TYPES.size() < 10_000) {
-                BASE_TYPES.put(declared, known);
-            }
-        }
-        return known;
-    }
-
-    /** Declared types seen so far and their base types: asked for every key and value, so worth remembering. */
-    private static final java.util.concurrent.ConcurrentHashMap<String, String> BASE_TYPES = new java.util.concurrent.ConcurrentHashMap<>();
 }
