@@ -284,10 +284,7 @@ public final class Applier {
         return switch (t.policy()) {
             case LWW, FIELD_LWW -> r.stamp().newerThan(l.stamp());
             default -> {
-                boolean unacknowledged = l.stamp().origin().equals(localNode) && l.version() > l.base();
-                boolean successor = l.stamp().origin().equals(r.origin()) && r.stamp().newerThan(l.stamp());
-                boolean concurrent = !successor && (r.base() < l.version() || (role == Role.DEVICE && unacknowledged));
-                if (!concurrent || (role == Role.DEVICE && t.policy() != ConflictPolicy.CUSTOM)) {
+                if (!concurrent(l, r) || (role == Role.DEVICE && t.policy() != ConflictPolicy.CUSTOM)) {
                     yield true;
                 }
                 yield t.policy() == ConflictPolicy.CUSTOM
@@ -412,14 +409,7 @@ public final class Applier {
 
     /** VERSION_STRICT, MANUAL and CUSTOM: the hub decides concurrent writes, devices adopt. */
     private void authoritative(SyncedTable t, LocalRow l, Change r) throws SQLException {
-        // concurrent: the incoming write was not made on this replica's current row, or (on a device)
-        // this replica holds a write of its own the hub has not acknowledged yet
-        boolean unacknowledged = l != null && l.stamp().origin().equals(localNode) && l.version() > l.base();
-        // a node's own writes are ordered: a later write by the writer of the current row succeeds it
-        boolean successor = l != null && l.stamp().origin().equals(r.origin()) && r.stamp().newerThan(l.stamp());
-        boolean concurrent = l != null && !successor && !(l.tombstone() && r.isDelete())
-                && (r.base() < l.version() || (role == Role.DEVICE && unacknowledged));
-        if (!concurrent) {
+        if (!concurrent(l, r)) {
             take(t, r);
             return;
         }
@@ -454,6 +444,21 @@ public final class Applier {
                 }
             }
         }
+    }
+
+    /**
+     * Whether {@code r} was written concurrently with this replica's row {@code l}: not made on it, or
+     * (on a device) this replica holds a write of its own the hub has not acknowledged yet. A node's own
+     * writes are ordered, so a later write by the writer of the current row succeeds it; a delete of a
+     * deleted row agrees with it.
+     */
+    private boolean concurrent(LocalRow l, Change r) {
+        if (l == null || (l.tombstone() && r.isDelete())) {
+            return false;
+        }
+        boolean unacknowledged = l.stamp().origin().equals(localNode) && l.version() > l.base();
+        boolean successor = l.stamp().origin().equals(r.origin()) && r.stamp().newerThan(l.stamp());
+        return !successor && (r.base() < l.version() || (role == Role.DEVICE && unacknowledged));
     }
 
     private ConflictResolver resolver(SyncedTable t) {
@@ -515,13 +520,9 @@ public final class Applier {
         if (w != null) {
             return w;
         }
-        Map<Object, LocalRow> known = prefetched.get(t.id());
-        if (known != null && key.size() == 1) {
-            Object stored = storedSingleKey(t, key);
-            Object k = stored == null ? null : io.shuttlebridge.core.feed.FeedReader.keyOf(stored);
-            if (k != null && known.containsKey(k)) {
-                return known.get(k); // a row outside the batch (a held change, a cascade) is looked up below
-            }
+        Object found = key.size() == 1 ? prefetchedEntry(t, storedSingleKey(t, key)) : NOT_PREFETCHED;
+        if (found != NOT_PREFETCHED) {
+            return (LocalRow) found; // a row outside the batch (a held change, a cascade) is looked up below
         }
         java.sql.PreparedStatement ps = lookups.get(t.id());
         if (ps == null) {
@@ -536,19 +537,25 @@ public final class Applier {
         RowRef ref = rowId(ch.table(), ch.key());
         LocalRow before = written.get(ref);
         Object stored = before != null ? before.storedKey() : dialect.capture().storedKey(t, ch.key());
-        writer.write(ch, before == null && knownAbsent(t, ch.key(), stored));
+        writer.write(ch, before == null && ch.key().size() == 1 && prefetchedEntry(t, stored) == null);
         onApplied.accept(ch);
         written.put(ref, new LocalRow(stored, ch.op(), ch.stamp(), ch.version(), ch.base()));
     }
 
-    /** Whether the prefetch found no feed entry for the row whose stored key is given (false when it did not look). */
-    private boolean knownAbsent(SyncedTable t, List<Object> key, Object stored) {
+    /** What {@link #prefetchedEntry} answers for a row the prefetch did not look up. */
+    private static final Object NOT_PREFETCHED = new Object();
+
+    /**
+     * The feed entry the prefetch found for the single-key row whose stored key is given, null when it
+     * found none, or {@link #NOT_PREFETCHED} when it did not look the row up.
+     */
+    private Object prefetchedEntry(SyncedTable t, Object stored) {
         Map<Object, LocalRow> known = prefetched.get(t.id());
-        if (known == null || key.size() != 1 || stored == null) {
-            return false;
+        if (known == null || stored == null) {
+            return NOT_PREFETCHED;
         }
         Object k = io.shuttlebridge.core.feed.FeedReader.keyOf(stored);
-        return known.containsKey(k) && known.get(k) == null;
+        return known.containsKey(k) ? known.get(k) : NOT_PREFETCHED;
     }
 
     /** A row within the batch: table id and key, byte arrays compared by content. */
