@@ -30,10 +30,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token devices must send (default: $SHUTTLE_TOKEN; none: open hub).")
     String token;
 
-    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "33554432", description = "Largest request body (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "" + io.shuttlebridge.core.protocol.HubLimits.DEFAULT_MAX_BODY_BYTES,
+            description = "Largest request body (default: ${DEFAULT-VALUE}).")
     long maxBody;
 
-    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "10000", description = "Most changes in one push or page (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "" + SyncEngine.DEFAULT_MAX_BATCH,
+            description = "Most changes in one push or page (default: ${DEFAULT-VALUE}).")
     int maxBatch;
 
     @Option(names = "--bridge", paramLabel = "FILE", description = "A Bridge pipeline definition (YAML) to expose under /v1/bridge/"

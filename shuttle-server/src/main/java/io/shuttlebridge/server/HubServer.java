@@ -184,7 +184,7 @@ public final class HubServer implements AutoCloseable {
         private String host = "0.0.0.0";
         private int port = 7070;
         private String token;
-        private long maxBodyBytes = 32L * 1024 * 1024;
+        private long maxBodyBytes = io.shuttlebridge.core.protocol.HubLimits.DEFAULT_MAX_BODY_BYTES;
         private int maxBatch = SyncEngine.DEFAULT_MAX_BATCH;
         private Duration leaseTtl = Duration.ofDays(7);
         private Duration watchEvery = Duration.ofMillis(200);

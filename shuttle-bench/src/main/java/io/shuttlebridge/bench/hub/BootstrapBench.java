@@ -32,6 +32,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "bootstrap", mixinStandardHelpOptions = true,
         description = "Rows/s of cloning a new device from a PostgreSQL hub over HTTP, against COPY and a plain SQLite insert.")
 public final class BootstrapBench implements Callable<Integer> {
+    /** The hub's batch limit, and so the largest snapshot page it serves (a clone asks for pages of 10,000). */
+    private static final int PAGE = 10_000;
+
     @Option(names = "--rows", defaultValue = "1000000", description = "Rows on the hub (default ${DEFAULT-VALUE}).")
     long rows;
 
@@ -67,7 +70,7 @@ public final class BootstrapBench implements Callable<Integer> {
                 copy = BenchRows.copy(c, "item", 1, rows, 1);
             }
             double sqlite = BenchRows.sqliteBaseline(dir.resolve("plain.db"), rows);
-            try (BenchHub hub = BenchHub.start(pg, 10_000)) {
+            try (BenchHub hub = BenchHub.start(pg, PAGE)) {
                 if (hubWarmup > 0) {
                     warmUp(hub, hubWarmup);
                 }
@@ -120,7 +123,7 @@ public final class BootstrapBench implements Callable<Integer> {
         long after = 0;
         long served = 0;
         while (served < n) {
-            io.shuttlebridge.core.sync.PullResult page = http.snapshotPage(node, after, 10_000).page();
+            io.shuttlebridge.core.sync.PullResult page = http.snapshotPage(node, after, PAGE).page();
             served += page.changes().size();
             after = page.next();
             if (!page.more()) {

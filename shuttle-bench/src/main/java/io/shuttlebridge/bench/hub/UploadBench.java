@@ -70,11 +70,11 @@ public final class UploadBench implements Callable<Integer> {
                     DeviceClone.Result cloned = DeviceClone.run(db, http, ProgressListener.NONE);
                     SyncEngine engine = SyncEngine.builder(db).pageSize(page).maxBatch(Math.max(page, SyncEngine.DEFAULT_MAX_BATCH)).build();
                     if (warmup > 0) {
-                        push(db, engine, http, cloned.hubNode(), 1, warmup);
-                        check(pg, warmup, warmup);
+                        check(pg, push(db, engine, http, cloned.hubNode(), 1, warmup), warmup, warmup);
                     }
-                    double push = push(db, engine, http, cloned.hubNode(), warmup + 1, rows);
-                    check(pg, rows, warmup + rows);
+                    Pushed measured = push(db, engine, http, cloned.hubNode(), warmup + 1, rows);
+                    check(pg, measured, rows, warmup + rows);
+                    double push = measured.seconds();
                     report.measure("PostgreSQL COPY (baseline)", rows, copy)
                             .measure("SQLite batched insert (baseline)", rows, sqlite)
                             .measure("push over HTTP", rows, push)
@@ -90,26 +90,24 @@ public final class UploadBench implements Callable<Integer> {
         return 0;
     }
 
-    /** Changes the last {@link #push} sent. */
-    private long lastPushed;
+    /** What one push sent, and how long it took. */
+    private record Pushed(long changes, double seconds) {}
 
-    /** Writes rows {@code from..from+n-1} on the device, then times their push; seconds. */
-    private double push(ShuttleDatabase db, SyncEngine engine, HttpTransport http, String hubNode, long from, long n) throws Exception {
+    /** Writes rows {@code from..from+n-1} on the device, then times their push. */
+    private static Pushed push(ShuttleDatabase db, SyncEngine engine, HttpTransport http, String hubNode, long from, long n) throws Exception {
         try (Connection c = db.newConnection()) {
             BenchRows.insertSqlite(c, "item", from, n, 1);
         }
         long t0 = System.nanoTime();
         SyncReport r = engine.pullThenPush(http, hubNode);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        lastPushed = r.pushed();
-        return seconds;
+        return new Pushed(r.pushed(), (System.nanoTime() - t0) / 1e9);
     }
 
-    /** Fails unless the last push sent {@code expected} changes and the hub now holds {@code onHubExpected} rows. */
-    private void check(BenchPostgres pg, long expected, long onHubExpected) throws Exception {
+    /** Fails unless the push sent {@code expected} changes and the hub now holds {@code onHubExpected} rows. */
+    private static void check(BenchPostgres pg, Pushed pushed, long expected, long onHubExpected) throws Exception {
         long onHub = count(pg);
-        if (lastPushed != expected || onHub != onHubExpected) {
-            throw new IllegalStateException("pushed " + lastPushed + " changes and the hub holds " + onHub + " rows, expected "
+        if (pushed.changes() != expected || onHub != onHubExpected) {
+            throw new IllegalStateException("pushed " + pushed.changes() + " changes and the hub holds " + onHub + " rows, expected "
                     + expected + " and " + onHubExpected);
         }
     }

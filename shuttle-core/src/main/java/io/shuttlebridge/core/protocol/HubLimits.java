@@ -8,8 +8,11 @@ package io.shuttlebridge.core.protocol;
  * @param maxBodyBytes bytes of a request body
  */
 public record HubLimits(int maxBatch, long maxBodyBytes) {
-    /** What a hub that does not announce its limits takes by default. */
-    public static final HubLimits DEFAULT = new HubLimits(10_000, 32L * 1024 * 1024);
+    /** Bytes of a request body a hub takes unless configured otherwise. */
+    public static final long DEFAULT_MAX_BODY_BYTES = 32L * 1024 * 1024;
+
+    /** What a hub takes unless configured otherwise, and what one that does not announce its limits is taken to take. */
+    public static final HubLimits DEFAULT = new HubLimits(io.shuttlebridge.core.sync.SyncEngine.DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY_BYTES);
 
     public HubLimits {
         if (maxBatch <= 0 || maxBodyBytes <= 0) {
