@@ -25,27 +25,43 @@ class PostgresHubScenarioTest {
     @TempDir
     Path dir;
 
-    @Test
-    void devicesAndHubConverge() {
+    /** A fresh PostgreSQL database with the devices' tables, and the given statements run on it. */
+    private static String hubDatabase(String... rows) {
         String url = Postgres.freshDatabase();
         exec(url, "CREATE TABLE customer (id bigint PRIMARY KEY, name text, city text, referred_by bigint REFERENCES customer(id))",
-                "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customer(id), total bigint, note text)",
-                "INSERT INTO customer VALUES (1, 'hub-made', 'Oslo', NULL)");
+                "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customer(id), total bigint, note text)");
+        if (rows.length > 0) {
+            exec(url, rows);
+        }
+        return url;
+    }
+
+    private static ShuttleDatabase enabled(ShuttleDatabase db) {
+        Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
+        return db;
+    }
+
+    /** SQLite device {@code i} with sync enabled; its file and database are added to the lists (the caller closes them). */
+    private SyncEngine device(int i, List<Path> files, List<ShuttleDatabase> dbs) {
+        Path f = dir.resolve("device" + i + ".db");
+        SqliteFiles.exec(f, Cluster.SCHEMA);
+        ShuttleDatabase db = enabled(ShuttleDatabase.sqlite(f));
+        files.add(f);
+        dbs.add(db);
+        return SyncEngine.open(db);
+    }
+
+    @Test
+    void devicesAndHubConverge() {
+        String url = hubDatabase("INSERT INTO customer VALUES (1, 'hub-made', 'Oslo', NULL)");
         List<Path> files = new ArrayList<>();
         List<SyncEngine> devices = new ArrayList<>();
-        try (ShuttleDatabase hubDb = ShuttleDatabase.open(url)) {
-            Capture.enable(hubDb, CaptureOptions.allTables(), ProgressListener.NONE);
+        try (ShuttleDatabase hubDb = enabled(ShuttleDatabase.open(url))) {
             SyncEngine hub = SyncEngine.open(hubDb);
             InProcessTransport transport = new InProcessTransport(hub);
             List<ShuttleDatabase> dbs = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                Path f = dir.resolve("device" + i + ".db");
-                SqliteFiles.exec(f, Cluster.SCHEMA);
-                ShuttleDatabase db = ShuttleDatabase.sqlite(f);
-                Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
-                files.add(f);
-                dbs.add(db);
-                devices.add(SyncEngine.open(db));
+                devices.add(device(i, files, dbs));
             }
             Runnable settle = () -> {
                 for (int round = 0; round < 3; round++) {
@@ -90,25 +106,15 @@ class PostgresHubScenarioTest {
      */
     @Test
     void aDeleteReachingAReferenceCycleOnTheHubDeletesTheCycle() {
-        String url = Postgres.freshDatabase();
-        exec(url, "CREATE TABLE customer (id bigint PRIMARY KEY, name text, city text, referred_by bigint REFERENCES customer(id))",
-                "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customer(id), total bigint, note text)",
-                "INSERT INTO customer VALUES (1, 'ann', NULL, NULL), (2, 'bo', NULL, NULL), (3, 'cy', NULL, NULL)");
+        String url = hubDatabase("INSERT INTO customer VALUES (1, 'ann', NULL, NULL), (2, 'bo', NULL, NULL), (3, 'cy', NULL, NULL)");
         List<Path> files = new ArrayList<>();
         List<ShuttleDatabase> dbs = new ArrayList<>();
-        try (ShuttleDatabase hubDb = ShuttleDatabase.open(url)) {
-            Capture.enable(hubDb, CaptureOptions.allTables(), ProgressListener.NONE);
+        try (ShuttleDatabase hubDb = enabled(ShuttleDatabase.open(url))) {
             SyncEngine hub = SyncEngine.open(hubDb);
             InProcessTransport transport = new InProcessTransport(hub);
             List<SyncEngine> devices = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                Path f = dir.resolve("device" + i + ".db");
-                SqliteFiles.exec(f, Cluster.SCHEMA);
-                ShuttleDatabase db = ShuttleDatabase.sqlite(f);
-                Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
-                files.add(f);
-                dbs.add(db);
-                devices.add(SyncEngine.open(db));
+                devices.add(device(i, files, dbs));
                 devices.get(i).pullThenPush(transport, hub.nodeUuid());
             }
             SqliteFiles.exec(files.get(0), "UPDATE customer SET referred_by = 2 WHERE id = 1");
@@ -143,24 +149,15 @@ class PostgresHubScenarioTest {
      */
     @Test
     void newRowsReferringToEachOtherReachAPostgresHubAndTheOtherDevice() {
-        String url = Postgres.freshDatabase();
-        exec(url, "CREATE TABLE customer (id bigint PRIMARY KEY, name text, city text, referred_by bigint REFERENCES customer(id))",
-                "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customer(id), total bigint, note text)");
+        String url = hubDatabase();
         List<Path> files = new ArrayList<>();
         List<ShuttleDatabase> dbs = new ArrayList<>();
-        try (ShuttleDatabase hubDb = ShuttleDatabase.open(url)) {
-            Capture.enable(hubDb, CaptureOptions.allTables(), ProgressListener.NONE);
+        try (ShuttleDatabase hubDb = enabled(ShuttleDatabase.open(url))) {
             SyncEngine hub = SyncEngine.open(hubDb);
             InProcessTransport transport = new InProcessTransport(hub);
             List<SyncEngine> devices = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                Path f = dir.resolve("device" + i + ".db");
-                SqliteFiles.exec(f, Cluster.SCHEMA);
-                ShuttleDatabase db = ShuttleDatabase.sqlite(f);
-                Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
-                files.add(f);
-                dbs.add(db);
-                devices.add(SyncEngine.open(db));
+                devices.add(device(i, files, dbs));
             }
             SqliteFiles.exec(files.get(0), "INSERT INTO customer (id, name) VALUES (4, 'ann')",
                     "INSERT INTO customer (id, name, referred_by) VALUES (8, 'bo', 4)", "UPDATE customer SET referred_by = 8 WHERE id = 4",
