@@ -1,7 +1,7 @@
 package io.shuttlebridge.cli;
 
 import io.shuttlebridge.core.ShuttleDatabase;
-import io.shuttlebridge.core.capture.SyncedTable;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.HubServer;
 import java.io.PrintWriter;
@@ -30,7 +30,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token devices must send (default: $SHUTTLE_TOKEN; none: open hub).")
     String token;
 
-    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "" + io.shuttlebridge.core.protocol.HubLimits.DEFAULT_MAX_BODY_BYTES,
+    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "" + io.shuttlebridge.core.internal.protocol.HubLimits.DEFAULT_MAX_BODY_BYTES,
             description = "Largest request body (default: ${DEFAULT-VALUE}).")
     long maxBody;
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shuttlebridge.core.ShuttleDatabase;
-import io.shuttlebridge.core.capture.SyncedTable;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.sync.PeerCursor;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.io.PrintWriter;

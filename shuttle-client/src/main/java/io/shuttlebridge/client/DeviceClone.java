@@ -9,8 +9,8 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
-import io.shuttlebridge.core.protocol.HubSchema;
-import io.shuttlebridge.core.protocol.Lease;
+import io.shuttlebridge.core.internal.protocol.HubSchema;
+import io.shuttlebridge.core.internal.protocol.Lease;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.SyncReport;
 import java.sql.Statement;
@@ -71,6 +71,6 @@ public final class DeviceClone {
     }
 
     private static boolean isInitialized(ShuttleDatabase db) {
-        return db.read(c -> io.shuttlebridge.core.capture.SyncSchema.isInitialized(c, db.dialect()));
+        return db.read(c -> io.shuttlebridge.core.internal.capture.SyncSchema.isInitialized(c, db.dialect()));
     }
 }

@@ -1,7 +1,7 @@
 package io.shuttlebridge.client;
 
-import io.shuttlebridge.core.protocol.WireCodec;
-import io.shuttlebridge.core.change.ChangeCodec;
+import io.shuttlebridge.core.internal.protocol.WireCodec;
+import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.SyncReport;
 import java.net.http.WebSocket;

@@ -1,8 +1,8 @@
 package io.shuttlebridge.core;
 
-import io.shuttlebridge.core.dialect.Dialect;
-import io.shuttlebridge.core.dialect.Dialects;
-import io.shuttlebridge.core.dialect.Identifiers;
+import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.dialect.Identifiers;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -8,7 +8,7 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.id.Hlc;
-import io.shuttlebridge.core.protocol.WireCodec;
+import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -158,7 +158,7 @@ class ProtocolIT {
 
     private static final class ChangeJson {
         static String of(Change c) {
-            return io.shuttlebridge.core.change.ChangeCodec.toJson(io.shuttlebridge.core.change.ChangeCodec.change(c));
+            return io.shuttlebridge.core.internal.change.ChangeCodec.toJson(io.shuttlebridge.core.internal.change.ChangeCodec.change(c));
         }
     }
 }

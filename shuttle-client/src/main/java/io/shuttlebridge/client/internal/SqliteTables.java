@@ -1,9 +1,9 @@
 package io.shuttlebridge.client.internal;
 
-import io.shuttlebridge.core.protocol.HubSchema;
-import io.shuttlebridge.core.schema.Column;
-import io.shuttlebridge.core.schema.ForeignKey;
-import io.shuttlebridge.core.schema.TypeMapping;
+import io.shuttlebridge.core.internal.protocol.HubSchema;
+import io.shuttlebridge.core.internal.schema.Column;
+import io.shuttlebridge.core.internal.schema.ForeignKey;
+import io.shuttlebridge.core.internal.schema.TypeMapping;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,17 +1,18 @@
 package io.shuttlebridge.core.bundle;
 
+import io.shuttlebridge.core.internal.bundle.BundleHashes;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleException;
-import io.shuttlebridge.core.capture.SyncedTable;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.change.Change;
-import io.shuttlebridge.core.change.ChangeCodec;
-import io.shuttlebridge.core.change.FeedEntry;
-import io.shuttlebridge.core.feed.FeedReader;
+import io.shuttlebridge.core.internal.change.ChangeCodec;
+import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.sync.SyncEngine;
-import io.shuttlebridge.core.sync.internal.Applier;
-import io.shuttlebridge.core.sync.internal.PeerStore;
+import io.shuttlebridge.core.internal.sync.Applier;
+import io.shuttlebridge.core.internal.sync.PeerStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,5 +1,6 @@
 package io.shuttlebridge.core.change;
 
+import io.shuttlebridge.core.internal.change.HandedOverValues;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.shuttlebridge.core.simulate;
 
 import io.shuttlebridge.core.change.Stamp;
-import io.shuttlebridge.core.feed.Feed;
+import io.shuttlebridge.core.internal.feed.Feed;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

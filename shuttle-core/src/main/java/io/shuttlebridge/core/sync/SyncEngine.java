@@ -3,17 +3,17 @@ package io.shuttlebridge.core.sync;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
-import io.shuttlebridge.core.capture.SyncSchema;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.change.Change;
-import io.shuttlebridge.core.change.FeedEntry;
+import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.change.Stamp;
-import io.shuttlebridge.core.dialect.Identifiers;
-import io.shuttlebridge.core.feed.FeedReader;
+import io.shuttlebridge.core.internal.dialect.Identifiers;
+import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.Jdbc;
-import io.shuttlebridge.core.sync.internal.Applier;
-import io.shuttlebridge.core.sync.internal.ConflictStore;
-import io.shuttlebridge.core.sync.internal.PeerStore;
-import io.shuttlebridge.core.sync.internal.SettlementWriter;
+import io.shuttlebridge.core.internal.sync.Applier;
+import io.shuttlebridge.core.internal.sync.ConflictStore;
+import io.shuttlebridge.core.internal.sync.PeerStore;
+import io.shuttlebridge.core.internal.sync.SettlementWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -276,7 +276,7 @@ public final class SyncEngine implements AutoCloseable {
     /** The hub applied the page: the cursor moves past it, and what the hub took is the base of our next write to those rows. */
     private Void acknowledge(java.sql.Connection c, String hubNode, long through, List<Long> rejectedSeqs)
             throws java.sql.SQLException {
-        io.shuttlebridge.core.feed.EntryBase.refused(c, rejectedSeqs); // what the hub refused is not a base
+        io.shuttlebridge.core.internal.feed.EntryBase.refused(c, rejectedSeqs); // what the hub refused is not a base
         PeerStore.setPushed(c, hubNode, through);
         return null;
     }
@@ -317,7 +317,7 @@ public final class SyncEngine implements AutoCloseable {
 
     /** Received changes waiting for a parent row that has not arrived. */
     public long waitingChanges() {
-        return db.read(io.shuttlebridge.core.sync.internal.PendingStore::count);
+        return db.read(io.shuttlebridge.core.internal.sync.PendingStore::count);
     }
 
     // ---------------------------------------------------------------- conflicts

@@ -37,7 +37,7 @@ class CaptureTest {
     /** Folds the capture log like the engine does before it reads, then shows the feed. */
     static void fold(Path f) {
         try (ShuttleDatabase db = ShuttleDatabase.sqlite(f)) {
-            io.shuttlebridge.core.feed.Feed.compact(db);
+            io.shuttlebridge.core.internal.feed.Feed.compact(db);
         }
     }
 

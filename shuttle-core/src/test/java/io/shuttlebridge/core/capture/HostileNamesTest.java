@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
-import io.shuttlebridge.core.dialect.Identifiers;
-import io.shuttlebridge.core.feed.RoundTripTest;
+import io.shuttlebridge.core.internal.dialect.Identifiers;
+import io.shuttlebridge.core.internal.feed.RoundTripTest;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

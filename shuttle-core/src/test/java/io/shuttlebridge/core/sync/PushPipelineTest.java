@@ -149,9 +149,9 @@ class PushPipelineTest {
             Cluster.Node device = k.device(1);
             device.sql("UPDATE customer SET city = 'Oslo' WHERE id = 17", "UPDATE customer SET city = 'Rome' WHERE id = 230");
             String hubNode = k.hub.engine().nodeUuid();
-            io.shuttlebridge.core.feed.FeedReader.Page page = device.db().transaction(c -> new io.shuttlebridge.core.feed.FeedReader(
-                    device.db().dialect(), io.shuttlebridge.core.capture.SyncSchema.load(c, device.db().dialect()))
-                    .read(c, io.shuttlebridge.core.feed.FeedReader.Query.after(0, PAGE).excludingPeer(hubNode)));
+            io.shuttlebridge.core.internal.feed.FeedReader.Page page = device.db().transaction(c -> new io.shuttlebridge.core.internal.feed.FeedReader(
+                    device.db().dialect(), io.shuttlebridge.core.internal.capture.SyncSchema.load(c, device.db().dialect()))
+                    .read(c, io.shuttlebridge.core.internal.feed.FeedReader.Query.after(0, PAGE).excludingPeer(hubNode)));
             assertThat(page.entries()).extracting(e -> e.change().key().get(0)).containsExactly(17L, 230L);
             assertThat(page.entries()).extracting(e -> e.change().values().get("city")).containsExactly("Oslo", "Rome");
             assertThat(page.more()).isFalse();

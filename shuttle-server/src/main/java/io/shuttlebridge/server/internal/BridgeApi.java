@@ -12,7 +12,7 @@ import io.shuttlebridge.bridge.DeadLetter;
 import io.shuttlebridge.bridge.RunOptions;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
-import io.shuttlebridge.core.protocol.Protocol;
+import io.shuttlebridge.core.internal.protocol.Protocol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

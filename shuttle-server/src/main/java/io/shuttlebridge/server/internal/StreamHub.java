@@ -2,8 +2,8 @@ package io.shuttlebridge.server.internal;
 
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
-import io.shuttlebridge.core.protocol.StreamEvent;
-import io.shuttlebridge.core.protocol.WireCodec;
+import io.shuttlebridge.core.internal.protocol.StreamEvent;
+import io.shuttlebridge.core.internal.protocol.WireCodec;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;

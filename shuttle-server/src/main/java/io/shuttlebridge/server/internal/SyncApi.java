@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
-import io.shuttlebridge.core.protocol.HubSchema;
-import io.shuttlebridge.core.protocol.Lease;
-import io.shuttlebridge.core.protocol.Protocol;
-import io.shuttlebridge.core.protocol.WireCodec;
+import io.shuttlebridge.core.internal.protocol.HubSchema;
+import io.shuttlebridge.core.internal.protocol.Lease;
+import io.shuttlebridge.core.internal.protocol.Protocol;
+import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.SyncEngine;
@@ -33,7 +33,7 @@ public final class SyncApi {
         this.stream = stream;
         this.metrics = metrics;
         this.schemaJson = WireCodec.schema(HubSchema.of(engine.schema(), engine.database().dialect().name()),
-                new io.shuttlebridge.core.protocol.HubLimits(maxBatch, body.maxBytes()));
+                new io.shuttlebridge.core.internal.protocol.HubLimits(maxBatch, body.maxBytes()));
     }
 
     public void schema(Context ctx) {

@@ -1,0 +1,4 @@
+/**
+ * Private API: parsing pipeline definitions. Not for use outside Shuttle Bridge; may change in any release.
+ */
+package io.shuttlebridge.bridge.internal.config;

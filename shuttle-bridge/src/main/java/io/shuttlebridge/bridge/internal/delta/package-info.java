@@ -1,0 +1,4 @@
+/**
+ * Private API: delta detection. Not for use outside Shuttle Bridge; may change in any release.
+ */
+package io.shuttlebridge.bridge.internal.delta;

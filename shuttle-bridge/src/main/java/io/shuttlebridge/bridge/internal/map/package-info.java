@@ -1,0 +1,4 @@
+/**
+ * Private API: mapping source fields to target columns. Not for use outside Shuttle Bridge; may change in any release.
+ */
+package io.shuttlebridge.bridge.internal.map;

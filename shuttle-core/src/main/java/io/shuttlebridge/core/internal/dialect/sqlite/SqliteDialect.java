@@ -1,0 +1,77 @@
+package io.shuttlebridge.core.internal.dialect.sqlite;
+
+import io.shuttlebridge.core.internal.dialect.CaptureSql;
+import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.schema.Table;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/** SQLite: triggers in plain SQL, deferred foreign keys per transaction, one writer at a time. */
+public final class SqliteDialect implements Dialect {
+    private final CaptureSql capture = new SqliteCaptureSql(this);
+
+    @Override
+    public String name() {
+        return "sqlite";
+    }
+
+    @Override
+    public boolean handlesUrl(String jdbcUrl) {
+        return jdbcUrl.startsWith("jdbc:sqlite:");
+    }
+
+    @Override
+    public java.util.Properties connectionProperties() {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("journal_mode", "WAL");
+        p.setProperty("synchronous", "NORMAL");
+        p.setProperty("foreign_keys", "true");
+        p.setProperty("busy_timeout", "30000");
+        p.setProperty("cache_size", "-65536"); // KiB: a sync touches the feed, its seq index and the rows at once
+        // take the write lock when a transaction starts: no lock upgrades, no SQLITE_BUSY mid-transaction
+        p.setProperty("transaction_mode", "IMMEDIATE");
+        return p;
+    }
+
+    @Override
+    public List<String> listTables(Connection c) throws SQLException {
+        return SqliteSchemaReader.listTables(c);
+    }
+
+    @Override
+    public Table readTable(Connection c, String name) throws SQLException {
+        return SqliteSchemaReader.readTable(c, name);
+    }
+
+    @Override
+    public boolean batchesApplyWrites() {
+        return true;
+    }
+
+    @Override
+    public boolean supportsDeferredConstraints() {
+        return true;
+    }
+
+    @Override
+    public String deferConstraintsStatement() {
+        return "PRAGMA defer_foreign_keys = ON";
+    }
+
+    /** Exact decimals go into text columns as plain digits (never {@code 1E-7}). */
+    @Override
+    public Object toDatabase(io.shuttlebridge.core.internal.schema.Column column, Object value) {
+        return value instanceof java.math.BigDecimal d && column.jdbcType() == java.sql.Types.VARCHAR ? d.toPlainString() : value;
+    }
+
+    @Override
+    public BulkUpsert bulkUpsert(java.sql.Connection c, io.shuttlebridge.core.internal.schema.Table table, List<String> key, List<String> columns) {
+        return SqliteBulkUpsert.of(c, table.name(), key, columns, this::quote);
+    }
+
+    @Override
+    public CaptureSql capture() {
+        return capture;
+    }
+}

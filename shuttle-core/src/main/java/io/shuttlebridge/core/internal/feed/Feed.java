@@ -1,0 +1,19 @@
+package io.shuttlebridge.core.internal.feed;
+
+import io.shuttlebridge.core.ShuttleDatabase;
+
+/** Operations on a database's change feed. */
+public final class Feed {
+    private Feed() {}
+
+    /**
+     * Folds captured writes into the feed now (the engine does this before every read and apply;
+     * call it before inspecting {@code _shuttle_feed} with plain SQL).
+     */
+    public static void compact(ShuttleDatabase db) {
+        db.transaction(c -> {
+            db.dialect().capture().fold(c);
+            return null;
+        });
+    }
+}

@@ -1,0 +1,250 @@
+package io.shuttlebridge.core.internal.feed;
+
+import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.change.Op;
+import io.shuttlebridge.core.change.Stamp;
+import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.Jdbc;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the feed after a cursor: one entry per row, in {@code seq} order, with the row's current
+ * values joined from its table. Call inside one transaction so feed and rows are one snapshot.
+ */
+public final class FeedReader {
+    private static final int IN_CHUNK = 2000;
+
+    private final Dialect dialect;
+    private final SyncSchema schema;
+
+    public FeedReader(Dialect dialect, SyncSchema schema) {
+        this.dialect = dialect;
+        this.schema = schema;
+    }
+
+    /** What to read: after {@code afterSeq}, at most {@code limit}, skipping one origin and keeping only some tables. */
+    public record Query(long afterSeq, int limit, String excludePeer, Set<String> tables) {
+        public static Query after(long seq, int limit) {
+            return new Query(seq, limit, null, Set.of());
+        }
+
+        /**
+         * Leaves out what came from the peer (write watermarking). An entry the peer wrote that reached
+         * this replica another way, or that a hub sends back after refusing a later write, is included:
+         * the peer counts it as a duplicate when it has it already.
+         */
+        public Query excludingPeer(String uuid) {
+            return new Query(afterSeq, limit, uuid, tables);
+        }
+
+        public Query onlyTables(Set<String> names) {
+            return new Query(afterSeq, limit, excludePeer, Set.copyOf(names));
+        }
+    }
+
+    /** A page of the feed; {@code lastSeq} is the highest seq scanned (advances even when every entry is filtered out). */
+    public record Page(List<FeedEntry> entries, long lastSeq, boolean more) {}
+
+    /** Folds local writes made since the last read into the feed, then reads. */
+    public Page read(Connection c, Query q) throws SQLException {
+        dialect.capture().fold(c);
+        return readFolded(c, q);
+    }
+
+    /** Reads what the feed holds now, without folding recent local writes into it. */
+    public Page readFolded(Connection c, Query q) throws SQLException {
+        List<Object[]> raw = new ArrayList<>();
+        long lastSeq = q.afterSeq();
+        boolean more;
+        Map<Integer, String> nodes = nodes(c);
+        Integer excluded = null;
+        if (q.excludePeer() != null) {
+            for (var n : nodes.entrySet()) {
+                if (n.getValue().equals(q.excludePeer())) {
+                    excluded = n.getKey();
+                }
+            }
+        }
+        // What came from the excluded peer is left out by the query itself (a device that cloned a million rows
+        // does not page through them to push nothing). The feed's highest seq, read by the same statement (one
+        // snapshot), is how far the page reaches when it is not full: everything up to there was read or left out.
+        String page = "SELECT f.tbl, f.pk, f.seq, f.op, f.hlc, f.origin, f.version, " + EntryBase.of("f") + " AS base, f.via"
+                + " FROM _shuttle_feed f WHERE f.seq > ?" + (excluded == null ? "" : " AND (f.via IS NULL OR f.via <> ?)")
+                + " ORDER BY f.seq LIMIT ?";
+        String sql = "SELECT p.tbl, p.pk, p.seq, p.op, p.hlc, p.origin, p.version, p.base, p.via, NULL AS top FROM (" + page + ") p"
+                + " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, max(seq) FROM _shuttle_feed";
+        int scanned = 0;
+        long top = q.afterSeq();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setLong(i++, q.afterSeq());
+            if (excluded != null) {
+                ps.setInt(i++, excluded);
+            }
+            ps.setInt(i, q.limit());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rs.getLong(3);
+                    if (rs.wasNull()) {
+                        top = Math.max(top, rs.getLong(10)); // the row with the feed's highest seq
+                        continue;
+                    }
+                    scanned++;
+                    long seq = rs.getLong(3);
+                    lastSeq = Math.max(lastSeq, seq);
+                    SyncedTable t = schema.byId(rs.getInt(1));
+                    int via = rs.getInt(9);
+                    boolean fromExcluded = excluded != null && !rs.wasNull() && via == excluded;
+                    if (fromExcluded || (!q.tables().isEmpty() && !q.tables().contains(t.name()))) {
+                        continue;
+                    }
+                    String origin = nodes.get(rs.getInt(6));
+                    if (origin == null) {
+                        throw new io.shuttlebridge.core.ShuttleException(io.shuttlebridge.core.ErrorCode.INTERNAL, "feed entry " + seq
+                                + " names origin node " + rs.getInt(6) + ", which _shuttle_nodes does not hold");
+                    }
+                    raw.add(new Object[] {t, Jdbc.readValue(rs, 2), seq, rs.getInt(4), rs.getLong(5), origin, rs.getLong(7), rs.getLong(8)});
+                }
+            }
+        }
+        raw.sort(java.util.Comparator.comparingLong(r -> (Long) r[2])); // in order already, unless a database interleaves the union
+        more = scanned == q.limit();
+        if (!more) {
+            lastSeq = Math.max(lastSeq, top);
+        }
+        Map<SyncedTable, List<Object[]>> upserts = new LinkedHashMap<>();
+        for (Object[] r : raw) {
+            if (Op.ofCode((Integer) r[3]) == Op.UPSERT) {
+                upserts.computeIfAbsent((SyncedTable) r[0], k -> new ArrayList<>()).add(r);
+            }
+        }
+        Map<SyncedTable, Map<Object, Map<String, Object>>> rows = new HashMap<>();
+        Map<SyncedTable, Map<Object, Map<String, Stamp>>> stamps = new HashMap<>();
+        for (var e : upserts.entrySet()) {
+            String join = dialect.capture().rowOfFeedEntry(e.getKey(), "f", "t");
+            long first = (Long) e.getValue().get(0)[2];
+            long last = (Long) e.getValue().get(e.getValue().size() - 1)[2];
+            // a range join reads every row of the table in the range: only when the page's entries fill most of it
+            boolean dense = last - first < 2L * e.getValue().size();
+            rows.put(e.getKey(), join != null && e.getValue().size() > 1 && dense
+                    ? loadRowsInRange(c, e.getKey(), join, first - 1, last)
+                    : loadRows(c, e.getKey(), e.getValue()));
+            if (e.getKey().policy() == io.shuttlebridge.core.ConflictPolicy.FIELD_LWW) {
+                stamps.put(e.getKey(), ColumnStamps.load(c, e.getKey(), e.getValue().stream().map(r -> r[1]).toList()));
+            }
+        }
+        List<FeedEntry> entries = new ArrayList<>(raw.size());
+        for (Object[] r : raw) {
+            SyncedTable t = (SyncedTable) r[0];
+            Op op = Op.ofCode((Integer) r[3]);
+            Map<String, Object> values = Map.of();
+            if (op == Op.UPSERT) {
+                values = rows.get(t).get(keyOf(r[1]));
+                if (values == null) {
+                    continue; // deleted after the feed was read: its delete entry follows
+                }
+            }
+            Map<String, Stamp> cs = stamps.getOrDefault(t, Map.of()).getOrDefault(keyOf(r[1]), Map.of());
+            List<Object> key = dialect.capture().decodeKey(t, r[1]);
+            entries.add(new FeedEntry((Long) r[2], new Change(t.name(), key, op, values, (Long) r[4], (String) r[5],
+                    (Long) r[6], (Long) r[7], cs)));
+        }
+        return new Page(entries, lastSeq, more);
+    }
+
+    /**
+     * Loads current values of every row of the table whose feed entry lies in the seq range, keyed by
+     * stored feed key: one scan of the feed's seq index with a primary-key lookup per row.
+     */
+    private Map<Object, Map<String, Object>> loadRowsInRange(Connection c, SyncedTable t, String join, long after, long through)
+            throws SQLException {
+        List<String> cols = t.replicatedColumns();
+        String sql = "SELECT f.pk, " + cols.stream().map(col -> "t." + dialect.quote(col)).collect(Collectors.joining(", "))
+                + " FROM _shuttle_feed f JOIN " + dialect.quote(t.name()) + " t ON " + join
+                + " WHERE f.seq > ? AND f.seq <= ? AND +f.tbl = ?"; // + keeps the planner on the seq index
+        Map<Object, Map<String, Object>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, after);
+            ps.setLong(2, through);
+            ps.setInt(3, t.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(keyOf(Jdbc.readValue(rs, 1)), readRow(rs, cols));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Object> readRow(ResultSet rs, List<String> cols) throws SQLException {
+        Map<String, Object> values = new io.shuttlebridge.core.internal.change.HandedOverValues(cols.size());
+        for (int k = 0; k < cols.size(); k++) {
+            values.put(cols.get(k), Jdbc.readValue(rs, k + 2));
+        }
+        return values;
+    }
+
+    /** Node numbers to uuids (a small table: one row per node this replica has heard of). */
+    private static Map<Integer, String> nodes(Connection c) throws SQLException {
+        Map<Integer, String> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, uuid FROM _shuttle_nodes"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getInt(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    /** Loads current values of the given rows, keyed by their stored feed key. */
+    private Map<Object, Map<String, Object>> loadRows(Connection c, SyncedTable t, List<Object[]> entries) throws SQLException {
+        List<String> cols = t.replicatedColumns();
+        String select = "SELECT " + dialect.capture().keyExpression(t, "t") + ", "
+                + cols.stream().map(col -> "t." + dialect.quote(col)).collect(Collectors.joining(", "))
+                + " FROM " + dialect.quote(t.name()) + " t WHERE ";
+        Map<Object, Map<String, Object>> out = new HashMap<>();
+        for (int from = 0; from < entries.size(); from += IN_CHUNK) {
+            List<Object[]> chunk = entries.subList(from, Math.min(entries.size(), from + IN_CHUNK));
+            String sql = select + dialect.capture().storedKeysCondition(t, "t", chunk.size());
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                dialect.capture().bindStoredKeys(ps, 1, t, chunk.stream().map(r -> r[1]).toList());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(keyOf(Jdbc.readValue(rs, 1)), readRow(rs, cols));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Map key for a stored feed key (byte arrays compared by content). */
+    public static Object keyOf(Object stored) {
+        return stored instanceof byte[] b ? new BytesKey(b) : stored;
+    }
+
+    public record BytesKey(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof BytesKey other && Arrays.equals(bytes, other.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.shuttlebridge.core.internal.protocol;
+
+import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.internal.schema.Table;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What {@code GET /v1/schema} describes: the hub's identity and the tables it syncs, with columns,
+ * declared types, keys, foreign keys and sync settings, enough for a new device to create them.
+ *
+ * @param hubNode the hub's node uuid (devices keep their cursors under it)
+ * @param dialect the hub's database product ({@code sqlite}, ...): how to read the declared types
+ * @param tables synced tables in registration order
+ */
+public record HubSchema(String hubNode, String dialect, List<TableSpec> tables) {
+    public HubSchema {
+        tables = List.copyOf(tables);
+    }
+
+    /** One synced table as the hub has it. */
+    public record TableSpec(Table table, ConflictPolicy policy, Set<String> excluded, String scopeColumn) {
+        public TableSpec {
+            excluded = Set.copyOf(excluded);
+        }
+
+        public String name() {
+            return table.name();
+        }
+    }
+
+    public static HubSchema of(SyncSchema schema, String dialect) {
+        return new HubSchema(schema.nodeUuid(), dialect, schema.tables().stream()
+                .map((SyncedTable t) -> new TableSpec(t.table(), t.policy(), t.excluded(), t.scopeColumn()))
+                .toList());
+    }
+}

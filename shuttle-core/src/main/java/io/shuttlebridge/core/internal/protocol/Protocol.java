@@ -1,0 +1,26 @@
+package io.shuttlebridge.core.internal.protocol;
+
+/** Paths, headers and parameters of protocol version 1. */
+public final class Protocol {
+    public static final int VERSION = 1;
+
+    public static final String HEALTH = "/health";
+    public static final String METRICS = "/metrics";
+    public static final String LEASE = "/v1/nodes/lease";
+    public static final String SCHEMA = "/v1/schema";
+    public static final String PUSH = "/v1/sync/push";
+    public static final String PULL = "/v1/sync/pull";
+    public static final String SNAPSHOT = "/v1/sync/snapshot";
+    public static final String STREAM = "/v1/sync/stream";
+
+    /**
+     * The calling device's node uuid on pull and snapshot requests (so the hub leaves out what it
+     * wrote). The query parameter {@link #NODE_PARAM} is accepted as well; the header wins.
+     */
+    public static final String NODE_HEADER = "X-Shuttle-Node";
+    public static final String NODE_PARAM = "node";
+
+    public static final String JSON = "application/json";
+
+    private Protocol() {}
+}

@@ -1,0 +1,66 @@
+package io.shuttlebridge.core.internal.sync;
+
+import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.sync.PeerCursor;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** PeerCursors per peer and direction, in {@code _shuttle_peers}. Internal. */
+public final class PeerStore {
+    private PeerStore() {}
+
+    public static PeerCursor get(Connection c, String peer) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT last_pulled, last_pushed, acked, last_sync_at, last_outcome FROM _shuttle_peers WHERE peer = ?")) {
+            ps.setString(1, peer);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new PeerCursor(peer, 0, 0, 0, null, null);
+                }
+                return new PeerCursor(peer, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5));
+            }
+        }
+    }
+
+    public static List<PeerCursor> all(Connection c) throws SQLException {
+        List<PeerCursor> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT peer, last_pulled, last_pushed, acked, last_sync_at, last_outcome FROM _shuttle_peers ORDER BY peer");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new PeerCursor(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getString(6)));
+            }
+        }
+        return out;
+    }
+
+    private static void ensure(Connection c, String peer) throws SQLException {
+        Jdbc.update(c, "INSERT INTO _shuttle_peers (peer) VALUES (?) ON CONFLICT DO NOTHING", peer);
+    }
+
+    public static void setPulled(Connection c, String peer, long seq) throws SQLException {
+        ensure(c, peer);
+        Jdbc.update(c, "UPDATE _shuttle_peers SET last_pulled = ? WHERE peer = ?", seq, peer);
+    }
+
+    public static void setPushed(Connection c, String peer, long seq) throws SQLException {
+        ensure(c, peer);
+        Jdbc.update(c, "UPDATE _shuttle_peers SET last_pushed = ? WHERE peer = ? AND last_pushed < ?", seq, peer, seq);
+    }
+
+    /** A peer asked for changes after {@code seq}: it holds everything up to there. */
+    public static void acknowledge(Connection c, String peer, long seq) throws SQLException {
+        ensure(c, peer);
+        Jdbc.update(c, "UPDATE _shuttle_peers SET acked = ? WHERE peer = ? AND acked < ?", seq, peer, seq);
+    }
+
+    public static void outcome(Connection c, String peer, String outcome) throws SQLException {
+        ensure(c, peer);
+        Jdbc.update(c, "UPDATE _shuttle_peers SET last_sync_at = ?, last_outcome = ? WHERE peer = ?", Instant.now().toString(), outcome, peer);
+    }
+}

@@ -1,4 +1,0 @@
-package io.shuttlebridge.core.protocol;
-
-/** What the stream tells a connected device: the hub feed has advanced to {@code hubSeq}. */
-public record StreamEvent(long hubSeq) {}

@@ -1,0 +1,117 @@
+package io.shuttlebridge.core.internal.dialect.postgres;
+
+import static io.shuttlebridge.core.Postgres.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shuttlebridge.core.Postgres;
+import io.shuttlebridge.core.ProgressListener;
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.capture.Capture;
+import io.shuttlebridge.core.capture.CaptureOptions;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.feed.FeedReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Writers whose transactions commit in another order than they logged (and folded) their writes,
+ * and pullers reading the feed after their cursor at the same time: every puller must end up with
+ * every write, in increasing seq order, without ever skipping one.
+ */
+class FeedOrderTest {
+    private static final int WRITERS = 6;
+    private static final int WRITES_PER_WRITER = 60;
+    private static final int PULLERS = 3;
+
+    @Test
+    void pullersNeverSkipChangesCommittedOutOfSeqOrder() throws Exception {
+        String url = Postgres.freshDatabase();
+        exec(url, "CREATE TABLE item (id bigint PRIMARY KEY, writer integer, note text)");
+        try (ShuttleDatabase db = ShuttleDatabase.open(url)) {
+            Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
+        }
+        long seed = System.nanoTime();
+        System.out.println("FeedOrderTest seed " + seed);
+        ExecutorService pool = Executors.newFixedThreadPool(WRITERS + PULLERS);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        try {
+            List<Future<?>> writers = new ArrayList<>();
+            for (int w = 0; w < WRITERS; w++) {
+                int writer = w;
+                writers.add(pool.submit(() -> write(url, writer, new Random(seed + writer))));
+            }
+            List<Future<List<FeedEntry>>> pullers = new ArrayList<>();
+            for (int p = 0; p < PULLERS; p++) {
+                pullers.add(pool.submit(() -> pull(url, writing)));
+            }
+            for (Future<?> f : writers) {
+                f.get();
+            }
+            writing.set(false);
+            Set<Long> all = new TreeSet<>();
+            for (long w = 0; w < WRITERS; w++) {
+                for (long i = 0; i < WRITES_PER_WRITER; i++) {
+                    all.add(w * 1_000_000 + i);
+                }
+            }
+            for (Future<List<FeedEntry>> f : pullers) {
+                List<FeedEntry> pulled = f.get();
+                assertThat(pulled).extracting(FeedEntry::seq).isSorted().doesNotHaveDuplicates();
+                assertThat(pulled.stream().map(e -> (Long) e.change().key().get(0)).toList())
+                        .as("a puller saw every change (seed %d)", seed).containsExactlyInAnyOrderElementsOf(all);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Each transaction logs a write, folds it (taking its feed seq, as a hub's push does), and commits a little later. */
+    private static Void write(String url, int writer, Random random) throws Exception {
+        try (Connection c = Postgres.connect(url);
+                PreparedStatement insert = c.prepareStatement("INSERT INTO item (id, writer, note) VALUES (?, ?, 'w')");
+                Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < WRITES_PER_WRITER; i++) {
+                insert.setLong(1, writer * 1_000_000L + i);
+                insert.setInt(2, writer);
+                insert.executeUpdate();
+                if (random.nextBoolean()) {
+                    s.executeQuery("SELECT _shuttle_fold()").close();
+                }
+                Thread.sleep(random.nextInt(4));
+                c.commit();
+            }
+        }
+        return null;
+    }
+
+    private static List<FeedEntry> pull(String url, AtomicBoolean writing) {
+        List<FeedEntry> got = new ArrayList<>();
+        try (ShuttleDatabase db = ShuttleDatabase.open(url)) {
+            long cursor = 0;
+            while (true) {
+                boolean last = !writing.get();
+                long after = cursor;
+                FeedReader.Page page = db.transaction(c -> new FeedReader(db.dialect(), SyncSchema.load(c, db.dialect()))
+                        .read(c, FeedReader.Query.after(after, 17)));
+                got.addAll(page.entries());
+                cursor = page.lastSeq();
+                if (last && !page.more()) {
+                    return got;
+                }
+            }
+        }
+    }
+}
