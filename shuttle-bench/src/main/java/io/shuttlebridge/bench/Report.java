@@ -37,7 +37,9 @@ public final class Report {
     /** One measured line: what, rows, seconds; rows/s is derived. */
     public Report measure(String what, long rowCount, double seconds) {
         double rate = rowCount / seconds;
-        rows.add(new String[] {what, String.format("%,d", rowCount), String.format("%.3f", seconds), String.format("%,.0f", rate)});
+        rows.add(new String[] {
+            what, String.format("%,d", rowCount), String.format("%.3f", seconds), String.format("%,.0f", rate)
+        });
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("what", what);
         m.put("rows", rowCount);

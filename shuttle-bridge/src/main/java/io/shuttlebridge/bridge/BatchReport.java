@@ -12,9 +12,19 @@ import java.util.Map;
  * @param passComplete true when the pass ended in this batch
  * @param stageMillis time spent per stage (fetch, normalize, validate, map, identity, delta, resolve, ingest, track)
  */
-public record BatchReport(long id, String entity, String trigger, BatchOutcome outcome, String error,
-        Instant startedAt, Instant finishedAt, boolean fullPass, boolean passComplete, BatchCounts counts,
-        Map<String, Long> stageMillis, double rowsPerSecond) {
+public record BatchReport(
+        long id,
+        String entity,
+        String trigger,
+        BatchOutcome outcome,
+        String error,
+        Instant startedAt,
+        Instant finishedAt,
+        boolean fullPass,
+        boolean passComplete,
+        BatchCounts counts,
+        Map<String, Long> stageMillis,
+        double rowsPerSecond) {
 
     public Duration elapsed() {
         return finishedAt == null ? null : Duration.between(startedAt, finishedAt);

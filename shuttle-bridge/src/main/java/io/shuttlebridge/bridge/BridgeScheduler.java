@@ -48,10 +48,15 @@ public final class BridgeScheduler {
     public BatchReport trigger(String entity) {
         synchronized (service) {
             ctx.pipeline().entity(entity);
-            Sql.ending(ctx.connection(), "recording a trigger", () -> Sql.update(ctx.connection(),
-                    "INSERT INTO _shuttle_bridge_schedule (entity, last_trigger_at) VALUES (?, ?)"
-                            + " ON CONFLICT (entity) DO UPDATE SET last_trigger_at = excluded.last_trigger_at",
-                    entity, ctx.clock().instant()));
+            Sql.ending(
+                    ctx.connection(),
+                    "recording a trigger",
+                    () -> Sql.update(
+                            ctx.connection(),
+                            "INSERT INTO _shuttle_bridge_schedule (entity, last_trigger_at) VALUES (?, ?)"
+                                    + " ON CONFLICT (entity) DO UPDATE SET last_trigger_at = excluded.last_trigger_at",
+                            entity,
+                            ctx.clock().instant()));
             return service.run(entity, new RunOptions(false, 0, null, "trigger"));
         }
     }
@@ -64,8 +69,12 @@ public final class BridgeScheduler {
             Sql.run("resetting " + entity, () -> {
                 CursorStore.save(c, CursorStore.load(c, entity).reset());
                 Sql.update(c, "DELETE FROM _shuttle_bridge_seen WHERE entity = ?", entity);
-                Sql.update(c, "INSERT INTO _shuttle_bridge_schedule (entity, reset_at) VALUES (?, ?)"
-                        + " ON CONFLICT (entity) DO UPDATE SET reset_at = excluded.reset_at", entity, ctx.clock().instant());
+                Sql.update(
+                        c,
+                        "INSERT INTO _shuttle_bridge_schedule (entity, reset_at) VALUES (?, ?)"
+                                + " ON CONFLICT (entity) DO UPDATE SET reset_at = excluded.reset_at",
+                        entity,
+                        ctx.clock().instant());
                 c.commit();
                 return null;
             });
@@ -75,7 +84,10 @@ public final class BridgeScheduler {
 
     public List<ScheduleStatus> schedules() {
         synchronized (service) {
-            return ctx.pipeline().entities().stream().filter(d -> d.schedule() != null).map(d -> status(d.name())).toList();
+            return ctx.pipeline().entities().stream()
+                    .filter(d -> d.schedule() != null)
+                    .map(d -> status(d.name()))
+                    .toList();
         }
     }
 
@@ -101,8 +113,18 @@ public final class BridgeScheduler {
                     next = in ? w.closesAt(now) : w.nextOpening(now);
                     rows = spec.rowsPerWindow();
                 }
-                return new ScheduleStatus(entity, window, zone, every, rows, in, next, cursor.passOpen(), cursor.passRows(),
-                        cursor.lastCompleteAt(), last.isEmpty() ? null : last.get(0).id(),
+                return new ScheduleStatus(
+                        entity,
+                        window,
+                        zone,
+                        every,
+                        rows,
+                        in,
+                        next,
+                        cursor.passOpen(),
+                        cursor.passRows(),
+                        cursor.lastCompleteAt(),
+                        last.isEmpty() ? null : last.get(0).id(),
                         last.isEmpty() ? null : last.get(0).outcome());
             });
         }
@@ -120,7 +142,9 @@ public final class BridgeScheduler {
             TimeWindow w = SchedulePlanner.window(spec);
             long used = w.contains(now) ? BatchStore.fetchedSince(c, def.name(), w.openedAt(now)) : 0;
             Instant resetAt = Sql.instant(Sql.run("reading reset", () -> {
-                try (var ps = Sql.bind(c.prepareStatement("SELECT reset_at FROM _shuttle_bridge_schedule WHERE entity = ?"), def.name());
+                try (var ps = Sql.bind(
+                                c.prepareStatement("SELECT reset_at FROM _shuttle_bridge_schedule WHERE entity = ?"),
+                                def.name());
                         var rs = ps.executeQuery()) {
                     return rs.next() ? rs.getString(1) : null;
                 }

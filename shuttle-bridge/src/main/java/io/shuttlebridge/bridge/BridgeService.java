@@ -23,7 +23,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -75,7 +78,7 @@ public final class BridgeService implements AutoCloseable {
      */
     public synchronized List<BatchReport> runAll() {
         List<EntityRun> runs = new ArrayList<>();
-        java.util.Map<String, EntityRun> complete = new java.util.HashMap<>();
+        Map<String, EntityRun> complete = new HashMap<>();
         for (EntityDefinition def : ctx.pipeline().entities()) {
             EntityRun run = new EntityRun(ctx, def, RunOptions.DEFAULT);
             try {
@@ -89,7 +92,8 @@ public final class BridgeService implements AutoCloseable {
                 complete.put(def.name(), run);
             }
         }
-        for (EntityDefinition def : EntityOrder.childrenFirst(ctx.connection(), ctx.pipeline().entities())) {
+        for (EntityDefinition def :
+                EntityOrder.childrenFirst(ctx.connection(), ctx.pipeline().entities())) {
             EntityRun run = complete.get(def.name());
             if (run != null) {
                 run.completePass();
@@ -108,8 +112,15 @@ public final class BridgeService implements AutoCloseable {
         return Sql.ending(ctx.connection(), "reading status of " + entity, () -> {
             CursorStore.Cursor cursor = CursorStore.load(c, entity);
             List<BatchReport> last = BatchStore.list(c, entity, 1);
-            return new EntityStatus(entity, def.table(), cursor.highWater(), cursor.passOpen(), cursor.passRows(),
-                    StateStore.count(c, entity), DeadLetterStore.countOpen(c, entity), PendingStore.count(c, entity),
+            return new EntityStatus(
+                    entity,
+                    def.table(),
+                    cursor.highWater(),
+                    cursor.passOpen(),
+                    cursor.passRows(),
+                    StateStore.count(c, entity),
+                    DeadLetterStore.countOpen(c, entity),
+                    PendingStore.count(c, entity),
                     last.isEmpty() ? null : last.get(0));
         });
     }
@@ -125,11 +136,15 @@ public final class BridgeService implements AutoCloseable {
 
     /** Dead letters, newest first; entity and status may be null for all. */
     public synchronized List<DeadLetter> deadLetters(String entity, DeadLetter.Status status, int limit) {
-        return Sql.ending(ctx.connection(), "listing dead letters", () -> DeadLetterStore.list(ctx.connection(), entity, status, limit));
+        return Sql.ending(
+                ctx.connection(),
+                "listing dead letters",
+                () -> DeadLetterStore.list(ctx.connection(), entity, status, limit));
     }
 
     public synchronized Optional<DeadLetter> deadLetter(long id) {
-        return Sql.ending(ctx.connection(), "reading dead letter " + id, () -> DeadLetterStore.find(ctx.connection(), id));
+        return Sql.ending(
+                ctx.connection(), "reading dead letter " + id, () -> DeadLetterStore.find(ctx.connection(), id));
     }
 
     /** Runs open dead letters through the current definition again. */
@@ -143,8 +158,13 @@ public final class BridgeService implements AutoCloseable {
             List<Long> done = new ArrayList<>();
             for (long id : ids) {
                 Optional<DeadLetter> l = DeadLetterStore.find(ctx.connection(), id);
-                if (l.isPresent() && l.get().status() == DeadLetter.Status.OPEN
-                        && DeadLetterStore.setStatus(ctx.connection(), id, DeadLetter.Status.DISCARDED, ctx.clock().instant())) {
+                if (l.isPresent()
+                        && l.get().status() == DeadLetter.Status.OPEN
+                        && DeadLetterStore.setStatus(
+                                ctx.connection(),
+                                id,
+                                DeadLetter.Status.DISCARDED,
+                                ctx.clock().instant())) {
                     done.add(id);
                 }
             }
@@ -155,8 +175,12 @@ public final class BridgeService implements AutoCloseable {
 
     /** Children waiting for a parent, oldest first; entity null for all. */
     public synchronized List<PendingChild> pendingChildren(String entity, int limit) {
-        return Sql.ending(ctx.connection(), "listing pending children", () -> PendingStore.page(ctx.connection(), entity, 0, limit).stream()
-                .map(PendingStore.Entry::view).toList());
+        return Sql.ending(
+                ctx.connection(),
+                "listing pending children",
+                () -> PendingStore.page(ctx.connection(), entity, 0, limit).stream()
+                        .map(PendingStore.Entry::view)
+                        .toList());
     }
 
     /** The scheduler of this service (windows, trigger, reset, tick). */
@@ -195,7 +219,8 @@ public final class BridgeService implements AutoCloseable {
             try {
                 this.connection = DriverManager.getConnection(url);
             } catch (SQLException e) {
-                throw ShuttleException.database("opening target database " + url.replaceAll("(?i)(password=)[^&;]*", "$1***"), e);
+                throw ShuttleException.database(
+                        "opening target database " + url.replaceAll("(?i)(password=)[^&;]*", "$1***"), e);
             }
             this.owns = true;
             return this;
@@ -235,13 +260,18 @@ public final class BridgeService implements AutoCloseable {
 
         public BridgeService build() {
             if (connection == null) {
-                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "no target database: call target(...) or connection(...)");
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT, "no target database: call target(...) or connection(...)");
             }
             if (definition == null) {
                 throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "no pipeline definition: call definition(...)");
             }
             Sql.run("preparing the target database", () -> {
-                if (connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("sqlite")) {
+                if (connection
+                        .getMetaData()
+                        .getDatabaseProductName()
+                        .toLowerCase(Locale.ROOT)
+                        .contains("sqlite")) {
                     try (Statement s = connection.createStatement()) {
                         s.execute("PRAGMA busy_timeout = 10000");
                         s.execute("PRAGMA cache_size = -65536");
@@ -262,7 +292,8 @@ public final class BridgeService implements AutoCloseable {
                 connection.commit();
                 return null;
             });
-            return new BridgeService(new RunContext(connection, definition, clock, sleeper, new BatchMetrics(registry), observer), owns);
+            return new BridgeService(
+                    new RunContext(connection, definition, clock, sleeper, new BatchMetrics(registry), observer), owns);
         }
     }
 }

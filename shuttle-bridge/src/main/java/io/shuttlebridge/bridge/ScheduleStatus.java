@@ -11,6 +11,16 @@ import java.time.Instant;
  * @param passOpen a pass is under way (paused at a window end, or interrupted) and will resume
  * @param passRows source records processed so far in the open pass
  */
-public record ScheduleStatus(String entity, String window, String zone, String every, long rowsPerWindow,
-        boolean inWindow, Instant nextChange, boolean passOpen, long passRows, Instant lastCompleteAt,
-        Long lastBatchId, BatchOutcome lastOutcome) {}
+public record ScheduleStatus(
+        String entity,
+        String window,
+        String zone,
+        String every,
+        long rowsPerWindow,
+        boolean inWindow,
+        Instant nextChange,
+        boolean passOpen,
+        long passRows,
+        Instant lastCompleteAt,
+        Long lastBatchId,
+        BatchOutcome lastOutcome) {}

@@ -26,8 +26,11 @@ class BridgeToDevicesIT {
         TestDb deviceDb = new TestDb(dir.resolve("device.db"));
         hubDb.exec(schema);
         deviceDb.exec(schema);
-        try (ShuttleDatabase hub = ShuttleDatabase.sqlite(hubDb.file); ShuttleDatabase device = ShuttleDatabase.sqlite(deviceDb.file)) {
-            CaptureOptions options = CaptureOptions.builder().tables("customer", "customer_order").build();
+        try (ShuttleDatabase hub = ShuttleDatabase.sqlite(hubDb.file);
+                ShuttleDatabase device = ShuttleDatabase.sqlite(deviceDb.file)) {
+            CaptureOptions options = CaptureOptions.builder()
+                    .tables("customer", "customer_order")
+                    .build();
             Capture.enable(hub, options, ProgressListener.NONE);
             Capture.enable(device, options, ProgressListener.NONE);
 
@@ -36,29 +39,40 @@ class BridgeToDevicesIT {
             for (String f : new String[] {"bridge.yaml", "customers.csv", "orders.csv"}) {
                 Files.copy(DocsExampleIT.EXAMPLES.resolve(f), examples.resolve(f));
             }
-            try (BridgeService bridge = BridgeService.builder().target(hubDb.file.toString())
-                    .definition(PipelineDefinition.load(examples.resolve("bridge.yaml"))).build()) {
+            try (BridgeService bridge = BridgeService.builder()
+                    .target(hubDb.file.toString())
+                    .definition(PipelineDefinition.load(examples.resolve("bridge.yaml")))
+                    .build()) {
                 bridge.runAll();
             }
             SyncEngine hubEngine = SyncEngine.open(hub);
             SyncEngine deviceEngine = SyncEngine.open(device);
             deviceEngine.pullThenPush(new InProcessTransport(hubEngine), hubEngine.nodeUuid());
-            assertThat(deviceDb.rows("SELECT * FROM customer ORDER BY customer_no")).isEqualTo(hubDb.rows("SELECT * FROM customer ORDER BY customer_no"))
+            assertThat(deviceDb.rows("SELECT * FROM customer ORDER BY customer_no"))
+                    .isEqualTo(hubDb.rows("SELECT * FROM customer ORDER BY customer_no"))
                     .hasSize(3);
             assertThat(deviceDb.rows("SELECT * FROM customer_order ORDER BY order_no"))
-                    .isEqualTo(hubDb.rows("SELECT * FROM customer_order ORDER BY order_no")).hasSize(2);
+                    .isEqualTo(hubDb.rows("SELECT * FROM customer_order ORDER BY order_no"))
+                    .hasSize(2);
 
-            // the ERP changes one customer's name; the next batch updates one row, which is the one change the device gets
+            // the ERP changes one customer's name; the next batch updates one row, which is the one change the device
+            // gets
             Path csv = examples.resolve("customers.csv");
             Files.writeString(csv, Files.readString(csv).replace("Anna   Schmidt", "Anna   Schmidt-Berg"));
-            try (BridgeService bridge = BridgeService.builder().target(hubDb.file.toString())
-                    .definition(PipelineDefinition.load(examples.resolve("bridge.yaml"))).build()) {
+            try (BridgeService bridge = BridgeService.builder()
+                    .target(hubDb.file.toString())
+                    .definition(PipelineDefinition.load(examples.resolve("bridge.yaml")))
+                    .build()) {
                 bridge.runAll();
             }
-            assertThat(hubDb.rows("SELECT name FROM customer WHERE customer_no = 'C0001'").get(0)).containsEntry("name", "Anna Schmidt-Berg");
+            assertThat(hubDb.rows("SELECT name FROM customer WHERE customer_no = 'C0001'")
+                            .get(0))
+                    .containsEntry("name", "Anna Schmidt-Berg");
             var report = deviceEngine.pullThenPush(new InProcessTransport(hubEngine), hubEngine.nodeUuid());
             assertThat(report.applied()).isEqualTo(1);
-            assertThat(deviceDb.rows("SELECT name FROM customer WHERE customer_no = 'C0001'").get(0)).containsEntry("name", "Anna Schmidt-Berg");
+            assertThat(deviceDb.rows("SELECT name FROM customer WHERE customer_no = 'C0001'")
+                            .get(0))
+                    .containsEntry("name", "Anna Schmidt-Berg");
         }
     }
 }

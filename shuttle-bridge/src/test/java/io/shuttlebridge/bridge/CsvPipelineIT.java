@@ -43,13 +43,17 @@ class CsvPipelineIT {
     @BeforeEach
     void setUp() {
         db = new TestDb(dir.resolve("target.db"));
-        db.exec("CREATE TABLE customer (customer_no TEXT PRIMARY KEY, name TEXT, balance TEXT, since TEXT, country TEXT)");
+        db.exec(
+                "CREATE TABLE customer (customer_no TEXT PRIMARY KEY, name TEXT, balance TEXT, since TEXT, country TEXT)");
         db.countWrites("customer");
     }
 
     BridgeService service(SimpleMeterRegistry registry) {
-        return BridgeService.builder().target(db.file.toString())
-                .definition(PipelineDefinition.parse(YAML, Map.of(), dir)).meterRegistry(registry).build();
+        return BridgeService.builder()
+                .target(db.file.toString())
+                .definition(PipelineDefinition.parse(YAML, Map.of(), dir))
+                .meterRegistry(registry)
+                .build();
     }
 
     @Test
@@ -66,9 +70,12 @@ class CsvPipelineIT {
             assertThat(first.outcome()).isEqualTo(BatchOutcome.SUCCEEDED);
             assertThat(first.counts().inserted()).isEqualTo(3);
             assertThat(first.passComplete()).isTrue();
-            assertThat(db.rows("SELECT * FROM customer WHERE customer_no = 'C1'").get(0))
-                    .containsEntry("name", "Anna Schmidt").containsEntry("balance", "1234.56")
-                    .containsEntry("since", "2020-02-01").containsEntry("country", "DE");
+            assertThat(db.rows("SELECT * FROM customer WHERE customer_no = 'C1'")
+                            .get(0))
+                    .containsEntry("name", "Anna Schmidt")
+                    .containsEntry("balance", "1234.56")
+                    .containsEntry("since", "2020-02-01")
+                    .containsEntry("country", "DE");
             assertThat(db.writes("customer")).isEqualTo(3);
 
             Files.writeString(dir.resolve("customers.csv"), """
@@ -78,11 +85,14 @@ class CsvPipelineIT {
                     C4;Dora;7;01.01.2024
                     """);
             BatchReport second = bridge.run("customers");
-            assertThat(second.counts()).extracting(BatchCounts::inserted, BatchCounts::updated, BatchCounts::unchanged,
-                    BatchCounts::deleted).containsExactly(1L, 1L, 1L, 1L);
+            assertThat(second.counts())
+                    .extracting(
+                            BatchCounts::inserted, BatchCounts::updated, BatchCounts::unchanged, BatchCounts::deleted)
+                    .containsExactly(1L, 1L, 1L, 1L);
             assertThat(db.writes("customer")).as("unchanged C3 causes no write").isEqualTo(3 + 3);
             assertThat(db.count("SELECT COUNT(*) FROM customer")).isEqualTo(3);
-            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE customer_no = 'C2'")).isZero();
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE customer_no = 'C2'"))
+                    .isZero();
 
             BatchReport third = bridge.run("customers");
             assertThat(third.counts().unchanged()).isEqualTo(3);
@@ -90,6 +100,10 @@ class CsvPipelineIT {
             assertThat(db.writes("customer")).isEqualTo(6);
             assertThat(bridge.batches("customers", 10)).hasSize(3);
         }
-        assertThat(registry.get("shuttle.bridge.records").tag("outcome", "inserted").counter().count()).isEqualTo(4.0);
+        assertThat(registry.get("shuttle.bridge.records")
+                        .tag("outcome", "inserted")
+                        .counter()
+                        .count())
+                .isEqualTo(4.0);
     }
 }

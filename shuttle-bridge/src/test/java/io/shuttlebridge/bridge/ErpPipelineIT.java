@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,7 @@ class ErpPipelineIT {
 
     @TempDir
     Path dir;
+
     FakeErp erp;
     TestDb db;
     final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2025-03-01T10:00:00Z"));
@@ -56,7 +58,8 @@ class ErpPipelineIT {
     void setUp() throws Exception {
         erp = new FakeErp();
         db = new TestDb(dir.resolve("target.db"));
-        db.exec("CREATE TABLE customer (customer_no TEXT PRIMARY KEY, name TEXT)",
+        db.exec(
+                "CREATE TABLE customer (customer_no TEXT PRIMARY KEY, name TEXT)",
                 "CREATE TABLE orders (order_id INTEGER PRIMARY KEY, customer_no TEXT REFERENCES customer(customer_no), total TEXT)");
         db.countWrites("customer");
         db.countWrites("orders");
@@ -69,13 +72,26 @@ class ErpPipelineIT {
 
     BridgeService bridge(int maxNameLength, WriteObserver observer) {
         Clock clock = new Clock() {
-            public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
-            public Clock withZone(java.time.ZoneId z) { return this; }
-            public Instant instant() { return now.get(); }
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            public Clock withZone(ZoneId z) {
+                return this;
+            }
+
+            public Instant instant() {
+                return now.get();
+            }
         };
         String yaml = YAML.formatted(erp.url("customers"), maxNameLength, erp.url("orders"));
-        return BridgeService.builder().target(db.file.toString()).clock(clock).retrySleeper(sleeps::add).writeObserver(observer)
-                .definition(PipelineDefinition.parse(yaml, Map.of("ERP_TOKEN", FakeErp.TOKEN), dir)).build();
+        return BridgeService.builder()
+                .target(db.file.toString())
+                .clock(clock)
+                .retrySleeper(sleeps::add)
+                .writeObserver(observer)
+                .definition(PipelineDefinition.parse(yaml, Map.of("ERP_TOKEN", FakeErp.TOKEN), dir))
+                .build();
     }
 
     void customers(int from, int to) {
@@ -98,8 +114,11 @@ class ErpPipelineIT {
             customers(11, 11);
             BatchReport second = b.run("customers");
             assertThat(second.fullPass()).isFalse();
-            assertThat(second.counts().fetched()).as("only rows after the high-water mark").isEqualTo(3);
-            assertThat(second.counts()).extracting(BatchCounts::inserted, BatchCounts::updated, BatchCounts::deleted)
+            assertThat(second.counts().fetched())
+                    .as("only rows after the high-water mark")
+                    .isEqualTo(3);
+            assertThat(second.counts())
+                    .extracting(BatchCounts::inserted, BatchCounts::updated, BatchCounts::deleted)
                     .containsExactly(1L, 1L, 1L);
             assertThat(db.count("SELECT COUNT(*) FROM customer")).isEqualTo(10);
             assertThat(b.run("customers").counts().fetched()).isZero();
@@ -113,19 +132,27 @@ class ErpPipelineIT {
         try (BridgeService b = bridge(40, WriteObserver.NONE)) {
             BatchReport orders = b.run("orders");
             assertThat(orders.counts().pending()).isEqualTo(2);
-            assertThat(b.pendingChildren("orders", 10)).extracting(PendingChild::parentTable).containsOnly("customer");
+            assertThat(b.pendingChildren("orders", 10))
+                    .extracting(PendingChild::parentTable)
+                    .containsOnly("customer");
             customers(1, 1);
             BatchReport parents = b.run("customers");
-            assertThat(parents.counts().resolved()).as("order 1 resolved as soon as its parent arrived").isEqualTo(1);
-            assertThat(db.rows("SELECT total FROM orders WHERE order_id = 1").get(0)).containsEntry("total", "10.5");
-            assertThat(b.run("orders").counts().retried()).as("not due yet: backoff").isZero();
+            assertThat(parents.counts().resolved())
+                    .as("order 1 resolved as soon as its parent arrived")
+                    .isEqualTo(1);
+            assertThat(db.rows("SELECT total FROM orders WHERE order_id = 1").get(0))
+                    .containsEntry("total", "10.5");
+            assertThat(b.run("orders").counts().retried())
+                    .as("not due yet: backoff")
+                    .isZero();
             now.set(now.get().plus(Duration.ofMinutes(2)));
             assertThat(b.run("orders").counts().retried()).isEqualTo(1);
             now.set(now.get().plus(Duration.ofMinutes(5)));
             BatchReport last = b.run("orders");
             assertThat(last.counts().deadLettered()).isEqualTo(1);
             assertThat(b.pendingChildren(null, 10)).isEmpty();
-            DeadLetter letter = b.deadLetters("orders", DeadLetter.Status.OPEN, 10).get(0);
+            DeadLetter letter =
+                    b.deadLetters("orders", DeadLetter.Status.OPEN, 10).get(0);
             assertThat(letter.stage()).isEqualTo("RESOLVE");
             assertThat(letter.error()).contains("parent customer(customer_no=C99) not found after 3 attempts");
         }

@@ -70,10 +70,13 @@ final class FakeErp implements AutoCloseable {
             int page = Integer.parseInt(q.getOrDefault("page", "1"));
             List<Map<String, Object>> rows = new ArrayList<>();
             synchronized (this) {
-                tables.getOrDefault(table, Map.of()).values().stream().filter(r -> ((Long) r.get("rv")) > since)
-                        .sorted((a, b) -> Long.compare((Long) a.get("rv"), (Long) b.get("rv"))).forEach(rows::add);
+                tables.getOrDefault(table, Map.of()).values().stream()
+                        .filter(r -> ((Long) r.get("rv")) > since)
+                        .sorted((a, b) -> Long.compare((Long) a.get("rv"), (Long) b.get("rv")))
+                        .forEach(rows::add);
             }
-            List<Map<String, Object>> slice = rows.subList(Math.min(rows.size(), (page - 1) * size), Math.min(rows.size(), page * size));
+            List<Map<String, Object>> slice =
+                    rows.subList(Math.min(rows.size(), (page - 1) * size), Math.min(rows.size(), page * size));
             byte[] body = new ObjectMapper().writeValueAsBytes(Map.of("data", slice, "page", page));
             ex.getResponseHeaders().add("Content-Type", "application/json");
             ex.sendResponseHeaders(200, body.length);

@@ -46,33 +46,41 @@ class ForeignKeysIT {
 
     @TempDir
     Path dir;
+
     TestDb db;
 
     @BeforeEach
     void setUp() {
         db = new TestDb(dir.resolve("target.db"));
-        db.exec("CREATE TABLE category (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES category(id), name TEXT)",
+        db.exec(
+                "CREATE TABLE category (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES category(id), name TEXT)",
                 "CREATE TABLE customer (customer_no TEXT PRIMARY KEY, name TEXT)",
                 "CREATE TABLE orders (order_id INTEGER PRIMARY KEY, customer_no TEXT NOT NULL REFERENCES customer(customer_no))",
                 "CREATE TABLE write_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, entry TEXT)");
         for (String t : List.of("category:id", "customer:customer_no", "orders:order_id")) {
             String table = t.split(":")[0];
             String key = t.split(":")[1];
-            db.exec("CREATE TRIGGER " + table + "_i AFTER INSERT ON " + table + " BEGIN INSERT INTO write_log (entry) VALUES ('+"
-                            + table + ":' || NEW." + key + "); END",
-                    "CREATE TRIGGER " + table + "_d AFTER DELETE ON " + table + " BEGIN INSERT INTO write_log (entry) VALUES ('-"
-                            + table + ":' || OLD." + key + "); END");
+            db.exec(
+                    "CREATE TRIGGER " + table + "_i AFTER INSERT ON " + table
+                            + " BEGIN INSERT INTO write_log (entry) VALUES ('+" + table + ":' || NEW." + key + "); END",
+                    "CREATE TRIGGER " + table + "_d AFTER DELETE ON " + table
+                            + " BEGIN INSERT INTO write_log (entry) VALUES ('-" + table + ":' || OLD." + key
+                            + "); END");
         }
     }
 
     BridgeService bridge(String yaml) {
         // foreign keys on, as an application enforcing them would have them
-        return BridgeService.builder().target("jdbc:sqlite:" + db.file + "?foreign_keys=on")
-                .definition(PipelineDefinition.parse(yaml, Map.of(), dir)).build();
+        return BridgeService.builder()
+                .target("jdbc:sqlite:" + db.file + "?foreign_keys=on")
+                .definition(PipelineDefinition.parse(yaml, Map.of(), dir))
+                .build();
     }
 
     List<String> log() {
-        return db.rows("SELECT entry FROM write_log ORDER BY seq").stream().map(r -> (String) r.get("entry")).toList();
+        return db.rows("SELECT entry FROM write_log ORDER BY seq").stream()
+                .map(r -> (String) r.get("entry"))
+                .toList();
     }
 
     void write(String file, String text) throws IOException {
@@ -81,7 +89,9 @@ class ForeignKeysIT {
 
     @Test
     void selfReferencingRowsInOneChunkAreInsertedParentFirstAndDeletedChildFirst() throws IOException {
-        write("categories.csv", "id,parent,name,gone\n4,3,Apples,false\n3,2,Fruit,false\n2,1,Food,false\n1,,All,false\n");
+        write(
+                "categories.csv",
+                "id,parent,name,gone\n4,3,Apples,false\n3,2,Fruit,false\n2,1,Food,false\n1,,All,false\n");
         try (BridgeService b = bridge(TREE)) {
             BatchReport first = b.run("categories");
             assertThat(first.outcome()).as(first.error()).isEqualTo(BatchOutcome.SUCCEEDED);
@@ -90,7 +100,9 @@ class ForeignKeysIT {
             assertThat(log()).containsExactly("+category:1", "+category:2", "+category:3", "+category:4");
 
             db.exec("DELETE FROM write_log");
-            write("categories.csv", "id,parent,name,gone\n1,,All,true\n2,1,Food,true\n3,2,Fruit,true\n4,3,Apples,true\n");
+            write(
+                    "categories.csv",
+                    "id,parent,name,gone\n1,,All,true\n2,1,Food,true\n3,2,Fruit,true\n4,3,Apples,true\n");
             BatchReport second = b.run("categories");
             assertThat(second.outcome()).as(second.error()).isEqualTo(BatchOutcome.SUCCEEDED);
             assertThat(second.counts().deleted()).isEqualTo(4);
@@ -125,7 +137,9 @@ class ForeignKeysIT {
             write("customers.csv", "num,name\n");
             BatchReport parents = b.run("customers");
             assertThat(parents.outcome()).as(parents.error()).isEqualTo(BatchOutcome.SUCCEEDED);
-            assertThat(parents.counts().deleted()).as("order 1 still references C1").isZero();
+            assertThat(parents.counts().deleted())
+                    .as("order 1 still references C1")
+                    .isZero();
             assertThat(b.status("customers").stateRows()).isEqualTo(1);
 
             write("orders.csv", "id,customer\n");

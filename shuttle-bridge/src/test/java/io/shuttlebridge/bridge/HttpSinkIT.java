@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +45,7 @@ class HttpSinkIT {
 
     @TempDir
     Path dir;
+
     TestDb db;
     HttpServer server;
     final List<JsonNode> received = new CopyOnWriteArrayList<>();
@@ -64,8 +66,10 @@ class HttpSinkIT {
                 Integer status = answers.poll();
                 int code = status == null ? 200 : status;
                 if (code == 200) {
-                    bodies.add(new String(body, java.nio.charset.StandardCharsets.UTF_8));
-                    received.add(new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(body));
+                    bodies.add(new String(body, StandardCharsets.UTF_8));
+                    received.add(new ObjectMapper()
+                            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                            .readTree(body));
                 }
                 ex.sendResponseHeaders(code, -1);
             }
@@ -79,8 +83,11 @@ class HttpSinkIT {
     }
 
     BridgeService bridge(String url) {
-        return BridgeService.builder().target(db.file.toString()).retrySleeper(sleeps::add)
-                .definition(PipelineDefinition.parse(YAML.formatted(url), Map.of("SINK_TOKEN", "s3cret"), dir)).build();
+        return BridgeService.builder()
+                .target(db.file.toString())
+                .retrySleeper(sleeps::add)
+                .definition(PipelineDefinition.parse(YAML.formatted(url), Map.of("SINK_TOKEN", "s3cret"), dir))
+                .build();
     }
 
     String url() {
@@ -108,7 +115,9 @@ class HttpSinkIT {
             assertThat(received.get(0).get("table").asText()).isEqualTo("item");
             assertThat(apple.get("op").asText()).isEqualTo("insert");
             assertThat(apple.get("key").get("id").asLong()).isEqualTo(1);
-            assertThat(apple.get("values").get("price").isBigDecimal()).as("an exact JSON number").isTrue();
+            assertThat(apple.get("values").get("price").isBigDecimal())
+                    .as("an exact JSON number")
+                    .isTrue();
             assertThat(apple.get("values").get("price").decimalValue()).isEqualByComparingTo("1.50");
             assertThat(bodies.get(0)).as("exact, with its scale").contains("\"price\":1.50,");
             assertThat(apple.get("values").get("since").asText()).isEqualTo("2024-01-31");
@@ -118,11 +127,19 @@ class HttpSinkIT {
             BatchReport second = b.run("items");
             assertThat(second.counts().updated()).isEqualTo(1);
             assertThat(second.counts().deleted()).isEqualTo(1);
-            List<String> ops = received.stream().flatMap(n -> n.get("rows").valueStream())
-                    .map(r -> r.get("op").asText() + ":" + r.get("key").get("id").asLong()).toList();
+            List<String> ops = received.stream()
+                    .flatMap(n -> n.get("rows").valueStream())
+                    .map(r ->
+                            r.get("op").asText() + ":" + r.get("key").get("id").asLong())
+                    .toList();
             assertThat(ops).containsExactly("update:1", "delete:2");
-            assertThat(received.stream().flatMap(n -> n.get("rows").valueStream()).filter(r -> r.get("op").asText().equals("delete"))
-                    .findFirst().orElseThrow().has("values")).isFalse();
+            assertThat(received.stream()
+                            .flatMap(n -> n.get("rows").valueStream())
+                            .filter(r -> r.get("op").asText().equals("delete"))
+                            .findFirst()
+                            .orElseThrow()
+                            .has("values"))
+                    .isFalse();
         }
     }
 
@@ -137,13 +154,16 @@ class HttpSinkIT {
             assertThat(failed.error()).contains("HTTP 422");
             assertThat(sleeps).as("a 4xx is never retried").isEmpty();
             assertThat(auth).hasSize(2);
-            assertThat(db.count("SELECT COUNT(*) FROM item")).as("the refused chunk was rolled back").isEqualTo(2);
+            assertThat(db.count("SELECT COUNT(*) FROM item"))
+                    .as("the refused chunk was rolled back")
+                    .isEqualTo(2);
 
             BatchReport resumed = b.run("items");
             assertThat(resumed.outcome()).isEqualTo(BatchOutcome.SUCCEEDED);
             assertThat(db.count("SELECT COUNT(*) FROM item")).isEqualTo(3);
             assertThat(received).hasSize(2);
-            assertThat(received.get(1).get("rows").get(0).get("key").get("id").asLong()).isEqualTo(3);
+            assertThat(received.get(1).get("rows").get(0).get("key").get("id").asLong())
+                    .isEqualTo(3);
         }
     }
 

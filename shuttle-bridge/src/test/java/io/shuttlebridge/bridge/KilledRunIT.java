@@ -49,10 +49,19 @@ class KilledRunIT {
         Path marker = dir.resolve("stalled");
         // the child stalls on row 12500: in the open transaction of the third chunk (rows 10001 to 15000),
         // whose first slice (rows 10001 to 12000) is already written to the database, uncommitted
-        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                StallingBridgeRun.class.getName(), db.file.toString(), dir.resolve("bridge.yaml").toString(), "12500",
-                marker.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        Process child = new ProcessBuilder(
+                        ProcessHandle.current().info().command().orElse("java"),
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        StallingBridgeRun.class.getName(),
+                        db.file.toString(),
+                        dir.resolve("bridge.yaml").toString(),
+                        "12500",
+                        marker.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile())
+                .start();
         try {
             waitFor(marker, child);
         } finally {
@@ -60,19 +69,27 @@ class KilledRunIT {
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
         long atKill = db.count("SELECT COUNT(*) FROM item");
-        assertThat(atKill).as("the two committed chunks, nothing of the killed one").isEqualTo(10_000);
-        assertThat(db.count("SELECT COUNT(*) FROM _shuttle_bridge_batch WHERE outcome = 'RUNNING'")).isEqualTo(1);
+        assertThat(atKill)
+                .as("the two committed chunks, nothing of the killed one")
+                .isEqualTo(10_000);
+        assertThat(db.count("SELECT COUNT(*) FROM _shuttle_bridge_batch WHERE outcome = 'RUNNING'"))
+                .isEqualTo(1);
 
-        try (BridgeService bridge = BridgeService.builder().target(db.file.toString())
-                .definition(PipelineDefinition.parse(YAML, Map.of(), dir)).build()) {
+        try (BridgeService bridge = BridgeService.builder()
+                .target(db.file.toString())
+                .definition(PipelineDefinition.parse(YAML, Map.of(), dir))
+                .build()) {
             BatchReport resumed = bridge.run("items");
             assertThat(resumed.outcome()).isEqualTo(BatchOutcome.SUCCEEDED);
             assertThat(resumed.counts().inserted()).isEqualTo(ROWS - atKill);
-            assertThat(bridge.batches("items", 10)).extracting(BatchReport::outcome)
+            assertThat(bridge.batches("items", 10))
+                    .extracting(BatchReport::outcome)
                     .containsExactly(BatchOutcome.SUCCEEDED, BatchOutcome.INTERRUPTED);
         }
         assertThat(db.count("SELECT COUNT(*) FROM item")).isEqualTo(ROWS);
-        assertThat(db.count("SELECT COUNT(DISTINCT id) FROM item")).as("no duplicate").isEqualTo(ROWS);
+        assertThat(db.count("SELECT COUNT(DISTINCT id) FROM item"))
+                .as("no duplicate")
+                .isEqualTo(ROWS);
         assertThat(db.count("SELECT MIN(id) FROM item")).isEqualTo(1);
         assertThat(db.count("SELECT MAX(id) FROM item")).as("no gap").isEqualTo(ROWS);
         assertThat(db.writes("item")).as("every row written exactly once").isEqualTo(ROWS);

@@ -6,6 +6,7 @@ import io.shuttlebridge.bridge.definition.PipelineDefinition;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,12 +41,23 @@ class ScheduleIT {
                 """.formatted(erp.file);
         AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2025-03-03T12:00:00Z"));
         Clock clock = new Clock() {
-            public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
-            public Clock withZone(java.time.ZoneId z) { return this; }
-            public Instant instant() { return now.get(); }
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            public Clock withZone(ZoneId z) {
+                return this;
+            }
+
+            public Instant instant() {
+                return now.get();
+            }
         };
-        try (BridgeService b = BridgeService.builder().target(db.file.toString()).clock(clock)
-                .definition(PipelineDefinition.parse(yaml, Map.of(), dir)).build()) {
+        try (BridgeService b = BridgeService.builder()
+                .target(db.file.toString())
+                .clock(clock)
+                .definition(PipelineDefinition.parse(yaml, Map.of(), dir))
+                .build()) {
             BridgeScheduler s = b.scheduler();
             assertThat(s.tick()).as("13:00 Berlin is outside the window").isEmpty();
             assertThat(s.status("items").inWindow()).isFalse();
@@ -57,7 +69,9 @@ class ScheduleIT {
             assertThat(day1.counts().inserted()).isEqualTo(4);
             assertThat(s.tick()).as("window budget used").isEmpty();
             now.set(Instant.parse("2025-03-04T05:30:00Z"));
-            assertThat(s.tick()).as("same window after midnight, budget still used").isEmpty();
+            assertThat(s.tick())
+                    .as("same window after midnight, budget still used")
+                    .isEmpty();
             now.set(Instant.parse("2025-03-04T09:00:00Z"));
             assertThat(s.tick()).isEmpty();
             assertThat(s.status("items").passOpen()).isTrue();

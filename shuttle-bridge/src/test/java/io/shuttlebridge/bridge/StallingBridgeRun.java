@@ -29,8 +29,11 @@ public final class StallingBridgeRun {
                 }
             }
         };
-        try (BridgeService bridge = BridgeService.builder().target(args[0]).writeObserver(stall)
-                .definition(PipelineDefinition.parse(Files.readString(definition), Map.of(), definition.getParent())).build()) {
+        try (BridgeService bridge = BridgeService.builder()
+                .target(args[0])
+                .writeObserver(stall)
+                .definition(PipelineDefinition.parse(Files.readString(definition), Map.of(), definition.getParent()))
+                .build()) {
             bridge.run("items");
         }
     }

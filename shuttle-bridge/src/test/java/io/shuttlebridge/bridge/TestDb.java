@@ -24,7 +24,8 @@ final class TestDb {
     }
 
     void exec(String... sql) {
-        try (Connection c = open(); Statement s = c.createStatement()) {
+        try (Connection c = open();
+                Statement s = c.createStatement()) {
             for (String q : sql) {
                 s.execute(q);
             }
@@ -35,10 +36,14 @@ final class TestDb {
 
     /** Counts every insert, update and delete on the table in test_writes (what capture triggers would see). */
     void countWrites(String table) {
-        exec("CREATE TABLE IF NOT EXISTS test_writes (tbl TEXT, op TEXT)",
-                "CREATE TRIGGER " + table + "_ins AFTER INSERT ON " + table + " BEGIN INSERT INTO test_writes VALUES ('" + table + "', 'I'); END",
-                "CREATE TRIGGER " + table + "_upd AFTER UPDATE ON " + table + " BEGIN INSERT INTO test_writes VALUES ('" + table + "', 'U'); END",
-                "CREATE TRIGGER " + table + "_del AFTER DELETE ON " + table + " BEGIN INSERT INTO test_writes VALUES ('" + table + "', 'D'); END");
+        exec(
+                "CREATE TABLE IF NOT EXISTS test_writes (tbl TEXT, op TEXT)",
+                "CREATE TRIGGER " + table + "_ins AFTER INSERT ON " + table + " BEGIN INSERT INTO test_writes VALUES ('"
+                        + table + "', 'I'); END",
+                "CREATE TRIGGER " + table + "_upd AFTER UPDATE ON " + table + " BEGIN INSERT INTO test_writes VALUES ('"
+                        + table + "', 'U'); END",
+                "CREATE TRIGGER " + table + "_del AFTER DELETE ON " + table + " BEGIN INSERT INTO test_writes VALUES ('"
+                        + table + "', 'D'); END");
     }
 
     long writes(String table) {
@@ -46,7 +51,9 @@ final class TestDb {
     }
 
     long count(String sql) {
-        try (Connection c = open(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = open();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getLong(1) : 0;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -55,7 +62,9 @@ final class TestDb {
 
     List<Map<String, Object>> rows(String sql) {
         List<Map<String, Object>> out = new ArrayList<>();
-        try (Connection c = open(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = open();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {

@@ -45,8 +45,10 @@ class UnorderedSourceIT {
             rows.add(row(i, "1.00"));
         }
         write(rows, random, true);
-        try (BridgeService b = BridgeService.builder().target(db.file.toString())
-                .definition(PipelineDefinition.parse(YAML, Map.of(), dir)).build()) {
+        try (BridgeService b = BridgeService.builder()
+                .target(db.file.toString())
+                .definition(PipelineDefinition.parse(YAML, Map.of(), dir))
+                .build()) {
             assertThat(b.run("items").counts().inserted()).isEqualTo(2000);
 
             List<String> changed = new ArrayList<>(rows);
@@ -61,8 +63,10 @@ class UnorderedSourceIT {
             }
             write(changed, random, true);
             BatchReport second = b.run("items");
-            assertThat(second.counts()).extracting(BatchCounts::inserted, BatchCounts::updated, BatchCounts::unchanged,
-                    BatchCounts::deleted).containsExactly(10L, 30L, 1960L, 10L);
+            assertThat(second.counts())
+                    .extracting(
+                            BatchCounts::inserted, BatchCounts::updated, BatchCounts::unchanged, BatchCounts::deleted)
+                    .containsExactly(10L, 30L, 1960L, 10L);
 
             write(changed, random, false); // key order this time
             BatchReport third = b.run("items");

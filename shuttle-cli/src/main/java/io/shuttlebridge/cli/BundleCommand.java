@@ -17,20 +17,28 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code shuttle bundle export|import}: offline transfer as a self-contained SQLite file. */
-@Command(name = "bundle", mixinStandardHelpOptions = true,
+@Command(
+        name = "bundle",
+        mixinStandardHelpOptions = true,
         description = "Offline transfer between two nodes as a self-contained SQLite file; import is idempotent.",
         subcommands = {BundleCommand.Export.class, BundleCommand.Import.class})
 public final class BundleCommand extends ParentCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-
-    @Command(name = "export", mixinStandardHelpOptions = true,
-            description = "Write the changes PEER has not acknowledged (everything for a peer never heard from) to FILE.")
+    @Command(
+            name = "export",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Write the changes PEER has not acknowledged (everything for a peer never heard from) to FILE.")
     static final class Export implements Callable<Integer> {
         @Mixin
         DbOption db;
 
-        @Option(names = "--peer", required = true, paramLabel = "NODE", description = "The peer's node uuid (see 'shuttle status').")
+        @Option(
+                names = "--peer",
+                required = true,
+                paramLabel = "NODE",
+                description = "The peer's node uuid (see 'shuttle status').")
         String peer;
 
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "The bundle file to create.")
@@ -46,11 +54,20 @@ public final class BundleCommand extends ParentCommand {
         public Integer call() throws Exception {
             PrintWriter w = spec.commandLine().getOut();
             try (ShuttleDatabase d = db.openExisting()) {
-                BundleManifest m = Bundles.export(SyncEngine.open(d), peer, out, Terminal.progress(spec.commandLine().getErr()));
+                BundleManifest m = Bundles.export(
+                        SyncEngine.open(d),
+                        peer,
+                        out,
+                        Terminal.progress(spec.commandLine().getErr()));
                 if (json) {
                     w.println(JSON.writeValueAsString(m));
                 } else {
-                    w.printf("Wrote %s: %,d changes for %s (bundle %s, content %s…)%n", out, m.changeCount(), m.targetNode(), m.bundleId(),
+                    w.printf(
+                            "Wrote %s: %,d changes for %s (bundle %s, content %s…)%n",
+                            out,
+                            m.changeCount(),
+                            m.targetNode(),
+                            m.bundleId(),
                             m.contentHash().substring(0, 12));
                 }
                 return 0;
@@ -58,7 +75,9 @@ public final class BundleCommand extends ParentCommand {
         }
     }
 
-    @Command(name = "import", mixinStandardHelpOptions = true,
+    @Command(
+            name = "import",
+            mixinStandardHelpOptions = true,
             description = "Validate a bundle (integrity, schema, count, hash) and apply it atomically.")
     static final class Import implements Callable<Integer> {
         @Mixin
@@ -77,7 +96,10 @@ public final class BundleCommand extends ParentCommand {
         public Integer call() throws Exception {
             PrintWriter w = spec.commandLine().getOut();
             try (ShuttleDatabase d = db.openExisting()) {
-                Bundles.ImportResult r = Bundles.importBundle(SyncEngine.open(d), file, Terminal.progress(spec.commandLine().getErr()));
+                Bundles.ImportResult r = Bundles.importBundle(
+                        SyncEngine.open(d),
+                        file,
+                        Terminal.progress(spec.commandLine().getErr()));
                 if (json) {
                     Map<String, Object> doc = new LinkedHashMap<>();
                     doc.put("bundleId", r.manifest().bundleId());
@@ -90,10 +112,18 @@ public final class BundleCommand extends ParentCommand {
                     doc.put("conflicts", r.conflicts());
                     w.println(JSON.writeValueAsString(doc));
                 } else if (r.alreadyImported()) {
-                    w.printf("Bundle %s was imported before; nothing changed.%n", r.manifest().bundleId());
+                    w.printf(
+                            "Bundle %s was imported before; nothing changed.%n",
+                            r.manifest().bundleId());
                 } else {
-                    w.printf("Imported bundle %s from %s: %d applied, %d duplicates, %d superseded, %d waiting for a parent, %d conflicts.%n",
-                            r.manifest().bundleId(), r.manifest().sourceNode(), r.applied(), r.duplicates(), r.superseded(), r.pending(),
+                    w.printf(
+                            "Imported bundle %s from %s: %d applied, %d duplicates, %d superseded, %d waiting for a parent, %d conflicts.%n",
+                            r.manifest().bundleId(),
+                            r.manifest().sourceNode(),
+                            r.applied(),
+                            r.duplicates(),
+                            r.superseded(),
+                            r.pending(),
                             r.conflicts());
                 }
                 return 0;

@@ -13,14 +13,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code shuttle clone}: make a new device from a hub. */
-@Command(name = "clone", mixinStandardHelpOptions = true,
-        description = {"New device: create the hub's synced tables in a SQLite file, enable capture, lease a node id,",
-            "and bootstrap from the hub's snapshot. Interrupted? Run it again: it continues where it stopped."})
+@Command(
+        name = "clone",
+        mixinStandardHelpOptions = true,
+        description = {
+            "New device: create the hub's synced tables in a SQLite file, enable capture, lease a node id,",
+            "and bootstrap from the hub's snapshot. Interrupted? Run it again: it continues where it stopped."
+        })
 public final class CloneCommand implements Callable<Integer> {
     @Mixin
     HubOptions hub;
 
-    @Option(names = "--db", required = true, paramLabel = "PATH", description = "The device's SQLite file (created when missing).")
+    @Option(
+            names = "--db",
+            required = true,
+            paramLabel = "PATH",
+            description = "The device's SQLite file (created when missing).")
     String db;
 
     @Option(names = "--json", description = "Print the result as JSON.")
@@ -36,7 +44,10 @@ public final class CloneCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (ShuttleDatabase database = ShuttleDatabase.open(db)) {
-            DeviceClone.Result r = DeviceClone.run(database, hub.transport(null), Terminal.progress(spec.commandLine().getErr()));
+            DeviceClone.Result r = DeviceClone.run(
+                    database,
+                    hub.transport(null),
+                    Terminal.progress(spec.commandLine().getErr()));
             if (json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("db", database.displayUrl());
@@ -49,9 +60,16 @@ public final class CloneCommand implements Callable<Integer> {
                 doc.put("resumed", r.resumed());
                 out.println(new ObjectMapper().writeValueAsString(doc));
             } else {
-                out.printf("%s %s from hub %s: node %s, short id %d (lease until %s), %,d rows in %s%n",
-                        r.resumed() ? "Resumed clone of" : "Cloned", db, r.hubNode(), r.nodeUuid(), r.lease().shortId(),
-                        r.lease().leaseExpiresAt(), r.rows(), String.join(", ", r.tables()));
+                out.printf(
+                        "%s %s from hub %s: node %s, short id %d (lease until %s), %,d rows in %s%n",
+                        r.resumed() ? "Resumed clone of" : "Cloned",
+                        db,
+                        r.hubNode(),
+                        r.nodeUuid(),
+                        r.lease().shortId(),
+                        r.lease().leaseExpiresAt(),
+                        r.rows(),
+                        String.join(", ", r.tables()));
             }
             return 0;
         }

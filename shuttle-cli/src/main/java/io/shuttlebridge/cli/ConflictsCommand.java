@@ -6,13 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
-import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.id.Hlc;
+import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.sync.ConflictRecord;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.io.PrintWriter;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -24,12 +26,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code shuttle conflicts list|show|resolve}: inspect conflicts and settle them. */
-@Command(name = "conflicts", mixinStandardHelpOptions = true,
+@Command(
+        name = "conflicts",
+        mixinStandardHelpOptions = true,
         description = "Inspect and resolve conflicts kept under the MANUAL and VERSION_STRICT policies.",
-        subcommands = {ConflictsCommand.ListConflicts.class, ConflictsCommand.Show.class, ConflictsCommand.Resolve.class})
+        subcommands = {ConflictsCommand.ListConflicts.class, ConflictsCommand.Show.class, ConflictsCommand.Resolve.class
+        })
 public final class ConflictsCommand extends ParentCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
-
 
     static ObjectNode json(ConflictRecord c) {
         ObjectNode o = JSON.createObjectNode();
@@ -42,11 +46,21 @@ public final class ConflictsCommand extends ParentCommand {
         o.put("resolution", c.resolution());
         o.put("detectedAt", c.detectedAt());
         ObjectNode local = o.putObject("local");
-        local.put("origin", c.localOrigin()).put("hlc", Hlc.encode(c.localHlc())).put("version", c.localVersion());
-        local.set("values", c.localValues() == null ? null : ChangeCodec.parse(ChangeCodec.valuesJson(c.localValues()), "values"));
+        local.put("origin", c.localOrigin())
+                .put("hlc", Hlc.encode(c.localHlc()))
+                .put("version", c.localVersion());
+        local.set(
+                "values",
+                c.localValues() == null ? null : ChangeCodec.parse(ChangeCodec.valuesJson(c.localValues()), "values"));
         ObjectNode remote = o.putObject("remote");
-        remote.put("origin", c.remoteOrigin()).put("hlc", Hlc.encode(c.remoteHlc())).put("version", c.remoteVersion());
-        remote.set("values", c.remoteValues() == null ? null : ChangeCodec.parse(ChangeCodec.valuesJson(c.remoteValues()), "values"));
+        remote.put("origin", c.remoteOrigin())
+                .put("hlc", Hlc.encode(c.remoteHlc()))
+                .put("version", c.remoteVersion());
+        remote.set(
+                "values",
+                c.remoteValues() == null
+                        ? null
+                        : ChangeCodec.parse(ChangeCodec.valuesJson(c.remoteValues()), "values"));
         return o;
     }
 
@@ -55,13 +69,18 @@ public final class ConflictsCommand extends ParentCommand {
             return "(deleted)";
         }
         Object v = values.get(column);
-        return v instanceof byte[] b ? "x'" + java.util.HexFormat.of().formatHex(b) + "'" : String.valueOf(v);
+        return v instanceof byte[] b ? "x'" + HexFormat.of().formatHex(b) + "'" : String.valueOf(v);
     }
 
     /** Both sides side by side, one line per column, differences marked. */
     static void printSideBySide(PrintWriter out, ConflictRecord c) {
-        out.printf("conflict %d  %s %s  policy %s  %s  detected %s%n", c.id(), c.table(), c.key(), c.policy(), c.status(), c.detectedAt());
-        out.printf("  %-20s %-30s %-30s%n", "column", "local (" + c.localOrigin().substring(0, 8) + ")",
+        out.printf(
+                "conflict %d  %s %s  policy %s  %s  detected %s%n",
+                c.id(), c.table(), c.key(), c.policy(), c.status(), c.detectedAt());
+        out.printf(
+                "  %-20s %-30s %-30s%n",
+                "column",
+                "local (" + c.localOrigin().substring(0, 8) + ")",
                 "remote (" + c.remoteOrigin().substring(0, 8) + ")");
         Set<String> columns = new LinkedHashSet<>();
         if (c.localValues() != null) {
@@ -113,13 +132,17 @@ public final class ConflictsCommand extends ParentCommand {
                     printSideBySide(out, c);
                     out.println();
                 }
-                out.println("Settle one with: shuttle conflicts resolve --db " + db.db + " ID --take local|remote (or --values JSON)");
+                out.println("Settle one with: shuttle conflicts resolve --db " + db.db
+                        + " ID --take local|remote (or --values JSON)");
                 return 0;
             }
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one conflict with both sides side by side.")
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description = "Show one conflict with both sides side by side.")
     static final class Show implements Callable<Integer> {
         @Mixin
         DbOption db;
@@ -137,7 +160,9 @@ public final class ConflictsCommand extends ParentCommand {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             try (ShuttleDatabase d = db.openExisting()) {
-                ConflictRecord c = SyncEngine.open(d).conflicts(false).stream().filter(x -> x.id() == id).findFirst()
+                ConflictRecord c = SyncEngine.open(d).conflicts(false).stream()
+                        .filter(x -> x.id() == id)
+                        .findFirst()
                         .orElseThrow(() -> new ShuttleException(ErrorCode.NOT_FOUND, "no conflict with id " + id));
                 if (json) {
                     out.println(JSON.writeValueAsString(json(c)));
@@ -149,7 +174,9 @@ public final class ConflictsCommand extends ParentCommand {
         }
     }
 
-    @Command(name = "resolve", mixinStandardHelpOptions = true,
+    @Command(
+            name = "resolve",
+            mixinStandardHelpOptions = true,
             description = "Settle a conflict; the settlement is an ordinary write and syncs to every replica.")
     static final class Resolve implements Callable<Integer> {
         @Mixin
@@ -165,7 +192,10 @@ public final class ConflictsCommand extends ParentCommand {
             @Option(names = "--take", paramLabel = "SIDE", description = "local or remote.")
             String take;
 
-            @Option(names = "--values", paramLabel = "JSON", description = "The row to write, as a JSON object of column values.")
+            @Option(
+                    names = "--values",
+                    paramLabel = "JSON",
+                    description = "The row to write, as a JSON object of column values.")
             String values;
         }
 
@@ -179,10 +209,11 @@ public final class ConflictsCommand extends ParentCommand {
         public Integer call() throws Exception {
             SyncEngine.Settlement settlement;
             if (choice.take != null) {
-                settlement = switch (choice.take.toLowerCase(java.util.Locale.ROOT)) {
+                settlement = switch (choice.take.toLowerCase(Locale.ROOT)) {
                     case "local" -> new SyncEngine.TakeLocal();
                     case "remote" -> new SyncEngine.TakeRemote();
-                    default -> throw new IllegalArgumentException("--take must be local or remote, got '" + choice.take + "'");
+                    default ->
+                        throw new IllegalArgumentException("--take must be local or remote, got '" + choice.take + "'");
                 };
             } else {
                 Map<String, Object> values = ChangeCodec.valuesFromJson(choice.values);
@@ -197,8 +228,10 @@ public final class ConflictsCommand extends ParentCommand {
                 if (json) {
                     out.println(JSON.writeValueAsString(json(done)));
                 } else {
-                    out.printf("Conflict %d resolved (%s); the chosen row is written as a new change and syncs on the next"
-                            + " 'shuttle sync'.%n", done.id(), done.resolution());
+                    out.printf(
+                            "Conflict %d resolved (%s); the chosen row is written as a new change and syncs on the next"
+                                    + " 'shuttle sync'.%n",
+                            done.id(), done.resolution());
                 }
                 return 0;
             }

@@ -1,5 +1,6 @@
 package io.shuttlebridge.cli;
 
+import io.shuttlebridge.client.HttpTransport;
 import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
@@ -7,7 +8,10 @@ import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.sync.ConflictRecord;
 import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.core.sync.Transport;
+import io.shuttlebridge.server.HubServer;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,6 +21,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +33,9 @@ import picocli.CommandLine.Spec;
  * and the converged result. The hub serves the HTTP protocol on a free loopback port, as
  * {@code shuttle serve} does, and the devices reach it as {@code shuttle sync} would.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = "A hub and two devices on SQLite in a temp folder: offline edits, sync, conflicts, convergence.")
 public final class DemoCommand implements Callable<Integer> {
     private static final String[] SCHEMA = {
@@ -54,23 +61,32 @@ public final class DemoCommand implements Callable<Integer> {
         Path hubFile = dir.resolve("hub.db");
         Path aFile = dir.resolve("device-a.db");
         Path bFile = dir.resolve("device-b.db");
-        io.shuttlebridge.server.HubServer hubServer = null;
+        HubServer hubServer = null;
         try {
             for (Path f : List.of(hubFile, aFile, bFile)) {
                 exec(f, SCHEMA);
             }
             say("Three SQLite databases with customers, orders and order lines: a hub and devices A and B.");
-            try (ShuttleDatabase hubDb = enable(hubFile); ShuttleDatabase aDb = enable(aFile); ShuttleDatabase bDb = enable(bFile)) {
+            try (ShuttleDatabase hubDb = enable(hubFile);
+                    ShuttleDatabase aDb = enable(aFile);
+                    ShuttleDatabase bDb = enable(bFile)) {
                 SyncEngine hub = SyncEngine.open(hubDb);
                 SyncEngine a = SyncEngine.open(aDb);
                 SyncEngine b = SyncEngine.open(bDb);
-                String token = java.util.UUID.randomUUID().toString();
-                hubServer = io.shuttlebridge.server.HubServer.builder(hub).host("127.0.0.1").port(0).token(token).start();
-                io.shuttlebridge.core.sync.Transport toHub = io.shuttlebridge.client.HttpTransport.builder(hubServer.url()).token(token).build();
+                String token = UUID.randomUUID().toString();
+                hubServer = HubServer.builder(hub)
+                        .host("127.0.0.1")
+                        .port(0)
+                        .token(token)
+                        .start();
+                Transport toHub =
+                        HttpTransport.builder(hubServer.url()).token(token).build();
                 out.printf("   the hub listens on %s; the devices talk to it over HTTP%n", hubServer.url());
 
                 say("Device A, offline, takes an order with plain SQL: two customers, one order, two lines.");
-                exec(aFile, "INSERT INTO customers VALUES (1, 'Ada Lovelace', 'ada@example.org'), (2, 'Alan Turing', 'alan@example.org')",
+                exec(
+                        aFile,
+                        "INSERT INTO customers VALUES (1, 'Ada Lovelace', 'ada@example.org'), (2, 'Alan Turing', 'alan@example.org')",
                         "INSERT INTO orders VALUES (100, 1, 'open')",
                         "INSERT INTO order_lines VALUES (100, 1, 'notebook', 2), (100, 2, 'pencil', 10)");
                 say("A syncs with the hub, then B syncs and receives everything, parents before children.");
@@ -82,7 +98,8 @@ public final class DemoCommand implements Callable<Integer> {
                 exec(aFile, "UPDATE orders SET status = 'shipped' WHERE id = 100");
                 Thread.sleep(5);
                 exec(bFile, "UPDATE orders SET status = 'cancelled' WHERE id = 100");
-                say("Both also change Ada's e-mail. Customers use the MANUAL policy: such a conflict waits for a person.");
+                say(
+                        "Both also change Ada's e-mail. Customers use the MANUAL policy: such a conflict waits for a person.");
                 exec(aFile, "UPDATE customers SET email = 'ada@work.example' WHERE id = 1");
                 exec(bFile, "UPDATE customers SET email = 'ada@home.example' WHERE id = 1");
 
@@ -93,17 +110,37 @@ public final class DemoCommand implements Callable<Integer> {
                 List<ConflictRecord> open = b.conflicts(true);
                 say("B holds one open conflict; nothing was merged:");
                 for (ConflictRecord c : open) {
-                    out.printf("   conflict %d on %s%s: B wrote %s, the hub has %s%n", c.id(), c.table(), c.key(),
-                            c.localValues() == null ? "(deleted)" : c.localValues().get("email"),
-                            c.remoteValues() == null ? "(deleted)" : c.remoteValues().get("email"));
+                    out.printf(
+                            "   conflict %d on %s%s: B wrote %s, the hub has %s%n",
+                            c.id(),
+                            c.table(),
+                            c.key(),
+                            c.localValues() == null
+                                    ? "(deleted)"
+                                    : c.localValues().get("email"),
+                            c.remoteValues() == null
+                                    ? "(deleted)"
+                                    : c.remoteValues().get("email"));
                 }
                 if (open.size() != 1) {
                     throw new IllegalStateException("expected one conflict on device B, found " + open.size());
                 }
-                String[] resolve = {"conflicts", "resolve", "--db", bFile.toString(), String.valueOf(open.get(0).id()), "--take", "local"};
-                say("Someone settles it from the command line, keeping B's value; the settlement is an ordinary write:");
+                String[] resolve = {
+                    "conflicts",
+                    "resolve",
+                    "--db",
+                    bFile.toString(),
+                    String.valueOf(open.get(0).id()),
+                    "--take",
+                    "local"
+                };
+                say(
+                        "Someone settles it from the command line, keeping B's value; the settlement is an ordinary write:");
                 out.println("   $ shuttle " + String.join(" ", resolve).replace(bFile.toString(), "device-b.db"));
-                int code = Main.execute(resolve, new PrintWriter(new java.io.StringWriter()), spec.commandLine().getErr());
+                int code = Main.execute(
+                        resolve,
+                        new PrintWriter(new StringWriter()),
+                        spec.commandLine().getErr());
                 if (code != 0) {
                     throw new IllegalStateException("resolving the conflict failed with exit code " + code);
                 }
@@ -121,7 +158,8 @@ public final class DemoCommand implements Callable<Integer> {
                 for (Path f : List.of(aFile, bFile)) {
                     converged &= customers.equals(table(f, "SELECT id, name, email FROM customers ORDER BY id"))
                             && orders.equals(table(f, "SELECT id, customer_id, status FROM orders ORDER BY id"))
-                            && lines.equals(table(f, "SELECT order_id, line, item, qty FROM order_lines ORDER BY 1, 2"));
+                            && lines.equals(
+                                    table(f, "SELECT order_id, line, item, qty FROM order_lines ORDER BY 1, 2"));
                 }
                 out.println(converged ? "converged: hub, device A and device B hold the same rows" : "NOT converged");
                 out.flush();
@@ -149,7 +187,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static ShuttleDatabase enable(Path file) {
         ShuttleDatabase db = ShuttleDatabase.sqlite(file);
-        Capture.enable(db, CaptureOptions.builder().policy("customers", ConflictPolicy.MANUAL).build(), ProgressListener.NONE);
+        Capture.enable(
+                db,
+                CaptureOptions.builder()
+                        .policy("customers", ConflictPolicy.MANUAL)
+                        .build(),
+                ProgressListener.NONE);
         return db;
     }
 
@@ -159,7 +202,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static void exec(Path file, String... sql) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement s = c.createStatement()) {
             for (String q : sql) {
                 s.execute(q);
             }
@@ -170,7 +214,8 @@ public final class DemoCommand implements Callable<Integer> {
     static String table(Path file, String sql) throws Exception {
         List<String[]> rows = new ArrayList<>();
         String[] header;
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             header = new String[n];

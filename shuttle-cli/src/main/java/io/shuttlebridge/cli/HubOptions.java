@@ -26,6 +26,8 @@ public final class HubOptions {
         } catch (IllegalArgumentException e) {
             throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "--hub is not a URL: " + url);
         }
-        return HttpTransport.builder(uri).token(token != null ? token : System.getenv("SHUTTLE_TOKEN")).build();
+        return HttpTransport.builder(uri)
+                .token(token != null ? token : System.getenv("SHUTTLE_TOKEN"))
+                .build();
     }
 }

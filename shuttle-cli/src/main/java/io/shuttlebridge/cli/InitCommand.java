@@ -17,27 +17,47 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code shuttle init}: enable (or remove) sync on an existing database. */
-@Command(name = "init", mixinStandardHelpOptions = true,
-        description = {"Enable sync on an existing database: metadata tables, capture triggers, and a backfill of",
-            "existing rows. Running it again is harmless; --remove takes every Shuttle object away."})
+@Command(
+        name = "init",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Enable sync on an existing database: metadata tables, capture triggers, and a backfill of",
+            "existing rows. Running it again is harmless; --remove takes every Shuttle object away."
+        })
 public final class InitCommand implements Callable<Integer> {
     @Mixin
     DbOption db;
 
-    @Option(names = "--tables", split = ",", paramLabel = "TABLE", description = "Tables to enable (default: every table).")
+    @Option(
+            names = "--tables",
+            split = ",",
+            paramLabel = "TABLE",
+            description = "Tables to enable (default: every table).")
     List<String> tables = new ArrayList<>();
 
-    @Option(names = "--exclude-columns", split = ",", paramLabel = "TABLE.COLUMN",
+    @Option(
+            names = "--exclude-columns",
+            split = ",",
+            paramLabel = "TABLE.COLUMN",
             description = "Columns that are not replicated (e.g. an auto-maintained updated_at).")
     List<String> excluded = new ArrayList<>();
 
-    @Option(names = "--policy", paramLabel = "POLICY", description = "Conflict policy for these tables: LWW (default), FIELD_LWW, VERSION_STRICT, MANUAL.")
+    @Option(
+            names = "--policy",
+            paramLabel = "POLICY",
+            description = "Conflict policy for these tables: LWW (default), FIELD_LWW, VERSION_STRICT, MANUAL.")
     String policy;
 
-    @Option(names = "--scope-column", split = ",", paramLabel = "TABLE.COLUMN", description = "Column holding each row's scope.")
+    @Option(
+            names = "--scope-column",
+            split = ",",
+            paramLabel = "TABLE.COLUMN",
+            description = "Column holding each row's scope.")
     List<String> scopeColumns = new ArrayList<>();
 
-    @Option(names = {"--remove", "--disable"}, description = "Remove every trigger and metadata object instead (user data is kept).")
+    @Option(
+            names = {"--remove", "--disable"},
+            description = "Remove every trigger and metadata object instead (user data is kept).")
     boolean remove;
 
     @Option(names = "--json", description = "Print the result as JSON.")
@@ -53,9 +73,11 @@ public final class InitCommand implements Callable<Integer> {
             if (remove) {
                 Capture.remove(database);
                 if (json) {
-                    out.println("{\"removed\":true,\"db\":" + new ObjectMapper().writeValueAsString(database.displayUrl()) + "}");
+                    out.println("{\"removed\":true,\"db\":"
+                            + new ObjectMapper().writeValueAsString(database.displayUrl()) + "}");
                 } else {
-                    out.println("Removed sync from " + database.displayUrl() + ": every trigger and _shuttle_ table is gone, your data is untouched.");
+                    out.println("Removed sync from " + database.displayUrl()
+                            + ": every trigger and _shuttle_ table is gone, your data is untouched.");
                 }
                 return 0;
             }
@@ -71,7 +93,10 @@ public final class InitCommand implements Callable<Integer> {
                 }
                 options.scopeColumn(sc.substring(0, dot), sc.substring(dot + 1));
             }
-            Capture.EnableResult r = Capture.enable(database, options.build(), Terminal.progress(spec.commandLine().getErr()));
+            Capture.EnableResult r = Capture.enable(
+                    database,
+                    options.build(),
+                    Terminal.progress(spec.commandLine().getErr()));
             if (json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("db", database.displayUrl());

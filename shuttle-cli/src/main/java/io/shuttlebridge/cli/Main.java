@@ -1,5 +1,6 @@
 package io.shuttlebridge.cli;
 
+import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -59,7 +60,7 @@ public final class Main implements Runnable {
 
     private static int onFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         String message;
-        if (e instanceof ShuttleException se && se.code() == io.shuttlebridge.core.ErrorCode.INVALID_ARGUMENT) {
+        if (e instanceof ShuttleException se && se.code() == ErrorCode.INVALID_ARGUMENT) {
             cmd.getErr().println("shuttle: " + oneLine(se.getMessage()));
             cmd.getErr().flush();
             return EXIT_USAGE;
@@ -81,7 +82,9 @@ public final class Main implements Runnable {
     }
 
     static String oneLine(String message) {
-        return message == null ? "unexpected error" : message.replaceAll("\\s*\\R\\s*", " ").strip();
+        return message == null
+                ? "unexpected error"
+                : message.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     /** Reads the version written into the jar at build time. */

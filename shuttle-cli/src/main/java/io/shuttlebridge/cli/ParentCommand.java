@@ -9,7 +9,13 @@ public abstract class ParentCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: one of "
-                + String.join(", ", spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList()));
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "Missing subcommand: one of "
+                        + String.join(
+                                ", ",
+                                spec.subcommands().keySet().stream()
+                                        .filter(n -> !n.equals("help"))
+                                        .toList()));
     }
 }

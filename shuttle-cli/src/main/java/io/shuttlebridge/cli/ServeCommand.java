@@ -1,46 +1,80 @@
 package io.shuttlebridge.cli;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.shuttlebridge.bridge.BridgeService;
+import io.shuttlebridge.bridge.definition.PipelineDefinition;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.internal.protocol.HubLimits;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.HubServer;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code shuttle serve}: run a hub over a sync-enabled database until stopped. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run a hub over DB (protocol v1 over HTTP and WebSocket) until stopped with Ctrl-C or SIGTERM.",
-            "Stopping is graceful: pushes in flight finish first."})
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a hub over DB (protocol v1 over HTTP and WebSocket) until stopped with Ctrl-C or SIGTERM.",
+            "Stopping is graceful: pushes in flight finish first."
+        })
 public final class ServeCommand implements Callable<Integer> {
     @Mixin
     DbOption db;
 
-    @Option(names = "--port", paramLabel = "N", defaultValue = "7070", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--port",
+            paramLabel = "N",
+            defaultValue = "7070",
+            description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--host",
+            paramLabel = "HOST",
+            defaultValue = "0.0.0.0",
+            description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token devices must send (default: $SHUTTLE_TOKEN; none: open hub).")
+    @Option(
+            names = "--token",
+            paramLabel = "TOKEN",
+            description = "Bearer token devices must send (default: $SHUTTLE_TOKEN; none: open hub).")
     String token;
 
-    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "" + io.shuttlebridge.core.internal.protocol.HubLimits.DEFAULT_MAX_BODY_BYTES,
+    @Option(
+            names = "--max-body",
+            paramLabel = "BYTES",
+            defaultValue = "" + HubLimits.DEFAULT_MAX_BODY_BYTES,
             description = "Largest request body (default: ${DEFAULT-VALUE}).")
     long maxBody;
 
-    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "" + SyncEngine.DEFAULT_MAX_BATCH,
+    @Option(
+            names = "--max-batch",
+            paramLabel = "N",
+            defaultValue = "" + SyncEngine.DEFAULT_MAX_BATCH,
             description = "Most changes in one push or page (default: ${DEFAULT-VALUE}).")
     int maxBatch;
 
-    @Option(names = "--bridge", paramLabel = "FILE", description = "A Bridge pipeline definition (YAML) to expose under /v1/bridge/"
-            + " and run on its schedules.")
-    java.nio.file.Path bridgeFile;
+    @Option(
+            names = "--bridge",
+            paramLabel = "FILE",
+            description =
+                    "A Bridge pipeline definition (YAML) to expose under /v1/bridge/" + " and run on its schedules.")
+    Path bridgeFile;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -50,42 +84,62 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String t = token != null ? token : System.getenv("SHUTTLE_TOKEN");
         try (ShuttleDatabase database = db.openExisting()) {
-            SyncEngine engine = SyncEngine.builder(database).maxBatch(Math.max(maxBatch, SyncEngine.DEFAULT_PAGE)).build();
-            HubServer.Builder builder = HubServer.builder(engine).host(host).port(port).token(t).maxBodyBytes(maxBody).maxBatch(maxBatch);
-            io.shuttlebridge.bridge.BridgeService bridge = null;
-            java.util.concurrent.ScheduledExecutorService ticks = null;
+            SyncEngine engine = SyncEngine.builder(database)
+                    .maxBatch(Math.max(maxBatch, SyncEngine.DEFAULT_PAGE))
+                    .build();
+            HubServer.Builder builder = HubServer.builder(engine)
+                    .host(host)
+                    .port(port)
+                    .token(t)
+                    .maxBodyBytes(maxBody)
+                    .maxBatch(maxBatch);
+            BridgeService bridge = null;
+            ScheduledExecutorService ticks = null;
             if (bridgeFile != null) {
-                var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
-                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+                var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
                 builder.meterRegistry(registry);
-                bridge = io.shuttlebridge.bridge.BridgeService.builder().target(db.db).meterRegistry(registry)
-                        .definition(io.shuttlebridge.bridge.definition.PipelineDefinition.load(bridgeFile)).build();
+                bridge = BridgeService.builder()
+                        .target(db.db)
+                        .meterRegistry(registry)
+                        .definition(PipelineDefinition.load(bridgeFile))
+                        .build();
                 builder.bridge(bridge);
-                ticks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
-                io.shuttlebridge.bridge.BridgeService scheduled = bridge;
-                ticks.scheduleWithFixedDelay(() -> {
-                    try {
-                        scheduled.scheduler().tick();
-                    } catch (RuntimeException e) {
-                        org.slf4j.LoggerFactory.getLogger(ServeCommand.class).error("bridge schedule tick failed", e);
-                    }
-                }, 30, 30, java.util.concurrent.TimeUnit.SECONDS);
+                ticks = Executors.newSingleThreadScheduledExecutor(
+                        Thread.ofVirtual().factory());
+                BridgeService scheduled = bridge;
+                ticks.scheduleWithFixedDelay(
+                        () -> {
+                            try {
+                                scheduled.scheduler().tick();
+                            } catch (RuntimeException e) {
+                                LoggerFactory.getLogger(ServeCommand.class).error("bridge schedule tick failed", e);
+                            }
+                        },
+                        30,
+                        30,
+                        TimeUnit.SECONDS);
             }
             HubServer hub = builder.start();
             CountDownLatch stopped = new CountDownLatch(1);
-            io.shuttlebridge.bridge.BridgeService bridgeToClose = bridge;
-            java.util.concurrent.ScheduledExecutorService ticksToStop = ticks;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                if (ticksToStop != null) {
-                    ticksToStop.shutdownNow();
-                }
-                hub.close();
-                if (bridgeToClose != null) {
-                    bridgeToClose.close();
-                }
-                stopped.countDown();
-            }, "shuttle-serve-shutdown"));
-            out.printf("Hub %s listening on %s (tables: %s)%s%n", engine.nodeUuid(), hub.url(),
+            BridgeService bridgeToClose = bridge;
+            ScheduledExecutorService ticksToStop = ticks;
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                if (ticksToStop != null) {
+                                    ticksToStop.shutdownNow();
+                                }
+                                hub.close();
+                                if (bridgeToClose != null) {
+                                    bridgeToClose.close();
+                                }
+                                stopped.countDown();
+                            },
+                            "shuttle-serve-shutdown"));
+            out.printf(
+                    "Hub %s listening on %s (tables: %s)%s%n",
+                    engine.nodeUuid(),
+                    hub.url(),
                     engine.schema().tables().stream().map(SyncedTable::name).collect(Collectors.joining(", ")),
                     t == null ? "; no token set: anyone who can reach the port can sync" : "");
             out.flush();

@@ -20,33 +20,58 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code shuttle simulate}: replicas and a hub in-process under random writes and faults, then convergence checks. */
-@Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Run N device replicas and a hub in-process on SQLite files: random inserts, updates and deletes,",
+@Command(
+        name = "simulate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run N device replicas and a hub in-process on SQLite files: random inserts, updates and deletes,",
             "random syncs with injected faults, then quiescence and checks: every replica holds exactly the hub's rows",
-            "and, per the policy, no acknowledged write was lost. Exit 0 on pass, 1 on divergence."})
+            "and, per the policy, no acknowledged write was lost. Exit 0 on pass, 1 on divergence."
+        })
 public final class SimulateCommand implements Callable<Integer> {
-    @Option(names = "--replicas", paramLabel = "N", defaultValue = "3", description = "Device replicas besides the hub (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--replicas",
+            paramLabel = "N",
+            defaultValue = "3",
+            description = "Device replicas besides the hub (default: ${DEFAULT-VALUE}).")
     int replicas;
 
-    @Option(names = "--ops", paramLabel = "M", defaultValue = "200", description = "Random writes to make (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--ops",
+            paramLabel = "M",
+            defaultValue = "200",
+            description = "Random writes to make (default: ${DEFAULT-VALUE}).")
     int ops;
 
-    @Option(names = "--tables", paramLabel = "K", defaultValue = "2",
+    @Option(
+            names = "--tables",
+            paramLabel = "K",
+            defaultValue = "2",
             description = "1 customers (self-referencing), 2 + orders, 3 + order lines (default: ${DEFAULT-VALUE}).")
     int tables;
 
-    @Option(names = "--policy", paramLabel = "P", defaultValue = "LWW",
-            description = "LWW, FIELD_LWW, VERSION_STRICT, MANUAL or CUSTOM (keep the hub's row) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--policy",
+            paramLabel = "P",
+            defaultValue = "LWW",
+            description =
+                    "LWW, FIELD_LWW, VERSION_STRICT, MANUAL or CUSTOM (keep the hub's row) (default: ${DEFAULT-VALUE}).")
     ConflictPolicy policy;
 
-    @Option(names = "--faults", paramLabel = "LIST", defaultValue = "dup,lost-ack,crash,reorder",
+    @Option(
+            names = "--faults",
+            paramLabel = "LIST",
+            defaultValue = "dup,lost-ack,crash,reorder",
             description = "Comma list of dup, lost-ack, crash, reorder, or none (default: ${DEFAULT-VALUE}).")
     String faults;
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the random schedule (default: random, printed).")
     Long seed;
 
-    @Option(names = "--keep", paramLabel = "DIR", description = "Leave hub.db and deviceN.db in DIR instead of a deleted temp folder.")
+    @Option(
+            names = "--keep",
+            paramLabel = "DIR",
+            description = "Leave hub.db and deviceN.db in DIR instead of a deleted temp folder.")
     Path keep;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
@@ -62,11 +87,14 @@ public final class SimulateCommand implements Callable<Integer> {
         SimulationConfig config = new SimulationConfig(replicas, ops, tables, policy, Fault.parseList(faults), s, keep);
         if (!json) {
             out.println("seed " + s);
-            out.printf("simulating %d replica(s) and a hub: %d writes on %s, policy %s, faults %s%n", replicas, ops,
-                    SimSchema.tables(tables), policy, Fault.labels(config.faults()));
+            out.printf(
+                    "simulating %d replica(s) and a hub: %d writes on %s, policy %s, faults %s%n",
+                    replicas, ops, SimSchema.tables(tables), policy, Fault.labels(config.faults()));
             out.flush();
         }
-        ProgressListener progress = json ? ProgressListener.NONE : Terminal.progress(spec.commandLine().getErr());
+        ProgressListener progress = json
+                ? ProgressListener.NONE
+                : Terminal.progress(spec.commandLine().getErr());
         SimulationResult r = new Simulation(config, progress).run();
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(document(r)));
@@ -78,15 +106,26 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, SimulationResult r) {
-        out.printf("did: %d writes (%s), %d recorded in the history; %d syncs, %d cut short by a fault%n",
+        out.printf(
+                "did: %d writes (%s), %d recorded in the history; %d syncs, %d cut short by a fault%n",
                 r.writes().values().stream().mapToInt(Integer::intValue).sum(),
-                r.writes().entrySet().stream().map(e -> e.getValue() + " " + e.getKey().name().toLowerCase() + "s")
-                        .collect(Collectors.joining(", ")), r.recordedWrites(), r.syncs(), r.interruptedSyncs());
-        out.println("faults injected: " + (r.faultsInjected().isEmpty() ? "none" : r.faultsInjected().entrySet().stream()
-                .map(e -> e.getKey().label() + " " + e.getValue()).collect(Collectors.joining(", "))));
+                r.writes().entrySet().stream()
+                        .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase() + "s")
+                        .collect(Collectors.joining(", ")),
+                r.recordedWrites(),
+                r.syncs(),
+                r.interruptedSyncs());
+        out.println("faults injected: "
+                + (r.faultsInjected().isEmpty()
+                        ? "none"
+                        : r.faultsInjected().entrySet().stream()
+                                .map(e -> e.getKey().label() + " " + e.getValue())
+                                .collect(Collectors.joining(", "))));
         out.printf("conflict records (all nodes): %d (%d open)%n", r.conflicts(), r.openConflicts());
-        out.println(r.settleRounds() > 0 ? "quiescence after " + r.settleRounds() + " round(s) of fault-free syncs"
-                : "quiescence NOT reached: syncs kept changing rows");
+        out.println(
+                r.settleRounds() > 0
+                        ? "quiescence after " + r.settleRounds() + " round(s) of fault-free syncs"
+                        : "quiescence NOT reached: syncs kept changing rows");
         out.println("hub rows: " + r.hubRows());
         r.checks().forEach(c -> out.println("check " + c));
         r.unexpectedErrors().forEach(e -> out.println("unexpected error: " + e));
@@ -95,7 +134,9 @@ public final class SimulateCommand implements Callable<Integer> {
         if (r.kept() != null) {
             out.println("databases kept in " + r.kept());
         }
-        out.printf("%s (seed %d, %.1f s)%n", r.passed() ? "PASS" : "FAIL", r.config().seed(), r.elapsedMillis() / 1000.0);
+        out.printf(
+                "%s (seed %d, %.1f s)%n",
+                r.passed() ? "PASS" : "FAIL", r.config().seed(), r.elapsedMillis() / 1000.0);
     }
 
     private static Map<String, Object> document(SimulationResult r) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.sync.PeerCursor;
 import io.shuttlebridge.core.sync.SyncEngine;
@@ -16,8 +17,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code shuttle status}: node identity, synced tables, peers and cursors, pending changes, open conflicts. */
-@Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Node identity, synced tables, peers with cursors and last sync, pending local changes, open conflicts.")
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description =
+                "Node identity, synced tables, peers with cursors and last sync, pending local changes, open conflicts.")
 public final class StatusCommand implements Callable<Integer> {
     @Mixin
     DbOption db;
@@ -37,8 +41,8 @@ public final class StatusCommand implements Callable<Integer> {
             long pendingAll = engine.pendingChanges(null);
             int openConflicts = engine.conflicts(true).size();
             long waiting = engine.waitingChanges();
-            String hubUrl = d.read(c -> io.shuttlebridge.core.internal.Jdbc.queryString(c,
-                    "SELECT value FROM _shuttle_meta WHERE key = 'hub_url'").orElse(null));
+            String hubUrl = d.read(c -> Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'hub_url'")
+                    .orElse(null));
             if (json) {
                 ObjectMapper m = new ObjectMapper();
                 ObjectNode o = m.createObjectNode();
@@ -47,13 +51,20 @@ public final class StatusCommand implements Callable<Integer> {
                 o.put("hub", hubUrl);
                 ArrayNode tables = o.putArray("tables");
                 for (SyncedTable t : engine.schema().tables()) {
-                    tables.addObject().put("name", t.name()).put("policy", t.policy().name());
+                    tables.addObject()
+                            .put("name", t.name())
+                            .put("policy", t.policy().name());
                 }
                 ArrayNode ps = o.putArray("peers");
                 for (PeerCursor p : peers) {
-                    ps.addObject().put("peer", p.peer()).put("lastPulled", p.lastPulled()).put("lastPushed", p.lastPushed())
-                            .put("acknowledged", p.acked()).put("pendingLocalChanges", engine.pendingChanges(p.peer()))
-                            .put("lastSyncAt", p.lastSyncAt()).put("lastOutcome", p.lastOutcome());
+                    ps.addObject()
+                            .put("peer", p.peer())
+                            .put("lastPulled", p.lastPulled())
+                            .put("lastPushed", p.lastPushed())
+                            .put("acknowledged", p.acked())
+                            .put("pendingLocalChanges", engine.pendingChanges(p.peer()))
+                            .put("lastSyncAt", p.lastSyncAt())
+                            .put("lastOutcome", p.lastOutcome());
                 }
                 o.put("localChangesNeverPushed", peers.isEmpty() ? pendingAll : 0);
                 o.put("openConflicts", openConflicts);
@@ -63,20 +74,36 @@ public final class StatusCommand implements Callable<Integer> {
             }
             out.printf("node        %s%n", engine.nodeUuid());
             out.printf("database    %s%n", d.displayUrl());
-            out.printf("hub         %s%n", hubUrl == null ? "none (not cloned from a hub; this node may be one)" : hubUrl);
-            out.printf("tables      %s%n", String.join(", ", engine.schema().tables().stream()
-                    .map(t -> t.name() + " (" + t.policy() + ")").toList()));
+            out.printf(
+                    "hub         %s%n", hubUrl == null ? "none (not cloned from a hub; this node may be one)" : hubUrl);
+            out.printf(
+                    "tables      %s%n",
+                    String.join(
+                            ", ",
+                            engine.schema().tables().stream()
+                                    .map(t -> t.name() + " (" + t.policy() + ")")
+                                    .toList()));
             if (peers.isEmpty()) {
                 out.printf("peers       none yet; %d local changes to send on the first sync%n", pendingAll);
             } else {
-                out.printf("%n  %-38s %10s %10s %8s  %-25s %s%n", "peer", "pulled", "pushed", "pending", "last sync", "outcome");
+                out.printf(
+                        "%n  %-38s %10s %10s %8s  %-25s %s%n",
+                        "peer", "pulled", "pushed", "pending", "last sync", "outcome");
                 for (PeerCursor p : peers) {
-                    out.printf("  %-38s %10d %10d %8d  %-25s %s%n", p.peer(), p.lastPulled(), p.lastPushed(), engine.pendingChanges(p.peer()),
-                            p.lastSyncAt() == null ? "-" : p.lastSyncAt(), p.lastOutcome() == null ? "-" : p.lastOutcome());
+                    out.printf(
+                            "  %-38s %10d %10d %8d  %-25s %s%n",
+                            p.peer(),
+                            p.lastPulled(),
+                            p.lastPushed(),
+                            engine.pendingChanges(p.peer()),
+                            p.lastSyncAt() == null ? "-" : p.lastSyncAt(),
+                            p.lastOutcome() == null ? "-" : p.lastOutcome());
                 }
                 out.println();
             }
-            out.printf("conflicts   %d open%s%n", openConflicts, openConflicts > 0 ? " (shuttle conflicts list --db " + db.db + ")" : "");
+            out.printf(
+                    "conflicts   %d open%s%n",
+                    openConflicts, openConflicts > 0 ? " (shuttle conflicts list --db " + db.db + ")" : "");
             out.printf("waiting     %d changes wait for a parent row%n", waiting);
             return 0;
         }

@@ -17,9 +17,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code shuttle sync}: pull then push once, or stay live on the hub's stream. */
-@Command(name = "sync", mixinStandardHelpOptions = true,
-        description = {"Pull the hub's changes, then push local ones. With --watch, stay connected: follow the hub's stream",
-            "and push local commits moments after they happen, until stopped with Ctrl-C."})
+@Command(
+        name = "sync",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Pull the hub's changes, then push local ones. With --watch, stay connected: follow the hub's stream",
+            "and push local commits moments after they happen, until stopped with Ctrl-C."
+        })
 public final class SyncCommand implements Callable<Integer> {
     @Mixin
     HubOptions hub;
@@ -44,8 +48,10 @@ public final class SyncCommand implements Callable<Integer> {
             HttpTransport transport = hub.transport(me.hubUrl().orElse(null));
             String hubNode = transport.schema().hubNode();
             me.hubNode().filter(n -> !n.equals(hubNode)).ifPresent(n -> {
-                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "this device was cloned from hub node " + n + ", but "
-                        + transport.hub() + " is node " + hubNode);
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "this device was cloned from hub node " + n + ", but " + transport.hub() + " is node "
+                                + hubNode);
             });
             SyncEngine engine = SyncEngine.open(database);
             if (!watch) {
@@ -53,24 +59,30 @@ public final class SyncCommand implements Callable<Integer> {
                 return 0;
             }
             CountDownLatch stopped = new CountDownLatch(1);
-            LiveSync live = LiveSync.start(engine, transport, hubNode, LiveSync.Settings.DEFAULT, new LiveSync.Listener() {
-                @Override
-                public void synced(SyncReport r) {
-                    if (r.pulled() + r.pushed() + r.conflicts() > 0) {
-                        print(out, r);
-                    }
-                }
+            LiveSync live =
+                    LiveSync.start(engine, transport, hubNode, LiveSync.Settings.DEFAULT, new LiveSync.Listener() {
+                        @Override
+                        public void synced(SyncReport r) {
+                            if (r.pulled() + r.pushed() + r.conflicts() > 0) {
+                                print(out, r);
+                            }
+                        }
 
-                @Override
-                public void failed(RuntimeException e) {
-                    spec.commandLine().getErr().println("shuttle: sync failed, will retry: " + Main.oneLine(e.getMessage()));
-                    spec.commandLine().getErr().flush();
-                }
-            });
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                live.close();
-                stopped.countDown();
-            }, "shuttle-sync-shutdown"));
+                        @Override
+                        public void failed(RuntimeException e) {
+                            spec.commandLine()
+                                    .getErr()
+                                    .println("shuttle: sync failed, will retry: " + Main.oneLine(e.getMessage()));
+                            spec.commandLine().getErr().flush();
+                        }
+                    });
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                live.close();
+                                stopped.countDown();
+                            },
+                            "shuttle-sync-shutdown"));
             out.printf("Live sync of %s with %s (Ctrl-C to stop)%n", database.displayUrl(), transport.hub());
             out.flush();
             stopped.await();
@@ -80,11 +92,24 @@ public final class SyncCommand implements Callable<Integer> {
 
     private void print(PrintWriter out, SyncReport r) {
         if (json) {
-            out.printf("{\"pulled\":%d,\"applied\":%d,\"pushed\":%d,\"pushDuplicates\":%d,\"conflicts\":%d,\"resynced\":%b,"
-                    + "\"lastPulled\":%d,\"lastPushed\":%d}%n", r.pulled(), r.applied(), r.pushed(), r.pushDuplicates(), r.conflicts(),
-                    r.resynced(), r.lastPulled(), r.lastPushed());
+            out.printf(
+                    "{\"pulled\":%d,\"applied\":%d,\"pushed\":%d,\"pushDuplicates\":%d,\"conflicts\":%d,\"resynced\":%b,"
+                            + "\"lastPulled\":%d,\"lastPushed\":%d}%n",
+                    r.pulled(),
+                    r.applied(),
+                    r.pushed(),
+                    r.pushDuplicates(),
+                    r.conflicts(),
+                    r.resynced(),
+                    r.lastPulled(),
+                    r.lastPushed());
         } else {
-            out.printf("Synced: pulled %d (applied %d), pushed %d, conflicts %d%s%n", r.pulled(), r.applied(), r.pushed(), r.conflicts(),
+            out.printf(
+                    "Synced: pulled %d (applied %d), pushed %d, conflicts %d%s%n",
+                    r.pulled(),
+                    r.applied(),
+                    r.pushed(),
+                    r.conflicts(),
                     r.resynced() ? ", resynced from a snapshot" : "");
         }
         out.flush();

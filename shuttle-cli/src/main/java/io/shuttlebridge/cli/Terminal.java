@@ -31,8 +31,9 @@ public final class Terminal {
                 if (total > 0) {
                     int width = 30;
                     int filled = (int) Math.min(width, done * width / total);
-                    line = String.format("%-28s [%s%s] %,d/%,d (%d%%)", task, "#".repeat(filled), ".".repeat(width - filled),
-                            done, total, done * 100 / total);
+                    line = String.format(
+                            "%-28s [%s%s] %,d/%,d (%d%%)",
+                            task, "#".repeat(filled), ".".repeat(width - filled), done, total, done * 100 / total);
                 } else {
                     line = String.format("%-28s %,d", task, done);
                 }

@@ -38,10 +38,14 @@ class BundleProcessIT {
 
         ShuttleJar.sql(a, "INSERT INTO customer VALUES (1, 'Ada', 'London'), (2, 'Bob', NULL)");
         Path b1 = dir.resolve("a-b-1.bundle");
-        assertThat(ShuttleJar.run(dir, "bundle", "export", "--db", a.toString(), "--peer", nodeB, "--out", b1.toString()).code()).isZero();
+        assertThat(ShuttleJar.run(
+                                dir, "bundle", "export", "--db", a.toString(), "--peer", nodeB, "--out", b1.toString())
+                        .code())
+                .isZero();
         ShuttleJar.Result imp = ShuttleJar.run(dir, "bundle", "import", "--db", b.toString(), b1.toString(), "--json");
         assertThat(imp.code()).as(imp.err()).isZero();
-        assertThat(new ObjectMapper().readTree(imp.out()).get("applied").asInt()).isEqualTo(2);
+        assertThat(new ObjectMapper().readTree(imp.out()).get("applied").asInt())
+                .isEqualTo(2);
         assertThat(rows(b)).isEqualTo(rows(a));
 
         ShuttleJar.Result again = ShuttleJar.run(dir, "bundle", "import", "--db", b.toString(), b1.toString());
@@ -58,22 +62,70 @@ class BundleProcessIT {
 
         ShuttleJar.sql(b, "UPDATE customer SET city = 'Oslo' WHERE id = 2");
         Path back = dir.resolve("b-a-1.bundle");
-        assertThat(ShuttleJar.run(dir, "bundle", "export", "--db", b.toString(), "--peer", nodeA, "--out", back.toString()).code()).isZero();
-        assertThat(ShuttleJar.run(dir, "bundle", "import", "--db", a.toString(), back.toString()).code()).isZero();
+        assertThat(ShuttleJar.run(
+                                dir,
+                                "bundle",
+                                "export",
+                                "--db",
+                                b.toString(),
+                                "--peer",
+                                nodeA,
+                                "--out",
+                                back.toString())
+                        .code())
+                .isZero();
+        assertThat(ShuttleJar.run(dir, "bundle", "import", "--db", a.toString(), back.toString())
+                        .code())
+                .isZero();
         assertThat(rows(a)).isEqualTo(rows(b));
 
         // two bundles from A, carried in the wrong order
         ShuttleJar.sql(a, "UPDATE customer SET name = 'Ada L.' WHERE id = 1");
         Path first = dir.resolve("a-b-2.bundle");
-        assertThat(ShuttleJar.run(dir, "bundle", "export", "--db", a.toString(), "--peer", nodeB, "--out", first.toString()).code()).isZero();
+        assertThat(ShuttleJar.run(
+                                dir,
+                                "bundle",
+                                "export",
+                                "--db",
+                                a.toString(),
+                                "--peer",
+                                nodeB,
+                                "--out",
+                                first.toString())
+                        .code())
+                .isZero();
         ShuttleJar.sql(a, "DELETE FROM customer WHERE id = 2", "INSERT INTO customer VALUES (3, 'Cy', 'Rome')");
         Path second = dir.resolve("a-b-3.bundle");
-        assertThat(ShuttleJar.run(dir, "bundle", "export", "--db", a.toString(), "--peer", nodeB, "--out", second.toString()).code()).isZero();
-        assertThat(ShuttleJar.run(dir, "bundle", "import", "--db", b.toString(), second.toString()).code()).isZero();
-        assertThat(ShuttleJar.run(dir, "bundle", "import", "--db", b.toString(), first.toString()).code()).isZero();
+        assertThat(ShuttleJar.run(
+                                dir,
+                                "bundle",
+                                "export",
+                                "--db",
+                                a.toString(),
+                                "--peer",
+                                nodeB,
+                                "--out",
+                                second.toString())
+                        .code())
+                .isZero();
+        assertThat(ShuttleJar.run(dir, "bundle", "import", "--db", b.toString(), second.toString())
+                        .code())
+                .isZero();
+        assertThat(ShuttleJar.run(dir, "bundle", "import", "--db", b.toString(), first.toString())
+                        .code())
+                .isZero();
         assertThat(rows(b)).isEqualTo(rows(a)).contains("3|Cy|Rome").doesNotContain("2|Bob");
 
-        ShuttleJar.Result bad = ShuttleJar.run(dir, "bundle", "export", "--db", a.toString(), "--peer", "not-a-uuid", "--out", dir.resolve("x").toString());
+        ShuttleJar.Result bad = ShuttleJar.run(
+                dir,
+                "bundle",
+                "export",
+                "--db",
+                a.toString(),
+                "--peer",
+                "not-a-uuid",
+                "--out",
+                dir.resolve("x").toString());
         assertThat(bad.code()).isEqualTo(2);
     }
 }

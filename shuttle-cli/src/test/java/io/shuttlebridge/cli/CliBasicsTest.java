@@ -2,6 +2,7 @@ package io.shuttlebridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,11 +31,31 @@ class CliBasicsTest {
     @Test
     void helpAndVersionOnEveryCommand() {
         assertThat(run("--version").out()).contains("shuttle ");
-        for (String[] cmd : new String[][] {{}, {"init"}, {"demo"}, {"simulate"}, {"bench"}, {"bench", "capture"}, {"bench", "apply"},
-                {"bridge"}, {"status"}, {"conflicts"}, {"conflicts", "list"}, {"conflicts", "show"}, {"conflicts", "resolve"},
-                {"bundle"}, {"bundle", "export"}, {"bundle", "import"}, {"serve"}, {"clone"}, {"sync"}, {"node"}, {"node", "lease"},
-                {"node", "show"}}) {
-            String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
+        for (String[] cmd : new String[][] {
+            {},
+            {"init"},
+            {"demo"},
+            {"simulate"},
+            {"bench"},
+            {"bench", "capture"},
+            {"bench", "apply"},
+            {"bridge"},
+            {"status"},
+            {"conflicts"},
+            {"conflicts", "list"},
+            {"conflicts", "show"},
+            {"conflicts", "resolve"},
+            {"bundle"},
+            {"bundle", "export"},
+            {"bundle", "import"},
+            {"serve"},
+            {"clone"},
+            {"sync"},
+            {"node"},
+            {"node", "lease"},
+            {"node", "show"}
+        }) {
+            String[] args = Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";
             Run r = run(args);
             assertThat(r.code()).as(String.join(" ", args)).isZero();
@@ -57,7 +79,8 @@ class CliBasicsTest {
     @Test
     void initEnablesAndRemovesAndFailsClearlyOnAMissingFile() throws Exception {
         Path db = dir.resolve("app.db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)");
             s.execute("INSERT INTO item VALUES (1, 'a'), (2, 'b')");
         }
@@ -69,7 +92,8 @@ class CliBasicsTest {
         assertThat(policy.err()).contains("unknown conflict policy 'sometimes'");
         Run remove = run("init", "--db", db.toString(), "--remove");
         assertThat(remove.code()).isZero();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%shuttle%'")) {
             rs.next();
             assertThat(rs.getInt(1)).isZero();
@@ -83,33 +107,42 @@ class CliBasicsTest {
     void statusAndConflictsOnTheDemoDevices() throws Exception {
         Run demo = run("demo", "--keep");
         assertThat(demo.code()).isZero();
-        String kept = demo.out().lines().filter(l -> l.startsWith("kept: ")).findFirst().orElseThrow();
+        String kept = demo.out()
+                .lines()
+                .filter(l -> l.startsWith("kept: "))
+                .findFirst()
+                .orElseThrow();
         Path folder = Path.of(kept.substring("kept: ".length(), kept.indexOf(" (hub.db")));
         String deviceB = folder.resolve("device-b.db").toString();
 
         Run status = run("status", "--db", deviceB, "--json");
         assertThat(status.code()).as(status.err()).isZero();
-        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(status.out());
+        var doc = new ObjectMapper().readTree(status.out());
         assertThat(doc.get("openConflicts").asInt()).isZero();
         assertThat(doc.get("peers")).hasSize(1);
         assertThat(doc.get("tables").toString()).contains("\"customers\"").contains("MANUAL");
 
         Run list = run("conflicts", "list", "--db", deviceB, "--all", "--json");
-        var conflicts = new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.out());
+        var conflicts = new ObjectMapper().readTree(list.out());
         assertThat(conflicts).hasSize(1);
         assertThat(conflicts.get(0).get("resolution").asText()).isEqualTo("took local");
-        assertThat(conflicts.get(0).get("local").get("values").get("email").asText()).isEqualTo("ada@home.example");
+        assertThat(conflicts.get(0).get("local").get("values").get("email").asText())
+                .isEqualTo("ada@home.example");
         assertThat(run("conflicts", "show", "--db", deviceB, "1").out()).contains("* email");
         assertThat(run("conflicts", "show", "--db", deviceB, "99").code()).isEqualTo(1);
         assertThat(run("conflicts", "resolve", "--db", deviceB, "1").code()).isEqualTo(2);
-        assertThat(run("conflicts", "resolve", "--db", deviceB, "1", "--take", "sideways").code()).isEqualTo(2);
+        assertThat(run("conflicts", "resolve", "--db", deviceB, "1", "--take", "sideways")
+                        .code())
+                .isEqualTo(2);
     }
 
     @Test
     void demoConverges() {
         Run demo = run("demo");
         assertThat(demo.code()).as(demo.err()).isZero();
-        assertThat(demo.out()).contains("conflict 1 on customers[1]").contains("converged: hub, device A and device B hold the same rows")
+        assertThat(demo.out())
+                .contains("conflict 1 on customers[1]")
+                .contains("converged: hub, device A and device B hold the same rows")
                 .contains("cancelled");
     }
 }

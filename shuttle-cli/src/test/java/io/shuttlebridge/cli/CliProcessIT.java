@@ -2,32 +2,53 @@ package io.shuttlebridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The real jar as a separate process: the demo converges, --help works on every command, bad arguments exit 2. */
 class CliProcessIT {
-    @org.junit.jupiter.api.io.TempDir
-    java.nio.file.Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void demoSucceedsAndShowsConvergence() throws Exception {
         ShuttleJar.Result demo = ShuttleJar.run(dir, "demo");
         assertThat(demo.code()).as(demo.err()).isZero();
-        assertThat(demo.out()).contains("the devices talk to it over HTTP").contains("$ shuttle conflicts resolve --db device-b.db")
+        assertThat(demo.out())
+                .contains("the devices talk to it over HTTP")
+                .contains("$ shuttle conflicts resolve --db device-b.db")
                 .contains("converged: hub, device A and device B hold the same rows");
     }
 
     @Test
     void everyCommandHasHelpAndBadArgumentsExitTwoWithOneLine() throws Exception {
-        for (String command : List.of("demo", "init", "serve", "clone", "sync", "status", "conflicts", "bundle", "node", "bridge",
-                "simulate", "bench")) {
+        for (String command : List.of(
+                "demo",
+                "init",
+                "serve",
+                "clone",
+                "sync",
+                "status",
+                "conflicts",
+                "bundle",
+                "node",
+                "bridge",
+                "simulate",
+                "bench")) {
             ShuttleJar.Result help = ShuttleJar.run(dir, command, "--help");
             assertThat(help.code()).as(command).isZero();
             assertThat(help.out()).as(command).startsWith("Usage: shuttle " + command);
         }
-        for (String[] bad : new String[][] {{"nonsense"}, {"init"}, {"status", "--db"}, {"simulate", "--replicas", "many"},
-                {"conflicts", "resolve", "--db", "x.db", "1"}, {"bundle", "import"}}) {
+        for (String[] bad : new String[][] {
+            {"nonsense"},
+            {"init"},
+            {"status", "--db"},
+            {"simulate", "--replicas", "many"},
+            {"conflicts", "resolve", "--db", "x.db", "1"},
+            {"bundle", "import"}
+        }) {
             ShuttleJar.Result r = ShuttleJar.run(dir, bad);
             assertThat(r.code()).as(String.join(" ", bad)).isEqualTo(2);
             assertThat(r.err().strip().lines()).as(String.join(" ", bad)).hasSize(1);
@@ -38,10 +59,12 @@ class CliProcessIT {
     @Test
     void benchmarksRunFromTheJar() throws Exception {
         // small sizes: this checks the commands and what the jar carries (SQLite, embedded PostgreSQL), not speed
-        ShuttleJar.Result apply = ShuttleJar.run(dir, "bench", "apply", "--rows", "2000", "--page", "500", "--warmup", "0", "--json");
+        ShuttleJar.Result apply =
+                ShuttleJar.run(dir, "bench", "apply", "--rows", "2000", "--page", "500", "--warmup", "0", "--json");
         assertThat(apply.code()).as(apply.err()).isZero();
         assertThat(apply.out()).contains("\"rows\"").contains("sync apply");
-        ShuttleJar.Result upload = ShuttleJar.run(dir, "bench", "upload", "--rows", "1000", "--page", "500", "--warmup", "500", "--json");
+        ShuttleJar.Result upload =
+                ShuttleJar.run(dir, "bench", "upload", "--rows", "1000", "--page", "500", "--warmup", "500", "--json");
         assertThat(upload.code()).as(upload.err()).isZero();
         assertThat(upload.out()).contains("push over HTTP");
     }

@@ -3,6 +3,7 @@ package io.shuttlebridge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shuttlebridge.core.Postgres;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,7 +35,10 @@ class HubKilledMidPushIT {
             @Override
             HubDatabase create(Path dir) throws Exception {
                 Path file = dir.resolve("hub.db");
-                ShuttleJar.sql(file, "CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL)", "INSERT INTO note VALUES (0, 'on the hub')");
+                ShuttleJar.sql(
+                        file,
+                        "CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL)",
+                        "INSERT INTO note VALUES (0, 'on the hub')");
                 return new HubDatabase(file.toString(), ShuttleJar.sqlite(file));
             }
         },
@@ -42,7 +46,10 @@ class HubKilledMidPushIT {
             @Override
             HubDatabase create(Path dir) throws Exception {
                 String url = Postgres.freshDatabase();
-                ShuttleJar.sql(url, "CREATE TABLE note (id bigint PRIMARY KEY, body text NOT NULL)", "INSERT INTO note VALUES (0, 'on the hub')");
+                ShuttleJar.sql(
+                        url,
+                        "CREATE TABLE note (id bigint PRIMARY KEY, body text NOT NULL)",
+                        "INSERT INTO note VALUES (0, 'on the hub')");
                 return new HubDatabase(url, url);
             }
         };
@@ -61,34 +68,50 @@ class HubKilledMidPushIT {
         Path device = dir.resolve("device.db");
         try {
             String url = ShuttleJar.listeningUrl(serve);
-            assertThat(ShuttleJar.run(dir, "clone", "--hub", url, "--db", device.toString(), "--token", "tk").code()).isZero();
+            assertThat(ShuttleJar.run(dir, "clone", "--hub", url, "--db", device.toString(), "--token", "tk")
+                            .code())
+                    .isZero();
             insertRows(device);
 
             Process push = ShuttleJar.start(dir, "sync", "--db", device.toString(), "--token", "tk");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             long landed;
-            while ((landed = ShuttleJar.count(hub.url(), "SELECT count(*) FROM note")) <= 1 && System.nanoTime() < deadline) {
+            while ((landed = ShuttleJar.count(hub.url(), "SELECT count(*) FROM note")) <= 1
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
             serve.destroyForcibly(); // SIGKILL: no graceful shutdown, a push may be half-way through its transaction
             assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(landed).as("rows on the hub when it was killed").isGreaterThan(1).isLessThan(ROWS + 1);
-            push.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-            assertThat(push.waitFor(120, TimeUnit.SECONDS)).as("the interrupted sync gives up").isTrue();
+            assertThat(landed)
+                    .as("rows on the hub when it was killed")
+                    .isGreaterThan(1)
+                    .isLessThan(ROWS + 1);
+            push.getInputStream().transferTo(OutputStream.nullOutputStream());
+            assertThat(push.waitFor(120, TimeUnit.SECONDS))
+                    .as("the interrupted sync gives up")
+                    .isTrue();
 
             serve = serve(hub);
             String again = ShuttleJar.listeningUrl(serve);
-            ShuttleJar.Result retry = ShuttleJar.run(dir, "sync", "--hub", again, "--db", device.toString(), "--token", "tk", "--json");
+            ShuttleJar.Result retry =
+                    ShuttleJar.run(dir, "sync", "--hub", again, "--db", device.toString(), "--token", "tk", "--json");
             assertThat(retry.code()).as(retry.err()).isZero();
 
             assertThat(ShuttleJar.count(hub.url(), "SELECT count(*) FROM note")).isEqualTo(ROWS + 1);
-            assertThat(ShuttleJar.count(hub.url(), "SELECT count(DISTINCT body) FROM note")).isEqualTo(ROWS + 1);
-            assertThat(ShuttleJar.count(hub.url(), "SELECT count(*) FROM _shuttle_feed")).as("one feed entry per row").isEqualTo(ROWS + 1);
+            assertThat(ShuttleJar.count(hub.url(), "SELECT count(DISTINCT body) FROM note"))
+                    .isEqualTo(ROWS + 1);
+            assertThat(ShuttleJar.count(hub.url(), "SELECT count(*) FROM _shuttle_feed"))
+                    .as("one feed entry per row")
+                    .isEqualTo(ROWS + 1);
             assertThat(ShuttleJar.rows(device, NOTES)).isEqualTo(ShuttleJar.rows(hub.url(), NOTES));
 
-            ShuttleJar.Result idle = ShuttleJar.run(dir, "sync", "--hub", again, "--db", device.toString(), "--token", "tk", "--json");
+            ShuttleJar.Result idle =
+                    ShuttleJar.run(dir, "sync", "--hub", again, "--db", device.toString(), "--token", "tk", "--json");
             assertThat(idle.code()).as(idle.err()).isZero();
-            assertThat(idle.out()).as("nothing left to push or pull").contains("\"pulled\":0").contains("\"pushed\":0")
+            assertThat(idle.out())
+                    .as("nothing left to push or pull")
+                    .contains("\"pulled\":0")
+                    .contains("\"pushed\":0")
                     .contains("\"pushDuplicates\":0");
         } finally {
             serve.destroy();

@@ -29,7 +29,10 @@ final class ShuttleJar {
 
     /** Starts {@code shuttle ARGS} in {@code dir}, progress off, its stderr appended to {@code dir/stderr-COMMAND.log}. */
     static Process start(Path dir, String... args) throws Exception {
-        return builder(dir, args).redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr-" + args[0] + ".log").toFile())).start();
+        return builder(dir, args)
+                .redirectError(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("stderr-" + args[0] + ".log").toFile()))
+                .start();
     }
 
     /** Runs {@code shuttle ARGS} in {@code dir} to the end and returns its exit code, stdout and stderr. */
@@ -43,8 +46,11 @@ final class ShuttleJar {
 
     private static ProcessBuilder builder(Path dir, String... args) {
         assertThat(JAR).as("run after 'package': the fat jar").exists();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toAbsolutePath().toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-jar",
+                JAR.toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().put("SHUTTLE_NO_PROGRESS", "1");
@@ -67,7 +73,8 @@ final class ShuttleJar {
 
     /** Runs statements on a plain connection to a JDBC URL, as {@code sqlite3} or {@code psql} would. */
     static void sql(String url, String... statements) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement st = c.createStatement()) {
             for (String s : statements) {
                 st.execute(s);
             }
@@ -82,7 +89,8 @@ final class ShuttleJar {
     /** Each row of a query on a JDBC URL as its values joined by {@code |}. */
     static List<String> rows(String url, String query) throws Exception {
         List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(query)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
@@ -101,7 +109,8 @@ final class ShuttleJar {
     }
 
     static long count(String url, String query) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(query)) {
             rs.next();
             return rs.getLong(1);

@@ -33,11 +33,26 @@ class SimulateCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {"LWW", "FIELD_LWW", "VERSION_STRICT", "MANUAL", "CUSTOM"})
     void everyPolicyConvergesUnderEveryFault(String policy) {
-        Run r = run("simulate", "--replicas", "2", "--ops", "30", "--tables", "3", "--policy", policy,
-                "--faults", "dup,lost-ack,crash,reorder", "--seed", "7");
+        Run r = run(
+                "simulate",
+                "--replicas",
+                "2",
+                "--ops",
+                "30",
+                "--tables",
+                "3",
+                "--policy",
+                policy,
+                "--faults",
+                "dup,lost-ack,crash,reorder",
+                "--seed",
+                "7");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).startsWith("seed 7").contains("check converged: every replica holds exactly the hub's rows")
-                .contains("check written: every hub row is a row some node wrote").contains("PASS (seed 7");
+        assertThat(r.out())
+                .startsWith("seed 7")
+                .contains("check converged: every replica holds exactly the hub's rows")
+                .contains("check written: every hub row is a row some node wrote")
+                .contains("PASS (seed 7");
         if (policy.equals("LWW")) {
             assertThat(r.out()).contains("check LWW oracle");
         }
@@ -50,20 +65,37 @@ class SimulateCommandTest {
     void jsonIsOneObjectWithTheSameFacts() {
         Run r = run("simulate", "--replicas", "2", "--ops", "20", "--seed", "3", "--json");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
-        assertThat(r.out().strip()).startsWith("{\"seed\":3,").endsWith("}").contains("\"passed\":true").contains("\"faultsInjected\":{");
+        assertThat(r.out().strip())
+                .startsWith("{\"seed\":3,")
+                .endsWith("}")
+                .contains("\"passed\":true")
+                .contains("\"faultsInjected\":{");
     }
 
     @Test
     void keptFilesHoldTheSameRowsOnEveryReplica() throws Exception {
         Path keep = dir.resolve("kept");
-        Run r = run("simulate", "--replicas", "2", "--ops", "40", "--tables", "3", "--seed", "11", "--keep", keep.toString());
+        Run r = run(
+                "simulate",
+                "--replicas",
+                "2",
+                "--ops",
+                "40",
+                "--tables",
+                "3",
+                "--seed",
+                "11",
+                "--keep",
+                keep.toString());
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("databases kept in " + keep);
         for (String table : List.of("customer", "orders", "order_line")) {
             List<String> hub = rows(keep.resolve("hub.db"), table);
             for (String device : List.of("device0.db", "device1.db")) {
                 assertThat(keep.resolve(device)).exists();
-                assertThat(rows(keep.resolve(device), table)).as(device + " " + table).isEqualTo(hub);
+                assertThat(rows(keep.resolve(device), table))
+                        .as(device + " " + table)
+                        .isEqualTo(hub);
             }
         }
         assertThat(Files.exists(keep.resolve("device2.db"))).isFalse();
@@ -79,7 +111,8 @@ class SimulateCommandTest {
     }
 
     private static List<String> rows(Path file, String table) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT * FROM " + table + " ORDER BY id")) {
             List<String> out = new ArrayList<>();
             int n = rs.getMetaData().getColumnCount();

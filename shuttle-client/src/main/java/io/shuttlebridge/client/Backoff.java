@@ -25,7 +25,9 @@ public record Backoff(Duration initial, Duration max, int attempts) {
     /** The wait before retry number {@code retry} (0-based). */
     public Duration delay(int retry) {
         long ceiling = Math.min(max.toMillis(), initial.toMillis() << Math.min(retry, 20));
-        return ceiling <= 0 ? Duration.ZERO : Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1));
+        return ceiling <= 0
+                ? Duration.ZERO
+                : Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1));
     }
 
     /** How a wait is spent; tests replace it to move on without sleeping. */

@@ -9,6 +9,7 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.protocol.Lease;
 import io.shuttlebridge.core.sync.SyncEngine;
@@ -28,19 +29,27 @@ public final class DeviceClone {
     private DeviceClone() {}
 
     /** What a clone did. */
-    public record Result(String nodeUuid, String hubNode, List<String> tables, Lease lease, long rows, boolean resumed) {}
+    public record Result(
+            String nodeUuid, String hubNode, List<String> tables, Lease lease, long rows, boolean resumed) {}
 
     public static Result run(ShuttleDatabase db, HttpTransport hub, ProgressListener progress) {
         HubSchema schema = hub.schema();
         if (schema.tables().isEmpty()) {
-            throw new ShuttleException(ErrorCode.NOT_INITIALIZED, "the hub at " + hub.hub() + " syncs no tables: run 'shuttle init' on its database first");
+            throw new ShuttleException(
+                    ErrorCode.NOT_INITIALIZED,
+                    "the hub at " + hub.hub() + " syncs no tables: run 'shuttle init' on its database first");
         }
-        boolean resumed = isInitialized(db) && DeviceMeta.get(db, DeviceMeta.HUB_NODE).isPresent();
+        boolean resumed =
+                isInitialized(db) && DeviceMeta.get(db, DeviceMeta.HUB_NODE).isPresent();
         if (resumed) {
-            DeviceMeta.get(db, DeviceMeta.HUB_NODE).filter(n -> !n.equals(schema.hubNode())).ifPresent(n -> {
-                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "this database was cloned from hub node " + n + ", but "
-                        + hub.hub() + " is node " + schema.hubNode() + ": clone into a new file");
-            });
+            DeviceMeta.get(db, DeviceMeta.HUB_NODE)
+                    .filter(n -> !n.equals(schema.hubNode()))
+                    .ifPresent(n -> {
+                        throw new ShuttleException(
+                                ErrorCode.INVALID_ARGUMENT,
+                                "this database was cloned from hub node " + n + ", but " + hub.hub() + " is node "
+                                        + schema.hubNode() + ": clone into a new file");
+                    });
         }
         db.transaction(c -> {
             try (Statement st = c.createStatement()) {
@@ -50,7 +59,8 @@ public final class DeviceClone {
             }
             return null;
         });
-        CaptureOptions.Builder options = CaptureOptions.builder().tables(schema.tables().stream().map(HubSchema.TableSpec::name).toList());
+        CaptureOptions.Builder options = CaptureOptions.builder()
+                .tables(schema.tables().stream().map(HubSchema.TableSpec::name).toList());
         for (HubSchema.TableSpec t : schema.tables()) {
             options.policy(t.name(), t.policy());
             t.excluded().forEach(col -> options.excludeColumn(t.name(), col));
@@ -64,13 +74,14 @@ public final class DeviceClone {
         Lease lease = NodeLeases.lease(db, hub);
         try (SnapshotAsPull snapshot = new SnapshotAsPull(hub, progress)) {
             // large pages: a bootstrap is mostly round trips and transactions per page
-            SyncReport report = SyncEngine.builder(db).pageSize(BOOTSTRAP_PAGE).build().pullThenPush(snapshot, schema.hubNode());
+            SyncReport report =
+                    SyncEngine.builder(db).pageSize(BOOTSTRAP_PAGE).build().pullThenPush(snapshot, schema.hubNode());
             DeviceMeta.put(db, DeviceMeta.BOOTSTRAPPED, Long.toString(report.lastPulled()));
             return new Result(enabled.nodeUuid(), schema.hubNode(), enabled.tables(), lease, snapshot.rows(), resumed);
         }
     }
 
     private static boolean isInitialized(ShuttleDatabase db) {
-        return db.read(c -> io.shuttlebridge.core.internal.capture.SyncSchema.isInitialized(c, db.dialect()));
+        return db.read(c -> SyncSchema.isInitialized(c, db.dialect()));
     }
 }

@@ -36,8 +36,12 @@ public final class HttpTransport implements Transport {
     private final HttpCaller caller;
 
     private HttpTransport(Builder b) {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.connectTimeout).build();
-        this.caller = new HttpCaller(b.hub, b.token, http, b.requestTimeout, b.backoff, b.sleeper, b.compression.gzip(b.hub));
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(b.connectTimeout)
+                .build();
+        this.caller =
+                new HttpCaller(b.hub, b.token, http, b.requestTimeout, b.backoff, b.sleeper, b.compression.gzip(b.hub));
     }
 
     public static Builder builder(URI hub) {
@@ -69,7 +73,9 @@ public final class HttpTransport implements Transport {
                 return false;
             }
             String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-            return h.equalsIgnoreCase("localhost") || h.matches("127(\\.\\d{1,3}){3}") || h.equals("::1")
+            return h.equalsIgnoreCase("localhost")
+                    || h.matches("127(\\.\\d{1,3}){3}")
+                    || h.equals("::1")
                     || h.equals("0:0:0:0:0:0:0:1");
         }
     }
@@ -115,7 +121,8 @@ public final class HttpTransport implements Transport {
 
     @Override
     public PullResult pull(String forNode, long since, int limit) {
-        return page(Protocol.PULL + "?since=" + since + "&limit=" + limit, forNode).result();
+        return page(Protocol.PULL + "?since=" + since + "&limit=" + limit, forNode)
+                .result();
     }
 
     @Override
@@ -136,7 +143,8 @@ public final class HttpTransport implements Transport {
             return fast;
         }
         JsonNode tree = HttpCaller.parse(body, "GET", caller.base().resolve(path));
-        return new WireCodec.Page(WireCodec.pullResult(tree), tree.path("hubSeq").asLong(-1));
+        return new WireCodec.Page(
+                WireCodec.pullResult(tree), tree.path("hubSeq").asLong(-1));
     }
 
     public HubSchema schema() {
@@ -176,7 +184,8 @@ public final class HttpTransport implements Transport {
         private Builder(URI hub) {
             Objects.requireNonNull(hub, "hub");
             if (!"http".equals(hub.getScheme()) && !"https".equals(hub.getScheme())) {
-                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "the hub URL must start with http:// or https://, got " + hub);
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT, "the hub URL must start with http:// or https://, got " + hub);
             }
             this.hub = hub;
         }

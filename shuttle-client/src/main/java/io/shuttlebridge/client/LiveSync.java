@@ -1,7 +1,7 @@
 package io.shuttlebridge.client;
 
-import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
+import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.SyncReport;
 import java.net.http.WebSocket;
@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,8 @@ public final class LiveSync implements AutoCloseable {
 
     /** Timings of the loop. */
     public record Settings(Duration debounce, Duration localPoll, Duration fallback) {
-        public static final Settings DEFAULT = new Settings(Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(30));
+        public static final Settings DEFAULT =
+                new Settings(Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(30));
     }
 
     /** Hears what each sync did. */
@@ -66,13 +68,22 @@ public final class LiveSync implements AutoCloseable {
         });
     }
 
-    public static LiveSync start(SyncEngine engine, HttpTransport hub, String hubNode, Settings settings, Listener listener) {
-        LiveSync live = new LiveSync(Objects.requireNonNull(engine), Objects.requireNonNull(hub), Objects.requireNonNull(hubNode),
-                settings, listener);
+    public static LiveSync start(
+            SyncEngine engine, HttpTransport hub, String hubNode, Settings settings, Listener listener) {
+        LiveSync live = new LiveSync(
+                Objects.requireNonNull(engine),
+                Objects.requireNonNull(hub),
+                Objects.requireNonNull(hubNode),
+                settings,
+                listener);
         live.worker.execute(live::connect);
-        live.worker.scheduleWithFixedDelay(live::checkLocal, settings.localPoll().toMillis(), settings.localPoll().toMillis(),
+        live.worker.scheduleWithFixedDelay(
+                live::checkLocal,
+                settings.localPoll().toMillis(),
+                settings.localPoll().toMillis(),
                 TimeUnit.MILLISECONDS);
-        live.worker.scheduleWithFixedDelay(live::requestSync, 0, settings.fallback().toMillis(), TimeUnit.MILLISECONDS);
+        live.worker.scheduleWithFixedDelay(
+                live::requestSync, 0, settings.fallback().toMillis(), TimeUnit.MILLISECONDS);
         return live;
     }
 
@@ -157,7 +168,7 @@ public final class LiveSync implements AutoCloseable {
     private void submit(Runnable task) {
         try {
             worker.execute(task);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             if (!closed) {
                 throw e;
             }
@@ -197,7 +208,8 @@ public final class LiveSync implements AutoCloseable {
                 String message = text.toString();
                 text.setLength(0);
                 try {
-                    long hubSeq = WireCodec.event(ChangeCodec.parse(message, "stream event")).hubSeq();
+                    long hubSeq = WireCodec.event(ChangeCodec.parse(message, "stream event"))
+                            .hubSeq();
                     if (hubSeq > engine.cursor(hubNode).lastPulled()) {
                         requestSync();
                     }

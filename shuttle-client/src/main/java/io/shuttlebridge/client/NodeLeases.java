@@ -15,7 +15,11 @@ public final class NodeLeases {
     private NodeLeases() {}
 
     /** This device's identity as stored locally. */
-    public record NodeInfo(String nodeUuid, String deviceKey, Optional<Lease> lease, Optional<String> hubUrl,
+    public record NodeInfo(
+            String nodeUuid,
+            String deviceKey,
+            Optional<Lease> lease,
+            Optional<String> hubUrl,
             Optional<String> hubNode) {}
 
     /** Leases or renews the short id at the hub and stores it. */
@@ -36,7 +40,11 @@ public final class NodeLeases {
         Optional<Lease> lease = id.isPresent() && expires.isPresent()
                 ? Optional.of(new Lease(Integer.parseInt(id.get()), Instant.parse(expires.get())))
                 : Optional.empty();
-        return new NodeInfo(node, DeviceMeta.get(db, DeviceMeta.DEVICE_KEY).orElse(node), lease,
-                DeviceMeta.get(db, DeviceMeta.HUB_URL), DeviceMeta.get(db, DeviceMeta.HUB_NODE));
+        return new NodeInfo(
+                node,
+                DeviceMeta.get(db, DeviceMeta.DEVICE_KEY).orElse(node),
+                lease,
+                DeviceMeta.get(db, DeviceMeta.HUB_URL),
+                DeviceMeta.get(db, DeviceMeta.HUB_NODE));
     }
 }

@@ -1,5 +1,7 @@
 package io.shuttlebridge.core;
 
+import java.util.Locale;
+
 /** How concurrent changes to one row are resolved; declared per table, default {@link #LWW}. */
 public enum ConflictPolicy {
     /** Higher (hlc, origin) wins for the whole row; deletes are ordinary writes with an hlc. */
@@ -15,10 +17,12 @@ public enum ConflictPolicy {
 
     public static ConflictPolicy parse(String text) {
         try {
-            return valueOf(text.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "unknown conflict policy '" + text
-                    + "': expected one of LWW, FIELD_LWW, VERSION_STRICT, MANUAL, CUSTOM");
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "unknown conflict policy '" + text
+                            + "': expected one of LWW, FIELD_LWW, VERSION_STRICT, MANUAL, CUSTOM");
         }
     }
 }

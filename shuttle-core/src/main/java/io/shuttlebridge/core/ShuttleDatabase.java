@@ -47,7 +47,8 @@ public final class ShuttleDatabase implements AutoCloseable {
     /** A file path becomes a {@code jdbc:sqlite:} URL; a JDBC URL is kept as it is. */
     public static String toJdbcUrl(String pathOrUrl) {
         if (pathOrUrl == null || pathOrUrl.isBlank()) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "a database is required: a SQLite file path or a JDBC URL");
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT, "a database is required: a SQLite file path or a JDBC URL");
         }
         return pathOrUrl.startsWith("jdbc:") ? pathOrUrl : "jdbc:sqlite:" + pathOrUrl;
     }

@@ -35,8 +35,10 @@ public final class Postgres {
                 adminUrl = external;
             } else {
                 try {
-                    embedded = EmbeddedPostgres.builder().setServerConfig("timezone", "US/Samoa")
-                            .setServerConfig("max_connections", "100").start();
+                    embedded = EmbeddedPostgres.builder()
+                            .setServerConfig("timezone", "US/Samoa")
+                            .setServerConfig("max_connections", "100")
+                            .start();
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
                 }
@@ -93,7 +95,8 @@ public final class Postgres {
 
     /** Runs statements on a plain connection in auto-commit mode, as psql would. */
     public static void exec(String url, String... statements) {
-        try (Connection c = connect(url); Statement s = c.createStatement()) {
+        try (Connection c = connect(url);
+                Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }
@@ -104,7 +107,9 @@ public final class Postgres {
 
     /** Rows as maps of column label to value as the driver returns it. */
     public static List<Map<String, Object>> query(String url, String sql) {
-        try (Connection c = connect(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = connect(url);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();
             List<Map<String, Object>> rows = new ArrayList<>();
             while (rs.next()) {

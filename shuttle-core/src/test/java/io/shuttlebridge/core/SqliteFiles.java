@@ -1,5 +1,6 @@
 package io.shuttlebridge.core;
 
+import io.shuttlebridge.core.internal.Jdbc;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,7 +24,8 @@ public final class SqliteFiles {
 
     /** Runs statements on a fresh plain connection (auto-commit). */
     public static void exec(Path file, String... sql) {
-        try (Connection c = plain(file); Statement s = c.createStatement()) {
+        try (Connection c = plain(file);
+                Statement s = c.createStatement()) {
             for (String q : sql) {
                 s.execute(q);
             }
@@ -33,8 +35,10 @@ public final class SqliteFiles {
     }
 
     public static List<Map<String, Object>> query(Path file, String sql) {
-        try (Connection c = plain(file); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return io.shuttlebridge.core.internal.Jdbc.rowMaps(rs);
+        try (Connection c = plain(file);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            return Jdbc.rowMaps(rs);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

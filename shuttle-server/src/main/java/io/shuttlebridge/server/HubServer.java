@@ -5,14 +5,19 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.shuttlebridge.bridge.BridgeService;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.protocol.HubLimits;
 import io.shuttlebridge.core.internal.protocol.Protocol;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.internal.BearerAuth;
 import io.shuttlebridge.server.internal.BodyReader;
+import io.shuttlebridge.server.internal.BridgeApi;
 import io.shuttlebridge.server.internal.ErrorMapping;
+import io.shuttlebridge.server.internal.FeedListener;
 import io.shuttlebridge.server.internal.FeedWatcher;
 import io.shuttlebridge.server.internal.HubMetrics;
 import io.shuttlebridge.server.internal.LeaseStore;
@@ -45,7 +50,7 @@ public final class HubServer implements AutoCloseable {
     private final PushGate gate;
     private final StreamHub stream;
     private final FeedWatcher watcher;
-    private final io.shuttlebridge.server.internal.FeedListener listener;
+    private final FeedListener listener;
     private final Duration shutdownTimeout;
     private final String host;
     private boolean closed;
@@ -64,11 +69,13 @@ public final class HubServer implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.concurrency.useVirtualThreads = true;
-            // the fastest gzip level: pages of changes compress about as well at 1 as at the default 6, in a third of the time
+            // the fastest gzip level: pages of changes compress about as well at 1 as at the default 6, in a third of
+            // the time
             cfg.http.compressionStrategy = new CompressionStrategy(null, new Gzip(1));
             cfg.http.maxRequestSize = b.maxBodyBytes;
-            cfg.requestLogger.http((ctx, ms) -> metrics.request(ctx.method().name(), route(ctx.path()), ctx.statusCode(),
-                    Duration.ofNanos((long) (ms * 1_000_000))));
+            cfg.requestLogger.http((ctx, ms) ->
+                    metrics.request(ctx.method().name(), route(ctx.path()), ctx.statusCode(), Duration.ofNanos((long)
+                            (ms * 1_000_000))));
             cfg.routes.before(ctx -> {
                 if (!Protocol.HEALTH.equals(ctx.path()) && !auth.accepts(ctx.header("Authorization"))) {
                     throw new Unauthorized();
@@ -79,9 +86,15 @@ public final class HubServer implements AutoCloseable {
                     throw new Unauthorized();
                 }
             });
-            cfg.routes.get(Protocol.HEALTH, ctx -> ctx.contentType(Protocol.JSON)
-                    .result("{\"status\":\"ok\",\"protocol\":" + Protocol.VERSION + ",\"hubNode\":\"" + b.engine.nodeUuid() + "\"}"));
-            cfg.routes.get(Protocol.METRICS, ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            cfg.routes.get(
+                    Protocol.HEALTH,
+                    ctx -> ctx.contentType(Protocol.JSON)
+                            .result("{\"status\":\"ok\",\"protocol\":" + Protocol.VERSION + ",\"hubNode\":\""
+                                    + b.engine.nodeUuid() + "\"}"));
+            cfg.routes.get(
+                    Protocol.METRICS,
+                    ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                            .result(metrics.scrape()));
             cfg.routes.post(Protocol.LEASE, api::lease);
             cfg.routes.get(Protocol.SCHEMA, api::schema);
             cfg.routes.post(Protocol.PUSH, api::push);
@@ -89,11 +102,17 @@ public final class HubServer implements AutoCloseable {
             cfg.routes.get(Protocol.SNAPSHOT, api::snapshot);
             cfg.routes.ws(Protocol.STREAM, stream::configure);
             if (b.bridge != null) {
-                new io.shuttlebridge.server.internal.BridgeApi(b.bridge, body).register(cfg.routes);
+                new BridgeApi(b.bridge, body).register(cfg.routes);
             }
-            cfg.routes.exception(Unauthorized.class, (e, ctx) -> error(ctx, 401, "UNAUTHORIZED",
-                    "a bearer token is required: send 'Authorization: Bearer <token>' with the hub's token"));
-            cfg.routes.exception(BodyReader.PayloadTooLarge.class, (e, ctx) -> error(ctx, 413, "PAYLOAD_TOO_LARGE", e.getMessage()));
+            cfg.routes.exception(
+                    Unauthorized.class,
+                    (e, ctx) -> error(
+                            ctx,
+                            401,
+                            "UNAUTHORIZED",
+                            "a bearer token is required: send 'Authorization: Bearer <token>' with the hub's token"));
+            cfg.routes.exception(
+                    BodyReader.PayloadTooLarge.class, (e, ctx) -> error(ctx, 413, "PAYLOAD_TOO_LARGE", e.getMessage()));
             cfg.routes.exception(ShuttleException.class, (e, ctx) -> {
                 int status = ErrorMapping.status(e.code());
                 if (status >= 500) {
@@ -101,23 +120,34 @@ public final class HubServer implements AutoCloseable {
                 }
                 error(ctx, status, e.code().name(), e.getMessage());
             });
-            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
-                    e.getStatus() == 413 ? "PAYLOAD_TOO_LARGE" : "HTTP_" + e.getStatus(), e.getMessage()));
+            cfg.routes.exception(
+                    HttpResponseException.class,
+                    (e, ctx) -> error(
+                            ctx,
+                            e.getStatus(),
+                            e.getStatus() == 413 ? "PAYLOAD_TOO_LARGE" : "HTTP_" + e.getStatus(),
+                            e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, 500, ErrorCode.INTERNAL.name(), e.getClass().getSimpleName() + ": " + e.getMessage());
             });
             cfg.routes.error(404, ctx -> {
                 if (ctx.result() == null || !ctx.result().startsWith("{\"error\"")) {
-                    error(ctx, 404, ErrorCode.NOT_FOUND.name(), "no endpoint " + ctx.method() + " " + ctx.path()
-                            + " (protocol v1: see DESIGN §6)");
+                    error(
+                            ctx,
+                            404,
+                            ErrorCode.NOT_FOUND.name(),
+                            "no endpoint " + ctx.method() + " " + ctx.path() + " (protocol v1: see DESIGN §6)");
                 }
             });
         });
         app.start(b.host, b.port);
         this.watcher = new FeedWatcher(b.engine, b.watchEvery, stream::advanced);
-        this.listener = b.engine.database().dialect().feedChannel()
-                .map(channel -> new io.shuttlebridge.server.internal.FeedListener(b.engine, channel, stream::advanced))
+        this.listener = b.engine
+                .database()
+                .dialect()
+                .feedChannel()
+                .map(channel -> new FeedListener(b.engine, channel, stream::advanced))
                 .orElse(null);
         log.info("hub {} listening on {}", b.engine.nodeUuid(), url());
     }
@@ -149,8 +179,10 @@ public final class HubServer implements AutoCloseable {
         }
         closed = true;
         if (!gate.closeAndAwait(shutdownTimeout)) {
-            log.warn("stopping with {} pushes still running after {}; their transactions roll back and devices retry them",
-                    gate.inFlight(), shutdownTimeout);
+            log.warn(
+                    "stopping with {} pushes still running after {}; their transactions roll back and devices retry them",
+                    gate.inFlight(),
+                    shutdownTimeout);
         }
         watcher.close();
         if (listener != null) {
@@ -162,7 +194,13 @@ public final class HubServer implements AutoCloseable {
 
     private static String route(String path) {
         return switch (path) {
-            case Protocol.HEALTH, Protocol.METRICS, Protocol.LEASE, Protocol.SCHEMA, Protocol.PUSH, Protocol.PULL, Protocol.SNAPSHOT,
+            case Protocol.HEALTH,
+                    Protocol.METRICS,
+                    Protocol.LEASE,
+                    Protocol.SCHEMA,
+                    Protocol.PUSH,
+                    Protocol.PULL,
+                    Protocol.SNAPSHOT,
                     Protocol.STREAM -> path;
             default -> "other";
         };
@@ -184,27 +222,27 @@ public final class HubServer implements AutoCloseable {
         private String host = "0.0.0.0";
         private int port = 7070;
         private String token;
-        private long maxBodyBytes = io.shuttlebridge.core.internal.protocol.HubLimits.DEFAULT_MAX_BODY_BYTES;
+        private long maxBodyBytes = HubLimits.DEFAULT_MAX_BODY_BYTES;
         private int maxBatch = SyncEngine.DEFAULT_MAX_BATCH;
         private Duration leaseTtl = Duration.ofDays(7);
         private Duration watchEvery = Duration.ofMillis(200);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private Clock clock = Clock.systemUTC();
-        private io.shuttlebridge.bridge.BridgeService bridge;
-        private io.micrometer.prometheusmetrics.PrometheusMeterRegistry meterRegistry;
+        private BridgeService bridge;
+        private PrometheusMeterRegistry meterRegistry;
 
         private Builder(SyncEngine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
         }
 
         /** The registry /metrics scrapes; share it with other parts of the process (Bridge) to expose their meters too. */
-        public Builder meterRegistry(io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {
+        public Builder meterRegistry(PrometheusMeterRegistry registry) {
             meterRegistry = Objects.requireNonNull(registry, "registry");
             return this;
         }
 
         /** Exposes a Bridge pipeline under {@code /v1/bridge/} (same authentication as the rest). */
-        public Builder bridge(io.shuttlebridge.bridge.BridgeService service) {
+        public Builder bridge(BridgeService service) {
             bridge = Objects.requireNonNull(service, "bridge");
             return this;
         }
@@ -235,7 +273,8 @@ public final class HubServer implements AutoCloseable {
         /** Requests with a larger body are answered 413. */
         public Builder maxBodyBytes(long n) {
             if (n < 1024) {
-                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "max body size must be at least 1024 bytes, got " + n);
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT, "max body size must be at least 1024 bytes, got " + n);
             }
             maxBodyBytes = n;
             return this;

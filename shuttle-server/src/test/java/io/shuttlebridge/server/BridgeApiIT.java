@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shuttlebridge.bridge.BridgeService;
 import io.shuttlebridge.bridge.definition.PipelineDefinition;
 import io.shuttlebridge.core.ProgressListener;
@@ -31,9 +33,12 @@ class BridgeApiIT {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private HttpResponse<String> send(HubServer hub, String method, String path, String body, boolean token) throws Exception {
+    private HttpResponse<String> send(HubServer hub, String method, String path, String body, boolean token)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(hub.url() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token) {
             b.header("Authorization", "Bearer " + Fixtures.TOKEN);
         }
@@ -43,19 +48,43 @@ class BridgeApiIT {
     @Test
     void bridgeEndpointsBehindTheHubsToken() throws Exception {
         Path file = dir.resolve("hub.db");
-        String schema = String.join("\n", Files.readString(EXAMPLES.resolve("schema.sql")).lines().filter(l -> !l.strip().startsWith("--")).toList());
-        Fixtures.sql(file, Arrays.stream(schema.split(";")).map(String::strip).filter(s -> !s.isEmpty()).toArray(String[]::new));
+        String schema = String.join(
+                "\n",
+                Files.readString(EXAMPLES.resolve("schema.sql"))
+                        .lines()
+                        .filter(l -> !l.strip().startsWith("--"))
+                        .toList());
+        Fixtures.sql(
+                file,
+                Arrays.stream(schema.split(";"))
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
+                        .toArray(String[]::new));
         for (String f : new String[] {"bridge.yaml", "customers.csv", "orders.csv"}) {
             Files.copy(EXAMPLES.resolve(f), dir.resolve(f));
         }
         try (ShuttleDatabase db = ShuttleDatabase.sqlite(file)) {
-            Capture.enable(db, CaptureOptions.builder().tables("customer", "customer_order").build(), ProgressListener.NONE);
-            var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-            try (BridgeService bridge = BridgeService.builder().target(file.toString()).meterRegistry(registry)
-                    .definition(PipelineDefinition.load(dir.resolve("bridge.yaml"))).build();
-                    HubServer hub = HubServer.builder(SyncEngine.open(db)).host("127.0.0.1").port(0).token(Fixtures.TOKEN)
-                            .meterRegistry(registry).bridge(bridge).start()) {
-                assertThat(send(hub, "POST", "/v1/bridge/runs", null, false).statusCode()).isEqualTo(401);
+            Capture.enable(
+                    db,
+                    CaptureOptions.builder()
+                            .tables("customer", "customer_order")
+                            .build(),
+                    ProgressListener.NONE);
+            var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            try (BridgeService bridge = BridgeService.builder()
+                            .target(file.toString())
+                            .meterRegistry(registry)
+                            .definition(PipelineDefinition.load(dir.resolve("bridge.yaml")))
+                            .build();
+                    HubServer hub = HubServer.builder(SyncEngine.open(db))
+                            .host("127.0.0.1")
+                            .port(0)
+                            .token(Fixtures.TOKEN)
+                            .meterRegistry(registry)
+                            .bridge(bridge)
+                            .start()) {
+                assertThat(send(hub, "POST", "/v1/bridge/runs", null, false).statusCode())
+                        .isEqualTo(401);
 
                 HttpResponse<String> runs = send(hub, "POST", "/v1/bridge/runs", null, true);
                 assertThat(runs.statusCode()).as(runs.body()).isEqualTo(200);
@@ -63,23 +92,41 @@ class BridgeApiIT {
                 assertThat(reports).hasSize(2);
                 long batchId = reports.get(0).get("id").asLong();
 
-                assertThat(JSON.readTree(send(hub, "GET", "/v1/bridge/batches/" + batchId, null, true).body()).get("entity").asText())
+                assertThat(JSON.readTree(send(hub, "GET", "/v1/bridge/batches/" + batchId, null, true)
+                                        .body())
+                                .get("entity")
+                                .asText())
                         .isEqualTo("customers");
-                assertThat(JSON.readTree(send(hub, "GET", "/v1/bridge/batches?entity=customers&limit=5", null, true).body())).hasSize(1);
-                assertThat(send(hub, "GET", "/v1/bridge/entities/customers", null, true).statusCode()).isEqualTo(200);
+                assertThat(JSON.readTree(send(hub, "GET", "/v1/bridge/batches?entity=customers&limit=5", null, true)
+                                .body()))
+                        .hasSize(1);
+                assertThat(send(hub, "GET", "/v1/bridge/entities/customers", null, true)
+                                .statusCode())
+                        .isEqualTo(200);
 
-                JsonNode letters = JSON.readTree(send(hub, "GET", "/v1/bridge/dead-letters?entity=customers", null, true).body());
+                JsonNode letters =
+                        JSON.readTree(send(hub, "GET", "/v1/bridge/dead-letters?entity=customers", null, true)
+                                .body());
                 assertThat(letters).hasSize(1);
                 long letter = letters.get(0).get("id").asLong();
-                assertThat(JSON.readTree(send(hub, "GET", "/v1/bridge/dead-letters/" + letter, null, true).body()).get("error").asText())
+                assertThat(JSON.readTree(send(hub, "GET", "/v1/bridge/dead-letters/" + letter, null, true)
+                                        .body())
+                                .get("error")
+                                .asText())
                         .contains("does not match");
-                HttpResponse<String> retry = send(hub, "POST", "/v1/bridge/dead-letters/retry", "{\"ids\": [" + letter + "]}", true);
+                HttpResponse<String> retry =
+                        send(hub, "POST", "/v1/bridge/dead-letters/retry", "{\"ids\": [" + letter + "]}", true);
                 assertThat(retry.statusCode()).isEqualTo(200);
                 assertThat(JSON.readTree(retry.body()).get("failed")).hasSize(1); // the data is still bad
 
-                assertThat(JSON.readTree(send(hub, "GET", "/v1/bridge/pending?entity=orders", null, true).body())).hasSize(1);
-                assertThat(send(hub, "GET", "/v1/bridge/schedules", null, true).statusCode()).isEqualTo(200);
-                assertThat(send(hub, "POST", "/v1/bridge/schedules/customers/trigger", null, true).statusCode()).isEqualTo(200);
+                assertThat(JSON.readTree(send(hub, "GET", "/v1/bridge/pending?entity=orders", null, true)
+                                .body()))
+                        .hasSize(1);
+                assertThat(send(hub, "GET", "/v1/bridge/schedules", null, true).statusCode())
+                        .isEqualTo(200);
+                assertThat(send(hub, "POST", "/v1/bridge/schedules/customers/trigger", null, true)
+                                .statusCode())
+                        .isEqualTo(200);
 
                 String metrics = send(hub, "GET", "/metrics", null, true).body();
                 assertThat(metrics).contains("shuttle_changes_pushed").contains("bridge");
@@ -87,8 +134,12 @@ class BridgeApiIT {
                 HttpResponse<String> unknown = send(hub, "GET", "/v1/bridge/entities/nope", null, true);
                 assertThat(unknown.statusCode()).isEqualTo(404);
                 assertThat(unknown.body()).contains("no Bridge entity \\\"nope\\\"");
-                assertThat(send(hub, "POST", "/v1/bridge/dead-letters/retry", "{\"ids\": \"x\"}", true).statusCode()).isEqualTo(400);
-                assertThat(send(hub, "GET", "/v1/bridge/batches/abc", null, true).statusCode()).isEqualTo(400);
+                assertThat(send(hub, "POST", "/v1/bridge/dead-letters/retry", "{\"ids\": \"x\"}", true)
+                                .statusCode())
+                        .isEqualTo(400);
+                assertThat(send(hub, "GET", "/v1/bridge/batches/abc", null, true)
+                                .statusCode())
+                        .isEqualTo(400);
             }
         }
     }

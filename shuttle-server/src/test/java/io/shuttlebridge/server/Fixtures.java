@@ -1,7 +1,7 @@
 package io.shuttlebridge.server;
 
-import io.shuttlebridge.client.HttpTransport;
 import io.shuttlebridge.client.Backoff;
+import io.shuttlebridge.client.HttpTransport;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /** Test helpers: a SQLite hub database with two related tables, plain-SQL access, row dumps. */
@@ -25,7 +26,9 @@ final class Fixtures {
 
     static ShuttleDatabase hubDatabase(Path dir) throws SQLException {
         Path file = dir.resolve("hub.db");
-        sql(file, "CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT NOT NULL, balance NUMERIC(12,2), note BLOB)",
+        sql(
+                file,
+                "CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT NOT NULL, balance NUMERIC(12,2), note BLOB)",
                 "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customer(id), total REAL, big BIGINT)",
                 "INSERT INTO customer VALUES (1, 'Ada', 10.50, x'00ff'), (2, 'Grace', 0, NULL)",
                 "INSERT INTO orders VALUES (1, 1, 9.99, 9007199254740993)");
@@ -35,17 +38,26 @@ final class Fixtures {
     }
 
     static HubServer start(SyncEngine engine) {
-        return HubServer.builder(engine).host("127.0.0.1").port(0).token(TOKEN).maxBodyBytes(64 * 1024).maxBatch(100)
-                .watchEvery(Duration.ofMillis(50)).start();
+        return HubServer.builder(engine)
+                .host("127.0.0.1")
+                .port(0)
+                .token(TOKEN)
+                .maxBodyBytes(64 * 1024)
+                .maxBatch(100)
+                .watchEvery(Duration.ofMillis(50))
+                .start();
     }
 
     static HttpTransport transport(HubServer hub) {
-        return HttpTransport.builder(hub.url()).token(TOKEN)
-                .backoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200), 4)).build();
+        return HttpTransport.builder(hub.url())
+                .token(TOKEN)
+                .backoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200), 4))
+                .build();
     }
 
     static void sql(Path file, String... statements) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement st = c.createStatement()) {
             for (String s : statements) {
                 st.execute(s);
             }
@@ -55,15 +67,22 @@ final class Fixtures {
     /** Every row of a table, ordered by key, as text. */
     static List<String> rows(Path file, String table) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT * FROM \"" + table + "\" ORDER BY 1")) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 StringBuilder b = new StringBuilder();
                 for (int i = 1; i <= n; i++) {
                     Object v = rs.getObject(i);
-                    b.append(i > 1 ? "|" : "").append(v instanceof byte[] bytes ? java.util.HexFormat.of().formatHex(bytes)
-                            : v + ":" + (v == null ? "null" : v.getClass().getSimpleName()));
+                    b.append(i > 1 ? "|" : "")
+                            .append(
+                                    v instanceof byte[] bytes
+                                            ? HexFormat.of().formatHex(bytes)
+                                            : v + ":"
+                                                    + (v == null
+                                                            ? "null"
+                                                            : v.getClass().getSimpleName()));
                 }
                 out.add(b.toString());
             }

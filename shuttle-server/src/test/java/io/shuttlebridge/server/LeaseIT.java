@@ -50,7 +50,8 @@ class LeaseIT {
             assertThatThrownBy(() -> store.lease("one-too-many", node))
                     .isInstanceOf(ShuttleException.class)
                     .hasMessageContaining("all 1024 short ids are leased")
-                    .extracting(e -> ((ShuttleException) e).code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
+                    .extracting(e -> ((ShuttleException) e).code())
+                    .isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
             clock.advance(Duration.ofMinutes(45));
             store.lease("device-a", node); // renewed: holds 0 past the others' expiry
             clock.advance(Duration.ofMinutes(20)); // device-1..1023 expired
@@ -63,7 +64,8 @@ class LeaseIT {
 
     @Test
     void concurrentLeasesOverHttpNeverShareAnIdAndLimitAnswers409() throws Exception {
-        try (ShuttleDatabase db = Fixtures.hubDatabase(dir); HubServer hub = Fixtures.start(SyncEngine.open(db))) {
+        try (ShuttleDatabase db = Fixtures.hubDatabase(dir);
+                HubServer hub = Fixtures.start(SyncEngine.open(db))) {
             HttpTransport http = Fixtures.transport(hub);
             List<Callable<Lease>> calls = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
@@ -80,13 +82,16 @@ class LeaseIT {
             leases.forEach(l -> ids.add(l.shortId()));
             assertThat(ids).hasSize(100);
             for (int i = 0; i < 100; i++) {
-                assertThat(leases.get(i).shortId()).as("key-" + i + " twice").isEqualTo(leases.get(i + 100).shortId());
+                assertThat(leases.get(i).shortId())
+                        .as("key-" + i + " twice")
+                        .isEqualTo(leases.get(i + 100).shortId());
             }
             for (int i = 100; i < LeaseStore.MAX_IDS; i++) {
                 http.lease("key-" + i, UUID.randomUUID().toString());
             }
             assertThatThrownBy(() -> http.lease("key-extra", UUID.randomUUID().toString()))
-                    .hasMessageContaining("409").hasMessageContaining("RESOURCE_EXHAUSTED");
+                    .hasMessageContaining("409")
+                    .hasMessageContaining("RESOURCE_EXHAUSTED");
         }
     }
 

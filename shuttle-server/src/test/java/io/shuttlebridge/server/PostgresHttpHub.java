@@ -32,8 +32,16 @@ final class PostgresHttpHub implements SimHub {
 
     @Override
     public Transport connect(SyncEngine hub) {
-        server = HubServer.builder(hub).host("127.0.0.1").port(0).token(Fixtures.TOKEN).shutdownTimeout(Duration.ofSeconds(5)).start();
-        return HttpTransport.builder(server.url()).token(Fixtures.TOKEN).requestTimeout(Duration.ofSeconds(60)).backoff(Backoff.NONE)
+        server = HubServer.builder(hub)
+                .host("127.0.0.1")
+                .port(0)
+                .token(Fixtures.TOKEN)
+                .shutdownTimeout(Duration.ofSeconds(5))
+                .start();
+        return HttpTransport.builder(server.url())
+                .token(Fixtures.TOKEN)
+                .requestTimeout(Duration.ofSeconds(60))
+                .backoff(Backoff.NONE)
                 .build();
     }
 

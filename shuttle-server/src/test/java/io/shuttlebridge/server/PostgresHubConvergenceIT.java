@@ -66,7 +66,8 @@ class PostgresHubConvergenceIT {
     @MethodSource("schedules")
     void replicasConvergeOverHttpOnAPostgresHub(long seed, ConflictPolicy policy) {
         int tables = Boolean.getBoolean("shuttle.customersOnly") ? 1 : 2 + (int) (seed % 2);
-        SimulationConfig config = new SimulationConfig(3, Integer.getInteger("shuttle.ops", OPS), tables, policy, EnumSet.allOf(Fault.class), seed, null);
+        SimulationConfig config = new SimulationConfig(
+                3, Integer.getInteger("shuttle.ops", OPS), tables, policy, EnumSet.allOf(Fault.class), seed, null);
         SimulationResult r = new Simulation(config, ProgressListener.NONE, () -> new PostgresHttpHub(database)).run();
         String why = "seed " + seed + " policy " + policy + " (replay: -Dshuttle.seed=" + seed + ")";
         assertThat(r.unexpectedErrors()).as(why + " unexpected errors").isEmpty();

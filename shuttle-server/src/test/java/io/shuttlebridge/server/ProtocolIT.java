@@ -8,9 +8,11 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.id.Hlc;
+import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +39,8 @@ class ProtocolIT {
     private ShuttleDatabase hubDb;
     private SyncEngine engine;
     private HubServer hub;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeEach
     void start() throws Exception {
@@ -71,46 +74,69 @@ class ProtocolIT {
     @Test
     void pushIsIdempotentAndPullLeavesOutTheCallersOwnChanges() throws Exception {
         String body = WireCodec.pushRequest(DEVICE, List.of(change(10, "ten"), change(11, "eleven")));
-        JsonNode first = JSON.readTree(send("POST", "/v1/sync/push", body, Fixtures.TOKEN).body());
+        JsonNode first = JSON.readTree(
+                send("POST", "/v1/sync/push", body, Fixtures.TOKEN).body());
         assertThat(first.get("applied").asInt()).isEqualTo(2);
-        JsonNode again = JSON.readTree(send("POST", "/v1/sync/push", body, Fixtures.TOKEN).body());
+        JsonNode again = JSON.readTree(
+                send("POST", "/v1/sync/push", body, Fixtures.TOKEN).body());
         assertThat(again.get("applied").asInt()).isZero();
         assertThat(again.get("duplicates").asInt()).isEqualTo(2);
         assertThat(again.get("hubSeq").asLong()).isEqualTo(first.get("hubSeq").asLong());
 
-        JsonNode mine = JSON.readTree(send("GET", "/v1/sync/pull?since=0&limit=50&node=" + DEVICE, null, Fixtures.TOKEN).body());
+        JsonNode mine = JSON.readTree(send("GET", "/v1/sync/pull?since=0&limit=50&node=" + DEVICE, null, Fixtures.TOKEN)
+                .body());
         assertThat(mine.get("changes")).hasSize(3); // the hub's own rows, not the two this device pushed
         assertThat(mine.get("more").asBoolean()).isFalse();
-        JsonNode other = JSON.readTree(send("GET", "/v1/sync/pull?since=0&limit=2&node=" + UUID.randomUUID(), null, Fixtures.TOKEN).body());
+        JsonNode other = JSON.readTree(
+                send("GET", "/v1/sync/pull?since=0&limit=2&node=" + UUID.randomUUID(), null, Fixtures.TOKEN)
+                        .body());
         assertThat(other.get("changes")).hasSize(2);
         assertThat(other.get("more").asBoolean()).isTrue();
 
         HttpResponse<String> noNode = send("GET", "/v1/sync/pull?since=0", null, Fixtures.TOKEN);
         assertThat(noNode.statusCode()).isEqualTo(400);
         assertThat(noNode.body()).contains("X-Shuttle-Node");
-        assertThat(send("GET", "/v1/sync/pull?since=x&node=" + DEVICE, null, Fixtures.TOKEN).statusCode()).isEqualTo(400);
+        assertThat(send("GET", "/v1/sync/pull?since=x&node=" + DEVICE, null, Fixtures.TOKEN)
+                        .statusCode())
+                .isEqualTo(400);
     }
 
     @Test
     void malformedOversizedAndTooLongBatchesAreRefusedAndChangeNothing() throws Exception {
         long before = engine.feedPosition();
         String good = ChangeJson.of(change(20, "fine"));
-        String bad = "{\"nodeUuid\":\"" + DEVICE + "\",\"changes\":[" + good + ",{\"table\":\"customer\",\"key\":[21],\"op\":\"UPSERT\"}]}";
+        String bad = "{\"nodeUuid\":\"" + DEVICE + "\",\"changes\":[" + good
+                + ",{\"table\":\"customer\",\"key\":[21],\"op\":\"UPSERT\"}]}";
         HttpResponse<String> r = send("POST", "/v1/sync/push", bad, Fixtures.TOKEN);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(r.body()).at("/error/code").asText()).isEqualTo("MALFORMED_PAYLOAD");
         assertThat(JSON.readTree(r.body()).at("/error/message").asText()).contains("changes[1]");
 
-        assertThat(send("POST", "/v1/sync/push", "{not json", Fixtures.TOKEN).statusCode()).isEqualTo(400);
-        String unknownTable = WireCodec.pushRequest(DEVICE, List.of(change(22, "ok"),
-                new Change("nope", List.of(1L), Op.UPSERT, Map.of("id", 1L), Hlc.pack(System.currentTimeMillis(), 0), DEVICE, 1, 0, Map.of())));
-        assertThat(send("POST", "/v1/sync/push", unknownTable, Fixtures.TOKEN).statusCode()).isBetween(400, 404);
+        assertThat(send("POST", "/v1/sync/push", "{not json", Fixtures.TOKEN).statusCode())
+                .isEqualTo(400);
+        String unknownTable = WireCodec.pushRequest(
+                DEVICE,
+                List.of(
+                        change(22, "ok"),
+                        new Change(
+                                "nope",
+                                List.of(1L),
+                                Op.UPSERT,
+                                Map.of("id", 1L),
+                                Hlc.pack(System.currentTimeMillis(), 0),
+                                DEVICE,
+                                1,
+                                0,
+                                Map.of())));
+        assertThat(send("POST", "/v1/sync/push", unknownTable, Fixtures.TOKEN).statusCode())
+                .isBetween(400, 404);
 
         List<Change> many = new ArrayList<>();
         for (int i = 0; i < 101; i++) {
             many.add(change(100 + i, "n" + i));
         }
-        HttpResponse<String> tooMany = send("POST", "/v1/sync/push", WireCodec.pushRequest(DEVICE, many), Fixtures.TOKEN);
+        HttpResponse<String> tooMany =
+                send("POST", "/v1/sync/push", WireCodec.pushRequest(DEVICE, many), Fixtures.TOKEN);
         assertThat(tooMany.statusCode()).isEqualTo(400);
         assertThat(tooMany.body()).contains("at most 100");
 
@@ -127,13 +153,22 @@ class ProtocolIT {
     void metricsCountPushesAndResponsesAreGzippedOnRequest() throws Exception {
         send("POST", "/v1/sync/push", WireCodec.pushRequest(DEVICE, List.of(change(40, "m"))), Fixtures.TOKEN);
         String metrics = send("GET", "/metrics", null, Fixtures.TOKEN).body();
-        assertThat(metrics).contains("shuttle_changes_pushed_total 1.0", "shuttle_changes_applied_total 1.0",
-                "shuttle_streams_open", "shuttle_http_requests_seconds_count", "shuttle_conflicts_total");
+        assertThat(metrics)
+                .contains(
+                        "shuttle_changes_pushed_total 1.0",
+                        "shuttle_changes_applied_total 1.0",
+                        "shuttle_streams_open",
+                        "shuttle_http_requests_seconds_count",
+                        "shuttle_conflicts_total");
 
         HttpRequest req = HttpRequest.newBuilder(URI.create(hub.url() + "/v1/sync/snapshot?after=0&node=" + DEVICE))
-                .header("Authorization", "Bearer " + Fixtures.TOKEN).header("Accept-Encoding", "gzip").build();
+                .header("Authorization", "Bearer " + Fixtures.TOKEN)
+                .header("Accept-Encoding", "gzip")
+                .build();
         for (int i = 0; i < 60; i++) {
-            Fixtures.sql(dir.resolve("hub.db"), "INSERT INTO customer VALUES (" + (500 + i) + ", 'padding row to make the page large', 1, NULL)");
+            Fixtures.sql(
+                    dir.resolve("hub.db"),
+                    "INSERT INTO customer VALUES (" + (500 + i) + ", 'padding row to make the page large', 1, NULL)");
         }
         HttpResponse<byte[]> gz = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
         assertThat(gz.headers().firstValue("Content-Encoding")).hasValue("gzip");
@@ -143,13 +178,23 @@ class ProtocolIT {
     }
 
     private Change change(long id, String name) {
-        return new Change("customer", List.of(id), Op.UPSERT, Map.of("id", id, "name", name, "balance", new java.math.BigDecimal("1.10")),
-                Hlc.pack(System.currentTimeMillis(), 0), DEVICE, 1, 0, Map.of());
+        return new Change(
+                "customer",
+                List.of(id),
+                Op.UPSERT,
+                Map.of("id", id, "name", name, "balance", new BigDecimal("1.10")),
+                Hlc.pack(System.currentTimeMillis(), 0),
+                DEVICE,
+                1,
+                0,
+                Map.of());
     }
 
     private HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(hub.url() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -158,7 +203,7 @@ class ProtocolIT {
 
     private static final class ChangeJson {
         static String of(Change c) {
-            return io.shuttlebridge.core.internal.change.ChangeCodec.toJson(io.shuttlebridge.core.internal.change.ChangeCodec.change(c));
+            return ChangeCodec.toJson(ChangeCodec.change(c));
         }
     }
 }

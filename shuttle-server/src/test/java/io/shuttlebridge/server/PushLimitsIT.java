@@ -23,19 +23,29 @@ class PushLimitsIT {
 
     @Test
     void pagesLargerThanTheHubTakesGoAsSeveralRequests() throws Exception {
-        try (ShuttleDatabase hubDb = Fixtures.hubDatabase(dir); HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+        try (ShuttleDatabase hubDb = Fixtures.hubDatabase(dir);
+                HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
                 ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("d.db"))) {
             HttpTransport http = Fixtures.transport(hub);
             assertThat(http.limits()).isEqualTo(new HubLimits(100, 64 * 1024)); // announced in the schema
             DeviceClone.Result cloned = DeviceClone.run(device, http, ProgressListener.NONE);
-            // 250 rows of about 1 KB: more changes than a push may hold, and 100 of them more bytes than a body may hold
-            Fixtures.sql(dir.resolve("d.db"), "WITH RECURSIVE n(i) AS (SELECT 1000 UNION ALL SELECT i + 1 FROM n WHERE i < 1249)"
-                    + " INSERT INTO customer SELECT i, printf('%.1000d', i), i / 100.0, NULL FROM n");
+            // 250 rows of about 1 KB: more changes than a push may hold, and 100 of them more bytes than a body may
+            // hold
+            Fixtures.sql(
+                    dir.resolve("d.db"),
+                    "WITH RECURSIVE n(i) AS (SELECT 1000 UNION ALL SELECT i + 1 FROM n WHERE i < 1249)"
+                            + " INSERT INTO customer SELECT i, printf('%.1000d', i), i / 100.0, NULL FROM n");
             SyncReport r = SyncEngine.builder(device).pageSize(1000).build().pullThenPush(http, cloned.hubNode());
             assertThat(r.pushed()).isEqualTo(250);
-            assertThat(Fixtures.rows(dir.resolve("hub.db"), "customer")).isEqualTo(Fixtures.rows(dir.resolve("d.db"), "customer"));
+            assertThat(Fixtures.rows(dir.resolve("hub.db"), "customer"))
+                    .isEqualTo(Fixtures.rows(dir.resolve("d.db"), "customer"));
             // nothing left to push: the whole page was acknowledged once every request of it was applied
-            assertThat(SyncEngine.builder(device).pageSize(1000).build().pullThenPush(http, cloned.hubNode()).pushed()).isZero();
+            assertThat(SyncEngine.builder(device)
+                            .pageSize(1000)
+                            .build()
+                            .pullThenPush(http, cloned.hubNode())
+                            .pushed())
+                    .isZero();
         }
     }
 }

@@ -9,6 +9,7 @@ import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.SyncEngine;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,20 +23,26 @@ class SnapshotAheadIT {
     Path dir;
 
     private static void manyCustomers(Path dir) throws Exception {
-        Fixtures.sql(dir.resolve("hub.db"), "WITH RECURSIVE n(i) AS (SELECT 10 UNION ALL SELECT i + 1 FROM n WHERE i < 1242)"
-                + " INSERT INTO customer SELECT i, 'c' || i, i / 100.0, NULL FROM n");
+        Fixtures.sql(
+                dir.resolve("hub.db"),
+                "WITH RECURSIVE n(i) AS (SELECT 10 UNION ALL SELECT i + 1 FROM n WHERE i < 1242)"
+                        + " INSERT INTO customer SELECT i, 'c' || i, i / 100.0, NULL FROM n");
     }
 
     @Test
     void aCloneOfManyPagesGetsEveryRow() throws Exception {
         try (ShuttleDatabase hubDb = Fixtures.hubDatabase(dir)) {
             manyCustomers(dir);
-            try (HubServer hub = Fixtures.start(SyncEngine.open(hubDb)); ShuttleDatabase d = ShuttleDatabase.sqlite(dir.resolve("d.db"))) {
+            try (HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                    ShuttleDatabase d = ShuttleDatabase.sqlite(dir.resolve("d.db"))) {
                 List<long[]> progress = new ArrayList<>();
-                DeviceClone.Result r = DeviceClone.run(d, Fixtures.transport(hub), (task, done, total) -> progress.add(new long[] {done, total}));
+                DeviceClone.Result r = DeviceClone.run(
+                        d, Fixtures.transport(hub), (task, done, total) -> progress.add(new long[] {done, total}));
                 assertThat(r.rows()).isEqualTo(1235 + 1);
-                assertThat(Fixtures.rows(dir.resolve("d.db"), "customer")).isEqualTo(Fixtures.rows(dir.resolve("hub.db"), "customer"));
-                assertThat(Fixtures.rows(dir.resolve("d.db"), "orders")).isEqualTo(Fixtures.rows(dir.resolve("hub.db"), "orders"));
+                assertThat(Fixtures.rows(dir.resolve("d.db"), "customer"))
+                        .isEqualTo(Fixtures.rows(dir.resolve("hub.db"), "customer"));
+                assertThat(Fixtures.rows(dir.resolve("d.db"), "orders"))
+                        .isEqualTo(Fixtures.rows(dir.resolve("hub.db"), "orders"));
                 assertThat(progress).hasSizeGreaterThan(10); // pages of at most 100 rows (the hub's batch limit)
                 assertThat(progress).extracting(p -> p[0]).isSorted();
                 assertThat(progress.get(progress.size() - 1)[0]).isEqualTo(progress.get(progress.size() - 1)[1]);
@@ -47,11 +54,16 @@ class SnapshotAheadIT {
     void aCloneWithGzippedAnswersGetsEveryRow() throws Exception {
         try (ShuttleDatabase hubDb = Fixtures.hubDatabase(dir)) {
             manyCustomers(dir);
-            try (HubServer hub = Fixtures.start(SyncEngine.open(hubDb)); ShuttleDatabase d = ShuttleDatabase.sqlite(dir.resolve("d.db"))) {
-                HttpTransport gzip = HttpTransport.builder(hub.url()).token(Fixtures.TOKEN).compression(HttpTransport.Compression.ALWAYS).build();
+            try (HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                    ShuttleDatabase d = ShuttleDatabase.sqlite(dir.resolve("d.db"))) {
+                HttpTransport gzip = HttpTransport.builder(hub.url())
+                        .token(Fixtures.TOKEN)
+                        .compression(HttpTransport.Compression.ALWAYS)
+                        .build();
                 DeviceClone.Result r = DeviceClone.run(d, gzip, ProgressListener.NONE);
                 assertThat(r.rows()).isEqualTo(1235 + 1);
-                assertThat(Fixtures.rows(dir.resolve("d.db"), "customer")).isEqualTo(Fixtures.rows(dir.resolve("hub.db"), "customer"));
+                assertThat(Fixtures.rows(dir.resolve("d.db"), "customer"))
+                        .isEqualTo(Fixtures.rows(dir.resolve("hub.db"), "customer"));
             }
         }
     }
@@ -59,13 +71,23 @@ class SnapshotAheadIT {
     @Test
     void answersAreGzippedUnlessTheHubIsOnLoopback() {
         HttpTransport.Compression auto = HttpTransport.Compression.AUTO;
-        for (String local : List.of("http://localhost:7070", "http://127.0.0.1:7070", "http://127.1.2.3", "http://[::1]:7070", "http://LOCALHOST")) {
-            assertThat(auto.gzip(java.net.URI.create(local))).as(local).isFalse();
-            assertThat(HttpTransport.Compression.ALWAYS.gzip(java.net.URI.create(local))).as(local).isTrue();
+        for (String local : List.of(
+                "http://localhost:7070",
+                "http://127.0.0.1:7070",
+                "http://127.1.2.3",
+                "http://[::1]:7070",
+                "http://LOCALHOST")) {
+            assertThat(auto.gzip(URI.create(local))).as(local).isFalse();
+            assertThat(HttpTransport.Compression.ALWAYS.gzip(URI.create(local)))
+                    .as(local)
+                    .isTrue();
         }
-        for (String remote : List.of("http://hub.example.com", "https://10.0.0.7:7070", "http://127.example.com", "http://[2001:db8::1]")) {
-            assertThat(auto.gzip(java.net.URI.create(remote))).as(remote).isTrue();
-            assertThat(HttpTransport.Compression.NEVER.gzip(java.net.URI.create(remote))).as(remote).isFalse();
+        for (String remote : List.of(
+                "http://hub.example.com", "https://10.0.0.7:7070", "http://127.example.com", "http://[2001:db8::1]")) {
+            assertThat(auto.gzip(URI.create(remote))).as(remote).isTrue();
+            assertThat(HttpTransport.Compression.NEVER.gzip(URI.create(remote)))
+                    .as(remote)
+                    .isFalse();
         }
     }
 

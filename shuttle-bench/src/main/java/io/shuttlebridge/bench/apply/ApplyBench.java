@@ -1,5 +1,6 @@
 package io.shuttlebridge.bench.apply;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.shuttlebridge.bench.BenchFiles;
 import io.shuttlebridge.bench.Report;
 import io.shuttlebridge.core.ProgressListener;
@@ -10,6 +11,7 @@ import io.shuttlebridge.core.internal.feed.Feed;
 import io.shuttlebridge.core.sync.InProcessTransport;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.SyncReport;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,16 +31,24 @@ import picocli.CommandLine.Spec;
  *
  * <p>Run: {@code ./shuttle bench apply --rows 1000000}
  */
-@Command(name = "apply", mixinStandardHelpOptions = true,
+@Command(
+        name = "apply",
+        mixinStandardHelpOptions = true,
         description = "Rows/s of applying one device's changes to another replica, against a plain batched insert.")
 public final class ApplyBench implements Callable<Integer> {
     private static final String TABLE = "CREATE TABLE item (id INTEGER PRIMARY KEY, sku TEXT NOT NULL, name TEXT,"
             + " qty INTEGER NOT NULL, price REAL)";
 
-    @Option(names = "--rows", defaultValue = "1000000", description = "Changed rows to apply (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rows",
+            defaultValue = "1000000",
+            description = "Changed rows to apply (default ${DEFAULT-VALUE}).")
     int rows;
 
-    @Option(names = "--page", defaultValue = "5000", description = "Changes per pushed page (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--page",
+            defaultValue = "5000",
+            description = "Changes per pushed page (default ${DEFAULT-VALUE}).")
     int page;
 
     @Option(names = "--json", description = "Print the result as JSON.")
@@ -47,8 +57,11 @@ public final class ApplyBench implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--warmup", defaultValue = "200000",
-            description = "Rows of an unmeasured first round on separate files, so the JIT has compiled the apply path (default ${DEFAULT-VALUE}; 0 for none).")
+    @Option(
+            names = "--warmup",
+            defaultValue = "200000",
+            description =
+                    "Rows of an unmeasured first round on separate files, so the JIT has compiled the apply path (default ${DEFAULT-VALUE}; 0 for none).")
     int warmup;
 
     /** What one round measured. */
@@ -67,7 +80,9 @@ public final class ApplyBench implements Callable<Integer> {
             double baseline = baseline(dir.resolve("plain.db"));
             Round r = round(dir.resolve("measured"), rows);
             new Report("apply")
-                    .fact("rows", rows).fact("page", page).fact("warmupRows", warmup)
+                    .fact("rows", rows)
+                    .fact("page", page)
+                    .fact("warmupRows", warmup)
                     .fact("ratioToBaseline", r.seconds() / baseline)
                     .fact("cpuSecondsOfSync", r.cpu())
                     .fact("cpuSecondsOfApplyingThread", r.applyingCpu())
@@ -87,7 +102,8 @@ public final class ApplyBench implements Callable<Integer> {
         Path device = dir.resolve("device.db");
         Path replica = dir.resolve("replica.db");
         for (Path f : new Path[] {device, replica}) {
-            try (Connection c = BenchFiles.open(f); Statement s = c.createStatement()) {
+            try (Connection c = BenchFiles.open(f);
+                    Statement s = c.createStatement()) {
                 s.execute(TABLE);
             }
             try (ShuttleDatabase db = ShuttleDatabase.sqlite(f)) {
@@ -108,11 +124,18 @@ public final class ApplyBench implements Callable<Integer> {
         double seconds;
         double cpu;
         double applyingCpu;
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        try (ShuttleDatabase a = ShuttleDatabase.sqlite(device); ShuttleDatabase b = ShuttleDatabase.sqlite(replica)) {
-            SyncEngine source = SyncEngine.builder(a).pageSize(page).maxBatch(Math.max(page, SyncEngine.DEFAULT_MAX_BATCH)).build();
-            SyncEngine target = SyncEngine.builder(b).pageSize(page).maxBatch(Math.max(page, SyncEngine.DEFAULT_MAX_BATCH)).build();
+        var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var threads = ManagementFactory.getThreadMXBean();
+        try (ShuttleDatabase a = ShuttleDatabase.sqlite(device);
+                ShuttleDatabase b = ShuttleDatabase.sqlite(replica)) {
+            SyncEngine source = SyncEngine.builder(a)
+                    .pageSize(page)
+                    .maxBatch(Math.max(page, SyncEngine.DEFAULT_MAX_BATCH))
+                    .build();
+            SyncEngine target = SyncEngine.builder(b)
+                    .pageSize(page)
+                    .maxBatch(Math.max(page, SyncEngine.DEFAULT_MAX_BATCH))
+                    .build();
             long cpu0 = os.getProcessCpuTime();
             long own0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
@@ -122,12 +145,15 @@ public final class ApplyBench implements Callable<Integer> {
             applyingCpu = (threads.getCurrentThreadCpuTime() - own0) / 1e9;
         }
         long applied;
-        try (Connection c = BenchFiles.open(replica); Statement s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM item")) {
+        try (Connection c = BenchFiles.open(replica);
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT count(*) FROM item")) {
             rs.next();
             applied = rs.getLong(1);
         }
         if (applied != n || report.pushed() != n) {
-            throw new IllegalStateException("replica holds " + applied + " rows after pushing " + report.pushed() + ", expected " + n);
+            throw new IllegalStateException(
+                    "replica holds " + applied + " rows after pushing " + report.pushed() + ", expected " + n);
         }
         return new Round(seconds, fold, cpu, applyingCpu);
     }
@@ -145,7 +171,8 @@ public final class ApplyBench implements Callable<Integer> {
     }
 
     private void insertRows(Connection c, int rows) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO item (id, sku, name, qty, price) VALUES (?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO item (id, sku, name, qty, price) VALUES (?, ?, ?, ?, ?)")) {
             for (int i = 1; i <= rows; i++) {
                 ps.setLong(1, i);
                 ps.setString(2, "SKU-" + i);
@@ -160,5 +187,4 @@ public final class ApplyBench implements Callable<Integer> {
             }
         }
     }
-
 }

@@ -18,10 +18,13 @@ final class Baseline {
     static double run(Path csv, Path db) throws Exception {
         BridgeBench.createTarget(db);
         long t = System.nanoTime();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Reader reader = Files.newBufferedReader(csv)) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Reader reader = Files.newBufferedReader(csv)) {
             c.setAutoCommit(false);
-            MappingIterator<String[]> rows = new CsvMapper().readerForArrayOf(String.class)
-                    .with(CsvParser.Feature.WRAP_AS_ARRAY).readValues(reader);
+            MappingIterator<String[]> rows = new CsvMapper()
+                    .readerForArrayOf(String.class)
+                    .with(CsvParser.Feature.WRAP_AS_ARRAY)
+                    .readValues(reader);
             rows.next();
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO item VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 int n = 0;

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.SplittableRandom;
 
 /**
@@ -33,8 +34,12 @@ final class BenchData {
                 order[j] = t;
             }
         }
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
+        try (BufferedWriter w = Files.newBufferedWriter(
+                file,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
             w.write("id,sku,name,category,price,qty,updated,status\n");
             StringBuilder line = new StringBuilder(128);
             for (int id : order) {
@@ -52,8 +57,16 @@ final class BenchData {
 
     private static void appendRow(StringBuilder line, long id, boolean update) {
         long cents = (id * 7919) % 1_000_000 + (update ? 1 : 0);
-        line.append(id).append(",SKU-").append(id).append(",Item number ").append(id).append(',')
-                .append(id % CATEGORIES + 1).append(',').append(cents / 100).append('.');
+        line.append(id)
+                .append(",SKU-")
+                .append(id)
+                .append(",Item number ")
+                .append(id)
+                .append(',')
+                .append(id % CATEGORIES + 1)
+                .append(',')
+                .append(cents / 100)
+                .append('.');
         two(line, cents % 100).append(',').append(id % 50).append(",2024-");
         two(line, id % 12 + 1).append('-');
         two(line, id % 28 + 1).append(',').append(id % 3 == 0 ? "A" : "I").append('\n');

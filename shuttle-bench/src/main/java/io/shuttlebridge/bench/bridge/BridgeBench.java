@@ -2,6 +2,7 @@ package io.shuttlebridge.bench.bridge;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.management.OperatingSystemMXBean;
 import io.shuttlebridge.bridge.BatchOutcome;
 import io.shuttlebridge.bridge.BatchReport;
 import io.shuttlebridge.bridge.BridgeService;
@@ -9,6 +10,7 @@ import io.shuttlebridge.bridge.definition.PipelineDefinition;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,8 +36,11 @@ import picocli.CommandLine.Option;
  * <p>Run: {@code ./shuttle bench bridge --rows 1000000 [--json]}, or
  * {@code java -Xmx512m -cp ... io.shuttlebridge.bench.bridge.BridgeBench --rows 1000000}.
  */
-@Command(name = "bridge", mixinStandardHelpOptions = true,
-        description = "Bridge end to end: CSV source through nine stages into SQLite, initial and 1%% incremental, with a raw-insert baseline.")
+@Command(
+        name = "bridge",
+        mixinStandardHelpOptions = true,
+        description =
+                "Bridge end to end: CSV source through nine stages into SQLite, initial and 1%% incremental, with a raw-insert baseline.")
 public final class BridgeBench implements Callable<Integer> {
     static final String DEFINITION = """
             entities:
@@ -71,7 +76,10 @@ public final class BridgeBench implements Callable<Integer> {
     @Option(names = "--rows", description = "source records (default ${DEFAULT-VALUE})", defaultValue = "1000000")
     long rows;
 
-    @Option(names = "--batch-size", description = "records per committed chunk (default ${DEFAULT-VALUE})", defaultValue = "20000")
+    @Option(
+            names = "--batch-size",
+            description = "records per committed chunk (default ${DEFAULT-VALUE})",
+            defaultValue = "20000")
     int batchSize;
 
     @Option(names = "--shuffled", description = "source records in random key order (the identity store's worst case)")
@@ -99,9 +107,13 @@ public final class BridgeBench implements Callable<Integer> {
         Path work = temporary ? Files.createTempDirectory("shuttle-bench-bridge") : Files.createDirectories(dir);
         try {
             Map<String, Object> result = measure(work);
-            PrintWriter out = spec == null ? new PrintWriter(System.out, true) : spec.commandLine().getOut();
+            PrintWriter out = spec == null
+                    ? new PrintWriter(System.out, true)
+                    : spec.commandLine().getOut();
             if (json) {
-                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+                out.println(new ObjectMapper()
+                        .enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(result));
             } else {
                 print(out, result);
             }
@@ -110,7 +122,8 @@ public final class BridgeBench implements Callable<Integer> {
         } finally {
             if (temporary) {
                 try (Stream<Path> files = Files.walk(work)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    files.sorted(Comparator.reverseOrder())
+                            .forEach(p -> p.toFile().delete());
                 }
             }
         }
@@ -130,7 +143,10 @@ public final class BridgeBench implements Callable<Integer> {
         long incrementalNanos;
         long initialCpu;
         long incrementalCpu;
-        try (BridgeService bridge = BridgeService.builder().target(target.toString()).definition(definition).build()) {
+        try (BridgeService bridge = BridgeService.builder()
+                .target(target.toString())
+                .definition(definition)
+                .build()) {
             long cpu = cpuNanos();
             long t = System.nanoTime();
             initial = bridge.run("items");
@@ -148,8 +164,10 @@ public final class BridgeBench implements Callable<Integer> {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("benchmark", "bridge");
         r.put("rows", rows);
-        r.put("source", "CSV file generated before timing (" + Files.size(csv) / (1024 * 1024) + " MiB after the change), "
-                + (shuffled ? "records in random key order" : "records in key order"));
+        r.put(
+                "source",
+                "CSV file generated before timing (" + Files.size(csv) / (1024 * 1024) + " MiB after the change), "
+                        + (shuffled ? "records in random key order" : "records in key order"));
         r.put("target", "SQLite file in WAL mode (default synchronous), item table with a foreign key to category");
         r.put("batchSize", batchSize);
         r.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
@@ -180,12 +198,12 @@ public final class BridgeBench implements Callable<Integer> {
 
     /** CPU time of the whole process (all threads, including the garbage collector). */
     private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static void createTarget(Path db) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode = WAL");
             s.execute("CREATE TABLE category (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
             for (int i = 1; i <= BenchData.CATEGORIES; i++) {
@@ -203,14 +221,26 @@ public final class BridgeBench implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     private static void print(PrintWriter out, Map<String, Object> r) {
         out.printf("Bridge benchmark: %,d rows, %s%n", r.get("rows"), r.get("source"));
-        out.printf("  target: %s; heap %s MiB, %s cpus, chunk %s%n", r.get("target"), r.get("maxHeapMiB"),
-                r.get("availableProcessors"), r.get("batchSize"));
+        out.printf(
+                "  target: %s; heap %s MiB, %s cpus, chunk %s%n",
+                r.get("target"), r.get("maxHeapMiB"), r.get("availableProcessors"), r.get("batchSize"));
         out.printf("  %-34s %10s %14s %9s%n", "run", "seconds", "rows/s", "cpu s");
-        out.printf("  %-34s %10.3f %,14d%n", "baseline (raw batched insert)", r.get("baselineSeconds"), r.get("baselineRowsPerSecond"));
-        out.printf("  %-34s %10.3f %,14d %9.2f   (x%.2f baseline, target <= 10 s)%n", "initial load, 9 stages",
-                r.get("initialSeconds"), r.get("initialRowsPerSecond"), r.get("initialCpuSeconds"), r.get("initialVsBaseline"));
-        out.printf("  %-34s %10.3f %,14d %9.2f   (target <= 5 s)%n", "incremental, 1% changed", r.get("incrementalSeconds"),
-                r.get("incrementalRowsPerSecond"), r.get("incrementalCpuSeconds"));
+        out.printf(
+                "  %-34s %10.3f %,14d%n",
+                "baseline (raw batched insert)", r.get("baselineSeconds"), r.get("baselineRowsPerSecond"));
+        out.printf(
+                "  %-34s %10.3f %,14d %9.2f   (x%.2f baseline, target <= 10 s)%n",
+                "initial load, 9 stages",
+                r.get("initialSeconds"),
+                r.get("initialRowsPerSecond"),
+                r.get("initialCpuSeconds"),
+                r.get("initialVsBaseline"));
+        out.printf(
+                "  %-34s %10.3f %,14d %9.2f   (target <= 5 s)%n",
+                "incremental, 1% changed",
+                r.get("incrementalSeconds"),
+                r.get("incrementalRowsPerSecond"),
+                r.get("incrementalCpuSeconds"));
         out.println("  initial counts:     " + r.get("initialCounts"));
         out.println("  initial stage ms:   " + r.get("initialStageMillis"));
         out.println("  incremental counts: " + r.get("incrementalCounts"));

@@ -7,7 +7,6 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.internal.feed.Feed;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,19 +29,30 @@ import picocli.CommandLine.Spec;
  *
  * <p>Run: {@code ./shuttle bench capture --rows 200000}
  */
-@Command(name = "capture", mixinStandardHelpOptions = true,
+@Command(
+        name = "capture",
+        mixinStandardHelpOptions = true,
         description = "Insert and update rates with and without sync enabled, and their ratio.")
 public final class CaptureBench implements Callable<Integer> {
     private static final String TABLE = "CREATE TABLE item (id INTEGER PRIMARY KEY, sku TEXT NOT NULL, name TEXT,"
             + " qty INTEGER NOT NULL, price REAL, updated_at TEXT)";
 
-    @Option(names = "--rows", defaultValue = "200000", description = "Rows to insert and then update (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rows",
+            defaultValue = "200000",
+            description = "Rows to insert and then update (default ${DEFAULT-VALUE}).")
     long rows;
 
-    @Option(names = "--batch", defaultValue = "1000", description = "Rows per JDBC batch and transaction (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            defaultValue = "1000",
+            description = "Rows per JDBC batch and transaction (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Alternating rounds per variant; the median is reported (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rounds",
+            defaultValue = "3",
+            description = "Alternating rounds per variant; the median is reported (default ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--json", description = "Print the result as JSON.")
@@ -72,7 +82,9 @@ public final class CaptureBench implements Callable<Integer> {
             double syncInsert = median(sync, 0);
             double syncUpdate = median(sync, 1);
             Report report = new Report("capture")
-                    .fact("rows", rows).fact("batch", batch).fact("rounds", rounds)
+                    .fact("rows", rows)
+                    .fact("batch", batch)
+                    .fact("rounds", rounds)
                     .fact("insertRatio", syncInsert / plainInsert)
                     .fact("updateRatio", syncUpdate / plainUpdate)
                     .measure("insert, plain table (baseline)", rows, plainInsert)
@@ -97,13 +109,19 @@ public final class CaptureBench implements Callable<Integer> {
         }
         if (withSync) {
             try (ShuttleDatabase db = ShuttleDatabase.sqlite(file)) {
-                Capture.enable(db, CaptureOptions.builder().excludeColumn("item.updated_at").build(), ProgressListener.NONE);
+                Capture.enable(
+                        db,
+                        CaptureOptions.builder()
+                                .excludeColumn("item.updated_at")
+                                .build(),
+                        ProgressListener.NONE);
             }
         }
         try (Connection c = BenchFiles.open(file)) {
             c.setAutoCommit(false);
             long t0 = System.nanoTime();
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO item (id, sku, name, qty, price, updated_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO item (id, sku, name, qty, price, updated_at) VALUES (?, ?, ?, ?, ?, ?)")) {
                 for (long i = 1; i <= n; i++) {
                     ps.setLong(1, i);
                     ps.setString(2, "SKU-" + i);
@@ -119,7 +137,8 @@ public final class CaptureBench implements Callable<Integer> {
                 }
             }
             long t1 = System.nanoTime();
-            try (PreparedStatement ps = c.prepareStatement("UPDATE item SET qty = qty + 1, updated_at = ? WHERE id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE item SET qty = qty + 1, updated_at = ? WHERE id = ?")) {
                 for (long i = 1; i <= n; i++) {
                     ps.setString(1, "2026-11-23T11:00:00Z");
                     ps.setLong(2, i);
@@ -143,11 +162,8 @@ public final class CaptureBench implements Callable<Integer> {
         }
     }
 
-
     private static double median(List<double[]> runs, int index) {
         double[] v = runs.stream().mapToDouble(r -> r[index]).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
-
-
 }

@@ -27,8 +27,14 @@ public final class BenchHub implements AutoCloseable {
         ShuttleDatabase db = ShuttleDatabase.open(pg.url());
         Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
         SyncEngine engine = SyncEngine.builder(db).maxBatch(maxBatch).build();
-        HubServer server = HubServer.builder(engine).host("127.0.0.1").port(0).token(TOKEN).maxBatch(maxBatch)
-                .maxBodyBytes(256L * 1024 * 1024).watchEvery(Duration.ofMillis(200)).start();
+        HubServer server = HubServer.builder(engine)
+                .host("127.0.0.1")
+                .port(0)
+                .token(TOKEN)
+                .maxBatch(maxBatch)
+                .maxBodyBytes(256L * 1024 * 1024)
+                .watchEvery(Duration.ofMillis(200))
+                .start();
         return new BenchHub(db, server);
     }
 
@@ -37,8 +43,11 @@ public final class BenchHub implements AutoCloseable {
     }
 
     public HttpTransport transport() {
-        return HttpTransport.builder(server.url()).token(TOKEN).requestTimeout(Duration.ofMinutes(2))
-                .backoff(new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1), 3)).build();
+        return HttpTransport.builder(server.url())
+                .token(TOKEN)
+                .requestTimeout(Duration.ofMinutes(2))
+                .backoff(new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1), 3))
+                .build();
     }
 
     @Override

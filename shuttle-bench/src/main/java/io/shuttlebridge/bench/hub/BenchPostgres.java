@@ -36,9 +36,12 @@ public final class BenchPostgres implements AutoCloseable {
         if (external != null && !external.isBlank()) {
             return new BenchPostgres(null, external, name);
         }
-        EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "100")
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setServerConfig("max_connections", "100")
                 .setServerConfig("shared_buffers", "256MB")
-                .setServerConfig("log_min_duration_statement", System.getenv().getOrDefault("SHUTTLE_BENCH_PG_LOG_MS", "-1")).start();
+                .setServerConfig(
+                        "log_min_duration_statement", System.getenv().getOrDefault("SHUTTLE_BENCH_PG_LOG_MS", "-1"))
+                .start();
         return new BenchPostgres(pg, pg.getJdbcUrl("postgres", "postgres"), name);
     }
 
@@ -61,7 +64,8 @@ public final class BenchPostgres implements AutoCloseable {
     }
 
     private static void execOn(String jdbcUrl, String... statements) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl);
+                Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }

@@ -3,6 +3,7 @@ package io.shuttlebridge.bench.hub;
 import io.shuttlebridge.bench.BenchFiles;
 import java.io.IOException;
 import java.io.Reader;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,9 +40,11 @@ public final class BenchRows {
     }
 
     /** COPY rows {@code [from, from + n)} into a PostgreSQL table; returns seconds taken. */
-    public static double copy(Connection pg, String table, long from, long n, int version) throws SQLException, IOException {
+    public static double copy(Connection pg, String table, long from, long n, int version)
+            throws SQLException, IOException {
         long t0 = System.nanoTime();
-        ((PGConnection) pg.unwrap(PGConnection.class)).getCopyAPI()
+        ((PGConnection) pg.unwrap(PGConnection.class))
+                .getCopyAPI()
                 .copyIn("COPY " + table + " (id, sku, name, qty, price) FROM STDIN", new RowText(from, n, version));
         return (System.nanoTime() - t0) / 1e9;
     }
@@ -51,13 +54,14 @@ public final class BenchRows {
         long t0 = System.nanoTime();
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
-        try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO " + table + " (id, sku, name, qty, price) VALUES (?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT OR REPLACE INTO " + table + " (id, sku, name, qty, price) VALUES (?, ?, ?, ?, ?)")) {
             for (long i = from; i < from + n; i++) {
                 ps.setLong(1, i);
                 ps.setString(2, sku(i));
                 ps.setString(3, name(i, version));
                 ps.setInt(4, qty(i));
-                ps.setBigDecimal(5, new java.math.BigDecimal(price(i)));
+                ps.setBigDecimal(5, new BigDecimal(price(i)));
                 ps.addBatch();
                 if ((i - from) % 5000 == 4999) {
                     ps.executeBatch();
@@ -73,7 +77,8 @@ public final class BenchRows {
 
     /** A fresh SQLite file with the table and the rows, the plain-insert baseline; returns seconds taken. */
     public static double sqliteBaseline(Path file, long n) throws SQLException {
-        try (Connection c = BenchFiles.open(file); Statement s = c.createStatement()) {
+        try (Connection c = BenchFiles.open(file);
+                Statement s = c.createStatement()) {
             s.execute(String.format(SQLITE_TABLE, "item"));
             return insertSqlite(c, "item", 1, n, 1);
         }

@@ -3,17 +3,21 @@ package io.shuttlebridge.bench.hub;
 import io.shuttlebridge.bench.BenchFiles;
 import io.shuttlebridge.bench.Report;
 import io.shuttlebridge.client.DeviceClone;
+import io.shuttlebridge.client.HttpTransport;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.sync.PullResult;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,8 +33,11 @@ import picocli.CommandLine.Spec;
  *
  * <p>Run: {@code ./shuttle bench bootstrap --rows 1000000}
  */
-@Command(name = "bootstrap", mixinStandardHelpOptions = true,
-        description = "Rows/s of cloning a new device from a PostgreSQL hub over HTTP, against COPY and a plain SQLite insert.")
+@Command(
+        name = "bootstrap",
+        mixinStandardHelpOptions = true,
+        description =
+                "Rows/s of cloning a new device from a PostgreSQL hub over HTTP, against COPY and a plain SQLite insert.")
 public final class BootstrapBench implements Callable<Integer> {
     /** The hub's batch limit, and so the largest snapshot page it serves (a clone asks for pages of 10,000). */
     private static final int PAGE = 10_000;
@@ -38,15 +45,21 @@ public final class BootstrapBench implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "1000000", description = "Rows on the hub (default ${DEFAULT-VALUE}).")
     long rows;
 
-    @Option(names = "--device-heap", defaultValue = "256m", description = "-Xmx of the device JVM (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--device-heap",
+            defaultValue = "256m",
+            description = "-Xmx of the device JVM (default ${DEFAULT-VALUE}).")
     String heap;
 
     @Option(names = "--in-process", description = "Clone in this JVM instead of a child JVM.")
     boolean inProcess;
 
-    @Option(names = "--hub-warmup", defaultValue = "200000",
-            description = "Snapshot rows the hub serves to this JVM before the clone, not measured, so the hub runs warm as a long-running "
-                    + "hub does; the device JVM is new either way (default ${DEFAULT-VALUE}; 0 for a cold hub).")
+    @Option(
+            names = "--hub-warmup",
+            defaultValue = "200000",
+            description =
+                    "Snapshot rows the hub serves to this JVM before the clone, not measured, so the hub runs warm as a long-running "
+                            + "hub does; the device JVM is new either way (default ${DEFAULT-VALUE}; 0 for a cold hub).")
     long hubWarmup;
 
     @Option(names = "--json", description = "Print the result as JSON.")
@@ -74,30 +87,51 @@ public final class BootstrapBench implements Callable<Integer> {
                 if (hubWarmup > 0) {
                     warmUp(hub, hubWarmup);
                 }
-                report.fact("hubWarmupRows", hubWarmup).fact("answers", io.shuttlebridge.client.HttpTransport.Compression.AUTO
-                        .gzip(java.net.URI.create(hub.url())) ? "gzip" : "uncompressed (the hub is on loopback)");
+                report.fact("hubWarmupRows", hubWarmup)
+                        .fact(
+                                "answers",
+                                HttpTransport.Compression.AUTO.gzip(URI.create(hub.url()))
+                                        ? "gzip"
+                                        : "uncompressed (the hub is on loopback)");
                 Path device = dir.resolve("device.db");
                 Optional<Path> jar = inProcess ? Optional.empty() : DeviceJvm.ownJar();
                 long t0 = System.nanoTime();
                 long heapPeak = -1;
                 if (jar.isPresent()) {
-                    DeviceJvm.run(jar.get(), heap, dir, "clone", "--hub", hub.url(), "--db", device.toString(), "--token", BenchHub.TOKEN, "--json");
+                    DeviceJvm.run(
+                            jar.get(),
+                            heap,
+                            dir,
+                            "clone",
+                            "--hub",
+                            hub.url(),
+                            "--db",
+                            device.toString(),
+                            "--token",
+                            BenchHub.TOKEN,
+                            "--json");
                     report.fact("device", "shuttle clone in a child JVM, -Xmx" + heap + " (time includes its start)")
-                            .fact("deviceAotCache", DeviceJvm.aotCache(jar.get()).map(p -> "yes (" + p.getFileName() + ", made by the launcher)")
-                                    .orElse("no"));
+                            .fact(
+                                    "deviceAotCache",
+                                    DeviceJvm.aotCache(jar.get())
+                                            .map(p -> "yes (" + p.getFileName() + ", made by the launcher)")
+                                            .orElse("no"));
                 } else {
                     resetPeaks();
                     try (ShuttleDatabase db = ShuttleDatabase.sqlite(device)) {
                         DeviceClone.run(db, hub.transport(), ProgressListener.NONE);
                     }
                     heapPeak = heapPeakMb();
-                    report.fact("device", "in this JVM (max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB)");
+                    report.fact(
+                            "device",
+                            "in this JVM (max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB)");
                     report.fact("heapPeakMb", heapPeak);
                 }
                 double clone = (System.nanoTime() - t0) / 1e9;
                 long cloned = count(device);
                 if (cloned != rows) {
-                    throw new IllegalStateException("the device holds " + cloned + " rows after the clone, expected " + rows);
+                    throw new IllegalStateException(
+                            "the device holds " + cloned + " rows after the clone, expected " + rows);
                 }
                 report.measure("PostgreSQL COPY (baseline)", rows, copy)
                         .measure("SQLite batched insert (baseline)", rows, sqlite)
@@ -118,12 +152,12 @@ public final class BootstrapBench implements Callable<Integer> {
      * hub's serving path is compiled, as in a hub that has been running, while the device stays a new JVM.
      */
     private static void warmUp(BenchHub hub, long n) throws Exception {
-        io.shuttlebridge.client.HttpTransport http = hub.transport();
-        String node = java.util.UUID.randomUUID().toString(); // a reader the hub does not track
+        HttpTransport http = hub.transport();
+        String node = UUID.randomUUID().toString(); // a reader the hub does not track
         long after = 0;
         long served = 0;
         while (served < n) {
-            io.shuttlebridge.core.sync.PullResult page = http.snapshotPage(node, after, PAGE).page();
+            PullResult page = http.snapshotPage(node, after, PAGE).page();
             served += page.changes().size();
             after = page.next();
             if (!page.more()) {
@@ -133,7 +167,9 @@ public final class BootstrapBench implements Callable<Integer> {
     }
 
     private static long count(Path file) throws Exception {
-        try (Connection c = BenchFiles.open(file); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM item")) {
+        try (Connection c = BenchFiles.open(file);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM item")) {
             rs.next();
             return rs.getLong(1);
         }

@@ -3,6 +3,7 @@ package io.shuttlebridge.bench.hub;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +23,11 @@ public final class DeviceJvm {
     /** The shuttle jar this JVM runs from, when it runs from one (not when started from classes in an IDE). */
     public static Optional<Path> ownJar() {
         try {
-            Path p = Path.of(DeviceJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path p = Path.of(DeviceJvm.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             return Files.isRegularFile(p) && p.toString().endsWith(".jar") ? Optional.of(p) : Optional.empty();
         } catch (URISyntaxException | SecurityException e) {
             return Optional.empty();
@@ -36,7 +41,9 @@ public final class DeviceJvm {
     public static Optional<Path> aotCache(Path jar) {
         Path aot = jar.resolveSibling("shuttle.aot");
         try {
-            boolean usable = Runtime.version().feature() >= 25 && System.getenv("SHUTTLE_NO_AOT") == null && Files.isRegularFile(aot)
+            boolean usable = Runtime.version().feature() >= 25
+                    && System.getenv("SHUTTLE_NO_AOT") == null
+                    && Files.isRegularFile(aot)
                     && Files.getLastModifiedTime(aot).compareTo(Files.getLastModifiedTime(jar)) >= 0;
             return usable ? Optional.of(aot) : Optional.empty();
         } catch (IOException e) {
@@ -45,9 +52,12 @@ public final class DeviceJvm {
     }
 
     /** Runs {@code java -Xmx<heap> -jar JAR args...}; returns its standard output, failing on a non-zero exit. */
-    public static String run(Path jar, String heap, Path workDir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED"));
+    public static String run(Path jar, String heap, Path workDir, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap,
+                "--enable-native-access=ALL-UNNAMED"));
         aotCache(jar).ifPresent(aot -> cmd.addAll(List.of("-XX:AOTCache=" + aot, "-Xlog:aot=off")));
         cmd.addAll(List.of("-jar", jar.toString()));
         cmd.addAll(List.of(args));
@@ -55,7 +65,7 @@ public final class DeviceJvm {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectError(err);
         pb.environment().put("SHUTTLE_NO_PROGRESS", "1");
         Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
             throw new IllegalStateException("device JVM '" + String.join(" ", args) + "' failed (exit "
                     + (p.isAlive() ? "none, still running" : p.exitValue()) + "): " + Files.readString(err.toPath()));

@@ -35,13 +35,18 @@ import picocli.CommandLine.Spec;
  *
  * <p>Run: {@code ./shuttle bench latency --changes 1000}
  */
-@Command(name = "latency", mixinStandardHelpOptions = true,
+@Command(
+        name = "latency",
+        mixinStandardHelpOptions = true,
         description = "p50/p99 of a change committed on device A until it is in device B's database, both live.")
 public final class LatencyBench implements Callable<Integer> {
     @Option(names = "--changes", defaultValue = "1000", description = "Changes measured (default ${DEFAULT-VALUE}).")
     int changes;
 
-    @Option(names = "--warmup", defaultValue = "100", description = "Changes made first and not measured (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup",
+            defaultValue = "100",
+            description = "Changes made first and not measured (default ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--json", description = "Print the result as JSON.")
@@ -50,7 +55,8 @@ public final class LatencyBench implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    private static final LiveSync.Settings LIVE = new LiveSync.Settings(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofSeconds(30));
+    private static final LiveSync.Settings LIVE =
+            new LiveSync.Settings(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofSeconds(30));
 
     @Override
     public Integer call() throws Exception {
@@ -58,8 +64,13 @@ public final class LatencyBench implements Callable<Integer> {
             throw new IllegalArgumentException("--changes must be positive and --warmup not negative");
         }
         Path dir = Files.createTempDirectory("shuttle-bench-latency");
-        Report report = new Report("latency").fact("changes", changes).fact("warmup", warmup)
-                .fact("live", "debounce " + LIVE.debounce().toMillis() + " ms, local poll " + LIVE.localPoll().toMillis() + " ms");
+        Report report = new Report("latency")
+                .fact("changes", changes)
+                .fact("warmup", warmup)
+                .fact(
+                        "live",
+                        "debounce " + LIVE.debounce().toMillis() + " ms, local poll "
+                                + LIVE.localPoll().toMillis() + " ms");
         try (BenchPostgres pg = BenchPostgres.start("latency")) {
             report.fact("hub", "HubServer over " + pg.where() + ", HTTP + WebSocket on loopback");
             pg.exec(String.format(BenchRows.PG_TABLE, "item"));
@@ -72,8 +83,10 @@ public final class LatencyBench implements Callable<Integer> {
                 long[] floor = healthRoundTrips(URI.create(hub.url()), warmup + changes);
                 try (LiveSync la = LiveSync.start(SyncEngine.open(a), http, hubNode, LIVE, LiveSync.Listener.NONE);
                         LiveSync lb = LiveSync.start(SyncEngine.open(b), http, hubNode, LIVE, LiveSync.Listener.NONE);
-                        Connection wa = a.newConnection(); Connection rb = b.newConnection();
-                        PreparedStatement insert = wa.prepareStatement("INSERT INTO item (id, sku, name, qty, price) VALUES (?, ?, ?, ?, ?)");
+                        Connection wa = a.newConnection();
+                        Connection rb = b.newConnection();
+                        PreparedStatement insert = wa.prepareStatement(
+                                "INSERT INTO item (id, sku, name, qty, price) VALUES (?, ?, ?, ?, ?)");
                         PreparedStatement find = rb.prepareStatement("SELECT 1 FROM item WHERE id = ?")) {
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                     while (!(la.connected() && lb.connected()) && System.nanoTime() < deadline) {
@@ -100,8 +113,11 @@ public final class LatencyBench implements Callable<Integer> {
                         }
                     }
                     Arrays.sort(lat);
-                    report.fact("p50Ms", pct(lat, 50)).fact("p99Ms", pct(lat, 99)).fact("maxMs", lat[lat.length - 1] / 1e6)
-                            .fact("baselineHealthP50Ms", pct(floor, 50)).fact("baselineHealthP99Ms", pct(floor, 99))
+                    report.fact("p50Ms", pct(lat, 50))
+                            .fact("p99Ms", pct(lat, 99))
+                            .fact("maxMs", lat[lat.length - 1] / 1e6)
+                            .fact("baselineHealthP50Ms", pct(floor, 50))
+                            .fact("baselineHealthP99Ms", pct(floor, 99))
                             .fact("p50VsHealthRoundTrip", pct(lat, 50) / pct(floor, 50))
                             .fact("target", "p99 <= 50 ms: " + (pct(lat, 99) <= 50 ? "met" : "missed"));
                     double seconds = Arrays.stream(lat).sum() / 1e9;

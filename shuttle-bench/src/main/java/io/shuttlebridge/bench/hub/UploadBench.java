@@ -26,19 +26,26 @@ import picocli.CommandLine.Spec;
  *
  * <p>Run: {@code ./shuttle bench upload --rows 100000}
  */
-@Command(name = "upload", mixinStandardHelpOptions = true,
+@Command(
+        name = "upload",
+        mixinStandardHelpOptions = true,
         description = "Rows/s of a device pushing changed rows to a PostgreSQL hub over HTTP, against COPY.")
 public final class UploadBench implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "100000", description = "Changed rows to push (default ${DEFAULT-VALUE}).")
     long rows;
 
-    @Option(names = "--page", defaultValue = "" + SyncEngine.DEFAULT_PAGE,
+    @Option(
+            names = "--page",
+            defaultValue = "" + SyncEngine.DEFAULT_PAGE,
             description = "Changes per pushed page (default ${DEFAULT-VALUE}, a device's default).")
     int page;
 
-    @Option(names = "--warmup", defaultValue = "200000",
-            description = "Rows pushed first through the same device and hub, not measured, so the measured push runs on warm JVMs "
-                    + "as a long-running hub does (default ${DEFAULT-VALUE}; 0 measures a cold start).")
+    @Option(
+            names = "--warmup",
+            defaultValue = "200000",
+            description =
+                    "Rows pushed first through the same device and hub, not measured, so the measured push runs on warm JVMs "
+                            + "as a long-running hub does (default ${DEFAULT-VALUE}; 0 measures a cold start).")
     long warmup;
 
     @Option(names = "--json", description = "Print the result as JSON.")
@@ -53,7 +60,8 @@ public final class UploadBench implements Callable<Integer> {
             throw new IllegalArgumentException("--rows and --page must be positive, --warmup not negative");
         }
         Path dir = Files.createTempDirectory("shuttle-bench-upload");
-        Report report = new Report("upload").fact("rows", rows).fact("page", page).fact("warmupRows", warmup);
+        Report report =
+                new Report("upload").fact("rows", rows).fact("page", page).fact("warmupRows", warmup);
         try (BenchPostgres pg = BenchPostgres.start("upload")) {
             report.fact("hub", "HubServer over " + pg.where() + ", HTTP on loopback");
             pg.exec(String.format(BenchRows.PG_TABLE, "item"));
@@ -68,7 +76,10 @@ public final class UploadBench implements Callable<Integer> {
                 HttpTransport http = hub.transport();
                 try (ShuttleDatabase db = ShuttleDatabase.sqlite(device)) {
                     DeviceClone.Result cloned = DeviceClone.run(db, http, ProgressListener.NONE);
-                    SyncEngine engine = SyncEngine.builder(db).pageSize(page).maxBatch(Math.max(page, SyncEngine.DEFAULT_MAX_BATCH)).build();
+                    SyncEngine engine = SyncEngine.builder(db)
+                            .pageSize(page)
+                            .maxBatch(Math.max(page, SyncEngine.DEFAULT_MAX_BATCH))
+                            .build();
                     if (warmup > 0) {
                         check(pg, push(db, engine, http, cloned.hubNode(), 1, warmup), warmup, warmup);
                     }
@@ -94,7 +105,9 @@ public final class UploadBench implements Callable<Integer> {
     private record Pushed(long changes, double seconds) {}
 
     /** Writes rows {@code from..from+n-1} on the device, then times their push. */
-    private static Pushed push(ShuttleDatabase db, SyncEngine engine, HttpTransport http, String hubNode, long from, long n) throws Exception {
+    private static Pushed push(
+            ShuttleDatabase db, SyncEngine engine, HttpTransport http, String hubNode, long from, long n)
+            throws Exception {
         try (Connection c = db.newConnection()) {
             BenchRows.insertSqlite(c, "item", from, n, 1);
         }
@@ -107,13 +120,15 @@ public final class UploadBench implements Callable<Integer> {
     private static void check(BenchPostgres pg, Pushed pushed, long expected, long onHubExpected) throws Exception {
         long onHub = count(pg);
         if (pushed.changes() != expected || onHub != onHubExpected) {
-            throw new IllegalStateException("pushed " + pushed.changes() + " changes and the hub holds " + onHub + " rows, expected "
-                    + expected + " and " + onHubExpected);
+            throw new IllegalStateException("pushed " + pushed.changes() + " changes and the hub holds " + onHub
+                    + " rows, expected " + expected + " and " + onHubExpected);
         }
     }
 
     private static long count(BenchPostgres pg) throws Exception {
-        try (Connection c = pg.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM item")) {
+        try (Connection c = pg.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM item")) {
             rs.next();
             return rs.getLong(1);
         }

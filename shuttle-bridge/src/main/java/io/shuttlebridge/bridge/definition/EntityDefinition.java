@@ -59,12 +59,40 @@ public record EntityDefinition(
 
     /** Returns a copy with another source (used to point a definition at test or benchmark data). */
     public EntityDefinition withSource(SourceSpec newSource) {
-        return new EntityDefinition(name, table, newSource, fields, cleaning, rules, mappings, keys, audit, deletes,
-                batchSize, maxAttempts, backoff, schedule, sink);
+        return new EntityDefinition(
+                name,
+                table,
+                newSource,
+                fields,
+                cleaning,
+                rules,
+                mappings,
+                keys,
+                audit,
+                deletes,
+                batchSize,
+                maxAttempts,
+                backoff,
+                schedule,
+                sink);
     }
 
     public EntityDefinition withBatchSize(int size) {
-        return new EntityDefinition(name, table, source, fields, cleaning, rules, mappings, keys, audit, deletes,
-                size, maxAttempts, backoff, schedule, sink);
+        return new EntityDefinition(
+                name,
+                table,
+                source,
+                fields,
+                cleaning,
+                rules,
+                mappings,
+                keys,
+                audit,
+                deletes,
+                size,
+                maxAttempts,
+                backoff,
+                schedule,
+                sink);
     }
 }

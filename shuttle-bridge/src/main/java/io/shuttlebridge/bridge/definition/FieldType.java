@@ -1,5 +1,7 @@
 package io.shuttlebridge.bridge.definition;
 
+import java.util.Locale;
+
 /** The type a source field is normalized to. Values keep an exact Java type, never binary floating point. */
 public enum FieldType {
     /** {@link String}. */
@@ -18,6 +20,6 @@ public enum FieldType {
     TIMESTAMP;
 
     public String yamlName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

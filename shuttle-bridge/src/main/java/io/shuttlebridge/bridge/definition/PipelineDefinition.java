@@ -25,9 +25,13 @@ public record PipelineDefinition(List<EntityDefinition> entities) {
     /** Loads a YAML file; {@code ${NAME}} in values is replaced by the environment variable NAME. */
     public static PipelineDefinition load(Path file) {
         try {
-            return parse(Files.readString(file, StandardCharsets.UTF_8), System.getenv(), file.toAbsolutePath().getParent());
+            return parse(
+                    Files.readString(file, StandardCharsets.UTF_8),
+                    System.getenv(),
+                    file.toAbsolutePath().getParent());
         } catch (IOException e) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "cannot read pipeline definition " + file + ": " + e.getMessage(), e);
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT, "cannot read pipeline definition " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -42,8 +46,13 @@ public record PipelineDefinition(List<EntityDefinition> entities) {
     }
 
     public EntityDefinition entity(String name) {
-        return entities.stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow(() -> new ShuttleException(
-                ErrorCode.NOT_FOUND, "no entity '" + name + "' in the pipeline definition (entities: "
-                        + entities.stream().map(EntityDefinition::name).collect(Collectors.joining(", ")) + ")"));
+        return entities.stream()
+                .filter(e -> e.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new ShuttleException(
+                        ErrorCode.NOT_FOUND,
+                        "no entity '" + name + "' in the pipeline definition (entities: "
+                                + entities.stream().map(EntityDefinition::name).collect(Collectors.joining(", "))
+                                + ")"));
     }
 }

@@ -14,4 +14,5 @@ import java.time.ZoneId;
  * @param rowsPerWindow the most source records one window processes (0: no limit); a pass that
  *     does not fit goes on in the next window, from where it stopped
  */
-public record ScheduleSpec(LocalTime windowStart, LocalTime windowEnd, ZoneId zone, Duration every, long rowsPerWindow) {}
+public record ScheduleSpec(
+        LocalTime windowStart, LocalTime windowEnd, ZoneId zone, Duration every, long rowsPerWindow) {}

@@ -23,6 +23,7 @@ public record SinkSpec(URI url, String token, int maxRetries, Duration timeout) 
 
     @Override
     public String toString() {
-        return "SinkSpec[url=" + url + ", token=" + (token == null ? "none" : "***") + ", maxRetries=" + maxRetries + "]";
+        return "SinkSpec[url=" + url + ", token=" + (token == null ? "none" : "***") + ", maxRetries=" + maxRetries
+                + "]";
     }
 }

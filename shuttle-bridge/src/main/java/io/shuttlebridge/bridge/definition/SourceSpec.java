@@ -28,13 +28,22 @@ public sealed interface SourceSpec {
             implements SourceSpec {
         @Override
         public String toString() {
-            return "Http[url=" + url + ", token=" + (token == null ? "none" : "***") + ", pagination=" + pagination + "]";
+            return "Http[url=" + url + ", token=" + (token == null ? "none" : "***") + ", pagination=" + pagination
+                    + "]";
         }
     }
 
     /** A JDBC table or query; incremental on {@link #rowversion()} when it is set. */
-    record Jdbc(String url, String user, String password, String table, String query, String rowversion,
-            String deletedFlag, int fetchSize) implements SourceSpec {
+    record Jdbc(
+            String url,
+            String user,
+            String password,
+            String table,
+            String query,
+            String rowversion,
+            String deletedFlag,
+            int fetchSize)
+            implements SourceSpec {
         @Override
         public String toString() {
             return "Jdbc[url=" + url + ", table=" + table + ", rowversion=" + rowversion + "]";
@@ -42,7 +51,8 @@ public sealed interface SourceSpec {
     }
 
     /** A CSV file with a header line. */
-    record Csv(Path path, char delimiter, Charset charset, String rowversion, String deletedFlag) implements SourceSpec {}
+    record Csv(Path path, char delimiter, Charset charset, String rowversion, String deletedFlag)
+            implements SourceSpec {}
 
     /** HTTP pagination styles. */
     sealed interface Pagination {

@@ -14,21 +14,29 @@ final class BridgeOptions {
     @Option(names = "--db", required = true, description = "target database: a SQLite file or a JDBC URL")
     String db;
 
-    @Option(names = {"-f", "--file"}, required = true, description = "pipeline definition (YAML)")
+    @Option(
+            names = {"-f", "--file"},
+            required = true,
+            description = "pipeline definition (YAML)")
     Path file;
 
     @Option(names = "--json", description = "machine-readable output")
     boolean json;
 
     BridgeService open() {
-        return BridgeService.builder().target(db).definition(PipelineDefinition.load(file)).build();
+        return BridgeService.builder()
+                .target(db)
+                .definition(PipelineDefinition.load(file))
+                .build();
     }
 
     void print(PrintWriter out, Object value, String text) {
         if (json) {
             try {
-                out.println(new ObjectMapper().registerModule(new JavaTimeModule())
-                        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).writeValueAsString(value));
+                out.println(new ObjectMapper()
+                        .registerModule(new JavaTimeModule())
+                        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                        .writeValueAsString(value));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

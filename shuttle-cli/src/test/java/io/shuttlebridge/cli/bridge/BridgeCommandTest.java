@@ -37,6 +37,7 @@ class BridgeCommandTest {
 
     @TempDir
     Path dir;
+
     String db;
     String file;
 
@@ -52,7 +53,8 @@ class BridgeCommandTest {
         file = dir.resolve("bridge.yaml").toString();
         Files.writeString(dir.resolve("bridge.yaml"), YAML);
         Files.writeString(dir.resolve("items.csv"), "id,name\n1,Apple\n2,\n3,Plum\n");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)");
         }
     }
@@ -68,7 +70,9 @@ class BridgeCommandTest {
     void runPrintsOneLinePerBatchOrJson() throws IOException {
         Result text = shuttle("bridge", "run", "--db", db, "-f", file, "items");
         assertThat(text.code()).as(text.err()).isZero();
-        assertThat(text.out()).startsWith("batch 1 items SUCCEEDED: fetched 3, inserted 2,").contains("dead-lettered 1");
+        assertThat(text.out())
+                .startsWith("batch 1 items SUCCEEDED: fetched 3, inserted 2,")
+                .contains("dead-lettered 1");
 
         Result json = shuttle("bridge", "run", "--db", db, "-f", file, "--json");
         assertThat(json.code()).as(json.err()).isZero();
@@ -86,17 +90,20 @@ class BridgeCommandTest {
         Result one = shuttle("bridge", "status", "--db", db, "-f", file, "items");
         assertThat(one.code()).isZero();
         assertThat(one.out()).contains("items -> item: 2 identities").contains("1 open dead letters");
-        JsonNode status = shuttle("bridge", "status", "--db", db, "-f", file, "items", "--json").json();
+        JsonNode status = shuttle("bridge", "status", "--db", db, "-f", file, "items", "--json")
+                .json();
         assertThat(status.get("stateRows").asLong()).isEqualTo(2);
         assertThat(status.get("lastBatch").get("id").asLong()).isEqualTo(1);
-        JsonNode all = shuttle("bridge", "status", "--db", db, "-f", file, "--json", "--limit", "5").json();
+        JsonNode all = shuttle("bridge", "status", "--db", db, "-f", file, "--json", "--limit", "5")
+                .json();
         assertThat(all).hasSize(1);
     }
 
     @Test
     void deadLettersListShowRetryDiscard() throws IOException {
         shuttle("bridge", "run", "--db", db, "-f", file, "items");
-        JsonNode letters = shuttle("bridge", "dlq", "list", "--db", db, "-f", file, "--json").json();
+        JsonNode letters = shuttle("bridge", "dlq", "list", "--db", db, "-f", file, "--json")
+                .json();
         assertThat(letters).hasSize(1);
         long id = letters.get(0).get("id").asLong();
         assertThat(letters.get(0).get("stage").asText()).isEqualTo("VALIDATE");
@@ -107,17 +114,22 @@ class BridgeCommandTest {
 
         Result retry = shuttle("bridge", "dlq", "retry", String.valueOf(id), "--db", db, "-f", file, "--json");
         assertThat(retry.code()).isZero();
-        assertThat(retry.json().get("failed").get(0).asLong()).as("still invalid").isEqualTo(id);
+        assertThat(retry.json().get("failed").get(0).asLong())
+                .as("still invalid")
+                .isEqualTo(id);
 
         Result discard = shuttle("bridge", "dlq", "discard", String.valueOf(id), "--db", db, "-f", file);
         assertThat(discard.code()).isZero();
         assertThat(discard.out()).contains("discarded [" + id + "]");
-        assertThat(shuttle("bridge", "dlq", "list", "--db", db, "-f", file, "--status", "open", "--json").json()).isEmpty();
+        assertThat(shuttle("bridge", "dlq", "list", "--db", db, "-f", file, "--status", "open", "--json")
+                        .json())
+                .isEmpty();
     }
 
     @Test
     void schedulesListTriggerReset() throws IOException {
-        JsonNode list = shuttle("bridge", "schedule", "list", "--db", db, "-f", file, "--json").json();
+        JsonNode list = shuttle("bridge", "schedule", "list", "--db", db, "-f", file, "--json")
+                .json();
         assertThat(list.get(0).get("window").asText()).isEqualTo("19:00-07:00");
         assertThat(list.get(0).get("zone").asText()).isEqualTo("Europe/Berlin");
 
@@ -138,7 +150,8 @@ class BridgeCommandTest {
             {"bridge", "dlq", "show", "--db", db, "-f", file},
             {"bridge", "schedule", "trigger", "--db", db, "-f", file},
             {"bridge", "run", "--db", db, "-f", dir.resolve("missing.yaml").toString()},
-            {"bridge"}}) {
+            {"bridge"}
+        }) {
             Result r = shuttle(args);
             assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
             assertThat(r.err().strip()).startsWith("shuttle: ").doesNotContain("\n");
@@ -149,14 +162,17 @@ class BridgeCommandTest {
     void failuresExitOneWithOneLine() throws SQLException {
         Result unknown = shuttle("bridge", "run", "--db", db, "-f", file, "nope");
         assertThat(unknown.code()).isEqualTo(1);
-        assertThat(unknown.err().strip()).isEqualTo("shuttle: no entity 'nope' in the pipeline definition (entities: items)");
+        assertThat(unknown.err().strip())
+                .isEqualTo("shuttle: no entity 'nope' in the pipeline definition (entities: items)");
 
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement()) {
             s.execute("DROP TABLE item");
         }
         Result failed = shuttle("bridge", "run", "--db", db, "-f", file, "items");
         assertThat(failed.code()).isEqualTo(1);
-        assertThat(failed.err().strip()).startsWith("shuttle: batch 1 of items failed: target table 'item' does not exist")
+        assertThat(failed.err().strip())
+                .startsWith("shuttle: batch 1 of items failed: target table 'item' does not exist")
                 .doesNotContain("\n");
     }
 

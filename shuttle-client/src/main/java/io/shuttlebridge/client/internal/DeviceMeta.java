@@ -30,7 +30,8 @@ public final class DeviceMeta {
     public static void put(ShuttleDatabase db, String key, String value) {
         db.transaction(c -> {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM _shuttle_meta WHERE key = ?");
-                    PreparedStatement ins = c.prepareStatement("INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)")) {
+                    PreparedStatement ins =
+                            c.prepareStatement("INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)")) {
                 del.setString(1, key);
                 del.executeUpdate();
                 ins.setString(1, key);

@@ -37,7 +37,14 @@ public final class HttpCaller {
     private final Backoff.Sleeper sleeper;
     private final boolean gzip;
 
-    public HttpCaller(URI base, String token, HttpClient http, Duration timeout, Backoff backoff, Backoff.Sleeper sleeper, boolean gzip) {
+    public HttpCaller(
+            URI base,
+            String token,
+            HttpClient http,
+            Duration timeout,
+            Backoff backoff,
+            Backoff.Sleeper sleeper,
+            boolean gzip) {
         String b = base.toString();
         this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
         this.token = token;
@@ -85,7 +92,8 @@ public final class HttpCaller {
             if (attempt > 0) {
                 pause(attempt - 1, uri);
             }
-            HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", Protocol.JSON);
+            HttpRequest.Builder req =
+                    HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", Protocol.JSON);
             if (gzip) {
                 req.header("Accept-Encoding", "gzip");
             }
@@ -121,8 +129,10 @@ public final class HttpCaller {
             failure = answer.getMessage();
             log.debug("{} {}: {} (attempt {})", method, uri, failure, attempt + 1);
         }
-        throw new ShuttleException(ErrorCode.TRANSPORT, method + " " + uri + " failed after " + backoff.attempts() + " attempts: "
-                + failure + "; is the hub running and reachable?");
+        throw new ShuttleException(
+                ErrorCode.TRANSPORT,
+                method + " " + uri + " failed after " + backoff.attempts() + " attempts: " + failure
+                        + "; is the hub running and reachable?");
     }
 
     private void pause(int retry, URI uri) {
@@ -136,7 +146,10 @@ public final class HttpCaller {
 
     private static byte[] decode(HttpResponse<byte[]> res) {
         byte[] body = res.body();
-        boolean gzip = res.headers().firstValue("Content-Encoding").map(v -> v.equalsIgnoreCase("gzip")).orElse(false);
+        boolean gzip = res.headers()
+                .firstValue("Content-Encoding")
+                .map(v -> v.equalsIgnoreCase("gzip"))
+                .orElse(false);
         if (!gzip || body.length == 0) {
             return body;
         }
@@ -152,7 +165,10 @@ public final class HttpCaller {
         try {
             return JSON.readTree(bytes);
         } catch (IOException e) {
-            throw new ShuttleException(ErrorCode.TRANSPORT, method + " " + uri + " answered with a body that is not JSON: " + e.getMessage(), e);
+            throw new ShuttleException(
+                    ErrorCode.TRANSPORT,
+                    method + " " + uri + " answered with a body that is not JSON: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -169,8 +185,10 @@ public final class HttpCaller {
             // not a protocol error body (a proxy page, say): keep the raw text
         }
         ErrorCode ec = errorCode(code, status);
-        return new ShuttleException(ec, "hub answered " + status + (code == null ? "" : " " + code) + " to " + method + " "
-                + uri.getPath() + ": " + message);
+        return new ShuttleException(
+                ec,
+                "hub answered " + status + (code == null ? "" : " " + code) + " to " + method + " " + uri.getPath()
+                        + ": " + message);
     }
 
     private static ErrorCode errorCode(String code, int status) {

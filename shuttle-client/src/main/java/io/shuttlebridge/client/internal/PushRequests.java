@@ -1,6 +1,7 @@
 package io.shuttlebridge.client.internal;
 
 import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.change.Stamp;
 import io.shuttlebridge.core.internal.protocol.HubLimits;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.sync.ConflictRecord;
@@ -44,9 +45,15 @@ public final class PushRequests {
     public static PushResult add(PushResult a, PushResult b) {
         List<ConflictRecord> conflicts = new ArrayList<>(a.conflicts());
         conflicts.addAll(b.conflicts());
-        List<io.shuttlebridge.core.change.Stamp> rejected = new ArrayList<>(a.rejected());
+        List<Stamp> rejected = new ArrayList<>(a.rejected());
         rejected.addAll(b.rejected());
-        return new PushResult(a.applied() + b.applied(), a.duplicates() + b.duplicates(), a.superseded() + b.superseded(), b.pending(),
-                conflicts, Math.max(a.hubSeq(), b.hubSeq()), rejected);
+        return new PushResult(
+                a.applied() + b.applied(),
+                a.duplicates() + b.duplicates(),
+                a.superseded() + b.superseded(),
+                b.pending(),
+                conflicts,
+                Math.max(a.hubSeq(), b.hubSeq()),
+                rejected);
     }
 }

@@ -80,7 +80,11 @@ public final class SnapshotAsPull implements Transport, AutoCloseable {
     }
 
     private void fetchAhead(String forNode, long after, int limit) {
-        next = new Ahead(forNode, after, limit, CompletableFuture.supplyAsync(() -> hub.snapshotPage(forNode, after, limit), ahead));
+        next = new Ahead(
+                forNode,
+                after,
+                limit,
+                CompletableFuture.supplyAsync(() -> hub.snapshotPage(forNode, after, limit), ahead));
     }
 
     @Override

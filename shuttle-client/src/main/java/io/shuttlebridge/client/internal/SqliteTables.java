@@ -22,12 +22,15 @@ public final class SqliteTables {
         List<String> parts = new ArrayList<>();
         for (Column c : t.table().columns()) {
             String type = "sqlite".equals(hubDialect) ? c.declaredType() : TypeMapping.sqliteColumnType(c);
-            boolean notNull = !c.nullable() && !c.inPrimaryKey() && !t.excluded().contains(c.name());
+            boolean notNull =
+                    !c.nullable() && !c.inPrimaryKey() && !t.excluded().contains(c.name());
             parts.add(quote(c.name()) + (type.isBlank() ? "" : " " + type) + (notNull ? " NOT NULL" : ""));
         }
-        parts.add("PRIMARY KEY (" + t.table().primaryKey().stream().map(SqliteTables::quote).collect(Collectors.joining(", ")) + ")");
+        parts.add("PRIMARY KEY ("
+                + t.table().primaryKey().stream().map(SqliteTables::quote).collect(Collectors.joining(", ")) + ")");
         for (ForeignKey fk : t.table().foreignKeys()) {
-            parts.add("FOREIGN KEY (" + fk.childColumns().stream().map(SqliteTables::quote).collect(Collectors.joining(", "))
+            parts.add("FOREIGN KEY ("
+                    + fk.childColumns().stream().map(SqliteTables::quote).collect(Collectors.joining(", "))
                     + ") REFERENCES " + quote(fk.parentTable()) + " ("
                     + fk.parentColumns().stream().map(SqliteTables::quote).collect(Collectors.joining(", ")) + ")");
         }

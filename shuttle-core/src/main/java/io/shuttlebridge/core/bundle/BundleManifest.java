@@ -14,7 +14,16 @@ package io.shuttlebridge.core.bundle;
  * @param toSeq the source's feed position the bundle covers up to
  * @param ackSeq how far the source has received the target's own feed (an acknowledgement carried back)
  */
-public record BundleManifest(String bundleId, String sourceNode, String targetNode, String createdAt, String schemaFingerprint,
-        long changeCount, String contentHash, long fromSeq, long toSeq, long ackSeq) {
+public record BundleManifest(
+        String bundleId,
+        String sourceNode,
+        String targetNode,
+        String createdAt,
+        String schemaFingerprint,
+        long changeCount,
+        String contentHash,
+        long fromSeq,
+        long toSeq,
+        long ackSeq) {
     public static final int FORMAT = 1;
 }

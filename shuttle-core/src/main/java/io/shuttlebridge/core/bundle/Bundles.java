@@ -1,18 +1,18 @@
 package io.shuttlebridge.core.bundle;
 
-import io.shuttlebridge.core.internal.bundle.BundleHashes;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleException;
-import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.bundle.BundleHashes;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.feed.FeedReader;
-import io.shuttlebridge.core.internal.Jdbc;
-import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.internal.sync.Applier;
 import io.shuttlebridge.core.internal.sync.PeerStore;
+import io.shuttlebridge.core.sync.SyncEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,6 +23,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,14 +40,21 @@ public final class Bundles {
     private Bundles() {}
 
     /** What an import did. */
-    public record ImportResult(BundleManifest manifest, boolean alreadyImported, int applied, int duplicates, int superseded,
-            int pending, int conflicts) {}
+    public record ImportResult(
+            BundleManifest manifest,
+            boolean alreadyImported,
+            int applied,
+            int duplicates,
+            int superseded,
+            int pending,
+            int conflicts) {}
 
     /** Writes the changes {@code peerNode} has not acknowledged into a new bundle file. */
     public static BundleManifest export(SyncEngine engine, String peerNode, Path out, ProgressListener progress) {
         requireUuid(peerNode);
         if (Files.exists(out)) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "bundle file " + out + " exists already; choose a new name");
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT, "bundle file " + out + " exists already; choose a new name");
         }
         var db = engine.database();
         long[] cursors = db.read(c -> {
@@ -71,13 +79,22 @@ public final class Bundles {
                 break;
             }
         }
-        BundleManifest m = new BundleManifest(UUID.randomUUID().toString(), engine.nodeUuid(), peerNode, Instant.now().toString(),
-                BundleHashes.schema(engine.schema().tables()), jsons.size(), BundleHashes.content(jsons), from, to, cursors[1]);
+        BundleManifest m = new BundleManifest(
+                UUID.randomUUID().toString(),
+                engine.nodeUuid(),
+                peerNode,
+                Instant.now().toString(),
+                BundleHashes.schema(engine.schema().tables()),
+                jsons.size(),
+                BundleHashes.content(jsons),
+                from,
+                to,
+                cursors[1]);
         write(out, m, jsons, engine.schema().tables());
         return m;
     }
 
-    private static void write(Path out, BundleManifest m, List<String> jsons, java.util.Collection<SyncedTable> tables) {
+    private static void write(Path out, BundleManifest m, List<String> jsons, Collection<SyncedTable> tables) {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + out)) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
@@ -105,7 +122,8 @@ public final class Bundles {
                 }
                 ps.executeBatch();
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO bundle_changes (n, change_json) VALUES (?, ?)")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO bundle_changes (n, change_json) VALUES (?, ?)")) {
                 for (int i = 0; i < jsons.size(); i++) {
                     ps.setInt(1, i + 1);
                     ps.setString(2, jsons.get(i));
@@ -132,8 +150,9 @@ public final class Bundles {
         BundleContent content = read(file);
         BundleManifest m = content.manifest();
         if (m.sourceNode().equals(engine.nodeUuid())) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "bundle " + m.bundleId() + " was written by this node; import it on "
-                    + m.targetNode());
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "bundle " + m.bundleId() + " was written by this node; import it on " + m.targetNode());
         }
         checkSchema(engine, content);
         var db = engine.database();
@@ -141,12 +160,14 @@ public final class Bundles {
             for (String ddl : db.dialect().capture().metadataDdl()) {
                 Jdbc.execute(c, ddl); // databases enabled by an earlier version lack the newest metadata tables
             }
-            if (Jdbc.queryLong(c, "SELECT 1 FROM _shuttle_bundles WHERE bundle_id = ?", m.bundleId()).isPresent()) {
+            if (Jdbc.queryLong(c, "SELECT 1 FROM _shuttle_bundles WHERE bundle_id = ?", m.bundleId())
+                    .isPresent()) {
                 return new ImportResult(m, true, 0, 0, 0, 0, 0);
             }
             List<Change> changes = new ArrayList<>(content.jsons().size());
             for (int i = 0; i < content.jsons().size(); i++) {
-                changes.add(ChangeCodec.change(ChangeCodec.parse(content.jsons().get(i), "change " + (i + 1)), "changes[" + i + "]"));
+                changes.add(ChangeCodec.change(
+                        ChangeCodec.parse(content.jsons().get(i), "change " + (i + 1)), "changes[" + i + "]"));
             }
             progress.progress("import " + file.getFileName(), 0, changes.size());
             Applier.Outcome o = engine.newApplier().apply(c, changes, m.sourceNode(), Applier.Role.DEVICE);
@@ -156,10 +177,26 @@ public final class Bundles {
                 PeerStore.setPulled(c, m.sourceNode(), Math.max(cursor.lastPulled(), m.toSeq()));
             }
             PeerStore.acknowledge(c, m.sourceNode(), m.ackSeq());
-            PeerStore.outcome(c, m.sourceNode(), "bundle " + m.bundleId() + ": applied " + o.applied() + ", duplicates " + o.duplicates());
-            Jdbc.update(c, "INSERT INTO _shuttle_bundles (bundle_id, source_node, imported_at, applied, duplicates) VALUES (?, ?, ?, ?, ?)",
-                    m.bundleId(), m.sourceNode(), Instant.now().toString(), o.applied(), o.duplicates());
-            return new ImportResult(m, false, o.applied(), o.duplicates(), o.superseded(), o.pending(), o.conflicts().size());
+            PeerStore.outcome(
+                    c,
+                    m.sourceNode(),
+                    "bundle " + m.bundleId() + ": applied " + o.applied() + ", duplicates " + o.duplicates());
+            Jdbc.update(
+                    c,
+                    "INSERT INTO _shuttle_bundles (bundle_id, source_node, imported_at, applied, duplicates) VALUES (?, ?, ?, ?, ?)",
+                    m.bundleId(),
+                    m.sourceNode(),
+                    Instant.now().toString(),
+                    o.applied(),
+                    o.duplicates());
+            return new ImportResult(
+                    m,
+                    false,
+                    o.applied(),
+                    o.duplicates(),
+                    o.superseded(),
+                    o.pending(),
+                    o.conflicts().size());
         });
     }
 
@@ -171,32 +208,45 @@ public final class Bundles {
             throw new ShuttleException(ErrorCode.NOT_FOUND, "no bundle file at " + file);
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + file.toAbsolutePath() + "?mode=ro")) {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
                 String first = rs.next() ? rs.getString(1) : "no answer";
                 if (!"ok".equals(first)) {
                     throw malformed(file, "the file is damaged (" + first + ")");
                 }
             }
             Map<String, String> meta = new LinkedHashMap<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT key, value FROM bundle_meta")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT key, value FROM bundle_meta")) {
                 while (rs.next()) {
                     meta.put(rs.getString(1), rs.getString(2));
                 }
             }
             if (!String.valueOf(BundleManifest.FORMAT).equals(meta.get("format"))) {
-                throw malformed(file, "unknown bundle format " + meta.get("format") + " (this version reads format " + BundleManifest.FORMAT + ")");
+                throw malformed(
+                        file,
+                        "unknown bundle format " + meta.get("format") + " (this version reads format "
+                                + BundleManifest.FORMAT + ")");
             }
             BundleManifest m;
             try {
-                m = new BundleManifest(req(meta, "bundle_id", file), req(meta, "source_node", file), req(meta, "target_node", file),
-                        req(meta, "created_at", file), req(meta, "schema_fingerprint", file), Long.parseLong(req(meta, "change_count", file)),
-                        req(meta, "content_hash", file), Long.parseLong(req(meta, "from_seq", file)), Long.parseLong(req(meta, "to_seq", file)),
+                m = new BundleManifest(
+                        req(meta, "bundle_id", file),
+                        req(meta, "source_node", file),
+                        req(meta, "target_node", file),
+                        req(meta, "created_at", file),
+                        req(meta, "schema_fingerprint", file),
+                        Long.parseLong(req(meta, "change_count", file)),
+                        req(meta, "content_hash", file),
+                        Long.parseLong(req(meta, "from_seq", file)),
+                        Long.parseLong(req(meta, "to_seq", file)),
                         Long.parseLong(req(meta, "ack_seq", file)));
             } catch (NumberFormatException e) {
                 throw malformed(file, "a number in its metadata is not a number: " + e.getMessage());
             }
             List<String> jsons = new ArrayList<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT change_json FROM bundle_changes ORDER BY n")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT change_json FROM bundle_changes ORDER BY n")) {
                 while (rs.next()) {
                     jsons.add(rs.getString(1));
                 }
@@ -206,11 +256,15 @@ public final class Bundles {
             }
             String hash = BundleHashes.content(jsons);
             if (!hash.equals(m.contentHash())) {
-                throw malformed(file, "its content does not match its hash (declared " + m.contentHash().substring(0, 12)
-                        + "…, computed " + hash.substring(0, 12) + "…): it was altered or corrupted");
+                throw malformed(
+                        file,
+                        "its content does not match its hash (declared "
+                                + m.contentHash().substring(0, 12) + "…, computed " + hash.substring(0, 12)
+                                + "…): it was altered or corrupted");
             }
             Map<String, String> tables = new LinkedHashMap<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name, description FROM bundle_tables")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT name, description FROM bundle_tables")) {
                 while (rs.next()) {
                     tables.put(rs.getString(1), rs.getString(2));
                 }
@@ -222,7 +276,9 @@ public final class Bundles {
     }
 
     private static void checkSchema(SyncEngine engine, BundleContent content) {
-        if (content.manifest().schemaFingerprint().equals(BundleHashes.schema(engine.schema().tables()))) {
+        if (content.manifest()
+                .schemaFingerprint()
+                .equals(BundleHashes.schema(engine.schema().tables()))) {
             return;
         }
         List<String> problems = new ArrayList<>();
@@ -231,12 +287,15 @@ public final class Bundles {
             if (mine.isEmpty()) {
                 problems.add("table \"" + e.getKey() + "\" is not synced here");
             } else if (!BundleHashes.describe(mine.get()).equals(e.getValue())) {
-                problems.add("table \"" + e.getKey() + "\" differs: bundle has " + e.getValue() + ", here " + BundleHashes.describe(mine.get()));
+                problems.add("table \"" + e.getKey() + "\" differs: bundle has " + e.getValue() + ", here "
+                        + BundleHashes.describe(mine.get()));
             }
         }
         if (!problems.isEmpty()) {
-            throw new ShuttleException(ErrorCode.UNSUPPORTED_SCHEMA, "bundle " + content.manifest().bundleId()
-                    + " does not fit this database's schema: " + String.join("; ", problems));
+            throw new ShuttleException(
+                    ErrorCode.UNSUPPORTED_SCHEMA,
+                    "bundle " + content.manifest().bundleId() + " does not fit this database's schema: "
+                            + String.join("; ", problems));
         }
     }
 
@@ -249,14 +308,17 @@ public final class Bundles {
     }
 
     private static ShuttleException malformed(Path file, String why) {
-        return new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "bundle " + file + " refused, nothing applied: " + why);
+        return new ShuttleException(
+                ErrorCode.MALFORMED_PAYLOAD, "bundle " + file + " refused, nothing applied: " + why);
     }
 
     private static void requireUuid(String node) {
         try {
             UUID.fromString(node);
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "--peer must be a node uuid as printed by 'shuttle status', got '" + node + "'");
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "--peer must be a node uuid as printed by 'shuttle status', got '" + node + "'");
         }
     }
 }

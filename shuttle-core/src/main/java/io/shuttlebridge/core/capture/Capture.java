@@ -1,15 +1,15 @@
 package io.shuttlebridge.core.capture;
 
-import io.shuttlebridge.core.internal.capture.Backfill;
-import io.shuttlebridge.core.internal.capture.SyncSchema;
-import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
-import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.Backfill;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.schema.Table;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -57,7 +57,10 @@ public final class Capture {
         }
         return db.read(c -> {
             SyncSchema schema = SyncSchema.load(c, dialect);
-            return new EnableResult(schema.nodeUuid(), registered.stream().map(SyncedTable::name).toList(), backfilled,
+            return new EnableResult(
+                    schema.nodeUuid(),
+                    registered.stream().map(SyncedTable::name).toList(),
+                    backfilled,
                     schema.plan().describe());
         });
     }
@@ -77,7 +80,8 @@ public final class Capture {
         List<Table> tables = new ArrayList<>();
         for (String name : names) {
             if (!existing.contains(name)) {
-                problems.add("table \"" + name + "\" does not exist (tables here: " + String.join(", ", existing) + ")");
+                problems.add(
+                        "table \"" + name + "\" does not exist (tables here: " + String.join(", ", existing) + ")");
                 continue;
             }
             Table t = dialect.readTable(c, name);
@@ -96,8 +100,11 @@ public final class Capture {
             }
         }
         if (!problems.isEmpty()) {
-            throw new ShuttleException(problems.stream().anyMatch(p -> p.contains("primary key"))
-                    ? ErrorCode.UNSUPPORTED_SCHEMA : ErrorCode.INVALID_ARGUMENT, String.join("; ", problems));
+            throw new ShuttleException(
+                    problems.stream().anyMatch(p -> p.contains("primary key"))
+                            ? ErrorCode.UNSUPPORTED_SCHEMA
+                            : ErrorCode.INVALID_ARGUMENT,
+                    String.join("; ", problems));
         }
         return tables;
     }
@@ -107,7 +114,8 @@ public final class Capture {
             if (t.column(col).isEmpty()) {
                 problems.add("excluded column \"" + col + "\" does not exist in table \"" + t.name() + "\"");
             } else if (t.primaryKey().contains(col)) {
-                problems.add("column \"" + col + "\" of \"" + t.name() + "\" is part of the primary key and cannot be excluded");
+                problems.add("column \"" + col + "\" of \"" + t.name()
+                        + "\" is part of the primary key and cannot be excluded");
             }
         }
         String scope = options.scopeColumn(t.name());
@@ -117,7 +125,8 @@ public final class Capture {
     }
 
     private static void ensureNodeIdentity(Connection c) throws SQLException {
-        String uuid = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'node_uuid'").orElse(null);
+        String uuid = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'node_uuid'")
+                .orElse(null);
         if (uuid == null) {
             uuid = UUID.randomUUID().toString();
             Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES ('node_uuid', ?)", uuid);
@@ -127,13 +136,18 @@ public final class Capture {
     }
 
     private static void register(Connection c, Table t, CaptureOptions options) throws SQLException {
-        Long id = Jdbc.queryLong(c, "SELECT id FROM _shuttle_tables WHERE name = ?", t.name()).orElse(null);
+        Long id = Jdbc.queryLong(c, "SELECT id FROM _shuttle_tables WHERE name = ?", t.name())
+                .orElse(null);
         ConflictPolicy policy = options.policy(t.name());
         Set<String> excluded = new TreeSet<>(options.excludedColumns(t.name()));
         if (id == null) {
-            Jdbc.update(c, "INSERT INTO _shuttle_tables (id, name, policy, scope_column, excluded)"
+            Jdbc.update(
+                    c,
+                    "INSERT INTO _shuttle_tables (id, name, policy, scope_column, excluded)"
                             + " VALUES ((SELECT coalesce(max(id), 0) + 1 FROM _shuttle_tables), ?, ?, ?, ?)",
-                    t.name(), (policy == null ? ConflictPolicy.LWW : policy).name(), options.scopeColumn(t.name()),
+                    t.name(),
+                    (policy == null ? ConflictPolicy.LWW : policy).name(),
+                    options.scopeColumn(t.name()),
                     SyncSchema.encodeColumns(excluded));
             return;
         }
@@ -141,10 +155,12 @@ public final class Capture {
             Jdbc.update(c, "UPDATE _shuttle_tables SET policy = ? WHERE id = ?", policy.name(), id);
         }
         if (!excluded.isEmpty()) {
-            Jdbc.update(c, "UPDATE _shuttle_tables SET excluded = ? WHERE id = ?", SyncSchema.encodeColumns(excluded), id);
+            Jdbc.update(
+                    c, "UPDATE _shuttle_tables SET excluded = ? WHERE id = ?", SyncSchema.encodeColumns(excluded), id);
         }
         if (options.scopeColumn(t.name()) != null) {
-            Jdbc.update(c, "UPDATE _shuttle_tables SET scope_column = ? WHERE id = ?", options.scopeColumn(t.name()), id);
+            Jdbc.update(
+                    c, "UPDATE _shuttle_tables SET scope_column = ? WHERE id = ?", options.scopeColumn(t.name()), id);
         }
     }
 }

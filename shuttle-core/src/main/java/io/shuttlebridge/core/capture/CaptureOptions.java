@@ -86,8 +86,8 @@ public final class CaptureOptions {
         public Builder excludeColumn(String qualified) {
             int dot = qualified.lastIndexOf('.');
             if (dot <= 0 || dot == qualified.length() - 1) {
-                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "excluded column '" + qualified
-                        + "' must be written table.column");
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT, "excluded column '" + qualified + "' must be written table.column");
             }
             return excludeColumn(qualified.substring(0, dot), qualified.substring(dot + 1));
         }
@@ -95,7 +95,8 @@ public final class CaptureOptions {
         /** The policy for every table enabled by this call. */
         public Builder policy(ConflictPolicy p) {
             if (policy != null) {
-                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "the default policy was already set to " + policy);
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT, "the default policy was already set to " + policy);
             }
             policy = p;
             return this;

@@ -1,6 +1,7 @@
 package io.shuttlebridge.core.change;
 
 import io.shuttlebridge.core.internal.change.HandedOverValues;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,16 +21,27 @@ import java.util.Objects;
  * @param base the version this write was made on (0 for a new row)
  * @param columnStamps per-column stamps for FIELD_LWW tables (empty otherwise)
  */
-public record Change(String table, List<Object> key, Op op, Map<String, Object> values, long hlc, String origin,
-        long version, long base, Map<String, Stamp> columnStamps) {
+public record Change(
+        String table,
+        List<Object> key,
+        Op op,
+        Map<String, Object> values,
+        long hlc,
+        String origin,
+        long version,
+        long base,
+        Map<String, Stamp> columnStamps) {
 
     public Change {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(origin, "origin");
-        key = Collections.unmodifiableList(new java.util.ArrayList<>(key)); // keys may hold null parts
-        values = values == null ? Map.of() : values instanceof HandedOverValues mine ? Collections.unmodifiableMap(mine)
-                : Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        key = Collections.unmodifiableList(new ArrayList<>(key)); // keys may hold null parts
+        values = values == null
+                ? Map.of()
+                : values instanceof HandedOverValues mine
+                        ? Collections.unmodifiableMap(mine)
+                        : Collections.unmodifiableMap(new LinkedHashMap<>(values));
         columnStamps = columnStamps == null ? Map.of() : Map.copyOf(columnStamps);
     }
 

@@ -7,7 +7,8 @@ import java.util.Comparator;
  * are totally ordered: by hlc, then by origin as the tie-break.
  */
 public record Stamp(long hlc, String origin) implements Comparable<Stamp> {
-    private static final Comparator<Stamp> ORDER = Comparator.comparingLong(Stamp::hlc).thenComparing(Stamp::origin);
+    private static final Comparator<Stamp> ORDER =
+            Comparator.comparingLong(Stamp::hlc).thenComparing(Stamp::origin);
 
     @Override
     public int compareTo(Stamp other) {

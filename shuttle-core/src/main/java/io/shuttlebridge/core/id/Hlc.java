@@ -149,7 +149,8 @@ public final class Hlc {
     private static void check(long hlc) {
         if (hlc < 0) {
             throw new ShuttleException(
-                    ErrorCode.INVALID_ARGUMENT, "Value " + hlc + " is not an HLC timestamp: timestamps are never negative.");
+                    ErrorCode.INVALID_ARGUMENT,
+                    "Value " + hlc + " is not an HLC timestamp: timestamps are never negative.");
         }
     }
 

@@ -73,7 +73,8 @@ public final class KSortedId {
             throw new ShuttleException(
                     ErrorCode.INVALID_ARGUMENT,
                     "Time " + unixMillis + " ms (" + describeMillis(unixMillis) + ") cannot be stored in an id: it"
-                            + " must lie between " + EPOCH + " and " + Instant.ofEpochMilli(EPOCH_MILLIS + MAX_TIMESTAMP)
+                            + " must lie between " + EPOCH + " and "
+                            + Instant.ofEpochMilli(EPOCH_MILLIS + MAX_TIMESTAMP)
                             + ".");
         }
         if (shortId < 0 || shortId > MAX_SHORT_ID) {
@@ -82,8 +83,8 @@ public final class KSortedId {
         if (sequence < 0 || sequence > MAX_SEQUENCE) {
             throw new ShuttleException(
                     ErrorCode.INVALID_ARGUMENT,
-                    "sequence " + sequence + " is out of range: it must be between 0 and " + MAX_SEQUENCE
-                            + " (" + SEQUENCE_BITS + " bits).");
+                    "sequence " + sequence + " is out of range: it must be between 0 and " + MAX_SEQUENCE + " ("
+                            + SEQUENCE_BITS + " bits).");
         }
         return pack(sinceEpoch, shortId, sequence);
     }
@@ -118,8 +119,8 @@ public final class KSortedId {
 
     /** The message for a shortId outside 0..1023, shared by every place that checks one. */
     static String shortIdOutOfRange(long shortId) {
-        return "shortId " + shortId + " is out of range: it must be between 0 and " + MAX_SHORT_ID
-                + " (" + SHORT_ID_BITS + " bits). Give every node generating ids its own shortId in that range.";
+        return "shortId " + shortId + " is out of range: it must be between 0 and " + MAX_SHORT_ID + " ("
+                + SHORT_ID_BITS + " bits). Give every node generating ids its own shortId in that range.";
     }
 
     /** Formats a Unix time for messages; every {@code long} of milliseconds is a valid instant. */

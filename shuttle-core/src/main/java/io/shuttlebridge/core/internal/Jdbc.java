@@ -1,10 +1,21 @@
 package io.shuttlebridge.core.internal;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
+import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Small JDBC conveniences used across the core. Internal API. */
@@ -68,12 +79,12 @@ public final class Jdbc {
     }
 
     /** Every row of a result set as column label to value, each read by {@link #readValue} (integers as {@code Long}). */
-    public static java.util.List<java.util.Map<String, Object>> rowMaps(ResultSet rs) throws SQLException {
-        java.util.List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
+    public static List<Map<String, Object>> rowMaps(ResultSet rs) throws SQLException {
+        List<Map<String, Object>> rows = new ArrayList<>();
         var md = rs.getMetaData();
         int n = md.getColumnCount();
         while (rs.next()) {
-            java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+            Map<String, Object> row = new LinkedHashMap<>();
             for (int i = 1; i <= n; i++) {
                 row.put(md.getColumnLabel(i), readValue(rs, i));
             }
@@ -91,8 +102,13 @@ public final class Jdbc {
      */
     public static Object readValue(ResultSet rs, int index) throws SQLException {
         Object v = rs.getObject(index);
-        if (v == null || v instanceof Long || v instanceof String || v instanceof byte[] || v instanceof Double
-                || v instanceof java.math.BigDecimal || v instanceof Boolean) {
+        if (v == null
+                || v instanceof Long
+                || v instanceof String
+                || v instanceof byte[]
+                || v instanceof Double
+                || v instanceof BigDecimal
+                || v instanceof Boolean) {
             return v;
         }
         if (v instanceof Integer i) {
@@ -104,15 +120,15 @@ public final class Jdbc {
         if (v instanceof Float f) {
             return f.doubleValue();
         }
-        if (v instanceof java.sql.Timestamp) {
+        if (v instanceof Timestamp) {
             String type = rs.getMetaData().getColumnTypeName(index);
             if ("timestamptz".equalsIgnoreCase(type)) {
-                return rs.getObject(index, java.time.OffsetDateTime.class).format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+                return rs.getObject(index, OffsetDateTime.class).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
             }
-            return rs.getObject(index, java.time.LocalDateTime.class).format(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+            return rs.getObject(index, LocalDateTime.class).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
         }
-        if (v instanceof java.sql.Date) {
-            return rs.getObject(index, java.time.LocalDate.class).toString();
+        if (v instanceof Date) {
+            return rs.getObject(index, LocalDate.class).toString();
         }
         return rs.getString(index);
     }

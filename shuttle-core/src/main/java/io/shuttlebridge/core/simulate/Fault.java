@@ -37,14 +37,20 @@ public enum Fault {
             if (p.isEmpty() || p.equals("none")) {
                 continue;
             }
-            out.add(Arrays.stream(values()).filter(f -> f.label.equals(p) || f.name().equalsIgnoreCase(p)).findFirst()
-                    .orElseThrow(() -> new ShuttleException(ErrorCode.INVALID_ARGUMENT, "unknown fault '" + part.trim()
-                            + "': expected a comma list of " + labels(EnumSet.allOf(Fault.class)) + ", or none")));
+            out.add(Arrays.stream(values())
+                    .filter(f -> f.label.equals(p) || f.name().equalsIgnoreCase(p))
+                    .findFirst()
+                    .orElseThrow(() -> new ShuttleException(
+                            ErrorCode.INVALID_ARGUMENT,
+                            "unknown fault '" + part.trim() + "': expected a comma list of "
+                                    + labels(EnumSet.allOf(Fault.class)) + ", or none")));
         }
         return out;
     }
 
     public static String labels(Set<Fault> faults) {
-        return faults.isEmpty() ? "none" : faults.stream().sorted().map(Fault::label).collect(Collectors.joining(","));
+        return faults.isEmpty()
+                ? "none"
+                : faults.stream().sorted().map(Fault::label).collect(Collectors.joining(","));
     }
 }

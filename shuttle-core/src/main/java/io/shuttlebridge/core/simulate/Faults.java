@@ -22,7 +22,11 @@ import java.util.Set;
  */
 public final class Faults {
     /** How a partial sync is cut short under {@link Fault#REORDER}. */
-    public enum Partial { NONE, PULL_ONLY, PUSH_ONLY }
+    public enum Partial {
+        NONE,
+        PULL_ONLY,
+        PUSH_ONLY
+    }
 
     private final Set<Fault> enabled;
     private final Random random;
@@ -102,7 +106,8 @@ public final class Faults {
                 r = inner.push(fromNode, changes); // the same batch delivered twice
             }
             if (roll(Fault.LOST_ACK, 4)) {
-                throw new ShuttleException(ErrorCode.TRANSPORT, "acknowledgement lost (injected)"); // hub committed, sender never heard
+                throw new ShuttleException(
+                        ErrorCode.TRANSPORT, "acknowledgement lost (injected)"); // hub committed, sender never heard
             }
             return r;
         }

@@ -59,10 +59,12 @@ final class History {
     }
 
     /** FIELD_LWW: a column was written by this write when its column stamp is this node's (or absent: the row stamp stands). */
-    private void recordColumns(SimCluster.Node node, Map<String, Object> e, Key key, Stamp stamp, Map<String, Object> row) {
+    private void recordColumns(
+            SimCluster.Node node, Map<String, Object> e, Key key, Stamp stamp, Map<String, Object> row) {
         Map<String, Stamp> stamps = new HashMap<>();
         for (Map<String, Object> s : node.query("SELECT s.col, s.hlc, n.uuid FROM _shuttle_colclock s"
-                + " JOIN _shuttle_nodes n ON n.id = s.origin WHERE s.tbl = " + e.get("tbl") + " AND s.pk = " + literal(e.get("pk")))) {
+                + " JOIN _shuttle_nodes n ON n.id = s.origin WHERE s.tbl = " + e.get("tbl") + " AND s.pk = "
+                + literal(e.get("pk")))) {
             stamps.put((String) s.get("col"), new Stamp((Long) s.get("hlc"), (String) s.get("uuid")));
         }
         Map<String, Write> cols = newestColumn.computeIfAbsent(key, k -> new HashMap<>());
@@ -103,7 +105,8 @@ final class History {
         newest.forEach((key, w) -> {
             Map<String, Object> actual = row(hub, key);
             if (!Objects.equals(actual, w.row())) {
-                out.add(key.table() + " " + key.pk() + ": hub " + actual + ", newest write " + w.row() + " @" + w.stamp());
+                out.add(key.table() + " " + key.pk() + ": hub " + actual + ", newest write " + w.row() + " @"
+                        + w.stamp());
             }
         });
         return out;
@@ -124,7 +127,8 @@ final class History {
                 return;
             }
             if (actual == null) {
-                out.add(key.table() + " " + key.pk() + ": absent on the hub, newest write " + w.row() + " @" + w.stamp());
+                out.add(key.table() + " " + key.pk() + ": absent on the hub, newest write " + w.row() + " @"
+                        + w.stamp());
                 return;
             }
             Stamp deleted = newestDelete.get(key);
@@ -134,8 +138,8 @@ final class History {
                 }
                 Object expected = cw.row().get(col);
                 if (!Objects.equals(actual.get(col), expected)) {
-                    out.add(key.table() + " " + key.pk() + "." + col + ": hub " + actual.get(col) + ", newest write of the column "
-                            + expected + " @" + cw.stamp());
+                    out.add(key.table() + " " + key.pk() + "." + col + ": hub " + actual.get(col)
+                            + ", newest write of the column " + expected + " @" + cw.stamp());
                 }
             });
         });

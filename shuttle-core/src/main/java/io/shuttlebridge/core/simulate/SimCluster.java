@@ -1,8 +1,10 @@
 package io.shuttlebridge.core.simulate;
 
 import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.sync.ConflictResolver;
@@ -10,6 +12,8 @@ import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.SyncReport;
 import io.shuttlebridge.core.sync.Transport;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,9 +42,15 @@ public final class SimCluster implements AutoCloseable {
         private final ConflictPolicy policy;
         private final SyncEngine.ApplyListener listener;
         private final List<String> tables;
-        private java.sql.Connection plain;
+        private Connection plain;
 
-        Node(String name, String url, ShuttleDatabase db, ConflictPolicy policy, SyncEngine.ApplyListener listener, List<String> tables) {
+        Node(
+                String name,
+                String url,
+                ShuttleDatabase db,
+                ConflictPolicy policy,
+                SyncEngine.ApplyListener listener,
+                List<String> tables) {
             this.tables = tables;
             this.name = name;
             this.url = url;
@@ -90,7 +100,7 @@ public final class SimCluster implements AutoCloseable {
             return query("SELECT * FROM " + table + " ORDER BY 1");
         }
 
-        private java.sql.Connection plain() {
+        private Connection plain() {
             if (plain == null) {
                 plain = Sql.open(url, name);
             }
@@ -102,9 +112,8 @@ public final class SimCluster implements AutoCloseable {
                 if (plain != null) {
                     plain.close();
                 }
-            } catch (java.sql.SQLException e) {
-                throw new io.shuttlebridge.core.ShuttleException(io.shuttlebridge.core.ErrorCode.DATABASE,
-                        "cannot close " + name + ": " + e.getMessage(), e);
+            } catch (SQLException e) {
+                throw new ShuttleException(ErrorCode.DATABASE, "cannot close " + name + ": " + e.getMessage(), e);
             } finally {
                 db.close();
             }
@@ -121,7 +130,8 @@ public final class SimCluster implements AutoCloseable {
      * tables of {@link SimSchema}, capture enabled under {@code policy}; {@code listener} observes every
      * apply on every node (a crash is injected by throwing from it).
      */
-    public SimCluster(Path dir, int deviceCount, int tableCount, ConflictPolicy policy, SyncEngine.ApplyListener listener) {
+    public SimCluster(
+            Path dir, int deviceCount, int tableCount, ConflictPolicy policy, SyncEngine.ApplyListener listener) {
         this(dir, deviceCount, tableCount, policy, listener, SimHub.sqlite());
     }
 
@@ -129,7 +139,12 @@ public final class SimCluster implements AutoCloseable {
      * Like {@link #SimCluster(Path, int, int, ConflictPolicy, SyncEngine.ApplyListener)} with the hub's
      * database and transport from {@code site}, which the cluster closes.
      */
-    public SimCluster(Path dir, int deviceCount, int tableCount, ConflictPolicy policy, SyncEngine.ApplyListener listener,
+    public SimCluster(
+            Path dir,
+            int deviceCount,
+            int tableCount,
+            ConflictPolicy policy,
+            SyncEngine.ApplyListener listener,
             SimHub site) {
         this.tables = SimSchema.tables(tableCount);
         this.site = site;
@@ -138,7 +153,12 @@ public final class SimCluster implements AutoCloseable {
             hub = node("hub", ShuttleDatabase.toJdbcUrl(site.database(dir)), tableCount, policy, listener);
             made.add(hub);
             for (int i = 0; i < deviceCount; i++) {
-                Node d = node("device" + i, ShuttleDatabase.toJdbcUrl(dir.resolve("device" + i + ".db").toString()), tableCount, policy,
+                Node d = node(
+                        "device" + i,
+                        ShuttleDatabase.toJdbcUrl(
+                                dir.resolve("device" + i + ".db").toString()),
+                        tableCount,
+                        policy,
                         listener);
                 made.add(d);
                 devices.add(d);
@@ -150,7 +170,8 @@ public final class SimCluster implements AutoCloseable {
         }
     }
 
-    private static Node node(String name, String url, int tableCount, ConflictPolicy policy, SyncEngine.ApplyListener listener) {
+    private static Node node(
+            String name, String url, int tableCount, ConflictPolicy policy, SyncEngine.ApplyListener listener) {
         ShuttleDatabase db = ShuttleDatabase.open(url);
         Node n = new Node(name, url, db, policy, listener, SimSchema.tables(tableCount));
         try {
@@ -229,8 +250,8 @@ public final class SimCluster implements AutoCloseable {
             if (first instanceof RuntimeException r) {
                 throw r;
             }
-            throw new io.shuttlebridge.core.ShuttleException(io.shuttlebridge.core.ErrorCode.INTERNAL,
-                    "cannot close the simulated hub: " + first.getMessage(), first);
+            throw new ShuttleException(
+                    ErrorCode.INTERNAL, "cannot close the simulated hub: " + first.getMessage(), first);
         }
     }
 

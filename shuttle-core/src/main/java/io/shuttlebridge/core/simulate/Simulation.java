@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -73,7 +74,8 @@ public final class Simulation {
         List<String> unexpected = new ArrayList<>();
         int syncs = 0;
         int interrupted = 0;
-        try (SimCluster k = new SimCluster(dir, config.replicas(), config.tables(), config.policy(), faults.crashListener(), hubs.get())) {
+        try (SimCluster k = new SimCluster(
+                dir, config.replicas(), config.tables(), config.policy(), faults.crashListener(), hubs.get())) {
             String hubNode = k.hub.engine().nodeUuid();
             faults.arm(true);
             int made = 0;
@@ -115,36 +117,56 @@ public final class Simulation {
                     compare(table, expected, dev, differences);
                 }
             }
-            checks.add("converged: every replica holds exactly the hub's rows in " + k.tables().size() + " table(s) "
-                    + k.tables() + " (" + hubRows.values().stream().mapToInt(Integer::intValue).sum() + " rows)");
+            checks.add("converged: every replica holds exactly the hub's rows in "
+                    + k.tables().size() + " table(s) " + k.tables() + " ("
+                    + hubRows.values().stream().mapToInt(Integer::intValue).sum() + " rows)");
             List<String> lost = new ArrayList<>();
             switch (config.policy()) {
                 case LWW -> {
                     lost.addAll(history.checkRows(k.hub));
-                    checks.add("LWW oracle: each of " + history.rowsTracked() + " written rows holds its highest-stamped write"
-                            + " (absent when that was a delete)");
+                    checks.add("LWW oracle: each of " + history.rowsTracked()
+                            + " written rows holds its highest-stamped write" + " (absent when that was a delete)");
                 }
                 case FIELD_LWW -> {
                     lost.addAll(history.checkColumns(k.hub));
-                    checks.add("FIELD_LWW oracle: each column of " + history.rowsTracked() + " written rows holds its"
-                            + " highest-stamped write since the row's last delete (absent when the newest write was a delete)");
+                    checks.add(
+                            "FIELD_LWW oracle: each column of " + history.rowsTracked() + " written rows holds its"
+                                    + " highest-stamped write since the row's last delete (absent when the newest write was a delete)");
                 }
-                default -> checks.add(config.policy() + ": no single-value oracle (conflicts may keep older values by design)");
+                default ->
+                    checks.add(
+                            config.policy() + ": no single-value oracle (conflicts may keep older values by design)");
             }
             lost.addAll(history.checkWritten(k.hub, k.tables()));
             checks.add("written: every hub row is a row some node wrote (" + history.writes() + " writes recorded)");
-            List<ConflictRecord> conflicts = k.all().stream().flatMap(n -> n.engine().conflicts(false).stream()).toList();
+            List<ConflictRecord> conflicts = k.all().stream()
+                    .flatMap(n -> n.engine().conflicts(false).stream())
+                    .toList();
             int open = (int) conflicts.stream().filter(ConflictRecord::open).count();
-            return new SimulationResult(config, writes, history.writes(), syncs, interrupted, faults.injected(), conflicts.size(), open,
-                    unexpected, rounds, hubRows, checks, first(differences), first(lost),
-                    (System.nanoTime() - started) / 1_000_000, config.keep() == null ? null : dir);
+            return new SimulationResult(
+                    config,
+                    writes,
+                    history.writes(),
+                    syncs,
+                    interrupted,
+                    faults.injected(),
+                    conflicts.size(),
+                    open,
+                    unexpected,
+                    rounds,
+                    hubRows,
+                    checks,
+                    first(differences),
+                    first(lost),
+                    (System.nanoTime() - started) / 1_000_000,
+                    config.keep() == null ? null : dir);
         }
     }
 
     private static void compare(String table, List<Map<String, Object>> hub, SimCluster.Node dev, List<String> out) {
         Map<Object, Map<String, Object>> h = byId(hub);
         Map<Object, Map<String, Object>> d = byId(dev.rows(table));
-        java.util.TreeSet<Object> ids = new java.util.TreeSet<>(Comparator.comparingLong(x -> ((Number) x).longValue()));
+        TreeSet<Object> ids = new TreeSet<>(Comparator.comparingLong(x -> ((Number) x).longValue()));
         ids.addAll(h.keySet());
         ids.addAll(d.keySet());
         for (Object id : ids) {
@@ -173,7 +195,8 @@ public final class Simulation {
             for (int i = -1; i < config.replicas(); i++) {
                 Path f = config.keep().resolve(i < 0 ? "hub.db" : "device" + i + ".db");
                 if (Files.exists(f)) {
-                    throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, f + " already exists: give --keep an empty or new folder");
+                    throw new ShuttleException(
+                            ErrorCode.INVALID_ARGUMENT, f + " already exists: give --keep an empty or new folder");
                 }
             }
             return config.keep();

@@ -13,12 +13,14 @@ import java.util.Set;
  * inject, the seed, and optionally a folder that keeps the SQLite files (null: a temp folder,
  * deleted afterwards).
  */
-public record SimulationConfig(int replicas, int ops, int tables, ConflictPolicy policy, Set<Fault> faults, long seed, Path keep) {
+public record SimulationConfig(
+        int replicas, int ops, int tables, ConflictPolicy policy, Set<Fault> faults, long seed, Path keep) {
     public static final int MAX_REPLICAS = 64;
 
     public SimulationConfig {
         if (replicas < 1 || replicas > MAX_REPLICAS) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "replicas must be between 1 and " + MAX_REPLICAS + ", got " + replicas);
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT, "replicas must be between 1 and " + MAX_REPLICAS + ", got " + replicas);
         }
         if (ops < 0) {
             throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "ops must not be negative, got " + ops);

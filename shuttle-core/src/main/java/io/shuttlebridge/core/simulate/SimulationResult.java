@@ -20,10 +20,23 @@ import java.util.Map;
  * @param lostWrites first rows or columns where the hub does not hold what the policy's oracle expects
  * @param kept the folder holding the databases, or null when they were deleted
  */
-public record SimulationResult(SimulationConfig config, Map<Workload.Kind, Integer> writes, int recordedWrites, int syncs,
-        int interruptedSyncs, Map<Fault, Integer> faultsInjected, int conflicts, int openConflicts, List<String> unexpectedErrors,
-        int settleRounds, Map<String, Integer> hubRows, List<String> checks, List<String> differences, List<String> lostWrites,
-        long elapsedMillis, Path kept) {
+public record SimulationResult(
+        SimulationConfig config,
+        Map<Workload.Kind, Integer> writes,
+        int recordedWrites,
+        int syncs,
+        int interruptedSyncs,
+        Map<Fault, Integer> faultsInjected,
+        int conflicts,
+        int openConflicts,
+        List<String> unexpectedErrors,
+        int settleRounds,
+        Map<String, Integer> hubRows,
+        List<String> checks,
+        List<String> differences,
+        List<String> lostWrites,
+        long elapsedMillis,
+        Path kept) {
 
     public boolean passed() {
         return settleRounds > 0 && unexpectedErrors.isEmpty() && differences.isEmpty() && lostWrites.isEmpty();

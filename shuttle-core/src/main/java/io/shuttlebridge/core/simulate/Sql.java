@@ -2,6 +2,7 @@ package io.shuttlebridge.core.simulate;
 
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.Jdbc;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -60,7 +61,8 @@ final class Sql {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new ShuttleException(ErrorCode.DATABASE, "simulated write on " + name + " failed: " + e.getMessage(), e);
+            throw new ShuttleException(
+                    ErrorCode.DATABASE, "simulated write on " + name + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -93,8 +95,9 @@ final class Sql {
     }
 
     static List<Map<String, Object>> query(Connection c, String name, String sql) {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return io.shuttlebridge.core.internal.Jdbc.rowMaps(rs);
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            return Jdbc.rowMaps(rs);
         } catch (SQLException e) {
             throw new ShuttleException(ErrorCode.DATABASE, "query on " + name + " failed: " + e.getMessage(), e);
         }

@@ -10,7 +10,11 @@ import java.util.Random;
  */
 public final class Workload {
     /** The kind of a generated write. */
-    public enum Kind { INSERT, UPDATE, DELETE }
+    public enum Kind {
+        INSERT,
+        UPDATE,
+        DELETE
+    }
 
     private static final int CUSTOMERS = 8;
     private static final int ORDERS = 12;
@@ -50,12 +54,13 @@ public final class Workload {
             }
             case 3 -> {
                 long r = 1 + random.nextInt(CUSTOMERS);
-                node.sql("UPDATE customer SET referred_by = (SELECT id FROM customer WHERE id = " + r + ") WHERE id = " + c);
+                node.sql("UPDATE customer SET referred_by = (SELECT id FROM customer WHERE id = " + r + ") WHERE id = "
+                        + c);
                 return Kind.UPDATE;
             }
             case 4 -> {
-                node.sql("INSERT OR IGNORE INTO orders (id, customer_id, total, note) SELECT " + o + ", id, " + step + ", 'o" + step
-                        + "' FROM customer WHERE id = " + c);
+                node.sql("INSERT OR IGNORE INTO orders (id, customer_id, total, note) SELECT " + o + ", id, " + step
+                        + ", 'o" + step + "' FROM customer WHERE id = " + c);
                 return Kind.INSERT;
             }
             case 5 -> {
@@ -67,8 +72,8 @@ public final class Workload {
                 return Kind.DELETE;
             }
             case 7 -> {
-                node.sql("INSERT OR IGNORE INTO order_line (id, order_id, sku, qty) SELECT " + l + ", id, 'sku" + step + "', " + step
-                        + " FROM orders WHERE id = " + o);
+                node.sql("INSERT OR IGNORE INTO order_line (id, order_id, sku, qty) SELECT " + l + ", id, 'sku" + step
+                        + "', " + step + " FROM orders WHERE id = " + o);
                 return Kind.INSERT;
             }
             case 8 -> {
@@ -99,6 +104,8 @@ public final class Workload {
         if (tables < 3) {
             return new String[] {orders};
         }
-        return new String[] {"DELETE FROM order_line WHERE order_id IN (SELECT id FROM orders WHERE " + where + ")", orders};
+        return new String[] {
+            "DELETE FROM order_line WHERE order_id IN (SELECT id FROM orders WHERE " + where + ")", orders
+        };
     }
 }

@@ -9,7 +9,8 @@ import java.util.Optional;
  */
 @FunctionalInterface
 public interface ConflictResolver {
-    Resolution resolve(String table, Map<String, Object> local, Map<String, Object> remote, Optional<Map<String, Object>> base);
+    Resolution resolve(
+            String table, Map<String, Object> local, Map<String, Object> remote, Optional<Map<String, Object>> base);
 
     /** The closed set of outcomes. */
     sealed interface Resolution permits KeepLocal, TakeRemote, Merged, Manual {}

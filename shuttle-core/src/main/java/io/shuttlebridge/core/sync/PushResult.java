@@ -1,5 +1,6 @@
 package io.shuttlebridge.core.sync;
 
+import io.shuttlebridge.core.change.Stamp;
 import java.util.List;
 
 /**
@@ -13,8 +14,14 @@ import java.util.List;
  * @param hubSeq the hub's feed position after the batch
  * @param rejected stamps of pushed changes the hub did not take (superseded, conflicting, kept local)
  */
-public record PushResult(int applied, int duplicates, int superseded, int pending, List<ConflictRecord> conflicts, long hubSeq,
-        List<io.shuttlebridge.core.change.Stamp> rejected) {
+public record PushResult(
+        int applied,
+        int duplicates,
+        int superseded,
+        int pending,
+        List<ConflictRecord> conflicts,
+        long hubSeq,
+        List<Stamp> rejected) {
     public PushResult {
         conflicts = List.copyOf(conflicts);
         rejected = List.copyOf(rejected);

@@ -3,21 +3,33 @@ package io.shuttlebridge.core.sync;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
-import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.change.Change;
-import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.change.Stamp;
-import io.shuttlebridge.core.internal.dialect.Identifiers;
-import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.dialect.Identifiers;
+import io.shuttlebridge.core.internal.feed.EntryBase;
+import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.sync.Applier;
 import io.shuttlebridge.core.internal.sync.ConflictStore;
 import io.shuttlebridge.core.internal.sync.PeerStore;
+import io.shuttlebridge.core.internal.sync.PendingStore;
 import io.shuttlebridge.core.internal.sync.SettlementWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Sync for one database. As a device it pulls then pushes through a {@link Transport}; as a hub it
@@ -32,6 +44,7 @@ public final class SyncEngine implements AutoCloseable {
      * transactions; over HTTP a push page goes in as many requests as the hub's limits ask for.
      */
     public static final int DEFAULT_PAGE = 10_000;
+
     public static final int DEFAULT_MAX_BATCH = 10_000;
 
     private final ShuttleDatabase db;
@@ -93,8 +106,10 @@ public final class SyncEngine implements AutoCloseable {
         requireNode(fromNode);
         return db.transaction(c -> {
             Applier.Outcome o = applier().apply(c, changes, fromNode, Applier.Role.HUB);
-            long hubSeq = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
-            return new PushResult(o.applied(), o.duplicates(), o.superseded(), o.pending(), o.conflicts(), hubSeq, o.rejected());
+            long hubSeq =
+                    Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+            return new PushResult(
+                    o.applied(), o.duplicates(), o.superseded(), o.pending(), o.conflicts(), hubSeq, o.rejected());
         });
     }
 
@@ -103,13 +118,17 @@ public final class SyncEngine implements AutoCloseable {
         requireNode(forNode);
         int n = checkLimit(limit);
         return db.transaction(c -> {
-            long horizon = Jdbc.queryLong(c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'").orElse(0L);
+            long horizon = Jdbc.queryLong(
+                            c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
+                    .orElse(0L);
             if (since < horizon) {
                 return PullResult.resync(since);
             }
             PeerStore.acknowledge(c, forNode, since);
-            FeedReader.Page page = new FeedReader(db.dialect(), schema).read(c, FeedReader.Query.after(since, n).excludingPeer(forNode));
-            return new PullResult(page.entries().stream().map(FeedEntry::change).toList(), page.lastSeq(), page.more(), false);
+            FeedReader.Page page = new FeedReader(db.dialect(), schema)
+                    .read(c, FeedReader.Query.after(since, n).excludingPeer(forNode));
+            return new PullResult(
+                    page.entries().stream().map(FeedEntry::change).toList(), page.lastSeq(), page.more(), false);
         });
     }
 
@@ -119,7 +138,8 @@ public final class SyncEngine implements AutoCloseable {
         int n = checkLimit(limit);
         return db.transaction(c -> {
             FeedReader.Page page = new FeedReader(db.dialect(), schema).read(c, FeedReader.Query.after(after, n));
-            return new PullResult(page.entries().stream().map(FeedEntry::change).toList(), page.lastSeq(), page.more(), false);
+            return new PullResult(
+                    page.entries().stream().map(FeedEntry::change).toList(), page.lastSeq(), page.more(), false);
         });
     }
 
@@ -138,7 +158,10 @@ public final class SyncEngine implements AutoCloseable {
             int purged = Jdbc.update(c, "DELETE FROM _shuttle_feed WHERE op = 2 AND seq <= ?", horizon);
             if (purged > 0) {
                 Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = 'purged_through'");
-                Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES ('purged_through', ?)", String.valueOf(horizon));
+                Jdbc.update(
+                        c,
+                        "INSERT INTO _shuttle_meta (key, value) VALUES ('purged_through', ?)",
+                        String.valueOf(horizon));
             }
             return purged;
         });
@@ -153,12 +176,23 @@ public final class SyncEngine implements AutoCloseable {
         boolean resynced = pull(hub, hubNode, k);
         push(hub, hubNode, k);
         db.transaction(c -> {
-            PeerStore.outcome(c, hubNode, "ok: pulled " + k.pulled + ", pushed " + k.pushed + ", conflicts " + k.conflicts);
+            PeerStore.outcome(
+                    c, hubNode, "ok: pulled " + k.pulled + ", pushed " + k.pushed + ", conflicts " + k.conflicts);
             return null;
         });
         PeerCursor cur = cursor(hubNode);
-        return new SyncReport(k.pulled, k.applied, k.duplicates, k.superseded, k.pending, k.conflicts, k.pushed, k.pushDuplicates,
-                resynced, cur.lastPulled(), cur.lastPushed());
+        return new SyncReport(
+                k.pulled,
+                k.applied,
+                k.duplicates,
+                k.superseded,
+                k.pending,
+                k.conflicts,
+                k.pushed,
+                k.pushDuplicates,
+                resynced,
+                cur.lastPulled(),
+                cur.lastPushed());
     }
 
     private boolean pull(Transport hub, String hubNode, Counts k) {
@@ -166,7 +200,8 @@ public final class SyncEngine implements AutoCloseable {
         boolean snapshot = false;
         long since = cursor(hubNode).lastPulled();
         while (true) {
-            PullResult page = snapshot ? hub.snapshot(nodeUuid(), since, pageSize) : hub.pull(nodeUuid(), since, pageSize);
+            PullResult page =
+                    snapshot ? hub.snapshot(nodeUuid(), since, pageSize) : hub.pull(nodeUuid(), since, pageSize);
             if (page.resyncRequired()) {
                 snapshot = true;
                 resynced = true;
@@ -195,20 +230,22 @@ public final class SyncEngine implements AutoCloseable {
      * writes are folded into the feed once, before the first page.
      */
     private void push(Transport hub, String hubNode, Counts k) {
-        java.util.concurrent.ExecutorService local = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        ExecutorService local = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "shuttle-push-" + hubNode.substring(0, 8));
             t.setDaemon(true);
             return t;
         });
-        java.util.concurrent.Future<?> acked = null;
+        Future<?> acked = null;
         Throwable failure = null;
         try {
             long after = cursor(hubNode).lastPushed();
             Outgoing out = outgoing(hub, db.transaction(c -> pushPage(c, hubNode, after, true)));
             while (true) {
                 final FeedReader.Page page = out.page();
-                java.util.concurrent.Future<Outgoing> next = page.more()
-                        ? local.submit(() -> outgoing(hub, db.transaction(c -> pushPage(c, hubNode, page.lastSeq(), false)))) : null;
+                Future<Outgoing> next = page.more()
+                        ? local.submit(() ->
+                                outgoing(hub, db.transaction(c -> pushPage(c, hubNode, page.lastSeq(), false))))
+                        : null;
                 List<Long> rejectedSeqs = new ArrayList<>();
                 if (out.request() != null) {
                     PushResult r;
@@ -224,7 +261,7 @@ public final class SyncEngine implements AutoCloseable {
                     k.pushDuplicates += r.duplicates();
                     k.conflicts += r.conflicts().size();
                     if (!r.rejected().isEmpty()) {
-                        java.util.Set<Stamp> refused = new java.util.HashSet<>(r.rejected());
+                        Set<Stamp> refused = new HashSet<>(r.rejected());
                         for (FeedEntry e : page.entries()) {
                             if (refused.contains(e.change().stamp())) {
                                 rejectedSeqs.add(e.seq());
@@ -263,31 +300,35 @@ public final class SyncEngine implements AutoCloseable {
     private record Outgoing(FeedReader.Page page, Transport.PreparedPush request) {}
 
     private Outgoing outgoing(Transport hub, FeedReader.Page page) {
-        return new Outgoing(page, page.entries().isEmpty() ? null
-                : hub.preparePush(nodeUuid(), page.entries().stream().map(FeedEntry::change).toList()));
+        return new Outgoing(
+                page,
+                page.entries().isEmpty()
+                        ? null
+                        : hub.preparePush(
+                                nodeUuid(),
+                                page.entries().stream().map(FeedEntry::change).toList()));
     }
 
-    private FeedReader.Page pushPage(java.sql.Connection c, String hubNode, long after, boolean fold) throws java.sql.SQLException {
+    private FeedReader.Page pushPage(Connection c, String hubNode, long after, boolean fold) throws SQLException {
         FeedReader reader = new FeedReader(db.dialect(), schema);
         FeedReader.Query q = FeedReader.Query.after(after, pageSize).excludingPeer(hubNode);
         return fold ? reader.read(c, q) : reader.readFolded(c, q);
     }
 
     /** The hub applied the page: the cursor moves past it, and what the hub took is the base of our next write to those rows. */
-    private Void acknowledge(java.sql.Connection c, String hubNode, long through, List<Long> rejectedSeqs)
-            throws java.sql.SQLException {
-        io.shuttlebridge.core.internal.feed.EntryBase.refused(c, rejectedSeqs); // what the hub refused is not a base
+    private Void acknowledge(Connection c, String hubNode, long through, List<Long> rejectedSeqs) throws SQLException {
+        EntryBase.refused(c, rejectedSeqs); // what the hub refused is not a base
         PeerStore.setPushed(c, hubNode, through);
         return null;
     }
 
-    private static <T> T await(java.util.concurrent.Future<T> f) {
+    private static <T> T await(Future<T> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ShuttleException(ErrorCode.INTERNAL, "interrupted while pushing", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
             }
@@ -311,13 +352,14 @@ public final class SyncEngine implements AutoCloseable {
         return db.transaction(c -> {
             db.dialect().capture().fold(c);
             long after = peer == null ? 0 : PeerStore.get(c, peer).lastPushed();
-            return Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_feed WHERE seq > ? AND via IS NULL", after).orElse(0L);
+            return Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_feed WHERE seq > ? AND via IS NULL", after)
+                    .orElse(0L);
         });
     }
 
     /** Received changes waiting for a parent row that has not arrived. */
     public long waitingChanges() {
-        return db.read(io.shuttlebridge.core.internal.sync.PendingStore::count);
+        return db.read(PendingStore::count);
     }
 
     // ---------------------------------------------------------------- conflicts
@@ -346,8 +388,9 @@ public final class SyncEngine implements AutoCloseable {
                 throw new ShuttleException(ErrorCode.NOT_FOUND, "no conflict with id " + conflictId);
             }
             if (!rec.open()) {
-                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "conflict " + conflictId + " is already " + rec.status()
-                        + " (" + rec.resolution() + ")");
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "conflict " + conflictId + " is already " + rec.status() + " (" + rec.resolution() + ")");
             }
             Map<String, Object> chosen = switch (settlement) {
                 case TakeLocal x -> rec.localValues();
@@ -378,14 +421,15 @@ public final class SyncEngine implements AutoCloseable {
 
     private int checkLimit(int limit) {
         if (limit <= 0 || limit > maxBatch) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "limit must be between 1 and " + maxBatch + ", got " + limit);
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT, "limit must be between 1 and " + maxBatch + ", got " + limit);
         }
         return limit;
     }
 
     private static void requireNode(String node) {
         try {
-            java.util.UUID.fromString(node);
+            UUID.fromString(node);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "node must be a UUID, got '" + node + "'");
         }
@@ -434,14 +478,15 @@ public final class SyncEngine implements AutoCloseable {
 
         public Builder resolver(String table, ConflictResolver resolver) {
             if (resolvers.putIfAbsent(table, resolver) != null) {
-                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "a resolver for table \"" + table + "\" was already set");
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT, "a resolver for table \"" + table + "\" was already set");
             }
             return this;
         }
 
         /** Observes every applied change (metrics, tests that inject a crash mid-apply). */
         public Builder applyListener(ApplyListener l) {
-            listener = java.util.Objects.requireNonNull(l, "listener");
+            listener = Objects.requireNonNull(l, "listener");
             return this;
         }
 
@@ -463,7 +508,8 @@ public final class SyncEngine implements AutoCloseable {
 
         public SyncEngine build() {
             if (pageSize > maxBatch) {
-                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "page size " + pageSize + " exceeds max batch " + maxBatch);
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT, "page size " + pageSize + " exceeds max batch " + maxBatch);
             }
             return new SyncEngine(this);
         }

@@ -11,6 +11,7 @@ import io.shuttlebridge.core.sync.Cluster;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,12 +35,15 @@ class BundleTest {
         try (Cluster k = new Cluster(dir, 2, ConflictPolicy.LWW)) {
             Cluster.Node a = k.device(0);
             Cluster.Node b = k.device(1);
-            a.sql("INSERT INTO customer (id, name) VALUES (1, 'Ada'), (2, 'Bob')", "INSERT INTO orders VALUES (10, 1, 5, 'first')");
+            a.sql(
+                    "INSERT INTO customer (id, name) VALUES (1, 'Ada'), (2, 'Bob')",
+                    "INSERT INTO orders VALUES (10, 1, 5, 'first')");
             Bundles.ImportResult first = carry(a, b, dir.resolve("a-to-b-1.bundle"));
             assertThat(first.applied()).isEqualTo(3);
             assertSame(a, b);
 
-            Bundles.ImportResult again = Bundles.importBundle(b.engine(), dir.resolve("a-to-b-1.bundle"), ProgressListener.NONE);
+            Bundles.ImportResult again =
+                    Bundles.importBundle(b.engine(), dir.resolve("a-to-b-1.bundle"), ProgressListener.NONE);
             assertThat(again.alreadyImported()).isTrue();
             assertThat(again.applied()).isZero();
 
@@ -50,7 +54,8 @@ class BundleTest {
 
             // B acknowledged A's changes in its bundle: A's next bundle to B starts after them
             a.sql("INSERT INTO customer (id, name) VALUES (3, 'Cy')");
-            BundleManifest m = Bundles.export(a.engine(), b.engine().nodeUuid(), dir.resolve("a-to-b-2.bundle"), ProgressListener.NONE);
+            BundleManifest m = Bundles.export(
+                    a.engine(), b.engine().nodeUuid(), dir.resolve("a-to-b-2.bundle"), ProgressListener.NONE);
             assertThat(m.changeCount()).isEqualTo(1);
             Bundles.importBundle(b.engine(), dir.resolve("a-to-b-2.bundle"), ProgressListener.NONE);
             assertSame(a, b);
@@ -66,8 +71,10 @@ class BundleTest {
             Bundles.export(a.engine(), b.engine().nodeUuid(), dir.resolve("1.bundle"), ProgressListener.NONE);
             a.sql("UPDATE customer SET name = 'two' WHERE id = 1", "INSERT INTO customer (id, name) VALUES (2, 'x')");
             Bundles.export(a.engine(), b.engine().nodeUuid(), dir.resolve("2.bundle"), ProgressListener.NONE);
-            Bundles.ImportResult later = Bundles.importBundle(b.engine(), dir.resolve("2.bundle"), ProgressListener.NONE);
-            Bundles.ImportResult earlier = Bundles.importBundle(b.engine(), dir.resolve("1.bundle"), ProgressListener.NONE);
+            Bundles.ImportResult later =
+                    Bundles.importBundle(b.engine(), dir.resolve("2.bundle"), ProgressListener.NONE);
+            Bundles.ImportResult earlier =
+                    Bundles.importBundle(b.engine(), dir.resolve("1.bundle"), ProgressListener.NONE);
             assertThat(later.applied()).isEqualTo(2);
             assertThat(earlier.applied()).isZero();
             assertThat(earlier.superseded() + earlier.duplicates()).isEqualTo(1);
@@ -87,15 +94,20 @@ class BundleTest {
 
             Path tampered = dir.resolve("tampered.bundle");
             Files.copy(good, tampered);
-            SqliteFiles.exec(tampered, "UPDATE bundle_changes SET change_json = replace(change_json, 'honest', 'forged') WHERE n = 1");
+            SqliteFiles.exec(
+                    tampered,
+                    "UPDATE bundle_changes SET change_json = replace(change_json, 'honest', 'forged') WHERE n = 1");
             assertThatThrownBy(() -> Bundles.importBundle(b.engine(), tampered, ProgressListener.NONE))
-                    .isInstanceOf(ShuttleException.class).hasMessageContaining("does not match its hash").hasMessageContaining("nothing applied");
+                    .isInstanceOf(ShuttleException.class)
+                    .hasMessageContaining("does not match its hash")
+                    .hasMessageContaining("nothing applied");
 
             Path truncated = dir.resolve("truncated.bundle");
             byte[] bytes = Files.readAllBytes(good);
-            Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+            Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
             assertThatThrownBy(() -> Bundles.importBundle(b.engine(), truncated, ProgressListener.NONE))
-                    .isInstanceOf(ShuttleException.class).hasMessageContaining("refused, nothing applied");
+                    .isInstanceOf(ShuttleException.class)
+                    .hasMessageContaining("refused, nothing applied");
 
             Path dropped = dir.resolve("dropped.bundle");
             Files.copy(good, dropped);
@@ -104,11 +116,15 @@ class BundleTest {
                     .hasMessageContaining("declares 2 changes but holds 1");
 
             assertThat(b.rows("customer")).isEmpty();
-            assertThat(Bundles.importBundle(b.engine(), good, ProgressListener.NONE).applied()).isEqualTo(2);
-            try (RandomAccessFile f = new RandomAccessFile(dir.resolve("junk.bundle").toFile(), "rw")) {
+            assertThat(Bundles.importBundle(b.engine(), good, ProgressListener.NONE)
+                            .applied())
+                    .isEqualTo(2);
+            try (RandomAccessFile f =
+                    new RandomAccessFile(dir.resolve("junk.bundle").toFile(), "rw")) {
                 f.write("not a database at all, just text".getBytes());
             }
-            assertThatThrownBy(() -> Bundles.importBundle(b.engine(), dir.resolve("junk.bundle"), ProgressListener.NONE))
+            assertThatThrownBy(
+                            () -> Bundles.importBundle(b.engine(), dir.resolve("junk.bundle"), ProgressListener.NONE))
                     .hasMessageContaining("refused, nothing applied");
         }
     }

@@ -11,6 +11,7 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.feed.Feed;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ class CaptureTest {
     /** Folds the capture log like the engine does before it reads, then shows the feed. */
     static void fold(Path f) {
         try (ShuttleDatabase db = ShuttleDatabase.sqlite(f)) {
-            io.shuttlebridge.core.internal.feed.Feed.compact(db);
+            Feed.compact(db);
         }
     }
 
@@ -57,8 +58,10 @@ class CaptureTest {
 
         List<Map<String, Object>> feed = feed(f);
         assertThat(feed).hasSize(2);
-        Map<String, Object> one = feed.stream().filter(r -> r.get("pk").equals(1L)).findFirst().orElseThrow();
-        Map<String, Object> two = feed.stream().filter(r -> r.get("pk").equals(2L)).findFirst().orElseThrow();
+        Map<String, Object> one =
+                feed.stream().filter(r -> r.get("pk").equals(1L)).findFirst().orElseThrow();
+        Map<String, Object> two =
+                feed.stream().filter(r -> r.get("pk").equals(2L)).findFirst().orElseThrow();
         assertThat(one).containsEntry("op", 1L).containsEntry("version", 3L).containsEntry("origin", 0L);
         assertThat(two).containsEntry("op", 2L).containsEntry("version", 2L); // tombstone
         assertThat((Long) two.get("seq")).isGreaterThan((Long) one.get("seq"));
@@ -103,7 +106,10 @@ class CaptureTest {
     void compositeKeysAreCaptured() {
         Path f = db("CREATE TABLE pt (p INTEGER, t BLOB, pos INTEGER, PRIMARY KEY (p, t))");
         enable(f, CaptureOptions.allTables());
-        exec(f, "INSERT INTO pt VALUES (1, x'00ff', 1)", "INSERT INTO pt VALUES (1, x'01', 2)",
+        exec(
+                f,
+                "INSERT INTO pt VALUES (1, x'00ff', 1)",
+                "INSERT INTO pt VALUES (1, x'01', 2)",
                 "UPDATE pt SET pos = 3 WHERE p = 1 AND t = x'00ff'");
         fold(f);
         assertThat(query(f, "SELECT pk, version FROM _shuttle_feed ORDER BY pk"))
@@ -112,11 +118,13 @@ class CaptureTest {
 
     @Test
     void backfillsLargeTableWithProgressAndReinitIsHarmless() {
-        Path f = db("CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT)",
+        Path f = db(
+                "CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT)",
                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) INSERT INTO big SELECT i, 'row ' || i FROM n");
         List<long[]> progress = new ArrayList<>();
         try (ShuttleDatabase db = ShuttleDatabase.sqlite(f)) {
-            Capture.EnableResult r = Capture.enable(db, CaptureOptions.allTables(), (task, done, total) -> progress.add(new long[] {done, total}));
+            Capture.EnableResult r = Capture.enable(
+                    db, CaptureOptions.allTables(), (task, done, total) -> progress.add(new long[] {done, total}));
             assertThat(r.backfilled()).containsEntry("big", 100_000L);
         }
         assertThat(progress.size()).isGreaterThanOrEqualTo(3);
@@ -125,12 +133,15 @@ class CaptureTest {
         assertThat(count(f, "SELECT count(DISTINCT seq) FROM _shuttle_feed")).isEqualTo(100_000);
         assertThat(count(f, "SELECT count(DISTINCT hlc) FROM _shuttle_feed")).isEqualTo(100_000);
         assertThat(count(f, "SELECT max(seq) FROM _shuttle_log")).isEqualTo(100_000);
-        List<Map<String, Object>> before = query(f, "SELECT pk, seq, hlc FROM _shuttle_feed WHERE pk IN (1, 50000, 100000) ORDER BY pk");
+        List<Map<String, Object>> before =
+                query(f, "SELECT pk, seq, hlc FROM _shuttle_feed WHERE pk IN (1, 50000, 100000) ORDER BY pk");
 
         Capture.EnableResult again = enable(f, CaptureOptions.allTables());
         assertThat(again.backfilled()).containsEntry("big", 0L);
-        assertThat(query(f, "SELECT pk, seq, hlc FROM _shuttle_feed WHERE pk IN (1, 50000, 100000) ORDER BY pk")).isEqualTo(before);
-        assertThat(count(f, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'")).isEqualTo(4);
+        assertThat(query(f, "SELECT pk, seq, hlc FROM _shuttle_feed WHERE pk IN (1, 50000, 100000) ORDER BY pk"))
+                .isEqualTo(before);
+        assertThat(count(f, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"))
+                .isEqualTo(4);
 
         exec(f, "INSERT INTO big VALUES (100001, 'new')");
         fold(f);
@@ -145,7 +156,8 @@ class CaptureTest {
         try (ShuttleDatabase db = ShuttleDatabase.sqlite(f)) {
             Capture.remove(db);
         }
-        assertThat(query(f, "SELECT name FROM sqlite_schema WHERE name LIKE '%shuttle%'")).isEmpty();
+        assertThat(query(f, "SELECT name FROM sqlite_schema WHERE name LIKE '%shuttle%'"))
+                .isEmpty();
         assertThat(count(f, "SELECT count(*) FROM a")).isEqualTo(2);
         exec(f, "INSERT INTO a VALUES (3, 'three')"); // writes still work with no trigger left
         try (ShuttleDatabase db = ShuttleDatabase.sqlite(f)) {
@@ -157,17 +169,31 @@ class CaptureTest {
     void refusesBadInputBeforeTouchingAnything() {
         Path f = db("CREATE TABLE ok (id INTEGER PRIMARY KEY, c TEXT)", "CREATE TABLE nokey (a TEXT)");
         assertThatThrownBy(() -> enable(f, CaptureOptions.allTables()))
-                .isInstanceOf(ShuttleException.class).hasMessageContaining("\"nokey\" has no primary key")
+                .isInstanceOf(ShuttleException.class)
+                .hasMessageContaining("\"nokey\" has no primary key")
                 .satisfies(e -> assertThat(((ShuttleException) e).code()).isEqualTo(ErrorCode.UNSUPPORTED_SCHEMA));
-        assertThat(query(f, "SELECT name FROM sqlite_schema WHERE name LIKE '_shuttle%'")).isEmpty();
+        assertThat(query(f, "SELECT name FROM sqlite_schema WHERE name LIKE '_shuttle%'"))
+                .isEmpty();
 
-        assertThatThrownBy(() -> enable(f, CaptureOptions.builder().tables("ok", "missing").build()))
+        assertThatThrownBy(() -> enable(
+                        f, CaptureOptions.builder().tables("ok", "missing").build()))
                 .hasMessageContaining("table \"missing\" does not exist");
-        assertThatThrownBy(() -> enable(f, CaptureOptions.builder().tables("ok").excludeColumn("ok.nope").build()))
+        assertThatThrownBy(() -> enable(
+                        f,
+                        CaptureOptions.builder()
+                                .tables("ok")
+                                .excludeColumn("ok.nope")
+                                .build()))
                 .hasMessageContaining("excluded column \"nope\" does not exist in table \"ok\"");
-        assertThatThrownBy(() -> enable(f, CaptureOptions.builder().tables("ok").excludeColumn("ok.id").build()))
+        assertThatThrownBy(() -> enable(
+                        f,
+                        CaptureOptions.builder()
+                                .tables("ok")
+                                .excludeColumn("ok.id")
+                                .build()))
                 .hasMessageContaining("part of the primary key");
-        assertThat(query(f, "SELECT name FROM sqlite_schema WHERE name LIKE '_shuttle%'")).isEmpty();
+        assertThat(query(f, "SELECT name FROM sqlite_schema WHERE name LIKE '_shuttle%'"))
+                .isEmpty();
     }
 
     @Test
@@ -177,7 +203,9 @@ class CaptureTest {
         exec(f, "INSERT INTO p VALUES (1, 'a', 'b')");
         long aBefore = count(f, "SELECT hlc FROM _shuttle_colclock WHERE col = 'a'");
         exec(f, "UPDATE p SET b = 'B' WHERE id = 1");
-        assertThat(count(f, "SELECT hlc FROM _shuttle_colclock WHERE col = 'a'")).isEqualTo(aBefore);
-        assertThat(count(f, "SELECT hlc FROM _shuttle_colclock WHERE col = 'b'")).isGreaterThan(aBefore);
+        assertThat(count(f, "SELECT hlc FROM _shuttle_colclock WHERE col = 'a'"))
+                .isEqualTo(aBefore);
+        assertThat(count(f, "SELECT hlc FROM _shuttle_colclock WHERE col = 'b'"))
+                .isGreaterThan(aBefore);
     }
 }

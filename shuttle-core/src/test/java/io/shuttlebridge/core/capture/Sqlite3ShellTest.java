@@ -28,10 +28,13 @@ class Sqlite3ShellTest {
         try (ShuttleDatabase db = ShuttleDatabase.sqlite(f)) {
             Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
         }
-        Process p = new ProcessBuilder(shell.toString(), f.toString(),
-                "INSERT INTO note VALUES (1, 'from the shell'); UPDATE note SET body = 'edited' WHERE id = 1;"
-                        + " INSERT INTO note VALUES (2, 'gone'); DELETE FROM note WHERE id = 2;")
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        shell.toString(),
+                        f.toString(),
+                        "INSERT INTO note VALUES (1, 'from the shell'); UPDATE note SET body = 'edited' WHERE id = 1;"
+                                + " INSERT INTO note VALUES (2, 'gone'); DELETE FROM note WHERE id = 2;")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();

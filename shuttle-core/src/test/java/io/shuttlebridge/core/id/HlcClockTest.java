@@ -7,10 +7,10 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Random;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -37,12 +37,12 @@ class HlcClockTest {
     @ParameterizedTest(name = "state ({0},{1}), pt {2} -> ({3},{4})")
     @CsvSource({
         // l,   c,     pt,  l',  c'
-        "100,   5,     200, 200, 0",     // physical clock ahead: take it, counter 0
-        "100,   5,     100, 100, 6",     // same millisecond: count up
-        "100,   5,      40, 100, 6",     // physical clock behind: keep l, count up
-        "100,   65535,  40, 101, 0",     // counter overflow: next logical millisecond, not a wrap
-        "100,   65535, 101, 101, 0",     // overflow meets the physical clock
-        "0,     0,       7,   7, 0",     // first timestamp of a fresh clock
+        "100,   5,     200, 200, 0", // physical clock ahead: take it, counter 0
+        "100,   5,     100, 100, 6", // same millisecond: count up
+        "100,   5,      40, 100, 6", // physical clock behind: keep l, count up
+        "100,   65535,  40, 101, 0", // counter overflow: next logical millisecond, not a wrap
+        "100,   65535, 101, 101, 0", // overflow meets the physical clock
+        "0,     0,       7,   7, 0", // first timestamp of a fresh clock
     })
     void sendRule(long l, int c, long pt, long expectedL, int expectedC) {
         HlcClock hlc = clockAt(l, c, pt);
@@ -56,16 +56,16 @@ class HlcClockTest {
     @ParameterizedTest(name = "state ({0},{1}), remote ({2},{3}), pt {4} -> ({5},{6})")
     @CsvSource({
         // l,  c,     rl,  rc,     pt,  l',  c'
-        "100,  5,      90, 3,      200, 200, 0",    // pt largest: counter 0
-        "300,  5,     200, 9,      250, 300, 6",    // l largest: c + 1
-        "100,  5,     300, 9,      250, 300, 10",   // rl largest: rc + 1
-        "300,  5,     300, 9,      250, 300, 10",   // l == rl largest: max(c, rc) + 1
-        "300,  7,     300, 2,      250, 300, 8",    // l == rl largest, local counter larger
-        "300,  5,     300, 9,      300, 300, 10",   // all three equal
-        "300,  5,     200, 9,      300, 300, 6",    // pt == l > rl
-        "100,  5,     300, 9,      300, 300, 10",   // pt == rl > l
-        "100,  0,     300, 65535,  250, 301, 0",    // remote counter overflows: next millisecond
-        "300,  65535, 300, 1,      250, 301, 0",    // local counter overflows: next millisecond
+        "100,  5,      90, 3,      200, 200, 0", // pt largest: counter 0
+        "300,  5,     200, 9,      250, 300, 6", // l largest: c + 1
+        "100,  5,     300, 9,      250, 300, 10", // rl largest: rc + 1
+        "300,  5,     300, 9,      250, 300, 10", // l == rl largest: max(c, rc) + 1
+        "300,  7,     300, 2,      250, 300, 8", // l == rl largest, local counter larger
+        "300,  5,     300, 9,      300, 300, 10", // all three equal
+        "300,  5,     200, 9,      300, 300, 6", // pt == l > rl
+        "100,  5,     300, 9,      300, 300, 10", // pt == rl > l
+        "100,  0,     300, 65535,  250, 301, 0", // remote counter overflows: next millisecond
+        "300,  65535, 300, 1,      250, 301, 0", // local counter overflows: next millisecond
     })
     void receiveRule(long l, int c, long rl, int rc, long pt, long expectedL, int expectedC) {
         HlcClock hlc = clockAt(l, c, pt);
@@ -130,8 +130,8 @@ class HlcClockTest {
         clock.set(T + 1);
         long e = hlc.now();
 
-        assertThat(new long[] {a, b, c, d, e}).containsExactly(
-                Hlc.pack(T, 0), Hlc.pack(T, 1), Hlc.pack(T, 2), Hlc.pack(T, 3), Hlc.pack(T + 1, 0));
+        assertThat(new long[] {a, b, c, d, e})
+                .containsExactly(Hlc.pack(T, 0), Hlc.pack(T, 1), Hlc.pack(T, 2), Hlc.pack(T, 3), Hlc.pack(T + 1, 0));
     }
 
     @Test
@@ -159,7 +159,8 @@ class HlcClockTest {
         long remote = Hlc.pack(T + 61_000, 4);
 
         assertThatThrownBy(() -> hlc.receive(remote))
-                .isInstanceOfSatisfying(ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CLOCK_SKEW))
+                .isInstanceOfSatisfying(
+                        ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CLOCK_SKEW))
                 .hasMessageContaining("2026-05-01T08:01:01.000Z#0004")
                 .hasMessageContaining("61.000 s ahead of this node's clock (2026-05-01T08:00:00.000Z)")
                 .hasMessageContaining("accepted skew of 60.000 s")
@@ -176,7 +177,8 @@ class HlcClockTest {
 
         assertThat(hlc.receive(Hlc.pack(T + 5_000, 0))).isEqualTo(Hlc.pack(T + 5_000, 1));
         assertThatThrownBy(() -> hlc.receive(Hlc.pack(T + 5_001, 0)))
-                .isInstanceOfSatisfying(ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CLOCK_SKEW))
+                .isInstanceOfSatisfying(
+                        ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CLOCK_SKEW))
                 .hasMessageContaining("5.001 s ahead")
                 .hasMessageContaining("accepted skew of 5.000 s");
     }
@@ -195,9 +197,11 @@ class HlcClockTest {
     @Test
     void rejectsInvalidArguments() {
         assertThatThrownBy(() -> new HlcClock(clock, Duration.ofSeconds(-1)))
-                .isInstanceOfSatisfying(ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+                .isInstanceOfSatisfying(
+                        ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
         assertThatThrownBy(() -> new HlcClock(clock).receive(-1))
-                .isInstanceOfSatisfying(ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+                .isInstanceOfSatisfying(
+                        ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
         clock.set(-1);
         assertThatThrownBy(() -> new HlcClock(clock).now())
                 .isInstanceOf(ShuttleException.class)
@@ -232,7 +236,10 @@ class HlcClockTest {
                     }
                 }
             }
-            assertThat(Arrays.stream(all).flatMapToLong(Arrays::stream).distinct().count())
+            assertThat(Arrays.stream(all)
+                            .flatMapToLong(Arrays::stream)
+                            .distinct()
+                            .count())
                     .isEqualTo((long) threads * perThread);
         } finally {
             pool.shutdownNow();

@@ -32,7 +32,8 @@ class HlcTest {
     @Test
     void packRejectsPartsOutOfRange() {
         assertThatThrownBy(() -> Hlc.pack(-1, 0))
-                .isInstanceOfSatisfying(ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+                .isInstanceOfSatisfying(
+                        ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
                 .hasMessageContaining("between 0 and 140737488355327");
         assertThatThrownBy(() -> Hlc.pack(Hlc.MAX_MILLIS + 1, 0)).isInstanceOf(ShuttleException.class);
         assertThatThrownBy(() -> Hlc.pack(T, 65_536))
@@ -44,7 +45,9 @@ class HlcTest {
 
     @Test
     void negativeValuesAreNotTimestamps() {
-        assertThatThrownBy(() -> Hlc.millis(-1)).isInstanceOf(ShuttleException.class).hasMessageContaining("never negative");
+        assertThatThrownBy(() -> Hlc.millis(-1))
+                .isInstanceOf(ShuttleException.class)
+                .hasMessageContaining("never negative");
         assertThatThrownBy(() -> Hlc.counter(-1)).isInstanceOf(ShuttleException.class);
         assertThatThrownBy(() -> Hlc.encode(Long.MIN_VALUE)).isInstanceOf(ShuttleException.class);
     }
@@ -87,22 +90,26 @@ class HlcTest {
         Arrays.sort(numericOrder);
         String[] stringOrder = encoded.clone();
         Arrays.sort(stringOrder, Comparator.naturalOrder());
-        assertThat(Arrays.stream(stringOrder).mapToLong(Hlc::decode).toArray()).as("seed %d", seed).isEqualTo(numericOrder);
+        assertThat(Arrays.stream(stringOrder).mapToLong(Hlc::decode).toArray())
+                .as("seed %d", seed)
+                .isEqualTo(numericOrder);
     }
 
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = {
-        "01a208de0e5b000",   // 15 characters
-        "01a208de0e5b00070", // 17 characters
-        "01A208DE0E5B0007",  // uppercase
-        "01a208de0e5g0007",  // not hexadecimal
-        " 1a208de0e5b0007",  // space
-        "8000000000000000",  // negative as a long
-    })
+    @ValueSource(
+            strings = {
+                "01a208de0e5b000", // 15 characters
+                "01a208de0e5b00070", // 17 characters
+                "01A208DE0E5B0007", // uppercase
+                "01a208de0e5g0007", // not hexadecimal
+                " 1a208de0e5b0007", // space
+                "8000000000000000", // negative as a long
+            })
     void decodeRejectsMalformedInputClearly(String text) {
         assertThatThrownBy(() -> Hlc.decode(text))
-                .isInstanceOfSatisfying(ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+                .isInstanceOfSatisfying(
+                        ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
                 .hasMessageStartingWith("Malformed HLC ")
                 .hasMessageContaining("expected exactly 16 lowercase hexadecimal digits");
     }

@@ -51,11 +51,12 @@ class KSortedIdGeneratorTest {
         clock.advance(5);
         long d = generator.next();
 
-        assertThat(new long[] {a, b, c, d}).containsExactly(
-                KSortedId.of(T0_MILLIS, 1, 0),
-                KSortedId.of(T0_MILLIS, 1, 1),
-                KSortedId.of(T0_MILLIS + 1, 1, 0),
-                KSortedId.of(T0_MILLIS + 6, 1, 0));
+        assertThat(new long[] {a, b, c, d})
+                .containsExactly(
+                        KSortedId.of(T0_MILLIS, 1, 0),
+                        KSortedId.of(T0_MILLIS, 1, 1),
+                        KSortedId.of(T0_MILLIS + 1, 1, 0),
+                        KSortedId.of(T0_MILLIS + 6, 1, 0));
     }
 
     @Test
@@ -104,7 +105,8 @@ class KSortedIdGeneratorTest {
         for (int i = 0; i < 4096; i++) {
             generator.next();
         }
-        assertThatThrownBy(generator::next).isInstanceOfSatisfying(ShuttleException.class, code(ErrorCode.ID_GENERATION));
+        assertThatThrownBy(generator::next)
+                .isInstanceOfSatisfying(ShuttleException.class, code(ErrorCode.ID_GENERATION));
         clock.advance(1);
         assertThat(generator.next()).isEqualTo(KSortedId.of(T0_MILLIS + 1, 0, 0));
     }
@@ -123,12 +125,13 @@ class KSortedIdGeneratorTest {
         clock.advance(1);
         long after = generator.next();
 
-        assertThat(new long[] {before, during1, during2, caughtUp, after}).containsExactly(
-                KSortedId.of(T0_MILLIS + 1, 3, 0),
-                KSortedId.of(T0_MILLIS + 1, 3, 1), // keeps the last millisecond (logical time)
-                KSortedId.of(T0_MILLIS + 1, 3, 2),
-                KSortedId.of(T0_MILLIS + 1, 3, 3),
-                KSortedId.of(T0_MILLIS + 2, 3, 0));
+        assertThat(new long[] {before, during1, during2, caughtUp, after})
+                .containsExactly(
+                        KSortedId.of(T0_MILLIS + 1, 3, 0),
+                        KSortedId.of(T0_MILLIS + 1, 3, 1), // keeps the last millisecond (logical time)
+                        KSortedId.of(T0_MILLIS + 1, 3, 2),
+                        KSortedId.of(T0_MILLIS + 1, 3, 3),
+                        KSortedId.of(T0_MILLIS + 2, 3, 0));
     }
 
     @Test
@@ -222,7 +225,8 @@ class KSortedIdGeneratorTest {
     @Test
     void acceptsTheExtremeShortIds() {
         assertThat(KSortedId.shortId(new KSortedIdGenerator(0, clock).next())).isZero();
-        assertThat(KSortedId.shortId(new KSortedIdGenerator(1023, clock).next())).isEqualTo(1023);
+        assertThat(KSortedId.shortId(new KSortedIdGenerator(1023, clock).next()))
+                .isEqualTo(1023);
     }
 
     @Test
@@ -311,7 +315,8 @@ class KSortedIdGeneratorTest {
                     }
                 }
             }
-            long[] all = Arrays.stream(ids).flatMapToLong(Arrays::stream).sorted().toArray();
+            long[] all =
+                    Arrays.stream(ids).flatMapToLong(Arrays::stream).sorted().toArray();
             for (int i = 1; i < all.length; i++) {
                 if (all[i] == all[i - 1]) {
                     throw new AssertionError("duplicate id " + all[i]);

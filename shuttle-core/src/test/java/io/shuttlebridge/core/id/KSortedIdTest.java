@@ -82,7 +82,8 @@ class KSortedIdTest {
     @CsvSource({"-1", "1024"})
     void ofRejectsShortIdOutOfRange(int shortId) {
         assertThatThrownBy(() -> KSortedId.of(KSortedId.EPOCH_MILLIS, shortId, 0))
-                .isInstanceOfSatisfying(ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+                .isInstanceOfSatisfying(
+                        ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
                 .hasMessageContaining("shortId " + shortId + " is out of range")
                 .hasMessageContaining("between 0 and 1023");
     }
@@ -91,7 +92,8 @@ class KSortedIdTest {
     @CsvSource({"-1", "4096"})
     void ofRejectsSequenceOutOfRange(int sequence) {
         assertThatThrownBy(() -> KSortedId.of(KSortedId.EPOCH_MILLIS, 0, sequence))
-                .isInstanceOfSatisfying(ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+                .isInstanceOfSatisfying(
+                        ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
                 .hasMessageContaining("sequence " + sequence + " is out of range")
                 .hasMessageContaining("between 0 and 4095");
     }
@@ -99,7 +101,8 @@ class KSortedIdTest {
     @Test
     void ofRejectsTimesOutsideTheRange() {
         assertThatThrownBy(() -> KSortedId.of(KSortedId.EPOCH_MILLIS - 1, 0, 0))
-                .isInstanceOfSatisfying(ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+                .isInstanceOfSatisfying(
+                        ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
                 .hasMessageContaining("2024-12-31T23:59:59.999Z")
                 .hasMessageContaining("between 2025-01-01T00:00:00Z and 2094-09-07T15:47:35.551Z");
         assertThatThrownBy(() -> KSortedId.of(MAX_UNIX_MILLIS + 1, 0, 0))
@@ -110,7 +113,8 @@ class KSortedIdTest {
     @Test
     void decodersRejectNegativeValues() {
         assertThatThrownBy(() -> KSortedId.timestamp(-1))
-                .isInstanceOfSatisfying(ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+                .isInstanceOfSatisfying(
+                        ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
                 .hasMessageContaining("never negative");
         assertThatThrownBy(() -> KSortedId.shortId(Long.MIN_VALUE)).isInstanceOf(ShuttleException.class);
         assertThatThrownBy(() -> KSortedId.sequence(-42)).isInstanceOf(ShuttleException.class);

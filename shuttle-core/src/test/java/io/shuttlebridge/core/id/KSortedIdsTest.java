@@ -27,7 +27,8 @@ class KSortedIdsTest {
     @Test
     void withoutAnyGeneratorTheErrorSaysHowToConfigureOne() {
         assertThatThrownBy(KSortedIds::next)
-                .isInstanceOfSatisfying(ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ID_GENERATION))
+                .isInstanceOfSatisfying(
+                        ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ID_GENERATION))
                 .hasMessageContaining("No id generator is configured")
                 .hasMessageContaining("KSortedIds.setGlobal")
                 .hasMessageContaining("KSortedIds.withGenerator");
@@ -66,7 +67,8 @@ class KSortedIdsTest {
 
         KSortedIds.withGenerator(tenantA, () -> {
             assertThat(KSortedIds.current()).isSameAs(tenantA);
-            KSortedIds.withGenerator(tenantB, () -> assertThat(KSortedIds.current()).isSameAs(tenantB));
+            KSortedIds.withGenerator(
+                    tenantB, () -> assertThat(KSortedIds.current()).isSameAs(tenantB));
             assertThat(KSortedIds.current()).isSameAs(tenantA);
         });
         assertThat(KSortedIds.current()).isSameAs(global);

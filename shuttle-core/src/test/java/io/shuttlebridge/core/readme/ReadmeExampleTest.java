@@ -29,21 +29,24 @@ class ReadmeExampleTest {
         // --- README example start
         try (ShuttleDatabase hubDb = ShuttleDatabase.open(hubFile.toString());
                 ShuttleDatabase deviceDb = ShuttleDatabase.open(deviceFile.toString())) {
-            CaptureOptions options = CaptureOptions.builder().excludeColumn("note.updated_at").build();
-            Capture.enable(hubDb, options, ProgressListener.NONE);    // triggers + backfill, idempotent
+            CaptureOptions options =
+                    CaptureOptions.builder().excludeColumn("note.updated_at").build();
+            Capture.enable(hubDb, options, ProgressListener.NONE); // triggers + backfill, idempotent
             Capture.enable(deviceDb, options, ProgressListener.NONE);
 
             SyncEngine hub = SyncEngine.open(hubDb);
             SyncEngine device = SyncEngine.open(deviceDb);
 
             // any write to the table is captured, from this JVM or any other program
-            deviceDb.transaction(c -> c.createStatement().executeUpdate("INSERT INTO note (id, body) VALUES (1, 'hello')"));
+            deviceDb.transaction(
+                    c -> c.createStatement().executeUpdate("INSERT INTO note (id, body) VALUES (1, 'hello')"));
 
             SyncReport report = device.pullThenPush(new InProcessTransport(hub), hub.nodeUuid());
             System.out.println("pushed " + report.pushed() + ", pulled " + report.pulled());
         }
         // --- README example end
-        assertThat(SqliteFiles.query(hubFile, "SELECT body FROM note")).singleElement()
+        assertThat(SqliteFiles.query(hubFile, "SELECT body FROM note"))
+                .singleElement()
                 .satisfies(r -> assertThat(r).containsEntry("body", "hello"));
     }
 }

@@ -31,7 +31,8 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
-    public Cluster(Path dir, int deviceCount, ConflictPolicy policy, Map<String, ConflictResolver> resolvers, int pageSize) {
+    public Cluster(
+            Path dir, int deviceCount, ConflictPolicy policy, Map<String, ConflictResolver> resolvers, int pageSize) {
         hub = node(dir, "hub", policy, resolvers, pageSize);
         for (int i = 0; i < deviceCount; i++) {
             devices.add(node(dir, "device" + i, policy, resolvers, pageSize));
@@ -42,7 +43,8 @@ public final class Cluster implements AutoCloseable {
         this(dir, deviceCount, policy, Map.of(), 100);
     }
 
-    private static Node node(Path dir, String name, ConflictPolicy policy, Map<String, ConflictResolver> resolvers, int pageSize) {
+    private static Node node(
+            Path dir, String name, ConflictPolicy policy, Map<String, ConflictResolver> resolvers, int pageSize) {
         Path f = dir.resolve(name + ".db");
         SqliteFiles.exec(f, SCHEMA);
         ShuttleDatabase db = ShuttleDatabase.sqlite(f);
@@ -57,7 +59,8 @@ public final class Cluster implements AutoCloseable {
     }
 
     public SyncReport sync(Node device) {
-        return device.engine().pullThenPush(new InProcessTransport(hub.engine()), hub.engine().nodeUuid());
+        return device.engine()
+                .pullThenPush(new InProcessTransport(hub.engine()), hub.engine().nodeUuid());
     }
 
     /** Syncs every device until a full round changes nothing. */

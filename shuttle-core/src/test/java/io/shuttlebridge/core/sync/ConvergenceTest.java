@@ -37,7 +37,8 @@ class ConvergenceTest {
     @MethodSource("schedules")
     void replicasConvergeAndNoAcknowledgedWriteIsLost(long seed, ConflictPolicy policy) {
         int tables = Boolean.getBoolean("shuttle.customersOnly") ? 1 : 2 + (int) (seed % 2);
-        SimulationConfig config = new SimulationConfig(3, Integer.getInteger("shuttle.ops", 16), tables, policy, EnumSet.allOf(Fault.class), seed, null);
+        SimulationConfig config = new SimulationConfig(
+                3, Integer.getInteger("shuttle.ops", 16), tables, policy, EnumSet.allOf(Fault.class), seed, null);
         SimulationResult r = new Simulation(config, ProgressListener.NONE).run();
         String why = "seed " + seed + " policy " + policy + " (replay: -Dshuttle.seed=" + seed + ")";
         assertThat(r.unexpectedErrors()).as(why + " unexpected errors").isEmpty();

@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.change.Op;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.feed.FeedReader;
-import io.shuttlebridge.core.internal.capture.SyncSchema;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,9 @@ class EngineScenarioTest {
 
     private static List<Change> localChanges(Cluster.Node n) {
         return n.db().transaction(c -> new FeedReader(n.db().dialect(), SyncSchema.load(c, n.db().dialect()))
-                .read(c, FeedReader.Query.after(0, 1000)).entries().stream().map(FeedEntry::change).toList());
+                .read(c, FeedReader.Query.after(0, 1000)).entries().stream()
+                        .map(FeedEntry::change)
+                        .toList());
     }
 
     /** Lets the wall clock move on, so the next write is stamped strictly later (ties go to the origin). */
@@ -43,15 +46,22 @@ class EngineScenarioTest {
     @Test
     void insertUpdateDeleteReachEveryReplicaWithoutEcho() {
         try (Cluster k = new Cluster(dir, 2, ConflictPolicy.LWW)) {
-            k.device(0).sql("INSERT INTO customer (id, name) VALUES (1, 'Ada')", "INSERT INTO orders VALUES (10, 1, 5, NULL)",
-                    "INSERT INTO customer (id, name) VALUES (2, 'Bob')");
+            k.device(0)
+                    .sql(
+                            "INSERT INTO customer (id, name) VALUES (1, 'Ada')",
+                            "INSERT INTO orders VALUES (10, 1, 5, NULL)",
+                            "INSERT INTO customer (id, name) VALUES (2, 'Bob')");
             k.settle();
             assertThat(k.device(1).rows("orders")).hasSize(1);
             k.device(1).sql("UPDATE customer SET city = 'Oslo' WHERE id = 1", "DELETE FROM customer WHERE id = 2");
             k.settle();
             assertConverged(k);
-            assertThat(k.device(0).rows("customer")).singleElement().satisfies(r -> assertThat(r)
-                    .containsEntry("id", 1L).containsEntry("name", "Ada").containsEntry("city", "Oslo"));
+            assertThat(k.device(0).rows("customer"))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r)
+                            .containsEntry("id", 1L)
+                            .containsEntry("name", "Ada")
+                            .containsEntry("city", "Oslo"));
             SyncReport quiet = k.sync(k.device(0));
             assertThat(quiet.pulled()).isZero();
             assertThat(quiet.pushed()).isZero();
@@ -78,8 +88,19 @@ class EngineScenarioTest {
             assertConverged(k);
             assertThat(k.hub.rows("customer")).hasSize(1);
             // deleting a row that is not there anywhere
-            PushResult r = k.hub.engine().acceptPush(k.device(0).engine().nodeUuid(), List.of(new Change("customer", List.of(99L),
-                    io.shuttlebridge.core.change.Op.DELETE, Map.of(), 1L << 16, k.device(0).engine().nodeUuid(), 1, 0, Map.of())));
+            PushResult r = k.hub.engine()
+                    .acceptPush(
+                            k.device(0).engine().nodeUuid(),
+                            List.of(new Change(
+                                    "customer",
+                                    List.of(99L),
+                                    Op.DELETE,
+                                    Map.of(),
+                                    1L << 16,
+                                    k.device(0).engine().nodeUuid(),
+                                    1,
+                                    0,
+                                    Map.of())));
             assertThat(r.applied()).isEqualTo(1);
             assertThat(k.hub.rows("customer")).hasSize(1);
         }
@@ -97,7 +118,9 @@ class EngineScenarioTest {
             k.sync(k.device(0));
             k.settle();
             assertConverged(k);
-            assertThat(k.hub.rows("customer").get(0)).containsEntry("city", "second").containsEntry("name", "Ada");
+            assertThat(k.hub.rows("customer").get(0))
+                    .containsEntry("city", "second")
+                    .containsEntry("name", "Ada");
         }
     }
 
@@ -112,7 +135,9 @@ class EngineScenarioTest {
             k.sync(k.device(1));
             k.settle();
             assertConverged(k);
-            assertThat(k.hub.rows("customer").get(0)).containsEntry("name", "Ada L.").containsEntry("city", "London");
+            assertThat(k.hub.rows("customer").get(0))
+                    .containsEntry("name", "Ada L.")
+                    .containsEntry("city", "London");
         }
     }
 
@@ -138,7 +163,9 @@ class EngineScenarioTest {
             k.sync(k.device(2)); // the hub takes both of device 2's newer columns
             k.settle();
             assertConverged(k);
-            assertThat(k.hub.rows("customer").get(0)).containsEntry("name", "Grace").containsEntry("city", "Lima");
+            assertThat(k.hub.rows("customer").get(0))
+                    .containsEntry("name", "Grace")
+                    .containsEntry("city", "Lima");
         }
     }
 
@@ -166,7 +193,9 @@ class EngineScenarioTest {
             k.sync(k.device(2));
             k.settle();
             assertConverged(k);
-            assertThat(k.hub.rows("customer").get(0)).containsEntry("name", "Ada L.").containsEntry("city", "Oslo");
+            assertThat(k.hub.rows("customer").get(0))
+                    .containsEntry("name", "Ada L.")
+                    .containsEntry("city", "Oslo");
         }
     }
 
@@ -180,7 +209,9 @@ class EngineScenarioTest {
         try (Cluster k = new Cluster(dir, 1, ConflictPolicy.LWW, Map.of(), 1)) {
             k.hub.sql("INSERT INTO customer (id, name) VALUES (6, 'Ada')");
             k.settle();
-            k.hub.sql("INSERT INTO customer (id, name) VALUES (7, 'Bob')", "UPDATE customer SET referred_by = 7 WHERE id = 6");
+            k.hub.sql(
+                    "INSERT INTO customer (id, name) VALUES (7, 'Bob')",
+                    "UPDATE customer SET referred_by = 7 WHERE id = 6");
             pause();
             k.hub.sql("UPDATE customer SET city = 'Oslo' WHERE id = 7"); // 7's feed entry now follows 6's
             Cluster.Node device = k.device(0);
@@ -210,7 +241,9 @@ class EngineScenarioTest {
             assertThat(pulls[0]).isGreaterThan(2);
             k.settle();
             assertConverged(k);
-            assertThat(k.hub.rows("customer").get(0)).containsEntry("id", 6L).containsEntry("name", "Ada, newer")
+            assertThat(k.hub.rows("customer").get(0))
+                    .containsEntry("id", 6L)
+                    .containsEntry("name", "Ada, newer")
                     .containsEntry("referred_by", null);
         }
     }
@@ -248,21 +281,29 @@ class EngineScenarioTest {
         try (Cluster k = new Cluster(dir, 2, ConflictPolicy.VERSION_STRICT, Map.of(), 1)) {
             k.device(0).sql("INSERT INTO customer (id, name) VALUES (6, 'Ada')");
             k.settle();
-            k.device(1).sql("INSERT INTO customer (id, name) VALUES (7, 'Bob')", "UPDATE customer SET referred_by = 7 WHERE id = 6");
+            k.device(1)
+                    .sql(
+                            "INSERT INTO customer (id, name) VALUES (7, 'Bob')",
+                            "UPDATE customer SET referred_by = 7 WHERE id = 6");
             k.sync(k.device(1));
             pause();
             k.device(0).sql("UPDATE customer SET name = 'Ada, mine' WHERE id = 6"); // newer stamp, stale base
             pushOnly(k, k.device(0)); // refused: the hub's row 6 stands and is sent again
-            assertThat(k.hub.rows("customer").get(0)).containsEntry("name", "Ada").containsEntry("referred_by", 7L);
+            assertThat(k.hub.rows("customer").get(0))
+                    .containsEntry("name", "Ada")
+                    .containsEntry("referred_by", 7L);
             pause();
             k.device(1).sql("UPDATE customer SET city = 'Oslo' WHERE id = 7"); // 7's feed entry now follows 6's
             k.sync(k.device(1));
             SyncReport r = k.sync(k.device(0)); // holds 6 for 7, then releases it
             assertThat(r.pending()).isZero();
-            assertThat(k.device(0).rows("customer").get(0)).containsEntry("name", "Ada").containsEntry("referred_by", 7L);
+            assertThat(k.device(0).rows("customer").get(0))
+                    .containsEntry("name", "Ada")
+                    .containsEntry("referred_by", 7L);
             k.settle();
             assertConverged(k);
-            assertThat(k.device(0).engine().conflicts(true)).anySatisfy(c -> assertThat(c.localValues()).containsEntry("name", "Ada, mine"));
+            assertThat(k.device(0).engine().conflicts(true))
+                    .anySatisfy(c -> assertThat(c.localValues()).containsEntry("name", "Ada, mine"));
         }
     }
 
@@ -324,21 +365,27 @@ class EngineScenarioTest {
             k.settle();
             assertConverged(k);
             List<ConflictRecord> open = k.device(1).engine().conflicts(true);
-            assertThat(open).singleElement().satisfies(c -> assertThat(c.localValues()).containsEntry("name", "theirs"));
+            assertThat(open)
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.localValues()).containsEntry("name", "theirs"));
             assertThat(k.device(1).rows("customer").get(0)).containsEntry("name", "mine"); // nothing merged yet
             k.device(1).engine().resolve(open.get(0).id(), new SyncEngine.TakeLocal());
             k.settle();
             assertConverged(k);
             assertThat(k.device(0).rows("customer").get(0)).containsEntry("name", "theirs");
             assertThat(k.device(1).engine().conflicts(true)).isEmpty();
-            assertThat(k.device(1).engine().conflicts(false)).singleElement().satisfies(c -> assertThat(c.resolution()).isEqualTo("took local"));
+            assertThat(k.device(1).engine().conflicts(false))
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.resolution()).isEqualTo("took local"));
         }
     }
 
     @Test
     void customResolverMergesOnTheHub() {
-        ConflictResolver concat = (table, local, remote, base) -> local == null || remote == null ? new ConflictResolver.KeepLocal()
-                : new ConflictResolver.Merged(Map.of("id", local.get("id"), "name", local.get("name") + "+" + remote.get("name")));
+        ConflictResolver concat = (table, local, remote, base) -> local == null || remote == null
+                ? new ConflictResolver.KeepLocal()
+                : new ConflictResolver.Merged(
+                        Map.of("id", local.get("id"), "name", local.get("name") + "+" + remote.get("name")));
         try (Cluster k = new Cluster(dir, 2, ConflictPolicy.CUSTOM, Map.of("customer", concat), 100)) {
             k.device(0).sql("INSERT INTO customer (id, name) VALUES (1, 'x')");
             k.settle();
@@ -356,15 +403,26 @@ class EngineScenarioTest {
     @Test
     void childWhoseParentArrivesInALaterPageWaitsThenApplies() {
         try (Cluster k = new Cluster(dir, 1, ConflictPolicy.LWW)) {
-            k.device(0).sql("INSERT INTO customer (id, name) VALUES (1, 'Ada')", "INSERT INTO orders VALUES (10, 1, 5, NULL)",
-                    "INSERT INTO customer (id, name, referred_by) VALUES (2, 'Bo', 1)");
+            k.device(0)
+                    .sql(
+                            "INSERT INTO customer (id, name) VALUES (1, 'Ada')",
+                            "INSERT INTO orders VALUES (10, 1, 5, NULL)",
+                            "INSERT INTO customer (id, name, referred_by) VALUES (2, 'Bo', 1)");
             List<Change> all = localChanges(k.device(0));
             String from = k.device(0).engine().nodeUuid();
-            Change order = all.stream().filter(c -> c.table().equals("orders")).findFirst().orElseThrow();
+            Change order = all.stream()
+                    .filter(c -> c.table().equals("orders"))
+                    .findFirst()
+                    .orElseThrow();
             PushResult early = k.hub.engine().acceptPush(from, List.of(order));
             assertThat(early.pending()).isEqualTo(1);
             assertThat(k.hub.rows("orders")).isEmpty();
-            PushResult rest = k.hub.engine().acceptPush(from, all.stream().filter(c -> c.table().equals("customer")).toList());
+            PushResult rest = k.hub.engine()
+                    .acceptPush(
+                            from,
+                            all.stream()
+                                    .filter(c -> c.table().equals("customer"))
+                                    .toList());
             assertThat(rest.pending()).isZero();
             assertThat(k.hub.rows("orders")).hasSize(1);
             assertThat(k.hub.rows("customer")).hasSize(2);
@@ -379,17 +437,23 @@ class EngineScenarioTest {
     @Test
     void rowsReferringToEachOtherMadeAgainAfterTheirDeletionAreAppliedTogether() {
         ConflictResolver keepLocal = (table, local, remote, base) -> new ConflictResolver.KeepLocal();
-        try (Cluster k = new Cluster(dir, 2, ConflictPolicy.CUSTOM, Map.of("customer", keepLocal, "orders", keepLocal), 100)) {
+        try (Cluster k =
+                new Cluster(dir, 2, ConflictPolicy.CUSTOM, Map.of("customer", keepLocal, "orders", keepLocal), 100)) {
             k.device(0).sql("INSERT INTO customer (id, name) VALUES (4, 'Ada'), (8, 'Bob')");
             k.settle();
             k.device(1).sql("DELETE FROM customer WHERE id IN (4, 8)");
             k.settle();
-            k.device(0).sql("INSERT INTO customer (id, name) VALUES (4, 'Ada again')",
-                    "INSERT INTO customer (id, name, referred_by) VALUES (8, 'Bob again', 4)", "UPDATE customer SET referred_by = 8 WHERE id = 4");
+            k.device(0)
+                    .sql(
+                            "INSERT INTO customer (id, name) VALUES (4, 'Ada again')",
+                            "INSERT INTO customer (id, name, referred_by) VALUES (8, 'Bob again', 4)",
+                            "UPDATE customer SET referred_by = 8 WHERE id = 4");
             SyncReport r = k.sync(k.device(0));
             assertThat(r.pushed()).isEqualTo(2);
             assertThat(k.hub.engine().waitingChanges()).isZero();
-            assertThat(k.hub.rows("customer")).extracting(row -> row.get("referred_by")).containsExactly(8L, 4L);
+            assertThat(k.hub.rows("customer"))
+                    .extracting(row -> row.get("referred_by"))
+                    .containsExactly(8L, 4L);
             k.settle();
             assertConverged(k);
             for (Cluster.Node n : k.devices) {
@@ -409,18 +473,37 @@ class EngineScenarioTest {
             String x = k.device(0).engine().nodeUuid();
             String y = k.device(1).engine().nodeUuid();
             long now = System.currentTimeMillis() << 16;
-            Change customer = new Change("customer", List.of(1L), io.shuttlebridge.core.change.Op.UPSERT,
-                    Map.of("id", 1L, "name", "Ada"), now, x, 1, 0, Map.of());
-            Change older = new Change("orders", List.of(10L), io.shuttlebridge.core.change.Op.UPSERT,
-                    Map.of("id", 10L, "customer_id", 1L, "total", 1L), now + 1, y, 1, 0, Map.of());
-            Change newer = new Change("orders", List.of(10L), io.shuttlebridge.core.change.Op.UPSERT,
-                    Map.of("id", 10L, "customer_id", 1L, "total", 2L), now + 2, x, 1, 0, Map.of());
+            Change customer = new Change(
+                    "customer", List.of(1L), Op.UPSERT, Map.of("id", 1L, "name", "Ada"), now, x, 1, 0, Map.of());
+            Change older = new Change(
+                    "orders",
+                    List.of(10L),
+                    Op.UPSERT,
+                    Map.of("id", 10L, "customer_id", 1L, "total", 1L),
+                    now + 1,
+                    y,
+                    1,
+                    0,
+                    Map.of());
+            Change newer = new Change(
+                    "orders",
+                    List.of(10L),
+                    Op.UPSERT,
+                    Map.of("id", 10L, "customer_id", 1L, "total", 2L),
+                    now + 2,
+                    x,
+                    1,
+                    0,
+                    Map.of());
             assertThat(k.hub.engine().acceptPush(x, List.of(newer)).pending()).isEqualTo(1);
             PushResult late = k.hub.engine().acceptPush(y, List.of(older));
             assertThat(late.pending()).isEqualTo(1);
             assertThat(late.superseded()).isEqualTo(1);
-            assertThat(k.hub.engine().acceptPush(x, List.of(customer)).pending()).isZero();
-            assertThat(k.hub.rows("orders")).singleElement().satisfies(r -> assertThat(r).containsEntry("total", 2L));
+            assertThat(k.hub.engine().acceptPush(x, List.of(customer)).pending())
+                    .isZero();
+            assertThat(k.hub.rows("orders"))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r).containsEntry("total", 2L));
         }
     }
 
@@ -428,13 +511,22 @@ class EngineScenarioTest {
     void badBatchesAreRefusedWholeWithAClearMessage() {
         try (Cluster k = new Cluster(dir, 1, ConflictPolicy.LWW)) {
             String from = k.device(0).engine().nodeUuid();
-            Change good = new Change("customer", List.of(1L), io.shuttlebridge.core.change.Op.UPSERT, Map.of("id", 1L, "name", "ok"),
-                    5L << 16, from, 1, 0, Map.of());
-            Change unknownTable = new Change("nope", List.of(1L), io.shuttlebridge.core.change.Op.DELETE, Map.of(), 5L << 16, from, 1, 0, Map.of());
-            Change unknownColumn = new Change("customer", List.of(2L), io.shuttlebridge.core.change.Op.UPSERT,
-                    Map.of("id", 2L, "evil\"col", 1L), 5L << 16, from, 1, 0, Map.of());
+            Change good = new Change(
+                    "customer", List.of(1L), Op.UPSERT, Map.of("id", 1L, "name", "ok"), 5L << 16, from, 1, 0, Map.of());
+            Change unknownTable = new Change("nope", List.of(1L), Op.DELETE, Map.of(), 5L << 16, from, 1, 0, Map.of());
+            Change unknownColumn = new Change(
+                    "customer",
+                    List.of(2L),
+                    Op.UPSERT,
+                    Map.of("id", 2L, "evil\"col", 1L),
+                    5L << 16,
+                    from,
+                    1,
+                    0,
+                    Map.of());
             assertThatThrownBy(() -> k.hub.engine().acceptPush(from, List.of(good, unknownTable)))
-                    .isInstanceOf(ShuttleException.class).hasMessageContaining("table \"nope\" is not synced");
+                    .isInstanceOf(ShuttleException.class)
+                    .hasMessageContaining("table \"nope\" is not synced");
             assertThatThrownBy(() -> k.hub.engine().acceptPush(from, List.of(good, unknownColumn)))
                     .hasMessageContaining("unknown or unreplicated column \"evil\"col\"");
             assertThat(k.hub.rows("customer")).isEmpty(); // nothing half-applied
@@ -455,7 +547,10 @@ class EngineScenarioTest {
             assertThat(k.hub.engine().purgeTombstones()).isEqualTo(1);
             assertThat(k.hub.rows("customer")).hasSize(1);
             // a device whose cursor is behind the horizon is told to resync from a snapshot
-            assertThat(k.hub.engine().servePull(k.device(1).engine().nodeUuid(), 0, 100).resyncRequired()).isTrue();
+            assertThat(k.hub.engine()
+                            .servePull(k.device(1).engine().nodeUuid(), 0, 100)
+                            .resyncRequired())
+                    .isTrue();
         }
     }
 }

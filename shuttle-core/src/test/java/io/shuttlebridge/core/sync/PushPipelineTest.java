@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.feed.FeedReader;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -42,7 +45,7 @@ class PushPipelineTest {
         @Override
         public PushResult push(String fromNode, List<Change> changes) {
             if (pushes.incrementAndGet() == failAt) {
-                throw new ShuttleException(io.shuttlebridge.core.ErrorCode.TRANSPORT, "connection reset (injected)");
+                throw new ShuttleException(ErrorCode.TRANSPORT, "connection reset (injected)");
             }
             return hub.push(fromNode, changes);
         }
@@ -72,8 +75,10 @@ class PushPipelineTest {
             Cluster.Node device = k.device(0);
             insertCustomers(device, 1, 5 * PAGE);
             FailingTransport failing = new FailingTransport(new InProcessTransport(k.hub.engine()), 3);
-            assertThatThrownBy(() -> device.engine().pullThenPush(failing, k.hub.engine().nodeUuid()))
-                    .isInstanceOf(ShuttleException.class).hasMessageContaining("injected");
+            assertThatThrownBy(() ->
+                            device.engine().pullThenPush(failing, k.hub.engine().nodeUuid()))
+                    .isInstanceOf(ShuttleException.class)
+                    .hasMessageContaining("injected");
 
             // the two pages the hub took are acknowledged, the rest is not
             assertThat(k.hub.rows("customer")).hasSize(2 * PAGE);
@@ -83,7 +88,9 @@ class PushPipelineTest {
             SyncReport retry = k.sync(device);
             assertThat(retry.pushed()).isEqualTo(3 * PAGE);
             assertThat(retry.pushDuplicates()).isZero();
-            assertThat(k.hub.rows("customer")).isEqualTo(device.rows("customer")).hasSize(5 * PAGE);
+            assertThat(k.hub.rows("customer"))
+                    .isEqualTo(device.rows("customer"))
+                    .hasSize(5 * PAGE);
             assertThat(k.sync(device).pushed()).isZero();
         }
     }
@@ -105,7 +112,9 @@ class PushPipelineTest {
             };
             device.engine().pullThenPush(writingMeanwhile, k.hub.engine().nodeUuid());
             k.settle();
-            assertThat(k.hub.rows("customer")).isEqualTo(device.rows("customer")).hasSize(3 * PAGE + 7);
+            assertThat(k.hub.rows("customer"))
+                    .isEqualTo(device.rows("customer"))
+                    .hasSize(3 * PAGE + 7);
         }
     }
 
@@ -116,28 +125,40 @@ class PushPipelineTest {
             k.settle();
             // a remote change is applied on device 1 without echo; a plain write afterwards is captured
             assertThat(k.device(1).engine().pendingChanges(null)).isZero();
-            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + k.device(1).file());
+            try (Connection c = DriverManager.getConnection(
+                            "jdbc:sqlite:" + k.device(1).file());
                     Statement s = c.createStatement()) {
                 s.executeUpdate("UPDATE customer SET city = 'Lima' WHERE id = 3");
             }
             assertThat(k.device(1).engine().pendingChanges(null)).isEqualTo(1);
 
             // an apply that fails half-way rolls back with capture switched back on
-            SyncEngine failing = SyncEngine.builder(k.device(1).db()).applyListener(ch -> {
-                throw new IllegalStateException("crash in the middle of an apply (injected)");
-            }).build();
+            SyncEngine failing = SyncEngine.builder(k.device(1).db())
+                    .applyListener(ch -> {
+                        throw new IllegalStateException("crash in the middle of an apply (injected)");
+                    })
+                    .build();
             k.device(0).sql("UPDATE customer SET name = 'renamed' WHERE id = 4");
             k.sync(k.device(0));
-            assertThatThrownBy(() -> failing.pullThenPush(new InProcessTransport(k.hub.engine()), k.hub.engine().nodeUuid()))
+            assertThatThrownBy(() -> failing.pullThenPush(
+                            new InProcessTransport(k.hub.engine()),
+                            k.hub.engine().nodeUuid()))
                     .hasMessageContaining("injected");
-            assertThat(k.device(1).db().read(c -> Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_applying")).orElseThrow()).isZero();
-            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + k.device(1).file());
+            assertThat(k.device(1)
+                            .db()
+                            .read(c -> Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_applying"))
+                            .orElseThrow())
+                    .isZero();
+            try (Connection c = DriverManager.getConnection(
+                            "jdbc:sqlite:" + k.device(1).file());
                     Statement s = c.createStatement()) {
                 s.executeUpdate("UPDATE customer SET city = 'Quito' WHERE id = 5");
             }
             assertThat(k.device(1).engine().pendingChanges(null)).isEqualTo(2);
             k.settle();
-            assertThat(k.device(0).rows("customer")).isEqualTo(k.device(1).rows("customer")).isEqualTo(k.hub.rows("customer"));
+            assertThat(k.device(0).rows("customer"))
+                    .isEqualTo(k.device(1).rows("customer"))
+                    .isEqualTo(k.hub.rows("customer"));
         }
     }
 
@@ -147,22 +168,32 @@ class PushPipelineTest {
             insertCustomers(k.device(0), 1, 6 * PAGE);
             k.settle(); // device 1 now holds 300 rows it received from the hub
             Cluster.Node device = k.device(1);
-            device.sql("UPDATE customer SET city = 'Oslo' WHERE id = 17", "UPDATE customer SET city = 'Rome' WHERE id = 230");
+            device.sql(
+                    "UPDATE customer SET city = 'Oslo' WHERE id = 17",
+                    "UPDATE customer SET city = 'Rome' WHERE id = 230");
             String hubNode = k.hub.engine().nodeUuid();
-            io.shuttlebridge.core.internal.feed.FeedReader.Page page = device.db().transaction(c -> new io.shuttlebridge.core.internal.feed.FeedReader(
-                    device.db().dialect(), io.shuttlebridge.core.internal.capture.SyncSchema.load(c, device.db().dialect()))
-                    .read(c, io.shuttlebridge.core.internal.feed.FeedReader.Query.after(0, PAGE).excludingPeer(hubNode)));
+            FeedReader.Page page = device.db()
+                    .transaction(c -> new FeedReader(
+                                    device.db().dialect(),
+                                    SyncSchema.load(c, device.db().dialect()))
+                            .read(c, FeedReader.Query.after(0, PAGE).excludingPeer(hubNode)));
             assertThat(page.entries()).extracting(e -> e.change().key().get(0)).containsExactly(17L, 230L);
-            assertThat(page.entries()).extracting(e -> e.change().values().get("city")).containsExactly("Oslo", "Rome");
+            assertThat(page.entries())
+                    .extracting(e -> e.change().values().get("city"))
+                    .containsExactly("Oslo", "Rome");
             assertThat(page.more()).isFalse();
-            long top = device.db().read(c -> Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed")).orElseThrow();
+            long top = device.db()
+                    .read(c -> Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed"))
+                    .orElseThrow();
             assertThat(page.lastSeq()).isEqualTo(top);
 
             SyncReport r = k.sync(device);
             assertThat(r.pushed()).isEqualTo(2);
             assertThat(device.engine().cursor(hubNode).lastPushed()).isEqualTo(top);
             k.settle();
-            assertThat(k.device(0).rows("customer")).isEqualTo(device.rows("customer")).isEqualTo(k.hub.rows("customer"));
+            assertThat(k.device(0).rows("customer"))
+                    .isEqualTo(device.rows("customer"))
+                    .isEqualTo(k.hub.rows("customer"));
         }
     }
 }

@@ -36,13 +36,15 @@ public final class BodyReader {
         try (InputStream in = ctx.req().getInputStream()) {
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         } catch (IOException e) {
-            throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "could not read the request body: " + e.getMessage(), e);
+            throw new ShuttleException(
+                    ErrorCode.MALFORMED_PAYLOAD, "could not read the request body: " + e.getMessage(), e);
         }
         if (body.length > maxBytes) {
             throw tooLarge(-1);
         }
         if (body.length == 0) {
-            throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "the request body is empty: a JSON object is required");
+            throw new ShuttleException(
+                    ErrorCode.MALFORMED_PAYLOAD, "the request body is empty: a JSON object is required");
         }
         return body;
     }
@@ -52,14 +54,17 @@ public final class BodyReader {
         try {
             return JSON.readTree(body);
         } catch (IOException e) {
-            throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "the request body is not valid JSON: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+            throw new ShuttleException(
+                    ErrorCode.MALFORMED_PAYLOAD,
+                    "the request body is not valid JSON: "
+                            + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 
     private PayloadTooLarge tooLarge(long declared) {
-        return new PayloadTooLarge("the request body " + (declared >= 0 ? "has " + declared + " bytes" : "is larger than the limit")
-                + "; this hub takes at most " + maxBytes + " bytes per request: push smaller batches");
+        return new PayloadTooLarge(
+                "the request body " + (declared >= 0 ? "has " + declared + " bytes" : "is larger than the limit")
+                        + "; this hub takes at most " + maxBytes + " bytes per request: push smaller batches");
     }
 
     /** A body over the size limit: answered with 413. */

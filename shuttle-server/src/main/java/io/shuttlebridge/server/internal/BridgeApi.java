@@ -23,7 +23,8 @@ import java.util.Locale;
  */
 public final class BridgeApi {
     public static final String PREFIX = "/v1/bridge";
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private final BridgeService bridge;
@@ -43,23 +44,41 @@ public final class BridgeApi {
         });
         routes.get(PREFIX + "/entities/{entity}", ctx -> json(ctx, bridge.status(entity(ctx))));
         routes.get(PREFIX + "/batches", ctx -> json(ctx, bridge.batches(ctx.queryParam("entity"), limit(ctx))));
-        routes.get(PREFIX + "/batches/{id}", ctx -> json(ctx, bridge.batch(id(ctx)).orElseThrow(() -> notFound("batch", ctx))));
-        routes.get(PREFIX + "/dead-letters", ctx -> json(ctx, bridge.deadLetters(ctx.queryParam("entity"), status(ctx), limit(ctx))));
-        routes.get(PREFIX + "/dead-letters/{id}", ctx -> json(ctx, bridge.deadLetter(id(ctx)).orElseThrow(() -> notFound("dead letter", ctx))));
+        routes.get(
+                PREFIX + "/batches/{id}",
+                ctx -> json(ctx, bridge.batch(id(ctx)).orElseThrow(() -> notFound("batch", ctx))));
+        routes.get(
+                PREFIX + "/dead-letters",
+                ctx -> json(ctx, bridge.deadLetters(ctx.queryParam("entity"), status(ctx), limit(ctx))));
+        routes.get(
+                PREFIX + "/dead-letters/{id}",
+                ctx -> json(ctx, bridge.deadLetter(id(ctx)).orElseThrow(() -> notFound("dead letter", ctx))));
         routes.post(PREFIX + "/dead-letters/retry", ctx -> json(ctx, bridge.retryDeadLetters(ids(ctx))));
         routes.post(PREFIX + "/dead-letters/discard", ctx -> json(ctx, bridge.discardDeadLetters(ids(ctx))));
         routes.get(PREFIX + "/pending", ctx -> json(ctx, bridge.pendingChildren(ctx.queryParam("entity"), limit(ctx))));
         routes.get(PREFIX + "/schedules", ctx -> json(ctx, bridge.scheduler().schedules()));
-        routes.get(PREFIX + "/schedules/{entity}", ctx -> json(ctx, bridge.scheduler().status(entity(ctx))));
-        routes.post(PREFIX + "/schedules/{entity}/trigger", ctx -> json(ctx, bridge.scheduler().trigger(entity(ctx))));
-        routes.post(PREFIX + "/schedules/{entity}/reset", ctx -> json(ctx, bridge.scheduler().reset(entity(ctx))));
+        routes.get(
+                PREFIX + "/schedules/{entity}",
+                ctx -> json(ctx, bridge.scheduler().status(entity(ctx))));
+        routes.post(
+                PREFIX + "/schedules/{entity}/trigger",
+                ctx -> json(ctx, bridge.scheduler().trigger(entity(ctx))));
+        routes.post(
+                PREFIX + "/schedules/{entity}/reset",
+                ctx -> json(ctx, bridge.scheduler().reset(entity(ctx))));
     }
 
     private String entity(Context ctx) {
         String name = ctx.pathParam("entity");
         if (bridge.definition().entities().stream().noneMatch(e -> e.name().equals(name))) {
-            throw new ShuttleException(ErrorCode.NOT_FOUND, "no Bridge entity \"" + name + "\" (defined: "
-                    + String.join(", ", bridge.definition().entities().stream().map(e -> e.name()).toList()) + ")");
+            throw new ShuttleException(
+                    ErrorCode.NOT_FOUND,
+                    "no Bridge entity \"" + name + "\" (defined: "
+                            + String.join(
+                                    ", ",
+                                    bridge.definition().entities().stream()
+                                            .map(e -> e.name())
+                                            .toList()) + ")");
         }
         return name;
     }
@@ -68,7 +87,8 @@ public final class BridgeApi {
         try {
             return Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "id must be a number, got '" + ctx.pathParam("id") + "'");
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT, "id must be a number, got '" + ctx.pathParam("id") + "'");
         }
     }
 

@@ -30,7 +30,8 @@ public final class FeedListener implements AutoCloseable {
     private void run(SyncEngine engine, String channel, LongConsumer advanced) {
         Duration pause = Duration.ofMillis(200);
         while (running) {
-            try (Connection c = engine.database().newConnection(); Statement s = c.createStatement()) {
+            try (Connection c = engine.database().newConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("LISTEN " + engine.database().dialect().quote(channel));
                 PGConnection pg = c.unwrap(PGConnection.class);
                 pause = Duration.ofMillis(200);
@@ -44,14 +45,19 @@ public final class FeedListener implements AutoCloseable {
                 if (!running) {
                     return;
                 }
-                log.warn("listening for feed notifications failed, retrying in {} ms: {}", pause.toMillis(), e.getMessage());
+                log.warn(
+                        "listening for feed notifications failed, retrying in {} ms: {}",
+                        pause.toMillis(),
+                        e.getMessage());
                 try {
                     Thread.sleep(pause);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : pause.multipliedBy(2);
+                pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0
+                        ? Duration.ofSeconds(10)
+                        : pause.multipliedBy(2);
             }
         }
     }

@@ -22,13 +22,17 @@ public final class FeedWatcher implements AutoCloseable {
     });
 
     public FeedWatcher(SyncEngine engine, Duration every, LongConsumer advanced) {
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                advanced.accept(engine.feedPosition());
-            } catch (RuntimeException e) {
-                log.warn("checking the hub feed position failed (will try again): {}", e.getMessage());
-            }
-        }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        advanced.accept(engine.feedPosition());
+                    } catch (RuntimeException e) {
+                        log.warn("checking the hub feed position failed (will try again): {}", e.getMessage());
+                    }
+                },
+                0,
+                every.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -26,12 +26,24 @@ public final class HubMetrics {
     /** Shares a registry with other parts of the process (Bridge batch metrics), all scraped at /metrics. */
     public HubMetrics(PrometheusMeterRegistry registry) {
         this.registry = registry;
-        pushed = Counter.builder("shuttle.changes.pushed").description("changes received in pushes").register(registry);
-        applied = Counter.builder("shuttle.changes.applied").description("pushed changes the hub applied").register(registry);
-        duplicates = Counter.builder("shuttle.changes.duplicate").description("pushed changes the hub already had").register(registry);
-        pulled = Counter.builder("shuttle.changes.pulled").description("changes served by pull and snapshot").register(registry);
-        conflicts = Counter.builder("shuttle.conflicts").description("conflicts recorded on push").register(registry);
-        Gauge.builder("shuttle.streams.open", openStreams, AtomicInteger::get).description("open WebSocket streams").register(registry);
+        pushed = Counter.builder("shuttle.changes.pushed")
+                .description("changes received in pushes")
+                .register(registry);
+        applied = Counter.builder("shuttle.changes.applied")
+                .description("pushed changes the hub applied")
+                .register(registry);
+        duplicates = Counter.builder("shuttle.changes.duplicate")
+                .description("pushed changes the hub already had")
+                .register(registry);
+        pulled = Counter.builder("shuttle.changes.pulled")
+                .description("changes served by pull and snapshot")
+                .register(registry);
+        conflicts = Counter.builder("shuttle.conflicts")
+                .description("conflicts recorded on push")
+                .register(registry);
+        Gauge.builder("shuttle.streams.open", openStreams, AtomicInteger::get)
+                .description("open WebSocket streams")
+                .register(registry);
     }
 
     public void pushed(int received, PushResult r) {
@@ -50,8 +62,14 @@ public final class HubMetrics {
     }
 
     public void request(String method, String route, int status, Duration took) {
-        Timer.builder("shuttle.http.requests").description("request latency").tag("method", method).tag("route", route)
-                .tag("status", Integer.toString(status)).publishPercentileHistogram(false).register(registry).record(took);
+        Timer.builder("shuttle.http.requests")
+                .description("request latency")
+                .tag("method", method)
+                .tag("route", route)
+                .tag("status", Integer.toString(status))
+                .publishPercentileHistogram(false)
+                .register(registry)
+                .record(took);
     }
 
     public String scrape() {

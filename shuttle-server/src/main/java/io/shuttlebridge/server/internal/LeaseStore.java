@@ -34,8 +34,9 @@ public final class LeaseStore {
         this.ttl = ttl;
         db.transaction(c -> {
             try (var st = c.createStatement()) {
-                st.execute("CREATE TABLE IF NOT EXISTS _shuttle_leases (short_id INTEGER PRIMARY KEY, device_key TEXT NOT NULL UNIQUE,"
-                        + " node_uuid TEXT NOT NULL, leased_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)");
+                st.execute(
+                        "CREATE TABLE IF NOT EXISTS _shuttle_leases (short_id INTEGER PRIMARY KEY, device_key TEXT NOT NULL UNIQUE,"
+                                + " node_uuid TEXT NOT NULL, leased_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)");
             }
             return null;
         });
@@ -63,34 +64,62 @@ public final class LeaseStore {
         long expires = now + ttl.toMillis();
         Integer mine = queryInt(c, "SELECT short_id FROM _shuttle_leases WHERE device_key = ?", deviceKey);
         if (mine != null) {
-            update(c, "UPDATE _shuttle_leases SET node_uuid = ?, expires_at = ? WHERE short_id = ?", nodeUuid, expires, mine);
+            update(
+                    c,
+                    "UPDATE _shuttle_leases SET node_uuid = ?, expires_at = ? WHERE short_id = ?",
+                    nodeUuid,
+                    expires,
+                    mine);
             return new Lease(mine, Instant.ofEpochMilli(expires));
         }
-        Integer free = queryInt(c, "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM _shuttle_leases WHERE short_id = 0) THEN 0 ELSE"
-                + " (SELECT min(l.short_id) + 1 FROM _shuttle_leases l WHERE l.short_id + 1 < ?"
-                + " AND NOT EXISTS (SELECT 1 FROM _shuttle_leases m WHERE m.short_id = l.short_id + 1)) END", MAX_IDS);
+        Integer free = queryInt(
+                c,
+                "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM _shuttle_leases WHERE short_id = 0) THEN 0 ELSE"
+                        + " (SELECT min(l.short_id) + 1 FROM _shuttle_leases l WHERE l.short_id + 1 < ?"
+                        + " AND NOT EXISTS (SELECT 1 FROM _shuttle_leases m WHERE m.short_id = l.short_id + 1)) END",
+                MAX_IDS);
         if (free != null) {
-            update(c, "INSERT INTO _shuttle_leases (short_id, device_key, node_uuid, leased_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                    free, deviceKey, nodeUuid, now, expires);
+            update(
+                    c,
+                    "INSERT INTO _shuttle_leases (short_id, device_key, node_uuid, leased_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                    free,
+                    deviceKey,
+                    nodeUuid,
+                    now,
+                    expires);
             return new Lease(free, Instant.ofEpochMilli(expires));
         }
-        Integer expired = queryInt(c, "SELECT short_id FROM _shuttle_leases WHERE expires_at <= ? ORDER BY expires_at, short_id LIMIT 1", now);
+        Integer expired = queryInt(
+                c,
+                "SELECT short_id FROM _shuttle_leases WHERE expires_at <= ? ORDER BY expires_at, short_id LIMIT 1",
+                now);
         if (expired != null) {
-            int n = update(c, "UPDATE _shuttle_leases SET device_key = ?, node_uuid = ?, leased_at = ?, expires_at = ?"
-                    + " WHERE short_id = ? AND expires_at <= ?", deviceKey, nodeUuid, now, expires, expired, now);
+            int n = update(
+                    c,
+                    "UPDATE _shuttle_leases SET device_key = ?, node_uuid = ?, leased_at = ?, expires_at = ?"
+                            + " WHERE short_id = ? AND expires_at <= ?",
+                    deviceKey,
+                    nodeUuid,
+                    now,
+                    expires,
+                    expired,
+                    now);
             if (n == 1) {
                 return new Lease(expired, Instant.ofEpochMilli(expires));
             }
         }
         Long soonest = queryLong(c, "SELECT min(expires_at) FROM _shuttle_leases");
-        throw new ShuttleException(ErrorCode.RESOURCE_EXHAUSTED, "all " + MAX_IDS + " short ids are leased to other devices; the first"
-                + " lease ends at " + (soonest == null ? "an unknown time" : Instant.ofEpochMilli(soonest))
-                + ": retry after that, or shorten the lease time so that ids of retired devices come back sooner");
+        throw new ShuttleException(
+                ErrorCode.RESOURCE_EXHAUSTED,
+                "all " + MAX_IDS + " short ids are leased to other devices; the first"
+                        + " lease ends at " + (soonest == null ? "an unknown time" : Instant.ofEpochMilli(soonest))
+                        + ": retry after that, or shorten the lease time so that ids of retired devices come back sooner");
     }
 
     private static void validate(String deviceKey, String nodeUuid) {
         if (deviceKey == null || deviceKey.isBlank() || deviceKey.length() > 200) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "deviceKey: a non-empty string of at most 200 characters is required");
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT, "deviceKey: a non-empty string of at most 200 characters is required");
         }
         try {
             UUID.fromString(nodeUuid);

@@ -18,7 +18,8 @@ public final class PushGate {
         lock.lock();
         try {
             if (closing) {
-                throw new ShuttleException(ErrorCode.UNAVAILABLE, "the hub is shutting down: retry against it once it is back");
+                throw new ShuttleException(
+                        ErrorCode.UNAVAILABLE, "the hub is shutting down: retry against it once it is back");
             }
             inFlight++;
         } finally {

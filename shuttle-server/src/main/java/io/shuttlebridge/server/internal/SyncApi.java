@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.protocol.HubLimits;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.protocol.Lease;
 import io.shuttlebridge.core.internal.protocol.Protocol;
@@ -23,7 +24,13 @@ public final class SyncApi {
     private final HubMetrics metrics;
     private final String schemaJson;
 
-    public SyncApi(SyncEngine engine, LeaseStore leases, BodyReader body, int maxBatch, PushGate gate, StreamHub stream,
+    public SyncApi(
+            SyncEngine engine,
+            LeaseStore leases,
+            BodyReader body,
+            int maxBatch,
+            PushGate gate,
+            StreamHub stream,
             HubMetrics metrics) {
         this.engine = engine;
         this.leases = leases;
@@ -32,8 +39,9 @@ public final class SyncApi {
         this.gate = gate;
         this.stream = stream;
         this.metrics = metrics;
-        this.schemaJson = WireCodec.schema(HubSchema.of(engine.schema(), engine.database().dialect().name()),
-                new io.shuttlebridge.core.internal.protocol.HubLimits(maxBatch, body.maxBytes()));
+        this.schemaJson = WireCodec.schema(
+                HubSchema.of(engine.schema(), engine.database().dialect().name()),
+                new HubLimits(maxBatch, body.maxBytes()));
     }
 
     public void schema(Context ctx) {
@@ -42,7 +50,8 @@ public final class SyncApi {
 
     public void lease(Context ctx) {
         JsonNode req = body.json(ctx);
-        Lease l = leases.lease(req.path("deviceKey").asText(null), req.path("nodeUuid").asText(null));
+        Lease l = leases.lease(
+                req.path("deviceKey").asText(null), req.path("nodeUuid").asText(null));
         json(ctx, WireCodec.lease(l));
     }
 
@@ -78,8 +87,10 @@ public final class SyncApi {
             node = ctx.queryParam(Protocol.NODE_PARAM);
         }
         if (node == null || node.isBlank()) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "say which node is asking: header " + Protocol.NODE_HEADER
-                    + " or query parameter '" + Protocol.NODE_PARAM + "' with the device's node uuid");
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "say which node is asking: header " + Protocol.NODE_HEADER + " or query parameter '"
+                            + Protocol.NODE_PARAM + "' with the device's node uuid");
         }
         return node;
     }
@@ -96,7 +107,8 @@ public final class SyncApi {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, name + " must be a non-negative integer (a hub seq), got '" + v + "'");
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT, name + " must be a non-negative integer (a hub seq), got '" + v + "'");
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Reads a pipeline definition from YAML, checking every reference and naming the exact path of a problem. */
 public final class DefinitionParser {
@@ -43,8 +44,13 @@ public final class DefinitionParser {
         try {
             tree = new YAMLMapper().readTree(yaml);
         } catch (JsonProcessingException e) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "pipeline definition is not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "pipeline definition is not valid YAML: " + e.getOriginalMessage()
+                            + (e.getLocation() == null
+                                    ? ""
+                                    : " (line " + e.getLocation().getLineNr() + ")"),
+                    e);
         }
         YamlNode root = new YamlNode(tree, "", env).allowOnly("version", "defaults", "entities");
         int version = root.get("version").integer(1, 1);
@@ -77,8 +83,22 @@ public final class DefinitionParser {
     }
 
     private EntityDefinition entity(YamlNode node, int batchSize, int maxAttempts, Duration backoff) {
-        node.allowOnly("name", "table", "source", "fields", "normalize", "rules", "mappings", "keys", "audit",
-                "deletes", "batch_size", "max_attempts", "backoff", "schedule", "sink");
+        node.allowOnly(
+                "name",
+                "table",
+                "source",
+                "fields",
+                "normalize",
+                "rules",
+                "mappings",
+                "keys",
+                "audit",
+                "deletes",
+                "batch_size",
+                "max_attempts",
+                "backoff",
+                "schedule",
+                "sink");
         String name = node.get("name").text();
         if (!name.matches("[A-Za-z][A-Za-z0-9_.-]*")) {
             throw node.get("name").error("invalid entity name '" + name + "' (letters, digits, '_', '.', '-')");
@@ -105,12 +125,22 @@ public final class DefinitionParser {
         if (deletes == DeleteMode.TOMBSTONE && source.deletedFlag() == null) {
             throw node.get("deletes").error("'tombstone' needs source.deleted (the field that flags a deleted record)");
         }
-        return new EntityDefinition(name, table, source, fields,
-                cleaning(node.get("normalize")), rules, mappings, keys, audit, deletes,
+        return new EntityDefinition(
+                name,
+                table,
+                source,
+                fields,
+                cleaning(node.get("normalize")),
+                rules,
+                mappings,
+                keys,
+                audit,
+                deletes,
                 node.get("batch_size").integer(batchSize, 1),
                 node.get("max_attempts").integer(maxAttempts, 1),
                 node.has("backoff") ? duration(node.get("backoff")) : backoff,
-                schedule(node.get("schedule")), sink(node.get("sink")));
+                schedule(node.get("schedule")),
+                sink(node.get("sink")));
     }
 
     private static List<String> columns(YamlNode node, Set<String> targets, boolean required) {
@@ -140,7 +170,9 @@ public final class DefinitionParser {
             return CleaningSpec.DEFAULT;
         }
         node.allowOnly("trim", "nfc", "control_chars", "empty_to_null");
-        return new CleaningSpec(node.get("trim").bool(true), node.get("nfc").bool(true),
+        return new CleaningSpec(
+                node.get("trim").bool(true),
+                node.get("nfc").bool(true),
                 !"keep".equals(node.get("control_chars").text("strip")) && checkControl(node.get("control_chars")),
                 node.get("empty_to_null").bool(true));
     }
@@ -168,7 +200,8 @@ public final class DefinitionParser {
         LocalTime end = windowNode.parse("window end", s -> LocalTime.parse(parts[1].strip()));
         ZoneId zone = node.get("zone").parse("zone", ZoneId::of);
         Duration every = node.has("every") ? duration(node.get("every")) : Duration.ofDays(1);
-        return new ScheduleSpec(start, end, zone, every, node.get("rows_per_window").longValue(0));
+        return new ScheduleSpec(
+                start, end, zone, every, node.get("rows_per_window").longValue(0));
     }
 
     private static SinkSpec sink(YamlNode node) {
@@ -202,7 +235,7 @@ public final class DefinitionParser {
         if (t.startsWith("p")) {
             return Duration.parse(t.toUpperCase(Locale.ROOT));
         }
-        var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(t);
+        var m = Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(t);
         if (!m.matches()) {
             throw new IllegalArgumentException("use ISO-8601 (PT30S) or a number with ms, s, m, h or d");
         }

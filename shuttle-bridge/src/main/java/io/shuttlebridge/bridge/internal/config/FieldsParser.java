@@ -29,7 +29,9 @@ final class FieldsParser {
             return FieldSpec.of(name, type);
         }
         node.allowOnly("type", "locale", "format", "zone", "scale", "transform");
-        FieldType type = node.get("type").isMissing() ? FieldType.STRING : DefinitionParser.enumValue(node.get("type"), FieldType.class);
+        FieldType type = node.get("type").isMissing()
+                ? FieldType.STRING
+                : DefinitionParser.enumValue(node.get("type"), FieldType.class);
         Locale locale = null;
         if (node.has("locale")) {
             if (type != FieldType.DECIMAL && type != FieldType.INTEGER) {
@@ -42,7 +44,9 @@ final class FieldsParser {
             throw node.get("format").error("format applies to date, datetime and timestamp fields only");
         }
         for (int i = 0; i < formats.size(); i++) {
-            YamlNode f = node.get("format").isScalar() ? node.get("format") : node.get("format").items().get(i);
+            YamlNode f = node.get("format").isScalar()
+                    ? node.get("format")
+                    : node.get("format").items().get(i);
             f.parse("date/time pattern", DateTimeFormatter::ofPattern);
         }
         ZoneId zone = null;

@@ -41,7 +41,8 @@ final class MappingsParser {
                 for (YamlNode part : item.get("concat").items()) {
                     sources.add(RulesParser.known(part, fields));
                 }
-                out.add(new MappingSpec.Concat(target, sources, item.get("separator").text(""), defaultValue));
+                out.add(new MappingSpec.Concat(
+                        target, sources, item.get("separator").text(""), defaultValue));
             } else {
                 String source = RulesParser.known(item.get("source"), fields);
                 if (item.has("lookup")) {

@@ -21,7 +21,17 @@ final class RulesParser {
     List<RuleSpec> rules(YamlNode node, List<FieldSpec> fields) {
         List<RuleSpec> out = new ArrayList<>();
         for (YamlNode item : node.items()) {
-            item.allowOnly("field", "required", "type", "min", "max", "min_length", "max_length", "pattern", "enum", "compare");
+            item.allowOnly(
+                    "field",
+                    "required",
+                    "type",
+                    "min",
+                    "max",
+                    "min_length",
+                    "max_length",
+                    "pattern",
+                    "enum",
+                    "compare");
             String path = item.path();
             if (item.has("compare")) {
                 if (item.keys().size() > 1) {
@@ -37,7 +47,8 @@ final class RulesParser {
                 out.add(new RuleSpec.Required(path, field));
             }
             if (item.has("type")) {
-                out.add(new RuleSpec.TypeCheck(path, field, DefinitionParser.enumValue(item.get("type"), FieldType.class)));
+                out.add(new RuleSpec.TypeCheck(
+                        path, field, DefinitionParser.enumValue(item.get("type"), FieldType.class)));
             }
             BigDecimal min = item.get("min").decimal();
             BigDecimal max = item.get("max").decimal();
@@ -48,8 +59,10 @@ final class RulesParser {
                 out.add(new RuleSpec.Range(path, field, min, max));
             }
             if (item.has("min_length") || item.has("max_length")) {
-                Integer minLength = item.has("min_length") ? item.get("min_length").integer(0, 0) : null;
-                Integer maxLength = item.has("max_length") ? item.get("max_length").integer(0, 0) : null;
+                Integer minLength =
+                        item.has("min_length") ? item.get("min_length").integer(0, 0) : null;
+                Integer maxLength =
+                        item.has("max_length") ? item.get("max_length").integer(0, 0) : null;
                 out.add(new RuleSpec.Length(path, field, minLength, maxLength));
             }
             if (item.has("pattern")) {
@@ -65,7 +78,8 @@ final class RulesParser {
                 out.add(new RuleSpec.OneOf(path, field, item.get("enum").textList()));
             }
             if (out.size() == before) {
-                throw item.error("no check given for field '" + field + "' (required, type, min, max, min_length, max_length, pattern or enum)");
+                throw item.error("no check given for field '" + field
+                        + "' (required, type, min, max, min_length, max_length, pattern or enum)");
             }
         }
         return out;

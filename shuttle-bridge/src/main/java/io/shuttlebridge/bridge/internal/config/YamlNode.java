@@ -71,7 +71,8 @@ final class YamlNode {
         for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!allowed.contains(key)) {
-                throw get(key).error("unknown key '" + key + "' (expected one of " + String.join(", ", new TreeSet<>(allowed)) + ")");
+                throw get(key).error("unknown key '" + key + "' (expected one of "
+                        + String.join(", ", new TreeSet<>(allowed)) + ")");
             }
         }
         return this;

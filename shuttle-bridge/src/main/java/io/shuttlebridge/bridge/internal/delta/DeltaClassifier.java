@@ -53,7 +53,9 @@ public final class DeltaClassifier {
         if (stored == null) {
             return new Delta.Insert(r);
         }
-        if (r.rowversion() != null && stored.rowversion() != null && RowVersions.compare(r.rowversion(), stored.rowversion()) < 0) {
+        if (r.rowversion() != null
+                && stored.rowversion() != null
+                && RowVersions.compare(r.rowversion(), stored.rowversion()) < 0) {
             return new Delta.Unchanged(r, stored, false);
         }
         if (Arrays.equals(r.dataHash(), stored.dataHash())) {

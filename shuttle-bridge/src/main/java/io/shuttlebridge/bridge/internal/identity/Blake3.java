@@ -1,5 +1,7 @@
 package io.shuttlebridge.bridge.internal.identity;
 
+import java.util.Arrays;
+
 /**
  * BLAKE3 with the default 32-byte output, for whole byte arrays (no key, no extendable output): the
  * chunk, parent and root compressions of the BLAKE3 specification, written for short inputs (a canonical
@@ -94,11 +96,12 @@ public final class Blake3 {
         if (len == BLOCK_LEN) {
             for (int i = 0; i < 16; i++) {
                 int p = start + 4 * i;
-                block[i] = (in[p] & 0xff) | (in[p + 1] & 0xff) << 8 | (in[p + 2] & 0xff) << 16 | (in[p + 3] & 0xff) << 24;
+                block[i] =
+                        (in[p] & 0xff) | (in[p + 1] & 0xff) << 8 | (in[p + 2] & 0xff) << 16 | (in[p + 3] & 0xff) << 24;
             }
             return;
         }
-        java.util.Arrays.fill(block, 0);
+        Arrays.fill(block, 0);
         for (int i = 0; i < len; i++) {
             block[i >>> 2] |= (in[start + i] & 0xff) << ((i & 3) << 3);
         }
@@ -114,28 +117,90 @@ public final class Blake3 {
         int m8 = m[8], m9 = m[9], m10 = m[10], m11 = m[11], m12 = m[12], m13 = m[13], m14 = m[14], m15 = m[15];
         for (int round = 0; round < 7; round++) {
             // columns
-            s0 += s4 + m0; s12 = Integer.rotateRight(s12 ^ s0, 16); s8 += s12; s4 = Integer.rotateRight(s4 ^ s8, 12);
-            s0 += s4 + m1; s12 = Integer.rotateRight(s12 ^ s0, 8); s8 += s12; s4 = Integer.rotateRight(s4 ^ s8, 7);
-            s1 += s5 + m2; s13 = Integer.rotateRight(s13 ^ s1, 16); s9 += s13; s5 = Integer.rotateRight(s5 ^ s9, 12);
-            s1 += s5 + m3; s13 = Integer.rotateRight(s13 ^ s1, 8); s9 += s13; s5 = Integer.rotateRight(s5 ^ s9, 7);
-            s2 += s6 + m4; s14 = Integer.rotateRight(s14 ^ s2, 16); s10 += s14; s6 = Integer.rotateRight(s6 ^ s10, 12);
-            s2 += s6 + m5; s14 = Integer.rotateRight(s14 ^ s2, 8); s10 += s14; s6 = Integer.rotateRight(s6 ^ s10, 7);
-            s3 += s7 + m6; s15 = Integer.rotateRight(s15 ^ s3, 16); s11 += s15; s7 = Integer.rotateRight(s7 ^ s11, 12);
-            s3 += s7 + m7; s15 = Integer.rotateRight(s15 ^ s3, 8); s11 += s15; s7 = Integer.rotateRight(s7 ^ s11, 7);
+            s0 += s4 + m0;
+            s12 = Integer.rotateRight(s12 ^ s0, 16);
+            s8 += s12;
+            s4 = Integer.rotateRight(s4 ^ s8, 12);
+            s0 += s4 + m1;
+            s12 = Integer.rotateRight(s12 ^ s0, 8);
+            s8 += s12;
+            s4 = Integer.rotateRight(s4 ^ s8, 7);
+            s1 += s5 + m2;
+            s13 = Integer.rotateRight(s13 ^ s1, 16);
+            s9 += s13;
+            s5 = Integer.rotateRight(s5 ^ s9, 12);
+            s1 += s5 + m3;
+            s13 = Integer.rotateRight(s13 ^ s1, 8);
+            s9 += s13;
+            s5 = Integer.rotateRight(s5 ^ s9, 7);
+            s2 += s6 + m4;
+            s14 = Integer.rotateRight(s14 ^ s2, 16);
+            s10 += s14;
+            s6 = Integer.rotateRight(s6 ^ s10, 12);
+            s2 += s6 + m5;
+            s14 = Integer.rotateRight(s14 ^ s2, 8);
+            s10 += s14;
+            s6 = Integer.rotateRight(s6 ^ s10, 7);
+            s3 += s7 + m6;
+            s15 = Integer.rotateRight(s15 ^ s3, 16);
+            s11 += s15;
+            s7 = Integer.rotateRight(s7 ^ s11, 12);
+            s3 += s7 + m7;
+            s15 = Integer.rotateRight(s15 ^ s3, 8);
+            s11 += s15;
+            s7 = Integer.rotateRight(s7 ^ s11, 7);
             // diagonals
-            s0 += s5 + m8; s15 = Integer.rotateRight(s15 ^ s0, 16); s10 += s15; s5 = Integer.rotateRight(s5 ^ s10, 12);
-            s0 += s5 + m9; s15 = Integer.rotateRight(s15 ^ s0, 8); s10 += s15; s5 = Integer.rotateRight(s5 ^ s10, 7);
-            s1 += s6 + m10; s12 = Integer.rotateRight(s12 ^ s1, 16); s11 += s12; s6 = Integer.rotateRight(s6 ^ s11, 12);
-            s1 += s6 + m11; s12 = Integer.rotateRight(s12 ^ s1, 8); s11 += s12; s6 = Integer.rotateRight(s6 ^ s11, 7);
-            s2 += s7 + m12; s13 = Integer.rotateRight(s13 ^ s2, 16); s8 += s13; s7 = Integer.rotateRight(s7 ^ s8, 12);
-            s2 += s7 + m13; s13 = Integer.rotateRight(s13 ^ s2, 8); s8 += s13; s7 = Integer.rotateRight(s7 ^ s8, 7);
-            s3 += s4 + m14; s14 = Integer.rotateRight(s14 ^ s3, 16); s9 += s14; s4 = Integer.rotateRight(s4 ^ s9, 12);
-            s3 += s4 + m15; s14 = Integer.rotateRight(s14 ^ s3, 8); s9 += s14; s4 = Integer.rotateRight(s4 ^ s9, 7);
+            s0 += s5 + m8;
+            s15 = Integer.rotateRight(s15 ^ s0, 16);
+            s10 += s15;
+            s5 = Integer.rotateRight(s5 ^ s10, 12);
+            s0 += s5 + m9;
+            s15 = Integer.rotateRight(s15 ^ s0, 8);
+            s10 += s15;
+            s5 = Integer.rotateRight(s5 ^ s10, 7);
+            s1 += s6 + m10;
+            s12 = Integer.rotateRight(s12 ^ s1, 16);
+            s11 += s12;
+            s6 = Integer.rotateRight(s6 ^ s11, 12);
+            s1 += s6 + m11;
+            s12 = Integer.rotateRight(s12 ^ s1, 8);
+            s11 += s12;
+            s6 = Integer.rotateRight(s6 ^ s11, 7);
+            s2 += s7 + m12;
+            s13 = Integer.rotateRight(s13 ^ s2, 16);
+            s8 += s13;
+            s7 = Integer.rotateRight(s7 ^ s8, 12);
+            s2 += s7 + m13;
+            s13 = Integer.rotateRight(s13 ^ s2, 8);
+            s8 += s13;
+            s7 = Integer.rotateRight(s7 ^ s8, 7);
+            s3 += s4 + m14;
+            s14 = Integer.rotateRight(s14 ^ s3, 16);
+            s9 += s14;
+            s4 = Integer.rotateRight(s4 ^ s9, 12);
+            s3 += s4 + m15;
+            s14 = Integer.rotateRight(s14 ^ s3, 8);
+            s9 += s14;
+            s4 = Integer.rotateRight(s4 ^ s9, 7);
             // message permutation [2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8]
             int t0 = m2, t1 = m6, t2 = m3, t3 = m10, t4 = m7, t5 = m0, t6 = m4, t7 = m13;
             int t8 = m1, t9 = m11, t10 = m12, t11 = m5, t12 = m9, t13 = m14, t14 = m15, t15 = m8;
-            m0 = t0; m1 = t1; m2 = t2; m3 = t3; m4 = t4; m5 = t5; m6 = t6; m7 = t7;
-            m8 = t8; m9 = t9; m10 = t10; m11 = t11; m12 = t12; m13 = t13; m14 = t14; m15 = t15;
+            m0 = t0;
+            m1 = t1;
+            m2 = t2;
+            m3 = t3;
+            m4 = t4;
+            m5 = t5;
+            m6 = t6;
+            m7 = t7;
+            m8 = t8;
+            m9 = t9;
+            m10 = t10;
+            m11 = t11;
+            m12 = t12;
+            m13 = t13;
+            m14 = t14;
+            m15 = t15;
         }
         out[0] = s0 ^ s8;
         out[1] = s1 ^ s9;

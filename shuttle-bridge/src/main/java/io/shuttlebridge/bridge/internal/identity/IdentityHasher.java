@@ -42,11 +42,19 @@ public final class IdentityHasher {
             }
         }
         keyNames = keys.stream().sorted(Comparator.naturalOrder()).toArray(String[]::new);
-        keyPrefixes = IntStream.range(0, keyNames.length).mapToObj(i -> Canonical.prefix(keyNames[i])).toArray(byte[][]::new);
-        keyColumns = IntStream.range(0, keyNames.length).map(i -> columns.indexOf(keyNames[i])).toArray();
+        keyPrefixes = IntStream.range(0, keyNames.length)
+                .mapToObj(i -> Canonical.prefix(keyNames[i]))
+                .toArray(byte[][]::new);
+        keyColumns = IntStream.range(0, keyNames.length)
+                .map(i -> columns.indexOf(keyNames[i]))
+                .toArray();
         String[] dataNames = data.stream().sorted(Comparator.naturalOrder()).toArray(String[]::new);
-        dataPrefixes = IntStream.range(0, dataNames.length).mapToObj(i -> Canonical.prefix(dataNames[i])).toArray(byte[][]::new);
-        dataColumns = IntStream.range(0, dataNames.length).map(i -> columns.indexOf(dataNames[i])).toArray();
+        dataPrefixes = IntStream.range(0, dataNames.length)
+                .mapToObj(i -> Canonical.prefix(dataNames[i]))
+                .toArray(byte[][]::new);
+        dataColumns = IntStream.range(0, dataNames.length)
+                .map(i -> columns.indexOf(dataNames[i]))
+                .toArray();
     }
 
     public static IdentityHasher of(EntityDefinition entity) {
@@ -59,7 +67,8 @@ public final class IdentityHasher {
         for (int i = 0; i < keyColumns.length; i++) {
             Object v = mapped[keyColumns[i]];
             if (v == null) {
-                throw new RecordRejection(Stage.IDENTITY, "business-key", "business key part '" + keyNames[i] + "' is null");
+                throw new RecordRejection(
+                        Stage.IDENTITY, "business-key", "business key part '" + keyNames[i] + "' is null");
             }
             canonical.append(keyPrefixes[i], v);
         }

@@ -51,7 +51,13 @@ public final class HttpSink implements Sink {
     private final int[] keyIdx;
     private final List<Op> pending = new ArrayList<>();
 
-    public HttpSink(SinkSpec spec, String entity, String table, List<String> columns, List<String> keys, Sleeper sleeper,
+    public HttpSink(
+            SinkSpec spec,
+            String entity,
+            String table,
+            List<String> columns,
+            List<String> keys,
+            Sleeper sleeper,
             Clock clock) {
         this.spec = spec;
         this.http = new RetryingHttp("sink", spec.token(), spec.maxRetries(), spec.timeout(), sleeper, clock, false);
@@ -124,7 +130,8 @@ public final class HttpSink implements Sink {
             g.writeEndArray();
             g.writeEndObject();
         } catch (IOException e) {
-            throw new ShuttleException(ErrorCode.INTERNAL, "encoding a chunk for the HTTP sink of " + entity + ": " + e.getMessage(), e);
+            throw new ShuttleException(
+                    ErrorCode.INTERNAL, "encoding a chunk for the HTTP sink of " + entity + ": " + e.getMessage(), e);
         }
         return out.toByteArray();
     }

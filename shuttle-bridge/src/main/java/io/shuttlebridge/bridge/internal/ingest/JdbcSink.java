@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Writes into the target table with batched plain statements, so capture triggers on a sync-enabled
@@ -27,21 +28,31 @@ public final class JdbcSink implements Sink {
     public JdbcSink(Connection c, String table, List<String> columns, List<String> keys, boolean keyIsUnique) {
         this.table = table;
         this.binder = ValueBinder.forConnection(c);
-        List<String> nonKey = columns.stream().filter(col -> !keys.contains(col)).toList();
-        valueOrderForUpdate = java.util.stream.Stream.concat(nonKey.stream(), keys.stream()).mapToInt(columns::indexOf).toArray();
+        List<String> nonKey =
+                columns.stream().filter(col -> !keys.contains(col)).toList();
+        valueOrderForUpdate = Stream.concat(nonKey.stream(), keys.stream())
+                .mapToInt(columns::indexOf)
+                .toArray();
         String cols = columns.stream().map(JdbcSink::quote).collect(Collectors.joining(", "));
         String marks = columns.stream().map(x -> "?").collect(Collectors.joining(", "));
         String where = keys.stream().map(k -> quote(k) + " = ?").collect(Collectors.joining(" AND "));
         String set = nonKey.stream().map(k -> quote(k) + " = ?").collect(Collectors.joining(", "));
         String insertSql = "INSERT INTO " + quote(table) + " (" + cols + ") VALUES (" + marks + ")";
         if (keyIsUnique) {
-            insertSql += " ON CONFLICT (" + keys.stream().map(JdbcSink::quote).collect(Collectors.joining(", ")) + ") DO "
-                    + (nonKey.isEmpty() ? "NOTHING" : "UPDATE SET " + nonKey.stream()
-                            .map(k -> quote(k) + " = excluded." + quote(k)).collect(Collectors.joining(", ")));
+            insertSql +=
+                    " ON CONFLICT (" + keys.stream().map(JdbcSink::quote).collect(Collectors.joining(", ")) + ") DO "
+                            + (nonKey.isEmpty()
+                                    ? "NOTHING"
+                                    : "UPDATE SET "
+                                            + nonKey.stream()
+                                                    .map(k -> quote(k) + " = excluded." + quote(k))
+                                                    .collect(Collectors.joining(", ")));
         }
         try {
             insert = c.prepareStatement(insertSql);
-            update = nonKey.isEmpty() ? null : c.prepareStatement("UPDATE " + quote(table) + " SET " + set + " WHERE " + where);
+            update = nonKey.isEmpty()
+                    ? null
+                    : c.prepareStatement("UPDATE " + quote(table) + " SET " + set + " WHERE " + where);
             delete = c.prepareStatement("DELETE FROM " + quote(table) + " WHERE " + where);
         } catch (SQLException e) {
             throw ShuttleException.database("preparing writes to target table " + table, e);

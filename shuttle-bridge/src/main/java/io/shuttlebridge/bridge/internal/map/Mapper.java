@@ -23,7 +23,8 @@ public final class Mapper {
     }
 
     public static Mapper of(EntityDefinition entity) {
-        return new Mapper(entity.mappings().stream().map(m -> compile(m, entity)).toList());
+        return new Mapper(
+                entity.mappings().stream().map(m -> compile(m, entity)).toList());
     }
 
     public Object[] map(Object[] normalized) {
@@ -83,7 +84,9 @@ public final class Mapper {
         if (spec.hasDefault()) {
             return spec.defaultValue();
         }
-        throw new RecordRejection(Stage.MAP, "lookup(" + spec.target() + ")",
+        throw new RecordRejection(
+                Stage.MAP,
+                "lookup(" + spec.target() + ")",
                 spec.source() + ": no lookup entry for '" + key + "' and no default");
     }
 }

@@ -4,6 +4,7 @@ import io.shuttlebridge.bridge.definition.FieldSpec;
 import io.shuttlebridge.bridge.definition.FieldType;
 import io.shuttlebridge.bridge.internal.record.RecordRejection;
 import io.shuttlebridge.bridge.internal.record.Stage;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -51,8 +52,9 @@ final class DateTimeStandardization implements NormalizerLayer {
         }
         if (type == FieldType.DATE && formatters[field].length == 0 && s.length() == 10 && isIsoDateShape(s)) {
             try {
-                return LocalDate.of(Integer.parseInt(s, 0, 4, 10), Integer.parseInt(s, 5, 7, 10), Integer.parseInt(s, 8, 10, 10));
-            } catch (java.time.DateTimeException e) {
+                return LocalDate.of(
+                        Integer.parseInt(s, 0, 4, 10), Integer.parseInt(s, 5, 7, 10), Integer.parseInt(s, 8, 10, 10));
+            } catch (DateTimeException e) {
                 throw reject(field, s, "ISO 8601 (no such day)");
             }
         }
@@ -75,8 +77,10 @@ final class DateTimeStandardization implements NormalizerLayer {
     private Instant atZone(int field, LocalDateTime local, String input) {
         ZoneId zone = fields[field].zone();
         if (zone == null) {
-            throw new RecordRejection(Stage.NORMALIZE, name(), fields[field].name() + ": '" + input
-                    + "' has no offset and the field declares no zone");
+            throw new RecordRejection(
+                    Stage.NORMALIZE,
+                    name(),
+                    fields[field].name() + ": '" + input + "' has no offset and the field declares no zone");
         }
         return local.atZone(zone).toInstant();
     }
@@ -102,8 +106,11 @@ final class DateTimeStandardization implements NormalizerLayer {
     }
 
     private RecordRejection reject(int field, String value, String expected) {
-        return new RecordRejection(Stage.NORMALIZE, name(), fields[field].name() + ": '" + value + "' is not a valid "
-                + fields[field].type().yamlName() + " " + expected);
+        return new RecordRejection(
+                Stage.NORMALIZE,
+                name(),
+                fields[field].name() + ": '" + value + "' is not a valid "
+                        + fields[field].type().yamlName() + " " + expected);
     }
 
     private static boolean isIsoDateShape(String s) {

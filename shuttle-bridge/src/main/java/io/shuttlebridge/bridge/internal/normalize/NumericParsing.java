@@ -39,7 +39,9 @@ final class NumericParsing implements NormalizerLayer {
                 DecimalFormatSymbols symbols = DecimalFormatSymbols.getInstance(f.locale());
                 grouping[i] = symbols.getGroupingSeparator();
                 decimal[i] = symbols.getDecimalSeparator();
-                String g = Character.isSpaceChar(grouping[i]) ? "[ \\u00A0\\u202F]" : Pattern.quote(String.valueOf(grouping[i]));
+                String g = Character.isSpaceChar(grouping[i])
+                        ? "[ \\u00A0\\u202F]"
+                        : Pattern.quote(String.valueOf(grouping[i]));
                 String d = Pattern.quote(String.valueOf(decimal[i]));
                 localized[i] = Pattern.compile("[+-]?(\\d{1,3}(" + g + "\\d{3})+|\\d+)(" + d + "\\d+)?");
             }

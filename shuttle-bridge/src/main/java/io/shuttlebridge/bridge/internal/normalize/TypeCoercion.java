@@ -7,7 +7,10 @@ import io.shuttlebridge.bridge.internal.record.Stage;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Clob;
+import java.sql.Date;
 import java.sql.SQLException;
+import java.sql.Time;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -44,8 +47,10 @@ final class TypeCoercion implements NormalizerLayer {
         return switch (types[field]) {
             case STRING -> text(v);
             case INTEGER -> integer(field, v);
-            case DECIMAL -> v instanceof Long l ? BigDecimal.valueOf(l) : v instanceof BigDecimal ? v : reject(field, v);
-            case BOOLEAN -> v instanceof Boolean ? v : v instanceof Long l && (l == 0 || l == 1) ? l == 1 : reject(field, v);
+            case DECIMAL ->
+                v instanceof Long l ? BigDecimal.valueOf(l) : v instanceof BigDecimal ? v : reject(field, v);
+            case BOOLEAN ->
+                v instanceof Boolean ? v : v instanceof Long l && (l == 0 || l == 1) ? l == 1 : reject(field, v);
             case DATE -> v instanceof LocalDate ? v : reject(field, v);
             case DATETIME -> v instanceof LocalDateTime ? v : reject(field, v);
             case TIMESTAMP -> v instanceof Instant || v instanceof LocalDateTime ? v : reject(field, v);
@@ -65,9 +70,9 @@ final class TypeCoercion implements NormalizerLayer {
             case Double d -> new BigDecimal(Double.toString(d));
             case Float f -> new BigDecimal(Float.toString(f));
             case Boolean b -> b;
-            case java.sql.Timestamp t -> t.toLocalDateTime();
-            case java.sql.Date d -> d.toLocalDate();
-            case java.sql.Time t -> t.toLocalTime().toString();
+            case Timestamp t -> t.toLocalDateTime();
+            case Date d -> d.toLocalDate();
+            case Time t -> t.toLocalTime().toString();
             case OffsetDateTime o -> o.toInstant();
             case ZonedDateTime z -> z.toInstant();
             case byte[] bytes -> HexFormat.of().formatHex(bytes);
@@ -92,7 +97,9 @@ final class TypeCoercion implements NormalizerLayer {
             try {
                 return d.stripTrailingZeros().longValueExact();
             } catch (ArithmeticException e) {
-                throw new RecordRejection(Stage.NORMALIZE, "type-coercion",
+                throw new RecordRejection(
+                        Stage.NORMALIZE,
+                        "type-coercion",
                         names[field] + ": '" + d.toPlainString() + "' is not a whole number in range");
             }
         }
@@ -107,7 +114,10 @@ final class TypeCoercion implements NormalizerLayer {
     }
 
     private Object reject(int field, Object v) {
-        throw new RecordRejection(Stage.NORMALIZE, "type-coercion", names[field] + ": cannot read a "
-                + v.getClass().getSimpleName() + " value '" + v + "' as " + types[field].yamlName());
+        throw new RecordRejection(
+                Stage.NORMALIZE,
+                "type-coercion",
+                names[field] + ": cannot read a " + v.getClass().getSimpleName() + " value '" + v + "' as "
+                        + types[field].yamlName());
     }
 }

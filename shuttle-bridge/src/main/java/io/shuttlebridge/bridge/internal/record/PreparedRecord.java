@@ -9,5 +9,11 @@ package io.shuttlebridge.bridge.internal.record;
  * @param dataHash BLAKE3 of the canonical non-key, non-audit columns (32 bytes)
  * @param ord the order-preserving prefix of the business key the identity is stored under
  */
-public record PreparedRecord(Object[] raw, Object[] mapped, byte[] bkHash, byte[] dataHash,
-        byte[] ord, String rowversion, boolean tombstone) {}
+public record PreparedRecord(
+        Object[] raw,
+        Object[] mapped,
+        byte[] bkHash,
+        byte[] dataHash,
+        byte[] ord,
+        String rowversion,
+        boolean tombstone) {}

@@ -2,5 +2,13 @@ package io.shuttlebridge.bridge.internal.record;
 
 /** The nine pipeline stages, in order. */
 public enum Stage {
-    FETCH, NORMALIZE, VALIDATE, MAP, IDENTITY, DELTA, RESOLVE, INGEST, TRACK
+    FETCH,
+    NORMALIZE,
+    VALIDATE,
+    MAP,
+    IDENTITY,
+    DELTA,
+    RESOLVE,
+    INGEST,
+    TRACK
 }

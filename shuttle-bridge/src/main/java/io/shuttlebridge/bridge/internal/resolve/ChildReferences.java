@@ -43,11 +43,13 @@ public final class ChildReferences {
                     if (rs.getShort("KEY_SEQ") <= 1 || fks.isEmpty()) {
                         fks.add(new ArrayList<>()); // a new foreign key starts with its first column
                         int rule = rs.getInt("DELETE_RULE");
-                        restricting.add(rule != DatabaseMetaData.importedKeyCascade && rule != DatabaseMetaData.importedKeySetNull
+                        restricting.add(rule != DatabaseMetaData.importedKeyCascade
+                                && rule != DatabaseMetaData.importedKeySetNull
                                 && rule != DatabaseMetaData.importedKeySetDefault);
                     }
-                    fks.get(fks.size() - 1).add(new String[] {rs.getString("FKTABLE_NAME"), rs.getString("FKCOLUMN_NAME"),
-                            rs.getString("PKCOLUMN_NAME")});
+                    fks.get(fks.size() - 1).add(new String[] {
+                        rs.getString("FKTABLE_NAME"), rs.getString("FKCOLUMN_NAME"), rs.getString("PKCOLUMN_NAME")
+                    });
                 }
             }
             for (int i = 0; i < fks.size(); i++) {
@@ -64,11 +66,14 @@ public final class ChildReferences {
 
     private static String query(String table, List<String> keys, List<String[]> cols) {
         String child = q(cols.get(0)[0]);
-        List<String> parentCols = cols.stream().map(x -> x[2].toLowerCase(Locale.ROOT)).toList();
-        List<String> keyCols = keys.stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
+        List<String> parentCols =
+                cols.stream().map(x -> x[2].toLowerCase(Locale.ROOT)).toList();
+        List<String> keyCols =
+                keys.stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
         if (parentCols.size() == keyCols.size() && parentCols.containsAll(keyCols)) {
             // the foreign key references the business key itself
-            String where = keys.stream().map(k -> q(cols.get(parentCols.indexOf(k.toLowerCase(Locale.ROOT)))[1]) + " = ?")
+            String where = keys.stream()
+                    .map(k -> q(cols.get(parentCols.indexOf(k.toLowerCase(Locale.ROOT)))[1]) + " = ?")
                     .collect(Collectors.joining(" AND "));
             return "SELECT 1 FROM " + child + " WHERE " + where + " LIMIT 1";
         }

@@ -40,7 +40,10 @@ public final class ParentResolver {
         public String describe() {
             StringBuilder s = new StringBuilder(fk.parentTable()).append('(');
             for (int i = 0; i < values.length; i++) {
-                s.append(i == 0 ? "" : ", ").append(fk.parentColumns().get(i)).append('=').append(values[i]);
+                s.append(i == 0 ? "" : ", ")
+                        .append(fk.parentColumns().get(i))
+                        .append('=')
+                        .append(values[i]);
             }
             return s.append(')').toString();
         }
@@ -53,6 +56,7 @@ public final class ParentResolver {
     private final List<int[]> fkColumns = new ArrayList<>();
     /** For self-referencing foreign keys: the row's own columns that the key references, else null. */
     private final List<int[]> ownColumns = new ArrayList<>();
+
     private final Map<String, Map<String, Boolean>> known = new HashMap<>();
 
     public ParentResolver(Connection c, TargetTable table, List<String> columns) {
@@ -60,12 +64,16 @@ public final class ParentResolver {
         this.binder = ValueBinder.forConnection(c);
         this.table = table;
         for (TargetTable.ForeignKey fk : table.foreignKeys()) {
-            int[] idx = fk.columns().stream().mapToInt(col -> indexOf(columns, col)).toArray();
+            int[] idx =
+                    fk.columns().stream().mapToInt(col -> indexOf(columns, col)).toArray();
             if (Arrays.stream(idx).allMatch(i -> i >= 0)) {
                 fks.add(fk);
                 fkColumns.add(idx);
-                int[] own = fk.parentColumns().stream().mapToInt(col -> indexOf(columns, col)).toArray();
-                boolean self = fk.parentTable().equalsIgnoreCase(table.name()) && Arrays.stream(own).allMatch(i -> i >= 0);
+                int[] own = fk.parentColumns().stream()
+                        .mapToInt(col -> indexOf(columns, col))
+                        .toArray();
+                boolean self = fk.parentTable().equalsIgnoreCase(table.name())
+                        && Arrays.stream(own).allMatch(i -> i >= 0);
                 ownColumns.add(self ? own : null);
             }
         }
@@ -210,7 +218,8 @@ public final class ParentResolver {
     /** Whether one parent exists now (for pending children). */
     public boolean exists(String parentTable, Object[] values) {
         for (TargetTable.ForeignKey fk : fks) {
-            if (fk.parentTable().equalsIgnoreCase(parentTable) && fk.parentColumns().size() == values.length) {
+            if (fk.parentTable().equalsIgnoreCase(parentTable)
+                    && fk.parentColumns().size() == values.length) {
                 Map<String, Boolean> cache = cache(parentTable);
                 String key = key(values);
                 cache.remove(key);
@@ -238,7 +247,9 @@ public final class ParentResolver {
         Map<String, Boolean> cache = cache(fk.parentTable());
         List<Object[]> all = new ArrayList<>(unknown.values());
         String cols = fk.parentColumns().stream().map(col -> "\"" + col + "\"").collect(Collectors.joining(", "));
-        String one = fk.parentColumns().stream().map(col -> "\"" + col + "\" = ?").collect(Collectors.joining(" AND ", "(", ")"));
+        String one = fk.parentColumns().stream()
+                .map(col -> "\"" + col + "\" = ?")
+                .collect(Collectors.joining(" AND ", "(", ")"));
         for (int from = 0; from < all.size(); from += QUERY_WIDTH) {
             List<Object[]> part = all.subList(from, Math.min(all.size(), from + QUERY_WIDTH));
             String where = String.join(" OR ", Collections.nCopies(part.size(), one));
@@ -260,7 +271,8 @@ public final class ParentResolver {
                     }
                 }
             } catch (SQLException e) {
-                throw ShuttleException.database("looking up parents in " + fk.parentTable() + " for " + table.name(), e);
+                throw ShuttleException.database(
+                        "looking up parents in " + fk.parentTable() + " for " + table.name(), e);
             }
         }
     }
@@ -299,7 +311,9 @@ public final class ParentResolver {
     }
 
     private static String text(Object v) {
-        return v instanceof BigDecimal d ? (d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString()) : String.valueOf(v);
+        return v instanceof BigDecimal d
+                ? (d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString())
+                : String.valueOf(v);
     }
 
     private static int indexOf(List<String> columns, String column) {

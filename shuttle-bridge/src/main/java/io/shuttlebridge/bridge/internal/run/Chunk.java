@@ -13,5 +13,13 @@ import java.util.List;
  * @param maxRowversion the highest row version in the slice, or null
  * @param commit whether this is the chunk's last slice, after which the chunk commits
  */
-record Chunk(List<PreparedRecord> records, List<Rejected> rejected, String position, String maxRowversion,
-        long fetched, long normalized, long invalid, long mapped, boolean commit) {}
+record Chunk(
+        List<PreparedRecord> records,
+        List<Rejected> rejected,
+        String position,
+        String maxRowversion,
+        long fetched,
+        long normalized,
+        long invalid,
+        long mapped,
+        boolean commit) {}

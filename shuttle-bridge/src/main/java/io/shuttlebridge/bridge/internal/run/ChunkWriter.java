@@ -37,6 +37,7 @@ final class ChunkWriter {
     private final List<String> fieldNames;
     /** Counts of the slices written since the last commit; added to the batch when their chunk commits. */
     private Counters open = new Counters();
+
     private String openMaxRowversion;
 
     ChunkWriter(RunContext ctx, EntityTarget target, RunState run, List<String> fieldNames) {
@@ -68,7 +69,9 @@ final class ChunkWriter {
             PreparedRecord r = d.record();
             if (run.seen != null && (d instanceof Delta.Update || d instanceof Delta.Unchanged)) {
                 // seen by this pass even when the new version waits for its parent: never reconciled away
-                long id = d instanceof Delta.Update u ? u.stored().id() : ((Delta.Unchanged) d).stored().id();
+                long id = d instanceof Delta.Update u
+                        ? u.stored().id()
+                        : ((Delta.Unchanged) d).stored().id();
                 if (id <= run.cursor.passStateMax()) {
                     run.seen.mark(id);
                 }
@@ -167,8 +170,11 @@ final class ChunkWriter {
         if (run.seen != null) {
             run.seen.flush();
         }
-        CursorStore.Cursor next = run.cursor.advance(position,
-                openMaxRowversion == null ? run.cursor.highWater() : RowVersions.max(run.cursor.highWater(), openMaxRowversion),
+        CursorStore.Cursor next = run.cursor.advance(
+                position,
+                openMaxRowversion == null
+                        ? run.cursor.highWater()
+                        : RowVersions.max(run.cursor.highWater(), openMaxRowversion),
                 open.fetched);
         CursorStore.save(c, next);
         Counters k = run.counters;
@@ -195,7 +201,10 @@ final class ChunkWriter {
         }
         List<Object[]> rows = new ArrayList<>(deltas.size());
         for (Delta d : deltas) {
-            rows.add(d instanceof Delta.Insert || d instanceof Delta.Update ? d.record().mapped() : new Object[0]);
+            rows.add(
+                    d instanceof Delta.Insert || d instanceof Delta.Update
+                            ? d.record().mapped()
+                            : new Object[0]);
         }
         return target.parents.check(rows);
     }
@@ -204,21 +213,44 @@ final class ChunkWriter {
     private static List<Object[]> rows(List<Delta> deltas) {
         List<Object[]> rows = new ArrayList<>(deltas.size());
         for (Delta d : deltas) {
-            rows.add(d instanceof Delta.Unchanged || d instanceof Delta.Ignored ? new Object[0] : d.record().mapped());
+            rows.add(
+                    d instanceof Delta.Unchanged || d instanceof Delta.Ignored
+                            ? new Object[0]
+                            : d.record().mapped());
         }
         return rows;
     }
 
     private void putPending(PreparedRecord r, ParentResolver.Missing m, Instant now) throws SQLException {
-        PendingStore.put(ctx.connection(), new PendingStore.Entry(0, target.def.name(), r.bkHash(), r.dataHash(), r.rowversion(),
-                target.keyJson(r.mapped()), RowCodec.encode(target.columns, r.mapped()), RowCodec.encode(fieldNames, r.raw()),
-                m.fk().parentTable(), m.parentKeyJson(), 1, now.plus(target.def.backoff()),
-                "parent " + m.describe() + " not found", now));
+        PendingStore.put(
+                ctx.connection(),
+                new PendingStore.Entry(
+                        0,
+                        target.def.name(),
+                        r.bkHash(),
+                        r.dataHash(),
+                        r.rowversion(),
+                        target.keyJson(r.mapped()),
+                        RowCodec.encode(target.columns, r.mapped()),
+                        RowCodec.encode(fieldNames, r.raw()),
+                        m.fk().parentTable(),
+                        m.parentKeyJson(),
+                        1,
+                        now.plus(target.def.backoff()),
+                        "parent " + m.describe() + " not found",
+                        now));
     }
 
     DeadLetterStore.Letter letter(Rejected x) {
-        return new DeadLetterStore.Letter(target.def.name(), run.batchId, x.stage().name(), x.rule(), x.error(),
-                RecordPreparer.recordKey(x, fieldNames), RowCodec.encode(fieldNames, x.raw()),
-                RowCodec.encode(fieldNames, x.normalized()), RowCodec.encode(target.columns, x.mapped()));
+        return new DeadLetterStore.Letter(
+                target.def.name(),
+                run.batchId,
+                x.stage().name(),
+                x.rule(),
+                x.error(),
+                RecordPreparer.recordKey(x, fieldNames),
+                RowCodec.encode(fieldNames, x.raw()),
+                RowCodec.encode(fieldNames, x.normalized()),
+                RowCodec.encode(target.columns, x.mapped()));
     }
 }

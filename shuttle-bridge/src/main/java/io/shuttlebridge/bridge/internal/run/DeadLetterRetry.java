@@ -13,6 +13,7 @@ import io.shuttlebridge.bridge.internal.store.CursorStore;
 import io.shuttlebridge.bridge.internal.store.DeadLetterStore;
 import io.shuttlebridge.bridge.internal.store.RowCodec;
 import io.shuttlebridge.bridge.internal.store.Sql;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -53,7 +54,9 @@ public final class DeadLetterRetry {
         Instant now = ctx.clock().instant();
         List<String> names = def.fields().stream().map(FieldSpec::name).toList();
         Object[] raw = RowCodec.decode(names, letter.raw());
-        String rv = def.source().rowversion() == null ? null : stringOrNull(raw[names.indexOf(def.source().rowversion())]);
+        String rv = def.source().rowversion() == null
+                ? null
+                : stringOrNull(raw[names.indexOf(def.source().rowversion())]);
         RecordPreparer preparer = new RecordPreparer(def);
         Object prepared = preparer.prepare(new SourceRecord(raw, rv, false));
         CursorStore.Cursor cursor = CursorStore.load(c, def.name());
@@ -64,27 +67,56 @@ public final class DeadLetterRetry {
         boolean ok;
         try (EntityTarget target = EntityTarget.open(ctx, def)) {
             if (prepared instanceof Rejected x) {
-                Sql.update(c, "UPDATE _shuttle_bridge_dead_letter SET stage = ?, rule = ?, error = ?, normalized = ?, mapped = ?,"
-                                + " attempts = attempts + 1, updated_at = ? WHERE id = ?", x.stage().name(), x.rule(), x.error(),
-                        RowCodec.encode(names, x.normalized()), RowCodec.encode(def.targetColumns(), x.mapped()), now, letter.id());
+                Sql.update(
+                        c,
+                        "UPDATE _shuttle_bridge_dead_letter SET stage = ?, rule = ?, error = ?, normalized = ?, mapped = ?,"
+                                + " attempts = attempts + 1, updated_at = ? WHERE id = ?",
+                        x.stage().name(),
+                        x.rule(),
+                        x.error(),
+                        RowCodec.encode(names, x.normalized()),
+                        RowCodec.encode(def.targetColumns(), x.mapped()),
+                        now,
+                        letter.id());
                 run.counters.deadLettered = 1;
                 ok = false;
             } else {
                 PreparedRecord r = (PreparedRecord) prepared;
-                new ChunkWriter(ctx, target, run, names).write(new Chunk(List.of(r), List.of(), cursor.passToken(), null, 0, 1, 0, 1, true));
+                new ChunkWriter(ctx, target, run, names)
+                        .write(new Chunk(List.of(r), List.of(), cursor.passToken(), null, 0, 1, 0, 1, true));
                 ok = run.counters.pending == 0;
                 if (ok) {
                     DeadLetterStore.setStatus(c, letter.id(), DeadLetter.Status.RESOLVED, now);
                 } else {
-                    Sql.update(c, "UPDATE _shuttle_bridge_dead_letter SET attempts = attempts + 1, error = ?, updated_at = ? WHERE id = ?",
-                            "retried: the parent is still missing; the record waits in the pending queue again", now, letter.id());
+                    Sql.update(
+                            c,
+                            "UPDATE _shuttle_bridge_dead_letter SET attempts = attempts + 1, error = ?, updated_at = ? WHERE id = ?",
+                            "retried: the parent is still missing; the record waits in the pending queue again",
+                            now,
+                            letter.id());
                 }
             }
-            BatchStore.finish(c, batchId, run.counters, BatchOutcome.SUCCEEDED, null, ctx.clock().instant(), false, 0);
+            BatchStore.finish(
+                    c,
+                    batchId,
+                    run.counters,
+                    BatchOutcome.SUCCEEDED,
+                    null,
+                    ctx.clock().instant(),
+                    false,
+                    0);
             c.commit();
         } catch (RuntimeException | SQLException e) {
             EntityRun.rollback(c);
-            BatchStore.finish(c, batchId, run.counters, BatchOutcome.FAILED, e.getMessage(), ctx.clock().instant(), false, 0);
+            BatchStore.finish(
+                    c,
+                    batchId,
+                    run.counters,
+                    BatchOutcome.FAILED,
+                    e.getMessage(),
+                    ctx.clock().instant(),
+                    false,
+                    0);
             c.commit();
             throw e;
         }
@@ -92,6 +124,6 @@ public final class DeadLetterRetry {
     }
 
     private static String stringOrNull(Object v) {
-        return v == null ? null : v instanceof java.math.BigDecimal d ? d.toPlainString() : v.toString();
+        return v == null ? null : v instanceof BigDecimal d ? d.toPlainString() : v.toString();
     }
 }

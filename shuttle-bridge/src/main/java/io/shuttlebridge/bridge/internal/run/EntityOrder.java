@@ -5,6 +5,7 @@ import io.shuttlebridge.bridge.internal.target.TargetSchema;
 import io.shuttlebridge.bridge.internal.target.TargetTable;
 import java.sql.Connection;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -40,12 +41,17 @@ public final class EntityOrder {
             place(i, parents, placed, visiting, entities, parentFirst);
         }
         List<EntityDefinition> out = new ArrayList<>(parentFirst);
-        java.util.Collections.reverse(out);
+        Collections.reverse(out);
         return out;
     }
 
-    private static void place(int i, List<Set<Integer>> parents, boolean[] placed, boolean[] visiting,
-            List<EntityDefinition> entities, List<EntityDefinition> out) {
+    private static void place(
+            int i,
+            List<Set<Integer>> parents,
+            boolean[] placed,
+            boolean[] visiting,
+            List<EntityDefinition> entities,
+            List<EntityDefinition> out) {
         if (placed[i] || visiting[i]) {
             return;
         }
@@ -57,5 +63,4 @@ public final class EntityOrder {
         placed[i] = true;
         out.add(entities.get(i));
     }
-
 }

@@ -146,11 +146,13 @@ public final class EntityRun {
         BatchStore.markInterrupted(c, def.name(), now);
         CursorStore.Cursor cursor = CursorStore.load(c, def.name());
         boolean newPass = !cursor.passOpen();
-        boolean full = newPass ? options.fullPass() || !source.incremental() || cursor.highWater() == null : cursor.passFull();
+        boolean full =
+                newPass ? options.fullPass() || !source.incremental() || cursor.highWater() == null : cursor.passFull();
         long batchId = BatchStore.start(c, def.name(), options.trigger(), cursor.passId(), full, now);
         SeenSet seen = full && def.deletes() == DeleteMode.RECONCILE ? new SeenSet(c, def.name()) : null;
         if (newPass) {
-            cursor = cursor.startPass(batchId, full, full ? null : cursor.highWater(), StateStore.maxId(c, def.name()), now);
+            cursor = cursor.startPass(
+                    batchId, full, full ? null : cursor.highWater(), StateStore.maxId(c, def.name()), now);
             if (seen != null) {
                 seen.clear();
             }
@@ -168,8 +170,12 @@ public final class EntityRun {
         RecordPreparer preparer = new RecordPreparer(def);
         ChunkWriter writer = new ChunkWriter(ctx, target, run, preparer.fieldNames());
         try (RecordStream stream = source.open(run.cursor.passToken(), run.cursor.passSince())) {
-            ChunkProducer producer = new ChunkProducer(stream, preparer, def.batchSize(), options.maxRows(), run.counters);
-            Thread thread = Thread.ofPlatform().name("bridge-fetch-" + def.name()).daemon().start(producer);
+            ChunkProducer producer =
+                    new ChunkProducer(stream, preparer, def.batchSize(), options.maxRows(), run.counters);
+            Thread thread = Thread.ofPlatform()
+                    .name("bridge-fetch-" + def.name())
+                    .daemon()
+                    .start(producer);
             try {
                 while (true) {
                     Object item = producer.take();
@@ -181,7 +187,9 @@ public final class EntityRun {
                     }
                     Chunk chunk = (Chunk) item;
                     writer.write(chunk);
-                    if (chunk.commit() && options.deadline() != null && !ctx.clock().instant().isBefore(options.deadline())) {
+                    if (chunk.commit()
+                            && options.deadline() != null
+                            && !ctx.clock().instant().isBefore(options.deadline())) {
                         return false;
                     }
                 }
@@ -196,11 +204,13 @@ public final class EntityRun {
         }
     }
 
-    private BatchReport finish(Connection c, RunState run, BatchOutcome outcome, String error, boolean passComplete, long started) {
+    private BatchReport finish(
+            Connection c, RunState run, BatchOutcome outcome, String error, boolean passComplete, long started) {
         double seconds = Math.max(1e-9, (System.nanoTime() - started) / 1e9);
         double rate = run.counters.fetched / seconds;
         try {
-            BatchStore.finish(c, run.batchId, run.counters, outcome, error, ctx.clock().instant(), passComplete, rate);
+            BatchStore.finish(
+                    c, run.batchId, run.counters, outcome, error, ctx.clock().instant(), passComplete, rate);
             c.commit();
             BatchReport report = BatchStore.find(c, run.batchId).orElseThrow();
             ctx.metrics().record(report, PendingStore.count(c, def.name()));

@@ -4,8 +4,8 @@ import io.shuttlebridge.bridge.definition.EntityDefinition;
 import io.shuttlebridge.bridge.internal.identity.IdentityHasher;
 import io.shuttlebridge.bridge.internal.ingest.HttpSink;
 import io.shuttlebridge.bridge.internal.ingest.JdbcSink;
-import io.shuttlebridge.bridge.internal.ingest.TeeSink;
 import io.shuttlebridge.bridge.internal.ingest.Sink;
+import io.shuttlebridge.bridge.internal.ingest.TeeSink;
 import io.shuttlebridge.bridge.internal.resolve.ParentResolver;
 import io.shuttlebridge.bridge.internal.store.RowCodec;
 import io.shuttlebridge.bridge.internal.store.StateStore;
@@ -13,8 +13,11 @@ import io.shuttlebridge.bridge.internal.target.TargetSchema;
 import io.shuttlebridge.bridge.internal.target.TargetTable;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
+import java.util.Locale;
 
 /** One entity's write side: its target table, sink, stored state and parent checks. */
 final class EntityTarget implements AutoCloseable {
@@ -26,11 +29,17 @@ final class EntityTarget implements AutoCloseable {
     final List<String> columns;
     /** For identities of rows that did not come through a chunk (pending children). */
     final IdentityHasher hasher;
+
     private final int[] keyIdx;
-    private final java.sql.Connection connection;
+    private final Connection connection;
     private final boolean deferrable;
 
-    private EntityTarget(java.sql.Connection connection, EntityDefinition def, TargetTable table, Sink sink, StateStore state,
+    private EntityTarget(
+            Connection connection,
+            EntityDefinition def,
+            TargetTable table,
+            Sink sink,
+            StateStore state,
             ParentResolver parents) {
         this.connection = connection;
         this.def = def;
@@ -44,9 +53,12 @@ final class EntityTarget implements AutoCloseable {
         this.deferrable = parents.hasParents() && isSqlite(connection);
     }
 
-    private static boolean isSqlite(java.sql.Connection c) {
+    private static boolean isSqlite(Connection c) {
         try {
-            return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("sqlite");
+            return c.getMetaData()
+                    .getDatabaseProductName()
+                    .toLowerCase(Locale.ROOT)
+                    .contains("sqlite");
         } catch (SQLException e) {
             return false;
         }
@@ -58,7 +70,7 @@ final class EntityTarget implements AutoCloseable {
      */
     void deferForeignKeys() throws SQLException {
         if (deferrable) {
-            try (java.sql.Statement s = connection.createStatement()) {
+            try (Statement s = connection.createStatement()) {
                 s.execute("PRAGMA defer_foreign_keys = ON");
             }
         }
@@ -68,16 +80,34 @@ final class EntityTarget implements AutoCloseable {
         TargetTable table = TargetSchema.discover(ctx.connection(), def.table());
         for (String column : def.targetColumns()) {
             if (!table.hasColumn(column)) {
-                throw new ShuttleException(ErrorCode.UNSUPPORTED_SCHEMA, "entity '" + def.name() + "': target table "
-                        + def.table() + " has no column '" + column + "' (columns: " + String.join(", ", table.columns()) + ")");
+                throw new ShuttleException(
+                        ErrorCode.UNSUPPORTED_SCHEMA,
+                        "entity '" + def.name() + "': target table " + def.table() + " has no column '" + column
+                                + "' (columns: " + String.join(", ", table.columns()) + ")");
             }
         }
-        Sink jdbc = new JdbcSink(ctx.connection(), def.table(), def.targetColumns(), def.keys(), table.isUnique(def.keys()));
-        Sink written = def.sink() == null ? jdbc : new TeeSink(List.of(jdbc, new HttpSink(def.sink(), def.name(), def.table(),
-                def.targetColumns(), def.keys(), ctx.sleeper(), ctx.clock())));
+        Sink jdbc = new JdbcSink(
+                ctx.connection(), def.table(), def.targetColumns(), def.keys(), table.isUnique(def.keys()));
+        Sink written = def.sink() == null
+                ? jdbc
+                : new TeeSink(List.of(
+                        jdbc,
+                        new HttpSink(
+                                def.sink(),
+                                def.name(),
+                                def.table(),
+                                def.targetColumns(),
+                                def.keys(),
+                                ctx.sleeper(),
+                                ctx.clock())));
         Sink sink = new ObservedSink(written, def.name(), ctx.observer());
         try {
-            return new EntityTarget(ctx.connection(), def, table, sink, new StateStore(ctx.connection(), def.name(), def.source().rowversion() != null),
+            return new EntityTarget(
+                    ctx.connection(),
+                    def,
+                    table,
+                    sink,
+                    new StateStore(ctx.connection(), def.name(), def.source().rowversion() != null),
                     new ParentResolver(ctx.connection(), table, def.targetColumns()));
         } catch (SQLException e) {
             throw ShuttleException.database("preparing state statements for " + def.name(), e);

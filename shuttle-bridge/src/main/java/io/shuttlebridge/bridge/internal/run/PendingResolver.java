@@ -25,7 +25,8 @@ final class PendingResolver {
 
     private PendingResolver() {}
 
-    static void run(RunContext ctx, RunState run, Function<EntityDefinition, EntityTarget> targets) throws SQLException {
+    static void run(RunContext ctx, RunState run, Function<EntityDefinition, EntityTarget> targets)
+            throws SQLException {
         Connection c = ctx.connection();
         for (EntityDefinition def : ctx.pipeline().entities()) {
             if (PendingStore.count(c, def.name()) == 0) {
@@ -76,9 +77,19 @@ final class PendingResolver {
         run.counters.retried++;
         EntityDefinition def = target.def;
         if (attempts >= def.maxAttempts()) {
-            DeadLetterStore.add(c, new DeadLetterStore.Letter(e.entity(), run.batchId, "RESOLVE", "parent " + e.parentTable(),
-                    e.reason() + " after " + attempts + " attempts", HexFormat.of().formatHex(e.bkHash()), e.raw(), null,
-                    e.mapped()), now);
+            DeadLetterStore.add(
+                    c,
+                    new DeadLetterStore.Letter(
+                            e.entity(),
+                            run.batchId,
+                            "RESOLVE",
+                            "parent " + e.parentTable(),
+                            e.reason() + " after " + attempts + " attempts",
+                            HexFormat.of().formatHex(e.bkHash()),
+                            e.raw(),
+                            null,
+                            e.mapped()),
+                    now);
             PendingStore.remove(c, e.id());
             run.counters.deadLettered++;
         } else {

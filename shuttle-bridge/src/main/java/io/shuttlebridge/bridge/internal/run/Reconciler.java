@@ -46,14 +46,23 @@ final class Reconciler {
             delete(ctx, target, run, again, children, waiting);
         } while (!waiting.isEmpty() && waiting.size() < before);
         if (!waiting.isEmpty()) {
-            LOG.info("{}: {} rows gone from the source are kept while other rows still reference them; a later complete"
-                    + " pass deletes them once those are gone", target.def.name(), waiting.size());
+            LOG.info(
+                    "{}: {} rows gone from the source are kept while other rows still reference them; a later complete"
+                            + " pass deletes them once those are gone",
+                    target.def.name(),
+                    waiting.size());
         }
         run.counters.addNanos(Stage.DELTA, System.nanoTime() - t);
     }
 
-    private static void delete(RunContext ctx, EntityTarget target, RunState run, List<StateStore.Stored> rows,
-            ChildReferences children, List<StateStore.Stored> waiting) throws SQLException {
+    private static void delete(
+            RunContext ctx,
+            EntityTarget target,
+            RunState run,
+            List<StateStore.Stored> rows,
+            ChildReferences children,
+            List<StateStore.Stored> waiting)
+            throws SQLException {
         int gone = 0;
         for (StateStore.Stored s : rows) {
             Object[] key = RowCodec.decodeArray(s.keyJson());

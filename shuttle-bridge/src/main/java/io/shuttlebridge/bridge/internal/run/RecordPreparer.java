@@ -52,8 +52,14 @@ final class RecordPreparer {
             } catch (RecordRejection e) {
                 // the key is not computable; the letter is keyed by its raw payload
             }
-            return new Rejected(Stage.VALIDATE, invalid.rule() + " at " + invalid.path(), invalid.message(), r.values(),
-                    normalized, mapped, bk);
+            return new Rejected(
+                    Stage.VALIDATE,
+                    invalid.rule() + " at " + invalid.path(),
+                    invalid.message(),
+                    r.values(),
+                    normalized,
+                    mapped,
+                    bk);
         }
         return null;
     }
@@ -70,7 +76,8 @@ final class RecordPreparer {
         try {
             byte[] bk = hasher.businessKey(mapped);
             byte[] data = r.tombstone() ? new byte[32] : hasher.data(mapped);
-            return new PreparedRecord(r.values(), mapped, bk, data, hasher.orderKey(mapped), r.rowversion(), r.tombstone());
+            return new PreparedRecord(
+                    r.values(), mapped, bk, data, hasher.orderKey(mapped), r.rowversion(), r.tombstone());
         } catch (RecordRejection e) {
             return rejected(e, r.values(), normalized, mapped);
         }

@@ -8,5 +8,10 @@ import java.sql.Connection;
 import java.time.Clock;
 
 /** What every run needs: the target connection (Bridge's state lives there too), time, metrics, hooks. */
-public record RunContext(Connection connection, PipelineDefinition pipeline, Clock clock, Sleeper sleeper,
-        BatchMetrics metrics, WriteObserver observer) {}
+public record RunContext(
+        Connection connection,
+        PipelineDefinition pipeline,
+        Clock clock,
+        Sleeper sleeper,
+        BatchMetrics metrics,
+        WriteObserver observer) {}

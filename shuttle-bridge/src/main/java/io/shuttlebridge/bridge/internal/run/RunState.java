@@ -11,6 +11,7 @@ final class RunState {
     CursorStore.Cursor cursor;
     /** Non-null when this pass reconciles deletes at its end. */
     final SeenSet seen;
+
     boolean hasOpenLetters;
     boolean hasPending;
 

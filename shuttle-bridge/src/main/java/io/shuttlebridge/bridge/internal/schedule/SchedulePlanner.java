@@ -22,12 +22,17 @@ public final class SchedulePlanner {
      * @param lastComplete when the entity's last pass completed, or null
      * @param resetAt when the schedule was last reset, or null
      */
-    public static ScheduleDecision decide(ScheduleSpec spec, Instant now, boolean passOpen, long rowsThisWindow,
-            Instant lastComplete, Instant resetAt) {
+    public static ScheduleDecision decide(
+            ScheduleSpec spec,
+            Instant now,
+            boolean passOpen,
+            long rowsThisWindow,
+            Instant lastComplete,
+            Instant resetAt) {
         TimeWindow window = window(spec);
         if (!window.contains(now)) {
-            return new ScheduleDecision.Wait("outside the window " + window + " " + spec.zone() + ", next opens at "
-                    + window.nextOpening(now));
+            return new ScheduleDecision.Wait(
+                    "outside the window " + window + " " + spec.zone() + ", next opens at " + window.nextOpening(now));
         }
         long budget = 0;
         if (spec.rowsPerWindow() > 0) {
@@ -36,10 +41,13 @@ public final class SchedulePlanner {
                 return new ScheduleDecision.Wait("this window's budget of " + spec.rowsPerWindow() + " rows is used");
             }
         }
-        boolean due = passOpen || lastComplete == null || (resetAt != null && resetAt.isAfter(lastComplete))
+        boolean due = passOpen
+                || lastComplete == null
+                || (resetAt != null && resetAt.isAfter(lastComplete))
                 || !lastComplete.plus(spec.every()).isAfter(now);
         if (!due) {
-            return new ScheduleDecision.Wait("last pass completed at " + lastComplete + ", next due at " + lastComplete.plus(spec.every()));
+            return new ScheduleDecision.Wait(
+                    "last pass completed at " + lastComplete + ", next due at " + lastComplete.plus(spec.every()));
         }
         return new ScheduleDecision.Run(new RunOptions(false, budget, window.closesAt(now), "schedule"));
     }

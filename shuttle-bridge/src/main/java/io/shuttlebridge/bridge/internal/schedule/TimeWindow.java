@@ -34,7 +34,9 @@ public record TimeWindow(LocalTime start, LocalTime end, ZoneId zone) {
         }
         LocalDate day = t.atZone(zone).toLocalDate();
         ZonedDateTime today = ZonedDateTime.of(day, start, zone);
-        return !today.toInstant().isAfter(t) ? today.toInstant() : ZonedDateTime.of(day.minusDays(1), start, zone).toInstant();
+        return !today.toInstant().isAfter(t)
+                ? today.toInstant()
+                : ZonedDateTime.of(day.minusDays(1), start, zone).toInstant();
     }
 
     /** When the window that contains {@code t} closes (null when all day). */
@@ -55,7 +57,9 @@ public record TimeWindow(LocalTime start, LocalTime end, ZoneId zone) {
         }
         LocalDate day = t.atZone(zone).toLocalDate();
         ZonedDateTime today = ZonedDateTime.of(day, start, zone);
-        return today.toInstant().isAfter(t) ? today.toInstant() : ZonedDateTime.of(day.plusDays(1), start, zone).toInstant();
+        return today.toInstant().isAfter(t)
+                ? today.toInstant()
+                : ZonedDateTime.of(day.plusDays(1), start, zone).toInstant();
     }
 
     @Override

@@ -39,10 +39,12 @@ final class CsvReader implements AutoCloseable {
 
     /** True when this reader handles the charset and delimiter (else use a character-based parser). */
     static boolean supports(Charset charset, char delimiter) {
-        boolean asciiCompatible = charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.US_ASCII)
+        boolean asciiCompatible = charset.equals(StandardCharsets.UTF_8)
+                || charset.equals(StandardCharsets.US_ASCII)
                 || charset.equals(StandardCharsets.ISO_8859_1)
-                || (charset.canEncode() && charset.newEncoder().maxBytesPerChar() == 1f && "a,\"\n".equals(
-                        new String("a,\"\n".getBytes(charset), charset)));
+                || (charset.canEncode()
+                        && charset.newEncoder().maxBytesPerChar() == 1f
+                        && "a,\"\n".equals(new String("a,\"\n".getBytes(charset), charset)));
         return asciiCompatible && delimiter < 0x80 && delimiter != '"' && delimiter != '\n' && delimiter != '\r';
     }
 
@@ -53,8 +55,13 @@ final class CsvReader implements AutoCloseable {
 
     /** The next record's fields, or null at the end of the input. */
     String[] next() throws IOException {
-        if (line == 1 && pos == 0 && charset.equals(StandardCharsets.UTF_8) && fill(3)
-                && buffer[0] == (byte) 0xEF && buffer[1] == (byte) 0xBB && buffer[2] == (byte) 0xBF) {
+        if (line == 1
+                && pos == 0
+                && charset.equals(StandardCharsets.UTF_8)
+                && fill(3)
+                && buffer[0] == (byte) 0xEF
+                && buffer[1] == (byte) 0xBB
+                && buffer[2] == (byte) 0xBF) {
             pos = 3;
         }
         while (true) {
@@ -139,7 +146,8 @@ final class CsvReader implements AutoCloseable {
                 endOfLine(b);
                 return b;
             }
-            throw new IOException("unexpected character '" + (char) (b & 0xff) + "' after a closing quote on line " + line);
+            throw new IOException(
+                    "unexpected character '" + (char) (b & 0xff) + "' after a closing quote on line " + line);
         }
     }
 

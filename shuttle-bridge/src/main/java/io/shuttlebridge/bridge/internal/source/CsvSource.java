@@ -45,12 +45,15 @@ final class CsvSource implements Source {
         try {
             rows = CsvReader.supports(spec.charset(), spec.delimiter()) ? byteRows() : jacksonRows();
         } catch (IOException e) {
-            throw new ShuttleException(ErrorCode.NOT_FOUND, "cannot open CSV source " + spec.path() + ": " + e.getMessage(), e);
+            throw new ShuttleException(
+                    ErrorCode.NOT_FOUND, "cannot open CSV source " + spec.path() + ": " + e.getMessage(), e);
         }
         try {
             String[] header = rows.next();
             if (header == null) {
-                throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "CSV source " + spec.path() + " is empty (a header line is required)");
+                throw new ShuttleException(
+                        ErrorCode.MALFORMED_PAYLOAD,
+                        "CSV source " + spec.path() + " is empty (a header line is required)");
             }
             int[] columns = columns(header);
             for (long i = 0; i < skip && rows.next() != null; i++) {
@@ -59,7 +62,8 @@ final class CsvSource implements Source {
             return new Stream(rows, columns, skip, since);
         } catch (IOException e) {
             closeQuietly(rows, e);
-            throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "cannot read CSV source " + spec.path() + ": " + e.getMessage(), e);
+            throw new ShuttleException(
+                    ErrorCode.MALFORMED_PAYLOAD, "cannot read CSV source " + spec.path() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly(rows, e);
             throw e;
@@ -93,7 +97,10 @@ final class CsvSource implements Source {
         CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(spec.delimiter());
         MappingIterator<String[]> it;
         try {
-            it = MAPPER.readerForArrayOf(String.class).with(CsvParser.Feature.WRAP_AS_ARRAY).with(schema).readValues(reader);
+            it = MAPPER.readerForArrayOf(String.class)
+                    .with(CsvParser.Feature.WRAP_AS_ARRAY)
+                    .with(schema)
+                    .readValues(reader);
         } catch (IOException | RuntimeException e) {
             reader.close();
             throw e;
@@ -110,13 +117,16 @@ final class CsvSource implements Source {
     }
 
     private int[] columns(String[] header) {
-        List<String> names = Arrays.stream(header).map(h -> h.strip().replace("\uFEFF", "")).toList();
+        List<String> names =
+                Arrays.stream(header).map(h -> h.strip().replace("\uFEFF", "")).toList();
         int[] out = new int[layout.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = names.indexOf(layout.names().get(i));
             if (out[i] < 0) {
-                throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "CSV source " + spec.path() + " has no column '"
-                        + layout.names().get(i) + "' (header: " + String.join(", ", names) + ")");
+                throw new ShuttleException(
+                        ErrorCode.MALFORMED_PAYLOAD,
+                        "CSV source " + spec.path() + " has no column '"
+                                + layout.names().get(i) + "' (header: " + String.join(", ", names) + ")");
             }
         }
         return out;
@@ -161,8 +171,10 @@ final class CsvSource implements Source {
                 }
                 return null;
             } catch (IOException e) {
-                throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "CSV source " + spec.path() + " near data row "
-                        + (consumed + 1) + ": " + e.getMessage(), e);
+                throw new ShuttleException(
+                        ErrorCode.MALFORMED_PAYLOAD,
+                        "CSV source " + spec.path() + " near data row " + (consumed + 1) + ": " + e.getMessage(),
+                        e);
             }
         }
 

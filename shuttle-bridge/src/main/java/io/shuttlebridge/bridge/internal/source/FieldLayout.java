@@ -32,10 +32,11 @@ record FieldLayout(List<String> names, int rowversion, int deleted) {
         return switch (values[deleted]) {
             case Boolean b -> b;
             case Number n -> n.intValue() != 0;
-            default -> switch (values[deleted].toString().strip().toLowerCase(Locale.ROOT)) {
-                case "true", "t", "1", "yes", "y" -> true;
-                default -> false;
-            };
+            default ->
+                switch (values[deleted].toString().strip().toLowerCase(Locale.ROOT)) {
+                    case "true", "t", "1", "yes", "y" -> true;
+                    default -> false;
+                };
         };
     }
 

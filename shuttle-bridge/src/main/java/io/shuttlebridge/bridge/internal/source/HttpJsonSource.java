@@ -1,10 +1,9 @@
 package io.shuttlebridge.bridge.internal.source;
 
-import io.shuttlebridge.bridge.Sleeper;
-
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shuttlebridge.bridge.Sleeper;
 import io.shuttlebridge.bridge.definition.SourceSpec;
 import io.shuttlebridge.bridge.internal.record.SourceRecord;
 import io.shuttlebridge.core.ErrorCode;
@@ -42,24 +41,32 @@ final class HttpJsonSource implements Source {
 
     @Override
     public RecordStream open(String resumeToken, String since) {
-        return new Stream(resumeToken == null ? PageToken.first(spec.pagination()) : PageToken.parse(resumeToken), since);
+        return new Stream(
+                resumeToken == null ? PageToken.first(spec.pagination()) : PageToken.parse(resumeToken), since);
     }
 
     private JsonNode fetch(PageToken page, String since) {
         StringBuilder url = new StringBuilder(spec.url().toString());
         char sep = url.indexOf("?") >= 0 ? '&' : '?';
         for (var p : page.query(spec.pagination()).entrySet()) {
-            url.append(sep).append(p.getKey()).append('=').append(URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8));
+            url.append(sep)
+                    .append(p.getKey())
+                    .append('=')
+                    .append(URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8));
             sep = '&';
         }
         if (since != null) {
-            url.append(sep).append(spec.sinceParam()).append('=').append(URLEncoder.encode(since, StandardCharsets.UTF_8));
+            url.append(sep)
+                    .append(spec.sinceParam())
+                    .append('=')
+                    .append(URLEncoder.encode(since, StandardCharsets.UTF_8));
         }
         URI uri = URI.create(url.toString());
         try (InputStream in = http.get(uri)) {
             return JSON.readTree(in);
         } catch (IOException e) {
-            throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "GET " + uri + " did not return JSON: " + e.getMessage(), e);
+            throw new ShuttleException(
+                    ErrorCode.MALFORMED_PAYLOAD, "GET " + uri + " did not return JSON: " + e.getMessage(), e);
         }
     }
 
@@ -102,15 +109,18 @@ final class HttpJsonSource implements Source {
             JsonNode body = fetch(page, since);
             JsonNode list = spec.recordsField().isEmpty() ? body : body.path(spec.recordsField());
             if (!list.isArray()) {
-                throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "source " + spec.url() + " page " + page
-                        + ": expected an array in '" + spec.recordsField() + "'");
+                throw new ShuttleException(
+                        ErrorCode.MALFORMED_PAYLOAD,
+                        "source " + spec.url() + " page " + page + ": expected an array in '" + spec.recordsField()
+                                + "'");
             }
             records = list;
             int skip = page.skip();
             index = skip;
             if (spec.pagination() instanceof SourceSpec.Pagination.Cursor c) {
                 JsonNode next = body.path(c.nextField());
-                String cursor = next.isMissingNode() || next.isNull() || next.asText().isEmpty() ? null : next.asText();
+                String cursor =
+                        next.isMissingNode() || next.isNull() || next.asText().isEmpty() ? null : next.asText();
                 last = cursor == null;
                 page = page.withNextCursor(cursor);
             } else {

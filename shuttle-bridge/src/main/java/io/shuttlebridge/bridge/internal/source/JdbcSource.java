@@ -75,7 +75,8 @@ final class JdbcSource implements Source {
         for (int i = 0; i < out.length; i++) {
             int at = labels.indexOf(layout.names().get(i).toLowerCase(Locale.ROOT));
             if (at < 0) {
-                throw new SQLException("no column '" + layout.names().get(i) + "' in the result (columns: " + labels + ")");
+                throw new SQLException(
+                        "no column '" + layout.names().get(i) + "' in the result (columns: " + labels + ")");
             }
             out[i] = at + 1;
         }

@@ -21,7 +21,8 @@ record PageToken(String page, int skip, String nextCursor) {
 
     static PageToken parse(String text) {
         String[] parts = text.split("\\|", -1);
-        return new PageToken(parts[0], Integer.parseInt(parts[1]), parts.length > 2 && !parts[2].isEmpty() ? parts[2] : null);
+        return new PageToken(
+                parts[0], Integer.parseInt(parts[1]), parts.length > 2 && !parts[2].isEmpty() ? parts[2] : null);
     }
 
     Map<String, String> query(SourceSpec.Pagination p) {
@@ -55,8 +56,10 @@ record PageToken(String page, int skip, String nextCursor) {
 
     PageToken next(SourceSpec.Pagination p, int pageRecords, String unused) {
         return switch (p) {
-            case SourceSpec.Pagination.Page page -> new PageToken(Long.toString(Long.parseLong(this.page) + 1), 0, null);
-            case SourceSpec.Pagination.Offset o -> new PageToken(Long.toString(Long.parseLong(this.page) + pageRecords), 0, null);
+            case SourceSpec.Pagination.Page page ->
+                new PageToken(Long.toString(Long.parseLong(this.page) + 1), 0, null);
+            case SourceSpec.Pagination.Offset o ->
+                new PageToken(Long.toString(Long.parseLong(this.page) + pageRecords), 0, null);
             case SourceSpec.Pagination.Cursor c -> new PageToken(nextCursor, 0, null);
         };
     }

@@ -1,20 +1,22 @@
 package io.shuttlebridge.bridge.internal.source;
 
 import io.shuttlebridge.bridge.Sleeper;
-
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -44,7 +46,13 @@ public final class RetryingHttp {
      * @param role what is called, for messages ({@code source}, {@code sink})
      * @param retryTooManyRequests whether 429 is retried (after Retry-After); when false every 4xx fails at once
      */
-    public RetryingHttp(String role, String token, int maxRetries, Duration timeout, Sleeper sleeper, Clock clock,
+    public RetryingHttp(
+            String role,
+            String token,
+            int maxRetries,
+            Duration timeout,
+            Sleeper sleeper,
+            Clock clock,
             boolean retryTooManyRequests) {
         this.role = role;
         this.retryTooManyRequests = retryTooManyRequests;
@@ -65,9 +73,12 @@ public final class RetryingHttp {
     }
 
     public void postJson(URI uri, byte[] body) {
-        try (InputStream in = send(uri, HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+        try (InputStream in = send(
+                uri,
+                HttpRequest.newBuilder(uri)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)))) {
+            in.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
             throw new ShuttleException(ErrorCode.TRANSPORT, "POST " + uri + ": " + e.getMessage(), e);
         }
@@ -91,8 +102,9 @@ public final class RetryingHttp {
                 String body = preview(response.body());
                 last = "HTTP " + status + (body.isEmpty() ? "" : " " + body);
                 if (status == 401 || status == 403) {
-                    throw new ShuttleException(ErrorCode.FORBIDDEN, request.method() + " " + uri + " was refused (" + last
-                            + "): check the " + role + " token");
+                    throw new ShuttleException(
+                            ErrorCode.FORBIDDEN,
+                            request.method() + " " + uri + " was refused (" + last + "): check the " + role + " token");
                 }
                 if (status < 500 && (status != 429 || !retryTooManyRequests)) {
                     throw new ShuttleException(ErrorCode.TRANSPORT, request.method() + " " + uri + " failed: " + last);
@@ -106,8 +118,9 @@ public final class RetryingHttp {
                 throw new ShuttleException(ErrorCode.TRANSPORT, "interrupted while calling " + uri, e);
             }
             if (attempt >= maxRetries) {
-                throw new ShuttleException(ErrorCode.TRANSPORT, request.method() + " " + uri + " failed after "
-                        + (attempt + 1) + " attempts, last: " + last);
+                throw new ShuttleException(
+                        ErrorCode.TRANSPORT,
+                        request.method() + " " + uri + " failed after " + (attempt + 1) + " attempts, last: " + last);
             }
             retries.incrementAndGet();
             try {
@@ -119,7 +132,7 @@ public final class RetryingHttp {
         }
     }
 
-    private java.util.Optional<Duration> retryAfter(HttpResponse<?> response) {
+    private Optional<Duration> retryAfter(HttpResponse<?> response) {
         return response.headers().firstValue("Retry-After").map(v -> {
             String value = v.strip();
             if (value.matches("\\d+")) {
@@ -142,7 +155,9 @@ public final class RetryingHttp {
     private static String preview(InputStream body) {
         try (body) {
             byte[] bytes = body.readNBytes(200);
-            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
+            return new String(bytes, StandardCharsets.UTF_8)
+                    .replaceAll("\\s+", " ")
+                    .strip();
         } catch (IOException e) {
             return "";
         }

@@ -1,7 +1,6 @@
 package io.shuttlebridge.bridge.internal.source;
 
 import io.shuttlebridge.bridge.Sleeper;
-
 import io.shuttlebridge.bridge.definition.EntityDefinition;
 import io.shuttlebridge.bridge.definition.SourceSpec;
 import java.time.Clock;

@@ -11,6 +11,8 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -103,7 +105,8 @@ public final class RowCodec {
         try {
             return JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new ShuttleException(ErrorCode.INTERNAL, "stored payload is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new ShuttleException(
+                    ErrorCode.INTERNAL, "stored payload is not valid JSON: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -122,8 +125,9 @@ public final class RowCodec {
             case LocalDate d -> NODES.objectNode().put("$date", d.toString());
             case LocalDateTime t -> NODES.objectNode().put("$datetime", t.toString());
             case Instant i -> NODES.objectNode().put("$instant", i.toString());
-            case java.sql.Timestamp t -> NODES.objectNode().put("$datetime", t.toLocalDateTime().toString());
-            case java.sql.Date d -> NODES.objectNode().put("$date", d.toLocalDate().toString());
+            case Timestamp t ->
+                NODES.objectNode().put("$datetime", t.toLocalDateTime().toString());
+            case Date d -> NODES.objectNode().put("$date", d.toLocalDate().toString());
             case byte[] b -> NODES.textNode(HexFormat.of().formatHex(b));
             default -> NODES.textNode(v.toString());
         };

@@ -1,5 +1,6 @@
 package io.shuttlebridge.bridge.internal.store;
 
+import io.shuttlebridge.core.ShuttleException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,7 +50,7 @@ public final class SeenSet {
         try {
             return seen(id);
         } catch (SQLException e) {
-            throw io.shuttlebridge.core.ShuttleException.database("reading the seen-set of " + entity, e);
+            throw ShuttleException.database("reading the seen-set of " + entity, e);
         }
     }
 
@@ -58,8 +59,10 @@ public final class SeenSet {
         if (dirty.isEmpty()) {
             return;
         }
-        try (PreparedStatement del = c.prepareStatement("DELETE FROM _shuttle_bridge_seen WHERE entity = ? AND chunk = ?");
-                PreparedStatement ins = c.prepareStatement("INSERT INTO _shuttle_bridge_seen (entity, chunk, bits) VALUES (?, ?, ?)")) {
+        try (PreparedStatement del =
+                        c.prepareStatement("DELETE FROM _shuttle_bridge_seen WHERE entity = ? AND chunk = ?");
+                PreparedStatement ins =
+                        c.prepareStatement("INSERT INTO _shuttle_bridge_seen (entity, chunk, bits) VALUES (?, ?, ?)")) {
             for (long chunk : dirty) {
                 Sql.bind(del, entity, chunk).addBatch();
                 Sql.bind(ins, entity, chunk, cache.get(chunk)).addBatch();
@@ -87,8 +90,10 @@ public final class SeenSet {
     private byte[] chunk(long chunk) throws SQLException {
         byte[] bits = cache.get(chunk);
         if (bits == null) {
-            try (PreparedStatement ps = Sql.bind(c.prepareStatement(
-                    "SELECT bits FROM _shuttle_bridge_seen WHERE entity = ? AND chunk = ?"), entity, chunk);
+            try (PreparedStatement ps = Sql.bind(
+                            c.prepareStatement("SELECT bits FROM _shuttle_bridge_seen WHERE entity = ? AND chunk = ?"),
+                            entity,
+                            chunk);
                     ResultSet rs = ps.executeQuery()) {
                 bits = rs.next() ? rs.getBytes(1) : new byte[CHUNK_BYTES];
             }

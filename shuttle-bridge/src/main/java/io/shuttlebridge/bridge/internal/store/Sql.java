@@ -69,7 +69,8 @@ public final class Sql {
     }
 
     public static long queryLong(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = bind(c.prepareStatement(sql), args); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = bind(c.prepareStatement(sql), args);
+                ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
         }
     }

@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongPredicate;
 
 /**
  * Stored identities ({@code _shuttle_bridge_identity}): per entity and business key, the data hash and
@@ -58,7 +59,10 @@ public final class StateStore implements AutoCloseable {
         this.c = c;
         this.rowversions = rowversions;
         this.entityId = entityId(c, entity);
-        this.sqlite = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("sqlite");
+        this.sqlite = c.getMetaData()
+                .getDatabaseProductName()
+                .toLowerCase(Locale.ROOT)
+                .contains("sqlite");
         range = c.prepareStatement("SELECT ord, bk_hash, id, data_hash, rowversion FROM _shuttle_bridge_identity"
                 + " WHERE entity_id = ? AND ord >= ? AND ord <= ? ORDER BY ord, bk_hash LIMIT ?");
         if (sqlite) {
@@ -75,7 +79,8 @@ public final class StateStore implements AutoCloseable {
         }
         update = c.prepareStatement("UPDATE _shuttle_bridge_identity SET data_hash = ?, rowversion = ?, batch_id = ?"
                 + " WHERE entity_id = ? AND ord = ? AND bk_hash = ?");
-        delete = c.prepareStatement("DELETE FROM _shuttle_bridge_identity WHERE entity_id = ? AND ord = ? AND bk_hash = ?");
+        delete = c.prepareStatement(
+                "DELETE FROM _shuttle_bridge_identity WHERE entity_id = ? AND ord = ? AND bk_hash = ?");
     }
 
     /** The stored entries of the given keys; absent keys are absent (other keys of the scanned range may be present). */
@@ -117,7 +122,9 @@ public final class StateStore implements AutoCloseable {
                 if (++rows == limit) {
                     lastOrd = rs.getBytes(1);
                 }
-                out.put(new BkKey(lastBk), new Entry(rs.getLong(3), rs.getBytes(4), rowversions ? rs.getString(5) : null));
+                out.put(
+                        new BkKey(lastBk),
+                        new Entry(rs.getLong(3), rs.getBytes(4), rowversions ? rs.getString(5) : null));
             }
         }
         if (rows < limit) {
@@ -201,8 +208,9 @@ public final class StateStore implements AutoCloseable {
         if (!inserts.isEmpty()) {
             inserts.sort((a, b) -> IdentityKey.ORDER.compare(a.key(), b.key()));
             long first = allocateIds(inserts.size());
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO _shuttle_bridge_identity"
-                    + " (entity_id, ord, bk_hash, id, data_hash, rowversion, key_json, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO _shuttle_bridge_identity"
+                            + " (entity_id, ord, bk_hash, id, data_hash, rowversion, key_json, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (int i = 0; i < inserts.size(); i++) {
                     NewIdentity n = inserts.get(i);
                     ps.setLong(1, entityId);
@@ -244,7 +252,7 @@ public final class StateStore implements AutoCloseable {
      */
     public record Sweep(List<Stored> unseen, IdentityKey resumeAfter) {}
 
-    public Sweep sweep(IdentityKey after, long maxId, java.util.function.LongPredicate seen, int limit) throws SQLException {
+    public Sweep sweep(IdentityKey after, long maxId, LongPredicate seen, int limit) throws SQLException {
         String sql = "SELECT id, ord, bk_hash, key_json FROM _shuttle_bridge_identity WHERE entity_id = ?"
                 + (after == null ? "" : " AND (ord, bk_hash) > (?, ?)") + " ORDER BY ord, bk_hash";
         List<Stored> out = new ArrayList<>();
@@ -272,13 +280,15 @@ public final class StateStore implements AutoCloseable {
 
     /** The entity's id in {@code _shuttle_bridge_entity}, registering it when new (committed with the caller's transaction). */
     public static long entityId(Connection c, String entity) throws SQLException {
-        try (PreparedStatement ps = Sql.bind(c.prepareStatement("SELECT id FROM _shuttle_bridge_entity WHERE name = ?"), entity);
+        try (PreparedStatement ps =
+                        Sql.bind(c.prepareStatement("SELECT id FROM _shuttle_bridge_entity WHERE name = ?"), entity);
                 ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
                 return rs.getLong(1);
             }
         }
-        return Sql.insertReturningId(c, "INSERT INTO _shuttle_bridge_entity (name, next_identity) VALUES (?, 1)", entity);
+        return Sql.insertReturningId(
+                c, "INSERT INTO _shuttle_bridge_entity (name, next_identity) VALUES (?, 1)", entity);
     }
 
     /** The highest identity id given so far (ids grow; the seen-set of a pass covers ids up to this value at its start). */
@@ -287,8 +297,11 @@ public final class StateStore implements AutoCloseable {
     }
 
     public static long count(Connection c, String entity) throws SQLException {
-        return Sql.queryLong(c, "SELECT COUNT(*) FROM _shuttle_bridge_identity i JOIN _shuttle_bridge_entity e"
-                + " ON e.id = i.entity_id WHERE e.name = ?", entity);
+        return Sql.queryLong(
+                c,
+                "SELECT COUNT(*) FROM _shuttle_bridge_identity i JOIN _shuttle_bridge_entity e"
+                        + " ON e.id = i.entity_id WHERE e.name = ?",
+                entity);
     }
 
     @Override

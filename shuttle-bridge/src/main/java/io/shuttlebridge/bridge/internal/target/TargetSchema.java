@@ -29,7 +29,9 @@ public final class TargetSchema {
                 }
             }
             if (columns.isEmpty()) {
-                throw new ShuttleException(ErrorCode.NOT_FOUND, "target table '" + table + "' does not exist (create it before ingesting)");
+                throw new ShuttleException(
+                        ErrorCode.NOT_FOUND,
+                        "target table '" + table + "' does not exist (create it before ingesting)");
             }
             Map<Integer, String> pk = new TreeMap<>();
             try (ResultSet rs = meta.getPrimaryKeys(null, null, table)) {
@@ -45,7 +47,8 @@ public final class TargetSchema {
             try (ResultSet rs = meta.getIndexInfo(null, null, table, true, false)) {
                 while (rs.next()) {
                     if (rs.getString("INDEX_NAME") != null && rs.getString("COLUMN_NAME") != null) {
-                        indexes.computeIfAbsent(rs.getString("INDEX_NAME"), k -> new ArrayList<>()).add(rs.getString("COLUMN_NAME"));
+                        indexes.computeIfAbsent(rs.getString("INDEX_NAME"), k -> new ArrayList<>())
+                                .add(rs.getString("COLUMN_NAME"));
                     }
                 }
             }

@@ -2,11 +2,13 @@ package io.shuttlebridge.bridge.internal.track;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.shuttlebridge.bridge.BatchCounts;
 import io.shuttlebridge.bridge.BatchReport;
 import io.shuttlebridge.bridge.internal.record.Stage;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,16 +47,25 @@ public final class BatchMetrics {
         count(entity, "resolved", c.resolved());
         count(entity, "dead_lettered", c.deadLettered());
         count(entity, "retried", c.retried());
-        Counter.builder("shuttle.bridge.batches").tag("entity", entity)
-                .tag("outcome", report.outcome().name().toLowerCase(Locale.ROOT)).register(registry).increment();
+        Counter.builder("shuttle.bridge.batches")
+                .tag("entity", entity)
+                .tag("outcome", report.outcome().name().toLowerCase(Locale.ROOT))
+                .register(registry)
+                .increment();
         if (report.elapsed() != null) {
-            Timer.builder("shuttle.bridge.batch.duration").tag("entity", entity).register(registry).record(report.elapsed());
+            Timer.builder("shuttle.bridge.batch.duration")
+                    .tag("entity", entity)
+                    .register(registry)
+                    .record(report.elapsed());
         }
         for (Stage s : Stage.values()) {
             String name = s.name().toLowerCase(Locale.ROOT);
             Long ms = report.stageMillis().get(name);
             if (ms != null) {
-                Timer.builder("shuttle.bridge.stage.duration").tag("entity", entity).tag("stage", name).register(registry)
+                Timer.builder("shuttle.bridge.stage.duration")
+                        .tag("entity", entity)
+                        .tag("stage", name)
+                        .register(registry)
                         .record(Duration.ofMillis(ms));
             }
         }
@@ -64,12 +75,16 @@ public final class BatchMetrics {
 
     private void count(String entity, String outcome, long n) {
         if (n > 0) {
-            Counter.builder("shuttle.bridge.records").tag("entity", entity).tag("outcome", outcome).register(registry).increment(n);
+            Counter.builder("shuttle.bridge.records")
+                    .tag("entity", entity)
+                    .tag("outcome", outcome)
+                    .register(registry)
+                    .increment(n);
         }
     }
 
     private AtomicLong gauge(String name, Map<String, AtomicLong> values, String entity) {
-        return values.computeIfAbsent(entity, e -> registry.gauge(name, java.util.List.of(
-                io.micrometer.core.instrument.Tag.of("entity", e)), new AtomicLong()));
+        return values.computeIfAbsent(
+                entity, e -> registry.gauge(name, List.of(Tag.of("entity", e)), new AtomicLong()));
     }
 }

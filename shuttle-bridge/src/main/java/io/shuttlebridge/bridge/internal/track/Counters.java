@@ -3,6 +3,7 @@ package io.shuttlebridge.bridge.internal.track;
 import io.shuttlebridge.bridge.BatchCounts;
 import io.shuttlebridge.bridge.internal.record.Stage;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -27,14 +28,25 @@ public final class Counters {
     }
 
     public BatchCounts snapshot() {
-        return new BatchCounts(fetched, normalized, invalid, mapped, inserted, updated, unchanged, deleted, pending,
-                resolved, deadLettered, retried);
+        return new BatchCounts(
+                fetched,
+                normalized,
+                invalid,
+                mapped,
+                inserted,
+                updated,
+                unchanged,
+                deleted,
+                pending,
+                resolved,
+                deadLettered,
+                retried);
     }
 
     public Map<String, Long> stageMillis() {
         Map<String, Long> out = new LinkedHashMap<>();
         for (Stage s : Stage.values()) {
-            out.put(s.name().toLowerCase(java.util.Locale.ROOT), stageNanos.get(s.ordinal()) / 1_000_000);
+            out.put(s.name().toLowerCase(Locale.ROOT), stageNanos.get(s.ordinal()) / 1_000_000);
         }
         return out;
     }

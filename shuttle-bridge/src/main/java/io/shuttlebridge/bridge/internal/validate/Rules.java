@@ -18,20 +18,33 @@ final class Rules {
 
     static Rule compile(RuleSpec spec, EntityDefinition entity) {
         return switch (spec) {
-            case RuleSpec.Required r -> rule(spec, entity.fieldIndex(r.field()), v -> v == null ? "is missing" : null, false);
-            case RuleSpec.TypeCheck t -> rule(spec, entity.fieldIndex(t.field()),
-                    v -> isType(v, t.type()) ? null : "'" + v + "' is not " + t.type().yamlName(), true);
+            case RuleSpec.Required r ->
+                rule(spec, entity.fieldIndex(r.field()), v -> v == null ? "is missing" : null, false);
+            case RuleSpec.TypeCheck t ->
+                rule(
+                        spec,
+                        entity.fieldIndex(t.field()),
+                        v -> isType(v, t.type())
+                                ? null
+                                : "'" + v + "' is not " + t.type().yamlName(),
+                        true);
             case RuleSpec.Range r -> rule(spec, entity.fieldIndex(r.field()), v -> range(v, r.min(), r.max()), true);
             case RuleSpec.Length l -> rule(spec, entity.fieldIndex(l.field()), v -> length(v, l.min(), l.max()), true);
             case RuleSpec.Pattern p -> {
                 Pattern regex = Pattern.compile(p.regex());
-                yield rule(spec, entity.fieldIndex(p.field()),
-                        v -> regex.matcher(v.toString()).matches() ? null : "'" + v + "' does not match", true);
+                yield rule(
+                        spec,
+                        entity.fieldIndex(p.field()),
+                        v -> regex.matcher(v.toString()).matches() ? null : "'" + v + "' does not match",
+                        true);
             }
             case RuleSpec.OneOf o -> {
                 Set<String> allowed = new HashSet<>(o.values());
-                yield rule(spec, entity.fieldIndex(o.field()),
-                        v -> allowed.contains(v.toString()) ? null : "'" + v + "' is not one of " + o.values(), true);
+                yield rule(
+                        spec,
+                        entity.fieldIndex(o.field()),
+                        v -> allowed.contains(v.toString()) ? null : "'" + v + "' is not one of " + o.values(),
+                        true);
             }
             case RuleSpec.Compare c -> new CompareRule(c, entity.fieldIndex(c.left()), entity.fieldIndex(c.right()));
         };

@@ -12,7 +12,8 @@ public final class Validator {
     }
 
     public static Validator of(EntityDefinition entity) {
-        return new Validator(entity.rules().stream().map(r -> Rules.compile(r, entity)).toList());
+        return new Validator(
+                entity.rules().stream().map(r -> Rules.compile(r, entity)).toList());
     }
 
     public Validation validate(Object[] normalized) {

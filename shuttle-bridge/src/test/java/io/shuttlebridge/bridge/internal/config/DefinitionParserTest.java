@@ -38,7 +38,8 @@ class DefinitionParserTest {
                       - {target: customer_no, source: custmer_no}
                     keys: [customer_no]
                 """;
-        assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ShuttleException.class)
+        assertThatThrownBy(() -> parse(yaml))
+                .isInstanceOf(ShuttleException.class)
                 .hasMessageStartingWith("entities[2].mappings[0].source: unknown field 'custmer_no'");
     }
 
@@ -48,13 +49,15 @@ class DefinitionParserTest {
                 .hasMessageStartingWith("entities[0].batch_sise: unknown key 'batch_sise'");
         assertThatThrownBy(() -> parse("entities:\n" + entity("a", "    rules:\n      - {field: amount, min: x}\n")))
                 .hasMessageStartingWith("entities[0].rules[0].min: expected a number");
-        assertThatThrownBy(() -> parse("entities:\n" + entity("a", "    schedule: {window: '19:00-07:00', zone: Mars/Base}\n")))
+        assertThatThrownBy(() ->
+                        parse("entities:\n" + entity("a", "    schedule: {window: '19:00-07:00', zone: Mars/Base}\n")))
                 .hasMessageStartingWith("entities[0].schedule.zone: invalid zone 'Mars/Base'");
         assertThatThrownBy(() -> parse("entities:\n" + entity("a", "    audit: [nope]\n")))
                 .hasMessageStartingWith("entities[0].audit[0]: unknown column 'nope'");
         assertThatThrownBy(() -> parse("entities:\n" + entity("a", "") + entity("a", "")))
                 .hasMessageStartingWith("entities[1].name: duplicate entity name 'a'");
-        assertThatThrownBy(() -> parse("entities: []")).hasMessageStartingWith("entities: at least one entity is required");
+        assertThatThrownBy(() -> parse("entities: []"))
+                .hasMessageStartingWith("entities: at least one entity is required");
     }
 
     @Test

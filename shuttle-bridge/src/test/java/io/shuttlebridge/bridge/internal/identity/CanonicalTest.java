@@ -21,30 +21,53 @@ class CanonicalTest {
         for (int i = 0; i < 200_000; i++) {
             Object value = switch (i % 6) {
                 case 0 -> random.nextLong() >> random.nextInt(64);
-                case 1 -> new BigDecimal(BigInteger.valueOf(random.nextLong() >> random.nextInt(64)), random.nextInt(-6, 24));
-                case 2 -> new BigDecimal(BigInteger.valueOf(random.nextInt(-1000, 1000)).multiply(BigInteger.TEN.pow(random.nextInt(4))),
-                        random.nextInt(0, 6));
+                case 1 ->
+                    new BigDecimal(BigInteger.valueOf(random.nextLong() >> random.nextInt(64)), random.nextInt(-6, 24));
+                case 2 ->
+                    new BigDecimal(
+                            BigInteger.valueOf(random.nextInt(-1000, 1000))
+                                    .multiply(BigInteger.TEN.pow(random.nextInt(4))),
+                            random.nextInt(0, 6));
                 case 3 -> LocalDate.ofEpochDay(random.nextLong(-800_000, 3_000_000));
                 case 4 -> random.nextInt();
                 default -> randomText(random);
             };
             c.reset();
             c.append("f", value);
-            String expected = "1:f" + tag(value) + text(value).getBytes(StandardCharsets.UTF_8).length + ":" + text(value);
-            assertThat(new String(c.toBytes(), StandardCharsets.UTF_8)).as("%s (%s)", value, value.getClass().getSimpleName())
+            String expected =
+                    "1:f" + tag(value) + text(value).getBytes(StandardCharsets.UTF_8).length + ":" + text(value);
+            assertThat(new String(c.toBytes(), StandardCharsets.UTF_8))
+                    .as("%s (%s)", value, value.getClass().getSimpleName())
                     .isEqualTo(expected);
         }
     }
 
     @Test
     void edgeValues() {
-        for (Object v : new Object[] {Long.MIN_VALUE, Long.MAX_VALUE, 0L, -1L, BigDecimal.ZERO, new BigDecimal("0.000"),
-                new BigDecimal("-0.050"), new BigDecimal("1E+5"), new BigDecimal("123456789012345678901234.5"),
-                new BigDecimal("1E-30"), LocalDate.of(0, 1, 1), LocalDate.of(-5, 3, 1), LocalDate.of(10000, 1, 1), "", "é", "a\u0000b"}) {
+        for (Object v : new Object[] {
+            Long.MIN_VALUE,
+            Long.MAX_VALUE,
+            0L,
+            -1L,
+            BigDecimal.ZERO,
+            new BigDecimal("0.000"),
+            new BigDecimal("-0.050"),
+            new BigDecimal("1E+5"),
+            new BigDecimal("123456789012345678901234.5"),
+            new BigDecimal("1E-30"),
+            LocalDate.of(0, 1, 1),
+            LocalDate.of(-5, 3, 1),
+            LocalDate.of(10000, 1, 1),
+            "",
+            "é",
+            "a\u0000b"
+        }) {
             Canonical c = new Canonical();
             c.append("f", v);
             String expected = "1:f" + tag(v) + text(v).getBytes(StandardCharsets.UTF_8).length + ":" + text(v);
-            assertThat(new String(c.toBytes(), StandardCharsets.UTF_8)).as("%s", v).isEqualTo(expected);
+            assertThat(new String(c.toBytes(), StandardCharsets.UTF_8))
+                    .as("%s", v)
+                    .isEqualTo(expected);
         }
     }
 

@@ -16,32 +16,47 @@ class IdentityHasherTest {
 
     @Test
     void libraryMatchesReferenceVectors() {
-        assertThat(HexFormat.of().formatHex(IdentityHasher.xxh3(new byte[0], 0))).isEqualTo("99aa06d3014798d86001c324468d497f");
-        assertThat(HexFormat.of().formatHex(IdentityHasher.xxh3("abc".getBytes(), 3))).isEqualTo("06b05ab6733a618578af5f94892f3950");
+        assertThat(HexFormat.of().formatHex(IdentityHasher.xxh3(new byte[0], 0)))
+                .isEqualTo("99aa06d3014798d86001c324468d497f");
+        assertThat(HexFormat.of().formatHex(IdentityHasher.xxh3("abc".getBytes(), 3)))
+                .isEqualTo("06b05ab6733a618578af5f94892f3950");
     }
 
     @Test
     void goldenBusinessKeyAndDataHash() {
-        IdentityHasher h = new IdentityHasher(List.of("customer_no", "name", "balance", "since", "synced"), List.of("customer_no"), List.of("synced"));
+        IdentityHasher h = new IdentityHasher(
+                List.of("customer_no", "name", "balance", "since", "synced"),
+                List.of("customer_no"),
+                List.of("synced"));
         Object[] row = {"C001", "Alice", new BigDecimal("1234.560"), null, "2024-01-01"};
-        assertThat(HexFormat.of().formatHex(h.businessKey(row))).isEqualTo(BK_C001).hasSize(32);
+        assertThat(HexFormat.of().formatHex(h.businessKey(row)))
+                .isEqualTo(BK_C001)
+                .hasSize(32);
         assertThat(HexFormat.of().formatHex(h.data(row))).isEqualTo(DATA).hasSize(64);
     }
 
     @Test
     void stableAcrossFieldOrderNumericScaleAndAuditColumns() {
-        IdentityHasher a = new IdentityHasher(List.of("customer_no", "name", "balance", "since", "synced"), List.of("customer_no"), List.of("synced"));
-        IdentityHasher b = new IdentityHasher(List.of("since", "balance", "synced", "name", "customer_no"), List.of("customer_no"), List.of("synced"));
+        IdentityHasher a = new IdentityHasher(
+                List.of("customer_no", "name", "balance", "since", "synced"),
+                List.of("customer_no"),
+                List.of("synced"));
+        IdentityHasher b = new IdentityHasher(
+                List.of("since", "balance", "synced", "name", "customer_no"),
+                List.of("customer_no"),
+                List.of("synced"));
         byte[] one = a.data(new Object[] {"C001", "Alice", new BigDecimal("1234.56"), null, "x"});
         byte[] two = b.data(new Object[] {null, new BigDecimal("1234.5600"), "other audit value", "Alice", "C001"});
         assertThat(two).isEqualTo(one);
-        assertThat(HexFormat.of().formatHex(b.businessKey(new Object[] {null, null, null, null, "C001"}))).isEqualTo(BK_C001);
+        assertThat(HexFormat.of().formatHex(b.businessKey(new Object[] {null, null, null, null, "C001"})))
+                .isEqualTo(BK_C001);
     }
 
     @Test
     void nullKeyPartIsAnError() {
         IdentityHasher h = new IdentityHasher(List.of("a", "b"), List.of("a", "b"), List.of());
         assertThatThrownBy(() -> h.businessKey(new Object[] {"x", null}))
-                .isInstanceOf(RecordRejection.class).hasMessageContaining("business key part 'b' is null");
+                .isInstanceOf(RecordRejection.class)
+                .hasMessageContaining("business key part 'b' is null");
     }
 }

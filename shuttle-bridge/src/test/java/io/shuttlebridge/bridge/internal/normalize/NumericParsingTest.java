@@ -19,7 +19,10 @@ class NumericParsingTest {
             StringBuilder s = new StringBuilder();
             int n = random.nextInt(1, 22);
             for (int k = 0; k < n; k++) {
-                s.append(k > 0 && random.nextInt(4) > 0 ? (char) ('0' + random.nextInt(10)) : alphabet.charAt(random.nextInt(alphabet.length())));
+                s.append(
+                        k > 0 && random.nextInt(4) > 0
+                                ? (char) ('0' + random.nextInt(10))
+                                : alphabet.charAt(random.nextInt(alphabet.length())));
             }
             String text = s.toString();
             BigDecimal quick = NumericParsing.plainDecimal(text);

@@ -17,9 +17,12 @@ class TimeWindowTest {
         assertThat(night.contains(Instant.parse("2025-01-10T23:30:00Z"))).isTrue(); // 00:30 next day
         assertThat(night.contains(Instant.parse("2025-01-11T05:59:00Z"))).isTrue(); // 06:59
         assertThat(night.contains(Instant.parse("2025-01-11T06:00:00Z"))).isFalse(); // 07:00
-        assertThat(night.openedAt(Instant.parse("2025-01-10T23:30:00Z"))).isEqualTo(Instant.parse("2025-01-10T18:00:00Z"));
-        assertThat(night.closesAt(Instant.parse("2025-01-10T23:30:00Z"))).isEqualTo(Instant.parse("2025-01-11T06:00:00Z"));
-        assertThat(night.nextOpening(Instant.parse("2025-01-11T09:00:00Z"))).isEqualTo(Instant.parse("2025-01-11T18:00:00Z"));
+        assertThat(night.openedAt(Instant.parse("2025-01-10T23:30:00Z")))
+                .isEqualTo(Instant.parse("2025-01-10T18:00:00Z"));
+        assertThat(night.closesAt(Instant.parse("2025-01-10T23:30:00Z")))
+                .isEqualTo(Instant.parse("2025-01-11T06:00:00Z"));
+        assertThat(night.nextOpening(Instant.parse("2025-01-11T09:00:00Z")))
+                .isEqualTo(Instant.parse("2025-01-11T18:00:00Z"));
     }
 
     @Test

@@ -28,14 +28,15 @@ class CsvReaderTest {
     @Test
     void quotesLineBreaksAndBlankLines() throws IOException {
         String csv = "\uFEFFid;name;note\r\n1;\"Meier; Anna\";\"said \"\"hi\"\"\"\n\n2;Müller;\"two\nlines\"\r3;;\n4;x";
-        assertThat(read(csv, StandardCharsets.UTF_8, ';')).containsExactly(
-                List.of("id", "name", "note"),
-                List.of("1", "Meier; Anna", "said \"hi\""),
-                List.of("2", "Müller", "two\nlines"),
-                List.of("3", "", ""),
-                List.of("4", "x"));
-        assertThat(read("a,b\n1,Gr\u00fc\u00dfe\n", Charset.forName("windows-1252"), ',')).containsExactly(
-                List.of("a", "b"), List.of("1", "Grüße"));
+        assertThat(read(csv, StandardCharsets.UTF_8, ';'))
+                .containsExactly(
+                        List.of("id", "name", "note"),
+                        List.of("1", "Meier; Anna", "said \"hi\""),
+                        List.of("2", "Müller", "two\nlines"),
+                        List.of("3", "", ""),
+                        List.of("4", "x"));
+        assertThat(read("a,b\n1,Gr\u00fc\u00dfe\n", Charset.forName("windows-1252"), ','))
+                .containsExactly(List.of("a", "b"), List.of("1", "Grüße"));
     }
 
     @Test
@@ -62,8 +63,10 @@ class CsvReaderTest {
                 if (f > 0) {
                     csv.append(',');
                 }
-                boolean quote = v.isEmpty() ? random.nextBoolean() : v.chars().anyMatch(c -> c == ',' || c == '"' || c == '\n' || c == '\r')
-                        || random.nextInt(5) == 0;
+                boolean quote = v.isEmpty()
+                        ? random.nextBoolean()
+                        : v.chars().anyMatch(c -> c == ',' || c == '"' || c == '\n' || c == '\r')
+                                || random.nextInt(5) == 0;
                 csv.append(quote ? '"' + v.replace("\"", "\"\"") + '"' : v);
             }
             if (n == 1 && row.get(0).isEmpty() && csv.charAt(csv.length() - 1) != '"') {

@@ -27,7 +27,8 @@ class RowCodecTest {
             assertThat(encoded).isEqualTo(json.writeValueAsString(Arrays.asList(key)));
             assertThat(RowCodec.decodeArray(encoded)).containsExactly(key);
         }
-        assertThat(RowCodec.decodeArray(RowCodec.encodeArray(new Object[] {new BigDecimal("1.50"), LocalDate.of(2024, 2, 29), null})))
+        assertThat(RowCodec.decodeArray(
+                        RowCodec.encodeArray(new Object[] {new BigDecimal("1.50"), LocalDate.of(2024, 2, 29), null})))
                 .containsExactly(new BigDecimal("1.50"), LocalDate.of(2024, 2, 29), null);
     }
 

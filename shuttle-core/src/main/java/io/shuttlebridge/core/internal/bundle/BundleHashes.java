@@ -33,12 +33,14 @@ public final class BundleHashes {
     }
 
     public static String describe(SyncedTable t) {
-        return t.name() + "|key=" + String.join(",", t.key()) + "|cols=" + String.join(",", t.replicatedColumns()) + "|" + t.policy();
+        return t.name() + "|key=" + String.join(",", t.key()) + "|cols=" + String.join(",", t.replicatedColumns()) + "|"
+                + t.policy();
     }
 
     public static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }

@@ -2,10 +2,11 @@ package io.shuttlebridge.core.internal.capture;
 
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
-import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.dialect.Dialect;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -31,17 +32,24 @@ public final class Backfill {
     public long run(ProgressListener progress) {
         String task = "backfill " + table.name();
         String from = dialect.quote(table.name());
-        long total = db.read(c -> Jdbc.queryLong(c, "SELECT count(*) FROM " + from).orElse(0L));
-        String keyTuple = tuple(table.key().stream().map(k -> "t." + dialect.quote(k)).toList());
+        long total =
+                db.read(c -> Jdbc.queryLong(c, "SELECT count(*) FROM " + from).orElse(0L));
+        String keyTuple =
+                tuple(table.key().stream().map(k -> "t." + dialect.quote(k)).toList());
         String params = tuple(table.key().stream().map(k -> "?").toList());
         String scope = table.scopeColumn() == null ? "NULL" : "t." + dialect.quote(table.scopeColumn());
-        String boundarySql = "SELECT " + String.join(", ", table.key().stream().map(k -> "t." + dialect.quote(k)).toList())
-                + " FROM " + from + " t %s ORDER BY " + orderBy() + " LIMIT 1 OFFSET " + (CHUNK - 1);
+        String boundarySql = "SELECT "
+                + String.join(
+                        ", ",
+                        table.key().stream().map(k -> "t." + dialect.quote(k)).toList()) + " FROM " + from
+                + " t %s ORDER BY " + orderBy() + " LIMIT 1 OFFSET " + (CHUNK - 1);
         String insertSql = "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope)"
                 + " SELECT " + table.id() + ", " + dialect.capture().keyExpression(table, "t")
-                + ", ? + row_number() OVER (ORDER BY " + orderBy() + "), 1, ? + row_number() OVER (ORDER BY " + orderBy() + ") - 1,"
+                + ", ? + row_number() OVER (ORDER BY " + orderBy() + "), 1, ? + row_number() OVER (ORDER BY "
+                + orderBy() + ") - 1,"
                 + " 0, 1, 0, " + scope + " FROM " + from + " t WHERE %s AND NOT EXISTS (SELECT 1 FROM _shuttle_feed f"
-                + " WHERE f.tbl = " + table.id() + " AND f.pk = " + dialect.capture().feedKeyMatch(table, "t") + ")";
+                + " WHERE f.tbl = " + table.id() + " AND f.pk = "
+                + dialect.capture().feedKeyMatch(table, "t") + ")";
 
         long done = 0;
         long inserted = 0;
@@ -50,8 +58,8 @@ public final class Backfill {
         while (true) {
             final List<Object> lo = lower;
             List<Object> upper = db.read(c -> {
-                try (PreparedStatement ps = c.prepareStatement(String.format(boundarySql,
-                        lo == null ? "" : "WHERE " + keyTuple + " > " + params))) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        String.format(boundarySql, lo == null ? "" : "WHERE " + keyTuple + " > " + params))) {
                     bindAll(ps, 1, lo);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) {
@@ -65,7 +73,8 @@ public final class Backfill {
                     }
                 }
             });
-            String range = (lo == null ? "true" : keyTuple + " > " + params) + (upper == null ? "" : " AND " + keyTuple + " <= " + params);
+            String range = (lo == null ? "true" : keyTuple + " > " + params)
+                    + (upper == null ? "" : " AND " + keyTuple + " <= " + params);
             inserted += db.transaction(c -> {
                 dialect.capture().fold(c);
                 long[] stamp = dialect.capture().nextSeqAndHlc(c);
@@ -102,7 +111,7 @@ public final class Backfill {
         return parts.size() == 1 ? parts.get(0) : "(" + String.join(", ", parts) + ")";
     }
 
-    private static int bindAll(PreparedStatement ps, int from, List<Object> values) throws java.sql.SQLException {
+    private static int bindAll(PreparedStatement ps, int from, List<Object> values) throws SQLException {
         if (values == null) {
             return from;
         }

@@ -6,21 +6,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
-import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.schema.ApplyPlan;
 import io.shuttlebridge.core.internal.schema.Table;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The sync-enabled tables of one database as registered in {@code _shuttle_tables}, with their
@@ -42,7 +45,7 @@ public final class SyncSchema {
             names.put(t.name(), t);
             ids.put(t.id(), t);
         }
-        this.byName = java.util.Collections.unmodifiableMap(names); // registration order
+        this.byName = Collections.unmodifiableMap(names); // registration order
         this.byId = Map.copyOf(ids);
         this.plan = ApplyPlan.of(tables.stream().map(SyncedTable::table).toList());
     }
@@ -50,19 +53,26 @@ public final class SyncSchema {
     /** Loads the registry; fails with {@link ErrorCode#NOT_INITIALIZED} when sync was never enabled. */
     public static SyncSchema load(Connection c, Dialect dialect) throws SQLException {
         if (!isInitialized(c, dialect)) {
-            throw new ShuttleException(ErrorCode.NOT_INITIALIZED,
+            throw new ShuttleException(
+                    ErrorCode.NOT_INITIALIZED,
                     "sync is not enabled on this database: run 'shuttle init --db ...' first");
         }
-        String node = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'node_uuid'").orElseThrow(
-                () -> new ShuttleException(ErrorCode.NOT_INITIALIZED, "the database has no node identity: run 'shuttle init' again"));
-        List<SyncedTable> tables = new java.util.ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, name, policy, scope_column, excluded FROM _shuttle_tables ORDER BY id");
+        String node = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'node_uuid'")
+                .orElseThrow(() -> new ShuttleException(
+                        ErrorCode.NOT_INITIALIZED, "the database has no node identity: run 'shuttle init' again"));
+        List<SyncedTable> tables = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT id, name, policy, scope_column, excluded FROM _shuttle_tables ORDER BY id");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String name = rs.getString("name");
                 Table table = dialect.readTable(c, name);
-                tables.add(new SyncedTable(rs.getInt("id"), table, ConflictPolicy.parse(rs.getString("policy")),
-                        decodeColumns(rs.getString("excluded")), rs.getString("scope_column")));
+                tables.add(new SyncedTable(
+                        rs.getInt("id"),
+                        table,
+                        ConflictPolicy.parse(rs.getString("policy")),
+                        decodeColumns(rs.getString("excluded")),
+                        rs.getString("scope_column")));
             }
         }
         return new SyncSchema(node, tables);
@@ -74,7 +84,7 @@ public final class SyncSchema {
 
     public static String encodeColumns(Set<String> columns) {
         try {
-            return JSON.writeValueAsString(new java.util.TreeSet<>(columns));
+            return JSON.writeValueAsString(new TreeSet<>(columns));
         } catch (JsonProcessingException e) {
             throw new ShuttleException(ErrorCode.INTERNAL, "cannot encode column list", e);
         }
@@ -87,7 +97,8 @@ public final class SyncSchema {
         try {
             return Set.copyOf(JSON.readValue(json, new TypeReference<List<String>>() {}));
         } catch (JsonProcessingException e) {
-            throw new ShuttleException(ErrorCode.INTERNAL, "corrupt excluded-column list in _shuttle_tables: " + json, e);
+            throw new ShuttleException(
+                    ErrorCode.INTERNAL, "corrupt excluded-column list in _shuttle_tables: " + json, e);
         }
     }
 
@@ -108,8 +119,10 @@ public final class SyncSchema {
     public SyncedTable require(String name) {
         SyncedTable t = byName.get(name);
         if (t == null) {
-            throw new ShuttleException(ErrorCode.NOT_FOUND, "table \"" + name + "\" is not synced here (synced: "
-                    + String.join(", ", new java.util.TreeSet<>(byName.keySet())) + ")");
+            throw new ShuttleException(
+                    ErrorCode.NOT_FOUND,
+                    "table \"" + name + "\" is not synced here (synced: "
+                            + String.join(", ", new TreeSet<>(byName.keySet())) + ")");
         }
         return t;
     }

@@ -36,7 +36,11 @@ public final class SyncedTable {
         this.scopeColumn = scopeColumn;
         // column names interned as the JSON reader's field names are: a change's values are found by identity
         this.key = table.primaryKey().stream().map(String::intern).toList();
-        this.replicated = table.columns().stream().map(Column::name).filter(c -> !this.excluded.contains(c)).map(String::intern).toList();
+        this.replicated = table.columns().stream()
+                .map(Column::name)
+                .filter(c -> !this.excluded.contains(c))
+                .map(String::intern)
+                .toList();
         this.valueColumns = table.columns().stream()
                 .filter(c -> !c.inPrimaryKey() && !this.excluded.contains(c.name()))
                 .map(Column::name)
@@ -85,8 +89,12 @@ public final class SyncedTable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SyncedTable other && id == other.id && table.equals(other.table) && policy == other.policy
-                && excluded.equals(other.excluded) && Objects.equals(scopeColumn, other.scopeColumn);
+        return o instanceof SyncedTable other
+                && id == other.id
+                && table.equals(other.table)
+                && policy == other.policy
+                && excluded.equals(other.excluded)
+                && Objects.equals(scopeColumn, other.scopeColumn);
     }
 
     @Override

@@ -1,8 +1,5 @@
 package io.shuttlebridge.core.internal.change;
 
-import io.shuttlebridge.core.change.Change;
-import io.shuttlebridge.core.change.Op;
-import io.shuttlebridge.core.change.Stamp;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,6 +10,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.change.Op;
+import io.shuttlebridge.core.change.Stamp;
 import io.shuttlebridge.core.id.Hlc;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -115,7 +115,9 @@ public final class ChangeCodec {
         o.put("base", c.base());
         if (!c.columnStamps().isEmpty()) {
             ObjectNode cols = o.putObject("columns");
-            c.columnStamps().forEach((k, s) -> cols.putObject(k).put("hlc", Hlc.encode(s.hlc())).put("origin", s.origin()));
+            c.columnStamps()
+                    .forEach((k, s) ->
+                            cols.putObject(k).put("hlc", Hlc.encode(s.hlc())).put("origin", s.origin()));
         }
         return o;
     }
@@ -229,10 +231,21 @@ public final class ChangeCodec {
             for (Iterator<Map.Entry<String, JsonNode>> it = cols.fields(); it.hasNext(); ) {
                 var e = it.next();
                 String w = where + ".columns." + e.getKey();
-                stamps.put(e.getKey(), new Stamp(hlc(text(e.getValue(), "hlc", w), w + ".hlc"), text(e.getValue(), "origin", w)));
+                stamps.put(
+                        e.getKey(),
+                        new Stamp(hlc(text(e.getValue(), "hlc", w), w + ".hlc"), text(e.getValue(), "origin", w)));
             }
         }
-        return new Change(table, key, op, values, hlc, text(o, "origin", where), number(o, "version", where), number(o, "base", where), stamps);
+        return new Change(
+                table,
+                key,
+                op,
+                values,
+                hlc,
+                text(o, "origin", where),
+                number(o, "version", where),
+                number(o, "base", where),
+                stamps);
     }
 
     public static String toJson(Object node) {

@@ -1,8 +1,11 @@
 package io.shuttlebridge.core.internal.dialect;
 
+import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.List;
 
 /** The product-specific SQL behind change capture: metadata objects, triggers, the no-echo switch. */
@@ -12,8 +15,9 @@ public interface CaptureSql {
     List<String> metadataDdl();
 
     /** The clause of a feed write that puts a row's new entry in the place of the one it holds (both dialects' syntax). */
-    String FEED_ENTRY_REPLACES = "ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
-            + " origin = excluded.origin, version = excluded.version, base = excluded.base, scope = excluded.scope, via = excluded.via";
+    String FEED_ENTRY_REPLACES =
+            "ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, op = excluded.op, hlc = excluded.hlc,"
+                    + " origin = excluded.origin, version = excluded.version, base = excluded.base, scope = excluded.scope, via = excluded.via";
 
     /** Statements that (re)create the capture triggers of one table, dropping old ones first. */
     List<String> installTriggers(SyncedTable table);
@@ -37,11 +41,12 @@ public interface CaptureSql {
 
     /** A condition on {@code alias} matching the rows whose feed keys are among {@code n} stored keys, bound by {@link #bindStoredKeys}. */
     default String storedKeysCondition(SyncedTable table, String alias, int n) {
-        return keyExpression(table, alias) + " IN (" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
+        return keyExpression(table, alias) + " IN (" + String.join(", ", Collections.nCopies(n, "?")) + ")";
     }
 
     /** Binds stored feed keys for {@link #storedKeysCondition}; returns the next parameter index. */
-    default int bindStoredKeys(java.sql.PreparedStatement ps, int from, SyncedTable table, List<Object> stored) throws SQLException {
+    default int bindStoredKeys(PreparedStatement ps, int from, SyncedTable table, List<Object> stored)
+            throws SQLException {
         for (Object k : stored) {
             ps.setObject(from++, k);
         }
@@ -50,13 +55,13 @@ public interface CaptureSql {
 
     /** A condition matching the feed's stored key column {@code column} against {@code n} stored keys, bound by {@link #bindFeedKeys}. */
     default String feedKeysCondition(String column, int n) {
-        return column + " IN (" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
+        return column + " IN (" + String.join(", ", Collections.nCopies(n, "?")) + ")";
     }
 
     /** Binds stored feed keys for {@link #feedKeysCondition}; returns the next parameter index. */
-    default int bindFeedKeys(java.sql.PreparedStatement ps, int from, List<Object> stored) throws SQLException {
+    default int bindFeedKeys(PreparedStatement ps, int from, List<Object> stored) throws SQLException {
         for (Object k : stored) {
-            io.shuttlebridge.core.internal.Jdbc.set(ps, from++, k);
+            Jdbc.set(ps, from++, k);
         }
         return from;
     }
@@ -79,7 +84,7 @@ public interface CaptureSql {
     void logLocalWrite(Connection c, SyncedTable table, List<Object> key) throws SQLException;
 
     /** Decodes a stored feed key back into key values (in key order). */
-    java.util.List<Object> decodeKey(SyncedTable table, Object stored);
+    List<Object> decodeKey(SyncedTable table, Object stored);
 
     /**
      * Moves captured writes into the feed (one entry per row, the latest), so that readers and
@@ -98,7 +103,7 @@ public interface CaptureSql {
      * the feed gets the given entries instead, with their own origin, hlc and version; the local
      * clock moves past the highest stamp applied.
      */
-    void endApply(Connection c, long token, java.util.List<AppliedEntry> entries) throws SQLException;
+    void endApply(Connection c, long token, List<AppliedEntry> entries) throws SQLException;
 
     /** The next local seq and a fresh local hlc stamp, without reserving them. Fold first. */
     long[] nextSeqAndHlc(Connection c) throws SQLException;
@@ -113,6 +118,15 @@ public interface CaptureSql {
      * dialect may insert it without looking for one (when the guess is wrong, as it can be after a
      * concurrent write, the entry replaces the existing one all the same).
      */
-    record AppliedEntry(SyncedTable table, java.util.List<Object> key, int op, long hlc, int origin, long version, long base,
-            Object scope, Integer via, boolean expectedNew) {}
+    record AppliedEntry(
+            SyncedTable table,
+            List<Object> key,
+            int op,
+            long hlc,
+            int origin,
+            long version,
+            long base,
+            Object scope,
+            Integer via,
+            boolean expectedNew) {}
 }

@@ -1,9 +1,14 @@
 package io.shuttlebridge.core.internal.dialect;
 
+import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.Table;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
 
 /**
  * What Shuttle needs to know about one database product. One implementation per product,
@@ -18,14 +23,14 @@ public interface Dialect {
     boolean handlesUrl(String jdbcUrl);
 
     /** Connection properties this product needs (journal mode, timeouts, ...), added to the caller's. */
-    java.util.Properties connectionProperties();
+    Properties connectionProperties();
 
     /**
      * A channel the database notifies (LISTEN/NOTIFY) when the feed advances, so that several hub
      * processes over one database hear of each other's writes; empty when the product has none.
      */
-    default java.util.Optional<String> feedChannel() {
-        return java.util.Optional.empty();
+    default Optional<String> feedChannel() {
+        return Optional.empty();
     }
 
     /** Quotes an identifier so that any name (keywords, quotes, spaces, unicode) is safe in SQL; ANSI double quotes by default. */
@@ -41,7 +46,7 @@ public interface Dialect {
 
     /** Whether a user table of this name exists where this connection works (its schema, for products that have them). */
     default boolean hasTable(Connection c, String name) throws SQLException {
-        try (java.sql.ResultSet rs = c.getMetaData().getTables(null, null, name, new String[] {"TABLE"})) {
+        try (ResultSet rs = c.getMetaData().getTables(null, null, name, new String[] {"TABLE"})) {
             return rs.next();
         }
     }
@@ -62,7 +67,8 @@ public interface Dialect {
      * or null where rows are written one statement each. {@code columns} are the columns written,
      * the {@code key} among them; values are added as {@link #toDatabase} gives them.
      */
-    default BulkUpsert bulkUpsert(Connection c, Table table, List<String> key, List<String> columns) throws SQLException {
+    default BulkUpsert bulkUpsert(Connection c, Table table, List<String> key, List<String> columns)
+            throws SQLException {
         return null;
     }
 
@@ -71,11 +77,17 @@ public interface Dialect {
      * dialects' syntax, with a leading space): the columns outside the key take the incoming values,
      * and a row of key columns only is left as it is.
      */
-    static String onConflictUpdate(List<String> key, List<String> columns, java.util.function.UnaryOperator<String> quote) {
+    static String onConflictUpdate(List<String> key, List<String> columns, UnaryOperator<String> quote) {
         List<String> nonKey = columns.stream().filter(c -> !key.contains(c)).toList();
         return " ON CONFLICT (" + String.join(", ", key.stream().map(quote).toList()) + ") DO "
-                + (nonKey.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ",
-                        nonKey.stream().map(c -> quote.apply(c) + " = excluded." + quote.apply(c)).toList()));
+                + (nonKey.isEmpty()
+                        ? "NOTHING"
+                        : "UPDATE SET "
+                                + String.join(
+                                        ", ",
+                                        nonKey.stream()
+                                                .map(c -> quote.apply(c) + " = excluded." + quote.apply(c))
+                                                .toList()));
     }
 
     /** Rows queued for one upsert statement; when a key is given twice, the row added last is written. */
@@ -111,7 +123,7 @@ public interface Dialect {
     }
 
     /** A value as it should be bound into {@code column} (e.g. a 0/1 integer into a boolean column). */
-    default Object toDatabase(io.shuttlebridge.core.internal.schema.Column column, Object value) {
+    default Object toDatabase(Column column, Object value) {
         return value;
     }
 

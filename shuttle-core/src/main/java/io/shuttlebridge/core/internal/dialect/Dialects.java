@@ -18,7 +18,9 @@ public final class Dialects {
                 return d;
             }
         }
-        throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "no dialect for " + Identifiers.redactUrl(jdbcUrl)
-                + ": supported are SQLite (a file path or jdbc:sqlite:...) and PostgreSQL (jdbc:postgresql://...)");
+        throw new ShuttleException(
+                ErrorCode.INVALID_ARGUMENT,
+                "no dialect for " + Identifiers.redactUrl(jdbcUrl)
+                        + ": supported are SQLite (a file path or jdbc:sqlite:...) and PostgreSQL (jdbc:postgresql://...)");
     }
 }

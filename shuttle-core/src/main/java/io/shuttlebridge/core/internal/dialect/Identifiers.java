@@ -17,8 +17,9 @@ public final class Identifiers {
             throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "an identifier must not be empty");
         }
         if (identifier.indexOf('\0') >= 0) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "identifier contains a NUL character: "
-                    + identifier.replace("\0", "\\0"));
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "identifier contains a NUL character: " + identifier.replace("\0", "\\0"));
         }
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }

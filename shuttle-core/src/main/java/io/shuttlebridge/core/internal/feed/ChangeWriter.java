@@ -2,14 +2,15 @@ package io.shuttlebridge.core.internal.feed;
 
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
-import io.shuttlebridge.core.internal.capture.SyncSchema;
-import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.change.Stamp;
+import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.CaptureSql;
 import io.shuttlebridge.core.internal.dialect.Dialect;
-import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.schema.Column;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -47,10 +49,12 @@ public final class ChangeWriter {
 
     /** Row writes queued on {@link #batched}, sent in one round trip by {@link #flush}. */
     private PreparedStatement batched;
+
     private int batchedRows;
     private static final int MAX_BATCHED_ROWS = 2000;
     /** Row upserts queued on the dialect's bulk statement instead, when it has one; sent by {@link #flush}. */
     private Dialect.BulkUpsert bulk;
+
     private final Map<String, Dialect.BulkUpsert> bulks = new HashMap<>();
     private static final int MAX_BULK_ROWS = 5000;
 
@@ -131,15 +135,18 @@ public final class ChangeWriter {
         List<String> all = t.replicatedColumns();
         Map<String, Object> values = change.values();
         boolean complete = values.size() == all.size() && values.keySet().containsAll(all);
-        List<String> cols = complete ? all : all.stream().filter(values::containsKey).toList();
+        List<String> cols =
+                complete ? all : all.stream().filter(values::containsKey).toList();
         if (!complete && !cols.containsAll(t.key())) {
-            throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, "upsert of \"" + t.name() + "\" lacks key columns " + t.key());
+            throw new ShuttleException(
+                    ErrorCode.MALFORMED_PAYLOAD, "upsert of \"" + t.name() + "\" lacks key columns " + t.key());
         }
-        io.shuttlebridge.core.internal.schema.Column[] meta = columns(t);
+        Column[] meta = columns(t);
         Object[] row = new Object[cols.size()];
         for (int k = 0; k < row.length; k++) {
             String col = cols.get(k);
-            row[k] = dialect.toDatabase(complete ? meta[k] : t.table().column(col).orElseThrow(), values.get(col));
+            row[k] = dialect.toDatabase(
+                    complete ? meta[k] : t.table().column(col).orElseThrow(), values.get(col));
         }
         String sqlKey = complete ? null : "upsert:" + t.id() + ":" + String.join("\u0000", cols);
         Dialect.BulkUpsert b = bulkUpsert(t, complete, sqlKey, cols);
@@ -158,7 +165,8 @@ public final class ChangeWriter {
         String key = complete ? "upsert:" + t.id() : sqlKey;
         PreparedStatement ps = statements.get(key);
         if (ps == null) {
-            String sql = "INSERT INTO " + dialect.quote(t.name()) + " (" + cols.stream().map(dialect::quote).collect(Collectors.joining(", "))
+            String sql = "INSERT INTO " + dialect.quote(t.name()) + " ("
+                    + cols.stream().map(dialect::quote).collect(Collectors.joining(", "))
                     + ") VALUES (" + cols.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")"
                     + Dialect.onConflictUpdate(t.key(), cols, dialect::quote);
             ps = connection.prepareStatement(sql);
@@ -171,7 +179,8 @@ public final class ChangeWriter {
     }
 
     /** The dialect's bulk upsert for these columns of the table, or null when it has none (created once per apply). */
-    private Dialect.BulkUpsert bulkUpsert(SyncedTable t, boolean complete, String sqlKey, List<String> cols) throws SQLException {
+    private Dialect.BulkUpsert bulkUpsert(SyncedTable t, boolean complete, String sqlKey, List<String> cols)
+            throws SQLException {
         if (complete && completeBulks.containsKey(t.id())) {
             return completeBulks.get(t.id());
         }
@@ -187,18 +196,23 @@ public final class ChangeWriter {
     }
 
     /** The table's replicated columns' definitions, in {@code replicatedColumns()} order. */
-    private io.shuttlebridge.core.internal.schema.Column[] columns(SyncedTable t) {
-        return columnsByTable.computeIfAbsent(t.id(), id -> t.replicatedColumns().stream()
-                .map(name -> t.table().column(name).orElseThrow()).toArray(io.shuttlebridge.core.internal.schema.Column[]::new));
+    private Column[] columns(SyncedTable t) {
+        return columnsByTable.computeIfAbsent(
+                t.id(),
+                id -> t.replicatedColumns().stream()
+                        .map(name -> t.table().column(name).orElseThrow())
+                        .toArray(Column[]::new));
     }
 
-    private final Map<Integer, io.shuttlebridge.core.internal.schema.Column[]> columnsByTable = new HashMap<>();
+    private final Map<Integer, Column[]> columnsByTable = new HashMap<>();
     /** Bulk upserts of every replicated column, by table id (also in {@link #bulks}, which closes them; null: none). */
     private final Map<Integer, Dialect.BulkUpsert> completeBulks = new HashMap<>();
 
     public void deleteRow(SyncedTable t, List<Object> key) throws SQLException {
-        PreparedStatement ps = statement("delete:" + t.id(), () -> "DELETE FROM " + dialect.quote(t.name()) + " WHERE "
-                + t.key().stream().map(c -> dialect.quote(c) + " = ?").collect(Collectors.joining(" AND ")));
+        PreparedStatement ps = statement(
+                "delete:" + t.id(),
+                () -> "DELETE FROM " + dialect.quote(t.name()) + " WHERE "
+                        + t.key().stream().map(c -> dialect.quote(c) + " = ?").collect(Collectors.joining(" AND ")));
         bindKey(ps, 1, key);
         run(ps);
     }
@@ -266,9 +280,17 @@ public final class ChangeWriter {
     }
 
     private void writeFeed(SyncedTable t, Change change, long version, boolean expectedNew) throws SQLException {
-        applied.add(new CaptureSql.AppliedEntry(t, change.key(), change.op().code(), change.hlc(), originId(change.origin()), version,
+        applied.add(new CaptureSql.AppliedEntry(
+                t,
+                change.key(),
+                change.op().code(),
+                change.hlc(),
+                originId(change.origin()),
+                version,
                 change.base(), // the base the writer made it on travels with the change
-                t.scopeColumn() == null ? null : change.values().get(t.scopeColumn()), via, expectedNew));
+                t.scopeColumn() == null ? null : change.values().get(t.scopeColumn()),
+                via,
+                expectedNew));
     }
 
     private Integer via;
@@ -279,9 +301,11 @@ public final class ChangeWriter {
     }
 
     public void writeColumnStamps(SyncedTable t, List<Object> key, Map<String, Stamp> stamps) throws SQLException {
-        PreparedStatement ps = statement("colclock:" + t.id(), () -> "INSERT INTO _shuttle_colclock (tbl, pk, col, hlc, origin) VALUES ("
-                + t.id() + ", " + dialect.capture().keyParameterExpression(t) + ", ?, ?, ?)"
-                + " ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin");
+        PreparedStatement ps = statement(
+                "colclock:" + t.id(),
+                () -> "INSERT INTO _shuttle_colclock (tbl, pk, col, hlc, origin) VALUES ("
+                        + t.id() + ", " + dialect.capture().keyParameterExpression(t) + ", ?, ?, ?)"
+                        + " ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin");
         for (var e : stamps.entrySet()) {
             int i = bindKey(ps, 1, key);
             ps.setString(i++, e.getKey());
@@ -307,7 +331,7 @@ public final class ChangeWriter {
         return from;
     }
 
-    private PreparedStatement statement(String cacheKey, java.util.function.Supplier<String> sql) throws SQLException {
+    private PreparedStatement statement(String cacheKey, Supplier<String> sql) throws SQLException {
         PreparedStatement ps = statements.get(cacheKey);
         if (ps == null) {
             ps = connection.prepareStatement(sql.get());

@@ -1,8 +1,8 @@
 package io.shuttlebridge.core.internal.feed;
 
-import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.change.Stamp;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,12 +19,15 @@ public final class ColumnStamps {
     private ColumnStamps() {}
 
     /** Stamps of the given rows (by stored feed key), column name to stamp. */
-    public static Map<Object, Map<String, Stamp>> load(Connection c, SyncedTable t, List<Object> storedKeys) throws SQLException {
+    public static Map<Object, Map<String, Stamp>> load(Connection c, SyncedTable t, List<Object> storedKeys)
+            throws SQLException {
         Map<Object, Map<String, Stamp>> out = new HashMap<>();
         for (int from = 0; from < storedKeys.size(); from += IN_CHUNK) {
             List<Object> chunk = storedKeys.subList(from, Math.min(storedKeys.size(), from + IN_CHUNK));
-            String sql = "SELECT s.pk, s.col, s.hlc, n.uuid FROM _shuttle_colclock s JOIN _shuttle_nodes n ON n.id = s.origin"
-                    + " WHERE s.tbl = ? AND s.pk IN (" + chunk.stream().map(x -> "?").collect(Collectors.joining(", ")) + ")";
+            String sql =
+                    "SELECT s.pk, s.col, s.hlc, n.uuid FROM _shuttle_colclock s JOIN _shuttle_nodes n ON n.id = s.origin"
+                            + " WHERE s.tbl = ? AND s.pk IN ("
+                            + chunk.stream().map(x -> "?").collect(Collectors.joining(", ")) + ")";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setInt(1, t.id());
                 int i = 2;

@@ -20,8 +20,10 @@ public final class EntryBase {
     /** SQL for the effective base of the feed entry under {@code alias}. */
     public static String of(String alias) {
         String a = alias + ".";
-        return "CASE WHEN " + a + "origin = 0 AND " + a + "seq <= (SELECT coalesce(max(last_pushed), 0) FROM _shuttle_peers)"
-                + " AND NOT EXISTS (SELECT 1 FROM _shuttle_refused r WHERE r.seq = " + a + "seq) THEN " + a + "version ELSE "
+        return "CASE WHEN " + a + "origin = 0 AND " + a
+                + "seq <= (SELECT coalesce(max(last_pushed), 0) FROM _shuttle_peers)"
+                + " AND NOT EXISTS (SELECT 1 FROM _shuttle_refused r WHERE r.seq = " + a + "seq) THEN " + a
+                + "version ELSE "
                 + a + "base END";
     }
 
@@ -31,9 +33,13 @@ public final class EntryBase {
             return;
         }
         // entries refused earlier that have left the feed (their rows were written again) are forgotten
-        Jdbc.update(c, "DELETE FROM _shuttle_refused WHERE NOT EXISTS (SELECT 1 FROM _shuttle_feed f WHERE f.seq = _shuttle_refused.seq)");
-        Jdbc.update(c, "INSERT INTO _shuttle_refused (seq) SELECT f.seq FROM _shuttle_feed f WHERE f.seq IN ("
-                + seqs.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")"
-                + " AND NOT EXISTS (SELECT 1 FROM _shuttle_refused r WHERE r.seq = f.seq)");
+        Jdbc.update(
+                c,
+                "DELETE FROM _shuttle_refused WHERE NOT EXISTS (SELECT 1 FROM _shuttle_feed f WHERE f.seq = _shuttle_refused.seq)");
+        Jdbc.update(
+                c,
+                "INSERT INTO _shuttle_refused (seq) SELECT f.seq FROM _shuttle_feed f WHERE f.seq IN ("
+                        + seqs.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")"
+                        + " AND NOT EXISTS (SELECT 1 FROM _shuttle_refused r WHERE r.seq = f.seq)");
     }
 }

@@ -1,19 +1,24 @@
 package io.shuttlebridge.core.internal.feed;
 
-import io.shuttlebridge.core.internal.capture.SyncSchema;
-import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
-import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.change.Stamp;
-import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.change.HandedOverValues;
+import io.shuttlebridge.core.internal.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,10 +87,13 @@ public final class FeedReader {
         // What came from the excluded peer is left out by the query itself (a device that cloned a million rows
         // does not page through them to push nothing). The feed's highest seq, read by the same statement (one
         // snapshot), is how far the page reaches when it is not full: everything up to there was read or left out.
-        String page = "SELECT f.tbl, f.pk, f.seq, f.op, f.hlc, f.origin, f.version, " + EntryBase.of("f") + " AS base, f.via"
-                + " FROM _shuttle_feed f WHERE f.seq > ?" + (excluded == null ? "" : " AND (f.via IS NULL OR f.via <> ?)")
-                + " ORDER BY f.seq LIMIT ?";
-        String sql = "SELECT p.tbl, p.pk, p.seq, p.op, p.hlc, p.origin, p.version, p.base, p.via, NULL AS top FROM (" + page + ") p"
+        String page =
+                "SELECT f.tbl, f.pk, f.seq, f.op, f.hlc, f.origin, f.version, " + EntryBase.of("f") + " AS base, f.via"
+                        + " FROM _shuttle_feed f WHERE f.seq > ?"
+                        + (excluded == null ? "" : " AND (f.via IS NULL OR f.via <> ?)")
+                        + " ORDER BY f.seq LIMIT ?";
+        String sql = "SELECT p.tbl, p.pk, p.seq, p.op, p.hlc, p.origin, p.version, p.base, p.via, NULL AS top FROM ("
+                + page + ") p"
                 + " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, max(seq) FROM _shuttle_feed";
         int scanned = 0;
         long top = q.afterSeq();
@@ -114,14 +122,19 @@ public final class FeedReader {
                     }
                     String origin = nodes.get(rs.getInt(6));
                     if (origin == null) {
-                        throw new io.shuttlebridge.core.ShuttleException(io.shuttlebridge.core.ErrorCode.INTERNAL, "feed entry " + seq
-                                + " names origin node " + rs.getInt(6) + ", which _shuttle_nodes does not hold");
+                        throw new ShuttleException(
+                                ErrorCode.INTERNAL,
+                                "feed entry " + seq + " names origin node " + rs.getInt(6)
+                                        + ", which _shuttle_nodes does not hold");
                     }
-                    raw.add(new Object[] {t, Jdbc.readValue(rs, 2), seq, rs.getInt(4), rs.getLong(5), origin, rs.getLong(7), rs.getLong(8)});
+                    raw.add(new Object[] {
+                        t, Jdbc.readValue(rs, 2), seq, rs.getInt(4), rs.getLong(5), origin, rs.getLong(7), rs.getLong(8)
+                    });
                 }
             }
         }
-        raw.sort(java.util.Comparator.comparingLong(r -> (Long) r[2])); // in order already, unless a database interleaves the union
+        raw.sort(Comparator.comparingLong(
+                r -> (Long) r[2])); // in order already, unless a database interleaves the union
         more = scanned == q.limit();
         if (!more) {
             lastSeq = Math.max(lastSeq, top);
@@ -129,7 +142,8 @@ public final class FeedReader {
         Map<SyncedTable, List<Object[]>> upserts = new LinkedHashMap<>();
         for (Object[] r : raw) {
             if (Op.ofCode((Integer) r[3]) == Op.UPSERT) {
-                upserts.computeIfAbsent((SyncedTable) r[0], k -> new ArrayList<>()).add(r);
+                upserts.computeIfAbsent((SyncedTable) r[0], k -> new ArrayList<>())
+                        .add(r);
             }
         }
         Map<SyncedTable, Map<Object, Map<String, Object>>> rows = new HashMap<>();
@@ -140,11 +154,18 @@ public final class FeedReader {
             long last = (Long) e.getValue().get(e.getValue().size() - 1)[2];
             // a range join reads every row of the table in the range: only when the page's entries fill most of it
             boolean dense = last - first < 2L * e.getValue().size();
-            rows.put(e.getKey(), join != null && e.getValue().size() > 1 && dense
-                    ? loadRowsInRange(c, e.getKey(), join, first - 1, last)
-                    : loadRows(c, e.getKey(), e.getValue()));
-            if (e.getKey().policy() == io.shuttlebridge.core.ConflictPolicy.FIELD_LWW) {
-                stamps.put(e.getKey(), ColumnStamps.load(c, e.getKey(), e.getValue().stream().map(r -> r[1]).toList()));
+            rows.put(
+                    e.getKey(),
+                    join != null && e.getValue().size() > 1 && dense
+                            ? loadRowsInRange(c, e.getKey(), join, first - 1, last)
+                            : loadRows(c, e.getKey(), e.getValue()));
+            if (e.getKey().policy() == ConflictPolicy.FIELD_LWW) {
+                stamps.put(
+                        e.getKey(),
+                        ColumnStamps.load(
+                                c,
+                                e.getKey(),
+                                e.getValue().stream().map(r -> r[1]).toList()));
             }
         }
         List<FeedEntry> entries = new ArrayList<>(raw.size());
@@ -160,8 +181,9 @@ public final class FeedReader {
             }
             Map<String, Stamp> cs = stamps.getOrDefault(t, Map.of()).getOrDefault(keyOf(r[1]), Map.of());
             List<Object> key = dialect.capture().decodeKey(t, r[1]);
-            entries.add(new FeedEntry((Long) r[2], new Change(t.name(), key, op, values, (Long) r[4], (String) r[5],
-                    (Long) r[6], (Long) r[7], cs)));
+            entries.add(new FeedEntry(
+                    (Long) r[2],
+                    new Change(t.name(), key, op, values, (Long) r[4], (String) r[5], (Long) r[6], (Long) r[7], cs)));
         }
         return new Page(entries, lastSeq, more);
     }
@@ -170,10 +192,11 @@ public final class FeedReader {
      * Loads current values of every row of the table whose feed entry lies in the seq range, keyed by
      * stored feed key: one scan of the feed's seq index with a primary-key lookup per row.
      */
-    private Map<Object, Map<String, Object>> loadRowsInRange(Connection c, SyncedTable t, String join, long after, long through)
-            throws SQLException {
+    private Map<Object, Map<String, Object>> loadRowsInRange(
+            Connection c, SyncedTable t, String join, long after, long through) throws SQLException {
         List<String> cols = t.replicatedColumns();
-        String sql = "SELECT f.pk, " + cols.stream().map(col -> "t." + dialect.quote(col)).collect(Collectors.joining(", "))
+        String sql = "SELECT f.pk, "
+                + cols.stream().map(col -> "t." + dialect.quote(col)).collect(Collectors.joining(", "))
                 + " FROM _shuttle_feed f JOIN " + dialect.quote(t.name()) + " t ON " + join
                 + " WHERE f.seq > ? AND f.seq <= ? AND +f.tbl = ?"; // + keeps the planner on the seq index
         Map<Object, Map<String, Object>> out = new HashMap<>();
@@ -191,7 +214,7 @@ public final class FeedReader {
     }
 
     private static Map<String, Object> readRow(ResultSet rs, List<String> cols) throws SQLException {
-        Map<String, Object> values = new io.shuttlebridge.core.internal.change.HandedOverValues(cols.size());
+        Map<String, Object> values = new HandedOverValues(cols.size());
         for (int k = 0; k < cols.size(); k++) {
             values.put(cols.get(k), Jdbc.readValue(rs, k + 2));
         }
@@ -201,7 +224,8 @@ public final class FeedReader {
     /** Node numbers to uuids (a small table: one row per node this replica has heard of). */
     private static Map<Integer, String> nodes(Connection c) throws SQLException {
         Map<Integer, String> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, uuid FROM _shuttle_nodes"); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, uuid FROM _shuttle_nodes");
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.put(rs.getInt(1), rs.getString(2));
             }
@@ -210,7 +234,8 @@ public final class FeedReader {
     }
 
     /** Loads current values of the given rows, keyed by their stored feed key. */
-    private Map<Object, Map<String, Object>> loadRows(Connection c, SyncedTable t, List<Object[]> entries) throws SQLException {
+    private Map<Object, Map<String, Object>> loadRows(Connection c, SyncedTable t, List<Object[]> entries)
+            throws SQLException {
         List<String> cols = t.replicatedColumns();
         String select = "SELECT " + dialect.capture().keyExpression(t, "t") + ", "
                 + cols.stream().map(col -> "t." + dialect.quote(col)).collect(Collectors.joining(", "))
@@ -220,7 +245,8 @@ public final class FeedReader {
             List<Object[]> chunk = entries.subList(from, Math.min(entries.size(), from + IN_CHUNK));
             String sql = select + dialect.capture().storedKeysCondition(t, "t", chunk.size());
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                dialect.capture().bindStoredKeys(ps, 1, t, chunk.stream().map(r -> r[1]).toList());
+                dialect.capture()
+                        .bindStoredKeys(ps, 1, t, chunk.stream().map(r -> r[1]).toList());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.put(keyOf(Jdbc.readValue(rs, 1)), readRow(rs, cols));

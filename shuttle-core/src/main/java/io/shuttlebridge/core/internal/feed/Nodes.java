@@ -1,5 +1,7 @@
 package io.shuttlebridge.core.internal.feed;
 
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.Jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -16,13 +18,17 @@ public final class Nodes {
         }
         // another session may register a node at the same time (PostgreSQL): take whichever id won
         for (int attempt = 0; attempt < 10; attempt++) {
-            Jdbc.update(c, "INSERT INTO _shuttle_nodes (id, uuid) VALUES ((SELECT max(id) + 1 FROM _shuttle_nodes), ?) ON CONFLICT DO NOTHING", uuid);
+            Jdbc.update(
+                    c,
+                    "INSERT INTO _shuttle_nodes (id, uuid) VALUES ((SELECT max(id) + 1 FROM _shuttle_nodes), ?) ON CONFLICT DO NOTHING",
+                    uuid);
             id = Jdbc.queryLong(c, "SELECT id FROM _shuttle_nodes WHERE uuid = ?", uuid);
             if (id.isPresent()) {
                 return id.get().intValue();
             }
         }
-        throw new io.shuttlebridge.core.ShuttleException(io.shuttlebridge.core.ErrorCode.INTERNAL,
+        throw new ShuttleException(
+                ErrorCode.INTERNAL,
                 "could not register node " + uuid + ": node ids kept colliding with concurrent registrations");
     }
 }

@@ -32,8 +32,11 @@ public record HubSchema(String hubNode, String dialect, List<TableSpec> tables) 
     }
 
     public static HubSchema of(SyncSchema schema, String dialect) {
-        return new HubSchema(schema.nodeUuid(), dialect, schema.tables().stream()
-                .map((SyncedTable t) -> new TableSpec(t.table(), t.policy(), t.excluded(), t.scopeColumn()))
-                .toList());
+        return new HubSchema(
+                schema.nodeUuid(),
+                dialect,
+                schema.tables().stream()
+                        .map((SyncedTable t) -> new TableSpec(t.table(), t.policy(), t.excluded(), t.scopeColumn()))
+                        .toList());
     }
 }

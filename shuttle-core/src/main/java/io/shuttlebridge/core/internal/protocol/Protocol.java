@@ -18,6 +18,7 @@ public final class Protocol {
      * wrote). The query parameter {@link #NODE_PARAM} is accepted as well; the header wins.
      */
     public static final String NODE_HEADER = "X-Shuttle-Node";
+
     public static final String NODE_PARAM = "node";
 
     public static final String JSON = "application/json";

@@ -3,10 +3,11 @@ package io.shuttlebridge.core.internal.protocol;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.shuttlebridge.core.change.Change;
-import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.change.Stamp;
 import io.shuttlebridge.core.id.Hlc;
+import io.shuttlebridge.core.internal.change.ChangeCodec;
+import io.shuttlebridge.core.internal.change.HandedOverValues;
 import io.shuttlebridge.core.sync.PullResult;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -45,7 +46,9 @@ final class StreamingReader {
                 JsonToken t = p.nextToken();
                 switch (field) {
                     case "protocol" -> {
-                        if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() != Protocol.VERSION) {
+                        if (t != JsonToken.VALUE_NUMBER_INT
+                                || p.getNumberType() != JsonParser.NumberType.INT
+                                || p.getIntValue() != Protocol.VERSION) {
                             throw UNEXPECTED;
                         }
                     }
@@ -150,7 +153,7 @@ final class StreamingReader {
                 }
                 case "values" -> {
                     expect(t, JsonToken.START_OBJECT);
-                    values = new io.shuttlebridge.core.internal.change.HandedOverValues(8);
+                    values = new HandedOverValues(8);
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String name = p.currentName();
                         values.put(name, value(p, p.nextToken()));
@@ -188,11 +191,27 @@ final class StreamingReader {
                 default -> p.skipChildren();
             }
         }
-        if (table == null || key == null || key.isEmpty() || op == null || hlc == null || origin == null || version < 0 || base < 0
+        if (table == null
+                || key == null
+                || key.isEmpty()
+                || op == null
+                || hlc == null
+                || origin == null
+                || version < 0
+                || base < 0
                 || (op == Op.UPSERT && values == null)) {
             throw UNEXPECTED;
         }
-        return new Change(table, key, op, op == Op.UPSERT ? values : new LinkedHashMap<>(), Hlc.decode(hlc), origin, version, base, stamps);
+        return new Change(
+                table,
+                key,
+                op,
+                op == Op.UPSERT ? values : new LinkedHashMap<>(),
+                Hlc.decode(hlc),
+                origin,
+                version,
+                base,
+                stamps);
     }
 
     /** A value as {@link ChangeCodec#value(com.fasterxml.jackson.databind.JsonNode, String)} reads it. */

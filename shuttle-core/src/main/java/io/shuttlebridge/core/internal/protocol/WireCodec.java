@@ -11,9 +11,9 @@ import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
-import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.change.Stamp;
 import io.shuttlebridge.core.id.Hlc;
+import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.ForeignKey;
 import io.shuttlebridge.core.internal.schema.Table;
@@ -23,7 +23,9 @@ import io.shuttlebridge.core.sync.PushResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.Types;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -118,7 +120,9 @@ public final class WireCodec {
         r.conflicts().forEach(c -> conflicts.add(conflict(c)));
         o.put("hubSeq", r.hubSeq());
         ArrayNode rejected = o.putArray("rejected");
-        r.rejected().forEach(s -> rejected.addObject().put("hlc", Hlc.encode(s.hlc())).put("origin", s.origin()));
+        r.rejected()
+                .forEach(s ->
+                        rejected.addObject().put("hlc", Hlc.encode(s.hlc())).put("origin", s.origin()));
         return ChangeCodec.toJson(o);
     }
 
@@ -132,8 +136,14 @@ public final class WireCodec {
         for (JsonNode s : array(o, "rejected")) {
             rejected.add(new Stamp(Hlc.decode(text(s, "hlc")), text(s, "origin")));
         }
-        return new PushResult(integer(o, "applied"), integer(o, "duplicates"), integer(o, "superseded"), integer(o, "pending"),
-                conflicts, number(o, "hubSeq"), rejected);
+        return new PushResult(
+                integer(o, "applied"),
+                integer(o, "duplicates"),
+                integer(o, "superseded"),
+                integer(o, "pending"),
+                conflicts,
+                number(o, "hubSeq"),
+                rejected);
     }
 
     // ------------------------------------------------------------------ pull and snapshot
@@ -169,13 +179,16 @@ public final class WireCodec {
     }
 
     /** Writes UTF-8 as the tree writer's strings do: characters beyond the BMP as themselves, not as escaped surrogate pairs. */
-    private static final JsonFactory BYTES = JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+    private static final JsonFactory BYTES = JsonFactory.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .build();
 
     /** Bytes a change usually takes on the wire: the buffer starts near its final size instead of doubling up to it. */
     private static final int BYTES_PER_CHANGE = 256;
 
     private static byte[] write(int changes, Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(64L * 1024 * 1024, 8192L + (long) changes * BYTES_PER_CHANGE));
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream((int) Math.min(64L * 1024 * 1024, 8192L + (long) changes * BYTES_PER_CHANGE));
         try (JsonGenerator g = BYTES.createGenerator(out)) {
             body.write(g);
         } catch (IOException e) {
@@ -191,7 +204,11 @@ public final class WireCodec {
         for (int i = 0; i < changes.size(); i++) {
             out.add(ChangeCodec.change(changes.get(i), "changes[" + i + "]"));
         }
-        return new PullResult(out, number(o, "next"), o.path("more").asBoolean(false), o.path("resync").asBoolean(false));
+        return new PullResult(
+                out,
+                number(o, "next"),
+                o.path("more").asBoolean(false),
+                o.path("resync").asBoolean(false));
     }
 
     // ------------------------------------------------------------------ lease
@@ -201,14 +218,16 @@ public final class WireCodec {
     }
 
     public static String lease(Lease l) {
-        return ChangeCodec.toJson(F.objectNode().put("shortId", l.shortId()).put("leaseExpiresAt", l.leaseExpiresAt().toString()));
+        return ChangeCodec.toJson(F.objectNode()
+                .put("shortId", l.shortId())
+                .put("leaseExpiresAt", l.leaseExpiresAt().toString()));
     }
 
     public static Lease lease(JsonNode o) {
         requireObject(o, "lease");
         try {
             return new Lease(integer(o, "shortId"), Instant.parse(text(o, "leaseExpiresAt")));
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             throw malformed("leaseExpiresAt: " + e.getMessage());
         }
     }
@@ -240,8 +259,12 @@ public final class WireCodec {
             t.excluded().stream().sorted().forEach(ex::add);
             ArrayNode cols = tn.putArray("columns");
             for (Column c : t.table().columns()) {
-                cols.addObject().put("name", c.name()).put("type", c.declaredType()).put("jdbcType", c.jdbcType())
-                        .put("nullable", c.nullable()).put("primaryKey", c.primaryKeyPosition());
+                cols.addObject()
+                        .put("name", c.name())
+                        .put("type", c.declaredType())
+                        .put("jdbcType", c.jdbcType())
+                        .put("nullable", c.nullable())
+                        .put("primaryKey", c.primaryKeyPosition());
             }
             ArrayNode fks = tn.putArray("foreignKeys");
             for (ForeignKey fk : t.table().foreignKeys()) {
@@ -257,8 +280,10 @@ public final class WireCodec {
     /** The push limits a schema document announces; {@link HubLimits#DEFAULT} when it announces none. */
     public static HubLimits limits(JsonNode schema) {
         JsonNode l = schema.path("limits");
-        if (!l.path("maxBatch").canConvertToInt() || !l.path("maxBodyBytes").canConvertToLong()
-                || l.path("maxBatch").asInt() <= 0 || l.path("maxBodyBytes").asLong() <= 0) {
+        if (!l.path("maxBatch").canConvertToInt()
+                || !l.path("maxBodyBytes").canConvertToLong()
+                || l.path("maxBatch").asInt() <= 0
+                || l.path("maxBodyBytes").asLong() <= 0) {
             return HubLimits.DEFAULT;
         }
         return new HubLimits(l.path("maxBatch").asInt(), l.path("maxBodyBytes").asLong());
@@ -271,15 +296,23 @@ public final class WireCodec {
             String name = text(tn, "name");
             List<Column> cols = new ArrayList<>();
             for (JsonNode c : array(tn, "columns")) {
-                cols.add(new Column(text(c, "name"), c.path("type").asText(""), c.path("jdbcType").asInt(java.sql.Types.OTHER),
-                        c.path("nullable").asBoolean(true), c.path("primaryKey").asInt(0)));
+                cols.add(new Column(
+                        text(c, "name"),
+                        c.path("type").asText(""),
+                        c.path("jdbcType").asInt(Types.OTHER),
+                        c.path("nullable").asBoolean(true),
+                        c.path("primaryKey").asInt(0)));
             }
             List<ForeignKey> fks = new ArrayList<>();
             for (JsonNode f : array(tn, "foreignKeys")) {
-                fks.add(new ForeignKey(name, strings(f.get("columns")), text(f, "parent"), strings(f.get("parentColumns"))));
+                fks.add(new ForeignKey(
+                        name, strings(f.get("columns")), text(f, "parent"), strings(f.get("parentColumns"))));
             }
             Set<String> excluded = new HashSet<>(strings(tn.get("excluded")));
-            tables.add(new HubSchema.TableSpec(new Table(name, cols, fks), ConflictPolicy.parse(text(tn, "policy")), excluded,
+            tables.add(new HubSchema.TableSpec(
+                    new Table(name, cols, fks),
+                    ConflictPolicy.parse(text(tn, "policy")),
+                    excluded,
                     tn.hasNonNull("scopeColumn") ? tn.get("scopeColumn").asText() : null));
         }
         return new HubSchema(text(o, "hubNode"), text(o, "dialect"), tables);
@@ -335,11 +368,23 @@ public final class WireCodec {
         for (JsonNode k : array(o, "key")) {
             key.add(ChangeCodec.value(k, "conflict.key"));
         }
-        return new ConflictRecord(number(o, "id"), text(o, "table"), key, ConflictPolicy.parse(text(o, "policy")),
-                values(o.get("local")), Hlc.decode(text(o, "localHlc")), o.path("localOrigin").asText(null),
-                o.path("localVersion").asLong(), values(o.get("remote")), Hlc.decode(text(o, "remoteHlc")),
-                o.path("remoteOrigin").asText(null), o.path("remoteVersion").asLong(), o.path("remoteBase").asLong(),
-                o.path("detectedAt").asText(null), o.path("status").asText(null), o.path("resolution").asText(null));
+        return new ConflictRecord(
+                number(o, "id"),
+                text(o, "table"),
+                key,
+                ConflictPolicy.parse(text(o, "policy")),
+                values(o.get("local")),
+                Hlc.decode(text(o, "localHlc")),
+                o.path("localOrigin").asText(null),
+                o.path("localVersion").asLong(),
+                values(o.get("remote")),
+                Hlc.decode(text(o, "remoteHlc")),
+                o.path("remoteOrigin").asText(null),
+                o.path("remoteVersion").asLong(),
+                o.path("remoteBase").asLong(),
+                o.path("detectedAt").asText(null),
+                o.path("status").asText(null),
+                o.path("resolution").asText(null));
     }
 
     private static JsonNode values(Map<String, Object> values) {

@@ -6,6 +6,8 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,10 @@ public final class ApplyPlan {
     private final List<ForeignKey> externalReferences;
     private final Map<String, Integer> rank;
 
-    private ApplyPlan(List<String> upsertOrder, List<List<String>> cycles, Set<String> selfReferencing,
+    private ApplyPlan(
+            List<String> upsertOrder,
+            List<List<String>> cycles,
+            Set<String> selfReferencing,
             List<ForeignKey> externalReferences) {
         this.upsertOrder = List.copyOf(upsertOrder);
         this.cycles = cycles.stream().map(List::copyOf).toList();
@@ -88,7 +93,8 @@ public final class ApplyPlan {
                 }
             }
         }
-        PriorityQueue<Integer> ready = new PriorityQueue<>((a, b) -> components.get(a).get(0).compareTo(components.get(b).get(0)));
+        PriorityQueue<Integer> ready = new PriorityQueue<>(
+                (a, b) -> components.get(a).get(0).compareTo(components.get(b).get(0)));
         for (int i = 0; i < n; i++) {
             if (missingParents[i] == 0) {
                 ready.add(i);
@@ -171,7 +177,7 @@ public final class ApplyPlan {
         private final Map<String, Integer> index = new HashMap<>();
         private final Map<String, Integer> low = new HashMap<>();
         private final Deque<String> stack = new ArrayDeque<>();
-        private final Set<String> onStack = new java.util.HashSet<>();
+        private final Set<String> onStack = new HashSet<>();
         private final List<List<String>> result = new ArrayList<>();
         private int counter;
 
@@ -190,7 +196,7 @@ public final class ApplyPlan {
 
         // Iterative to survive schemas with long reference chains.
         private void visit(String root) {
-            Deque<Map.Entry<String, java.util.Iterator<String>>> work = new ArrayDeque<>();
+            Deque<Map.Entry<String, Iterator<String>>> work = new ArrayDeque<>();
             enter(root);
             work.push(Map.entry(root, edges.getOrDefault(root, Set.of()).iterator()));
             while (!work.isEmpty()) {

@@ -13,7 +13,9 @@ public final class DeclaredTypes {
     public static String base(String declared) {
         String known = BASE.get(declared);
         if (known == null) {
-            known = declared.indexOf('(') < 0 ? declared.trim() : declared.replaceAll("\\(\\d+(,\\d+)?\\)", "").trim();
+            known = declared.indexOf('(') < 0
+                    ? declared.trim()
+                    : declared.replaceAll("\\(\\d+(,\\d+)?\\)", "").trim();
             if (BASE.size() < 10_000) {
                 BASE.put(declared, known);
             }

@@ -42,9 +42,11 @@ public record Table(String name, List<Column> columns, List<ForeignKey> foreignK
     /** Fails with a message that says why a table without a primary key cannot be synced. */
     public void requirePrimaryKey() {
         if (!hasPrimaryKey()) {
-            throw new ShuttleException(ErrorCode.UNSUPPORTED_SCHEMA, "table \"" + name
-                    + "\" has no primary key: replicas identify a row by its primary key, so a table without one"
-                    + " cannot be synced; declare a PRIMARY KEY (or UNIQUE NOT NULL id) or leave the table out with --tables");
+            throw new ShuttleException(
+                    ErrorCode.UNSUPPORTED_SCHEMA,
+                    "table \"" + name
+                            + "\" has no primary key: replicas identify a row by its primary key, so a table without one"
+                            + " cannot be synced; declare a PRIMARY KEY (or UNIQUE NOT NULL id) or leave the table out with --tables");
         }
     }
 }

@@ -2,6 +2,7 @@ package io.shuttlebridge.core.internal.schema;
 
 import java.math.BigDecimal;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /**
  * How columns of a PostgreSQL hub become columns of a SQLite device, and how values cross back,
@@ -37,13 +38,20 @@ public final class TypeMapping {
     }
 
     /** {@code CREATE TABLE} for a SQLite table shaped like the given PostgreSQL table (primary key included). */
-    public static String sqliteCreateTable(Table pg, java.util.function.UnaryOperator<String> quote) {
-        StringBuilder sql = new StringBuilder("CREATE TABLE ").append(quote.apply(pg.name())).append(" (");
+    public static String sqliteCreateTable(Table pg, UnaryOperator<String> quote) {
+        StringBuilder sql = new StringBuilder("CREATE TABLE ")
+                .append(quote.apply(pg.name()))
+                .append(" (");
         for (Column c : pg.columns()) {
-            sql.append(quote.apply(c.name())).append(' ').append(sqliteColumnType(c)).append(c.nullable() || c.inPrimaryKey() ? "" : " NOT NULL")
+            sql.append(quote.apply(c.name()))
+                    .append(' ')
+                    .append(sqliteColumnType(c))
+                    .append(c.nullable() || c.inPrimaryKey() ? "" : " NOT NULL")
                     .append(", ");
         }
-        sql.append("PRIMARY KEY (").append(String.join(", ", pg.primaryKey().stream().map(quote).toList())).append("))");
+        sql.append("PRIMARY KEY (")
+                .append(String.join(", ", pg.primaryKey().stream().map(quote).toList()))
+                .append("))");
         return sql.toString();
     }
 
@@ -53,8 +61,13 @@ public final class TypeMapping {
             return null;
         }
         return switch (baseType(pg)) {
-            case "boolean" -> value instanceof Number n ? n.longValue() != 0
-                    : value instanceof String s ? Boolean.valueOf(s.equals("1") || s.equalsIgnoreCase("true") || s.equalsIgnoreCase("t")) : value;
+            case "boolean" ->
+                value instanceof Number n
+                        ? n.longValue() != 0
+                        : value instanceof String s
+                                ? Boolean.valueOf(
+                                        s.equals("1") || s.equalsIgnoreCase("true") || s.equalsIgnoreCase("t"))
+                                : value;
             case "numeric" -> value instanceof String s ? new BigDecimal(s.trim()) : value;
             default -> value;
         };

@@ -1,24 +1,35 @@
 package io.shuttlebridge.core.internal.sync;
 
 import io.shuttlebridge.core.ConflictPolicy;
-import io.shuttlebridge.core.internal.capture.SyncSchema;
-import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.change.Stamp;
+import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.feed.ChangeWriter;
-import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.feed.FeedReader;
+import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.ForeignKey;
 import io.shuttlebridge.core.sync.ConflictRecord;
 import io.shuttlebridge.core.sync.ConflictResolver;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Applies a batch of remote changes in one transaction under each table's conflict policy:
@@ -32,10 +43,19 @@ import java.util.Optional;
  */
 public final class Applier {
     /** Which side of a sync this replica is on for the batch being applied. */
-    public enum Role { HUB, DEVICE }
+    public enum Role {
+        HUB,
+        DEVICE
+    }
 
     /** Counts, conflicts recorded, and the stamps of incoming changes that were not taken (their writers must not build on them). */
-    public record Outcome(int applied, int duplicates, int superseded, int pending, List<ConflictRecord> conflicts, List<Stamp> rejected) {}
+    public record Outcome(
+            int applied,
+            int duplicates,
+            int superseded,
+            int pending,
+            List<ConflictRecord> conflicts,
+            List<Stamp> rejected) {}
 
     private final Dialect dialect;
     private final SyncSchema schema;
@@ -55,17 +75,23 @@ public final class Applier {
     private List<ConflictRecord> conflicts;
     private List<Stamp> rejected;
     /** Rows written earlier in this batch: their feed entries are only written when the batch ends. */
-    private final Map<RowRef, LocalRow> written = new java.util.HashMap<>();
-    private final Map<Integer, java.sql.PreparedStatement> lookups = new java.util.HashMap<>();
+    private final Map<RowRef, LocalRow> written = new HashMap<>();
+
+    private final Map<Integer, PreparedStatement> lookups = new HashMap<>();
     /** Entries of single-key tables fetched for the whole batch up front, by table id then stored key. */
-    private final Map<Integer, Map<Object, LocalRow>> prefetched = new java.util.HashMap<>();
+    private final Map<Integer, Map<Object, LocalRow>> prefetched = new HashMap<>();
     /** Rows with open conflicts, so that settling them costs nothing when there are none. */
-    private java.util.Set<String> openConflicts;
+    private Set<String> openConflicts;
 
-    private final java.util.function.Consumer<Change> onApplied;
+    private final Consumer<Change> onApplied;
 
-    public Applier(Dialect dialect, SyncSchema schema, String localNode, Map<String, ConflictResolver> resolvers, int maxBatch,
-            java.util.function.Consumer<Change> onApplied) {
+    public Applier(
+            Dialect dialect,
+            SyncSchema schema,
+            String localNode,
+            Map<String, ConflictResolver> resolvers,
+            int maxBatch,
+            Consumer<Change> onApplied) {
         this.onApplied = onApplied;
         this.dialect = dialect;
         this.schema = schema;
@@ -103,7 +129,7 @@ public final class Applier {
             done = true;
         } finally {
             try {
-                for (java.sql.PreparedStatement ps : lookups.values()) {
+                for (PreparedStatement ps : lookups.values()) {
                     ps.close();
                 }
             } finally {
@@ -126,8 +152,8 @@ public final class Applier {
      * stored form is known without asking the database (as they are, or the dialect computes it).
      */
     private void prefetch(List<Change> changes) throws SQLException {
-        Map<SyncedTable, List<Object>> keys = new java.util.LinkedHashMap<>();
-        java.util.Set<SyncedTable> unknown = new java.util.HashSet<>();
+        Map<SyncedTable, List<Object>> keys = new LinkedHashMap<>();
+        Set<SyncedTable> unknown = new HashSet<>();
         for (Change ch : changes) {
             SyncedTable t = schema.require(ch.table());
             if (t.key().size() == 1 && !unknown.contains(t)) {
@@ -143,7 +169,7 @@ public final class Applier {
         for (var e : keys.entrySet()) {
             Map<Object, LocalRow> found = LocalRow.loadAll(c, dialect, e.getKey(), e.getValue());
             for (Object stored : e.getValue()) {
-                found.putIfAbsent(io.shuttlebridge.core.internal.feed.FeedReader.keyOf(stored), null); // looked up: no entry
+                found.putIfAbsent(FeedReader.keyOf(stored), null); // looked up: no entry
             }
             prefetched.put(e.getKey().id(), found);
         }
@@ -157,8 +183,8 @@ public final class Applier {
     private List<Change> order(List<Change> changes) {
         List<Change> upserts = new ArrayList<>();
         List<Change> deletes = new ArrayList<>();
-        Map<String, Integer> ranks = new java.util.HashMap<>();
-        java.util.function.Function<String, Integer> rankOf = schema.plan()::rank;
+        Map<String, Integer> ranks = new HashMap<>();
+        Function<String, Integer> rankOf = schema.plan()::rank;
         boolean sorted = true;
         int last = Integer.MIN_VALUE;
         for (Change ch : changes) {
@@ -171,7 +197,8 @@ public final class Applier {
             return changes; // upserts only, already parents first (one table, typically)
         }
         upserts.sort(Comparator.comparingInt(ch -> ranks.get(ch.table())));
-        deletes.sort(Comparator.comparingInt((Change ch) -> ranks.get(ch.table())).reversed());
+        deletes.sort(
+                Comparator.comparingInt((Change ch) -> ranks.get(ch.table())).reversed());
         List<Change> all = new ArrayList<>(upserts);
         all.addAll(deletes);
         return all;
@@ -223,7 +250,7 @@ public final class Applier {
      * whether a group was released.
      */
     private boolean releaseCycle(Role batchRole) throws SQLException {
-        Map<RowRef, PendingStore.Pending> absent = new java.util.LinkedHashMap<>();
+        Map<RowRef, PendingStore.Pending> absent = new LinkedHashMap<>();
         for (PendingStore.Pending p : PendingStore.all(c)) {
             Change r = p.change();
             SyncedTable t = schema.require(r.table());
@@ -233,31 +260,45 @@ public final class Applier {
                 absent.put(rowId(r.table(), r.key()), p);
             }
         }
-        Map<RowRef, List<RowRef>> waitsFor = new java.util.HashMap<>();
+        Map<RowRef, List<RowRef>> waitsFor = new HashMap<>();
         for (var e : absent.entrySet()) {
             waitsFor.put(e.getKey(), promisedParents(e.getValue().change(), absent));
         }
         boolean removed = true;
         while (removed) { // keep the rows whose every missing parent is a row kept
-            removed = waitsFor.entrySet().removeIf(e -> e.getValue() == null || !waitsFor.keySet().containsAll(e.getValue()));
+            removed = waitsFor.entrySet()
+                    .removeIf(e -> e.getValue() == null || !waitsFor.keySet().containsAll(e.getValue()));
         }
         if (waitsFor.isEmpty()) {
             return false;
         }
-        List<PendingStore.Pending> group = absent.entrySet().stream().filter(e -> waitsFor.containsKey(e.getKey()))
-                .map(Map.Entry::getValue).toList();
+        List<PendingStore.Pending> group = absent.entrySet().stream()
+                .filter(e -> waitsFor.containsKey(e.getKey()))
+                .map(Map.Entry::getValue)
+                .toList();
         for (PendingStore.Pending p : group) {
             Change r = p.change();
             SyncedTable t = schema.require(r.table());
-            Map<String, Object> values = new java.util.LinkedHashMap<>(r.values());
+            Map<String, Object> values = new LinkedHashMap<>(r.values());
             for (ForeignKey fk : missingReferences(r)) {
                 for (String col : fk.childColumns()) {
-                    if (t.table().column(col).map(io.shuttlebridge.core.internal.schema.Column::nullable).orElse(false)) {
+                    if (t.table().column(col).map(Column::nullable).orElse(false)) {
                         values.put(col, null);
                     }
                 }
             }
-            writer.upsertRow(t, new Change(r.table(), r.key(), Op.UPSERT, values, r.hlc(), r.origin(), r.version(), r.base(), Map.of()));
+            writer.upsertRow(
+                    t,
+                    new Change(
+                            r.table(),
+                            r.key(),
+                            Op.UPSERT,
+                            values,
+                            r.hlc(),
+                            r.origin(),
+                            r.version(),
+                            r.base(),
+                            Map.of()));
         }
         for (PendingStore.Pending p : group) {
             role = p.heldAs() == null ? batchRole : p.heldAs();
@@ -288,7 +329,8 @@ public final class Applier {
                     yield true;
                 }
                 yield t.policy() == ConflictPolicy.CUSTOM
-                        && resolver(t).resolve(t.name(), null, r.values(), Optional.empty()) instanceof ConflictResolver.TakeRemote;
+                        && resolver(t).resolve(t.name(), null, r.values(), Optional.empty())
+                                instanceof ConflictResolver.TakeRemote;
             }
         };
     }
@@ -319,7 +361,9 @@ public final class Applier {
             for (var e : candidates.entrySet()) {
                 Change p = e.getValue().change();
                 if (p.table().equals(fk.parentTable())
-                        && sameValues(ref, fk.parentColumns().stream().map(p.values()::get).toList())) {
+                        && sameValues(
+                                ref,
+                                fk.parentColumns().stream().map(p.values()::get).toList())) {
                     found = e.getKey();
                     break;
                 }
@@ -337,8 +381,7 @@ public final class Applier {
             return false;
         }
         for (int i = 0; i < a.size(); i++) {
-            if (b.get(i) == null
-                    || !io.shuttlebridge.core.internal.feed.FeedReader.keyOf(a.get(i)).equals(io.shuttlebridge.core.internal.feed.FeedReader.keyOf(b.get(i)))) {
+            if (b.get(i) == null || !FeedReader.keyOf(a.get(i)).equals(FeedReader.keyOf(b.get(i)))) {
                 return false;
             }
         }
@@ -360,9 +403,10 @@ public final class Applier {
         }
         return switch (t.policy()) {
             case LWW, FIELD_LWW -> !r.stamp().newerThan(l.stamp());
-            default -> role == Role.DEVICE
-                    ? r.version() <= (l.stamp().origin().equals(localNode) ? l.base() : l.version())
-                    : l.stamp().origin().equals(r.origin()) && l.stamp().newerThan(r.stamp());
+            default ->
+                role == Role.DEVICE
+                        ? r.version() <= (l.stamp().origin().equals(localNode) ? l.base() : l.version())
+                        : l.stamp().origin().equals(r.origin()) && l.stamp().newerThan(r.stamp());
         };
     }
 
@@ -464,8 +508,9 @@ public final class Applier {
     private ConflictResolver resolver(SyncedTable t) {
         ConflictResolver res = resolvers.get(t.name());
         if (res == null) {
-            throw new io.shuttlebridge.core.ShuttleException(io.shuttlebridge.core.ErrorCode.INVALID_ARGUMENT, "table \"" + t.name()
-                    + "\" has the CUSTOM policy but no ConflictResolver is registered for it");
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "table \"" + t.name() + "\" has the CUSTOM policy but no ConflictResolver is registered for it");
         }
         return res;
     }
@@ -473,15 +518,38 @@ public final class Applier {
     private void record(SyncedTable t, LocalRow l, Map<String, Object> local, Change r) throws SQLException {
         rejected.add(r.stamp());
         openConflicts.add(ConflictStore.rowId(t.name(), r.key()));
-        conflicts.add(ConflictStore.record(c, t.name(), r.key(), t.policy(), l.tombstone() ? null : local, l.stamp().hlc(),
-                l.stamp().origin(), l.version(), r.isDelete() ? null : r.values(), r.hlc(), r.origin(), r.version(), r.base()));
+        conflicts.add(ConflictStore.record(
+                c,
+                t.name(),
+                r.key(),
+                t.policy(),
+                l.tombstone() ? null : local,
+                l.stamp().hlc(),
+                l.stamp().origin(),
+                l.version(),
+                r.isDelete() ? null : r.values(),
+                r.hlc(),
+                r.origin(),
+                r.version(),
+                r.base()));
     }
 
     /** The hub's row stands: its feed entry moves to the end so every puller gets it (again). */
     private void resend(SyncedTable t, LocalRow l, Map<String, Object> local, List<Object> key) throws SQLException {
         writer.via(null);
-        writer.writeFeed(t, new Change(t.name(), key, l.op(), local, l.stamp().hlc(), l.stamp().origin(), l.version(), l.base(),
-                Map.of()), l.version());
+        writer.writeFeed(
+                t,
+                new Change(
+                        t.name(),
+                        key,
+                        l.op(),
+                        local,
+                        l.stamp().hlc(),
+                        l.stamp().origin(),
+                        l.version(),
+                        l.base(),
+                        Map.of()),
+                l.version());
         written.put(rowId(t.name(), key), l);
     }
 
@@ -524,7 +592,7 @@ public final class Applier {
         if (found != NOT_PREFETCHED) {
             return (LocalRow) found; // a row outside the batch (a held change, a cascade) is looked up below
         }
-        java.sql.PreparedStatement ps = lookups.get(t.id());
+        PreparedStatement ps = lookups.get(t.id());
         if (ps == null) {
             ps = c.prepareStatement(LocalRow.lookupSql(dialect, t));
             lookups.put(t.id(), ps);
@@ -554,7 +622,7 @@ public final class Applier {
         if (known == null || stored == null) {
             return NOT_PREFETCHED;
         }
-        Object k = io.shuttlebridge.core.internal.feed.FeedReader.keyOf(stored);
+        Object k = FeedReader.keyOf(stored);
         return known.containsKey(k) ? known.get(k) : NOT_PREFETCHED;
     }
 
@@ -564,11 +632,11 @@ public final class Applier {
     private RowRef rowId(String table, List<Object> key) {
         Object k;
         if (key.size() == 1) {
-            k = io.shuttlebridge.core.internal.feed.FeedReader.keyOf(key.get(0));
+            k = FeedReader.keyOf(key.get(0));
         } else {
             List<Object> parts = new ArrayList<>(key.size());
             for (Object part : key) {
-                parts.add(io.shuttlebridge.core.internal.feed.FeedReader.keyOf(part));
+                parts.add(FeedReader.keyOf(part));
             }
             k = parts;
         }
@@ -592,7 +660,7 @@ public final class Applier {
     }
 
     /** The rows whose deletion {@link #cascade} is spreading, from the deleted row down: a reference back to one closes a cycle. */
-    private final java.util.Set<RowRef> cascading = new java.util.HashSet<>();
+    private final Set<RowRef> cascading = new HashSet<>();
 
     /**
      * A parent row is going away while rows here still refer to it (written concurrently, or not
@@ -618,11 +686,13 @@ public final class Applier {
                 if (!fk.parentTable().equals(parent.name())) {
                     continue;
                 }
-                List<Object> ref = ReferenceQueries.referencedValues(connection(), dialect, parent, parentKey, fk.parentColumns());
+                List<Object> ref =
+                        ReferenceQueries.referencedValues(connection(), dialect, parent, parentKey, fk.parentColumns());
                 if (ref == null) {
                     continue;
                 }
-                for (List<Object> childKey : ReferenceQueries.referencingKeys(connection(), dialect, child, fk.childColumns(), ref)) {
+                for (List<Object> childKey :
+                        ReferenceQueries.referencingKeys(connection(), dialect, child, fk.childColumns(), ref)) {
                     if (child.name().equals(parent.name()) && childKey.equals(parentKey)) {
                         continue; // a row referring to itself
                     }
@@ -637,8 +707,16 @@ public final class Applier {
                     long version = cl == null ? 1 : cl.version() + 1;
                     String saved = via;
                     writer.via(null);
-                    write(new Change(child.name(), childKey, Op.DELETE, Map.of(), freshStamp(), localNode, version,
-                            cl == null ? 0 : cl.version(), Map.of()));
+                    write(new Change(
+                            child.name(),
+                            childKey,
+                            Op.DELETE,
+                            Map.of(),
+                            freshStamp(),
+                            localNode,
+                            version,
+                            cl == null ? 0 : cl.version(),
+                            Map.of()));
                     writer.via(saved);
                 }
             }
@@ -663,10 +741,12 @@ public final class Applier {
     /** The values of {@code fk} in the upsert {@code r} when they name a synced parent row that does not exist, else null. */
     private List<Object> missingParent(Change r, ForeignKey fk) throws SQLException {
         List<Object> ref = fk.childColumns().stream().map(r.values()::get).toList();
-        if (ref.stream().anyMatch(v -> v == null) || schema.table(fk.parentTable()).isEmpty()) {
+        if (ref.stream().anyMatch(v -> v == null)
+                || schema.table(fk.parentTable()).isEmpty()) {
             return null; // null reference, or a parent table outside sync (the database checks it)
         }
-        if (fk.selfReferencing() && ref.equals(fk.parentColumns().stream().map(r.values()::get).toList())) {
+        if (fk.selfReferencing()
+                && ref.equals(fk.parentColumns().stream().map(r.values()::get).toList())) {
             return null; // the row refers to itself
         }
         return ReferenceQueries.exists(connection(), dialect, fk.parentTable(), fk.parentColumns(), ref) ? null : ref;

@@ -2,13 +2,15 @@ package io.shuttlebridge.core.internal.sync;
 
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
-import io.shuttlebridge.core.internal.capture.SyncSchema;
-import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -18,45 +20,56 @@ final class ChangeValidator {
 
     static void validate(SyncSchema schema, List<Change> changes, int maxBatch) {
         if (changes.size() > maxBatch) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "batch of " + changes.size() + " changes exceeds the limit of "
-                    + maxBatch + "; send smaller pages");
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "batch of " + changes.size() + " changes exceeds the limit of " + maxBatch
+                            + "; send smaller pages");
         }
-        java.util.Map<String, Set<String>> allowedByTable = new java.util.HashMap<>();
+        Map<String, Set<String>> allowedByTable = new HashMap<>();
         SyncedTable t = null;
         Set<String> allowed = null;
         for (int i = 0; i < changes.size(); i++) {
             Change c = changes.get(i);
             if (t == null || !t.name().equals(c.table())) {
                 final int at = i;
-                t = schema.table(c.table()).orElseThrow(() -> new ShuttleException(ErrorCode.MALFORMED_PAYLOAD,
-                        where(at, c) + ": table \"" + c.table() + "\" is not synced here"));
+                t = schema.table(c.table())
+                        .orElseThrow(() -> new ShuttleException(
+                                ErrorCode.MALFORMED_PAYLOAD,
+                                where(at, c) + ": table \"" + c.table() + "\" is not synced here"));
                 SyncedTable table = t;
                 allowed = allowedByTable.computeIfAbsent(t.name(), n -> new HashSet<>(table.replicatedColumns()));
             }
             List<String> keyColumns = t.key();
             if (c.key().size() != keyColumns.size()) {
-                throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, where(i, c) + ": key has " + c.key().size()
-                        + " parts, the primary key " + keyColumns + " has " + keyColumns.size());
+                throw new ShuttleException(
+                        ErrorCode.MALFORMED_PAYLOAD,
+                        where(i, c) + ": key has " + c.key().size() + " parts, the primary key " + keyColumns + " has "
+                                + keyColumns.size());
             }
             for (Object part : c.key()) {
                 if (part == null) {
-                    throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, where(i, c) + ": key parts must not be null");
+                    throw new ShuttleException(
+                            ErrorCode.MALFORMED_PAYLOAD, where(i, c) + ": key parts must not be null");
                 }
             }
             if (c.op() == Op.UPSERT) {
-                if (c.values().size() > allowed.size() || !allowed.containsAll(c.values().keySet())) {
+                if (c.values().size() > allowed.size()
+                        || !allowed.containsAll(c.values().keySet())) {
                     for (String col : c.values().keySet()) {
                         if (!allowed.contains(col)) {
-                            throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, where(i, c) + ": unknown or unreplicated column \""
-                                    + col + "\"");
+                            throw new ShuttleException(
+                                    ErrorCode.MALFORMED_PAYLOAD,
+                                    where(i, c) + ": unknown or unreplicated column \"" + col + "\"");
                         }
                     }
                 }
                 for (int k = 0; k < keyColumns.size(); k++) {
                     Object v = c.values().get(keyColumns.get(k));
                     if (!sameValue(v, c.key().get(k))) {
-                        throw new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, where(i, c) + ": value of key column \""
-                                + keyColumns.get(k) + "\" does not match the change's key");
+                        throw new ShuttleException(
+                                ErrorCode.MALFORMED_PAYLOAD,
+                                where(i, c) + ": value of key column \"" + keyColumns.get(k)
+                                        + "\" does not match the change's key");
                     }
                 }
             }

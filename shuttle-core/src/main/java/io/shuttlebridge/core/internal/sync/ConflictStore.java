@@ -1,8 +1,8 @@
 package io.shuttlebridge.core.internal.sync;
 
 import io.shuttlebridge.core.ConflictPolicy;
-import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.sync.ConflictRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,34 +11,73 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Conflict records in {@code _shuttle_conflicts}. Internal. */
 public final class ConflictStore {
-    private static final String COLUMNS = "id, tbl, key_json, policy, local_json, local_hlc, local_origin, local_version,"
-            + " remote_json, remote_hlc, remote_origin, remote_version, remote_base, detected_at, status, resolution";
+    private static final String COLUMNS =
+            "id, tbl, key_json, policy, local_json, local_hlc, local_origin, local_version,"
+                    + " remote_json, remote_hlc, remote_origin, remote_version, remote_base, detected_at, status, resolution";
 
     private ConflictStore() {}
 
-    public static ConflictRecord record(Connection c, String table, List<Object> key, ConflictPolicy policy, Map<String, Object> local,
-            long localHlc, String localOrigin, long localVersion, Map<String, Object> remote, long remoteHlc, String remoteOrigin,
-            long remoteVersion, long remoteBase) throws SQLException {
+    public static ConflictRecord record(
+            Connection c,
+            String table,
+            List<Object> key,
+            ConflictPolicy policy,
+            Map<String, Object> local,
+            long localHlc,
+            String localOrigin,
+            long localVersion,
+            Map<String, Object> remote,
+            long remoteHlc,
+            String remoteOrigin,
+            long remoteVersion,
+            long remoteBase)
+            throws SQLException {
         String keyJson = ChangeCodec.keyJson(key);
         // the same conflict delivered again is recorded once
-        var existing = Jdbc.queryLong(c, "SELECT id FROM _shuttle_conflicts WHERE tbl = ? AND key_json = ? AND remote_hlc = ?"
-                + " AND remote_origin = ? AND local_hlc = ? AND local_origin = ?", table, keyJson, remoteHlc, remoteOrigin, localHlc, localOrigin);
+        var existing = Jdbc.queryLong(
+                c,
+                "SELECT id FROM _shuttle_conflicts WHERE tbl = ? AND key_json = ? AND remote_hlc = ?"
+                        + " AND remote_origin = ? AND local_hlc = ? AND local_origin = ?",
+                table,
+                keyJson,
+                remoteHlc,
+                remoteOrigin,
+                localHlc,
+                localOrigin);
         if (existing.isPresent()) {
             return get(c, existing.get());
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO _shuttle_conflicts (tbl, key_json, policy, local_json, local_hlc,"
-                + " local_origin, local_version, remote_json, remote_hlc, remote_origin, remote_version, remote_base, detected_at, status)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')", Statement.RETURN_GENERATED_KEYS)) {
-            Jdbc.bind(ps, table, keyJson, policy.name(), ChangeCodec.valuesJson(local), localHlc, localOrigin, localVersion,
-                    ChangeCodec.valuesJson(remote), remoteHlc, remoteOrigin, remoteVersion, remoteBase, Instant.now().toString());
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO _shuttle_conflicts (tbl, key_json, policy, local_json, local_hlc,"
+                        + " local_origin, local_version, remote_json, remote_hlc, remote_origin, remote_version, remote_base, detected_at, status)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')",
+                Statement.RETURN_GENERATED_KEYS)) {
+            Jdbc.bind(
+                    ps,
+                    table,
+                    keyJson,
+                    policy.name(),
+                    ChangeCodec.valuesJson(local),
+                    localHlc,
+                    localOrigin,
+                    localVersion,
+                    ChangeCodec.valuesJson(remote),
+                    remoteHlc,
+                    remoteOrigin,
+                    remoteVersion,
+                    remoteBase,
+                    Instant.now().toString());
             ps.executeUpdate();
         }
-        return get(c, Jdbc.queryLong(c, "SELECT max(id) FROM _shuttle_conflicts").orElseThrow());
+        return get(
+                c, Jdbc.queryLong(c, "SELECT max(id) FROM _shuttle_conflicts").orElseThrow());
     }
 
     public static ConflictRecord get(Connection c, long id) throws SQLException {
@@ -56,9 +95,10 @@ public final class ConflictStore {
     }
 
     /** Rows that have open conflicts. */
-    public static java.util.Set<String> openRows(Connection c) throws SQLException {
-        java.util.Set<String> out = new java.util.HashSet<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT tbl, key_json FROM _shuttle_conflicts WHERE status = 'open'")) {
+    public static Set<String> openRows(Connection c) throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT tbl, key_json FROM _shuttle_conflicts WHERE status = 'open'")) {
             while (rs.next()) {
                 out.add(rs.getString(1) + "\u0000" + rs.getString(2));
             }
@@ -68,23 +108,47 @@ public final class ConflictStore {
 
     /** Closes open conflicts on a row once a write made after them has been applied there. */
     public static int closeForRow(Connection c, String table, List<Object> key, String resolution) throws SQLException {
-        return Jdbc.update(c, "UPDATE _shuttle_conflicts SET status = 'resolved', resolution = ?, resolved_at = ?"
-                + " WHERE tbl = ? AND key_json = ? AND status = 'open'", resolution, Instant.now().toString(), table, ChangeCodec.keyJson(key));
+        return Jdbc.update(
+                c,
+                "UPDATE _shuttle_conflicts SET status = 'resolved', resolution = ?, resolved_at = ?"
+                        + " WHERE tbl = ? AND key_json = ? AND status = 'open'",
+                resolution,
+                Instant.now().toString(),
+                table,
+                ChangeCodec.keyJson(key));
     }
 
     public static void resolve(Connection c, long id, String resolution) throws SQLException {
-        Jdbc.update(c, "UPDATE _shuttle_conflicts SET status = 'resolved', resolution = ?, resolved_at = ? WHERE id = ?",
-                resolution, Instant.now().toString(), id);
+        Jdbc.update(
+                c,
+                "UPDATE _shuttle_conflicts SET status = 'resolved', resolution = ?, resolved_at = ? WHERE id = ?",
+                resolution,
+                Instant.now().toString(),
+                id);
     }
 
     private static List<ConflictRecord> query(Connection c, String where) throws SQLException {
         List<ConflictRecord> out = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + COLUMNS + " FROM _shuttle_conflicts " + where)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT " + COLUMNS + " FROM _shuttle_conflicts " + where)) {
             while (rs.next()) {
-                out.add(new ConflictRecord(rs.getLong(1), rs.getString(2), ChangeCodec.keyFromJson(rs.getString(3)),
-                        ConflictPolicy.parse(rs.getString(4)), ChangeCodec.valuesFromJson(rs.getString(5)), rs.getLong(6), rs.getString(7),
-                        rs.getLong(8), ChangeCodec.valuesFromJson(rs.getString(9)), rs.getLong(10), rs.getString(11), rs.getLong(12),
-                        rs.getLong(13), rs.getString(14), rs.getString(15), rs.getString(16)));
+                out.add(new ConflictRecord(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        ChangeCodec.keyFromJson(rs.getString(3)),
+                        ConflictPolicy.parse(rs.getString(4)),
+                        ChangeCodec.valuesFromJson(rs.getString(5)),
+                        rs.getLong(6),
+                        rs.getString(7),
+                        rs.getLong(8),
+                        ChangeCodec.valuesFromJson(rs.getString(9)),
+                        rs.getLong(10),
+                        rs.getString(11),
+                        rs.getLong(12),
+                        rs.getLong(13),
+                        rs.getString(14),
+                        rs.getString(15),
+                        rs.getString(16)));
             }
         }
         return out;

@@ -1,10 +1,11 @@
 package io.shuttlebridge.core.internal.sync;
 
-import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.change.Stamp;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.feed.ColumnStamps;
+import io.shuttlebridge.core.internal.feed.FeedReader;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,8 +43,10 @@ final class FieldMerge {
             }
             return;
         }
-        Map<String, Stamp> localStamps = l.storedKey() == null ? Map.of()
-                : ColumnStamps.load(a.connection(), t, List.of(l.storedKey())).getOrDefault(keyOf(l.storedKey()), Map.of());
+        Map<String, Stamp> localStamps = l.storedKey() == null
+                ? Map.of()
+                : ColumnStamps.load(a.connection(), t, List.of(l.storedKey()))
+                        .getOrDefault(keyOf(l.storedKey()), Map.of());
         Stamp newestLocal = l.stamp();
         for (Stamp s : localStamps.values()) {
             newestLocal = s.newerThan(newestLocal) ? s : newestLocal;
@@ -73,7 +76,9 @@ final class FieldMerge {
                 // the sender lacks this column's value, or holds the same value under an older write: either
                 // way the merge is not the sender's row (its later writes of the column would lose here only)
                 keptLocal |= r.values().containsKey(col)
-                        && (!ChangeValidator.sameValue(local.get(col), r.values().get(col)) || !ls.equals(rs));
+                        && (!ChangeValidator.sameValue(
+                                        local.get(col), r.values().get(col))
+                                || !ls.equals(rs));
             }
         }
         if (!tookRemote) {
@@ -84,9 +89,11 @@ final class FieldMerge {
         Change result;
         if (keptLocal) {
             a.writer().via(null); // the sender lacks our newer columns: send the merge back to it as well
-            result = new Change(t.name(), r.key(), Op.UPSERT, merged, a.freshStamp(), a.localNode(), version + 1, version, stamps);
+            result = new Change(
+                    t.name(), r.key(), Op.UPSERT, merged, a.freshStamp(), a.localNode(), version + 1, version, stamps);
         } else {
-            // the row now holds the incoming write's values and column stamps: it travels under that write's stamp, even when
+            // the row now holds the incoming write's values and column stamps: it travels under that write's stamp,
+            // even when
             // the local row's stamp was newer (a merge stamped afresh whose columns are all older), for
             // replicas holding the local stamp hold other values and must not take this for a duplicate
             result = new Change(t.name(), r.key(), Op.UPSERT, merged, r.hlc(), r.origin(), version, version, stamps);
@@ -106,6 +113,6 @@ final class FieldMerge {
     }
 
     private static Object keyOf(Object stored) {
-        return stored instanceof byte[] b ? new io.shuttlebridge.core.internal.feed.FeedReader.BytesKey(b) : stored;
+        return stored instanceof byte[] b ? new FeedReader.BytesKey(b) : stored;
     }
 }

@@ -1,14 +1,18 @@
 package io.shuttlebridge.core.internal.sync;
 
-import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.change.Stamp;
-import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.feed.EntryBase;
+import io.shuttlebridge.core.internal.feed.FeedReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +26,7 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
     }
 
     /** Feed entries with their origin's uuid and effective base, read by {@link #read}; a WHERE clause follows. */
-    private static final String SELECT = "SELECT f.pk, f.op, f.hlc, n.uuid, f.version, " + io.shuttlebridge.core.internal.feed.EntryBase.of("f")
+    private static final String SELECT = "SELECT f.pk, f.op, f.hlc, n.uuid, f.version, " + EntryBase.of("f")
             + " FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = f.origin";
 
     static String lookupSql(Dialect d, SyncedTable t) {
@@ -30,7 +34,11 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
     }
 
     private static LocalRow read(ResultSet rs) throws SQLException {
-        return new LocalRow(Jdbc.readValue(rs, 1), Op.ofCode(rs.getInt(2)), new Stamp(rs.getLong(3), rs.getString(4)), rs.getLong(5),
+        return new LocalRow(
+                Jdbc.readValue(rs, 1),
+                Op.ofCode(rs.getInt(2)),
+                new Stamp(rs.getLong(3), rs.getString(4)),
+                rs.getLong(5),
                 rs.getLong(6));
     }
 
@@ -61,8 +69,9 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
      * Entries of many rows of one table at once, by stored feed key (absent rows are missing from the
      * map). {@code storedKeys} are the feed's stored forms, as {@code keyParameterExpression} computes them.
      */
-    static Map<Object, LocalRow> loadAll(Connection c, Dialect d, SyncedTable t, List<Object> storedKeys) throws SQLException {
-        Map<Object, LocalRow> out = new java.util.HashMap<>();
+    static Map<Object, LocalRow> loadAll(Connection c, Dialect d, SyncedTable t, List<Object> storedKeys)
+            throws SQLException {
+        Map<Object, LocalRow> out = new HashMap<>();
         if (storedKeys.isEmpty()) {
             return out;
         }
@@ -72,15 +81,16 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
             ps.setInt(1, t.id());
             for (int from = 0; from < storedKeys.size(); from += width) {
                 int to = Math.min(storedKeys.size(), from + width);
-                List<Object> part = new java.util.ArrayList<>(storedKeys.subList(from, to));
+                List<Object> part = new ArrayList<>(storedKeys.subList(from, to));
                 while (part.size() < width) {
-                    part.add(storedKeys.get(from)); // a short last chunk repeats a key: the condition ignores duplicates
+                    part.add(
+                            storedKeys.get(from)); // a short last chunk repeats a key: the condition ignores duplicates
                 }
                 d.capture().bindFeedKeys(ps, 2, part);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         LocalRow row = read(rs);
-                        out.put(io.shuttlebridge.core.internal.feed.FeedReader.keyOf(row.storedKey()), row);
+                        out.put(FeedReader.keyOf(row.storedKey()), row);
                     }
                 }
             }
@@ -91,8 +101,9 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
     /** Current values of the row (replicated columns), or null when it does not exist. */
     static Map<String, Object> values(Connection c, Dialect d, SyncedTable t, List<Object> key) throws SQLException {
         List<String> cols = t.replicatedColumns();
-        String sql = "SELECT " + cols.stream().map(d::quote).collect(Collectors.joining(", ")) + " FROM " + d.quote(t.name())
-                + " WHERE " + t.key().stream().map(k -> d.quote(k) + " = ?").collect(Collectors.joining(" AND "));
+        String sql = "SELECT " + cols.stream().map(d::quote).collect(Collectors.joining(", ")) + " FROM "
+                + d.quote(t.name()) + " WHERE "
+                + t.key().stream().map(k -> d.quote(k) + " = ?").collect(Collectors.joining(" AND "));
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < key.size(); i++) {
                 ps.setObject(i + 1, key.get(i));

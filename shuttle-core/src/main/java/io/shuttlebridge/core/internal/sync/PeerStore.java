@@ -22,7 +22,8 @@ public final class PeerStore {
                 if (!rs.next()) {
                     return new PeerCursor(peer, 0, 0, 0, null, null);
                 }
-                return new PeerCursor(peer, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5));
+                return new PeerCursor(
+                        peer, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5));
             }
         }
     }
@@ -30,10 +31,16 @@ public final class PeerStore {
     public static List<PeerCursor> all(Connection c) throws SQLException {
         List<PeerCursor> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT peer, last_pulled, last_pushed, acked, last_sync_at, last_outcome FROM _shuttle_peers ORDER BY peer");
+                        "SELECT peer, last_pulled, last_pushed, acked, last_sync_at, last_outcome FROM _shuttle_peers ORDER BY peer");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new PeerCursor(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getString(6)));
+                out.add(new PeerCursor(
+                        rs.getString(1),
+                        rs.getLong(2),
+                        rs.getLong(3),
+                        rs.getLong(4),
+                        rs.getString(5),
+                        rs.getString(6)));
             }
         }
         return out;
@@ -61,6 +68,11 @@ public final class PeerStore {
 
     public static void outcome(Connection c, String peer, String outcome) throws SQLException {
         ensure(c, peer);
-        Jdbc.update(c, "UPDATE _shuttle_peers SET last_sync_at = ?, last_outcome = ? WHERE peer = ?", Instant.now().toString(), outcome, peer);
+        Jdbc.update(
+                c,
+                "UPDATE _shuttle_peers SET last_sync_at = ?, last_outcome = ? WHERE peer = ?",
+                Instant.now().toString(),
+                outcome,
+                peer);
     }
 }

@@ -1,8 +1,10 @@
 package io.shuttlebridge.core.internal.sync;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shuttlebridge.core.change.Change;
-import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.change.ChangeCodec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,38 +31,62 @@ public final class PendingStore {
     /** The held change's JSON carries the role it arrived under in this field (readers of the change ignore it). */
     private static final String HELD_AS = "heldAs";
 
-    public static void hold(Connection c, Change change, String via, String reason, Applier.Role heldAs) throws SQLException {
+    public static void hold(Connection c, Change change, String via, String reason, Applier.Role heldAs)
+            throws SQLException {
         String key = ChangeCodec.keyJson(change.key());
-        com.fasterxml.jackson.databind.node.ObjectNode node = ChangeCodec.change(change);
+        ObjectNode node = ChangeCodec.change(change);
         node.put(HELD_AS, heldAs.name());
         String json = ChangeCodec.toJson(node);
-        int updated = Jdbc.update(c, "UPDATE _shuttle_pending SET change_json = ?, via = ?, reason = ?, attempts = attempts + 1"
-                + " WHERE tbl = ? AND key_json = ?", json, via, reason, change.table(), key);
+        int updated = Jdbc.update(
+                c,
+                "UPDATE _shuttle_pending SET change_json = ?, via = ?, reason = ?, attempts = attempts + 1"
+                        + " WHERE tbl = ? AND key_json = ?",
+                json,
+                via,
+                reason,
+                change.table(),
+                key);
         if (updated == 0) {
-            Jdbc.update(c, "INSERT INTO _shuttle_pending (tbl, key_json, change_json, via, reason, attempts, first_seen)"
-                    + " VALUES (?, ?, ?, ?, ?, 1, ?)", change.table(), key, json, via, reason, Instant.now().toString());
+            Jdbc.update(
+                    c,
+                    "INSERT INTO _shuttle_pending (tbl, key_json, change_json, via, reason, attempts, first_seen)"
+                            + " VALUES (?, ?, ?, ?, ?, 1, ?)",
+                    change.table(),
+                    key,
+                    json,
+                    via,
+                    reason,
+                    Instant.now().toString());
         }
     }
 
     /** The change held for the row {@code key} of {@code table}, or null. */
     public static Change held(Connection c, String table, List<Object> key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT change_json FROM _shuttle_pending WHERE tbl = ? AND key_json = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT change_json FROM _shuttle_pending WHERE tbl = ? AND key_json = ?")) {
             ps.setString(1, table);
             ps.setString(2, ChangeCodec.keyJson(key));
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? ChangeCodec.change(ChangeCodec.parse(rs.getString(1), "pending change"), "pending") : null;
+                return rs.next()
+                        ? ChangeCodec.change(ChangeCodec.parse(rs.getString(1), "pending change"), "pending")
+                        : null;
             }
         }
     }
 
     public static List<Pending> all(Connection c) throws SQLException {
         List<Pending> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT change_json, via, reason, attempts FROM _shuttle_pending ORDER BY first_seen, tbl, key_json");
+        try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT change_json, via, reason, attempts FROM _shuttle_pending ORDER BY first_seen, tbl, key_json");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                com.fasterxml.jackson.databind.JsonNode node = ChangeCodec.parse(rs.getString(1), "pending change");
-                com.fasterxml.jackson.databind.JsonNode role = node.get(HELD_AS);
-                out.add(new Pending(ChangeCodec.change(node, "pending"), rs.getString(2), rs.getString(3), rs.getInt(4),
+                JsonNode node = ChangeCodec.parse(rs.getString(1), "pending change");
+                JsonNode role = node.get(HELD_AS);
+                out.add(new Pending(
+                        ChangeCodec.change(node, "pending"),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getInt(4),
                         role == null || !role.isTextual() ? null : Applier.Role.valueOf(role.asText())));
             }
         }
@@ -68,7 +94,11 @@ public final class PendingStore {
     }
 
     public static void release(Connection c, Change change) throws SQLException {
-        Jdbc.update(c, "DELETE FROM _shuttle_pending WHERE tbl = ? AND key_json = ?", change.table(), ChangeCodec.keyJson(change.key()));
+        Jdbc.update(
+                c,
+                "DELETE FROM _shuttle_pending WHERE tbl = ? AND key_json = ?",
+                change.table(),
+                ChangeCodec.keyJson(change.key()));
     }
 
     public static long count(Connection c) throws SQLException {

@@ -2,9 +2,9 @@ package io.shuttlebridge.core.internal.sync;
 
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
-import io.shuttlebridge.core.internal.Jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -18,7 +18,8 @@ public final class SettlementWriter {
     private SettlementWriter() {}
 
     /** Writes the chosen row (null: delete it) as a local write, logged even when the values equal the current row. */
-    public static void write(Connection c, Dialect d, SyncedTable t, List<Object> key, Map<String, Object> values) throws SQLException {
+    public static void write(Connection c, Dialect d, SyncedTable t, List<Object> key, Map<String, Object> values)
+            throws SQLException {
         String where = t.key().stream().map(k -> d.quote(k) + " = ?").collect(Collectors.joining(" AND "));
         if (values == null) {
             Jdbc.update(c, "DELETE FROM " + d.quote(t.name()) + " WHERE " + where, key.toArray());
@@ -28,23 +29,31 @@ public final class SettlementWriter {
         for (int i = 0; i < t.key().size(); i++) {
             row.put(t.key().get(i), key.get(i));
         }
-        List<String> cols = t.replicatedColumns().stream().filter(row::containsKey).toList();
+        List<String> cols =
+                t.replicatedColumns().stream().filter(row::containsKey).toList();
         for (String col : row.keySet()) {
             if (!t.replicatedColumns().contains(col)) {
-                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "table \"" + t.name() + "\" has no replicated column \"" + col + "\"");
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "table \"" + t.name() + "\" has no replicated column \"" + col + "\"");
             }
         }
-        String sql = "INSERT INTO " + d.quote(t.name()) + " (" + cols.stream().map(d::quote).collect(Collectors.joining(", "))
+        String sql = "INSERT INTO " + d.quote(t.name()) + " ("
+                + cols.stream().map(d::quote).collect(Collectors.joining(", "))
                 + ") VALUES (" + cols.stream().map(x -> "?").collect(Collectors.joining(", ")) + ")"
-                + io.shuttlebridge.core.internal.dialect.Dialect.onConflictUpdate(t.key(), cols, d::quote);
+                + Dialect.onConflictUpdate(t.key(), cols, d::quote);
         List<Object> args = new ArrayList<>();
         cols.forEach(x -> args.add(d.toDatabase(t.table().column(x).orElseThrow(), row.get(x))));
         d.capture().fold(c);
         long before = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
         Jdbc.update(c, sql, args.toArray());
         d.capture().fold(c);
-        long entrySeq = Jdbc.queryLong(c, "SELECT seq FROM _shuttle_feed WHERE tbl = ? AND pk = " + d.capture().keyParameterExpression(t),
-                prepend(t.id(), key)).orElse(0L);
+        long entrySeq = Jdbc.queryLong(
+                        c,
+                        "SELECT seq FROM _shuttle_feed WHERE tbl = ? AND pk = "
+                                + d.capture().keyParameterExpression(t),
+                        prepend(t.id(), key))
+                .orElse(0L);
         if (entrySeq <= before) {
             // the chosen values equal the row as it is: still a new write, so every replica takes it
             d.capture().logLocalWrite(c, t, key);

@@ -10,14 +10,18 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.SqliteFiles;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
-import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.change.Op;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +35,9 @@ public class RoundTripTest {
     public static List<FeedEntry> readAll(ShuttleDatabase db) {
         return db.transaction(c -> {
             SyncSchema schema = SyncSchema.load(c, db.dialect());
-            return new FeedReader(db.dialect(), schema).read(c, FeedReader.Query.after(0, 10_000)).entries();
+            return new FeedReader(db.dialect(), schema)
+                    .read(c, FeedReader.Query.after(0, 10_000))
+                    .entries();
         });
     }
 
@@ -71,7 +77,8 @@ public class RoundTripTest {
             {5L, 9007199254740993L, -0.0, "  spaced\nlines\t", "x".getBytes(), new byte[] {7}},
             {6L, null, null, "0042", null, "2024-01-02"},
         };
-        try (Connection c = SqliteFiles.plain(a); PreparedStatement ps = c.prepareStatement("INSERT INTO v VALUES (?, ?, ?, ?, ?, ?)")) {
+        try (Connection c = SqliteFiles.plain(a);
+                PreparedStatement ps = c.prepareStatement("INSERT INTO v VALUES (?, ?, ?, ?, ?, ?)")) {
             for (Object[] row : rows) {
                 for (int i = 0; i < row.length; i++) {
                     ps.setObject(i + 1, row[i]);
@@ -79,7 +86,8 @@ public class RoundTripTest {
                 ps.executeUpdate();
             }
         }
-        try (ShuttleDatabase da = ShuttleDatabase.sqlite(a); ShuttleDatabase dbb = ShuttleDatabase.sqlite(b)) {
+        try (ShuttleDatabase da = ShuttleDatabase.sqlite(a);
+                ShuttleDatabase dbb = ShuttleDatabase.sqlite(b)) {
             writeAll(dbb, readAll(da));
         }
         String typed = "SELECT id, i, typeof(i) ti, r, typeof(r) tr, t, typeof(t) tt, hex(b) hb, typeof(b) tb,"
@@ -94,9 +102,14 @@ public class RoundTripTest {
     void appliedChangesAreNotEchoedAndKeepOriginHlcAndVersion() {
         Path a = replica("a.db");
         Path b = replica("b.db");
-        exec(a, "INSERT INTO v (id, t) VALUES (1, 'x')", "UPDATE v SET t = 'y' WHERE id = 1", "INSERT INTO v (id, t) VALUES (2, 'z')",
+        exec(
+                a,
+                "INSERT INTO v (id, t) VALUES (1, 'x')",
+                "UPDATE v SET t = 'y' WHERE id = 1",
+                "INSERT INTO v (id, t) VALUES (2, 'z')",
                 "DELETE FROM v WHERE id = 2");
-        try (ShuttleDatabase da = ShuttleDatabase.sqlite(a); ShuttleDatabase dbb = ShuttleDatabase.sqlite(b)) {
+        try (ShuttleDatabase da = ShuttleDatabase.sqlite(a);
+                ShuttleDatabase dbb = ShuttleDatabase.sqlite(b)) {
             List<FeedEntry> entries = readAll(da);
             String originA = entries.get(0).change().origin();
             writeAll(dbb, entries);
@@ -113,11 +126,12 @@ public class RoundTripTest {
             }
             // the clock at B moved past what it received: B's next local write is stamped later
             exec(b, "INSERT INTO v (id, t) VALUES (3, 'local')");
-            io.shuttlebridge.core.internal.feed.Feed.compact(dbb);
+            Feed.compact(dbb);
             long localHlc = count(b, "SELECT hlc FROM _shuttle_feed WHERE pk = 3");
             assertThat(localHlc).isGreaterThan(entries.get(1).change().hlc());
             assertThat(count(b, "SELECT count(*) FROM _shuttle_feed")).isEqualTo(3);
-            assertThat(query(b, "SELECT id, t FROM v ORDER BY id")).containsExactly(Map.of("id", 1L, "t", "y"), Map.of("id", 3L, "t", "local"));
+            assertThat(query(b, "SELECT id, t FROM v ORDER BY id"))
+                    .containsExactly(Map.of("id", 1L, "t", "y"), Map.of("id", 3L, "t", "local"));
         }
     }
 
@@ -126,9 +140,11 @@ public class RoundTripTest {
         Path a = replica("a.db");
         Path b = replica("b.db");
         exec(a, "INSERT INTO v (id) VALUES (1)", "INSERT INTO v (id) VALUES (2)");
-        try (ShuttleDatabase da = ShuttleDatabase.sqlite(a); ShuttleDatabase dbb = ShuttleDatabase.sqlite(b)) {
-            FeedReader.Page filtered = da.transaction(c -> new FeedReader(da.dialect(), SyncSchema.load(c, da.dialect()))
-                    .read(c, FeedReader.Query.after(0, 1).onlyTables(java.util.Set.of("other"))));
+        try (ShuttleDatabase da = ShuttleDatabase.sqlite(a);
+                ShuttleDatabase dbb = ShuttleDatabase.sqlite(b)) {
+            FeedReader.Page filtered =
+                    da.transaction(c -> new FeedReader(da.dialect(), SyncSchema.load(c, da.dialect()))
+                            .read(c, FeedReader.Query.after(0, 1).onlyTables(Set.of("other"))));
             assertThat(filtered.entries()).isEmpty();
             assertThat(filtered.lastSeq()).isEqualTo(1); // a fully filtered page still advances
             assertThat(filtered.more()).isTrue();
@@ -155,37 +171,36 @@ public class RoundTripTest {
     void writesOfOneBatchLandInOrderWhenRowsRepeatAndDeletesInterleave() {
         Path b = replica("b.db");
         String node = "0b5e6f7a-0000-4000-8000-000000000001";
-        java.util.List<FeedEntry> writes = new java.util.ArrayList<>();
+        List<FeedEntry> writes = new ArrayList<>();
         long hlc = 1_000_000L << 16;
         for (long id = 1; id <= 150; id++) { // more rows than one statement holds, and a remainder
             writes.add(entry(id, "first " + id, ++hlc, node));
         }
         writes.add(entry(7, "second 7", ++hlc, node)); // the same row again in the batch: the later write stands
-        writes.add(new FeedEntry(0, new Change("v", List.of(8L), io.shuttlebridge.core.change.Op.DELETE, Map.of(), ++hlc, node, 2, 1,
-                Map.of())));
+        writes.add(new FeedEntry(0, new Change("v", List.of(8L), Op.DELETE, Map.of(), ++hlc, node, 2, 1, Map.of())));
         writes.add(entry(9, "second 9", ++hlc, node));
-        writes.add(new FeedEntry(0, new Change("v", List.of(9L), io.shuttlebridge.core.change.Op.DELETE, Map.of(), ++hlc, node, 3, 2,
-                Map.of())));
+        writes.add(new FeedEntry(0, new Change("v", List.of(9L), Op.DELETE, Map.of(), ++hlc, node, 3, 2, Map.of())));
         writes.add(entry(10, "second 10", ++hlc, node));
         writes.add(entry(10, "third 10", ++hlc, node));
         try (ShuttleDatabase db = ShuttleDatabase.sqlite(b)) {
             writeAll(db, writes);
         }
         assertThat(count(b, "SELECT count(*) FROM v")).isEqualTo(148);
-        assertThat(query(b, "SELECT t FROM v WHERE id IN (7, 10, 150) ORDER BY id")).extracting(r -> r.get("t"))
+        assertThat(query(b, "SELECT t FROM v WHERE id IN (7, 10, 150) ORDER BY id"))
+                .extracting(r -> r.get("t"))
                 .containsExactly("second 7", "third 10", "first 150");
         assertThat(count(b, "SELECT count(*) FROM v WHERE id IN (8, 9)")).isZero();
         assertThat(count(b, "SELECT count(*) FROM _shuttle_feed")).isEqualTo(150);
     }
 
     private static FeedEntry entry(long id, String text, long hlc, String node) {
-        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        Map<String, Object> values = new LinkedHashMap<>();
         values.put("id", id);
         values.put("i", id * 10);
         values.put("r", null);
         values.put("t", text);
         values.put("b", null);
         values.put("any_col", null);
-        return new FeedEntry(0, new Change("v", List.of(id), io.shuttlebridge.core.change.Op.UPSERT, values, hlc, node, 1, 0, Map.of()));
+        return new FeedEntry(0, new Change("v", List.of(id), Op.UPSERT, values, hlc, node, 1, 0, Map.of()));
     }
 }

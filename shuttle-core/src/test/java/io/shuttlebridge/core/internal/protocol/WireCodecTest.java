@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
-import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.change.Stamp;
+import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.sync.PullResult;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -38,15 +38,25 @@ class WireCodecTest {
         v.put("off", false);
         List<Change> out = new ArrayList<>();
         out.add(new Change("item", List.of(Long.MAX_VALUE), Op.UPSERT, v, 123456789L << 16, NODE, 3, 2, Map.of()));
-        out.add(new Change("odd \"table\"", List.of("k", 7L, new byte[] {1}), Op.DELETE, Map.of(), 1, NODE, 1, 0, Map.of()));
-        out.add(new Change("merged", List.of(1L), Op.UPSERT, Map.of("id", 1L, "a", "x"), 99, NODE, 5, 4,
+        out.add(new Change(
+                "odd \"table\"", List.of("k", 7L, new byte[] {1}), Op.DELETE, Map.of(), 1, NODE, 1, 0, Map.of()));
+        out.add(new Change(
+                "merged",
+                List.of(1L),
+                Op.UPSERT,
+                Map.of("id", 1L, "a", "x"),
+                99,
+                NODE,
+                5,
+                4,
                 Map.of("a", new Stamp(98, "another-node"))));
         return out;
     }
 
     /** Changes compared by their JSON, since byte arrays in keys and values compare by identity. */
     private static String json(List<Change> changes) {
-        return new String(WireCodec.pullResultBytes(new PullResult(changes, 0, false, false), -1), StandardCharsets.UTF_8);
+        return new String(
+                WireCodec.pullResultBytes(new PullResult(changes, 0, false, false), -1), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -59,20 +69,24 @@ class WireCodecTest {
     void pushesReadStraightFromBytesAsTheTreeReaderReadsThem() {
         byte[] body = WireCodec.pushRequestBytes(NODE, changes());
         WireCodec.PushRequest fast = WireCodec.readPushRequest(body, 10);
-        WireCodec.PushRequest tree = WireCodec.pushRequest(ChangeCodec.parse(new String(body, StandardCharsets.UTF_8), "body"), 10);
+        WireCodec.PushRequest tree =
+                WireCodec.pushRequest(ChangeCodec.parse(new String(body, StandardCharsets.UTF_8), "body"), 10);
         assertThat(fast.nodeUuid()).isEqualTo(NODE).isEqualTo(tree.nodeUuid());
         assertThat(json(fast.changes())).isEqualTo(json(tree.changes())).isEqualTo(json(changes()));
         Change first = fast.changes().get(0);
         assertThat(first.values().get("nan")).isEqualTo(Double.NaN);
         assertThat(first.values().get("decimal")).isEqualTo(new BigDecimal("-1234567890123456789012345678.0123456789"));
         assertThat((byte[]) first.values().get("bytes")).containsExactly(0, -1, 16);
-        assertThat(first.values().keySet()).containsExactlyElementsOf(changes().get(0).values().keySet());
+        assertThat(first.values().keySet())
+                .containsExactlyElementsOf(changes().get(0).values().keySet());
         assertThat(fast.changes().get(2).columnStamps()).isEqualTo(Map.of("a", new Stamp(98, "another-node")));
 
         // more changes than the hub takes: the tree reader refuses them with its message
         assertThat(WireCodec.readPushRequest(body, 2)).isNull();
-        assertThatThrownBy(() -> WireCodec.pushRequest(ChangeCodec.parse(new String(body, StandardCharsets.UTF_8), "body"), 2))
-                .isInstanceOf(ShuttleException.class).hasMessageContaining("at most 2 changes");
+        assertThatThrownBy(() ->
+                        WireCodec.pushRequest(ChangeCodec.parse(new String(body, StandardCharsets.UTF_8), "body"), 2))
+                .isInstanceOf(ShuttleException.class)
+                .hasMessageContaining("at most 2 changes");
     }
 
     @Test
@@ -93,12 +107,15 @@ class WireCodecTest {
 
     @Test
     void bodiesInAnotherFormAreLeftToTheTreeReader() {
-        String change = "{\"table\":\"t\",\"key\":[1],\"op\":\"UPSERT\",\"values\":{\"id\":1},\"hlc\":\"0000000000000001\",\"origin\":\"o\","
-                + "\"version\":1,\"base\":0%s}";
+        String change =
+                "{\"table\":\"t\",\"key\":[1],\"op\":\"UPSERT\",\"values\":{\"id\":1},\"hlc\":\"0000000000000001\",\"origin\":\"o\","
+                        + "\"version\":1,\"base\":0%s}";
         String push = "{\"protocol\":1,\"nodeUuid\":\"" + NODE + "\",\"changes\":[%s]}";
         // accepted as written, and with fields the reader does not know
         assertThat(push(bytes(push, String.format(change, ""))).changes()).hasSize(1);
-        assertThat(push(bytes(push, String.format(change, ",\"extra\":{\"a\":[1,{}]}"))).changes()).hasSize(1);
+        assertThat(push(bytes(push, String.format(change, ",\"extra\":{\"a\":[1,{}]}")))
+                        .changes())
+                .hasSize(1);
         for (String odd : List.of(
                 String.format(change, ",\"columns\":null"), // ignored by the tree reader
                 String.format(change, "").replace("[1]", "[]"),
@@ -112,11 +129,14 @@ class WireCodecTest {
                 String.format(change, "").replace("\"origin\":\"o\"", "\"origin\":\"\""))) {
             assertThat(push(bytes(push, odd))).as(odd).isNull();
         }
-        assertThat(push(bytes("{\"protocol\":\"1\",\"nodeUuid\":\"n\",\"changes\":[]}"))).isNull();
-        assertThat(push(bytes("{\"protocol\":2,\"nodeUuid\":\"n\",\"changes\":[]}"))).isNull();
+        assertThat(push(bytes("{\"protocol\":\"1\",\"nodeUuid\":\"n\",\"changes\":[]}")))
+                .isNull();
+        assertThat(push(bytes("{\"protocol\":2,\"nodeUuid\":\"n\",\"changes\":[]}")))
+                .isNull();
         assertThat(push(bytes("{\"nodeUuid\":\"n\"}"))).isNull();
         assertThat(push(bytes("{\"nodeUuid\":\"n\",\"changes\":[]"))).isNull();
-        assertThat(WireCodec.readPage(bytes("{\"changes\":[],\"next\":1,\"more\":\"true\"}"))).isNull();
+        assertThat(WireCodec.readPage(bytes("{\"changes\":[],\"next\":1,\"more\":\"true\"}")))
+                .isNull();
         assertThat(WireCodec.readPage(bytes("{\"changes\":[]}"))).isNull();
         assertThat(WireCodec.readPage(bytes("[]"))).isNull();
         assertThat(WireCodec.readPage(bytes("{\"next\":3}")).result().changes()).isEmpty();

@@ -7,9 +7,12 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.SqliteFiles;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +35,8 @@ class ApplyPlanTest {
     @Test
     void parentsBeforeChildrenWithCycleAndSelfReference() {
         Path f = dir.resolve("s.db");
-        SqliteFiles.exec(f,
+        SqliteFiles.exec(
+                f,
                 "CREATE TABLE lines (id INTEGER PRIMARY KEY, order_id INTEGER REFERENCES orders(id), product_id INTEGER REFERENCES products)",
                 "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers(id))",
                 "CREATE TABLE customers (id INTEGER PRIMARY KEY, referred_by INTEGER REFERENCES customers(id), last_order INTEGER REFERENCES orders(id))",
@@ -47,18 +51,21 @@ class ApplyPlanTest {
         assertThat(order.indexOf("products")).isLessThan(order.indexOf("lines"));
         assertThat(order.indexOf("orders")).isLessThan(order.indexOf("lines"));
         assertThat(order.indexOf("customers")).isLessThan(order.indexOf("lines"));
-        assertThat(plan.deleteOrder().indexOf("lines")).isLessThan(plan.deleteOrder().indexOf("orders"));
+        assertThat(plan.deleteOrder().indexOf("lines"))
+                .isLessThan(plan.deleteOrder().indexOf("orders"));
         assertThat(plan.needsDeferredChecks("orders")).isTrue();
         assertThat(plan.needsDeferredChecks("employees")).isTrue();
         assertThat(plan.needsDeferredChecks("products")).isFalse();
-        assertThat(plan.describe()).anyMatch(l -> l.contains("cycle") && l.contains("customers <-> orders"))
+        assertThat(plan.describe())
+                .anyMatch(l -> l.contains("cycle") && l.contains("customers <-> orders"))
                 .anyMatch(l -> l.contains("self-reference: employees"));
     }
 
     @Test
     void discoversCompositeAndNonIntegerKeys() {
         Path f = dir.resolve("k.db");
-        SqliteFiles.exec(f,
+        SqliteFiles.exec(
+                f,
                 "CREATE TABLE playlist (id INTEGER PRIMARY KEY)",
                 "CREATE TABLE track (id BLOB PRIMARY KEY, title TEXT NOT NULL)",
                 "CREATE TABLE playlist_track (playlist_id INTEGER NOT NULL, track_id BLOB NOT NULL, pos INTEGER,"
@@ -67,9 +74,13 @@ class ApplyPlanTest {
                 "CREATE TABLE ref (a INTEGER, b BLOB, note TEXT, PRIMARY KEY (b, a),"
                         + " FOREIGN KEY (a, b) REFERENCES playlist_track(playlist_id, track_id))");
         List<Table> tables = read(f);
-        Table pt = tables.stream().filter(t -> t.name().equals("playlist_track")).findFirst().orElseThrow();
+        Table pt = tables.stream()
+                .filter(t -> t.name().equals("playlist_track"))
+                .findFirst()
+                .orElseThrow();
         assertThat(pt.primaryKey()).containsExactly("playlist_id", "track_id");
-        Table ref = tables.stream().filter(t -> t.name().equals("ref")).findFirst().orElseThrow();
+        Table ref =
+                tables.stream().filter(t -> t.name().equals("ref")).findFirst().orElseThrow();
         assertThat(ref.primaryKey()).containsExactly("b", "a");
         assertThat(ref.foreignKeys()).singleElement().satisfies(fk -> {
             assertThat(fk.childColumns()).containsExactly("a", "b");
@@ -93,12 +104,14 @@ class ApplyPlanTest {
 
     @Test
     void chinookSchemaIsOrderedWithItsSelfReference() {
-        Path chinook = Path.of("..", "..", "shared", "data", "chinook", "Chinook_Sqlite.sqlite").toAbsolutePath().normalize();
-        org.junit.jupiter.api.Assumptions.assumeTrue(chinook.toFile().exists(), "Chinook sample not present");
+        Path chinook = Path.of("..", "..", "shared", "data", "chinook", "Chinook_Sqlite.sqlite")
+                .toAbsolutePath()
+                .normalize();
+        Assumptions.assumeTrue(chinook.toFile().exists(), "Chinook sample not present");
         Path copy = dir.resolve("chinook.db");
         try {
-            java.nio.file.Files.copy(chinook, copy);
-        } catch (java.io.IOException e) {
+            Files.copy(chinook, copy);
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         ApplyPlan plan = ApplyPlan.of(read(copy));

@@ -20,10 +20,31 @@ final class PgArrays {
      * Types whose text form is read back the same through an array cast; others (arrays, ranges,
      * composite and user-defined types) are written one row at a time.
      */
-    private static final Set<String> SCALAR = Set.of("smallint", "integer", "bigint", "numeric", "real", "double precision",
-            "boolean", "text", "character varying", "character", "uuid", "bytea", "date", "timestamp with time zone",
-            "timestamp without time zone", "time without time zone", "time with time zone", "interval", "json", "jsonb",
-            "inet", "cidr", "macaddr", "xml");
+    private static final Set<String> SCALAR = Set.of(
+            "smallint",
+            "integer",
+            "bigint",
+            "numeric",
+            "real",
+            "double precision",
+            "boolean",
+            "text",
+            "character varying",
+            "character",
+            "uuid",
+            "bytea",
+            "date",
+            "timestamp with time zone",
+            "timestamp without time zone",
+            "time without time zone",
+            "time with time zone",
+            "interval",
+            "json",
+            "jsonb",
+            "inet",
+            "cidr",
+            "macaddr",
+            "xml");
 
     private PgArrays() {}
 
@@ -52,7 +73,8 @@ final class PgArrays {
         if (v instanceof BigDecimal d) {
             return d.toPlainString();
         }
-        return v.toString(); // Long, Double ("1.0E-5", "NaN", "Infinity" are valid input), Boolean ("true"), others by their text
+        return v.toString(); // Long, Double ("1.0E-5", "NaN", "Infinity" are valid input), Boolean ("true"), others by
+        // their text
     }
 
     static Array texts(Connection c, String[] values) throws SQLException {

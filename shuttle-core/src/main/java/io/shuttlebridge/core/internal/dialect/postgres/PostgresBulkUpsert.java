@@ -1,6 +1,7 @@
 package io.shuttlebridge.core.internal.dialect.postgres;
 
 import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.dialect.QueuedRows;
 import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.Table;
 import java.sql.Connection;
@@ -19,7 +20,7 @@ import java.util.function.UnaryOperator;
  * <p>Rows expected to be new go in with a plain {@code INSERT} instead ({@link InsertAsNew}); when
  * one turns out to exist after all, the same rows are upserted. Runs of rows keep their order.
  */
-final class PostgresBulkUpsert extends io.shuttlebridge.core.internal.dialect.QueuedRows {
+final class PostgresBulkUpsert extends QueuedRows {
     private final Connection connection;
     private final String sql;
     private final String insertSql;
@@ -34,7 +35,8 @@ final class PostgresBulkUpsert extends io.shuttlebridge.core.internal.dialect.Qu
     }
 
     /** A bulk upsert for the columns, or null when one of them has a type that cannot travel in a text array. */
-    static PostgresBulkUpsert of(Connection connection, Table table, List<String> key, List<String> columns, UnaryOperator<String> quote) {
+    static PostgresBulkUpsert of(
+            Connection connection, Table table, List<String> key, List<String> columns, UnaryOperator<String> quote) {
         List<Column> cols = new ArrayList<>();
         for (String name : columns) {
             Column col = table.column(name).orElse(null);
@@ -47,11 +49,15 @@ final class PostgresBulkUpsert extends io.shuttlebridge.core.internal.dialect.Qu
         for (int i = 0; i < cols.size(); i++) {
             aliases.add("v" + i);
         }
-        List<String> keyAliases = key.stream().map(k -> aliases.get(columns.indexOf(k))).toList();
-        String into = "INSERT INTO " + quote.apply(table.name()) + " (" + String.join(", ", columns.stream().map(quote).toList()) + ")";
+        List<String> keyAliases =
+                key.stream().map(k -> aliases.get(columns.indexOf(k))).toList();
+        String into = "INSERT INTO " + quote.apply(table.name()) + " ("
+                + String.join(", ", columns.stream().map(quote).toList()) + ")";
         String arrays = String.join(", ", cols.stream().map(PgArrays::parameter).toList());
-        String sql = into + " SELECT " + String.join(", ", aliases) + " FROM (SELECT DISTINCT ON (" + String.join(", ", keyAliases)
-                + ") * FROM unnest(" + arrays + ") WITH ORDINALITY AS u(" + String.join(", ", aliases) + ", ord) ORDER BY "
+        String sql = into + " SELECT " + String.join(", ", aliases) + " FROM (SELECT DISTINCT ON ("
+                + String.join(", ", keyAliases)
+                + ") * FROM unnest(" + arrays + ") WITH ORDINALITY AS u(" + String.join(", ", aliases)
+                + ", ord) ORDER BY "
                 + String.join(", ", keyAliases) + ", ord DESC) d" + Dialect.onConflictUpdate(key, columns, quote);
         return new PostgresBulkUpsert(connection, sql, into + " SELECT * FROM unnest(" + arrays + ")", cols.size());
     }
@@ -102,7 +108,8 @@ final class PostgresBulkUpsert extends io.shuttlebridge.core.internal.dialect.Qu
     @Override
     public void close() throws SQLException {
         clear();
-        try (PreparedStatement a = statement; PreparedStatement b = insert) {
+        try (PreparedStatement a = statement;
+                PreparedStatement b = insert) {
             statement = null;
             insert = null;
         }

@@ -6,20 +6,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.CaptureSql;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Identifiers;
-import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.feed.EntryBase;
 import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.DeclaredTypes;
 import java.math.BigDecimal;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -62,39 +68,41 @@ final class PostgresCaptureSql implements CaptureSql {
     static final int OP_DELETE = 2;
     /** First half of the advisory lock key held while folding ('shut'); the second is the schema's hash. */
     static final int LOCK_CLASS = 0x73687574;
+
     private static final int PENDING_ORIGIN = -1;
     private static final String NOW_MS = "(floor(extract(epoch FROM clock_timestamp()) * 1000))::bigint";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final String FOLD_FUNCTION = "CREATE OR REPLACE FUNCTION _shuttle_fold() RETURNS bigint LANGUAGE plpgsql"
-            + " SET search_path FROM CURRENT AS $fold$\n"
-            + "DECLARE folded bigint;\n"
-            + "BEGIN\n"
-            + "  PERFORM pg_advisory_xact_lock(" + LOCK_CLASS + ", hashtext(current_schema()));\n"
-            + "  IF NOT EXISTS (SELECT 1 FROM _shuttle_log) THEN RETURN 0; END IF;\n"
-            + "  WITH moved AS (DELETE FROM _shuttle_log RETURNING *),\n"
-            + "  clock AS (SELECT seq, hlc FROM _shuttle_clock WHERE id = 1),\n"
-            + "  ordered AS (SELECT m.*, row_number() OVER (ORDER BY m.seq) AS rn FROM moved m),\n"
-            + "  stamped AS (SELECT o.*, CASE WHEN o.origin IS NULL THEN o.rn + greatest((SELECT hlc FROM clock),"
-            + " max(o.hlc - o.rn) OVER (ORDER BY o.rn ROWS UNBOUNDED PRECEDING)) ELSE o.hlc END AS stamp FROM ordered o),\n"
-            + "  grouped AS (SELECT tbl, pk, max(rn) AS rn, count(*) AS n FROM stamped WHERE tbl > 0 GROUP BY tbl, pk),\n"
-            + "  latest AS (SELECT s.*, g.n, row_number() OVER (ORDER BY s.rn) AS fn FROM grouped g JOIN stamped s ON s.rn = g.rn),\n"
-            + "  feed AS (INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope, via)\n"
-            + "    SELECT l.tbl, l.pk, (SELECT seq FROM clock) + l.fn, l.op, l.stamp, coalesce(l.origin, 0),\n"
-            + "      CASE WHEN l.origin IS NULL THEN coalesce(f.version, 0) + l.n ELSE l.version END,\n"
-            + "      CASE WHEN l.origin IS NOT NULL THEN coalesce(l.base, l.version) WHEN f.origin IS NULL THEN 0"
-            + " WHEN f.origin = 0 THEN " + io.shuttlebridge.core.internal.feed.EntryBase.of("f") + " ELSE f.version END, l.scope, l.via\n"
-            + "    FROM latest l LEFT JOIN _shuttle_feed f ON f.tbl = l.tbl AND f.pk = l.pk\n"
-            + "    " + FEED_ENTRY_REPLACES + " RETURNING 1),\n"
-            + "  cols AS (UPDATE _shuttle_colclock c SET hlc = s.stamp, origin = 0 FROM stamped s"
-            + " WHERE c.origin = " + PENDING_ORIGIN + " AND c.hlc = s.seq RETURNING 1)\n"
-            + "  UPDATE _shuttle_clock SET seq = seq + (SELECT count(*) FROM latest),"
-            + " hlc = greatest(hlc, coalesce((SELECT max(stamp) FROM stamped), hlc)) WHERE id = 1;\n"
-            + "  GET DIAGNOSTICS folded = ROW_COUNT;\n"
-            // every hub process listening on the channel hears of the new entries when this transaction commits
-            + "  PERFORM pg_notify('" + PostgresDialect.FEED_CHANNEL + "', current_schema());\n"
-            + "  RETURN folded;\n"
-            + "END $fold$";
+    private static final String FOLD_FUNCTION =
+            "CREATE OR REPLACE FUNCTION _shuttle_fold() RETURNS bigint LANGUAGE plpgsql"
+                    + " SET search_path FROM CURRENT AS $fold$\n"
+                    + "DECLARE folded bigint;\n"
+                    + "BEGIN\n"
+                    + "  PERFORM pg_advisory_xact_lock(" + LOCK_CLASS + ", hashtext(current_schema()));\n"
+                    + "  IF NOT EXISTS (SELECT 1 FROM _shuttle_log) THEN RETURN 0; END IF;\n"
+                    + "  WITH moved AS (DELETE FROM _shuttle_log RETURNING *),\n"
+                    + "  clock AS (SELECT seq, hlc FROM _shuttle_clock WHERE id = 1),\n"
+                    + "  ordered AS (SELECT m.*, row_number() OVER (ORDER BY m.seq) AS rn FROM moved m),\n"
+                    + "  stamped AS (SELECT o.*, CASE WHEN o.origin IS NULL THEN o.rn + greatest((SELECT hlc FROM clock),"
+                    + " max(o.hlc - o.rn) OVER (ORDER BY o.rn ROWS UNBOUNDED PRECEDING)) ELSE o.hlc END AS stamp FROM ordered o),\n"
+                    + "  grouped AS (SELECT tbl, pk, max(rn) AS rn, count(*) AS n FROM stamped WHERE tbl > 0 GROUP BY tbl, pk),\n"
+                    + "  latest AS (SELECT s.*, g.n, row_number() OVER (ORDER BY s.rn) AS fn FROM grouped g JOIN stamped s ON s.rn = g.rn),\n"
+                    + "  feed AS (INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope, via)\n"
+                    + "    SELECT l.tbl, l.pk, (SELECT seq FROM clock) + l.fn, l.op, l.stamp, coalesce(l.origin, 0),\n"
+                    + "      CASE WHEN l.origin IS NULL THEN coalesce(f.version, 0) + l.n ELSE l.version END,\n"
+                    + "      CASE WHEN l.origin IS NOT NULL THEN coalesce(l.base, l.version) WHEN f.origin IS NULL THEN 0"
+                    + " WHEN f.origin = 0 THEN " + EntryBase.of("f") + " ELSE f.version END, l.scope, l.via\n"
+                    + "    FROM latest l LEFT JOIN _shuttle_feed f ON f.tbl = l.tbl AND f.pk = l.pk\n"
+                    + "    " + FEED_ENTRY_REPLACES + " RETURNING 1),\n"
+                    + "  cols AS (UPDATE _shuttle_colclock c SET hlc = s.stamp, origin = 0 FROM stamped s"
+                    + " WHERE c.origin = " + PENDING_ORIGIN + " AND c.hlc = s.seq RETURNING 1)\n"
+                    + "  UPDATE _shuttle_clock SET seq = seq + (SELECT count(*) FROM latest),"
+                    + " hlc = greatest(hlc, coalesce((SELECT max(stamp) FROM stamped), hlc)) WHERE id = 1;\n"
+                    + "  GET DIAGNOSTICS folded = ROW_COUNT;\n"
+                    // every hub process listening on the channel hears of the new entries when this transaction commits
+                    + "  PERFORM pg_notify('" + PostgresDialect.FEED_CHANNEL + "', current_schema());\n"
+                    + "  RETURN folded;\n"
+                    + "END $fold$";
 
     private final Dialect dialect;
 
@@ -142,8 +150,8 @@ final class PostgresCaptureSql implements CaptureSql {
         for (int i = 0; body.contains(tag); i++) {
             tag = "$shuttle" + i + "$";
         }
-        sql.add("CREATE OR REPLACE FUNCTION " + functionName(t) + "() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS "
-                + tag + body + tag);
+        sql.add("CREATE OR REPLACE FUNCTION " + functionName(t)
+                + "() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS " + tag + body + tag);
         // the WHEN clause keeps applied writes from queuing a trigger call at all (the function checks again)
         sql.add("CREATE TRIGGER \"_shuttle_capture\" AFTER INSERT OR UPDATE OR DELETE ON " + dialect.quote(t.name())
                 + " FOR EACH ROW WHEN (current_setting('shuttle.applying', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "
@@ -153,23 +161,43 @@ final class PostgresCaptureSql implements CaptureSql {
 
     private String triggerBody(SyncedTable t) {
         String keyChanged = t.key().stream().map(c -> changed(t, c)).collect(Collectors.joining(" OR "));
-        String anyChanged = t.replicatedColumns().stream().map(c -> changed(t, c)).collect(Collectors.joining(" OR "));
-        StringBuilder b = new StringBuilder("\nDECLARE\n  at bigint := " + NOW_MS + " << 16;\n  logged bigint;\nBEGIN\n")
+        String anyChanged =
+                t.replicatedColumns().stream().map(c -> changed(t, c)).collect(Collectors.joining(" OR "));
+        StringBuilder b = new StringBuilder(
+                        "\nDECLARE\n  at bigint := " + NOW_MS + " << 16;\n  logged bigint;\nBEGIN\n")
                 .append("  IF current_setting('shuttle.applying', true) = 'on' THEN RETURN NULL; END IF;\n")
-                .append("  IF TG_OP = 'DELETE' THEN\n    ").append(logWrite(t, "OLD", OP_DELETE)).append(";\n    RETURN NULL;\n  END IF;\n")
+                .append("  IF TG_OP = 'DELETE' THEN\n    ")
+                .append(logWrite(t, "OLD", OP_DELETE))
+                .append(";\n    RETURN NULL;\n  END IF;\n")
                 .append("  IF TG_OP = 'UPDATE' THEN\n")
-                .append("    IF NOT (").append(anyChanged).append(") THEN RETURN NULL; END IF;\n")
-                .append("    IF ").append(keyChanged).append(" THEN ").append(logWrite(t, "OLD", OP_DELETE)).append("; END IF;\n")
+                .append("    IF NOT (")
+                .append(anyChanged)
+                .append(") THEN RETURN NULL; END IF;\n")
+                .append("    IF ")
+                .append(keyChanged)
+                .append(" THEN ")
+                .append(logWrite(t, "OLD", OP_DELETE))
+                .append("; END IF;\n")
                 .append("  END IF;\n  ")
-                .append(logWrite(t, "NEW", OP_UPSERT)).append(" RETURNING seq INTO logged;\n");
-        List<String> cols = t.replicatedColumns().stream().filter(c -> !t.key().contains(c)).toList();
+                .append(logWrite(t, "NEW", OP_UPSERT))
+                .append(" RETURNING seq INTO logged;\n");
+        List<String> cols =
+                t.replicatedColumns().stream().filter(c -> !t.key().contains(c)).toList();
         if (t.policy() == ConflictPolicy.FIELD_LWW && !cols.isEmpty()) {
-            String values = cols.stream().map(c -> "(" + Identifiers.literal(c) + ", TG_OP = 'INSERT' OR " + changedOrFalse(t, c) + ")")
+            String values = cols.stream()
+                    .map(c -> "(" + Identifiers.literal(c) + ", TG_OP = 'INSERT' OR " + changedOrFalse(t, c) + ")")
                     .collect(Collectors.joining(", "));
-            b.append("  INSERT INTO _shuttle_colclock (tbl, pk, col, hlc, origin) SELECT ").append(t.id()).append(", ")
-                    .append(keyExpression(t, "NEW")).append(", c.col, logged, ").append(PENDING_ORIGIN)
-                    .append(" FROM (VALUES ").append(values).append(") c(col, written) WHERE c.written")
-                    .append(" ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin;\n");
+            b.append("  INSERT INTO _shuttle_colclock (tbl, pk, col, hlc, origin) SELECT ")
+                    .append(t.id())
+                    .append(", ")
+                    .append(keyExpression(t, "NEW"))
+                    .append(", c.col, logged, ")
+                    .append(PENDING_ORIGIN)
+                    .append(" FROM (VALUES ")
+                    .append(values)
+                    .append(") c(col, written) WHERE c.written")
+                    .append(
+                            " ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin;\n");
         }
         return b.append("  RETURN NULL;\nEND\n").toString();
     }
@@ -192,8 +220,8 @@ final class PostgresCaptureSql implements CaptureSql {
 
     private String logWrite(SyncedTable t, String row, int op) {
         String scope = t.scopeColumn() == null ? "NULL" : "(" + row + "." + dialect.quote(t.scopeColumn()) + ")::text";
-        return "INSERT INTO _shuttle_log (tbl, pk, op, hlc, scope) VALUES (" + t.id() + ", " + keyExpression(t, row) + ", " + op
-                + ", at, " + scope + ")";
+        return "INSERT INTO _shuttle_log (tbl, pk, op, hlc, scope) VALUES (" + t.id() + ", " + keyExpression(t, row)
+                + ", " + op + ", at, " + scope + ")";
     }
 
     @Override
@@ -203,7 +231,11 @@ final class PostgresCaptureSql implements CaptureSql {
 
     @Override
     public String keyParameterExpression(SyncedTable t) {
-        return key(t, t.key().stream().map(c -> "CAST(? AS " + DeclaredTypes.base(column(t, c).declaredType()) + ")").toList());
+        return key(
+                t,
+                t.key().stream()
+                        .map(c -> "CAST(? AS " + DeclaredTypes.base(column(t, c).declaredType()) + ")")
+                        .toList());
     }
 
     private String key(SyncedTable t, List<String> parts) {
@@ -218,7 +250,8 @@ final class PostgresCaptureSql implements CaptureSql {
     private static String keyPart(Column c, String expr) {
         return switch (DeclaredTypes.base(c.declaredType())) {
             case "bytea" -> "encode(" + expr + ", 'hex')";
-            case "timestamp with time zone" -> "to_char((" + expr + ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
+            case "timestamp with time zone" ->
+                "to_char((" + expr + ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
             case "timestamp without time zone" -> "to_char(" + expr + ", 'YYYY-MM-DD\"T\"HH24:MI:SS.US')";
             case "date" -> "to_char(" + expr + ", 'YYYY-MM-DD')";
             default -> "(" + expr + ")::text";
@@ -233,15 +266,23 @@ final class PostgresCaptureSql implements CaptureSql {
             if (key.size() == 1) {
                 return alias + "." + dialect.quote(t.key().get(0)) + " = ANY(" + PgArrays.parameter(key.get(0)) + ")";
             }
-            return "(" + t.key().stream().map(c -> alias + "." + dialect.quote(c)).collect(Collectors.joining(", ")) + ") IN (SELECT * FROM unnest("
+            return "("
+                    + t.key().stream().map(c -> alias + "." + dialect.quote(c)).collect(Collectors.joining(", "))
+                    + ") IN (SELECT * FROM unnest("
                     + key.stream().map(PgArrays::parameter).collect(Collectors.joining(", ")) + "))";
         }
-        String one = "(" + t.key().stream().map(c -> "CAST(? AS " + DeclaredTypes.base(column(t, c).declaredType()) + ")")
-                .collect(Collectors.joining(", ")) + ")";
-        String columns = "(" + t.key().stream().map(c -> alias + "." + dialect.quote(c)).collect(Collectors.joining(", ")) + ")";
+        String one = "("
+                + t.key().stream()
+                        .map(c -> "CAST(? AS " + DeclaredTypes.base(column(t, c).declaredType()) + ")")
+                        .collect(Collectors.joining(", "))
+                + ")";
+        String columns =
+                "(" + t.key().stream().map(c -> alias + "." + dialect.quote(c)).collect(Collectors.joining(", ")) + ")";
         // compare the key columns themselves so that the table's primary key index serves the lookup
         return (t.key().size() == 1 ? alias + "." + dialect.quote(t.key().get(0)) : columns) + " IN ("
-                + String.join(", ", Collections.nCopies(n, t.key().size() == 1 ? one.substring(1, one.length() - 1) : one)) + ")";
+                + String.join(
+                        ", ", Collections.nCopies(n, t.key().size() == 1 ? one.substring(1, one.length() - 1) : one))
+                + ")";
     }
 
     @Override
@@ -249,10 +290,12 @@ final class PostgresCaptureSql implements CaptureSql {
         List<Column> key = t.key().stream().map(c -> column(t, c)).toList();
         if (key.stream().allMatch(PgArrays::scalar)) {
             String[][] parts = new String[key.size()][stored.size()];
-            boolean hex = key.size() == 1 && DeclaredTypes.base(key.get(0).declaredType()).equals("bytea");
+            boolean hex = key.size() == 1
+                    && DeclaredTypes.base(key.get(0).declaredType()).equals("bytea");
             for (int i = 0; i < stored.size(); i++) {
                 if (key.size() == 1) {
-                    // a one-column key is stored as the value's canonical text, which its type reads back (bytea: hex digits)
+                    // a one-column key is stored as the value's canonical text, which its type reads back (bytea: hex
+                    // digits)
                     parts[0][i] = hex ? "\\x" + stored.get(i) : String.valueOf(stored.get(i));
                 } else {
                     List<Object> values = decodeKey(t, stored.get(i));
@@ -276,7 +319,9 @@ final class PostgresCaptureSql implements CaptureSql {
 
     @Override
     public String feedKeysCondition(String column, int n) {
-        return column + " = ANY(CAST(? AS text[]))"; // one parameter whatever the number of keys: one statement text, planned once
+        return column
+                + " = ANY(CAST(? AS text[]))"; // one parameter whatever the number of keys: one statement text, planned
+        // once
     }
 
     @Override
@@ -319,7 +364,10 @@ final class PostgresCaptureSql implements CaptureSql {
             throw new ShuttleException(ErrorCode.INTERNAL, "cannot parse stored composite key: " + text, e);
         }
         if (parts.size() != t.key().size()) {
-            throw new ShuttleException(ErrorCode.INTERNAL, "stored key " + text + " has " + parts.size() + " parts, expected " + t.key().size());
+            throw new ShuttleException(
+                    ErrorCode.INTERNAL,
+                    "stored key " + text + " has " + parts.size() + " parts, expected "
+                            + t.key().size());
         }
         List<Object> out = new ArrayList<>(parts.size());
         for (int i = 0; i < parts.size(); i++) {
@@ -344,21 +392,25 @@ final class PostgresCaptureSql implements CaptureSql {
 
     private static String isoTime(String text, boolean zoned) {
         try {
-            return zoned ? java.time.OffsetDateTime.parse(text).format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                    : java.time.LocalDateTime.parse(text).format(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME);
-        } catch (java.time.format.DateTimeParseException e) {
+            return zoned
+                    ? OffsetDateTime.parse(text).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    : LocalDateTime.parse(text).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+        } catch (DateTimeParseException e) {
             return text; // infinity and other values java.time does not hold
         }
     }
 
     private static Column column(SyncedTable t, String name) {
-        return t.table().column(name).orElseThrow(
-                () -> new ShuttleException(ErrorCode.INTERNAL, "column \"" + name + "\" of \"" + t.name() + "\" is not known"));
+        return t.table()
+                .column(name)
+                .orElseThrow(() -> new ShuttleException(
+                        ErrorCode.INTERNAL, "column \"" + name + "\" of \"" + t.name() + "\" is not known"));
     }
 
     @Override
     public void fold(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT _shuttle_fold()")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT _shuttle_fold()")) {
             rs.next();
         }
     }
@@ -380,20 +432,25 @@ final class PostgresCaptureSql implements CaptureSql {
      * become visible in order like any fold's. Entries of rows the feed is expected not to hold go
      * in with a plain insert ({@link InsertAsNew}), the others replace their row's entry.
      */
-    private static final String FEED_ROWS = "unnest(CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS bigint[]),"
-            + " CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS integer[]),"
-            + " CAST(? AS boolean[])) WITH ORDINALITY AS u(tbl, pk, op, hlc, scope, origin, version, base, via, fresh, rn)";
-    private static final String FEED_INSERT = "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope, via)\n"
-            + "    SELECT u.tbl, u.pk, (SELECT seq FROM clock) + u.rn, u.op, u.hlc, u.origin, u.version, u.base, u.scope, u.via FROM ";
+    private static final String FEED_ROWS =
+            "unnest(CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS bigint[]),"
+                    + " CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS integer[]),"
+                    + " CAST(? AS boolean[])) WITH ORDINALITY AS u(tbl, pk, op, hlc, scope, origin, version, base, via, fresh, rn)";
+
+    private static final String FEED_INSERT =
+            "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope, via)\n"
+                    + "    SELECT u.tbl, u.pk, (SELECT seq FROM clock) + u.rn, u.op, u.hlc, u.origin, u.version, u.base, u.scope, u.via FROM ";
     private static final String FEED_REPLACE = "\n    " + FEED_ENTRY_REPLACES;
-    private static final String FEED_END = ",\n  moved AS (UPDATE _shuttle_clock SET seq = seq + ?, hlc = greatest(hlc, ?) WHERE id = 1 RETURNING 1)\n"
-            + "SELECT pg_notify('" + PostgresDialect.FEED_CHANNEL + "', current_schema())";
+    private static final String FEED_END =
+            ",\n  moved AS (UPDATE _shuttle_clock SET seq = seq + ?, hlc = greatest(hlc, ?) WHERE id = 1 RETURNING 1)\n"
+                    + "SELECT pg_notify('" + PostgresDialect.FEED_CHANNEL + "', current_schema())";
     private static final String FEED_CLOCK = "WITH clock AS (SELECT seq FROM _shuttle_clock WHERE id = 1),\n";
     /** Every entry new to the feed. */
-    private static final String FEED_WRITE_NEW = FEED_CLOCK + "  feed AS (" + FEED_INSERT + FEED_ROWS + " RETURNING 1)" + FEED_END;
+    private static final String FEED_WRITE_NEW =
+            FEED_CLOCK + "  feed AS (" + FEED_INSERT + FEED_ROWS + " RETURNING 1)" + FEED_END;
     /** Every entry replacing the row's. */
-    private static final String FEED_WRITE_REPLACING = FEED_CLOCK + "  feed AS (" + FEED_INSERT + FEED_ROWS + FEED_REPLACE + " RETURNING 1)"
-            + FEED_END;
+    private static final String FEED_WRITE_REPLACING =
+            FEED_CLOCK + "  feed AS (" + FEED_INSERT + FEED_ROWS + FEED_REPLACE + " RETURNING 1)" + FEED_END;
     /** Some of each. */
     private static final String FEED_WRITE_MIXED = FEED_CLOCK + "  u AS (SELECT * FROM " + FEED_ROWS + "),\n"
             + "  inserted AS (" + FEED_INSERT + "u WHERE u.fresh RETURNING 1),\n"
@@ -456,9 +513,18 @@ final class PostgresCaptureSql implements CaptureSql {
             maxHlc = Math.max(maxHlc, e.hlc());
             j++;
         }
-        java.sql.Array[] arrays = {c.createArrayOf("int4", tbl), c.createArrayOf("text", pk), c.createArrayOf("int4", op),
-            c.createArrayOf("int8", hlc), c.createArrayOf("text", scope), c.createArrayOf("int4", origin), c.createArrayOf("int8", version),
-            c.createArrayOf("int8", base), c.createArrayOf("int4", via), c.createArrayOf("bool", isNew)};
+        Array[] arrays = {
+            c.createArrayOf("int4", tbl),
+            c.createArrayOf("text", pk),
+            c.createArrayOf("int4", op),
+            c.createArrayOf("int8", hlc),
+            c.createArrayOf("text", scope),
+            c.createArrayOf("int4", origin),
+            c.createArrayOf("int8", version),
+            c.createArrayOf("int8", base),
+            c.createArrayOf("int4", via),
+            c.createArrayOf("bool", isNew)
+        };
         String tried = fresh == n ? FEED_WRITE_NEW : FEED_WRITE_MIXED;
         long clockHlc = maxHlc;
         if (fresh == 0 || !InsertAsNew.tried(c, () -> writeFeed(c, tried, arrays, n, clockHlc))) {
@@ -467,7 +533,7 @@ final class PostgresCaptureSql implements CaptureSql {
         }
     }
 
-    private static void writeFeed(Connection c, String sql, java.sql.Array[] arrays, int n, long maxHlc) throws SQLException {
+    private static void writeFeed(Connection c, String sql, Array[] arrays, int n, long maxHlc) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < arrays.length; i++) {
                 ps.setArray(i + 1, arrays[i]);
@@ -507,13 +573,15 @@ final class PostgresCaptureSql implements CaptureSql {
             for (int k = 0; k < key.size(); k++) {
                 names.add("u.k" + k);
             }
-            String sql = "SELECT " + key(t, names) + " FROM unnest(" + key.stream().map(PgArrays::parameter).collect(Collectors.joining(", "))
+            String sql = "SELECT " + key(t, names) + " FROM unnest("
+                    + key.stream().map(PgArrays::parameter).collect(Collectors.joining(", "))
                     + ") WITH ORDINALITY AS u(" + String.join(", ", names).replace("u.", "") + ", rn) ORDER BY u.rn";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int k = 0; k < key.size(); k++) {
                     String[] parts = new String[u.getValue().size()];
                     for (int j = 0; j < parts.length; j++) {
-                        parts[j] = PgArrays.text(entries.get(u.getValue().get(j)).key().get(k));
+                        parts[j] = PgArrays.text(
+                                entries.get(u.getValue().get(j)).key().get(k));
                     }
                     ps.setArray(k + 1, PgArrays.texts(c, parts));
                 }
@@ -546,13 +614,17 @@ final class PostgresCaptureSql implements CaptureSql {
         List<Object> args = new ArrayList<>();
         args.add(t.id());
         args.addAll(key);
-        Jdbc.update(c, "INSERT INTO _shuttle_log (tbl, pk, op, hlc) VALUES (?, " + keyParameterExpression(t) + ", " + OP_UPSERT + ", "
-                + NOW_MS + " << 16)", args.toArray());
+        Jdbc.update(
+                c,
+                "INSERT INTO _shuttle_log (tbl, pk, op, hlc) VALUES (?, " + keyParameterExpression(t) + ", " + OP_UPSERT
+                        + ", " + NOW_MS + " << 16)",
+                args.toArray());
     }
 
     @Override
     public long[] nextSeqAndHlc(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq + 1, greatest(hlc + 1, " + NOW_MS + " << 16) FROM _shuttle_clock WHERE id = 1");
+        try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT seq + 1, greatest(hlc + 1, " + NOW_MS + " << 16) FROM _shuttle_clock WHERE id = 1");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return new long[] {rs.getLong(1), rs.getLong(2)};
@@ -562,11 +634,13 @@ final class PostgresCaptureSql implements CaptureSql {
     @Override
     public void advanceClock(Connection c, long seq, long hlc) throws SQLException {
         fold(c);
-        Jdbc.update(c, "UPDATE _shuttle_clock SET seq = greatest(seq, ?), hlc = greatest(hlc, ?) WHERE id = 1", seq, hlc);
+        Jdbc.update(
+                c, "UPDATE _shuttle_clock SET seq = greatest(seq, ?), hlc = greatest(hlc, ?) WHERE id = 1", seq, hlc);
     }
 
     private List<String> dropStatements(SyncedTable t) {
-        return List.of("DROP TRIGGER IF EXISTS \"_shuttle_capture\" ON " + dialect.quote(t.name()),
+        return List.of(
+                "DROP TRIGGER IF EXISTS \"_shuttle_capture\" ON " + dialect.quote(t.name()),
                 "DROP FUNCTION IF EXISTS " + functionName(t) + "()");
     }
 
@@ -574,21 +648,24 @@ final class PostgresCaptureSql implements CaptureSql {
     public void removeAll(Connection c) throws SQLException {
         List<String> drops = new ArrayList<>();
         try (Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT format('DROP TRIGGER IF EXISTS %I ON %I', t.tgname, r.relname) FROM pg_trigger t"
-                    + " JOIN pg_class r ON r.oid = t.tgrelid WHERE r.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
-                    + " AND t.tgname LIKE '\\_shuttle\\_%'")) {
+            try (ResultSet rs = s.executeQuery(
+                    "SELECT format('DROP TRIGGER IF EXISTS %I ON %I', t.tgname, r.relname) FROM pg_trigger t"
+                            + " JOIN pg_class r ON r.oid = t.tgrelid WHERE r.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
+                            + " AND t.tgname LIKE '\\_shuttle\\_%'")) {
                 while (rs.next()) {
                     drops.add(rs.getString(1));
                 }
             }
-            try (ResultSet rs = s.executeQuery("SELECT format('DROP FUNCTION IF EXISTS %I()', p.proname) FROM pg_proc p"
-                    + " WHERE p.pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND p.proname LIKE '\\_shuttle\\_%'")) {
+            try (ResultSet rs = s.executeQuery(
+                    "SELECT format('DROP FUNCTION IF EXISTS %I()', p.proname) FROM pg_proc p"
+                            + " WHERE p.pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND p.proname LIKE '\\_shuttle\\_%'")) {
                 while (rs.next()) {
                     drops.add(rs.getString(1));
                 }
             }
-            try (ResultSet rs = s.executeQuery("SELECT format('DROP TABLE IF EXISTS %I CASCADE', r.relname) FROM pg_class r"
-                    + " WHERE r.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND r.relkind = 'r' AND r.relname LIKE '\\_shuttle\\_%'")) {
+            try (ResultSet rs = s.executeQuery(
+                    "SELECT format('DROP TABLE IF EXISTS %I CASCADE', r.relname) FROM pg_class r"
+                            + " WHERE r.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND r.relkind = 'r' AND r.relname LIKE '\\_shuttle\\_%'")) {
                 while (rs.next()) {
                     drops.add(rs.getString(1));
                 }

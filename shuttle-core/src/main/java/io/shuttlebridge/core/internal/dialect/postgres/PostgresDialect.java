@@ -8,6 +8,7 @@ import io.shuttlebridge.core.internal.schema.TypeMapping;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -32,8 +33,8 @@ public final class PostgresDialect implements Dialect {
     public static final String FEED_CHANNEL = "shuttle_feed";
 
     @Override
-    public java.util.Optional<String> feedChannel() {
-        return java.util.Optional.of(FEED_CHANNEL);
+    public Optional<String> feedChannel() {
+        return Optional.of(FEED_CHANNEL);
     }
 
     @Override

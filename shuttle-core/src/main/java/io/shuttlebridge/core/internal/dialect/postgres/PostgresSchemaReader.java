@@ -34,11 +34,13 @@ final class PostgresSchemaReader {
     private PostgresSchemaReader() {}
 
     static String currentSchema(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT current_schema()"); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT current_schema()");
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             String schema = rs.getString(1);
             if (schema == null) {
-                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT,
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT,
                         "the connection has no current schema: set search_path (e.g. ?currentSchema=public in the JDBC URL)");
             }
             return schema;
@@ -48,7 +50,8 @@ final class PostgresSchemaReader {
     static List<String> listTables(Connection c) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
         List<String> names = new ArrayList<>();
-        try (ResultSet rs = md.getTables(null, escape(md, currentSchema(c)), "%", new String[] {"TABLE", "PARTITIONED TABLE"})) {
+        try (ResultSet rs =
+                md.getTables(null, escape(md, currentSchema(c)), "%", new String[] {"TABLE", "PARTITIONED TABLE"})) {
             while (rs.next()) {
                 String name = rs.getString("TABLE_NAME");
                 if (!name.toLowerCase(Locale.ROOT).startsWith("_shuttle_")) {
@@ -61,8 +64,9 @@ final class PostgresSchemaReader {
     }
 
     static boolean hasTable(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE n.nspname = current_schema() AND c.relname = ? AND c.relkind IN ('r', 'p')")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE n.nspname = current_schema() AND c.relname = ? AND c.relkind IN ('r', 'p')")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -92,7 +96,8 @@ final class PostgresSchemaReader {
             }
         }
         if (columns.isEmpty()) {
-            throw new ShuttleException(ErrorCode.NOT_FOUND, "table \"" + name + "\" does not exist in schema \"" + schema + "\"");
+            throw new ShuttleException(
+                    ErrorCode.NOT_FOUND, "table \"" + name + "\" does not exist in schema \"" + schema + "\"");
         }
         return new Table(name, columns, foreignKeys(md, schema, name));
     }
@@ -102,17 +107,22 @@ final class PostgresSchemaReader {
         Map<String, String> parents = new LinkedHashMap<>();
         try (ResultSet rs = md.getImportedKeys(null, schema, name)) {
             while (rs.next()) {
-                String fk = rs.getString("FK_NAME") + "\u0000" + rs.getString("PKTABLE_SCHEM") + "\u0000" + rs.getString("PKTABLE_NAME");
+                String fk = rs.getString("FK_NAME") + "\u0000" + rs.getString("PKTABLE_SCHEM") + "\u0000"
+                        + rs.getString("PKTABLE_NAME");
                 parents.put(fk, rs.getString("PKTABLE_NAME"));
-                byName.computeIfAbsent(fk, k -> new ArrayList<>())
-                        .add(new String[] {String.valueOf(rs.getInt("KEY_SEQ")), rs.getString("FKCOLUMN_NAME"), rs.getString("PKCOLUMN_NAME")});
+                byName.computeIfAbsent(fk, k -> new ArrayList<>()).add(new String[] {
+                    String.valueOf(rs.getInt("KEY_SEQ")), rs.getString("FKCOLUMN_NAME"), rs.getString("PKCOLUMN_NAME")
+                });
             }
         }
         List<ForeignKey> fks = new ArrayList<>();
         for (var e : byName.entrySet()) {
             List<String[]> parts = new ArrayList<>(e.getValue());
             parts.sort((a, b) -> Integer.compare(Integer.parseInt(a[0]), Integer.parseInt(b[0])));
-            fks.add(new ForeignKey(name, parts.stream().map(p -> p[1]).toList(), parents.get(e.getKey()),
+            fks.add(new ForeignKey(
+                    name,
+                    parts.stream().map(p -> p[1]).toList(),
+                    parents.get(e.getKey()),
                     parts.stream().map(p -> p[2]).toList()));
         }
         return fks;

@@ -61,7 +61,8 @@ final class SqlLiterals {
             i++;
         }
         if (out.size() != expected) {
-            throw new ShuttleException(ErrorCode.INTERNAL, "stored key " + text + " has " + out.size() + " parts, expected " + expected);
+            throw new ShuttleException(
+                    ErrorCode.INTERNAL, "stored key " + text + " has " + out.size() + " parts, expected " + expected);
         }
         return out;
     }
@@ -71,8 +72,12 @@ final class SqlLiterals {
             return null;
         }
         try {
-            if (token.indexOf('.') >= 0 || token.indexOf('e') >= 0 || token.indexOf('E') >= 0 || token.contains("Inf")) {
-                return token.contains("Inf") ? (token.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY)
+            if (token.indexOf('.') >= 0
+                    || token.indexOf('e') >= 0
+                    || token.indexOf('E') >= 0
+                    || token.contains("Inf")) {
+                return token.contains("Inf")
+                        ? (token.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY)
                         : Double.parseDouble(token);
             }
             return Long.parseLong(token);

@@ -1,19 +1,24 @@
 package io.shuttlebridge.core.internal.dialect.sqlite;
 
 import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.CaptureSql;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Identifiers;
-import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.feed.EntryBase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -42,6 +47,7 @@ final class SqliteCaptureSql implements CaptureSql {
 
     /** Milliseconds since the Unix epoch from SQLite's clock, in plain SQL. */
     private static final String NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
+
     private static final String LAST_HLC = "(SELECT hlc FROM _shuttle_log ORDER BY seq DESC LIMIT 1)";
     /** A column stamp whose hlc column still holds the log seq of its write, until the next fold. */
     private static final int PENDING_ORIGIN = -1;
@@ -50,15 +56,16 @@ final class SqliteCaptureSql implements CaptureSql {
             + " CASE WHEN origin IS NULL THEN seq + max(hlc - seq) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) ELSE hlc END"
             + " FROM _shuttle_log";
 
-    private static final String FOLD = "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope, via)"
-            + " SELECT l.tbl, l.pk, l.seq, l.op, s.hlc, coalesce(l.origin, 0),"
-            + " CASE WHEN l.origin IS NULL THEN coalesce(f.version, 0) + g.n ELSE l.version END,"
-            + " CASE WHEN l.origin IS NOT NULL THEN coalesce(l.base, l.version) WHEN f.origin IS NULL THEN 0 WHEN f.origin = 0 THEN "
-            + io.shuttlebridge.core.internal.feed.EntryBase.of("f")
-            + " ELSE f.version END, l.scope, l.via"
-            + " FROM (SELECT max(seq) AS seq, count(*) AS n FROM _shuttle_log WHERE tbl > 0 GROUP BY tbl, pk) g"
-            + " JOIN _shuttle_log l ON l.seq = g.seq JOIN temp._shuttle_stamps s ON s.seq = l.seq LEFT JOIN _shuttle_feed f ON f.tbl = l.tbl AND f.pk = l.pk WHERE true"
-            + " " + FEED_ENTRY_REPLACES;
+    private static final String FOLD =
+            "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope, via)"
+                    + " SELECT l.tbl, l.pk, l.seq, l.op, s.hlc, coalesce(l.origin, 0),"
+                    + " CASE WHEN l.origin IS NULL THEN coalesce(f.version, 0) + g.n ELSE l.version END,"
+                    + " CASE WHEN l.origin IS NOT NULL THEN coalesce(l.base, l.version) WHEN f.origin IS NULL THEN 0 WHEN f.origin = 0 THEN "
+                    + EntryBase.of("f")
+                    + " ELSE f.version END, l.scope, l.via"
+                    + " FROM (SELECT max(seq) AS seq, count(*) AS n FROM _shuttle_log WHERE tbl > 0 GROUP BY tbl, pk) g"
+                    + " JOIN _shuttle_log l ON l.seq = g.seq JOIN temp._shuttle_stamps s ON s.seq = l.seq LEFT JOIN _shuttle_feed f ON f.tbl = l.tbl AND f.pk = l.pk WHERE true"
+                    + " " + FEED_ENTRY_REPLACES;
 
     /**
      * {@code _shuttle_applying} holds a row only inside an apply transaction: the triggers do not log while it does (SQLite has
@@ -93,7 +100,8 @@ final class SqliteCaptureSql implements CaptureSql {
                 "CREATE TABLE IF NOT EXISTS _shuttle_colclock (tbl INTEGER NOT NULL, pk BLOB NOT NULL,"
                         + " col TEXT NOT NULL, hlc INTEGER NOT NULL, origin INTEGER NOT NULL,"
                         + " PRIMARY KEY (tbl, pk, col)) WITHOUT ROWID",
-                // per peer and direction: last seq pulled from it, last local seq pushed to it, last seq it acknowledged
+                // per peer and direction: last seq pulled from it, last local seq pushed to it, last seq it
+                // acknowledged
                 "CREATE TABLE IF NOT EXISTS _shuttle_peers (peer TEXT PRIMARY KEY, last_pulled INTEGER NOT NULL DEFAULT 0,"
                         + " last_pushed INTEGER NOT NULL DEFAULT 0, acked INTEGER NOT NULL DEFAULT 0, last_sync_at TEXT,"
                         + " last_outcome TEXT)",
@@ -116,30 +124,32 @@ final class SqliteCaptureSql implements CaptureSql {
         List<String> replicated = t.replicatedColumns();
         List<String> sql = new ArrayList<>(dropStatements(t));
 
-        sql.add("CREATE TRIGGER " + triggerName(t, "ins") + " AFTER INSERT ON " + table
-                + " WHEN " + NOT_APPLYING + " BEGIN " + logWrite(t, "NEW", OP_UPSERT) + columnClocks(t, replicated, false) + " END");
+        sql.add("CREATE TRIGGER " + triggerName(t, "ins") + " AFTER INSERT ON " + table + " WHEN " + NOT_APPLYING
+                + " BEGIN " + logWrite(t, "NEW", OP_UPSERT) + columnClocks(t, replicated, false) + " END");
 
         String changed = replicated.stream()
                 .map(c -> "OLD." + dialect.quote(c) + " IS NOT NEW." + dialect.quote(c))
                 .collect(Collectors.joining(" OR "));
-        sql.add("CREATE TRIGGER " + triggerName(t, "upd") + " AFTER UPDATE OF " + columnList(replicated) + " ON " + table
-                + " WHEN (" + changed + ") AND " + NOT_APPLYING + " BEGIN " + logWrite(t, "NEW", OP_UPSERT) + columnClocks(t, replicated, true) + " END");
+        sql.add("CREATE TRIGGER " + triggerName(t, "upd") + " AFTER UPDATE OF " + columnList(replicated) + " ON "
+                + table + " WHEN (" + changed + ") AND " + NOT_APPLYING + " BEGIN " + logWrite(t, "NEW", OP_UPSERT)
+                + columnClocks(t, replicated, true) + " END");
 
         String keyChanged = t.key().stream()
                 .map(c -> "OLD." + dialect.quote(c) + " IS NOT NEW." + dialect.quote(c))
                 .collect(Collectors.joining(" OR "));
         sql.add("CREATE TRIGGER " + triggerName(t, "key") + " AFTER UPDATE OF " + columnList(t.key()) + " ON " + table
-                + " WHEN (" + keyChanged + ") AND " + NOT_APPLYING + " BEGIN " + logWrite(t, "OLD", OP_DELETE) + " END");
+                + " WHEN (" + keyChanged + ") AND " + NOT_APPLYING + " BEGIN " + logWrite(t, "OLD", OP_DELETE)
+                + " END");
 
-        sql.add("CREATE TRIGGER " + triggerName(t, "del") + " AFTER DELETE ON " + table
-                + " WHEN " + NOT_APPLYING + " BEGIN " + logWrite(t, "OLD", OP_DELETE) + " END");
+        sql.add("CREATE TRIGGER " + triggerName(t, "del") + " AFTER DELETE ON " + table + " WHEN " + NOT_APPLYING
+                + " BEGIN " + logWrite(t, "OLD", OP_DELETE) + " END");
         return sql;
     }
 
     private String logWrite(SyncedTable t, String row, int op) {
         String scope = t.scopeColumn() == null ? "NULL" : row + "." + dialect.quote(t.scopeColumn());
-        return "INSERT INTO _shuttle_log (tbl, pk, op, hlc, scope) VALUES (" + t.id() + ", " + keyExpression(t, row) + ", "
-                + op + ", " + NOW_MS + " << 16, " + scope + ");";
+        return "INSERT INTO _shuttle_log (tbl, pk, op, hlc, scope) VALUES (" + t.id() + ", " + keyExpression(t, row)
+                + ", " + op + ", " + NOW_MS + " << 16, " + scope + ");";
     }
 
     /** Per-column stamps for FIELD_LWW tables: every written column (insert) or every changed one (update). */
@@ -156,8 +166,10 @@ final class SqliteCaptureSql implements CaptureSql {
                         + (onlyChanged ? " WHERE OLD." + dialect.quote(c) + " IS NOT NEW." + dialect.quote(c) : ""))
                 .collect(Collectors.joining(" UNION ALL "));
         return " INSERT INTO _shuttle_colclock (tbl, pk, col, hlc, origin) SELECT " + t.id() + ", "
-                + keyExpression(t, "NEW") + ", c.col, (SELECT max(seq) FROM _shuttle_log), " + PENDING_ORIGIN + " FROM ("
-                + choices + ") c WHERE true ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin;";
+                + keyExpression(t, "NEW") + ", c.col, (SELECT max(seq) FROM _shuttle_log), " + PENDING_ORIGIN
+                + " FROM ("
+                + choices
+                + ") c WHERE true ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin;";
     }
 
     @Override
@@ -166,7 +178,9 @@ final class SqliteCaptureSql implements CaptureSql {
         if (key.size() == 1) {
             return alias + "." + dialect.quote(key.get(0));
         }
-        return key.stream().map(c -> "quote(" + alias + "." + dialect.quote(c) + ")").collect(Collectors.joining(" || ',' || "));
+        return key.stream()
+                .map(c -> "quote(" + alias + "." + dialect.quote(c) + ")")
+                .collect(Collectors.joining(" || ',' || "));
     }
 
     @Override
@@ -177,7 +191,9 @@ final class SqliteCaptureSql implements CaptureSql {
 
     @Override
     public String keyParameterExpression(SyncedTable t) {
-        return t.key().size() == 1 ? "?" : t.key().stream().map(c -> "quote(?)").collect(Collectors.joining(" || ',' || "));
+        return t.key().size() == 1
+                ? "?"
+                : t.key().stream().map(c -> "quote(?)").collect(Collectors.joining(" || ',' || "));
     }
 
     @Override
@@ -191,34 +207,41 @@ final class SqliteCaptureSql implements CaptureSql {
         List<Object> args = new ArrayList<>();
         args.add(t.id());
         args.addAll(key);
-        Jdbc.update(c, "INSERT INTO _shuttle_log (tbl, pk, op, hlc) VALUES (?, " + keyParameterExpression(t) + ", 1, " + NOW_MS + " << 16)",
+        Jdbc.update(
+                c,
+                "INSERT INTO _shuttle_log (tbl, pk, op, hlc) VALUES (?, " + keyParameterExpression(t) + ", 1, " + NOW_MS
+                        + " << 16)",
                 args.toArray());
     }
 
     @Override
     public List<Object> decodeKey(SyncedTable t, Object stored) {
         if (t.key().size() == 1) {
-            return java.util.Collections.singletonList(stored instanceof Integer i ? Long.valueOf(i) : stored);
+            return Collections.singletonList(stored instanceof Integer i ? Long.valueOf(i) : stored);
         }
         return SqlLiterals.parseList(String.valueOf(stored), t.key().size());
     }
 
     @Override
     public void fold(Connection c) throws SQLException {
-        long pending = Jdbc.queryLong(c, "SELECT count(*) FROM (SELECT 1 FROM _shuttle_log LIMIT 2)").orElse(0L);
+        long pending = Jdbc.queryLong(c, "SELECT count(*) FROM (SELECT 1 FROM _shuttle_log LIMIT 2)")
+                .orElse(0L);
         if (pending < 2) {
             return; // only the marker
         }
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS _shuttle_stamps (seq INTEGER PRIMARY KEY, hlc INTEGER NOT NULL)");
+            s.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS _shuttle_stamps (seq INTEGER PRIMARY KEY, hlc INTEGER NOT NULL)");
             s.executeUpdate("DELETE FROM temp._shuttle_stamps");
             s.executeUpdate(STAMPS);
             s.executeUpdate(FOLD);
-            s.executeUpdate("UPDATE _shuttle_colclock SET hlc = (SELECT s.hlc FROM temp._shuttle_stamps s WHERE s.seq = _shuttle_colclock.hlc),"
-                    + " origin = 0 WHERE origin = " + PENDING_ORIGIN);
+            s.executeUpdate(
+                    "UPDATE _shuttle_colclock SET hlc = (SELECT s.hlc FROM temp._shuttle_stamps s WHERE s.seq = _shuttle_colclock.hlc),"
+                            + " origin = 0 WHERE origin = " + PENDING_ORIGIN);
             s.executeUpdate("DELETE FROM _shuttle_log WHERE seq < (SELECT max(seq) FROM _shuttle_log)");
-            s.executeUpdate("UPDATE _shuttle_log SET tbl = 0, pk = NULL, scope = NULL, origin = NULL, version = NULL, via = NULL, base = NULL,"
-                    + " hlc = (SELECT s.hlc FROM temp._shuttle_stamps s WHERE s.seq = _shuttle_log.seq)");
+            s.executeUpdate(
+                    "UPDATE _shuttle_log SET tbl = 0, pk = NULL, scope = NULL, origin = NULL, version = NULL, via = NULL, base = NULL,"
+                            + " hlc = (SELECT s.hlc FROM temp._shuttle_stamps s WHERE s.seq = _shuttle_log.seq)");
             s.executeUpdate("DELETE FROM temp._shuttle_stamps");
         }
     }
@@ -233,7 +256,8 @@ final class SqliteCaptureSql implements CaptureSql {
     @Override
     public void endApply(Connection c, long token, List<AppliedEntry> entries) throws SQLException {
         Jdbc.update(c, "DELETE FROM _shuttle_applying");
-        long lastLocalHlc = Jdbc.queryLong(c, "SELECT hlc FROM _shuttle_log WHERE seq = ?", token).orElse(0L);
+        long lastLocalHlc = Jdbc.queryLong(c, "SELECT hlc FROM _shuttle_log WHERE seq = ?", token)
+                .orElse(0L);
         // an echo of the apply, from triggers installed before they checked _shuttle_applying:
         // everything logged since beginApply, and its column stamps
         if (Jdbc.update(c, "DELETE FROM _shuttle_log WHERE seq > ?", token) > 0) {
@@ -246,15 +270,16 @@ final class SqliteCaptureSql implements CaptureSql {
         // feed with the next seqs, and the marker moves past them, as a fold of them would have done
         long seq = token;
         long maxHlc = lastLocalHlc;
-        java.util.Map<SyncedTable, List<long[]>> byTable = new java.util.LinkedHashMap<>(); // entry index and seq
+        Map<SyncedTable, List<long[]>> byTable = new LinkedHashMap<>(); // entry index and seq
         for (int i = 0; i < entries.size(); i++) {
-            byTable.computeIfAbsent(entries.get(i).table(), x -> new ArrayList<>()).add(new long[] {i, ++seq});
+            byTable.computeIfAbsent(entries.get(i).table(), x -> new ArrayList<>())
+                    .add(new long[] {i, ++seq});
             maxHlc = Math.max(maxHlc, entries.get(i).hlc());
         }
         for (var e : byTable.entrySet()) { // tables are independent; within one, entries keep their order
             SyncedTable t = e.getKey();
-            try (MultiRowInsert<long[]> insert = new MultiRowInsert<>(c, n -> entriesSql(t, n),
-                    (ps, i, is) -> bindEntry(ps, i, entries.get((int) is[0]), is[1]))) {
+            try (MultiRowInsert<long[]> insert = new MultiRowInsert<>(
+                    c, n -> entriesSql(t, n), (ps, i, is) -> bindEntry(ps, i, entries.get((int) is[0]), is[1]))) {
                 insert.run(e.getValue());
             }
         }
@@ -265,7 +290,7 @@ final class SqliteCaptureSql implements CaptureSql {
     private String entriesSql(SyncedTable t, int rows) {
         String row = "(" + t.id() + ", " + keyParameterExpression(t) + ", ?, ?, ?, ?, ?, ?, ?, ?)";
         return "INSERT INTO _shuttle_feed (tbl, pk, seq, op, hlc, origin, version, base, scope, via) VALUES "
-                + String.join(", ", java.util.Collections.nCopies(rows, row))
+                + String.join(", ", Collections.nCopies(rows, row))
                 + " " + FEED_ENTRY_REPLACES;
     }
 
@@ -281,7 +306,7 @@ final class SqliteCaptureSql implements CaptureSql {
         ps.setLong(i++, e.base());
         Jdbc.set(ps, i++, e.scope());
         if (e.via() == null) {
-            ps.setNull(i++, java.sql.Types.INTEGER);
+            ps.setNull(i++, Types.INTEGER);
         } else {
             ps.setInt(i++, e.via());
         }
@@ -290,8 +315,8 @@ final class SqliteCaptureSql implements CaptureSql {
 
     @Override
     public long[] nextSeqAndHlc(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq + 1, max(hlc + 1, " + NOW_MS + " << 16) FROM _shuttle_log"
-                        + " ORDER BY seq DESC LIMIT 1");
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq + 1, max(hlc + 1, " + NOW_MS
+                        + " << 16) FROM _shuttle_log" + " ORDER BY seq DESC LIMIT 1");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return new long[] {rs.getLong(1), rs.getLong(2)};
@@ -301,8 +326,13 @@ final class SqliteCaptureSql implements CaptureSql {
     @Override
     public void advanceClock(Connection c, long seq, long hlc) throws SQLException {
         fold(c);
-        Jdbc.update(c, "INSERT INTO _shuttle_log (seq, tbl, op, hlc) SELECT ?, 0, 0, max(?, " + LAST_HLC + ")"
-                + " WHERE ? > (SELECT max(seq) FROM _shuttle_log)", seq, hlc, seq);
+        Jdbc.update(
+                c,
+                "INSERT INTO _shuttle_log (seq, tbl, op, hlc) SELECT ?, 0, 0, max(?, " + LAST_HLC + ")"
+                        + " WHERE ? > (SELECT max(seq) FROM _shuttle_log)",
+                seq,
+                hlc,
+                seq);
         Jdbc.update(c, "DELETE FROM _shuttle_log WHERE seq < (SELECT max(seq) FROM _shuttle_log)");
     }
 
@@ -316,8 +346,8 @@ final class SqliteCaptureSql implements CaptureSql {
     public void removeAll(Connection c) throws SQLException {
         List<String[]> objects = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT type, name FROM sqlite_schema WHERE name LIKE '\\_shuttle\\_%' ESCAPE '\\'"
-                        + " AND type IN ('trigger', 'table', 'view') ORDER BY CASE type WHEN 'trigger' THEN 0 ELSE 1 END");
+                        "SELECT type, name FROM sqlite_schema WHERE name LIKE '\\_shuttle\\_%' ESCAPE '\\'"
+                                + " AND type IN ('trigger', 'table', 'view') ORDER BY CASE type WHEN 'trigger' THEN 0 ELSE 1 END");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 objects.add(new String[] {rs.getString(1), rs.getString(2)});

@@ -2,10 +2,14 @@ package io.shuttlebridge.core.internal.dialect.sqlite;
 
 import io.shuttlebridge.core.internal.dialect.CaptureSql;
 import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.Table;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.List;
+import java.util.Properties;
 
 /** SQLite: triggers in plain SQL, deferred foreign keys per transaction, one writer at a time. */
 public final class SqliteDialect implements Dialect {
@@ -22,8 +26,8 @@ public final class SqliteDialect implements Dialect {
     }
 
     @Override
-    public java.util.Properties connectionProperties() {
-        java.util.Properties p = new java.util.Properties();
+    public Properties connectionProperties() {
+        Properties p = new Properties();
         p.setProperty("journal_mode", "WAL");
         p.setProperty("synchronous", "NORMAL");
         p.setProperty("foreign_keys", "true");
@@ -61,12 +65,12 @@ public final class SqliteDialect implements Dialect {
 
     /** Exact decimals go into text columns as plain digits (never {@code 1E-7}). */
     @Override
-    public Object toDatabase(io.shuttlebridge.core.internal.schema.Column column, Object value) {
-        return value instanceof java.math.BigDecimal d && column.jdbcType() == java.sql.Types.VARCHAR ? d.toPlainString() : value;
+    public Object toDatabase(Column column, Object value) {
+        return value instanceof BigDecimal d && column.jdbcType() == Types.VARCHAR ? d.toPlainString() : value;
     }
 
     @Override
-    public BulkUpsert bulkUpsert(java.sql.Connection c, io.shuttlebridge.core.internal.schema.Table table, List<String> key, List<String> columns) {
+    public BulkUpsert bulkUpsert(Connection c, Table table, List<String> key, List<String> columns) {
         return SqliteBulkUpsert.of(c, table.name(), key, columns, this::quote);
     }
 

@@ -58,7 +58,8 @@ final class SqliteSchemaReader {
                     }
                     String type = rs.getString("type");
                     int pk = rs.getInt("pk");
-                    columns.add(new Column(rs.getString("name"), type, jdbcType(type), rs.getInt("notnull") == 0 && pk == 0, pk));
+                    columns.add(new Column(
+                            rs.getString("name"), type, jdbcType(type), rs.getInt("notnull") == 0 && pk == 0, pk));
                 }
             }
         }
@@ -78,7 +79,8 @@ final class SqliteSchemaReader {
                 while (rs.next()) {
                     int id = rs.getInt("id");
                     parents.put(id, rs.getString("table"));
-                    byId.computeIfAbsent(id, k -> new ArrayList<>()).add(new String[] {rs.getString("from"), rs.getString("to")});
+                    byId.computeIfAbsent(id, k -> new ArrayList<>())
+                            .add(new String[] {rs.getString("from"), rs.getString("to")});
                 }
             }
         }
@@ -98,7 +100,8 @@ final class SqliteSchemaReader {
 
     private static List<String> parentKey(Connection c, String parent) throws SQLException {
         List<String> key = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk")) {
             ps.setString(1, parent);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

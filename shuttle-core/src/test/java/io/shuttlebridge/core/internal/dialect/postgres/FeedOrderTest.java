@@ -69,8 +69,11 @@ class FeedOrderTest {
             for (Future<List<FeedEntry>> f : pullers) {
                 List<FeedEntry> pulled = f.get();
                 assertThat(pulled).extracting(FeedEntry::seq).isSorted().doesNotHaveDuplicates();
-                assertThat(pulled.stream().map(e -> (Long) e.change().key().get(0)).toList())
-                        .as("a puller saw every change (seed %d)", seed).containsExactlyInAnyOrderElementsOf(all);
+                assertThat(pulled.stream()
+                                .map(e -> (Long) e.change().key().get(0))
+                                .toList())
+                        .as("a puller saw every change (seed %d)", seed)
+                        .containsExactlyInAnyOrderElementsOf(all);
             }
         } finally {
             pool.shutdownNow();
@@ -80,7 +83,8 @@ class FeedOrderTest {
     /** Each transaction logs a write, folds it (taking its feed seq, as a hub's push does), and commits a little later. */
     private static Void write(String url, int writer, Random random) throws Exception {
         try (Connection c = Postgres.connect(url);
-                PreparedStatement insert = c.prepareStatement("INSERT INTO item (id, writer, note) VALUES (?, ?, 'w')");
+                PreparedStatement insert =
+                        c.prepareStatement("INSERT INTO item (id, writer, note) VALUES (?, ?, 'w')");
                 Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             for (int i = 0; i < WRITES_PER_WRITER; i++) {
@@ -104,8 +108,9 @@ class FeedOrderTest {
             while (true) {
                 boolean last = !writing.get();
                 long after = cursor;
-                FeedReader.Page page = db.transaction(c -> new FeedReader(db.dialect(), SyncSchema.load(c, db.dialect()))
-                        .read(c, FeedReader.Query.after(after, 17)));
+                FeedReader.Page page =
+                        db.transaction(c -> new FeedReader(db.dialect(), SyncSchema.load(c, db.dialect()))
+                                .read(c, FeedReader.Query.after(after, 17)));
                 got.addAll(page.entries());
                 cursor = page.lastSeq();
                 if (last && !page.more()) {

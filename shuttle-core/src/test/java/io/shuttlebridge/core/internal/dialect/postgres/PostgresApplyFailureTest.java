@@ -12,6 +12,7 @@ import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.sync.SyncEngine;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,8 +28,10 @@ class PostgresApplyFailureTest {
     @Test
     void aFailedApplyReportsItsCauseAndLeavesTheHubUsable() {
         String url = Postgres.freshDatabase();
-        exec(url, "CREATE TABLE customer (id bigint PRIMARY KEY, name text CHECK (name <> 'refused'), city text,"
-                + " referred_by bigint REFERENCES customer(id))",
+        exec(
+                url,
+                "CREATE TABLE customer (id bigint PRIMARY KEY, name text CHECK (name <> 'refused'), city text,"
+                        + " referred_by bigint REFERENCES customer(id))",
                 "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customer(id), total bigint, note text)");
         try (ShuttleDatabase db = ShuttleDatabase.open(url)) {
             Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
@@ -36,22 +39,34 @@ class PostgresApplyFailureTest {
             String device = UUID.randomUUID().toString();
             long hlc = System.currentTimeMillis() << 16;
             Change refused = customer(1, "refused", hlc, device);
-            Change order = new Change("orders", List.of(10L), Op.UPSERT, Map.of("id", 10L, "customer_id", 1L, "total", 5L, "note", "n"),
-                    hlc + 1, device, 1, 0, Map.of());
+            Change order = new Change(
+                    "orders",
+                    List.of(10L),
+                    Op.UPSERT,
+                    Map.of("id", 10L, "customer_id", 1L, "total", 5L, "note", "n"),
+                    hlc + 1,
+                    device,
+                    1,
+                    0,
+                    Map.of());
             // the refused row alone: the write fails when the batch's writes are sent at the end
             assertThatThrownBy(() -> hub.acceptPush(device, List.of(refused)))
-                    .hasMessageContaining("customer_name_check").hasMessageNotContaining("current transaction is aborted");
+                    .hasMessageContaining("customer_name_check")
+                    .hasMessageNotContaining("current transaction is aborted");
             // with a child: the write fails when it is sent before the child's parent is looked up
             assertThatThrownBy(() -> hub.acceptPush(device, List.of(refused, order)))
-                    .hasMessageContaining("customer_name_check").hasMessageNotContaining("current transaction is aborted");
+                    .hasMessageContaining("customer_name_check")
+                    .hasMessageNotContaining("current transaction is aborted");
             assertThat(Postgres.query(url, "SELECT id FROM customer")).isEmpty();
-            assertThat(hub.acceptPush(device, List.of(customer(1, "fine", hlc + 2, device), order)).applied()).isEqualTo(2);
+            assertThat(hub.acceptPush(device, List.of(customer(1, "fine", hlc + 2, device), order))
+                            .applied())
+                    .isEqualTo(2);
             assertThat(Postgres.query(url, "SELECT id FROM orders")).hasSize(1);
         }
     }
 
     private static Change customer(long id, String name, long hlc, String origin) {
-        java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
+        Map<String, Object> values = new LinkedHashMap<>();
         values.put("id", id);
         values.put("name", name);
         values.put("city", null);

@@ -9,12 +9,15 @@ import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
-import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.change.Change;
-import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.change.Op;
-import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.dialect.CaptureSql;
+import io.shuttlebridge.core.internal.feed.FeedReader;
+import io.shuttlebridge.core.internal.schema.Table;
 import io.shuttlebridge.core.sync.InProcessTransport;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.SyncEngine;
@@ -65,8 +68,10 @@ class PostgresBulkApplyTest {
     }
 
     private static List<Map<String, Object>> feedKeys(String url, String table) {
-        return query(url, "SELECT f.pk, f.op, f.hlc, f.version FROM _shuttle_feed f JOIN _shuttle_tables t ON t.id = f.tbl"
-                + " WHERE t.name = '" + table + "' ORDER BY f.pk");
+        return query(
+                url,
+                "SELECT f.pk, f.op, f.hlc, f.version FROM _shuttle_feed f JOIN _shuttle_tables t ON t.id = f.tbl"
+                        + " WHERE t.name = '" + table + "' ORDER BY f.pk");
     }
 
     @Test
@@ -74,12 +79,16 @@ class PostgresBulkApplyTest {
         String writer = Postgres.freshDatabase();
         String hubUrl = Postgres.freshDatabase();
         String reader = Postgres.freshDatabase();
-        try (ShuttleDatabase a = enabled(writer); ShuttleDatabase h = enabled(hubUrl); ShuttleDatabase c = enabled(reader)) {
+        try (ShuttleDatabase a = enabled(writer);
+                ShuttleDatabase h = enabled(hubUrl);
+                ShuttleDatabase c = enabled(reader)) {
             exec(writer, ROWS);
             SyncEngine hub = SyncEngine.builder(h).maxBatch(10_000).build();
             InProcessTransport toHub = new InProcessTransport(hub);
-            SyncEngine engineA = SyncEngine.builder(a).pageSize(1000).maxBatch(10_000).build();
-            SyncEngine engineC = SyncEngine.builder(c).pageSize(1000).maxBatch(10_000).build();
+            SyncEngine engineA =
+                    SyncEngine.builder(a).pageSize(1000).maxBatch(10_000).build();
+            SyncEngine engineC =
+                    SyncEngine.builder(c).pageSize(1000).maxBatch(10_000).build();
 
             assertThat(engineA.pullThenPush(toHub, hub.nodeUuid()).pushed()).isEqualTo(1200 + 301 + 702 + 50 + 400);
             engineC.pullThenPush(toHub, hub.nodeUuid());
@@ -90,17 +99,25 @@ class PostgresBulkApplyTest {
                 assertThat(feedKeys(hubUrl, t)).as(t).isEqualTo(feedKeys(writer, t));
                 assertThat(feedKeys(reader, t)).as(t).isEqualTo(feedKeys(writer, t));
             }
-            assertThat(Postgres.count(hubUrl, "SELECT count(DISTINCT seq) FROM _shuttle_feed")).isEqualTo(2653);
+            assertThat(Postgres.count(hubUrl, "SELECT count(DISTINCT seq) FROM _shuttle_feed"))
+                    .isEqualTo(2653);
             assertThat(Postgres.count(hubUrl, "SELECT seq FROM _shuttle_clock")).isEqualTo(2653);
 
             // the same pages again: every change a duplicate, nothing written
-            List<Map<String, Object>> feedBefore = query(hubUrl, "SELECT tbl, pk, seq, hlc, version FROM _shuttle_feed ORDER BY seq");
-            List<Change> all = h.transaction(x -> new FeedReader(h.dialect(), SyncSchema.load(x, h.dialect()))
-                    .read(x, FeedReader.Query.after(0, 10_000)).entries()).stream().map(FeedEntry::change).toList();
+            List<Map<String, Object>> feedBefore =
+                    query(hubUrl, "SELECT tbl, pk, seq, hlc, version FROM _shuttle_feed ORDER BY seq");
+            List<Change> all = h
+                    .transaction(x -> new FeedReader(h.dialect(), SyncSchema.load(x, h.dialect()))
+                            .read(x, FeedReader.Query.after(0, 10_000))
+                            .entries())
+                    .stream()
+                    .map(FeedEntry::change)
+                    .toList();
             PushResult again = hub.acceptPush(engineA.nodeUuid(), all);
             assertThat(again.applied()).isZero();
             assertThat(again.duplicates()).isEqualTo(all.size());
-            assertThat(query(hubUrl, "SELECT tbl, pk, seq, hlc, version FROM _shuttle_feed ORDER BY seq")).isEqualTo(feedBefore);
+            assertThat(query(hubUrl, "SELECT tbl, pk, seq, hlc, version FROM _shuttle_feed ORDER BY seq"))
+                    .isEqualTo(feedBefore);
         }
     }
 
@@ -113,22 +130,38 @@ class PostgresBulkApplyTest {
             String site = "00000000-0000-4000-8000-000000000001";
             long hlc = System.currentTimeMillis() << 16;
             List<Change> page = new ArrayList<>();
-            // the same rows written twice, the second time with the key spelt differently (upper-case uuid, other offset)
+            // the same rows written twice, the second time with the key spelt differently (upper-case uuid, other
+            // offset)
             page.add(event(site, "2025-03-01T10:00:00Z", "first", hlc, node, 1));
             page.add(word("w1", 1, hlc + 1, node, 1));
             page.add(event(site.toUpperCase(), "2025-03-01T12:00:00+02:00", "second", hlc + 2, node, 2));
             page.add(word("w1", 2, hlc + 3, node, 2));
-            page.add(new Change("blob", List.of(new byte[] {1, 2}), Op.UPSERT, Map.of("k", new byte[] {1, 2}, "body", "x"), hlc + 4, node, 1, 0,
+            page.add(new Change(
+                    "blob",
+                    List.of(new byte[] {1, 2}),
+                    Op.UPSERT,
+                    Map.of("k", new byte[] {1, 2}, "body", "x"),
+                    hlc + 4,
+                    node,
+                    1,
+                    0,
                     Map.of()));
-            page.add(new Change("blob", List.of(new byte[] {1, 2}), Op.DELETE, Map.of(), hlc + 5, node, 2, 1, Map.of()));
+            page.add(
+                    new Change("blob", List.of(new byte[] {1, 2}), Op.DELETE, Map.of(), hlc + 5, node, 2, 1, Map.of()));
             PushResult r = hub.acceptPush(node, page);
             assertThat(r.applied()).isEqualTo(6);
-            assertThat(query(hubUrl, "SELECT note FROM event")).extracting(m -> m.get("note")).containsExactly("second");
-            assertThat(query(hubUrl, "SELECT n FROM word")).extracting(m -> m.get("n")).containsExactly(2);
+            assertThat(query(hubUrl, "SELECT note FROM event"))
+                    .extracting(m -> m.get("note"))
+                    .containsExactly("second");
+            assertThat(query(hubUrl, "SELECT n FROM word"))
+                    .extracting(m -> m.get("n"))
+                    .containsExactly(2);
             assertThat(Postgres.count(hubUrl, "SELECT count(*) FROM blob")).isZero();
-            List<Map<String, Object>> feed = query(hubUrl, "SELECT pk, op, hlc, version, seq FROM _shuttle_feed ORDER BY seq");
-            assertThat(feed).extracting(m -> m.get("pk")).containsExactly(
-                    "[\"" + site + "\", \"2025-03-01T10:00:00.000000Z\", \"t\"]", "w1", "0102");
+            List<Map<String, Object>> feed =
+                    query(hubUrl, "SELECT pk, op, hlc, version, seq FROM _shuttle_feed ORDER BY seq");
+            assertThat(feed)
+                    .extracting(m -> m.get("pk"))
+                    .containsExactly("[\"" + site + "\", \"2025-03-01T10:00:00.000000Z\", \"t\"]", "w1", "0102");
             assertThat(feed).extracting(m -> m.get("hlc")).containsExactly(hlc + 2, hlc + 3, hlc + 5);
             assertThat(feed).extracting(m -> m.get("op")).containsExactly(1, 1, 2);
             assertThat(Postgres.count(hubUrl, "SELECT hlc FROM _shuttle_clock")).isGreaterThanOrEqualTo(hlc + 5);
@@ -140,7 +173,8 @@ class PostgresBulkApplyTest {
         String url = Postgres.freshDatabase();
         try (ShuttleDatabase h = enabled(url)) {
             exec(url, "INSERT INTO word (w, n) VALUES ('w1', 1)");
-            io.shuttlebridge.core.internal.schema.Table word = h.transaction(x -> SyncSchema.load(x, h.dialect()).require("word").table());
+            Table word = h.transaction(
+                    x -> SyncSchema.load(x, h.dialect()).require("word").table());
             List<String> cols = List.of("w", "n", "day", "flag", "ratio");
             h.transaction(c -> {
                 try (PostgresBulkUpsert bulk = PostgresBulkUpsert.of(c, word, List.of("w"), cols, h.dialect()::quote)) {
@@ -157,7 +191,8 @@ class PostgresBulkApplyTest {
                 Jdbc.update(c, "INSERT INTO word (w, n) VALUES ('w5', 50)"); // the transaction is not aborted
                 return null;
             });
-            assertThat(query(url, "SELECT w, n FROM word ORDER BY w")).extracting(m -> m.get("w") + "=" + m.get("n"))
+            assertThat(query(url, "SELECT w, n FROM word ORDER BY w"))
+                    .extracting(m -> m.get("w") + "=" + m.get("n"))
                     .containsExactly("w1=10", "w2=21", "w3=31", "w4=40", "w5=50");
         }
     }
@@ -172,22 +207,32 @@ class PostgresBulkApplyTest {
                 return null;
             });
             long before = Postgres.count(url, "SELECT seq FROM _shuttle_feed WHERE pk = 'w1'");
-            io.shuttlebridge.core.internal.capture.SyncedTable word = h.transaction(x -> SyncSchema.load(x, h.dialect()).require("word"));
+            SyncedTable word =
+                    h.transaction(x -> SyncSchema.load(x, h.dialect()).require("word"));
             long hlc = (System.currentTimeMillis() + 60_000) << 16;
             h.transaction(c -> {
                 long token = h.dialect().capture().beginApply(c);
-                h.dialect().capture().endApply(c, token, List.of(
-                        new io.shuttlebridge.core.internal.dialect.CaptureSql.AppliedEntry(word, List.of("w2"), 1, hlc, 1, 1, 0, null, null, true),
-                        new io.shuttlebridge.core.internal.dialect.CaptureSql.AppliedEntry(word, List.of("w1"), 1, hlc + 1, 1, 7, 0, null, null, true)));
+                h.dialect()
+                        .capture()
+                        .endApply(
+                                c,
+                                token,
+                                List.of(
+                                        new CaptureSql.AppliedEntry(
+                                                word, List.of("w2"), 1, hlc, 1, 1, 0, null, null, true),
+                                        new CaptureSql.AppliedEntry(
+                                                word, List.of("w1"), 1, hlc + 1, 1, 7, 0, null, null, true)));
                 Jdbc.update(c, "INSERT INTO word (w, n) VALUES ('w9', 9)"); // the transaction is not aborted
                 return null;
             });
-            List<Map<String, Object>> feed = query(url, "SELECT pk, hlc, version, seq FROM _shuttle_feed WHERE pk IN ('w1', 'w2') ORDER BY seq");
+            List<Map<String, Object>> feed =
+                    query(url, "SELECT pk, hlc, version, seq FROM _shuttle_feed WHERE pk IN ('w1', 'w2') ORDER BY seq");
             assertThat(feed).extracting(m -> m.get("pk")).containsExactly("w2", "w1");
             assertThat(feed.get(1).get("hlc")).isEqualTo(hlc + 1);
             assertThat(feed.get(1).get("version")).isEqualTo(7L);
             assertThat((Long) feed.get(0).get("seq")).isGreaterThan(before);
-            assertThat(Postgres.count(url, "SELECT count(*) FROM word WHERE w = 'w9'")).isEqualTo(1);
+            assertThat(Postgres.count(url, "SELECT count(*) FROM word WHERE w = 'w9'"))
+                    .isEqualTo(1);
         }
     }
 

@@ -10,10 +10,10 @@ import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
-import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.change.Change;
-import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.change.Op;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.feed.ChangeWriter;
 import io.shuttlebridge.core.internal.feed.Feed;
 import io.shuttlebridge.core.internal.feed.FeedReader;
@@ -37,16 +37,26 @@ class PostgresCaptureTest {
     }
 
     private static List<FeedEntry> read(ShuttleDatabase db) {
-        return db.transaction(c -> new FeedReader(db.dialect(), SyncSchema.load(c, db.dialect())).read(c, FeedReader.Query.after(0, 1000)).entries());
+        return db.transaction(c -> new FeedReader(db.dialect(), SyncSchema.load(c, db.dialect()))
+                .read(c, FeedReader.Query.after(0, 1000))
+                .entries());
     }
 
     @Test
     void plainSqlWritesAreCapturedOneEntryPerRowWithIncreasingStamps() {
-        exec(url, "CREATE TABLE item (id bigint PRIMARY KEY, name text, qty integer)", "INSERT INTO item VALUES (9, 'old', 1)");
+        exec(
+                url,
+                "CREATE TABLE item (id bigint PRIMARY KEY, name text, qty integer)",
+                "INSERT INTO item VALUES (9, 'old', 1)");
         try (ShuttleDatabase db = enable(CaptureOptions.allTables())) {
             assertThat(feed(db)).hasSize(1); // backfilled
-            exec(url, "INSERT INTO item VALUES (1, 'pen', 3)", "INSERT INTO item VALUES (2, 'ink', 1)",
-                    "UPDATE item SET qty = 4 WHERE id = 1", "UPDATE item SET qty = 5 WHERE id = 1", "DELETE FROM item WHERE id = 2",
+            exec(
+                    url,
+                    "INSERT INTO item VALUES (1, 'pen', 3)",
+                    "INSERT INTO item VALUES (2, 'ink', 1)",
+                    "UPDATE item SET qty = 4 WHERE id = 1",
+                    "UPDATE item SET qty = 5 WHERE id = 1",
+                    "DELETE FROM item WHERE id = 2",
                     "INSERT INTO item VALUES (9223372036854775807, 'max', 0)");
             List<Map<String, Object>> feed = feed(db);
             assertThat(feed).extracting(r -> r.get("pk")).containsExactly("9", "1", "2", "9223372036854775807");
@@ -57,19 +67,26 @@ class PostgresCaptureTest {
             assertThat(feed).extracting(r -> (Long) r.get("hlc")).isSorted().doesNotHaveDuplicates();
 
             List<FeedEntry> entries = read(db);
-            assertThat(entries).extracting(e -> e.change().key()).containsExactly(List.of(9L), List.of(1L), List.of(2L),
-                    List.of(Long.MAX_VALUE));
-            assertThat(entries.get(1).change().values()).containsEntry("qty", 5L).containsEntry("name", "pen");
+            assertThat(entries)
+                    .extracting(e -> e.change().key())
+                    .containsExactly(List.of(9L), List.of(1L), List.of(2L), List.of(Long.MAX_VALUE));
+            assertThat(entries.get(1).change().values())
+                    .containsEntry("qty", 5L)
+                    .containsEntry("name", "pen");
         }
     }
 
     @Test
     void updateThatChangesNoReplicatedColumnLogsNothing() {
         exec(url, "CREATE TABLE note (id bigint PRIMARY KEY, body text, meta json, updated_at timestamptz)");
-        try (ShuttleDatabase db = enable(CaptureOptions.builder().excludeColumn("note", "updated_at").build())) {
+        try (ShuttleDatabase db = enable(
+                CaptureOptions.builder().excludeColumn("note", "updated_at").build())) {
             exec(url, "INSERT INTO note VALUES (1, 'a', '{\"x\": 1}', now())");
             List<Map<String, Object>> before = feed(db);
-            exec(url, "UPDATE note SET updated_at = now() + interval '1 day' WHERE id = 1", "UPDATE note SET body = 'a', meta = '{\"x\": 1}'");
+            exec(
+                    url,
+                    "UPDATE note SET updated_at = now() + interval '1 day' WHERE id = 1",
+                    "UPDATE note SET body = 'a', meta = '{\"x\": 1}'");
             assertThat(feed(db)).isEqualTo(before);
             exec(url, "UPDATE note SET meta = '{\"x\": 2}'");
             assertThat(feed(db).get(0).get("version")).isEqualTo(2L);
@@ -79,11 +96,15 @@ class PostgresCaptureTest {
 
     @Test
     void compositeAndHostileNamesKeepExactKeys() {
-        exec(url, "CREATE TABLE \"Order Line\"\"s; --\" (\"select\" text, \"n°\" bigint, \"b\"\"lob\" bytea, \"from\" uuid,"
-                + " \"ä value\" text, PRIMARY KEY (\"select\", \"n°\", \"b\"\"lob\", \"from\"))");
+        exec(
+                url,
+                "CREATE TABLE \"Order Line\"\"s; --\" (\"select\" text, \"n°\" bigint, \"b\"\"lob\" bytea, \"from\" uuid,"
+                        + " \"ä value\" text, PRIMARY KEY (\"select\", \"n°\", \"b\"\"lob\", \"from\"))");
         try (ShuttleDatabase db = enable(CaptureOptions.allTables())) {
-            exec(url, "INSERT INTO \"Order Line\"\"s; --\" VALUES ('it''s, \"quoted\" [1]', -9223372036854775808, '\\x00ff',"
-                    + " 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'v')");
+            exec(
+                    url,
+                    "INSERT INTO \"Order Line\"\"s; --\" VALUES ('it''s, \"quoted\" [1]', -9223372036854775808, '\\x00ff',"
+                            + " 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'v')");
             FeedEntry e = read(db).get(0);
             List<Object> key = e.change().key();
             assertThat(key.get(0)).isEqualTo("it's, \"quoted\" [1]");
@@ -111,7 +132,16 @@ class PostgresCaptureTest {
                 ChangeWriter w = new ChangeWriter(db.dialect(), schema);
                 w.begin(c);
                 w.via(remote);
-                w.write(new Change("item", List.of(7L), Op.UPSERT, Map.of("id", 7L, "name", "remote"), hlc, remote, 3, 2, Map.of()));
+                w.write(new Change(
+                        "item",
+                        List.of(7L),
+                        Op.UPSERT,
+                        Map.of("id", 7L, "name", "remote"),
+                        hlc,
+                        remote,
+                        3,
+                        2,
+                        Map.of()));
                 // another session writes while the apply is under way: it is captured as a local write
                 exec(url, "INSERT INTO item VALUES (8, 'psql')");
                 w.end();
@@ -119,12 +149,19 @@ class PostgresCaptureTest {
             });
             List<FeedEntry> entries = read(db);
             assertThat(entries).hasSize(2);
-            FeedEntry applied = entries.stream().filter(x -> x.change().key().equals(List.of(7L))).findFirst().orElseThrow();
+            FeedEntry applied = entries.stream()
+                    .filter(x -> x.change().key().equals(List.of(7L)))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(applied.change().origin()).isEqualTo(remote);
             assertThat(applied.change().hlc()).isEqualTo(hlc);
             assertThat(applied.change().version()).isEqualTo(3);
-            FeedEntry local = entries.stream().filter(x -> x.change().key().equals(List.of(8L))).findFirst().orElseThrow();
-            assertThat(local.change().origin()).isEqualTo(db.read(c -> SyncSchema.load(c, db.dialect()).nodeUuid()));
+            FeedEntry local = entries.stream()
+                    .filter(x -> x.change().key().equals(List.of(8L)))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(local.change().origin())
+                    .isEqualTo(db.read(c -> SyncSchema.load(c, db.dialect()).nodeUuid()));
             // the clock moved past the received stamp
             exec(url, "INSERT INTO item VALUES (9, 'later')");
             assertThat(read(db).get(2).change().hlc()).isGreaterThan(hlc);
@@ -137,8 +174,10 @@ class PostgresCaptureTest {
         try (ShuttleDatabase db = enable(CaptureOptions.allTables())) {
             Capture.remove(db);
         }
-        assertThat(count(url, "SELECT count(*) FROM pg_class WHERE relname LIKE '\\_shuttle%'")).isZero();
-        assertThat(count(url, "SELECT count(*) FROM pg_proc WHERE proname LIKE '\\_shuttle%'")).isZero();
+        assertThat(count(url, "SELECT count(*) FROM pg_class WHERE relname LIKE '\\_shuttle%'"))
+                .isZero();
+        assertThat(count(url, "SELECT count(*) FROM pg_proc WHERE proname LIKE '\\_shuttle%'"))
+                .isZero();
         exec(url, "INSERT INTO item VALUES (1, 'still writable')");
     }
 }

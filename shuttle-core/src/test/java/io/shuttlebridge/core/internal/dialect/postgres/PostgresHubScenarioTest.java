@@ -28,7 +28,9 @@ class PostgresHubScenarioTest {
     /** A fresh PostgreSQL database with the devices' tables, and the given statements run on it. */
     private static String hubDatabase(String... rows) {
         String url = Postgres.freshDatabase();
-        exec(url, "CREATE TABLE customer (id bigint PRIMARY KEY, name text, city text, referred_by bigint REFERENCES customer(id))",
+        exec(
+                url,
+                "CREATE TABLE customer (id bigint PRIMARY KEY, name text, city text, referred_by bigint REFERENCES customer(id))",
                 "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customer(id), total bigint, note text)");
         if (rows.length > 0) {
             exec(url, rows);
@@ -71,10 +73,19 @@ class PostgresHubScenarioTest {
                 }
             };
             settle.run();
-            SqliteFiles.exec(files.get(0), "INSERT INTO customer VALUES (2, 'ann', 'Rome', 1)", "INSERT INTO customer VALUES (3, 'bo', NULL, 2)",
+            SqliteFiles.exec(
+                    files.get(0),
+                    "INSERT INTO customer VALUES (2, 'ann', 'Rome', 1)",
+                    "INSERT INTO customer VALUES (3, 'bo', NULL, 2)",
                     "INSERT INTO orders VALUES (10, 2, 500, 'first')");
-            SqliteFiles.exec(files.get(1), "INSERT INTO customer VALUES (4, 'cy', 'Lima', 1)", "INSERT INTO orders VALUES (11, 4, 70, NULL)");
-            exec(url, "INSERT INTO orders VALUES (12, 1, 9, 'psql')", "UPDATE customer SET city = 'Bergen' WHERE id = 1");
+            SqliteFiles.exec(
+                    files.get(1),
+                    "INSERT INTO customer VALUES (4, 'cy', 'Lima', 1)",
+                    "INSERT INTO orders VALUES (11, 4, 70, NULL)");
+            exec(
+                    url,
+                    "INSERT INTO orders VALUES (12, 1, 9, 'psql')",
+                    "UPDATE customer SET city = 'Bergen' WHERE id = 1");
             settle.run();
             // concurrent edits of one row: last writer wins everywhere
             SqliteFiles.exec(files.get(0), "UPDATE orders SET note = 'device0' WHERE id = 10");
@@ -82,14 +93,18 @@ class PostgresHubScenarioTest {
             SqliteFiles.exec(files.get(1), "DELETE FROM orders WHERE id = 11");
             settle.run();
 
-            List<Map<String, Object>> hubCustomers = pgRows(url, "SELECT id, name, city, referred_by FROM customer ORDER BY id");
-            List<Map<String, Object>> hubOrders = pgRows(url, "SELECT id, customer_id, total, note FROM orders ORDER BY id");
+            List<Map<String, Object>> hubCustomers =
+                    pgRows(url, "SELECT id, name, city, referred_by FROM customer ORDER BY id");
+            List<Map<String, Object>> hubOrders =
+                    pgRows(url, "SELECT id, customer_id, total, note FROM orders ORDER BY id");
             assertThat(hubCustomers).hasSize(4);
             assertThat(hubOrders).extracting(r -> r.get("id")).containsExactly(10L, 12L);
             assertThat(hubOrders.get(0).get("note")).isEqualTo("hub");
             for (Path f : files) {
-                assertThat(SqliteFiles.query(f, "SELECT id, name, city, referred_by FROM customer ORDER BY id")).isEqualTo(hubCustomers);
-                assertThat(SqliteFiles.query(f, "SELECT id, customer_id, total, note FROM orders ORDER BY id")).isEqualTo(hubOrders);
+                assertThat(SqliteFiles.query(f, "SELECT id, name, city, referred_by FROM customer ORDER BY id"))
+                        .isEqualTo(hubCustomers);
+                assertThat(SqliteFiles.query(f, "SELECT id, customer_id, total, note FROM orders ORDER BY id"))
+                        .isEqualTo(hubOrders);
             }
             for (SyncEngine d : devices) {
                 assertThat(d.waitingChanges()).isZero();
@@ -106,7 +121,8 @@ class PostgresHubScenarioTest {
      */
     @Test
     void aDeleteReachingAReferenceCycleOnTheHubDeletesTheCycle() {
-        String url = hubDatabase("INSERT INTO customer VALUES (1, 'ann', NULL, NULL), (2, 'bo', NULL, NULL), (3, 'cy', NULL, NULL)");
+        String url = hubDatabase(
+                "INSERT INTO customer VALUES (1, 'ann', NULL, NULL), (2, 'bo', NULL, NULL), (3, 'cy', NULL, NULL)");
         List<Path> files = new ArrayList<>();
         List<ShuttleDatabase> dbs = new ArrayList<>();
         try (ShuttleDatabase hubDb = enabled(ShuttleDatabase.open(url))) {
@@ -118,21 +134,28 @@ class PostgresHubScenarioTest {
                 devices.get(i).pullThenPush(transport, hub.nodeUuid());
             }
             SqliteFiles.exec(files.get(0), "UPDATE customer SET referred_by = 2 WHERE id = 1");
-            SqliteFiles.exec(files.get(1), "UPDATE customer SET referred_by = 1 WHERE id = 2", "UPDATE customer SET referred_by = 2 WHERE id = 3");
+            SqliteFiles.exec(
+                    files.get(1),
+                    "UPDATE customer SET referred_by = 1 WHERE id = 2",
+                    "UPDATE customer SET referred_by = 2 WHERE id = 3");
             SqliteFiles.exec(files.get(2), "DELETE FROM customer WHERE id = 1");
             devices.get(0).pullThenPush(transport, hub.nodeUuid());
             devices.get(1).pullThenPush(transport, hub.nodeUuid());
-            assertThat(pgRows(url, "SELECT id, referred_by FROM customer ORDER BY id")).as("the cycle on the hub")
-                    .extracting(r -> r.get("referred_by")).containsExactly(2L, 1L, 2L);
+            assertThat(pgRows(url, "SELECT id, referred_by FROM customer ORDER BY id"))
+                    .as("the cycle on the hub")
+                    .extracting(r -> r.get("referred_by"))
+                    .containsExactly(2L, 1L, 2L);
             for (int round = 0; round < 2; round++) {
                 for (SyncEngine d : devices) {
                     d.pullThenPush(transport, hub.nodeUuid());
                 }
             }
-            List<Map<String, Object>> onHub = pgRows(url, "SELECT id, name, city, referred_by FROM customer ORDER BY id");
+            List<Map<String, Object>> onHub =
+                    pgRows(url, "SELECT id, name, city, referred_by FROM customer ORDER BY id");
             assertThat(onHub).as("1 deleted, 2 with it, 3 with 2").isEmpty();
             for (Path f : files) {
-                assertThat(SqliteFiles.query(f, "SELECT id, name, city, referred_by FROM customer ORDER BY id")).isEqualTo(onHub);
+                assertThat(SqliteFiles.query(f, "SELECT id, name, city, referred_by FROM customer ORDER BY id"))
+                        .isEqualTo(onHub);
             }
             for (SyncEngine d : devices) {
                 assertThat(d.waitingChanges()).isZero();
@@ -159,8 +182,11 @@ class PostgresHubScenarioTest {
             for (int i = 0; i < 2; i++) {
                 devices.add(device(i, files, dbs));
             }
-            SqliteFiles.exec(files.get(0), "INSERT INTO customer (id, name) VALUES (4, 'ann')",
-                    "INSERT INTO customer (id, name, referred_by) VALUES (8, 'bo', 4)", "UPDATE customer SET referred_by = 8 WHERE id = 4",
+            SqliteFiles.exec(
+                    files.get(0),
+                    "INSERT INTO customer (id, name) VALUES (4, 'ann')",
+                    "INSERT INTO customer (id, name, referred_by) VALUES (8, 'bo', 4)",
+                    "UPDATE customer SET referred_by = 8 WHERE id = 4",
                     "INSERT INTO orders VALUES (10, 4, 5, NULL)");
             for (int round = 0; round < 2; round++) {
                 for (SyncEngine d : devices) {
@@ -168,11 +194,13 @@ class PostgresHubScenarioTest {
                 }
             }
             assertThat(hub.waitingChanges()).isZero();
-            List<Map<String, Object>> onHub = pgRows(url, "SELECT id, name, city, referred_by FROM customer ORDER BY id");
+            List<Map<String, Object>> onHub =
+                    pgRows(url, "SELECT id, name, city, referred_by FROM customer ORDER BY id");
             assertThat(onHub).extracting(r -> r.get("referred_by")).containsExactly(8L, 4L);
             assertThat(pgRows(url, "SELECT id FROM orders")).hasSize(1);
             for (Path f : files) {
-                assertThat(SqliteFiles.query(f, "SELECT id, name, city, referred_by FROM customer ORDER BY id")).isEqualTo(onHub);
+                assertThat(SqliteFiles.query(f, "SELECT id, name, city, referred_by FROM customer ORDER BY id"))
+                        .isEqualTo(onHub);
                 assertThat(SqliteFiles.query(f, "SELECT id FROM orders")).hasSize(1);
             }
             for (SyncEngine d : devices) {

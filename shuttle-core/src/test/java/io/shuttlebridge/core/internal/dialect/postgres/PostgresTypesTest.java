@@ -37,9 +37,10 @@ class PostgresTypesTest {
             + " (2, NULL, NULL, -9223372036854775808, -0.0000001000, 12.50, false, '1970-01-01 00:00:00+00', NULL, NULL, NULL, '\\x',"
             + " 'null', '[]', '', NULL, 1e308),"
             + " (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)";
-    private static final String AS_TEXT = "SELECT id, i::text, s::text, big::text, dec::text, money_like::text, flag::text,"
-            + " to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), local_at::text, day::text, u::text, encode(b, 'hex'),"
-            + " j::text, js::text, t, v, r::text FROM sample ORDER BY id";
+    private static final String AS_TEXT =
+            "SELECT id, i::text, s::text, big::text, dec::text, money_like::text, flag::text,"
+                    + " to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), local_at::text, day::text, u::text, encode(b, 'hex'),"
+                    + " j::text, js::text, t, v, r::text FROM sample ORDER BY id";
 
     @TempDir
     Path dir;
@@ -51,10 +52,12 @@ class PostgresTypesTest {
         exec(a, DDL);
         exec(b, DDL);
         Path relay = dir.resolve("relay.db");
-        try (ShuttleDatabase pgA = ShuttleDatabase.open(a); ShuttleDatabase pgB = ShuttleDatabase.open(b)) {
+        try (ShuttleDatabase pgA = ShuttleDatabase.open(a);
+                ShuttleDatabase pgB = ShuttleDatabase.open(b)) {
             Table shape = pgA.read(c -> pgA.dialect().readTable(c, "sample"));
             String create = TypeMapping.sqliteCreateTable(shape, Identifiers::doubleQuote);
-            assertThat(create).contains("\"big\" INTEGER", "\"dec\" TEXT", "\"flag\" BOOLEAN", "\"b\" BLOB", "\"r\" REAL");
+            assertThat(create)
+                    .contains("\"big\" INTEGER", "\"dec\" TEXT", "\"flag\" BOOLEAN", "\"b\" BLOB", "\"r\" REAL");
             SqliteFiles.exec(relay, create);
             try (ShuttleDatabase hubDb = ShuttleDatabase.sqlite(relay)) {
                 Capture.enable(pgA, CaptureOptions.allTables(), ProgressListener.NONE);
@@ -70,14 +73,22 @@ class PostgresTypesTest {
                 engineB.pullThenPush(toHub, hub.nodeUuid());
                 assertThat(query(b, AS_TEXT)).isEqualTo(query(a, AS_TEXT));
 
-                Map<String, Object> onRelay = SqliteFiles.query(relay, "SELECT big, dec, money_like, flag, at, typeof(dec) AS k FROM sample"
-                        + " WHERE id = 1").get(0);
-                assertThat(onRelay).containsEntry("big", Long.MAX_VALUE).containsEntry("dec", "1234567890123456789012345678.0123456789")
-                        .containsEntry("money_like", "0.10").containsEntry("flag", 1L).containsEntry("at", "2025-03-01T07:04:56.123456Z")
+                Map<String, Object> onRelay = SqliteFiles.query(
+                                relay,
+                                "SELECT big, dec, money_like, flag, at, typeof(dec) AS k FROM sample" + " WHERE id = 1")
+                        .get(0);
+                assertThat(onRelay)
+                        .containsEntry("big", Long.MAX_VALUE)
+                        .containsEntry("dec", "1234567890123456789012345678.0123456789")
+                        .containsEntry("money_like", "0.10")
+                        .containsEntry("flag", 1L)
+                        .containsEntry("at", "2025-03-01T07:04:56.123456Z")
                         .containsEntry("k", "text");
 
                 // and back: B edits, A receives
-                exec(b, "UPDATE sample SET dec = dec + 1, flag = NOT flag, j = j || '{\"c\": 3}', at = at + interval '1 hour' WHERE id = 1",
+                exec(
+                        b,
+                        "UPDATE sample SET dec = dec + 1, flag = NOT flag, j = j || '{\"c\": 3}', at = at + interval '1 hour' WHERE id = 1",
                         "UPDATE sample SET b = '\\xdeadbeef', money_like = 99.990 WHERE id = 3");
                 engineB.pullThenPush(toHub, hub.nodeUuid());
                 engineA.pullThenPush(toHub, hub.nodeUuid());
