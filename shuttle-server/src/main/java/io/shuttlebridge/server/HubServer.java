@@ -141,6 +141,9 @@ public final class HubServer implements AutoCloseable {
                 }
             });
         });
+        // the position is known before the first device connects: a stream opened before the first
+        // feed check would otherwise hear position 0, then the same position again as news
+        stream.advanced(b.engine.feedPosition());
         app.start(b.host, b.port);
         this.watcher = new FeedWatcher(b.engine, b.watchEvery, stream::advanced);
         this.listener = b.engine
