@@ -1,38 +1,72 @@
 package io.shuttlebridge.core;
 
 /**
- * Stable error codes carried by {@link ShuttleException}. The code names the kind of problem; the
- * message says what was expected, what was found, and what to do.
+ * Stable error codes carried by {@link ShuttleException}, and the codes of the wire protocol's error
+ * answers ({@code {"error": {"code", "message"}}}, DESIGN §6). The code names the kind of problem;
+ * the message says what was expected, what was found, and what to do. Each code has the one HTTP
+ * status a hub answers it with, and a client that meets a status without a code reads it back
+ * with {@link #forHttpStatus}.
  */
 public enum ErrorCode {
     /** Bad input from a caller: malformed value, out-of-range argument, unknown name. */
-    INVALID_ARGUMENT,
-    /** A table, column or object the caller named does not exist. */
-    NOT_FOUND,
-    /** The schema cannot be synced as it is (no primary key, unsupported type, ...). */
-    UNSUPPORTED_SCHEMA,
-    /** Sync has not been enabled on this database yet. */
-    NOT_INITIALIZED,
-    /** A remote clock is further in the future than the configured skew bound. */
-    CLOCK_SKEW,
-    /** An id generator could not produce an id (clock stuck far in the past, bad shortId). */
-    ID_GENERATION,
+    INVALID_ARGUMENT(400),
     /** The payload of a change, batch or bundle is malformed or fails validation. */
-    MALFORMED_PAYLOAD,
-    /** The peer's cursor is behind the purge horizon: it must resync from a snapshot. */
-    RESYNC_REQUIRED,
-    /** A conflict needs a decision (manual policy). */
-    CONFLICT,
-    /** The database reported an error. */
-    DATABASE,
+    MALFORMED_PAYLOAD(400),
+    /** A remote clock is further in the future than the configured skew bound. */
+    CLOCK_SKEW(400),
+    /** An id generator could not produce an id (clock stuck far in the past, bad shortId). */
+    ID_GENERATION(400),
+    /** No credentials, or credentials the hub does not accept (missing, wrong or expired token). */
+    UNAUTHORIZED(401),
     /** An operation was refused because the caller lacks the right (token, scope). */
-    FORBIDDEN,
-    /** A transfer failed (network, peer unavailable) and may be retried. */
-    TRANSPORT,
-    /** A limited resource is used up (every short id leased, the service shutting down): retry later. */
-    UNAVAILABLE,
+    FORBIDDEN(403),
+    /** A table, column, endpoint or object the caller named does not exist. */
+    NOT_FOUND(404),
     /** A hard limit was reached (every one of the 1024 short ids is leased): waiting alone may not help. */
-    RESOURCE_EXHAUSTED,
+    RESOURCE_EXHAUSTED(409),
+    /** A request body is larger than the hub accepts in one request. */
+    PAYLOAD_TOO_LARGE(413),
+    /** The schema cannot be synced as it is (no primary key, unsupported type, ...). */
+    UNSUPPORTED_SCHEMA(422),
+    /** Sync has not been enabled on this database yet. */
+    NOT_INITIALIZED(422),
+    /** The database reported an error. */
+    DATABASE(500),
+    /** A transfer failed (network, peer unavailable) and may be retried. */
+    TRANSPORT(502),
+    /**
+     * A resource is busy or gone for a moment (a serialization failure or deadlock, a lost database
+     * connection, the service shutting down): the same request may succeed when retried.
+     */
+    UNAVAILABLE(503),
     /** An internal invariant was broken: a bug. */
-    INTERNAL
+    INTERNAL(500);
+
+    private final int httpStatus;
+
+    ErrorCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    /** The HTTP status a hub answers with when a request fails with this code. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /**
+     * The code for an HTTP error status that came without a code of its own (from a proxy, say, or a
+     * framework's default answer): the first code with that status, else {@link #TRANSPORT} for a
+     * server-side status and {@link #INVALID_ARGUMENT} for any other.
+     */
+    public static ErrorCode forHttpStatus(int status) {
+        for (ErrorCode c : values()) {
+            if (c.httpStatus == status) {
+                return c;
+            }
+        }
+        return switch (status) {
+            case 405 -> NOT_FOUND; // no such method on the path: for a client, the same mistake
+            default -> status >= 500 ? TRANSPORT : INVALID_ARGUMENT;
+        };
+    }
 }

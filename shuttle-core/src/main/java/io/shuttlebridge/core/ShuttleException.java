@@ -7,6 +7,8 @@ import java.sql.SQLException;
  * and a message written for the person who has to act on it.
  */
 public class ShuttleException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final ErrorCode code;
 
     public ShuttleException(ErrorCode code, String message) {
@@ -23,9 +25,11 @@ public class ShuttleException extends RuntimeException {
         return code;
     }
 
-    /** Wraps a JDBC error, keeping the driver's SQLState and vendor code in the message. */
-    public static ShuttleException database(String doing, SQLException e) {
-        String state = e.getSQLState() == null ? "" : " [SQLState " + e.getSQLState() + "]";
-        return new ShuttleException(ErrorCode.DATABASE, doing + ": " + e.getMessage() + state, e);
+    /**
+     * Wraps a JDBC error that happened while {@code doing} something: a {@link DatabaseException}
+     * that says what kind of failure it was, keeping the driver's SQLState in the message.
+     */
+    public static DatabaseException database(String doing, SQLException e) {
+        return DatabaseException.of(doing, e);
     }
 }

@@ -16,7 +16,6 @@ import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.internal.BearerAuth;
 import io.shuttlebridge.server.internal.BodyReader;
 import io.shuttlebridge.server.internal.BridgeApi;
-import io.shuttlebridge.server.internal.ErrorMapping;
 import io.shuttlebridge.server.internal.FeedListener;
 import io.shuttlebridge.server.internal.FeedWatcher;
 import io.shuttlebridge.server.internal.HubMetrics;
@@ -108,35 +107,29 @@ public final class HubServer implements AutoCloseable {
                     Unauthorized.class,
                     (e, ctx) -> error(
                             ctx,
-                            401,
-                            "UNAUTHORIZED",
+                            ErrorCode.UNAUTHORIZED,
                             "a bearer token is required: send 'Authorization: Bearer <token>' with the hub's token"));
             cfg.routes.exception(
-                    BodyReader.PayloadTooLarge.class, (e, ctx) -> error(ctx, 413, "PAYLOAD_TOO_LARGE", e.getMessage()));
+                    BodyReader.PayloadTooLarge.class,
+                    (e, ctx) -> error(ctx, ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage()));
             cfg.routes.exception(ShuttleException.class, (e, ctx) -> {
-                int status = ErrorMapping.status(e.code());
-                if (status >= 500) {
+                if (e.code().httpStatus() >= 500) {
                     log.error("{} {} failed", ctx.method(), ctx.path(), e);
                 }
-                error(ctx, status, e.code().name(), e.getMessage());
+                error(ctx, e.code(), e.getMessage());
             });
             cfg.routes.exception(
                     HttpResponseException.class,
-                    (e, ctx) -> error(
-                            ctx,
-                            e.getStatus(),
-                            e.getStatus() == 413 ? "PAYLOAD_TOO_LARGE" : "HTTP_" + e.getStatus(),
-                            e.getMessage()));
+                    (e, ctx) -> error(ctx, e.getStatus(), ErrorCode.forHttpStatus(e.getStatus()), e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
-                error(ctx, 500, ErrorCode.INTERNAL.name(), e.getClass().getSimpleName() + ": " + e.getMessage());
+                error(ctx, ErrorCode.INTERNAL, e.getClass().getSimpleName() + ": " + e.getMessage());
             });
             cfg.routes.error(404, ctx -> {
                 if (ctx.result() == null || !ctx.result().startsWith("{\"error\"")) {
                     error(
                             ctx,
-                            404,
-                            ErrorCode.NOT_FOUND.name(),
+                            ErrorCode.NOT_FOUND,
                             "no endpoint " + ctx.method() + " " + ctx.path() + " (protocol v1: see DESIGN §6)");
                 }
             });
@@ -209,8 +202,13 @@ public final class HubServer implements AutoCloseable {
         };
     }
 
-    private static void error(Context ctx, int status, String code, String message) {
-        ctx.status(status).contentType(Protocol.JSON).result(WireCodec.error(code, message));
+    private static void error(Context ctx, ErrorCode code, String message) {
+        error(ctx, code.httpStatus(), code, message);
+    }
+
+    /** The protocol's error answer; the status is the code's own unless the framework chose another (405, say). */
+    private static void error(Context ctx, int status, ErrorCode code, String message) {
+        ctx.status(status).contentType(Protocol.JSON).result(WireCodec.error(code.name(), message));
     }
 
     private static final class Unauthorized extends RuntimeException {

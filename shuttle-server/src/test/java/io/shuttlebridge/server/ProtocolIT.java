@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
@@ -175,6 +176,24 @@ class ProtocolIT {
         JsonNode page = JSON.readTree(new GZIPInputStream(new ByteArrayInputStream(gz.body())).readAllBytes());
         assertThat(page.get("changes").size()).isGreaterThan(60);
         assertThat(page.get("hubSeq").asLong()).isPositive();
+    }
+
+    @Test
+    void everyErrorAnswerCarriesAnErrorCodeWithItsOwnStatus() throws Exception {
+        List<HttpResponse<String>> answers = List.of(
+                send("GET", "/v1/schema", null, null),
+                send("GET", "/v1/nowhere", null, Fixtures.TOKEN),
+                send("DELETE", "/v1/sync/push", null, Fixtures.TOKEN),
+                send("POST", "/v1/sync/push", "{not json", Fixtures.TOKEN),
+                send("GET", "/v1/sync/pull?since=x&node=" + DEVICE, null, Fixtures.TOKEN),
+                send("POST", "/v1/sync/push", "x".repeat(70_000), Fixtures.TOKEN));
+        for (HttpResponse<String> r : answers) {
+            String code = JSON.readTree(r.body()).at("/error/code").asText();
+            assertThat(ErrorCode.valueOf(code).httpStatus())
+                    .as(r.request().method() + " " + r.request().uri().getPath() + " answered " + r.body())
+                    .isEqualTo(r.statusCode());
+        }
+        assertThat(answers).extracting(HttpResponse::statusCode).containsExactly(401, 404, 404, 400, 400, 413);
     }
 
     private Change change(long id, String name) {

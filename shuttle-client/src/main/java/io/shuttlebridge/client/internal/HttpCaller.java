@@ -196,14 +196,9 @@ public final class HttpCaller {
             try {
                 return ErrorCode.valueOf(code);
             } catch (IllegalArgumentException e) {
-                // UNAUTHORIZED, PAYLOAD_TOO_LARGE and other HTTP-level codes
+                // a code from a newer hub: the status still says what kind of failure it is
             }
         }
-        return switch (status) {
-            case 401, 403 -> ErrorCode.FORBIDDEN;
-            case 404 -> ErrorCode.NOT_FOUND;
-            case 400, 413 -> ErrorCode.MALFORMED_PAYLOAD;
-            default -> status >= 500 ? ErrorCode.TRANSPORT : ErrorCode.INVALID_ARGUMENT;
-        };
+        return ErrorCode.forHttpStatus(status);
     }
 }

@@ -1,5 +1,6 @@
 package io.shuttlebridge.server.internal;
 
+import io.shuttlebridge.core.DatabaseException;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
@@ -45,12 +46,13 @@ public final class LeaseStore {
     /** Leases or renews the short id of {@code deviceKey}. */
     public Lease lease(String deviceKey, String nodeUuid) {
         validate(deviceKey, nodeUuid);
-        ShuttleException last = null;
+        DatabaseException last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try {
                 return db.transaction(c -> leaseIn(c, deviceKey, nodeUuid));
-            } catch (ShuttleException e) {
-                if (e.code() != ErrorCode.DATABASE) {
+            } catch (DatabaseException e) {
+                if (e.failure() != DatabaseException.Failure.UNIQUE_VIOLATION
+                        && !e.failure().transientFailure()) {
                     throw e;
                 }
                 last = e; // a concurrent lease took the same id first (unique key) or the database was busy: try again

@@ -1,0 +1,149 @@
+package io.shuttlebridge.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.shuttlebridge.core.DatabaseException.Failure;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Real failures of SQLite and PostgreSQL, each read as the kind of failure it is. */
+class DatabaseExceptionTest {
+    private static final List<String> SCHEMA = List.of(
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY)",
+            "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent(id),"
+                    + " qty INTEGER CHECK (qty > 0))",
+            "INSERT INTO parent VALUES (1)",
+            "INSERT INTO child VALUES (1, 1, 1)");
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "INSERT INTO parent VALUES (1) | sqlite | UNIQUE_VIOLATION",
+                "INSERT INTO child VALUES (2, 99, 1) | sqlite | FOREIGN_KEY_VIOLATION",
+                "DELETE FROM parent | sqlite | FOREIGN_KEY_VIOLATION",
+                "INSERT INTO child (id, qty) VALUES (3, 1) | sqlite | CONSTRAINT_VIOLATION",
+                "INSERT INTO child VALUES (4, 1, -5) | sqlite | CONSTRAINT_VIOLATION",
+                "SELECT * FROM no_such_table | sqlite | OTHER",
+                "INSERT INTO parent VALUES (1) | postgresql | UNIQUE_VIOLATION",
+                "INSERT INTO child VALUES (2, 99, 1) | postgresql | FOREIGN_KEY_VIOLATION",
+                "DELETE FROM parent | postgresql | FOREIGN_KEY_VIOLATION",
+                "INSERT INTO child (id, qty) VALUES (3, 1) | postgresql | CONSTRAINT_VIOLATION",
+                "INSERT INTO child VALUES (4, 1, -5) | postgresql | CONSTRAINT_VIOLATION",
+                "SELECT * FROM no_such_table | postgresql | OTHER",
+            })
+    void integrityFailuresAreToldApart(String statement, String product, Failure expected) throws SQLException {
+        String url = product.equals("sqlite") ? "jdbc:sqlite:" + dir.resolve("t.db") : Postgres.freshDatabase();
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
+            if (product.equals("sqlite")) {
+                s.execute("PRAGMA foreign_keys = ON");
+            }
+            for (String ddl : SCHEMA) {
+                s.execute(ddl);
+            }
+            DatabaseException e = wrapped(() -> s.execute(statement));
+            assertThat(e.failure()).as(e.getMessage()).isEqualTo(expected);
+            assertThat(e.code()).isEqualTo(ErrorCode.DATABASE);
+            assertThat(e.getCause()).isInstanceOf(SQLException.class);
+        }
+    }
+
+    @Test
+    void aBusySqliteDatabaseIsATransientFailure() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("busy.db");
+        try (Connection holder = DriverManager.getConnection(url);
+                Connection other = DriverManager.getConnection(url);
+                Statement h = holder.createStatement();
+                Statement o = other.createStatement()) {
+            h.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)");
+            o.execute("PRAGMA busy_timeout = 0");
+            holder.setAutoCommit(false);
+            h.execute("INSERT INTO t VALUES (1)"); // holds the write lock
+            DatabaseException e = wrapped(() -> o.execute("INSERT INTO t VALUES (2)"));
+            assertThat(e.failure()).as(e.getMessage()).isEqualTo(Failure.SERIALIZATION_FAILURE);
+            assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+            assertThat(e.failure().transientFailure()).isTrue();
+            holder.rollback();
+        }
+    }
+
+    @Test
+    void aPostgresSerializationFailureAndALostConnectionAreTransient() throws Exception {
+        String url = Postgres.freshDatabase();
+        Postgres.exec(url, "CREATE TABLE t (id bigint PRIMARY KEY, n bigint)", "INSERT INTO t VALUES (1, 0)");
+        try (Connection a = DriverManager.getConnection(url);
+                Connection b = DriverManager.getConnection(url)) {
+            for (Connection c : List.of(a, b)) {
+                c.setAutoCommit(false);
+                c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+                c.createStatement().executeQuery("SELECT n FROM t WHERE id = 1").close();
+            }
+            a.createStatement().executeUpdate("UPDATE t SET n = 1 WHERE id = 1");
+            CompletableFuture<DatabaseException> blocked = CompletableFuture.supplyAsync(
+                    () -> wrapped(() -> b.createStatement().executeUpdate("UPDATE t SET n = 2 WHERE id = 1")));
+            Thread.sleep(200); // b waits for a's row lock
+            a.commit();
+            DatabaseException e = blocked.get(10, TimeUnit.SECONDS);
+            assertThat(e.failure()).as(e.getMessage()).isEqualTo(Failure.SERIALIZATION_FAILURE);
+            assertThat(e.sqlState()).isEqualTo("40001");
+            assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+            b.rollback();
+        }
+        try (Connection victim = DriverManager.getConnection(url);
+                Connection killer = DriverManager.getConnection(url)) {
+            long pid;
+            try (var rs = victim.createStatement().executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getLong(1);
+            }
+            killer.createStatement().execute("SELECT pg_terminate_backend(" + pid + ")");
+            DatabaseException e = wrapped(() -> victim.createStatement().execute("SELECT 1"));
+            assertThat(e.failure()).as(e.getMessage()).isEqualTo(Failure.CONNECTION_LOST);
+            assertThat(e.failure().transientFailure()).isTrue();
+        }
+    }
+
+    @Test
+    void vendorCodesOfMySqlAndMariaDbAreReadWhereTheirSqlStateIsShared() {
+        assertThat(DatabaseException.classify(new SQLException("Duplicate entry", "23000", 1062)))
+                .isEqualTo(Failure.UNIQUE_VIOLATION);
+        assertThat(DatabaseException.classify(new SQLException("Cannot add or update a child row", "23000", 1452)))
+                .isEqualTo(Failure.FOREIGN_KEY_VIOLATION);
+        assertThat(DatabaseException.classify(new SQLException("Column cannot be null", "23000", 1048)))
+                .isEqualTo(Failure.CONSTRAINT_VIOLATION);
+        assertThat(DatabaseException.classify(new SQLException("Deadlock found", "40001", 1213)))
+                .isEqualTo(Failure.SERIALIZATION_FAILURE);
+    }
+
+    @Test
+    void aBatchFailureIsReadFromItsNextException() {
+        SQLException batch = new SQLException("Batch entry 0 was aborted", "ZZ000");
+        batch.setNextException(new SQLException("duplicate key value", "23505"));
+        assertThat(DatabaseException.classify(batch)).isEqualTo(Failure.UNIQUE_VIOLATION);
+    }
+
+    private interface Failing {
+        void run() throws SQLException;
+    }
+
+    private static DatabaseException wrapped(Failing f) {
+        SQLException e = catchThrowableOfType(SQLException.class, f::run);
+        assertThat((Object) e).as("the statement fails").isNotNull();
+        return ShuttleException.database("testing", e);
+    }
+}
