@@ -1,5 +1,6 @@
 package io.shuttlebridge.core;
 
+import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.dialect.Identifiers;
@@ -81,6 +82,15 @@ public final class ShuttleDatabase implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Runs one statement in a transaction of its own, with {@code args} bound to its {@code ?}
+     * parameters, and returns the number of rows it changed (a write to a sync-enabled table is
+     * captured like any other).
+     */
+    public int execute(String sql, Object... args) {
+        return transaction(c -> Jdbc.update(c, sql, args));
     }
 
     /** Runs work in one transaction: committed when it returns, rolled back when it throws. */

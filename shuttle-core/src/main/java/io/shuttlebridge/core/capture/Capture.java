@@ -32,6 +32,20 @@ public final class Capture {
     /** What {@link #enable} did. */
     public record EnableResult(String nodeUuid, List<String> tables, Map<String, Long> backfilled, List<String> plan) {}
 
+    /** Enables sync on every table of the database with the default options (LWW, every column replicated). */
+    public static EnableResult enable(ShuttleDatabase db) {
+        return enable(db, CaptureOptions.allTables());
+    }
+
+    /** Enables sync as {@code options} say; the backfill of existing rows reports no progress. */
+    public static EnableResult enable(ShuttleDatabase db, CaptureOptions options) {
+        return enable(db, options, ProgressListener.NONE);
+    }
+
+    /**
+     * Enables sync as {@code options} say: metadata objects, capture triggers, and a backfill of the
+     * rows that exist already, reported to {@code progress} (long for large tables).
+     */
     public static EnableResult enable(ShuttleDatabase db, CaptureOptions options, ProgressListener progress) {
         Dialect dialect = db.dialect();
         List<SyncedTable> registered = db.transaction(c -> {

@@ -2,7 +2,6 @@ package io.shuttlebridge.core.readme;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.SqliteFiles;
 import io.shuttlebridge.core.capture.Capture;
@@ -14,10 +13,16 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The library example of the README, kept here so that it always compiles and runs. */
+/** The library example of the README: it compiles and runs here, and the README shows this very code. */
 class ReadmeExampleTest {
     @TempDir
     Path dir;
+
+    @Test
+    void theReadmeShowsThisCode() {
+        ReadmeSnippets.assertInReadme(
+                "src/test/java/io/shuttlebridge/core/readme/ReadmeExampleTest.java", "## As a library");
+    }
 
     @Test
     void readmeExample() {
@@ -31,15 +36,14 @@ class ReadmeExampleTest {
                 ShuttleDatabase deviceDb = ShuttleDatabase.open(deviceFile.toString())) {
             CaptureOptions options =
                     CaptureOptions.builder().excludeColumn("note.updated_at").build();
-            Capture.enable(hubDb, options, ProgressListener.NONE); // triggers + backfill, idempotent
-            Capture.enable(deviceDb, options, ProgressListener.NONE);
+            Capture.enable(hubDb, options); // triggers + backfill, idempotent
+            Capture.enable(deviceDb, options);
 
             SyncEngine hub = SyncEngine.open(hubDb);
             SyncEngine device = SyncEngine.open(deviceDb);
 
             // any write to the table is captured, from this JVM or any other program
-            deviceDb.transaction(
-                    c -> c.createStatement().executeUpdate("INSERT INTO note (id, body) VALUES (1, 'hello')"));
+            deviceDb.execute("INSERT INTO note (id, body) VALUES (?, ?)", 1, "hello");
 
             SyncReport report = device.pullThenPush(new InProcessTransport(hub), hub.nodeUuid());
             System.out.println("pushed " + report.pushed() + ", pulled " + report.pulled());
