@@ -108,6 +108,19 @@ public final class ParentResolver {
         return !fks.isEmpty();
     }
 
+    /**
+     * Whether some foreign key is checked at commit once the transaction ran {@link
+     * Dialect#deferConstraintsStatement} (on SQLite every one, on PostgreSQL those declared DEFERRABLE).
+     */
+    public boolean deferrable() {
+        for (boolean d : deferrable) {
+            if (d) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean selfReferencing() {
         return ownColumns.stream().anyMatch(o -> o != null);
     }

@@ -50,9 +50,7 @@ final class EntityTarget implements AutoCloseable {
         this.columns = def.targetColumns();
         this.keyIdx = def.keys().stream().mapToInt(columns::indexOf).toArray();
         this.hasher = IdentityHasher.of(def);
-        this.deferForeignKeys = parents.hasParents() && ctx.dialect().supportsDeferredConstraints()
-                ? ctx.dialect().deferConstraintsStatement()
-                : null;
+        this.deferForeignKeys = parents.deferrable() ? ctx.dialect().deferConstraintsStatement() : null;
     }
 
     /**
