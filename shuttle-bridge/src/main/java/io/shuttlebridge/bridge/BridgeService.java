@@ -16,7 +16,11 @@ import io.shuttlebridge.bridge.internal.store.Sql;
 import io.shuttlebridge.bridge.internal.store.StateStore;
 import io.shuttlebridge.bridge.internal.track.BatchMetrics;
 import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.dialect.Identifiers;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -25,7 +29,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -92,8 +95,8 @@ public final class BridgeService implements AutoCloseable {
                 complete.put(def.name(), run);
             }
         }
-        for (EntityDefinition def :
-                EntityOrder.childrenFirst(ctx.connection(), ctx.pipeline().entities())) {
+        for (EntityDefinition def : EntityOrder.childrenFirst(
+                ctx.connection(), ctx.dialect(), ctx.pipeline().entities())) {
             EntityRun run = complete.get(def.name());
             if (run != null) {
                 run.completePass();
@@ -206,6 +209,7 @@ public final class BridgeService implements AutoCloseable {
     /** Builds a {@link BridgeService}. */
     public static final class Builder {
         private Connection connection;
+        private Dialect dialect;
         private boolean owns;
         private PipelineDefinition definition;
         private Clock clock = Clock.systemUTC();
@@ -215,13 +219,14 @@ public final class BridgeService implements AutoCloseable {
 
         /** A SQLite file path or a JDBC URL; the service opens and owns the connection. */
         public Builder target(String dbOrUrl) {
-            String url = dbOrUrl.startsWith("jdbc:") ? dbOrUrl : "jdbc:sqlite:" + dbOrUrl;
+            String url = ShuttleDatabase.toJdbcUrl(dbOrUrl);
+            Dialect d = Dialects.forUrl(url);
             try {
                 this.connection = DriverManager.getConnection(url);
             } catch (SQLException e) {
-                throw ShuttleException.database(
-                        "opening target database " + url.replaceAll("(?i)(password=)[^&;]*", "$1***"), e);
+                throw ShuttleException.database("opening target database " + Identifiers.redactUrl(url), e);
             }
+            this.dialect = d;
             this.owns = true;
             return this;
         }
@@ -229,6 +234,7 @@ public final class BridgeService implements AutoCloseable {
         /** A connection the caller keeps ownership of (its auto-commit is turned off). */
         public Builder connection(Connection c) {
             this.connection = c;
+            this.dialect = null;
             this.owns = false;
             return this;
         }
@@ -266,25 +272,21 @@ public final class BridgeService implements AutoCloseable {
             if (definition == null) {
                 throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "no pipeline definition: call definition(...)");
             }
+            Dialect target = dialect != null
+                    ? dialect
+                    : Sql.run(
+                            "reading the target database's URL",
+                            () -> Dialects.forUrl(connection.getMetaData().getURL()));
             Sql.run("preparing the target database", () -> {
-                if (connection
-                        .getMetaData()
-                        .getDatabaseProductName()
-                        .toLowerCase(Locale.ROOT)
-                        .contains("sqlite")) {
-                    try (Statement s = connection.createStatement()) {
-                        s.execute("PRAGMA busy_timeout = 10000");
-                        s.execute("PRAGMA cache_size = -65536");
-                        s.execute("PRAGMA mmap_size = 1073741824");
-                        // checkpoint the WAL every ~40 MB rather than every ~4 MB: chunks are large, and a
-                        // checkpoint per chunk rewrites the same pages over and over (no effect on durability)
-                        s.execute("PRAGMA wal_autocheckpoint = 10000");
+                try (Statement s = connection.createStatement()) {
+                    for (String setting : target.bulkWriteSessionStatements()) {
+                        s.execute(setting);
                     }
                 }
                 connection.setAutoCommit(false);
                 return null;
             });
-            BridgeSchema.install(connection);
+            BridgeSchema.install(connection, target);
             Sql.run("registering entities", () -> {
                 for (EntityDefinition def : definition.entities()) {
                     StateStore.entityId(connection, def.name());
@@ -293,7 +295,9 @@ public final class BridgeService implements AutoCloseable {
                 return null;
             });
             return new BridgeService(
-                    new RunContext(connection, definition, clock, sleeper, new BatchMetrics(registry), observer), owns);
+                    new RunContext(
+                            connection, target, definition, clock, sleeper, new BatchMetrics(registry), observer),
+                    owns);
         }
     }
 }

@@ -11,22 +11,27 @@ import io.shuttlebridge.core.sync.InProcessTransport;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** What Bridge ingests into a sync-enabled hub database is captured and reaches a device. */
+/**
+ * What Bridge ingests into a sync-enabled hub database (SQLite or PostgreSQL) is captured by its triggers
+ * and reaches a SQLite device.
+ */
 class BridgeToDevicesIT {
     @TempDir
     Path dir;
 
-    @Test
-    void ingestedRowsFlowToADeviceAndAnIncrementalChangeFollows() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TestDb.Kind.class)
+    void ingestedRowsFlowToADeviceAndAnIncrementalChangeFollows(TestDb.Kind hubKind) throws Exception {
         String[] schema = DocsExampleIT.statements(Files.readString(DocsExampleIT.EXAMPLES.resolve("schema.sql")));
-        TestDb hubDb = new TestDb(dir.resolve("hub.db"));
+        TestDb hubDb = hubKind.create(dir, "hub.db");
         TestDb deviceDb = new TestDb(dir.resolve("device.db"));
         hubDb.exec(schema);
         deviceDb.exec(schema);
-        try (ShuttleDatabase hub = ShuttleDatabase.sqlite(hubDb.file);
+        try (ShuttleDatabase hub = ShuttleDatabase.open(hubDb.target());
                 ShuttleDatabase device = ShuttleDatabase.sqlite(deviceDb.file)) {
             CaptureOptions options = CaptureOptions.builder()
                     .tables("customer", "customer_order")
@@ -40,7 +45,7 @@ class BridgeToDevicesIT {
                 Files.copy(DocsExampleIT.EXAMPLES.resolve(f), examples.resolve(f));
             }
             try (BridgeService bridge = BridgeService.builder()
-                    .target(hubDb.file.toString())
+                    .target(hubDb.target())
                     .definition(PipelineDefinition.load(examples.resolve("bridge.yaml")))
                     .build()) {
                 bridge.runAll();
@@ -60,7 +65,7 @@ class BridgeToDevicesIT {
             Path csv = examples.resolve("customers.csv");
             Files.writeString(csv, Files.readString(csv).replace("Anna   Schmidt", "Anna   Schmidt-Berg"));
             try (BridgeService bridge = BridgeService.builder()
-                    .target(hubDb.file.toString())
+                    .target(hubDb.target())
                     .definition(PipelineDefinition.load(examples.resolve("bridge.yaml")))
                     .build()) {
                 bridge.runAll();

@@ -10,8 +10,13 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** A CSV source with German decimals and dates: initial load, then an incremental pass with every kind of change. */
+@ParameterizedClass
+@EnumSource(TestDb.Kind.class)
 class CsvPipelineIT {
     static final String YAML = """
             entities:
@@ -35,6 +40,9 @@ class CsvPipelineIT {
                 batch_size: 2
             """;
 
+    @Parameter
+    TestDb.Kind kind;
+
     @TempDir
     Path dir;
 
@@ -42,7 +50,7 @@ class CsvPipelineIT {
 
     @BeforeEach
     void setUp() {
-        db = new TestDb(dir.resolve("target.db"));
+        db = kind.create(dir, "target.db");
         db.exec(
                 "CREATE TABLE customer (customer_no TEXT PRIMARY KEY, name TEXT, balance TEXT, since TEXT, country TEXT)");
         db.countWrites("customer");
@@ -50,7 +58,7 @@ class CsvPipelineIT {
 
     BridgeService service(SimpleMeterRegistry registry) {
         return BridgeService.builder()
-                .target(db.file.toString())
+                .target(db.target())
                 .definition(PipelineDefinition.parse(YAML, Map.of(), dir))
                 .meterRegistry(registry)
                 .build();

@@ -10,10 +10,13 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Loads and runs the exact example of {@code docs/bridge.md} ({@code docs/examples/}), and checks that
- * the page shows those files verbatim, so the documentation cannot drift from what works.
+ * Loads and runs the exact example of {@code docs/bridge.md} ({@code docs/examples/}), into SQLite and into
+ * PostgreSQL, and checks that the page shows those files verbatim, so the documentation cannot drift from
+ * what works.
  */
 class DocsExampleIT {
     static final Path EXAMPLES = Path.of("..", "docs", "examples");
@@ -21,12 +24,13 @@ class DocsExampleIT {
     @TempDir
     Path dir;
 
-    @Test
-    void theDocumentedExampleRunsAsDescribed() throws IOException {
-        TestDb db = new TestDb(dir.resolve("shop.db"));
+    @ParameterizedTest
+    @EnumSource(TestDb.Kind.class)
+    void theDocumentedExampleRunsAsDescribed(TestDb.Kind kind) throws IOException {
+        TestDb db = kind.create(dir, "shop.db");
         db.exec(statements(Files.readString(EXAMPLES.resolve("schema.sql"))));
         try (BridgeService bridge = BridgeService.builder()
-                .target(db.file.toString())
+                .target(db.target())
                 .definition(PipelineDefinition.load(EXAMPLES.resolve("bridge.yaml")))
                 .build()) {
             List<BatchReport> first = bridge.runAll();

@@ -18,8 +18,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Customers and their orders from a fake ERP over HTTP, into a SQLite target with a foreign key. */
+/** Customers and their orders from a fake ERP over HTTP, into a SQLite or PostgreSQL target with a foreign key. */
+@ParameterizedClass
+@EnumSource(TestDb.Kind.class)
 class ErpPipelineIT {
     static final String YAML = """
             defaults: {batch_size: 3, max_attempts: 3, backoff: 1m}
@@ -46,6 +51,9 @@ class ErpPipelineIT {
                 keys: [order_id]
             """;
 
+    @Parameter
+    TestDb.Kind kind;
+
     @TempDir
     Path dir;
 
@@ -57,7 +65,7 @@ class ErpPipelineIT {
     @BeforeEach
     void setUp() throws Exception {
         erp = new FakeErp();
-        db = new TestDb(dir.resolve("target.db"));
+        db = kind.create(dir, "target.db");
         db.exec(
                 "CREATE TABLE customer (customer_no TEXT PRIMARY KEY, name TEXT)",
                 "CREATE TABLE orders (order_id INTEGER PRIMARY KEY, customer_no TEXT REFERENCES customer(customer_no), total TEXT)");
@@ -86,7 +94,7 @@ class ErpPipelineIT {
         };
         String yaml = YAML.formatted(erp.url("customers"), maxNameLength, erp.url("orders"));
         return BridgeService.builder()
-                .target(db.file.toString())
+                .target(db.target())
                 .clock(clock)
                 .retrySleeper(sleeps::add)
                 .writeObserver(observer)

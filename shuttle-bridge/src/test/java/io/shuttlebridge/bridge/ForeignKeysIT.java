@@ -11,8 +11,17 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Foreign keys enforced by SQLite: parent-first writes within a chunk, children-first deletes across entities. */
+/**
+ * Foreign keys enforced by the target: parent-first writes within a chunk, children-first deletes across
+ * entities. On SQLite, on PostgreSQL with foreign keys checked at once (its default) and with DEFERRABLE ones.
+ */
+@ParameterizedClass(name = "{0}{1}")
+@MethodSource("targets")
 class ForeignKeysIT {
     static final String TREE = """
             entities:
@@ -44,6 +53,20 @@ class ForeignKeysIT {
                 keys: [order_id]
             """;
 
+    static List<Arguments> targets() {
+        return List.of(
+                Arguments.of(TestDb.Kind.SQLITE, ""),
+                Arguments.of(TestDb.Kind.POSTGRES, ""),
+                Arguments.of(TestDb.Kind.POSTGRES, " DEFERRABLE"));
+    }
+
+    @Parameter(0)
+    TestDb.Kind kind;
+
+    /** How the foreign keys are declared, after their REFERENCES clause. */
+    @Parameter(1)
+    String deferrable;
+
     @TempDir
     Path dir;
 
@@ -51,28 +74,27 @@ class ForeignKeysIT {
 
     @BeforeEach
     void setUp() {
-        db = new TestDb(dir.resolve("target.db"));
+        db = kind.create(dir, "target.db");
         db.exec(
-                "CREATE TABLE category (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES category(id), name TEXT)",
+                "CREATE TABLE category (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES category(id)" + deferrable
+                        + ", name TEXT)",
                 "CREATE TABLE customer (customer_no TEXT PRIMARY KEY, name TEXT)",
-                "CREATE TABLE orders (order_id INTEGER PRIMARY KEY, customer_no TEXT NOT NULL REFERENCES customer(customer_no))",
-                "CREATE TABLE write_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, entry TEXT)");
+                "CREATE TABLE orders (order_id INTEGER PRIMARY KEY, customer_no TEXT NOT NULL REFERENCES customer(customer_no)"
+                        + deferrable + ")");
         for (String t : List.of("category:id", "customer:customer_no", "orders:order_id")) {
-            String table = t.split(":")[0];
-            String key = t.split(":")[1];
-            db.exec(
-                    "CREATE TRIGGER " + table + "_i AFTER INSERT ON " + table
-                            + " BEGIN INSERT INTO write_log (entry) VALUES ('+" + table + ":' || NEW." + key + "); END",
-                    "CREATE TRIGGER " + table + "_d AFTER DELETE ON " + table
-                            + " BEGIN INSERT INTO write_log (entry) VALUES ('-" + table + ":' || OLD." + key
-                            + "); END");
+            db.logWrites(t.split(":")[0], t.split(":")[1]);
         }
+    }
+
+    /** Whether the target can check the foreign keys at commit. */
+    boolean deferred() {
+        return kind == TestDb.Kind.SQLITE || !deferrable.isEmpty();
     }
 
     BridgeService bridge(String yaml) {
         // foreign keys on, as an application enforcing them would have them
         return BridgeService.builder()
-                .target("jdbc:sqlite:" + db.file + "?foreign_keys=on")
+                .target(db.targetEnforcingForeignKeys())
                 .definition(PipelineDefinition.parse(yaml, Map.of(), dir))
                 .build();
     }
@@ -147,5 +169,29 @@ class ForeignKeysIT {
             assertThat(b.run("customers").counts().deleted()).isEqualTo(1);
         }
         assertThat(db.count("SELECT COUNT(*) FROM customer")).isZero();
+    }
+
+    @Test
+    void newRowsReferencingEachOtherAreWrittenWhenTheKeyCanBeDeferredAndWaitOtherwise() throws IOException {
+        // 1 and 2 are each other's parent; 3 is a child of 1
+        write("categories.csv", "id,parent,name,gone\n1,2,One,false\n2,1,Two,false\n3,1,Three,false\n");
+        try (BridgeService b = bridge(TREE)) {
+            BatchReport r = b.run("categories");
+            assertThat(r.outcome()).as(r.error()).isEqualTo(BatchOutcome.SUCCEEDED);
+            if (deferred()) {
+                assertThat(r.counts().inserted()).isEqualTo(3);
+                assertThat(db.count("SELECT COUNT(*) FROM category")).isEqualTo(3);
+            } else {
+                assertThat(r.counts().inserted()).isZero();
+                assertThat(r.counts().pending()).isEqualTo(3);
+                assertThat(db.count("SELECT COUNT(*) FROM category"))
+                        .as("nothing half-written")
+                        .isZero();
+                assertThat(b.pendingChildren("categories", 10))
+                        .extracting(PendingChild::reason)
+                        .filteredOn(reason -> reason.contains("declare it DEFERRABLE"))
+                        .hasSize(2);
+            }
+        }
     }
 }

@@ -24,8 +24,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The HTTP sink against a receiver on loopback: payloads, bearer token, retries on 5xx and network errors, none on 4xx. */
+@ParameterizedClass
+@EnumSource(TestDb.Kind.class)
 class HttpSinkIT {
     static final String YAML = """
             entities:
@@ -43,6 +48,9 @@ class HttpSinkIT {
                 sink: {type: http, url: "%s", token: "${SINK_TOKEN}", max_retries: 2}
             """;
 
+    @Parameter
+    TestDb.Kind kind;
+
     @TempDir
     Path dir;
 
@@ -56,7 +64,7 @@ class HttpSinkIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        db = new TestDb(dir.resolve("target.db"));
+        db = kind.create(dir, "target.db");
         db.exec("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT, price TEXT, since TEXT)");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/push", ex -> {
@@ -84,7 +92,7 @@ class HttpSinkIT {
 
     BridgeService bridge(String url) {
         return BridgeService.builder()
-                .target(db.file.toString())
+                .target(db.target())
                 .retrySleeper(sleeps::add)
                 .definition(PipelineDefinition.parse(YAML.formatted(url), Map.of("SINK_TOKEN", "s3cret"), dir))
                 .build();

@@ -12,11 +12,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A real JVM running a batch is killed with SIGKILL in the middle of a chunk; the rerun resumes after
  * the last committed chunk: every source row ends up in the target exactly once.
  */
+@ParameterizedClass
+@EnumSource(TestDb.Kind.class)
 class KilledRunIT {
     static final int ROWS = 20_000;
     static final String YAML = """
@@ -30,14 +35,20 @@ class KilledRunIT {
                 batch_size: 5000
             """;
 
+    @Parameter
+    TestDb.Kind kind;
+
     @TempDir
     Path dir;
 
     @Test
     void killedMidChunkThenRerunWithoutDuplicatesOrGaps() throws Exception {
-        TestDb db = new TestDb(dir.resolve("target.db"));
+        TestDb db = kind.create(dir, "target.db");
+        if (db.kind == TestDb.Kind.SQLITE) {
+            db.exec("PRAGMA journal_mode = WAL");
+        }
         // no unique key on id: a row written twice would show as a duplicate
-        db.exec("PRAGMA journal_mode = WAL", "CREATE TABLE item (id INTEGER NOT NULL, name TEXT)");
+        db.exec("CREATE TABLE item (id INTEGER NOT NULL, name TEXT)");
         db.countWrites("item");
         StringBuilder csv = new StringBuilder("id,name\n");
         for (int i = 1; i <= ROWS; i++) {
@@ -55,7 +66,7 @@ class KilledRunIT {
                         "-cp",
                         System.getProperty("java.class.path"),
                         StallingBridgeRun.class.getName(),
-                        db.file.toString(),
+                        db.target(),
                         dir.resolve("bridge.yaml").toString(),
                         "12500",
                         marker.toString())
@@ -76,7 +87,7 @@ class KilledRunIT {
                 .isEqualTo(1);
 
         try (BridgeService bridge = BridgeService.builder()
-                .target(db.file.toString())
+                .target(db.target())
                 .definition(PipelineDefinition.parse(YAML, Map.of(), dir))
                 .build()) {
             BatchReport resumed = bridge.run("items");

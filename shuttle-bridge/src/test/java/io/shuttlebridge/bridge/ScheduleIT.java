@@ -12,9 +12,20 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** A JDBC source synced in a night window (19:00-07:00 Berlin), 4 rows per window, over several days. */
+/**
+ * A JDBC source synced in a night window (19:00-07:00 Berlin), 4 rows per window, over several days, into a
+ * SQLite or PostgreSQL target.
+ */
+@ParameterizedClass
+@EnumSource(TestDb.Kind.class)
 class ScheduleIT {
+    @Parameter
+    TestDb.Kind kind;
+
     @TempDir
     Path dir;
 
@@ -25,7 +36,7 @@ class ScheduleIT {
         for (int i = 1; i <= 10; i++) {
             erp.exec("INSERT INTO items VALUES (" + i + ", 'Item " + i + "', " + i + ")");
         }
-        TestDb db = new TestDb(dir.resolve("target.db"));
+        TestDb db = kind.create(dir, "target.db");
         db.exec("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)");
         db.countWrites("item");
         String yaml = """
@@ -54,7 +65,7 @@ class ScheduleIT {
             }
         };
         try (BridgeService b = BridgeService.builder()
-                .target(db.file.toString())
+                .target(db.target())
                 .clock(clock)
                 .definition(PipelineDefinition.parse(yaml, Map.of(), dir))
                 .build()) {

@@ -1,5 +1,6 @@
 package io.shuttlebridge.bridge;
 
+import io.shuttlebridge.core.Postgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,16 +12,58 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A SQLite file for tests, with a write counter fed by triggers on the tables it watches. */
+/**
+ * A target database for tests, a SQLite file or a fresh PostgreSQL database ({@link Postgres}: embedded,
+ * or the server named by {@code SHUTTLE_TEST_PG_URL}), with write counters fed by triggers on the tables
+ * it watches.
+ */
 final class TestDb {
+    final Kind kind;
+    /** The SQLite file, or null. */
     final Path file;
 
+    private final String url;
+
+    /** The database products a test can target. */
+    enum Kind {
+        SQLITE,
+        POSTGRES;
+
+        /** A new, empty database of this kind; {@code dir} and {@code name} place a SQLite file. */
+        TestDb create(Path dir, String name) {
+            return this == SQLITE ? new TestDb(dir.resolve(name)) : postgres();
+        }
+    }
+
+    /** A new, empty PostgreSQL database. */
+    static TestDb postgres() {
+        return new TestDb(Postgres.freshDatabase());
+    }
+
     TestDb(Path file) {
+        this.kind = Kind.SQLITE;
         this.file = file;
+        this.url = "jdbc:sqlite:" + file;
+    }
+
+    private TestDb(String postgresUrl) {
+        this.kind = Kind.POSTGRES;
+        this.file = null;
+        this.url = postgresUrl;
+    }
+
+    /** What the Bridge and the command line are given: the file path of a SQLite database, else its JDBC URL. */
+    String target() {
+        return file != null ? file.toString() : url;
+    }
+
+    /** The target with its foreign keys enforced, as an application that relies on them has them. */
+    String targetEnforcingForeignKeys() {
+        return file != null ? url + "?foreign_keys=on" : url;
     }
 
     Connection open() throws SQLException {
-        return DriverManager.getConnection("jdbc:sqlite:" + file);
+        return DriverManager.getConnection(url);
     }
 
     void exec(String... sql) {
@@ -36,18 +79,62 @@ final class TestDb {
 
     /** Counts every insert, update and delete on the table in test_writes (what capture triggers would see). */
     void countWrites(String table) {
-        exec(
-                "CREATE TABLE IF NOT EXISTS test_writes (tbl TEXT, op TEXT)",
-                "CREATE TRIGGER " + table + "_ins AFTER INSERT ON " + table + " BEGIN INSERT INTO test_writes VALUES ('"
-                        + table + "', 'I'); END",
-                "CREATE TRIGGER " + table + "_upd AFTER UPDATE ON " + table + " BEGIN INSERT INTO test_writes VALUES ('"
-                        + table + "', 'U'); END",
-                "CREATE TRIGGER " + table + "_del AFTER DELETE ON " + table + " BEGIN INSERT INTO test_writes VALUES ('"
-                        + table + "', 'D'); END");
+        if (kind == Kind.SQLITE) {
+            exec(
+                    "CREATE TABLE IF NOT EXISTS test_writes (tbl TEXT, op TEXT)",
+                    "CREATE TRIGGER " + table + "_ins AFTER INSERT ON " + table
+                            + " BEGIN INSERT INTO test_writes VALUES ('" + table + "', 'I'); END",
+                    "CREATE TRIGGER " + table + "_upd AFTER UPDATE ON " + table
+                            + " BEGIN INSERT INTO test_writes VALUES ('" + table + "', 'U'); END",
+                    "CREATE TRIGGER " + table + "_del AFTER DELETE ON " + table
+                            + " BEGIN INSERT INTO test_writes VALUES ('" + table + "', 'D'); END");
+        } else {
+            exec(
+                    "CREATE TABLE IF NOT EXISTS test_writes (tbl TEXT, op TEXT)",
+                    """
+                    CREATE OR REPLACE FUNCTION test_count_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        INSERT INTO test_writes VALUES (TG_TABLE_NAME, left(TG_OP, 1));
+                        RETURN NULL;
+                    END $$""",
+                    "CREATE TRIGGER " + table + "_writes AFTER INSERT OR UPDATE OR DELETE ON " + table
+                            + " FOR EACH ROW EXECUTE FUNCTION test_count_write()");
+        }
     }
 
     long writes(String table) {
         return count("SELECT COUNT(*) FROM test_writes WHERE tbl = '" + table + "'");
+    }
+
+    /**
+     * Logs every insert ({@code +table:key}) and delete ({@code -table:key}) on the table in
+     * write_log(seq, entry), in the order the database made them.
+     */
+    void logWrites(String table, String key) {
+        if (kind == Kind.SQLITE) {
+            exec(
+                    "CREATE TABLE IF NOT EXISTS write_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, entry TEXT)",
+                    "CREATE TRIGGER " + table + "_i AFTER INSERT ON " + table
+                            + " BEGIN INSERT INTO write_log (entry) VALUES ('+" + table + ":' || NEW." + key
+                            + "); END",
+                    "CREATE TRIGGER " + table + "_d AFTER DELETE ON " + table
+                            + " BEGIN INSERT INTO write_log (entry) VALUES ('-" + table + ":' || OLD." + key
+                            + "); END");
+        } else {
+            exec(
+                    "CREATE TABLE IF NOT EXISTS write_log (seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+                            + " entry TEXT)",
+                    """
+                    CREATE OR REPLACE FUNCTION test_log_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        INSERT INTO write_log (entry) VALUES (CASE TG_OP
+                            WHEN 'DELETE' THEN '-' || TG_TABLE_NAME || ':' || (to_jsonb(OLD) ->> TG_ARGV[0])
+                            ELSE '+' || TG_TABLE_NAME || ':' || (to_jsonb(NEW) ->> TG_ARGV[0]) END);
+                        RETURN NULL;
+                    END $$""",
+                    "CREATE TRIGGER " + table + "_log AFTER INSERT OR DELETE ON " + table
+                            + " FOR EACH ROW EXECUTE FUNCTION test_log_write('" + key + "')");
+        }
     }
 
     long count(String sql) {

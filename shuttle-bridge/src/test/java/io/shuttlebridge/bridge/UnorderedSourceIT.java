@@ -13,11 +13,16 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Stored identities are clustered by key; a source in random key order makes the delta stage fall back
  * from range scans to lookups by key. The classification must be exactly the same either way.
  */
+@ParameterizedClass
+@EnumSource(TestDb.Kind.class)
 class UnorderedSourceIT {
     static final String YAML = """
             entities:
@@ -30,6 +35,9 @@ class UnorderedSourceIT {
                 batch_size: 50
             """;
 
+    @Parameter
+    TestDb.Kind kind;
+
     @TempDir
     Path dir;
 
@@ -38,7 +46,7 @@ class UnorderedSourceIT {
         long seed = System.nanoTime();
         System.out.println("UnorderedSourceIT.randomOrderGivesTheSameDeltasAsKeyOrder seed=" + seed);
         Random random = new Random(seed);
-        TestDb db = new TestDb(dir.resolve("target.db"));
+        TestDb db = kind.create(dir, "target.db");
         db.exec("CREATE TABLE item (code TEXT NOT NULL, n INTEGER NOT NULL, price TEXT, PRIMARY KEY (code, n))");
         List<String> rows = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
@@ -46,7 +54,7 @@ class UnorderedSourceIT {
         }
         write(rows, random, true);
         try (BridgeService b = BridgeService.builder()
-                .target(db.file.toString())
+                .target(db.target())
                 .definition(PipelineDefinition.parse(YAML, Map.of(), dir))
                 .build()) {
             assertThat(b.run("items").counts().inserted()).isEqualTo(2000);

@@ -1,7 +1,9 @@
 package io.shuttlebridge.bridge.internal.ingest;
 
-import io.shuttlebridge.bridge.internal.target.ValueBinder;
+import io.shuttlebridge.bridge.internal.target.TargetTable;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.schema.Column;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -16,7 +18,12 @@ import java.util.stream.Stream;
  */
 public final class JdbcSink implements Sink {
     private final String table;
-    private final ValueBinder binder;
+    private final Dialect dialect;
+    /** The target columns of the insert's parameters, in order; those of the update's; those of the key. */
+    private final Column[] insertColumns;
+
+    private final Column[] updateColumns;
+    private final Column[] keyColumns;
     private final int[] valueOrderForUpdate;
     private final PreparedStatement insert;
     private final PreparedStatement update;
@@ -25,49 +32,43 @@ public final class JdbcSink implements Sink {
     private int updates;
     private int deletes;
 
-    public JdbcSink(Connection c, String table, List<String> columns, List<String> keys, boolean keyIsUnique) {
-        this.table = table;
-        this.binder = ValueBinder.forConnection(c);
+    /** Writes {@code columns} of the target table; {@code keys} among them identify a row. */
+    public JdbcSink(Connection c, Dialect dialect, TargetTable target, List<String> columns, List<String> keys) {
+        this.table = target.name();
+        this.dialect = dialect;
         List<String> nonKey =
                 columns.stream().filter(col -> !keys.contains(col)).toList();
         valueOrderForUpdate = Stream.concat(nonKey.stream(), keys.stream())
                 .mapToInt(columns::indexOf)
                 .toArray();
-        String cols = columns.stream().map(JdbcSink::quote).collect(Collectors.joining(", "));
+        insertColumns = target.columns(columns);
+        updateColumns =
+                target.columns(Stream.concat(nonKey.stream(), keys.stream()).toList());
+        keyColumns = target.columns(keys);
+        String cols = columns.stream().map(dialect::quote).collect(Collectors.joining(", "));
         String marks = columns.stream().map(x -> "?").collect(Collectors.joining(", "));
-        String where = keys.stream().map(k -> quote(k) + " = ?").collect(Collectors.joining(" AND "));
-        String set = nonKey.stream().map(k -> quote(k) + " = ?").collect(Collectors.joining(", "));
-        String insertSql = "INSERT INTO " + quote(table) + " (" + cols + ") VALUES (" + marks + ")";
-        if (keyIsUnique) {
-            insertSql +=
-                    " ON CONFLICT (" + keys.stream().map(JdbcSink::quote).collect(Collectors.joining(", ")) + ") DO "
-                            + (nonKey.isEmpty()
-                                    ? "NOTHING"
-                                    : "UPDATE SET "
-                                            + nonKey.stream()
-                                                    .map(k -> quote(k) + " = excluded." + quote(k))
-                                                    .collect(Collectors.joining(", ")));
+        String where = keys.stream().map(k -> dialect.quote(k) + " = ?").collect(Collectors.joining(" AND "));
+        String set = nonKey.stream().map(k -> dialect.quote(k) + " = ?").collect(Collectors.joining(", "));
+        String insertSql = "INSERT INTO " + dialect.quote(table) + " (" + cols + ") VALUES (" + marks + ")";
+        if (target.isUnique(keys)) {
+            insertSql += Dialect.onConflictUpdate(keys, columns, dialect::quote);
         }
         try {
             insert = c.prepareStatement(insertSql);
             update = nonKey.isEmpty()
                     ? null
-                    : c.prepareStatement("UPDATE " + quote(table) + " SET " + set + " WHERE " + where);
-            delete = c.prepareStatement("DELETE FROM " + quote(table) + " WHERE " + where);
+                    : c.prepareStatement("UPDATE " + dialect.quote(table) + " SET " + set + " WHERE " + where);
+            delete = c.prepareStatement("DELETE FROM " + dialect.quote(table) + " WHERE " + where);
         } catch (SQLException e) {
             throw ShuttleException.database("preparing writes to target table " + table, e);
         }
-    }
-
-    static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     @Override
     public void insert(Object[] row) {
         try {
             for (int i = 0; i < row.length; i++) {
-                binder.bind(insert, i + 1, row[i]);
+                dialect.bindValue(insert, i + 1, insertColumns[i], row[i]);
             }
             insert.addBatch();
             inserts++;
@@ -83,7 +84,7 @@ public final class JdbcSink implements Sink {
         }
         try {
             for (int i = 0; i < valueOrderForUpdate.length; i++) {
-                binder.bind(update, i + 1, row[valueOrderForUpdate[i]]);
+                dialect.bindValue(update, i + 1, updateColumns[i], row[valueOrderForUpdate[i]]);
             }
             update.addBatch();
             updates++;
@@ -96,7 +97,7 @@ public final class JdbcSink implements Sink {
     public void delete(Object[] key) {
         try {
             for (int i = 0; i < key.length; i++) {
-                binder.bind(delete, i + 1, key[i]);
+                dialect.bindValue(delete, i + 1, keyColumns[i], key[i]);
             }
             delete.addBatch();
             deletes++;

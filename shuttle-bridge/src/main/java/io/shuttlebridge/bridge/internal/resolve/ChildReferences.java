@@ -1,7 +1,9 @@
 package io.shuttlebridge.bridge.internal.resolve;
 
-import io.shuttlebridge.bridge.internal.target.ValueBinder;
+import io.shuttlebridge.bridge.internal.target.TargetTable;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.schema.Column;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -10,6 +12,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -20,25 +23,30 @@ import java.util.stream.Collectors;
  */
 public final class ChildReferences {
     private final Connection c;
-    private final ValueBinder binder;
+    private final Dialect dialect;
     private final String table;
+    /** The key columns, whose values the queries are given. */
+    private final Column[] keyColumns;
+
     private final List<String> sql = new ArrayList<>();
     private boolean self;
 
-    private ChildReferences(Connection c, String table) {
+    private ChildReferences(Connection c, Dialect dialect, String table, Column[] keyColumns) {
         this.c = c;
-        this.binder = ValueBinder.forConnection(c);
+        this.dialect = dialect;
         this.table = table;
+        this.keyColumns = keyColumns;
     }
 
-    /** The restricting references to {@code table}, whose rows are identified by the {@code keys} columns. */
-    public static ChildReferences of(Connection c, String table, List<String> keys) {
-        ChildReferences out = new ChildReferences(c, table);
+    /** The restricting references to {@code target}, whose rows are identified by the {@code keys} columns. */
+    public static ChildReferences of(Connection c, Dialect dialect, TargetTable target, List<String> keys) {
+        String table = target.name();
+        ChildReferences out = new ChildReferences(c, dialect, table, target.columns(keys));
         try {
             DatabaseMetaData meta = c.getMetaData();
             List<List<String[]>> fks = new ArrayList<>();
             List<Boolean> restricting = new ArrayList<>();
-            try (ResultSet rs = meta.getExportedKeys(null, null, table)) {
+            try (ResultSet rs = meta.getExportedKeys(null, c.getSchema(), table)) {
                 while (rs.next()) {
                     if (rs.getShort("KEY_SEQ") <= 1 || fks.isEmpty()) {
                         fks.add(new ArrayList<>()); // a new foreign key starts with its first column
@@ -54,7 +62,7 @@ public final class ChildReferences {
             }
             for (int i = 0; i < fks.size(); i++) {
                 if (restricting.get(i)) {
-                    out.sql.add(query(table, keys, fks.get(i)));
+                    out.sql.add(query(dialect, table, keys, fks.get(i)));
                     out.self |= fks.get(i).get(0)[0].equalsIgnoreCase(table);
                 }
             }
@@ -64,8 +72,9 @@ public final class ChildReferences {
         return out;
     }
 
-    private static String query(String table, List<String> keys, List<String[]> cols) {
-        String child = q(cols.get(0)[0]);
+    private static String query(Dialect dialect, String table, List<String> keys, List<String[]> cols) {
+        UnaryOperator<String> q = dialect::quote;
+        String child = q.apply(cols.get(0)[0]);
         List<String> parentCols =
                 cols.stream().map(x -> x[2].toLowerCase(Locale.ROOT)).toList();
         List<String> keyCols =
@@ -73,17 +82,15 @@ public final class ChildReferences {
         if (parentCols.size() == keyCols.size() && parentCols.containsAll(keyCols)) {
             // the foreign key references the business key itself
             String where = keys.stream()
-                    .map(k -> q(cols.get(parentCols.indexOf(k.toLowerCase(Locale.ROOT)))[1]) + " = ?")
+                    .map(k -> q.apply(cols.get(parentCols.indexOf(k.toLowerCase(Locale.ROOT)))[1]) + " = ?")
                     .collect(Collectors.joining(" AND "));
             return "SELECT 1 FROM " + child + " WHERE " + where + " LIMIT 1";
         }
-        String on = cols.stream().map(x -> "ch." + q(x[1]) + " = p." + q(x[2])).collect(Collectors.joining(" AND "));
-        String where = keys.stream().map(k -> "p." + q(k) + " = ?").collect(Collectors.joining(" AND "));
-        return "SELECT 1 FROM " + child + " ch JOIN " + q(table) + " p ON " + on + " WHERE " + where + " LIMIT 1";
-    }
-
-    private static String q(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+        String on = cols.stream()
+                .map(x -> "ch." + q.apply(x[1]) + " = p." + q.apply(x[2]))
+                .collect(Collectors.joining(" AND "));
+        String where = keys.stream().map(k -> "p." + q.apply(k) + " = ?").collect(Collectors.joining(" AND "));
+        return "SELECT 1 FROM " + child + " ch JOIN " + q.apply(table) + " p ON " + on + " WHERE " + where + " LIMIT 1";
     }
 
     public boolean none() {
@@ -100,7 +107,7 @@ public final class ChildReferences {
         for (String s : sql) {
             try (PreparedStatement ps = c.prepareStatement(s)) {
                 for (int i = 0; i < keyValues.length; i++) {
-                    binder.bind(ps, i + 1, keyValues[i]);
+                    dialect.bindValue(ps, i + 1, keyColumns[i], keyValues[i]);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {

@@ -2,8 +2,9 @@ package io.shuttlebridge.bridge.internal.resolve;
 
 import io.shuttlebridge.bridge.internal.store.RowCodec;
 import io.shuttlebridge.bridge.internal.target.TargetTable;
-import io.shuttlebridge.bridge.internal.target.ValueBinder;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.schema.Column;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,10 +32,23 @@ public final class ParentResolver {
     private static final int QUERY_WIDTH = 200;
     private static final int CACHE_SIZE = 50_000;
 
-    /** A parent that is not there. */
-    public record Missing(TargetTable.ForeignKey fk, Object[] values) {
+    /**
+     * A parent that is not there.
+     *
+     * @param cycle whether the parent is in the chunk, but in a cycle of new rows through a foreign key that
+     *     cannot be deferred
+     */
+    public record Missing(TargetTable.ForeignKey fk, Object[] values, boolean cycle) {
         public String parentKeyJson() {
             return RowCodec.encodeArray(values);
+        }
+
+        /** Why the row waits. */
+        public String reason() {
+            return cycle
+                    ? "parent " + describe() + " is new too, and the new rows reference each other through "
+                            + fk.describe() + ", which the target checks at once: declare it DEFERRABLE"
+                    : "parent " + describe() + " not found";
         }
 
         public String describe() {
@@ -50,18 +64,23 @@ public final class ParentResolver {
     }
 
     private final Connection c;
-    private final ValueBinder binder;
+    private final Dialect dialect;
     private final TargetTable table;
     private final List<TargetTable.ForeignKey> fks = new ArrayList<>();
     private final List<int[]> fkColumns = new ArrayList<>();
+    /** The table's own columns of each foreign key: a parent key is bound as the value it is stored as here. */
+    private final List<Column[]> fkTypes = new ArrayList<>();
     /** For self-referencing foreign keys: the row's own columns that the key references, else null. */
     private final List<int[]> ownColumns = new ArrayList<>();
 
+    /** Per foreign key: whether the target checks it at commit once {@link Dialect#deferConstraintsStatement} ran. */
+    private final boolean[] deferrable;
+
     private final Map<String, Map<String, Boolean>> known = new HashMap<>();
 
-    public ParentResolver(Connection c, TargetTable table, List<String> columns) {
+    public ParentResolver(Connection c, Dialect dialect, TargetTable table, List<String> columns) {
         this.c = c;
-        this.binder = ValueBinder.forConnection(c);
+        this.dialect = dialect;
         this.table = table;
         for (TargetTable.ForeignKey fk : table.foreignKeys()) {
             int[] idx =
@@ -69,6 +88,7 @@ public final class ParentResolver {
             if (Arrays.stream(idx).allMatch(i -> i >= 0)) {
                 fks.add(fk);
                 fkColumns.add(idx);
+                fkTypes.add(table.columns(fk.columns()));
                 int[] own = fk.parentColumns().stream()
                         .mapToInt(col -> indexOf(columns, col))
                         .toArray();
@@ -77,18 +97,39 @@ public final class ParentResolver {
                 ownColumns.add(self ? own : null);
             }
         }
+        deferrable = new boolean[fks.size()];
+        for (int f = 0; f < deferrable.length; f++) {
+            deferrable[f] = dialect.supportsDeferredConstraints()
+                    && (dialect.defersEveryForeignKey() || fks.get(f).declaredDeferrable());
+        }
     }
 
     public boolean hasParents() {
         return !fks.isEmpty();
     }
 
+    /**
+     * Whether some foreign key is checked at commit once the transaction ran {@link
+     * Dialect#deferConstraintsStatement} (on SQLite every one, on PostgreSQL those declared DEFERRABLE).
+     */
+    public boolean deferrable() {
+        for (boolean d : deferrable) {
+            if (d) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean selfReferencing() {
         return ownColumns.stream().anyMatch(o -> o != null);
     }
 
-    /** For each row, null when all its parents exist (in the target or among {@code rows}), else the first missing one. */
-    public List<Missing> check(List<Object[]> rows) {
+    /**
+     * For each row, null when all its parents exist (in the target or among {@code rows}), else the first
+     * missing one. {@code newRows} marks the rows to be inserted (the others are stored already).
+     */
+    public List<Missing> check(List<Object[]> rows, boolean[] newRows) {
         Missing[] out = new Missing[rows.size()];
         for (int f = 0; f < fks.size(); f++) {
             TargetTable.ForeignKey fk = fks.get(f);
@@ -106,17 +147,34 @@ public final class ParentResolver {
                     }
                 }
             }
-            lookup(fk, unknown);
+            lookup(f, unknown);
             for (int r = 0; r < keys.length; r++) {
                 if (keys[r] != null && out[r] == null && !inChunk.contains(keys[r]) && !cache.containsKey(keys[r])) {
-                    out[r] = new Missing(fk, values(rows.get(r), idx));
+                    out[r] = new Missing(fk, values(rows.get(r), idx), false);
                 }
             }
         }
         if (selfReferencing()) {
+            waitInCycles(rows, newRows, out);
             waitWithMissingParents(rows, out);
         }
         return Arrays.asList(out);
+    }
+
+    /** New rows in a cycle through a foreign key that the target cannot defer wait (they cannot be inserted). */
+    private void waitInCycles(List<Object[]> rows, boolean[] newRows, Missing[] out) {
+        for (int f = 0; f < fks.size(); f++) {
+            if (ownColumns.get(f) == null || deferrable[f]) {
+                continue;
+            }
+            int[] parent = ChunkParents.parentIndex(rows, ownColumns.get(f), fkColumns.get(f));
+            boolean[] cycle = ChunkParents.newCycles(parent, newRows);
+            for (int r = 0; r < out.length; r++) {
+                if (cycle[r] && out[r] == null) {
+                    out[r] = new Missing(fks.get(f), values(rows.get(r), fkColumns.get(f)), true);
+                }
+            }
+        }
     }
 
     /** A row whose parent is in the chunk but waits itself has to wait too (repeated down the chain). */
@@ -143,7 +201,7 @@ public final class ParentResolver {
                 for (int r = 0; r < out.length; r++) {
                     Object[] v = out[r] == null ? values(rows.get(r), fkColumns.get(f)) : null;
                     if (v != null && waiting.contains(key(v)) && !cache.containsKey(key(v))) {
-                        out[r] = new Missing(fks.get(f), v);
+                        out[r] = new Missing(fks.get(f), v, false);
                         changed = true;
                     }
                 }
@@ -156,75 +214,26 @@ public final class ParentResolver {
      * among them comes after that parent; otherwise the given order is kept. Cycles keep their given order.
      */
     public int[] parentFirst(List<Object[]> rows) {
-        int n = rows.size();
-        List<int[]> parentsOf = new ArrayList<>(Collections.nCopies(n, null));
+        List<int[]> parents = new ArrayList<>();
         for (int f = 0; f < fks.size(); f++) {
-            int[] own = ownColumns.get(f);
-            if (own == null) {
-                continue;
-            }
-            Map<String, Integer> byKey = new HashMap<>();
-            for (int r = 0; r < n; r++) {
-                Object[] v = values(rows.get(r), own);
-                if (v != null) {
-                    byKey.put(key(v), r);
-                }
-            }
-            for (int r = 0; r < n; r++) {
-                Object[] v = values(rows.get(r), fkColumns.get(f));
-                Integer parent = v == null ? null : byKey.get(key(v));
-                if (parent != null && parent != r) {
-                    int[] before = parentsOf.get(r);
-                    int[] now = before == null ? new int[1] : Arrays.copyOf(before, before.length + 1);
-                    now[now.length - 1] = parent;
-                    parentsOf.set(r, now);
-                }
+            if (ownColumns.get(f) != null) {
+                parents.add(ChunkParents.parentIndex(rows, ownColumns.get(f), fkColumns.get(f)));
             }
         }
-        int[] order = new int[n];
-        byte[] state = new byte[n]; // 0 new, 1 visiting, 2 placed
-        int[] next = {0};
-        for (int r = 0; r < n; r++) {
-            place(r, parentsOf, state, order, next);
-        }
-        return order;
-    }
-
-    private static void place(int start, List<int[]> parentsOf, byte[] state, int[] order, int[] next) {
-        if (state[start] != 0) {
-            return;
-        }
-        // iterative depth-first walk up the parent chain, placing ancestors first
-        ArrayList<int[]> stack = new ArrayList<>();
-        stack.add(new int[] {start, 0});
-        state[start] = 1;
-        while (!stack.isEmpty()) {
-            int[] top = stack.get(stack.size() - 1);
-            int[] parents = parentsOf.get(top[0]);
-            if (parents != null && top[1] < parents.length) {
-                int p = parents[top[1]++];
-                if (state[p] == 0) {
-                    state[p] = 1;
-                    stack.add(new int[] {p, 0});
-                }
-                continue;
-            }
-            stack.remove(stack.size() - 1);
-            state[top[0]] = 2;
-            order[next[0]++] = top[0];
-        }
+        return ChunkParents.parentFirst(rows.size(), parents);
     }
 
     /** Whether one parent exists now (for pending children). */
     public boolean exists(String parentTable, Object[] values) {
-        for (TargetTable.ForeignKey fk : fks) {
+        for (int f = 0; f < fks.size(); f++) {
+            TargetTable.ForeignKey fk = fks.get(f);
             if (fk.parentTable().equalsIgnoreCase(parentTable)
                     && fk.parentColumns().size() == values.length) {
                 Map<String, Boolean> cache = cache(parentTable);
                 String key = key(values);
                 cache.remove(key);
                 Map<String, Object[]> one = Map.of(key, values);
-                lookup(fk, one);
+                lookup(f, one);
                 return cache.containsKey(key);
             }
         }
@@ -240,25 +249,27 @@ public final class ParentResolver {
         });
     }
 
-    private void lookup(TargetTable.ForeignKey fk, Map<String, Object[]> unknown) {
+    private void lookup(int f, Map<String, Object[]> unknown) {
         if (unknown.isEmpty()) {
             return;
         }
+        TargetTable.ForeignKey fk = fks.get(f);
+        Column[] types = fkTypes.get(f);
         Map<String, Boolean> cache = cache(fk.parentTable());
         List<Object[]> all = new ArrayList<>(unknown.values());
-        String cols = fk.parentColumns().stream().map(col -> "\"" + col + "\"").collect(Collectors.joining(", "));
+        String cols = fk.parentColumns().stream().map(dialect::quote).collect(Collectors.joining(", "));
         String one = fk.parentColumns().stream()
-                .map(col -> "\"" + col + "\" = ?")
+                .map(col -> dialect.quote(col) + " = ?")
                 .collect(Collectors.joining(" AND ", "(", ")"));
         for (int from = 0; from < all.size(); from += QUERY_WIDTH) {
             List<Object[]> part = all.subList(from, Math.min(all.size(), from + QUERY_WIDTH));
             String where = String.join(" OR ", Collections.nCopies(part.size(), one));
-            String sql = "SELECT " + cols + " FROM \"" + fk.parentTable() + "\" WHERE " + where;
+            String sql = "SELECT " + cols + " FROM " + dialect.quote(fk.parentTable()) + " WHERE " + where;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
                 for (Object[] values : part) {
-                    for (Object v : values) {
-                        binder.bind(ps, i++, v);
+                    for (int k = 0; k < values.length; k++) {
+                        dialect.bindValue(ps, i++, types[k], values[k]);
                     }
                 }
                 try (ResultSet rs = ps.executeQuery()) {
@@ -288,7 +299,7 @@ public final class ParentResolver {
         return out;
     }
 
-    private static Object[] values(Object[] row, int[] idx) {
+    static Object[] values(Object[] row, int[] idx) {
         Object[] v = new Object[idx.length];
         for (int i = 0; i < idx.length; i++) {
             if (idx[i] < 0 || idx[i] >= row.length || row[idx[i]] == null) {

@@ -200,13 +200,16 @@ final class ChunkWriter {
             return null;
         }
         List<Object[]> rows = new ArrayList<>(deltas.size());
-        for (Delta d : deltas) {
+        boolean[] inserts = new boolean[deltas.size()];
+        for (int i = 0; i < inserts.length; i++) {
+            Delta d = deltas.get(i);
+            inserts[i] = d instanceof Delta.Insert;
             rows.add(
                     d instanceof Delta.Insert || d instanceof Delta.Update
                             ? d.record().mapped()
                             : new Object[0]);
         }
-        return target.parents.check(rows);
+        return target.parents.check(rows, inserts);
     }
 
     /** Rows in delta order for parent-first ordering: written rows and deleted rows (by their last known values). */
@@ -237,7 +240,7 @@ final class ChunkWriter {
                         m.parentKeyJson(),
                         1,
                         now.plus(target.def.backoff()),
-                        "parent " + m.describe() + " not found",
+                        m.reason(),
                         now));
     }
 

@@ -3,6 +3,7 @@ package io.shuttlebridge.bridge.internal.run;
 import io.shuttlebridge.bridge.definition.EntityDefinition;
 import io.shuttlebridge.bridge.internal.target.TargetSchema;
 import io.shuttlebridge.bridge.internal.target.TargetTable;
+import io.shuttlebridge.core.internal.dialect.Dialect;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,11 +19,11 @@ public final class EntityOrder {
      * Children before parents: an entity whose table references another entity's table comes before
      * it. Entities not related keep their reverse definition order; a cycle is broken at its first entity.
      */
-    public static List<EntityDefinition> childrenFirst(Connection c, List<EntityDefinition> entities) {
+    public static List<EntityDefinition> childrenFirst(Connection c, Dialect dialect, List<EntityDefinition> entities) {
         List<Set<Integer>> parents = new ArrayList<>();
         for (EntityDefinition e : entities) {
             Set<Integer> p = new HashSet<>();
-            TargetTable table = TargetSchema.discover(c, e.table());
+            TargetTable table = TargetSchema.discover(c, dialect, e.table());
             for (TargetTable.ForeignKey fk : table.foreignKeys()) {
                 for (int i = 0; i < entities.size(); i++) {
                     if (entities.get(i).table().equalsIgnoreCase(fk.parentTable())

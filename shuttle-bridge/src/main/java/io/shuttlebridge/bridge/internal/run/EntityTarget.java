@@ -17,7 +17,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Locale;
 
 /** One entity's write side: its target table, sink, stored state and parent checks. */
 final class EntityTarget implements AutoCloseable {
@@ -32,16 +31,17 @@ final class EntityTarget implements AutoCloseable {
 
     private final int[] keyIdx;
     private final Connection connection;
-    private final boolean deferrable;
+    /** The statement that defers this transaction's foreign-key checks to its commit, or null. */
+    private final String deferForeignKeys;
 
     private EntityTarget(
-            Connection connection,
+            RunContext ctx,
             EntityDefinition def,
             TargetTable table,
             Sink sink,
             StateStore state,
             ParentResolver parents) {
-        this.connection = connection;
+        this.connection = ctx.connection();
         this.def = def;
         this.table = table;
         this.sink = sink;
@@ -50,44 +50,34 @@ final class EntityTarget implements AutoCloseable {
         this.columns = def.targetColumns();
         this.keyIdx = def.keys().stream().mapToInt(columns::indexOf).toArray();
         this.hasher = IdentityHasher.of(def);
-        this.deferrable = parents.hasParents() && isSqlite(connection);
-    }
-
-    private static boolean isSqlite(Connection c) {
-        try {
-            return c.getMetaData()
-                    .getDatabaseProductName()
-                    .toLowerCase(Locale.ROOT)
-                    .contains("sqlite");
-        } catch (SQLException e) {
-            return false;
-        }
+        this.deferForeignKeys = parents.deferrable() ? ctx.dialect().deferConstraintsStatement() : null;
     }
 
     /**
-     * On SQLite, defers foreign-key checks of the current transaction to its commit, so rows that
-     * reference each other within one chunk (a cycle) can be written; rows are still written parent-first.
+     * Defers the foreign-key checks of the current transaction to its commit where the target can
+     * (every foreign key on SQLite, those declared DEFERRABLE on PostgreSQL), so that rows that
+     * reference each other within one chunk (a cycle) can be written; rows are still written
+     * parent-first, and a cycle through a key that cannot be deferred waits as pending children.
      */
     void deferForeignKeys() throws SQLException {
-        if (deferrable) {
+        if (deferForeignKeys != null) {
             try (Statement s = connection.createStatement()) {
-                s.execute("PRAGMA defer_foreign_keys = ON");
+                s.execute(deferForeignKeys);
             }
         }
     }
 
     static EntityTarget open(RunContext ctx, EntityDefinition def) {
-        TargetTable table = TargetSchema.discover(ctx.connection(), def.table());
+        TargetTable table = TargetSchema.discover(ctx.connection(), ctx.dialect(), def.table());
         for (String column : def.targetColumns()) {
             if (!table.hasColumn(column)) {
                 throw new ShuttleException(
                         ErrorCode.UNSUPPORTED_SCHEMA,
                         "entity '" + def.name() + "': target table " + def.table() + " has no column '" + column
-                                + "' (columns: " + String.join(", ", table.columns()) + ")");
+                                + "' (columns: " + String.join(", ", table.columnNames()) + ")");
             }
         }
-        Sink jdbc = new JdbcSink(
-                ctx.connection(), def.table(), def.targetColumns(), def.keys(), table.isUnique(def.keys()));
+        Sink jdbc = new JdbcSink(ctx.connection(), ctx.dialect(), table, def.targetColumns(), def.keys());
         Sink written = def.sink() == null
                 ? jdbc
                 : new TeeSink(List.of(
@@ -103,12 +93,16 @@ final class EntityTarget implements AutoCloseable {
         Sink sink = new ObservedSink(written, def.name(), ctx.observer());
         try {
             return new EntityTarget(
-                    ctx.connection(),
+                    ctx,
                     def,
                     table,
                     sink,
-                    new StateStore(ctx.connection(), def.name(), def.source().rowversion() != null),
-                    new ParentResolver(ctx.connection(), table, def.targetColumns()));
+                    new StateStore(
+                            ctx.connection(),
+                            ctx.dialect(),
+                            def.name(),
+                            def.source().rowversion() != null),
+                    new ParentResolver(ctx.connection(), ctx.dialect(), table, def.targetColumns()));
         } catch (SQLException e) {
             throw ShuttleException.database("preparing state statements for " + def.name(), e);
         }

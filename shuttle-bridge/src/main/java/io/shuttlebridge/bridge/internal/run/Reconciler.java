@@ -30,7 +30,7 @@ final class Reconciler {
         }
         long t = System.nanoTime();
         int page = Math.max(1000, target.def.batchSize());
-        ChildReferences children = ChildReferences.of(ctx.connection(), target.def.table(), target.def.keys());
+        ChildReferences children = ChildReferences.of(ctx.connection(), ctx.dialect(), target.table, target.def.keys());
         List<StateStore.Stored> waiting = new ArrayList<>();
         StateStore.Sweep sweep = new StateStore.Sweep(List.of(), null);
         do {

@@ -107,7 +107,7 @@ public final class DeadLetterStore {
             throws SQLException {
         return query(
                 c,
-                "SELECT * FROM _shuttle_bridge_dead_letter WHERE (? IS NULL OR entity = ?) AND (? IS NULL OR status = ?)"
+                "SELECT * FROM _shuttle_bridge_dead_letter WHERE (CAST(? AS TEXT) IS NULL OR entity = ?) AND (CAST(? AS TEXT) IS NULL OR status = ?)"
                         + " ORDER BY id DESC LIMIT ?",
                 entity,
                 entity,

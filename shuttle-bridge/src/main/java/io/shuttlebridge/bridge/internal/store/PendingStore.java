@@ -104,15 +104,19 @@ public final class PendingStore {
 
     public static long count(Connection c, String entity) throws SQLException {
         return Sql.queryLong(
-                c, "SELECT COUNT(*) FROM _shuttle_bridge_pending WHERE (? IS NULL OR entity = ?)", entity, entity);
+                c,
+                "SELECT COUNT(*) FROM _shuttle_bridge_pending WHERE (CAST(? AS TEXT) IS NULL OR entity = ?)",
+                entity,
+                entity);
     }
 
     /** A page of pending children of the entity after the given id, oldest first. */
     public static List<Entry> page(Connection c, String entity, long afterId, int limit) throws SQLException {
         List<Entry> out = new ArrayList<>();
         try (PreparedStatement ps = Sql.bind(
-                        c.prepareStatement("SELECT * FROM _shuttle_bridge_pending WHERE (? IS NULL OR entity = ?)"
-                                + " AND id > ? ORDER BY id LIMIT ?"),
+                        c.prepareStatement(
+                                "SELECT * FROM _shuttle_bridge_pending WHERE (CAST(? AS TEXT) IS NULL OR entity = ?)"
+                                        + " AND id > ? ORDER BY id LIMIT ?"),
                         entity,
                         entity,
                         afterId,

@@ -1,5 +1,6 @@
 package io.shuttlebridge.bridge.internal.store;
 
+import io.shuttlebridge.core.internal.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,7 +10,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongPredicate;
 
@@ -21,15 +21,14 @@ import java.util.function.LongPredicate;
  *
  * <p>A chunk's identities are found with one range scan over the span of its keys when the source
  * delivers records in key order, which is the usual case; keys the scan does not cover (an unordered
- * source, a key far from its neighbours) are looked up by primary key, several per statement (on SQLite
- * one {@code json_each} parameter). After a chunk whose range scan covered less than half of its keys,
+ * source, a key far from its neighbours) are looked up by primary key, all of them in one statement whose
+ * one parameter is a JSON array of the keys. After a chunk whose range scan covered less than half of its keys,
  * the next chunks skip it. New identities are written sorted by primary key, so writes are sequential too.
  * Writes are batched and flushed by {@link #flush()}.
  */
 public final class StateStore implements AutoCloseable {
     private static final int RANGE_SLACK = 64;
     private static final int SKIP_AFTER_SCATTERED = 8;
-    private static final int POINT_WIDTH = 250;
 
     /** What is stored for one business key. */
     public record Entry(long id, byte[] dataHash, String rowversion) {}
@@ -41,7 +40,6 @@ public final class StateStore implements AutoCloseable {
 
     private final Connection c;
     private final long entityId;
-    private final boolean sqlite;
     private final boolean rowversions;
     private final PreparedStatement range;
     private final PreparedStatement points;
@@ -55,28 +53,17 @@ public final class StateStore implements AutoCloseable {
     /**
      * @param rowversions whether stored row versions matter (the source has them); otherwise lookups do not read them
      */
-    public StateStore(Connection c, String entity, boolean rowversions) throws SQLException {
+    public StateStore(Connection c, Dialect dialect, String entity, boolean rowversions) throws SQLException {
         this.c = c;
         this.rowversions = rowversions;
         this.entityId = entityId(c, entity);
-        this.sqlite = c.getMetaData()
-                .getDatabaseProductName()
-                .toLowerCase(Locale.ROOT)
-                .contains("sqlite");
         range = c.prepareStatement("SELECT ord, bk_hash, id, data_hash, rowversion FROM _shuttle_bridge_identity"
                 + " WHERE entity_id = ? AND ord >= ? AND ord <= ? ORDER BY ord, bk_hash LIMIT ?");
-        if (sqlite) {
-            points = c.prepareStatement("SELECT s.ord, s.bk_hash, s.id, s.data_hash, s.rowversion FROM json_each(?) j"
-                    + " CROSS JOIN _shuttle_bridge_identity s ON s.entity_id = ? AND s.ord = unhex(substr(j.value, 33))"
-                    + " AND s.bk_hash = unhex(substr(j.value, 1, 32))");
-        } else {
-            StringBuilder in = new StringBuilder();
-            for (int i = 0; i < POINT_WIDTH; i++) {
-                in.append(i == 0 ? "(?, ?)" : ", (?, ?)");
-            }
-            points = c.prepareStatement("SELECT ord, bk_hash, id, data_hash, rowversion FROM _shuttle_bridge_identity"
-                    + " WHERE entity_id = ? AND (ord, bk_hash) IN (" + in + ")");
-        }
+        // each element is the BK hash (32 hex digits) followed by the order key; the keys drive the join
+        points = c.prepareStatement("SELECT s.ord, s.bk_hash, s.id, s.data_hash, s.rowversion FROM "
+                + dialect.jsonArrayElements("j") + " CROSS JOIN _shuttle_bridge_identity s WHERE s.entity_id = ?"
+                + " AND s.ord = " + dialect.hexToBinary("substr(j.value, 33)")
+                + " AND s.bk_hash = " + dialect.hexToBinary("substr(j.value, 1, 32)"));
         update = c.prepareStatement("UPDATE _shuttle_bridge_identity SET data_hash = ?, rowversion = ?, batch_id = ?"
                 + " WHERE entity_id = ? AND ord = ? AND bk_hash = ?");
         delete = c.prepareStatement(
@@ -138,29 +125,17 @@ public final class StateStore implements AutoCloseable {
     }
 
     private void pointLookups(IdentityKey[] sorted, int from, Map<BkKey, Entry> out) throws SQLException {
-        if (sqlite) {
-            HexFormat hex = HexFormat.of();
-            StringBuilder json = new StringBuilder((sorted.length - from) * 84 + 2).append('[');
-            for (int i = from; i < sorted.length; i++) {
-                json.append(i == from ? "\"" : ",\"");
-                hex.formatHex(json, sorted[i].bk());
-                hex.formatHex(json, sorted[i].ord());
-                json.append('"');
-            }
-            points.setString(1, json.append(']').toString());
-            points.setLong(2, entityId);
-            read(points, out);
-            return;
+        HexFormat hex = HexFormat.of();
+        StringBuilder json = new StringBuilder((sorted.length - from) * 84 + 2).append('[');
+        for (int i = from; i < sorted.length; i++) {
+            json.append(i == from ? "\"" : ",\"");
+            hex.formatHex(json, sorted[i].bk());
+            hex.formatHex(json, sorted[i].ord());
+            json.append('"');
         }
-        for (int i = from; i < sorted.length; i += POINT_WIDTH) {
-            points.setLong(1, entityId);
-            for (int k = 0; k < POINT_WIDTH; k++) {
-                IdentityKey key = sorted[Math.min(i + k, sorted.length - 1)];
-                points.setBytes(2 + 2 * k, key.ord());
-                points.setBytes(3 + 2 * k, key.bk());
-            }
-            read(points, out);
-        }
+        points.setString(1, json.append(']').toString());
+        points.setLong(2, entityId);
+        read(points, out);
     }
 
     private static void read(PreparedStatement ps, Map<BkKey, Entry> out) throws SQLException {

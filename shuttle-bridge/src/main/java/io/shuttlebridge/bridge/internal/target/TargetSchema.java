@@ -2,6 +2,8 @@ package io.shuttlebridge.bridge.internal.target;
 
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.schema.Table;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -10,41 +12,31 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * Reads a target table's columns, keys and foreign keys through JDBC {@link DatabaseMetaData}.
- * Kept in this one class so that core's schema discovery can replace it.
+ * Reads a target table where the connection works: its columns and primary key as the dialect discovers
+ * them (with their types, for binding), its unique indexes and foreign keys through JDBC
+ * {@link DatabaseMetaData}.
  */
 public final class TargetSchema {
     private TargetSchema() {}
 
-    public static TargetTable discover(Connection c, String table) {
+    public static TargetTable discover(Connection c, Dialect dialect, String table) {
         try {
-            DatabaseMetaData meta = c.getMetaData();
-            List<String> columns = new ArrayList<>();
-            try (ResultSet rs = meta.getColumns(null, null, table, null)) {
-                while (rs.next()) {
-                    columns.add(rs.getString("COLUMN_NAME"));
-                }
-            }
-            if (columns.isEmpty()) {
+            if (!dialect.hasTable(c, table)) {
                 throw new ShuttleException(
                         ErrorCode.NOT_FOUND,
                         "target table '" + table + "' does not exist (create it before ingesting)");
             }
-            Map<Integer, String> pk = new TreeMap<>();
-            try (ResultSet rs = meta.getPrimaryKeys(null, null, table)) {
-                while (rs.next()) {
-                    pk.put(rs.getInt("KEY_SEQ"), rs.getString("COLUMN_NAME"));
-                }
-            }
+            Table read = dialect.readTable(c, table);
+            DatabaseMetaData meta = c.getMetaData();
+            String schema = c.getSchema();
             List<List<String>> unique = new ArrayList<>();
-            if (!pk.isEmpty()) {
-                unique.add(List.copyOf(pk.values()));
+            if (read.hasPrimaryKey()) {
+                unique.add(read.primaryKey());
             }
             Map<String, List<String>> indexes = new LinkedHashMap<>();
-            try (ResultSet rs = meta.getIndexInfo(null, null, table, true, false)) {
+            try (ResultSet rs = meta.getIndexInfo(null, schema, table, true, false)) {
                 while (rs.next()) {
                     if (rs.getString("INDEX_NAME") != null && rs.getString("COLUMN_NAME") != null) {
                         indexes.computeIfAbsent(rs.getString("INDEX_NAME"), k -> new ArrayList<>())
@@ -53,29 +45,32 @@ public final class TargetSchema {
                 }
             }
             unique.addAll(indexes.values());
-            return new TargetTable(table, columns, List.copyOf(pk.values()), unique, foreignKeys(meta, table));
+            return new TargetTable(table, read.columns(), read.primaryKey(), unique, foreignKeys(meta, schema, table));
         } catch (SQLException e) {
             throw ShuttleException.database("reading the schema of target table " + table, e);
         }
     }
 
-    private static List<TargetTable.ForeignKey> foreignKeys(DatabaseMetaData meta, String table) throws SQLException {
+    private static List<TargetTable.ForeignKey> foreignKeys(DatabaseMetaData meta, String schema, String table)
+            throws SQLException {
         Map<String, List<String[]>> byName = new LinkedHashMap<>();
         Map<String, String> parents = new LinkedHashMap<>();
-        try (ResultSet rs = meta.getImportedKeys(null, null, table)) {
+        Map<String, Boolean> deferrable = new LinkedHashMap<>();
+        try (ResultSet rs = meta.getImportedKeys(null, schema, table)) {
             while (rs.next()) {
                 String name = rs.getString("FK_NAME");
                 String key = (name == null || name.isEmpty() ? "fk" : name) + "->" + rs.getString("PKTABLE_NAME");
                 byName.computeIfAbsent(key, k -> new ArrayList<>())
                         .add(new String[] {rs.getString("FKCOLUMN_NAME"), rs.getString("PKCOLUMN_NAME")});
                 parents.put(key, rs.getString("PKTABLE_NAME"));
+                deferrable.put(key, rs.getShort("DEFERRABILITY") != DatabaseMetaData.importedKeyNotDeferrable);
             }
         }
         List<TargetTable.ForeignKey> out = new ArrayList<>();
         for (var e : byName.entrySet()) {
             List<String> cols = e.getValue().stream().map(p -> p[0]).toList();
             List<String> parentCols = e.getValue().stream().map(p -> p[1]).toList();
-            out.add(new TargetTable.ForeignKey(e.getKey(), cols, parents.get(e.getKey()), parentCols));
+            out.add(new TargetTable.ForeignKey(cols, parents.get(e.getKey()), parentCols, deferrable.get(e.getKey())));
         }
         return out;
     }

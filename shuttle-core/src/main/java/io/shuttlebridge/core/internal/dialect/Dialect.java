@@ -3,6 +3,7 @@ package io.shuttlebridge.core.internal.dialect;
 import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.Table;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -129,4 +130,53 @@ public interface Dialect {
 
     /** Installs and removes capture triggers and metadata objects for this product. */
     CaptureSql capture();
+
+    // What a tool that writes its own tables and rows into the database (Bridge) needs to know.
+
+    /**
+     * Whether {@link #deferConstraintsStatement()} defers every foreign key, rather than only those
+     * declared {@code DEFERRABLE}.
+     */
+    default boolean defersEveryForeignKey() {
+        return false;
+    }
+
+    /** The column definition of a surrogate key numbered by the database: {@code <name> <this>}. */
+    String identityPrimaryKey();
+
+    /** The column type of a byte string. */
+    String binaryType();
+
+    /**
+     * Appended to {@code CREATE TABLE (...)} (with a leading space) to store a table in the order of
+     * its primary key rather than beside a separate row id, where the product makes that a choice.
+     */
+    default String clusteredByPrimaryKey() {
+        return "";
+    }
+
+    /**
+     * Session settings for a connection that writes large batches (bigger caches, fewer checkpoints);
+     * none of them weakens durability.
+     */
+    default List<String> bulkWriteSessionStatements() {
+        return List.of();
+    }
+
+    /**
+     * A {@code FROM} item over the elements of a JSON array of strings bound as the one parameter
+     * {@code ?}: a row per element, its text in column {@code value} of {@code alias}.
+     */
+    String jsonArrayElements(String alias);
+
+    /** An expression that decodes the hexadecimal text {@code expression} into bytes. */
+    String hexToBinary(String expression);
+
+    /**
+     * Binds a value from outside the sync engine (a String, Long, BigDecimal, Boolean, LocalDate,
+     * LocalDateTime, Instant or null) to a parameter that is written into, or compared with,
+     * {@code column}, so that it is stored as that column's type. Date-times without a zone are
+     * taken as UTC where the column has one.
+     */
+    void bindValue(PreparedStatement ps, int index, Column column, Object value) throws SQLException;
 }
