@@ -18,6 +18,7 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EntityRun {
     private static final Logger LOG = LoggerFactory.getLogger(EntityRun.class);
+    /** How often a chunk refused by a transient database failure is tried in all before the batch fails. */
+    static final int TRANSIENT_ATTEMPTS = 5;
 
     private final RunContext ctx;
     private final EntityDefinition def;
@@ -78,17 +81,53 @@ public final class EntityRun {
      * when the source was read to its end (the pass can complete), false when the batch paused or failed.
      */
     public boolean ingest() {
-        try {
-            EntityTarget target = target(def);
-            PendingResolver.run(ctx, run, this::target);
-            if (stream(source, target, run)) {
-                return true;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                EntityTarget target = target(def);
+                PendingResolver.run(ctx, run, this::target);
+                if (stream(source, target, run)) {
+                    return true;
+                }
+                outcome = BatchOutcome.PAUSED;
+                return false;
+            } catch (RuntimeException | SQLException e) {
+                if (attempt < TRANSIENT_ATTEMPTS && TransientFailures.isTransient(e)) {
+                    retryAfter(e, attempt);
+                    continue;
+                }
+                failed(e);
+                return false;
             }
-            outcome = BatchOutcome.PAUSED;
-        } catch (RuntimeException | SQLException e) {
-            failed(e);
         }
-        return false;
+    }
+
+    /**
+     * The target database refused the chunk for a moment (a concurrent writer won, as when the hub
+     * folds captured writes while this chunk reads; a deadlock; a lost connection): the chunk is rolled
+     * back, and the stream resumes after the last committed chunk, with the target's statements anew.
+     */
+    private void retryAfter(Exception e, int attempt) {
+        rollback(ctx.connection());
+        if (run.seen != null) {
+            run.seen.discardUnflushed();
+        }
+        try {
+            targets.values().forEach(EntityTarget::close);
+        } finally {
+            targets.clear();
+        }
+        LOG.info(
+                "batch {} of {}: chunk retried after a transient failure (attempt {}): {}",
+                run.batchId,
+                def.name(),
+                attempt,
+                e.getMessage());
+        try {
+            ctx.sleeper().sleep(Duration.ofMillis(50L << Math.min(attempt, 6)));
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new ShuttleException(ErrorCode.INTERNAL, "interrupted while retrying " + def.name(), ie);
+        }
     }
 
     /**
