@@ -10,8 +10,9 @@ import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.feed.FeedReader;
-import io.shuttlebridge.core.internal.sync.Applier;
 import io.shuttlebridge.core.internal.sync.PeerStore;
+import io.shuttlebridge.core.internal.sync.apply.Applier;
+import io.shuttlebridge.core.internal.sync.apply.Role;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,7 +171,7 @@ public final class Bundles {
                         ChangeCodec.parse(content.jsons().get(i), "change " + (i + 1)), "changes[" + i + "]"));
             }
             progress.progress("import " + file.getFileName(), 0, changes.size());
-            Applier.Outcome o = engine.newApplier().apply(c, changes, m.sourceNode(), Applier.Role.DEVICE);
+            Applier.Outcome o = engine.newApplier().apply(c, changes, m.sourceNode(), Role.DEVICE);
             progress.progress("import " + file.getFileName(), changes.size(), changes.size());
             var cursor = PeerStore.get(c, m.sourceNode());
             if (m.fromSeq() <= cursor.lastPulled()) {

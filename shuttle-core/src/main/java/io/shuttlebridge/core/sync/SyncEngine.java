@@ -11,11 +11,12 @@ import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Identifiers;
 import io.shuttlebridge.core.internal.feed.EntryBase;
 import io.shuttlebridge.core.internal.feed.FeedReader;
-import io.shuttlebridge.core.internal.sync.Applier;
-import io.shuttlebridge.core.internal.sync.ConflictStore;
 import io.shuttlebridge.core.internal.sync.PeerStore;
-import io.shuttlebridge.core.internal.sync.PendingStore;
 import io.shuttlebridge.core.internal.sync.SettlementWriter;
+import io.shuttlebridge.core.internal.sync.apply.Applier;
+import io.shuttlebridge.core.internal.sync.apply.ConflictStore;
+import io.shuttlebridge.core.internal.sync.apply.PendingStore;
+import io.shuttlebridge.core.internal.sync.apply.Role;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -105,7 +106,7 @@ public final class SyncEngine implements AutoCloseable {
     public PushResult acceptPush(String fromNode, List<Change> changes) {
         requireNode(fromNode);
         return db.transaction(c -> {
-            Applier.Outcome o = applier().apply(c, changes, fromNode, Applier.Role.HUB);
+            Applier.Outcome o = applier().apply(c, changes, fromNode, Role.HUB);
             long hubSeq =
                     Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
             return new PushResult(
@@ -210,7 +211,7 @@ public final class SyncEngine implements AutoCloseable {
             }
             final long next = page.next();
             db.transaction(c -> {
-                Applier.Outcome o = applier().apply(c, page.changes(), hubNode, Applier.Role.DEVICE);
+                Applier.Outcome o = applier().apply(c, page.changes(), hubNode, Role.DEVICE);
                 PeerStore.setPulled(c, hubNode, next);
                 k.add(o);
                 return null;
@@ -411,12 +412,12 @@ public final class SyncEngine implements AutoCloseable {
     // ---------------------------------------------------------------- plumbing
 
     private Applier applier() {
-        return new Applier(db.dialect(), schema, nodeUuid(), resolvers, maxBatch, listener::applied);
+        return new Applier(db.dialect(), schema, resolvers, maxBatch, listener::applied);
     }
 
     /** An applier with this engine's settings, for transfers that are not a Transport (bundles). Internal API. */
     public Applier newApplier() {
-        return new Applier(db.dialect(), schema, nodeUuid(), resolvers, Integer.MAX_VALUE, listener::applied);
+        return new Applier(db.dialect(), schema, resolvers, Integer.MAX_VALUE, listener::applied);
     }
 
     private int checkLimit(int limit) {

@@ -1,4 +1,5 @@
 /**
- * Private API: the apply path: verdicts, batch state, lookups, held changes, cascades, conflict and peer stores. Not for use outside Shuttle Bridge; may change in any release.
+ * Private API: the peer cursors and conflict settlements of the sync engine; the apply path is in
+ * {@code apply}. Not for use outside Shuttle Bridge; may change in any release.
  */
 package io.shuttlebridge.core.internal.sync;
