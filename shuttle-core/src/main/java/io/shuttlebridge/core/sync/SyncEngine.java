@@ -116,7 +116,8 @@ public final class SyncEngine implements AutoCloseable {
     // ---------------------------------------------------------------- device side
 
     /** Pulls every page from the hub, then pushes every local change it has not acknowledged. */
-    public SyncReport pullThenPush(Transport hub, String hubNode) {
+    public SyncReport pullThenPush(Transport hub) {
+        String hubNode = hub.hubNode();
         NodeIds.require(hubNode);
         SyncTally tally = new SyncTally();
         boolean resynced = puller.pull(hub, hubNode, tally);

@@ -41,7 +41,7 @@ class ReadmeExampleTest {
             deviceDb.transaction(
                     c -> c.createStatement().executeUpdate("INSERT INTO note (id, body) VALUES (1, 'hello')"));
 
-            SyncReport report = device.pullThenPush(new InProcessTransport(hub), hub.nodeUuid());
+            SyncReport report = device.pullThenPush(new InProcessTransport(hub));
             System.out.println("pushed " + report.pushed() + ", pulled " + report.pulled());
         }
         // --- README example end
