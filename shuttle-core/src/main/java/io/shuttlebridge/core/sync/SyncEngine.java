@@ -28,8 +28,10 @@ import java.util.Objects;
  *
  * <p>Cursors advance in the same transaction that durably applied what they cover, so any
  * interruption is retried with nothing lost, and re-delivered batches count as duplicates.
+ *
+ * <p>The engine holds no resources of its own: the database handle belongs to the caller.
  */
-public final class SyncEngine implements AutoCloseable {
+public final class SyncEngine {
     /**
      * Changes per pulled or pushed page unless set: large pages make few round trips and
      * transactions; over HTTP a push page goes in as many requests as the hub's limits ask for.
@@ -173,11 +175,6 @@ public final class SyncEngine implements AutoCloseable {
      */
     public ConflictRecord resolve(long conflictId, Settlement settlement) {
         return conflicts.resolve(conflictId, settlement);
-    }
-
-    @Override
-    public void close() {
-        // the database handle belongs to the caller
     }
 
     @Override
