@@ -15,6 +15,7 @@ import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.internal.sync.PeerStore;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.internal.sync.apply.Role;
+import io.shuttlebridge.core.sync.PeerCursor;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,11 +62,8 @@ public final class Bundles {
         }
         var db = engine.database();
         SyncSchema schema = EngineAccess.context(engine).schema();
-        long[] cursors = db.read(c -> {
-            var p = PeerStore.get(c, peerNode);
-            return new long[] {p.acked(), p.lastPulled()};
-        });
-        long from = cursors[0];
+        PeerCursor peer = db.read(c -> PeerStore.get(c, peerNode));
+        long from = peer.acked();
         List<String> jsons = new ArrayList<>();
         long to = from;
         long after = from;
@@ -93,7 +91,7 @@ public final class Bundles {
                 BundleHashes.content(jsons),
                 from,
                 to,
-                cursors[1]);
+                peer.lastPulled());
         write(out, m, jsons, schema.tables());
         return m;
     }

@@ -59,40 +59,39 @@ public final class Applier {
         ChangeWriter writer = new ChangeWriter(dialect, schema);
         writer.begin(c);
         boolean done = false;
-        RowLookup rows = null;
         try {
             if (dialect.supportsDeferredConstraints()) {
                 Jdbc.execute(c, dialect.deferConstraintsStatement());
             }
             long clockFloor = dialect.capture().nextSeqAndHlc(c)[1];
             Batch batch = new Batch(c, writer, new Sender(fromPeer, as), openConflicts, clockFloor);
-            rows = new RowLookup(dialect, batch);
-            List<Change> ordered = ApplyOrder.parentsFirst(schema, changes);
-            rows.prefetch(schema, ordered);
-            ParentCheck parents = new ParentCheck(schema, dialect, batch);
-            RowWrites writes = new RowWrites(batch, rows, onApplied);
-            DeleteCascade cascade = new DeleteCascade(schema, dialect, batch, rows, writes, schema.nodeUuid());
-            ApplyStep step = new ApplyStep(schema, dialect, rules, resolvers, batch, rows, parents, writes, cascade);
-            for (Change ch : ordered) {
-                step.apply(ch, Arrival.FRESH, batch.sender());
+            try (RowLookup rows = new RowLookup(dialect, batch)) {
+                Outcome outcome = applyAll(batch, rows, ApplyOrder.parentsFirst(schema, changes));
+                done = true;
+                return outcome;
             }
-            int pending = new PendingRelease(schema, rules, batch, rows, parents, step).releaseAll();
-            done = true;
-            return batch.outcome(pending);
         } finally {
-            try {
-                if (rows != null) {
-                    rows.close();
-                }
-            } finally {
-                if (done) {
-                    writer.end();
-                } else {
-                    // the transaction rolls back: nothing more is run in it, so the caller sees the
-                    // apply's own failure (on PostgreSQL, not that the transaction was aborted)
-                    writer.discard();
-                }
+            if (done) {
+                writer.end();
+            } else {
+                // the transaction rolls back: nothing more is run in it, so the caller sees the
+                // apply's own failure (on PostgreSQL, not that the transaction was aborted)
+                writer.discard();
             }
         }
+    }
+
+    /** Applies the changes in order, then the held changes they allow. */
+    private Outcome applyAll(Batch batch, RowLookup rows, List<Change> ordered) throws SQLException {
+        rows.prefetch(schema, ordered);
+        ParentCheck parents = new ParentCheck(schema, dialect, batch);
+        RowWrites writes = new RowWrites(batch, rows, onApplied);
+        DeleteCascade cascade = new DeleteCascade(schema, dialect, batch, rows, writes, schema.nodeUuid());
+        ApplyStep step = new ApplyStep(schema, dialect, rules, resolvers, batch, rows, parents, writes, cascade);
+        for (Change ch : ordered) {
+            step.apply(ch, Arrival.FRESH, batch.sender());
+        }
+        int pending = new PendingRelease(schema, rules, batch, rows, parents, step).releaseAll();
+        return batch.outcome(pending);
     }
 }

@@ -74,14 +74,7 @@ final class ApplyStep {
                 case Verdict.ReadColumns c ->
                     rules.onColumns(t, l, r, columnStamps(t, l), c.values() ? values(t, r) : null);
                 case Verdict.ReadLocal x -> rules.onConcurrent(t, role, l, r, values(t, r));
-                case Verdict.AskResolver a ->
-                    rules.onResolution(
-                            role,
-                            l,
-                            r,
-                            a.local(),
-                            resolver(t)
-                                    .resolve(t.name(), a.local(), r.isDelete() ? null : r.values(), Optional.empty()));
+                case Verdict.AskResolver a -> rules.onResolution(role, l, r, a.local(), resolve(t, a.local(), r));
             };
         }
         return (Verdict.Act) v;
@@ -169,6 +162,11 @@ final class ApplyStep {
     /** The row's current values (replicated columns), or null when it does not exist. */
     private Map<String, Object> values(SyncedTable t, Change r) throws SQLException {
         return LocalRow.values(batch.flushed(), dialect, t, r.key());
+    }
+
+    /** What the table's resolver makes of the write {@code r} concurrent with the row {@code local} (null: deleted). */
+    private ConflictResolver.Resolution resolve(SyncedTable t, Map<String, Object> local, Change r) {
+        return resolver(t).resolve(t.name(), local, r.isDelete() ? null : r.values(), Optional.empty());
     }
 
     private ConflictResolver resolver(SyncedTable t) {

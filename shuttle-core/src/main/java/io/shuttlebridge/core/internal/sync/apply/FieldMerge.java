@@ -27,7 +27,7 @@ final class FieldMerge {
                     ? new Verdict.TakeColumns(withAllStamps(t, r), false)
                     : Verdict.SUPERSEDED;
         }
-        return new Verdict.ReadColumns(!r.isDelete());
+        return r.isDelete() ? Verdict.READ_COLUMNS : Verdict.READ_COLUMNS_AND_VALUES;
     }
 
     /**

@@ -107,6 +107,8 @@ sealed interface Verdict {
 
     // the verdicts without values, made once: the apply asks for one per change
     CheckParents CHECK_PARENTS = new CheckParents();
+    ReadColumns READ_COLUMNS = new ReadColumns(false);
+    ReadColumns READ_COLUMNS_AND_VALUES = new ReadColumns(true);
     ReadLocal READ_LOCAL = new ReadLocal();
     Duplicate DUPLICATE = new Duplicate();
     Superseded SUPERSEDED = new Superseded(false);
