@@ -52,7 +52,7 @@ class BridgeToDevicesIT {
             }
             SyncEngine hubEngine = SyncEngine.open(hub);
             SyncEngine deviceEngine = SyncEngine.open(device);
-            deviceEngine.pullThenPush(new InProcessTransport(hubEngine), hubEngine.nodeUuid());
+            deviceEngine.pullThenPush(new InProcessTransport(hubEngine));
             assertThat(deviceDb.rows("SELECT * FROM customer ORDER BY customer_no"))
                     .isEqualTo(hubDb.rows("SELECT * FROM customer ORDER BY customer_no"))
                     .hasSize(3);
@@ -73,7 +73,7 @@ class BridgeToDevicesIT {
             assertThat(hubDb.rows("SELECT name FROM customer WHERE customer_no = 'C0001'")
                             .get(0))
                     .containsEntry("name", "Anna Schmidt-Berg");
-            var report = deviceEngine.pullThenPush(new InProcessTransport(hubEngine), hubEngine.nodeUuid());
+            var report = deviceEngine.pullThenPush(new InProcessTransport(hubEngine));
             assertThat(report.applied()).isEqualTo(1);
             assertThat(deviceDb.rows("SELECT name FROM customer WHERE customer_no = 'C0001'")
                             .get(0))

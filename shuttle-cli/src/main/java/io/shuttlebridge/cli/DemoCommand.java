@@ -90,8 +90,8 @@ public final class DemoCommand implements Callable<Integer> {
                         "INSERT INTO orders VALUES (100, 1, 'open')",
                         "INSERT INTO order_lines VALUES (100, 1, 'notebook', 2), (100, 2, 'pencil', 10)");
                 say("A syncs with the hub, then B syncs and receives everything, parents before children.");
-                a.pullThenPush(toHub, hub.nodeUuid());
-                var rb = b.pullThenPush(toHub, hub.nodeUuid());
+                a.pullThenPush(toHub);
+                var rb = b.pullThenPush(toHub);
                 out.printf("   B applied %d changes%n", rb.applied());
 
                 say("Both devices go offline and edit the same order: A ships it, B cancels it a moment later.");
@@ -104,9 +104,9 @@ public final class DemoCommand implements Callable<Integer> {
                 exec(bFile, "UPDATE customers SET email = 'ada@home.example' WHERE id = 1");
 
                 say("They sync: orders are LWW, so the later edit (B's 'cancelled') wins everywhere.");
-                a.pullThenPush(toHub, hub.nodeUuid());
-                b.pullThenPush(toHub, hub.nodeUuid());
-                a.pullThenPush(toHub, hub.nodeUuid());
+                a.pullThenPush(toHub);
+                b.pullThenPush(toHub);
+                a.pullThenPush(toHub);
                 List<ConflictRecord> open = b.conflicts(true);
                 say("B holds one open conflict; nothing was merged:");
                 for (ConflictRecord c : open) {
@@ -144,8 +144,8 @@ public final class DemoCommand implements Callable<Integer> {
                 if (code != 0) {
                     throw new IllegalStateException("resolving the conflict failed with exit code " + code);
                 }
-                b.pullThenPush(toHub, hub.nodeUuid());
-                a.pullThenPush(toHub, hub.nodeUuid());
+                b.pullThenPush(toHub);
+                a.pullThenPush(toHub);
 
                 say("The converged result, identical on the hub and both devices:");
                 String customers = table(hubFile, "SELECT id, name, email FROM customers ORDER BY id");

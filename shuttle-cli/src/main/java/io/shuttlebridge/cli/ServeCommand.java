@@ -7,6 +7,7 @@ import io.shuttlebridge.bridge.definition.PipelineDefinition;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.protocol.HubLimits;
+import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.HubServer;
 import java.io.PrintWriter;
@@ -140,7 +141,9 @@ public final class ServeCommand implements Callable<Integer> {
                     "Hub %s listening on %s (tables: %s)%s%n",
                     engine.nodeUuid(),
                     hub.url(),
-                    engine.schema().tables().stream().map(SyncedTable::name).collect(Collectors.joining(", ")),
+                    EngineAccess.context(engine).schema().tables().stream()
+                            .map(SyncedTable::name)
+                            .collect(Collectors.joining(", ")),
                     t == null ? "; no token set: anyone who can reach the port can sync" : "");
             out.flush();
             stopped.await();

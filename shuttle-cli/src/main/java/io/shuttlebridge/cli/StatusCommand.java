@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.sync.PeerCursor;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.io.PrintWriter;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,6 +39,8 @@ public final class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (ShuttleDatabase d = db.openExisting()) {
             SyncEngine engine = SyncEngine.open(d);
+            Collection<SyncedTable> synced =
+                    EngineAccess.context(engine).schema().tables();
             List<PeerCursor> peers = engine.peers();
             long pendingAll = engine.pendingChanges(null);
             int openConflicts = engine.conflicts(true).size();
@@ -50,7 +54,7 @@ public final class StatusCommand implements Callable<Integer> {
                 o.put("nodeUuid", engine.nodeUuid());
                 o.put("hub", hubUrl);
                 ArrayNode tables = o.putArray("tables");
-                for (SyncedTable t : engine.schema().tables()) {
+                for (SyncedTable t : synced) {
                     tables.addObject()
                             .put("name", t.name())
                             .put("policy", t.policy().name());
@@ -80,7 +84,7 @@ public final class StatusCommand implements Callable<Integer> {
                     "tables      %s%n",
                     String.join(
                             ", ",
-                            engine.schema().tables().stream()
+                            synced.stream()
                                     .map(t -> t.name() + " (" + t.policy() + ")")
                                     .toList()));
             if (peers.isEmpty()) {

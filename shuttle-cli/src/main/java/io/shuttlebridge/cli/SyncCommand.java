@@ -55,7 +55,7 @@ public final class SyncCommand implements Callable<Integer> {
             });
             SyncEngine engine = SyncEngine.open(database);
             if (!watch) {
-                print(out, engine.pullThenPush(transport, hubNode));
+                print(out, engine.pullThenPush(transport));
                 return 0;
             }
             CountDownLatch stopped = new CountDownLatch(1);

@@ -75,7 +75,7 @@ public final class DeviceClone {
         try (SnapshotAsPull snapshot = new SnapshotAsPull(hub, progress)) {
             // large pages: a bootstrap is mostly round trips and transactions per page
             SyncReport report =
-                    SyncEngine.builder(db).pageSize(BOOTSTRAP_PAGE).build().pullThenPush(snapshot, schema.hubNode());
+                    SyncEngine.builder(db).pageSize(BOOTSTRAP_PAGE).build().pullThenPush(snapshot);
             DeviceMeta.put(db, DeviceMeta.BOOTSTRAPPED, Long.toString(report.lastPulled()));
             return new Result(enabled.nodeUuid(), schema.hubNode(), enabled.tables(), lease, snapshot.rows(), resumed);
         }

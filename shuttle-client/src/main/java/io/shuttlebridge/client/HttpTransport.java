@@ -29,7 +29,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * HttpTransport hub = HttpTransport.builder(URI.create("http://hub:7070")).token("s3cret").build();
- * engine.pullThenPush(hub, hub.schema().hubNode());
+ * engine.pullThenPush(hub);
  * }</pre>
  */
 public final class HttpTransport implements Transport {
@@ -150,8 +150,23 @@ public final class HttpTransport implements Transport {
     public HubSchema schema() {
         JsonNode doc = caller.get(Protocol.SCHEMA, Map.of());
         limits = WireCodec.limits(doc);
-        return WireCodec.schema(doc);
+        HubSchema schema = WireCodec.schema(doc);
+        hubNode = schema.hubNode();
+        return schema;
     }
+
+    /** The hub's node uuid, read from its schema on first use. */
+    @Override
+    public String hubNode() {
+        String n = hubNode;
+        if (n == null) {
+            schema();
+            n = hubNode;
+        }
+        return n;
+    }
+
+    private volatile String hubNode;
 
     public Lease lease(String deviceKey, String nodeUuid) {
         return WireCodec.lease(caller.post(Protocol.LEASE, WireCodec.leaseRequest(deviceKey, nodeUuid)));

@@ -114,7 +114,7 @@ public final class LiveSync implements AutoCloseable {
             return;
         }
         try {
-            SyncReport r = engine.pullThenPush(hub, hubNode);
+            SyncReport r = engine.pullThenPush(hub);
             syncs.incrementAndGet();
             listener.synced(r);
         } catch (RuntimeException e) {

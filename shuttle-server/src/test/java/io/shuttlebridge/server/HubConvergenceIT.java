@@ -52,8 +52,8 @@ class HubConvergenceIT {
                 SyncEngine ea = SyncEngine.open(da);
                 SyncEngine eb = SyncEngine.open(db);
                 for (int round = 0; round < 2; round++) {
-                    ea.pullThenPush(http, ra.hubNode());
-                    eb.pullThenPush(http, rb.hubNode());
+                    ea.pullThenPush(http);
+                    eb.pullThenPush(http);
                 }
                 for (String table : List.of("customer", "orders")) {
                     List<String> onHub = Fixtures.rows(dir.resolve("hub.db"), table);

@@ -35,7 +35,7 @@ class PushLimitsIT {
                     dir.resolve("d.db"),
                     "WITH RECURSIVE n(i) AS (SELECT 1000 UNION ALL SELECT i + 1 FROM n WHERE i < 1249)"
                             + " INSERT INTO customer SELECT i, printf('%.1000d', i), i / 100.0, NULL FROM n");
-            SyncReport r = SyncEngine.builder(device).pageSize(1000).build().pullThenPush(http, cloned.hubNode());
+            SyncReport r = SyncEngine.builder(device).pageSize(1000).build().pullThenPush(http);
             assertThat(r.pushed()).isEqualTo(250);
             assertThat(Fixtures.rows(dir.resolve("hub.db"), "customer"))
                     .isEqualTo(Fixtures.rows(dir.resolve("d.db"), "customer"));
@@ -43,7 +43,7 @@ class PushLimitsIT {
             assertThat(SyncEngine.builder(device)
                             .pageSize(1000)
                             .build()
-                            .pullThenPush(http, cloned.hubNode())
+                            .pullThenPush(http)
                             .pushed())
                     .isZero();
         }

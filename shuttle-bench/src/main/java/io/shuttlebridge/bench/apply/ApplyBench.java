@@ -139,7 +139,7 @@ public final class ApplyBench implements Callable<Integer> {
             long cpu0 = os.getProcessCpuTime();
             long own0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
-            report = source.pullThenPush(new InProcessTransport(target), target.nodeUuid());
+            report = source.pullThenPush(new InProcessTransport(target));
             seconds = (System.nanoTime() - t0) / 1e9;
             cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
             applyingCpu = (threads.getCurrentThreadCpuTime() - own0) / 1e9;

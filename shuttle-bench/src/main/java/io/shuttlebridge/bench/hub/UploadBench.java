@@ -75,15 +75,15 @@ public final class UploadBench implements Callable<Integer> {
                 Path device = dir.resolve("device.db");
                 HttpTransport http = hub.transport();
                 try (ShuttleDatabase db = ShuttleDatabase.sqlite(device)) {
-                    DeviceClone.Result cloned = DeviceClone.run(db, http, ProgressListener.NONE);
+                    DeviceClone.run(db, http, ProgressListener.NONE);
                     SyncEngine engine = SyncEngine.builder(db)
                             .pageSize(page)
                             .maxBatch(Math.max(page, SyncEngine.DEFAULT_MAX_BATCH))
                             .build();
                     if (warmup > 0) {
-                        check(pg, push(db, engine, http, cloned.hubNode(), 1, warmup), warmup, warmup);
+                        check(pg, push(db, engine, http, 1, warmup), warmup, warmup);
                     }
-                    Pushed measured = push(db, engine, http, cloned.hubNode(), warmup + 1, rows);
+                    Pushed measured = push(db, engine, http, warmup + 1, rows);
                     check(pg, measured, rows, warmup + rows);
                     double push = measured.seconds();
                     report.measure("PostgreSQL COPY (baseline)", rows, copy)
@@ -105,14 +105,13 @@ public final class UploadBench implements Callable<Integer> {
     private record Pushed(long changes, double seconds) {}
 
     /** Writes rows {@code from..from+n-1} on the device, then times their push. */
-    private static Pushed push(
-            ShuttleDatabase db, SyncEngine engine, HttpTransport http, String hubNode, long from, long n)
+    private static Pushed push(ShuttleDatabase db, SyncEngine engine, HttpTransport http, long from, long n)
             throws Exception {
         try (Connection c = db.newConnection()) {
             BenchRows.insertSqlite(c, "item", from, n, 1);
         }
         long t0 = System.nanoTime();
-        SyncReport r = engine.pullThenPush(http, hubNode);
+        SyncReport r = engine.pullThenPush(http);
         return new Pushed(r.pushed(), (System.nanoTime() - t0) / 1e9);
     }
 

@@ -42,6 +42,11 @@ public final class SnapshotAsPull implements Transport, AutoCloseable {
         this.progress = progress;
     }
 
+    @Override
+    public String hubNode() {
+        return hub.hubNode();
+    }
+
     public long rows() {
         return rows;
     }

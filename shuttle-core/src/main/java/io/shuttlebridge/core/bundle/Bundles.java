@@ -6,12 +6,16 @@ import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.bundle.BundleHashes;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.feed.FeedReader;
-import io.shuttlebridge.core.internal.sync.Applier;
+import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.internal.sync.PeerStore;
+import io.shuttlebridge.core.internal.sync.apply.Applier;
+import io.shuttlebridge.core.internal.sync.apply.Role;
+import io.shuttlebridge.core.sync.PeerCursor;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,17 +61,15 @@ public final class Bundles {
                     ErrorCode.INVALID_ARGUMENT, "bundle file " + out + " exists already; choose a new name");
         }
         var db = engine.database();
-        long[] cursors = db.read(c -> {
-            var p = PeerStore.get(c, peerNode);
-            return new long[] {p.acked(), p.lastPulled()};
-        });
-        long from = cursors[0];
+        SyncSchema schema = EngineAccess.context(engine).schema();
+        PeerCursor peer = db.read(c -> PeerStore.get(c, peerNode));
+        long from = peer.acked();
         List<String> jsons = new ArrayList<>();
         long to = from;
         long after = from;
         while (true) {
             final long a = after;
-            FeedReader.Page page = db.transaction(c -> new FeedReader(db.dialect(), engine.schema())
+            FeedReader.Page page = db.transaction(c -> new FeedReader(db.dialect(), schema)
                     .read(c, FeedReader.Query.after(a, PAGE).excludingPeer(peerNode)));
             for (FeedEntry e : page.entries()) {
                 jsons.add(ChangeCodec.toJson(ChangeCodec.change(e.change())));
@@ -84,13 +86,13 @@ public final class Bundles {
                 engine.nodeUuid(),
                 peerNode,
                 Instant.now().toString(),
-                BundleHashes.schema(engine.schema().tables()),
+                BundleHashes.schema(schema.tables()),
                 jsons.size(),
                 BundleHashes.content(jsons),
                 from,
                 to,
-                cursors[1]);
-        write(out, m, jsons, engine.schema().tables());
+                peer.lastPulled());
+        write(out, m, jsons, schema.tables());
         return m;
     }
 
@@ -170,7 +172,8 @@ public final class Bundles {
                         ChangeCodec.parse(content.jsons().get(i), "change " + (i + 1)), "changes[" + i + "]"));
             }
             progress.progress("import " + file.getFileName(), 0, changes.size());
-            Applier.Outcome o = engine.newApplier().apply(c, changes, m.sourceNode(), Applier.Role.DEVICE);
+            Applier.Outcome o =
+                    EngineAccess.context(engine).unboundedApplier().apply(c, changes, m.sourceNode(), Role.DEVICE);
             progress.progress("import " + file.getFileName(), changes.size(), changes.size());
             var cursor = PeerStore.get(c, m.sourceNode());
             if (m.fromSeq() <= cursor.lastPulled()) {
@@ -276,14 +279,13 @@ public final class Bundles {
     }
 
     private static void checkSchema(SyncEngine engine, BundleContent content) {
-        if (content.manifest()
-                .schemaFingerprint()
-                .equals(BundleHashes.schema(engine.schema().tables()))) {
+        SyncSchema schema = EngineAccess.context(engine).schema();
+        if (content.manifest().schemaFingerprint().equals(BundleHashes.schema(schema.tables()))) {
             return;
         }
         List<String> problems = new ArrayList<>();
         for (var e : content.tables().entrySet()) {
-            var mine = engine.schema().table(e.getKey());
+            var mine = schema.table(e.getKey());
             if (mine.isEmpty()) {
                 problems.add("table \"" + e.getKey() + "\" is not synced here");
             } else if (!BundleHashes.describe(mine.get()).equals(e.getValue())) {

@@ -97,6 +97,11 @@ public final class Faults {
         }
 
         @Override
+        public String hubNode() {
+            return inner.hubNode();
+        }
+
+        @Override
         public PushResult push(String fromNode, List<Change> changes) {
             if (partial == Partial.PULL_ONLY) {
                 throw new ShuttleException(ErrorCode.TRANSPORT, "sync cut short after the pull (injected)");

@@ -205,7 +205,7 @@ public final class SimCluster implements AutoCloseable {
     }
 
     public SyncReport sync(Node device) {
-        return device.engine().pullThenPush(transport(), hub.engine().nodeUuid());
+        return device.engine().pullThenPush(transport());
     }
 
     /**

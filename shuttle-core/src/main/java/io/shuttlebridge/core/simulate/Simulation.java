@@ -76,7 +76,6 @@ public final class Simulation {
         int interrupted = 0;
         try (SimCluster k = new SimCluster(
                 dir, config.replicas(), config.tables(), config.policy(), faults.crashListener(), hubs.get())) {
-            String hubNode = k.hub.engine().nodeUuid();
             faults.arm(true);
             int made = 0;
             for (int step = 0; made < config.ops(); step++) {
@@ -86,7 +85,7 @@ public final class Simulation {
                     int page = faults.pageSize();
                     Faults.Partial partial = faults.partial();
                     try {
-                        dev.engine(page).pullThenPush(faults.wrap(k.transport(), partial), hubNode);
+                        dev.engine(page).pullThenPush(faults.wrap(k.transport(), partial));
                     } catch (ShuttleException e) {
                         if (e.getMessage() != null && e.getMessage().contains("(injected)")) {
                             interrupted++;

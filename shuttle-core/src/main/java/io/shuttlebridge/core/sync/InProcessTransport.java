@@ -11,6 +11,7 @@ public final class InProcessTransport implements Transport {
         this.hub = hub;
     }
 
+    @Override
     public String hubNode() {
         return hub.nodeUuid();
     }

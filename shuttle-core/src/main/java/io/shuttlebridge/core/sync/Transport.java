@@ -9,6 +9,9 @@ import java.util.List;
  */
 public interface Transport {
 
+    /** The node uuid of the hub this transport reaches: the device keeps its cursors under it. */
+    String hubNode();
+
     /** Pushes a batch of changes made at or relayed by {@code fromNode}; applied atomically. */
     PushResult push(String fromNode, List<Change> changes);
 

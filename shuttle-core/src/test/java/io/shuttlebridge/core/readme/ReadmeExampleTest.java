@@ -45,7 +45,7 @@ class ReadmeExampleTest {
             // any write to the table is captured, from this JVM or any other program
             deviceDb.execute("INSERT INTO note (id, body) VALUES (?, ?)", 1, "hello");
 
-            SyncReport report = device.pullThenPush(new InProcessTransport(hub), hub.nodeUuid());
+            SyncReport report = device.pullThenPush(new InProcessTransport(hub));
             System.out.println("pushed " + report.pushed() + ", pulled " + report.pulled());
         }
         // --- README example end

@@ -59,8 +59,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     public SyncReport sync(Node device) {
-        return device.engine()
-                .pullThenPush(new InProcessTransport(hub.engine()), hub.engine().nodeUuid());
+        return device.engine().pullThenPush(new InProcessTransport(hub.engine()));
     }
 
     /** Syncs every device until a full round changes nothing. */

@@ -219,6 +219,11 @@ class EngineScenarioTest {
             int[] pulls = {0};
             Transport writesBetweenPages = new Transport() {
                 @Override
+                public String hubNode() {
+                    return hub.hubNode();
+                }
+
+                @Override
                 public PushResult push(String fromNode, List<Change> changes) {
                     return hub.push(fromNode, changes);
                 }
@@ -237,7 +242,7 @@ class EngineScenarioTest {
                     return hub.snapshot(forNode, after, limit);
                 }
             };
-            device.engine().pullThenPush(writesBetweenPages, k.hub.engine().nodeUuid());
+            device.engine().pullThenPush(writesBetweenPages);
             assertThat(pulls[0]).isGreaterThan(2);
             k.settle();
             assertConverged(k);
@@ -253,6 +258,11 @@ class EngineScenarioTest {
         InProcessTransport hub = new InProcessTransport(k.hub.engine());
         Transport noPull = new Transport() {
             @Override
+            public String hubNode() {
+                return hub.hubNode();
+            }
+
+            @Override
             public PushResult push(String fromNode, List<Change> changes) {
                 return hub.push(fromNode, changes);
             }
@@ -267,7 +277,7 @@ class EngineScenarioTest {
                 return hub.snapshot(forNode, after, limit);
             }
         };
-        device.engine().pullThenPush(noPull, k.hub.engine().nodeUuid());
+        device.engine().pullThenPush(noPull);
     }
 
     /**

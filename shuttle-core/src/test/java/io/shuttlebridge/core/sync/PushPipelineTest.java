@@ -43,6 +43,11 @@ class PushPipelineTest {
         }
 
         @Override
+        public String hubNode() {
+            return hub.hubNode();
+        }
+
+        @Override
         public PushResult push(String fromNode, List<Change> changes) {
             if (pushes.incrementAndGet() == failAt) {
                 throw new ShuttleException(ErrorCode.TRANSPORT, "connection reset (injected)");
@@ -75,8 +80,7 @@ class PushPipelineTest {
             Cluster.Node device = k.device(0);
             insertCustomers(device, 1, 5 * PAGE);
             FailingTransport failing = new FailingTransport(new InProcessTransport(k.hub.engine()), 3);
-            assertThatThrownBy(() ->
-                            device.engine().pullThenPush(failing, k.hub.engine().nodeUuid()))
+            assertThatThrownBy(() -> device.engine().pullThenPush(failing))
                     .isInstanceOf(ShuttleException.class)
                     .hasMessageContaining("injected");
 
@@ -110,7 +114,7 @@ class PushPipelineTest {
                     return super.push(fromNode, changes);
                 }
             };
-            device.engine().pullThenPush(writingMeanwhile, k.hub.engine().nodeUuid());
+            device.engine().pullThenPush(writingMeanwhile);
             k.settle();
             assertThat(k.hub.rows("customer"))
                     .isEqualTo(device.rows("customer"))
@@ -140,9 +144,7 @@ class PushPipelineTest {
                     .build();
             k.device(0).sql("UPDATE customer SET name = 'renamed' WHERE id = 4");
             k.sync(k.device(0));
-            assertThatThrownBy(() -> failing.pullThenPush(
-                            new InProcessTransport(k.hub.engine()),
-                            k.hub.engine().nodeUuid()))
+            assertThatThrownBy(() -> failing.pullThenPush(new InProcessTransport(k.hub.engine())))
                     .hasMessageContaining("injected");
             assertThat(k.device(1)
                             .db()

@@ -9,6 +9,7 @@ import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.protocol.Lease;
 import io.shuttlebridge.core.internal.protocol.Protocol;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
+import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.SyncEngine;
@@ -40,7 +41,9 @@ public final class SyncApi {
         this.stream = stream;
         this.metrics = metrics;
         this.schemaJson = WireCodec.schema(
-                HubSchema.of(engine.schema(), engine.database().dialect().name()),
+                HubSchema.of(
+                        EngineAccess.context(engine).schema(),
+                        engine.database().dialect().name()),
                 new HubLimits(maxBatch, body.maxBytes()));
     }
 

@@ -14,11 +14,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Writes the row a conflict settlement chose, as an ordinary captured write that syncs like any other. Internal. */
-public final class SettlementWriter {
+final class SettlementWriter {
     private SettlementWriter() {}
 
     /** Writes the chosen row (null: delete it) as a local write, logged even when the values equal the current row. */
-    public static void write(Connection c, Dialect d, SyncedTable t, List<Object> key, Map<String, Object> values)
+    static void write(Connection c, Dialect d, SyncedTable t, List<Object> key, Map<String, Object> values)
             throws SQLException {
         String where = t.key().stream().map(k -> d.quote(k) + " = ?").collect(Collectors.joining(" AND "));
         if (values == null) {

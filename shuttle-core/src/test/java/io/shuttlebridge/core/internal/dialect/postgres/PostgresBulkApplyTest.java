@@ -90,8 +90,8 @@ class PostgresBulkApplyTest {
             SyncEngine engineC =
                     SyncEngine.builder(c).pageSize(1000).maxBatch(10_000).build();
 
-            assertThat(engineA.pullThenPush(toHub, hub.nodeUuid()).pushed()).isEqualTo(1200 + 301 + 702 + 50 + 400);
-            engineC.pullThenPush(toHub, hub.nodeUuid());
+            assertThat(engineA.pullThenPush(toHub).pushed()).isEqualTo(1200 + 301 + 702 + 50 + 400);
+            engineC.pullThenPush(toHub);
             for (String t : TABLES) {
                 assertThat(rows(hubUrl, t)).as(t).isEqualTo(rows(writer, t));
                 assertThat(rows(reader, t)).as(t).isEqualTo(rows(writer, t));

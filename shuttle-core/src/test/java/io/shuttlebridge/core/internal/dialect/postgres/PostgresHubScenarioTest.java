@@ -68,7 +68,7 @@ class PostgresHubScenarioTest {
             Runnable settle = () -> {
                 for (int round = 0; round < 3; round++) {
                     for (SyncEngine d : devices) {
-                        d.pullThenPush(transport, hub.nodeUuid());
+                        d.pullThenPush(transport);
                     }
                 }
             };
@@ -131,7 +131,7 @@ class PostgresHubScenarioTest {
             List<SyncEngine> devices = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 devices.add(device(i, files, dbs));
-                devices.get(i).pullThenPush(transport, hub.nodeUuid());
+                devices.get(i).pullThenPush(transport);
             }
             SqliteFiles.exec(files.get(0), "UPDATE customer SET referred_by = 2 WHERE id = 1");
             SqliteFiles.exec(
@@ -139,15 +139,15 @@ class PostgresHubScenarioTest {
                     "UPDATE customer SET referred_by = 1 WHERE id = 2",
                     "UPDATE customer SET referred_by = 2 WHERE id = 3");
             SqliteFiles.exec(files.get(2), "DELETE FROM customer WHERE id = 1");
-            devices.get(0).pullThenPush(transport, hub.nodeUuid());
-            devices.get(1).pullThenPush(transport, hub.nodeUuid());
+            devices.get(0).pullThenPush(transport);
+            devices.get(1).pullThenPush(transport);
             assertThat(pgRows(url, "SELECT id, referred_by FROM customer ORDER BY id"))
                     .as("the cycle on the hub")
                     .extracting(r -> r.get("referred_by"))
                     .containsExactly(2L, 1L, 2L);
             for (int round = 0; round < 2; round++) {
                 for (SyncEngine d : devices) {
-                    d.pullThenPush(transport, hub.nodeUuid());
+                    d.pullThenPush(transport);
                 }
             }
             List<Map<String, Object>> onHub =
@@ -190,7 +190,7 @@ class PostgresHubScenarioTest {
                     "INSERT INTO orders VALUES (10, 4, 5, NULL)");
             for (int round = 0; round < 2; round++) {
                 for (SyncEngine d : devices) {
-                    d.pullThenPush(transport, hub.nodeUuid());
+                    d.pullThenPush(transport);
                 }
             }
             assertThat(hub.waitingChanges()).isZero();

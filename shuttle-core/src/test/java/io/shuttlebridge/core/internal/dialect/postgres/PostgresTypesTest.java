@@ -69,8 +69,8 @@ class PostgresTypesTest {
                 InProcessTransport toHub = new InProcessTransport(hub);
 
                 exec(a, ROWS);
-                engineA.pullThenPush(toHub, hub.nodeUuid());
-                engineB.pullThenPush(toHub, hub.nodeUuid());
+                engineA.pullThenPush(toHub);
+                engineB.pullThenPush(toHub);
                 assertThat(query(b, AS_TEXT)).isEqualTo(query(a, AS_TEXT));
 
                 Map<String, Object> onRelay = SqliteFiles.query(
@@ -90,8 +90,8 @@ class PostgresTypesTest {
                         b,
                         "UPDATE sample SET dec = dec + 1, flag = NOT flag, j = j || '{\"c\": 3}', at = at + interval '1 hour' WHERE id = 1",
                         "UPDATE sample SET b = '\\xdeadbeef', money_like = 99.990 WHERE id = 3");
-                engineB.pullThenPush(toHub, hub.nodeUuid());
-                engineA.pullThenPush(toHub, hub.nodeUuid());
+                engineB.pullThenPush(toHub);
+                engineA.pullThenPush(toHub);
                 List<Map<String, Object>> expected = query(b, AS_TEXT);
                 assertThat(query(a, AS_TEXT)).isEqualTo(expected);
                 assertThat(expected.get(2).get("money_like")).isEqualTo("99.990");

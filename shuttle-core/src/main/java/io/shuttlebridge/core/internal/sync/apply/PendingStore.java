@@ -1,4 +1,4 @@
-package io.shuttlebridge.core.internal.sync;
+package io.shuttlebridge.core.internal.sync.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,13 +26,12 @@ public final class PendingStore {
      * changes held before that was recorded): a change from the hub a device follows is judged
      * differently from one a device pushed to its hub.
      */
-    public record Pending(Change change, String via, String reason, int attempts, Applier.Role heldAs) {}
+    public record Pending(Change change, String via, String reason, int attempts, Role heldAs) {}
 
     /** The held change's JSON carries the role it arrived under in this field (readers of the change ignore it). */
     private static final String HELD_AS = "heldAs";
 
-    public static void hold(Connection c, Change change, String via, String reason, Applier.Role heldAs)
-            throws SQLException {
+    public static void hold(Connection c, Change change, String via, String reason, Role heldAs) throws SQLException {
         String key = ChangeCodec.keyJson(change.key());
         ObjectNode node = ChangeCodec.change(change);
         node.put(HELD_AS, heldAs.name());
@@ -87,7 +86,7 @@ public final class PendingStore {
                         rs.getString(2),
                         rs.getString(3),
                         rs.getInt(4),
-                        role == null || !role.isTextual() ? null : Applier.Role.valueOf(role.asText())));
+                        role == null || !role.isTextual() ? null : Role.valueOf(role.asText())));
             }
         }
         return out;

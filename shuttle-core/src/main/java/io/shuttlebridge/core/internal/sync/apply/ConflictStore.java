@@ -1,4 +1,4 @@
-package io.shuttlebridge.core.internal.sync;
+package io.shuttlebridge.core.internal.sync.apply;
 
 import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.internal.Jdbc;

@@ -1,0 +1,42 @@
+package io.shuttlebridge.core.internal.sync;
+
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.sync.apply.Applier;
+import io.shuttlebridge.core.sync.ConflictResolver;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What the parts of one {@code SyncEngine} share: its database, the synced schema as it was when the
+ * engine opened, and its settings. Reached from an engine through {@link EngineAccess}. Internal.
+ *
+ * @param onApplied called inside the apply transaction after each change is written
+ */
+public record EngineContext(
+        ShuttleDatabase db,
+        SyncSchema schema,
+        Map<String, ConflictResolver> resolvers,
+        int pageSize,
+        int maxBatch,
+        Consumer<Change> onApplied) {
+
+    public EngineContext {
+        resolvers = Map.copyOf(resolvers);
+    }
+
+    public String nodeUuid() {
+        return schema.nodeUuid();
+    }
+
+    /** Applies batches of at most the engine's max batch. */
+    public Applier applier() {
+        return new Applier(db.dialect(), schema, resolvers, maxBatch, onApplied);
+    }
+
+    /** Applies batches of any size, for transfers that are not a Transport (bundles). */
+    public Applier unboundedApplier() {
+        return new Applier(db.dialect(), schema, resolvers, Integer.MAX_VALUE, onApplied);
+    }
+}

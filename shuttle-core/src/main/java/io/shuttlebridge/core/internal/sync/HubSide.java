@@ -1,0 +1,109 @@
+package io.shuttlebridge.core.internal.sync;
+
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.feed.FeedReader;
+import io.shuttlebridge.core.internal.sync.apply.Applier;
+import io.shuttlebridge.core.internal.sync.apply.Role;
+import io.shuttlebridge.core.sync.PeerCursor;
+import io.shuttlebridge.core.sync.PullResult;
+import io.shuttlebridge.core.sync.PushResult;
+import java.util.List;
+
+/** An engine serving as a hub: it accepts pushes, serves pulls and snapshots, and purges tombstones. Internal. */
+public final class HubSide {
+    private final EngineContext engine;
+    private final ShuttleDatabase db;
+
+    public HubSide(EngineContext engine) {
+        this.engine = engine;
+        this.db = engine.db();
+    }
+
+    /** The highest seq in this database's feed, local writes made since the last read included. */
+    public long feedPosition() {
+        return db.transaction(c -> {
+            db.dialect().capture().fold(c);
+            return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+        });
+    }
+
+    /** Applies a pushed batch atomically and idempotently. */
+    public PushResult acceptPush(String fromNode, List<Change> changes) {
+        NodeIds.require(fromNode);
+        return db.transaction(c -> {
+            Applier.Outcome o = engine.applier().apply(c, changes, fromNode, Role.HUB);
+            long hubSeq =
+                    Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+            return new PushResult(
+                    o.applied(), o.duplicates(), o.superseded(), o.pending(), o.conflicts(), hubSeq, o.rejected());
+        });
+    }
+
+    /** Changes after {@code since} for a device, leaving out what it wrote or sent (write watermarking). */
+    public PullResult servePull(String forNode, long since, int limit) {
+        NodeIds.require(forNode);
+        int n = checkLimit(limit);
+        return db.transaction(c -> {
+            long horizon = Jdbc.queryLong(
+                            c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
+                    .orElse(0L);
+            if (since < horizon) {
+                return PullResult.resync(since);
+            }
+            PeerStore.acknowledge(c, forNode, since);
+            FeedReader.Page page = new FeedReader(db.dialect(), engine.schema())
+                    .read(c, FeedReader.Query.after(since, n).excludingPeer(forNode));
+            return pullResult(page);
+        });
+    }
+
+    /** The full state (rows and tombstones, whoever wrote them) after {@code after}, for bootstrap and resync. */
+    public PullResult serveSnapshot(String forNode, long after, int limit) {
+        NodeIds.require(forNode);
+        int n = checkLimit(limit);
+        return db.transaction(c ->
+                pullResult(new FeedReader(db.dialect(), engine.schema()).read(c, FeedReader.Query.after(after, n))));
+    }
+
+    private static PullResult pullResult(FeedReader.Page page) {
+        return new PullResult(
+                page.entries().stream().map(FeedEntry::change).toList(), page.lastSeq(), page.more(), false);
+    }
+
+    /**
+     * Forgets tombstones every known peer has acknowledged; a peer asking from before them is
+     * told to resync. Returns how many were purged.
+     */
+    public int purgeTombstones() {
+        return db.transaction(c -> {
+            db.dialect().capture().fold(c);
+            List<PeerCursor> peers = PeerStore.all(c);
+            if (peers.isEmpty()) {
+                return 0;
+            }
+            long horizon = peers.stream().mapToLong(PeerCursor::acked).min().orElse(0);
+            int purged = Jdbc.update(c, "DELETE FROM _shuttle_feed WHERE op = 2 AND seq <= ?", horizon);
+            if (purged > 0) {
+                Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = 'purged_through'");
+                Jdbc.update(
+                        c,
+                        "INSERT INTO _shuttle_meta (key, value) VALUES ('purged_through', ?)",
+                        String.valueOf(horizon));
+            }
+            return purged;
+        });
+    }
+
+    private int checkLimit(int limit) {
+        if (limit <= 0 || limit > engine.maxBatch()) {
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT, "limit must be between 1 and " + engine.maxBatch() + ", got " + limit);
+        }
+        return limit;
+    }
+}

@@ -1,0 +1,162 @@
+package io.shuttlebridge.core.internal.sync;
+
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.change.Stamp;
+import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.feed.EntryBase;
+import io.shuttlebridge.core.internal.feed.FeedReader;
+import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.Transport;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A device pushing its local changes to its hub, page by page in order. The next page is read and its
+ * request prepared while the hub applies the current one, and each page's acknowledgement is recorded
+ * while the next is sent, on one thread of this database's own: the hub's apply is the only wait.
+ * Recent local writes are folded into the feed once, before the first page. Internal.
+ */
+public final class PushPipeline {
+    private final EngineContext engine;
+    private final ShuttleDatabase db;
+
+    public PushPipeline(EngineContext engine) {
+        this.engine = engine;
+        this.db = engine.db();
+    }
+
+    /** A page of local changes and its push, ready to send (none for an empty page). */
+    private record Outgoing(FeedReader.Page page, Transport.PreparedPush request) {}
+
+    /** Pushes every local change the hub {@code hubNode} has not acknowledged. */
+    public void push(Transport hub, String hubNode, SyncTally tally) {
+        ExecutorService local = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "shuttle-push-" + hubNode.substring(0, 8));
+            t.setDaemon(true);
+            return t;
+        });
+        Future<?> acked = null;
+        Throwable failure = null;
+        try {
+            long after = db.read(c -> PeerStore.get(c, hubNode)).lastPushed();
+            Outgoing out = outgoing(hub, db.transaction(c -> page(c, hubNode, after, true)));
+            while (true) {
+                final FeedReader.Page page = out.page();
+                Future<Outgoing> next = page.more()
+                        ? local.submit(() ->
+                                outgoing(hub, db.transaction(c -> page(c, hubNode, page.lastSeq(), false))))
+                        : null;
+                List<Long> refused = send(out, next, tally);
+                final long through = page.lastSeq();
+                acked = local.submit(() -> db.transaction(c -> acknowledge(c, hubNode, through, refused)));
+                if (next == null) {
+                    await(acked);
+                    return;
+                }
+                out = await(next);
+            }
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            try {
+                if (acked != null && !acked.isDone()) {
+                    await(acked); // what the hub took is recorded even when a later page failed
+                }
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            } finally {
+                local.shutdown();
+            }
+        }
+    }
+
+    /**
+     * Sends the page's push, if it has changes; returns the seqs of the entries the hub did not take. When
+     * sending fails, the next page being read is not wanted.
+     */
+    private static List<Long> send(Outgoing out, Future<?> next, SyncTally tally) {
+        if (out.request() == null) {
+            return List.of();
+        }
+        PushResult r;
+        try {
+            r = out.request().send();
+        } catch (RuntimeException e) {
+            if (next != null) {
+                next.cancel(false);
+            }
+            throw e;
+        }
+        tally.pushed(r);
+        return refusedSeqs(out.page(), r);
+    }
+
+    private Outgoing outgoing(Transport hub, FeedReader.Page page) {
+        return new Outgoing(
+                page,
+                page.entries().isEmpty()
+                        ? null
+                        : hub.preparePush(
+                                engine.nodeUuid(),
+                                page.entries().stream().map(FeedEntry::change).toList()));
+    }
+
+    private FeedReader.Page page(Connection c, String hubNode, long after, boolean fold) throws SQLException {
+        FeedReader reader = new FeedReader(db.dialect(), engine.schema());
+        FeedReader.Query q = FeedReader.Query.after(after, engine.pageSize()).excludingPeer(hubNode);
+        return fold ? reader.read(c, q) : reader.readFolded(c, q);
+    }
+
+    /** The seqs of the page's entries whose stamps the hub did not take. */
+    private static List<Long> refusedSeqs(FeedReader.Page page, PushResult r) {
+        List<Long> seqs = new ArrayList<>();
+        if (!r.rejected().isEmpty()) {
+            Set<Stamp> refused = new HashSet<>(r.rejected());
+            for (FeedEntry e : page.entries()) {
+                if (refused.contains(e.change().stamp())) {
+                    seqs.add(e.seq());
+                }
+            }
+        }
+        return seqs;
+    }
+
+    /** The hub applied the page: the cursor moves past it, and what the hub took is the base of our next write to those rows. */
+    private static Void acknowledge(Connection c, String hubNode, long through, List<Long> rejectedSeqs)
+            throws SQLException {
+        EntryBase.refused(c, rejectedSeqs); // what the hub refused is not a base
+        PeerStore.setPushed(c, hubNode, through);
+        return null;
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShuttleException(ErrorCode.INTERNAL, "interrupted while pushing", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new ShuttleException(ErrorCode.INTERNAL, "pushing failed", e.getCause());
+        }
+    }
+}

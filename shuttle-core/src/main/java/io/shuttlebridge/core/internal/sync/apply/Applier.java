@@ -1,0 +1,97 @@
+package io.shuttlebridge.core.internal.sync.apply;
+
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.change.Stamp;
+import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.feed.ChangeWriter;
+import io.shuttlebridge.core.sync.ConflictRecord;
+import io.shuttlebridge.core.sync.ConflictResolver;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Applies a batch of remote changes in one transaction under each table's conflict policy
+ * ({@link ApplyRules}): parents before children for upserts, children before parents for deletes,
+ * foreign-key checks deferred to commit, a change whose parent row is missing held in the pending
+ * queue and released once the parent is there. Internal.
+ */
+public final class Applier {
+    /** Counts, conflicts recorded, and the stamps of incoming changes that were not taken (their writers must not build on them). */
+    public record Outcome(
+            int applied,
+            int duplicates,
+            int superseded,
+            int pending,
+            List<ConflictRecord> conflicts,
+            List<Stamp> rejected) {}
+
+    private final Dialect dialect;
+    private final SyncSchema schema;
+    private final ApplyRules rules;
+    private final Map<String, ConflictResolver> resolvers;
+    private final int maxBatch;
+    private final Consumer<Change> onApplied;
+
+    public Applier(
+            Dialect dialect,
+            SyncSchema schema,
+            Map<String, ConflictResolver> resolvers,
+            int maxBatch,
+            Consumer<Change> onApplied) {
+        this.dialect = dialect;
+        this.schema = schema;
+        this.rules = new ApplyRules(schema.nodeUuid());
+        this.resolvers = Map.copyOf(resolvers);
+        this.maxBatch = maxBatch;
+        this.onApplied = onApplied;
+    }
+
+    /** Applies inside the caller's transaction; throws (and the caller rolls back) on bad input. */
+    public Outcome apply(Connection c, List<Change> changes, String fromPeer, Role as) throws SQLException {
+        ChangeValidator.validate(schema, changes, maxBatch);
+        Set<String> openConflicts = ConflictStore.openRows(c);
+        ChangeWriter writer = new ChangeWriter(dialect, schema);
+        writer.begin(c);
+        boolean done = false;
+        try {
+            if (dialect.supportsDeferredConstraints()) {
+                Jdbc.execute(c, dialect.deferConstraintsStatement());
+            }
+            long clockFloor = dialect.capture().nextSeqAndHlc(c)[1];
+            Batch batch = new Batch(c, writer, new Sender(fromPeer, as), openConflicts, clockFloor);
+            try (RowLookup rows = new RowLookup(dialect, batch)) {
+                Outcome outcome = applyAll(batch, rows, ApplyOrder.parentsFirst(schema, changes));
+                done = true;
+                return outcome;
+            }
+        } finally {
+            if (done) {
+                writer.end();
+            } else {
+                // the transaction rolls back: nothing more is run in it, so the caller sees the
+                // apply's own failure (on PostgreSQL, not that the transaction was aborted)
+                writer.discard();
+            }
+        }
+    }
+
+    /** Applies the changes in order, then the held changes they allow. */
+    private Outcome applyAll(Batch batch, RowLookup rows, List<Change> ordered) throws SQLException {
+        rows.prefetch(schema, ordered);
+        ParentCheck parents = new ParentCheck(schema, dialect, batch);
+        RowWrites writes = new RowWrites(batch, rows, onApplied);
+        DeleteCascade cascade = new DeleteCascade(schema, dialect, batch, rows, writes, schema.nodeUuid());
+        ApplyStep step = new ApplyStep(schema, dialect, rules, resolvers, batch, rows, parents, writes, cascade);
+        for (Change ch : ordered) {
+            step.apply(ch, Arrival.FRESH, batch.sender());
+        }
+        int pending = new PendingRelease(schema, rules, batch, rows, parents, step).releaseAll();
+        return batch.outcome(pending);
+    }
+}

@@ -1,0 +1,163 @@
+package io.shuttlebridge.core.internal.sync.apply;
+
+import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.change.Op;
+import io.shuttlebridge.core.change.Stamp;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.sync.ConflictResolver;
+import java.util.Map;
+
+/**
+ * The conflict rules of every policy, as pure functions of plain values: this replica's entry for the
+ * row, the incoming change, the table (its policy and columns) and the side this replica is on. Nothing
+ * here reads the database: where a rule needs a fact that costs a query, its stage answers with a
+ * {@link Verdict.Ask} and the next stage takes the fact, so the apply fetches only what the rules use.
+ * The stages in order: {@link #onEntry}, then for an upsert the parents ({@link #onMissingParent},
+ * {@link #onHeld}) or {@link #decide}, then {@link #onColumns} (FIELD_LWW) or {@link #onConcurrent} and
+ * {@link #onResolution}.
+ *
+ * <p>LWW and FIELD_LWW are symmetric rules every replica applies alike. VERSION_STRICT, MANUAL and
+ * custom resolvers decide on the hub: a change made on a stale base is a conflict there, the hub's row
+ * stands and is sent again so the writer converges; a device adopts what its hub sends and keeps a
+ * record of the conflict it saw. Internal.
+ */
+final class ApplyRules {
+    private static final ConflictResolver.Resolution UNRESOLVED = new ConflictResolver.Manual();
+
+    private final String localNode;
+
+    ApplyRules(String localNode) {
+        this.localNode = localNode;
+    }
+
+    /**
+     * On the row's entry alone ({@code l}, null when this replica has none): a duplicate, a fresh LWW
+     * change older than the row, or on to the parents (an upsert) or to the policy.
+     */
+    Verdict onEntry(SyncedTable t, Role role, LocalRow l, Change r, Arrival arrival) {
+        if (l != null && l.stamp().equals(r.stamp())) {
+            return Verdict.DUPLICATE;
+        }
+        if (arrival == Arrival.FRESH
+                && l != null
+                && l.stamp().compareTo(r.stamp()) > 0
+                && t.policy() == ConflictPolicy.LWW) {
+            return Verdict.SUPERSEDED_REJECTED;
+        }
+        return r.op() == Op.UPSERT ? Verdict.CHECK_PARENTS : decide(t, role, l, r);
+    }
+
+    /**
+     * The verdict on a held upsert once its parents are there: for releasing rows held for each other
+     * (a reference cycle, whose rows provide each other's parents), the same decision as applying it.
+     */
+    Verdict onceParentsArrive(SyncedTable t, Role role, LocalRow l, Change r) {
+        Verdict v = onEntry(t, role, l, r, Arrival.RELEASED);
+        return v instanceof Verdict.CheckParents ? decide(t, role, l, r) : v;
+    }
+
+    /**
+     * A parent of the upsert has not arrived (parents are applied first, so one later in the batch, a
+     * self-reference or a cycle, releases it when the batch ends): the change waits in the pending queue.
+     */
+    Verdict onMissingParent(SyncedTable t, String reason) {
+        return t.policy() == ConflictPolicy.LWW ? new Verdict.CheckHeld(reason) : new Verdict.Hold(reason);
+    }
+
+    /** LWW holds one change per row: an older one must not take the place of a newer one waiting ({@code held}, or null). */
+    Verdict onHeld(Change r, Change held, String reason) {
+        return held != null && held.stamp().newerThan(r.stamp())
+                ? Verdict.SUPERSEDED_REJECTED
+                : new Verdict.Hold(reason);
+    }
+
+    /** Every parent is there: the table's policy decides. */
+    Verdict decide(SyncedTable t, Role role, LocalRow l, Change r) {
+        return switch (t.policy()) {
+            case LWW -> l == null || r.stamp().newerThan(l.stamp()) ? Verdict.TAKE : Verdict.SUPERSEDED;
+            case FIELD_LWW -> FieldMerge.onEntry(t, l, r);
+            default -> {
+                if (!concurrent(role, l, r)) {
+                    yield Verdict.TAKE;
+                }
+                yield l.tombstone() ? onConcurrent(t, role, l, r, null) : Verdict.READ_LOCAL;
+            }
+        };
+    }
+
+    /** FIELD_LWW over a live row, with its column stamps and, for an upsert, its values. */
+    Verdict onColumns(SyncedTable t, LocalRow l, Change r, Map<String, Stamp> stamps, Map<String, Object> local) {
+        return FieldMerge.merge(t, l, r, stamps, local);
+    }
+
+    /**
+     * VERSION_STRICT, MANUAL or CUSTOM: {@code r} was written concurrently with this replica's row, whose
+     * values are {@code local} (null: deleted here). A custom resolver decides; the others leave it to
+     * the application, as a resolver deferring to manual resolution does.
+     */
+    Verdict onConcurrent(SyncedTable t, Role role, LocalRow l, Change r, Map<String, Object> local) {
+        return t.policy() == ConflictPolicy.CUSTOM
+                ? new Verdict.AskResolver(local)
+                : onResolution(role, l, r, local, UNRESOLVED);
+    }
+
+    /**
+     * What a resolution of a concurrent write does. Where the hub decides, its row stands and is sent
+     * again; a device records the conflict it saw and adopts its hub's row, or writes the row the resolver
+     * chose as a new write based on the hub's version.
+     */
+    Verdict onResolution(
+            Role role, LocalRow l, Change r, Map<String, Object> local, ConflictResolver.Resolution resolution) {
+        return switch (resolution) {
+            case ConflictResolver.TakeRemote x -> Verdict.TAKE;
+            case ConflictResolver.KeepLocal x ->
+                new Verdict.KeepLocal(local, role == Role.HUB ? null : merged(role, l, r, local));
+            case ConflictResolver.Merged m -> merged(role, l, r, m.values());
+            case ConflictResolver.Manual x ->
+                new Verdict.RecordConflict(local, role == Role.HUB ? Verdict.Then.RESEND : Verdict.Then.ADOPT);
+        };
+    }
+
+    private static Verdict.Merged merged(Role role, LocalRow l, Change r, Map<String, Object> values) {
+        return new Verdict.Merged(
+                values, Math.max(l.version(), r.version()) + 1, role == Role.HUB ? l.version() : r.version());
+    }
+
+    /**
+     * Whether {@code r} was written concurrently with this replica's row {@code l}: not made on it, or
+     * (on a device) this replica holds a write of its own the hub has not acknowledged yet. A node's own
+     * writes are ordered, so a later write by the writer of the current row succeeds it; a delete of a
+     * deleted row agrees with it.
+     */
+    boolean concurrent(Role role, LocalRow l, Change r) {
+        if (l == null || (l.tombstone() && r.isDelete())) {
+            return false;
+        }
+        boolean unacknowledged = l.stamp().origin().equals(localNode) && l.version() > l.base();
+        boolean successor = l.stamp().origin().equals(r.origin()) && r.stamp().newerThan(l.stamp());
+        return !successor && (r.base() < l.version() || (role == Role.DEVICE && unacknowledged));
+    }
+
+    /**
+     * Whether a held change is out of date now that it could be applied: the row took a later write
+     * while it waited. Under LWW and FIELD_LWW that is a newer stamp. Where the hub decides, stamps say
+     * nothing (a device's own write that its hub refused can be newer than the hub's row it must adopt):
+     * on a device, a change from its hub is out of date when this replica already holds that hub version
+     * of the row or a later one (its own entry's base, or the version of the hub's entry it adopted); on
+     * the hub, when the row holds a later write of the same writer. Otherwise the policy decides as for
+     * any incoming change, so a concurrent write becomes a conflict rather than vanishing.
+     */
+    boolean staleWhileHeld(SyncedTable t, Role role, LocalRow l, Change r) {
+        if (l == null || l.stamp().equals(r.stamp())) {
+            return false; // a duplicate is counted as one when applied
+        }
+        return switch (t.policy()) {
+            case LWW, FIELD_LWW -> !r.stamp().newerThan(l.stamp());
+            default ->
+                role == Role.DEVICE
+                        ? r.version() <= (l.stamp().origin().equals(localNode) ? l.base() : l.version())
+                        : l.stamp().origin().equals(r.origin()) && l.stamp().newerThan(r.stamp());
+        };
+    }
+}

@@ -1,0 +1,134 @@
+package io.shuttlebridge.core.internal.sync.apply;
+
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.change.Stamp;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.internal.feed.ChangeWriter;
+import io.shuttlebridge.core.sync.ConflictRecord;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One batch being applied: its transaction and writer, who sent it, what it did so far (counts,
+ * conflicts recorded, stamps of incoming changes not taken), the rows it wrote, the rows with open
+ * conflicts, and the clock floor for the writes this node makes in it. Internal.
+ */
+final class Batch {
+    private final Connection c;
+    private final ChangeWriter writer;
+    private final Sender sender;
+    private final Set<String> openConflicts;
+    private long clockFloor;
+
+    private int applied;
+    private int duplicates;
+    private int superseded;
+    private final List<ConflictRecord> conflicts = new ArrayList<>();
+    private final List<Stamp> rejected = new ArrayList<>();
+
+    /** Rows written earlier in this batch: their feed entries are only written when the batch ends. */
+    private final Map<RowRef, LocalRow> written = new HashMap<>();
+
+    /**
+     * @param openConflicts rows with open conflicts ({@link ConflictStore#rowId}), so that settling them
+     *     costs nothing when there are none
+     * @param clockFloor the lowest stamp a write made here may take
+     */
+    Batch(Connection c, ChangeWriter writer, Sender sender, Set<String> openConflicts, long clockFloor) {
+        this.c = c;
+        this.writer = writer;
+        this.sender = sender;
+        this.openConflicts = openConflicts;
+        this.clockFloor = clockFloor;
+    }
+
+    /** The transaction's connection, for the apply's own metadata. */
+    Connection connection() {
+        return c;
+    }
+
+    /** The transaction's connection with every queued row write sent, for reading the user's tables. */
+    Connection flushed() throws SQLException {
+        writer.flush();
+        return c;
+    }
+
+    ChangeWriter writer() {
+        return writer;
+    }
+
+    /** Who sent the batch and the side this replica is on for it. */
+    Sender sender() {
+        return sender;
+    }
+
+    /** The sender of a held change: the one it arrived with (this batch's role for changes held before roles were kept). */
+    Sender senderOf(PendingStore.Pending p) {
+        return new Sender(p.via(), p.heldAs() == null ? sender.role() : p.heldAs());
+    }
+
+    /** A stamp for a write made here, after every stamp applied or made in this batch so far. */
+    long freshStamp() {
+        long stamp = Math.max(clockFloor, System.currentTimeMillis() << 16);
+        clockFloor = stamp + 1;
+        return stamp;
+    }
+
+    /** A remote write was applied: writes made here later are stamped after it. */
+    void movePast(long hlc) {
+        clockFloor = Math.max(clockFloor, hlc + 1);
+    }
+
+    void countApplied() {
+        applied++;
+    }
+
+    void countDuplicate() {
+        duplicates++;
+    }
+
+    /** An incoming change is dropped as older than the row; {@code reject}: its writer is told. */
+    void supersede(Change r, boolean reject) {
+        superseded++;
+        if (reject) {
+            reject(r);
+        }
+    }
+
+    /** The incoming change was not taken as it is: its writer must not build on it. */
+    void reject(Change r) {
+        rejected.add(r.stamp());
+    }
+
+    /** This batch's entry for the row, when it wrote the row. */
+    LocalRow written(SyncedTable t, List<Object> key) {
+        return written.isEmpty() ? null : written.get(RowRef.of(t, key));
+    }
+
+    LocalRow written(RowRef row) {
+        return written.get(row);
+    }
+
+    void wrote(RowRef row, LocalRow entry) {
+        written.put(row, entry);
+    }
+
+    void conflictRecorded(String rowId, ConflictRecord conflict) {
+        openConflicts.add(rowId);
+        conflicts.add(conflict);
+    }
+
+    /** Whether the row of {@code table} has open conflicts to close; it has none once this answered true. */
+    boolean settles(String table, List<Object> key) {
+        return !openConflicts.isEmpty() && openConflicts.remove(ConflictStore.rowId(table, key));
+    }
+
+    Applier.Outcome outcome(int pending) {
+        return new Applier.Outcome(applied, duplicates, superseded, pending, conflicts, rejected);
+    }
+}
