@@ -118,7 +118,7 @@ public final class Applier {
             if (dialect.supportsDeferredConstraints()) {
                 Jdbc.execute(c, dialect.deferConstraintsStatement());
             }
-            clockFloor = dialect.capture().nextSeqAndHlc(c)[1];
+            clockFloor = dialect.capture().nextSeqAndHlc(c).hlc();
             List<Change> ordered = order(changes);
             prefetch(ordered);
             for (Change change : ordered) {
