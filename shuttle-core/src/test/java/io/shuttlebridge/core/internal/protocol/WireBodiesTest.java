@@ -51,12 +51,12 @@ class WireBodiesTest {
     @Test
     void pushResults() {
         PushResult r = new PushResult(4, 1, 2, 0, List.of(conflict()), 99, List.of(new Stamp(6L << 16 | 1, "node-b")));
-        String json = WireCodec.pushResult(r);
+        String json = PushResultCodec.write(r);
         assertThat(json)
                 .isEqualTo(
                         "{\"applied\":4,\"duplicates\":1,\"superseded\":2,\"pending\":0,\"conflicts\":[{\"id\":3,\"table\":\"item\",\"key\":[7,\"k\"],\"policy\":\"MANUAL\",\"local\":{\"id\":7,\"name\":\"local ☃\",\"bytes\":{\"$b\":\"AQI=\"}},\"localHlc\":\"0000000000050000\",\"localOrigin\":\"node-a\",\"localVersion\":2,\"remote\":null,\"remoteHlc\":\"0000000000060001\",\"remoteOrigin\":\"node-b\",\"remoteVersion\":3,\"remoteBase\":1,\"detectedAt\":\"2025-03-01T10:00:00Z\",\"status\":\"open\",\"resolution\":null}],\"hubSeq\":99,\"rejected\":[{\"hlc\":\"0000000000060001\",\"origin\":\"node-b\"}]}");
-        PushResult back = WireCodec.pushResult(ChangeCodec.parse(json, "push result"));
-        assertThat(WireCodec.pushResult(back)).isEqualTo(json);
+        PushResult back = PushResultCodec.read(ChangeCodec.parse(json, "push result"));
+        assertThat(PushResultCodec.write(back)).isEqualTo(json);
         assertThat(back.conflicts().get(0).remoteValues()).isNull();
     }
 
@@ -73,44 +73,44 @@ class WireBodiesTest {
                 "hub-node",
                 "postgresql",
                 List.of(new HubSchema.TableSpec(item, ConflictPolicy.FIELD_LWW, Set.of("note", "b"), "shop")));
-        String plain = WireCodec.schema(s);
-        String limited = WireCodec.schema(s, new HubLimits(500, 1024));
+        String plain = SchemaCodec.write(s);
+        String limited = SchemaCodec.write(s, new HubLimits(500, 1024));
         assertThat(plain)
                 .isEqualTo(
                         "{\"protocol\":1,\"hubNode\":\"hub-node\",\"dialect\":\"postgresql\",\"tables\":[{\"name\":\"item\",\"policy\":\"FIELD_LWW\",\"scopeColumn\":\"shop\",\"excluded\":[\"b\",\"note\"],\"columns\":[{\"name\":\"id\",\"type\":\"bigint\",\"jdbcType\":-5,\"nullable\":false,\"primaryKey\":1},{\"name\":\"shop\",\"type\":\"text\",\"jdbcType\":12,\"nullable\":false,\"primaryKey\":0},{\"name\":\"note\",\"type\":\"text\",\"jdbcType\":12,\"nullable\":true,\"primaryKey\":0}],\"foreignKeys\":[{\"columns\":[\"shop\"],\"parent\":\"shop\",\"parentColumns\":[\"id\"]}]}]}");
         assertThat(limited)
                 .isEqualTo(
                         "{\"protocol\":1,\"hubNode\":\"hub-node\",\"dialect\":\"postgresql\",\"limits\":{\"maxBatch\":500,\"maxBodyBytes\":1024},\"tables\":[{\"name\":\"item\",\"policy\":\"FIELD_LWW\",\"scopeColumn\":\"shop\",\"excluded\":[\"b\",\"note\"],\"columns\":[{\"name\":\"id\",\"type\":\"bigint\",\"jdbcType\":-5,\"nullable\":false,\"primaryKey\":1},{\"name\":\"shop\",\"type\":\"text\",\"jdbcType\":12,\"nullable\":false,\"primaryKey\":0},{\"name\":\"note\",\"type\":\"text\",\"jdbcType\":12,\"nullable\":true,\"primaryKey\":0}],\"foreignKeys\":[{\"columns\":[\"shop\"],\"parent\":\"shop\",\"parentColumns\":[\"id\"]}]}]}");
-        assertThat(WireCodec.limits(ChangeCodec.parse(limited, "schema"))).isEqualTo(new HubLimits(500, 1024));
-        assertThat(WireCodec.limits(ChangeCodec.parse(plain, "schema"))).isEqualTo(HubLimits.DEFAULT);
-        assertThat(WireCodec.schema(WireCodec.schema(ChangeCodec.parse(plain, "schema"))))
+        assertThat(SchemaCodec.limits(ChangeCodec.parse(limited, "schema"))).isEqualTo(new HubLimits(500, 1024));
+        assertThat(SchemaCodec.limits(ChangeCodec.parse(plain, "schema"))).isEqualTo(HubLimits.DEFAULT);
+        assertThat(SchemaCodec.write(SchemaCodec.read(ChangeCodec.parse(plain, "schema"))))
                 .isEqualTo(plain);
     }
 
     @Test
     void leases() {
-        assertThat(WireCodec.leaseRequest("device key", "node-a"))
+        assertThat(LeaseCodec.request("device key", "node-a"))
                 .isEqualTo("{\"deviceKey\":\"device key\",\"nodeUuid\":\"node-a\"}");
-        String lease = WireCodec.lease(new Lease(17, Instant.parse("2025-03-01T10:00:00Z")));
+        String lease = LeaseCodec.write(new Lease(17, Instant.parse("2025-03-01T10:00:00Z")));
         assertThat(lease).isEqualTo("{\"shortId\":17,\"leaseExpiresAt\":\"2025-03-01T10:00:00Z\"}");
-        assertThat(WireCodec.lease(ChangeCodec.parse(lease, "lease")))
+        assertThat(LeaseCodec.read(ChangeCodec.parse(lease, "lease")))
                 .isEqualTo(new Lease(17, Instant.parse("2025-03-01T10:00:00Z")));
         assertThatThrownBy(() ->
-                        WireCodec.lease(ChangeCodec.parse("{\"shortId\":1,\"leaseExpiresAt\":\"soon\"}", "lease")))
+                        LeaseCodec.read(ChangeCodec.parse("{\"shortId\":1,\"leaseExpiresAt\":\"soon\"}", "lease")))
                 .isInstanceOf(ShuttleException.class)
                 .hasMessageContaining("leaseExpiresAt");
     }
 
     @Test
     void errorsAndEvents() {
-        assertThat(WireCodec.error(ErrorCode.MALFORMED_PAYLOAD, "changes: \"x\""))
+        assertThat(ErrorCodec.write(ErrorCode.MALFORMED_PAYLOAD, "changes: \"x\""))
                 .isEqualTo("{\"error\":{\"code\":\"MALFORMED_PAYLOAD\",\"message\":\"changes: \\\"x\\\"\"}}");
-        assertThat(WireCodec.error(ErrorCode.MALFORMED_PAYLOAD, null))
+        assertThat(ErrorCodec.write(ErrorCode.MALFORMED_PAYLOAD, null))
                 .isEqualTo("{\"error\":{\"code\":\"MALFORMED_PAYLOAD\",\"message\":\"MALFORMED_PAYLOAD\"}}");
-        assertThat(WireCodec.error("not_found", "no such path"))
+        assertThat(ErrorCodec.write("not_found", "no such path"))
                 .isEqualTo("{\"error\":{\"code\":\"not_found\",\"message\":\"no such path\"}}");
-        String event = WireCodec.event(new StreamEvent(42));
+        String event = EventCodec.write(new StreamEvent(42));
         assertThat(event).isEqualTo("{\"hubSeq\":42}");
-        assertThat(WireCodec.event(ChangeCodec.parse(event, "event"))).isEqualTo(new StreamEvent(42));
+        assertThat(EventCodec.read(ChangeCodec.parse(event, "event"))).isEqualTo(new StreamEvent(42));
     }
 }
