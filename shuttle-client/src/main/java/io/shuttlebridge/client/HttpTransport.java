@@ -9,7 +9,10 @@ import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.internal.protocol.HubLimits;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.protocol.Lease;
+import io.shuttlebridge.core.internal.protocol.LeaseCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
+import io.shuttlebridge.core.internal.protocol.PushResultCodec;
+import io.shuttlebridge.core.internal.protocol.SchemaCodec;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
@@ -100,7 +103,7 @@ public final class HttpTransport implements Transport {
         return () -> {
             PushResult sum = null;
             for (byte[] body : bodies) {
-                PushResult r = WireCodec.pushResult(caller.post(Protocol.PUSH, body));
+                PushResult r = PushResultCodec.read(caller.post(Protocol.PUSH, body));
                 sum = sum == null ? r : PushRequests.add(sum, r);
             }
             return sum;
@@ -149,8 +152,8 @@ public final class HttpTransport implements Transport {
 
     public HubSchema schema() {
         JsonNode doc = caller.get(Protocol.SCHEMA, Map.of());
-        limits = WireCodec.limits(doc);
-        HubSchema schema = WireCodec.schema(doc);
+        limits = SchemaCodec.limits(doc);
+        HubSchema schema = SchemaCodec.read(doc);
         hubNode = schema.hubNode();
         return schema;
     }
@@ -169,7 +172,7 @@ public final class HttpTransport implements Transport {
     private volatile String hubNode;
 
     public Lease lease(String deviceKey, String nodeUuid) {
-        return WireCodec.lease(caller.post(Protocol.LEASE, WireCodec.leaseRequest(deviceKey, nodeUuid)));
+        return LeaseCodec.read(caller.post(Protocol.LEASE, LeaseCodec.request(deviceKey, nodeUuid)));
     }
 
     /** The stream URI ({@code ws://} or {@code wss://}) and what it takes to open it. */

@@ -1,7 +1,7 @@
 package io.shuttlebridge.client;
 
 import io.shuttlebridge.core.internal.change.ChangeCodec;
-import io.shuttlebridge.core.internal.protocol.WireCodec;
+import io.shuttlebridge.core.internal.protocol.EventCodec;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.SyncReport;
 import java.net.http.WebSocket;
@@ -208,7 +208,7 @@ public final class LiveSync implements AutoCloseable {
                 String message = text.toString();
                 text.setLength(0);
                 try {
-                    long hubSeq = WireCodec.event(ChangeCodec.parse(message, "stream event"))
+                    long hubSeq = EventCodec.read(ChangeCodec.parse(message, "stream event"))
                             .hubSeq();
                     if (hubSeq > engine.cursor(hubNode).lastPulled()) {
                         requestSync();

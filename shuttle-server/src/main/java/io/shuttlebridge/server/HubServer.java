@@ -9,9 +9,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shuttlebridge.bridge.BridgeService;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.protocol.ErrorCodec;
 import io.shuttlebridge.core.internal.protocol.HubLimits;
 import io.shuttlebridge.core.internal.protocol.Protocol;
-import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.internal.BearerAuth;
 import io.shuttlebridge.server.internal.BodyReader;
@@ -208,7 +208,7 @@ public final class HubServer implements AutoCloseable {
 
     /** The protocol's error answer; the status is the code's own unless the framework chose another (405, say). */
     private static void error(Context ctx, int status, ErrorCode code, String message) {
-        ctx.status(status).contentType(Protocol.JSON).result(WireCodec.error(code.name(), message));
+        ctx.status(status).contentType(Protocol.JSON).result(ErrorCodec.write(code.name(), message));
     }
 
     private static final class Unauthorized extends RuntimeException {

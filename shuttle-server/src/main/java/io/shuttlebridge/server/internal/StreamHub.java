@@ -2,8 +2,8 @@ package io.shuttlebridge.server.internal;
 
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
+import io.shuttlebridge.core.internal.protocol.EventCodec;
 import io.shuttlebridge.core.internal.protocol.StreamEvent;
-import io.shuttlebridge.core.internal.protocol.WireCodec;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,7 +69,7 @@ public final class StreamHub {
 
     private void send(WsContext ctx, long hubSeq) {
         try {
-            ctx.send(WireCodec.event(new StreamEvent(hubSeq)));
+            ctx.send(EventCodec.write(new StreamEvent(hubSeq)));
         } catch (RuntimeException e) {
             log.debug("stream {} dropped: {}", ctx.sessionId(), e.toString());
             remove(ctx);

@@ -7,7 +7,10 @@ import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.protocol.HubLimits;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.protocol.Lease;
+import io.shuttlebridge.core.internal.protocol.LeaseCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
+import io.shuttlebridge.core.internal.protocol.PushResultCodec;
+import io.shuttlebridge.core.internal.protocol.SchemaCodec;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.sync.PullResult;
@@ -40,7 +43,7 @@ public final class SyncApi {
         this.gate = gate;
         this.stream = stream;
         this.metrics = metrics;
-        this.schemaJson = WireCodec.schema(
+        this.schemaJson = SchemaCodec.write(
                 HubSchema.of(
                         EngineAccess.context(engine).schema(),
                         engine.database().dialect().name()),
@@ -55,7 +58,7 @@ public final class SyncApi {
         JsonNode req = body.json(ctx);
         Lease l = leases.lease(
                 req.path("deviceKey").asText(null), req.path("nodeUuid").asText(null));
-        json(ctx, WireCodec.lease(l));
+        json(ctx, LeaseCodec.write(l));
     }
 
     public void push(Context ctx) {
@@ -67,7 +70,7 @@ public final class SyncApi {
         if (r.applied() > 0) {
             stream.advanced(r.hubSeq());
         }
-        json(ctx, WireCodec.pushResult(r));
+        json(ctx, PushResultCodec.write(r));
     }
 
     public void pull(Context ctx) {

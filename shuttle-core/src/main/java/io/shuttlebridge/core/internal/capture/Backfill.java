@@ -3,6 +3,7 @@ package io.shuttlebridge.core.internal.capture;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.dialect.ClockPosition;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -77,9 +78,9 @@ public final class Backfill {
                     + (upper == null ? "" : " AND " + keyTuple + " <= " + params);
             inserted += db.transaction(c -> {
                 dialect.capture().fold(c);
-                long[] stamp = dialect.capture().nextSeqAndHlc(c);
-                long seq0 = stamp[0] - 1;
-                long hlc0 = stamp[1];
+                ClockPosition clock = dialect.capture().nextSeqAndHlc(c);
+                long seq0 = clock.seq() - 1;
+                long hlc0 = clock.hlc();
                 int n;
                 try (PreparedStatement ps = c.prepareStatement(String.format(insertSql, range))) {
                     ps.setLong(1, seq0);

@@ -54,11 +54,17 @@ final class PostgresBulkUpsert extends QueuedRows {
         String into = "INSERT INTO " + quote.apply(table.name()) + " ("
                 + String.join(", ", columns.stream().map(quote).toList()) + ")";
         String arrays = String.join(", ", cols.stream().map(PgArrays::parameter).toList());
-        String sql = into + " SELECT " + String.join(", ", aliases) + " FROM (SELECT DISTINCT ON ("
-                + String.join(", ", keyAliases)
-                + ") * FROM unnest(" + arrays + ") WITH ORDINALITY AS u(" + String.join(", ", aliases)
-                + ", ord) ORDER BY "
-                + String.join(", ", keyAliases) + ", ord DESC) d" + Dialect.onConflictUpdate(key, columns, quote);
+        // a key given twice is written with its last row
+        String sql = """
+                %1$s
+                SELECT %2$s FROM (
+                  SELECT DISTINCT ON (%3$s) * FROM unnest(%4$s) WITH ORDINALITY AS u(%2$s, ord)
+                  ORDER BY %3$s, ord DESC) d%5$s""".formatted(
+                        into,
+                        String.join(", ", aliases),
+                        String.join(", ", keyAliases),
+                        arrays,
+                        Dialect.onConflictUpdate(key, columns, quote));
         return new PostgresBulkUpsert(connection, sql, into + " SELECT * FROM unnest(" + arrays + ")", cols.size());
     }
 

@@ -13,12 +13,13 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * PostgreSQL: capture triggers in PL/pgSQL, the feed folded under an advisory lock so that feed
- * seqs follow commit order, many concurrent sessions. Works in the connection's
+ * PostgreSQL: capture triggers in PL/pgSQL ({@link PostgresTriggers}), the feed folded under an
+ * advisory lock so that feed seqs follow commit order ({@link PostgresFold}), text feed keys
+ * ({@link PostgresKeys}), many concurrent sessions. Works in the connection's
  * {@code current_schema()}.
  */
 public final class PostgresDialect implements Dialect {
-    private final CaptureSql capture = new PostgresCaptureSql(this);
+    private final CaptureSql capture = capture(this);
 
     @Override
     public String name() {
@@ -116,5 +117,17 @@ public final class PostgresDialect implements Dialect {
     @Override
     public CaptureSql capture() {
         return capture;
+    }
+
+    private static CaptureSql capture(Dialect dialect) {
+        PostgresKeys keys = new PostgresKeys(dialect);
+        PostgresFold fold = new PostgresFold(keys);
+        return CaptureSql.of(
+                new PostgresMetadata(),
+                new PostgresTriggers(dialect, keys),
+                keys,
+                fold,
+                new PostgresApply(new AppliedKeys(keys)),
+                new PostgresClock(fold));
     }
 }

@@ -26,10 +26,15 @@ import java.util.Map;
  * generated columns, which cannot be written, are left out.
  */
 final class PostgresSchemaReader {
-    private static final String COLUMNS = "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull"
-            + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-            + " WHERE n.nspname = current_schema() AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped"
-            + " AND a.attgenerated = '' ORDER BY a.attnum";
+    private static final String COLUMNS = """
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped
+              AND a.attgenerated = '' ORDER BY a.attnum""";
+
+    private static final String HAS_TABLE = """
+            SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relname = ? AND c.relkind IN ('r', 'p')""";
 
     private PostgresSchemaReader() {}
 
@@ -64,9 +69,7 @@ final class PostgresSchemaReader {
     }
 
     static boolean hasTable(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE n.nspname = current_schema() AND c.relname = ? AND c.relkind IN ('r', 'p')")) {
+        try (PreparedStatement ps = c.prepareStatement(HAS_TABLE)) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();

@@ -13,9 +13,12 @@ import java.time.temporal.Temporal;
 import java.util.List;
 import java.util.Properties;
 
-/** SQLite: triggers in plain SQL, deferred foreign keys per transaction, one writer at a time. */
+/**
+ * SQLite: triggers in plain SQL ({@link SqliteTriggers}), a capture log folded into the feed
+ * ({@link SqliteFold}), deferred foreign keys per transaction, one writer at a time.
+ */
 public final class SqliteDialect implements Dialect {
-    private final CaptureSql capture = new SqliteCaptureSql(this);
+    private final CaptureSql capture = capture(this);
 
     @Override
     public String name() {
@@ -137,5 +140,17 @@ public final class SqliteDialect implements Dialect {
     @Override
     public CaptureSql capture() {
         return capture;
+    }
+
+    private static CaptureSql capture(Dialect dialect) {
+        SqliteKeys keys = new SqliteKeys(dialect);
+        SqliteFold fold = new SqliteFold(keys);
+        return CaptureSql.of(
+                new SqliteMetadata(dialect),
+                new SqliteTriggers(dialect, keys),
+                keys,
+                fold,
+                new SqliteApply(keys, fold),
+                new SqliteClock(fold));
     }
 }

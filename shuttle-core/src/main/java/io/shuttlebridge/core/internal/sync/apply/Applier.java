@@ -63,7 +63,7 @@ public final class Applier {
             if (dialect.supportsDeferredConstraints()) {
                 Jdbc.execute(c, dialect.deferConstraintsStatement());
             }
-            long clockFloor = dialect.capture().nextSeqAndHlc(c)[1];
+            long clockFloor = dialect.capture().nextSeqAndHlc(c).hlc();
             Batch batch = new Batch(c, writer, new Sender(fromPeer, as), openConflicts, clockFloor);
             try (RowLookup rows = new RowLookup(dialect, batch)) {
                 Outcome outcome = applyAll(batch, rows, ApplyOrder.parentsFirst(schema, changes));

@@ -1,0 +1,130 @@
+package io.shuttlebridge.core.internal.dialect.postgres;
+
+import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.change.Op;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.internal.dialect.CaptureTriggers;
+import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.dialect.FeedSql;
+import io.shuttlebridge.core.internal.dialect.Identifiers;
+import io.shuttlebridge.core.internal.schema.DeclaredTypes;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Capture triggers on PostgreSQL. Each synced table gets one row trigger running a generated
+ * PL/pgSQL function, so writes from {@code psql} or any other client are captured. The trigger
+ * appends to the capture log {@code _shuttle_log} with the wall-clock time of the write; an UPDATE
+ * that changes no replicated column ({@code IS DISTINCT FROM}) logs nothing. While the engine
+ * applies remote changes ({@code shuttle.applying} is {@code on}, see {@link PostgresApply}) the
+ * triggers log nothing.
+ */
+final class PostgresTriggers implements CaptureTriggers {
+    private final Dialect dialect;
+    private final PostgresKeys keys;
+
+    PostgresTriggers(Dialect dialect, PostgresKeys keys) {
+        this.dialect = dialect;
+        this.keys = keys;
+    }
+
+    @Override
+    public List<String> installTriggers(SyncedTable t) {
+        String table = dialect.quote(t.name());
+        String body = triggerBody(t);
+        String tag = "$shuttle$";
+        for (int i = 0; body.contains(tag); i++) {
+            tag = "$shuttle" + i + "$";
+        }
+        return List.of(
+                "DROP TRIGGER IF EXISTS \"_shuttle_capture\" ON " + table,
+                "DROP FUNCTION IF EXISTS " + functionName(t) + "()",
+                "CREATE OR REPLACE FUNCTION " + functionName(t)
+                        + "() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS " + tag + "\n" + body
+                        + tag,
+                // the WHEN clause keeps applied writes from queuing a trigger call at all (the function checks again)
+                """
+                CREATE TRIGGER "_shuttle_capture" AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW
+                  WHEN (current_setting('shuttle.applying', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION %s()""".formatted(table, functionName(t)));
+    }
+
+    private String triggerBody(SyncedTable t) {
+        String keyChanged = t.key().stream().map(c -> changed(t, c)).collect(Collectors.joining(" OR "));
+        String anyChanged =
+                t.replicatedColumns().stream().map(c -> changed(t, c)).collect(Collectors.joining(" OR "));
+        return """
+                DECLARE
+                  at bigint := %s;
+                  logged bigint;
+                BEGIN
+                  IF current_setting('shuttle.applying', true) = 'on' THEN RETURN NULL; END IF;
+                  IF TG_OP = 'DELETE' THEN
+                    %s;
+                    RETURN NULL;
+                  END IF;
+                  IF TG_OP = 'UPDATE' THEN
+                    IF NOT (%s) THEN RETURN NULL; END IF;
+                    IF %s THEN %s; END IF;
+                  END IF;
+                  %s RETURNING seq INTO logged;
+                %s  RETURN NULL;
+                END
+                """.formatted(
+                        PostgresClock.WALL_STAMP,
+                        logWrite(t, "OLD", Op.DELETE),
+                        anyChanged,
+                        keyChanged,
+                        logWrite(t, "OLD", Op.DELETE),
+                        logWrite(t, "NEW", Op.UPSERT),
+                        columnClocks(t));
+    }
+
+    /** For FIELD_LWW tables, a stamp per written column (insert) or changed column (update), resolved by the fold. */
+    private String columnClocks(SyncedTable t) {
+        List<String> cols =
+                t.replicatedColumns().stream().filter(c -> !t.key().contains(c)).toList();
+        if (t.policy() != ConflictPolicy.FIELD_LWW || cols.isEmpty()) {
+            return "";
+        }
+        String values = cols.stream()
+                .map(c -> "(" + Identifiers.literal(c) + ", TG_OP = 'INSERT' OR " + changedOrFalse(t, c) + ")")
+                .collect(Collectors.joining(", "));
+        return """
+                  %s SELECT %d, %s, c.col, logged, %d
+                    FROM (VALUES %s) c(col, written) WHERE c.written
+                    %s;
+                """.formatted(
+                        FeedSql.INSERT_COLUMN_STAMPS,
+                        t.id(),
+                        keys.keyExpression(t, "NEW"),
+                        FeedSql.PENDING_ORIGIN,
+                        values,
+                        FeedSql.COLUMN_STAMP_REPLACES);
+    }
+
+    /** On INSERT, OLD is NULL, so the comparison is true there; callers OR it with the operation. */
+    private String changedOrFalse(SyncedTable t, String column) {
+        return "coalesce(TG_OP = 'UPDATE' AND (" + changed(t, column) + "), false)";
+    }
+
+    private String changed(SyncedTable t, String column) {
+        String type = DeclaredTypes.base(PostgresKeys.column(t, column).declaredType());
+        // json, xml and geometric types have no equality operator: compare their text
+        String cast = switch (type) {
+            case "json", "xml", "point", "line", "lseg", "box", "path", "polygon", "circle" -> "::text";
+            default -> "";
+        };
+        String q = dialect.quote(column);
+        return "OLD." + q + cast + " IS DISTINCT FROM NEW." + q + cast;
+    }
+
+    private String logWrite(SyncedTable t, String row, Op op) {
+        String scope = t.scopeColumn() == null ? "NULL" : "(" + row + "." + dialect.quote(t.scopeColumn()) + ")::text";
+        return "INSERT INTO _shuttle_log (tbl, pk, op, hlc, scope) VALUES (" + t.id() + ", "
+                + keys.keyExpression(t, row) + ", " + op.code() + ", at, " + scope + ")";
+    }
+
+    private static String functionName(SyncedTable t) {
+        return "\"_shuttle_capture_" + t.id() + "\"";
+    }
+}

@@ -1,0 +1,60 @@
+package io.shuttlebridge.core.internal.protocol;
+
+import static io.shuttlebridge.core.internal.protocol.JsonFields.NODES;
+import static io.shuttlebridge.core.internal.protocol.JsonFields.array;
+import static io.shuttlebridge.core.internal.protocol.JsonFields.integer;
+import static io.shuttlebridge.core.internal.protocol.JsonFields.number;
+import static io.shuttlebridge.core.internal.protocol.JsonFields.requireObject;
+import static io.shuttlebridge.core.internal.protocol.JsonFields.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shuttlebridge.core.change.Stamp;
+import io.shuttlebridge.core.id.Hlc;
+import io.shuttlebridge.core.internal.change.ChangeCodec;
+import io.shuttlebridge.core.sync.ConflictRecord;
+import io.shuttlebridge.core.sync.PushResult;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The response to a push: counts, conflicts, the stamps the hub did not take, and its feed position. */
+public final class PushResultCodec {
+    private PushResultCodec() {}
+
+    public static String write(PushResult r) {
+        ObjectNode o = NODES.objectNode();
+        o.put("applied", r.applied());
+        o.put("duplicates", r.duplicates());
+        o.put("superseded", r.superseded());
+        o.put("pending", r.pending());
+        ArrayNode conflicts = o.putArray("conflicts");
+        r.conflicts().forEach(c -> conflicts.add(ConflictCodec.write(c)));
+        o.put("hubSeq", r.hubSeq());
+        ArrayNode rejected = o.putArray("rejected");
+        r.rejected()
+                .forEach(s ->
+                        rejected.addObject().put("hlc", Hlc.encode(s.hlc())).put("origin", s.origin()));
+        return ChangeCodec.toJson(o);
+    }
+
+    public static PushResult read(JsonNode o) {
+        requireObject(o, "push result");
+        List<ConflictRecord> conflicts = new ArrayList<>();
+        for (JsonNode c : array(o, "conflicts")) {
+            conflicts.add(ConflictCodec.read(c));
+        }
+        List<Stamp> rejected = new ArrayList<>();
+        for (JsonNode s : array(o, "rejected")) {
+            rejected.add(new Stamp(Hlc.decode(text(s, "hlc")), text(s, "origin")));
+        }
+        return new PushResult(
+                integer(o, "applied"),
+                integer(o, "duplicates"),
+                integer(o, "superseded"),
+                integer(o, "pending"),
+                conflicts,
+                number(o, "hubSeq"),
+                rejected);
+    }
+}

@@ -1,0 +1,110 @@
+package io.shuttlebridge.core.internal.protocol;
+
+import static io.shuttlebridge.core.internal.protocol.JsonFields.NODES;
+import static io.shuttlebridge.core.internal.protocol.JsonFields.array;
+import static io.shuttlebridge.core.internal.protocol.JsonFields.requireObject;
+import static io.shuttlebridge.core.internal.protocol.JsonFields.strings;
+import static io.shuttlebridge.core.internal.protocol.JsonFields.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.internal.change.ChangeCodec;
+import io.shuttlebridge.core.internal.schema.Column;
+import io.shuttlebridge.core.internal.schema.ForeignKey;
+import io.shuttlebridge.core.internal.schema.Table;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The schema document ({@code GET /v1/schema}): the tables a hub syncs, and the push limits it announces. */
+public final class SchemaCodec {
+    private SchemaCodec() {}
+
+    public static String write(HubSchema s) {
+        return write(s, null);
+    }
+
+    /** The schema document, with the hub's push limits when given. */
+    public static String write(HubSchema s, HubLimits limits) {
+        ObjectNode o = NODES.objectNode();
+        o.put("protocol", Protocol.VERSION);
+        o.put("hubNode", s.hubNode());
+        o.put("dialect", s.dialect());
+        if (limits != null) {
+            o.putObject("limits").put("maxBatch", limits.maxBatch()).put("maxBodyBytes", limits.maxBodyBytes());
+        }
+        ArrayNode tables = o.putArray("tables");
+        for (HubSchema.TableSpec t : s.tables()) {
+            ObjectNode tn = tables.addObject();
+            tn.put("name", t.name());
+            tn.put("policy", t.policy().name());
+            if (t.scopeColumn() != null) {
+                tn.put("scopeColumn", t.scopeColumn());
+            }
+            ArrayNode ex = tn.putArray("excluded");
+            t.excluded().stream().sorted().forEach(ex::add);
+            ArrayNode cols = tn.putArray("columns");
+            for (Column c : t.table().columns()) {
+                cols.addObject()
+                        .put("name", c.name())
+                        .put("type", c.declaredType())
+                        .put("jdbcType", c.jdbcType())
+                        .put("nullable", c.nullable())
+                        .put("primaryKey", c.primaryKeyPosition());
+            }
+            ArrayNode fks = tn.putArray("foreignKeys");
+            for (ForeignKey fk : t.table().foreignKeys()) {
+                ObjectNode f = fks.addObject();
+                fk.childColumns().forEach(f.putArray("columns")::add);
+                f.put("parent", fk.parentTable());
+                fk.parentColumns().forEach(f.putArray("parentColumns")::add);
+            }
+        }
+        return ChangeCodec.toJson(o);
+    }
+
+    /** The push limits a schema document announces; {@link HubLimits#DEFAULT} when it announces none. */
+    public static HubLimits limits(JsonNode schema) {
+        JsonNode l = schema.path("limits");
+        if (!l.path("maxBatch").canConvertToInt()
+                || !l.path("maxBodyBytes").canConvertToLong()
+                || l.path("maxBatch").asInt() <= 0
+                || l.path("maxBodyBytes").asLong() <= 0) {
+            return HubLimits.DEFAULT;
+        }
+        return new HubLimits(l.path("maxBatch").asInt(), l.path("maxBodyBytes").asLong());
+    }
+
+    public static HubSchema read(JsonNode o) {
+        requireObject(o, "schema");
+        List<HubSchema.TableSpec> tables = new ArrayList<>();
+        for (JsonNode tn : array(o, "tables")) {
+            String name = text(tn, "name");
+            List<Column> cols = new ArrayList<>();
+            for (JsonNode c : array(tn, "columns")) {
+                cols.add(new Column(
+                        text(c, "name"),
+                        c.path("type").asText(""),
+                        c.path("jdbcType").asInt(Types.OTHER),
+                        c.path("nullable").asBoolean(true),
+                        c.path("primaryKey").asInt(0)));
+            }
+            List<ForeignKey> fks = new ArrayList<>();
+            for (JsonNode f : array(tn, "foreignKeys")) {
+                fks.add(new ForeignKey(
+                        name, strings(f.get("columns")), text(f, "parent"), strings(f.get("parentColumns"))));
+            }
+            Set<String> excluded = new HashSet<>(strings(tn.get("excluded")));
+            tables.add(new HubSchema.TableSpec(
+                    new Table(name, cols, fks),
+                    ConflictPolicy.parse(text(tn, "policy")),
+                    excluded,
+                    tn.hasNonNull("scopeColumn") ? tn.get("scopeColumn").asText() : null));
+        }
+        return new HubSchema(text(o, "hubNode"), text(o, "dialect"), tables);
+    }
+}
