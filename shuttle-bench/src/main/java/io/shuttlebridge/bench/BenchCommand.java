@@ -6,7 +6,11 @@ import io.shuttlebridge.bench.capture.CaptureBench;
 import io.shuttlebridge.bench.hub.BootstrapBench;
 import io.shuttlebridge.bench.hub.LatencyBench;
 import io.shuttlebridge.bench.hub.UploadBench;
+import io.shuttlebridge.bench.micro.MicroBench;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code shuttle bench ...}: macro benchmarks that compare against a baseline measured in the same run. */
 @Command(
@@ -19,15 +23,15 @@ import picocli.CommandLine.Command;
             BridgeBench.class,
             BootstrapBench.class,
             UploadBench.class,
-            LatencyBench.class
+            LatencyBench.class,
+            MicroBench.class
         })
 public final class BenchCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(
-                spec.commandLine(), "Missing benchmark: try 'shuttle bench --help'");
+        throw new ParameterException(spec.commandLine(), "Missing benchmark: try 'shuttle bench --help'");
     }
 }
