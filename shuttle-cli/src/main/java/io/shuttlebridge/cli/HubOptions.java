@@ -24,7 +24,7 @@ public final class HubOptions {
         try {
             uri = URI.create(url);
         } catch (IllegalArgumentException e) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "--hub is not a URL: " + url);
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "--hub is not a URL: " + url, e);
         }
         return HttpTransport.builder(uri)
                 .token(token != null ? token : System.getenv("SHUTTLE_TOKEN"))

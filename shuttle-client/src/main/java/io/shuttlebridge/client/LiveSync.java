@@ -118,7 +118,7 @@ public final class LiveSync implements AutoCloseable {
             syncs.incrementAndGet();
             listener.synced(r);
         } catch (RuntimeException e) {
-            log.debug("sync with {} failed: {}", hub.hub(), e.getMessage());
+            log.debug("sync with {} failed", hub.hub(), e);
             listener.failed(e);
         }
     }
@@ -129,7 +129,7 @@ public final class LiveSync implements AutoCloseable {
                 requestSync();
             }
         } catch (RuntimeException e) {
-            log.debug("checking local changes failed: {}", e.getMessage());
+            log.debug("checking local changes failed", e);
         }
     }
 
@@ -214,7 +214,7 @@ public final class LiveSync implements AutoCloseable {
                         requestSync();
                     }
                 } catch (RuntimeException e) {
-                    log.debug("ignoring stream message {}: {}", message, e.getMessage());
+                    log.debug("ignoring stream message {}", message, e);
                 }
             }
             webSocket.request(1);

@@ -22,7 +22,8 @@ public enum ConflictPolicy {
             throw new ShuttleException(
                     ErrorCode.INVALID_ARGUMENT,
                     "unknown conflict policy '" + text
-                            + "': expected one of LWW, FIELD_LWW, VERSION_STRICT, MANUAL, CUSTOM");
+                            + "': expected one of LWW, FIELD_LWW, VERSION_STRICT, MANUAL, CUSTOM",
+                    e);
         }
     }
 }

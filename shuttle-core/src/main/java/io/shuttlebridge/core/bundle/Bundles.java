@@ -320,7 +320,8 @@ public final class Bundles {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ShuttleException(
                     ErrorCode.INVALID_ARGUMENT,
-                    "--peer must be a node uuid as printed by 'shuttle status', got '" + node + "'");
+                    "--peer must be a node uuid as printed by 'shuttle status', got '" + node + "'",
+                    e);
         }
     }
 }

@@ -57,7 +57,8 @@ public final class BodyReader {
             throw new ShuttleException(
                     ErrorCode.MALFORMED_PAYLOAD,
                     "the request body is not valid JSON: "
-                            + e.getMessage().lines().findFirst().orElse(""));
+                            + e.getMessage().lines().findFirst().orElse(""),
+                    e);
         }
     }
 

@@ -88,7 +88,7 @@ public final class BridgeApi {
             return Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
             throw new ShuttleException(
-                    ErrorCode.INVALID_ARGUMENT, "id must be a number, got '" + ctx.pathParam("id") + "'");
+                    ErrorCode.INVALID_ARGUMENT, "id must be a number, got '" + ctx.pathParam("id") + "'", e);
         }
     }
 
@@ -101,7 +101,8 @@ public final class BridgeApi {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "limit must be between 1 and 1000, got '" + v + "'");
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT, "limit must be between 1 and 1000, got '" + v + "'", e);
         }
     }
 
@@ -113,7 +114,7 @@ public final class BridgeApi {
         try {
             return DeadLetter.Status.valueOf(v.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "unknown dead-letter status '" + v + "'");
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "unknown dead-letter status '" + v + "'", e);
         }
     }
 

@@ -49,6 +49,7 @@ public final class FeedListener implements AutoCloseable {
                         "listening for feed notifications failed, retrying in {} ms: {}",
                         pause.toMillis(),
                         e.getMessage());
+                log.debug("listening for feed notifications failed", e);
                 try {
                     Thread.sleep(pause);
                 } catch (InterruptedException ie) {

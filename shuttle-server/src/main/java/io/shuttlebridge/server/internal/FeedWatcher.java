@@ -28,6 +28,7 @@ public final class FeedWatcher implements AutoCloseable {
                         advanced.accept(engine.feedPosition());
                     } catch (RuntimeException e) {
                         log.warn("checking the hub feed position failed (will try again): {}", e.getMessage());
+                        log.debug("checking the hub feed position failed", e);
                     }
                 },
                 0,

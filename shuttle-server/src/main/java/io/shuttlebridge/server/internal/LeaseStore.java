@@ -126,7 +126,8 @@ public final class LeaseStore {
         try {
             UUID.fromString(nodeUuid);
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "nodeUuid must be a UUID, got '" + nodeUuid + "'");
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT, "nodeUuid must be a UUID, got '" + nodeUuid + "'", e);
         }
     }
 

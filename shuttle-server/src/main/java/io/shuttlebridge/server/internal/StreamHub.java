@@ -55,7 +55,7 @@ public final class StreamHub {
             try {
                 s.closeSession(1001, "hub shutting down");
             } catch (RuntimeException e) {
-                log.debug("closing stream {}: {}", s.sessionId(), e.toString());
+                log.debug("closing stream {} failed", s.sessionId(), e);
             }
         }
         sessions.clear();
@@ -71,7 +71,7 @@ public final class StreamHub {
         try {
             ctx.send(EventCodec.write(new StreamEvent(hubSeq)));
         } catch (RuntimeException e) {
-            log.debug("stream {} dropped: {}", ctx.sessionId(), e.toString());
+            log.debug("stream {} dropped", ctx.sessionId(), e);
             remove(ctx);
         }
     }

@@ -114,7 +114,9 @@ public final class SyncApi {
             return n;
         } catch (NumberFormatException e) {
             throw new ShuttleException(
-                    ErrorCode.INVALID_ARGUMENT, name + " must be a non-negative integer (a hub seq), got '" + v + "'");
+                    ErrorCode.INVALID_ARGUMENT,
+                    name + " must be a non-negative integer (a hub seq), got '" + v + "'",
+                    e);
         }
     }
 
@@ -131,7 +133,8 @@ public final class SyncApi {
             }
             return Math.min(n, maxBatch);
         } catch (NumberFormatException e) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "limit must be a positive integer, got '" + v + "'");
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT, "limit must be a positive integer, got '" + v + "'", e);
         }
     }
 

@@ -33,7 +33,12 @@ final class YamlNode {
     }
 
     ShuttleException error(String message) {
-        return new ShuttleException(ErrorCode.INVALID_ARGUMENT, (path.isEmpty() ? "(root)" : path) + ": " + message);
+        return error(message, null);
+    }
+
+    ShuttleException error(String message, Exception cause) {
+        return new ShuttleException(
+                ErrorCode.INVALID_ARGUMENT, (path.isEmpty() ? "(root)" : path) + ": " + message, cause);
     }
 
     boolean isMissing() {
@@ -164,7 +169,7 @@ final class YamlNode {
         try {
             return json.isNumber() ? json.decimalValue() : new BigDecimal(text());
         } catch (NumberFormatException e) {
-            throw error("expected a number, found '" + json.asText() + "'");
+            throw error("expected a number, found '" + json.asText() + "'", e);
         }
     }
 

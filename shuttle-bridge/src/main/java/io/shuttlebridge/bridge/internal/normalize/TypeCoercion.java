@@ -85,7 +85,7 @@ final class TypeCoercion implements NormalizerLayer {
         try {
             return c.getSubString(1, (int) c.length());
         } catch (SQLException e) {
-            throw new RecordRejection(Stage.NORMALIZE, "type-coercion", "cannot read text value: " + e.getMessage());
+            throw new RecordRejection(Stage.NORMALIZE, "type-coercion", "cannot read text value: " + e.getMessage(), e);
         }
     }
 

@@ -9,7 +9,12 @@ public final class RecordRejection extends RuntimeException {
     private final String rule;
 
     public RecordRejection(Stage stage, String rule, String message) {
-        super(message, null, false, false);
+        this(stage, rule, message, null);
+    }
+
+    /** A rejection caused by a failure that is not the record's (reading it from the database, say). */
+    public RecordRejection(Stage stage, String rule, String message, Throwable cause) {
+        super(message, cause, false, false);
         this.stage = stage;
         this.rule = rule;
     }

@@ -211,7 +211,7 @@ public final class ChangeCodec {
         try {
             op = Op.valueOf(text(o, "op", where));
         } catch (IllegalArgumentException e) {
-            throw malformed(where + ".op: expected UPSERT or DELETE, found " + o.get("op"));
+            throw malformed(where + ".op: expected UPSERT or DELETE, found " + o.get("op"), e);
         }
         Map<String, Object> values = new LinkedHashMap<>();
         if (op == Op.UPSERT) {
@@ -327,5 +327,9 @@ public final class ChangeCodec {
 
     private static ShuttleException malformed(String message) {
         return new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, message);
+    }
+
+    private static ShuttleException malformed(String message, Exception cause) {
+        return new ShuttleException(ErrorCode.MALFORMED_PAYLOAD, message, cause);
     }
 }

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes remote changes into a database without capturing them as local writes (no echo): rows
@@ -30,6 +32,8 @@ import java.util.stream.Collectors;
  * <p>Use {@link #begin} and {@link #end} around the writes, inside one transaction.
  */
 public final class ChangeWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeWriter.class);
+
     private final Dialect dialect;
     private final SyncSchema schema;
     private final Map<String, Integer> originIds = new HashMap<>();
@@ -253,6 +257,7 @@ public final class ChangeWriter {
             release();
         } catch (SQLException e) {
             // closing is local clean-up: the failure being reported is the apply's
+            LOG.debug("closing the statements of a discarded apply failed", e);
             statements.clear();
             bulks.clear();
             completeBulks.clear();

@@ -12,7 +12,7 @@ public final class NodeIds {
         try {
             UUID.fromString(node);
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "node must be a UUID, got '" + node + "'");
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "node must be a UUID, got '" + node + "'", e);
         }
     }
 }

@@ -82,7 +82,7 @@ final class SqlLiterals {
             }
             return Long.parseLong(token);
         } catch (NumberFormatException e) {
-            throw malformed(whole);
+            throw new ShuttleException(ErrorCode.INTERNAL, "cannot parse stored composite key: " + whole, e);
         }
     }
 
