@@ -1,16 +1,14 @@
 package io.shuttlebridge.testkit.internal;
 
-import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
-import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.SyncReport;
 import io.shuttlebridge.core.sync.Transport;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * A hub and devices with the same schema and policies. Devices are SQLite files; the hub and the
@@ -30,7 +28,10 @@ public final class Cluster implements AutoCloseable {
             hub = open("hub", ShuttleDatabase.toJdbcUrl(spec.site().database(spec.dir())), null);
             for (int i = 0; i < spec.devices(); i++) {
                 String file = spec.dir().resolve("device" + i + ".db").toString();
-                devices.add((DeviceNode) open("device" + i, ShuttleDatabase.toJdbcUrl(file), this::sync));
+                devices.add((DeviceNode) open(
+                        "device" + i,
+                        ShuttleDatabase.toJdbcUrl(file),
+                        (d, via) -> sync(d, via == null ? transport() : via, SyncEngine.DEFAULT_PAGE)));
             }
             transport = spec.site().connect(hub.engine());
         } catch (RuntimeException | Error e) {
@@ -40,7 +41,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     /** Creates the schema in a new database, enables capture, and keeps the node. */
-    private Node open(String name, String url, Function<Node, SyncReport> sync) {
+    private Node open(String name, String url, BiFunction<Node, Transport, SyncReport> sync) {
         ShuttleDatabase db = ShuttleDatabase.open(url);
         Node n = sync == null
                 ? new Node(name, url, db, spec.resolvers(), spec.listener())
@@ -138,11 +139,8 @@ public final class Cluster implements AutoCloseable {
         } catch (RuntimeException e) {
             first = add(first, e);
         }
-        if (pending == null && first != null) {
-            if (first instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new ShuttleException(ErrorCode.INTERNAL, "cannot close the cluster: " + first.getMessage(), first);
+        if (pending == null && first instanceof RuntimeException e) {
+            throw e; // only closing failed
         }
     }
 

@@ -4,13 +4,15 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.sync.ConflictResolver;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.SyncReport;
+import io.shuttlebridge.core.sync.Transport;
 import io.shuttlebridge.testkit.Device;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.Objects;
+import java.util.function.BiFunction;
 
 /** A device of a cluster: a node that syncs with the cluster's hub. */
 public final class DeviceNode extends Node implements Device {
-    private final Function<Node, SyncReport> sync;
+    private final BiFunction<Node, Transport, SyncReport> sync;
 
     DeviceNode(
             String name,
@@ -18,13 +20,18 @@ public final class DeviceNode extends Node implements Device {
             ShuttleDatabase db,
             Map<String, ConflictResolver> resolvers,
             SyncEngine.ApplyListener listener,
-            Function<Node, SyncReport> sync) {
+            BiFunction<Node, Transport, SyncReport> sync) {
         super(name, url, db, resolvers, listener);
         this.sync = sync;
     }
 
     @Override
     public SyncReport sync() {
-        return sync.apply(this);
+        return sync.apply(this, null);
+    }
+
+    @Override
+    public SyncReport sync(Transport via) {
+        return sync.apply(this, Objects.requireNonNull(via, "via"));
     }
 }
