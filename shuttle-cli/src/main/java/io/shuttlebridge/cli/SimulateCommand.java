@@ -2,16 +2,19 @@ package io.shuttlebridge.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ProgressListener;
-import io.shuttlebridge.core.simulate.Fault;
-import io.shuttlebridge.core.simulate.SimSchema;
-import io.shuttlebridge.core.simulate.Simulation;
-import io.shuttlebridge.core.simulate.SimulationConfig;
-import io.shuttlebridge.core.simulate.SimulationResult;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.testkit.Fault;
+import io.shuttlebridge.testkit.Simulation;
+import io.shuttlebridge.testkit.SimulationConfig;
+import io.shuttlebridge.testkit.SimulationResult;
+import io.shuttlebridge.testkit.TestSchema;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -26,7 +29,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Run N device replicas and a hub in-process on SQLite files: random inserts, updates and deletes,",
             "random syncs with injected faults, then quiescence and checks: every replica holds exactly the hub's rows",
-            "and, per the policy, no acknowledged write was lost. Exit 0 on pass, 1 on divergence."
+            "and, per the policy, no acknowledged write was lost. Exit 0 on pass, 1 on divergence.",
+            "The writes go to the built-in customers/orders tables (--tables) or to your own schema (--schema)."
         })
 public final class SimulateCommand implements Callable<Integer> {
     @Option(
@@ -46,9 +50,17 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(
             names = "--tables",
             paramLabel = "K",
-            defaultValue = "2",
-            description = "1 customers (self-referencing), 2 + orders, 3 + order lines (default: ${DEFAULT-VALUE}).")
-    int tables;
+            description = "1 customers (self-referencing), 2 + orders, 3 + order lines (default: 2).")
+    Integer tables;
+
+    @Option(
+            names = "--schema",
+            paramLabel = "FILE",
+            description = {
+                "A .sql file of CREATE TABLE statements for SQLite: the tables to write to instead of customers/orders",
+                "(every table needs a primary key; values follow the declared types, foreign keys point at existing rows)."
+            })
+    Path schemaFile;
 
     @Option(
             names = "--policy",
@@ -84,12 +96,25 @@ public final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         long s = seed != null ? seed : new SecureRandom().nextLong();
-        SimulationConfig config = new SimulationConfig(replicas, ops, tables, policy, Fault.parseList(faults), s, keep);
+        SimulationConfig config = SimulationConfig.builder()
+                .replicas(replicas)
+                .ops(ops)
+                .schema(schema())
+                .policy(policy)
+                .faults(Fault.parseList(faults))
+                .seed(s)
+                .keep(keep)
+                .build();
         if (!json) {
             out.println("seed " + s);
             out.printf(
-                    "simulating %d replica(s) and a hub: %d writes on %s, policy %s, faults %s%n",
-                    replicas, ops, SimSchema.tables(tables), policy, Fault.labels(config.faults()));
+                    "simulating %d replica(s) and a hub: %d writes on %s%s, policy %s, faults %s%n",
+                    replicas,
+                    ops,
+                    schemaFile == null ? "" : config.schema().source() + " ",
+                    config.schema().tables(),
+                    policy,
+                    Fault.labels(config.faults()));
             out.flush();
         }
         ProgressListener progress = json
@@ -105,13 +130,26 @@ public final class SimulateCommand implements Callable<Integer> {
         return r.passed() ? Main.EXIT_OK : Main.EXIT_FAILURE;
     }
 
+    private TestSchema schema() {
+        if (schemaFile != null && tables != null) {
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "give --tables (the built-in customers/orders tables) or --schema FILE, not both");
+        }
+        return schemaFile != null
+                ? TestSchema.fromFile(schemaFile)
+                : TestSchema.customersAndOrders(tables == null ? 2 : tables);
+    }
+
     private static void print(PrintWriter out, SimulationResult r) {
         out.printf(
-                "did: %d writes (%s), %d recorded in the history; %d syncs, %d cut short by a fault%n",
+                "did: %d writes (%s), %d refused by the schema's constraints, %d recorded in the history;"
+                        + " %d syncs, %d cut short by a fault%n",
                 r.writes().values().stream().mapToInt(Integer::intValue).sum(),
                 r.writes().entrySet().stream()
-                        .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase() + "s")
+                        .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT) + "s")
                         .collect(Collectors.joining(", ")),
+                r.refusedWrites(),
                 r.recordedWrites(),
                 r.syncs(),
                 r.interruptedSyncs());
@@ -145,12 +183,14 @@ public final class SimulateCommand implements Callable<Integer> {
         doc.put("seed", c.seed());
         doc.put("replicas", c.replicas());
         doc.put("ops", c.ops());
-        doc.put("tables", SimSchema.tables(c.tables()));
+        doc.put("schema", c.schema().source());
+        doc.put("tables", c.schema().tables());
         doc.put("policy", c.policy().name());
         doc.put("faults", Fault.labels(c.faults()));
         Map<String, Integer> writes = new LinkedHashMap<>();
-        r.writes().forEach((k, v) -> writes.put(k.name().toLowerCase(), v));
+        r.writes().forEach((k, v) -> writes.put(k.name().toLowerCase(Locale.ROOT), v));
         doc.put("writes", writes);
+        doc.put("refusedWrites", r.refusedWrites());
         doc.put("recordedWrites", r.recordedWrites());
         doc.put("syncs", r.syncs());
         doc.put("interruptedSyncs", r.interruptedSyncs());

@@ -2,6 +2,8 @@ package io.shuttlebridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -101,6 +103,91 @@ class SimulateCommandTest {
         assertThat(Files.exists(keep.resolve("device2.db"))).isFalse();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"LWW", "FIELD_LWW", "VERSION_STRICT", "MANUAL", "CUSTOM"})
+    void aSchemaWithTextCompositeAndSelfReferencingKeysConverges(String policy) throws IOException {
+        Path schema = resource("schemas/mixed-keys.sql");
+        Run r = run(
+                "simulate",
+                "--schema",
+                schema.toString(),
+                "--replicas",
+                "3",
+                "--ops",
+                "60",
+                "--policy",
+                policy,
+                "--seed",
+                "5");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out())
+                .startsWith("seed 5")
+                .contains("60 writes on mixed-keys.sql [category, warehouse, bin, stock]")
+                .contains("check converged: every replica holds exactly the hub's rows in 4 table(s)")
+                .contains("check written: every hub row is a row some node wrote")
+                .contains("PASS (seed 5");
+        assertThat(r.out()).containsPattern("did: 60 writes \\(\\d+ inserts, \\d+ updates, \\d+ deletes\\)");
+    }
+
+    @Test
+    void theChinookSchemaConvergesUnderEveryFault() throws IOException {
+        Path schema = resource("schemas/chinook.sql");
+        Run r = run(
+                "simulate",
+                "--schema",
+                schema.toString(),
+                "--ops",
+                "80",
+                "--policy",
+                "LWW",
+                "--faults",
+                "dup,lost-ack,crash,reorder",
+                "--seed",
+                "9",
+                "--json");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out().strip())
+                .startsWith("{\"seed\":9,")
+                .contains("\"schema\":\"chinook.sql\"")
+                .contains("\"tables\":[\"Artist\",\"Album\",\"Employee\",\"Customer\",\"Genre\",\"Invoice\"")
+                .contains("\"PlaylistTrack\"")
+                .contains("\"passed\":true");
+    }
+
+    @Test
+    void aStatementTheDatabaseRefusesIsNamed() throws IOException {
+        Path schema = dir.resolve("bad.sql");
+        Files.writeString(
+                schema,
+                "CREATE TABLE a (id INTEGER PRIMARY KEY);\n\n-- a typo below\nCREATE TABLE b (id INTEGER PRIMARY KEY,, x TEXT);\n");
+        Run r = run("simulate", "--schema", schema.toString(), "--ops", "1");
+        assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(r.err())
+                .startsWith("shuttle: bad.sql, line 4: CREATE TABLE b (id INTEGER PRIMARY KEY,, x TEXT) failed:")
+                .contains("syntax error");
+        assertThat(r.err().strip()).doesNotContain("\n");
+    }
+
+    @Test
+    void aTableWithoutPrimaryKeyIsRefusedByName() throws IOException {
+        Path schema = dir.resolve("nokey.sql");
+        Files.writeString(
+                schema, "CREATE TABLE t (id INTEGER PRIMARY KEY);\nCREATE TABLE audit_log (at TEXT, what TEXT);");
+        Run r = run("simulate", "--schema", schema.toString(), "--ops", "1");
+        assertThat(r.code()).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(r.err()).contains("table \"audit_log\" in nokey.sql has no primary key");
+    }
+
+    @Test
+    void aMissingSchemaFileAndTwoSchemasAreUsageErrors() {
+        Run missing = run("simulate", "--schema", dir.resolve("none.sql").toString());
+        assertThat(missing.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(missing.err()).contains("none.sql does not exist");
+        Run both = run("simulate", "--schema", dir.resolve("none.sql").toString(), "--tables", "2");
+        assertThat(both.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(both.err()).contains("not both");
+    }
+
     @Test
     void badArgumentsAreAUsageError() {
         assertThat(run("simulate", "--replicas", "two").code()).isEqualTo(Main.EXIT_USAGE);
@@ -108,6 +195,16 @@ class SimulateCommandTest {
         assertThat(faults.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(faults.err()).contains("unknown fault 'meteor'");
         assertThat(run("simulate", "--tables", "4").code()).isEqualTo(Main.EXIT_USAGE);
+    }
+
+    /** A schema file of the testkit's tests, copied out of its jar. */
+    private Path resource(String name) throws IOException {
+        Path out = dir.resolve(name.substring(name.lastIndexOf('/') + 1));
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(name)) {
+            assertThat(in).as(name).isNotNull();
+            Files.copy(in, out);
+        }
+        return out;
     }
 
     private static List<String> rows(Path file, String table) throws Exception {

@@ -1,4 +1,4 @@
-package io.shuttlebridge.core.simulate;
+package io.shuttlebridge.testkit;
 
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;

@@ -1,4 +1,4 @@
-package io.shuttlebridge.core.simulate;
+package io.shuttlebridge.testkit;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -8,6 +8,8 @@ import java.util.Map;
  * What a simulation did and found.
  *
  * @param writes application writes made, by kind
+ * @param refusedWrites writes among them that the schema's own constraints refused (a CHECK, a
+ *     UNIQUE, a row that needs a parent none of which exists yet): they changed nothing
  * @param recordedWrites writes read back from the nodes' feeds (application writes that changed a
  *     row, plus deletes and merges nodes made while applying): the history the oracle is built from
  * @param syncs syncs started during the random phase; {@code interruptedSyncs} of them ended by an injected fault
@@ -16,13 +18,14 @@ import java.util.Map;
  * @param hubRows rows per table on the hub at the end
  * @param conflicts conflict records on every node, {@code openConflicts} of them not resolved
  * @param checks what was checked, one line each
- * @param differences first rows where a replica differs from the hub
+ * @param differences first differences between a replica and the hub (see {@link Convergence})
  * @param lostWrites first rows or columns where the hub does not hold what the policy's oracle expects
  * @param kept the folder holding the databases, or null when they were deleted
  */
 public record SimulationResult(
         SimulationConfig config,
-        Map<Workload.Kind, Integer> writes,
+        Map<WriteKind, Integer> writes,
+        int refusedWrites,
         int recordedWrites,
         int syncs,
         int interruptedSyncs,
@@ -37,6 +40,13 @@ public record SimulationResult(
         List<String> lostWrites,
         long elapsedMillis,
         Path kept) {
+
+    /** The kind of a generated write. */
+    public enum WriteKind {
+        INSERT,
+        UPDATE,
+        DELETE
+    }
 
     public boolean passed() {
         return settleRounds > 0 && unexpectedErrors.isEmpty() && differences.isEmpty() && lostWrites.isEmpty();

@@ -1,4 +1,4 @@
-package io.shuttlebridge.core.simulate;
+package io.shuttlebridge.testkit.internal;
 
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
@@ -17,6 +17,8 @@ import java.util.Map;
  * database.
  */
 final class Sql {
+    private static final int SQLITE_CONSTRAINT = 19;
+
     private Sql() {}
 
     /** Opens {@code url} (a JDBC URL); on SQLite with foreign keys on and a busy timeout. */
@@ -35,8 +37,39 @@ final class Sql {
         }
     }
 
+    /**
+     * Runs statements in one transaction (one statement: on its own); on SQLite the transaction
+     * takes the write lock first. Returns false, having changed nothing, when the database refused
+     * them for a constraint (a NOT NULL, CHECK or UNIQUE the application's schema declares).
+     */
+    static boolean execUnlessRefused(Connection c, String name, String... statements) {
+        try {
+            run(c, statements);
+            return true;
+        } catch (SQLException e) {
+            if (isConstraintViolation(e)) {
+                return false;
+            }
+            throw new ShuttleException(ErrorCode.DATABASE, "write on " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Runs statements in one transaction (one statement: on its own); on SQLite the transaction takes the write lock first. */
     static void exec(Connection c, String name, String... statements) {
+        try {
+            run(c, statements);
+        } catch (SQLException e) {
+            throw new ShuttleException(ErrorCode.DATABASE, "write on " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** SQLite's SQLITE_CONSTRAINT result code, or the SQL standard's integrity constraint class. */
+    private static boolean isConstraintViolation(SQLException e) {
+        return e.getErrorCode() == SQLITE_CONSTRAINT
+                || (e.getSQLState() != null && e.getSQLState().startsWith("23"));
+    }
+
+    private static void run(Connection c, String... statements) throws SQLException {
         boolean batch = statements.length > 1;
         try (Statement s = c.createStatement()) {
             boolean sqlite = isSqlite(c);
@@ -45,7 +78,7 @@ final class Sql {
             }
             try {
                 for (String q : statements) {
-                    s.execute(q);
+                    execute(s, q);
                 }
                 if (batch) {
                     end(c, s, sqlite, true);
@@ -60,9 +93,15 @@ final class Sql {
                 }
                 throw e;
             }
+        }
+    }
+
+    /** Runs one statement; a failure names it. */
+    private static void execute(Statement s, String sql) throws SQLException {
+        try {
+            s.execute(sql);
         } catch (SQLException e) {
-            throw new ShuttleException(
-                    ErrorCode.DATABASE, "simulated write on " + name + " failed: " + e.getMessage(), e);
+            throw new SQLException(e.getMessage() + " (in: " + sql + ")", e.getSQLState(), e.getErrorCode(), e);
         }
     }
 

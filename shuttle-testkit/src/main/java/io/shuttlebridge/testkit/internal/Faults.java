@@ -1,4 +1,4 @@
-package io.shuttlebridge.core.simulate;
+package io.shuttlebridge.testkit.internal;
 
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
@@ -7,6 +7,7 @@ import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.Transport;
+import io.shuttlebridge.testkit.Fault;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

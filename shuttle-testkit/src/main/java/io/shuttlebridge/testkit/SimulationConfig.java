@@ -1,0 +1,138 @@
+package io.shuttlebridge.testkit;
+
+import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleException;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What to simulate: {@code replicas} devices and a hub, {@code ops} random writes over
+ * {@code schema}, one policy for every table (CUSTOM keeps the hub's row), the faults to inject,
+ * the seed, optionally a folder that keeps the SQLite files (null: a temporary folder, deleted
+ * afterwards), the hub on PostgreSQL (a JDBC URL of a database to make a schema in; null: a
+ * SQLite file) and whether devices reach the hub over HTTP.
+ *
+ * <pre>{@code
+ * SimulationConfig config = SimulationConfig.builder()
+ *         .schema(TestSchema.fromFile(Path.of("schema.sql")))
+ *         .policy(ConflictPolicy.FIELD_LWW)
+ *         .seed(42)
+ *         .build();
+ * }</pre>
+ */
+public record SimulationConfig(
+        int replicas,
+        int ops,
+        TestSchema schema,
+        ConflictPolicy policy,
+        Set<Fault> faults,
+        long seed,
+        Path keep,
+        String postgresHub,
+        boolean overHttp) {
+    public static final int MAX_REPLICAS = 64;
+
+    public SimulationConfig {
+        if (replicas < 1 || replicas > MAX_REPLICAS) {
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT, "replicas must be between 1 and " + MAX_REPLICAS + ", got " + replicas);
+        }
+        if (ops < 0) {
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "ops must not be negative, got " + ops);
+        }
+        if (schema == null) {
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "a schema is required");
+        }
+        if (policy == null) {
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "a conflict policy is required");
+        }
+        faults = faults.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(faults));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public boolean has(Fault f) {
+        return faults.contains(f);
+    }
+
+    /** Settings with defaults: 3 replicas, 200 writes on customers and orders, LWW, every fault, seed 0. */
+    public static final class Builder {
+        private int replicas = 3;
+        private int ops = 200;
+        private TestSchema schema;
+        private ConflictPolicy policy = ConflictPolicy.LWW;
+        private Set<Fault> faults = EnumSet.allOf(Fault.class);
+        private long seed;
+        private Path keep;
+        private String postgresHub;
+        private boolean overHttp;
+
+        private Builder() {}
+
+        public Builder replicas(int n) {
+            replicas = n;
+            return this;
+        }
+
+        public Builder ops(int n) {
+            ops = n;
+            return this;
+        }
+
+        public Builder schema(TestSchema s) {
+            schema = Objects.requireNonNull(s, "schema");
+            return this;
+        }
+
+        public Builder policy(ConflictPolicy p) {
+            policy = Objects.requireNonNull(p, "policy");
+            return this;
+        }
+
+        public Builder faults(Set<Fault> f) {
+            faults = Set.copyOf(f);
+            return this;
+        }
+
+        public Builder seed(long s) {
+            seed = s;
+            return this;
+        }
+
+        /** Keeps {@code hub.db} and {@code deviceN.db} in {@code folder}, which must not hold them yet. */
+        public Builder keep(Path folder) {
+            keep = folder;
+            return this;
+        }
+
+        /** The hub on PostgreSQL: a new schema in the database at {@code jdbcUrl}, dropped afterwards. */
+        public Builder postgresHub(String jdbcUrl) {
+            postgresHub = jdbcUrl;
+            return this;
+        }
+
+        /** Devices reach the hub over HTTP (a hub server on loopback) instead of in-process. */
+        public Builder overHttp(boolean on) {
+            overHttp = on;
+            return this;
+        }
+
+        public SimulationConfig build() {
+            return new SimulationConfig(
+                    replicas,
+                    ops,
+                    schema == null ? TestSchema.customersAndOrders(2) : schema,
+                    policy,
+                    faults,
+                    seed,
+                    keep,
+                    postgresHub,
+                    overHttp);
+        }
+    }
+}

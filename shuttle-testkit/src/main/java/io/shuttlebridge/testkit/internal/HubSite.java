@@ -1,0 +1,126 @@
+package io.shuttlebridge.testkit.internal;
+
+import io.shuttlebridge.client.Backoff;
+import io.shuttlebridge.client.HttpTransport;
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.sync.InProcessTransport;
+import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.core.sync.Transport;
+import io.shuttlebridge.server.HubServer;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Where a cluster's hub keeps its database and how devices reach it. The database is the file
+ * {@code hub.db} beside the devices' files, or a new schema in a PostgreSQL database (dropped when
+ * the cluster closes). Devices reach the hub in-process, or over HTTP on loopback: a
+ * {@link HubServer} on a free port and the client's {@link HttpTransport}, without retries, so
+ * that every failure reaches the caller as it happened.
+ */
+public final class HubSite implements AutoCloseable {
+    /** The bearer token between the cluster's devices and its hub server (loopback only). */
+    static final String TOKEN = "shuttle-testkit";
+
+    private static final AtomicInteger NEXT_SCHEMA = new AtomicInteger();
+
+    private final String postgresUrl;
+    private final boolean http;
+    private final Clock clock;
+    private String schemaUrl;
+    private HubServer server;
+
+    /**
+     * @param postgresUrl a PostgreSQL database to make the hub's schema in, or null for a SQLite file
+     * @param http whether devices reach the hub over HTTP rather than in-process
+     * @param clock the hub server's clock
+     */
+    public HubSite(String postgresUrl, boolean http, Clock clock) {
+        if (postgresUrl != null && !postgresUrl.startsWith("jdbc:postgresql:")) {
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "a PostgreSQL hub needs a jdbc:postgresql:// URL, got " + redact(postgresUrl));
+        }
+        this.postgresUrl = postgresUrl;
+        this.http = http;
+        this.clock = clock;
+    }
+
+    /** A new, empty database for the hub: a SQLite file path or a JDBC URL. */
+    String database(Path dir) {
+        if (postgresUrl == null) {
+            return dir.resolve("hub.db").toString();
+        }
+        String schema = "shuttle_testkit_" + ProcessHandle.current().pid() + "_" + NEXT_SCHEMA.incrementAndGet();
+        exec(postgresUrl, "CREATE SCHEMA " + schema);
+        schemaUrl = postgresUrl + (postgresUrl.indexOf('?') < 0 ? "?" : "&") + "currentSchema=" + schema;
+        return schemaUrl;
+    }
+
+    /** How devices reach {@code hub} (its engine, apply listener included); asked once. */
+    Transport connect(SyncEngine hub) {
+        if (!http) {
+            return new InProcessTransport(hub);
+        }
+        server = HubServer.builder(hub)
+                .host("127.0.0.1")
+                .port(0)
+                .token(TOKEN)
+                .clock(clock)
+                .shutdownTimeout(Duration.ofSeconds(5))
+                .start();
+        return HttpTransport.builder(server.url())
+                .token(TOKEN)
+                .requestTimeout(Duration.ofSeconds(60))
+                .backoff(Backoff.NONE)
+                .build();
+    }
+
+    /** Stops the hub server, if any; the cluster calls it before closing its nodes. */
+    void stopServer() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    /** Stops the server and drops the PostgreSQL schema; the cluster calls it after closing its nodes. */
+    @Override
+    public void close() {
+        try {
+            stopServer();
+        } finally {
+            if (schemaUrl != null) {
+                String schema =
+                        schemaUrl.substring(schemaUrl.lastIndexOf("currentSchema=") + "currentSchema=".length());
+                schemaUrl = null;
+                exec(postgresUrl, "DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
+    private static void exec(String url, String sql) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new ShuttleException(
+                    ErrorCode.DATABASE, sql + " on " + redact(url) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    @Override
+    public String toString() {
+        return (postgresUrl == null ? "SQLite hub" : "PostgreSQL hub") + (http ? " over HTTP" : ", in-process");
+    }
+}
