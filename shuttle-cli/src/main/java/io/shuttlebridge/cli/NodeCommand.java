@@ -3,7 +3,7 @@ package io.shuttlebridge.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shuttlebridge.client.NodeLeases;
 import io.shuttlebridge.core.ShuttleDatabase;
-import io.shuttlebridge.core.internal.protocol.Lease;
+import io.shuttlebridge.core.protocol.Lease;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;

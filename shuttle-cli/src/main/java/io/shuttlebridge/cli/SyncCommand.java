@@ -46,7 +46,7 @@ public final class SyncCommand implements Callable<Integer> {
         try (ShuttleDatabase database = db.openExisting()) {
             NodeLeases.NodeInfo me = NodeLeases.show(database);
             HttpTransport transport = hub.transport(me.hubUrl().orElse(null));
-            String hubNode = transport.schema().hubNode();
+            String hubNode = transport.hubNode();
             me.hubNode().filter(n -> !n.equals(hubNode)).ifPresent(n -> {
                 throw new ShuttleException(
                         ErrorCode.INVALID_ARGUMENT,

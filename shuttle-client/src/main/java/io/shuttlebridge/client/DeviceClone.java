@@ -11,7 +11,7 @@ import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
-import io.shuttlebridge.core.internal.protocol.Lease;
+import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.SyncReport;
 import java.sql.Statement;

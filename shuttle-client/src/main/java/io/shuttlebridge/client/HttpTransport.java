@@ -6,14 +6,14 @@ import io.shuttlebridge.client.internal.PushRequests;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
-import io.shuttlebridge.core.internal.protocol.HubLimits;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
-import io.shuttlebridge.core.internal.protocol.Lease;
 import io.shuttlebridge.core.internal.protocol.LeaseCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
 import io.shuttlebridge.core.internal.protocol.PushResultCodec;
 import io.shuttlebridge.core.internal.protocol.SchemaCodec;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
+import io.shuttlebridge.core.protocol.HubLimits;
+import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.Transport;
@@ -150,7 +150,7 @@ public final class HttpTransport implements Transport {
                 WireCodec.pullResult(tree), tree.path("hubSeq").asLong(-1));
     }
 
-    public HubSchema schema() {
+    HubSchema schema() {
         JsonNode doc = caller.get(Protocol.SCHEMA, Map.of());
         limits = SchemaCodec.limits(doc);
         HubSchema schema = SchemaCodec.read(doc);

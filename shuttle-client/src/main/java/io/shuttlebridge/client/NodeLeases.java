@@ -3,7 +3,7 @@ package io.shuttlebridge.client;
 import io.shuttlebridge.client.internal.DeviceMeta;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
-import io.shuttlebridge.core.internal.protocol.Lease;
+import io.shuttlebridge.core.protocol.Lease;
 import java.time.Instant;
 import java.util.Optional;
 

@@ -7,7 +7,7 @@ import io.shuttlebridge.client.HttpTransport;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
-import io.shuttlebridge.core.internal.protocol.Lease;
+import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.internal.LeaseStore;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import io.shuttlebridge.client.DeviceClone;
 import io.shuttlebridge.client.HttpTransport;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
-import io.shuttlebridge.core.internal.protocol.HubLimits;
+import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.SyncReport;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package io.shuttlebridge.client.internal;
 
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Stamp;
-import io.shuttlebridge.core.internal.protocol.HubLimits;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
+import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.sync.ConflictRecord;
 import io.shuttlebridge.core.sync.PushResult;
 import java.util.ArrayList;

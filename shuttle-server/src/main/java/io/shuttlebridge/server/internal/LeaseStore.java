@@ -5,7 +5,7 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.id.KSortedId;
-import io.shuttlebridge.core.internal.protocol.Lease;
+import io.shuttlebridge.core.protocol.Lease;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -8,6 +8,7 @@ import static io.shuttlebridge.core.internal.protocol.JsonFields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
+import io.shuttlebridge.core.protocol.Lease;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 

@@ -14,6 +14,7 @@ import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.ForeignKey;
 import io.shuttlebridge.core.internal.schema.Table;
+import io.shuttlebridge.core.protocol.HubLimits;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashSet;

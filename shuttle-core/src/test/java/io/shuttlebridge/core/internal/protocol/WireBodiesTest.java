@@ -11,6 +11,8 @@ import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.ForeignKey;
 import io.shuttlebridge.core.internal.schema.Table;
+import io.shuttlebridge.core.protocol.HubLimits;
+import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.sync.ConflictRecord;
 import io.shuttlebridge.core.sync.PushResult;
 import java.sql.Types;

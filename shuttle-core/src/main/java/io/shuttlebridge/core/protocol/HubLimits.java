@@ -1,4 +1,4 @@
-package io.shuttlebridge.core.internal.protocol;
+package io.shuttlebridge.core.protocol;
 
 import io.shuttlebridge.core.sync.SyncEngine;
 
