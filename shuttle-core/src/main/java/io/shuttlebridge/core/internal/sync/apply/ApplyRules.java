@@ -78,6 +78,11 @@ final class ApplyRules {
             case LWW -> l == null || r.stamp().newerThan(l.stamp()) ? Verdict.TAKE : Verdict.SUPERSEDED;
             case FIELD_LWW -> FieldMerge.onEntry(t, l, r);
             default -> {
+                if (l != null && l.tombstone() && r.isDelete()) {
+                    // a delete of a deleted row agrees with it; the row keeps the later version of the two, for
+                    // a replica tells a change it holds is out of date by the row's version having passed it
+                    yield r.version() < l.version() ? Verdict.SUPERSEDED : Verdict.TAKE;
+                }
                 if (!concurrent(role, l, r)) {
                     yield Verdict.TAKE;
                 }
@@ -127,11 +132,11 @@ final class ApplyRules {
     /**
      * Whether {@code r} was written concurrently with this replica's row {@code l}: not made on it, or
      * (on a device) this replica holds a write of its own the hub has not acknowledged yet. A node's own
-     * writes are ordered, so a later write by the writer of the current row succeeds it; a delete of a
-     * deleted row agrees with it.
+     * writes are ordered, so a later write by the writer of the current row succeeds it. (A delete of a
+     * deleted row agrees with it: {@link #decide} settles that first.)
      */
     boolean concurrent(Role role, LocalRow l, Change r) {
-        if (l == null || (l.tombstone() && r.isDelete())) {
+        if (l == null) {
             return false;
         }
         boolean unacknowledged = l.stamp().origin().equals(localNode) && l.version() > l.base();

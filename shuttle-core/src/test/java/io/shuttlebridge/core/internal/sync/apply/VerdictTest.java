@@ -83,6 +83,10 @@ class VerdictTest {
             VERSION_STRICT | HUB    | fresh    | row 10@A v2/1  | upsert 12@A v2/1     | -                         | take                                  | parents
             MANUAL         | HUB    | fresh    | row 10@A v2/1  | delete 12@B v2/1     | -                         | conflict {a=a1, b=b1}, resend         | values
             VERSION_STRICT | HUB    | fresh    | gone 10@A v2/1 | delete 12@B v2/1     | -                         | take                                  | -
+            # a delete of a deleted row agrees with it; the row keeps the later version of the two
+            VERSION_STRICT | HUB    | fresh    | gone 15@A v4/3 | delete 12@B v2/1     | -                         | superseded                            | -
+            MANUAL         | DEVICE | fresh    | gone 15@A v4/3 | delete 12@B v2/1     | -                         | superseded                            | -
+            CUSTOM         | HUB    | fresh    | gone 15@A v2/1 | delete 12@B v3/1     | -                         | take                                  | -
             VERSION_STRICT | HUB    | fresh    | gone 10@A v2/1 | upsert 12@B v2/1     | -                         | conflict deleted, resend              | parents
             MANUAL         | DEVICE | fresh    | -              | upsert 12@B v1/0     | -                         | take                                  | parents
             MANUAL         | HUB    | fresh    | -              | upsert 12@B v1/0     | parent missing            | hold                                  | parents
