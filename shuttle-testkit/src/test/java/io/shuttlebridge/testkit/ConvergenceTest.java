@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.ProgressListener;
-import io.shuttlebridge.testkit.issues.KnownIssues;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -42,7 +41,6 @@ class ConvergenceTest {
                 .build();
         SimulationResult r = new Simulation(config, ProgressListener.NONE).run();
         String why = "seed " + seed + " policy " + policy + " (replay: -Dshuttle.seed=" + seed + ")";
-        KnownIssues.abortIfOnlyAChangeHeldForAGoneParent(r, why);
         assertThat(r.unexpectedErrors()).as(why + " unexpected errors").isEmpty();
         assertThat(r.settleRounds()).as(why + " quiescence rounds").isPositive();
         assertThat(r.differences()).as(why + " replicas differ from the hub").isEmpty();

@@ -8,7 +8,6 @@ import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.Postgres;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.server.HubServer;
-import io.shuttlebridge.testkit.issues.KnownIssues;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,7 +73,6 @@ class PostgresHubConvergenceIT {
                 .build();
         SimulationResult r = new Simulation(config, ProgressListener.NONE).run();
         String why = "seed " + seed + " policy " + policy + " (replay: -Dshuttle.seed=" + seed + ")";
-        KnownIssues.abortIfOnlyAChangeHeldForAGoneParent(r, why);
         assertThat(r.unexpectedErrors()).as(why + " unexpected errors").isEmpty();
         assertThat(r.settleRounds()).as(why + " quiescence rounds").isPositive();
         assertThat(r.differences()).as(why + " replicas differ from the hub").isEmpty();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.ProgressListener;
-import io.shuttlebridge.testkit.issues.KnownIssues;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,8 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the replicas converged and no acknowledged write was lost per the policy's oracle.
  *
  * <p>The suite runs 15; the sweep runs more: {@code -Dshuttle.sweep=2000}. Every schedule's seed,
- * schema and policy are in its name; replay one with {@code -Dshuttle.sweep.seed=N}. A schedule that
- * fails on a known engine issue alone is skipped with the reason ({@link KnownIssues}).
+ * schema and policy are in its name; replay one with {@code -Dshuttle.sweep.seed=N}.
  */
 class ScheduleSweepTest {
     private static final int OPS = 40;
@@ -53,7 +51,6 @@ class ScheduleSweepTest {
                 .build();
         SimulationResult r = new Simulation(config, ProgressListener.NONE).run();
         String why = "seed " + seed + " " + schemaName + " " + policy + " (replay: -Dshuttle.sweep.seed=" + seed + ")";
-        KnownIssues.abortIfOnlyAChangeHeldForAGoneParent(r, why);
         assertThat(r.unexpectedErrors()).as(why + " unexpected errors").isEmpty();
         assertThat(r.settleRounds()).as(why + " quiescence rounds").isPositive();
         assertThat(r.differences()).as(why + " replicas differ from the hub").isEmpty();

@@ -84,7 +84,7 @@ public final class Applier {
     /** Applies the changes in order, then the held changes they allow. */
     private Outcome applyAll(Batch batch, RowLookup rows, List<Change> ordered) throws SQLException {
         rows.prefetch(schema, ordered);
-        ParentCheck parents = new ParentCheck(schema, dialect, batch);
+        ParentCheck parents = new ParentCheck(schema, dialect, batch, rows);
         RowWrites writes = new RowWrites(batch, rows, onApplied);
         DeleteCascade cascade = new DeleteCascade(schema, dialect, batch, rows, writes, schema.nodeUuid());
         ApplyStep step = new ApplyStep(schema, dialect, rules, resolvers, batch, rows, parents, writes, cascade);

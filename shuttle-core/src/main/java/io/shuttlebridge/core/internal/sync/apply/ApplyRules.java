@@ -15,7 +15,8 @@ import java.util.Map;
  * {@link Verdict.Ask} and the next stage takes the fact, so the apply fetches only what the rules use.
  * The stages in order: {@link #onEntry}, then for an upsert the parents ({@link #onMissingParent},
  * {@link #onHeld}) or {@link #decide}, then {@link #onColumns} (FIELD_LWW) or {@link #onConcurrent} and
- * {@link #onResolution}.
+ * {@link #onResolution}. A held upsert whose parents are still missing when the batch is applied goes
+ * through {@link #whileParentsMissing}, {@link #withoutParents} and {@link #onDeletedParent}.
  *
  * <p>LWW and FIELD_LWW are symmetric rules every replica applies alike. VERSION_STRICT, MANUAL and
  * custom resolvers decide on the hub: a change made on a stale base is a conflict there, the hub's row
@@ -72,12 +73,72 @@ final class ApplyRules {
                 : new Verdict.Hold(reason);
     }
 
+    /**
+     * A held upsert whose parents are still missing once nothing more can be released. Under LWW and
+     * FIELD_LWW it waits: a newer upsert of a parent releases it, and where a parent was deleted, the
+     * delete's cascade on the writer deletes the row with a newer write, which supersedes it. Where the
+     * hub decides, it is decided as if its parents were there first, then {@link #withoutParents}.
+     */
+    Verdict whileParentsMissing(SyncedTable t, Role role, LocalRow l, Change r) {
+        return switch (t.policy()) {
+            case LWW, FIELD_LWW -> Verdict.WAIT;
+            default -> onceParentsArrive(t, role, l, r);
+        };
+    }
+
+    /**
+     * What to do with a held upsert whose parents are missing, given {@code once}, what
+     * {@link #whileParentsMissing} made of it. A decision that writes nothing of it (a conflict the hub's
+     * row stands against, a resolver keeping this replica's row, a duplicate) does not depend on its
+     * parents and is made now. One that would write it waits on a device, which adopts what its hub
+     * decides: the hub's later write of the row, or the parent, releases it. On the hub it depends on
+     * whether a missing parent was deleted here ({@link #onDeletedParent}).
+     */
+    Verdict withoutParents(Role role, Verdict.Act once) {
+        if (!once.needsParents()) {
+            return once;
+        }
+        return role == Role.HUB ? Verdict.CHECK_DELETED_PARENT : Verdict.WAIT;
+    }
+
+    /**
+     * On the hub, the held upsert {@code r} would be written but a parent is missing; {@code deleted} is
+     * the newest tombstone among its missing parents (null: none was deleted here, so they may arrive).
+     * A write made after it saw a delete carries a later stamp than the delete, so one whose stamp is not
+     * later was written without knowing the parent was gone: it is concurrent with the delete, and no
+     * parent made again by its writer can follow. The delete stands, as its cascade removes the rows
+     * referring to the parent, and the change is refused and kept as a conflict record; the hub's row
+     * flows back to its writer: the live row or its tombstone, sent again, or where the hub never held
+     * the row, a deletion of it the hub writes. A change stamped after the delete may be waiting for a
+     * parent its writer made again and sends later (or, under CUSTOM, one a resolver brings back): it
+     * waits, and when its writer hears of the delete, the cascade there supersedes it.
+     */
+    Verdict onDeletedParent(LocalRow l, Change r, LocalRow deleted) {
+        if (deleted == null || deleted.stamp().hlc() < r.hlc()) {
+            return Verdict.WAIT;
+        }
+        if (l == null) {
+            return new Verdict.Orphaned(r.version() + 1, r.version());
+        }
+        return l.tombstone() ? new Verdict.RecordConflict(null, Verdict.Then.RESEND) : Verdict.READ_STANDING;
+    }
+
+    /** The held upsert is refused over the live row whose values are {@code local}, which stands and is sent again. */
+    Verdict onRefused(Map<String, Object> local) {
+        return new Verdict.RecordConflict(local, Verdict.Then.RESEND);
+    }
+
     /** Every parent is there: the table's policy decides. */
     Verdict decide(SyncedTable t, Role role, LocalRow l, Change r) {
         return switch (t.policy()) {
             case LWW -> l == null || r.stamp().newerThan(l.stamp()) ? Verdict.TAKE : Verdict.SUPERSEDED;
             case FIELD_LWW -> FieldMerge.onEntry(t, l, r);
             default -> {
+                if (l != null && l.tombstone() && r.isDelete()) {
+                    // a delete of a deleted row agrees with it; the row keeps the later version of the two, for
+                    // a replica tells a change it holds is out of date by the row's version having passed it
+                    yield r.version() < l.version() ? Verdict.SUPERSEDED : Verdict.TAKE;
+                }
                 if (!concurrent(role, l, r)) {
                     yield Verdict.TAKE;
                 }
@@ -127,11 +188,11 @@ final class ApplyRules {
     /**
      * Whether {@code r} was written concurrently with this replica's row {@code l}: not made on it, or
      * (on a device) this replica holds a write of its own the hub has not acknowledged yet. A node's own
-     * writes are ordered, so a later write by the writer of the current row succeeds it; a delete of a
-     * deleted row agrees with it.
+     * writes are ordered, so a later write by the writer of the current row succeeds it. (A delete of a
+     * deleted row agrees with it: {@link #decide} settles that first.)
      */
     boolean concurrent(Role role, LocalRow l, Change r) {
-        if (l == null || (l.tombstone() && r.isDelete())) {
+        if (l == null) {
             return false;
         }
         boolean unacknowledged = l.stamp().origin().equals(localNode) && l.version() > l.base();

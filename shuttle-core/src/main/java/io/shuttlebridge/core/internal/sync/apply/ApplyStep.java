@@ -61,6 +61,23 @@ final class ApplyStep {
         carryOut(act, t, l, r, from);
     }
 
+    /**
+     * Decides the held upsert {@code r}, whose parents are still missing, where the rules can do without
+     * them (the rules left it waiting otherwise); returns whether it was decided and left the queue.
+     */
+    boolean settleWaiting(Change r, Sender from) throws SQLException {
+        SyncedTable t = schema.require(r.table());
+        LocalRow l = rows.local(t, r.key());
+        Verdict.Act once = answer(rules.whileParentsMissing(t, from.role(), l, r), t, l, r, from.role());
+        Verdict.Act act = answer(rules.withoutParents(from.role(), once), t, l, r, from.role());
+        if (act instanceof Verdict.Hold) {
+            return false;
+        }
+        PendingStore.release(batch.connection(), r);
+        carryOut(act, t, l, r, from);
+        return true;
+    }
+
     /** Answers the rules' questions about {@code r} until they decide. */
     Verdict.Act answer(Verdict v, SyncedTable t, LocalRow l, Change r, Role role) throws SQLException {
         while (v instanceof Verdict.Ask ask) {
@@ -74,6 +91,8 @@ final class ApplyStep {
                 case Verdict.ReadColumns c ->
                     rules.onColumns(t, l, r, columnStamps(t, l), c.values() ? values(t, r) : null);
                 case Verdict.ReadLocal x -> rules.onConcurrent(t, role, l, r, values(t, r));
+                case Verdict.CheckDeletedParent x -> rules.onDeletedParent(l, r, parents.deletedParent(r));
+                case Verdict.ReadStanding x -> rules.onRefused(values(t, r));
                 case Verdict.AskResolver a -> rules.onResolution(role, l, r, a.local(), resolve(t, a.local(), r));
             };
         }
@@ -118,6 +137,22 @@ final class ApplyStep {
                 }
             }
             case Verdict.Merged m -> writeMerged(t, r, m);
+            case Verdict.Orphaned o -> {
+                writes.write(
+                        t,
+                        new Change(
+                                t.name(),
+                                r.key(),
+                                Op.DELETE,
+                                Map.of(),
+                                batch.freshStamp(),
+                                localNode,
+                                o.version(),
+                                o.base(),
+                                Map.of()),
+                        null);
+                writes.recordConflict(t, rows.local(t, r.key()), null, r);
+            }
         }
     }
 

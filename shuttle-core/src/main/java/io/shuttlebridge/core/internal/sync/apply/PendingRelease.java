@@ -17,8 +17,9 @@ import java.util.Map;
 
 /**
  * Releases held changes once the batch is applied: each one whose parents have arrived is applied with
- * the sender it arrived with, one the row has moved past while it waited is dropped, and rows held for
- * each other (a reference cycle) are released together. Internal.
+ * the sender it arrived with, one the row has moved past while it waited is dropped, rows held for each
+ * other (a reference cycle) are released together, and when none of that goes further, the rules decide
+ * those they can without their parents (see {@link ApplyRules#whileParentsMissing}). Internal.
  */
 final class PendingRelease {
     private final SyncSchema schema;
@@ -38,31 +39,52 @@ final class PendingRelease {
         this.step = step;
     }
 
+    /** Whether the last {@link #releaseReady} left changes waiting for their parents (if not, none is held). */
+    private boolean waiting;
+
     /** Applies every held change that can be applied now; returns how many stay held. */
     int releaseAll() throws SQLException {
-        Connection c = batch.connection();
         boolean progress = true;
         while (progress) {
-            progress = false;
-            for (PendingStore.Pending p : PendingStore.all(c)) {
-                Change r = p.change();
-                Sender from = batch.senderOf(p);
-                SyncedTable t = schema.require(r.table());
-                if (rules.staleWhileHeld(t, from.role(), rows.local(t, r.key()), r)) {
-                    PendingStore.release(c, r); // a later write to the row arrived meanwhile
-                    continue;
-                }
-                if (parents.missing(r) == null) {
-                    PendingStore.release(c, r);
-                    step.apply(r, Arrival.RELEASED, from);
-                    progress = true;
-                }
+            progress = releaseReady() || (waiting && (releaseCycle() || settleWaiting()));
+        }
+        return waiting ? (int) PendingStore.count(batch.connection()) : 0;
+    }
+
+    /**
+     * Applies the held changes whose parents are here and drops those the row moved past; returns
+     * whether one was applied.
+     */
+    private boolean releaseReady() throws SQLException {
+        Connection c = batch.connection();
+        boolean progress = false;
+        waiting = false;
+        for (PendingStore.Pending p : PendingStore.all(c)) {
+            Change r = p.change();
+            Sender from = batch.senderOf(p);
+            SyncedTable t = schema.require(r.table());
+            if (rules.staleWhileHeld(t, from.role(), rows.local(t, r.key()), r)) {
+                PendingStore.release(c, r); // a later write to the row arrived meanwhile
+                continue;
             }
-            if (!progress) {
-                progress = releaseCycle();
+            if (parents.missing(r) == null) {
+                PendingStore.release(c, r);
+                step.apply(r, Arrival.RELEASED, from);
+                progress = true;
+            } else {
+                waiting = true;
             }
         }
-        return (int) PendingStore.count(c);
+        return progress;
+    }
+
+    /** Decides the held changes the rules can decide without their parents; returns whether one was. */
+    private boolean settleWaiting() throws SQLException {
+        boolean progress = false;
+        for (PendingStore.Pending p : PendingStore.all(batch.connection())) {
+            progress |= step.settleWaiting(p.change(), batch.senderOf(p));
+        }
+        return progress;
     }
 
     /**

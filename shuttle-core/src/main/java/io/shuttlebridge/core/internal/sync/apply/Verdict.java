@@ -20,6 +20,11 @@ sealed interface Verdict {
         default boolean takesAsItIs() {
             return false;
         }
+
+        /** Whether carrying it out writes the incoming row's values (or a merge of them), so the rows they refer to must be here. */
+        default boolean needsParents() {
+            return false;
+        }
     }
 
     /** Does the upsert refer to a parent row that is not here? */
@@ -33,6 +38,12 @@ sealed interface Verdict {
 
     /** A write concurrent with the live local row: the row's values. */
     record ReadLocal() implements Ask {}
+
+    /** A held upsert the hub would write, whose parent is missing: the newest tombstone of its missing parents. */
+    record CheckDeletedParent() implements Ask {}
+
+    /** A held upsert refused over the live local row, which stands: the row's values. */
+    record ReadStanding() implements Ask {}
 
     /** CUSTOM: the table's resolver decides between {@code local} (null: deleted here) and the incoming row. */
     record AskResolver(Map<String, Object> local) implements Ask {}
@@ -55,6 +66,11 @@ sealed interface Verdict {
         public boolean takesAsItIs() {
             return true;
         }
+
+        @Override
+        public boolean needsParents() {
+            return true;
+        }
     }
 
     /**
@@ -66,14 +82,23 @@ sealed interface Verdict {
         public boolean takesAsItIs() {
             return !merged;
         }
+
+        @Override
+        public boolean needsParents() {
+            return true;
+        }
     }
 
     /**
      * FIELD_LWW: the merge keeps newer columns the sender lacks, so it is written as a new write of this
      * node (a fresh stamp, {@code version} on {@code base}) that flows back to the sender too.
      */
-    record MergeColumns(Map<String, Object> values, Map<String, Stamp> stamps, long version, long base)
-            implements Act {}
+    record MergeColumns(Map<String, Object> values, Map<String, Stamp> stamps, long version, long base) implements Act {
+        @Override
+        public boolean needsParents() {
+            return true;
+        }
+    }
 
     /**
      * A concurrent write becomes a conflict record with both sides ({@code local} null: deleted here);
@@ -82,6 +107,11 @@ sealed interface Verdict {
     record RecordConflict(Map<String, Object> local, Then then) implements Act {
         @Override
         public boolean takesAsItIs() {
+            return then == Then.ADOPT;
+        }
+
+        @Override
+        public boolean needsParents() {
             return then == Then.ADOPT;
         }
     }
@@ -103,15 +133,32 @@ sealed interface Verdict {
      * A row written as a new write of this node ({@code values} null: a delete), {@code version} on
      * {@code base}: a resolver's merge, or a device's row the resolver kept.
      */
-    record Merged(Map<String, Object> values, long version, long base) implements Act {}
+    record Merged(Map<String, Object> values, long version, long base) implements Act {
+        @Override
+        public boolean needsParents() {
+            return values != null; // a merged row may refer to the incoming row's parents
+        }
+    }
+
+    /**
+     * A held upsert of a row the hub never held, refused because its parent was deleted: the row's
+     * deletion is written as a new write of this node ({@code version} on {@code base}), as the parent's
+     * delete would have cascaded to it, so its writer deletes it too; the change is kept as a conflict
+     * record against that deletion.
+     */
+    record Orphaned(long version, long base) implements Act {}
 
     // the verdicts without values, made once: the apply asks for one per change
     CheckParents CHECK_PARENTS = new CheckParents();
     ReadColumns READ_COLUMNS = new ReadColumns(false);
     ReadColumns READ_COLUMNS_AND_VALUES = new ReadColumns(true);
     ReadLocal READ_LOCAL = new ReadLocal();
+    CheckDeletedParent CHECK_DELETED_PARENT = new CheckDeletedParent();
+    ReadStanding READ_STANDING = new ReadStanding();
     Duplicate DUPLICATE = new Duplicate();
     Superseded SUPERSEDED = new Superseded(false);
     Superseded SUPERSEDED_REJECTED = new Superseded(true);
     Take TAKE = new Take();
+    /** A held change left waiting for its parents. */
+    Hold WAIT = new Hold("a parent row has not arrived");
 }

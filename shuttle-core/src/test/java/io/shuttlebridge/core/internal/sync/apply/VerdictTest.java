@@ -83,6 +83,10 @@ class VerdictTest {
             VERSION_STRICT | HUB    | fresh    | row 10@A v2/1  | upsert 12@A v2/1     | -                         | take                                  | parents
             MANUAL         | HUB    | fresh    | row 10@A v2/1  | delete 12@B v2/1     | -                         | conflict {a=a1, b=b1}, resend         | values
             VERSION_STRICT | HUB    | fresh    | gone 10@A v2/1 | delete 12@B v2/1     | -                         | take                                  | -
+            # a delete of a deleted row agrees with it; the row keeps the later version of the two
+            VERSION_STRICT | HUB    | fresh    | gone 15@A v4/3 | delete 12@B v2/1     | -                         | superseded                            | -
+            MANUAL         | DEVICE | fresh    | gone 15@A v4/3 | delete 12@B v2/1     | -                         | superseded                            | -
+            CUSTOM         | HUB    | fresh    | gone 15@A v2/1 | delete 12@B v3/1     | -                         | take                                  | -
             VERSION_STRICT | HUB    | fresh    | gone 10@A v2/1 | upsert 12@B v2/1     | -                         | conflict deleted, resend              | parents
             MANUAL         | DEVICE | fresh    | -              | upsert 12@B v1/0     | -                         | take                                  | parents
             MANUAL         | HUB    | fresh    | -              | upsert 12@B v1/0     | parent missing            | hold                                  | parents
@@ -161,6 +165,63 @@ class VerdictTest {
         assertThat(act.takesAsItIs()).isEqualTo(taken);
     }
 
+    /**
+     * A held upsert whose parents are still missing once nothing more can be released: under LWW and
+     * FIELD_LWW it waits; where the hub decides, a decision that writes nothing of it is made now, and one
+     * that would write it waits on a device, while the hub refuses it when a missing parent was deleted
+     * here no earlier than it was written. Fact: {@code deleted STAMP}, the newest tombstone among its
+     * missing parents.
+     */
+    @ParameterizedTest(name = "{0} {1}: {2} <- {3} [{4}] => {5}")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            # policy       | role   | local          | incoming         | facts                       | verdict                               | asked
+            # LWW and FIELD_LWW: it waits (the parent's upsert releases it, the cascade of its delete supersedes it)
+            LWW            | HUB    | -              | upsert 12@B v1/0 | deleted 15@A                | hold                                  | -
+            FIELD_LWW      | DEVICE | gone 10@A v2/1 | upsert 12@B v3/2 | deleted 15@A                | hold                                  | -
+            # the hub: a parent deleted no earlier than the change was written stays deleted, and the change is refused
+            MANUAL         | HUB    | -              | upsert 12@B v1/0 | deleted 15@A                | conflict, delete v2/1                 | deleted parent
+            VERSION_STRICT | HUB    | -              | upsert 12@B v1/0 | deleted 12@A                | conflict, delete v2/1                 | deleted parent
+            CUSTOM         | HUB    | -              | upsert 12@B v3/2 | deleted 15@A                | conflict, delete v4/3                 | deleted parent
+            VERSION_STRICT | HUB    | row 10@A v2/1  | upsert 12@B v3/2 | deleted 15@A                | conflict {a=a1, b=b1}, resend         | deleted parent, values
+            MANUAL         | HUB    | gone 10@A v2/1 | upsert 12@B v3/2 | deleted 15@A                | conflict deleted, resend              | deleted parent
+            # the hub: a parent deleted before the change was written may be made again by its writer; none deleted may arrive
+            VERSION_STRICT | HUB    | -              | upsert 12@B v1/0 | deleted 10@A                | hold                                  | deleted parent
+            MANUAL         | HUB    | row 10@A v2/1  | upsert 12@B v3/2 | -                           | hold                                  | deleted parent
+            # where the hub decides, a decision that writes nothing of the change does not wait for its parents
+            VERSION_STRICT | HUB    | row 10@A v2/1  | upsert 12@B v2/1 | -                           | conflict {a=a1, b=b1}, resend         | values
+            MANUAL         | HUB    | gone 14@A v2/1 | upsert 12@B v2/1 | -                           | conflict deleted, resend              | -
+            VERSION_STRICT | HUB    | row 10@A v2/1  | upsert 10@A v2/1 | -                           | duplicate                             | -
+            CUSTOM         | HUB    | gone 14@A v2/1 | upsert 12@B v2/1 | resolver keep               | keep local deleted, resend            | resolver
+            CUSTOM         | HUB    | row 10@A v3/2  | upsert 12@B v2/1 | resolver manual             | conflict {a=a1, b=b1}, resend         | values, resolver
+            CUSTOM         | DEVICE | row 10@A v3/2  | upsert 12@B v2/1 | resolver keep               | keep local {a=a1, b=b1}, rewrite v4/2 | values, resolver
+            # a resolver's choice that writes the change (or a merge) waits for its parents unless one was deleted after it
+            CUSTOM         | HUB    | row 10@A v3/2  | upsert 12@B v2/1 | resolver take, deleted 15@A | conflict {a=a1, b=b1}, resend         | values, resolver, deleted parent, values
+            CUSTOM         | HUB    | row 10@A v3/2  | upsert 12@B v2/1 | resolver take, deleted 10@A | hold                                  | values, resolver, deleted parent
+            CUSTOM         | HUB    | row 10@A v3/2  | upsert 12@B v2/1 | resolver merge              | hold                                  | values, resolver, deleted parent
+            # a device adopts what its hub decides: what would write the change waits for the hub's later row or the parent
+            VERSION_STRICT | DEVICE | -              | upsert 12@B v1/0 | deleted 15@A                | hold                                  | -
+            MANUAL         | DEVICE | gone 10@L v2/1 | upsert 12@B v2/1 | deleted 15@A                | hold                                  | -
+            CUSTOM         | DEVICE | row 10@A v3/2  | upsert 12@B v2/1 | resolver take, deleted 15@A | hold                                  | values, resolver
+            """)
+    void whileParentsMissing(
+            ConflictPolicy policy,
+            Role role,
+            String local,
+            String incoming,
+            String facts,
+            String verdict,
+            String asked) {
+        SyncedTable t = table(policy);
+        LocalRow l = entry(local);
+        Change r = change(incoming);
+        Facts f = Facts.parse(facts);
+        List<String> questions = new ArrayList<>();
+        Verdict.Act once = answer(rules.whileParentsMissing(t, role, l, r), t, role, l, r, f, questions);
+        Verdict.Act act = answer(rules.withoutParents(role, once), t, role, l, r, f, questions);
+        assertThat(describe(act)).isEqualTo(verdict);
+        assertThat(String.join(", ", questions)).isEqualTo(asked == null ? "" : asked);
+    }
+
     /** The stages in the order the apply runs them, each question answered from the row's facts. */
     private Verdict.Act decide(
             SyncedTable t, Role role, Arrival arrival, LocalRow l, Change r, Facts f, List<String> asked) {
@@ -190,6 +251,14 @@ class VerdictTest {
                 case Verdict.ReadLocal x -> {
                     asked.add("values");
                     yield rules.onConcurrent(t, role, l, r, LOCAL_VALUES);
+                }
+                case Verdict.CheckDeletedParent x -> {
+                    asked.add("deleted parent");
+                    yield rules.onDeletedParent(l, r, f.deletedParent());
+                }
+                case Verdict.ReadStanding x -> {
+                    asked.add("values");
+                    yield rules.onRefused(LOCAL_VALUES);
                 }
                 case Verdict.AskResolver a -> {
                     asked.add("resolver");
@@ -223,6 +292,7 @@ class VerdictTest {
                                 : "rewrite v" + k.rewrite().version() + "/"
                                         + k.rewrite().base());
             case Verdict.Merged m -> "merged v" + m.version() + "/" + m.base() + " " + show(m.values());
+            case Verdict.Orphaned o -> "conflict, delete v" + o.version() + "/" + o.base();
         };
     }
 
@@ -292,11 +362,17 @@ class VerdictTest {
     }
 
     /** What the database and the resolver answer for the row. */
-    private record Facts(boolean parentMissing, Change held, Map<String, Stamp> stamps, ConflictResolver resolver) {
+    private record Facts(
+            boolean parentMissing,
+            Change held,
+            LocalRow deletedParent,
+            Map<String, Stamp> stamps,
+            ConflictResolver resolver) {
 
         static Facts parse(String spec) {
             boolean parentMissing = false;
             Change held = null;
+            LocalRow deletedParent = null;
             Map<String, Stamp> stamps = new LinkedHashMap<>();
             ConflictResolver resolver = (table, local, remote, base) -> {
                 throw new AssertionError("the resolver was not expected to be asked");
@@ -305,6 +381,7 @@ class VerdictTest {
                 String[] p = fact.split(" ");
                 switch (p[0]) {
                     case "parent" -> parentMissing = true;
+                    case "deleted" -> deletedParent = entry("gone " + p[1] + " v2/1");
                     case "held" -> held = change("upsert " + p[1] + " v1/0");
                     case "stamps" -> {
                         for (int i = 1; i < p.length; i++) {
@@ -316,7 +393,7 @@ class VerdictTest {
                     default -> throw new IllegalArgumentException("unknown fact: " + fact);
                 }
             }
-            return new Facts(parentMissing, held, stamps, resolver);
+            return new Facts(parentMissing, held, deletedParent, stamps, resolver);
         }
 
         private static ConflictResolver resolver(String outcome) {
