@@ -7,11 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * What {@link Capture#enable} should do: which tables (all user tables when none are named),
- * columns to leave out of replication, the conflict policy and scope column per table.
+ * columns to leave out of replication, the conflict policy and scope column per table, and the
+ * identity a database that has none yet takes.
  */
 public final class CaptureOptions {
     private final Set<String> tables;
@@ -19,6 +22,7 @@ public final class CaptureOptions {
     private final ConflictPolicy policy;
     private final Map<String, ConflictPolicy> tablePolicies;
     private final Map<String, String> scopeColumns;
+    private final UUID nodeUuid;
 
     private CaptureOptions(Builder b) {
         this.tables = Set.copyOf(b.tables);
@@ -28,6 +32,7 @@ public final class CaptureOptions {
         this.policy = b.policy;
         this.tablePolicies = Map.copyOf(b.tablePolicies);
         this.scopeColumns = Map.copyOf(b.scopeColumns);
+        this.nodeUuid = b.nodeUuid;
     }
 
     public static Builder builder() {
@@ -36,6 +41,18 @@ public final class CaptureOptions {
 
     public static CaptureOptions allTables() {
         return builder().build();
+    }
+
+    /** A builder holding these options, to add to them (a node identity, say). */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.tables.addAll(tables);
+        excludedColumns.forEach((t, cs) -> b.excluded.put(t, new LinkedHashSet<>(cs)));
+        b.policy = policy;
+        b.tablePolicies.putAll(tablePolicies);
+        b.scopeColumns.putAll(scopeColumns);
+        b.nodeUuid = nodeUuid;
+        return b;
     }
 
     /** Tables named by the caller; empty means every user table. */
@@ -60,12 +77,18 @@ public final class CaptureOptions {
         return scopeColumns.get(table);
     }
 
+    /** The node identity to give a database that has none yet; null: a random one. */
+    public UUID nodeUuid() {
+        return nodeUuid;
+    }
+
     public static final class Builder {
         private final Set<String> tables = new LinkedHashSet<>();
         private final Map<String, Set<String>> excluded = new LinkedHashMap<>();
         private ConflictPolicy policy;
         private final Map<String, ConflictPolicy> tablePolicies = new LinkedHashMap<>();
         private final Map<String, String> scopeColumns = new LinkedHashMap<>();
+        private UUID nodeUuid;
 
         public Builder tables(String... names) {
             return tables(List.of(names));
@@ -109,6 +132,20 @@ public final class CaptureOptions {
 
         public Builder scopeColumn(String table, String column) {
             scopeColumns.put(table, column);
+            return this;
+        }
+
+        /**
+         * The node identity the database takes when sync is enabled on it for the first time (a
+         * random one when not given); a database that has one keeps it. For tests and simulations
+         * that must repeat exactly: two databases must never share an identity.
+         */
+        public Builder nodeUuid(UUID id) {
+            Objects.requireNonNull(id, "nodeUuid");
+            if (nodeUuid != null) {
+                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "the node uuid was already set to " + nodeUuid);
+            }
+            nodeUuid = id;
             return this;
         }
 
