@@ -3,6 +3,7 @@ package io.shuttlebridge.core.capture;
 import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,7 +26,7 @@ public final class CaptureOptions {
     private final UUID nodeUuid;
 
     private CaptureOptions(Builder b) {
-        this.tables = Set.copyOf(b.tables);
+        this.tables = Collections.unmodifiableSet(new LinkedHashSet<>(b.tables)); // registered in the order named
         Map<String, Set<String>> ex = new LinkedHashMap<>();
         b.excluded.forEach((t, cs) -> ex.put(t, Set.copyOf(cs)));
         this.excludedColumns = Map.copyOf(ex);
@@ -55,7 +56,7 @@ public final class CaptureOptions {
         return b;
     }
 
-    /** Tables named by the caller; empty means every user table. */
+    /** Tables named by the caller, in the order named (the order they are registered in); empty means every user table. */
     public Set<String> tables() {
         return tables;
     }
