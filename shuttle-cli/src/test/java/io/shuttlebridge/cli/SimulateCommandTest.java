@@ -75,6 +75,27 @@ class SimulateCommandTest {
     }
 
     @Test
+    void aSeedRunTwicePrintsTheSameDigestAndAnotherSeedAnother() {
+        String first = digest(run("simulate", "--replicas", "2", "--ops", "40", "--seed", "5"));
+        String again = digest(run("simulate", "--replicas", "2", "--ops", "40", "--seed", "5"));
+        String other = digest(run("simulate", "--replicas", "2", "--ops", "40", "--seed", "6"));
+        assertThat(first).matches("[0-9a-f]{64}").isEqualTo(again).isNotEqualTo(other);
+        Run json = run("simulate", "--replicas", "2", "--ops", "40", "--seed", "5", "--json");
+        assertThat(json.out()).contains("\"digest\":\"" + first + "\"");
+    }
+
+    private static String digest(Run r) {
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        String prefix = "digest of the final databases: ";
+        return r.out()
+                .lines()
+                .filter(l -> l.startsWith(prefix))
+                .map(l -> l.substring(prefix.length(), prefix.length() + 64))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no digest in " + r.out()));
+    }
+
+    @Test
     void keptFilesHoldTheSameRowsOnEveryReplica() throws Exception {
         Path keep = dir.resolve("kept");
         Run r = run(

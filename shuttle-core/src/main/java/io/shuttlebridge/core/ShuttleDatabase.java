@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -21,15 +22,28 @@ public final class ShuttleDatabase implements AutoCloseable {
     private final String url;
     private final Properties properties;
     private final Dialect dialect;
+    private final ConnectionSetup setup;
     private final ReentrantLock lock = new ReentrantLock();
     private Connection connection;
 
-    private ShuttleDatabase(String url, Properties properties) {
+    private ShuttleDatabase(String url, Properties properties, ConnectionSetup setup) {
         this.url = url;
         this.dialect = Dialects.forUrl(url);
         this.properties = new Properties();
         this.properties.putAll(dialect.connectionProperties());
         this.properties.putAll(properties);
+        this.setup = Objects.requireNonNull(setup, "setup");
+    }
+
+    /**
+     * Prepares every connection a {@link ShuttleDatabase} opens before any work runs on it: session
+     * settings, or functions registered with the driver (a simulation gives SQLite its own 'now').
+     */
+    @FunctionalInterface
+    public interface ConnectionSetup {
+        ConnectionSetup NONE = c -> {};
+
+        void prepare(Connection c) throws SQLException;
     }
 
     /** Opens a database given as a file path (SQLite) or a JDBC URL. */
@@ -38,7 +52,12 @@ public final class ShuttleDatabase implements AutoCloseable {
     }
 
     public static ShuttleDatabase open(String pathOrUrl, Properties properties) {
-        return new ShuttleDatabase(toJdbcUrl(pathOrUrl), properties);
+        return open(pathOrUrl, properties, ConnectionSetup.NONE);
+    }
+
+    /** Opens a database whose connections {@code setup} prepares as they are opened. */
+    public static ShuttleDatabase open(String pathOrUrl, Properties properties, ConnectionSetup setup) {
+        return new ShuttleDatabase(toJdbcUrl(pathOrUrl), properties, setup);
     }
 
     public static ShuttleDatabase sqlite(Path file) {
@@ -66,7 +85,7 @@ public final class ShuttleDatabase implements AutoCloseable {
     /** Opens a new connection of its own (for work that must run beside the shared one). */
     public Connection newConnection() {
         try {
-            return DriverManager.getConnection(url, properties);
+            return openConnection();
         } catch (SQLException e) {
             throw ShuttleException.database("cannot open " + displayUrl(), e);
         }
@@ -126,9 +145,24 @@ public final class ShuttleDatabase implements AutoCloseable {
 
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
-            connection = DriverManager.getConnection(url, properties);
+            connection = openConnection();
         }
         return connection;
+    }
+
+    private Connection openConnection() throws SQLException {
+        Connection c = DriverManager.getConnection(url, properties);
+        try {
+            setup.prepare(c);
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
     }
 
     @Override

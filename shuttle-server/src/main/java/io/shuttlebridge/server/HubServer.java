@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shuttlebridge.bridge.BridgeService;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.protocol.ErrorCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
 import io.shuttlebridge.core.protocol.HubLimits;
@@ -61,7 +62,8 @@ public final class HubServer implements AutoCloseable {
         this.shutdownTimeout = b.shutdownTimeout;
         this.host = b.host;
         BearerAuth auth = new BearerAuth(b.token);
-        LeaseStore leases = new LeaseStore(b.engine.database(), b.clock, b.leaseTtl);
+        LeaseStore leases =
+                new LeaseStore(b.engine.database(), b.clock == null ? b.engine.clock() : b.clock, b.leaseTtl);
         BodyReader body = new BodyReader(b.maxBodyBytes);
         SyncApi api = new SyncApi(b.engine, leases, body, b.maxBatch, gate, stream, metrics);
         this.app = Javalin.create(cfg -> {
@@ -228,7 +230,7 @@ public final class HubServer implements AutoCloseable {
         private Duration leaseTtl = Duration.ofDays(7);
         private Duration watchEvery = Duration.ofMillis(200);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
-        private Clock clock = Clock.systemUTC();
+        private MillisClock clock;
         private BridgeService bridge;
         private PrometheusMeterRegistry meterRegistry;
 
@@ -309,9 +311,18 @@ public final class HubServer implements AutoCloseable {
             return this;
         }
 
-        public Builder clock(Clock c) {
+        /**
+         * The clock leases are given and expire by; by default the engine's own ({@link
+         * SyncEngine#clock()}), which everything else the hub decides by reads too.
+         */
+        public Builder clock(MillisClock c) {
             clock = Objects.requireNonNull(c, "clock");
             return this;
+        }
+
+        /** {@link #clock(MillisClock)} from a {@link Clock}. */
+        public Builder clock(Clock c) {
+            return clock(Objects.requireNonNull(c, "clock")::millis);
         }
 
         public HubServer start() {

@@ -12,7 +12,6 @@ import io.shuttlebridge.testkit.internal.ClusterSpec;
 import io.shuttlebridge.testkit.internal.Folders;
 import io.shuttlebridge.testkit.internal.HubSite;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -255,7 +254,7 @@ public final class ShuttleTestCluster implements AutoCloseable {
                 }
             }
             Path folder = Folders.prepare(dir, devices);
-            HubSite site = new HubSite(postgresUrl, http, Clock.systemUTC());
+            HubSite site = new HubSite(postgresUrl, http);
             try {
                 Cluster c = new Cluster(new ClusterSpec(
                         folder, devices, schema, capture.build(), resolvers, SyncEngine.ApplyListener.NONE, site));

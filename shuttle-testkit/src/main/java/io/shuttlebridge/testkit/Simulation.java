@@ -9,6 +9,7 @@ import io.shuttlebridge.core.sync.ConflictResolver;
 import io.shuttlebridge.testkit.SimulationResult.WriteKind;
 import io.shuttlebridge.testkit.internal.Cluster;
 import io.shuttlebridge.testkit.internal.ClusterSpec;
+import io.shuttlebridge.testkit.internal.DatabaseDigest;
 import io.shuttlebridge.testkit.internal.DeviceNode;
 import io.shuttlebridge.testkit.internal.Faults;
 import io.shuttlebridge.testkit.internal.Folders;
@@ -16,7 +17,9 @@ import io.shuttlebridge.testkit.internal.History;
 import io.shuttlebridge.testkit.internal.HubSite;
 import io.shuttlebridge.testkit.internal.Node;
 import io.shuttlebridge.testkit.internal.SchemaModel;
+import io.shuttlebridge.testkit.internal.SimulatedClock;
 import io.shuttlebridge.testkit.internal.SqlText;
+import io.shuttlebridge.testkit.internal.SqliteNow;
 import io.shuttlebridge.testkit.internal.Workload;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.UUID;
 
 /**
  * A randomized fault schedule: random writes over the schema on N devices with random, faulty
@@ -35,19 +39,32 @@ import java.util.Random;
  * checks: the replicas converged ({@link Convergence}) and, per the policy, no acknowledged write
  * was lost (see {@link #run}). Under CUSTOM every table's resolver keeps the hub's row.
  *
- * <p>Every random choice (device, write, values, sync, fault) comes from one {@link Random} seeded
- * with the configuration's seed, and time is read from one {@link Clock}; the databases' capture
- * triggers still stamp writes from the wall clock, so a schedule repeats its choices for a seed
- * but not its stamps.
+ * <p><b>Replayable.</b> Every random choice (device, write, values, sync, fault, the nodes'
+ * identities) comes from one {@link Random} seeded with the configuration's seed, and every node
+ * runs on one simulated clock that starts at 2026-01-01T00:00:00Z and moves a fixed step at each
+ * step of the schedule: the engines read it, and so does SQLite's 'now' on every connection to the
+ * nodes' files ({@code julianday('now')}, from which the capture triggers stamp local writes). Crashes,
+ * duplicates and lost acknowledgements are injected at points the same draws choose, and the only
+ * threads beside the schedule's (a push's own, a hub server's) are waited for in a fixed order. So a
+ * run with a SQLite hub is replayable: the same seed and configuration write the same
+ * databases byte for byte, which {@link SimulationResult#digest()} shows. Only the elapsed time in
+ * the result is read from the real clock.
  */
 public final class Simulation {
     private static final int SHOWN = 10;
+    /**
+     * How far each step of the schedule (a write or a sync, and each sync of the quiescence) moves the
+     * simulated clock, in milliseconds. Stamps only compare, so the amount changes nothing the engine
+     * decides as long as it is not zero; a fixed amount takes nothing from the schedule's random draws.
+     */
+    private static final long STEP_MILLIS = 10;
+
     private static final ConflictResolver KEEP_HUB_ROW =
             (table, local, remote, base) -> new ConflictResolver.KeepLocal();
 
     private final SimulationConfig config;
     private final ProgressListener progress;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock realTime = Clock.systemUTC();
 
     public Simulation(SimulationConfig config, ProgressListener progress) {
         this.config = Objects.requireNonNull(config, "config");
@@ -60,7 +77,7 @@ public final class Simulation {
      * newest write is a delete is absent); under every policy each hub row is one some node wrote.
      */
     public SimulationResult run() {
-        long started = clock.millis();
+        long started = realTime.millis();
         Path dir = Folders.prepare(config.keep(), config.replicas());
         try {
             return run(dir, started);
@@ -73,6 +90,8 @@ public final class Simulation {
 
     private SimulationResult run(Path dir, long started) {
         Random random = new Random(config.seed());
+        SimulatedClock clock = new SimulatedClock();
+        Runnable tick = () -> clock.advance(STEP_MILLIS);
         Faults faults = new Faults(config.faults(), random);
         History history = new History();
         Map<WriteKind, Integer> writes = new EnumMap<>(WriteKind.class);
@@ -83,11 +102,13 @@ public final class Simulation {
         List<String> unexpected = new ArrayList<>();
         int syncs = 0;
         int interrupted = 0;
-        try (Cluster k = new Cluster(spec(dir, faults))) {
+        try (SqliteNow now = new SqliteNow(clock);
+                Cluster k = new Cluster(spec(dir, faults, clock, now, random))) {
             Workload workload = new Workload(SchemaModel.read(k.device(0).database(), k.tables()), random);
             faults.arm(true);
             int made = 0;
             for (int step = 0; made < config.ops(); step++) {
+                tick.run();
                 DeviceNode dev = k.device(random.nextInt(config.replicas()));
                 if (random.nextInt(3) == 0) {
                     syncs++;
@@ -114,7 +135,7 @@ public final class Simulation {
                 progress.progress("simulate", made, config.ops());
             }
             faults.arm(false);
-            int rounds = k.settle(20 + 2 * config.replicas());
+            int rounds = k.settle(20 + 2 * config.replicas(), tick);
             k.all().forEach(history::record);
 
             Convergence.Result convergence = Convergence.check(k.all());
@@ -144,6 +165,9 @@ public final class Simulation {
             List<ConflictRecord> conflicts = k.all().stream()
                     .flatMap(n -> n.engine().conflicts(false).stream())
                     .toList();
+            Map<String, Integer> hubRows = hubRows(k);
+            k.close(); // every connection closed: SQLite has moved its write-ahead logs into the files
+            String digest = DatabaseDigest.of(k.sqliteFiles());
             return new SimulationResult(
                     config,
                     writes,
@@ -156,16 +180,18 @@ public final class Simulation {
                     (int) conflicts.stream().filter(ConflictRecord::open).count(),
                     unexpected,
                     rounds,
-                    hubRows(k),
+                    hubRows,
                     checks,
                     first(convergence.differences()),
                     first(lost),
-                    clock.millis() - started,
+                    digest,
+                    realTime.millis() - started,
                     config.keep() == null ? null : dir);
         }
     }
 
-    private ClusterSpec spec(Path dir, Faults faults) {
+    /** The cluster on the simulated clock, its nodes' identities drawn from {@code random}. */
+    private ClusterSpec spec(Path dir, Faults faults, SimulatedClock clock, SqliteNow now, Random random) {
         Map<String, ConflictResolver> resolvers = new HashMap<>();
         if (config.policy() == ConflictPolicy.CUSTOM) {
             config.schema().tables().forEach(t -> resolvers.put(t, KEEP_HUB_ROW));
@@ -177,7 +203,17 @@ public final class Simulation {
                 CaptureOptions.builder().policy(config.policy()).build(),
                 resolvers,
                 faults.crashListener(),
-                new HubSite(config.postgresHub(), config.overHttp(), clock));
+                new HubSite(config.postgresHub(), config.overHttp()),
+                clock,
+                now,
+                () -> nodeUuid(random));
+    }
+
+    /** A random (version 4) UUID from {@code random}. */
+    private static UUID nodeUuid(Random random) {
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
+        return new UUID(high, low);
     }
 
     private static Map<String, Integer> hubRows(Cluster k) {

@@ -4,6 +4,7 @@ import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -49,7 +50,7 @@ public record SimulationConfig(
         if (policy == null) {
             throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "a conflict policy is required");
         }
-        faults = faults.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(faults));
+        faults = faults.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(faults));
     }
 
     public static Builder builder() {

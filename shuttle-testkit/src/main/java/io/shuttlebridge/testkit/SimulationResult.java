@@ -20,6 +20,10 @@ import java.util.Map;
  * @param checks what was checked, one line each
  * @param differences first differences between a replica and the hub (see {@link Convergence})
  * @param lostWrites first rows or columns where the hub does not hold what the policy's oracle expects
+ * @param digest SHA-256 of the final SQLite files (the hub's when it is one, then every device's),
+ *     byte for byte: a run is replayable when another run of the same seed and configuration gives
+ *     the same digest (a hub on PostgreSQL is not in it)
+ * @param elapsedMillis how long the run took, in real time
  * @param kept the folder holding the databases, or null when they were deleted
  */
 public record SimulationResult(
@@ -38,6 +42,7 @@ public record SimulationResult(
         List<String> checks,
         List<String> differences,
         List<String> lostWrites,
+        String digest,
         long elapsedMillis,
         Path kept) {
 

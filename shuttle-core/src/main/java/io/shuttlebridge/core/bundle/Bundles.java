@@ -25,7 +25,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -37,6 +36,7 @@ import java.util.UUID;
  * Offline transfer: a self-contained SQLite file with the changes a peer has not acknowledged,
  * and an acknowledgement of what this node has received from that peer, so two nodes that never
  * share a network stay converged by carrying files back and forth. Import is atomic and idempotent.
+ * The times a bundle and its import carry come from the engine's clock.
  */
 public final class Bundles {
     private static final int PAGE = 5000;
@@ -85,7 +85,7 @@ public final class Bundles {
                 UUID.randomUUID().toString(),
                 engine.nodeUuid(),
                 peerNode,
-                Instant.now().toString(),
+                engine.clock().instant().toString(),
                 BundleHashes.schema(schema.tables()),
                 jsons.size(),
                 BundleHashes.content(jsons),
@@ -183,13 +183,14 @@ public final class Bundles {
             PeerStore.outcome(
                     c,
                     m.sourceNode(),
-                    "bundle " + m.bundleId() + ": applied " + o.applied() + ", duplicates " + o.duplicates());
+                    "bundle " + m.bundleId() + ": applied " + o.applied() + ", duplicates " + o.duplicates(),
+                    engine.clock());
             Jdbc.update(
                     c,
                     "INSERT INTO _shuttle_bundles (bundle_id, source_node, imported_at, applied, duplicates) VALUES (?, ?, ?, ?, ?)",
                     m.bundleId(),
                     m.sourceNode(),
-                    Instant.now().toString(),
+                    engine.clock().instant().toString(),
                     o.applied(),
                     o.duplicates());
             return new ImportResult(

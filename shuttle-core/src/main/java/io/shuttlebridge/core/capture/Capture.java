@@ -53,7 +53,7 @@ public final class Capture {
             for (String ddl : dialect.capture().metadataDdl()) {
                 Jdbc.execute(c, ddl);
             }
-            ensureNodeIdentity(c);
+            ensureNodeIdentity(c, options.nodeUuid());
             for (Table t : chosen) {
                 register(c, t, options);
             }
@@ -138,11 +138,12 @@ public final class Capture {
         }
     }
 
-    private static void ensureNodeIdentity(Connection c) throws SQLException {
+    /** The database's node identity: the one it has, else {@code given}, else a random one. */
+    private static void ensureNodeIdentity(Connection c, UUID given) throws SQLException {
         String uuid = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'node_uuid'")
                 .orElse(null);
         if (uuid == null) {
-            uuid = UUID.randomUUID().toString();
+            uuid = (given == null ? UUID.randomUUID() : given).toString();
             Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES ('node_uuid', ?)", uuid);
             Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES ('format', '1')");
         }

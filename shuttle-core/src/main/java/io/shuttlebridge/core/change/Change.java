@@ -42,7 +42,18 @@ public record Change(
                 : values instanceof HandedOverValues mine
                         ? Collections.unmodifiableMap(mine)
                         : Collections.unmodifiableMap(new LinkedHashMap<>(values));
-        columnStamps = columnStamps == null ? Map.of() : Map.copyOf(columnStamps);
+        columnStamps = columnStamps == null || columnStamps.isEmpty() ? Map.of() : inOrder(columnStamps);
+    }
+
+    /**
+     * The column stamps as given, in their order: they are written in that order, and an order that
+     * changed from one run to the next ({@link Map#copyOf}'s does) would change how the database lays
+     * them out.
+     */
+    private static Map<String, Stamp> inOrder(Map<String, Stamp> stamps) {
+        Map<String, Stamp> copy = new LinkedHashMap<>(stamps.size() * 2);
+        stamps.forEach((col, stamp) -> copy.put(Objects.requireNonNull(col), Objects.requireNonNull(stamp)));
+        return Collections.unmodifiableMap(copy);
     }
 
     public Stamp stamp() {

@@ -119,16 +119,23 @@ public final class HlcClock {
     }
 
     /**
-     * Fast-forwards the clock to at least {@code hlc}, typically the last timestamp persisted in
-     * the database, at start-up: afterwards every timestamp returned is greater than {@code hlc}.
-     * Does nothing if the clock is already at or past it, and returns the clock's resulting {@link
-     * #current() current} value.
+     * Moves the clock to at least {@code hlc} without an event of its own: afterwards every
+     * timestamp returned is greater than {@code hlc}. Does nothing if the clock is already at or past
+     * it, and returns the clock's resulting {@link #current() current} value.
      *
-     * <p>No skew check is made: the value is this node's own history, and after a restart the
-     * physical clock may legitimately be behind it (for example after a clock correction). Refusing
-     * it would leave the node unable to start, and accepting it keeps timestamps monotonic, which is
-     * what matters; the clock simply counts from the logical millisecond until the physical clock
-     * catches up.
+     * <p>This is the receive rule without the skew check and without stamping the receive event:
+     * the next {@link #now()} is then exactly what {@link #receive(long)} would have returned. It is
+     * used at start-up with the last timestamp persisted in the database, and by the sync engine for
+     * every stamp it receives or reads from its database's clock position (the engine's clock never
+     * calls {@link #receive(long)}, so its {@link #maxSkew()} does not apply).
+     *
+     * <p>No skew check is made: at start-up the value is this node's own history, and after a
+     * restart the physical clock may legitimately be behind it (for example after a clock
+     * correction); refusing it would leave the node unable to start, and accepting it keeps
+     * timestamps monotonic, which is what matters; the clock simply counts from the logical
+     * millisecond until the physical clock catches up. For received changes, whether a stamp too far
+     * ahead is refused is a policy of whoever accepts the change (the hub, DESIGN §8), decided before
+     * the change is applied, not a property of the clock.
      *
      * @throws ShuttleException {@link ErrorCode#INVALID_ARGUMENT} if {@code hlc} is negative
      */

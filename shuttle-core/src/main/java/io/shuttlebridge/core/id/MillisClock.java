@@ -1,5 +1,7 @@
 package io.shuttlebridge.core.id;
 
+import java.time.Instant;
+
 /**
  * A source of wall-clock time in milliseconds since the Unix epoch.
  *
@@ -12,6 +14,11 @@ public interface MillisClock {
 
     /** Returns the current time in milliseconds since 1970-01-01T00:00:00Z. */
     long millis();
+
+    /** Returns the current time as an instant, at millisecond precision. */
+    default Instant instant() {
+        return Instant.ofEpochMilli(millis());
+    }
 
     /** Returns the system wall clock ({@link System#currentTimeMillis()}). */
     static MillisClock system() {

@@ -4,6 +4,8 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.id.HlcClock;
+import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.dialect.Identifiers;
@@ -30,6 +32,15 @@ import java.util.Objects;
  * interruption is retried with nothing lost, and re-delivered batches count as duplicates.
  *
  * <p>The engine holds no resources of its own: the database handle belongs to the caller.
+ *
+ * <p><b>Time.</b> Everything the engine does reads the time from the one {@link MillisClock} of its
+ * builder ({@link Builder#clock}, the system clock by default): the stamps of the writes it makes
+ * while applying (merges, cascaded deletes) come from a {@link HlcClock} over it, which observes every
+ * stamp the engine receives and the database's clock position; the times its conflict, pending and
+ * peer records and bundles carry come from it too. Captured local writes are stamped by the
+ * database's own clock, as its triggers run; when the engine applies, the database's clock position
+ * moves at least to the engine's clock, so that later local writes are stamped after what the engine
+ * did.
  */
 public final class SyncEngine {
     /**
@@ -62,7 +73,8 @@ public final class SyncEngine {
     private SyncEngine(Builder b) {
         this.db = b.db;
         SyncSchema schema = db.read(c -> SyncSchema.load(c, db.dialect()));
-        this.context = new EngineContext(db, schema, b.resolvers, b.pageSize, b.maxBatch, b.listener::applied);
+        this.context = new EngineContext(
+                db, schema, b.resolvers, b.pageSize, b.maxBatch, b.listener::applied, b.clock, new HlcClock(b.clock));
         this.hub = new HubSide(context);
         this.puller = new Puller(context);
         this.pusher = new PushPipeline(context);
@@ -83,6 +95,11 @@ public final class SyncEngine {
 
     public ShuttleDatabase database() {
         return db;
+    }
+
+    /** The engine's source of time ({@link Builder#clock}). */
+    public MillisClock clock() {
+        return context.clock();
     }
 
     // ---------------------------------------------------------------- hub side
@@ -125,7 +142,7 @@ public final class SyncEngine {
         boolean resynced = puller.pull(hub, hubNode, tally);
         pusher.push(hub, hubNode, tally);
         db.transaction(c -> {
-            PeerStore.outcome(c, hubNode, tally.summary());
+            PeerStore.outcome(c, hubNode, tally.summary(), context.clock());
             return null;
         });
         return tally.report(resynced, cursor(hubNode));
@@ -189,9 +206,20 @@ public final class SyncEngine {
         private int pageSize = DEFAULT_PAGE;
         private int maxBatch = DEFAULT_MAX_BATCH;
         private ApplyListener listener = ApplyListener.NONE;
+        private MillisClock clock = MillisClock.system();
 
         private Builder(ShuttleDatabase db) {
             this.db = db;
+        }
+
+        /**
+         * The engine's one source of time (default: the system clock): the stamps of the writes it
+         * makes while applying, and the times it records (conflicts detected and resolved, changes
+         * held, syncs, bundles). Tests and simulations give a clock they move themselves.
+         */
+        public Builder clock(MillisClock c) {
+            clock = Objects.requireNonNull(c, "clock");
+            return this;
         }
 
         public Builder resolver(String table, ConflictResolver resolver) {

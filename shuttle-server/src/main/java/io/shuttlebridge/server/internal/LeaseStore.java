@@ -5,6 +5,7 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.id.KSortedId;
+import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.protocol.Lease;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,10 +27,15 @@ public final class LeaseStore {
     private static final int ATTEMPTS = 5;
 
     private final ShuttleDatabase db;
-    private final Clock clock;
+    private final MillisClock clock;
     private final Duration ttl;
 
     public LeaseStore(ShuttleDatabase db, Clock clock, Duration ttl) {
+        this(db, clock::millis, ttl);
+    }
+
+    /** Leases in {@code db}, given and expiring by {@code clock}, for {@code ttl} at a time. */
+    public LeaseStore(ShuttleDatabase db, MillisClock clock, Duration ttl) {
         this.db = db;
         this.clock = clock;
         this.ttl = ttl;

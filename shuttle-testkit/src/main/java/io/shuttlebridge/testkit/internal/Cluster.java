@@ -3,17 +3,21 @@ package io.shuttlebridge.testkit.internal;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
+import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.SyncReport;
 import io.shuttlebridge.core.sync.Transport;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
 import java.util.function.BiFunction;
 
 /**
  * A hub and devices with the same schema and policies. Devices are SQLite files; the hub and the
  * way devices reach it come from a {@link HubSite}. Every node is made by {@link #open}: the one
- * place where a node gets its database, its tables and its identity.
+ * place where a node gets its database, its tables, its identity and its clock.
  */
 public final class Cluster implements AutoCloseable {
     private final ClusterSpec spec;
@@ -21,6 +25,7 @@ public final class Cluster implements AutoCloseable {
     private final List<DeviceNode> devices = new ArrayList<>();
     private final Node hub;
     private final Transport transport;
+    private boolean closed;
 
     public Cluster(ClusterSpec spec) {
         this.spec = spec;
@@ -42,10 +47,9 @@ public final class Cluster implements AutoCloseable {
 
     /** Creates the schema in a new database, enables capture, and keeps the node. */
     private Node open(String name, String url, BiFunction<Node, Transport, SyncReport> sync) {
-        ShuttleDatabase db = ShuttleDatabase.open(url);
-        Node n = sync == null
-                ? new Node(name, url, db, spec.resolvers(), spec.listener())
-                : new DeviceNode(name, url, db, spec.resolvers(), spec.listener(), sync);
+        ShuttleDatabase db = ShuttleDatabase.open(url, new Properties(), spec.connections());
+        Node.Setup setup = new Node.Setup(spec.resolvers(), spec.listener(), spec.clock(), spec.connections());
+        Node n = sync == null ? new Node(name, url, db, setup) : new DeviceNode(name, url, db, setup, sync);
         all.add(n);
         boolean postgres = db.dialect().name().equals("postgresql");
         List<String> ddl =
@@ -57,7 +61,11 @@ public final class Cluster implements AutoCloseable {
                     ddl.stream().map(s -> new DdlScript.Statement(0, s)).toList());
             return null;
         });
-        Capture.enable(db, spec.capture(), ProgressListener.NONE);
+        UUID id = spec.nodeIds().get();
+        CaptureOptions capture = id == null
+                ? spec.capture()
+                : spec.capture().toBuilder().nodeUuid(id).build();
+        Capture.enable(db, capture, ProgressListener.NONE);
         return n;
     }
 
@@ -101,9 +109,15 @@ public final class Cluster implements AutoCloseable {
      * or -1 when it did not settle within {@code maxRounds}.
      */
     public int settle(int maxRounds) {
+        return settle(maxRounds, () -> {});
+    }
+
+    /** {@link #settle(int)}, running {@code beforeEachSync} before each device's sync (to move a simulated clock). */
+    public int settle(int maxRounds, Runnable beforeEachSync) {
         for (int round = 1; round <= maxRounds; round++) {
             int changed = 0;
             for (Node d : devices) {
+                beforeEachSync.run();
                 SyncReport r = sync(d);
                 changed += r.applied() + r.pushed() + r.conflicts();
             }
@@ -114,10 +128,23 @@ public final class Cluster implements AutoCloseable {
         return -1;
     }
 
-    /** Stops the hub's server, closes every node, then releases the hub's database. */
+    /** The SQLite files of the nodes (the hub's when it is one), the hub first. */
+    public List<Path> sqliteFiles() {
+        String prefix = "jdbc:sqlite:";
+        return all.stream()
+                .map(Node::url)
+                .filter(u -> u.startsWith(prefix))
+                .map(u -> Path.of(u.substring(prefix.length())))
+                .toList();
+    }
+
+    /** Stops the hub's server, closes every node, then releases the hub's database; once. */
     @Override
     public void close() {
-        closeAll(null);
+        if (!closed) {
+            closed = true;
+            closeAll(null);
+        }
     }
 
     private void closeAll(Throwable pending) {

@@ -1,17 +1,23 @@
 package io.shuttlebridge.testkit.internal;
 
+import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.CaptureOptions;
+import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.sync.ConflictResolver;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.testkit.TestSchema;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * What a {@link Cluster} is made of: SQLite files in {@code dir} for {@code devices} devices, the
  * schema created on every replica, how capture is enabled (policies), the resolvers of CUSTOM
- * tables, a listener of every apply on every node (a crash is injected by throwing from it), and
- * where the hub lives.
+ * tables, a listener of every apply on every node (a crash is injected by throwing from it), where
+ * the hub lives, the clock every node's engine reads, how every connection to a node's database is
+ * prepared (SQLite's 'now', in a simulation), and the identity each new node takes, in the order the
+ * nodes are made: the hub, then the devices (null: a random one).
  */
 public record ClusterSpec(
         Path dir,
@@ -20,8 +26,33 @@ public record ClusterSpec(
         CaptureOptions capture,
         Map<String, ConflictResolver> resolvers,
         SyncEngine.ApplyListener listener,
-        HubSite site) {
+        HubSite site,
+        MillisClock clock,
+        ShuttleDatabase.ConnectionSetup connections,
+        Supplier<UUID> nodeIds) {
     public ClusterSpec {
         resolvers = Map.copyOf(resolvers);
+    }
+
+    /** A cluster on the system clock, with connections as they come and random node identities. */
+    public ClusterSpec(
+            Path dir,
+            int devices,
+            TestSchema schema,
+            CaptureOptions capture,
+            Map<String, ConflictResolver> resolvers,
+            SyncEngine.ApplyListener listener,
+            HubSite site) {
+        this(
+                dir,
+                devices,
+                schema,
+                capture,
+                resolvers,
+                listener,
+                site,
+                MillisClock.system(),
+                ShuttleDatabase.ConnectionSetup.NONE,
+                () -> null);
     }
 }

@@ -1,12 +1,9 @@
 package io.shuttlebridge.testkit.internal;
 
 import io.shuttlebridge.core.ShuttleDatabase;
-import io.shuttlebridge.core.sync.ConflictResolver;
-import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.SyncReport;
 import io.shuttlebridge.core.sync.Transport;
 import io.shuttlebridge.testkit.Device;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiFunction;
 
@@ -14,14 +11,8 @@ import java.util.function.BiFunction;
 public final class DeviceNode extends Node implements Device {
     private final BiFunction<Node, Transport, SyncReport> sync;
 
-    DeviceNode(
-            String name,
-            String url,
-            ShuttleDatabase db,
-            Map<String, ConflictResolver> resolvers,
-            SyncEngine.ApplyListener listener,
-            BiFunction<Node, Transport, SyncReport> sync) {
-        super(name, url, db, resolvers, listener);
+    DeviceNode(String name, String url, ShuttleDatabase db, Setup setup, BiFunction<Node, Transport, SyncReport> sync) {
+        super(name, url, db, setup);
         this.sync = sync;
     }
 

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code hub.db} beside the devices' files, or a new schema in a PostgreSQL database (dropped when
  * the cluster closes). Devices reach the hub in-process, or over HTTP on loopback: a
  * {@link HubServer} on a free port and the client's {@link HttpTransport}, without retries, so
- * that every failure reaches the caller as it happened.
+ * that every failure reaches the caller as it happened. The server reads the time from the hub's
+ * engine, as every node of the cluster does, unless it is given a clock of its own.
  */
 public final class HubSite implements AutoCloseable {
     /** The bearer token between the cluster's devices and its hub server (loopback only). */
@@ -39,7 +40,15 @@ public final class HubSite implements AutoCloseable {
     /**
      * @param postgresUrl a PostgreSQL database to make the hub's schema in, or null for a SQLite file
      * @param http whether devices reach the hub over HTTP rather than in-process
-     * @param clock the hub server's clock
+     */
+    public HubSite(String postgresUrl, boolean http) {
+        this(postgresUrl, http, null);
+    }
+
+    /**
+     * @param postgresUrl a PostgreSQL database to make the hub's schema in, or null for a SQLite file
+     * @param http whether devices reach the hub over HTTP rather than in-process
+     * @param clock the hub server's own clock (its leases), or null for the hub engine's
      */
     public HubSite(String postgresUrl, boolean http, Clock clock) {
         if (postgresUrl != null && !postgresUrl.startsWith("jdbc:postgresql:")) {
@@ -68,13 +77,12 @@ public final class HubSite implements AutoCloseable {
         if (!http) {
             return new InProcessTransport(hub);
         }
-        server = HubServer.builder(hub)
-                .host("127.0.0.1")
-                .port(0)
-                .token(TOKEN)
-                .clock(clock)
-                .shutdownTimeout(Duration.ofSeconds(5))
-                .start();
+        HubServer.Builder b =
+                HubServer.builder(hub).host("127.0.0.1").port(0).token(TOKEN).shutdownTimeout(Duration.ofSeconds(5));
+        if (clock != null) {
+            b.clock(clock);
+        }
+        server = b.start();
         return HttpTransport.builder(server.url())
                 .token(TOKEN)
                 .requestTimeout(Duration.ofSeconds(60))

@@ -3,6 +3,7 @@ package io.shuttlebridge.testkit.internal;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.sync.ConflictResolver;
 import io.shuttlebridge.core.sync.SyncEngine;
@@ -15,28 +16,33 @@ import java.util.Map;
 
 /**
  * One replica of a cluster: its database (a JDBC URL), the database handle, engines (one per page
- * size, made when first asked for) and a plain connection for the application's writes.
+ * size, made when first asked for, on the cluster's clock) and a plain connection for the
+ * application's writes (prepared as the database's own connections are).
  */
 public class Node implements Replica {
+    /** How a cluster's nodes are made: their engines' resolvers, apply listener and clock, and their connections. */
+    record Setup(
+            Map<String, ConflictResolver> resolvers,
+            SyncEngine.ApplyListener listener,
+            MillisClock clock,
+            ShuttleDatabase.ConnectionSetup connections) {
+        Setup {
+            resolvers = Map.copyOf(resolvers);
+        }
+    }
+
     private final String name;
     private final String url;
     private final ShuttleDatabase db;
-    private final Map<String, ConflictResolver> resolvers;
-    private final SyncEngine.ApplyListener listener;
+    private final Setup setup;
     private final Map<Integer, SyncEngine> engines = new HashMap<>();
     private Connection plain;
 
-    Node(
-            String name,
-            String url,
-            ShuttleDatabase db,
-            Map<String, ConflictResolver> resolvers,
-            SyncEngine.ApplyListener listener) {
+    Node(String name, String url, ShuttleDatabase db, Setup setup) {
         this.name = name;
         this.url = url;
         this.db = db;
-        this.resolvers = Map.copyOf(resolvers);
-        this.listener = listener;
+        this.setup = setup;
     }
 
     @Override
@@ -67,8 +73,11 @@ public class Node implements Replica {
     /** The engine that pulls and pushes {@code pageSize} changes at a time. */
     public synchronized SyncEngine engine(int pageSize) {
         return engines.computeIfAbsent(pageSize, n -> {
-            SyncEngine.Builder b = SyncEngine.builder(db).pageSize(n).applyListener(listener);
-            resolvers.forEach(b::resolver);
+            SyncEngine.Builder b = SyncEngine.builder(db)
+                    .pageSize(n)
+                    .applyListener(setup.listener())
+                    .clock(setup.clock());
+            setup.resolvers().forEach(b::resolver);
             return b.build();
         });
     }
@@ -97,7 +106,7 @@ public class Node implements Replica {
 
     private synchronized Connection plain() {
         if (plain == null) {
-            plain = Sql.open(url, name);
+            plain = Sql.open(url, name, setup.connections());
         }
         return plain;
     }

@@ -1,6 +1,7 @@
 package io.shuttlebridge.testkit.internal;
 
 import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.Jdbc;
 import java.sql.Connection;
@@ -21,10 +22,14 @@ final class Sql {
 
     private Sql() {}
 
-    /** Opens {@code url} (a JDBC URL); on SQLite with foreign keys on and a busy timeout. */
-    static Connection open(String url, String name) {
+    /**
+     * Opens {@code url} (a JDBC URL) prepared by {@code setup} as the node's database connections are;
+     * on SQLite with foreign keys on and a busy timeout.
+     */
+    static Connection open(String url, String name, ShuttleDatabase.ConnectionSetup setup) {
         try {
             Connection c = DriverManager.getConnection(url);
+            setup.prepare(c);
             if (isSqlite(c)) {
                 try (Statement s = c.createStatement()) {
                     s.execute("PRAGMA foreign_keys = ON");

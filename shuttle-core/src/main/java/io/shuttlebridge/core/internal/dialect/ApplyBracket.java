@@ -16,10 +16,19 @@ public interface ApplyBracket {
 
     /**
      * Ends an apply: whatever capture recorded for the applied writes is discarded (no echo) and
-     * the feed gets the given entries instead, with their own origin, hlc and version; the local
-     * clock moves past the highest stamp applied.
+     * the feed gets the given entries instead, with their own origin, hlc and version; when there
+     * are entries, the local clock moves to the highest stamp applied or {@code clockFloor}, whichever
+     * is higher, in the statement that writes them: local writes logged afterwards are stamped after
+     * both, while writes logged before keep their stamps.
+     *
+     * @param clockFloor a stamp of the applying engine's clock, taken when the apply ends (0: none)
      */
-    void endApply(Connection c, long token, List<AppliedEntry> entries) throws SQLException;
+    void endApply(Connection c, long token, List<AppliedEntry> entries, long clockFloor) throws SQLException;
+
+    /** {@link #endApply(Connection, long, List, long)} without a clock floor. */
+    default void endApply(Connection c, long token, List<AppliedEntry> entries) throws SQLException {
+        endApply(c, token, entries, 0);
+    }
 
     /**
      * A feed entry written by the apply path; {@code via} is the node id of the peer it came from

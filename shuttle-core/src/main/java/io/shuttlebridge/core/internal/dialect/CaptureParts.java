@@ -106,8 +106,18 @@ record CaptureParts(
     }
 
     @Override
+    public void endApply(Connection c, long token, List<AppliedEntry> entries, long clockFloor) throws SQLException {
+        apply.endApply(c, token, entries, clockFloor);
+    }
+
+    @Override
     public ClockPosition nextSeqAndHlc(Connection c) throws SQLException {
         return clock.nextSeqAndHlc(c);
+    }
+
+    @Override
+    public long lastHlc(Connection c) throws SQLException {
+        return clock.lastHlc(c);
     }
 
     @Override

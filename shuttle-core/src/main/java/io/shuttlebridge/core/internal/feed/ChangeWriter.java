@@ -71,12 +71,20 @@ public final class ChangeWriter {
         this.token = dialect.capture().beginApply(c);
     }
 
+    /** {@link #end(long)} without a clock floor: the local clock moves past the stamps applied. */
+    public void end() throws SQLException {
+        end(0);
+    }
+
     /**
      * Sends the queued writes, writes the feed entries and switches capture back on, then releases
      * statements; call before commit. When sending fails nothing more is run (the transaction rolls
      * back, and on PostgreSQL any further statement would only report that it was aborted).
+     *
+     * @param clockFloor a stamp of the applying engine's clock: when there are entries, the database's
+     *     clock moves at least to it with them, so that local writes made afterwards are stamped after it
      */
-    public void end() throws SQLException {
+    public void end(long clockFloor) throws SQLException {
         boolean sent = false;
         try {
             flush();
@@ -84,7 +92,7 @@ public final class ChangeWriter {
         } finally {
             if (sent) {
                 release();
-                dialect.capture().endApply(connection, token, applied);
+                dialect.capture().endApply(connection, token, applied, clockFloor);
             } else {
                 discard();
             }

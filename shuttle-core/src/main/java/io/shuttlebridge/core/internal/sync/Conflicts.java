@@ -49,7 +49,7 @@ public final class Conflicts {
                 case SyncEngine.TakeRemote x -> "took remote";
                 case SyncEngine.Values v -> "given values";
             };
-            ConflictStore.resolve(c, conflictId, how);
+            ConflictStore.resolve(c, engine.clock(), conflictId, how);
             return ConflictStore.get(c, conflictId);
         });
     }

@@ -2,6 +2,8 @@ package io.shuttlebridge.core.internal.sync;
 
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.id.HlcClock;
+import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.sync.ConflictResolver;
@@ -10,9 +12,14 @@ import java.util.function.Consumer;
 
 /**
  * What the parts of one {@code SyncEngine} share: its database, the synced schema as it was when the
- * engine opened, and its settings. Reached from an engine through {@link EngineAccess}. Internal.
+ * engine opened, its settings, and its clocks. Reached from an engine through {@link EngineAccess}.
+ * Internal.
  *
  * @param onApplied called inside the apply transaction after each change is written
+ * @param clock the one source of time of the engine: stamps, and the times its stores record
+ * @param hlc the engine's hybrid logical clock over {@code clock}: it stamps the writes the engine
+ *     makes while applying, and observes ({@link HlcClock#observe}, without a skew check) every stamp
+ *     the engine receives or reads from the database's clock position
  */
 public record EngineContext(
         ShuttleDatabase db,
@@ -20,7 +27,9 @@ public record EngineContext(
         Map<String, ConflictResolver> resolvers,
         int pageSize,
         int maxBatch,
-        Consumer<Change> onApplied) {
+        Consumer<Change> onApplied,
+        MillisClock clock,
+        HlcClock hlc) {
 
     public EngineContext {
         resolvers = Map.copyOf(resolvers);
@@ -32,11 +41,11 @@ public record EngineContext(
 
     /** Applies batches of at most the engine's max batch. */
     public Applier applier() {
-        return new Applier(db.dialect(), schema, resolvers, maxBatch, onApplied);
+        return new Applier(db.dialect(), schema, resolvers, maxBatch, onApplied, clock, hlc);
     }
 
     /** Applies batches of any size, for transfers that are not a Transport (bundles). */
     public Applier unboundedApplier() {
-        return new Applier(db.dialect(), schema, resolvers, Integer.MAX_VALUE, onApplied);
+        return new Applier(db.dialect(), schema, resolvers, Integer.MAX_VALUE, onApplied, clock, hlc);
     }
 }

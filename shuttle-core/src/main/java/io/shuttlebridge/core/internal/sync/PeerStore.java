@@ -1,12 +1,12 @@
 package io.shuttlebridge.core.internal.sync;
 
+import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.sync.PeerCursor;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -66,12 +66,13 @@ public final class PeerStore {
         Jdbc.update(c, "UPDATE _shuttle_peers SET acked = ? WHERE peer = ? AND acked < ?", seq, peer, seq);
     }
 
-    public static void outcome(Connection c, String peer, String outcome) throws SQLException {
+    /** Records how the last sync with {@code peer} went, at the time {@code clock} gives. */
+    public static void outcome(Connection c, String peer, String outcome, MillisClock clock) throws SQLException {
         ensure(c, peer);
         Jdbc.update(
                 c,
                 "UPDATE _shuttle_peers SET last_sync_at = ?, last_outcome = ? WHERE peer = ?",
-                Instant.now().toString(),
+                clock.instant().toString(),
                 outcome,
                 peer);
     }

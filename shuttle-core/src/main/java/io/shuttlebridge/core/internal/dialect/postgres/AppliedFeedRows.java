@@ -12,15 +12,17 @@ import java.util.Map;
 /**
  * The feed entries of an apply as parameters of one statement: one array per feed column
  * ({@code tbl, pk, op, hlc, scope, origin, version, base, via} and whether the entry is new to the
- * feed), {@code count} entries of which {@code fresh} are new, the highest stamp among them.
+ * feed), {@code count} entries of which {@code fresh} are new, and the stamp the clock moves to: the
+ * highest among them, or the applying engine's clock floor when that is higher.
  */
-record AppliedFeedRows(Array[] columns, int count, int fresh, long maxHlc) {
+record AppliedFeedRows(Array[] columns, int count, int fresh, long clockHlc) {
 
     /**
      * The entries with their stored keys: a row written twice keeps its last entry, in the place of
      * that entry (stored keys are exact), and is new to the feed when its first entry was.
      */
-    static AppliedFeedRows of(Connection c, List<AppliedEntry> entries, String[] keys) throws SQLException {
+    static AppliedFeedRows of(Connection c, List<AppliedEntry> entries, String[] keys, long clockFloor)
+            throws SQLException {
         Map<String, Integer> last = new HashMap<>(keys.length * 2);
         Map<String, Boolean> firstNew = new HashMap<>(); // of rows written more than once
         for (int i = 0; i < keys.length; i++) {
@@ -42,7 +44,7 @@ record AppliedFeedRows(Array[] columns, int count, int fresh, long maxHlc) {
         Integer[] via = new Integer[n];
         Boolean[] isNew = new Boolean[n];
         int fresh = 0;
-        long maxHlc = Long.MIN_VALUE;
+        long clockHlc = clockFloor;
         int j = 0;
         for (int i = 0; i < keys.length; i++) {
             AppliedEntry e = entries.get(i);
@@ -61,7 +63,7 @@ record AppliedFeedRows(Array[] columns, int count, int fresh, long maxHlc) {
             via[j] = e.via();
             isNew[j] = row == null ? e.expectedNew() : firstNew.getOrDefault(row, e.expectedNew());
             fresh += isNew[j] ? 1 : 0;
-            maxHlc = Math.max(maxHlc, e.hlc());
+            clockHlc = Math.max(clockHlc, e.hlc());
             j++;
         }
         Array[] columns = {
@@ -76,17 +78,17 @@ record AppliedFeedRows(Array[] columns, int count, int fresh, long maxHlc) {
             c.createArrayOf("int4", via),
             c.createArrayOf("bool", isNew)
         };
-        return new AppliedFeedRows(columns, n, fresh, maxHlc);
+        return new AppliedFeedRows(columns, n, fresh, clockHlc);
     }
 
-    /** Runs a feed write: the columns, then the number of entries and the highest stamp. */
+    /** Runs a feed write: the columns, then the number of entries and the stamp the clock moves to. */
     void write(Connection c, String sql) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < columns.length; i++) {
                 ps.setArray(i + 1, columns[i]);
             }
             ps.setLong(columns.length + 1, count);
-            ps.setLong(columns.length + 2, maxHlc);
+            ps.setLong(columns.length + 2, clockHlc);
             ps.executeQuery().close();
         }
     }

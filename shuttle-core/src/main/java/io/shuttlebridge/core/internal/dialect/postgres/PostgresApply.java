@@ -52,7 +52,10 @@ final class PostgresApply implements ApplyBracket {
         this.keys = keys;
     }
 
-    /** A feed write: the clock, the {@code writes} of entries, the clock moved past them, the channel notified. */
+    /**
+     * A feed write: the clock, the {@code writes} of entries, the clock moved past them (and to the
+     * applying engine's clock), the channel notified.
+     */
     private static String feedWrite(String writes) {
         return """
                 WITH clock AS (SELECT seq FROM _shuttle_clock WHERE id = 1),
@@ -72,7 +75,7 @@ final class PostgresApply implements ApplyBracket {
     }
 
     @Override
-    public void endApply(Connection c, long token, List<AppliedEntry> entries) throws SQLException {
+    public void endApply(Connection c, long token, List<AppliedEntry> entries, long clockFloor) throws SQLException {
         // what other connections committed meanwhile is folded first: the applied entries come after it,
         // as the latest writes to their rows
         try (Statement s = c.createStatement();
@@ -82,7 +85,7 @@ final class PostgresApply implements ApplyBracket {
         if (entries.isEmpty()) {
             return;
         }
-        AppliedFeedRows rows = AppliedFeedRows.of(c, entries, keys.of(c, entries));
+        AppliedFeedRows rows = AppliedFeedRows.of(c, entries, keys.of(c, entries), clockFloor);
         String tried = rows.fresh() == rows.count() ? WRITE_NEW : WRITE_MIXED;
         if (rows.fresh() == 0 || !InsertAsNew.tried(c, () -> rows.write(c, tried))) {
             // (when some entry taken as new exists after all, a concurrent write to its row was folded meanwhile)

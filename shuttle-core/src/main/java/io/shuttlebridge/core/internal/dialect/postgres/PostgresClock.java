@@ -16,6 +16,7 @@ final class PostgresClock implements CaptureClock {
 
     private static final String NEXT =
             "SELECT seq + 1, greatest(hlc + 1, " + WALL_STAMP + ") FROM _shuttle_clock WHERE id = 1";
+    private static final String LAST = "SELECT hlc FROM _shuttle_clock WHERE id = 1";
     private static final String ADVANCE =
             "UPDATE _shuttle_clock SET seq = greatest(seq, ?), hlc = greatest(hlc, ?) WHERE id = 1";
 
@@ -32,6 +33,11 @@ final class PostgresClock implements CaptureClock {
             rs.next();
             return new ClockPosition(rs.getLong(1), rs.getLong(2));
         }
+    }
+
+    @Override
+    public long lastHlc(Connection c) throws SQLException {
+        return Jdbc.queryLong(c, LAST).orElse(0L);
     }
 
     @Override

@@ -42,7 +42,7 @@ final class SqliteApply implements ApplyBracket {
     }
 
     @Override
-    public void endApply(Connection c, long token, List<AppliedEntry> entries) throws SQLException {
+    public void endApply(Connection c, long token, List<AppliedEntry> entries, long clockFloor) throws SQLException {
         Jdbc.update(c, "DELETE FROM _shuttle_applying");
         long lastLocalHlc = Jdbc.queryLong(c, "SELECT hlc FROM _shuttle_log WHERE seq = ?", token)
                 .orElse(0L);
@@ -57,7 +57,7 @@ final class SqliteApply implements ApplyBracket {
         // the log holds only its marker now (beginApply folded): the applied entries go straight into the
         // feed with the next seqs, and the marker moves past them, as a fold of them would have done
         long seq = token;
-        long maxHlc = lastLocalHlc;
+        long maxHlc = Math.max(lastLocalHlc, clockFloor);
         Map<SyncedTable, List<Numbered>> byTable = new LinkedHashMap<>();
         for (AppliedEntry e : entries) {
             byTable.computeIfAbsent(e.table(), x -> new ArrayList<>()).add(new Numbered(e, ++seq));
@@ -70,7 +70,7 @@ final class SqliteApply implements ApplyBracket {
                 insert.run(e.getValue());
             }
         }
-        // the marker keeps the clock past every stamp written here or received
+        // the marker keeps the clock past every stamp written here or received, and at the applying engine's clock
         Jdbc.update(c, "UPDATE _shuttle_log SET seq = ?, hlc = ? WHERE seq = ?", seq, maxHlc, token);
     }
 

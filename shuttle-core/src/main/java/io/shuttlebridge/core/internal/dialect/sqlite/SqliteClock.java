@@ -24,6 +24,8 @@ final class SqliteClock implements CaptureClock {
     private static final String NEXT =
             "SELECT seq + 1, max(hlc + 1, " + WALL_STAMP + ") FROM _shuttle_log ORDER BY seq DESC LIMIT 1";
 
+    private static final String LAST = "SELECT hlc FROM _shuttle_log ORDER BY seq DESC LIMIT 1";
+
     /** A new marker at {@code seq} with at least stamp {@code hlc}, when the log is not past it yet. */
     private static final String ADVANCE = """
             INSERT INTO _shuttle_log (seq, tbl, op, hlc)
@@ -43,6 +45,11 @@ final class SqliteClock implements CaptureClock {
             rs.next();
             return new ClockPosition(rs.getLong(1), rs.getLong(2));
         }
+    }
+
+    @Override
+    public long lastHlc(Connection c) throws SQLException {
+        return Jdbc.queryLong(c, LAST).orElse(0L);
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.shuttlebridge.core.internal.sync.apply;
 
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Stamp;
+import io.shuttlebridge.core.id.HlcClock;
+import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.dialect.Dialect;
@@ -20,6 +22,10 @@ import java.util.function.Consumer;
  * ({@link ApplyRules}): parents before children for upserts, children before parents for deletes,
  * foreign-key checks deferred to commit, a change whose parent row is missing held in the pending
  * queue and released once the parent is there. Internal.
+ *
+ * <p>Writes this node makes while applying are stamped by the engine's {@link HlcClock}, which first
+ * observes the database's clock position, then every incoming stamp; when the batch wrote entries,
+ * the database's clock moves to a stamp of that clock with them.
  */
 public final class Applier {
     /** Counts, conflicts recorded, and the stamps of incoming changes that were not taken (their writers must not build on them). */
@@ -37,19 +43,25 @@ public final class Applier {
     private final Map<String, ConflictResolver> resolvers;
     private final int maxBatch;
     private final Consumer<Change> onApplied;
+    private final MillisClock clock;
+    private final HlcClock hlc;
 
     public Applier(
             Dialect dialect,
             SyncSchema schema,
             Map<String, ConflictResolver> resolvers,
             int maxBatch,
-            Consumer<Change> onApplied) {
+            Consumer<Change> onApplied,
+            MillisClock clock,
+            HlcClock hlc) {
         this.dialect = dialect;
         this.schema = schema;
         this.rules = new ApplyRules(schema.nodeUuid());
         this.resolvers = Map.copyOf(resolvers);
         this.maxBatch = maxBatch;
         this.onApplied = onApplied;
+        this.clock = clock;
+        this.hlc = hlc;
     }
 
     /** Applies inside the caller's transaction; throws (and the caller rolls back) on bad input. */
@@ -63,8 +75,8 @@ public final class Applier {
             if (dialect.supportsDeferredConstraints()) {
                 Jdbc.execute(c, dialect.deferConstraintsStatement());
             }
-            long clockFloor = dialect.capture().nextSeqAndHlc(c).hlc();
-            Batch batch = new Batch(c, writer, new Sender(fromPeer, as), openConflicts, clockFloor);
+            hlc.observe(dialect.capture().lastHlc(c));
+            Batch batch = new Batch(c, writer, new Sender(fromPeer, as), openConflicts, clock, hlc);
             try (RowLookup rows = new RowLookup(dialect, batch)) {
                 Outcome outcome = applyAll(batch, rows, ApplyOrder.parentsFirst(schema, changes));
                 done = true;
@@ -72,7 +84,7 @@ public final class Applier {
             }
         } finally {
             if (done) {
-                writer.end();
+                writer.end(hlc.now());
             } else {
                 // the transaction rolls back: nothing more is run in it, so the caller sees the
                 // apply's own failure (on PostgreSQL, not that the transaction was aborted)
@@ -89,6 +101,7 @@ public final class Applier {
         DeleteCascade cascade = new DeleteCascade(schema, dialect, batch, rows, writes, schema.nodeUuid());
         ApplyStep step = new ApplyStep(schema, dialect, rules, resolvers, batch, rows, parents, writes, cascade);
         for (Change ch : ordered) {
+            batch.movePast(ch.hlc()); // received
             step.apply(ch, Arrival.FRESH, batch.sender());
         }
         int pending = new PendingRelease(schema, rules, batch, rows, parents, step).releaseAll();

@@ -103,7 +103,8 @@ final class ApplyStep {
         switch (act) {
             case Verdict.Duplicate x -> batch.countDuplicate();
             case Verdict.Superseded s -> batch.supersede(r, s.reject());
-            case Verdict.Hold h -> PendingStore.hold(batch.connection(), r, from.via(), h.reason(), from.role());
+            case Verdict.Hold h ->
+                PendingStore.hold(batch.connection(), r, from.via(), h.reason(), from.role(), batch.clock());
             case Verdict.Take x -> take(t, r, from.via());
             case Verdict.TakeColumns c -> take(t, c.change(), from.via());
             case Verdict.MergeColumns m ->

@@ -2,6 +2,8 @@ package io.shuttlebridge.core.internal.sync.apply;
 
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Stamp;
+import io.shuttlebridge.core.id.HlcClock;
+import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.feed.ChangeWriter;
 import io.shuttlebridge.core.sync.ConflictRecord;
@@ -16,14 +18,16 @@ import java.util.Set;
 /**
  * One batch being applied: its transaction and writer, who sent it, what it did so far (counts,
  * conflicts recorded, stamps of incoming changes not taken), the rows it wrote, the rows with open
- * conflicts, and the clock floor for the writes this node makes in it. Internal.
+ * conflicts, and the engine's clocks: the hybrid logical clock that stamps the writes this node
+ * makes in it, and the time its records carry. Internal.
  */
 final class Batch {
     private final Connection c;
     private final ChangeWriter writer;
     private final Sender sender;
     private final Set<String> openConflicts;
-    private long clockFloor;
+    private final MillisClock clock;
+    private final HlcClock hlc;
 
     private int applied;
     private int duplicates;
@@ -37,14 +41,21 @@ final class Batch {
     /**
      * @param openConflicts rows with open conflicts ({@link ConflictStore#rowId}), so that settling them
      *     costs nothing when there are none
-     * @param clockFloor the lowest stamp a write made here may take
+     * @param hlc the engine's clock, past the database's clock position already
      */
-    Batch(Connection c, ChangeWriter writer, Sender sender, Set<String> openConflicts, long clockFloor) {
+    Batch(
+            Connection c,
+            ChangeWriter writer,
+            Sender sender,
+            Set<String> openConflicts,
+            MillisClock clock,
+            HlcClock hlc) {
         this.c = c;
         this.writer = writer;
         this.sender = sender;
         this.openConflicts = openConflicts;
-        this.clockFloor = clockFloor;
+        this.clock = clock;
+        this.hlc = hlc;
     }
 
     /** The transaction's connection, for the apply's own metadata. */
@@ -72,16 +83,22 @@ final class Batch {
         return new Sender(p.via(), p.heldAs() == null ? sender.role() : p.heldAs());
     }
 
-    /** A stamp for a write made here, after every stamp applied or made in this batch so far. */
+    /** A stamp for a write made here, after every stamp received, applied or made so far. */
     long freshStamp() {
-        long stamp = Math.max(clockFloor, System.currentTimeMillis() << 16);
-        clockFloor = stamp + 1;
-        return stamp;
+        return hlc.now();
     }
 
-    /** A remote write was applied: writes made here later are stamped after it. */
-    void movePast(long hlc) {
-        clockFloor = Math.max(clockFloor, hlc + 1);
+    /**
+     * A stamp was received (an incoming change taken up) or applied: the engine's clock observes it, so
+     * writes made here later are stamped after it.
+     */
+    void movePast(long stamp) {
+        hlc.observe(stamp);
+    }
+
+    /** The engine's clock, for the times the batch's records carry. */
+    MillisClock clock() {
+        return clock;
     }
 
     void countApplied() {

@@ -1,6 +1,7 @@
 package io.shuttlebridge.core.internal.sync.apply;
 
 import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.sync.ConflictRecord;
@@ -9,14 +10,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Conflict records in {@code _shuttle_conflicts}. Internal. */
+/** Conflict records in {@code _shuttle_conflicts}, with the times the engine's clock gives. Internal. */
 public final class ConflictStore {
     private static final String COLUMNS =
             "id, tbl, key_json, policy, local_json, local_hlc, local_origin, local_version,"
@@ -26,6 +26,7 @@ public final class ConflictStore {
 
     public static ConflictRecord record(
             Connection c,
+            MillisClock clock,
             String table,
             List<Object> key,
             ConflictPolicy policy,
@@ -73,7 +74,7 @@ public final class ConflictStore {
                     remoteOrigin,
                     remoteVersion,
                     remoteBase,
-                    Instant.now().toString());
+                    clock.instant().toString());
             ps.executeUpdate();
         }
         return get(
@@ -107,23 +108,24 @@ public final class ConflictStore {
     }
 
     /** Closes open conflicts on a row once a write made after them has been applied there. */
-    public static int closeForRow(Connection c, String table, List<Object> key, String resolution) throws SQLException {
+    public static int closeForRow(Connection c, MillisClock clock, String table, List<Object> key, String resolution)
+            throws SQLException {
         return Jdbc.update(
                 c,
                 "UPDATE _shuttle_conflicts SET status = 'resolved', resolution = ?, resolved_at = ?"
                         + " WHERE tbl = ? AND key_json = ? AND status = 'open'",
                 resolution,
-                Instant.now().toString(),
+                clock.instant().toString(),
                 table,
                 ChangeCodec.keyJson(key));
     }
 
-    public static void resolve(Connection c, long id, String resolution) throws SQLException {
+    public static void resolve(Connection c, MillisClock clock, long id, String resolution) throws SQLException {
         Jdbc.update(
                 c,
                 "UPDATE _shuttle_conflicts SET status = 'resolved', resolution = ?, resolved_at = ? WHERE id = ?",
                 resolution,
-                Instant.now().toString(),
+                clock.instant().toString(),
                 id);
     }
 

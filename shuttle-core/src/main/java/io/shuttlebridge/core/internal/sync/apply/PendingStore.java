@@ -3,13 +3,13 @@ package io.shuttlebridge.core.internal.sync.apply;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,7 +31,9 @@ public final class PendingStore {
     /** The held change's JSON carries the role it arrived under in this field (readers of the change ignore it). */
     private static final String HELD_AS = "heldAs";
 
-    public static void hold(Connection c, Change change, String via, String reason, Role heldAs) throws SQLException {
+    /** Holds the change; {@code clock} gives the time it was first seen. */
+    public static void hold(Connection c, Change change, String via, String reason, Role heldAs, MillisClock clock)
+            throws SQLException {
         String key = ChangeCodec.keyJson(change.key());
         ObjectNode node = ChangeCodec.change(change);
         node.put(HELD_AS, heldAs.name());
@@ -55,7 +57,7 @@ public final class PendingStore {
                     json,
                     via,
                     reason,
-                    Instant.now().toString());
+                    clock.instant().toString());
         }
     }
 

@@ -62,6 +62,7 @@ final class RowWrites {
                 ConflictStore.rowId(t.name(), r.key()),
                 ConflictStore.record(
                         batch.connection(),
+                        batch.clock(),
                         t.name(),
                         r.key(),
                         t.policy(),
@@ -79,7 +80,7 @@ final class RowWrites {
     /** Closes the row's open conflicts, saying how: a write made after them was applied. */
     void settleConflicts(SyncedTable t, List<Object> key, String how) throws SQLException {
         if (batch.settles(t.name(), key)) {
-            ConflictStore.closeForRow(batch.connection(), t.name(), key, how);
+            ConflictStore.closeForRow(batch.connection(), batch.clock(), t.name(), key, how);
         }
     }
 }
