@@ -10,6 +10,7 @@ import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.sync.SyncEngine;
@@ -82,6 +83,6 @@ public final class DeviceClone {
     }
 
     private static boolean isInitialized(ShuttleDatabase db) {
-        return db.read(c -> SyncSchema.isInitialized(c, db.dialect()));
+        return db.read(c -> SyncSchema.isInitialized(c, Dialects.of(db)));
     }
 }

@@ -3,6 +3,7 @@ package io.shuttlebridge.client;
 import io.shuttlebridge.client.internal.DeviceMeta;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.protocol.Lease;
 import java.time.Instant;
 import java.util.Optional;
@@ -24,7 +25,7 @@ public final class NodeLeases {
 
     /** Leases or renews the short id at the hub and stores it. */
     public static Lease lease(ShuttleDatabase db, HttpTransport hub) {
-        String node = db.read(c -> SyncSchema.load(c, db.dialect())).nodeUuid();
+        String node = db.read(c -> SyncSchema.load(c, Dialects.of(db))).nodeUuid();
         String key = DeviceMeta.get(db, DeviceMeta.DEVICE_KEY).orElse(node);
         Lease lease = hub.lease(key, node);
         DeviceMeta.put(db, DeviceMeta.DEVICE_KEY, key);
@@ -34,7 +35,7 @@ public final class NodeLeases {
     }
 
     public static NodeInfo show(ShuttleDatabase db) {
-        String node = db.read(c -> SyncSchema.load(c, db.dialect())).nodeUuid();
+        String node = db.read(c -> SyncSchema.load(c, Dialects.of(db))).nodeUuid();
         Optional<String> id = DeviceMeta.get(db, DeviceMeta.SHORT_ID);
         Optional<String> expires = DeviceMeta.get(db, DeviceMeta.LEASE_EXPIRES);
         Optional<Lease> lease = id.isPresent() && expires.isPresent()

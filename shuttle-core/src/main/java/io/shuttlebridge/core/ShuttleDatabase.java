@@ -19,6 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * writer anyway, and keeping the connection open keeps its page cache warm. Thread-safe.
  */
 public final class ShuttleDatabase implements AutoCloseable {
+    static {
+        Dialects.installAccess(db -> db.dialect);
+    }
+
     private final String url;
     private final Properties properties;
     private final Dialect dialect;
@@ -73,8 +77,9 @@ public final class ShuttleDatabase implements AutoCloseable {
         return pathOrUrl.startsWith("jdbc:") ? pathOrUrl : "jdbc:sqlite:" + pathOrUrl;
     }
 
-    public Dialect dialect() {
-        return dialect;
+    /** The database product, as the engine names it: {@code sqlite}, {@code postgresql}. */
+    public String product() {
+        return dialect.name();
     }
 
     /** The JDBC URL with any password hidden. */

@@ -10,6 +10,7 @@ import io.shuttlebridge.bridge.BridgeService;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.id.MillisClock;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.protocol.ErrorCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
 import io.shuttlebridge.core.protocol.HubLimits;
@@ -141,9 +142,7 @@ public final class HubServer implements AutoCloseable {
         stream.advanced(b.engine.feedPosition());
         app.start(b.host, b.port);
         this.watcher = new FeedWatcher(b.engine, b.watchEvery, stream::advanced);
-        this.listener = b.engine
-                .database()
-                .dialect()
+        this.listener = Dialects.of(b.engine.database())
                 .feedChannel()
                 .map(channel -> new FeedListener(b.engine, channel, stream::advanced))
                 .orElse(null);

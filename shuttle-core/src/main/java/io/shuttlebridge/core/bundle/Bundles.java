@@ -10,6 +10,7 @@ import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.internal.sync.PeerStore;
@@ -69,7 +70,7 @@ public final class Bundles {
         long after = from;
         while (true) {
             final long a = after;
-            FeedReader.Page page = db.transaction(c -> new FeedReader(db.dialect(), schema)
+            FeedReader.Page page = db.transaction(c -> new FeedReader(Dialects.of(db), schema)
                     .read(c, FeedReader.Query.after(a, PAGE).excludingPeer(peerNode)));
             for (FeedEntry e : page.entries()) {
                 jsons.add(ChangeCodec.toJson(ChangeCodec.change(e.change())));
@@ -159,7 +160,7 @@ public final class Bundles {
         checkSchema(engine, content);
         var db = engine.database();
         return db.transaction(c -> {
-            for (String ddl : db.dialect().capture().metadataDdl()) {
+            for (String ddl : Dialects.of(db).capture().metadataDdl()) {
                 Jdbc.execute(c, ddl); // databases enabled by an earlier version lack the newest metadata tables
             }
             if (Jdbc.queryLong(c, "SELECT 1 FROM _shuttle_bundles WHERE bundle_id = ?", m.bundleId())

@@ -10,6 +10,7 @@ import io.shuttlebridge.core.internal.capture.Backfill;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.schema.Table;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -47,7 +48,7 @@ public final class Capture {
      * rows that exist already, reported to {@code progress} (long for large tables).
      */
     public static EnableResult enable(ShuttleDatabase db, CaptureOptions options, ProgressListener progress) {
-        Dialect dialect = db.dialect();
+        Dialect dialect = Dialects.of(db);
         List<SyncedTable> registered = db.transaction(c -> {
             List<Table> chosen = chooseTables(c, dialect, options);
             for (String ddl : dialect.capture().metadataDdl()) {
@@ -82,7 +83,7 @@ public final class Capture {
     /** Drops every capture trigger and metadata object; user tables and rows are left untouched. */
     public static void remove(ShuttleDatabase db) {
         db.transaction(c -> {
-            db.dialect().capture().removeAll(c);
+            Dialects.of(db).capture().removeAll(c);
             return null;
         });
     }

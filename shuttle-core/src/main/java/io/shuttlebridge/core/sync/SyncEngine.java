@@ -8,6 +8,7 @@ import io.shuttlebridge.core.id.HlcClock;
 import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.dialect.Identifiers;
 import io.shuttlebridge.core.internal.sync.Conflicts;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
@@ -72,7 +73,7 @@ public final class SyncEngine {
 
     private SyncEngine(Builder b) {
         this.db = b.db;
-        SyncSchema schema = db.read(c -> SyncSchema.load(c, db.dialect()));
+        SyncSchema schema = db.read(c -> SyncSchema.load(c, Dialects.of(db)));
         this.context = new EngineContext(
                 db, schema, b.resolvers, b.pageSize, b.maxBatch, b.listener::applied, b.clock, new HlcClock(b.clock));
         this.hub = new HubSide(context);
@@ -159,7 +160,7 @@ public final class SyncEngine {
     /** Changes made here not yet pushed to the given peer (every local change when {@code peer} is null). */
     public long pendingChanges(String peer) {
         return db.transaction(c -> {
-            db.dialect().capture().fold(c);
+            Dialects.of(db).capture().fold(c);
             long after = peer == null ? 0 : PeerStore.get(c, peer).lastPushed();
             return Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_feed WHERE seq > ? AND via IS NULL", after)
                     .orElse(0L);

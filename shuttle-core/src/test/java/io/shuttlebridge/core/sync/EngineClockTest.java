@@ -14,6 +14,7 @@ import io.shuttlebridge.core.id.Hlc;
 import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -71,7 +72,7 @@ class EngineClockTest {
     /** The node's feed entry of customer {@code id}. */
     private static Change entry(Node n, long id) {
         ShuttleDatabase db = n.engine().database();
-        return db.transaction(c -> new FeedReader(db.dialect(), SyncSchema.load(c, db.dialect()))
+        return db.transaction(c -> new FeedReader(Dialects.of(db), SyncSchema.load(c, Dialects.of(db)))
                 .read(c, FeedReader.Query.after(0, 1000)).entries().stream()
                         .map(FeedEntry::change)
                         .filter(ch -> ch.table().equals("customer")

@@ -9,6 +9,7 @@ import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +22,7 @@ class EngineScenarioTest {
     Path dir;
 
     private static List<Change> localChanges(Cluster.Node n) {
-        return n.db().transaction(c -> new FeedReader(n.db().dialect(), SyncSchema.load(c, n.db().dialect()))
+        return n.db().transaction(c -> new FeedReader(Dialects.of(n.db()), SyncSchema.load(c, Dialects.of(n.db())))
                 .read(c, FeedReader.Query.after(0, 1000)).entries().stream()
                         .map(FeedEntry::change)
                         .toList());

@@ -9,6 +9,7 @@ import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -176,8 +177,7 @@ class PushPipelineTest {
             String hubNode = k.hub.engine().nodeUuid();
             FeedReader.Page page = device.db()
                     .transaction(c -> new FeedReader(
-                                    device.db().dialect(),
-                                    SyncSchema.load(c, device.db().dialect()))
+                                    Dialects.of(device.db()), SyncSchema.load(c, Dialects.of(device.db())))
                             .read(c, FeedReader.Query.after(0, PAGE).excludingPeer(hubNode)));
             assertThat(page.entries()).extracting(e -> e.change().key().get(0)).containsExactly(17L, 230L);
             assertThat(page.entries())

@@ -1,5 +1,6 @@
 package io.shuttlebridge.server.internal;
 
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -32,7 +33,7 @@ public final class FeedListener implements AutoCloseable {
         while (running) {
             try (Connection c = engine.database().newConnection();
                     Statement s = c.createStatement()) {
-                s.execute("LISTEN " + engine.database().dialect().quote(channel));
+                s.execute("LISTEN " + Dialects.of(engine.database()).quote(channel));
                 PGConnection pg = c.unwrap(PGConnection.class);
                 pause = Duration.ofMillis(200);
                 while (running) {

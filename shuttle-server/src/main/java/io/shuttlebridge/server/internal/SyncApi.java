@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.protocol.LeaseCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
@@ -46,7 +47,7 @@ public final class SyncApi {
         this.schemaJson = SchemaCodec.write(
                 HubSchema.of(
                         EngineAccess.context(engine).schema(),
-                        engine.database().dialect().name()),
+                        Dialects.of(engine.database()).name()),
                 new HubLimits(maxBatch, body.maxBytes()));
     }
 

@@ -4,6 +4,7 @@ import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.SyncReport;
 import io.shuttlebridge.core.sync.Transport;
@@ -51,7 +52,7 @@ public final class Cluster implements AutoCloseable {
         Node.Setup setup = new Node.Setup(spec.resolvers(), spec.listener(), spec.clock(), spec.connections());
         Node n = sync == null ? new Node(name, url, db, setup) : new DeviceNode(name, url, db, setup, sync);
         all.add(n);
-        boolean postgres = db.dialect().name().equals("postgresql");
+        boolean postgres = Dialects.of(db).name().equals("postgresql");
         List<String> ddl =
                 postgres ? spec.schema().postgresStatements() : spec.schema().statements();
         db.transaction(c -> {

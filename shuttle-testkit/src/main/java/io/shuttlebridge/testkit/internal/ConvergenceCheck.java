@@ -3,6 +3,7 @@ package io.shuttlebridge.testkit.internal;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.testkit.Convergence;
 import java.util.ArrayList;
@@ -110,6 +111,6 @@ public final class ConvergenceCheck {
     }
 
     private static SyncSchema schema(ShuttleDatabase db) {
-        return db.read(c -> SyncSchema.load(c, db.dialect()));
+        return db.read(c -> SyncSchema.load(c, Dialects.of(db)));
     }
 }

@@ -2,6 +2,7 @@ package io.shuttlebridge.testkit.internal;
 
 import io.shuttlebridge.core.change.Stamp;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.Feed;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ public final class History {
             writes++;
             after = Math.max(after, (Long) e.get("seq"));
             SyncedTable table = EngineAccess.context(node.engine()).schema().require((String) e.get("name"));
-            List<Object> pk = node.database().dialect().capture().decodeKey(table, e.get("pk"));
+            List<Object> pk = Dialects.of(node.database()).capture().decodeKey(table, e.get("pk"));
             Key key =
                     new Key(table.name(), pk.stream().map(RowValues::normalize).toList());
             Stamp stamp = new Stamp((Long) e.get("hlc"), (String) e.get("uuid"));

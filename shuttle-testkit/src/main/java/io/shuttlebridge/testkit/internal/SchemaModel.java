@@ -3,6 +3,7 @@ package io.shuttlebridge.testkit.internal;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.schema.ApplyPlan;
 import io.shuttlebridge.core.internal.schema.ForeignKey;
 import io.shuttlebridge.core.internal.schema.Table;
@@ -56,8 +57,8 @@ public final class SchemaModel {
             return db.read(c -> {
                 create(c, source, statements);
                 List<Table> found = new ArrayList<>();
-                for (String name : db.dialect().listTables(c)) {
-                    Table t = db.dialect().readTable(c, name);
+                for (String name : Dialects.of(db).listTables(c)) {
+                    Table t = Dialects.of(db).readTable(c, name);
                     if (!t.hasPrimaryKey()) {
                         throw new ShuttleException(
                                 ErrorCode.UNSUPPORTED_SCHEMA,
@@ -81,7 +82,7 @@ public final class SchemaModel {
         return db.read(c -> {
             List<Table> found = new ArrayList<>();
             for (String name : names) {
-                found.add(db.dialect().readTable(c, name));
+                found.add(Dialects.of(db).readTable(c, name));
             }
             return new SchemaModel(found);
         });

@@ -5,6 +5,7 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.dialect.ClockPosition;
 import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,7 +28,7 @@ public final class Backfill {
     public Backfill(ShuttleDatabase db, SyncedTable table) {
         this.db = db;
         this.table = table;
-        this.dialect = db.dialect();
+        this.dialect = Dialects.of(db);
     }
 
     public long run(ProgressListener progress) {

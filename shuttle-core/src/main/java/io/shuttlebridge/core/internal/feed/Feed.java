@@ -1,6 +1,7 @@
 package io.shuttlebridge.core.internal.feed;
 
 import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 
 /** Operations on a database's change feed. */
 public final class Feed {
@@ -12,7 +13,7 @@ public final class Feed {
      */
     public static void compact(ShuttleDatabase db) {
         db.transaction(c -> {
-            db.dialect().capture().fold(c);
+            Dialects.of(db).capture().fold(c);
             return null;
         });
     }

@@ -3,6 +3,7 @@ package io.shuttlebridge.core.internal.sync;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.sync.apply.ConflictStore;
 import io.shuttlebridge.core.sync.ConflictRecord;
 import io.shuttlebridge.core.sync.SyncEngine;
@@ -43,7 +44,7 @@ public final class Conflicts {
                 case SyncEngine.TakeRemote x -> rec.remoteValues();
                 case SyncEngine.Values v -> v.values();
             };
-            SettlementWriter.write(c, db.dialect(), engine.schema().require(rec.table()), rec.key(), chosen);
+            SettlementWriter.write(c, Dialects.of(db), engine.schema().require(rec.table()), rec.key(), chosen);
             String how = switch (settlement) {
                 case SyncEngine.TakeLocal x -> "took local";
                 case SyncEngine.TakeRemote x -> "took remote";

@@ -5,6 +5,7 @@ import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.id.HlcClock;
 import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.sync.ConflictResolver;
 import java.util.Map;
@@ -41,11 +42,11 @@ public record EngineContext(
 
     /** Applies batches of at most the engine's max batch. */
     public Applier applier() {
-        return new Applier(db.dialect(), schema, resolvers, maxBatch, onApplied, clock, hlc);
+        return new Applier(Dialects.of(db), schema, resolvers, maxBatch, onApplied, clock, hlc);
     }
 
     /** Applies batches of any size, for transfers that are not a Transport (bundles). */
     public Applier unboundedApplier() {
-        return new Applier(db.dialect(), schema, resolvers, Integer.MAX_VALUE, onApplied, clock, hlc);
+        return new Applier(Dialects.of(db), schema, resolvers, Integer.MAX_VALUE, onApplied, clock, hlc);
     }
 }

@@ -6,6 +6,7 @@ import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.internal.sync.apply.Role;
@@ -27,7 +28,7 @@ public final class HubSide {
     /** The highest seq in this database's feed, local writes made since the last read included. */
     public long feedPosition() {
         return db.transaction(c -> {
-            db.dialect().capture().fold(c);
+            Dialects.of(db).capture().fold(c);
             return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
         });
     }
@@ -56,7 +57,7 @@ public final class HubSide {
                 return PullResult.resync(since);
             }
             PeerStore.acknowledge(c, forNode, since);
-            FeedReader.Page page = new FeedReader(db.dialect(), engine.schema())
+            FeedReader.Page page = new FeedReader(Dialects.of(db), engine.schema())
                     .read(c, FeedReader.Query.after(since, n).excludingPeer(forNode));
             return pullResult(page);
         });
@@ -67,7 +68,7 @@ public final class HubSide {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
         return db.transaction(c ->
-                pullResult(new FeedReader(db.dialect(), engine.schema()).read(c, FeedReader.Query.after(after, n))));
+                pullResult(new FeedReader(Dialects.of(db), engine.schema()).read(c, FeedReader.Query.after(after, n))));
     }
 
     private static PullResult pullResult(FeedReader.Page page) {
@@ -81,7 +82,7 @@ public final class HubSide {
      */
     public int purgeTombstones() {
         return db.transaction(c -> {
-            db.dialect().capture().fold(c);
+            Dialects.of(db).capture().fold(c);
             List<PeerCursor> peers = PeerStore.all(c);
             if (peers.isEmpty()) {
                 return 0;

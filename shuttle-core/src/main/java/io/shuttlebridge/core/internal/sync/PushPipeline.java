@@ -5,6 +5,7 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Stamp;
 import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.EntryBase;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.sync.PushResult;
@@ -116,7 +117,7 @@ public final class PushPipeline {
     }
 
     private FeedReader.Page page(Connection c, String hubNode, long after, boolean fold) throws SQLException {
-        FeedReader reader = new FeedReader(db.dialect(), engine.schema());
+        FeedReader reader = new FeedReader(Dialects.of(db), engine.schema());
         FeedReader.Query q = FeedReader.Query.after(after, engine.pageSize()).excludingPeer(hubNode);
         return fold ? reader.read(c, q) : reader.readFolded(c, q);
     }

@@ -14,6 +14,7 @@ import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,8 +35,8 @@ public class RoundTripTest {
 
     public static List<FeedEntry> readAll(ShuttleDatabase db) {
         return db.transaction(c -> {
-            SyncSchema schema = SyncSchema.load(c, db.dialect());
-            return new FeedReader(db.dialect(), schema)
+            SyncSchema schema = SyncSchema.load(c, Dialects.of(db));
+            return new FeedReader(Dialects.of(db), schema)
                     .read(c, FeedReader.Query.after(0, 10_000))
                     .entries();
         });
@@ -43,7 +44,7 @@ public class RoundTripTest {
 
     public static void writeAll(ShuttleDatabase db, List<FeedEntry> entries) {
         db.transaction(c -> {
-            ChangeWriter w = new ChangeWriter(db.dialect(), SyncSchema.load(c, db.dialect()));
+            ChangeWriter w = new ChangeWriter(Dialects.of(db), SyncSchema.load(c, Dialects.of(db)));
             w.begin(c);
             try {
                 for (FeedEntry e : entries) {
@@ -143,7 +144,7 @@ public class RoundTripTest {
         try (ShuttleDatabase da = ShuttleDatabase.sqlite(a);
                 ShuttleDatabase dbb = ShuttleDatabase.sqlite(b)) {
             FeedReader.Page filtered =
-                    da.transaction(c -> new FeedReader(da.dialect(), SyncSchema.load(c, da.dialect()))
+                    da.transaction(c -> new FeedReader(Dialects.of(da), SyncSchema.load(c, Dialects.of(da)))
                             .read(c, FeedReader.Query.after(0, 1).onlyTables(Set.of("other"))));
             assertThat(filtered.entries()).isEmpty();
             assertThat(filtered.lastSeq()).isEqualTo(1); // a fully filtered page still advances
@@ -151,7 +152,7 @@ public class RoundTripTest {
 
             String nodeA = readAll(da).get(0).change().origin();
             dbb.transaction(c -> {
-                ChangeWriter w = new ChangeWriter(dbb.dialect(), SyncSchema.load(c, dbb.dialect()));
+                ChangeWriter w = new ChangeWriter(Dialects.of(dbb), SyncSchema.load(c, Dialects.of(dbb)));
                 w.begin(c);
                 w.via(nodeA);
                 for (FeedEntry e : readAll(da)) {
@@ -161,8 +162,9 @@ public class RoundTripTest {
                 return null;
             });
             exec(b, "INSERT INTO v (id) VALUES (3)");
-            FeedReader.Page forA = dbb.transaction(c -> new FeedReader(dbb.dialect(), SyncSchema.load(c, dbb.dialect()))
-                    .read(c, FeedReader.Query.after(0, 100).excludingPeer(nodeA)));
+            FeedReader.Page forA =
+                    dbb.transaction(c -> new FeedReader(Dialects.of(dbb), SyncSchema.load(c, Dialects.of(dbb)))
+                            .read(c, FeedReader.Query.after(0, 100).excludingPeer(nodeA)));
             assertThat(forA.entries()).extracting(e -> e.change().key().get(0)).containsExactly(3L);
         }
     }

@@ -7,6 +7,7 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.SqliteFiles;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +25,8 @@ class ApplyPlanTest {
         try (ShuttleDatabase db = ShuttleDatabase.sqlite(file)) {
             return db.read(c -> {
                 List<Table> tables = new ArrayList<>();
-                for (String name : db.dialect().listTables(c)) {
-                    tables.add(db.dialect().readTable(c, name));
+                for (String name : Dialects.of(db).listTables(c)) {
+                    tables.add(Dialects.of(db).readTable(c, name));
                 }
                 return tables;
             });

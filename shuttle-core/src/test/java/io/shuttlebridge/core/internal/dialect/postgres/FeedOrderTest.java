@@ -10,6 +10,7 @@ import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -109,7 +110,7 @@ class FeedOrderTest {
                 boolean last = !writing.get();
                 long after = cursor;
                 FeedReader.Page page =
-                        db.transaction(c -> new FeedReader(db.dialect(), SyncSchema.load(c, db.dialect()))
+                        db.transaction(c -> new FeedReader(Dialects.of(db), SyncSchema.load(c, Dialects.of(db)))
                                 .read(c, FeedReader.Query.after(after, 17)));
                 got.addAll(page.entries());
                 cursor = page.lastSeq();

@@ -16,6 +16,7 @@ import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.CaptureSql;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.schema.Table;
 import io.shuttlebridge.core.sync.InProcessTransport;
@@ -107,7 +108,7 @@ class PostgresBulkApplyTest {
             List<Map<String, Object>> feedBefore =
                     query(hubUrl, "SELECT tbl, pk, seq, hlc, version FROM _shuttle_feed ORDER BY seq");
             List<Change> all = h
-                    .transaction(x -> new FeedReader(h.dialect(), SyncSchema.load(x, h.dialect()))
+                    .transaction(x -> new FeedReader(Dialects.of(h), SyncSchema.load(x, Dialects.of(h)))
                             .read(x, FeedReader.Query.after(0, 10_000))
                             .entries())
                     .stream()
@@ -174,10 +175,11 @@ class PostgresBulkApplyTest {
         try (ShuttleDatabase h = enabled(url)) {
             exec(url, "INSERT INTO word (w, n) VALUES ('w1', 1)");
             Table word = h.transaction(
-                    x -> SyncSchema.load(x, h.dialect()).require("word").table());
+                    x -> SyncSchema.load(x, Dialects.of(h)).require("word").table());
             List<String> cols = List.of("w", "n", "day", "flag", "ratio");
             h.transaction(c -> {
-                try (PostgresBulkUpsert bulk = PostgresBulkUpsert.of(c, word, List.of("w"), cols, h.dialect()::quote)) {
+                try (PostgresBulkUpsert bulk =
+                        PostgresBulkUpsert.of(c, word, List.of("w"), cols, Dialects.of(h)::quote)) {
                     // a run taken as new holding a row that exists: the whole run is upserted instead
                     bulk.add(new Object[] {"w2", 20L, null, null, null}, true);
                     bulk.add(new Object[] {"w1", 10L, null, null, null}, true);
@@ -203,16 +205,16 @@ class PostgresBulkApplyTest {
         try (ShuttleDatabase h = enabled(url)) {
             exec(url, "INSERT INTO word (w, n) VALUES ('w1', 1)");
             h.transaction(c -> {
-                h.dialect().capture().fold(c);
+                Dialects.of(h).capture().fold(c);
                 return null;
             });
             long before = Postgres.count(url, "SELECT seq FROM _shuttle_feed WHERE pk = 'w1'");
             SyncedTable word =
-                    h.transaction(x -> SyncSchema.load(x, h.dialect()).require("word"));
+                    h.transaction(x -> SyncSchema.load(x, Dialects.of(h)).require("word"));
             long hlc = (System.currentTimeMillis() + 60_000) << 16;
             h.transaction(c -> {
-                long token = h.dialect().capture().beginApply(c);
-                h.dialect()
+                long token = Dialects.of(h).capture().beginApply(c);
+                Dialects.of(h)
                         .capture()
                         .endApply(
                                 c,

@@ -14,6 +14,7 @@ import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.ChangeWriter;
 import io.shuttlebridge.core.internal.feed.Feed;
 import io.shuttlebridge.core.internal.feed.FeedReader;
@@ -37,7 +38,7 @@ class PostgresCaptureTest {
     }
 
     private static List<FeedEntry> read(ShuttleDatabase db) {
-        return db.transaction(c -> new FeedReader(db.dialect(), SyncSchema.load(c, db.dialect()))
+        return db.transaction(c -> new FeedReader(Dialects.of(db), SyncSchema.load(c, Dialects.of(db)))
                 .read(c, FeedReader.Query.after(0, 1000))
                 .entries());
     }
@@ -128,8 +129,8 @@ class PostgresCaptureTest {
             String remote = "0b8a2f64-3c1e-4c57-9a57-6f0f3c7d0001";
             long hlc = 1L << 50;
             db.transaction(c -> {
-                SyncSchema schema = SyncSchema.load(c, db.dialect());
-                ChangeWriter w = new ChangeWriter(db.dialect(), schema);
+                SyncSchema schema = SyncSchema.load(c, Dialects.of(db));
+                ChangeWriter w = new ChangeWriter(Dialects.of(db), schema);
                 w.begin(c);
                 w.via(remote);
                 w.write(new Change(
@@ -161,7 +162,7 @@ class PostgresCaptureTest {
                     .findFirst()
                     .orElseThrow();
             assertThat(local.change().origin())
-                    .isEqualTo(db.read(c -> SyncSchema.load(c, db.dialect()).nodeUuid()));
+                    .isEqualTo(db.read(c -> SyncSchema.load(c, Dialects.of(db)).nodeUuid()));
             // the clock moved past the received stamp
             exec(url, "INSERT INTO item VALUES (9, 'later')");
             assertThat(read(db).get(2).change().hlc()).isGreaterThan(hlc);

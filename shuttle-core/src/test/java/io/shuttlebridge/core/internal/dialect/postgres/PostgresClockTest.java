@@ -13,6 +13,7 @@ import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.id.Hlc;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.sync.Cluster;
 import io.shuttlebridge.core.sync.InProcessTransport;
@@ -64,7 +65,7 @@ class PostgresClockTest {
 
     /** The feed entry of customer {@code id}, local writes folded first. */
     private static Change entry(ShuttleDatabase db, long id) {
-        return db.transaction(c -> new FeedReader(db.dialect(), SyncSchema.load(c, db.dialect()))
+        return db.transaction(c -> new FeedReader(Dialects.of(db), SyncSchema.load(c, Dialects.of(db)))
                 .read(c, FeedReader.Query.after(0, 1000)).entries().stream()
                         .map(FeedEntry::change)
                         .filter(ch -> ch.table().equals("customer")

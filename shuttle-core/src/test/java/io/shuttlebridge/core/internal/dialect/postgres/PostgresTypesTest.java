@@ -10,6 +10,7 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.SqliteFiles;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.dialect.Identifiers;
 import io.shuttlebridge.core.internal.schema.Table;
 import io.shuttlebridge.core.internal.schema.TypeMapping;
@@ -54,7 +55,7 @@ class PostgresTypesTest {
         Path relay = dir.resolve("relay.db");
         try (ShuttleDatabase pgA = ShuttleDatabase.open(a);
                 ShuttleDatabase pgB = ShuttleDatabase.open(b)) {
-            Table shape = pgA.read(c -> pgA.dialect().readTable(c, "sample"));
+            Table shape = pgA.read(c -> Dialects.of(pgA).readTable(c, "sample"));
             String create = TypeMapping.sqliteCreateTable(shape, Identifiers::doubleQuote);
             assertThat(create)
                     .contains("\"big\" INTEGER", "\"dec\" TEXT", "\"flag\" BOOLEAN", "\"b\" BLOB", "\"r\" REAL");
