@@ -1,6 +1,13 @@
 package io.shuttlebridge.core.internal.dialect;
 
+import io.shuttlebridge.core.change.Op;
+import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.feed.EntryBase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * SQL of the feed and the column stamps that the capture of every dialect writes the same way (both
@@ -38,6 +45,22 @@ public final class FeedSql {
     public static final int PENDING_ORIGIN = -1;
 
     private FeedSql() {}
+
+    /**
+     * Logs a local upsert of the row with key {@code key} now (stamped by {@code wallStamp}, the
+     * dialect's SQL for its clock's time), for a fold to turn into a feed entry.
+     */
+    public static void logLocalWrite(Connection c, FeedKeys keys, SyncedTable t, List<Object> key, String wallStamp)
+            throws SQLException {
+        List<Object> args = new ArrayList<>(key.size() + 1);
+        args.add(t.id());
+        args.addAll(key);
+        Jdbc.update(
+                c,
+                "INSERT INTO _shuttle_log (tbl, pk, op, hlc) VALUES (?, " + keys.keyParameterExpression(t) + ", "
+                        + Op.UPSERT.code() + ", " + wallStamp + ")",
+                args.toArray());
+    }
 
     /**
      * The version of the entry folded from log row {@code l} over the feed's entry {@code f}: a

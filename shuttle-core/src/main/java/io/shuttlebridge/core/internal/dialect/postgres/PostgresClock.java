@@ -1,16 +1,13 @@
 package io.shuttlebridge.core.internal.dialect.postgres;
 
 import io.shuttlebridge.core.internal.Jdbc;
-import io.shuttlebridge.core.internal.dialect.CaptureClock;
 import io.shuttlebridge.core.internal.dialect.CaptureLog;
-import io.shuttlebridge.core.internal.dialect.ClockPosition;
+import io.shuttlebridge.core.internal.dialect.QueriedClock;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /** The local clock on PostgreSQL: the one row of {@code _shuttle_clock}, moved by every fold and apply. */
-final class PostgresClock implements CaptureClock {
+final class PostgresClock extends QueriedClock {
     /** A hybrid logical clock stamp of the wall-clock time now (milliseconds, counter 0), in plain SQL. */
     static final String WALL_STAMP = "(floor(extract(epoch FROM clock_timestamp()) * 1000))::bigint << 16";
 
@@ -23,21 +20,8 @@ final class PostgresClock implements CaptureClock {
     private final CaptureLog log;
 
     PostgresClock(CaptureLog log) {
+        super(NEXT, LAST);
         this.log = log;
-    }
-
-    @Override
-    public ClockPosition nextSeqAndHlc(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(NEXT);
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return new ClockPosition(rs.getLong(1), rs.getLong(2));
-        }
-    }
-
-    @Override
-    public long lastHlc(Connection c) throws SQLException {
-        return Jdbc.queryLong(c, LAST).orElse(0L);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.shuttlebridge.core.internal.dialect.postgres;
 
-import io.shuttlebridge.core.change.Op;
-import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.CaptureLog;
 import io.shuttlebridge.core.internal.dialect.FeedSql;
@@ -9,7 +7,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -87,13 +84,6 @@ final class PostgresFold implements CaptureLog {
 
     @Override
     public void logLocalWrite(Connection c, SyncedTable t, List<Object> key) throws SQLException {
-        List<Object> args = new ArrayList<>();
-        args.add(t.id());
-        args.addAll(key);
-        Jdbc.update(
-                c,
-                "INSERT INTO _shuttle_log (tbl, pk, op, hlc) VALUES (?, " + keys.keyParameterExpression(t) + ", "
-                        + Op.UPSERT.code() + ", " + PostgresClock.WALL_STAMP + ")",
-                args.toArray());
+        FeedSql.logLocalWrite(c, keys, t, key, PostgresClock.WALL_STAMP);
     }
 }

@@ -1,12 +1,9 @@
 package io.shuttlebridge.core.internal.dialect.sqlite;
 
 import io.shuttlebridge.core.internal.Jdbc;
-import io.shuttlebridge.core.internal.dialect.CaptureClock;
 import io.shuttlebridge.core.internal.dialect.CaptureLog;
-import io.shuttlebridge.core.internal.dialect.ClockPosition;
+import io.shuttlebridge.core.internal.dialect.QueriedClock;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
@@ -14,7 +11,7 @@ import java.sql.SQLException;
  * marker once folded), so seqs never go back and stamps never fall behind anything written or
  * received.
  */
-final class SqliteClock implements CaptureClock {
+final class SqliteClock extends QueriedClock {
     /** Milliseconds since the Unix epoch from SQLite's clock, in plain SQL. */
     private static final String NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
 
@@ -35,21 +32,8 @@ final class SqliteClock implements CaptureClock {
     private final CaptureLog log;
 
     SqliteClock(CaptureLog log) {
+        super(NEXT, LAST);
         this.log = log;
-    }
-
-    @Override
-    public ClockPosition nextSeqAndHlc(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(NEXT);
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return new ClockPosition(rs.getLong(1), rs.getLong(2));
-        }
-    }
-
-    @Override
-    public long lastHlc(Connection c) throws SQLException {
-        return Jdbc.queryLong(c, LAST).orElse(0L);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.shuttlebridge.core.internal.dialect.sqlite;
 
-import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.CaptureLog;
@@ -9,7 +8,6 @@ import io.shuttlebridge.core.internal.dialect.FeedSql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -89,13 +87,6 @@ final class SqliteFold implements CaptureLog {
 
     @Override
     public void logLocalWrite(Connection c, SyncedTable t, List<Object> key) throws SQLException {
-        List<Object> args = new ArrayList<>();
-        args.add(t.id());
-        args.addAll(key);
-        Jdbc.update(
-                c,
-                "INSERT INTO _shuttle_log (tbl, pk, op, hlc) VALUES (?, " + keys.keyParameterExpression(t) + ", "
-                        + Op.UPSERT.code() + ", " + SqliteClock.WALL_STAMP + ")",
-                args.toArray());
+        FeedSql.logLocalWrite(c, keys, t, key, SqliteClock.WALL_STAMP);
     }
 }
