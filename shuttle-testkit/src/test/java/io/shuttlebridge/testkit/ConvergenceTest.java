@@ -19,19 +19,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConvergenceTest {
 
     static Stream<Arguments> schedules() {
-        int n = Integer.getInteger("shuttle.schedules", 300);
-        Long only = Long.getLong("shuttle.seed");
-        ConflictPolicy[] policies = ConflictPolicy.values();
-        return Stream.iterate(0, i -> i + 1).limit(only == null ? n : 1).map(i -> {
-            long seed = only != null ? only : 1000L + i;
-            return Arguments.of(seed, policies[(int) (seed % policies.length)]);
-        });
+        return Schedules.seedsAndPolicies(300);
     }
 
     @ParameterizedTest(name = "seed {0} {1}")
     @MethodSource("schedules")
     void replicasConvergeAndNoAcknowledgedWriteIsLost(long seed, ConflictPolicy policy) {
-        int tables = Boolean.getBoolean("shuttle.customersOnly") ? 1 : 2 + (int) (seed % 2);
+        int tables = Schedules.tables(seed);
         SimulationConfig config = SimulationConfig.builder()
                 .replicas(3)
                 .ops(Integer.getInteger("shuttle.ops", 16))

@@ -12,8 +12,12 @@ import java.sql.SQLException;
  * received.
  */
 final class SqliteClock extends QueriedClock {
-    /** Milliseconds since the Unix epoch from SQLite's clock, in plain SQL. */
-    private static final String NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
+    /**
+     * Milliseconds since the Unix epoch from SQLite's clock, in plain SQL. SQLite keeps 'now' in whole
+     * milliseconds but answers it as a Julian day, a double: rounded, not truncated, it gives that
+     * millisecond back rather than the one before.
+     */
+    private static final String NOW_MS = "CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)";
 
     /** A hybrid logical clock stamp of the wall-clock time now (milliseconds, counter 0), in plain SQL. */
     static final String WALL_STAMP = NOW_MS + " << 16";
