@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -111,7 +112,7 @@ public final class ConflictsCommand extends ParentCommand {
         boolean json;
 
         @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
+        CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
@@ -154,7 +155,7 @@ public final class ConflictsCommand extends ParentCommand {
         boolean json;
 
         @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
+        CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
@@ -203,7 +204,7 @@ public final class ConflictsCommand extends ParentCommand {
         boolean json;
 
         @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
+        CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {

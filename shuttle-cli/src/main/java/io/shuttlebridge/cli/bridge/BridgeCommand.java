@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -83,7 +84,7 @@ public final class BridgeCommand extends ParentCommand {
         BridgeOptions o;
 
         @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
+        CommandSpec spec;
 
         @Parameters(arity = "0..1", description = "entity (default: all, in definition order)")
         String entity;
@@ -118,7 +119,7 @@ public final class BridgeCommand extends ParentCommand {
         BridgeOptions o;
 
         @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
+        CommandSpec spec;
 
         @Parameters(arity = "0..1", description = "entity (default: recent batches of all)")
         String entity;
@@ -164,7 +165,7 @@ public final class BridgeCommand extends ParentCommand {
         BridgeOptions o;
 
         @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
+        CommandSpec spec;
 
         @Parameters(index = "0", description = "list | show | retry | discard")
         String action;
@@ -255,7 +256,7 @@ public final class BridgeCommand extends ParentCommand {
         BridgeOptions o;
 
         @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
+        CommandSpec spec;
 
         @Parameters(index = "0", description = "list | trigger | reset")
         String action;

@@ -1,6 +1,7 @@
 package io.shuttlebridge.bridge.internal.normalize;
 
 import io.shuttlebridge.bridge.definition.CleaningSpec;
+import java.text.Normalizer;
 import java.text.Normalizer.Form;
 
 /** Layer 2: trim, Unicode NFC, control characters (tab/CR/LF become spaces, others go), empty to null. */
@@ -24,8 +25,8 @@ final class StringCleaning implements NormalizerLayer {
         if (spec.stripControl()) {
             s = stripControl(s);
         }
-        if (spec.nfc() && !isAscii(s) && !java.text.Normalizer.isNormalized(s, Form.NFC)) {
-            s = java.text.Normalizer.normalize(s, Form.NFC);
+        if (spec.nfc() && !isAscii(s) && !Normalizer.isNormalized(s, Form.NFC)) {
+            s = Normalizer.normalize(s, Form.NFC);
         }
         if (spec.trim()) {
             s = s.strip();
