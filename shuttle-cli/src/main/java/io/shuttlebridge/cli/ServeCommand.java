@@ -10,6 +10,7 @@ import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.HubServer;
+import io.shuttlebridge.server.auth.Authenticator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -51,11 +52,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(
-            names = "--token",
-            paramLabel = "TOKEN",
-            description = "Bearer token devices must send (default: $SHUTTLE_TOKEN; none: open hub).")
-    String token;
+    @Mixin
+    AuthOptions auth;
 
     @Option(
             names = "--max-body",
@@ -84,7 +82,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        String t = token != null ? token : System.getenv("SHUTTLE_TOKEN");
+        Authenticator authenticator = auth.authenticator();
         try (ShuttleDatabase database = db.openExisting()) {
             SyncEngine engine = SyncEngine.builder(database)
                     .maxBatch(Math.max(maxBatch, SyncEngine.DEFAULT_PAGE))
@@ -92,7 +90,7 @@ public final class ServeCommand implements Callable<Integer> {
             HubServer.Builder builder = HubServer.builder(engine)
                     .host(host)
                     .port(port)
-                    .token(t)
+                    .authenticator(authenticator)
                     .maxBodyBytes(maxBody)
                     .maxBatch(maxBatch);
             BridgeService bridge = null;
@@ -145,7 +143,9 @@ public final class ServeCommand implements Callable<Integer> {
                     EngineAccess.context(engine).schema().tables().stream()
                             .map(SyncedTable::name)
                             .collect(Collectors.joining(", ")),
-                    t == null ? "; no token set: anyone who can reach the port can sync" : "");
+                    authenticator.required()
+                            ? "; callers: " + auth.describe()
+                            : "; no token set: anyone who can reach the port can sync");
             out.flush();
             stopped.await();
             return 0;

@@ -43,8 +43,8 @@ public final class HttpTransport implements Transport {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(b.connectTimeout)
                 .build();
-        this.caller =
-                new HttpCaller(b.hub, b.token, http, b.requestTimeout, b.backoff, b.sleeper, b.compression.gzip(b.hub));
+        this.caller = new HttpCaller(
+                b.hub, b.tokens, http, b.requestTimeout, b.backoff, b.sleeper, b.compression.gzip(b.hub));
     }
 
     public static Builder builder(URI hub) {
@@ -192,7 +192,7 @@ public final class HttpTransport implements Transport {
     /** Validated settings. */
     public static final class Builder {
         private final URI hub;
-        private String token;
+        private TokenProvider tokens = TokenProvider.of(null);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(120);
         private Backoff backoff = Backoff.DEFAULT;
@@ -208,8 +208,15 @@ public final class HttpTransport implements Transport {
             this.hub = hub;
         }
 
+        /** The one bearer token every request carries; null or blank for none. */
         public Builder token(String t) {
-            token = t == null || t.isBlank() ? null : t;
+            tokens = TokenProvider.of(t);
+            return this;
+        }
+
+        /** Asks {@code p} for the token of every request (a token that is refreshed while the device runs). */
+        public Builder tokenProvider(TokenProvider p) {
+            tokens = Objects.requireNonNull(p, "token provider");
             return this;
         }
 

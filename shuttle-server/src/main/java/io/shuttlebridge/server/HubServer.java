@@ -15,7 +15,8 @@ import io.shuttlebridge.core.internal.protocol.ErrorCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
 import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.sync.SyncEngine;
-import io.shuttlebridge.server.internal.BearerAuth;
+import io.shuttlebridge.server.auth.Authenticator;
+import io.shuttlebridge.server.auth.JwtAuthenticator;
 import io.shuttlebridge.server.internal.BodyReader;
 import io.shuttlebridge.server.internal.BridgeApi;
 import io.shuttlebridge.server.internal.FeedListener;
@@ -23,6 +24,7 @@ import io.shuttlebridge.server.internal.FeedWatcher;
 import io.shuttlebridge.server.internal.HubMetrics;
 import io.shuttlebridge.server.internal.LeaseStore;
 import io.shuttlebridge.server.internal.PushGate;
+import io.shuttlebridge.server.internal.RequestAuth;
 import io.shuttlebridge.server.internal.StreamHub;
 import io.shuttlebridge.server.internal.SyncApi;
 import java.net.URI;
@@ -59,10 +61,10 @@ public final class HubServer implements AutoCloseable {
     private HubServer(Builder b) {
         HubMetrics metrics = b.meterRegistry == null ? new HubMetrics() : new HubMetrics(b.meterRegistry);
         this.gate = new PushGate();
-        this.stream = new StreamHub(metrics.openStreams());
         this.shutdownTimeout = b.shutdownTimeout;
         this.host = b.host;
-        BearerAuth auth = new BearerAuth(b.token);
+        RequestAuth auth = new RequestAuth(b.authenticator);
+        this.stream = new StreamHub(metrics.openStreams(), auth);
         LeaseStore leases =
                 new LeaseStore(b.engine.database(), b.clock == null ? b.engine.clock() : b.clock, b.leaseTtl);
         BodyReader body = new BodyReader(b.maxBodyBytes);
@@ -79,15 +81,11 @@ public final class HubServer implements AutoCloseable {
                     metrics.request(ctx.method().name(), route(ctx.path()), ctx.statusCode(), Duration.ofNanos((long)
                             (ms * 1_000_000))));
             cfg.routes.before(ctx -> {
-                if (!Protocol.HEALTH.equals(ctx.path()) && !auth.accepts(ctx.header("Authorization"))) {
-                    throw new Unauthorized();
+                if (!Protocol.HEALTH.equals(ctx.path())) {
+                    auth.http(ctx);
                 }
             });
-            cfg.routes.wsBeforeUpgrade(Protocol.STREAM, ctx -> {
-                if (!auth.accepts(ctx.header("Authorization"))) {
-                    throw new Unauthorized();
-                }
-            });
+            cfg.routes.wsBeforeUpgrade(Protocol.STREAM, auth::upgrade);
             cfg.routes.get(
                     Protocol.HEALTH,
                     ctx -> ctx.contentType(Protocol.JSON)
@@ -107,17 +105,15 @@ public final class HubServer implements AutoCloseable {
                 new BridgeApi(b.bridge, body).register(cfg.routes);
             }
             cfg.routes.exception(
-                    Unauthorized.class,
-                    (e, ctx) -> error(
-                            ctx,
-                            ErrorCode.UNAUTHORIZED,
-                            "a bearer token is required: send 'Authorization: Bearer <token>' with the hub's token"));
-            cfg.routes.exception(
                     BodyReader.PayloadTooLarge.class,
                     (e, ctx) -> error(ctx, ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage()));
             cfg.routes.exception(ShuttleException.class, (e, ctx) -> {
                 if (e.code().httpStatus() >= 500) {
                     log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                }
+                if (e.code() == ErrorCode.UNAUTHORIZED) {
+                    // RFC 6750 §3: what a client that knows only HTTP learns from a refusal
+                    ctx.header("WWW-Authenticate", "Bearer realm=\"shuttle\", error=\"invalid_token\"");
                 }
                 error(ctx, e.code(), e.getMessage());
             });
@@ -212,18 +208,12 @@ public final class HubServer implements AutoCloseable {
         ctx.status(status).contentType(Protocol.JSON).result(ErrorCodec.write(code.name(), message));
     }
 
-    private static final class Unauthorized extends RuntimeException {
-        Unauthorized() {
-            super("unauthorized", null, false, false);
-        }
-    }
-
     /** Validated settings; {@link #start} binds the port. */
     public static final class Builder {
         private final SyncEngine engine;
         private String host = "0.0.0.0";
         private int port = 7070;
-        private String token;
+        private Authenticator authenticator = Authenticator.open();
         private long maxBodyBytes = HubLimits.DEFAULT_MAX_BODY_BYTES;
         private int maxBatch = SyncEngine.DEFAULT_MAX_BATCH;
         private Duration leaseTtl = Duration.ofDays(7);
@@ -263,12 +253,22 @@ public final class HubServer implements AutoCloseable {
             return this;
         }
 
-        /** The bearer token every call but {@code /health} must carry; null leaves the hub open (local use only). */
+        /**
+         * One shared bearer token every call but {@code /health} must carry (a single trusted team,
+         * DESIGN §8); null leaves the hub open (local use only). Shorthand for {@link
+         * #authenticator}{@code (Authenticator.sharedToken(t))}.
+         */
         public Builder token(String t) {
-            if (t != null && t.isBlank()) {
-                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "the token must not be blank");
-            }
-            token = t;
+            authenticator = t == null ? Authenticator.open() : Authenticator.sharedToken(t);
+            return this;
+        }
+
+        /**
+         * Who may call the hub and as which subject: {@link Authenticator#open()}, {@link
+         * Authenticator#sharedToken}, or JWTs with {@link JwtAuthenticator}.
+         */
+        public Builder authenticator(Authenticator a) {
+            authenticator = Objects.requireNonNull(a, "authenticator");
             return this;
         }
 
