@@ -23,6 +23,7 @@ import io.shuttlebridge.server.internal.FeedListener;
 import io.shuttlebridge.server.internal.FeedWatcher;
 import io.shuttlebridge.server.internal.HubMetrics;
 import io.shuttlebridge.server.internal.LeaseStore;
+import io.shuttlebridge.server.internal.NodeBindings;
 import io.shuttlebridge.server.internal.PushGate;
 import io.shuttlebridge.server.internal.RequestAuth;
 import io.shuttlebridge.server.internal.StreamHub;
@@ -68,7 +69,8 @@ public final class HubServer implements AutoCloseable {
         LeaseStore leases =
                 new LeaseStore(b.engine.database(), b.clock == null ? b.engine.clock() : b.clock, b.leaseTtl);
         BodyReader body = new BodyReader(b.maxBodyBytes);
-        SyncApi api = new SyncApi(b.engine, leases, body, b.maxBatch, gate, stream, metrics);
+        NodeBindings bindings = new NodeBindings(b.engine.database(), b.clock == null ? b.engine.clock() : b.clock);
+        SyncApi api = new SyncApi(b.engine, leases, body, b.maxBatch, gate, stream, metrics, bindings);
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;

@@ -20,11 +20,14 @@ public record Subject(String id, Map<String, Object> claims, Set<String> roles, 
     /** The role of a hub that relays other nodes' changes (their {@code origin} is not the pushing node). */
     public static final String RELAY = "relay";
 
+    /** The role that may run and inspect Bridge pipelines under {@code /v1/bridge/}. */
+    public static final String BRIDGE = "bridge";
+
     /**
      * The caller of a hub without per-user identity (no token, or one shared token): one trusted
      * team, every node its own, every role granted.
      */
-    public static final Subject TRUSTED = new Subject("trusted", Map.of("sub", "trusted"), Set.of(RELAY), null);
+    public static final Subject TRUSTED = new Subject("trusted", Map.of("sub", "trusted"), Set.of(RELAY, BRIDGE), null);
 
     public Subject {
         Objects.requireNonNull(id, "id");
