@@ -9,6 +9,7 @@ import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.sync.PeerCursor;
 import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.server.internal.NodeBindings;
 import java.io.PrintWriter;
 import java.util.Collection;
 import java.util.List;
@@ -46,6 +47,7 @@ public final class StatusCommand implements Callable<Integer> {
             long pendingAll = engine.pendingChanges(null);
             int openConflicts = engine.conflicts(true).size();
             long waiting = engine.waitingChanges();
+            List<NodeBindings.Writer> writers = NodeBindings.writers(d);
             String hubUrl = d.read(c -> Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'hub_url'")
                     .orElse(null));
             if (json) {
@@ -74,6 +76,13 @@ public final class StatusCommand implements Callable<Integer> {
                 o.put("localChangesNeverPushed", peers.isEmpty() ? pendingAll : 0);
                 o.put("openConflicts", openConflicts);
                 o.put("waitingForParent", waiting);
+                ArrayNode ws = o.putArray("writers");
+                for (NodeBindings.Writer w : writers) {
+                    ws.addObject()
+                            .put("subject", w.subject())
+                            .put("nodes", w.nodes())
+                            .put("rowsLastWritten", w.rows());
+                }
                 out.println(m.writeValueAsString(o));
                 return 0;
             }
@@ -110,6 +119,12 @@ public final class StatusCommand implements Callable<Integer> {
                     "conflicts   %d open%s%n",
                     openConflicts, openConflicts > 0 ? " (shuttle conflicts list --db " + db.db + ")" : "");
             out.printf("waiting     %d changes wait for a parent row%n", waiting);
+            if (!writers.isEmpty()) {
+                out.printf("%n  %-30s %6s %18s%n", "subject", "nodes", "rows last written");
+                for (NodeBindings.Writer w : writers) {
+                    out.printf("  %-30s %6d %18d%n", w.subject(), w.nodes(), w.rows());
+                }
+            }
             return 0;
         }
     }

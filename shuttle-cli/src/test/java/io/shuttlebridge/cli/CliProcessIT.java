@@ -34,6 +34,7 @@ class CliProcessIT {
                 "conflicts",
                 "bundle",
                 "node",
+                "token",
                 "bridge",
                 "simulate",
                 "bench")) {

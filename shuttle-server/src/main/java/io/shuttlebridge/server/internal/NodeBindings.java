@@ -7,6 +7,8 @@ import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.server.auth.Subject;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,6 +71,35 @@ public final class NodeBindings {
             }
         }));
     }
+
+    /** How many nodes a subject registered and how many rows it wrote last. */
+    public record Writer(String subject, long nodes, long rows) {}
+
+    /** Every subject that registered a node on the hub over {@code db}, by rows written; none on a hub without JWTs. */
+    public static List<Writer> writers(ShuttleDatabase db) {
+        return db.read(c -> {
+            List<Writer> out = new ArrayList<>();
+            try (ResultSet t = c.getMetaData().getTables(null, null, "_shuttle_node_subjects", null)) {
+                if (!t.next()) {
+                    return out;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(WRITERS);
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Writer(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The feed keeps the node each change came through ({@code via}, else its origin); its subject wrote it. */
+    private static final String WRITERS = """
+            SELECT s.subject, count(DISTINCT s.node_uuid),
+              (SELECT count(*) FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = coalesce(f.via, f.origin)
+                JOIN _shuttle_node_subjects w ON w.node_uuid = n.uuid WHERE w.subject = s.subject) AS written
+            FROM _shuttle_node_subjects s GROUP BY s.subject ORDER BY written DESC, s.subject""";
 
     private String bind(String nodeUuid, String subject) {
         return db.transaction(c -> {
