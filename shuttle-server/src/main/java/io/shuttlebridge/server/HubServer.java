@@ -25,7 +25,10 @@ import io.shuttlebridge.server.internal.LeaseStore;
 import io.shuttlebridge.server.internal.PushGate;
 import io.shuttlebridge.server.internal.StreamHub;
 import io.shuttlebridge.server.internal.SyncApi;
+import io.shuttlebridge.server.internal.TlsConnector;
+import io.shuttlebridge.server.internal.TlsIdentity;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -54,6 +57,7 @@ public final class HubServer implements AutoCloseable {
     private final FeedListener listener;
     private final Duration shutdownTimeout;
     private final String host;
+    private final boolean tls;
     private boolean closed;
 
     private HubServer(Builder b) {
@@ -62,6 +66,7 @@ public final class HubServer implements AutoCloseable {
         this.stream = new StreamHub(metrics.openStreams());
         this.shutdownTimeout = b.shutdownTimeout;
         this.host = b.host;
+        this.tls = b.tls != null;
         BearerAuth auth = new BearerAuth(b.token);
         LeaseStore leases =
                 new LeaseStore(b.engine.database(), b.clock == null ? b.engine.clock() : b.clock, b.leaseTtl);
@@ -75,6 +80,9 @@ public final class HubServer implements AutoCloseable {
             // the time
             cfg.http.compressionStrategy = new CompressionStrategy(null, new Gzip(1));
             cfg.http.maxRequestSize = b.maxBodyBytes;
+            if (b.tls != null) {
+                cfg.jetty.addConnector((server, http) -> TlsConnector.create(server, http, b.tls, b.host, b.port));
+            }
             cfg.requestLogger.http((ctx, ms) ->
                     metrics.request(ctx.method().name(), route(ctx.path()), ctx.statusCode(), Duration.ofNanos((long)
                             (ms * 1_000_000))));
@@ -158,10 +166,10 @@ public final class HubServer implements AutoCloseable {
         return app.port();
     }
 
-    /** The base URL devices use, e.g. {@code http://127.0.0.1:7070}. */
+    /** The base URL devices use, e.g. {@code http://127.0.0.1:7070} ({@code https://} with {@link Builder#tls}). */
     public URI url() {
         String h = "0.0.0.0".equals(host) ? "127.0.0.1" : host;
-        return URI.create("http://" + h + ":" + port());
+        return URI.create((tls ? "https://" : "http://") + h + ":" + port());
     }
 
     /** Devices connected to the stream right now. */
@@ -232,6 +240,7 @@ public final class HubServer implements AutoCloseable {
         private MillisClock clock;
         private BridgeService bridge;
         private PrometheusMeterRegistry meterRegistry;
+        private TlsIdentity tls;
 
         private Builder(SyncEngine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -246,6 +255,18 @@ public final class HubServer implements AutoCloseable {
         /** Exposes a Bridge pipeline under {@code /v1/bridge/} (same authentication as the rest). */
         public Builder bridge(BridgeService service) {
             bridge = Objects.requireNonNull(service, "bridge");
+            return this;
+        }
+
+        /**
+         * Serves HTTPS, and WSS for the stream, on the port instead of plain HTTP: {@code certPem} holds the hub's
+         * certificate then its CA chain, {@code keyPem} the certificate's private key (PKCS#8, PKCS#1 or SEC1,
+         * unencrypted). The files are read and checked now: one missing, not PEM, or a key that does not match the
+         * certificate is an {@link ErrorCode#INVALID_ARGUMENT} naming the file.
+         */
+        public Builder tls(Path certPem, Path keyPem) {
+            tls = TlsIdentity.load(
+                    Objects.requireNonNull(certPem, "certPem"), Objects.requireNonNull(keyPem, "keyPem"));
             return this;
         }
 
