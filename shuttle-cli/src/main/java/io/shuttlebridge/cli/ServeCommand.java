@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,6 +77,26 @@ public final class ServeCommand implements Callable<Integer> {
                     "A Bridge pipeline definition (YAML) to expose under /v1/bridge/" + " and run on its schedules.")
     Path bridgeFile;
 
+    @ArgGroup(exclusive = false)
+    Tls tls;
+
+    /** {@code --tls-cert} and {@code --tls-key}: both or neither. */
+    static final class Tls {
+        @Option(
+                names = "--tls-cert",
+                required = true,
+                paramLabel = "PEM",
+                description = "Serve HTTPS and WSS: the hub's certificate, then its CA chain (PEM; with --tls-key).")
+        Path cert;
+
+        @Option(
+                names = "--tls-key",
+                required = true,
+                paramLabel = "PEM",
+                description = "The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1, unencrypted).")
+        Path key;
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -93,6 +114,9 @@ public final class ServeCommand implements Callable<Integer> {
                     .authenticator(authenticator)
                     .maxBodyBytes(maxBody)
                     .maxBatch(maxBatch);
+            if (tls != null) {
+                builder.tls(tls.cert, tls.key);
+            }
             BridgeService bridge = null;
             ScheduledExecutorService ticks = null;
             if (bridgeFile != null) {

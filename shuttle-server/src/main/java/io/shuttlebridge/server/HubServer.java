@@ -28,7 +28,10 @@ import io.shuttlebridge.server.internal.PushGate;
 import io.shuttlebridge.server.internal.RequestAuth;
 import io.shuttlebridge.server.internal.StreamHub;
 import io.shuttlebridge.server.internal.SyncApi;
+import io.shuttlebridge.server.internal.TlsConnector;
+import io.shuttlebridge.server.internal.TlsIdentity;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -57,6 +60,7 @@ public final class HubServer implements AutoCloseable {
     private final FeedListener listener;
     private final Duration shutdownTimeout;
     private final String host;
+    private final boolean tls;
     private boolean closed;
 
     private HubServer(Builder b) {
@@ -64,6 +68,7 @@ public final class HubServer implements AutoCloseable {
         this.gate = new PushGate();
         this.shutdownTimeout = b.shutdownTimeout;
         this.host = b.host;
+        this.tls = b.tls != null;
         RequestAuth auth = new RequestAuth(b.authenticator);
         this.stream = new StreamHub(metrics.openStreams(), auth);
         LeaseStore leases =
@@ -79,6 +84,9 @@ public final class HubServer implements AutoCloseable {
             // the time
             cfg.http.compressionStrategy = new CompressionStrategy(null, new Gzip(1));
             cfg.http.maxRequestSize = b.maxBodyBytes;
+            if (b.tls != null) {
+                cfg.jetty.addConnector((server, http) -> TlsConnector.create(server, http, b.tls, b.host, b.port));
+            }
             cfg.requestLogger.http((ctx, ms) ->
                     metrics.request(ctx.method().name(), route(ctx.path()), ctx.statusCode(), Duration.ofNanos((long)
                             (ms * 1_000_000))));
@@ -156,10 +164,10 @@ public final class HubServer implements AutoCloseable {
         return app.port();
     }
 
-    /** The base URL devices use, e.g. {@code http://127.0.0.1:7070}. */
+    /** The base URL devices use, e.g. {@code http://127.0.0.1:7070} ({@code https://} with {@link Builder#tls}). */
     public URI url() {
         String h = "0.0.0.0".equals(host) ? "127.0.0.1" : host;
-        return URI.create("http://" + h + ":" + port());
+        return URI.create((tls ? "https://" : "http://") + h + ":" + port());
     }
 
     /** Devices connected to the stream right now. */
@@ -224,6 +232,7 @@ public final class HubServer implements AutoCloseable {
         private MillisClock clock;
         private BridgeService bridge;
         private PrometheusMeterRegistry meterRegistry;
+        private TlsIdentity tls;
 
         private Builder(SyncEngine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -238,6 +247,18 @@ public final class HubServer implements AutoCloseable {
         /** Exposes a Bridge pipeline under {@code /v1/bridge/} (same authentication as the rest). */
         public Builder bridge(BridgeService service) {
             bridge = Objects.requireNonNull(service, "bridge");
+            return this;
+        }
+
+        /**
+         * Serves HTTPS, and WSS for the stream, on the port instead of plain HTTP: {@code certPem} holds the hub's
+         * certificate then its CA chain, {@code keyPem} the certificate's private key (PKCS#8, PKCS#1 or SEC1,
+         * unencrypted). The files are read and checked now: one missing, not PEM, or a key that does not match the
+         * certificate is an {@link ErrorCode#INVALID_ARGUMENT} naming the file.
+         */
+        public Builder tls(Path certPem, Path keyPem) {
+            tls = TlsIdentity.load(
+                    Objects.requireNonNull(certPem, "certPem"), Objects.requireNonNull(keyPem, "keyPem"));
             return this;
         }
 

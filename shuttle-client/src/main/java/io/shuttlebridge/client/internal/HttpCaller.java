@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.zip.GZIPInputStream;
+import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,6 +115,14 @@ public final class HttpCaller {
             HttpResponse<byte[]> res;
             try {
                 res = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (SSLHandshakeException e) {
+                ShuttleException refused = TlsFailures.certificate(e, uri);
+                if (refused != null) {
+                    throw refused;
+                }
+                failure = "TLS handshake failed: " + e.getMessage();
+                log.debug("{} {} failed (attempt {}): {}", method, uri, attempt + 1, failure);
+                continue;
             } catch (IOException e) {
                 failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
                 log.debug("{} {} failed (attempt {}): {}", method, uri, attempt + 1, failure);
