@@ -46,6 +46,7 @@ class CliProcessIT {
                 "bundle",
                 "node",
                 "token",
+                "rules",
                 "bridge",
                 "simulate",
                 "bench")) {
