@@ -35,14 +35,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Sync rules: check a rules file against a hub and see what a subject would read and write.",
         subcommands = {RulesCommand.Check.class})
-public final class RulesCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: check");
-    }
+public final class RulesCommand extends ParentCommand {
 
     @Command(
             name = "check",
@@ -80,15 +73,7 @@ public final class RulesCommand implements Runnable {
         public Integer call() throws Exception {
             Map<String, Object> values = new LinkedHashMap<>();
             values.put("sub", sub);
-            for (String c : claims) {
-                int eq = c.indexOf('=');
-                if (eq <= 0) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--claim takes k=v, got '" + c + "'");
-                }
-                values.put(
-                        c.substring(0, eq).trim(),
-                        ClaimValue.parse(c.substring(eq + 1).trim()));
-            }
+            values.putAll(ClaimValue.claims(claims, spec));
             SyncRules rules = SyncRules.load(rulesFile);
             PrintWriter out = spec.commandLine().getOut();
             try (ShuttleDatabase d = db.openExisting()) {

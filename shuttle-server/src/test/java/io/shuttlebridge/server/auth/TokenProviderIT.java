@@ -6,16 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.shuttlebridge.client.HttpTransport;
 import io.shuttlebridge.client.TokenProvider;
 import io.shuttlebridge.core.ErrorCode;
-import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
-import io.shuttlebridge.core.capture.Capture;
-import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.HubServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,18 +33,10 @@ class TokenProviderIT {
     private HubServer hub;
 
     @BeforeEach
-    void start() throws Exception {
-        Path file = dir.resolve("hub.db");
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-            c.createStatement().execute("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)");
-        }
-        hubDb = ShuttleDatabase.sqlite(file);
-        Capture.enable(hubDb, CaptureOptions.allTables(), ProgressListener.NONE);
-        hub = HubServer.builder(SyncEngine.open(hubDb))
-                .host("127.0.0.1")
-                .port(0)
-                .authenticator(JwtAuthenticator.hs256(SECRET).build())
-                .start();
+    void start() {
+        hubDb = AuthFixtures.database(dir, "CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)");
+        hub = AuthFixtures.serve(
+                SyncEngine.open(hubDb), JwtAuthenticator.hs256(SECRET).build());
     }
 
     @AfterEach
