@@ -12,6 +12,7 @@ import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.HubServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -72,6 +73,16 @@ public final class ServeCommand implements Callable<Integer> {
     int maxBatch;
 
     @Option(
+            names = "--max-clock-skew",
+            paramLabel = "DURATION",
+            defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "How far ahead of the hub's clock a pushed change may be stamped; one stamped further ahead"
+                    + " is re-stamped to the hub's clock and its device told (30s, 5m, 2h, 1d or PT5M;"
+                    + " default: ${DEFAULT-VALUE}).")
+    Duration maxClockSkew;
+
+    @Option(
             names = "--bridge",
             paramLabel = "FILE",
             description =
@@ -88,6 +99,7 @@ public final class ServeCommand implements Callable<Integer> {
         try (ShuttleDatabase database = db.openExisting()) {
             SyncEngine engine = SyncEngine.builder(database)
                     .maxBatch(Math.max(maxBatch, SyncEngine.DEFAULT_PAGE))
+                    .maxClockSkew(maxClockSkew)
                     .build();
             HubServer.Builder builder = HubServer.builder(engine)
                     .host(host)

@@ -6,6 +6,7 @@ import io.shuttlebridge.client.internal.PushRequests;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.protocol.LeaseCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
@@ -16,15 +17,18 @@ import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.Transport;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A hub reached over HTTP (protocol v1) with {@code java.net.http}: gzip (see {@link Compression}), timeouts, and retries
@@ -43,8 +47,8 @@ public final class HttpTransport implements Transport {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(b.connectTimeout)
                 .build();
-        this.caller =
-                new HttpCaller(b.hub, b.token, http, b.requestTimeout, b.backoff, b.sleeper, b.compression.gzip(b.hub));
+        this.caller = new HttpCaller(
+                b.hub, b.token, http, b.requestTimeout, b.backoff, b.sleeper, b.compression.gzip(b.hub), b.clock);
     }
 
     public static Builder builder(URI hub) {
@@ -99,12 +103,14 @@ public final class HttpTransport implements Transport {
      */
     @Override
     public PreparedPush preparePush(String fromNode, List<Change> changes) {
-        List<byte[]> bodies = PushRequests.bodies(fromNode, changes, limits());
+        List<PushRequests.Request> requests = PushRequests.requests(fromNode, changes, limits());
         return () -> {
             PushResult sum = null;
-            for (byte[] body : bodies) {
-                PushResult r = PushResultCodec.read(caller.post(Protocol.PUSH, body));
-                sum = sum == null ? r : PushRequests.add(sum, r);
+            int offset = 0;
+            for (PushRequests.Request request : requests) {
+                PushResult r = PushResultCodec.read(caller.post(Protocol.PUSH, request.body()));
+                sum = sum == null ? r : PushRequests.add(sum, r, offset);
+                offset += request.changes();
             }
             return sum;
         };
@@ -153,6 +159,7 @@ public final class HttpTransport implements Transport {
     HubSchema schema() {
         JsonNode doc = caller.get(Protocol.SCHEMA, Map.of());
         limits = SchemaCodec.limits(doc);
+        clockBound = SchemaCodec.maxClockSkew(doc).orElse(SyncEngine.DEFAULT_MAX_CLOCK_SKEW);
         HubSchema schema = SchemaCodec.read(doc);
         hubNode = schema.hubNode();
         return schema;
@@ -170,6 +177,26 @@ public final class HttpTransport implements Transport {
     }
 
     private volatile String hubNode;
+
+    /**
+     * This device's clock against the hub's, as the last answer of the hub measured it (every answer
+     * carries the hub's time), with the hub's skew bound as its schema announces it; empty before the
+     * first answer, or with a hub that does not say its time.
+     */
+    public Optional<ClockOffset> clockOffset() {
+        HttpCaller.HubTime t = caller.lastHubTime();
+        if (t == null) {
+            return Optional.empty();
+        }
+        Duration bound = clockBound;
+        return Optional.of(new ClockOffset(
+                t.offsetMillis(),
+                t.roundTripMillis(),
+                Instant.ofEpochMilli(t.atMillis()),
+                bound == null ? SyncEngine.DEFAULT_MAX_CLOCK_SKEW : bound));
+    }
+
+    private volatile Duration clockBound;
 
     public Lease lease(String deviceKey, String nodeUuid) {
         return LeaseCodec.read(caller.post(Protocol.LEASE, LeaseCodec.request(deviceKey, nodeUuid)));
@@ -198,6 +225,7 @@ public final class HttpTransport implements Transport {
         private Backoff backoff = Backoff.DEFAULT;
         private Backoff.Sleeper sleeper = Backoff.Sleeper.REAL;
         private Compression compression = Compression.AUTO;
+        private MillisClock clock = MillisClock.system();
 
         private Builder(URI hub) {
             Objects.requireNonNull(hub, "hub");
@@ -236,6 +264,12 @@ public final class HttpTransport implements Transport {
         /** Whether to ask for gzip-compressed answers (default {@link Compression#AUTO}: yes, unless the hub is on loopback). */
         public Builder compression(Compression c) {
             compression = Objects.requireNonNull(c);
+            return this;
+        }
+
+        /** This device's clock, which the hub's time on its answers is measured against ({@link #clockOffset}); the system clock by default. */
+        public Builder clock(MillisClock c) {
+            clock = Objects.requireNonNull(c);
             return this;
         }
 

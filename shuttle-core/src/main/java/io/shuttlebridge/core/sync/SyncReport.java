@@ -1,6 +1,9 @@
 package io.shuttlebridge.core.sync;
 
 import io.shuttlebridge.core.id.Hlc;
+import io.shuttlebridge.core.internal.DurationText;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -70,37 +73,15 @@ public record SyncReport(
     public record Restamped(String table, List<Object> key, long hlc, long newHlc, long aheadMillis) {
         public Restamped {
             Objects.requireNonNull(table, "table");
-            key = List.copyOf(key);
+            key = Collections.unmodifiableList(new ArrayList<>(key)); // keys may hold null parts
         }
 
         /** One line for a log or a terminal, naming the row and how far ahead this device's clock was. */
         public String describe() {
-            return "the hub re-stamped " + table + " " + key + ": this device's clock was " + aheadText(aheadMillis)
+            return "the hub re-stamped " + table + " " + key + ": this device's clock was "
+                    + DurationText.of(aheadMillis)
                     + " ahead of the hub's when the row was written (stamped " + Hlc.toString(hlc) + ", now "
                     + Hlc.toString(newHlc) + "); fix this device's clock (NTP)";
-        }
-
-        /** A duration in its two largest units: {@code 3650 d 5 h}, {@code 10 min}, {@code 4 min 30 s}, {@code 750 ms}. */
-        static String aheadText(long millis) {
-            long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
-            String[] units = {"d", "h", "min", "s"};
-            StringBuilder out = new StringBuilder();
-            int parts = 0;
-            long left = millis;
-            for (int i = 0; i < sizes.length && parts < 2; i++) {
-                long n = left / sizes[i];
-                if (n > 0 || parts > 0) {
-                    if (n > 0) {
-                        out.append(out.isEmpty() ? "" : " ")
-                                .append(n)
-                                .append(' ')
-                                .append(units[i]);
-                    }
-                    left -= n * sizes[i];
-                    parts++;
-                }
-            }
-            return out.isEmpty() ? millis + " ms" : out.toString();
         }
     }
 }
