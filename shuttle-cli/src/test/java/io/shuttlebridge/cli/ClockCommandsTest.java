@@ -98,4 +98,16 @@ class ClockCommandsTest {
             }
         }
     }
+
+    @Test
+    void simulateWithSkewedClocksConvergesAndSaysWhatTheClocksDid() {
+        CliBasicsTest.Run r = CliBasicsTest.run("simulate", "--ops", "40", "--seed", "5000", "--clock-skew");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out())
+                .contains("devices' clocks off the hub's")
+                .contains("check clocks: device")
+                .contains("stamps as the hub recorded them after re-stamping")
+                .contains("PASS (seed 5000");
+        assertThat(r.err()).doesNotContain("WARN");
+    }
 }

@@ -55,9 +55,11 @@ public final class RestampStore {
                 clock.instant().toString());
     }
 
-    /** Every re-stamp this database's hub made: the stamp pushed, and the hlc the change was applied under. */
+    /**
+     * Every re-stamp this database's hub made: the stamp pushed, and the hlc the change was applied under
+     * (on a database whose metadata has the table: enabled by this version, or one that re-stamped).
+     */
     public static Map<Stamp, Long> all(Connection c) throws SQLException {
-        ensure(c);
         Map<Stamp, Long> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT origin, hlc, new_hlc FROM _shuttle_restamps");
                 ResultSet rs = ps.executeQuery()) {
