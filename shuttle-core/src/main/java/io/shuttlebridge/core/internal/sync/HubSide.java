@@ -4,6 +4,7 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.internal.DurationText;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialects;
@@ -13,7 +14,6 @@ import io.shuttlebridge.core.internal.sync.apply.Role;
 import io.shuttlebridge.core.sync.PeerCursor;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
-import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,8 +68,8 @@ public final class HubSide {
                             + " skew bound of {}; the device's clock is wrong",
                     r.restamped().size(),
                     fromNode,
-                    Duration.ofMillis(ahead),
-                    engine.hlc().maxSkew());
+                    DurationText.of(ahead),
+                    DurationText.of(engine.hlc().maxSkew().toMillis()));
         }
         return r;
     }
