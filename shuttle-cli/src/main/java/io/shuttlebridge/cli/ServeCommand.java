@@ -10,6 +10,7 @@ import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.HubServer;
+import io.shuttlebridge.server.auth.Authenticator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,11 +54,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(
-            names = "--token",
-            paramLabel = "TOKEN",
-            description = "Bearer token devices must send (default: $SHUTTLE_TOKEN; none: open hub).")
-    String token;
+    @Mixin
+    AuthOptions auth;
 
     @Option(
             names = "--max-body",
@@ -89,13 +88,33 @@ public final class ServeCommand implements Callable<Integer> {
                     "A Bridge pipeline definition (YAML) to expose under /v1/bridge/" + " and run on its schedules.")
     Path bridgeFile;
 
+    @ArgGroup(exclusive = false)
+    Tls tls;
+
+    /** {@code --tls-cert} and {@code --tls-key}: both or neither. */
+    static final class Tls {
+        @Option(
+                names = "--tls-cert",
+                required = true,
+                paramLabel = "PEM",
+                description = "Serve HTTPS and WSS: the hub's certificate, then its CA chain (PEM; with --tls-key).")
+        Path cert;
+
+        @Option(
+                names = "--tls-key",
+                required = true,
+                paramLabel = "PEM",
+                description = "The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1, unencrypted).")
+        Path key;
+    }
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        String t = token != null ? token : System.getenv("SHUTTLE_TOKEN");
+        Authenticator authenticator = auth.authenticator();
         try (ShuttleDatabase database = db.openExisting()) {
             SyncEngine engine = SyncEngine.builder(database)
                     .maxBatch(Math.max(maxBatch, SyncEngine.DEFAULT_PAGE))
@@ -104,9 +123,12 @@ public final class ServeCommand implements Callable<Integer> {
             HubServer.Builder builder = HubServer.builder(engine)
                     .host(host)
                     .port(port)
-                    .token(t)
+                    .authenticator(authenticator)
                     .maxBodyBytes(maxBody)
                     .maxBatch(maxBatch);
+            if (tls != null) {
+                builder.tls(tls.cert, tls.key);
+            }
             BridgeService bridge = null;
             ScheduledExecutorService ticks = null;
             if (bridgeFile != null) {
@@ -157,7 +179,9 @@ public final class ServeCommand implements Callable<Integer> {
                     EngineAccess.context(engine).schema().tables().stream()
                             .map(SyncedTable::name)
                             .collect(Collectors.joining(", ")),
-                    t == null ? "; no token set: anyone who can reach the port can sync" : "");
+                    authenticator.required()
+                            ? "; callers: " + auth.describe()
+                            : "; no token set: anyone who can reach the port can sync");
             out.flush();
             stopped.await();
             return 0;

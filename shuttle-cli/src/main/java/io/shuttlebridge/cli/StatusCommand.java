@@ -11,6 +11,7 @@ import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.sync.PeerCursor;
 import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.server.internal.NodeBindings;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +52,7 @@ public final class StatusCommand implements Callable<Integer> {
             long pendingAll = engine.pendingChanges(null);
             int openConflicts = engine.conflicts(true).size();
             long waiting = engine.waitingChanges();
+            List<NodeBindings.Writer> writers = NodeBindings.writers(d);
             String hubUrl = d.read(c -> Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'hub_url'")
                     .orElse(null));
             Optional<Long> clockOffset =
@@ -88,6 +90,13 @@ public final class StatusCommand implements Callable<Integer> {
                             DeviceMeta.get(d, DeviceMeta.CLOCK_MEASURED_AT).orElse(null));
                 } else {
                     o.putNull("hubClockOffsetMs");
+                }
+                ArrayNode ws = o.putArray("writers");
+                for (NodeBindings.Writer w : writers) {
+                    ws.addObject()
+                            .put("subject", w.subject())
+                            .put("nodes", w.nodes())
+                            .put("rowsLastWritten", w.rows());
                 }
                 out.println(m.writeValueAsString(o));
                 return 0;
@@ -127,6 +136,12 @@ public final class StatusCommand implements Callable<Integer> {
             out.printf("waiting     %d changes wait for a parent row%n", waiting);
             if (hubUrl != null || clockOffset.isPresent()) {
                 out.printf("clock       %s%n", clock(d, clockOffset));
+            }
+            if (!writers.isEmpty()) {
+                out.printf("%n  %-30s %6s %18s%n", "subject", "nodes", "rows last written");
+                for (NodeBindings.Writer w : writers) {
+                    out.printf("  %-30s %6d %18d%n", w.subject(), w.nodes(), w.rows());
+                }
             }
             return 0;
         }

@@ -3,6 +3,7 @@ package io.shuttlebridge.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shuttlebridge.client.internal.HttpCaller;
 import io.shuttlebridge.client.internal.PushRequests;
+import io.shuttlebridge.client.internal.TrustedCertificates;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
@@ -23,12 +24,14 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * A hub reached over HTTP (protocol v1) with {@code java.net.http}: gzip (see {@link Compression}), timeouts, and retries
@@ -43,12 +46,14 @@ public final class HttpTransport implements Transport {
     private final HttpCaller caller;
 
     private HttpTransport(Builder b) {
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(b.connectTimeout)
-                .build();
+        HttpClient.Builder client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.connectTimeout);
+        if (b.sslContext != null) {
+            client.sslContext(b.sslContext); // the stream's WebSocket (wss://) is opened by this client too
+        }
+        HttpClient http = client.build();
         this.caller = new HttpCaller(
-                b.hub, b.token, http, b.requestTimeout, b.backoff, b.sleeper, b.compression.gzip(b.hub), b.clock);
+                b.hub, b.tokens, http, b.requestTimeout, b.backoff, b.sleeper, b.compression.gzip(b.hub), b.clock);
     }
 
     public static Builder builder(URI hub) {
@@ -219,12 +224,13 @@ public final class HttpTransport implements Transport {
     /** Validated settings. */
     public static final class Builder {
         private final URI hub;
-        private String token;
+        private TokenProvider tokens = TokenProvider.of(null);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(120);
         private Backoff backoff = Backoff.DEFAULT;
         private Backoff.Sleeper sleeper = Backoff.Sleeper.REAL;
         private Compression compression = Compression.AUTO;
+        private SSLContext sslContext;
         private MillisClock clock = MillisClock.system();
 
         private Builder(URI hub) {
@@ -236,8 +242,15 @@ public final class HttpTransport implements Transport {
             this.hub = hub;
         }
 
+        /** The one bearer token every request carries; null or blank for none. */
         public Builder token(String t) {
-            token = t == null || t.isBlank() ? null : t;
+            tokens = TokenProvider.of(t);
+            return this;
+        }
+
+        /** Asks {@code p} for the token of every request (a token that is refreshed while the device runs). */
+        public Builder tokenProvider(TokenProvider p) {
+            tokens = Objects.requireNonNull(p, "token provider");
             return this;
         }
 
@@ -264,6 +277,22 @@ public final class HttpTransport implements Transport {
         /** Whether to ask for gzip-compressed answers (default {@link Compression#AUTO}: yes, unless the hub is on loopback). */
         public Builder compression(Compression c) {
             compression = Objects.requireNonNull(c);
+            return this;
+        }
+
+        /**
+         * For an {@code https://} hub, trusts the certificates of this PEM file (its own CA, or its self-signed
+         * certificate) instead of the JVM's default trust store; a file missing or holding no certificate is an
+         * {@link ErrorCode#INVALID_ARGUMENT} naming it.
+         */
+        public Builder trustCertificates(Path pem) {
+            sslContext = TrustedCertificates.sslContext(Objects.requireNonNull(pem, "pem"));
+            return this;
+        }
+
+        /** The TLS context of {@code https://} and {@code wss://} connections (default: the JVM's). */
+        public Builder sslContext(SSLContext context) {
+            sslContext = Objects.requireNonNull(context, "context");
             return this;
         }
 

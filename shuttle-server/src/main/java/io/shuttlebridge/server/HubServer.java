@@ -15,17 +15,23 @@ import io.shuttlebridge.core.internal.protocol.ErrorCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
 import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.sync.SyncEngine;
-import io.shuttlebridge.server.internal.BearerAuth;
+import io.shuttlebridge.server.auth.Authenticator;
+import io.shuttlebridge.server.auth.JwtAuthenticator;
 import io.shuttlebridge.server.internal.BodyReader;
 import io.shuttlebridge.server.internal.BridgeApi;
 import io.shuttlebridge.server.internal.FeedListener;
 import io.shuttlebridge.server.internal.FeedWatcher;
 import io.shuttlebridge.server.internal.HubMetrics;
 import io.shuttlebridge.server.internal.LeaseStore;
+import io.shuttlebridge.server.internal.NodeBindings;
 import io.shuttlebridge.server.internal.PushGate;
+import io.shuttlebridge.server.internal.RequestAuth;
 import io.shuttlebridge.server.internal.StreamHub;
 import io.shuttlebridge.server.internal.SyncApi;
+import io.shuttlebridge.server.internal.TlsConnector;
+import io.shuttlebridge.server.internal.TlsIdentity;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -54,19 +60,22 @@ public final class HubServer implements AutoCloseable {
     private final FeedListener listener;
     private final Duration shutdownTimeout;
     private final String host;
+    private final boolean tls;
     private boolean closed;
 
     private HubServer(Builder b) {
         HubMetrics metrics = b.meterRegistry == null ? new HubMetrics() : new HubMetrics(b.meterRegistry);
         this.gate = new PushGate();
-        this.stream = new StreamHub(metrics.openStreams());
         this.shutdownTimeout = b.shutdownTimeout;
         this.host = b.host;
-        BearerAuth auth = new BearerAuth(b.token);
+        this.tls = b.tls != null;
+        RequestAuth auth = new RequestAuth(b.authenticator);
+        this.stream = new StreamHub(metrics.openStreams(), auth);
         LeaseStore leases =
                 new LeaseStore(b.engine.database(), b.clock == null ? b.engine.clock() : b.clock, b.leaseTtl);
         BodyReader body = new BodyReader(b.maxBodyBytes);
-        SyncApi api = new SyncApi(b.engine, leases, body, b.maxBatch, gate, stream, metrics);
+        NodeBindings bindings = new NodeBindings(b.engine.database(), b.clock == null ? b.engine.clock() : b.clock);
+        SyncApi api = new SyncApi(b.engine, leases, body, b.maxBatch, gate, stream, metrics, bindings);
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -75,6 +84,9 @@ public final class HubServer implements AutoCloseable {
             // the time
             cfg.http.compressionStrategy = new CompressionStrategy(null, new Gzip(1));
             cfg.http.maxRequestSize = b.maxBodyBytes;
+            if (b.tls != null) {
+                cfg.jetty.addConnector((server, http) -> TlsConnector.create(server, http, b.tls, b.host, b.port));
+            }
             cfg.requestLogger.http((ctx, ms) ->
                     metrics.request(ctx.method().name(), route(ctx.path()), ctx.statusCode(), Duration.ofNanos((long)
                             (ms * 1_000_000))));
@@ -82,15 +94,11 @@ public final class HubServer implements AutoCloseable {
             cfg.routes.before(ctx -> ctx.header(
                     Protocol.HUB_TIME_HEADER, Long.toString(b.engine.clock().millis())));
             cfg.routes.before(ctx -> {
-                if (!Protocol.HEALTH.equals(ctx.path()) && !auth.accepts(ctx.header("Authorization"))) {
-                    throw new Unauthorized();
+                if (!Protocol.HEALTH.equals(ctx.path())) {
+                    auth.http(ctx);
                 }
             });
-            cfg.routes.wsBeforeUpgrade(Protocol.STREAM, ctx -> {
-                if (!auth.accepts(ctx.header("Authorization"))) {
-                    throw new Unauthorized();
-                }
-            });
+            cfg.routes.wsBeforeUpgrade(Protocol.STREAM, auth::upgrade);
             cfg.routes.get(
                     Protocol.HEALTH,
                     ctx -> ctx.contentType(Protocol.JSON)
@@ -110,17 +118,15 @@ public final class HubServer implements AutoCloseable {
                 new BridgeApi(b.bridge, body).register(cfg.routes);
             }
             cfg.routes.exception(
-                    Unauthorized.class,
-                    (e, ctx) -> error(
-                            ctx,
-                            ErrorCode.UNAUTHORIZED,
-                            "a bearer token is required: send 'Authorization: Bearer <token>' with the hub's token"));
-            cfg.routes.exception(
                     BodyReader.PayloadTooLarge.class,
                     (e, ctx) -> error(ctx, ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage()));
             cfg.routes.exception(ShuttleException.class, (e, ctx) -> {
                 if (e.code().httpStatus() >= 500) {
                     log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                }
+                if (e.code() == ErrorCode.UNAUTHORIZED) {
+                    // RFC 6750 §3: what a client that knows only HTTP learns from a refusal
+                    ctx.header("WWW-Authenticate", "Bearer realm=\"shuttle\", error=\"invalid_token\"");
                 }
                 error(ctx, e.code(), e.getMessage());
             });
@@ -161,10 +167,10 @@ public final class HubServer implements AutoCloseable {
         return app.port();
     }
 
-    /** The base URL devices use, e.g. {@code http://127.0.0.1:7070}. */
+    /** The base URL devices use, e.g. {@code http://127.0.0.1:7070} ({@code https://} with {@link Builder#tls}). */
     public URI url() {
         String h = "0.0.0.0".equals(host) ? "127.0.0.1" : host;
-        return URI.create("http://" + h + ":" + port());
+        return URI.create((tls ? "https://" : "http://") + h + ":" + port());
     }
 
     /** Devices connected to the stream right now. */
@@ -215,18 +221,12 @@ public final class HubServer implements AutoCloseable {
         ctx.status(status).contentType(Protocol.JSON).result(ErrorCodec.write(code.name(), message));
     }
 
-    private static final class Unauthorized extends RuntimeException {
-        Unauthorized() {
-            super("unauthorized", null, false, false);
-        }
-    }
-
     /** Validated settings; {@link #start} binds the port. */
     public static final class Builder {
         private final SyncEngine engine;
         private String host = "0.0.0.0";
         private int port = 7070;
-        private String token;
+        private Authenticator authenticator = Authenticator.open();
         private long maxBodyBytes = HubLimits.DEFAULT_MAX_BODY_BYTES;
         private int maxBatch = SyncEngine.DEFAULT_MAX_BATCH;
         private Duration leaseTtl = Duration.ofDays(7);
@@ -235,6 +235,7 @@ public final class HubServer implements AutoCloseable {
         private MillisClock clock;
         private BridgeService bridge;
         private PrometheusMeterRegistry meterRegistry;
+        private TlsIdentity tls;
 
         private Builder(SyncEngine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -252,6 +253,18 @@ public final class HubServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves HTTPS, and WSS for the stream, on the port instead of plain HTTP: {@code certPem} holds the hub's
+         * certificate then its CA chain, {@code keyPem} the certificate's private key (PKCS#8, PKCS#1 or SEC1,
+         * unencrypted). The files are read and checked now: one missing, not PEM, or a key that does not match the
+         * certificate is an {@link ErrorCode#INVALID_ARGUMENT} naming the file.
+         */
+        public Builder tls(Path certPem, Path keyPem) {
+            tls = TlsIdentity.load(
+                    Objects.requireNonNull(certPem, "certPem"), Objects.requireNonNull(keyPem, "keyPem"));
+            return this;
+        }
+
         public Builder host(String h) {
             host = Objects.requireNonNull(h, "host");
             return this;
@@ -266,12 +279,22 @@ public final class HubServer implements AutoCloseable {
             return this;
         }
 
-        /** The bearer token every call but {@code /health} must carry; null leaves the hub open (local use only). */
+        /**
+         * One shared bearer token every call but {@code /health} must carry (a single trusted team,
+         * DESIGN §8); null leaves the hub open (local use only). Shorthand for {@link
+         * #authenticator}{@code (Authenticator.sharedToken(t))}.
+         */
         public Builder token(String t) {
-            if (t != null && t.isBlank()) {
-                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "the token must not be blank");
-            }
-            token = t;
+            authenticator = t == null ? Authenticator.open() : Authenticator.sharedToken(t);
+            return this;
+        }
+
+        /**
+         * Who may call the hub and as which subject: {@link Authenticator#open()}, {@link
+         * Authenticator#sharedToken}, or JWTs with {@link JwtAuthenticator}.
+         */
+        public Builder authenticator(Authenticator a) {
+            authenticator = Objects.requireNonNull(a, "authenticator");
             return this;
         }
 

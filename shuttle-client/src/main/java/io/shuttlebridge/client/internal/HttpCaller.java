@@ -3,6 +3,7 @@ package io.shuttlebridge.client.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shuttlebridge.client.Backoff;
+import io.shuttlebridge.client.TokenProvider;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.id.MillisClock;
@@ -17,7 +18,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.zip.GZIPInputStream;
+import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +34,7 @@ public final class HttpCaller {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
-    private final String token;
+    private final TokenProvider tokens;
     private final HttpClient http;
     private final Duration timeout;
     private final Backoff backoff;
@@ -52,19 +55,19 @@ public final class HttpCaller {
 
     public HttpCaller(
             URI base,
-            String token,
+            TokenProvider tokens,
             HttpClient http,
             Duration timeout,
             Backoff backoff,
             Backoff.Sleeper sleeper,
             boolean gzip) {
-        this(base, token, http, timeout, backoff, sleeper, gzip, MillisClock.system());
+        this(base, tokens, http, timeout, backoff, sleeper, gzip, MillisClock.system());
     }
 
     /** @param clock this device's clock, which the hub's time on each answer is measured against */
     public HttpCaller(
             URI base,
-            String token,
+            TokenProvider tokens,
             HttpClient http,
             Duration timeout,
             Backoff backoff,
@@ -73,7 +76,7 @@ public final class HttpCaller {
             MillisClock clock) {
         String b = base.toString();
         this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
-        this.token = token;
+        this.tokens = tokens;
         this.http = http;
         this.timeout = timeout;
         this.backoff = backoff;
@@ -95,8 +98,9 @@ public final class HttpCaller {
         return http;
     }
 
+    /** The token to send now (the provider's current one), or null. */
     public String token() {
-        return token;
+        return tokens.token();
     }
 
     public JsonNode get(String path, Map<String, String> headers) {
@@ -120,6 +124,7 @@ public final class HttpCaller {
     private byte[] call(String method, String path, byte[] body, Map<String, String> headers) {
         URI uri = base.resolve(path);
         String failure = null;
+        boolean refreshed = false;
         for (int attempt = 0; attempt < backoff.attempts(); attempt++) {
             if (attempt > 0) {
                 pause(attempt - 1, uri);
@@ -129,6 +134,7 @@ public final class HttpCaller {
             if (gzip) {
                 req.header("Accept-Encoding", "gzip");
             }
+            String token = tokens.token();
             if (token != null) {
                 req.header("Authorization", "Bearer " + token);
             }
@@ -143,6 +149,14 @@ public final class HttpCaller {
             try {
                 res = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
                 measure(res, sent, clock.millis());
+            } catch (SSLHandshakeException e) {
+                ShuttleException refused = TlsFailures.certificate(e, uri);
+                if (refused != null) {
+                    throw refused;
+                }
+                failure = "TLS handshake failed: " + e.getMessage();
+                log.debug("{} {} failed (attempt {}): {}", method, uri, attempt + 1, failure);
+                continue;
             } catch (IOException e) {
                 failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
                 log.debug("{} {} failed (attempt {}): {}", method, uri, attempt + 1, failure);
@@ -157,6 +171,11 @@ public final class HttpCaller {
                 return bytes;
             }
             ShuttleException answer = answer(status, bytes, method, uri);
+            if (status == 401 && !refreshed && !Objects.equals(token, tokens.token())) {
+                refreshed = true; // the provider has a fresh token since: one more try with it, not counted
+                attempt--;
+                continue;
+            }
             if (status < 500) {
                 throw answer;
             }

@@ -13,6 +13,7 @@ import io.shuttlebridge.bridge.RunOptions;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.protocol.Protocol;
+import io.shuttlebridge.server.auth.Subject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +37,12 @@ public final class BridgeApi {
     }
 
     public void register(RoutesConfig routes) {
+        routes.before(PREFIX + "/*", ctx -> {
+            if (!RequestAuth.subject(ctx).hasRole(Subject.BRIDGE)) {
+                throw new ShuttleException(
+                        ErrorCode.FORBIDDEN, "Bridge endpoints need a token with the '" + Subject.BRIDGE + "' role");
+            }
+        });
         routes.post(PREFIX + "/runs", ctx -> json(ctx, bridge.runAll()));
         routes.post(PREFIX + "/entities/{entity}/runs", ctx -> {
             JsonNode b = ctx.body().isBlank() ? null : body.json(ctx);

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -65,6 +66,22 @@ public final class LeaseStore {
             }
         }
         throw last;
+    }
+
+    /** The node that holds {@code deviceKey}'s lease, if it has one. */
+    public Optional<String> nodeOf(String deviceKey) {
+        if (deviceKey == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(db.read(c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT node_uuid FROM _shuttle_leases WHERE device_key = ?")) {
+                ps.setString(1, deviceKey);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        }));
     }
 
     private Lease leaseIn(Connection c, String deviceKey, String nodeUuid) throws SQLException {

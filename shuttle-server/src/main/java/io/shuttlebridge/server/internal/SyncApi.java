@@ -17,6 +17,7 @@ import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.server.auth.Subject;
 
 /** The protocol v1 handlers: schema, lease, push, pull and snapshot, each a thin layer over the engine. */
 public final class SyncApi {
@@ -27,6 +28,7 @@ public final class SyncApi {
     private final PushGate gate;
     private final StreamHub stream;
     private final HubMetrics metrics;
+    private final NodeBindings bindings;
     private final String schemaJson;
 
     public SyncApi(
@@ -36,8 +38,10 @@ public final class SyncApi {
             int maxBatch,
             PushGate gate,
             StreamHub stream,
-            HubMetrics metrics) {
+            HubMetrics metrics,
+            NodeBindings bindings) {
         this.engine = engine;
+        this.bindings = bindings;
         this.leases = leases;
         this.body = body;
         this.maxBatch = maxBatch;
@@ -58,8 +62,12 @@ public final class SyncApi {
 
     public void lease(Context ctx) {
         JsonNode req = body.json(ctx);
-        Lease l = leases.lease(
-                req.path("deviceKey").asText(null), req.path("nodeUuid").asText(null));
+        String deviceKey = req.path("deviceKey").asText(null);
+        String nodeUuid = req.path("nodeUuid").asText(null);
+        Subject subject = RequestAuth.subject(ctx);
+        leases.nodeOf(deviceKey).ifPresent(holder -> bindings.check(subject, holder));
+        bindings.check(subject, nodeUuid);
+        Lease l = leases.lease(deviceKey, nodeUuid);
         json(ctx, LeaseCodec.write(l));
     }
 
@@ -67,6 +75,11 @@ public final class SyncApi {
         byte[] raw = body.bytes(ctx);
         WireCodec.PushRequest fast = WireCodec.readPushRequest(raw, maxBatch);
         WireCodec.PushRequest req = fast != null ? fast : WireCodec.pushRequest(body.parse(raw), maxBatch);
+        Subject subject = RequestAuth.subject(ctx);
+        bindings.check(subject, req.nodeUuid());
+        if (!subject.hasRole(Subject.RELAY)) {
+            ownOrigins(req);
+        }
         PushResult r = gate.run(() -> engine.acceptPush(req.nodeUuid(), req.changes()));
         metrics.pushed(req.changes().size(), r);
         if (r.applied() > 0) {
@@ -76,17 +89,34 @@ public final class SyncApi {
     }
 
     public void pull(Context ctx) {
-        PullResult r = engine.servePull(node(ctx), cursor(ctx, "since"), limit(ctx));
+        String node = node(ctx);
+        bindings.check(RequestAuth.subject(ctx), node);
+        PullResult r = engine.servePull(node, cursor(ctx, "since"), limit(ctx));
         metrics.pulled(r.changes().size());
         json(ctx, WireCodec.pullResultBytes(r, -1));
     }
 
     public void snapshot(Context ctx) {
         String node = node(ctx);
+        bindings.check(RequestAuth.subject(ctx), node);
         long after = cursor(ctx, "after");
         PullResult r = engine.serveSnapshot(node, after, limit(ctx));
         metrics.pulled(r.changes().size());
         json(ctx, WireCodec.pullResultBytes(r, engine.feedPosition()));
+    }
+
+    /** Every change of a push from a subject that is not a relay must be the pushing node's own. */
+    private static void ownOrigins(WireCodec.PushRequest req) {
+        for (int i = 0; i < req.changes().size(); i++) {
+            String origin = req.changes().get(i).origin();
+            if (!req.nodeUuid().equals(origin)) {
+                throw new ShuttleException(
+                        ErrorCode.FORBIDDEN,
+                        "changes[" + i + "] carries origin " + origin + ", not the pushing node " + req.nodeUuid()
+                                + ": only a subject with the '" + Subject.RELAY
+                                + "' role may push other nodes' changes");
+            }
+        }
     }
 
     private static String node(Context ctx) {
