@@ -13,6 +13,7 @@ import io.shuttlebridge.server.HubServer;
 import io.shuttlebridge.server.auth.Authenticator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -71,6 +72,16 @@ public final class ServeCommand implements Callable<Integer> {
     int maxBatch;
 
     @Option(
+            names = "--max-clock-skew",
+            paramLabel = "DURATION",
+            defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "How far ahead of the hub's clock a pushed change may be stamped; one stamped further ahead"
+                    + " is re-stamped to the hub's clock and its device told (30s, 5m, 2h, 1d or PT5M;"
+                    + " default: ${DEFAULT-VALUE}).")
+    Duration maxClockSkew;
+
+    @Option(
             names = "--bridge",
             paramLabel = "FILE",
             description =
@@ -107,6 +118,7 @@ public final class ServeCommand implements Callable<Integer> {
         try (ShuttleDatabase database = db.openExisting()) {
             SyncEngine engine = SyncEngine.builder(database)
                     .maxBatch(Math.max(maxBatch, SyncEngine.DEFAULT_PAGE))
+                    .maxClockSkew(maxClockSkew)
                     .build();
             HubServer.Builder builder = HubServer.builder(engine)
                     .host(host)

@@ -7,6 +7,7 @@ import io.shuttlebridge.client.internal.TrustedCertificates;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.protocol.LeaseCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
@@ -17,6 +18,7 @@ import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.Transport;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -24,9 +26,11 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -49,7 +53,7 @@ public final class HttpTransport implements Transport {
         }
         HttpClient http = client.build();
         this.caller = new HttpCaller(
-                b.hub, b.tokens, http, b.requestTimeout, b.backoff, b.sleeper, b.compression.gzip(b.hub));
+                b.hub, b.tokens, http, b.requestTimeout, b.backoff, b.sleeper, b.compression.gzip(b.hub), b.clock);
     }
 
     public static Builder builder(URI hub) {
@@ -104,12 +108,14 @@ public final class HttpTransport implements Transport {
      */
     @Override
     public PreparedPush preparePush(String fromNode, List<Change> changes) {
-        List<byte[]> bodies = PushRequests.bodies(fromNode, changes, limits());
+        List<PushRequests.Request> requests = PushRequests.requests(fromNode, changes, limits());
         return () -> {
             PushResult sum = null;
-            for (byte[] body : bodies) {
-                PushResult r = PushResultCodec.read(caller.post(Protocol.PUSH, body));
-                sum = sum == null ? r : PushRequests.add(sum, r);
+            int offset = 0;
+            for (PushRequests.Request request : requests) {
+                PushResult r = PushResultCodec.read(caller.post(Protocol.PUSH, request.body()));
+                sum = sum == null ? r : PushRequests.add(sum, r, offset);
+                offset += request.changes();
             }
             return sum;
         };
@@ -158,6 +164,7 @@ public final class HttpTransport implements Transport {
     HubSchema schema() {
         JsonNode doc = caller.get(Protocol.SCHEMA, Map.of());
         limits = SchemaCodec.limits(doc);
+        clockBound = SchemaCodec.maxClockSkew(doc).orElse(SyncEngine.DEFAULT_MAX_CLOCK_SKEW);
         HubSchema schema = SchemaCodec.read(doc);
         hubNode = schema.hubNode();
         return schema;
@@ -175,6 +182,26 @@ public final class HttpTransport implements Transport {
     }
 
     private volatile String hubNode;
+
+    /**
+     * This device's clock against the hub's, as the last answer of the hub measured it (every answer
+     * carries the hub's time), with the hub's skew bound as its schema announces it; empty before the
+     * first answer, or with a hub that does not say its time.
+     */
+    public Optional<ClockOffset> clockOffset() {
+        HttpCaller.HubTime t = caller.lastHubTime();
+        if (t == null) {
+            return Optional.empty();
+        }
+        Duration bound = clockBound;
+        return Optional.of(new ClockOffset(
+                t.offsetMillis(),
+                t.roundTripMillis(),
+                Instant.ofEpochMilli(t.atMillis()),
+                bound == null ? SyncEngine.DEFAULT_MAX_CLOCK_SKEW : bound));
+    }
+
+    private volatile Duration clockBound;
 
     public Lease lease(String deviceKey, String nodeUuid) {
         return LeaseCodec.read(caller.post(Protocol.LEASE, LeaseCodec.request(deviceKey, nodeUuid)));
@@ -204,6 +231,7 @@ public final class HttpTransport implements Transport {
         private Backoff.Sleeper sleeper = Backoff.Sleeper.REAL;
         private Compression compression = Compression.AUTO;
         private SSLContext sslContext;
+        private MillisClock clock = MillisClock.system();
 
         private Builder(URI hub) {
             Objects.requireNonNull(hub, "hub");
@@ -265,6 +293,12 @@ public final class HttpTransport implements Transport {
         /** The TLS context of {@code https://} and {@code wss://} connections (default: the JVM's). */
         public Builder sslContext(SSLContext context) {
             sslContext = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /** This device's clock, which the hub's time on its answers is measured against ({@link #clockOffset}); the system clock by default. */
+        public Builder clock(MillisClock c) {
+            clock = Objects.requireNonNull(c);
             return this;
         }
 

@@ -90,6 +90,9 @@ public final class HubServer implements AutoCloseable {
             cfg.requestLogger.http((ctx, ms) ->
                     metrics.request(ctx.method().name(), route(ctx.path()), ctx.statusCode(), Duration.ofNanos((long)
                             (ms * 1_000_000))));
+            // every answer, refusals included, tells the device the hub's time (its clock skew, DESIGN §8)
+            cfg.routes.before(ctx -> ctx.header(
+                    Protocol.HUB_TIME_HEADER, Long.toString(b.engine.clock().millis())));
             cfg.routes.before(ctx -> {
                 if (!Protocol.HEALTH.equals(ctx.path())) {
                     auth.http(ctx);

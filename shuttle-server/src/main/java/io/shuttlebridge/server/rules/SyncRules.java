@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,8 +38,8 @@ public final class SyncRules {
 
     public SyncRules(String source, Map<String, TableRule> tables, Set<String> claims) {
         this.source = source;
-        this.tables = Map.copyOf(tables);
-        this.claims = Set.copyOf(claims);
+        this.tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
+        this.claims = Collections.unmodifiableSet(new LinkedHashSet<>(claims));
     }
 
     public static SyncRules load(Path file) {
@@ -70,7 +73,7 @@ public final class SyncRules {
         return tables.values();
     }
 
-    /** The claims the rules may name: {@code sub} and those declared under {@code claims}. */
+    /** The claims the rules may name: {@code sub} and those declared under {@code claims}, in that order. */
     public Set<String> claims() {
         return claims;
     }

@@ -1,5 +1,7 @@
 package io.shuttlebridge.server.rules;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
@@ -13,7 +15,7 @@ import java.util.Set;
  */
 public record TableRule(String table, Predicate read, Predicate write, Set<String> hiddenColumns, int line) {
     public TableRule {
-        hiddenColumns = Set.copyOf(hiddenColumns);
+        hiddenColumns = Collections.unmodifiableSet(new LinkedHashSet<>(hiddenColumns));
     }
 
     /** The rule of a table the file does not list: nothing read, nothing written. */

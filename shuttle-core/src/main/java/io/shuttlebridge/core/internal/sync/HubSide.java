@@ -4,6 +4,7 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.internal.DurationText;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialects;
@@ -14,9 +15,13 @@ import io.shuttlebridge.core.sync.PeerCursor;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** An engine serving as a hub: it accepts pushes, serves pulls and snapshots, and purges tombstones. Internal. */
 public final class HubSide {
+    private static final Logger log = LoggerFactory.getLogger(HubSide.class);
+
     private final EngineContext engine;
     private final ShuttleDatabase db;
 
@@ -33,16 +38,40 @@ public final class HubSide {
         });
     }
 
-    /** Applies a pushed batch atomically and idempotently. */
+    /**
+     * Applies a pushed batch atomically and idempotently; a change stamped further ahead of this hub's
+     * clock than its skew bound is applied under a stamp of this hub's, listed in the answer.
+     */
     public PushResult acceptPush(String fromNode, List<Change> changes) {
         NodeIds.require(fromNode);
-        return db.transaction(c -> {
+        PushResult r = db.transaction(c -> {
             Applier.Outcome o = engine.applier().apply(c, changes, fromNode, Role.HUB);
             long hubSeq =
                     Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
             return new PushResult(
-                    o.applied(), o.duplicates(), o.superseded(), o.pending(), o.conflicts(), hubSeq, o.rejected());
+                    o.applied(),
+                    o.duplicates(),
+                    o.superseded(),
+                    o.pending(),
+                    o.conflicts(),
+                    hubSeq,
+                    o.rejected(),
+                    o.restamped());
         });
+        if (!r.restamped().isEmpty()) {
+            long ahead = r.restamped().stream()
+                    .mapToLong(PushResult.Restamped::aheadMillis)
+                    .max()
+                    .orElse(0);
+            log.warn(
+                    "re-stamped {} change(s) pushed by {}: stamped up to {} ahead of this hub's clock, more than its"
+                            + " skew bound of {}; the device's clock is wrong",
+                    r.restamped().size(),
+                    fromNode,
+                    DurationText.of(ahead),
+                    DurationText.of(engine.hlc().maxSkew().toMillis()));
+        }
+        return r;
     }
 
     /** Changes after {@code since} for a device, leaving out what it wrote or sent (write watermarking). */
