@@ -1,5 +1,6 @@
 package io.shuttlebridge.core.internal.sync;
 
+import io.shuttlebridge.core.DatabaseException;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
@@ -33,9 +34,29 @@ public final class HubSide {
         });
     }
 
-    /** Applies a pushed batch atomically and idempotently. */
+    /**
+     * Applies a pushed batch atomically and idempotently. A batch whose values the hub's tables
+     * refuse (a value of the wrong type or out of range, a NOT NULL or CHECK constraint) is refused
+     * whole as {@link ErrorCode#MALFORMED_PAYLOAD}: it is the sender's to fix, and nothing was applied.
+     */
     public PushResult acceptPush(String fromNode, List<Change> changes) {
         NodeIds.require(fromNode);
+        try {
+            return apply(fromNode, changes);
+        } catch (DatabaseException e) {
+            if (e.failure() != DatabaseException.Failure.INVALID_VALUE
+                    && e.failure() != DatabaseException.Failure.CONSTRAINT_VIOLATION) {
+                throw e;
+            }
+            String reason = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+            throw new ShuttleException(
+                    ErrorCode.MALFORMED_PAYLOAD,
+                    "the batch does not fit the hub's tables, nothing was applied: " + reason,
+                    e);
+        }
+    }
+
+    private PushResult apply(String fromNode, List<Change> changes) {
         return db.transaction(c -> {
             Applier.Outcome o = engine.applier().apply(c, changes, fromNode, Role.HUB);
             long hubSeq =
