@@ -19,6 +19,7 @@ final class Commands {
         root.addSubcommand(new BundleCommand());
         root.addSubcommand(new NodeCommand());
         root.addSubcommand(new TokenCommand());
+        root.addSubcommand(new RulesCommand());
         root.addSubcommand(new BridgeCommand());
         root.addSubcommand(new SimulateCommand());
         root.addSubcommand(new BenchCommand());

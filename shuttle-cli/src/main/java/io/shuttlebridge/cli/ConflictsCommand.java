@@ -10,6 +10,7 @@ import io.shuttlebridge.core.id.Hlc;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.sync.ConflictRecord;
 import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.server.internal.NodeBindings;
 import java.io.PrintWriter;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -37,6 +38,11 @@ public final class ConflictsCommand extends ParentCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static ObjectNode json(ConflictRecord c) {
+        return json(c, Map.of());
+    }
+
+    /** A conflict as JSON; on a hub, each side names the subject its node belongs to ({@code subjects}: node to subject). */
+    static ObjectNode json(ConflictRecord c, Map<String, String> subjects) {
         ObjectNode o = JSON.createObjectNode();
         o.put("id", c.id());
         o.put("table", c.table());
@@ -48,6 +54,7 @@ public final class ConflictsCommand extends ParentCommand {
         o.put("detectedAt", c.detectedAt());
         ObjectNode local = o.putObject("local");
         local.put("origin", c.localOrigin())
+                .put("subject", subjects.get(c.localOrigin()))
                 .put("hlc", Hlc.encode(c.localHlc()))
                 .put("version", c.localVersion());
         local.set(
@@ -55,6 +62,7 @@ public final class ConflictsCommand extends ParentCommand {
                 c.localValues() == null ? null : ChangeCodec.parse(ChangeCodec.valuesJson(c.localValues()), "values"));
         ObjectNode remote = o.putObject("remote");
         remote.put("origin", c.remoteOrigin())
+                .put("subject", subjects.get(c.remoteOrigin()))
                 .put("hlc", Hlc.encode(c.remoteHlc()))
                 .put("version", c.remoteVersion());
         remote.set(
@@ -74,15 +82,15 @@ public final class ConflictsCommand extends ParentCommand {
     }
 
     /** Both sides side by side, one line per column, differences marked. */
-    static void printSideBySide(PrintWriter out, ConflictRecord c) {
+    static void printSideBySide(PrintWriter out, ConflictRecord c, Map<String, String> subjects) {
         out.printf(
                 "conflict %d  %s %s  policy %s  %s  detected %s%n",
                 c.id(), c.table(), c.key(), c.policy(), c.status(), c.detectedAt());
         out.printf(
                 "  %-20s %-30s %-30s%n",
                 "column",
-                "local (" + c.localOrigin().substring(0, 8) + ")",
-                "remote (" + c.remoteOrigin().substring(0, 8) + ")");
+                "local (" + side(c.localOrigin(), subjects) + ")",
+                "remote (" + side(c.remoteOrigin(), subjects) + ")");
         Set<String> columns = new LinkedHashSet<>();
         if (c.localValues() != null) {
             columns.addAll(c.localValues().keySet());
@@ -98,6 +106,11 @@ public final class ConflictsCommand extends ParentCommand {
             String r = cell(c.remoteValues(), col);
             out.printf("%s %-20s %-30s %-30s%n", l.equals(r) ? " " : "*", col, l, r);
         }
+    }
+
+    private static String side(String origin, Map<String, String> subjects) {
+        String subject = subjects.get(origin);
+        return origin.substring(0, Math.min(8, origin.length())) + (subject == null ? "" : ", " + subject);
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List conflicts (open ones unless --all).")
@@ -119,9 +132,10 @@ public final class ConflictsCommand extends ParentCommand {
             PrintWriter out = spec.commandLine().getOut();
             try (ShuttleDatabase d = db.openExisting()) {
                 List<ConflictRecord> list = SyncEngine.open(d).conflicts(!all);
+                Map<String, String> subjects = NodeBindings.subjectsByNode(d);
                 if (json) {
                     ArrayNode a = JSON.createArrayNode();
-                    list.forEach(c -> a.add(json(c)));
+                    list.forEach(c -> a.add(json(c, subjects)));
                     out.println(JSON.writeValueAsString(a));
                     return 0;
                 }
@@ -130,7 +144,7 @@ public final class ConflictsCommand extends ParentCommand {
                     return 0;
                 }
                 for (ConflictRecord c : list) {
-                    printSideBySide(out, c);
+                    printSideBySide(out, c, subjects);
                     out.println();
                 }
                 out.println("Settle one with: shuttle conflicts resolve --db " + db.db
@@ -165,10 +179,11 @@ public final class ConflictsCommand extends ParentCommand {
                         .filter(x -> x.id() == id)
                         .findFirst()
                         .orElseThrow(() -> new ShuttleException(ErrorCode.NOT_FOUND, "no conflict with id " + id));
+                Map<String, String> subjects = NodeBindings.subjectsByNode(d);
                 if (json) {
-                    out.println(JSON.writeValueAsString(json(c)));
+                    out.println(JSON.writeValueAsString(json(c, subjects)));
                 } else {
-                    printSideBySide(out, c);
+                    printSideBySide(out, c, subjects);
                 }
                 return 0;
             }

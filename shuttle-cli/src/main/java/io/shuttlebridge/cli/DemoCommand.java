@@ -46,8 +46,13 @@ public final class DemoCommand implements Callable<Integer> {
                 + " qty INTEGER NOT NULL, PRIMARY KEY (order_id, line))",
     };
 
-    @Option(names = "--keep", description = "Keep the folder with the three SQLite files and print where it is.")
+    @Option(names = "--keep", description = "Keep the folder with the SQLite files and print where it is.")
     boolean keep;
+
+    @Option(
+            names = "--tenants",
+            description = "Two users with their own tokens on a hub that takes JWTs: node binding and refusals.")
+    boolean tenants;
 
     @Spec
     CommandSpec spec;
@@ -64,6 +69,13 @@ public final class DemoCommand implements Callable<Integer> {
         Path bFile = dir.resolve("device-b.db");
         HubServer hubServer = null;
         try {
+            if (tenants) {
+                boolean converged = new TenantsDemo(out, dir).run();
+                if (keep) {
+                    out.println("kept: " + dir + " (hub.db, alice.db, bob.db)");
+                }
+                return converged ? 0 : 1;
+            }
             for (Path f : List.of(hubFile, aFile, bFile)) {
                 exec(f, SCHEMA);
             }
@@ -202,7 +214,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static void exec(Path file, String... sql) throws Exception {
+    static void exec(Path file, String... sql) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
                 Statement s = c.createStatement()) {
             for (String q : sql) {

@@ -15,6 +15,7 @@ import io.shuttlebridge.server.HubServer;
 import io.shuttlebridge.server.auth.Authenticator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -22,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,6 +74,16 @@ public final class ServeCommand implements Callable<Integer> {
     int maxBatch;
 
     @Option(
+            names = "--max-clock-skew",
+            paramLabel = "DURATION",
+            defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "How far ahead of the hub's clock a pushed change may be stamped; one stamped further ahead"
+                    + " is re-stamped to the hub's clock and its device told (30s, 5m, 2h, 1d or PT5M;"
+                    + " default: ${DEFAULT-VALUE}).")
+    Duration maxClockSkew;
+
+    @Option(
             names = "--rate-limit",
             paramLabel = "N/s",
             converter = RateConverter.class,
@@ -93,6 +105,26 @@ public final class ServeCommand implements Callable<Integer> {
                     "A Bridge pipeline definition (YAML) to expose under /v1/bridge/" + " and run on its schedules.")
     Path bridgeFile;
 
+    @ArgGroup(exclusive = false)
+    Tls tls;
+
+    /** {@code --tls-cert} and {@code --tls-key}: both or neither. */
+    static final class Tls {
+        @Option(
+                names = "--tls-cert",
+                required = true,
+                paramLabel = "PEM",
+                description = "Serve HTTPS and WSS: the hub's certificate, then its CA chain (PEM; with --tls-key).")
+        Path cert;
+
+        @Option(
+                names = "--tls-key",
+                required = true,
+                paramLabel = "PEM",
+                description = "The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1, unencrypted).")
+        Path key;
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -104,6 +136,7 @@ public final class ServeCommand implements Callable<Integer> {
         try (ShuttleDatabase database = db.openExisting()) {
             SyncEngine engine = SyncEngine.builder(database)
                     .maxBatch(Math.max(maxBatch, SyncEngine.DEFAULT_PAGE))
+                    .maxClockSkew(maxClockSkew)
                     .build();
             HubServer.Builder builder = HubServer.builder(engine)
                     .host(host)
@@ -111,6 +144,9 @@ public final class ServeCommand implements Callable<Integer> {
                     .authenticator(authenticator)
                     .maxBodyBytes(maxBody)
                     .maxBatch(maxBatch);
+            if (tls != null) {
+                builder.tls(tls.cert, tls.key);
+            }
             String limits = "";
             if (burst > 0) {
                 builder.rateLimit(rateLimit, burst);

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -80,6 +81,12 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Comma list of dup, lost-ack, crash, reorder, or none (default: ${DEFAULT-VALUE}).")
     String faults;
 
+    @Option(
+            names = "--clock-skew",
+            description = "Put each device's clock off the hub's: ahead beyond the hub's skew bound, behind, or"
+                    + " jumping (the hub re-stamps what is pushed beyond its bound).")
+    boolean clockSkew;
+
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the random schedule (default: random, printed).")
     Long seed;
 
@@ -107,22 +114,28 @@ public final class SimulateCommand implements Callable<Integer> {
                 .faults(Fault.parseList(faults))
                 .seed(s)
                 .keep(keep)
+                .skewedClocks(clockSkew)
                 .build();
         if (!json) {
             out.println("seed " + s);
             out.printf(
-                    "simulating %d replica(s) and a hub: %d writes on %s%s, policy %s, faults %s%n",
+                    "simulating %d replica(s) and a hub: %d writes on %s%s, policy %s, faults %s%s%n",
                     replicas,
                     ops,
                     schemaFile == null ? "" : config.schema().source() + " ",
                     config.schema().tables(),
                     policy,
-                    Fault.labels(config.faults()));
+                    Fault.labels(config.faults()),
+                    clockSkew ? ", devices' clocks off the hub's" : "");
             out.flush();
         }
         ProgressListener progress = json
                 ? ProgressListener.NONE
                 : Terminal.progress(spec.commandLine().getErr());
+        if (clockSkew) {
+            // the re-stamps the skewed clocks cause are expected, and counted in the result: not warned of one by one
+            quiet("io.shuttlebridge.core.internal.sync");
+        }
         SimulationResult r = new Simulation(config, progress).run();
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(document(r)));
@@ -131,6 +144,12 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         out.flush();
         return r.passed() ? Main.EXIT_OK : Main.EXIT_FAILURE;
+    }
+
+    private static void quiet(String logger) {
+        if (LoggerFactory.getLogger(logger) instanceof ch.qos.logback.classic.Logger l) {
+            l.setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
     }
 
     private TestSchema schema() {
@@ -192,6 +211,7 @@ public final class SimulateCommand implements Callable<Integer> {
         doc.put("tables", c.schema().tables());
         doc.put("policy", c.policy().name());
         doc.put("faults", Fault.labels(c.faults()));
+        doc.put("clockSkew", c.skewedClocks());
         Map<String, Integer> writes = new LinkedHashMap<>();
         r.writes().forEach((k, v) -> writes.put(k.name().toLowerCase(Locale.ROOT), v));
         doc.put("writes", writes);
@@ -204,6 +224,7 @@ public final class SimulateCommand implements Callable<Integer> {
         doc.put("faultsInjected", injected);
         doc.put("conflicts", r.conflicts());
         doc.put("openConflicts", r.openConflicts());
+        doc.put("restampedWrites", r.restampedWrites());
         doc.put("settleRounds", r.settleRounds());
         doc.put("hubRows", r.hubRows());
         doc.put("checks", r.checks());

@@ -3,6 +3,8 @@ package io.shuttlebridge.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shuttlebridge.client.ClockOffset;
+import io.shuttlebridge.client.internal.DeviceMeta;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
@@ -11,8 +13,11 @@ import io.shuttlebridge.core.sync.PeerCursor;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.internal.NodeBindings;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,6 +55,8 @@ public final class StatusCommand implements Callable<Integer> {
             List<NodeBindings.Writer> writers = NodeBindings.writers(d);
             String hubUrl = d.read(c -> Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'hub_url'")
                     .orElse(null));
+            Optional<Long> clockOffset =
+                    DeviceMeta.get(d, DeviceMeta.CLOCK_OFFSET).map(Long::parseLong);
             if (json) {
                 ObjectMapper m = new ObjectMapper();
                 ObjectNode o = m.createObjectNode();
@@ -76,6 +83,14 @@ public final class StatusCommand implements Callable<Integer> {
                 o.put("localChangesNeverPushed", peers.isEmpty() ? pendingAll : 0);
                 o.put("openConflicts", openConflicts);
                 o.put("waitingForParent", waiting);
+                if (clockOffset.isPresent()) {
+                    o.put("hubClockOffsetMs", clockOffset.get());
+                    o.put(
+                            "hubClockMeasuredAt",
+                            DeviceMeta.get(d, DeviceMeta.CLOCK_MEASURED_AT).orElse(null));
+                } else {
+                    o.putNull("hubClockOffsetMs");
+                }
                 ArrayNode ws = o.putArray("writers");
                 for (NodeBindings.Writer w : writers) {
                     ws.addObject()
@@ -119,6 +134,9 @@ public final class StatusCommand implements Callable<Integer> {
                     "conflicts   %d open%s%n",
                     openConflicts, openConflicts > 0 ? " (shuttle conflicts list --db " + db.db + ")" : "");
             out.printf("waiting     %d changes wait for a parent row%n", waiting);
+            if (hubUrl != null || clockOffset.isPresent()) {
+                out.printf("clock       %s%n", clock(d, clockOffset));
+            }
             if (!writers.isEmpty()) {
                 out.printf("%n  %-30s %6s %18s%n", "subject", "nodes", "rows last written");
                 for (NodeBindings.Writer w : writers) {
@@ -127,5 +145,19 @@ public final class StatusCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    /** The device's clock against its hub's, as last measured in a sync. */
+    private static String clock(ShuttleDatabase d, Optional<Long> offset) {
+        if (offset.isEmpty()) {
+            return "not measured against the hub's yet (a sync over HTTP measures it)";
+        }
+        Instant at = DeviceMeta.get(d, DeviceMeta.CLOCK_MEASURED_AT)
+                .map(Instant::parse)
+                .orElse(Instant.EPOCH);
+        Duration bound = DeviceMeta.get(d, DeviceMeta.CLOCK_BOUND)
+                .map(ms -> Duration.ofMillis(Long.parseLong(ms)))
+                .orElse(SyncEngine.DEFAULT_MAX_CLOCK_SKEW);
+        return new ClockOffset(offset.get(), 0, at, bound).describe() + " (measured " + at + ")";
     }
 }

@@ -3,6 +3,7 @@ package io.shuttlebridge.cli;
 import io.shuttlebridge.client.HttpTransport;
 import io.shuttlebridge.client.LiveSync;
 import io.shuttlebridge.client.NodeLeases;
+import io.shuttlebridge.client.internal.ClockWatch;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
@@ -57,6 +58,11 @@ public final class SyncCommand implements Callable<Integer> {
             SyncEngine engine = SyncEngine.open(database);
             if (!watch) {
                 print(out, engine.pullThenPush(transport));
+                // one line when this device's clock is off the hub's by more than the hub's bound
+                new ClockWatch(database, transport).measure().ifPresent(w -> {
+                    spec.commandLine().getErr().println("shuttle: warning: " + w);
+                    spec.commandLine().getErr().flush();
+                });
                 return 0;
             }
             CountDownLatch stopped = new CountDownLatch(1);
@@ -95,7 +101,7 @@ public final class SyncCommand implements Callable<Integer> {
         if (json) {
             out.printf(
                     "{\"pulled\":%d,\"applied\":%d,\"pushed\":%d,\"pushDuplicates\":%d,\"conflicts\":%d,\"resynced\":%b,"
-                            + "\"lastPulled\":%d,\"lastPushed\":%d}%n",
+                            + "\"lastPulled\":%d,\"lastPushed\":%d,\"restamped\":%d}%n",
                     r.pulled(),
                     r.applied(),
                     r.pushed(),
@@ -103,15 +109,20 @@ public final class SyncCommand implements Callable<Integer> {
                     r.conflicts(),
                     r.resynced(),
                     r.lastPulled(),
-                    r.lastPushed());
+                    r.lastPushed(),
+                    r.restamped().size());
         } else {
             out.printf(
-                    "Synced: pulled %d (applied %d), pushed %d, conflicts %d%s%n",
+                    "Synced: pulled %d (applied %d), pushed %d, conflicts %d%s%s%n",
                     r.pulled(),
                     r.applied(),
                     r.pushed(),
                     r.conflicts(),
-                    r.resynced() ? ", resynced from a snapshot" : "");
+                    r.resynced() ? ", resynced from a snapshot" : "",
+                    r.restamped().isEmpty()
+                            ? ""
+                            : ", re-stamped by the hub " + r.restamped().size()
+                                    + " (this device's clock runs ahead: see the warnings)");
         }
         out.flush();
     }

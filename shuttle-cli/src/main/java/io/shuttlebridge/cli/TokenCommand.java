@@ -4,11 +4,9 @@ import io.shuttlebridge.server.auth.TokenIssuer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,14 +18,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Tokens for a hub served with --jwt-secret-file (development, demos and tests).",
         subcommands = {TokenCommand.Issue.class})
-public final class TokenCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: issue");
-    }
+public final class TokenCommand extends ParentCommand {
 
     @Command(
             name = "issue",
@@ -75,16 +66,7 @@ public final class TokenCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Map<String, Object> values = new LinkedHashMap<>();
-            for (String c : claims) {
-                int eq = c.indexOf('=');
-                if (eq <= 0) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--claim takes k=v, got '" + c + "'");
-                }
-                values.put(
-                        c.substring(0, eq).trim(),
-                        ClaimValue.parse(c.substring(eq + 1).trim()));
-            }
+            Map<String, Object> values = ClaimValue.claims(claims, spec);
             spec.commandLine()
                     .getOut()
                     .println(TokenIssuer.hs256(secretFile).issue(sub, values, ttl, issuer, audience));

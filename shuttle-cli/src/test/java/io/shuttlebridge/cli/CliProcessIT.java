@@ -23,6 +23,17 @@ class CliProcessIT {
     }
 
     @Test
+    void theTenantsDemoShowsTwoUsersAndWhatTheHubRefuses() throws Exception {
+        ShuttleJar.Result demo = ShuttleJar.run(dir, "demo", "--tenants");
+        assertThat(demo.code()).as(demo.err()).isZero();
+        assertThat(demo.out())
+                .contains("refused: hub answered 403 FORBIDDEN")
+                .contains("refused: hub answered 401 UNAUTHORIZED")
+                .contains("alice  1 device, last writer of")
+                .contains("converged: hub, alice's and bob's devices hold the same rows");
+    }
+
+    @Test
     void everyCommandHasHelpAndBadArgumentsExitTwoWithOneLine() throws Exception {
         for (String command : List.of(
                 "demo",
@@ -35,6 +46,7 @@ class CliProcessIT {
                 "bundle",
                 "node",
                 "token",
+                "rules",
                 "bridge",
                 "simulate",
                 "bench")) {

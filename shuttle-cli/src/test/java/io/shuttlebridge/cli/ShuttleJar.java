@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -29,7 +30,12 @@ final class ShuttleJar {
 
     /** Starts {@code shuttle ARGS} in {@code dir}, progress off, its stderr appended to {@code dir/stderr-COMMAND.log}. */
     static Process start(Path dir, String... args) throws Exception {
-        return builder(dir, args)
+        return start(dir, Map.of(), args);
+    }
+
+    /** {@link #start(Path, String...)} with more environment variables. */
+    static Process start(Path dir, Map<String, String> env, String... args) throws Exception {
+        return builder(dir, env, args)
                 .redirectError(ProcessBuilder.Redirect.appendTo(
                         dir.resolve("stderr-" + args[0] + ".log").toFile()))
                 .start();
@@ -37,14 +43,19 @@ final class ShuttleJar {
 
     /** Runs {@code shuttle ARGS} in {@code dir} to the end and returns its exit code, stdout and stderr. */
     static Result run(Path dir, String... args) throws Exception {
+        return run(dir, Map.of(), args);
+    }
+
+    /** {@link #run(Path, String...)} with more environment variables. */
+    static Result run(Path dir, Map<String, String> env, String... args) throws Exception {
         Path err = dir.resolve("stderr-run-" + RUNS.incrementAndGet() + ".log");
-        Process p = builder(dir, args).redirectError(err.toFile()).start();
+        Process p = builder(dir, env, args).redirectError(err.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(String.join(" ", args)).isTrue();
         return new Result(p.exitValue(), out, Files.readString(err));
     }
 
-    private static ProcessBuilder builder(Path dir, String... args) {
+    private static ProcessBuilder builder(Path dir, Map<String, String> env, String... args) {
         assertThat(JAR).as("run after 'package': the fat jar").exists();
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -54,6 +65,7 @@ final class ShuttleJar {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().put("SHUTTLE_NO_PROGRESS", "1");
+        pb.environment().putAll(env);
         return pb;
     }
 
@@ -62,7 +74,7 @@ final class ShuttleJar {
         BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         assertThat(line).as("serve's first line").isNotNull();
-        Matcher m = Pattern.compile("listening on (http://\\S+)").matcher(line);
+        Matcher m = Pattern.compile("listening on (https?://\\S+)").matcher(line);
         assertThat(m.find()).as(line).isTrue();
         return m.group(1);
     }

@@ -3,9 +3,11 @@ package io.shuttlebridge.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shuttlebridge.client.internal.HttpCaller;
 import io.shuttlebridge.client.internal.PushRequests;
+import io.shuttlebridge.client.internal.TrustedCertificates;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.protocol.LeaseCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
@@ -16,15 +18,20 @@ import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.Transport;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * A hub reached over HTTP (protocol v1) with {@code java.net.http}: gzip (see {@link Compression}), timeouts, and retries
@@ -40,12 +47,14 @@ public final class HttpTransport implements Transport {
     private final HttpCaller caller;
 
     private HttpTransport(Builder b) {
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(b.connectTimeout)
-                .build();
+        HttpClient.Builder client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.connectTimeout);
+        if (b.sslContext != null) {
+            client.sslContext(b.sslContext); // the stream's WebSocket (wss://) is opened by this client too
+        }
+        HttpClient http = client.build();
         this.caller = new HttpCaller(
-                b.hub, b.tokens, http, b.requestTimeout, b.backoff, b.sleeper, b.compression.gzip(b.hub));
+                b.hub, b.tokens, http, b.requestTimeout, b.backoff, b.sleeper, b.compression.gzip(b.hub), b.clock);
     }
 
     public static Builder builder(URI hub) {
@@ -100,12 +109,14 @@ public final class HttpTransport implements Transport {
      */
     @Override
     public PreparedPush preparePush(String fromNode, List<Change> changes) {
-        List<byte[]> bodies = PushRequests.bodies(fromNode, changes, limits());
+        List<PushRequests.Request> requests = PushRequests.requests(fromNode, changes, limits());
         return () -> {
             PushResult sum = null;
-            for (byte[] body : bodies) {
-                PushResult r = PushResultCodec.read(caller.post(Protocol.PUSH, body));
-                sum = sum == null ? r : PushRequests.add(sum, r);
+            int offset = 0;
+            for (PushRequests.Request request : requests) {
+                PushResult r = PushResultCodec.read(caller.post(Protocol.PUSH, request.body()));
+                sum = sum == null ? r : PushRequests.add(sum, r, offset);
+                offset += request.changes();
             }
             return sum;
         };
@@ -154,6 +165,7 @@ public final class HttpTransport implements Transport {
     HubSchema schema() {
         JsonNode doc = caller.get(Protocol.SCHEMA, Map.of());
         limits = SchemaCodec.limits(doc);
+        clockBound = SchemaCodec.maxClockSkew(doc).orElse(SyncEngine.DEFAULT_MAX_CLOCK_SKEW);
         HubSchema schema = SchemaCodec.read(doc);
         hubNode = schema.hubNode();
         return schema;
@@ -171,6 +183,26 @@ public final class HttpTransport implements Transport {
     }
 
     private volatile String hubNode;
+
+    /**
+     * This device's clock against the hub's, as the last answer of the hub measured it (every answer
+     * carries the hub's time), with the hub's skew bound as its schema announces it; empty before the
+     * first answer, or with a hub that does not say its time.
+     */
+    public Optional<ClockOffset> clockOffset() {
+        HttpCaller.HubTime t = caller.lastHubTime();
+        if (t == null) {
+            return Optional.empty();
+        }
+        Duration bound = clockBound;
+        return Optional.of(new ClockOffset(
+                t.offsetMillis(),
+                t.roundTripMillis(),
+                Instant.ofEpochMilli(t.atMillis()),
+                bound == null ? SyncEngine.DEFAULT_MAX_CLOCK_SKEW : bound));
+    }
+
+    private volatile Duration clockBound;
 
     public Lease lease(String deviceKey, String nodeUuid) {
         return LeaseCodec.read(caller.post(Protocol.LEASE, LeaseCodec.request(deviceKey, nodeUuid)));
@@ -199,6 +231,8 @@ public final class HttpTransport implements Transport {
         private Backoff backoff = Backoff.DEFAULT;
         private Backoff.Sleeper sleeper = Backoff.Sleeper.REAL;
         private Compression compression = Compression.AUTO;
+        private SSLContext sslContext;
+        private MillisClock clock = MillisClock.system();
 
         private Builder(URI hub) {
             Objects.requireNonNull(hub, "hub");
@@ -244,6 +278,28 @@ public final class HttpTransport implements Transport {
         /** Whether to ask for gzip-compressed answers (default {@link Compression#AUTO}: yes, unless the hub is on loopback). */
         public Builder compression(Compression c) {
             compression = Objects.requireNonNull(c);
+            return this;
+        }
+
+        /**
+         * For an {@code https://} hub, trusts the certificates of this PEM file (its own CA, or its self-signed
+         * certificate) instead of the JVM's default trust store; a file missing or holding no certificate is an
+         * {@link ErrorCode#INVALID_ARGUMENT} naming it.
+         */
+        public Builder trustCertificates(Path pem) {
+            sslContext = TrustedCertificates.sslContext(Objects.requireNonNull(pem, "pem"));
+            return this;
+        }
+
+        /** The TLS context of {@code https://} and {@code wss://} connections (default: the JVM's). */
+        public Builder sslContext(SSLContext context) {
+            sslContext = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /** This device's clock, which the hub's time on its answers is measured against ({@link #clockOffset}); the system clock by default. */
+        public Builder clock(MillisClock c) {
+            clock = Objects.requireNonNull(c);
             return this;
         }
 

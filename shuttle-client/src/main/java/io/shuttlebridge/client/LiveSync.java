@@ -1,5 +1,6 @@
 package io.shuttlebridge.client;
 
+import io.shuttlebridge.client.internal.ClockWatch;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.protocol.EventCodec;
 import io.shuttlebridge.core.sync.SyncEngine;
@@ -33,6 +34,7 @@ public final class LiveSync implements AutoCloseable {
     private final Listener listener;
     private final ScheduledExecutorService worker;
     private final AtomicLong syncs = new AtomicLong();
+    private final ClockWatch clock;
     private final Backoff reconnect = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), Integer.MAX_VALUE);
     private ScheduledFuture<?> scheduled;
     private volatile WebSocket socket;
@@ -61,6 +63,7 @@ public final class LiveSync implements AutoCloseable {
         this.hubNode = hubNode;
         this.settings = settings;
         this.listener = listener;
+        this.clock = new ClockWatch(engine.database(), hub);
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "shuttle-live-sync");
             t.setDaemon(true);
@@ -115,6 +118,7 @@ public final class LiveSync implements AutoCloseable {
         }
         try {
             SyncReport r = engine.pullThenPush(hub);
+            clock.check(); // warns when this device's clock is off the hub's by more than its bound
             syncs.incrementAndGet();
             listener.synced(r);
         } catch (RuntimeException e) {

@@ -32,7 +32,10 @@ import io.shuttlebridge.server.internal.RequestAuth;
 import io.shuttlebridge.server.internal.RequestRates;
 import io.shuttlebridge.server.internal.StreamHub;
 import io.shuttlebridge.server.internal.SyncApi;
+import io.shuttlebridge.server.internal.TlsConnector;
+import io.shuttlebridge.server.internal.TlsIdentity;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -61,6 +64,7 @@ public final class HubServer implements AutoCloseable {
     private final FeedListener listener;
     private final Duration shutdownTimeout;
     private final String host;
+    private final boolean tls;
     private boolean closed;
 
     private HubServer(Builder b) {
@@ -68,6 +72,7 @@ public final class HubServer implements AutoCloseable {
         this.gate = new PushGate();
         this.shutdownTimeout = b.shutdownTimeout;
         this.host = b.host;
+        this.tls = b.tls != null;
         RequestAuth auth = new RequestAuth(b.authenticator);
         RequestRates rates = b.ratePerSecond == 0
                 ? null
@@ -90,9 +95,15 @@ public final class HubServer implements AutoCloseable {
             cfg.http.compressionStrategy = new CompressionStrategy(null, new Gzip(1));
             cfg.http.maxRequestSize = b.maxBodyBytes;
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorPages()));
+            if (b.tls != null) {
+                cfg.jetty.addConnector((server, http) -> TlsConnector.create(server, http, b.tls, b.host, b.port));
+            }
             cfg.requestLogger.http((ctx, ms) ->
                     metrics.request(ctx.method().name(), route(ctx.path()), ctx.statusCode(), Duration.ofNanos((long)
                             (ms * 1_000_000))));
+            // every answer, refusals included, tells the device the hub's time (its clock skew, DESIGN §8)
+            cfg.routes.before(ctx -> ctx.header(
+                    Protocol.HUB_TIME_HEADER, Long.toString(b.engine.clock().millis())));
             cfg.routes.before(ctx -> {
                 if (!Protocol.HEALTH.equals(ctx.path())) {
                     auth.http(ctx);
@@ -175,10 +186,10 @@ public final class HubServer implements AutoCloseable {
         return app.port();
     }
 
-    /** The base URL devices use, e.g. {@code http://127.0.0.1:7070}. */
+    /** The base URL devices use, e.g. {@code http://127.0.0.1:7070} ({@code https://} with {@link Builder#tls}). */
     public URI url() {
         String h = "0.0.0.0".equals(host) ? "127.0.0.1" : host;
-        return URI.create("http://" + h + ":" + port());
+        return URI.create((tls ? "https://" : "http://") + h + ":" + port());
     }
 
     /** Devices connected to the stream right now. */
@@ -245,6 +256,7 @@ public final class HubServer implements AutoCloseable {
         private PrometheusMeterRegistry meterRegistry;
         private int ratePerSecond;
         private int rateBurst;
+        private TlsIdentity tls;
 
         private Builder(SyncEngine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -259,6 +271,18 @@ public final class HubServer implements AutoCloseable {
         /** Exposes a Bridge pipeline under {@code /v1/bridge/} (same authentication as the rest). */
         public Builder bridge(BridgeService service) {
             bridge = Objects.requireNonNull(service, "bridge");
+            return this;
+        }
+
+        /**
+         * Serves HTTPS, and WSS for the stream, on the port instead of plain HTTP: {@code certPem} holds the hub's
+         * certificate then its CA chain, {@code keyPem} the certificate's private key (PKCS#8, PKCS#1 or SEC1,
+         * unencrypted). The files are read and checked now: one missing, not PEM, or a key that does not match the
+         * certificate is an {@link ErrorCode#INVALID_ARGUMENT} naming the file.
+         */
+        public Builder tls(Path certPem, Path keyPem) {
+            tls = TlsIdentity.load(
+                    Objects.requireNonNull(certPem, "certPem"), Objects.requireNonNull(keyPem, "keyPem"));
             return this;
         }
 

@@ -6,7 +6,9 @@ import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.sync.ConflictRecord;
 import io.shuttlebridge.core.sync.ConflictResolver;
+import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.testkit.SimulationResult.WriteKind;
+import io.shuttlebridge.testkit.internal.ClockSkews;
 import io.shuttlebridge.testkit.internal.Cluster;
 import io.shuttlebridge.testkit.internal.ClusterSpec;
 import io.shuttlebridge.testkit.internal.DatabaseDigest;
@@ -16,6 +18,7 @@ import io.shuttlebridge.testkit.internal.Folders;
 import io.shuttlebridge.testkit.internal.History;
 import io.shuttlebridge.testkit.internal.HubSite;
 import io.shuttlebridge.testkit.internal.Node;
+import io.shuttlebridge.testkit.internal.NodeTime;
 import io.shuttlebridge.testkit.internal.SchemaModel;
 import io.shuttlebridge.testkit.internal.SimulatedClock;
 import io.shuttlebridge.testkit.internal.SqlText;
@@ -49,6 +52,11 @@ import java.util.UUID;
  * run with a SQLite hub is replayable: the same seed and configuration write the same
  * databases byte for byte, which {@link SimulationResult#digest()} shows. Only the elapsed time in
  * the result is read from the real clock.
+ *
+ * <p><b>Skewed clocks.</b> With {@link SimulationConfig#skewedClocks()}, each device's clock is the
+ * simulated clock plus an offset of its own (ahead beyond the hub's skew bound, within it, behind, or
+ * jumping), which its engine and SQLite's 'now' on its connections read; the hub keeps the simulated
+ * clock. The run stays replayable.
  */
 public final class Simulation {
     private static final int SHOWN = 10;
@@ -91,7 +99,6 @@ public final class Simulation {
     private SimulationResult run(Path dir, long started) {
         Random random = new Random(config.seed());
         SimulatedClock clock = new SimulatedClock();
-        Runnable tick = () -> clock.advance(STEP_MILLIS);
         Faults faults = new Faults(config.faults(), random);
         History history = new History();
         Map<WriteKind, Integer> writes = new EnumMap<>(WriteKind.class);
@@ -103,7 +110,17 @@ public final class Simulation {
         int syncs = 0;
         int interrupted = 0;
         try (SqliteNow now = new SqliteNow(clock);
-                Cluster k = new Cluster(spec(dir, faults, clock, now, random))) {
+                ClockSkews skews = config.skewedClocks()
+                        ? new ClockSkews(clock, SyncEngine.DEFAULT_MAX_CLOCK_SKEW.toMillis(), config.replicas(), random)
+                        : null;
+                Cluster k =
+                        new Cluster(spec(dir, faults, skews != null ? skews : NodeTime.shared(clock, now), random))) {
+            Runnable tick = () -> {
+                clock.advance(STEP_MILLIS);
+                if (skews != null) {
+                    skews.step();
+                }
+            };
             Workload workload = new Workload(SchemaModel.read(k.device(0).database(), k.tables()), random);
             faults.arm(true);
             int made = 0;
@@ -135,7 +152,15 @@ public final class Simulation {
                 progress.progress("simulate", made, config.ops());
             }
             faults.arm(false);
-            int rounds = k.settle(20 + 2 * config.replicas(), tick);
+            // with skewed clocks the oracle compares each node's newest writes, so every write is read before a
+            // sync of quiescence can overwrite it (a delete a node made while applying, say)
+            Runnable beforeEachSync = skews == null
+                    ? tick
+                    : () -> {
+                        k.all().forEach(history::record);
+                        tick.run();
+                    };
+            int rounds = k.settle(20 + 2 * config.replicas(), beforeEachSync);
             k.all().forEach(history::record);
 
             Convergence.Result convergence = Convergence.check(k.all());
@@ -148,9 +173,15 @@ public final class Simulation {
                 case LWW -> {
                     lost.addAll(history.checkRows(k.hub()));
                     checks.add("LWW oracle: each of " + history.rowsTracked()
-                            + " written rows holds its highest-stamped write (absent when that was a delete)");
+                            + " written rows holds its highest-stamped write (absent when that was a delete)"
+                            + (skews == null ? "" : ", stamps as the hub recorded them after re-stamping"));
                 }
                 case FIELD_LWW -> {
+                    if (skews != null) {
+                        checks.add("FIELD_LWW with skewed clocks: no column oracle (a column stamp the hub brings"
+                                + " down to a write's new stamp is not told apart from the write's own)");
+                        break;
+                    }
                     lost.addAll(history.checkColumns(k.hub()));
                     checks.add("FIELD_LWW oracle: each column of " + history.rowsTracked()
                             + " written rows holds its highest-stamped write since the row's last delete"
@@ -159,6 +190,12 @@ public final class Simulation {
                 default ->
                     checks.add(
                             config.policy() + ": no single-value oracle (conflicts may keep older values by design)");
+            }
+            int restamped = history.restamped(k.hub());
+            if (skews != null) {
+                checks.add("clocks: " + String.join(", ", skews.describe()) + "; the hub (skew bound "
+                        + SyncEngine.DEFAULT_MAX_CLOCK_SKEW.toMinutes() + " min) re-stamped " + restamped
+                        + " pushed write(s)");
             }
             lost.addAll(history.checkWritten(k.hub()));
             checks.add("written: every hub row is a row some node wrote (" + history.writes() + " writes recorded)");
@@ -178,6 +215,7 @@ public final class Simulation {
                     faults.injected(),
                     conflicts.size(),
                     (int) conflicts.stream().filter(ConflictRecord::open).count(),
+                    restamped,
                     unexpected,
                     rounds,
                     hubRows,
@@ -190,8 +228,8 @@ public final class Simulation {
         }
     }
 
-    /** The cluster on the simulated clock, its nodes' identities drawn from {@code random}. */
-    private ClusterSpec spec(Path dir, Faults faults, SimulatedClock clock, SqliteNow now, Random random) {
+    /** The cluster on the simulated clocks, its nodes' identities drawn from {@code random}. */
+    private ClusterSpec spec(Path dir, Faults faults, NodeTime time, Random random) {
         Map<String, ConflictResolver> resolvers = new HashMap<>();
         if (config.policy() == ConflictPolicy.CUSTOM) {
             config.schema().tables().forEach(t -> resolvers.put(t, KEEP_HUB_ROW));
@@ -204,8 +242,7 @@ public final class Simulation {
                 resolvers,
                 faults.crashListener(),
                 new HubSite(config.postgresHub(), config.overHttp()),
-                clock,
-                now,
+                time,
                 () -> nodeUuid(random));
     }
 

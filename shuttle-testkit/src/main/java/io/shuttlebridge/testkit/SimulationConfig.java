@@ -14,7 +14,8 @@ import java.util.Set;
  * {@code schema}, one policy for every table (CUSTOM keeps the hub's row), the faults to inject,
  * the seed, optionally a folder that keeps the SQLite files (null: a temporary folder, deleted
  * afterwards), the hub on PostgreSQL (a JDBC URL of a database to make a schema in; null: a
- * SQLite file) and whether devices reach the hub over HTTP.
+ * SQLite file), whether devices reach the hub over HTTP, and whether the devices' clocks are off
+ * the hub's ({@link Builder#skewedClocks}).
  *
  * <pre>{@code
  * SimulationConfig config = SimulationConfig.builder()
@@ -33,7 +34,8 @@ public record SimulationConfig(
         long seed,
         Path keep,
         String postgresHub,
-        boolean overHttp) {
+        boolean overHttp,
+        boolean skewedClocks) {
     public static final int MAX_REPLICAS = 64;
 
     public SimulationConfig {
@@ -72,6 +74,7 @@ public record SimulationConfig(
         private Path keep;
         private String postgresHub;
         private boolean overHttp;
+        private boolean skewedClocks;
 
         private Builder() {}
 
@@ -123,6 +126,18 @@ public record SimulationConfig(
             return this;
         }
 
+        /**
+         * Each device's clock is off the hub's in a way of its own, drawn from the seed: ahead by more
+         * than the hub's skew bound (up to ten years), ahead within it, behind, or jumping between such
+         * offsets during the run (the first three devices: one ahead beyond the bound, one behind, one
+         * jumping). The hub re-stamps what is pushed beyond its bound, and the LWW oracle compares stamps
+         * as the hub recorded them.
+         */
+        public Builder skewedClocks(boolean on) {
+            skewedClocks = on;
+            return this;
+        }
+
         public SimulationConfig build() {
             return new SimulationConfig(
                     replicas,
@@ -133,7 +148,8 @@ public record SimulationConfig(
                     seed,
                     keep,
                     postgresHub,
-                    overHttp);
+                    overHttp,
+                    skewedClocks);
         }
     }
 }

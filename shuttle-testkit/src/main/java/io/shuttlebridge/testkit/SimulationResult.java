@@ -17,6 +17,7 @@ import java.util.Map;
  * @param settleRounds rounds of fault-free syncs until nothing changed, -1 when it never settled
  * @param hubRows rows per table on the hub at the end
  * @param conflicts conflict records on every node, {@code openConflicts} of them not resolved
+ * @param restampedWrites pushed writes the hub re-stamped to its clock, stamped beyond its skew bound
  * @param checks what was checked, one line each
  * @param differences first differences between a replica and the hub (see {@link Convergence})
  * @param lostWrites first rows or columns where the hub does not hold what the policy's oracle expects
@@ -36,6 +37,7 @@ public record SimulationResult(
         Map<Fault, Integer> faultsInjected,
         int conflicts,
         int openConflicts,
+        int restampedWrites,
         List<String> unexpectedErrors,
         int settleRounds,
         Map<String, Integer> hubRows,

@@ -8,18 +8,28 @@ import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.HubServer;
+import io.shuttlebridge.server.auth.JwtAuthenticator;
+import io.shuttlebridge.server.auth.TokenIssuer;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Map;
 
-/** A hub on loopback over the benchmark's PostgreSQL database, as {@code shuttle serve} runs it. */
+/**
+ * A hub on loopback over the benchmark's PostgreSQL database, as {@code shuttle serve} runs it:
+ * callers authenticate with an HS256 JWT, as a deployment with per-user identity does (DESIGN §8).
+ */
 public final class BenchHub implements AutoCloseable {
-    public static final String TOKEN = "bench";
+    /** How callers are authenticated, for the report. */
+    public static final String AUTH = "HS256 JWT (verified once per token)";
 
     private final ShuttleDatabase db;
     private final HubServer server;
+    private final String token;
 
-    private BenchHub(ShuttleDatabase db, HubServer server) {
+    private BenchHub(ShuttleDatabase db, HubServer server, String token) {
         this.db = db;
         this.server = server;
+        this.token = token;
     }
 
     /** Enables sync on every table of the database and starts serving it. */
@@ -27,24 +37,32 @@ public final class BenchHub implements AutoCloseable {
         ShuttleDatabase db = ShuttleDatabase.open(pg.url());
         Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
         SyncEngine engine = SyncEngine.builder(db).maxBatch(maxBatch).build();
+        byte[] secret = new byte[48];
+        new SecureRandom().nextBytes(secret);
         HubServer server = HubServer.builder(engine)
                 .host("127.0.0.1")
                 .port(0)
-                .token(TOKEN)
+                .authenticator(JwtAuthenticator.hs256(secret).build())
                 .maxBatch(maxBatch)
                 .maxBodyBytes(256L * 1024 * 1024)
                 .watchEvery(Duration.ofMillis(200))
                 .start();
-        return new BenchHub(db, server);
+        String token = TokenIssuer.hs256(secret).issue("bench", Map.of(), Duration.ofDays(1), null, null);
+        return new BenchHub(db, server, token);
     }
 
     public String url() {
         return server.url().toString();
     }
 
+    /** The token devices of the benchmark send. */
+    public String token() {
+        return token;
+    }
+
     public HttpTransport transport() {
         return HttpTransport.builder(server.url())
-                .token(TOKEN)
+                .token(token)
                 .requestTimeout(Duration.ofMinutes(2))
                 .backoff(new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1), 3))
                 .build();

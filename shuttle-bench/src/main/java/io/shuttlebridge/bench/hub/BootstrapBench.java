@@ -76,7 +76,8 @@ public final class BootstrapBench implements Callable<Integer> {
         Path dir = Files.createTempDirectory("shuttle-bench-bootstrap");
         Report report = new Report("bootstrap").fact("rows", rows);
         try (BenchPostgres pg = BenchPostgres.start("bootstrap")) {
-            report.fact("hub", "HubServer over " + pg.where() + ", HTTP on loopback");
+            report.fact("hub", "HubServer over " + pg.where() + ", HTTP on loopback")
+                    .fact("auth", BenchHub.AUTH);
             pg.exec(String.format(BenchRows.PG_TABLE, "item"));
             double copy;
             try (Connection c = pg.connect()) {
@@ -108,7 +109,7 @@ public final class BootstrapBench implements Callable<Integer> {
                             "--db",
                             device.toString(),
                             "--token",
-                            BenchHub.TOKEN,
+                            hub.token(),
                             "--json");
                     report.fact("device", "shuttle clone in a child JVM, -Xmx" + heap + " (time includes its start)")
                             .fact(

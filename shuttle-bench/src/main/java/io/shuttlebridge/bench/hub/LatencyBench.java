@@ -72,7 +72,8 @@ public final class LatencyBench implements Callable<Integer> {
                         "debounce " + LIVE.debounce().toMillis() + " ms, local poll "
                                 + LIVE.localPoll().toMillis() + " ms");
         try (BenchPostgres pg = BenchPostgres.start("latency")) {
-            report.fact("hub", "HubServer over " + pg.where() + ", HTTP + WebSocket on loopback");
+            report.fact("hub", "HubServer over " + pg.where() + ", HTTP + WebSocket on loopback")
+                    .fact("auth", BenchHub.AUTH);
             pg.exec(String.format(BenchRows.PG_TABLE, "item"));
             try (BenchHub hub = BenchHub.start(pg, SyncEngine.DEFAULT_MAX_BATCH);
                     ShuttleDatabase a = ShuttleDatabase.sqlite(dir.resolve("a.db"));

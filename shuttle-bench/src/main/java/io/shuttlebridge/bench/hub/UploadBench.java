@@ -63,7 +63,8 @@ public final class UploadBench implements Callable<Integer> {
         Report report =
                 new Report("upload").fact("rows", rows).fact("page", page).fact("warmupRows", warmup);
         try (BenchPostgres pg = BenchPostgres.start("upload")) {
-            report.fact("hub", "HubServer over " + pg.where() + ", HTTP on loopback");
+            report.fact("hub", "HubServer over " + pg.where() + ", HTTP on loopback")
+                    .fact("auth", BenchHub.AUTH);
             pg.exec(String.format(BenchRows.PG_TABLE, "item"));
             double copy;
             try (Connection c = pg.connect()) {

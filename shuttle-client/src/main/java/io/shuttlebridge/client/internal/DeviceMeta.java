@@ -3,9 +3,13 @@ package io.shuttlebridge.client.internal;
 import io.shuttlebridge.core.ShuttleDatabase;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.Map;
 import java.util.Optional;
 
-/** What a device remembers about its hub in {@code _shuttle_meta}: url, node, lease, bootstrap state. */
+/**
+ * What a device remembers about its hub in {@code _shuttle_meta}: url, node, lease, bootstrap state, and
+ * how far its clock was from the hub's when last measured.
+ */
 public final class DeviceMeta {
     public static final String HUB_URL = "hub_url";
     public static final String HUB_NODE = "hub_node";
@@ -13,6 +17,12 @@ public final class DeviceMeta {
     public static final String SHORT_ID = "lease_short_id";
     public static final String LEASE_EXPIRES = "lease_expires_at";
     public static final String BOOTSTRAPPED = "bootstrapped";
+    /** This device's clock minus the hub's, in milliseconds, when last measured ({@code ClockWatch}). */
+    public static final String CLOCK_OFFSET = "hub_clock_offset_ms";
+    /** When that was measured (ISO-8601, this device's clock). */
+    public static final String CLOCK_MEASURED_AT = "hub_clock_measured_at";
+    /** The hub's clock skew bound then, in milliseconds. */
+    public static final String CLOCK_BOUND = "hub_clock_bound_ms";
 
     private DeviceMeta() {}
 
@@ -28,15 +38,22 @@ public final class DeviceMeta {
     }
 
     public static void put(ShuttleDatabase db, String key, String value) {
+        putAll(db, Map.of(key, value));
+    }
+
+    /** Sets every key to its value, in one transaction. */
+    public static void putAll(ShuttleDatabase db, Map<String, String> values) {
         db.transaction(c -> {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM _shuttle_meta WHERE key = ?");
                     PreparedStatement ins =
                             c.prepareStatement("INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)")) {
-                del.setString(1, key);
-                del.executeUpdate();
-                ins.setString(1, key);
-                ins.setString(2, value);
-                ins.executeUpdate();
+                for (Map.Entry<String, String> e : values.entrySet()) {
+                    del.setString(1, e.getKey());
+                    del.executeUpdate();
+                    ins.setString(1, e.getKey());
+                    ins.setString(2, e.getValue());
+                    ins.executeUpdate();
+                }
             }
             return null;
         });

@@ -6,6 +6,7 @@ import io.shuttlebridge.client.Backoff;
 import io.shuttlebridge.client.TokenProvider;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.protocol.Protocol;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.zip.GZIPInputStream;
+import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,18 @@ public final class HttpCaller {
     private final Backoff backoff;
     private final Backoff.Sleeper sleeper;
     private final boolean gzip;
+    private final MillisClock clock;
+    private volatile HubTime lastHubTime;
+
+    /**
+     * The hub's time as the last answer carrying it said ({@link Protocol#HUB_TIME_HEADER}), against this
+     * device's clock.
+     *
+     * @param offsetMillis this device's time at the middle of the round trip minus the hub's time
+     * @param roundTripMillis the round trip
+     * @param atMillis this device's time when the answer came
+     */
+    public record HubTime(long offsetMillis, long roundTripMillis, long atMillis) {}
 
     public HttpCaller(
             URI base,
@@ -55,6 +69,19 @@ public final class HttpCaller {
             Backoff backoff,
             Backoff.Sleeper sleeper,
             boolean gzip) {
+        this(base, tokens, http, timeout, backoff, sleeper, gzip, MillisClock.system());
+    }
+
+    /** @param clock this device's clock, which the hub's time on each answer is measured against */
+    public HttpCaller(
+            URI base,
+            TokenProvider tokens,
+            HttpClient http,
+            Duration timeout,
+            Backoff backoff,
+            Backoff.Sleeper sleeper,
+            boolean gzip,
+            MillisClock clock) {
         String b = base.toString();
         this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
         this.tokens = tokens;
@@ -63,6 +90,12 @@ public final class HttpCaller {
         this.backoff = backoff;
         this.sleeper = sleeper;
         this.gzip = gzip;
+        this.clock = clock;
+    }
+
+    /** The hub's time on the last answer that carried it; null before the first. */
+    public HubTime lastHubTime() {
+        return lastHubTime;
     }
 
     public URI base() {
@@ -122,8 +155,18 @@ public final class HttpCaller {
                 req.method(method, HttpRequest.BodyPublishers.noBody());
             }
             HttpResponse<byte[]> res;
+            long sent = clock.millis();
             try {
                 res = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+                measure(res, sent, clock.millis());
+            } catch (SSLHandshakeException e) {
+                ShuttleException refused = TlsFailures.certificate(e, uri);
+                if (refused != null) {
+                    throw refused;
+                }
+                failure = "TLS handshake failed: " + e.getMessage();
+                log.debug("{} {} failed (attempt {}): {}", method, uri, attempt + 1, failure);
+                continue;
             } catch (IOException e) {
                 failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
                 log.debug("{} {} failed (attempt {}): {}", method, uri, attempt + 1, failure);
@@ -178,7 +221,7 @@ public final class HttpCaller {
             } catch (NumberFormatException e) {
                 try {
                     Instant at = DateTimeFormatter.RFC_1123_DATE_TIME.parse(v, Instant::from);
-                    Duration d = Duration.between(Instant.now(), at);
+                    Duration d = Duration.between(clock.instant(), at);
                     return d.isNegative() ? Duration.ZERO : d;
                 } catch (DateTimeParseException notADate) {
                     // neither form: wait as for any other failure
@@ -186,6 +229,18 @@ public final class HttpCaller {
             }
         }
         return backoff.delay(attempt);
+    }
+
+    /** Reads the hub's time off an answer: the device's time halfway through the round trip is compared with it. */
+    private void measure(HttpResponse<?> res, long sent, long received) {
+        res.headers().firstValue(Protocol.HUB_TIME_HEADER).ifPresent(v -> {
+            try {
+                long hub = Long.parseLong(v.trim());
+                lastHubTime = new HubTime(sent + (received - sent) / 2 - hub, received - sent, received);
+            } catch (NumberFormatException e) {
+                log.debug("{} {} is not a time in milliseconds: '{}'", res.uri(), Protocol.HUB_TIME_HEADER, v);
+            }
+        });
     }
 
     private void pause(Duration wait, URI uri) {

@@ -17,14 +17,22 @@ import java.util.List;
 public final class PushRequests {
     private PushRequests() {}
 
+    /** A push request: its body, and how many of the page's changes it carries. */
+    public record Request(byte[] body, int changes) {}
+
     /** The request bodies of a page. One change larger than the body limit goes alone, as it is: the hub says why it refuses it. */
     public static List<byte[]> bodies(String fromNode, List<Change> changes, HubLimits limits) {
-        List<byte[]> out = new ArrayList<>();
+        return requests(fromNode, changes, limits).stream().map(Request::body).toList();
+    }
+
+    /** The requests of a page, in its order ({@link #bodies}). */
+    public static List<Request> requests(String fromNode, List<Change> changes, HubLimits limits) {
+        List<Request> out = new ArrayList<>();
         split(fromNode, changes, limits, out);
         return out;
     }
 
-    private static void split(String fromNode, List<Change> changes, HubLimits limits, List<byte[]> out) {
+    private static void split(String fromNode, List<Change> changes, HubLimits limits, List<Request> out) {
         if (changes.size() > limits.maxBatch()) {
             for (int from = 0; from < changes.size(); from += limits.maxBatch()) {
                 split(fromNode, changes.subList(from, Math.min(changes.size(), from + limits.maxBatch())), limits, out);
@@ -38,11 +46,23 @@ public final class PushRequests {
             split(fromNode, changes.subList(half, changes.size()), limits, out);
             return;
         }
-        out.add(body);
+        out.add(new Request(body, changes.size()));
     }
 
     /** Two results of consecutive requests as one: counts added, lists joined, the later hub position and pending count. */
     public static PushResult add(PushResult a, PushResult b) {
+        return add(a, b, 0);
+    }
+
+    /**
+     * {@link #add(PushResult, PushResult)}, where {@code b} answered a request whose first change is at
+     * {@code offset} in the page: the positions of the changes it re-stamped are moved by as much.
+     */
+    public static PushResult add(PushResult a, PushResult b, int offset) {
+        List<PushResult.Restamped> restamped = new ArrayList<>(a.restamped());
+        for (PushResult.Restamped x : b.restamped()) {
+            restamped.add(new PushResult.Restamped(x.index() + offset, x.stamp(), x.newHlc(), x.aheadMillis()));
+        }
         List<ConflictRecord> conflicts = new ArrayList<>(a.conflicts());
         conflicts.addAll(b.conflicts());
         List<Stamp> rejected = new ArrayList<>(a.rejected());
@@ -54,6 +74,7 @@ public final class PushRequests {
                 b.pending(),
                 conflicts,
                 Math.max(a.hubSeq(), b.hubSeq()),
-                rejected);
+                rejected,
+                restamped);
     }
 }

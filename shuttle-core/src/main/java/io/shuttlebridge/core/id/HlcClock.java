@@ -127,15 +127,16 @@ public final class HlcClock {
      * the next {@link #now()} is then exactly what {@link #receive(long)} would have returned. It is
      * used at start-up with the last timestamp persisted in the database, and by the sync engine for
      * every stamp it receives or reads from its database's clock position (the engine's clock never
-     * calls {@link #receive(long)}, so its {@link #maxSkew()} does not apply).
+     * calls {@link #receive(long)}; a hub engine applies its {@link #maxSkew()} to pushed changes
+     * itself, re-stamping one stamped further ahead before this clock observes anything of it).
      *
      * <p>No skew check is made: at start-up the value is this node's own history, and after a
      * restart the physical clock may legitimately be behind it (for example after a clock
      * correction); refusing it would leave the node unable to start, and accepting it keeps
      * timestamps monotonic, which is what matters; the clock simply counts from the logical
-     * millisecond until the physical clock catches up. For received changes, whether a stamp too far
-     * ahead is refused is a policy of whoever accepts the change (the hub, DESIGN §8), decided before
-     * the change is applied, not a property of the clock.
+     * millisecond until the physical clock catches up. For received changes, what happens to a stamp
+     * too far ahead is a policy of whoever accepts the change (a hub re-stamps it, DESIGN §8), decided
+     * before the change is applied, not a property of the clock.
      *
      * @throws ShuttleException {@link ErrorCode#INVALID_ARGUMENT} if {@code hlc} is negative
      */

@@ -2,6 +2,7 @@ package io.shuttlebridge.core.sync;
 
 import io.shuttlebridge.core.change.Stamp;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What a hub did with a pushed batch.
@@ -13,6 +14,8 @@ import java.util.List;
  * @param conflicts conflicts recorded (rejected under VERSION_STRICT, kept for MANUAL, ...)
  * @param hubSeq the hub's feed position after the batch
  * @param rejected stamps of pushed changes the hub did not take (superseded, conflicting, kept local)
+ * @param restamped pushed changes stamped further ahead of the hub's clock than its skew bound: the hub
+ *     applied each under a stamp of its own clock instead, which its writer adopts for the row
  */
 public record PushResult(
         int applied,
@@ -21,9 +24,40 @@ public record PushResult(
         int pending,
         List<ConflictRecord> conflicts,
         long hubSeq,
-        List<Stamp> rejected) {
+        List<Stamp> rejected,
+        List<Restamped> restamped) {
     public PushResult {
         conflicts = List.copyOf(conflicts);
         rejected = List.copyOf(rejected);
+        restamped = List.copyOf(restamped);
+    }
+
+    /** A result in which nothing was re-stamped. */
+    public PushResult(
+            int applied,
+            int duplicates,
+            int superseded,
+            int pending,
+            List<ConflictRecord> conflicts,
+            long hubSeq,
+            List<Stamp> rejected) {
+        this(applied, duplicates, superseded, pending, conflicts, hubSeq, rejected, List.of());
+    }
+
+    /**
+     * A pushed change the hub re-stamped: it was stamped {@code aheadMillis} ahead of the hub's clock,
+     * more than the hub's skew bound, so that it could not win over every later write of its row. The
+     * hub applied it (same row, values and origin) under {@code newHlc}, a stamp of its own clock; the
+     * rules then decided as for any change.
+     *
+     * @param index the change's position in the pushed batch
+     * @param stamp the stamp it was pushed with
+     * @param newHlc the stamp the hub gave it
+     * @param aheadMillis how far the pushed stamp was ahead of the hub's clock
+     */
+    public record Restamped(int index, Stamp stamp, long newHlc, long aheadMillis) {
+        public Restamped {
+            Objects.requireNonNull(stamp, "stamp");
+        }
     }
 }

@@ -20,6 +20,7 @@ import io.shuttlebridge.core.internal.sync.Puller;
 import io.shuttlebridge.core.internal.sync.PushPipeline;
 import io.shuttlebridge.core.internal.sync.SyncTally;
 import io.shuttlebridge.core.internal.sync.apply.PendingStore;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,12 @@ import java.util.Objects;
  * database's own clock, as its triggers run; when the engine applies, the database's clock position
  * moves at least to the engine's clock, so that later local writes are stamped after what the engine
  * did.
+ *
+ * <p><b>Clock skew.</b> As a hub, the engine takes a pushed change stamped more than its {@linkplain
+ * Builder#maxClockSkew skew bound} ahead of its clock under a stamp of its own clock instead (same row,
+ * values and origin), so that a device whose clock runs ahead cannot win over every later write of the
+ * row; the push's answer lists it ({@link PushResult#restamped()}) and the device adopts the hub's stamp
+ * for the row. Stamps within the bound are taken as they are.
  */
 public final class SyncEngine {
     /**
@@ -51,6 +58,9 @@ public final class SyncEngine {
     public static final int DEFAULT_PAGE = 10_000;
 
     public static final int DEFAULT_MAX_BATCH = 10_000;
+
+    /** How far ahead of a hub's clock a pushed stamp may be before the hub re-stamps it, unless set: 5 minutes. */
+    public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
     static {
         EngineAccess.install(engine -> engine.context);
@@ -75,7 +85,14 @@ public final class SyncEngine {
         this.db = b.db;
         SyncSchema schema = db.read(c -> SyncSchema.load(c, Dialects.of(db)));
         this.context = new EngineContext(
-                db, schema, b.resolvers, b.pageSize, b.maxBatch, b.listener::applied, b.clock, new HlcClock(b.clock));
+                db,
+                schema,
+                b.resolvers,
+                b.pageSize,
+                b.maxBatch,
+                b.listener::applied,
+                b.clock,
+                new HlcClock(b.clock, b.maxClockSkew));
         this.hub = new HubSide(context);
         this.puller = new Puller(context);
         this.pusher = new PushPipeline(context);
@@ -101,6 +118,11 @@ public final class SyncEngine {
     /** The engine's source of time ({@link Builder#clock}). */
     public MillisClock clock() {
         return context.clock();
+    }
+
+    /** How far ahead of this engine's clock a pushed stamp may be before it is re-stamped ({@link Builder#maxClockSkew}). */
+    public Duration maxClockSkew() {
+        return context.hlc().maxSkew();
     }
 
     // ---------------------------------------------------------------- hub side
@@ -208,6 +230,7 @@ public final class SyncEngine {
         private int maxBatch = DEFAULT_MAX_BATCH;
         private ApplyListener listener = ApplyListener.NONE;
         private MillisClock clock = MillisClock.system();
+        private Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW;
 
         private Builder(ShuttleDatabase db) {
             this.db = db;
@@ -220,6 +243,22 @@ public final class SyncEngine {
          */
         public Builder clock(MillisClock c) {
             clock = Objects.requireNonNull(c, "clock");
+            return this;
+        }
+
+        /**
+         * As a hub, how far ahead of its clock a pushed change's stamp may be (default {@link
+         * #DEFAULT_MAX_CLOCK_SKEW 5 minutes}, zero or more): a change stamped further ahead is applied
+         * under a stamp of this engine's clock instead and reported in the push's answer, so that a
+         * device whose clock runs ahead cannot win over every later write of a row.
+         */
+        public Builder maxClockSkew(Duration bound) {
+            Objects.requireNonNull(bound, "maxClockSkew");
+            if (bound.isNegative()) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT, "the maximum clock skew must be zero or more, got " + bound);
+            }
+            maxClockSkew = bound;
             return this;
         }
 

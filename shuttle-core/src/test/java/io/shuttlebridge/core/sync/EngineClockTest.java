@@ -136,10 +136,11 @@ class EngineClockTest {
     }
 
     @Test
-    void aStampReceivedFarAheadOfTheClockIsObservedWithoutASkewCheck() {
+    void aStampReceivedAheadOfTheClockWithinTheSkewBoundIsObservedWithoutASkewCheck() {
         Node hub = node("hub", ConflictPolicy.LWW, Map.of());
         String writer = UUID.randomUUID().toString();
-        long farAhead = Hlc.pack(AHEAD.toEpochMilli() + 3_600_000, 5);
+        // four minutes: beyond HlcClock's own default bound (60 s, for receive), within the hub's (5 min)
+        long farAhead = Hlc.pack(AHEAD.toEpochMilli() + 240_000, 5);
         PushResult r = hub.engine()
                 .acceptPush(
                         writer,
@@ -158,6 +159,40 @@ class EngineClockTest {
         // just after it: the hub's next local write is stamped after that
         hub.sql("INSERT INTO customer (id, name) VALUES (2, 'after')");
         assertThat(entry(hub, 2).hlc()).isEqualTo(farAhead + 2);
+    }
+
+    @Test
+    void aStampPushedFurtherAheadThanTheSkewBoundIsRestampedToTheHubsClock() {
+        Node hub = node("hub", ConflictPolicy.LWW, Map.of());
+        String writer = UUID.randomUUID().toString();
+        long farAhead = Hlc.pack(AHEAD.toEpochMilli() + 3_600_000, 5);
+        PushResult r = hub.engine()
+                .acceptPush(
+                        writer,
+                        List.of(new Change(
+                                "customer",
+                                List.of(1L),
+                                Op.UPSERT,
+                                Map.of("id", 1L, "name", "from the future"),
+                                farAhead,
+                                writer,
+                                1,
+                                0,
+                                Map.of())));
+        assertThat(r.applied()).isEqualTo(1);
+        assertThat(r.restamped()).hasSize(1);
+        PushResult.Restamped x = r.restamped().get(0);
+        assertThat(x.index()).isZero();
+        assertThat(x.stamp().hlc()).isEqualTo(farAhead);
+        assertThat(x.aheadMillis()).isEqualTo(3_600_000);
+        // applied under the engine's next stamp, same writer: the engine's clock never saw the far stamp
+        assertThat(Hlc.millis(x.newHlc())).isEqualTo(AHEAD.toEpochMilli());
+        Change held = entry(hub, 1);
+        assertThat(held.hlc()).isEqualTo(x.newHlc());
+        assertThat(held.origin()).isEqualTo(writer);
+        assertThat(held.values()).containsEntry("name", "from the future");
+        hub.sql("INSERT INTO customer (id, name) VALUES (2, 'after')");
+        assertThat(entry(hub, 2).hlc()).isGreaterThan(x.newHlc()).isLessThan(farAhead);
     }
 
     @Test

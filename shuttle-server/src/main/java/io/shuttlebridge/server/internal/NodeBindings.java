@@ -6,9 +6,12 @@ import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.sync.NodeIds;
 import io.shuttlebridge.server.auth.Subject;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,10 +85,8 @@ public final class NodeBindings {
     public static List<Writer> writers(ShuttleDatabase db) {
         return db.read(c -> {
             List<Writer> out = new ArrayList<>();
-            try (ResultSet t = c.getMetaData().getTables(null, null, "_shuttle_node_subjects", null)) {
-                if (!t.next()) {
-                    return out;
-                }
+            if (!exists(c)) {
+                return out;
             }
             try (PreparedStatement ps = c.prepareStatement(WRITERS);
                     ResultSet rs = ps.executeQuery()) {
@@ -95,6 +96,29 @@ public final class NodeBindings {
             }
             return out;
         });
+    }
+
+    /** Node to subject, for every node bound on the hub over {@code db}; empty on a hub without JWTs. */
+    public static Map<String, String> subjectsByNode(ShuttleDatabase db) {
+        return db.read(c -> {
+            Map<String, String> out = new HashMap<>();
+            if (!exists(c)) {
+                return out;
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT node_uuid, subject FROM _shuttle_node_subjects");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static boolean exists(Connection c) throws SQLException {
+        try (ResultSet t = c.getMetaData().getTables(null, null, "_shuttle_node_subjects", null)) {
+            return t.next();
+        }
     }
 
     /** The feed keeps the node each change came through ({@code via}, else its origin); its subject wrote it. */

@@ -52,7 +52,8 @@ public final class SyncApi {
                 HubSchema.of(
                         EngineAccess.context(engine).schema(),
                         Dialects.of(engine.database()).name()),
-                new HubLimits(maxBatch, body.maxBytes()));
+                new HubLimits(maxBatch, body.maxBytes()),
+                engine.maxClockSkew());
     }
 
     public void schema(Context ctx) {

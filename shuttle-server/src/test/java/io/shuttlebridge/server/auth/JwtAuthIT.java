@@ -18,10 +18,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
-import io.shuttlebridge.core.capture.Capture;
-import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.id.Hlc;
@@ -38,7 +35,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
@@ -76,14 +72,8 @@ class JwtAuthIT {
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeEach
-    void start() throws Exception {
-        Path file = dir.resolve("hub.db");
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + file);
-                Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
-        }
-        hubDb = ShuttleDatabase.sqlite(file);
-        Capture.enable(hubDb, CaptureOptions.allTables(), ProgressListener.NONE);
+    void start() {
+        hubDb = AuthFixtures.database(dir, "CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
         engine = SyncEngine.open(hubDb);
     }
 

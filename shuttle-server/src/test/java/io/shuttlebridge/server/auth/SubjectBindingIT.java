@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
-import io.shuttlebridge.core.capture.Capture;
-import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.id.Hlc;
@@ -20,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,20 +50,10 @@ class SubjectBindingIT {
     private long id;
 
     @BeforeEach
-    void start() throws Exception {
-        Path file = dir.resolve("hub.db");
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + file);
-                Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
-        }
-        hubDb = ShuttleDatabase.sqlite(file);
-        Capture.enable(hubDb, CaptureOptions.allTables(), ProgressListener.NONE);
+    void start() {
+        hubDb = AuthFixtures.database(dir, "CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
         engine = SyncEngine.open(hubDb);
-        hub = HubServer.builder(engine)
-                .host("127.0.0.1")
-                .port(0)
-                .authenticator(JwtAuthenticator.hs256(SECRET).build())
-                .start();
+        hub = AuthFixtures.serve(engine, JwtAuthenticator.hs256(SECRET).build());
     }
 
     @AfterEach

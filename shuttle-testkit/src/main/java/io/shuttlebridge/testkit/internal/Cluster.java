@@ -18,7 +18,7 @@ import java.util.function.BiFunction;
 /**
  * A hub and devices with the same schema and policies. Devices are SQLite files; the hub and the
  * way devices reach it come from a {@link HubSite}. Every node is made by {@link #open}: the one
- * place where a node gets its database, its tables, its identity and its clock.
+ * place where a node gets its database, its tables, its identity and its clock (its own, by its name).
  */
 public final class Cluster implements AutoCloseable {
     private final ClusterSpec spec;
@@ -48,8 +48,13 @@ public final class Cluster implements AutoCloseable {
 
     /** Creates the schema in a new database, enables capture, and keeps the node. */
     private Node open(String name, String url, BiFunction<Node, Transport, SyncReport> sync) {
-        ShuttleDatabase db = ShuttleDatabase.open(url, new Properties(), spec.connections());
-        Node.Setup setup = new Node.Setup(spec.resolvers(), spec.listener(), spec.clock(), spec.connections());
+        ShuttleDatabase db =
+                ShuttleDatabase.open(url, new Properties(), spec.time().connections(name));
+        Node.Setup setup = new Node.Setup(
+                spec.resolvers(),
+                spec.listener(),
+                spec.time().clock(name),
+                spec.time().connections(name));
         Node n = sync == null ? new Node(name, url, db, setup) : new DeviceNode(name, url, db, setup, sync);
         all.add(n);
         boolean postgres = Dialects.of(db).name().equals("postgresql");

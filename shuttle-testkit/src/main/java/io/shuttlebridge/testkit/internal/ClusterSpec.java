@@ -15,9 +15,9 @@ import java.util.function.Supplier;
  * What a {@link Cluster} is made of: SQLite files in {@code dir} for {@code devices} devices, the
  * schema created on every replica, how capture is enabled (policies), the resolvers of CUSTOM
  * tables, a listener of every apply on every node (a crash is injected by throwing from it), where
- * the hub lives, the clock every node's engine reads, how every connection to a node's database is
- * prepared (SQLite's 'now', in a simulation), and the identity each new node takes, in the order the
- * nodes are made: the hub, then the devices (null: a random one).
+ * the hub lives, where each node reads the time (the clock its engine reads, and how every connection
+ * to its database is prepared: SQLite's 'now', in a simulation), and the identity each new node takes,
+ * in the order the nodes are made: the hub, then the devices (null: a random one).
  */
 public record ClusterSpec(
         Path dir,
@@ -27,8 +27,7 @@ public record ClusterSpec(
         Map<String, ConflictResolver> resolvers,
         SyncEngine.ApplyListener listener,
         HubSite site,
-        MillisClock clock,
-        ShuttleDatabase.ConnectionSetup connections,
+        NodeTime time,
         Supplier<UUID> nodeIds) {
     public ClusterSpec {
         resolvers = Map.copyOf(resolvers);
@@ -51,8 +50,7 @@ public record ClusterSpec(
                 resolvers,
                 listener,
                 site,
-                MillisClock.system(),
-                ShuttleDatabase.ConnectionSetup.NONE,
+                NodeTime.shared(MillisClock.system(), ShuttleDatabase.ConnectionSetup.NONE),
                 () -> null);
     }
 }

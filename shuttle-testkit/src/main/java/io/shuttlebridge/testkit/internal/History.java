@@ -5,6 +5,7 @@ import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.Feed;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
+import io.shuttlebridge.core.internal.sync.apply.RestampStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,6 +20,10 @@ import java.util.Objects;
  * after it on the same node, which is read instead, so the newest write of every row and column is
  * always known: that is the oracle. Rows are known by table and primary key (any key: integer,
  * text, composite), values compared as {@link RowValues} normalizes them.
+ *
+ * <p>Stamps are compared as the hub recorded them: a write the hub re-stamped to its clock (it was
+ * stamped beyond the hub's skew bound) counts with the hub's stamp ({@link RestampStore}). Each node's
+ * own writes of a row are ordered as it made them, so only each node's newest write of a row competes.
  */
 public final class History {
     /** One write: its stamp and the row it left (null for a delete). */
@@ -33,6 +38,9 @@ public final class History {
 
     private final Map<Node, Long> seen = new HashMap<>();
     private final Map<Key, Write> newest = new LinkedHashMap<>();
+    /** Per row, each node's newest write of it, by the node's uuid. */
+    private final Map<Key, Map<String, Write>> newestByNode = new LinkedHashMap<>();
+
     private final Map<Key, Stamp> newestDelete = new HashMap<>();
     private final Map<Key, Map<String, Write>> newestColumn = new HashMap<>();
     private final Map<Key, List<Map<String, Object>>> values = new HashMap<>();
@@ -57,6 +65,7 @@ public final class History {
             Map<String, Object> row = ((Long) e.get("op")) == 1L ? row(node, table, pk) : null;
             values.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
             newest.merge(key, new Write(stamp, row), (a, b) -> b.stamp().newerThan(a.stamp()) ? b : a);
+            newestByNode.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(stamp.origin(), new Write(stamp, row));
             if (row == null) {
                 newestDelete.merge(key, stamp, (a, b) -> b.newerThan(a) ? b : a);
             } else {
@@ -98,11 +107,20 @@ public final class History {
         return newest.size();
     }
 
-    /** LWW: every written row holds its highest-stamped write (absent when that was a delete). */
+    /**
+     * LWW: every written row holds its highest-stamped write (absent when that was a delete), stamps read
+     * as the hub recorded them.
+     */
     public List<String> checkRows(Node hub) {
         Map<String, Map<List<Object>, Map<String, Object>>> rows = hubRows(hub);
+        Map<Stamp, Long> restamps = restamps(hub);
         List<String> out = new ArrayList<>();
-        newest.forEach((key, w) -> {
+        newestByNode.forEach((key, byNode) -> {
+            Write w = null;
+            for (Write candidate : byNode.values()) {
+                Write c = asHubRecorded(candidate, restamps);
+                w = w == null || c.stamp().newerThan(w.stamp()) ? c : w;
+            }
             Map<String, Object> actual = rows.get(key.table()).get(key.pk());
             if (!Objects.equals(actual, w.row())) {
                 out.add(key + ": hub " + RowValues.showRow(actual) + ", newest write " + RowValues.showRow(w.row())
@@ -110,6 +128,21 @@ public final class History {
             }
         });
         return out;
+    }
+
+    /** How many pushed writes the hub re-stamped to its clock. */
+    public int restamped(Node hub) {
+        return restamps(hub).size();
+    }
+
+    /** The write with the stamp the hub gave it, where it re-stamped it. */
+    private static Write asHubRecorded(Write w, Map<Stamp, Long> restamps) {
+        Long hlc = restamps.get(w.stamp());
+        return hlc == null ? w : new Write(new Stamp(hlc, w.stamp().origin()), w.row());
+    }
+
+    private static Map<Stamp, Long> restamps(Node hub) {
+        return hub.database().read(RestampStore::all);
     }
 
     /**

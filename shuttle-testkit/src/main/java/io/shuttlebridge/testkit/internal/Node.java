@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * One replica of a cluster: its database (a JDBC URL), the database handle, engines (one per page
- * size, made when first asked for, on the cluster's clock) and a plain connection for the
+ * size, made when first asked for, on the node's clock) and a plain connection for the
  * application's writes (prepared as the database's own connections are).
  */
 public class Node implements Replica {

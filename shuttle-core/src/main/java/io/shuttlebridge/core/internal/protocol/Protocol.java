@@ -21,6 +21,12 @@ public final class Protocol {
 
     public static final String NODE_PARAM = "node";
 
+    /**
+     * On every answer of a hub: its clock's time when it took the request, in milliseconds since the
+     * Unix epoch; a device measures its own clock's offset from it.
+     */
+    public static final String HUB_TIME_HEADER = "Shuttle-Hub-Time";
+
     public static final String JSON = "application/json";
 
     private Protocol() {}

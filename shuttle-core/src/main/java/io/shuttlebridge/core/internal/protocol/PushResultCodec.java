@@ -18,7 +18,10 @@ import io.shuttlebridge.core.sync.PushResult;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The response to a push: counts, conflicts, the stamps the hub did not take, and its feed position. */
+/**
+ * The response to a push: counts, conflicts, the stamps the hub did not take, its feed position, and
+ * (only when there are some) the changes it re-stamped to its own clock.
+ */
 public final class PushResultCodec {
     private PushResultCodec() {}
 
@@ -35,6 +38,17 @@ public final class PushResultCodec {
         r.rejected()
                 .forEach(s ->
                         rejected.addObject().put("hlc", Hlc.encode(s.hlc())).put("origin", s.origin()));
+        if (!r.restamped().isEmpty()) {
+            ArrayNode restamped = o.putArray("restamped");
+            r.restamped()
+                    .forEach(x -> restamped
+                            .addObject()
+                            .put("index", x.index())
+                            .put("hlc", Hlc.encode(x.stamp().hlc()))
+                            .put("origin", x.stamp().origin())
+                            .put("newHlc", Hlc.encode(x.newHlc()))
+                            .put("aheadMs", x.aheadMillis()));
+        }
         return ChangeCodec.toJson(o);
     }
 
@@ -48,6 +62,14 @@ public final class PushResultCodec {
         for (JsonNode s : array(o, "rejected")) {
             rejected.add(new Stamp(Hlc.decode(text(s, "hlc")), text(s, "origin")));
         }
+        List<PushResult.Restamped> restamped = new ArrayList<>();
+        for (JsonNode x : array(o, "restamped")) {
+            restamped.add(new PushResult.Restamped(
+                    integer(x, "index"),
+                    new Stamp(Hlc.decode(text(x, "hlc")), text(x, "origin")),
+                    Hlc.decode(text(x, "newHlc")),
+                    number(x, "aheadMs")));
+        }
         return new PushResult(
                 integer(o, "applied"),
                 integer(o, "duplicates"),
@@ -55,6 +77,7 @@ public final class PushResultCodec {
                 integer(o, "pending"),
                 conflicts,
                 number(o, "hubSeq"),
-                rejected);
+                rejected,
+                restamped);
     }
 }

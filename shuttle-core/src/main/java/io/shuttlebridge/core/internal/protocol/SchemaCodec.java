@@ -16,13 +16,17 @@ import io.shuttlebridge.core.internal.schema.ForeignKey;
 import io.shuttlebridge.core.internal.schema.Table;
 import io.shuttlebridge.core.protocol.HubLimits;
 import java.sql.Types;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** The schema document ({@code GET /v1/schema}): the tables a hub syncs, and the push limits it announces. */
 public final class SchemaCodec {
+    private static final String MAX_CLOCK_SKEW = "maxClockSkewMs";
+
     private SchemaCodec() {}
 
     public static String write(HubSchema s) {
@@ -31,12 +35,25 @@ public final class SchemaCodec {
 
     /** The schema document, with the hub's push limits when given. */
     public static String write(HubSchema s, HubLimits limits) {
+        return write(s, limits, null);
+    }
+
+    /**
+     * The schema document, with the hub's push limits when given and, under {@code limits} as well, its
+     * clock skew bound when given ({@code maxClockSkewMs}: how far ahead of the hub's clock a pushed
+     * stamp may be before the hub re-stamps it).
+     */
+    public static String write(HubSchema s, HubLimits limits, Duration maxClockSkew) {
         ObjectNode o = NODES.objectNode();
         o.put("protocol", Protocol.VERSION);
         o.put("hubNode", s.hubNode());
         o.put("dialect", s.dialect());
         if (limits != null) {
-            o.putObject("limits").put("maxBatch", limits.maxBatch()).put("maxBodyBytes", limits.maxBodyBytes());
+            ObjectNode l =
+                    o.putObject("limits").put("maxBatch", limits.maxBatch()).put("maxBodyBytes", limits.maxBodyBytes());
+            if (maxClockSkew != null) {
+                l.put(MAX_CLOCK_SKEW, maxClockSkew.toMillis());
+            }
         }
         ArrayNode tables = o.putArray("tables");
         for (HubSchema.TableSpec t : s.tables()) {
@@ -78,6 +95,12 @@ public final class SchemaCodec {
             return HubLimits.DEFAULT;
         }
         return new HubLimits(l.path("maxBatch").asInt(), l.path("maxBodyBytes").asLong());
+    }
+
+    /** The clock skew bound a schema document announces under {@code limits}; empty when it announces none. */
+    public static Optional<Duration> maxClockSkew(JsonNode schema) {
+        JsonNode n = schema.path("limits").path(MAX_CLOCK_SKEW);
+        return n.canConvertToLong() && n.asLong() >= 0 ? Optional.of(Duration.ofMillis(n.asLong())) : Optional.empty();
     }
 
     public static HubSchema read(JsonNode o) {

@@ -20,7 +20,9 @@ import java.util.function.Consumer;
  * @param clock the one source of time of the engine: stamps, and the times its stores record
  * @param hlc the engine's hybrid logical clock over {@code clock}: it stamps the writes the engine
  *     makes while applying, and observes ({@link HlcClock#observe}, without a skew check) every stamp
- *     the engine receives or reads from the database's clock position
+ *     the engine receives or reads from the database's clock position; as a hub, a pushed stamp more
+ *     than its {@link HlcClock#maxSkew()} ahead of {@code clock} is re-stamped before anything observes
+ *     it
  */
 public record EngineContext(
         ShuttleDatabase db,
@@ -42,11 +44,11 @@ public record EngineContext(
 
     /** Applies batches of at most the engine's max batch. */
     public Applier applier() {
-        return new Applier(Dialects.of(db), schema, resolvers, maxBatch, onApplied, clock, hlc);
+        return new Applier(Dialects.of(db), schema, resolvers, maxBatch, onApplied, clock, hlc, hlc.maxSkew());
     }
 
     /** Applies batches of any size, for transfers that are not a Transport (bundles). */
     public Applier unboundedApplier() {
-        return new Applier(Dialects.of(db), schema, resolvers, Integer.MAX_VALUE, onApplied, clock, hlc);
+        return new Applier(Dialects.of(db), schema, resolvers, Integer.MAX_VALUE, onApplied, clock, hlc, hlc.maxSkew());
     }
 }

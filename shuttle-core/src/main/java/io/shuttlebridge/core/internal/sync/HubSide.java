@@ -5,6 +5,7 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.internal.DurationText;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialects;
@@ -15,9 +16,13 @@ import io.shuttlebridge.core.sync.PeerCursor;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** An engine serving as a hub: it accepts pushes, serves pulls and snapshots, and purges tombstones. Internal. */
 public final class HubSide {
+    private static final Logger log = LoggerFactory.getLogger(HubSide.class);
+
     private final EngineContext engine;
     private final ShuttleDatabase db;
 
@@ -35,14 +40,47 @@ public final class HubSide {
     }
 
     /**
-     * Applies a pushed batch atomically and idempotently. A batch whose values the hub's tables
-     * refuse (a value of the wrong type or out of range, a NOT NULL or CHECK constraint) is refused
-     * whole as {@link ErrorCode#MALFORMED_PAYLOAD}: it is the sender's to fix, and nothing was applied.
+     * Applies a pushed batch atomically and idempotently; a change stamped further ahead of this hub's
+     * clock than its skew bound is applied under a stamp of this hub's, listed in the answer. A batch
+     * whose values the hub's tables refuse (a value of the wrong type or out of range, a NOT NULL or
+     * CHECK constraint) is refused whole as {@link ErrorCode#MALFORMED_PAYLOAD}: it is the sender's to
+     * fix, and nothing was applied.
      */
     public PushResult acceptPush(String fromNode, List<Change> changes) {
         NodeIds.require(fromNode);
+        PushResult r = apply(fromNode, changes);
+        if (!r.restamped().isEmpty()) {
+            long ahead = r.restamped().stream()
+                    .mapToLong(PushResult.Restamped::aheadMillis)
+                    .max()
+                    .orElse(0);
+            log.warn(
+                    "re-stamped {} change(s) pushed by {}: stamped up to {} ahead of this hub's clock, more than its"
+                            + " skew bound of {}; the device's clock is wrong",
+                    r.restamped().size(),
+                    fromNode,
+                    DurationText.of(ahead),
+                    DurationText.of(engine.hlc().maxSkew().toMillis()));
+        }
+        return r;
+    }
+
+    private PushResult apply(String fromNode, List<Change> changes) {
         try {
-            return apply(fromNode, changes);
+            return db.transaction(c -> {
+                Applier.Outcome o = engine.applier().apply(c, changes, fromNode, Role.HUB);
+                long hubSeq =
+                        Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+                return new PushResult(
+                        o.applied(),
+                        o.duplicates(),
+                        o.superseded(),
+                        o.pending(),
+                        o.conflicts(),
+                        hubSeq,
+                        o.rejected(),
+                        o.restamped());
+            });
         } catch (DatabaseException e) {
             if (e.failure() != DatabaseException.Failure.INVALID_VALUE
                     && e.failure() != DatabaseException.Failure.CONSTRAINT_VIOLATION) {
@@ -54,16 +92,6 @@ public final class HubSide {
                     "the batch does not fit the hub's tables, nothing was applied: " + reason,
                     e);
         }
-    }
-
-    private PushResult apply(String fromNode, List<Change> changes) {
-        return db.transaction(c -> {
-            Applier.Outcome o = engine.applier().apply(c, changes, fromNode, Role.HUB);
-            long hubSeq =
-                    Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
-            return new PushResult(
-                    o.applied(), o.duplicates(), o.superseded(), o.pending(), o.conflicts(), hubSeq, o.rejected());
-        });
     }
 
     /** Changes after {@code since} for a device, leaving out what it wrote or sent (write watermarking). */

@@ -57,9 +57,11 @@ public final class PushPipeline {
                         ? local.submit(() ->
                                 outgoing(hub, db.transaction(c -> page(c, hubNode, page.lastSeq(), false))))
                         : null;
-                List<Long> refused = send(out, next, tally);
+                PushResult answer = send(out, next, tally);
+                List<Long> refused = refusedSeqs(page, answer);
+                List<RestampAdoption.Adopted> restamped = restamped(page, answer, tally);
                 final long through = page.lastSeq();
-                acked = local.submit(() -> db.transaction(c -> acknowledge(c, hubNode, through, refused)));
+                acked = local.submit(() -> db.transaction(c -> acknowledge(c, hubNode, through, refused, restamped)));
                 if (next == null) {
                     await(acked);
                     return;
@@ -86,12 +88,12 @@ public final class PushPipeline {
     }
 
     /**
-     * Sends the page's push, if it has changes; returns the seqs of the entries the hub did not take. When
+     * Sends the page's push, if it has changes, and returns the hub's answer (null for an empty page). When
      * sending fails, the next page being read is not wanted.
      */
-    private static List<Long> send(Outgoing out, Future<?> next, SyncTally tally) {
+    private static PushResult send(Outgoing out, Future<?> next, SyncTally tally) {
         if (out.request() == null) {
-            return List.of();
+            return null;
         }
         PushResult r;
         try {
@@ -103,7 +105,18 @@ public final class PushPipeline {
             throw e;
         }
         tally.pushed(r);
-        return refusedSeqs(out.page(), r);
+        return r;
+    }
+
+    /** The page's entries the hub re-stamped to its clock: warned of and counted now, adopted with the acknowledgement. */
+    private static List<RestampAdoption.Adopted> restamped(FeedReader.Page page, PushResult r, SyncTally tally) {
+        if (r == null) {
+            return List.of();
+        }
+        List<RestampAdoption.Adopted> adopted = RestampAdoption.match(page, r);
+        RestampAdoption.warn(adopted);
+        tally.restamped(adopted.stream().map(RestampAdoption.Adopted::row).toList());
+        return adopted;
     }
 
     private Outgoing outgoing(Transport hub, FeedReader.Page page) {
@@ -125,7 +138,7 @@ public final class PushPipeline {
     /** The seqs of the page's entries whose stamps the hub did not take. */
     private static List<Long> refusedSeqs(FeedReader.Page page, PushResult r) {
         List<Long> seqs = new ArrayList<>();
-        if (!r.rejected().isEmpty()) {
+        if (r != null && !r.rejected().isEmpty()) {
             Set<Stamp> refused = new HashSet<>(r.rejected());
             for (FeedEntry e : page.entries()) {
                 if (refused.contains(e.change().stamp())) {
@@ -136,10 +149,19 @@ public final class PushPipeline {
         return seqs;
     }
 
-    /** The hub applied the page: the cursor moves past it, and what the hub took is the base of our next write to those rows. */
-    private static Void acknowledge(Connection c, String hubNode, long through, List<Long> rejectedSeqs)
+    /**
+     * The hub applied the page: the cursor moves past it, what the hub took is the base of our next write to
+     * those rows, and the rows it re-stamped carry its stamps.
+     */
+    private static Void acknowledge(
+            Connection c,
+            String hubNode,
+            long through,
+            List<Long> rejectedSeqs,
+            List<RestampAdoption.Adopted> restamped)
             throws SQLException {
         EntryBase.refused(c, rejectedSeqs); // what the hub refused is not a base
+        RestampAdoption.adopt(c, restamped);
         PeerStore.setPushed(c, hubNode, through);
         return null;
     }

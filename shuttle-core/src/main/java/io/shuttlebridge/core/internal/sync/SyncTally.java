@@ -4,6 +4,8 @@ import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.sync.PeerCursor;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.SyncReport;
+import java.util.ArrayList;
+import java.util.List;
 
 /** What one {@code pullThenPush} did so far, added up page by page. Internal. */
 public final class SyncTally {
@@ -15,6 +17,7 @@ public final class SyncTally {
     private int conflicts;
     private int pushed;
     private int pushDuplicates;
+    private final List<SyncReport.Restamped> restamped = new ArrayList<>();
 
     /** A pulled page was applied (inside its transaction). */
     void applied(Applier.Outcome o) {
@@ -37,9 +40,15 @@ public final class SyncTally {
         conflicts += r.conflicts().size();
     }
 
+    /** The hub re-stamped these pushed rows to its clock. */
+    void restamped(List<SyncReport.Restamped> rows) {
+        restamped.addAll(rows);
+    }
+
     /** The outcome recorded for the peer. */
     public String summary() {
-        return "ok: pulled " + pulled + ", pushed " + pushed + ", conflicts " + conflicts;
+        return "ok: pulled " + pulled + ", pushed " + pushed + ", conflicts " + conflicts
+                + (restamped.isEmpty() ? "" : ", re-stamped by the hub " + restamped.size());
     }
 
     public SyncReport report(boolean resynced, PeerCursor cursor) {
@@ -54,6 +63,7 @@ public final class SyncTally {
                 pushDuplicates,
                 resynced,
                 cursor.lastPulled(),
-                cursor.lastPushed());
+                cursor.lastPushed(),
+                restamped);
     }
 }

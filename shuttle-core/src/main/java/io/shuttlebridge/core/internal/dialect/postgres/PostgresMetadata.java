@@ -41,6 +41,10 @@ final class PostgresMetadata implements MetadataObjects {
               remote_version bigint, remote_base bigint, detected_at text NOT NULL, status text NOT NULL,
               resolution text, resolved_at text)""",
             "CREATE TABLE IF NOT EXISTS _shuttle_refused (seq bigint PRIMARY KEY)",
+            // a hub's re-stamps of changes pushed too far ahead of its clock (RestampStore)
+            """
+            CREATE TABLE IF NOT EXISTS _shuttle_restamps (origin text NOT NULL, hlc bigint NOT NULL,
+              new_hlc bigint NOT NULL, restamped_at text NOT NULL, PRIMARY KEY (origin, hlc))""",
             """
             CREATE TABLE IF NOT EXISTS _shuttle_pending (tbl text NOT NULL, key_json text NOT NULL, change_json text NOT NULL,
               via text, reason text NOT NULL, attempts integer NOT NULL, first_seen text NOT NULL, PRIMARY KEY (tbl, key_json))""",

@@ -53,6 +53,10 @@ final class SqliteMetadata implements MetadataObjects {
               PRIMARY KEY (tbl, key_json))""",
             "CREATE TABLE IF NOT EXISTS _shuttle_applying (id INTEGER PRIMARY KEY)",
             "CREATE TABLE IF NOT EXISTS _shuttle_refused (seq INTEGER PRIMARY KEY)",
+            // a hub's re-stamps of changes pushed too far ahead of its clock (RestampStore)
+            """
+            CREATE TABLE IF NOT EXISTS _shuttle_restamps (origin TEXT NOT NULL, hlc INTEGER NOT NULL,
+              new_hlc INTEGER NOT NULL, restamped_at TEXT NOT NULL, PRIMARY KEY (origin, hlc))""",
             """
             CREATE TABLE IF NOT EXISTS _shuttle_bundles (bundle_id TEXT PRIMARY KEY, source_node TEXT NOT NULL,
               imported_at TEXT NOT NULL, applied INTEGER NOT NULL, duplicates INTEGER NOT NULL)""");

@@ -10,8 +10,10 @@ import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.feed.ChangeWriter;
 import io.shuttlebridge.core.sync.ConflictRecord;
 import io.shuttlebridge.core.sync.ConflictResolver;
+import io.shuttlebridge.core.sync.PushResult;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,17 +27,22 @@ import java.util.function.Consumer;
  *
  * <p>Writes this node makes while applying are stamped by the engine's {@link HlcClock}, which first
  * observes the database's clock position, then every incoming stamp; when the batch wrote entries,
- * the database's clock moves to a stamp of that clock with them.
+ * the database's clock moves to a stamp of that clock with them. As a hub, a pushed change stamped
+ * further ahead of the clock than the engine's skew bound is re-stamped first ({@link Restamper}).
  */
 public final class Applier {
-    /** Counts, conflicts recorded, and the stamps of incoming changes that were not taken (their writers must not build on them). */
+    /**
+     * Counts, conflicts recorded, the stamps of incoming changes that were not taken (their writers must
+     * not build on them), and the changes of a push re-stamped to this hub's clock.
+     */
     public record Outcome(
             int applied,
             int duplicates,
             int superseded,
             int pending,
             List<ConflictRecord> conflicts,
-            List<Stamp> rejected) {}
+            List<Stamp> rejected,
+            List<PushResult.Restamped> restamped) {}
 
     private final Dialect dialect;
     private final SyncSchema schema;
@@ -45,7 +52,11 @@ public final class Applier {
     private final Consumer<Change> onApplied;
     private final MillisClock clock;
     private final HlcClock hlc;
+    private final Restamper restamper;
 
+    /**
+     * @param bound as a hub, how far ahead of {@code clock} a pushed stamp may be before it is re-stamped
+     */
     public Applier(
             Dialect dialect,
             SyncSchema schema,
@@ -53,7 +64,8 @@ public final class Applier {
             int maxBatch,
             Consumer<Change> onApplied,
             MillisClock clock,
-            HlcClock hlc) {
+            HlcClock hlc,
+            Duration bound) {
         this.dialect = dialect;
         this.schema = schema;
         this.rules = new ApplyRules(schema.nodeUuid());
@@ -62,6 +74,7 @@ public final class Applier {
         this.onApplied = onApplied;
         this.clock = clock;
         this.hlc = hlc;
+        this.restamper = new Restamper(new ClockBound(bound.toMillis()), clock);
     }
 
     /** Applies inside the caller's transaction; throws (and the caller rolls back) on bad input. */
@@ -77,8 +90,9 @@ public final class Applier {
             }
             hlc.observe(dialect.capture().lastHlc(c));
             Batch batch = new Batch(c, writer, new Sender(fromPeer, as), openConflicts, clock, hlc);
+            List<Change> stamped = as == Role.HUB ? restamper.bound(batch, changes) : changes;
             try (RowLookup rows = new RowLookup(dialect, batch)) {
-                Outcome outcome = applyAll(batch, rows, ApplyOrder.parentsFirst(schema, changes));
+                Outcome outcome = applyAll(batch, rows, ApplyOrder.parentsFirst(schema, stamped));
                 done = true;
                 return outcome;
             }

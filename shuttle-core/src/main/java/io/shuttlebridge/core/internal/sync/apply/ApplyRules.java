@@ -147,6 +147,17 @@ final class ApplyRules {
         };
     }
 
+    /**
+     * The decision on a change this hub re-stamped to its own clock ({@link ClockBound}). A stamp the hub
+     * gives afresh is later than every row it holds, so the change is superseded only when it was pushed
+     * before and a later write of the row came in between: its writer, which did not hear the first
+     * answer, still holds the far later stamp and compared the hub's row with it, so the row it may have
+     * refused is sent again. Any other decision stands.
+     */
+    Verdict.Act afterRestamp(LocalRow l, Verdict.Act act) {
+        return act instanceof Verdict.Superseded s && l != null ? new Verdict.Resent(s.reject()) : act;
+    }
+
     /** FIELD_LWW over a live row, with its column stamps and, for an upsert, its values. */
     Verdict onColumns(SyncedTable t, LocalRow l, Change r, Map<String, Stamp> stamps, Map<String, Object> local) {
         return FieldMerge.merge(t, l, r, stamps, local);

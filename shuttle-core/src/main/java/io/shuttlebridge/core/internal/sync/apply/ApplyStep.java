@@ -58,6 +58,9 @@ final class ApplyStep {
         SyncedTable t = schema.require(r.table());
         LocalRow l = rows.local(t, r.key());
         Verdict.Act act = answer(rules.onEntry(t, from.role(), l, r, arrival), t, l, r, from.role());
+        if (batch.wasRestamped(r)) {
+            act = rules.afterRestamp(l, act);
+        }
         carryOut(act, t, l, r, from);
     }
 
@@ -103,6 +106,10 @@ final class ApplyStep {
         switch (act) {
             case Verdict.Duplicate x -> batch.countDuplicate();
             case Verdict.Superseded s -> batch.supersede(r, s.reject());
+            case Verdict.Resent x -> {
+                batch.supersede(r, x.reject());
+                writes.resend(t, l, l.tombstone() ? null : values(t, r), r.key());
+            }
             case Verdict.Hold h ->
                 PendingStore.hold(batch.connection(), r, from.via(), h.reason(), from.role(), batch.clock());
             case Verdict.Take x -> take(t, r, from.via());

@@ -7,6 +7,7 @@ import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.feed.ChangeWriter;
 import io.shuttlebridge.core.sync.ConflictRecord;
+import io.shuttlebridge.core.sync.PushResult;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.Set;
 
 /**
  * One batch being applied: its transaction and writer, who sent it, what it did so far (counts,
- * conflicts recorded, stamps of incoming changes not taken), the rows it wrote, the rows with open
+ * conflicts recorded, stamps of incoming changes not taken, changes re-stamped to this hub's clock), the rows it wrote, the rows with open
  * conflicts, and the engine's clocks: the hybrid logical clock that stamps the writes this node
  * makes in it, and the time its records carry. Internal.
  */
@@ -34,6 +35,10 @@ final class Batch {
     private int superseded;
     private final List<ConflictRecord> conflicts = new ArrayList<>();
     private final List<Stamp> rejected = new ArrayList<>();
+    private final List<PushResult.Restamped> restamped = new ArrayList<>();
+
+    /** The stamps re-stamped changes were pushed with, by the stamp they are applied under. */
+    private final Map<Stamp, Stamp> pushedAs = new HashMap<>();
 
     /** Rows written earlier in this batch: their feed entries are only written when the batch ends. */
     private final Map<RowRef, LocalRow> written = new HashMap<>();
@@ -117,9 +122,23 @@ final class Batch {
         }
     }
 
-    /** The incoming change was not taken as it is: its writer must not build on it. */
+    /** The incoming change was not taken as it is: its writer must not build on it (it is named by the stamp it was sent with). */
     void reject(Change r) {
-        rejected.add(r.stamp());
+        rejected.add(pushedAs.isEmpty() ? r.stamp() : pushedAs.getOrDefault(r.stamp(), r.stamp()));
+    }
+
+    /**
+     * The change at {@code index} of the batch, pushed as {@code pushed}, stamped {@code aheadMillis}
+     * ahead of this hub's clock, is applied as {@code applied}, under a stamp of this hub's.
+     */
+    void restamped(int index, Change pushed, Change applied, long aheadMillis) {
+        restamped.add(new PushResult.Restamped(index, pushed.stamp(), applied.hlc(), aheadMillis));
+        pushedAs.put(applied.stamp(), pushed.stamp());
+    }
+
+    /** Whether the incoming change {@code r} was re-stamped in this batch. */
+    boolean wasRestamped(Change r) {
+        return !pushedAs.isEmpty() && pushedAs.containsKey(r.stamp());
     }
 
     /** This batch's entry for the row, when it wrote the row. */
@@ -146,6 +165,6 @@ final class Batch {
     }
 
     Applier.Outcome outcome(int pending) {
-        return new Applier.Outcome(applied, duplicates, superseded, pending, conflicts, rejected);
+        return new Applier.Outcome(applied, duplicates, superseded, pending, conflicts, rejected, restamped);
     }
 }

@@ -57,6 +57,13 @@ sealed interface Verdict {
      */
     record Superseded(boolean reject) implements Act {}
 
+    /**
+     * A change this hub re-stamped to its own clock is older than the row it holds, which stands and is
+     * sent again: the change's writer compared the row with the far later stamp it wrote the change
+     * with, and may have refused it. Counted as superseded; when {@code reject}, its writer is told.
+     */
+    record Resent(boolean reject) implements Act {}
+
     /** A parent row has not arrived: the change waits in the pending queue. */
     record Hold(String reason) implements Act {}
 

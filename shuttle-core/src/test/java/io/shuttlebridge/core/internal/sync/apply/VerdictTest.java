@@ -222,6 +222,30 @@ class VerdictTest {
         assertThat(String.join(", ", questions)).isEqualTo(asked == null ? "" : asked);
     }
 
+    /**
+     * A change the hub re-stamped to its clock goes through the same stages; found older than the row
+     * the hub holds (it was pushed before, and the row was written since), the row is sent again, since
+     * its writer compared it with the far later stamp it still held. Any other verdict stands.
+     */
+    @ParameterizedTest(name = "{0}: {1} <- {2} re-stamped [{3}] => {4}")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            # policy  | local          | incoming         | facts                     | verdict
+            LWW       | row 15@A v2/1  | upsert 12@B v3/2 | -                         | superseded, rejected, resent
+            LWW       | gone 15@A v2/1 | delete 12@B v3/2 | -                         | superseded, rejected, resent
+            LWW       | row 12@B v3/2  | upsert 12@B v3/2 | -                         | duplicate
+            LWW       | row 10@A v2/1  | upsert 12@B v3/2 | -                         | take
+            LWW       | -              | upsert 12@B v1/0 | parent missing, held 15@A | superseded, rejected
+            FIELD_LWW | row 20@A v2/1  | upsert 12@B v3/2 | stamps a=20@A b=20@A      | superseded, resent
+            MANUAL    | row 10@A v2/1  | upsert 12@B v2/1 | -                         | conflict {a=a1, b=b1}, resend
+            """)
+    void afterARestamp(ConflictPolicy policy, String local, String incoming, String facts, String verdict) {
+        SyncedTable t = table(policy);
+        LocalRow l = entry(local);
+        Change r = change(incoming);
+        Verdict.Act act = decide(t, Role.HUB, Arrival.FRESH, l, r, Facts.parse(facts), new ArrayList<>());
+        assertThat(describe(rules.afterRestamp(l, act))).isEqualTo(verdict);
+    }
+
     /** The stages in the order the apply runs them, each question answered from the row's facts. */
     private Verdict.Act decide(
             SyncedTable t, Role role, Arrival arrival, LocalRow l, Change r, Facts f, List<String> asked) {
@@ -275,6 +299,7 @@ class VerdictTest {
         return switch (act) {
             case Verdict.Duplicate x -> "duplicate";
             case Verdict.Superseded s -> s.reject() ? "superseded, rejected" : "superseded";
+            case Verdict.Resent s -> (s.reject() ? "superseded, rejected" : "superseded") + ", resent";
             case Verdict.Hold h -> "hold";
             case Verdict.Take x -> "take";
             case Verdict.TakeColumns c ->
