@@ -4,7 +4,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shuttlebridge.bridge.BridgeService;
 import io.shuttlebridge.bridge.definition.PipelineDefinition;
+import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.protocol.HubLimits;
@@ -82,6 +84,21 @@ public final class ServeCommand implements Callable<Integer> {
     Duration maxClockSkew;
 
     @Option(
+            names = "--rate-limit",
+            paramLabel = "N/s",
+            converter = RateConverter.class,
+            description = "Requests a second each caller may make: each subject with JWTs, each address with --token or"
+                    + " none; more are answered 429 RATE_LIMITED with Retry-After (default: no limit).")
+    Integer rateLimit;
+
+    @Option(
+            names = "--rate-burst",
+            paramLabel = "M",
+            description =
+                    "Requests a caller may make at once before --rate-limit holds it back (default: twice the rate).")
+    Integer rateBurst;
+
+    @Option(
             names = "--bridge",
             paramLabel = "FILE",
             description =
@@ -115,6 +132,7 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Authenticator authenticator = auth.authenticator();
+        int burst = rateBurst();
         try (ShuttleDatabase database = db.openExisting()) {
             SyncEngine engine = SyncEngine.builder(database)
                     .maxBatch(Math.max(maxBatch, SyncEngine.DEFAULT_PAGE))
@@ -128,6 +146,11 @@ public final class ServeCommand implements Callable<Integer> {
                     .maxBatch(maxBatch);
             if (tls != null) {
                 builder.tls(tls.cert, tls.key);
+            }
+            String limits = "";
+            if (burst > 0) {
+                builder.rateLimit(rateLimit, burst);
+                limits = "; rate limit " + rateLimit + "/s per caller, bursts of " + burst;
             }
             BridgeService bridge = null;
             ScheduledExecutorService ticks = null;
@@ -173,7 +196,7 @@ public final class ServeCommand implements Callable<Integer> {
                             },
                             "shuttle-serve-shutdown"));
             out.printf(
-                    "Hub %s listening on %s (tables: %s)%s%n",
+                    "Hub %s listening on %s (tables: %s)%s%s%n",
                     engine.nodeUuid(),
                     hub.url(),
                     EngineAccess.context(engine).schema().tables().stream()
@@ -181,10 +204,26 @@ public final class ServeCommand implements Callable<Integer> {
                             .collect(Collectors.joining(", ")),
                     authenticator.required()
                             ? "; callers: " + auth.describe()
-                            : "; no token set: anyone who can reach the port can sync");
+                            : "; no token set: anyone who can reach the port can sync",
+                    limits);
             out.flush();
             stopped.await();
             return 0;
         }
+    }
+
+    /** The burst the options ask for, 0 without a rate limit; checked before the database is opened. */
+    private int rateBurst() {
+        if (rateLimit == null) {
+            if (rateBurst != null) {
+                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "--rate-burst needs --rate-limit");
+            }
+            return 0;
+        }
+        if (rateBurst != null && rateBurst < 1) {
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT, "--rate-burst must be at least 1 request, got " + rateBurst);
+        }
+        return rateBurst != null ? rateBurst : (int) Math.min(Integer.MAX_VALUE, 2L * rateLimit);
     }
 }

@@ -35,7 +35,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A hub reached over HTTP (protocol v1) with {@code java.net.http}: gzip (see {@link Compression}), timeouts, and retries
- * with exponential backoff and jitter on network errors and 5xx answers, never on 4xx.
+ * with exponential backoff and jitter on network errors and 5xx answers, never on 4xx but 429 (rate limited), which
+ * is retried after the {@code Retry-After} the hub asks for (up to a minute) within the same attempts.
  *
  * <pre>{@code
  * HttpTransport hub = HttpTransport.builder(URI.create("http://hub:7070")).token("s3cret").build();

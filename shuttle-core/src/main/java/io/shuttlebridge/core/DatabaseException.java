@@ -20,6 +20,8 @@ public final class DatabaseException extends ShuttleException {
         FOREIGN_KEY_VIOLATION,
         /** Another integrity constraint refused the row (NOT NULL, CHECK, exclusion). */
         CONSTRAINT_VIOLATION,
+        /** A value does not fit its column: the wrong type, out of range, too long. */
+        INVALID_VALUE,
         /** The transaction lost a race (serialization failure, deadlock, a busy or locked database): retry it. */
         SERIALIZATION_FAILURE,
         /** The connection to the database was lost or the server is shutting down: retry on a new connection. */
@@ -64,7 +66,8 @@ public final class DatabaseException extends ShuttleException {
 
     /**
      * The kind of a JDBC failure: by SQLState class (SQL standard and PostgreSQL: {@code 23505} unique,
-     * {@code 23503} foreign key, other {@code 23} integrity, {@code 40001}/{@code 40P01} serialization
+     * {@code 23503} foreign key, other {@code 23} integrity, {@code 22} data exceptions and {@code 42804}
+     * (PostgreSQL's datatype mismatch) an invalid value, {@code 40001}/{@code 40P01} serialization
      * and deadlock, {@code 08} connection, {@code 57P01..57P03} shutdown), by MySQL/MariaDB vendor code
      * where the SQLState class is shared ({@code 23000}), and by the SQLite result code the SQLite driver
      * puts at the start of its messages ({@code [SQLITE_CONSTRAINT_UNIQUE]}, {@code [SQLITE_BUSY]}).
@@ -110,12 +113,17 @@ public final class DatabaseException extends ShuttleException {
                     case 1216, 1217, 1451, 1452 -> Failure.FOREIGN_KEY_VIOLATION;
                     default -> Failure.CONSTRAINT_VIOLATION;
                 };
+            case "42804" -> Failure.INVALID_VALUE;
+            case "HY000" -> vendorCode == 1366 ? Failure.INVALID_VALUE : Failure.OTHER; // MySQL: incorrect value
             default -> {
                 if (state.startsWith("23")) {
                     yield Failure.CONSTRAINT_VIOLATION;
                 }
                 if (state.startsWith("08")) {
                     yield Failure.CONNECTION_LOST;
+                }
+                if (state.startsWith("22")) {
+                    yield Failure.INVALID_VALUE;
                 }
                 yield Failure.OTHER;
             }
@@ -131,6 +139,9 @@ public final class DatabaseException extends ShuttleException {
         }
         if (code.startsWith("SQLITE_CONSTRAINT")) {
             return Failure.CONSTRAINT_VIOLATION;
+        }
+        if (code.equals("SQLITE_MISMATCH") || code.equals("SQLITE_TOOBIG")) {
+            return Failure.INVALID_VALUE;
         }
         if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
             return Failure.SERIALIZATION_FAILURE;

@@ -30,6 +30,11 @@ public enum ErrorCode {
     UNSUPPORTED_SCHEMA(422),
     /** Sync has not been enabled on this database yet. */
     NOT_INITIALIZED(422),
+    /**
+     * The caller sent more requests than the hub takes from it in a while: the answer's {@code
+     * Retry-After} header says after how many seconds to try again.
+     */
+    RATE_LIMITED(429),
     /** The database reported an error. */
     DATABASE(500),
     /** A transfer failed (network, peer unavailable) and may be retried. */

@@ -39,12 +39,17 @@ class DatabaseExceptionTest {
                 "INSERT INTO child (id, qty) VALUES (3, 1) | sqlite | CONSTRAINT_VIOLATION",
                 "INSERT INTO child VALUES (4, 1, -5) | sqlite | CONSTRAINT_VIOLATION",
                 "SELECT * FROM no_such_table | sqlite | OTHER",
+                "INSERT INTO parent VALUES ('one') | sqlite | INVALID_VALUE",
+                "INSERT INTO parent VALUES (1e999) | sqlite | INVALID_VALUE",
                 "INSERT INTO parent VALUES (1) | postgresql | UNIQUE_VIOLATION",
                 "INSERT INTO child VALUES (2, 99, 1) | postgresql | FOREIGN_KEY_VIOLATION",
                 "DELETE FROM parent | postgresql | FOREIGN_KEY_VIOLATION",
                 "INSERT INTO child (id, qty) VALUES (3, 1) | postgresql | CONSTRAINT_VIOLATION",
                 "INSERT INTO child VALUES (4, 1, -5) | postgresql | CONSTRAINT_VIOLATION",
                 "SELECT * FROM no_such_table | postgresql | OTHER",
+                "INSERT INTO parent VALUES ('one') | postgresql | INVALID_VALUE",
+                "INSERT INTO parent VALUES (99999999999) | postgresql | INVALID_VALUE",
+                "INSERT INTO parent VALUES (true) | postgresql | INVALID_VALUE",
             })
     void integrityFailuresAreToldApart(String statement, String product, Failure expected) throws SQLException {
         String url = product.equals("sqlite") ? "jdbc:sqlite:" + dir.resolve("t.db") : Postgres.freshDatabase();
@@ -128,6 +133,8 @@ class DatabaseExceptionTest {
                 .isEqualTo(Failure.CONSTRAINT_VIOLATION);
         assertThat(DatabaseException.classify(new SQLException("Deadlock found", "40001", 1213)))
                 .isEqualTo(Failure.SERIALIZATION_FAILURE);
+        assertThat(DatabaseException.classify(new SQLException("Incorrect integer value", "HY000", 1366)))
+                .isEqualTo(Failure.INVALID_VALUE);
     }
 
     @Test

@@ -19,13 +19,17 @@ import io.shuttlebridge.server.auth.Authenticator;
 import io.shuttlebridge.server.auth.JwtAuthenticator;
 import io.shuttlebridge.server.internal.BodyReader;
 import io.shuttlebridge.server.internal.BridgeApi;
+import io.shuttlebridge.server.internal.ErrorAnswers;
 import io.shuttlebridge.server.internal.FeedListener;
 import io.shuttlebridge.server.internal.FeedWatcher;
 import io.shuttlebridge.server.internal.HubMetrics;
+import io.shuttlebridge.server.internal.JsonErrorPages;
 import io.shuttlebridge.server.internal.LeaseStore;
 import io.shuttlebridge.server.internal.NodeBindings;
 import io.shuttlebridge.server.internal.PushGate;
+import io.shuttlebridge.server.internal.RateLimiter;
 import io.shuttlebridge.server.internal.RequestAuth;
+import io.shuttlebridge.server.internal.RequestRates;
 import io.shuttlebridge.server.internal.StreamHub;
 import io.shuttlebridge.server.internal.SyncApi;
 import io.shuttlebridge.server.internal.TlsConnector;
@@ -70,6 +74,12 @@ public final class HubServer implements AutoCloseable {
         this.host = b.host;
         this.tls = b.tls != null;
         RequestAuth auth = new RequestAuth(b.authenticator);
+        RequestRates rates = b.ratePerSecond == 0
+                ? null
+                : new RequestRates(
+                        new RateLimiter(b.ratePerSecond, b.rateBurst, b.clock == null ? MillisClock.system() : b.clock),
+                        b.ratePerSecond,
+                        b.rateBurst);
         this.stream = new StreamHub(metrics.openStreams(), auth);
         LeaseStore leases =
                 new LeaseStore(b.engine.database(), b.clock == null ? b.engine.clock() : b.clock, b.leaseTtl);
@@ -84,6 +94,7 @@ public final class HubServer implements AutoCloseable {
             // the time
             cfg.http.compressionStrategy = new CompressionStrategy(null, new Gzip(1));
             cfg.http.maxRequestSize = b.maxBodyBytes;
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorPages()));
             if (b.tls != null) {
                 cfg.jetty.addConnector((server, http) -> TlsConnector.create(server, http, b.tls, b.host, b.port));
             }
@@ -96,9 +107,17 @@ public final class HubServer implements AutoCloseable {
             cfg.routes.before(ctx -> {
                 if (!Protocol.HEALTH.equals(ctx.path())) {
                     auth.http(ctx);
+                    if (rates != null) {
+                        rates.admit(ctx);
+                    }
                 }
             });
-            cfg.routes.wsBeforeUpgrade(Protocol.STREAM, auth::upgrade);
+            cfg.routes.wsBeforeUpgrade(Protocol.STREAM, ctx -> {
+                auth.upgrade(ctx);
+                if (rates != null) {
+                    rates.admit(ctx);
+                }
+            });
             cfg.routes.get(
                     Protocol.HEALTH,
                     ctx -> ctx.contentType(Protocol.JSON)
@@ -128,14 +147,14 @@ public final class HubServer implements AutoCloseable {
                     // RFC 6750 §3: what a client that knows only HTTP learns from a refusal
                     ctx.header("WWW-Authenticate", "Bearer realm=\"shuttle\", error=\"invalid_token\"");
                 }
-                error(ctx, e.code(), e.getMessage());
+                error(ctx, e.code(), ErrorAnswers.message(e));
             });
             cfg.routes.exception(
                     HttpResponseException.class,
                     (e, ctx) -> error(ctx, e.getStatus(), ErrorCode.forHttpStatus(e.getStatus()), e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
-                error(ctx, ErrorCode.INTERNAL, e.getClass().getSimpleName() + ": " + e.getMessage());
+                error(ctx, ErrorCode.INTERNAL, ErrorAnswers.unexpected());
             });
             cfg.routes.error(404, ctx -> {
                 if (ctx.result() == null || !ctx.result().startsWith("{\"error\"")) {
@@ -235,6 +254,8 @@ public final class HubServer implements AutoCloseable {
         private MillisClock clock;
         private BridgeService bridge;
         private PrometheusMeterRegistry meterRegistry;
+        private int ratePerSecond;
+        private int rateBurst;
         private TlsIdentity tls;
 
         private Builder(SyncEngine engine) {
@@ -308,6 +329,29 @@ public final class HubServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Limits how many requests each caller makes: a token bucket of {@code burst} requests refilled
+         * at {@code requestsPerSecond}, per subject when callers carry JWTs, per remote address on an
+         * open hub or one with a shared token. A caller over its limit is answered 429 {@code
+         * RATE_LIMITED} with {@code Retry-After} (seconds) and the request changes nothing; {@code
+         * /health} is never limited, and a request refused by authentication is not counted. Off by
+         * default. Time is read from {@link #clock} when one is set.
+         */
+        public Builder rateLimit(int requestsPerSecond, int burst) {
+            if (requestsPerSecond <= 0) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "the rate limit must be at least 1 request a second, got " + requestsPerSecond);
+            }
+            if (burst <= 0) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT, "the burst must be at least 1 request, got " + burst);
+            }
+            ratePerSecond = requestsPerSecond;
+            rateBurst = burst;
+            return this;
+        }
+
         /** Pushes with more changes, and pulls asking for more, are answered 400. */
         public Builder maxBatch(int n) {
             if (n <= 0) {
@@ -338,7 +382,8 @@ public final class HubServer implements AutoCloseable {
 
         /**
          * The clock leases are given and expire by; by default the engine's own ({@link
-         * SyncEngine#clock()}), which everything else the hub decides by reads too.
+         * SyncEngine#clock()}), which everything else the hub decides by reads too. Rate limits
+         * ({@link #rateLimit}) refill by it when it is set, else by the system clock.
          */
         public Builder clock(MillisClock c) {
             clock = Objects.requireNonNull(c, "clock");

@@ -17,6 +17,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.zip.GZIPInputStream;
@@ -26,10 +29,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One hub's HTTP calls: bearer token, gzip responses when asked for, timeouts, and retries with backoff on network
- * errors and 5xx answers. A 4xx answer is never retried: it becomes a {@link ShuttleException}
- * with the hub's error code and message. Every protocol call is idempotent, so retrying is safe.
+ * errors and 5xx answers. A 429 answer (rate limited) is retried too, within the same attempts, after the
+ * {@code Retry-After} the hub asked for (the backoff's wait when it named none); a hub asking for more than
+ * {@link #MAX_RETRY_AFTER} is not waited for. Any other 4xx answer is never retried: it becomes a {@link
+ * ShuttleException} with the hub's error code and message. Every protocol call is idempotent, so retrying is safe.
  */
 public final class HttpCaller {
+    /** The longest {@code Retry-After} a call waits for; past it the call fails with {@code RATE_LIMITED} at once. */
+    public static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
+
     private static final Logger log = LoggerFactory.getLogger(HttpCaller.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -125,9 +133,11 @@ public final class HttpCaller {
         URI uri = base.resolve(path);
         String failure = null;
         boolean refreshed = false;
+        Duration asked = null; // the wait a 429 asked for
         for (int attempt = 0; attempt < backoff.attempts(); attempt++) {
             if (attempt > 0) {
-                pause(attempt - 1, uri);
+                pause(asked != null ? asked : backoff.delay(attempt - 1), uri);
+                asked = null;
             }
             HttpRequest.Builder req =
                     HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", Protocol.JSON);
@@ -176,6 +186,20 @@ public final class HttpCaller {
                 attempt--;
                 continue;
             }
+            if (status == 429) {
+                asked = retryAfter(res, attempt);
+                if (asked.compareTo(MAX_RETRY_AFTER) > 0) {
+                    throw new ShuttleException(
+                            answer.code(),
+                            answer.getMessage() + " (it asks to wait " + asked.toSeconds() + " s, more than the "
+                                    + MAX_RETRY_AFTER.toSeconds() + " s a call waits)");
+                }
+                if (attempt + 1 >= backoff.attempts()) {
+                    throw answer;
+                }
+                log.debug("{} {}: rate limited, retrying in {} (attempt {})", method, uri, asked, attempt + 1);
+                continue;
+            }
             if (status < 500) {
                 throw answer;
             }
@@ -186,6 +210,25 @@ public final class HttpCaller {
                 ErrorCode.TRANSPORT,
                 method + " " + uri + " failed after " + backoff.attempts() + " attempts: " + failure
                         + "; is the hub running and reachable?");
+    }
+
+    /** The wait a 429 asks for: its {@code Retry-After} in seconds or as an HTTP date, else the backoff's. */
+    private Duration retryAfter(HttpResponse<?> res, int attempt) {
+        String v = res.headers().firstValue("Retry-After").map(String::trim).orElse("");
+        if (!v.isEmpty()) {
+            try {
+                return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
+            } catch (NumberFormatException e) {
+                try {
+                    Instant at = DateTimeFormatter.RFC_1123_DATE_TIME.parse(v, Instant::from);
+                    Duration d = Duration.between(clock.instant(), at);
+                    return d.isNegative() ? Duration.ZERO : d;
+                } catch (DateTimeParseException notADate) {
+                    // neither form: wait as for any other failure
+                }
+            }
+        }
+        return backoff.delay(attempt);
     }
 
     /** Reads the hub's time off an answer: the device's time halfway through the round trip is compared with it. */
@@ -200,9 +243,9 @@ public final class HttpCaller {
         });
     }
 
-    private void pause(int retry, URI uri) {
+    private void pause(Duration wait, URI uri) {
         try {
-            sleeper.sleep(backoff.delay(retry));
+            sleeper.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ShuttleException(ErrorCode.TRANSPORT, "interrupted while waiting to retry " + uri, e);

@@ -92,7 +92,14 @@ public final class JwtAuthenticator implements Authenticator {
             }
             return known;
         }
-        Subject s = Claims.subject(checkedClaims(verify(parse(token)), now));
+        Subject s;
+        try {
+            s = Claims.subject(checkedClaims(verify(parse(token)), now));
+        } catch (ShuttleException e) {
+            throw e;
+        } catch (RuntimeException e) { // the JWT library failing on a hostile token: still the token's fault
+            throw Unauthorized.because("the token cannot be read: its header or claims are not what a JWT holds", e);
+        }
         verified.put(token, s);
         return s;
     }
@@ -102,6 +109,9 @@ public final class JwtAuthenticator implements Authenticator {
             return JWTParser.parse(token.trim());
         } catch (ParseException e) {
             throw Unauthorized.because("malformed token (" + e.getMessage() + "); expected a signed JWT", e);
+        } catch (RuntimeException e) { // a header of null, say, fails inside the parser
+            throw Unauthorized.because(
+                    "malformed token (its header or claims are not what a JWT holds); expected a signed JWT", e);
         }
     }
 

@@ -1,16 +1,26 @@
 package io.shuttlebridge.server.internal;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.protocol.Utf8;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 
-/** Reads a JSON request body, refusing one larger than the limit before parsing it (413). */
+/**
+ * Reads a JSON request body, refusing one larger than the limit before parsing it (413), and one
+ * declared as something else than JSON ({@code Content-Type} other than {@code application/json} or
+ * {@code application/*+json}; a body without the header is read as JSON), and one that is not
+ * well-formed UTF-8 ({@link Utf8}).
+ */
 public final class BodyReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A body is one JSON value: anything after it (a second object, say) makes it invalid. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private final long maxBytes;
 
     public BodyReader(long maxBytes) {
@@ -32,6 +42,7 @@ public final class BodyReader {
         if (declared > maxBytes) {
             throw tooLarge(declared);
         }
+        requireJson(ctx.header("Content-Type"));
         byte[] body;
         try (InputStream in = ctx.req().getInputStream()) {
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
@@ -46,6 +57,13 @@ public final class BodyReader {
             throw new ShuttleException(
                     ErrorCode.MALFORMED_PAYLOAD, "the request body is empty: a JSON object is required");
         }
+        int bad = Utf8.firstInvalid(body);
+        if (bad >= 0) {
+            throw new ShuttleException(
+                    ErrorCode.MALFORMED_PAYLOAD,
+                    "the request body is not well-formed UTF-8 (byte " + bad + ", 0x"
+                            + String.format("%02X", body[bad] & 0xFF) + "): JSON is sent in UTF-8");
+        }
         return body;
     }
 
@@ -59,6 +77,21 @@ public final class BodyReader {
                     "the request body is not valid JSON: "
                             + e.getMessage().lines().findFirst().orElse(""),
                     e);
+        }
+    }
+
+    private static void requireJson(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return;
+        }
+        int semi = contentType.indexOf(';');
+        String media =
+                (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+        if (!media.equals("application/json") && !(media.startsWith("application/") && media.endsWith("+json"))) {
+            throw new ShuttleException(
+                    ErrorCode.MALFORMED_PAYLOAD,
+                    "the request body must be JSON: send it as 'Content-Type: application/json', not '"
+                            + (media.length() > 100 ? media.substring(0, 100) + "..." : media) + "'");
         }
     }
 

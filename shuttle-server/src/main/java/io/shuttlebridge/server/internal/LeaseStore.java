@@ -141,7 +141,8 @@ public final class LeaseStore {
                         + ": retry after that, or shorten the lease time so that ids of retired devices come back sooner");
     }
 
-    private static void validate(String deviceKey, String nodeUuid) {
+    /** Refuses a device key or node uuid a lease cannot be given for (400), before anything is written. */
+    public static void validate(String deviceKey, String nodeUuid) {
         if (deviceKey == null || deviceKey.isBlank() || deviceKey.length() > 200) {
             throw new ShuttleException(
                     ErrorCode.INVALID_ARGUMENT, "deviceKey: a non-empty string of at most 200 characters is required");

@@ -4,6 +4,7 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.id.MillisClock;
+import io.shuttlebridge.core.internal.sync.NodeIds;
 import io.shuttlebridge.server.auth.Subject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,12 +40,14 @@ public final class NodeBindings {
     /**
      * Binds {@code nodeUuid} to {@code subject} if it is new.
      *
-     * @throws ShuttleException {@link ErrorCode#FORBIDDEN} when the node belongs to another subject
+     * @throws ShuttleException {@link ErrorCode#FORBIDDEN} when the node belongs to another subject,
+     *     {@link ErrorCode#INVALID_ARGUMENT} when it is not a UUID (nothing is bound then)
      */
     public void check(Subject subject, String nodeUuid) {
         if (subject == Subject.TRUSTED || nodeUuid == null) {
             return;
         }
+        NodeIds.require(nodeUuid);
         String owner = known.get(nodeUuid);
         if (owner == null) {
             owner = bind(nodeUuid, subject.id());

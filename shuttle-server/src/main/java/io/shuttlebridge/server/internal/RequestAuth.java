@@ -42,9 +42,9 @@ public final class RequestAuth {
         ctx.attribute(ATTRIBUTE, authenticator.authenticate(bearer(ctx.header("Authorization"))));
     }
 
-    /** Authenticates a stream's upgrade request, from its header or its subprotocol. */
+    /** Authenticates a stream's upgrade request, from its header or its subprotocol, and keeps its subject on it. */
     public void upgrade(Context ctx) {
-        streamToken(ctx.header("Authorization"), ctx.header("Sec-WebSocket-Protocol"));
+        ctx.attribute(ATTRIBUTE, streamToken(ctx.header("Authorization"), ctx.header("Sec-WebSocket-Protocol")));
     }
 
     /**
@@ -71,8 +71,8 @@ public final class RequestAuth {
     }
 
     private static String bearer(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
+        if (header == null || header.isBlank() || header.strip().equalsIgnoreCase("Bearer")) {
+            return null; // no token (a client may send the scheme alone when it has none)
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new ShuttleException(

@@ -64,6 +64,7 @@ public final class SyncApi {
         JsonNode req = body.json(ctx);
         String deviceKey = req.path("deviceKey").asText(null);
         String nodeUuid = req.path("nodeUuid").asText(null);
+        LeaseStore.validate(deviceKey, nodeUuid); // a refused request binds nothing
         Subject subject = RequestAuth.subject(ctx);
         leases.nodeOf(deviceKey).ifPresent(holder -> bindings.check(subject, holder));
         bindings.check(subject, nodeUuid);
@@ -90,17 +91,20 @@ public final class SyncApi {
 
     public void pull(Context ctx) {
         String node = node(ctx);
+        long since = cursor(ctx, "since");
+        int limit = limit(ctx);
         bindings.check(RequestAuth.subject(ctx), node);
-        PullResult r = engine.servePull(node, cursor(ctx, "since"), limit(ctx));
+        PullResult r = engine.servePull(node, since, limit);
         metrics.pulled(r.changes().size());
         json(ctx, WireCodec.pullResultBytes(r, -1));
     }
 
     public void snapshot(Context ctx) {
         String node = node(ctx);
-        bindings.check(RequestAuth.subject(ctx), node);
         long after = cursor(ctx, "after");
-        PullResult r = engine.serveSnapshot(node, after, limit(ctx));
+        int limit = limit(ctx);
+        bindings.check(RequestAuth.subject(ctx), node);
+        PullResult r = engine.serveSnapshot(node, after, limit);
         metrics.pulled(r.changes().size());
         json(ctx, WireCodec.pullResultBytes(r, engine.feedPosition()));
     }

@@ -87,7 +87,7 @@ public final class ChangeCodec {
                     return Base64.getDecoder().decode(n.get("$b").asText());
                 }
                 if (n.has("$d")) {
-                    return new BigDecimal(n.get("$d").asText());
+                    return decimal(n.get("$d").asText());
                 }
                 if (n.has("$f")) {
                     return Double.parseDouble(n.get("$f").asText());
@@ -97,6 +97,29 @@ public final class ChangeCodec {
             }
         }
         throw malformed(where + ": unsupported value " + n);
+    }
+
+    /** The most digits a decimal may have either side of its point: 1e999999999 is 11 bytes in JSON, a GB as text. */
+    public static final int MAX_DECIMAL_DIGITS = 1000;
+
+    /**
+     * A {@code $d} value: an exact decimal of at most {@link #MAX_DECIMAL_DIGITS} digits either side of
+     * its point.
+     *
+     * @throws IllegalArgumentException ({@link NumberFormatException}) when it is not a decimal or a larger one
+     */
+    public static BigDecimal decimal(String text) {
+        if (text.length() > 2 * MAX_DECIMAL_DIGITS + 20) {
+            throw new NumberFormatException("a decimal of " + text.length() + " characters");
+        }
+        BigDecimal d = new BigDecimal(text);
+        if (d.precision() > MAX_DECIMAL_DIGITS
+                || d.scale() > MAX_DECIMAL_DIGITS
+                || (long) d.precision() - d.scale() > MAX_DECIMAL_DIGITS) {
+            throw new NumberFormatException("a decimal of more than " + MAX_DECIMAL_DIGITS
+                    + " digits either side of its point (precision " + d.precision() + ", scale " + d.scale() + ")");
+        }
+        return d;
     }
 
     public static ObjectNode change(Change c) {
@@ -319,8 +342,8 @@ public final class ChangeCodec {
 
     private static long number(JsonNode o, String field, String where) {
         JsonNode n = o.get(field);
-        if (n == null || !n.isIntegralNumber() || n.longValue() < 0) {
-            throw malformed(where + "." + field + ": a non-negative integer is required");
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
+            throw malformed(where + "." + field + ": a non-negative integer of at most 64 bits is required");
         }
         return n.longValue();
     }

@@ -39,8 +39,8 @@ final class JsonFields {
 
     static long number(JsonNode o, String field) {
         JsonNode n = o.get(field);
-        if (n == null || !n.isIntegralNumber()) {
-            throw malformed(field + ": an integer is required");
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw malformed(field + ": an integer of at most 64 bits is required");
         }
         return n.longValue();
     }

@@ -10,7 +10,6 @@ import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.change.HandedOverValues;
 import io.shuttlebridge.core.sync.PullResult;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -57,8 +56,8 @@ final class StreamingReader {
                     default -> p.skipChildren();
                 }
             }
-            if (node == null || changes == null) {
-                throw UNEXPECTED;
+            if (node == null || changes == null || p.nextToken() != null) {
+                throw UNEXPECTED; // a field missing, or more after the object
             }
             return new WireCodec.PushRequest(node, changes);
         } catch (IOException | RuntimeException e) {
@@ -246,7 +245,7 @@ final class StreamingReader {
                 }
                 return switch (tag) {
                     case "$b" -> Base64.getDecoder().decode(text);
-                    case "$d" -> new BigDecimal(text);
+                    case "$d" -> ChangeCodec.decimal(text);
                     case "$f" -> Double.parseDouble(text);
                     default -> throw UNEXPECTED;
                 };

@@ -1,5 +1,6 @@
 package io.shuttlebridge.core.internal.sync;
 
+import io.shuttlebridge.core.DatabaseException;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
@@ -40,24 +41,14 @@ public final class HubSide {
 
     /**
      * Applies a pushed batch atomically and idempotently; a change stamped further ahead of this hub's
-     * clock than its skew bound is applied under a stamp of this hub's, listed in the answer.
+     * clock than its skew bound is applied under a stamp of this hub's, listed in the answer. A batch
+     * whose values the hub's tables refuse (a value of the wrong type or out of range, a NOT NULL or
+     * CHECK constraint) is refused whole as {@link ErrorCode#MALFORMED_PAYLOAD}: it is the sender's to
+     * fix, and nothing was applied.
      */
     public PushResult acceptPush(String fromNode, List<Change> changes) {
         NodeIds.require(fromNode);
-        PushResult r = db.transaction(c -> {
-            Applier.Outcome o = engine.applier().apply(c, changes, fromNode, Role.HUB);
-            long hubSeq =
-                    Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
-            return new PushResult(
-                    o.applied(),
-                    o.duplicates(),
-                    o.superseded(),
-                    o.pending(),
-                    o.conflicts(),
-                    hubSeq,
-                    o.rejected(),
-                    o.restamped());
-        });
+        PushResult r = apply(fromNode, changes);
         if (!r.restamped().isEmpty()) {
             long ahead = r.restamped().stream()
                     .mapToLong(PushResult.Restamped::aheadMillis)
@@ -72,6 +63,35 @@ public final class HubSide {
                     DurationText.of(engine.hlc().maxSkew().toMillis()));
         }
         return r;
+    }
+
+    private PushResult apply(String fromNode, List<Change> changes) {
+        try {
+            return db.transaction(c -> {
+                Applier.Outcome o = engine.applier().apply(c, changes, fromNode, Role.HUB);
+                long hubSeq =
+                        Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+                return new PushResult(
+                        o.applied(),
+                        o.duplicates(),
+                        o.superseded(),
+                        o.pending(),
+                        o.conflicts(),
+                        hubSeq,
+                        o.rejected(),
+                        o.restamped());
+            });
+        } catch (DatabaseException e) {
+            if (e.failure() != DatabaseException.Failure.INVALID_VALUE
+                    && e.failure() != DatabaseException.Failure.CONSTRAINT_VIOLATION) {
+                throw e;
+            }
+            String reason = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+            throw new ShuttleException(
+                    ErrorCode.MALFORMED_PAYLOAD,
+                    "the batch does not fit the hub's tables, nothing was applied: " + reason,
+                    e);
+        }
     }
 
     /** Changes after {@code since} for a device, leaving out what it wrote or sent (write watermarking). */
