@@ -44,13 +44,24 @@ public final class NodeBindings {
      *     {@link ErrorCode#INVALID_ARGUMENT} when it is not a UUID (nothing is bound then)
      */
     public void check(Subject subject, String nodeUuid) {
+        bindNew(subject, nodeUuid);
+    }
+
+    /**
+     * {@link #check}, telling whether this call is the one that bound the node: a request that
+     * fails afterwards {@linkplain #unbind undoes} its binding, so a refused request binds nothing.
+     */
+    public boolean bindNew(Subject subject, String nodeUuid) {
         if (subject == Subject.TRUSTED || nodeUuid == null) {
-            return;
+            return false;
         }
         NodeIds.require(nodeUuid);
         String owner = known.get(nodeUuid);
+        boolean bound = false;
         if (owner == null) {
-            owner = bind(nodeUuid, subject.id());
+            Binding b = bind(nodeUuid, subject.id());
+            owner = b.subject();
+            bound = b.created();
             known.put(nodeUuid, owner);
         }
         if (!owner.equals(subject.id())) {
@@ -59,7 +70,16 @@ public final class NodeBindings {
                     "node " + nodeUuid + " belongs to another subject; a device acts only as the nodes it registered"
                             + " (clone a new device for this user)");
         }
+        return bound;
     }
+
+    /** Forgets a binding this request made ({@link #bindNew} said so) because the request failed. */
+    public void unbind(String nodeUuid) {
+        known.remove(nodeUuid);
+        db.execute("DELETE FROM _shuttle_node_subjects WHERE node_uuid = ?", nodeUuid);
+    }
+
+    private record Binding(String subject, boolean created) {}
 
     /** The subject a node is bound to, if any. */
     public Optional<String> subjectOf(String nodeUuid) {
@@ -128,22 +148,23 @@ public final class NodeBindings {
                 JOIN _shuttle_node_subjects w ON w.node_uuid = n.uuid WHERE w.subject = s.subject) AS written
             FROM _shuttle_node_subjects s GROUP BY s.subject ORDER BY written DESC, s.subject""";
 
-    private String bind(String nodeUuid, String subject) {
+    private Binding bind(String nodeUuid, String subject) {
         return db.transaction(c -> {
+            boolean created;
             try (PreparedStatement ps =
                     c.prepareStatement("INSERT INTO _shuttle_node_subjects (node_uuid, subject, bound_at)"
                             + " VALUES (?, ?, ?) ON CONFLICT (node_uuid) DO NOTHING")) {
                 ps.setString(1, nodeUuid);
                 ps.setString(2, subject);
                 ps.setLong(3, clock.millis());
-                ps.executeUpdate();
+                created = ps.executeUpdate() == 1;
             }
             try (PreparedStatement ps =
                     c.prepareStatement("SELECT subject FROM _shuttle_node_subjects WHERE node_uuid = ?")) {
                 ps.setString(1, nodeUuid);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return rs.getString(1);
+                    return new Binding(rs.getString(1), created);
                 }
             }
         });

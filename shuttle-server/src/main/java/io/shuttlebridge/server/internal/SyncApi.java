@@ -67,8 +67,16 @@ public final class SyncApi {
         LeaseStore.validate(deviceKey, nodeUuid); // a refused request binds nothing
         Subject subject = RequestAuth.subject(ctx);
         leases.nodeOf(deviceKey).ifPresent(holder -> bindings.check(subject, holder));
-        bindings.check(subject, nodeUuid);
-        Lease l = leases.lease(deviceKey, nodeUuid);
+        boolean bound = bindings.bindNew(subject, nodeUuid);
+        Lease l;
+        try {
+            l = leases.lease(deviceKey, nodeUuid);
+        } catch (RuntimeException e) {
+            if (bound) {
+                bindings.unbind(nodeUuid); // every short id taken, say: the node stays nobody's
+            }
+            throw e;
+        }
         json(ctx, LeaseCodec.write(l));
     }
 
@@ -77,11 +85,19 @@ public final class SyncApi {
         WireCodec.PushRequest fast = WireCodec.readPushRequest(raw, maxBatch);
         WireCodec.PushRequest req = fast != null ? fast : WireCodec.pushRequest(body.parse(raw), maxBatch);
         Subject subject = RequestAuth.subject(ctx);
-        bindings.check(subject, req.nodeUuid());
-        if (!subject.hasRole(Subject.RELAY)) {
-            ownOrigins(req);
+        boolean bound = bindings.bindNew(subject, req.nodeUuid());
+        PushResult r;
+        try {
+            if (!subject.hasRole(Subject.RELAY)) {
+                ownOrigins(req);
+            }
+            r = gate.run(() -> engine.acceptPush(req.nodeUuid(), req.changes()));
+        } catch (RuntimeException e) {
+            if (bound) {
+                bindings.unbind(req.nodeUuid()); // a refused push binds nothing
+            }
+            throw e;
         }
-        PushResult r = gate.run(() -> engine.acceptPush(req.nodeUuid(), req.changes()));
         metrics.pushed(req.changes().size(), r);
         if (r.applied() > 0) {
             stream.advanced(r.hubSeq());

@@ -94,6 +94,17 @@ class SubjectBindingIT {
     }
 
     @Test
+    void aRefusedPushFromANewNodeBindsNothing() throws Exception {
+        String fresh = UUID.randomUUID().toString();
+        assertForbidden(push(BOB, fresh, UUID.randomUUID().toString()), "not the pushing node");
+        assertThat(hubRows("SELECT node_uuid FROM _shuttle_node_subjects")).doesNotContain(fresh);
+        // the node is still free: alice may take it
+        assertThat(push(ALICE, fresh, fresh).statusCode()).isEqualTo(200);
+        assertThat(hubRows("SELECT subject FROM _shuttle_node_subjects WHERE node_uuid = '" + fresh + "'"))
+                .containsExactly("alice");
+    }
+
+    @Test
     void onlyARelayMayPushOtherNodesChanges() throws Exception {
         String someoneElse = UUID.randomUUID().toString();
         long position = engine.feedPosition();
