@@ -56,12 +56,16 @@ public final class PushRequests {
 
     /**
      * {@link #add(PushResult, PushResult)}, where {@code b} answered a request whose first change is at
-     * {@code offset} in the page: the positions of the changes it re-stamped are moved by as much.
+     * {@code offset} in the page: the positions of the changes it re-stamped or refused are moved by as much.
      */
     public static PushResult add(PushResult a, PushResult b, int offset) {
         List<PushResult.Restamped> restamped = new ArrayList<>(a.restamped());
         for (PushResult.Restamped x : b.restamped()) {
             restamped.add(new PushResult.Restamped(x.index() + offset, x.stamp(), x.newHlc(), x.aheadMillis()));
+        }
+        List<PushResult.Refusal> refused = new ArrayList<>(a.refused());
+        for (PushResult.Refusal x : b.refused()) {
+            refused.add(new PushResult.Refusal(x.index() + offset, x.stamp(), x.code(), x.message()));
         }
         List<ConflictRecord> conflicts = new ArrayList<>(a.conflicts());
         conflicts.addAll(b.conflicts());
@@ -75,6 +79,7 @@ public final class PushRequests {
                 conflicts,
                 Math.max(a.hubSeq(), b.hubSeq()),
                 rejected,
-                restamped);
+                restamped,
+                refused);
     }
 }

@@ -1,5 +1,6 @@
 package io.shuttlebridge.core.sync;
 
+import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.change.Stamp;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +17,8 @@ import java.util.Objects;
  * @param rejected stamps of pushed changes the hub did not take (superseded, conflicting, kept local)
  * @param restamped pushed changes stamped further ahead of the hub's clock than its skew bound: the hub
  *     applied each under a stamp of its own clock instead, which its writer adopts for the row
+ * @param refused pushed changes the hub refused to store (its rules forbid them): rejected writes, whose
+ *     stamps are among {@code rejected} too
  */
 public record PushResult(
         int applied,
@@ -25,11 +28,26 @@ public record PushResult(
         List<ConflictRecord> conflicts,
         long hubSeq,
         List<Stamp> rejected,
-        List<Restamped> restamped) {
+        List<Restamped> restamped,
+        List<Refusal> refused) {
     public PushResult {
         conflicts = List.copyOf(conflicts);
         rejected = List.copyOf(rejected);
         restamped = List.copyOf(restamped);
+        refused = List.copyOf(refused);
+    }
+
+    /** A result in which nothing was refused. */
+    public PushResult(
+            int applied,
+            int duplicates,
+            int superseded,
+            int pending,
+            List<ConflictRecord> conflicts,
+            long hubSeq,
+            List<Stamp> rejected,
+            List<Restamped> restamped) {
+        this(applied, duplicates, superseded, pending, conflicts, hubSeq, rejected, restamped, List.of());
     }
 
     /** A result in which nothing was re-stamped. */
@@ -58,6 +76,21 @@ public record PushResult(
     public record Restamped(int index, Stamp stamp, long newHlc, long aheadMillis) {
         public Restamped {
             Objects.requireNonNull(stamp, "stamp");
+        }
+    }
+
+    /**
+     * A pushed change the hub did not store: a rejected write.
+     *
+     * @param index the change's position in the pushed batch
+     * @param stamp the stamp it was pushed with
+     * @param code why, as an error code ({@link ErrorCode#FORBIDDEN} for a rule)
+     * @param message what the hub says about it
+     */
+    public record Refusal(int index, Stamp stamp, ErrorCode code, String message) {
+        public Refusal {
+            Objects.requireNonNull(stamp, "stamp");
+            Objects.requireNonNull(code, "code");
         }
     }
 }

@@ -137,6 +137,15 @@ public final class SyncEngine {
         return hub.acceptPush(fromNode, changes);
     }
 
+    /**
+     * {@link #acceptPush(String, List)} with write authorization: the changes {@code guard} refuses
+     * are not stored and come back in {@link PushResult#refused()}; the others are applied as one
+     * transaction.
+     */
+    public PushResult acceptPush(String fromNode, List<Change> changes, WriteGuard guard) {
+        return hub.acceptPush(fromNode, changes, guard);
+    }
+
     /** Changes after {@code since} for a device, leaving out what it wrote or sent (write watermarking). */
     public PullResult servePull(String forNode, long since, int limit) {
         return hub.servePull(forNode, since, limit);

@@ -10,16 +10,20 @@ import static io.shuttlebridge.core.internal.protocol.JsonFields.text;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.change.Stamp;
 import io.shuttlebridge.core.id.Hlc;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.sync.ConflictRecord;
 import io.shuttlebridge.core.sync.PushResult;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The response to a push: counts, conflicts, the stamps the hub did not take, its feed position, and
+ * The response to a push: counts, conflicts, the stamps the hub did not take (with index, code and
+ * message for the changes it refused to store: rejected writes, DESIGN §6), its feed position, and
  * (only when there are some) the changes it re-stamped to its own clock.
  */
 public final class PushResultCodec {
@@ -35,7 +39,18 @@ public final class PushResultCodec {
         r.conflicts().forEach(c -> conflicts.add(ConflictCodec.write(c)));
         o.put("hubSeq", r.hubSeq());
         ArrayNode rejected = o.putArray("rejected");
-        r.rejected()
+        Set<Stamp> refused = new HashSet<>();
+        for (PushResult.Refusal x : r.refused()) {
+            refused.add(x.stamp());
+            rejected.addObject()
+                    .put("index", x.index())
+                    .put("code", x.code().name())
+                    .put("message", x.message())
+                    .put("hlc", Hlc.encode(x.stamp().hlc()))
+                    .put("origin", x.stamp().origin());
+        }
+        r.rejected().stream()
+                .filter(s -> !refused.contains(s))
                 .forEach(s ->
                         rejected.addObject().put("hlc", Hlc.encode(s.hlc())).put("origin", s.origin()));
         if (!r.restamped().isEmpty()) {
@@ -59,8 +74,17 @@ public final class PushResultCodec {
             conflicts.add(ConflictCodec.read(c));
         }
         List<Stamp> rejected = new ArrayList<>();
+        List<PushResult.Refusal> refused = new ArrayList<>();
         for (JsonNode s : array(o, "rejected")) {
-            rejected.add(new Stamp(Hlc.decode(text(s, "hlc")), text(s, "origin")));
+            Stamp stamp = new Stamp(Hlc.decode(text(s, "hlc")), text(s, "origin"));
+            rejected.add(stamp);
+            if (s.has("code")) {
+                refused.add(new PushResult.Refusal(
+                        integer(s, "index"),
+                        stamp,
+                        errorCode(text(s, "code")),
+                        s.path("message").asText("")));
+            }
         }
         List<PushResult.Restamped> restamped = new ArrayList<>();
         for (JsonNode x : array(o, "restamped")) {
@@ -78,6 +102,16 @@ public final class PushResultCodec {
                 conflicts,
                 number(o, "hubSeq"),
                 rejected,
-                restamped);
+                restamped,
+                refused);
+    }
+
+    /** A refusal's code; one from a newer hub that this device does not know reads as FORBIDDEN. */
+    private static ErrorCode errorCode(String name) {
+        try {
+            return ErrorCode.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return ErrorCode.FORBIDDEN;
+        }
     }
 }

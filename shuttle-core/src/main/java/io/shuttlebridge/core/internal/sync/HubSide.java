@@ -5,6 +5,7 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.change.Stamp;
 import io.shuttlebridge.core.internal.DurationText;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.change.FeedEntry;
@@ -15,7 +16,13 @@ import io.shuttlebridge.core.internal.sync.apply.Role;
 import io.shuttlebridge.core.sync.PeerCursor;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.WriteGuard;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +54,13 @@ public final class HubSide {
      * fix, and nothing was applied.
      */
     public PushResult acceptPush(String fromNode, List<Change> changes) {
+        return acceptPush(fromNode, changes, WriteGuard.NONE);
+    }
+
+    /** Applies a pushed batch atomically and idempotently, leaving out the changes {@code guard} refuses. */
+    public PushResult acceptPush(String fromNode, List<Change> changes, WriteGuard guard) {
         NodeIds.require(fromNode);
-        PushResult r = apply(fromNode, changes);
+        PushResult r = apply(fromNode, changes, guard);
         if (!r.restamped().isEmpty()) {
             long ahead = r.restamped().stream()
                     .mapToLong(PushResult.Restamped::aheadMillis)
@@ -65,22 +77,16 @@ public final class HubSide {
         return r;
     }
 
-    private PushResult apply(String fromNode, List<Change> changes) {
+    private PushResult apply(String fromNode, List<Change> changes, WriteGuard guard) {
+        Map<Integer, String> refused = new TreeMap<>();
         try {
-            return db.transaction(c -> {
-                Applier.Outcome o = engine.applier().apply(c, changes, fromNode, Role.HUB);
-                long hubSeq =
-                        Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
-                return new PushResult(
-                        o.applied(),
-                        o.duplicates(),
-                        o.superseded(),
-                        o.pending(),
-                        o.conflicts(),
-                        hubSeq,
-                        o.rejected(),
-                        o.restamped());
-            });
+            while (true) {
+                try {
+                    return db.transaction(c -> applyGuarded(c, fromNode, changes, guard, refused));
+                } catch (RefusedAfterApply again) {
+                    // the transaction rolled back: apply the batch once more without what the rules refused
+                }
+            }
         } catch (DatabaseException e) {
             if (e.failure() != DatabaseException.Failure.INVALID_VALUE
                     && e.failure() != DatabaseException.Failure.CONSTRAINT_VIOLATION) {
@@ -95,6 +101,53 @@ public final class HubSide {
     }
 
     /** Changes after {@code since} for a device, leaving out what it wrote or sent (write watermarking). */
+    private PushResult applyGuarded(
+            Connection c, String fromNode, List<Change> changes, WriteGuard guard, Map<Integer, String> refused)
+            throws SQLException {
+        refused.putAll(guard.before(c, changes));
+        List<Integer> kept = new ArrayList<>();
+        for (int i = 0; i < changes.size(); i++) {
+            if (!refused.containsKey(i)) {
+                kept.add(i);
+            }
+        }
+        List<Change> batch = kept.stream().map(changes::get).toList();
+        Applier.Outcome o = engine.applier().apply(c, batch, fromNode, Role.HUB);
+        Map<Integer, String> late = guard.after(c, batch);
+        if (!late.isEmpty()) {
+            late.forEach((i, why) -> refused.put(kept.get(i), why));
+            throw new RefusedAfterApply();
+        }
+        long hubSeq = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+        List<Stamp> notTaken = new ArrayList<>(o.rejected());
+        List<PushResult.Refusal> refusals = new ArrayList<>();
+        refused.forEach((i, why) -> {
+            Stamp stamp = changes.get(i).stamp();
+            notTaken.add(stamp);
+            refusals.add(new PushResult.Refusal(i, stamp, ErrorCode.FORBIDDEN, why));
+        });
+        List<PushResult.Restamped> restamped = o.restamped().stream()
+                .map(x -> new PushResult.Restamped(kept.get(x.index()), x.stamp(), x.newHlc(), x.aheadMillis()))
+                .toList();
+        return new PushResult(
+                o.applied(),
+                o.duplicates(),
+                o.superseded(),
+                o.pending(),
+                o.conflicts(),
+                hubSeq,
+                notTaken,
+                restamped,
+                refusals);
+    }
+
+    /** The guard refused changes on the rows the batch wrote: the transaction rolls back and the batch goes again. */
+    private static final class RefusedAfterApply extends RuntimeException {
+        RefusedAfterApply() {
+            super("refused after apply", null, false, false);
+        }
+    }
+
     public PullResult servePull(String forNode, long since, int limit) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
