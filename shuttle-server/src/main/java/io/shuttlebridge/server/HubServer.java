@@ -13,6 +13,7 @@ import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.protocol.ErrorCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
+import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.auth.Authenticator;
@@ -34,6 +35,8 @@ import io.shuttlebridge.server.internal.StreamHub;
 import io.shuttlebridge.server.internal.SyncApi;
 import io.shuttlebridge.server.internal.TlsConnector;
 import io.shuttlebridge.server.internal.TlsIdentity;
+import io.shuttlebridge.server.internal.rules.RulesCheck;
+import io.shuttlebridge.server.rules.SyncRules;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -85,7 +88,11 @@ public final class HubServer implements AutoCloseable {
                 new LeaseStore(b.engine.database(), b.clock == null ? b.engine.clock() : b.clock, b.leaseTtl);
         BodyReader body = new BodyReader(b.maxBodyBytes);
         NodeBindings bindings = new NodeBindings(b.engine.database(), b.clock == null ? b.engine.clock() : b.clock);
-        SyncApi api = new SyncApi(b.engine, leases, body, b.maxBatch, gate, stream, metrics, bindings);
+        if (b.rules != null) {
+            RulesCheck.validate(
+                    b.rules, b.engine.database(), EngineAccess.context(b.engine).schema());
+        }
+        SyncApi api = new SyncApi(b.engine, leases, body, b.maxBatch, gate, stream, metrics, bindings, b.rules);
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -253,6 +260,7 @@ public final class HubServer implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private MillisClock clock;
         private BridgeService bridge;
+        private SyncRules rules;
         private PrometheusMeterRegistry meterRegistry;
         private int ratePerSecond;
         private int rateBurst;
@@ -265,6 +273,17 @@ public final class HubServer implements AutoCloseable {
         /** The registry /metrics scrapes; share it with other parts of the process (Bridge) to expose their meters too. */
         public Builder meterRegistry(PrometheusMeterRegistry registry) {
             meterRegistry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Sync rules (DESIGN §9), checked against the hub's database when it starts (a mistake stops
+         * it, naming the line). So far the hub enforces their write half: a pushed change outside the
+         * subject's {@code write} rule, or carrying a hidden column, is not stored and comes back as
+         * a rejected write. Reads are not filtered yet: every device still receives every row.
+         */
+        public Builder rules(SyncRules r) {
+            rules = Objects.requireNonNull(r, "rules");
             return this;
         }
 

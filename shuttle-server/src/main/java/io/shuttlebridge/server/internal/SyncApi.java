@@ -17,7 +17,10 @@ import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.core.sync.WriteGuard;
 import io.shuttlebridge.server.auth.Subject;
+import io.shuttlebridge.server.internal.rules.RulesWriteGuard;
+import io.shuttlebridge.server.rules.SyncRules;
 
 /** The protocol v1 handlers: schema, lease, push, pull and snapshot, each a thin layer over the engine. */
 public final class SyncApi {
@@ -29,6 +32,7 @@ public final class SyncApi {
     private final StreamHub stream;
     private final HubMetrics metrics;
     private final NodeBindings bindings;
+    private final SyncRules rules;
     private final String schemaJson;
 
     public SyncApi(
@@ -39,8 +43,10 @@ public final class SyncApi {
             PushGate gate,
             StreamHub stream,
             HubMetrics metrics,
-            NodeBindings bindings) {
+            NodeBindings bindings,
+            SyncRules rules) {
         this.engine = engine;
+        this.rules = rules;
         this.bindings = bindings;
         this.leases = leases;
         this.body = body;
@@ -91,7 +97,10 @@ public final class SyncApi {
             if (!subject.hasRole(Subject.RELAY)) {
                 ownOrigins(req);
             }
-            r = gate.run(() -> engine.acceptPush(req.nodeUuid(), req.changes()));
+            WriteGuard guard = rules == null
+                    ? WriteGuard.NONE
+                    : new RulesWriteGuard(rules, EngineAccess.context(engine).schema(), subject);
+            r = gate.run(() -> engine.acceptPush(req.nodeUuid(), req.changes(), guard));
         } catch (RuntimeException e) {
             if (bound) {
                 bindings.unbind(req.nodeUuid()); // a refused push binds nothing
