@@ -9,6 +9,7 @@ import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.id.Hlc;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.sync.ConflictRecord;
+import io.shuttlebridge.core.sync.RejectedWrite;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.internal.NodeBindings;
 import java.io.PrintWriter;
@@ -31,8 +32,12 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "conflicts",
         mixinStandardHelpOptions = true,
-        description = "Inspect and resolve conflicts kept under the MANUAL and VERSION_STRICT policies.",
-        subcommands = {ConflictsCommand.ListConflicts.class, ConflictsCommand.Show.class, ConflictsCommand.Resolve.class
+        description = "Inspect and resolve conflicts (MANUAL and VERSION_STRICT policies) and writes the hub rejected.",
+        subcommands = {
+            ConflictsCommand.ListConflicts.class,
+            ConflictsCommand.Show.class,
+            ConflictsCommand.Resolve.class,
+            ConflictsCommand.Dismiss.class
         })
 public final class ConflictsCommand extends ParentCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,6 +49,7 @@ public final class ConflictsCommand extends ParentCommand {
     /** A conflict as JSON; on a hub, each side names the subject its node belongs to ({@code subjects}: node to subject). */
     static ObjectNode json(ConflictRecord c, Map<String, String> subjects) {
         ObjectNode o = JSON.createObjectNode();
+        o.put("kind", "conflict");
         o.put("id", c.id());
         o.put("table", c.table());
         ArrayNode key = o.putArray("key");
@@ -113,6 +119,59 @@ public final class ConflictsCommand extends ParentCommand {
         return origin.substring(0, Math.min(8, origin.length())) + (subject == null ? "" : ", " + subject);
     }
 
+    static ObjectNode json(RejectedWrite w) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("kind", "rejected");
+        o.put("id", w.id());
+        o.put("table", w.table());
+        ArrayNode key = o.putArray("key");
+        w.key().forEach(k -> key.add(ChangeCodec.value(k)));
+        o.put("op", w.op().name());
+        o.put("code", w.code().name());
+        o.put("message", w.message());
+        o.put("hlc", Hlc.encode(w.hlc()));
+        o.put("rejectedAt", w.rejectedAt());
+        o.put("status", w.status());
+        o.set("values", w.values() == null ? null : ChangeCodec.parse(ChangeCodec.valuesJson(w.values()), "values"));
+        return o;
+    }
+
+    /** A rejected write: what this device tried to write, and what the hub said. */
+    static void printRejected(PrintWriter out, RejectedWrite w) {
+        out.printf(
+                "rejected write %d  %s %s  %s  %s  at %s%n",
+                w.id(), w.table(), w.key(), w.op(), w.status(), w.rejectedAt());
+        out.printf("  the hub said: %s %s%n", w.code(), w.message());
+        if (w.values() != null) {
+            for (var e : w.values().entrySet()) {
+                out.printf("  %-20s %s%n", e.getKey(), cell(w.values(), e.getKey()));
+            }
+        }
+    }
+
+    @Command(name = "dismiss", mixinStandardHelpOptions = true, description = "Dismiss a rejected write once handled.")
+    static final class Dismiss implements Callable<Integer> {
+        @Mixin
+        DbOption db;
+
+        @Parameters(paramLabel = "ID", description = "Rejected write id (from 'shuttle conflicts list').")
+        long id;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (ShuttleDatabase d = db.openExisting()) {
+                RejectedWrite w = SyncEngine.open(d).dismissRejected(id);
+                spec.commandLine()
+                        .getOut()
+                        .printf("Rejected write %d (%s %s) dismissed.%n", w.id(), w.table(), w.key());
+                return 0;
+            }
+        }
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List conflicts (open ones unless --all).")
     static final class ListConflicts implements Callable<Integer> {
         @Mixin
@@ -131,15 +190,18 @@ public final class ConflictsCommand extends ParentCommand {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             try (ShuttleDatabase d = db.openExisting()) {
-                List<ConflictRecord> list = SyncEngine.open(d).conflicts(!all);
+                SyncEngine engine = SyncEngine.open(d);
+                List<ConflictRecord> list = engine.conflicts(!all);
+                List<RejectedWrite> rejected = engine.rejectedWrites(!all);
                 Map<String, String> subjects = NodeBindings.subjectsByNode(d);
                 if (json) {
                     ArrayNode a = JSON.createArrayNode();
                     list.forEach(c -> a.add(json(c, subjects)));
+                    rejected.forEach(w -> a.add(json(w)));
                     out.println(JSON.writeValueAsString(a));
                     return 0;
                 }
-                if (list.isEmpty()) {
+                if (list.isEmpty() && rejected.isEmpty()) {
                     out.println(all ? "No conflicts recorded." : "No open conflicts.");
                     return 0;
                 }
@@ -147,8 +209,18 @@ public final class ConflictsCommand extends ParentCommand {
                     printSideBySide(out, c, subjects);
                     out.println();
                 }
-                out.println("Settle one with: shuttle conflicts resolve --db " + db.db
-                        + " ID --take local|remote (or --values JSON)");
+                for (RejectedWrite w : rejected) {
+                    printRejected(out, w);
+                    out.println();
+                }
+                if (!list.isEmpty()) {
+                    out.println("Settle one with: shuttle conflicts resolve --db " + db.db
+                            + " ID --take local|remote (or --values JSON)");
+                }
+                if (!rejected.isEmpty()) {
+                    out.println("Dismiss a rejected write once handled with: shuttle conflicts dismiss --db " + db.db
+                            + " ID");
+                }
                 return 0;
             }
         }

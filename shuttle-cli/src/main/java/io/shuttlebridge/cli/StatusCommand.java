@@ -52,6 +52,7 @@ public final class StatusCommand implements Callable<Integer> {
             long pendingAll = engine.pendingChanges(null);
             int openConflicts = engine.conflicts(true).size();
             long waiting = engine.waitingChanges();
+            int rejected = engine.rejectedWrites(true).size();
             List<NodeBindings.Writer> writers = NodeBindings.writers(d);
             String hubUrl = d.read(c -> Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'hub_url'")
                     .orElse(null));
@@ -83,6 +84,7 @@ public final class StatusCommand implements Callable<Integer> {
                 o.put("localChangesNeverPushed", peers.isEmpty() ? pendingAll : 0);
                 o.put("openConflicts", openConflicts);
                 o.put("waitingForParent", waiting);
+                o.put("rejectedWrites", rejected);
                 if (clockOffset.isPresent()) {
                     o.put("hubClockOffsetMs", clockOffset.get());
                     o.put(
@@ -134,6 +136,11 @@ public final class StatusCommand implements Callable<Integer> {
                     "conflicts   %d open%s%n",
                     openConflicts, openConflicts > 0 ? " (shuttle conflicts list --db " + db.db + ")" : "");
             out.printf("waiting     %d changes wait for a parent row%n", waiting);
+            if (rejected > 0) {
+                out.printf(
+                        "rejected    %d writes the hub refused to store (shuttle conflicts list --db %s)%n",
+                        rejected, db.db);
+            }
             if (hubUrl != null || clockOffset.isPresent()) {
                 out.printf("clock       %s%n", clock(d, clockOffset));
             }

@@ -18,6 +18,7 @@ import io.shuttlebridge.core.internal.sync.NodeIds;
 import io.shuttlebridge.core.internal.sync.PeerStore;
 import io.shuttlebridge.core.internal.sync.Puller;
 import io.shuttlebridge.core.internal.sync.PushPipeline;
+import io.shuttlebridge.core.internal.sync.RejectedWrites;
 import io.shuttlebridge.core.internal.sync.SyncTally;
 import io.shuttlebridge.core.internal.sync.apply.PendingStore;
 import java.time.Duration;
@@ -123,6 +124,19 @@ public final class SyncEngine {
     /** How far ahead of this engine's clock a pushed stamp may be before it is re-stamped ({@link Builder#maxClockSkew}). */
     public Duration maxClockSkew() {
         return context.hlc().maxSkew();
+    }
+
+    /**
+     * This device's writes its hub refused to store (kind {@code rejected}): open ones, or all with
+     * the dismissed.
+     */
+    public List<RejectedWrite> rejectedWrites(boolean openOnly) {
+        return context.db().read(c -> RejectedWrites.list(c, openOnly));
+    }
+
+    /** Marks a rejected write as seen and settled by hand. */
+    public RejectedWrite dismissRejected(long id) {
+        return context.db().transaction(c -> RejectedWrites.dismiss(c, id));
     }
 
     // ---------------------------------------------------------------- hub side

@@ -120,6 +120,61 @@ class RulesWritesIT {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aRefusedWriteIsKeptOnItsDeviceAndTheQueueGoesOn() throws Exception {
+        try (ShuttleDatabase db = ShuttleDatabase.sqlite(dir.resolve("hub.db"))) {
+            db.execute("CREATE TABLE project (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
+            db.execute("CREATE TABLE project_member (project_id INTEGER NOT NULL REFERENCES project(id),"
+                    + " user_id TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (project_id, user_id))");
+            db.execute("CREATE TABLE task (id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL REFERENCES project(id),"
+                    + " title TEXT, internal_cost NUMERIC(10,2))");
+            db.execute("INSERT INTO project VALUES (1, 'alice''s'), (2, 'bob''s')");
+            db.execute("INSERT INTO project_member VALUES (1, 'alice', 'owner'), (2, 'bob', 'owner')");
+            Capture.enable(db);
+            try (HubServer hub = HubServer.builder(SyncEngine.open(db))
+                            .host("127.0.0.1")
+                            .port(0)
+                            .authenticator(JwtAuthenticator.hs256(SECRET).build())
+                            // no hidden column: until reads are filtered, a device holds every column and sends it
+                            .rules(SyncRules.parse(
+                                    RULES.replace("    hidden_columns: [internal_cost]\n", ""), "rules.yaml"))
+                            .start();
+                    ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("alice.db"))) {
+                String alice = TokenIssuer.hs256(SECRET).issue("alice", Map.of(), Duration.ofHours(1), null, null);
+                var transport = io.shuttlebridge.client.HttpTransport.builder(hub.url())
+                        .token(alice)
+                        .build();
+                io.shuttlebridge.client.DeviceClone.run(device, transport, io.shuttlebridge.core.ProgressListener.NONE);
+                SyncEngine engine = SyncEngine.open(device);
+                device.execute("INSERT INTO task (id, project_id, title) VALUES (15, 2, 'into bob''s project')");
+                device.execute("INSERT INTO task (id, project_id, title) VALUES (14, 1, 'in her project')");
+                var first = engine.pullThenPush(transport);
+
+                assertThat(rows(db))
+                        .as(first + " " + engine.rejectedWrites(false))
+                        .containsExactly("14|1|in her project");
+                assertThat(first.pushed()).isEqualTo(1);
+                var rejected = engine.rejectedWrites(true);
+                assertThat(rejected).hasSize(1);
+                assertThat(rejected.get(0).table()).isEqualTo("task");
+                assertThat(rejected.get(0).key()).containsExactly(15L);
+                assertThat(rejected.get(0).code()).isEqualTo(io.shuttlebridge.core.ErrorCode.FORBIDDEN);
+                assertThat(rejected.get(0).message()).contains("outside your write rule");
+                assertThat(rejected.get(0).values()).containsEntry("title", "into bob's project");
+
+                // the queue goes on: later writes sync, the refused one is not sent again
+                device.execute("UPDATE task SET title = 'edited' WHERE id = 14");
+                var report = engine.pullThenPush(transport);
+                assertThat(report.pushed()).isEqualTo(1);
+                assertThat(rows(db)).containsExactly("14|1|edited");
+                assertThat(engine.rejectedWrites(true)).hasSize(1);
+                engine.dismissRejected(rejected.get(0).id());
+                assertThat(engine.rejectedWrites(true)).isEmpty();
+                assertThat(engine.rejectedWrites(false)).hasSize(1);
+            }
+        }
+    }
+
     private static List<String> rows(ShuttleDatabase db) {
         return db.read(c -> {
             List<String> out = new ArrayList<>();

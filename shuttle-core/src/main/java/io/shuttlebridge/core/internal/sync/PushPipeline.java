@@ -61,7 +61,11 @@ public final class PushPipeline {
                 List<Long> refused = refusedSeqs(page, answer);
                 List<RestampAdoption.Adopted> restamped = restamped(page, answer, tally);
                 final long through = page.lastSeq();
-                acked = local.submit(() -> db.transaction(c -> acknowledge(c, hubNode, through, refused, restamped)));
+                final long now = engine.clock().millis();
+                acked = local.submit(() -> db.transaction(c -> {
+                    RejectedWrites.record(c, page, answer, now);
+                    return acknowledge(c, hubNode, through, refused, restamped);
+                }));
                 if (next == null) {
                     await(acked);
                     return;

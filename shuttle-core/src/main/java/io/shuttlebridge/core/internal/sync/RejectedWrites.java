@@ -1,0 +1,136 @@
+package io.shuttlebridge.core.internal.sync;
+
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.change.Op;
+import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.change.ChangeCodec;
+import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.feed.FeedReader;
+import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.RejectedWrite;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A device's writes its hub refused ({@code _shuttle_rejected}), recorded with the acknowledgement of
+ * the page that carried them: the rest of the queue goes on, and nothing is lost silently. Internal.
+ */
+public final class RejectedWrites {
+    private static final Logger log = LoggerFactory.getLogger(RejectedWrites.class);
+    private static final String TABLE = """
+            CREATE TABLE IF NOT EXISTS _shuttle_rejected (id BIGINT PRIMARY KEY, tbl TEXT NOT NULL,
+              key_json TEXT NOT NULL, op TEXT NOT NULL, values_json TEXT, code TEXT NOT NULL, message TEXT NOT NULL,
+              hlc BIGINT NOT NULL, rejected_at TEXT NOT NULL, status TEXT NOT NULL)""";
+    private static final String COLUMNS = "id, tbl, key_json, op, values_json, code, message, hlc, rejected_at, status";
+
+    private RejectedWrites() {}
+
+    /** Records the page's changes the hub refused. */
+    static void record(Connection c, FeedReader.Page page, PushResult r, long nowMillis) throws SQLException {
+        if (r == null || r.refused().isEmpty()) {
+            return;
+        }
+        Jdbc.execute(c, TABLE);
+        long id = Jdbc.queryLong(c, "SELECT max(id) FROM _shuttle_rejected").orElse(0L);
+        for (PushResult.Refusal x : r.refused()) {
+            Change ch = changeOf(page, x);
+            if (ch == null) {
+                continue; // not a change of this page: an answer that does not match what was sent
+            }
+            id++;
+            Jdbc.update(
+                    c,
+                    "INSERT INTO _shuttle_rejected (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')",
+                    id,
+                    ch.table(),
+                    ChangeCodec.keyJson(ch.key()),
+                    ch.op().name(),
+                    ch.values() == null ? null : ChangeCodec.valuesJson(ch.values()),
+                    x.code().name(),
+                    x.message(),
+                    ch.hlc(),
+                    Instant.ofEpochMilli(nowMillis).toString());
+            log.warn(
+                    "the hub refused this device's write to {} {} ({}: {}); kept as rejected write {}"
+                            + " (shuttle conflicts list)",
+                    ch.table(),
+                    ch.key(),
+                    x.code(),
+                    x.message(),
+                    id);
+        }
+    }
+
+    private static Change changeOf(FeedReader.Page page, PushResult.Refusal x) {
+        List<FeedEntry> entries = page.entries();
+        if (x.index() >= 0
+                && x.index() < entries.size()
+                && entries.get(x.index()).change().stamp().equals(x.stamp())) {
+            return entries.get(x.index()).change();
+        }
+        for (FeedEntry e : entries) {
+            if (e.change().stamp().equals(x.stamp())) {
+                return e.change();
+            }
+        }
+        return null;
+    }
+
+    public static List<RejectedWrite> list(Connection c, boolean openOnly) throws SQLException {
+        List<RejectedWrite> out = new ArrayList<>();
+        if (!exists(c)) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM _shuttle_rejected"
+                        + (openOnly ? " WHERE status = 'open'" : "") + " ORDER BY id");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String values = rs.getString(5);
+                out.add(new RejectedWrite(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        ChangeCodec.keyFromJson(rs.getString(3)),
+                        Op.valueOf(rs.getString(4)),
+                        values == null ? null : ChangeCodec.valuesFromJson(values),
+                        code(rs.getString(6)),
+                        rs.getString(7),
+                        rs.getLong(8),
+                        rs.getString(9),
+                        rs.getString(10)));
+            }
+        }
+        return out;
+    }
+
+    /** Marks one as dismissed: seen, and nothing more to do. */
+    public static RejectedWrite dismiss(Connection c, long id) throws SQLException {
+        int n = exists(c) ? Jdbc.update(c, "UPDATE _shuttle_rejected SET status = 'dismissed' WHERE id = ?", id) : 0;
+        if (n == 0) {
+            throw new ShuttleException(ErrorCode.NOT_FOUND, "no rejected write with id " + id);
+        }
+        return list(c, false).stream().filter(w -> w.id() == id).findFirst().orElseThrow();
+    }
+
+    private static boolean exists(Connection c) throws SQLException {
+        try (ResultSet t = c.getMetaData().getTables(null, null, "_shuttle_rejected", null)) {
+            return t.next();
+        }
+    }
+
+    private static ErrorCode code(String name) {
+        try {
+            return ErrorCode.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return ErrorCode.FORBIDDEN;
+        }
+    }
+}
