@@ -278,9 +278,11 @@ public final class HubServer implements AutoCloseable {
 
         /**
          * Sync rules (DESIGN §9), checked against the hub's database when it starts (a mistake stops
-         * it, naming the line). So far the hub enforces their write half: a pushed change outside the
-         * subject's {@code write} rule, or carrying a hidden column, is not stored and comes back as
-         * a rejected write. Reads are not filtered yet: every device still receives every row.
+         * it, naming the line). A pushed change outside the subject's {@code write} rule, or carrying
+         * a hidden column, is not stored and comes back as a rejected write; the schema, snapshots
+         * and pulls show a device only the tables, columns and rows its subject may read when they
+         * are sent. Not yet: rows that enter a device's set without changing (move-in) are not sent,
+         * rows that leave it (move-out) are not removed, and the stream wakes devices for every change.
          */
         public Builder rules(SyncRules r) {
             rules = Objects.requireNonNull(r, "rules");

@@ -19,6 +19,7 @@ import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.WriteGuard;
 import io.shuttlebridge.server.auth.Subject;
+import io.shuttlebridge.server.internal.rules.ReadFilter;
 import io.shuttlebridge.server.internal.rules.RulesWriteGuard;
 import io.shuttlebridge.server.rules.SyncRules;
 
@@ -33,6 +34,7 @@ public final class SyncApi {
     private final HubMetrics metrics;
     private final NodeBindings bindings;
     private final SyncRules rules;
+    private final ReadFilter reads;
     private final String schemaJson;
 
     public SyncApi(
@@ -54,16 +56,37 @@ public final class SyncApi {
         this.gate = gate;
         this.stream = stream;
         this.metrics = metrics;
-        this.schemaJson = SchemaCodec.write(
-                HubSchema.of(
-                        EngineAccess.context(engine).schema(),
-                        Dialects.of(engine.database()).name()),
-                new HubLimits(maxBatch, body.maxBytes()),
-                engine.maxClockSkew());
+        this.reads = rules == null
+                ? null
+                : new ReadFilter(rules, EngineAccess.context(engine).schema());
+        this.schemaJson = SchemaCodec.write(hubSchema(), limits(), engine.maxClockSkew());
+    }
+
+    private HubSchema hubSchema() {
+        return HubSchema.of(
+                EngineAccess.context(engine).schema(),
+                Dialects.of(engine.database()).name());
+    }
+
+    private HubLimits limits() {
+        return new HubLimits(maxBatch, body.maxBytes());
+    }
+
+    /** A page cut to what the caller's rules let it read (all of it without rules). */
+    private PullResult readable(Context ctx, PullResult r) {
+        if (reads == null || r.resyncRequired()) {
+            return r;
+        }
+        var claims = RequestAuth.subject(ctx).claims();
+        return engine.database().read(c -> reads.page(c, r, claims));
     }
 
     public void schema(Context ctx) {
-        json(ctx, schemaJson);
+        if (reads == null) {
+            json(ctx, schemaJson);
+            return;
+        }
+        json(ctx, SchemaCodec.write(reads.schema(hubSchema()), limits(), engine.maxClockSkew()));
     }
 
     public void lease(Context ctx) {
@@ -119,7 +142,7 @@ public final class SyncApi {
         long since = cursor(ctx, "since");
         int limit = limit(ctx);
         bindings.check(RequestAuth.subject(ctx), node);
-        PullResult r = engine.servePull(node, since, limit);
+        PullResult r = readable(ctx, engine.servePull(node, since, limit));
         metrics.pulled(r.changes().size());
         json(ctx, WireCodec.pullResultBytes(r, -1));
     }
@@ -129,7 +152,7 @@ public final class SyncApi {
         long after = cursor(ctx, "after");
         int limit = limit(ctx);
         bindings.check(RequestAuth.subject(ctx), node);
-        PullResult r = engine.serveSnapshot(node, after, limit);
+        PullResult r = readable(ctx, engine.serveSnapshot(node, after, limit));
         metrics.pulled(r.changes().size());
         json(ctx, WireCodec.pullResultBytes(r, engine.feedPosition()));
     }

@@ -135,9 +135,8 @@ class RulesWritesIT {
                             .host("127.0.0.1")
                             .port(0)
                             .authenticator(JwtAuthenticator.hs256(SECRET).build())
-                            // no hidden column: until reads are filtered, a device holds every column and sends it
-                            .rules(SyncRules.parse(
-                                    RULES.replace("    hidden_columns: [internal_cost]\n", ""), "rules.yaml"))
+                            // the device never sees the hidden column, so it never sends it
+                            .rules(SyncRules.parse(RULES, "rules.yaml"))
                             .start();
                     ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("alice.db"))) {
                 String alice = TokenIssuer.hs256(SECRET).issue("alice", Map.of(), Duration.ofHours(1), null, null);
@@ -146,7 +145,8 @@ class RulesWritesIT {
                         .build();
                 io.shuttlebridge.client.DeviceClone.run(device, transport, io.shuttlebridge.core.ProgressListener.NONE);
                 SyncEngine engine = SyncEngine.open(device);
-                device.execute("INSERT INTO task (id, project_id, title) VALUES (15, 2, 'into bob''s project')");
+                // alice adds carol to her project: the rules let no device write project_member
+                device.execute("INSERT INTO project_member VALUES (1, 'carol', 'member')");
                 device.execute("INSERT INTO task (id, project_id, title) VALUES (14, 1, 'in her project')");
                 var first = engine.pullThenPush(transport);
 
@@ -156,11 +156,15 @@ class RulesWritesIT {
                 assertThat(first.pushed()).isEqualTo(1);
                 var rejected = engine.rejectedWrites(true);
                 assertThat(rejected).hasSize(1);
-                assertThat(rejected.get(0).table()).isEqualTo("task");
-                assertThat(rejected.get(0).key()).containsExactly(15L);
+                assertThat(rejected.get(0).table()).isEqualTo("project_member");
+                assertThat(rejected.get(0).key()).containsExactly(1L, "carol");
                 assertThat(rejected.get(0).code()).isEqualTo(io.shuttlebridge.core.ErrorCode.FORBIDDEN);
-                assertThat(rejected.get(0).message()).contains("outside your write rule");
-                assertThat(rejected.get(0).values()).containsEntry("title", "into bob's project");
+                assertThat(rejected.get(0).message()).contains("no one write 'project_member'");
+                assertThat(rejected.get(0).values()).containsEntry("role", "member");
+                long carol = db.read(c -> io.shuttlebridge.core.internal.Jdbc.queryLong(
+                                c, "SELECT count(*) FROM project_member WHERE user_id = 'carol'")
+                        .orElse(0L));
+                assertThat(carol).isZero();
 
                 // the queue goes on: later writes sync, the refused one is not sent again
                 device.execute("UPDATE task SET title = 'edited' WHERE id = 14");

@@ -1,0 +1,175 @@
+package io.shuttlebridge.server.internal.rules;
+
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.change.Op;
+import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.internal.change.ChangeCodec;
+import io.shuttlebridge.core.internal.protocol.HubSchema;
+import io.shuttlebridge.core.internal.schema.Column;
+import io.shuttlebridge.core.internal.schema.ForeignKey;
+import io.shuttlebridge.core.internal.schema.Table;
+import io.shuttlebridge.core.sync.PullResult;
+import io.shuttlebridge.server.rules.Predicate;
+import io.shuttlebridge.server.rules.SyncRules;
+import io.shuttlebridge.server.rules.TableRule;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The read half of sync rules for one subject, as far as it goes (DESIGN §9): the schema a device
+ * sees (readable tables, visible columns), and the pages of a pull or snapshot cut to the rows the
+ * subject may read now, hidden columns left out. A row that enters the subject's set without
+ * changing itself is not sent (move-in), and one that leaves is not removed (move-out): not yet.
+ */
+public final class ReadFilter {
+    /** Keys checked per statement. */
+    private static final int CHUNK = 200;
+
+    private final SyncRules rules;
+    private final SyncSchema schema;
+
+    public ReadFilter(SyncRules rules, SyncSchema schema) {
+        this.rules = rules;
+        this.schema = schema;
+    }
+
+    /** The hub's schema as the subject may see it. */
+    public HubSchema schema(HubSchema full) {
+        Set<String> readable = new HashSet<>();
+        for (HubSchema.TableSpec t : full.tables()) {
+            if (!(rules.table(t.name()).read() instanceof Predicate.None)) {
+                readable.add(t.name());
+            }
+        }
+        List<HubSchema.TableSpec> tables = new ArrayList<>();
+        for (HubSchema.TableSpec t : full.tables()) {
+            if (!readable.contains(t.name())) {
+                continue;
+            }
+            Set<String> hidden = rules.table(t.name()).hiddenColumns();
+            List<Column> columns = t.table().columns().stream()
+                    .filter(c -> !hidden.contains(c.name()))
+                    .toList();
+            List<ForeignKey> fks = t.table().foreignKeys().stream()
+                    .filter(fk -> readable.contains(fk.parentTable())
+                            && fk.childColumns().stream().noneMatch(hidden::contains))
+                    .toList();
+            tables.add(new HubSchema.TableSpec(
+                    new Table(t.name(), columns, fks), t.policy(), t.excluded(), t.scopeColumn()));
+        }
+        return new HubSchema(full.hubNode(), full.dialect(), tables);
+    }
+
+    /** A page cut to what the subject may read now. */
+    public PullResult page(Connection c, PullResult page, Map<String, Object> claims) throws SQLException {
+        if (page.changes().isEmpty()) {
+            return page;
+        }
+        Map<String, Set<String>> visible = new HashMap<>();
+        Map<String, List<Change>> upserts = new LinkedHashMap<>();
+        for (Change ch : page.changes()) {
+            if (ch.op() == Op.UPSERT && rules.table(ch.table()).read() instanceof Predicate.Sql) {
+                upserts.computeIfAbsent(ch.table(), k -> new ArrayList<>()).add(ch);
+            }
+        }
+        for (var e : upserts.entrySet()) {
+            visible.put(e.getKey(), readableKeys(c, schema.require(e.getKey()), e.getValue(), claims));
+        }
+        List<Change> out = new ArrayList<>(page.changes().size());
+        for (Change ch : page.changes()) {
+            TableRule rule = rules.table(ch.table());
+            if (rule.read() instanceof Predicate.None) {
+                continue;
+            }
+            if (ch.op() == Op.UPSERT
+                    && rule.read() instanceof Predicate.Sql
+                    && !visible.get(ch.table()).contains(ChangeCodec.keyJson(ch.key()))) {
+                continue;
+            }
+            out.add(withoutHidden(ch, rule.hiddenColumns()));
+        }
+        return new PullResult(out, page.next(), page.more(), page.resyncRequired());
+    }
+
+    private static Change withoutHidden(Change ch, Set<String> hidden) {
+        if (hidden.isEmpty()
+                || ch.values() == null
+                || ch.values().keySet().stream().noneMatch(hidden::contains)) {
+            return ch;
+        }
+        Map<String, Object> values = new LinkedHashMap<>(ch.values());
+        values.keySet().removeAll(hidden);
+        return new Change(
+                ch.table(),
+                ch.key(),
+                ch.op(),
+                values,
+                ch.hlc(),
+                ch.origin(),
+                ch.version(),
+                ch.base(),
+                ch.columnStamps() == null ? Map.of() : withoutKeys(ch.columnStamps(), hidden));
+    }
+
+    private static <V> Map<String, V> withoutKeys(Map<String, V> m, Set<String> keys) {
+        Map<String, V> out = new LinkedHashMap<>(m);
+        out.keySet().removeAll(keys);
+        return out;
+    }
+
+    /** The keys (as key JSON) of the given rows that satisfy the table's read rule now. */
+    private Set<String> readableKeys(Connection c, SyncedTable t, List<Change> rows, Map<String, Object> claims)
+            throws SQLException {
+        Set<String> out = new HashSet<>();
+        List<String> pk = t.key();
+        NamedParameters.Bound where = RuleSql.where(rules.table(t.name()).read(), claims);
+        for (int from = 0; from < rows.size(); from += CHUNK) {
+            List<Change> chunk = rows.subList(from, Math.min(rows.size(), from + CHUNK));
+            StringBuilder sql = new StringBuilder("SELECT ");
+            for (int i = 0; i < pk.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append(RuleSql.quote(pk.get(i)));
+            }
+            sql.append(" FROM ")
+                    .append(RuleSql.quote(t.name()))
+                    .append(" WHERE ")
+                    .append(where.sql())
+                    .append(" AND (");
+            List<Object> args = new ArrayList<>(where.args());
+            for (int r = 0; r < chunk.size(); r++) {
+                sql.append(r == 0 ? "(" : " OR (");
+                for (int i = 0; i < pk.size(); i++) {
+                    sql.append(i == 0 ? "" : " AND ")
+                            .append(RuleSql.quote(pk.get(i)))
+                            .append(" = ?");
+                    args.add(chunk.get(r).key().get(i));
+                }
+                sql.append(')');
+            }
+            sql.append(')');
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                Jdbc.bind(ps, args.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        List<Object> key = new ArrayList<>(pk.size());
+                        for (int i = 1; i <= pk.size(); i++) {
+                            key.add(Jdbc.readValue(rs, i));
+                        }
+                        out.add(ChangeCodec.keyJson(key));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
