@@ -50,34 +50,28 @@ class WriteGuardTest {
     private static final WriteGuard ALICE = new WriteGuard() {
         @Override
         public Map<Integer, String> before(Connection c, List<Change> changes) throws SQLException {
-            Map<Integer, String> out = new HashMap<>();
-            for (int i = 0; i < changes.size(); i++) {
-                var owner = Jdbc.queryString(
-                        c,
-                        "SELECT owner FROM note WHERE id = ?",
-                        changes.get(i).key().get(0));
-                if (owner.isPresent() && !owner.get().equals("alice")) {
-                    out.put(i, "the stored row is not alice's");
-                }
-            }
-            return out;
+            return notAlices(c, changes, "the stored row is not alice's");
         }
 
         @Override
         public Map<Integer, String> after(Connection c, List<Change> changes) throws SQLException {
-            Map<Integer, String> out = new HashMap<>();
-            for (int i = 0; i < changes.size(); i++) {
-                var owner = Jdbc.queryString(
-                        c,
-                        "SELECT owner FROM note WHERE id = ?",
-                        changes.get(i).key().get(0));
-                if (owner.isPresent() && !owner.get().equals("alice")) {
-                    out.put(i, "the row as written is not alice's");
-                }
-            }
-            return out;
+            return notAlices(c, changes, "the row as written is not alice's");
         }
     };
+
+    private static Map<Integer, String> notAlices(Connection c, List<Change> changes, String why) throws SQLException {
+        Map<Integer, String> out = new HashMap<>();
+        for (int i = 0; i < changes.size(); i++) {
+            var owner = Jdbc.queryString(
+                    c,
+                    "SELECT owner FROM note WHERE id = ?",
+                    changes.get(i).key().get(0));
+            if (owner.isPresent() && !owner.get().equals("alice")) {
+                out.put(i, why);
+            }
+        }
+        return out;
+    }
 
     @Test
     void refusedChangesAreNotStoredAndTheRestOfTheBatchIs() {

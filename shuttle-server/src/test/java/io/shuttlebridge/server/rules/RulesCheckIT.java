@@ -3,7 +3,6 @@ package io.shuttlebridge.server.rules;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.shuttlebridge.core.Postgres;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
@@ -22,15 +21,7 @@ class RulesCheckIT {
     Path dir;
 
     private ShuttleDatabase hub(String kind) throws Exception {
-        ShuttleDatabase db = kind.equals("sqlite")
-                ? ShuttleDatabase.sqlite(dir.resolve("hub.db"))
-                : ShuttleDatabase.open(Postgres.freshDatabase());
-        db.execute("CREATE TABLE project (id BIGINT PRIMARY KEY, name TEXT NOT NULL)");
-        db.execute("CREATE TABLE project_member (project_id BIGINT NOT NULL REFERENCES project(id),"
-                + " user_id TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (project_id, user_id))");
-        db.execute("CREATE TABLE task (id BIGINT PRIMARY KEY, project_id BIGINT NOT NULL REFERENCES project(id),"
-                + " title TEXT, internal_cost NUMERIC(10,2))");
-        db.execute("CREATE TABLE catalog (sku TEXT PRIMARY KEY, price NUMERIC(10,2))");
+        ShuttleDatabase db = RulesHub.create(kind, dir);
         Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
         return db;
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shuttlebridge.client.DeviceClone;
 import io.shuttlebridge.client.HttpTransport;
-import io.shuttlebridge.core.Postgres;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
@@ -50,15 +49,7 @@ class RulesReadsIT {
     @ParameterizedTest(name = "hub on {0}")
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aDeviceHoldsWhatItsSubjectMayReadOnly(String kind) throws Exception {
-        try (ShuttleDatabase db = kind.equals("sqlite")
-                ? ShuttleDatabase.sqlite(dir.resolve("hub.db"))
-                : ShuttleDatabase.open(Postgres.freshDatabase())) {
-            db.execute("CREATE TABLE project (id BIGINT PRIMARY KEY, name TEXT NOT NULL)");
-            db.execute("CREATE TABLE project_member (project_id BIGINT NOT NULL REFERENCES project(id),"
-                    + " user_id TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (project_id, user_id))");
-            db.execute("CREATE TABLE task (id BIGINT PRIMARY KEY, project_id BIGINT NOT NULL REFERENCES project(id),"
-                    + " title TEXT, internal_cost NUMERIC(10,2))");
-            db.execute("CREATE TABLE catalog (sku TEXT PRIMARY KEY, price NUMERIC(10,2))");
+        try (ShuttleDatabase db = RulesHub.create(kind, dir)) {
             db.execute("CREATE TABLE audit (id BIGINT PRIMARY KEY, what TEXT)");
             db.execute("INSERT INTO project VALUES (1, 'north'), (2, 'south')");
             db.execute("INSERT INTO project_member VALUES (1, 'alice', 'owner'), (2, 'bob', 'owner')");

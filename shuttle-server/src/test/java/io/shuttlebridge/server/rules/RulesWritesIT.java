@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shuttlebridge.core.Postgres;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.change.Change;
@@ -27,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -64,14 +64,7 @@ class RulesWritesIT {
     @ParameterizedTest(name = "hub on {0}")
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aSubjectWritesOnlyWhatItsRulesAllowAndTheRestOfTheBatchGoesOn(String kind) throws Exception {
-        try (ShuttleDatabase db = kind.equals("sqlite")
-                ? ShuttleDatabase.sqlite(dir.resolve("hub.db"))
-                : ShuttleDatabase.open(Postgres.freshDatabase())) {
-            db.execute("CREATE TABLE project (id BIGINT PRIMARY KEY, name TEXT NOT NULL)");
-            db.execute("CREATE TABLE project_member (project_id BIGINT NOT NULL REFERENCES project(id),"
-                    + " user_id TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (project_id, user_id))");
-            db.execute("CREATE TABLE task (id BIGINT PRIMARY KEY, project_id BIGINT NOT NULL REFERENCES project(id),"
-                    + " title TEXT, internal_cost NUMERIC(10,2))");
+        try (ShuttleDatabase db = RulesHub.create(kind, dir)) {
             db.execute("INSERT INTO project VALUES (1, 'alice''s'), (2, 'bob''s')");
             db.execute("INSERT INTO project_member VALUES (1, 'alice', 'owner'), (2, 'bob', 'owner')");
             db.execute("INSERT INTO task VALUES (20, 2, 'bob''s task', 99.00)");
@@ -120,14 +113,9 @@ class RulesWritesIT {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aRefusedWriteIsKeptOnItsDeviceAndTheQueueGoesOn() throws Exception {
-        try (ShuttleDatabase db = ShuttleDatabase.sqlite(dir.resolve("hub.db"))) {
-            db.execute("CREATE TABLE project (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
-            db.execute("CREATE TABLE project_member (project_id INTEGER NOT NULL REFERENCES project(id),"
-                    + " user_id TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (project_id, user_id))");
-            db.execute("CREATE TABLE task (id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL REFERENCES project(id),"
-                    + " title TEXT, internal_cost NUMERIC(10,2))");
+        try (ShuttleDatabase db = RulesHub.create("sqlite", dir)) {
             db.execute("INSERT INTO project VALUES (1, 'alice''s'), (2, 'bob''s')");
             db.execute("INSERT INTO project_member VALUES (1, 'alice', 'owner'), (2, 'bob', 'owner')");
             Capture.enable(db);

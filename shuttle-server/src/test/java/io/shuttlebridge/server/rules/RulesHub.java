@@ -1,0 +1,27 @@
+package io.shuttlebridge.server.rules;
+
+import io.shuttlebridge.core.Postgres;
+import io.shuttlebridge.core.ShuttleDatabase;
+import java.nio.file.Path;
+
+/** The hub database of DESIGN §9's example (projects, members, tasks, a catalog) on SQLite or PostgreSQL, empty. */
+final class RulesHub {
+    static final byte[] SECRET =
+            "an HS256 secret of more than thirty-two bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private RulesHub() {}
+
+    /** {@code kind} is {@code sqlite} or {@code postgresql}; capture is not enabled yet, so rows can be added first. */
+    static ShuttleDatabase create(String kind, Path dir) throws Exception {
+        ShuttleDatabase db = kind.equals("sqlite")
+                ? ShuttleDatabase.sqlite(dir.resolve("hub.db"))
+                : ShuttleDatabase.open(Postgres.freshDatabase());
+        db.execute("CREATE TABLE project (id BIGINT PRIMARY KEY, name TEXT NOT NULL)");
+        db.execute("CREATE TABLE project_member (project_id BIGINT NOT NULL REFERENCES project(id),"
+                + " user_id TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (project_id, user_id))");
+        db.execute("CREATE TABLE task (id BIGINT PRIMARY KEY, project_id BIGINT NOT NULL REFERENCES project(id),"
+                + " title TEXT, internal_cost NUMERIC(10,2))");
+        db.execute("CREATE TABLE catalog (sku TEXT PRIMARY KEY, price NUMERIC(10,2))");
+        return db;
+    }
+}
