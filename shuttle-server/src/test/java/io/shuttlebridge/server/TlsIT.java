@@ -59,7 +59,8 @@ class TlsIT {
                 try (LiveSync la = LiveSync.start(SyncEngine.open(da), http, hubNode, fast, LiveSync.Listener.NONE);
                         LiveSync lb =
                                 LiveSync.start(SyncEngine.open(db), http, hubNode, fast, LiveSync.Listener.NONE)) {
-                    await(() -> la.connected() && lb.connected());
+                    // the hub registers a stream once the upgrade is answered: a moment after the device sees it open
+                    await(() -> la.connected() && lb.connected() && hub.openStreams() == 2);
                     assertThat(hub.openStreams())
                             .as("devices on the wss:// stream")
                             .isEqualTo(2);
