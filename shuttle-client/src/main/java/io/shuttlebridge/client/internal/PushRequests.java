@@ -65,7 +65,7 @@ public final class PushRequests {
         }
         List<PushResult.Refusal> refused = new ArrayList<>(a.refused());
         for (PushResult.Refusal x : b.refused()) {
-            refused.add(new PushResult.Refusal(x.index() + offset, x.stamp(), x.code(), x.message()));
+            refused.add(new PushResult.Refusal(x.index() + offset, x.stamp(), x.code(), x.message(), x.hubRow()));
         }
         List<ConflictRecord> conflicts = new ArrayList<>(a.conflicts());
         conflicts.addAll(b.conflicts());

@@ -1,6 +1,7 @@
 package io.shuttlebridge.core.sync;
 
 import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Stamp;
 import java.util.List;
 import java.util.Objects;
@@ -86,11 +87,19 @@ public record PushResult(
      * @param stamp the stamp it was pushed with
      * @param code why, as an error code ({@link ErrorCode#FORBIDDEN} for a rule)
      * @param message what the hub says about it
+     * @param hubRow the row as the hub holds it (its latest change, a tombstone for a deleted row), which
+     *     the device puts back in place of its refused write; null when the hub has no such row for it,
+     *     and the device removes its own
      */
-    public record Refusal(int index, Stamp stamp, ErrorCode code, String message) {
+    public record Refusal(int index, Stamp stamp, ErrorCode code, String message, Change hubRow) {
         public Refusal {
             Objects.requireNonNull(stamp, "stamp");
             Objects.requireNonNull(code, "code");
+        }
+
+        /** This refusal with the hub's row as the device may see it. */
+        public Refusal withHubRow(Change row) {
+            return new Refusal(index, stamp, code, message, row);
         }
     }
 }

@@ -123,7 +123,8 @@ public final class SyncApi {
             WriteGuard guard = rules == null
                     ? WriteGuard.NONE
                     : new RulesWriteGuard(rules, EngineAccess.context(engine).schema(), subject);
-            r = gate.run(() -> engine.acceptPush(req.nodeUuid(), req.changes(), guard));
+            PushResult pushed = gate.run(() -> engine.acceptPush(req.nodeUuid(), req.changes(), guard));
+            r = reads == null ? pushed : engine.database().read(c -> reads.refusals(c, pushed, subject.claims()));
         } catch (RuntimeException e) {
             if (bound) {
                 bindings.unbind(req.nodeUuid()); // a refused push binds nothing

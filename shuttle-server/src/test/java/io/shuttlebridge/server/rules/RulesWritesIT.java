@@ -153,6 +153,8 @@ class RulesWritesIT {
                                 c, "SELECT count(*) FROM project_member WHERE user_id = 'carol'")
                         .orElse(0L));
                 assertThat(carol).isZero();
+                // the hub has no such row for alice: the device removes its own, without pushing a delete
+                assertThat(memberRows(device)).containsExactly("1|alice|owner");
 
                 // the queue goes on: later writes sync, the refused one is not sent again
                 device.execute("UPDATE task SET title = 'edited' WHERE id = 14");
@@ -163,8 +165,33 @@ class RulesWritesIT {
                 engine.dismissRejected(rejected.get(0).id());
                 assertThat(engine.rejectedWrites(true)).isEmpty();
                 assertThat(engine.rejectedWrites(false)).hasSize(1);
+
+                // a refused edit of a row the hub holds: the hub's version comes back
+                device.execute("UPDATE project_member SET role = 'admin' WHERE user_id = 'alice'");
+                engine.pullThenPush(transport);
+                assertThat(engine.rejectedWrites(true)).hasSize(1);
+                assertThat(memberRows(device)).containsExactly("1|alice|owner");
+                var after = engine.pullThenPush(transport); // nothing left to push, nothing comes back
+                assertThat(after.pushed()).isZero();
+                assertThat(after.applied()).isZero();
+                assertThat(memberRows(device)).containsExactly("1|alice|owner");
+                assertThat(memberRows(db)).containsExactly("1|alice|owner", "2|bob|owner");
             }
         }
+    }
+
+    private static List<String> memberRows(ShuttleDatabase db) {
+        return db.read(c -> {
+            List<String> out = new ArrayList<>();
+            try (var rs = c.createStatement()
+                    .executeQuery(
+                            "SELECT project_id, user_id, role FROM project_member ORDER BY project_id, user_id")) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1) + "|" + rs.getString(2) + "|" + rs.getString(3));
+                }
+            }
+            return out;
+        });
     }
 
     private static List<String> rows(ShuttleDatabase db) {

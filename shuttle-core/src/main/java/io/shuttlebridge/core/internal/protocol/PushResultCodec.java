@@ -47,7 +47,8 @@ public final class PushResultCodec {
                     .put("code", x.code().name())
                     .put("message", x.message())
                     .put("hlc", Hlc.encode(x.stamp().hlc()))
-                    .put("origin", x.stamp().origin());
+                    .put("origin", x.stamp().origin())
+                    .set("row", x.hubRow() == null ? NODES.nullNode() : ChangeCodec.change(x.hubRow()));
         }
         r.rejected().stream()
                 .filter(s -> !refused.contains(s))
@@ -79,11 +80,13 @@ public final class PushResultCodec {
             Stamp stamp = new Stamp(Hlc.decode(text(s, "hlc")), text(s, "origin"));
             rejected.add(stamp);
             if (s.has("code")) {
+                JsonNode row = s.path("row");
                 refused.add(new PushResult.Refusal(
                         integer(s, "index"),
                         stamp,
                         errorCode(text(s, "code")),
-                        s.path("message").asText("")));
+                        s.path("message").asText(""),
+                        row.isObject() ? ChangeCodec.change(row, "rejected row") : null));
             }
         }
         List<PushResult.Restamped> restamped = new ArrayList<>();

@@ -121,11 +121,12 @@ public final class HubSide {
         long hubSeq = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
         List<Stamp> notTaken = new ArrayList<>(o.rejected());
         List<PushResult.Refusal> refusals = new ArrayList<>();
-        refused.forEach((i, why) -> {
-            Stamp stamp = changes.get(i).stamp();
-            notTaken.add(stamp);
-            refusals.add(new PushResult.Refusal(i, stamp, ErrorCode.FORBIDDEN, why));
-        });
+        for (var e : refused.entrySet()) {
+            Change ch = changes.get(e.getKey());
+            notTaken.add(ch.stamp());
+            Change hubRow = CurrentRow.of(c, Dialects.of(db), engine.schema(), ch.table(), ch.key());
+            refusals.add(new PushResult.Refusal(e.getKey(), ch.stamp(), ErrorCode.FORBIDDEN, e.getValue(), hubRow));
+        }
         List<PushResult.Restamped> restamped = o.restamped().stream()
                 .map(x -> new PushResult.Restamped(kept.get(x.index()), x.stamp(), x.newHlc(), x.aheadMillis()))
                 .toList();

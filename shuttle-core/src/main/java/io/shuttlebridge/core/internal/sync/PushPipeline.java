@@ -63,7 +63,7 @@ public final class PushPipeline {
                 final long through = page.lastSeq();
                 final long now = engine.clock().millis();
                 acked = local.submit(() -> db.transaction(c -> {
-                    RejectedWrites.record(c, page, answer, now);
+                    RejectedWrites.record(c, engine, hubNode, page, answer, now);
                     return acknowledge(c, hubNode, through, refused, restamped);
                 }));
                 if (next == null) {

@@ -34,8 +34,10 @@ public final class RejectedWrites {
 
     private RejectedWrites() {}
 
-    /** Records the page's changes the hub refused. */
-    static void record(Connection c, FeedReader.Page page, PushResult r, long nowMillis) throws SQLException {
+    /** Records the page's changes the hub refused, and puts the hub's version of their rows back. */
+    static void record(
+            Connection c, EngineContext engine, String hubNode, FeedReader.Page page, PushResult r, long nowMillis)
+            throws SQLException {
         if (r == null || r.refused().isEmpty()) {
             return;
         }
@@ -67,6 +69,7 @@ public final class RejectedWrites {
                     x.code(),
                     x.message(),
                     id);
+            RefusedRowRestore.restore(c, engine, hubNode, ch, x.hubRow());
         }
     }
 

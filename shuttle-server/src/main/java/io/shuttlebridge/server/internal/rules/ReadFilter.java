@@ -11,6 +11,7 @@ import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.ForeignKey;
 import io.shuttlebridge.core.internal.schema.Table;
 import io.shuttlebridge.core.sync.PullResult;
+import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.server.rules.Predicate;
 import io.shuttlebridge.server.rules.SyncRules;
 import io.shuttlebridge.server.rules.TableRule;
@@ -100,6 +101,33 @@ public final class ReadFilter {
             out.add(withoutHidden(ch, rule.hiddenColumns()));
         }
         return new PullResult(out, page.next(), page.more(), page.resyncRequired());
+    }
+
+    /** A push answer whose refusals carry the hub's rows only as far as the subject may read them. */
+    public PushResult refusals(Connection c, PushResult r, Map<String, Object> claims) throws SQLException {
+        if (r.refused().isEmpty()) {
+            return r;
+        }
+        List<PushResult.Refusal> refused = new ArrayList<>();
+        for (PushResult.Refusal x : r.refused()) {
+            Change row = x.hubRow();
+            if (row != null) {
+                List<Change> seen = page(c, new PullResult(List.of(row), 0, false, false), claims)
+                        .changes();
+                row = seen.isEmpty() ? null : seen.get(0);
+            }
+            refused.add(x.withHubRow(row));
+        }
+        return new PushResult(
+                r.applied(),
+                r.duplicates(),
+                r.superseded(),
+                r.pending(),
+                r.conflicts(),
+                r.hubSeq(),
+                r.rejected(),
+                r.restamped(),
+                refused);
     }
 
     private static Change withoutHidden(Change ch, Set<String> hidden) {
