@@ -10,6 +10,7 @@ import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.HubServer;
 import io.shuttlebridge.server.auth.JwtAuthenticator;
 import io.shuttlebridge.server.auth.TokenIssuer;
+import io.shuttlebridge.server.rules.SyncRules;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
@@ -34,19 +35,27 @@ public final class BenchHub implements AutoCloseable {
 
     /** Enables sync on every table of the database and starts serving it. */
     public static BenchHub start(BenchPostgres pg, int maxBatch) {
+        return start(pg, maxBatch, null);
+    }
+
+    /** {@link #start(BenchPostgres, int)} with sync rules (null for none); the devices' subject is {@code bench}. */
+    public static BenchHub start(BenchPostgres pg, int maxBatch, SyncRules rules) {
         ShuttleDatabase db = ShuttleDatabase.open(pg.url());
         Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
         SyncEngine engine = SyncEngine.builder(db).maxBatch(maxBatch).build();
         byte[] secret = new byte[48];
         new SecureRandom().nextBytes(secret);
-        HubServer server = HubServer.builder(engine)
+        HubServer.Builder builder = HubServer.builder(engine)
                 .host("127.0.0.1")
                 .port(0)
                 .authenticator(JwtAuthenticator.hs256(secret).build())
                 .maxBatch(maxBatch)
                 .maxBodyBytes(256L * 1024 * 1024)
-                .watchEvery(Duration.ofMillis(200))
-                .start();
+                .watchEvery(Duration.ofMillis(200));
+        if (rules != null) {
+            builder.rules(rules);
+        }
+        HubServer server = builder.start();
         String token = TokenIssuer.hs256(secret).issue("bench", Map.of(), Duration.ofDays(1), null, null);
         return new BenchHub(db, server, token);
     }

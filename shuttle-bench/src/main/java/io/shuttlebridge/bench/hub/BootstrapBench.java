@@ -7,6 +7,7 @@ import io.shuttlebridge.client.HttpTransport;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.sync.PullResult;
+import io.shuttlebridge.server.rules.SyncRules;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -62,8 +63,23 @@ public final class BootstrapBench implements Callable<Integer> {
                             + "hub does; the device JVM is new either way (default ${DEFAULT-VALUE}; 0 for a cold hub).")
     long hubWarmup;
 
+    @Option(
+            names = "--rules",
+            description = "Also clone through sync rules that let the device read 10% of the rows (id % 10 through a"
+                    + " membership sub-select), from a second hub over the same database, and compare rows delivered per"
+                    + " second with the unfiltered clone.")
+    boolean rules;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
+
+    /** The rules of --rules: one slot in ten, granted to the benchmark's subject through a membership table. */
+    static final String RULES = """
+            version: 1
+            tables:
+              item:
+                read: "id % 10 IN (SELECT slot FROM bench_member WHERE user_id = :sub)"
+            """;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -79,11 +95,15 @@ public final class BootstrapBench implements Callable<Integer> {
             report.fact("hub", "HubServer over " + pg.where() + ", HTTP on loopback")
                     .fact("auth", BenchHub.AUTH);
             pg.exec(String.format(BenchRows.PG_TABLE, "item"));
+            pg.exec(
+                    "CREATE TABLE bench_member (user_id TEXT NOT NULL, slot INTEGER NOT NULL, PRIMARY KEY (user_id, slot))");
+            pg.exec("INSERT INTO bench_member VALUES ('bench', 3)");
             double copy;
             try (Connection c = pg.connect()) {
                 copy = BenchRows.copy(c, "item", 1, rows, 1);
             }
             double sqlite = BenchRows.sqliteBaseline(dir.resolve("plain.db"), rows);
+            double unfilteredRate;
             try (BenchHub hub = BenchHub.start(pg, PAGE)) {
                 if (hubWarmup > 0) {
                     warmUp(hub, hubWarmup);
@@ -95,40 +115,8 @@ public final class BootstrapBench implements Callable<Integer> {
                                         ? "gzip"
                                         : "uncompressed (the hub is on loopback)");
                 Path device = dir.resolve("device.db");
-                Optional<Path> jar = inProcess ? Optional.empty() : DeviceJvm.ownJar();
-                long t0 = System.nanoTime();
-                long heapPeak = -1;
-                if (jar.isPresent()) {
-                    DeviceJvm.run(
-                            jar.get(),
-                            heap,
-                            dir,
-                            "clone",
-                            "--hub",
-                            hub.url(),
-                            "--db",
-                            device.toString(),
-                            "--token",
-                            hub.token(),
-                            "--json");
-                    report.fact("device", "shuttle clone in a child JVM, -Xmx" + heap + " (time includes its start)")
-                            .fact(
-                                    "deviceAotCache",
-                                    DeviceJvm.aotCache(jar.get())
-                                            .map(p -> "yes (" + p.getFileName() + ", made by the launcher)")
-                                            .orElse("no"));
-                } else {
-                    resetPeaks();
-                    try (ShuttleDatabase db = ShuttleDatabase.sqlite(device)) {
-                        DeviceClone.run(db, hub.transport(), ProgressListener.NONE);
-                    }
-                    heapPeak = heapPeakMb();
-                    report.fact(
-                            "device",
-                            "in this JVM (max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB)");
-                    report.fact("heapPeakMb", heapPeak);
-                }
-                double clone = (System.nanoTime() - t0) / 1e9;
+                double clone = cloneOnce(hub, device, dir, report);
+                unfilteredRate = rows / clone;
                 long cloned = count(device);
                 if (cloned != rows) {
                     throw new IllegalStateException(
@@ -141,11 +129,70 @@ public final class BootstrapBench implements Callable<Integer> {
                         .fact("cloneVsSqliteInsert", sqlite / clone)
                         .fact("target", "clone >= 100,000 rows/s: " + (rows / clone >= 100_000 ? "met" : "missed"));
             }
+            if (rules) {
+                try (BenchHub filtered = BenchHub.start(pg, PAGE, SyncRules.parse(RULES, "bench rules"))) {
+                    if (hubWarmup > 0) {
+                        warmUp(filtered, hubWarmup);
+                    }
+                    Path device = dir.resolve("device-rules.db");
+                    double seconds = cloneOnce(filtered, device, dir, new Report("unused"));
+                    long delivered = count(device);
+                    if (delivered != (rows + 7) / 10) {
+                        throw new IllegalStateException(
+                                "the device holds " + delivered + " rows under the rules, expected " + (rows + 7) / 10);
+                    }
+                    double unfiltered = unfilteredRate;
+                    report.measure("clone through rules (10% readable)", delivered, seconds)
+                            .fact("rulesDeliveredVsUnfiltered", delivered / seconds / unfiltered)
+                            .fact(
+                                    "rulesTarget",
+                                    "delivered rows/s >= 0.8 of the unfiltered clone: "
+                                            + (delivered / seconds >= 0.8 * unfiltered ? "met" : "missed"));
+                }
+            }
         } finally {
             BenchFiles.deleteTree(dir);
         }
         report.print(spec.commandLine().getOut(), json);
         return 0;
+    }
+
+    /** Clones {@code device} from {@code hub} as configured (child JVM or this one) and returns the seconds it took. */
+    private double cloneOnce(BenchHub hub, Path device, Path dir, Report report) throws Exception {
+        Optional<Path> jar = inProcess ? Optional.empty() : DeviceJvm.ownJar();
+        long t0 = System.nanoTime();
+        long heapPeak = -1;
+        if (jar.isPresent()) {
+            DeviceJvm.run(
+                    jar.get(),
+                    heap,
+                    dir,
+                    "clone",
+                    "--hub",
+                    hub.url(),
+                    "--db",
+                    device.toString(),
+                    "--token",
+                    hub.token(),
+                    "--json");
+            report.fact("device", "shuttle clone in a child JVM, -Xmx" + heap + " (time includes its start)")
+                    .fact(
+                            "deviceAotCache",
+                            DeviceJvm.aotCache(jar.get())
+                                    .map(p -> "yes (" + p.getFileName() + ", made by the launcher)")
+                                    .orElse("no"));
+        } else {
+            resetPeaks();
+            try (ShuttleDatabase db = ShuttleDatabase.sqlite(device)) {
+                DeviceClone.run(db, hub.transport(), ProgressListener.NONE);
+            }
+            heapPeak = heapPeakMb();
+            report.fact(
+                    "device", "in this JVM (max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB)");
+            report.fact("heapPeakMb", heapPeak);
+        }
+        double clone = (System.nanoTime() - t0) / 1e9;
+        return clone;
     }
 
     /**
