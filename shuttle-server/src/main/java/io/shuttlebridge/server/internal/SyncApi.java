@@ -12,6 +12,7 @@ import io.shuttlebridge.core.internal.protocol.PushResultCodec;
 import io.shuttlebridge.core.internal.protocol.SchemaCodec;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
+import io.shuttlebridge.core.internal.sync.HubSide;
 import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.sync.PullResult;
@@ -19,6 +20,7 @@ import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.WriteGuard;
 import io.shuttlebridge.server.auth.Subject;
+import io.shuttlebridge.server.internal.rules.NamedParameters;
 import io.shuttlebridge.server.internal.rules.ReadFilter;
 import io.shuttlebridge.server.internal.rules.RulesWriteGuard;
 import io.shuttlebridge.server.rules.SyncRules;
@@ -35,6 +37,7 @@ public final class SyncApi {
     private final NodeBindings bindings;
     private final SyncRules rules;
     private final ReadFilter reads;
+    private final HubSide hub;
     private final String schemaJson;
 
     public SyncApi(
@@ -59,6 +62,7 @@ public final class SyncApi {
         this.reads = rules == null
                 ? null
                 : new ReadFilter(rules, EngineAccess.context(engine).schema());
+        this.hub = new HubSide(EngineAccess.context(engine));
         this.schemaJson = SchemaCodec.write(hubSchema(), limits(), engine.maxClockSkew());
     }
 
@@ -72,13 +76,16 @@ public final class SyncApi {
         return new HubLimits(maxBatch, body.maxBytes());
     }
 
-    /** A page cut to what the caller's rules let it read (all of it without rules). */
-    private PullResult readable(Context ctx, PullResult r) {
-        if (reads == null || r.resyncRequired()) {
-            return r;
-        }
-        var claims = RequestAuth.subject(ctx).claims();
-        return engine.database().read(c -> reads.page(c, r, claims));
+    /** The condition a caller's rules put on the feed entries it reads; null without rules. */
+    private NamedParameters.Bound readCondition(Context ctx) {
+        return reads == null
+                ? null
+                : reads.feedCondition(
+                        Dialects.of(engine.database()), RequestAuth.subject(ctx).claims());
+    }
+
+    private PullResult visible(PullResult r) {
+        return reads == null || r.resyncRequired() ? r : reads.withoutHiddenColumns(r);
     }
 
     public void schema(Context ctx) {
@@ -143,7 +150,11 @@ public final class SyncApi {
         long since = cursor(ctx, "since");
         int limit = limit(ctx);
         bindings.check(RequestAuth.subject(ctx), node);
-        PullResult r = readable(ctx, engine.servePull(node, since, limit));
+        NamedParameters.Bound cond = readCondition(ctx);
+        PullResult r = visible(
+                cond == null
+                        ? engine.servePull(node, since, limit)
+                        : hub.servePull(node, since, limit, cond.sql(), cond.args()));
         metrics.pulled(r.changes().size());
         json(ctx, WireCodec.pullResultBytes(r, -1));
     }
@@ -153,7 +164,11 @@ public final class SyncApi {
         long after = cursor(ctx, "after");
         int limit = limit(ctx);
         bindings.check(RequestAuth.subject(ctx), node);
-        PullResult r = readable(ctx, engine.serveSnapshot(node, after, limit));
+        NamedParameters.Bound cond = readCondition(ctx);
+        PullResult r = visible(
+                cond == null
+                        ? engine.serveSnapshot(node, after, limit)
+                        : hub.serveSnapshot(node, after, limit, cond.sql(), cond.args()));
         metrics.pulled(r.changes().size());
         json(ctx, WireCodec.pullResultBytes(r, engine.feedPosition()));
     }

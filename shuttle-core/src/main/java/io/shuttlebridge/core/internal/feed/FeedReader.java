@@ -41,10 +41,25 @@ public final class FeedReader {
         this.schema = schema;
     }
 
-    /** What to read: after {@code afterSeq}, at most {@code limit}, skipping one origin and keeping only some tables. */
-    public record Query(long afterSeq, int limit, String excludePeer, Set<String> tables) {
+    /**
+     * What to read: after {@code afterSeq}, at most {@code limit}, skipping one origin, keeping only some
+     * tables, and only the entries that satisfy {@code condition} (SQL over the feed entry {@code f},
+     * with its arguments; null for all).
+     */
+    public record Query(
+            long afterSeq,
+            int limit,
+            String excludePeer,
+            Set<String> tables,
+            String condition,
+            List<Object> conditionArgs) {
         public static Query after(long seq, int limit) {
-            return new Query(seq, limit, null, Set.of());
+            return new Query(seq, limit, null, Set.of(), null, List.of());
+        }
+
+        /** Only the entries for which {@code sql}, a condition over the feed entry {@code f}, holds. */
+        public Query where(String sql, List<Object> args) {
+            return new Query(afterSeq, limit, excludePeer, tables, sql, List.copyOf(args));
         }
 
         /**
@@ -53,11 +68,11 @@ public final class FeedReader {
          * the peer counts it as a duplicate when it has it already.
          */
         public Query excludingPeer(String uuid) {
-            return new Query(afterSeq, limit, uuid, tables);
+            return new Query(afterSeq, limit, uuid, tables, condition, conditionArgs);
         }
 
         public Query onlyTables(Set<String> names) {
-            return new Query(afterSeq, limit, excludePeer, Set.copyOf(names));
+            return new Query(afterSeq, limit, excludePeer, Set.copyOf(names), condition, conditionArgs);
         }
     }
 
@@ -91,6 +106,7 @@ public final class FeedReader {
                 "SELECT f.tbl, f.pk, f.seq, f.op, f.hlc, f.origin, f.version, " + EntryBase.of("f") + " AS base, f.via"
                         + " FROM _shuttle_feed f WHERE f.seq > ?"
                         + (excluded == null ? "" : " AND (f.via IS NULL OR f.via <> ?)")
+                        + (q.condition() == null ? "" : " AND (" + q.condition() + ")")
                         + " ORDER BY f.seq LIMIT ?";
         String sql = "SELECT p.tbl, p.pk, p.seq, p.op, p.hlc, p.origin, p.version, p.base, p.via, NULL AS top FROM ("
                 + page + ") p"
@@ -102,6 +118,9 @@ public final class FeedReader {
             ps.setLong(i++, q.afterSeq());
             if (excluded != null) {
                 ps.setInt(i++, excluded);
+            }
+            for (Object arg : q.conditionArgs()) {
+                Jdbc.set(ps, i++, arg);
             }
             ps.setInt(i, q.limit());
             try (ResultSet rs = ps.executeQuery()) {

@@ -150,6 +150,14 @@ public final class HubSide {
     }
 
     public PullResult servePull(String forNode, long since, int limit) {
+        return servePull(forNode, since, limit, null, List.of());
+    }
+
+    /**
+     * {@link #servePull(String, long, int)} keeping only the feed entries that satisfy {@code condition}
+     * (SQL over the feed entry {@code f}; sync rules' read half).
+     */
+    public PullResult servePull(String forNode, long since, int limit, String condition, List<Object> args) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
         return db.transaction(c -> {
@@ -161,17 +169,26 @@ public final class HubSide {
             }
             PeerStore.acknowledge(c, forNode, since);
             FeedReader.Page page = new FeedReader(Dialects.of(db), engine.schema())
-                    .read(c, FeedReader.Query.after(since, n).excludingPeer(forNode));
+                    .read(
+                            c,
+                            FeedReader.Query.after(since, n)
+                                    .excludingPeer(forNode)
+                                    .where(condition, args));
             return pullResult(page);
         });
     }
 
     /** The full state (rows and tombstones, whoever wrote them) after {@code after}, for bootstrap and resync. */
     public PullResult serveSnapshot(String forNode, long after, int limit) {
+        return serveSnapshot(forNode, after, limit, null, List.of());
+    }
+
+    /** {@link #serveSnapshot(String, long, int)} keeping only the feed entries that satisfy {@code condition}. */
+    public PullResult serveSnapshot(String forNode, long after, int limit, String condition, List<Object> args) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
-        return db.transaction(c ->
-                pullResult(new FeedReader(Dialects.of(db), engine.schema()).read(c, FeedReader.Query.after(after, n))));
+        return db.transaction(c -> pullResult(new FeedReader(Dialects.of(db), engine.schema())
+                .read(c, FeedReader.Query.after(after, n).where(condition, args))));
     }
 
     private static PullResult pullResult(FeedReader.Page page) {

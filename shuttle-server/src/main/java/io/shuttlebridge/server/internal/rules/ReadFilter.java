@@ -6,6 +6,7 @@ import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
+import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.ForeignKey;
@@ -29,8 +30,8 @@ import java.util.Set;
 
 /**
  * The read half of sync rules for one subject, as far as it goes (DESIGN §9): the schema a device
- * sees (readable tables, visible columns), and the pages of a pull or snapshot cut to the rows the
- * subject may read now, hidden columns left out. A row that enters the subject's set without
+ * sees (readable tables, visible columns), and a condition the hub reads pull and snapshot pages with
+ * (the database keeps only the rows the subject may read now), hidden columns left out. A row that enters the subject's set without
  * changing itself is not sent (move-in), and one that leaves is not removed (move-out): not yet.
  */
 public final class ReadFilter {
@@ -72,8 +73,43 @@ public final class ReadFilter {
         return new HubSchema(full.hubNode(), full.dialect(), tables);
     }
 
-    /** A page cut to what the subject may read now. */
-    public PullResult page(Connection c, PullResult page, Map<String, Object> claims) throws SQLException {
+    /**
+     * The condition on feed entries ({@code f}) that keeps what the subject may read now, for the hub to
+     * read pages with: null when it may read everything. Deletes are kept (a device that does not hold
+     * the row ignores them).
+     */
+    public NamedParameters.Bound feedCondition(Dialect dialect, Map<String, Object> claims) {
+        List<String> parts = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        for (SyncedTable t : schema.tables()) {
+            Predicate read = rules.table(t.name()).read();
+            switch (read) {
+                case Predicate.All a -> {}
+                case Predicate.None n -> parts.add("f.tbl <> " + t.id());
+                case Predicate.Sql sql -> {
+                    NamedParameters.Bound where = RuleSql.where(read, claims);
+                    String table = RuleSql.quote(t.name());
+                    parts.add("(f.tbl <> " + t.id() + " OR f.op = 2 OR f.pk IN (SELECT "
+                            + dialect.capture().keyExpression(t, table) + " FROM " + table + " WHERE " + where.sql()
+                            + "))");
+                    args.addAll(where.args());
+                }
+            }
+        }
+        return parts.isEmpty() ? null : new NamedParameters.Bound(String.join(" AND ", parts), args);
+    }
+
+    /** A page read with {@link #feedCondition}, its hidden columns left out. */
+    public PullResult withoutHiddenColumns(PullResult page) {
+        List<Change> out = new ArrayList<>(page.changes().size());
+        for (Change ch : page.changes()) {
+            out.add(withoutHidden(ch, rules.table(ch.table()).hiddenColumns()));
+        }
+        return new PullResult(out, page.next(), page.more(), page.resyncRequired());
+    }
+
+    /** Changes cut to what the subject may read now, checked row by row. */
+    PullResult page(Connection c, PullResult page, Map<String, Object> claims) throws SQLException {
         if (page.changes().isEmpty()) {
             return page;
         }
