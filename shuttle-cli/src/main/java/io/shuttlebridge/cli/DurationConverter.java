@@ -19,6 +19,9 @@ public final class DurationConverter implements ITypeConverter<Duration> {
 
     public static Duration parse(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
+        if (v.equals("0")) {
+            return Duration.ZERO;
+        }
         Matcher m = SHORT.matcher(v);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));

@@ -2,8 +2,12 @@ package io.shuttlebridge.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shuttlebridge.client.NodeLeases;
+import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.protocol.Lease;
+import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.server.internal.LeaseStore;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +23,7 @@ import picocli.CommandLine.Spec;
         name = "node",
         mixinStandardHelpOptions = true,
         description = "Node identity: show it, or lease/renew the short id at the hub.",
-        subcommands = {NodeCommand.Show.class, NodeCommand.LeaseCmd.class})
+        subcommands = {NodeCommand.Show.class, NodeCommand.LeaseCmd.class, NodeCommand.Retire.class})
 public final class NodeCommand implements Runnable {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -100,6 +104,46 @@ public final class NodeCommand implements Runnable {
                         database,
                         hub.transport(NodeLeases.show(database).hubUrl().orElse(null)));
                 spec.commandLine().getOut().printf("short id %d, lease until %s%n", l.shortId(), l.leaseExpiresAt());
+                return 0;
+            }
+        }
+    }
+
+    @Command(
+            name = "retire",
+            mixinStandardHelpOptions = true,
+            description = {
+                "On a hub: retire a device that will not sync again, so that it no longer holds back the purge of"
+                        + " tombstones, and free its short id.",
+                "If it syncs again it is refused, with word to clone a new device (unpushed writes can travel in a bundle)."
+            })
+    static final class Retire implements Callable<Integer> {
+        @Mixin
+        DbOption db;
+
+        @CommandLine.Parameters(
+                paramLabel = "NODE",
+                description = "The device's node uuid (shuttle status --db HUB lists them).")
+        String node;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (ShuttleDatabase database = db.openExisting()) {
+                boolean known = SyncEngine.open(database).retirePeer(node);
+                boolean leased = LeaseStore.release(database, node);
+                if (!known && !leased) {
+                    throw new ShuttleException(
+                            ErrorCode.NOT_FOUND,
+                            "this hub knows no device " + node + " (shuttle status --db " + db.db + " lists them)");
+                }
+                spec.commandLine()
+                        .getOut()
+                        .printf(
+                                "Retired %s: it no longer holds back the purge of tombstones%s.%n",
+                                node, leased ? ", and its short id is free" : "");
                 return 0;
             }
         }

@@ -125,6 +125,15 @@ public final class ServeCommand implements Callable<Integer> {
         Path key;
     }
 
+    @Option(
+            names = "--purge-every",
+            paramLabel = "DURATION",
+            defaultValue = "1h",
+            converter = DurationConverter.class,
+            description = "How often to purge the tombstones every device has acknowledged: 30m, 1h, 1d; 0 for never"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration purgeEvery;
+
     @Spec
     CommandSpec spec;
 
@@ -143,7 +152,8 @@ public final class ServeCommand implements Callable<Integer> {
                     .port(port)
                     .authenticator(authenticator)
                     .maxBodyBytes(maxBody)
-                    .maxBatch(maxBatch);
+                    .maxBatch(maxBatch)
+                    .purgeEvery(purgeEvery);
             if (tls != null) {
                 builder.tls(tls.cert, tls.key);
             }

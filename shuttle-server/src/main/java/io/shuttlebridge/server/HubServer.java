@@ -35,6 +35,7 @@ import io.shuttlebridge.server.internal.StreamHub;
 import io.shuttlebridge.server.internal.SyncApi;
 import io.shuttlebridge.server.internal.TlsConnector;
 import io.shuttlebridge.server.internal.TlsIdentity;
+import io.shuttlebridge.server.internal.TombstonePurger;
 import io.shuttlebridge.server.internal.rules.RulesCheck;
 import io.shuttlebridge.server.rules.SyncRules;
 import java.net.URI;
@@ -64,6 +65,7 @@ public final class HubServer implements AutoCloseable {
     private final PushGate gate;
     private final StreamHub stream;
     private final FeedWatcher watcher;
+    private final TombstonePurger purger;
     private final FeedListener listener;
     private final Duration shutdownTimeout;
     private final String host;
@@ -177,6 +179,7 @@ public final class HubServer implements AutoCloseable {
         stream.advanced(b.engine.feedPosition());
         app.start(b.host, b.port);
         this.watcher = new FeedWatcher(b.engine, b.watchEvery, stream::advanced);
+        this.purger = b.purgeEvery.isZero() ? null : new TombstonePurger(b.engine, b.purgeEvery);
         this.listener = Dialects.of(b.engine.database())
                 .feedChannel()
                 .map(channel -> new FeedListener(b.engine, channel, stream::advanced))
@@ -217,6 +220,9 @@ public final class HubServer implements AutoCloseable {
                     shutdownTimeout);
         }
         watcher.close();
+        if (purger != null) {
+            purger.close();
+        }
         if (listener != null) {
             listener.close();
         }
@@ -257,6 +263,7 @@ public final class HubServer implements AutoCloseable {
         private int maxBatch = SyncEngine.DEFAULT_MAX_BATCH;
         private Duration leaseTtl = Duration.ofDays(7);
         private Duration watchEvery = Duration.ofMillis(200);
+        private Duration purgeEvery = Duration.ofHours(1);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private MillisClock clock;
         private BridgeService bridge;
@@ -387,6 +394,19 @@ public final class HubServer implements AutoCloseable {
                 throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "lease time must be positive, got " + d);
             }
             leaseTtl = d;
+            return this;
+        }
+
+        /**
+         * How often the hub purges the tombstones every known device has acknowledged (default hourly;
+         * zero for never, when the application calls {@link SyncEngine#purgeTombstones} itself).
+         */
+        public Builder purgeEvery(Duration d) {
+            if (d.isNegative()) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT, "the purge interval must not be negative, got " + d);
+            }
+            purgeEvery = d;
             return this;
         }
 

@@ -178,6 +178,16 @@ public final class SyncEngine {
         return hub.purgeTombstones();
     }
 
+    /**
+     * Retires a device: this hub forgets its cursor, so that it no longer holds back the purge of
+     * tombstones, and refuses it if it comes back (it must be cloned again; its unpushed writes can
+     * travel in a bundle). Returns whether the device was known.
+     */
+    public boolean retirePeer(String nodeUuid) {
+        NodeIds.require(nodeUuid);
+        return db.transaction(c -> PeerStore.retire(c, nodeUuid, context.clock().millis()));
+    }
+
     // ---------------------------------------------------------------- device side
 
     /** Pulls every page from the hub, then pushes every local change it has not acknowledged. */

@@ -68,6 +68,18 @@ public final class LeaseStore {
         throw last;
     }
 
+    /** Frees the short id leased to {@code nodeUuid}, if any (a retired device); whether there was one. */
+    public static boolean release(ShuttleDatabase db, String nodeUuid) {
+        return db.transaction(c -> {
+            try (ResultSet t = c.getMetaData().getTables(null, null, "_shuttle_leases", null)) {
+                if (!t.next()) {
+                    return false;
+                }
+            }
+            return update(c, "DELETE FROM _shuttle_leases WHERE node_uuid = ?", nodeUuid) > 0;
+        });
+    }
+
     /** The node that holds {@code deviceKey}'s lease, if it has one. */
     public Optional<String> nodeOf(String deviceKey) {
         if (deviceKey == null) {

@@ -19,6 +19,7 @@ import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.WriteGuard;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,7 @@ public final class HubSide {
     /** Applies a pushed batch atomically and idempotently, leaving out the changes {@code guard} refuses. */
     public PushResult acceptPush(String fromNode, List<Change> changes, WriteGuard guard) {
         NodeIds.require(fromNode);
+        db.read(c -> refuseRetired(c, fromNode));
         PushResult r = apply(fromNode, changes, guard);
         if (!r.restamped().isEmpty()) {
             long ahead = r.restamped().stream()
@@ -161,6 +163,7 @@ public final class HubSide {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
         return db.transaction(c -> {
+            refuseRetired(c, forNode);
             long horizon = Jdbc.queryLong(
                             c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
                     .orElse(0L);
@@ -218,6 +221,18 @@ public final class HubSide {
             }
             return purged;
         });
+    }
+
+    /** A retired device is refused: it must be cloned again. */
+    private static Void refuseRetired(Connection c, String node) throws SQLException {
+        var at = PeerStore.retiredAt(c, node);
+        if (at.isPresent()) {
+            throw new ShuttleException(
+                    ErrorCode.FORBIDDEN,
+                    "device " + node + " was retired from this hub at " + Instant.ofEpochMilli(at.get())
+                            + ": clone a new device (carry its unpushed writes over with shuttle bundle export/import)");
+        }
+        return null;
     }
 
     private int checkLimit(int limit) {

@@ -1,0 +1,46 @@
+package io.shuttlebridge.server.internal;
+
+import io.shuttlebridge.core.sync.SyncEngine;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Purges, on a schedule, the tombstones every known device has acknowledged, so that deletes do not
+ * pile up in the hub's feed for ever; a device retired with {@code shuttle node retire} no longer
+ * holds them back.
+ */
+public final class TombstonePurger implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TombstonePurger.class);
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "shuttle-tombstone-purge");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public TombstonePurger(SyncEngine engine, Duration every) {
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        int purged = engine.purgeTombstones();
+                        if (purged > 0) {
+                            log.info("purged {} tombstones every known device has acknowledged", purged);
+                        }
+                    } catch (RuntimeException e) {
+                        log.warn("purging tombstones failed (will try again): {}", e.getMessage());
+                        log.debug("purging tombstones failed", e);
+                    }
+                },
+                every.toMillis(),
+                every.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,102 @@
+package io.shuttlebridge.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shuttlebridge.client.DeviceClone;
+import io.shuttlebridge.client.HttpTransport;
+import io.shuttlebridge.core.ProgressListener;
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.capture.Capture;
+import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.sync.SyncEngine;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The hub purges tombstones on a schedule; a device that never syncs again holds them back until it is retired. */
+class RetentionIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void tombstonesArePurgedOnceEveryDeviceHasThemOrIsRetired() throws Exception {
+        try (ShuttleDatabase hubDb = ShuttleDatabase.sqlite(dir.resolve("hub.db"))) {
+            hubDb.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)");
+            hubDb.execute("INSERT INTO note VALUES (1, 'one'), (2, 'two')");
+            Capture.enable(hubDb);
+            SyncEngine hubEngine = SyncEngine.open(hubDb);
+            try (HubServer hub = HubServer.builder(hubEngine)
+                            .host("127.0.0.1")
+                            .port(0)
+                            .purgeEvery(Duration.ofMillis(100))
+                            .start();
+                    ShuttleDatabase a = ShuttleDatabase.sqlite(dir.resolve("a.db"));
+                    ShuttleDatabase b = ShuttleDatabase.sqlite(dir.resolve("b.db"));
+                    ShuttleDatabase gone = ShuttleDatabase.sqlite(dir.resolve("gone.db"))) {
+                HttpTransport http = HttpTransport.builder(hub.url()).build();
+                DeviceClone.run(a, http, ProgressListener.NONE);
+                DeviceClone.run(b, http, ProgressListener.NONE);
+                DeviceClone.run(gone, http, ProgressListener.NONE);
+                SyncEngine ea = SyncEngine.open(a);
+                SyncEngine eb = SyncEngine.open(b);
+                SyncEngine egone = SyncEngine.open(gone);
+                ea.pullThenPush(http);
+                eb.pullThenPush(http);
+                egone.pullThenPush(http); // registered with the hub, then never heard of again
+
+                a.execute("DELETE FROM note WHERE id = 2");
+                for (int round = 0; round < 3; round++) { // a pull acknowledges what the device held when it asked
+                    ea.pullThenPush(http);
+                    eb.pullThenPush(http);
+                }
+                Thread.sleep(500); // several purge rounds
+                assertThat(tombstones(hubDb))
+                        .as("the silent device holds the tombstone back")
+                        .isEqualTo(1);
+
+                assertThat(hubEngine.retirePeer(egone.nodeUuid())).isTrue();
+                long deadline = System.currentTimeMillis() + 5_000;
+                while (tombstones(hubDb) > 0 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(tombstones(hubDb))
+                        .as("purged once the silent device is retired")
+                        .isZero();
+                assertThat(hubEngine.retirePeer(egone.nodeUuid())).isFalse();
+
+                // the retired device comes back: refused, with what to do
+                assertThatThrownBy(() -> egone.pullThenPush(http))
+                        .isInstanceOf(ShuttleException.class)
+                        .hasMessageContaining("403")
+                        .hasMessageContaining("was retired from this hub")
+                        .hasMessageContaining("clone a new device");
+                try (ShuttleDatabase fresh = ShuttleDatabase.sqlite(dir.resolve("fresh.db"))) {
+                    DeviceClone.run(fresh, http, ProgressListener.NONE);
+                    assertThat(rows(fresh)).isEqualTo(rows(hubDb)).containsExactly("1|one");
+                }
+            }
+        }
+    }
+
+    private static long tombstones(ShuttleDatabase db) {
+        return db.read(c -> Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_feed WHERE op = 2")
+                .orElse(0L));
+    }
+
+    private static List<String> rows(ShuttleDatabase db) {
+        return db.read(c -> {
+            List<String> out = new ArrayList<>();
+            try (var rs = c.createStatement().executeQuery("SELECT id, body FROM note ORDER BY id")) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1) + "|" + rs.getString(2));
+                }
+            }
+            return out;
+        });
+    }
+}
