@@ -1,6 +1,8 @@
 package io.shuttlebridge.core.internal.sync;
 
 import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.internal.sync.apply.Role;
 import io.shuttlebridge.core.sync.PullResult;
@@ -32,11 +34,28 @@ public final class Puller {
                 snapshot = true;
                 resynced = true;
                 since = 0;
+                db.transaction(c -> {
+                    ResyncSweep.begin(c);
+                    return null;
+                });
                 continue;
             }
             final long next = page.next();
+            final boolean last = !page.more();
+            final boolean sweeping = snapshot;
             db.transaction(c -> {
                 Applier.Outcome o = engine.applier().apply(c, page.changes(), hubNode, Role.DEVICE);
+                if (sweeping) {
+                    Dialect dialect = Dialects.of(db);
+                    ResyncSweep.seen(c, dialect, engine.schema(), page.changes());
+                    if (last) {
+                        ResyncSweep.sweep(
+                                c,
+                                dialect,
+                                engine.schema(),
+                                PeerStore.get(c, hubNode).lastPushed());
+                    }
+                }
                 PeerStore.setPulled(c, hubNode, next);
                 tally.applied(o);
                 return null;
