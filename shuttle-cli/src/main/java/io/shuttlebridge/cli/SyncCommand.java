@@ -58,6 +58,14 @@ public final class SyncCommand implements Callable<Integer> {
             SyncEngine engine = SyncEngine.open(database);
             if (!watch) {
                 print(out, engine.pullThenPush(transport));
+                try {
+                    NodeLeases.renewIfDue(database, transport); // a device that syncs keeps its short id
+                } catch (ShuttleException e) {
+                    spec.commandLine()
+                            .getErr()
+                            .println("shuttle: warning: the short-id lease was not renewed: "
+                                    + Main.oneLine(e.getMessage()));
+                }
                 // one line when this device's clock is off the hub's by more than the hub's bound
                 new ClockWatch(database, transport).measure().ifPresent(w -> {
                     spec.commandLine().getErr().println("shuttle: warning: " + w);

@@ -119,6 +119,7 @@ public final class LiveSync implements AutoCloseable {
         try {
             SyncReport r = engine.pullThenPush(hub);
             clock.check(); // warns when this device's clock is off the hub's by more than its bound
+            NodeLeases.renewIfDue(engine.database(), hub);
             syncs.incrementAndGet();
             listener.synced(r);
         } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.protocol.Lease;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -32,6 +33,23 @@ public final class NodeLeases {
         DeviceMeta.put(db, DeviceMeta.SHORT_ID, Integer.toString(lease.shortId()));
         DeviceMeta.put(db, DeviceMeta.LEASE_EXPIRES, lease.leaseExpiresAt().toString());
         return lease;
+    }
+
+    /** A lease is renewed by a sync once less than this is left of it. */
+    public static final Duration RENEW_WITHIN = Duration.ofDays(3);
+
+    /**
+     * Renews the lease when less than {@link #RENEW_WITHIN} is left of it (or it has run out), so that a
+     * device that syncs keeps its short id; a device that never leased one is left alone. Returns the
+     * new lease when it renewed.
+     */
+    public static Optional<Lease> renewIfDue(ShuttleDatabase db, HttpTransport hub) {
+        Optional<Lease> current = show(db).lease();
+        if (current.isEmpty()
+                || current.get().leaseExpiresAt().isAfter(Instant.now().plus(RENEW_WITHIN))) {
+            return Optional.empty();
+        }
+        return Optional.of(lease(db, hub));
     }
 
     public static NodeInfo show(ShuttleDatabase db) {
