@@ -37,6 +37,30 @@ final class Fixtures {
         return db;
     }
 
+    /** A SQLite hub database with one table, {@code note (id, body)}, holding the given rows, sync enabled. */
+    static ShuttleDatabase noteHub(Path dir, String... values) {
+        ShuttleDatabase db = ShuttleDatabase.sqlite(dir.resolve("hub.db"));
+        db.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)");
+        for (String v : values) {
+            db.execute("INSERT INTO note VALUES " + v);
+        }
+        Capture.enable(db);
+        return db;
+    }
+
+    /** The rows of {@code note} as {@code id|body}, by id. */
+    static List<String> notes(ShuttleDatabase db) {
+        return db.read(c -> {
+            List<String> out = new ArrayList<>();
+            try (var rs = c.createStatement().executeQuery("SELECT id, body FROM note ORDER BY id")) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1) + "|" + rs.getString(2));
+                }
+            }
+            return out;
+        });
+    }
+
     static HubServer start(SyncEngine engine) {
         return HubServer.builder(engine)
                 .host("127.0.0.1")

@@ -7,7 +7,6 @@ import io.shuttlebridge.client.HttpTransport;
 import io.shuttlebridge.client.NodeLeases;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
-import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,9 +21,7 @@ class LeaseRenewalIT {
 
     @Test
     void aLeaseCloseToItsEndIsRenewedAndOneFarFromItIsLeftAlone() throws Exception {
-        try (ShuttleDatabase hubDb = ShuttleDatabase.sqlite(dir.resolve("hub.db"))) {
-            hubDb.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)");
-            Capture.enable(hubDb);
+        try (ShuttleDatabase hubDb = Fixtures.noteHub(dir)) {
             try (HubServer hub = HubServer.builder(SyncEngine.open(hubDb))
                             .host("127.0.0.1")
                             .port(0)

@@ -6,12 +6,9 @@ import io.shuttlebridge.client.DeviceClone;
 import io.shuttlebridge.client.HttpTransport;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
-import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,10 +23,7 @@ class ResyncIT {
 
     @Test
     void aResyncRemovesWhatTheHubDeletedAndKeepsUnpushedWrites() throws Exception {
-        try (ShuttleDatabase hubDb = ShuttleDatabase.sqlite(dir.resolve("hub.db"))) {
-            hubDb.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)");
-            hubDb.execute("INSERT INTO note VALUES (1, 'one'), (2, 'two')");
-            Capture.enable(hubDb);
+        try (ShuttleDatabase hubDb = Fixtures.noteHub(dir, "(1, 'one'), (2, 'two')")) {
             SyncEngine hubEngine = SyncEngine.open(hubDb);
             try (HubServer hub = HubServer.builder(hubEngine)
                             .host("127.0.0.1")
@@ -42,7 +36,7 @@ class ResyncIT {
                 SyncEngine engine = SyncEngine.open(device);
                 device.execute("INSERT INTO note VALUES (10, 'pushed from the device')");
                 engine.pullThenPush(http);
-                assertThat(rows(hubDb)).containsExactly("1|one", "2|two", "10|pushed from the device");
+                assertThat(Fixtures.notes(hubDb)).containsExactly("1|one", "2|two", "10|pushed from the device");
 
                 // while the device is away: rows deleted on the hub, one added, and the device's cursor lost
                 // (as after restoring the hub's cursors from an older backup), so the tombstones can be purged
@@ -56,22 +50,10 @@ class ResyncIT {
                 device.execute("INSERT INTO note VALUES (11, 'written while away')");
                 var report = engine.pullThenPush(http);
                 assertThat(report.resynced()).isTrue();
-                assertThat(rows(device))
+                assertThat(Fixtures.notes(device))
                         .containsExactly("1|one", "3|three", "11|written while away")
-                        .isEqualTo(rows(hubDb));
+                        .isEqualTo(Fixtures.notes(hubDb));
             }
         }
-    }
-
-    private static List<String> rows(ShuttleDatabase db) {
-        return db.read(c -> {
-            List<String> out = new ArrayList<>();
-            try (var rs = c.createStatement().executeQuery("SELECT id, body FROM note ORDER BY id")) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1) + "|" + rs.getString(2));
-                }
-            }
-            return out;
-        });
     }
 }

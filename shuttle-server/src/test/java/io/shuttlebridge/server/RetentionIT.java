@@ -8,13 +8,10 @@ import io.shuttlebridge.client.HttpTransport;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
-import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,10 +22,7 @@ class RetentionIT {
 
     @Test
     void tombstonesArePurgedOnceEveryDeviceHasThemOrIsRetired() throws Exception {
-        try (ShuttleDatabase hubDb = ShuttleDatabase.sqlite(dir.resolve("hub.db"))) {
-            hubDb.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)");
-            hubDb.execute("INSERT INTO note VALUES (1, 'one'), (2, 'two')");
-            Capture.enable(hubDb);
+        try (ShuttleDatabase hubDb = Fixtures.noteHub(dir, "(1, 'one'), (2, 'two')")) {
             SyncEngine hubEngine = SyncEngine.open(hubDb);
             try (HubServer hub = HubServer.builder(hubEngine)
                             .host("127.0.0.1")
@@ -77,7 +71,9 @@ class RetentionIT {
                         .hasMessageContaining("clone a new device");
                 try (ShuttleDatabase fresh = ShuttleDatabase.sqlite(dir.resolve("fresh.db"))) {
                     DeviceClone.run(fresh, http, ProgressListener.NONE);
-                    assertThat(rows(fresh)).isEqualTo(rows(hubDb)).containsExactly("1|one");
+                    assertThat(Fixtures.notes(fresh))
+                            .isEqualTo(Fixtures.notes(hubDb))
+                            .containsExactly("1|one");
                 }
             }
         }
@@ -86,17 +82,5 @@ class RetentionIT {
     private static long tombstones(ShuttleDatabase db) {
         return db.read(c -> Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_feed WHERE op = 2")
                 .orElse(0L));
-    }
-
-    private static List<String> rows(ShuttleDatabase db) {
-        return db.read(c -> {
-            List<String> out = new ArrayList<>();
-            try (var rs = c.createStatement().executeQuery("SELECT id, body FROM note ORDER BY id")) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1) + "|" + rs.getString(2));
-                }
-            }
-            return out;
-        });
     }
 }

@@ -2,7 +2,6 @@ package io.shuttlebridge.server.internal;
 
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -15,11 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FeedWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FeedWatcher.class);
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "shuttle-feed-watcher");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = DaemonTimer.named("shuttle-feed-watcher");
 
     public FeedWatcher(SyncEngine engine, Duration every, LongConsumer advanced) {
         timer.scheduleWithFixedDelay(

@@ -8,7 +8,6 @@ import io.shuttlebridge.server.auth.Subject;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,11 +30,7 @@ public final class StreamHub {
     private final AtomicLong position = new AtomicLong(-1);
     private final AtomicInteger open;
     private final Map<WsContext, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "shuttle-stream-expiry");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = DaemonTimer.named("shuttle-stream-expiry");
 
     private final RequestAuth auth;
 

@@ -2,7 +2,6 @@ package io.shuttlebridge.server.internal;
 
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -15,11 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TombstonePurger implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TombstonePurger.class);
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "shuttle-tombstone-purge");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = DaemonTimer.named("shuttle-tombstone-purge");
 
     public TombstonePurger(SyncEngine engine, Duration every) {
         timer.scheduleWithFixedDelay(
