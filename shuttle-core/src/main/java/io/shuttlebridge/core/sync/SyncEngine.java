@@ -131,12 +131,12 @@ public final class SyncEngine {
      * the dismissed.
      */
     public List<RejectedWrite> rejectedWrites(boolean openOnly) {
-        return context.db().read(c -> RejectedWrites.list(c, openOnly));
+        return context.db().read(c -> RejectedWrites.list(c, Dialects.of(context.db()), openOnly));
     }
 
     /** Marks a rejected write as seen and settled by hand. */
     public RejectedWrite dismissRejected(long id) {
-        return context.db().transaction(c -> RejectedWrites.dismiss(c, id));
+        return context.db().transaction(c -> RejectedWrites.dismiss(c, Dialects.of(context.db()), id));
     }
 
     // ---------------------------------------------------------------- hub side

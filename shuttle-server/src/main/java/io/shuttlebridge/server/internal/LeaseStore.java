@@ -6,6 +6,7 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.id.KSortedId;
 import io.shuttlebridge.core.id.MillisClock;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.protocol.Lease;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -71,10 +72,8 @@ public final class LeaseStore {
     /** Frees the short id leased to {@code nodeUuid}, if any (a retired device); whether there was one. */
     public static boolean release(ShuttleDatabase db, String nodeUuid) {
         return db.transaction(c -> {
-            try (ResultSet t = c.getMetaData().getTables(null, null, "_shuttle_leases", null)) {
-                if (!t.next()) {
-                    return false;
-                }
+            if (!Dialects.of(db).hasTable(c, "_shuttle_leases")) {
+                return false;
             }
             return update(c, "DELETE FROM _shuttle_leases WHERE node_uuid = ?", nodeUuid) > 0;
         });

@@ -4,17 +4,15 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.id.MillisClock;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.sync.NodeIds;
 import io.shuttlebridge.server.auth.Subject;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -81,23 +79,6 @@ public final class NodeBindings {
 
     private record Binding(String subject, boolean created) {}
 
-    /** The subject a node is bound to, if any. */
-    public Optional<String> subjectOf(String nodeUuid) {
-        String owner = known.get(nodeUuid);
-        if (owner != null) {
-            return Optional.of(owner);
-        }
-        return Optional.ofNullable(db.read(c -> {
-            try (PreparedStatement ps =
-                    c.prepareStatement("SELECT subject FROM _shuttle_node_subjects WHERE node_uuid = ?")) {
-                ps.setString(1, nodeUuid);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
-            }
-        }));
-    }
-
     /** How many nodes a subject registered and how many rows it wrote last. */
     public record Writer(String subject, long nodes, long rows) {}
 
@@ -105,7 +86,7 @@ public final class NodeBindings {
     public static List<Writer> writers(ShuttleDatabase db) {
         return db.read(c -> {
             List<Writer> out = new ArrayList<>();
-            if (!exists(c)) {
+            if (!Dialects.of(db).hasTable(c, "_shuttle_node_subjects")) {
                 return out;
             }
             try (PreparedStatement ps = c.prepareStatement(WRITERS);
@@ -122,7 +103,7 @@ public final class NodeBindings {
     public static Map<String, String> subjectsByNode(ShuttleDatabase db) {
         return db.read(c -> {
             Map<String, String> out = new HashMap<>();
-            if (!exists(c)) {
+            if (!Dialects.of(db).hasTable(c, "_shuttle_node_subjects")) {
                 return out;
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT node_uuid, subject FROM _shuttle_node_subjects");
@@ -133,12 +114,6 @@ public final class NodeBindings {
             }
             return out;
         });
-    }
-
-    private static boolean exists(Connection c) throws SQLException {
-        try (ResultSet t = c.getMetaData().getTables(null, null, "_shuttle_node_subjects", null)) {
-            return t.next();
-        }
     }
 
     /** The feed keeps the node each change came through ({@code via}, else its origin); its subject wrote it. */

@@ -131,7 +131,9 @@ public final class SyncApi {
                     ? WriteGuard.NONE
                     : new RulesWriteGuard(rules, EngineAccess.context(engine).schema(), subject);
             PushResult pushed = gate.run(() -> engine.acceptPush(req.nodeUuid(), req.changes(), guard));
-            r = reads == null ? pushed : engine.database().read(c -> reads.refusals(c, pushed, subject.claims()));
+            r = reads == null || pushed.refused().isEmpty()
+                    ? pushed
+                    : engine.database().read(c -> reads.refusals(c, pushed, subject.claims()));
         } catch (RuntimeException e) {
             if (bound) {
                 bindings.unbind(req.nodeUuid()); // a refused push binds nothing

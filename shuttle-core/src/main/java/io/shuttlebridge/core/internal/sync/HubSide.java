@@ -61,7 +61,6 @@ public final class HubSide {
     /** Applies a pushed batch atomically and idempotently, leaving out the changes {@code guard} refuses. */
     public PushResult acceptPush(String fromNode, List<Change> changes, WriteGuard guard) {
         NodeIds.require(fromNode);
-        db.read(c -> refuseRetired(c, fromNode));
         PushResult r = apply(fromNode, changes, guard);
         if (!r.restamped().isEmpty()) {
             long ahead = r.restamped().stream()
@@ -106,6 +105,7 @@ public final class HubSide {
     private PushResult applyGuarded(
             Connection c, String fromNode, List<Change> changes, WriteGuard guard, Map<Integer, String> refused)
             throws SQLException {
+        refuseRetired(c, fromNode);
         refused.putAll(guard.before(c, changes));
         List<Integer> kept = new ArrayList<>();
         for (int i = 0; i < changes.size(); i++) {
@@ -224,7 +224,7 @@ public final class HubSide {
     }
 
     /** A retired device is refused: it must be cloned again. */
-    private static Void refuseRetired(Connection c, String node) throws SQLException {
+    private static void refuseRetired(Connection c, String node) throws SQLException {
         var at = PeerStore.retiredAt(c, node);
         if (at.isPresent()) {
             throw new ShuttleException(
@@ -232,7 +232,6 @@ public final class HubSide {
                     "device " + node + " was retired from this hub at " + Instant.ofEpochMilli(at.get())
                             + ": clone a new device (carry its unpushed writes over with shuttle bundle export/import)");
         }
-        return null;
     }
 
     private int checkLimit(int limit) {

@@ -49,31 +49,26 @@ public final class PeerStore {
 
     /**
      * Retires a peer: it no longer holds back the purge of tombstones, and it is remembered as retired
-     * ({@code _shuttle_retired}) so that it is refused if it comes back. Whether it was known.
+     * (in {@code _shuttle_meta}, which every database has) so that it is refused if it comes back.
+     * Whether it was known.
      */
     public static boolean retire(Connection c, String peer, long atMillis) throws SQLException {
-        Jdbc.execute(c, RETIRED);
         boolean known = Jdbc.update(c, "DELETE FROM _shuttle_peers WHERE peer = ?", peer) > 0;
         Jdbc.update(
                 c,
-                "INSERT INTO _shuttle_retired (peer, retired_at) VALUES (?, ?) ON CONFLICT (peer) DO NOTHING",
-                peer,
-                atMillis);
+                "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                RETIRED + peer,
+                Long.toString(atMillis));
         return known;
     }
 
-    /** When the peer was retired, if it was. */
+    /** When the peer was retired, if it was: one primary-key lookup. */
     public static Optional<Long> retiredAt(Connection c, String peer) throws SQLException {
-        try (ResultSet t = c.getMetaData().getTables(null, null, "_shuttle_retired", null)) {
-            if (!t.next()) {
-                return Optional.empty();
-            }
-        }
-        return Jdbc.queryLong(c, "SELECT retired_at FROM _shuttle_retired WHERE peer = ?", peer);
+        return Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", RETIRED + peer)
+                .map(Long::parseLong);
     }
 
-    private static final String RETIRED =
-            "CREATE TABLE IF NOT EXISTS _shuttle_retired (peer TEXT PRIMARY KEY, retired_at BIGINT NOT NULL)";
+    private static final String RETIRED = "retired:";
 
     private static void ensure(Connection c, String peer) throws SQLException {
         Jdbc.update(c, "INSERT INTO _shuttle_peers (peer) VALUES (?) ON CONFLICT DO NOTHING", peer);

@@ -7,6 +7,7 @@ import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.RejectedWrite;
@@ -88,9 +89,9 @@ public final class RejectedWrites {
         return null;
     }
 
-    public static List<RejectedWrite> list(Connection c, boolean openOnly) throws SQLException {
+    public static List<RejectedWrite> list(Connection c, Dialect dialect, boolean openOnly) throws SQLException {
         List<RejectedWrite> out = new ArrayList<>();
-        if (!exists(c)) {
+        if (!dialect.hasTable(c, "_shuttle_rejected")) {
             return out;
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM _shuttle_rejected"
@@ -115,18 +116,17 @@ public final class RejectedWrites {
     }
 
     /** Marks one as dismissed: seen, and nothing more to do. */
-    public static RejectedWrite dismiss(Connection c, long id) throws SQLException {
-        int n = exists(c) ? Jdbc.update(c, "UPDATE _shuttle_rejected SET status = 'dismissed' WHERE id = ?", id) : 0;
+    public static RejectedWrite dismiss(Connection c, Dialect dialect, long id) throws SQLException {
+        int n = dialect.hasTable(c, "_shuttle_rejected")
+                ? Jdbc.update(c, "UPDATE _shuttle_rejected SET status = 'dismissed' WHERE id = ?", id)
+                : 0;
         if (n == 0) {
             throw new ShuttleException(ErrorCode.NOT_FOUND, "no rejected write with id " + id);
         }
-        return list(c, false).stream().filter(w -> w.id() == id).findFirst().orElseThrow();
-    }
-
-    private static boolean exists(Connection c) throws SQLException {
-        try (ResultSet t = c.getMetaData().getTables(null, null, "_shuttle_rejected", null)) {
-            return t.next();
-        }
+        return list(c, dialect, false).stream()
+                .filter(w -> w.id() == id)
+                .findFirst()
+                .orElseThrow();
     }
 
     private static ErrorCode code(String name) {

@@ -2,10 +2,8 @@ package io.shuttlebridge.server.internal.rules;
 
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
-import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
-import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.schema.Column;
@@ -17,11 +15,8 @@ import io.shuttlebridge.server.rules.Predicate;
 import io.shuttlebridge.server.rules.SyncRules;
 import io.shuttlebridge.server.rules.TableRule;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +30,6 @@ import java.util.Set;
  * changing itself is not sent (move-in), and one that leaves is not removed (move-out): not yet.
  */
 public final class ReadFilter {
-    /** Keys checked per statement. */
-    private static final int CHUNK = 200;
-
     private final SyncRules rules;
     private final SyncSchema schema;
 
@@ -108,51 +100,26 @@ public final class ReadFilter {
         return new PullResult(out, page.next(), page.more(), page.resyncRequired());
     }
 
-    /** Changes cut to what the subject may read now, checked row by row. */
-    PullResult page(Connection c, PullResult page, Map<String, Object> claims) throws SQLException {
-        if (page.changes().isEmpty()) {
-            return page;
+    /** The row as the subject may see it now, or null when it may not read it. */
+    private Change readable(Connection c, Change row, Map<String, Object> claims) throws SQLException {
+        TableRule rule = rules.table(row.table());
+        if (rule.read() instanceof Predicate.None) {
+            return null;
         }
-        Map<String, Set<String>> visible = new HashMap<>();
-        Map<String, List<Change>> upserts = new LinkedHashMap<>();
-        for (Change ch : page.changes()) {
-            if (ch.op() == Op.UPSERT && rules.table(ch.table()).read() instanceof Predicate.Sql) {
-                upserts.computeIfAbsent(ch.table(), k -> new ArrayList<>()).add(ch);
-            }
+        if (row.op() == Op.UPSERT
+                && rule.read() instanceof Predicate.Sql
+                && !Boolean.TRUE.equals(
+                        RuleEvaluator.holds(c, schema.require(row.table()), rule.read(), row.key(), claims))) {
+            return null;
         }
-        for (var e : upserts.entrySet()) {
-            visible.put(e.getKey(), readableKeys(c, schema.require(e.getKey()), e.getValue(), claims));
-        }
-        List<Change> out = new ArrayList<>(page.changes().size());
-        for (Change ch : page.changes()) {
-            TableRule rule = rules.table(ch.table());
-            if (rule.read() instanceof Predicate.None) {
-                continue;
-            }
-            if (ch.op() == Op.UPSERT
-                    && rule.read() instanceof Predicate.Sql
-                    && !visible.get(ch.table()).contains(ChangeCodec.keyJson(ch.key()))) {
-                continue;
-            }
-            out.add(withoutHidden(ch, rule.hiddenColumns()));
-        }
-        return new PullResult(out, page.next(), page.more(), page.resyncRequired());
+        return withoutHidden(row, rule.hiddenColumns());
     }
 
     /** A push answer whose refusals carry the hub's rows only as far as the subject may read them. */
     public PushResult refusals(Connection c, PushResult r, Map<String, Object> claims) throws SQLException {
-        if (r.refused().isEmpty()) {
-            return r;
-        }
         List<PushResult.Refusal> refused = new ArrayList<>();
         for (PushResult.Refusal x : r.refused()) {
-            Change row = x.hubRow();
-            if (row != null) {
-                List<Change> seen = page(c, new PullResult(List.of(row), 0, false, false), claims)
-                        .changes();
-                row = seen.isEmpty() ? null : seen.get(0);
-            }
-            refused.add(x.withHubRow(row));
+            refused.add(x.withHubRow(x.hubRow() == null ? null : readable(c, x.hubRow(), claims)));
         }
         return new PushResult(
                 r.applied(),
@@ -189,51 +156,6 @@ public final class ReadFilter {
     private static <V> Map<String, V> withoutKeys(Map<String, V> m, Set<String> keys) {
         Map<String, V> out = new LinkedHashMap<>(m);
         out.keySet().removeAll(keys);
-        return out;
-    }
-
-    /** The keys (as key JSON) of the given rows that satisfy the table's read rule now. */
-    private Set<String> readableKeys(Connection c, SyncedTable t, List<Change> rows, Map<String, Object> claims)
-            throws SQLException {
-        Set<String> out = new HashSet<>();
-        List<String> pk = t.key();
-        NamedParameters.Bound where = RuleSql.where(rules.table(t.name()).read(), claims);
-        for (int from = 0; from < rows.size(); from += CHUNK) {
-            List<Change> chunk = rows.subList(from, Math.min(rows.size(), from + CHUNK));
-            StringBuilder sql = new StringBuilder("SELECT ");
-            for (int i = 0; i < pk.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append(RuleSql.quote(pk.get(i)));
-            }
-            sql.append(" FROM ")
-                    .append(RuleSql.quote(t.name()))
-                    .append(" WHERE ")
-                    .append(where.sql())
-                    .append(" AND (");
-            List<Object> args = new ArrayList<>(where.args());
-            for (int r = 0; r < chunk.size(); r++) {
-                sql.append(r == 0 ? "(" : " OR (");
-                for (int i = 0; i < pk.size(); i++) {
-                    sql.append(i == 0 ? "" : " AND ")
-                            .append(RuleSql.quote(pk.get(i)))
-                            .append(" = ?");
-                    args.add(chunk.get(r).key().get(i));
-                }
-                sql.append(')');
-            }
-            sql.append(')');
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                Jdbc.bind(ps, args.toArray());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        List<Object> key = new ArrayList<>(pk.size());
-                        for (int i = 1; i <= pk.size(); i++) {
-                            key.add(Jdbc.readValue(rs, i));
-                        }
-                        out.add(ChangeCodec.keyJson(key));
-                    }
-                }
-            }
-        }
         return out;
     }
 }

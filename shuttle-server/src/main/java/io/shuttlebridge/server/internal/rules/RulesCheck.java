@@ -1,6 +1,5 @@
 package io.shuttlebridge.server.internal.rules;
 
-import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.Jdbc;
@@ -91,7 +90,6 @@ public final class RulesCheck {
     }
 
     private static ShuttleException error(SyncRules rules, int line, String message) {
-        return new ShuttleException(
-                ErrorCode.INVALID_ARGUMENT, rules.source() + (line > 0 ? ":" + line : "") + ": " + message);
+        return RulesParser.mistake(rules.source(), line, message);
     }
 }

@@ -140,7 +140,11 @@ public final class RulesParser {
     }
 
     private ShuttleException error(String pointer, String message) {
-        int line = line(pointer);
+        return mistake(source, line(pointer), message);
+    }
+
+    /** A mistake in a rules file, named by file and line (none when unknown). */
+    static ShuttleException mistake(String source, int line, String message) {
         return new ShuttleException(ErrorCode.INVALID_ARGUMENT, source + (line > 0 ? ":" + line : "") + ": " + message);
     }
 
