@@ -2,7 +2,13 @@ package io.shuttlebridge.server.rules;
 
 import io.shuttlebridge.core.Postgres;
 import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.server.HubServer;
+import io.shuttlebridge.server.auth.JwtAuthenticator;
+import io.shuttlebridge.server.auth.TokenIssuer;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 
 /** The hub database of DESIGN §9's example (projects, members, tasks, a catalog) on SQLite or PostgreSQL, empty. */
 final class RulesHub {
@@ -10,6 +16,21 @@ final class RulesHub {
             "an HS256 secret of more than thirty-two bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private RulesHub() {}
+
+    /** A hub on loopback over {@code engine} that takes HS256 tokens signed with {@link #SECRET} and enforces {@code rules}. */
+    static HubServer serve(SyncEngine engine, String rules) {
+        return HubServer.builder(engine)
+                .host("127.0.0.1")
+                .port(0)
+                .authenticator(JwtAuthenticator.hs256(SECRET).build())
+                .rules(SyncRules.parse(rules, "rules.yaml"))
+                .start();
+    }
+
+    /** A token of {@code sub} for those hubs, valid for an hour. */
+    static String token(String sub) {
+        return TokenIssuer.hs256(SECRET).issue(sub, Map.of(), Duration.ofHours(1), null, null);
+    }
 
     /** {@code kind} is {@code sqlite} or {@code postgresql}; capture is not enabled yet, so rows can be added first. */
     static ShuttleDatabase create(String kind, Path dir) throws Exception {

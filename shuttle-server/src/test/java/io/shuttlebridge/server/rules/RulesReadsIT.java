@@ -9,14 +9,10 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.HubServer;
-import io.shuttlebridge.server.auth.JwtAuthenticator;
-import io.shuttlebridge.server.auth.TokenIssuer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,14 +53,9 @@ class RulesReadsIT {
             db.execute("INSERT INTO catalog VALUES ('pen', 1.50)");
             db.execute("INSERT INTO audit VALUES (1, 'not for devices')");
             Capture.enable(db);
-            try (HubServer hub = HubServer.builder(SyncEngine.open(db))
-                            .host("127.0.0.1")
-                            .port(0)
-                            .authenticator(JwtAuthenticator.hs256(SECRET).build())
-                            .rules(SyncRules.parse(RULES, "rules.yaml"))
-                            .start();
+            try (HubServer hub = RulesHub.serve(SyncEngine.open(db), RULES);
                     ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("alice.db"))) {
-                String alice = TokenIssuer.hs256(SECRET).issue("alice", Map.of(), Duration.ofHours(1), null, null);
+                String alice = RulesHub.token("alice");
                 HttpTransport transport =
                         HttpTransport.builder(hub.url()).token(alice).build();
                 DeviceClone.run(device, transport, ProgressListener.NONE);

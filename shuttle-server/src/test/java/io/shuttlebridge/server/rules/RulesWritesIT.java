@@ -13,14 +13,11 @@ import io.shuttlebridge.core.id.Hlc;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.HubServer;
-import io.shuttlebridge.server.auth.JwtAuthenticator;
-import io.shuttlebridge.server.auth.TokenIssuer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,13 +67,8 @@ class RulesWritesIT {
             db.execute("INSERT INTO task VALUES (20, 2, 'bob''s task', 99.00)");
             Capture.enable(db);
             SyncEngine engine = SyncEngine.open(db);
-            try (HubServer hub = HubServer.builder(engine)
-                    .host("127.0.0.1")
-                    .port(0)
-                    .authenticator(JwtAuthenticator.hs256(SECRET).build())
-                    .rules(SyncRules.parse(RULES, "rules.yaml"))
-                    .start()) {
-                String alice = TokenIssuer.hs256(SECRET).issue("alice", Map.of(), Duration.ofHours(1), null, null);
+            try (HubServer hub = RulesHub.serve(engine, RULES)) {
+                String alice = RulesHub.token("alice");
                 String node = UUID.randomUUID().toString();
                 List<Change> batch = List.of(
                         task(node, Op.UPSERT, 10, 1, "in her project"), // 0: allowed
@@ -119,15 +111,10 @@ class RulesWritesIT {
             db.execute("INSERT INTO project VALUES (1, 'alice''s'), (2, 'bob''s')");
             db.execute("INSERT INTO project_member VALUES (1, 'alice', 'owner'), (2, 'bob', 'owner')");
             Capture.enable(db);
-            try (HubServer hub = HubServer.builder(SyncEngine.open(db))
-                            .host("127.0.0.1")
-                            .port(0)
-                            .authenticator(JwtAuthenticator.hs256(SECRET).build())
-                            // the device never sees the hidden column, so it never sends it
-                            .rules(SyncRules.parse(RULES, "rules.yaml"))
-                            .start();
+            // the device never sees the hidden column, so it never sends it
+            try (HubServer hub = RulesHub.serve(SyncEngine.open(db), RULES);
                     ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("alice.db"))) {
-                String alice = TokenIssuer.hs256(SECRET).issue("alice", Map.of(), Duration.ofHours(1), null, null);
+                String alice = RulesHub.token("alice");
                 var transport = io.shuttlebridge.client.HttpTransport.builder(hub.url())
                         .token(alice)
                         .build();
