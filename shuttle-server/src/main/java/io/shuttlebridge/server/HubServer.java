@@ -141,6 +141,7 @@ public final class HubServer implements AutoCloseable {
             cfg.routes.post(Protocol.PUSH, api::push);
             cfg.routes.get(Protocol.PULL, api::pull);
             cfg.routes.get(Protocol.SNAPSHOT, api::snapshot);
+            cfg.routes.get(Protocol.DIGEST, api::digest);
             cfg.routes.ws(Protocol.STREAM, stream::configure);
             if (b.bridge != null) {
                 new BridgeApi(b.bridge, body).register(cfg.routes);

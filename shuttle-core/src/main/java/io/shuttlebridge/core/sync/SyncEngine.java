@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Sync for one database. As a device it pulls then pushes through a {@link Transport}; as a hub it
@@ -168,6 +169,16 @@ public final class SyncEngine {
     /** The full state (rows and tombstones, whoever wrote them) after {@code after}, for bootstrap and resync. */
     public PullResult serveSnapshot(String forNode, long after, int limit) {
         return hub.serveSnapshot(forNode, after, limit);
+    }
+
+    /** {@link #serveSnapshot(String, long, int)} of some tables only, for a device reconciling them. */
+    public PullResult serveSnapshot(String forNode, long after, int limit, Set<String> tables) {
+        return hub.serveSnapshot(forNode, after, limit, tables, null, List.of());
+    }
+
+    /** The {@link KeyDigest} of the keys of {@code table}'s rows, for a device reconciling it. */
+    public KeyDigest rowDigest(String table) {
+        return hub.rowDigest(table, null, List.of());
     }
 
     /**

@@ -12,6 +12,8 @@ public final class Protocol {
     public static final String PULL = "/v1/sync/pull";
     public static final String SNAPSHOT = "/v1/sync/snapshot";
     public static final String STREAM = "/v1/sync/stream";
+    /** The key digest of one table's readable rows, for a device reconciling it. */
+    public static final String DIGEST = "/v1/sync/digest";
 
     /**
      * The calling device's node uuid on pull and snapshot requests (so the hub leaves out what it

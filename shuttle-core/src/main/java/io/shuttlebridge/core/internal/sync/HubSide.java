@@ -8,11 +8,13 @@ import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Stamp;
 import io.shuttlebridge.core.internal.DurationText;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.internal.sync.apply.Role;
+import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PeerCursor;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
@@ -23,7 +25,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -188,10 +192,36 @@ public final class HubSide {
 
     /** {@link #serveSnapshot(String, long, int)} keeping only the feed entries that satisfy {@code condition}. */
     public PullResult serveSnapshot(String forNode, long after, int limit, String condition, List<Object> args) {
+        return serveSnapshot(forNode, after, limit, null, condition, args);
+    }
+
+    /**
+     * {@link #serveSnapshot(String, long, int, String, List)} of {@code tables} only (null: every
+     * table), for a device reconciling them.
+     */
+    public PullResult serveSnapshot(
+            String forNode, long after, int limit, Set<String> tables, String condition, List<Object> args) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
+        String where = condition;
+        if (tables != null) {
+            String ids = tables.stream()
+                    .map(t -> String.valueOf(engine.schema().require(t).id()))
+                    .collect(Collectors.joining(", "));
+            where = "f.tbl IN (" + ids + ")" + (condition == null ? "" : " AND (" + condition + ")");
+        }
+        String filter = where;
         return db.transaction(c -> pullResult(new FeedReader(Dialects.of(db), engine.schema())
-                .read(c, FeedReader.Query.after(after, n).where(condition, args))));
+                .read(c, FeedReader.Query.after(after, n).where(filter, args))));
+    }
+
+    /**
+     * The {@link KeyDigest} of the keys of {@code table}'s rows that satisfy {@code where} (SQL over the
+     * table's columns, with its arguments; null for every row).
+     */
+    public KeyDigest rowDigest(String table, String where, List<Object> args) {
+        SyncedTable t = engine.schema().require(table);
+        return db.read(c -> KeyDigests.of(c, Dialects.of(db), t, where, args));
     }
 
     private static PullResult pullResult(FeedReader.Page page) {
