@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,42 +36,130 @@ public final class RejectedWrites {
 
     private RejectedWrites() {}
 
-    /** Records the page's changes the hub refused, and puts the hub's version of their rows back. */
+    /** A refused change ({@code id} in {@code _shuttle_rejected}) whose row is to be put back as the hub has it, or removed. */
+    private record Restore(long id, Change refused, Change hubRow) {}
+
+    /** Rejected writes whose row could not be removed yet, kept under this key of {@code _shuttle_meta}. */
+    private static final String UNREMOVED = "unremoved_rejected";
+
+    /**
+     * Records the page's changes the hub refused, and puts the hub's version of their rows back:
+     * removals children first, restores parents first, so the device's own foreign keys hold. A row
+     * that cannot be removed yet (a row of its own, refused in a later page or push, still refers to
+     * it) is noted and tried again with every later page until it goes.
+     */
     static void record(
             Connection c, EngineContext engine, String hubNode, FeedReader.Page page, PushResult r, long nowMillis)
             throws SQLException {
-        if (r == null || r.refused().isEmpty()) {
+        List<Restore> todo = unremoved(c, engine);
+        if (r != null && !r.refused().isEmpty()) {
+            Jdbc.execute(c, TABLE);
+            long id = Jdbc.queryLong(c, "SELECT max(id) FROM _shuttle_rejected").orElse(0L);
+            for (PushResult.Refusal x : r.refused()) {
+                Change ch = changeOf(page, x);
+                if (ch == null) {
+                    continue; // not a change of this page: an answer that does not match what was sent
+                }
+                id++;
+                Jdbc.update(
+                        c,
+                        "INSERT INTO _shuttle_rejected (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')",
+                        id,
+                        ch.table(),
+                        ChangeCodec.keyJson(ch.key()),
+                        ch.op().name(),
+                        ch.values() == null ? null : ChangeCodec.valuesJson(ch.values()),
+                        x.code().name(),
+                        x.message(),
+                        ch.hlc(),
+                        Instant.ofEpochMilli(nowMillis).toString());
+                log.warn(
+                        "the hub refused this device's write to {} {} ({}: {}); kept as rejected write {}"
+                                + " (shuttle conflicts list)",
+                        ch.table(),
+                        ch.key(),
+                        x.code(),
+                        x.message(),
+                        id);
+                todo.add(new Restore(id, ch, x.hubRow()));
+            }
+        }
+        if (todo.isEmpty()) {
             return;
         }
-        Jdbc.execute(c, TABLE);
-        long id = Jdbc.queryLong(c, "SELECT max(id) FROM _shuttle_rejected").orElse(0L);
-        for (PushResult.Refusal x : r.refused()) {
-            Change ch = changeOf(page, x);
-            if (ch == null) {
-                continue; // not a change of this page: an answer that does not match what was sent
+        List<Restore> left = putBack(c, engine, hubNode, todo);
+        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", UNREMOVED);
+        List<String> ids = left.stream()
+                .filter(x -> x.hubRow() == null)
+                .map(x -> String.valueOf(x.id()))
+                .toList();
+        if (!ids.isEmpty()) {
+            Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", UNREMOVED, String.join(",", ids));
+        }
+        for (Restore x : left) {
+            if (x.hubRow() != null) {
+                log.warn(
+                        "could not put back the hub's version of {} {} after it refused this device's write;"
+                                + " the row stays as this device wrote it (rejected write {})",
+                        x.refused().table(),
+                        x.refused().key(),
+                        x.id());
             }
-            id++;
-            Jdbc.update(
-                    c,
-                    "INSERT INTO _shuttle_rejected (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')",
-                    id,
-                    ch.table(),
-                    ChangeCodec.keyJson(ch.key()),
-                    ch.op().name(),
-                    ch.values() == null ? null : ChangeCodec.valuesJson(ch.values()),
-                    x.code().name(),
-                    x.message(),
-                    ch.hlc(),
-                    Instant.ofEpochMilli(nowMillis).toString());
-            log.warn(
-                    "the hub refused this device's write to {} {} ({}: {}); kept as rejected write {}"
-                            + " (shuttle conflicts list)",
-                    ch.table(),
-                    ch.key(),
-                    x.code(),
-                    x.message(),
-                    id);
-            RefusedRowRestore.restore(c, engine, hubNode, ch, x.hubRow());
+        }
+    }
+
+    /** The rejected writes noted as not removed yet. */
+    private static List<Restore> unremoved(Connection c, EngineContext engine) throws SQLException {
+        List<Restore> out = new ArrayList<>();
+        String ids = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", UNREMOVED)
+                .orElse("");
+        for (String id : ids.split(",")) {
+            if (id.isBlank()) {
+                continue;
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT tbl, key_json, hlc FROM _shuttle_rejected WHERE id = ?")) {
+                ps.setLong(1, Long.parseLong(id));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        Change refused = new Change(
+                                rs.getString(1),
+                                ChangeCodec.keyFromJson(rs.getString(2)),
+                                Op.UPSERT,
+                                null,
+                                rs.getLong(3),
+                                engine.nodeUuid(),
+                                0,
+                                0,
+                                null);
+                        out.add(new Restore(Long.parseLong(id), refused, null));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Restore> putBack(Connection c, EngineContext engine, String hubNode, List<Restore> todo)
+            throws SQLException {
+        List<String> deleteOrder = engine.schema().plan().deleteOrder();
+        List<String> upsertOrder = engine.schema().plan().upsertOrder();
+        List<Restore> ordered = new ArrayList<>(todo);
+        ordered.sort(Comparator.comparingInt((Restore x) -> x.hubRow() == null ? 0 : 1)
+                .thenComparingInt(x -> x.hubRow() == null
+                        ? deleteOrder.indexOf(x.refused().table())
+                        : upsertOrder.indexOf(x.refused().table())));
+        while (true) {
+            List<Restore> left = new ArrayList<>();
+            for (Restore x : ordered) {
+                if (!RefusedRowRestore.restore(c, engine, hubNode, x.refused(), x.hubRow())) {
+                    left.add(x);
+                }
+            }
+            if (left.isEmpty() || left.size() == ordered.size()) {
+                return left;
+            }
+            ordered = left;
         }
     }
 
