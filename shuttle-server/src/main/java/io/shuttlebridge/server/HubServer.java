@@ -85,7 +85,7 @@ public final class HubServer implements AutoCloseable {
                         new RateLimiter(b.ratePerSecond, b.rateBurst, b.clock == null ? MillisClock.system() : b.clock),
                         b.ratePerSecond,
                         b.rateBurst);
-        this.stream = new StreamHub(metrics.openStreams(), auth);
+        this.stream = new StreamHub(metrics.openStreams(), auth, b.streamSilence);
         LeaseStore leases =
                 new LeaseStore(b.engine.database(), b.clock == null ? b.engine.clock() : b.clock, b.leaseTtl);
         BodyReader body = new BodyReader(b.maxBodyBytes);
@@ -104,6 +104,8 @@ public final class HubServer implements AutoCloseable {
             cfg.http.compressionStrategy = new CompressionStrategy(null, new Gzip(1));
             cfg.http.maxRequestSize = b.maxBodyBytes;
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorPages()));
+            // a device that vanished without closing its stream is dropped once no ping has been answered for this long
+            cfg.jetty.modifyWebSocketServletFactory(f -> f.setIdleTimeout(Duration.ofSeconds(StreamHub.IDLE_SECONDS)));
             if (b.tls != null) {
                 cfg.jetty.addConnector((server, http) -> TlsConnector.create(server, http, b.tls, b.host, b.port));
             }
@@ -416,6 +418,20 @@ public final class HubServer implements AutoCloseable {
             watchEvery = Objects.requireNonNull(d, "interval");
             return this;
         }
+
+        /**
+         * How long a stream whose device sends heartbeats may stay silent before the hub drops it (a
+         * device that lost its network without closing the connection); default 50 s.
+         */
+        public Builder streamSilence(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("stream silence must be positive, got " + d);
+            }
+            streamSilence = d;
+            return this;
+        }
+
+        private Duration streamSilence = Duration.ofSeconds(StreamHub.SILENT_SECONDS);
 
         public Builder shutdownTimeout(Duration d) {
             shutdownTimeout = Objects.requireNonNull(d, "timeout");
