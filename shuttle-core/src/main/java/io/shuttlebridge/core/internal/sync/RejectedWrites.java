@@ -70,7 +70,9 @@ public final class RejectedWrites {
                     x.code(),
                     x.message(),
                     id);
-            RefusedRowRestore.restore(c, engine, hubNode, ch, x.hubRow());
+            if (x.code() != ErrorCode.SCHEMA_MISMATCH) {
+                RefusedRowRestore.restore(c, engine, hubNode, ch, x.hubRow());
+            } // else the hub has nowhere to keep it yet: the row stays as this device wrote it
         }
     }
 
