@@ -140,6 +140,16 @@ public final class SyncEngine {
         return context.db().transaction(c -> RejectedWrites.dismiss(c, Dialects.of(context.db()), id));
     }
 
+    /**
+     * Queues a rejected write again (once its hub was changed to take it, say): its row is written
+     * again as a new local write, with the values the hub refused (a delete deletes the row again), and
+     * pushed on the next sync; the rejected write is marked {@code retried}. Should the hub refuse it
+     * again, that is a new rejected write.
+     */
+    public RejectedWrite retryRejected(long id) {
+        return context.db().transaction(c -> RejectedWrites.retry(c, context, id));
+    }
+
     // ---------------------------------------------------------------- hub side
 
     /** The highest seq in this database's feed, local writes made since the last read included. */

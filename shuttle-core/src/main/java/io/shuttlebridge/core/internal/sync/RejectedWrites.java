@@ -5,9 +5,11 @@ import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.RejectedWrite;
@@ -33,6 +35,7 @@ public final class RejectedWrites {
               key_json TEXT NOT NULL, op TEXT NOT NULL, values_json TEXT, code TEXT NOT NULL, message TEXT NOT NULL,
               hlc BIGINT NOT NULL, rejected_at TEXT NOT NULL, status TEXT NOT NULL)""";
     private static final String COLUMNS = "id, tbl, key_json, op, values_json, code, message, hlc, rejected_at, status";
+    private static final String RETRIED = "retried";
 
     private RejectedWrites() {}
 
@@ -81,7 +84,9 @@ public final class RejectedWrites {
                         x.code(),
                         x.message(),
                         id);
-                todo.add(new Restore(id, ch, x.hubRow()));
+                if (x.code() != ErrorCode.SCHEMA_MISMATCH) {
+                    todo.add(new Restore(id, ch, x.hubRow()));
+                } // else the hub has nowhere to keep it yet: the row stays as this device wrote it
             }
         }
         if (todo.isEmpty()) {
@@ -212,10 +217,73 @@ public final class RejectedWrites {
         if (n == 0) {
             throw new ShuttleException(ErrorCode.NOT_FOUND, "no rejected write with id " + id);
         }
+        return find(c, dialect, id);
+    }
+
+    /**
+     * Writes the rejected write again as a new local write of its row, captured and pushed on the next
+     * sync like any other (after its hub was changed to take it, say), and marks it {@code retried}; a
+     * new refusal of it is a new rejected write. A delete of a row this device no longer has is not
+     * written again.
+     */
+    public static RejectedWrite retry(Connection c, EngineContext engine, long id) throws SQLException {
+        Dialect dialect = Dialects.of(engine.db());
+        RejectedWrite w = find(c, dialect, id);
+        if (w.status().equals(RETRIED)) {
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "rejected write " + id + " was queued again already; if the hub refused it again, that refusal"
+                            + " is listed under an id of its own");
+        }
+        SyncedTable t = engine.schema()
+                .table(w.table())
+                .orElseThrow(() -> new ShuttleException(
+                        ErrorCode.NOT_FOUND,
+                        "rejected write " + id + " is of table \"" + w.table()
+                                + "\", which this device no longer syncs: dismiss it"));
+        if (w.op() == Op.DELETE) {
+            if (!exists(c, dialect, t, w.key())) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "rejected write " + id + " deleted " + w.table() + " " + w.key()
+                                + ", which this device does not have: there is nothing to delete again; dismiss it");
+            }
+            SettlementWriter.write(c, dialect, t, w.key(), null);
+        } else {
+            SettlementWriter.write(c, dialect, t, w.key(), w.values());
+        }
+        Jdbc.update(c, "UPDATE _shuttle_rejected SET status = ? WHERE id = ?", RETRIED, id);
+        log.info("rejected write {} ({} {}) written again: it is pushed on the next sync", id, w.table(), w.key());
+        return find(c, dialect, id);
+    }
+
+    private static boolean exists(Connection c, Dialect dialect, SyncedTable t, List<Object> key) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT 1 FROM ")
+                .append(dialect.quote(t.name()))
+                .append(" WHERE ");
+        for (int i = 0; i < t.key().size(); i++) {
+            sql.append(i == 0 ? "" : " AND ")
+                    .append(dialect.quote(t.key().get(i)))
+                    .append(" = ?");
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < key.size(); i++) {
+                Jdbc.set(
+                        ps,
+                        i + 1,
+                        dialect.toDatabase(t.table().column(t.key().get(i)).orElseThrow(), key.get(i)));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static RejectedWrite find(Connection c, Dialect dialect, long id) throws SQLException {
         return list(c, dialect, false).stream()
                 .filter(w -> w.id() == id)
                 .findFirst()
-                .orElseThrow();
+                .orElseThrow(() -> new ShuttleException(ErrorCode.NOT_FOUND, "no rejected write with id " + id));
     }
 
     private static ErrorCode code(String name) {
