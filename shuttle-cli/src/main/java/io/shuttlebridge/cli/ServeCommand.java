@@ -11,6 +11,7 @@ import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.server.HubDatabases;
 import io.shuttlebridge.server.HubServer;
 import io.shuttlebridge.server.auth.Authenticator;
 import io.shuttlebridge.server.rules.SyncRules;
@@ -107,6 +108,14 @@ public final class ServeCommand implements Callable<Integer> {
     Path bridgeFile;
 
     @Option(
+            names = "--pool",
+            paramLabel = "N",
+            defaultValue = "" + HubDatabases.DEFAULT_POOL,
+            description = "Connections to a PostgreSQL hub database, serving requests in parallel (default:"
+                    + " ${DEFAULT-VALUE}; a SQLite hub has one).")
+    int pool;
+
+    @Option(
             names = "--rules",
             paramLabel = "FILE",
             description = "Sync rules (YAML, DESIGN §9): what each subject's devices may read and write; checked"
@@ -160,7 +169,8 @@ public final class ServeCommand implements Callable<Integer> {
             }
             rules = SyncRules.load(rulesFile);
         }
-        try (ShuttleDatabase database = db.openExisting()) {
+        db.openExisting().close(); // refuses a SQLite path that does not exist
+        try (ShuttleDatabase database = HubDatabases.open(db.db, pool)) {
             SyncEngine engine = SyncEngine.builder(database)
                     .maxBatch(Math.max(maxBatch, SyncEngine.DEFAULT_PAGE))
                     .maxClockSkew(maxClockSkew)

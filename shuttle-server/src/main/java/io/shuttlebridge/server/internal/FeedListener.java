@@ -36,11 +36,15 @@ public final class FeedListener implements AutoCloseable {
                 s.execute("LISTEN " + Dialects.of(engine.database()).quote(channel));
                 PGConnection pg = c.unwrap(PGConnection.class);
                 pause = Duration.ofMillis(200);
-                while (running) {
-                    PGNotification[] heard = pg.getNotifications(WAIT_MS);
-                    if (heard != null && heard.length > 0) {
-                        advanced.accept(engine.feedPosition());
+                try {
+                    while (running) {
+                        PGNotification[] heard = pg.getNotifications(WAIT_MS);
+                        if (heard != null && heard.length > 0) {
+                            advanced.accept(engine.feedPosition());
+                        }
                     }
+                } finally {
+                    s.execute("UNLISTEN *"); // a pooled connection goes back as it came
                 }
             } catch (SQLException | RuntimeException e) {
                 if (!running) {
@@ -66,7 +70,11 @@ public final class FeedListener implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
+        running = false; // no interrupt: it would close the connection under the driver (a virtual thread's socket)
+        try {
+            thread.join(WAIT_MS * 3L); // its connection goes back before the database is closed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
