@@ -15,29 +15,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN §9 from the outside, with the real jar against a PostgreSQL hub: {@code shuttle serve --rules}, two
- * subjects in two tenants with two devices each, cloned with tokens from {@code shuttle token issue}. Every
+ * DESIGN §9 from the outside, with the real jar against a PostgreSQL hub: {@code shuttle serve --rules} with the
+ * rules and schema of docs/rules.md's example (docs/examples), two subjects in two tenants with two devices
+ * each, cloned with tokens from {@code shuttle token issue}. Every
  * device is checked after its clone and after every sync against what the hub says its subject may read,
  * worked out here with plain SQL: a refused write, a membership granted and revoked on the hub, and an
  * expired token, each seen as the command line shows them.
  */
 class RulesProcessIT {
-    private static final String RULES = """
-            version: 1
-            claims: [tenant]
-            tables:
-              project:
-                read:  "tenant = :tenant AND id IN (SELECT project_id FROM project_member WHERE user_id = :sub)"
-                write: "tenant = :tenant AND id IN (SELECT project_id FROM project_member WHERE user_id = :sub AND role = 'owner')"
-              project_member:
-                read:  "user_id = :sub AND project_id IN (SELECT id FROM project WHERE tenant = :tenant)"
-              task:
-                read:  "project_id IN (SELECT m.project_id FROM project_member m JOIN project p ON p.id = m.project_id WHERE m.user_id = :sub AND p.tenant = :tenant)"
-                write: read
-                hidden_columns: [internal_cost]
-              catalog:
-                read:  all
-            """;
+    /** The example of docs/rules.md: the rules and the schema with its rows, as the tour runs them. */
+    private static final Path EXAMPLES = Path.of("..", "docs", "examples");
+
     /** A token for {@code ttl} is valid for the hub's 60 s of leeway beyond it. */
     private static final long LEEWAY_MS = 60_000;
 
@@ -55,32 +43,21 @@ class RulesProcessIT {
         Assumptions.assumeTrue(Files.isRegularFile(ShuttleJar.JAR), "the shaded jar is built in the package phase");
         hubUrl = Postgres.freshDatabase();
         ShuttleJar.sql(
-                hubUrl,
-                "CREATE TABLE project (id bigint PRIMARY KEY, tenant text NOT NULL, name text NOT NULL)",
-                "CREATE TABLE project_member (project_id bigint NOT NULL REFERENCES project(id),"
-                        + " user_id text NOT NULL, role text NOT NULL, PRIMARY KEY (project_id, user_id))",
-                "CREATE TABLE task (id bigint PRIMARY KEY, project_id bigint NOT NULL REFERENCES project(id),"
-                        + " title text, internal_cost numeric(10,2))",
-                "CREATE TABLE catalog (sku text PRIMARY KEY, price numeric(10,2))",
-                "INSERT INTO project VALUES (1, 'acme', 'apollo'), (2, 'acme', 'artemis'), (3, 'globex', 'borealis')",
-                "INSERT INTO project_member VALUES (1, 'alice', 'owner'), (2, 'carol', 'owner'), (3, 'bob', 'owner')",
-                "INSERT INTO task VALUES (10, 1, 'design review', 120.00), (11, 1, 'ship it', 80.00),"
-                        + " (20, 2, 'launch plan', 300.00), (21, 2, 'press kit', 40.00), (30, 3, 'survey', 55.00)",
-                "INSERT INTO catalog VALUES ('pen', 1.50), ('ink', 4.00)");
+                hubUrl, Files.readString(EXAMPLES.resolve("rules-schema.sql")).split(";\\s*(?=\\R|$)"));
         assertThat(ShuttleJar.run(dir, "init", "--db", hubUrl).code()).isZero();
         Path secret = dir.resolve("hub.secret");
         Files.writeString(secret, "0123456789abcdef0123456789abcdef-and-some-more\n");
-        Path rules = dir.resolve("rules.yaml");
-        Files.writeString(rules, RULES);
+        Path rules = EXAMPLES.resolve("rules.yaml").toAbsolutePath();
+        String text = Files.readString(rules);
 
         // a rules file the hub's database does not accept stops serve, naming the line
         Path broken = dir.resolve("broken.yaml");
-        Files.writeString(broken, RULES.replace("write: read", "write: \"titel IS NOT NULL\""));
+        Files.writeString(broken, text.replace("write: read", "write: \"titel IS NOT NULL\""));
         ShuttleJar.Result refused = serveOnce("--jwt-secret-file", secret.toString(), "--rules", broken.toString());
         assertThat(refused.code()).isEqualTo(2);
         assertThat(refused.err().strip().lines()).hasSize(1);
         assertThat(refused.err())
-                .contains("broken.yaml:" + lineOf(RULES, "write: read") + ": the rule of 'task'")
+                .contains("broken.yaml:" + lineOf(text, "write: read") + ": the rule of 'task'")
                 .contains("titel");
         // rules tell subjects apart: a shared token has one subject
         ShuttleJar.Result shared = serveOnce("--token", "tk", "--rules", rules.toString());
