@@ -82,6 +82,11 @@ public final class ShuttleDatabase implements AutoCloseable {
         return p;
     }
 
+    /** The data source work borrows connections from, when opened over one ({@link #of(DataSource)}). */
+    public java.util.Optional<DataSource> dataSource() {
+        return java.util.Optional.ofNullable(dataSource);
+    }
+
     /** Whether work borrows pooled connections and may run in parallel. */
     public boolean pooled() {
         return dataSource != null;

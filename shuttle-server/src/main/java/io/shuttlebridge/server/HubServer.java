@@ -29,6 +29,7 @@ import io.shuttlebridge.server.internal.LeaseStore;
 import io.shuttlebridge.server.internal.NodeBindings;
 import io.shuttlebridge.server.internal.PushGate;
 import io.shuttlebridge.server.internal.RateLimiter;
+import io.shuttlebridge.server.internal.Readiness;
 import io.shuttlebridge.server.internal.RequestAuth;
 import io.shuttlebridge.server.internal.RequestRates;
 import io.shuttlebridge.server.internal.StreamHub;
@@ -66,7 +67,7 @@ public final class HubServer implements AutoCloseable {
     private final StreamHub stream;
     private final FeedWatcher watcher;
     private final TombstonePurger purger;
-    private final FeedListener listener;
+    private volatile FeedListener listener; // set once the server listens
     private final Duration shutdownTimeout;
     private final String host;
     private final boolean tls;
@@ -86,6 +87,13 @@ public final class HubServer implements AutoCloseable {
                         b.ratePerSecond,
                         b.rateBurst);
         this.stream = new StreamHub(metrics.openStreams(), auth, b.streamSilence);
+        metrics.streams(stream);
+        Readiness readiness = new Readiness(b.engine.database(), () -> this.listener, stream::size);
+        b.engine.database().dataSource().ifPresent(ds -> {
+            if (ds instanceof com.zaxxer.hikari.HikariDataSource pool) {
+                metrics.pool(pool);
+            }
+        });
         LeaseStore leases =
                 new LeaseStore(b.engine.database(), b.clock == null ? b.engine.clock() : b.clock, b.leaseTtl);
         BodyReader body = new BodyReader(b.maxBodyBytes);
@@ -116,7 +124,7 @@ public final class HubServer implements AutoCloseable {
             cfg.routes.before(ctx -> ctx.header(
                     Protocol.HUB_TIME_HEADER, Long.toString(b.engine.clock().millis())));
             cfg.routes.before(ctx -> {
-                if (!Protocol.HEALTH.equals(ctx.path())) {
+                if (!Protocol.HEALTH.equals(ctx.path()) && !Protocol.READY.equals(ctx.path())) {
                     auth.http(ctx);
                     if (rates != null) {
                         rates.admit(ctx);
@@ -134,6 +142,10 @@ public final class HubServer implements AutoCloseable {
                     ctx -> ctx.contentType(Protocol.JSON)
                             .result("{\"status\":\"ok\",\"protocol\":" + Protocol.VERSION + ",\"hubNode\":\""
                                     + b.engine.nodeUuid() + "\"}"));
+            cfg.routes.get(Protocol.READY, ctx -> {
+                Readiness.Report r = readiness.check();
+                ctx.status(r.ready() ? 200 : 503).contentType(Protocol.JSON).result(r.json());
+            });
             cfg.routes.get(
                     Protocol.METRICS,
                     ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")

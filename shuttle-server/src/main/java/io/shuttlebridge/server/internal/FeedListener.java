@@ -23,6 +23,7 @@ public final class FeedListener implements AutoCloseable {
 
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean listening;
 
     public FeedListener(SyncEngine engine, String channel, LongConsumer advanced) {
         this.thread = Thread.ofVirtual().name("shuttle-feed-listener").start(() -> run(engine, channel, advanced));
@@ -35,6 +36,7 @@ public final class FeedListener implements AutoCloseable {
                     Statement s = c.createStatement()) {
                 s.execute("LISTEN " + Dialects.of(engine.database()).quote(channel));
                 PGConnection pg = c.unwrap(PGConnection.class);
+                listening = true;
                 pause = Duration.ofMillis(200);
                 try {
                     while (running) {
@@ -47,6 +49,7 @@ public final class FeedListener implements AutoCloseable {
                     s.execute("UNLISTEN *"); // a pooled connection goes back as it came
                 }
             } catch (SQLException | RuntimeException e) {
+                listening = false;
                 if (!running) {
                     return;
                 }
@@ -66,6 +69,11 @@ public final class FeedListener implements AutoCloseable {
                         : pause.multipliedBy(2);
             }
         }
+    }
+
+    /** Whether it is listening now (false while it reconnects). */
+    public boolean listening() {
+        return listening;
     }
 
     @Override

@@ -175,6 +175,7 @@ public final class SyncApi {
             r = r.reconciling(engine.database().transaction(c -> moves.after(c, node, since, page, claims)));
         }
         metrics.pulled(r.changes().size());
+        metrics.lag(since, r.next());
         json(ctx, WireCodec.pullResultBytes(r, -1));
     }
 
