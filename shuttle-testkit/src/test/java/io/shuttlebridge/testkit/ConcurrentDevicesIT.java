@@ -24,7 +24,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Many devices at once against one PostgreSQL hub served from a connection pool: each device writes
@@ -41,10 +40,19 @@ class ConcurrentDevicesIT {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3})
-    void devicesPushingAndPullingAtOnceConverge(long seed) throws Exception {
-        System.out.println("concurrent devices, seed " + seed + " (replay: the same seed)");
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> schedules() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of(1L, 1),
+                org.junit.jupiter.params.provider.Arguments.of(2L, 1),
+                org.junit.jupiter.params.provider.Arguments.of(3L, 2),
+                org.junit.jupiter.params.provider.Arguments.of(4L, 2));
+    }
+
+    @ParameterizedTest(name = "seed {0}, {1} hub server(s)")
+    @org.junit.jupiter.params.provider.MethodSource("schedules")
+    void devicesPushingAndPullingAtOnceConverge(long seed, int servers) throws Exception {
+        System.out.println(
+                "concurrent devices, seed " + seed + ", " + servers + " hub server(s) (replay: the same seed)");
         String url = Postgres.freshDatabase();
         try (ShuttleDatabase setup = ShuttleDatabase.open(url)) {
             setup.execute("CREATE TABLE customer (id BIGINT PRIMARY KEY, name TEXT, visits BIGINT)");
@@ -52,18 +60,27 @@ class ConcurrentDevicesIT {
                     + " body TEXT)");
             Capture.enable(setup);
         }
+        // with two, each hub server is what a hub process is: its own engine, pool and feed listener, over one database
         try (ShuttleDatabase hubDb = HubDatabases.open(url, 8);
                 HubServer hub = HubServer.builder(SyncEngine.open(hubDb))
                         .host("127.0.0.1")
                         .port(0)
                         .token("concurrent")
-                        .start()) {
+                        .start();
+                ShuttleDatabase otherDb = HubDatabases.open(url, 8);
+                HubServer other = servers < 2
+                        ? null
+                        : HubServer.builder(SyncEngine.open(otherDb))
+                                .host("127.0.0.1")
+                                .port(0)
+                                .token("concurrent")
+                                .start()) {
             assertThat(hubDb.pooled()).isTrue();
             List<ShuttleDatabase> devices = new ArrayList<>();
             List<HttpTransport> transports = new ArrayList<>();
             for (int i = 0; i < DEVICES; i++) {
                 ShuttleDatabase d = ShuttleDatabase.sqlite(dir.resolve("device" + i + ".db"));
-                HttpTransport t = HttpTransport.builder(hub.url())
+                HttpTransport t = HttpTransport.builder((other != null && i % 2 == 1 ? other : hub).url())
                         .token("concurrent")
                         .backoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(500), 8))
                         .build();
