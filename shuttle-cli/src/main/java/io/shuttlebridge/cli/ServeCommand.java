@@ -116,6 +116,14 @@ public final class ServeCommand implements Callable<Integer> {
     int pool;
 
     @Option(
+            names = "--read-db",
+            paramLabel = "URL",
+            description = "A hot standby of a PostgreSQL hub database (jdbc:postgresql://...) to serve pulls and"
+                    + " snapshots from; pushes go to --db. A pull waits up to 1 s for the standby to replay what"
+                    + " devices were told of, else --db serves it.")
+    String readDb;
+
+    @Option(
             names = "--rules",
             paramLabel = "FILE",
             description = "Sync rules (YAML, DESIGN §9): what each subject's devices may read and write; checked"
@@ -170,7 +178,12 @@ public final class ServeCommand implements Callable<Integer> {
             rules = SyncRules.load(rulesFile);
         }
         db.openExisting().close(); // refuses a SQLite path that does not exist
-        try (ShuttleDatabase database = HubDatabases.open(db.db, pool)) {
+        if (readDb != null && !readDb.startsWith("jdbc:postgresql:")) {
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT, "--read-db takes a PostgreSQL standby's JDBC URL, got " + readDb);
+        }
+        try (ShuttleDatabase database = HubDatabases.open(db.db, pool);
+                ShuttleDatabase replica = readDb == null ? null : HubDatabases.open(readDb, pool)) {
             SyncEngine engine = SyncEngine.builder(database)
                     .maxBatch(Math.max(maxBatch, SyncEngine.DEFAULT_PAGE))
                     .maxClockSkew(maxClockSkew)
@@ -185,6 +198,10 @@ public final class ServeCommand implements Callable<Integer> {
                     .purgeEvery(purgeEvery);
             if (tls != null) {
                 builder.tls(tls.cert, tls.key);
+            }
+            if (replica != null) {
+                builder.readDatabase(replica);
+                limits += "; pulls and snapshots from " + replica.displayUrl();
             }
             if (rules != null) {
                 builder.rules(rules);

@@ -8,6 +8,7 @@ import io.javalin.http.HttpResponseException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shuttlebridge.bridge.BridgeService;
 import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.dialect.Dialects;
@@ -102,7 +103,8 @@ public final class HubServer implements AutoCloseable {
             RulesCheck.validate(
                     b.rules, b.engine.database(), EngineAccess.context(b.engine).schema());
         }
-        SyncApi api = new SyncApi(b.engine, leases, body, b.maxBatch, gate, stream, metrics, bindings, b.rules);
+        SyncApi api = new SyncApi(
+                b.engine, leases, body, b.maxBatch, gate, stream, metrics, bindings, b.rules, b.readDatabase);
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -444,6 +446,20 @@ public final class HubServer implements AutoCloseable {
         }
 
         private Duration streamSilence = Duration.ofSeconds(StreamHub.SILENT_SECONDS);
+
+        private ShuttleDatabase readDatabase;
+
+        /**
+         * A hot standby (a streaming replica) of the hub's PostgreSQL database, to serve pulls and
+         * snapshots from while pushes go to the primary. A pull waits up to a second for the standby to
+         * replay what devices may have been told of, else the primary serves it: a device never misses or
+         * skips a change because the standby lags. Opened by the caller (a pool: {@link HubDatabases}),
+         * not closed by the hub.
+         */
+        public Builder readDatabase(ShuttleDatabase replica) {
+            readDatabase = Objects.requireNonNull(replica, "replica");
+            return this;
+        }
 
         public Builder shutdownTimeout(Duration d) {
             shutdownTimeout = Objects.requireNonNull(d, "timeout");

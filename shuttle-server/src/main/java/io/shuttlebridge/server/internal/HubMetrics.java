@@ -66,6 +66,15 @@ public final class HubMetrics {
 
     private DistributionSummary lag;
 
+    /** A pull was served by {@code source}: {@code replica} (the hot standby) or {@code primary} (it lagged). */
+    public void pulledFrom(String source) {
+        Counter.builder("shuttle.pulls.served")
+                .description("pulls served, by the database that served them, when a read replica is configured")
+                .tag("source", source)
+                .register(registry)
+                .increment();
+    }
+
     /** A device pulled from {@code since} while the feed was at {@code top}: how many positions it was behind. */
     public void lag(long since, long top) {
         if (top >= since) {

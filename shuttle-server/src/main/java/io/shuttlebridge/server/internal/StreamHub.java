@@ -129,6 +129,11 @@ public final class StreamHub {
         return sessions.size();
     }
 
+    /** The latest feed position this hub knows of (pushes, its own watcher, other hub processes' notifications). */
+    public long position() {
+        return position.get();
+    }
+
     /** Notifications written to streams so far. */
     public long sent() {
         return sent.get();

@@ -210,6 +210,60 @@ public final class HubSide {
         });
     }
 
+    /**
+     * {@link #servePull(String, long, int, String, List)} reading the feed from {@code replica}, a hot
+     * standby of this hub's database: the device's acknowledgement (and the retired check) go to this
+     * hub's database, the page is read from the standby as far as it has replayed. Feed seqs become
+     * visible in commit order on the standby as on the primary, so a lagging standby serves a shorter
+     * page, never one with a gap.
+     */
+    public PullResult servePull(
+            ShuttleDatabase replica, String forNode, long since, int limit, String condition, List<Object> args) {
+        NodeIds.require(forNode);
+        int n = checkLimit(limit);
+        db.transaction(c -> {
+            refuseRetired(c, forNode);
+            PeerStore.acknowledge(c, forNode, since);
+            return null;
+        });
+        return replica.transaction(c -> {
+            long horizon = Jdbc.queryLong(
+                            c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
+                    .orElse(0L);
+            if (since < horizon) {
+                return PullResult.resync(since);
+            }
+            return pullResult(new FeedReader(Dialects.of(replica), engine.schema())
+                    .readFolded(
+                            c,
+                            FeedReader.Query.after(since, n)
+                                    .excludingPeer(forNode)
+                                    .where(condition, args)));
+        });
+    }
+
+    /** {@link #serveSnapshot(String, long, int, Set, String, List)} read from {@code replica}, a hot standby. */
+    public PullResult serveSnapshot(
+            ShuttleDatabase replica,
+            String forNode,
+            long after,
+            int limit,
+            Set<String> tables,
+            String condition,
+            List<Object> args) {
+        NodeIds.require(forNode);
+        int n = checkLimit(limit);
+        String where = tableFilter(tables, condition);
+        return replica.transaction(c -> pullResult(new FeedReader(Dialects.of(replica), engine.schema())
+                .readFolded(c, FeedReader.Query.after(after, n).where(where, args))));
+    }
+
+    /** The feed position {@code replica} has replayed. */
+    public long feedPosition(ShuttleDatabase replica) {
+        return replica.read(
+                c -> Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L));
+    }
+
     /** The full state (rows and tombstones, whoever wrote them) after {@code after}, for bootstrap and resync. */
     public PullResult serveSnapshot(String forNode, long after, int limit) {
         return serveSnapshot(forNode, after, limit, null, List.of());
@@ -228,16 +282,20 @@ public final class HubSide {
             String forNode, long after, int limit, Set<String> tables, String condition, List<Object> args) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
-        String where = condition;
-        if (tables != null) {
-            String ids = tables.stream()
-                    .map(t -> String.valueOf(engine.schema().require(t).id()))
-                    .collect(Collectors.joining(", "));
-            where = "f.tbl IN (" + ids + ")" + (condition == null ? "" : " AND (" + condition + ")");
-        }
-        String filter = where;
+        String filter = tableFilter(tables, condition);
         return db.transaction(c -> pullResult(new FeedReader(Dialects.of(db), engine.schema())
                 .read(c, FeedReader.Query.after(after, n).where(filter, args))));
+    }
+
+    /** {@code condition} restricted to the feed entries of {@code tables} (null: every table). */
+    private String tableFilter(Set<String> tables, String condition) {
+        if (tables == null) {
+            return condition;
+        }
+        String ids = tables.stream()
+                .map(t -> String.valueOf(engine.schema().require(t).id()))
+                .collect(Collectors.joining(", "));
+        return "f.tbl IN (" + ids + ")" + (condition == null ? "" : " AND (" + condition + ")");
     }
 
     /**
