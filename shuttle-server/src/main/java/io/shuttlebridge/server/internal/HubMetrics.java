@@ -66,6 +66,15 @@ public final class HubMetrics {
 
     private DistributionSummary lag;
 
+    /** A pull was answered with a page shared with other devices ({@code hit}) or one read for it. */
+    public void sharedPull(boolean hit) {
+        Counter.builder("shuttle.pulls.shared")
+                .description("pulls answered from a page read once for many devices (hit) or read for them (miss)")
+                .tag("result", hit ? "hit" : "miss")
+                .register(registry)
+                .increment();
+    }
+
     /** A pull was served by {@code source}: {@code replica} (the hot standby) or {@code primary} (it lagged). */
     public void pulledFrom(String source) {
         Counter.builder("shuttle.pulls.served")

@@ -52,6 +52,8 @@ public final class SyncApi {
     /** A hot standby of the hub's database that serves pulls and snapshots, or null. */
     private final ShuttleDatabase replica;
 
+    private final SharedPulls shared = new SharedPulls();
+
     /** How long a pull waits for the standby to replay what devices may have been told of before the primary serves it. */
     private static final long REPLICA_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
@@ -173,6 +175,10 @@ public final class SyncApi {
         int limit = limit(ctx);
         bindings.check(RequestAuth.subject(ctx), node);
         NamedParameters.Bound cond = readCondition(ctx);
+        if (cond == null && replica == null) {
+            sharedPull(ctx, node, since, limit);
+            return;
+        }
         PullResult r;
         if (replica != null && replicaCaughtUp(stream.position())) {
             metrics.pulledFrom("replica");
@@ -237,6 +243,38 @@ public final class SyncApi {
                                         cond == null ? List.of() : cond.args()));
         metrics.pulled(r.changes().size());
         json(ctx, WireCodec.pullResultBytes(r, engine.feedPosition()));
+    }
+
+    /**
+     * A pull served from a page many devices share ({@link SharedPulls}): read once per cursor and feed
+     * position, served as it is to every device that wrote none of its changes.
+     */
+    private void sharedPull(Context ctx, String node, long since, int limit) {
+        long position = stream.position();
+        SharedPulls.Hit hit = shared.lookup(since, limit, position, node);
+        if (hit != null) {
+            hub.acknowledgePull(node, since);
+            metrics.sharedPull(true);
+            metrics.pulled(hit.changes());
+            metrics.lag(since, hit.next());
+            json(ctx, hit.body());
+            return;
+        }
+        metrics.sharedPull(false);
+        HubSide.PageForAll read = hub.servePullForAll(node, since, limit);
+        PullResult all = read.page();
+        byte[] body = WireCodec.pullResultBytes(all, -1);
+        shared.store(since, limit, position, all, read.senders(), body);
+        if (read.senders().contains(node)) {
+            PullResult mine = engine.servePull(node, since, limit); // without its own changes
+            metrics.pulled(mine.changes().size());
+            metrics.lag(since, mine.next());
+            json(ctx, WireCodec.pullResultBytes(mine, -1));
+            return;
+        }
+        metrics.pulled(all.changes().size());
+        metrics.lag(since, all.next());
+        json(ctx, body);
     }
 
     /**

@@ -211,6 +211,41 @@ public final class HubSide {
     }
 
     /**
+     * A pull page for {@code forNode} with no one's changes left out (its own included), to be shared by
+     * every device that wrote none of them; acknowledges {@code since} for {@code forNode}.
+     */
+    public PageForAll servePullForAll(String forNode, long since, int limit) {
+        NodeIds.require(forNode);
+        int n = checkLimit(limit);
+        return db.transaction(c -> {
+            refuseRetired(c, forNode);
+            long horizon = Jdbc.queryLong(
+                            c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
+                    .orElse(0L);
+            if (since < horizon) {
+                return new PageForAll(PullResult.resync(since), java.util.Set.of());
+            }
+            PeerStore.acknowledge(c, forNode, since);
+            FeedReader.Page page =
+                    new FeedReader(Dialects.of(db), engine.schema()).read(c, FeedReader.Query.after(since, n));
+            return new PageForAll(pullResult(page), page.senders());
+        });
+    }
+
+    /** A page read for every device, and the nodes that sent its changes here (whose own pages differ). */
+    public record PageForAll(PullResult page, java.util.Set<String> senders) {}
+
+    /** What a pull does besides reading: refuses a retired device, and acknowledges {@code since} for it. */
+    public void acknowledgePull(String forNode, long since) {
+        NodeIds.require(forNode);
+        db.transaction(c -> {
+            refuseRetired(c, forNode);
+            PeerStore.acknowledge(c, forNode, since);
+            return null;
+        });
+    }
+
+    /**
      * {@link #servePull(String, long, int, String, List)} reading the feed from {@code replica}, a hot
      * standby of this hub's database: the device's acknowledgement (and the retired check) go to this
      * hub's database, the page is read from the standby as far as it has replayed. Feed seqs become
