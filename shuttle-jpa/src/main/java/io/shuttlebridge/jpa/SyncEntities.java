@@ -44,8 +44,7 @@ public final class SyncEntities {
         IdentifierHelper names = factory.getJdbcServices().getJdbcEnvironment().getIdentifierHelper();
         Map<String, SyncTable> tables = new LinkedHashMap<>();
         factory.getMappingMetamodel().forEachEntityDescriptor(persister -> {
-            Class<?> type = persister.getMappedClass();
-            if (!SyncEntity.class.isAssignableFrom(type) || persister.getMappedClass() == null) {
+            if (!isSyncEntity(persister)) {
                 return;
             }
             String table = stored(
@@ -125,7 +124,7 @@ public final class SyncEntities {
         IdentifierHelper names = factory.getJdbcServices().getJdbcEnvironment().getIdentifierHelper();
         Set<String> found = new LinkedHashSet<>();
         factory.getMappingMetamodel().forEachEntityDescriptor(persister -> {
-            if (!SyncEntity.class.isAssignableFrom(persister.getMappedClass())) {
+            if (!isSyncEntity(persister)) {
                 return;
             }
             String table = unqualified(persister.getIdentifierTableMapping().getTableName());
@@ -139,6 +138,11 @@ public final class SyncEntities {
             });
         });
         return found;
+    }
+
+    private static boolean isSyncEntity(EntityPersister persister) {
+        Class<?> type = persister.getMappedClass();
+        return type != null && SyncEntity.class.isAssignableFrom(type);
     }
 
     private static boolean mixedCase(IdentifierHelper names, String rendered) {

@@ -51,9 +51,15 @@ record LeasedShortId(String nodeUuid, int shortId) {
 
     private static boolean hasMetaTable(Connection c) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
-        String schema = c.getSchema();
-        try (ResultSet rs = md.getTables(c.getCatalog(), schema, META, null)) {
-            return rs.next();
+        String escape = md.getSearchStringEscape();
+        String pattern = escape == null || escape.isEmpty() ? META : META.replace("_", escape + "_");
+        try (ResultSet rs = md.getTables(c.getCatalog(), c.getSchema(), pattern, null)) {
+            while (rs.next()) {
+                if (META.equalsIgnoreCase(rs.getString("TABLE_NAME"))) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }
