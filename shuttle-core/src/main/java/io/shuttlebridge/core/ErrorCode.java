@@ -31,6 +31,11 @@ public enum ErrorCode {
     /** Sync has not been enabled on this database yet. */
     NOT_INITIALIZED(422),
     /**
+     * The engine's own tables are in a format this build cannot use: written by a newer release, or
+     * by a development build too early to upgrade.
+     */
+    UNSUPPORTED_FORMAT(422),
+    /**
      * The caller sent more requests than the hub takes from it in a while: the answer's {@code
      * Retry-After} header says after how many seconds to try again.
      */
