@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,8 @@ public final class FormatUpgrade {
             return;
         }
         EngineFormat.refuseNewer(found, db.displayUrl());
-        db.transaction(c -> upgrade(c, dialect, dialect.capture().formatSteps(), db.displayUrl()));
+        db.transaction(c -> upgrade(c, dialect, dialect.capture().formatSteps(), db.displayUrl()))
+                .ifPresent(done -> log.warn(done.describe(db.displayUrl())));
     }
 
     /**
@@ -43,40 +45,44 @@ public final class FormatUpgrade {
      */
     public static void upgradeIfEnabled(Connection c, Dialect dialect, String database) throws SQLException {
         if (dialect.hasTable(c, "_shuttle_meta")) {
-            upgrade(c, dialect, dialect.capture().formatSteps(), database);
+            upgrade(c, dialect, dialect.capture().formatSteps(), database)
+                    .ifPresent(done -> log.warn(done.describe(database)));
+        }
+    }
+
+    /** What an upgrade did: the format it started from, the steps that changed something, the tables whose triggers it installed. */
+    record Done(int from, List<String> steps, int tables) {
+        String describe(String database) {
+            return "upgraded the Shuttle tables of " + database + " from format " + from + " to format "
+                    + EngineFormat.CURRENT + " in one transaction ("
+                    + (steps.isEmpty() ? "no table changed" : String.join("; ", steps)) + "; capture triggers of "
+                    + tables + " tables installed anew)";
         }
     }
 
     /**
-     * Upgrades in the caller's transaction with the given steps; returns the format the database was
-     * in. The caller rolls back when this throws.
+     * Upgrades in the caller's transaction with the given steps; what it did, or nothing when the
+     * tables were current already. The caller rolls back when this throws.
      */
-    static int upgrade(Connection c, Dialect dialect, List<FormatStep> steps, String database) throws SQLException {
+    static Optional<Done> upgrade(Connection c, Dialect dialect, List<FormatStep> steps, String database)
+            throws SQLException {
         EngineFormat.claim(c);
         int from = EngineFormat.readEnabled(c);
         if (from == EngineFormat.CURRENT) {
-            return from; // another process upgraded it meanwhile
+            return Optional.empty(); // current already, or another process upgraded it meanwhile
         }
         EngineFormat.refuseNewer(from, database);
         if (from == EngineFormat.UNNUMBERED) {
             LegacyShape.requireUpgradable(c, dialect, database);
         }
-        List<String> done = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
         for (FormatStep step : steps) {
             if (step.version() > from && step.apply(c, dialect)) {
-                done.add(step.version() + ": " + step.description());
+                changed.add(step.version() + ": " + step.description());
             }
         }
         int tables = CaptureCode.install(c, dialect);
         EngineFormat.write(c, EngineFormat.CURRENT);
-        log.warn(
-                "upgraded the Shuttle tables of {} from format {} to format {} in one transaction ({}; capture"
-                        + " triggers of {} tables installed anew)",
-                database,
-                from,
-                EngineFormat.CURRENT,
-                done.isEmpty() ? "no table changed" : String.join("; ", done),
-                tables);
-        return from;
+        return Optional.of(new Done(from, changed, tables));
     }
 }

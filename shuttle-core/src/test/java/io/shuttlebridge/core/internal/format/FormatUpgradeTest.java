@@ -23,6 +23,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,6 +104,18 @@ class FormatUpgradeTest {
     }
 
     @Test
+    void aDatabaseWithoutAFormatIsTakenAsWrittenBeforeFormatsAndUpgraded() {
+        Path f = FormatFixtures.copy(Build.FIRST_SYNC, "device-b.db", dir);
+        SqliteFiles.exec(f, "DELETE FROM _shuttle_meta WHERE key = 'format'");
+        try (ShuttleDatabase db = ShuttleDatabase.sqlite(f)) {
+            SyncEngine engine = SyncEngine.open(db);
+            assertThat(EngineTables.meta(db, "format")).isEqualTo(String.valueOf(EngineFormat.CURRENT));
+            assertThat(EngineTables.shape(db)).isEqualTo(freshShape());
+            assertThat(engine.pendingChanges(hubOf(db))).as("unpushed writes").isEqualTo(2);
+        }
+    }
+
+    @Test
     void enablingSyncAgainOnAnEarlierFormatUpgradesItFirst() {
         Path f = FormatFixtures.copy(Build.FIRST_SYNC, "device-a.db", dir);
         try (ShuttleDatabase db = ShuttleDatabase.sqlite(f)) {
@@ -134,6 +151,36 @@ class FormatUpgradeTest {
             assertThat(EngineTables.captureCode(db))
                     .as("nothing was installed again")
                     .noneMatch(line -> line.contains("_shuttle_t1_ins"));
+        }
+    }
+
+    @Test
+    void twoProcessesOpeningTheSameDatabaseAtOnceUpgradeItOnce() throws Exception {
+        Path f = FormatFixtures.copy(Build.FIRST_SYNC, "sqlite-hub.db", dir);
+        upgradeAtOnce(ShuttleDatabase.sqlite(f), ShuttleDatabase.sqlite(f));
+        try (ShuttleDatabase db = ShuttleDatabase.sqlite(f)) {
+            assertThat(EngineTables.meta(db, "format")).isEqualTo(String.valueOf(EngineFormat.CURRENT));
+            assertThat(EngineTables.shape(db)).isEqualTo(freshShape());
+        }
+    }
+
+    /** Opens an engine on each handle at the same moment, on threads of their own; both must succeed. */
+    static void upgradeAtOnce(ShuttleDatabase first, ShuttleDatabase second) throws Exception {
+        try (first;
+                second;
+                ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<SyncEngine>> opened = new ArrayList<>();
+            for (ShuttleDatabase db : List.of(first, second)) {
+                opened.add(pool.submit(() -> {
+                    go.await();
+                    return SyncEngine.open(db);
+                }));
+            }
+            go.countDown();
+            for (Future<SyncEngine> f : opened) {
+                assertThat(f.get(60, TimeUnit.SECONDS).nodeUuid()).isNotBlank();
+            }
         }
     }
 

@@ -55,6 +55,16 @@ class PostgresFormatUpgradeTest {
     }
 
     @Test
+    void twoHubProcessesOpeningTheSameDatabaseAtOnceUpgradeItOnce() throws Exception {
+        String url = FormatFixtures.restorePostgresHub(Build.FIRST_SYNC);
+        FormatUpgradeTest.upgradeAtOnce(ShuttleDatabase.open(url), ShuttleDatabase.open(url));
+        try (ShuttleDatabase db = ShuttleDatabase.open(url)) {
+            assertThat(EngineTables.meta(db, "format")).isEqualTo(String.valueOf(EngineFormat.CURRENT));
+            assertThat(EngineTables.shape(db)).isEqualTo(freshShape());
+        }
+    }
+
+    @Test
     void aStepThatFailsLeavesTheHubAsItWas() {
         String url = FormatFixtures.restorePostgresHub(Build.FIRST_SYNC);
         try (ShuttleDatabase db = ShuttleDatabase.open(url)) {
