@@ -58,6 +58,11 @@ public final class AuthOptions {
         return shared == null || shared.isBlank() ? Authenticator.open() : Authenticator.sharedToken(shared);
     }
 
+    /** Whether callers are told apart by JWTs (each with its subject and claims). */
+    boolean jwt() {
+        return jwtSecretFile != null || jwks != null;
+    }
+
     /** A line for the start-up banner: how callers are told apart. */
     String describe() {
         if (jwtSecretFile != null) {

@@ -11,8 +11,10 @@ import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.server.HubDatabases;
 import io.shuttlebridge.server.HubServer;
 import io.shuttlebridge.server.auth.Authenticator;
+import io.shuttlebridge.server.rules.SyncRules;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,6 +107,21 @@ public final class ServeCommand implements Callable<Integer> {
                     "A Bridge pipeline definition (YAML) to expose under /v1/bridge/" + " and run on its schedules.")
     Path bridgeFile;
 
+    @Option(
+            names = "--pool",
+            paramLabel = "N",
+            defaultValue = "" + HubDatabases.DEFAULT_POOL,
+            description = "Connections to a PostgreSQL hub database, serving requests in parallel (default:"
+                    + " ${DEFAULT-VALUE}; a SQLite hub has one).")
+    int pool;
+
+    @Option(
+            names = "--rules",
+            paramLabel = "FILE",
+            description = "Sync rules (YAML, DESIGN §9): what each subject's devices may read and write; checked"
+                    + " against the hub's database at start. Needs --jwt-secret-file or --jwks.")
+    Path rulesFile;
+
     @ArgGroup(exclusive = false)
     Tls tls;
 
@@ -142,11 +159,23 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Authenticator authenticator = auth.authenticator();
         int burst = rateBurst();
-        try (ShuttleDatabase database = db.openExisting()) {
+        SyncRules rules = null;
+        if (rulesFile != null) {
+            if (!auth.jwt()) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "--rules decide per subject what a device may read and write: tell subjects apart with"
+                                + " --jwt-secret-file or --jwks");
+            }
+            rules = SyncRules.load(rulesFile);
+        }
+        db.openExisting().close(); // refuses a SQLite path that does not exist
+        try (ShuttleDatabase database = HubDatabases.open(db.db, pool)) {
             SyncEngine engine = SyncEngine.builder(database)
                     .maxBatch(Math.max(maxBatch, SyncEngine.DEFAULT_PAGE))
                     .maxClockSkew(maxClockSkew)
                     .build();
+            String limits = "";
             HubServer.Builder builder = HubServer.builder(engine)
                     .host(host)
                     .port(port)
@@ -157,10 +186,13 @@ public final class ServeCommand implements Callable<Integer> {
             if (tls != null) {
                 builder.tls(tls.cert, tls.key);
             }
-            String limits = "";
+            if (rules != null) {
+                builder.rules(rules);
+                limits += "; sync rules " + rulesFile;
+            }
             if (burst > 0) {
                 builder.rateLimit(rateLimit, burst);
-                limits = "; rate limit " + rateLimit + "/s per caller, bursts of " + burst;
+                limits += "; rate limit " + rateLimit + "/s per caller, bursts of " + burst;
             }
             BridgeService bridge = null;
             ScheduledExecutorService ticks = null;

@@ -5,7 +5,9 @@ import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.server.rules.SyncRules;
 import io.shuttlebridge.testkit.Fault;
+import io.shuttlebridge.testkit.RulesSimulation;
 import io.shuttlebridge.testkit.Simulation;
 import io.shuttlebridge.testkit.SimulationConfig;
 import io.shuttlebridge.testkit.SimulationResult;
@@ -87,6 +89,24 @@ public final class SimulateCommand implements Callable<Integer> {
                     + " jumping (the hub re-stamps what is pushed beyond its bound).")
     boolean clockSkew;
 
+    @Option(
+            names = "--rules",
+            paramLabel = "FILE",
+            description = {
+                "Sync rules (YAML): the hub enforces them over HTTP with JWTs, devices are cloned by --subjects subjects",
+                "(k1, k2, ...), the hub's own writes grant and revoke memberships; checks that each device holds exactly",
+                "what its subject may read and that nothing outside a write rule was stored. Without --schema: the tables",
+                "of the rules example (project, project_member, task, catalog)."
+            })
+    Path rulesFile;
+
+    @Option(
+            names = "--subjects",
+            paramLabel = "N",
+            defaultValue = "2",
+            description = "With --rules: how many subjects the replicas are spread over (default: ${DEFAULT-VALUE}).")
+    int subjects;
+
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the random schedule (default: random, printed).")
     Long seed;
 
@@ -127,6 +147,11 @@ public final class SimulateCommand implements Callable<Integer> {
                     policy,
                     Fault.labels(config.faults()),
                     clockSkew ? ", devices' clocks off the hub's" : "");
+            if (rulesFile != null) {
+                out.printf(
+                        "sync rules %s: the hub serves them over HTTP, devices signed in as %d subject(s)%n",
+                        rulesFile, subjects);
+            }
             out.flush();
         }
         ProgressListener progress = json
@@ -136,7 +161,9 @@ public final class SimulateCommand implements Callable<Integer> {
             // the re-stamps the skewed clocks cause are expected, and counted in the result: not warned of one by one
             quiet("io.shuttlebridge.core.internal.sync");
         }
-        SimulationResult r = new Simulation(config, progress).run();
+        SimulationResult r = rulesFile == null
+                ? new Simulation(config, progress).run()
+                : new RulesSimulation(config, SyncRules.load(rulesFile), subjects, progress).run();
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(document(r)));
         } else {
@@ -158,15 +185,25 @@ public final class SimulateCommand implements Callable<Integer> {
                     ErrorCode.INVALID_ARGUMENT,
                     "give --tables (the built-in customers/orders tables) or --schema FILE, not both");
         }
-        return schemaFile != null
-                ? TestSchema.fromFile(schemaFile)
-                : TestSchema.customersAndOrders(tables == null ? 2 : tables);
+        if (schemaFile != null) {
+            return TestSchema.fromFile(schemaFile);
+        }
+        if (rulesFile != null) {
+            if (tables != null) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "--rules runs on the rules example's tables or on --schema FILE, not on --tables");
+            }
+            return RulesSimulation.PROJECTS;
+        }
+        return TestSchema.customersAndOrders(tables == null ? 2 : tables);
     }
 
-    private static void print(PrintWriter out, SimulationResult r) {
+    private void print(PrintWriter out, SimulationResult r) {
         out.printf(
-                "did: %d writes (%s), %d refused by the schema's constraints, %d recorded in the history;"
-                        + " %d syncs, %d cut short by a fault%n",
+                "did: %d writes (%s), %d refused by the schema's constraints, %d "
+                        + (rulesFile == null ? "recorded in the history" : "refused by the hub's rules")
+                        + "; %d syncs, %d cut short by a fault%n",
                 r.writes().values().stream().mapToInt(Integer::intValue).sum(),
                 r.writes().entrySet().stream()
                         .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT) + "s")
@@ -192,7 +229,9 @@ public final class SimulateCommand implements Callable<Integer> {
         r.differences().forEach(d -> out.println("difference " + d));
         r.lostWrites().forEach(d -> out.println("lost " + d));
         out.println("digest of the final databases: " + r.digest()
-                + " (a run of the same seed replays when it prints the same digest)");
+                + (rulesFile == null
+                        ? " (a run of the same seed replays when it prints the same digest)"
+                        : " (under --rules a run of the same seed makes the same choices, on fresh clones)"));
         if (r.kept() != null) {
             out.println("databases kept in " + r.kept());
         }

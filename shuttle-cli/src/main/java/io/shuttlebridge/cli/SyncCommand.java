@@ -109,7 +109,7 @@ public final class SyncCommand implements Callable<Integer> {
         if (json) {
             out.printf(
                     "{\"pulled\":%d,\"applied\":%d,\"pushed\":%d,\"pushDuplicates\":%d,\"conflicts\":%d,\"resynced\":%b,"
-                            + "\"lastPulled\":%d,\"lastPushed\":%d,\"restamped\":%d}%n",
+                            + "\"lastPulled\":%d,\"lastPushed\":%d,\"restamped\":%d,\"rejected\":%d}%n",
                     r.pulled(),
                     r.applied(),
                     r.pushed(),
@@ -118,14 +118,16 @@ public final class SyncCommand implements Callable<Integer> {
                     r.resynced(),
                     r.lastPulled(),
                     r.lastPushed(),
-                    r.restamped().size());
+                    r.restamped().size(),
+                    r.rejected());
         } else {
             out.printf(
-                    "Synced: pulled %d (applied %d), pushed %d, conflicts %d%s%s%n",
+                    "Synced: pulled %d (applied %d), pushed %d, conflicts %d%s%s%s%n",
                     r.pulled(),
                     r.applied(),
                     r.pushed(),
                     r.conflicts(),
+                    r.rejected() == 0 ? "" : ", rejected by the hub " + r.rejected() + " (shuttle conflicts list)",
                     r.resynced() ? ", resynced from a snapshot" : "",
                     r.restamped().isEmpty()
                             ? ""

@@ -73,4 +73,22 @@ class RulesCommandTest {
         int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new String[] {String.valueOf(code), out.toString(), err.toString()};
     }
+
+    @Test
+    void simulateUnderRulesChecksWhatEachSubjectHolds() throws Exception {
+        Path rules = dir.resolve("rules.yaml");
+        java.nio.file.Files.writeString(rules, io.shuttlebridge.testkit.RulesSimulation.PROJECT_RULES);
+        CliBasicsTest.Run r = CliBasicsTest.run(
+                "simulate", "--rules", rules.toString(), "--replicas", "4", "--ops", "40", "--seed", "11");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out())
+                .contains("devices signed in as 2 subject(s)")
+                .contains("check read rules: every device holds exactly the hub rows its subject may read")
+                .contains("refused by the hub's rules")
+                .contains("PASS (seed 11");
+
+        CliBasicsTest.Run both = CliBasicsTest.run("simulate", "--rules", rules.toString(), "--tables", "2");
+        assertThat(both.code()).isNotZero();
+        assertThat(both.err()).contains("not on --tables");
+    }
 }

@@ -16,6 +16,7 @@ import io.shuttlebridge.core.internal.protocol.SchemaCodec;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.protocol.Lease;
+import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.SyncEngine;
@@ -31,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -143,6 +146,21 @@ public final class HttpTransport implements Transport {
     @Override
     public PullResult snapshot(String forNode, long after, int limit) {
         return snapshotPage(forNode, after, limit).page();
+    }
+
+    @Override
+    public PullResult snapshot(String forNode, long after, int limit, Set<String> tables) {
+        String names = tables.stream()
+                .map(t -> URLEncoder.encode(t, StandardCharsets.UTF_8))
+                .collect(Collectors.joining(","));
+        return page(Protocol.SNAPSHOT + "?after=" + after + "&limit=" + limit + "&tables=" + names, forNode)
+                .result();
+    }
+
+    @Override
+    public Optional<KeyDigest> rowDigest(String forNode, String table) {
+        return Optional.of(WireCodec.digest(caller.get(
+                Protocol.DIGEST + "?table=" + URLEncoder.encode(table, StandardCharsets.UTF_8), node(forNode))));
     }
 
     public SnapshotPage snapshotPage(String forNode, long after, int limit) {

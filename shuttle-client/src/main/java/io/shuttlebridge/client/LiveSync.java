@@ -153,11 +153,42 @@ public final class LiveSync implements AutoCloseable {
             } else {
                 socket = ws;
                 connected = true;
+                submit(this::heartbeat);
                 submit(() -> reconnects = 0);
                 requestSync(); // whatever happened while the stream was down
             }
         });
     }
+
+    /**
+     * Says "alive" on the stream every {@code HEARTBEAT} so that the hub can tell a device that vanished
+     * without closing its connection (one schedule for the life of this object, whatever the connection).
+     */
+    private void heartbeat() {
+        if (heartbeat != null) {
+            return;
+        }
+        heartbeat = worker.scheduleAtFixedRate(
+                () -> {
+                    WebSocket ws = socket;
+                    if (ws != null && connected && !ws.isOutputClosed()) {
+                        ws.sendText(ALIVE, true).exceptionally(e -> {
+                            log.debug("stream heartbeat failed: {}", e.toString());
+                            return null;
+                        });
+                    }
+                },
+                HEARTBEAT.toMillis(),
+                HEARTBEAT.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** What a device's stream says every {@link #HEARTBEAT}: the hub drops a stream that said it once and then fell silent. */
+    static final String ALIVE = "{\"type\":\"alive\"}";
+
+    static final Duration HEARTBEAT = Duration.ofSeconds(20);
+
+    private volatile java.util.concurrent.ScheduledFuture<?> heartbeat;
 
     private void reconnectLater() {
         connected = false;

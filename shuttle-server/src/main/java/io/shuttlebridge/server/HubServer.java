@@ -29,6 +29,7 @@ import io.shuttlebridge.server.internal.LeaseStore;
 import io.shuttlebridge.server.internal.NodeBindings;
 import io.shuttlebridge.server.internal.PushGate;
 import io.shuttlebridge.server.internal.RateLimiter;
+import io.shuttlebridge.server.internal.Readiness;
 import io.shuttlebridge.server.internal.RequestAuth;
 import io.shuttlebridge.server.internal.RequestRates;
 import io.shuttlebridge.server.internal.StreamHub;
@@ -66,7 +67,7 @@ public final class HubServer implements AutoCloseable {
     private final StreamHub stream;
     private final FeedWatcher watcher;
     private final TombstonePurger purger;
-    private final FeedListener listener;
+    private volatile FeedListener listener; // set once the server listens
     private final Duration shutdownTimeout;
     private final String host;
     private final boolean tls;
@@ -85,7 +86,14 @@ public final class HubServer implements AutoCloseable {
                         new RateLimiter(b.ratePerSecond, b.rateBurst, b.clock == null ? MillisClock.system() : b.clock),
                         b.ratePerSecond,
                         b.rateBurst);
-        this.stream = new StreamHub(metrics.openStreams(), auth);
+        this.stream = new StreamHub(metrics.openStreams(), auth, b.streamSilence);
+        metrics.streams(stream);
+        Readiness readiness = new Readiness(b.engine.database(), () -> this.listener, stream::size);
+        b.engine.database().dataSource().ifPresent(ds -> {
+            if (ds instanceof com.zaxxer.hikari.HikariDataSource pool) {
+                metrics.pool(pool);
+            }
+        });
         LeaseStore leases =
                 new LeaseStore(b.engine.database(), b.clock == null ? b.engine.clock() : b.clock, b.leaseTtl);
         BodyReader body = new BodyReader(b.maxBodyBytes);
@@ -104,6 +112,8 @@ public final class HubServer implements AutoCloseable {
             cfg.http.compressionStrategy = new CompressionStrategy(null, new Gzip(1));
             cfg.http.maxRequestSize = b.maxBodyBytes;
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorPages()));
+            // a device that vanished without closing its stream is dropped once no ping has been answered for this long
+            cfg.jetty.modifyWebSocketServletFactory(f -> f.setIdleTimeout(Duration.ofSeconds(StreamHub.IDLE_SECONDS)));
             if (b.tls != null) {
                 cfg.jetty.addConnector((server, http) -> TlsConnector.create(server, http, b.tls, b.host, b.port));
             }
@@ -114,7 +124,7 @@ public final class HubServer implements AutoCloseable {
             cfg.routes.before(ctx -> ctx.header(
                     Protocol.HUB_TIME_HEADER, Long.toString(b.engine.clock().millis())));
             cfg.routes.before(ctx -> {
-                if (!Protocol.HEALTH.equals(ctx.path())) {
+                if (!Protocol.HEALTH.equals(ctx.path()) && !Protocol.READY.equals(ctx.path())) {
                     auth.http(ctx);
                     if (rates != null) {
                         rates.admit(ctx);
@@ -132,6 +142,10 @@ public final class HubServer implements AutoCloseable {
                     ctx -> ctx.contentType(Protocol.JSON)
                             .result("{\"status\":\"ok\",\"protocol\":" + Protocol.VERSION + ",\"hubNode\":\""
                                     + b.engine.nodeUuid() + "\"}"));
+            cfg.routes.get(Protocol.READY, ctx -> {
+                Readiness.Report r = readiness.check();
+                ctx.status(r.ready() ? 200 : 503).contentType(Protocol.JSON).result(r.json());
+            });
             cfg.routes.get(
                     Protocol.METRICS,
                     ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -141,6 +155,7 @@ public final class HubServer implements AutoCloseable {
             cfg.routes.post(Protocol.PUSH, api::push);
             cfg.routes.get(Protocol.PULL, api::pull);
             cfg.routes.get(Protocol.SNAPSHOT, api::snapshot);
+            cfg.routes.get(Protocol.DIGEST, api::digest);
             cfg.routes.ws(Protocol.STREAM, stream::configure);
             if (b.bridge != null) {
                 new BridgeApi(b.bridge, body).register(cfg.routes);
@@ -415,6 +430,20 @@ public final class HubServer implements AutoCloseable {
             watchEvery = Objects.requireNonNull(d, "interval");
             return this;
         }
+
+        /**
+         * How long a stream whose device sends heartbeats may stay silent before the hub drops it (a
+         * device that lost its network without closing the connection); default 50 s.
+         */
+        public Builder streamSilence(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("stream silence must be positive, got " + d);
+            }
+            streamSilence = d;
+            return this;
+        }
+
+        private Duration streamSilence = Duration.ofSeconds(StreamHub.SILENT_SECONDS);
 
         public Builder shutdownTimeout(Duration d) {
             shutdownTimeout = Objects.requireNonNull(d, "timeout");

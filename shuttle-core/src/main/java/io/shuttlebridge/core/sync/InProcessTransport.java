@@ -2,6 +2,8 @@ package io.shuttlebridge.core.sync;
 
 import io.shuttlebridge.core.change.Change;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /** Connects a device engine directly to a hub engine in the same JVM (tests, simulate, bundles). */
 public final class InProcessTransport implements Transport {
@@ -29,5 +31,15 @@ public final class InProcessTransport implements Transport {
     @Override
     public PullResult snapshot(String forNode, long after, int limit) {
         return hub.serveSnapshot(forNode, after, limit);
+    }
+
+    @Override
+    public PullResult snapshot(String forNode, long after, int limit, Set<String> tables) {
+        return hub.serveSnapshot(forNode, after, limit, tables);
+    }
+
+    @Override
+    public Optional<KeyDigest> rowDigest(String forNode, String table) {
+        return Optional.of(hub.rowDigest(table));
     }
 }

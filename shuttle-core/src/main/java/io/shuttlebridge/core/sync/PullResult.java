@@ -10,13 +10,28 @@ import java.util.List;
  * @param next the cursor to ask from next time (advances even when every entry was filtered out)
  * @param more whether more entries follow right away
  * @param resyncRequired the cursor is behind the hub's tombstone purge horizon: take a snapshot
+ * @param reconcile tables whose set of rows the device may read can have changed without every row
+ *     that entered or left it being in the page (sync rules: a membership row changed, a row moved
+ *     out of the device's set, the device's claims changed); the device compares its rows of each
+ *     with the hub's and takes the difference (DESIGN §9, move-in and move-out)
  */
-public record PullResult(List<Change> changes, long next, boolean more, boolean resyncRequired) {
+public record PullResult(
+        List<Change> changes, long next, boolean more, boolean resyncRequired, List<String> reconcile) {
     public PullResult {
         changes = List.copyOf(changes);
+        reconcile = List.copyOf(reconcile);
+    }
+
+    public PullResult(List<Change> changes, long next, boolean more, boolean resyncRequired) {
+        this(changes, next, more, resyncRequired, List.of());
     }
 
     public static PullResult resync(long since) {
         return new PullResult(List.of(), since, false, true);
+    }
+
+    /** This page, asking the device to reconcile {@code tables} as well. */
+    public PullResult reconciling(List<String> tables) {
+        return new PullResult(changes, next, more, resyncRequired, tables);
     }
 }

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Sync for one database. As a device it pulls then pushes through a {@link Transport}; as a hub it
@@ -147,6 +148,16 @@ public final class SyncEngine {
         return context.db().transaction(c -> RejectedWrites.dismiss(c, Dialects.of(context.db()), id));
     }
 
+    /**
+     * Queues a rejected write again (once its hub was changed to take it, say): its row is written
+     * again as a new local write, with the values the hub refused (a delete deletes the row again), and
+     * pushed on the next sync; the rejected write is marked {@code retried}. Should the hub refuse it
+     * again, that is a new rejected write.
+     */
+    public RejectedWrite retryRejected(long id) {
+        return context.db().transaction(c -> RejectedWrites.retry(c, context, id));
+    }
+
     // ---------------------------------------------------------------- hub side
 
     /** The highest seq in this database's feed, local writes made since the last read included. */
@@ -176,6 +187,16 @@ public final class SyncEngine {
     /** The full state (rows and tombstones, whoever wrote them) after {@code after}, for bootstrap and resync. */
     public PullResult serveSnapshot(String forNode, long after, int limit) {
         return hub.serveSnapshot(forNode, after, limit);
+    }
+
+    /** {@link #serveSnapshot(String, long, int)} of some tables only, for a device reconciling them. */
+    public PullResult serveSnapshot(String forNode, long after, int limit, Set<String> tables) {
+        return hub.serveSnapshot(forNode, after, limit, tables, null, List.of());
+    }
+
+    /** The {@link KeyDigest} of the keys of {@code table}'s rows, for a device reconciling it. */
+    public KeyDigest rowDigest(String table) {
+        return hub.rowDigest(table, null, List.of());
     }
 
     /**

@@ -2,6 +2,8 @@ package io.shuttlebridge.core.sync;
 
 import io.shuttlebridge.core.change.Change;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * How a device reaches its hub. Implementations: in-process (tests, simulate), HTTP, bundles.
@@ -35,4 +37,25 @@ public interface Transport {
 
     /** The hub's full state (rows and tombstones) after {@code after}, paged, for bootstrap and resync. */
     PullResult snapshot(String forNode, long after, int limit);
+
+    /**
+     * The snapshot restricted to {@code tables}, for a device reconciling them (move-in and move-out
+     * under sync rules). This default reads the whole snapshot and keeps those tables' entries.
+     */
+    default PullResult snapshot(String forNode, long after, int limit, Set<String> tables) {
+        PullResult all = snapshot(forNode, after, limit);
+        return new PullResult(
+                all.changes().stream().filter(c -> tables.contains(c.table())).toList(),
+                all.next(),
+                all.more(),
+                all.resyncRequired());
+    }
+
+    /**
+     * The hub's {@link KeyDigest} of the rows of {@code table} that {@code forNode} may hold now; empty
+     * when the hub cannot say (then the device takes the table's snapshot instead).
+     */
+    default Optional<KeyDigest> rowDigest(String forNode, String table) {
+        return Optional.empty();
+    }
 }

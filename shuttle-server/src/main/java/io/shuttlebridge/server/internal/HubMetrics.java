@@ -1,6 +1,8 @@
 package io.shuttlebridge.server.internal;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -44,6 +46,11 @@ public final class HubMetrics {
         Gauge.builder("shuttle.streams.open", openStreams, AtomicInteger::get)
                 .description("open WebSocket streams")
                 .register(registry);
+        lag = DistributionSummary.builder("shuttle.device.lag")
+                .description("feed positions a pulling device was behind the feed")
+                .baseUnit("changes")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
     }
 
     public void pushed(int received, PushResult r) {
@@ -55,6 +62,50 @@ public final class HubMetrics {
 
     public void pulled(int n) {
         pulled.increment(n);
+    }
+
+    private DistributionSummary lag;
+
+    /** A device pulled from {@code since} while the feed was at {@code top}: how many positions it was behind. */
+    public void lag(long since, long top) {
+        if (top >= since) {
+            lag.record(top - since);
+        }
+    }
+
+    /** The stream's notifications written, coalesced and streams dropped, read from {@code stream} at each scrape. */
+    public void streams(StreamHub stream) {
+        FunctionCounter.builder("shuttle.stream.notifications.sent", stream, StreamHub::sent)
+                .description("notifications written to streams")
+                .register(registry);
+        FunctionCounter.builder("shuttle.stream.notifications.coalesced", stream, StreamHub::coalesced)
+                .description("feed positions a stream did not hear because a newer one replaced them")
+                .register(registry);
+        FunctionCounter.builder("shuttle.stream.dropped", stream, StreamHub::dropped)
+                .description("streams dropped: a write failed, or silent after heartbeats")
+                .register(registry);
+    }
+
+    /** Gauges of a HikariCP pool's connections: active, idle, callers waiting for one, and the maximum. */
+    public void pool(com.zaxxer.hikari.HikariDataSource pool) {
+        Gauge.builder(
+                        "shuttle.db.pool.active",
+                        pool,
+                        p -> p.getHikariPoolMXBean().getActiveConnections())
+                .description("database connections in use")
+                .register(registry);
+        Gauge.builder("shuttle.db.pool.idle", pool, p -> p.getHikariPoolMXBean().getIdleConnections())
+                .description("database connections idle")
+                .register(registry);
+        Gauge.builder(
+                        "shuttle.db.pool.pending",
+                        pool,
+                        p -> p.getHikariPoolMXBean().getThreadsAwaitingConnection())
+                .description("requests waiting for a database connection")
+                .register(registry);
+        Gauge.builder("shuttle.db.pool.max", pool, p -> p.getMaximumPoolSize())
+                .description("most database connections the pool opens")
+                .register(registry);
     }
 
     public AtomicInteger openStreams() {

@@ -6,13 +6,15 @@ import io.shuttlebridge.core.internal.protocol.EventCodec;
 import io.shuttlebridge.core.internal.protocol.StreamEvent;
 import io.shuttlebridge.server.auth.Subject;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.eclipse.jetty.websocket.api.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,45 +24,201 @@ import org.slf4j.LoggerFactory;
  * yet pulls. Notifications carry no data, so a lost one costs only latency. A stream opened with a
  * token that expires is closed when it does (1008, policy violation): the device reconnects with a
  * fresh one.
+ *
+ * <p><b>Off the request path.</b> A push that advances the feed only records the new position and
+ * wakes one fan-out thread; the push answers at once. The fan-out thread encodes the notification
+ * once and hands it to every stream without waiting for any of them: each stream has at most one
+ * notification being written and remembers at most one newer position (a stream hears the latest
+ * position, not every one: the others are coalesced), so a slow or dead device never delays the
+ * others and never holds more than one message.
+ *
+ * <p><b>Vanished devices.</b> A device's stream says it is alive every {@link #HEARTBEAT_SECONDS} s
+ * ({@code {"type":"alive"}}); one that said so once and then stays silent for {@link #SILENT_SECONDS}
+ * s is dropped (a device that lost its network without closing the connection: nothing would tell
+ * the hub for many minutes otherwise). Streams of clients that send no heartbeat are kept until their
+ * connection fails or idles past {@link #IDLE_SECONDS} s; the hub pings every stream every
+ * {@link #PING_SECONDS} s.
  */
 public final class StreamHub {
     private static final Logger log = LoggerFactory.getLogger(StreamHub.class);
+    /** Seconds between pings on an open stream; a peer that answers none is dropped after {@link #IDLE_SECONDS}. */
+    public static final int PING_SECONDS = 15;
 
-    private final Set<WsContext> sessions = ConcurrentHashMap.newKeySet();
+    public static final int IDLE_SECONDS = 45;
+
+    /** How often a device's stream says it is alive. */
+    public static final int HEARTBEAT_SECONDS = 20;
+
+    /** How long, by default, a stream that sent heartbeats may stay silent before it is dropped. */
+    public static final int SILENT_SECONDS = 50;
+
+    private final Map<WsContext, Listener> sessions = new ConcurrentHashMap<>();
     private final AtomicLong position = new AtomicLong(-1);
     private final AtomicInteger open;
     private final Map<WsContext, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = DaemonTimer.named("shuttle-stream-expiry");
+    private final AtomicBoolean dirty = new AtomicBoolean();
+    private final AtomicLong coalesced = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final Thread fanout;
+    private volatile boolean closed;
 
     private final RequestAuth auth;
 
-    public StreamHub(AtomicInteger openGauge, RequestAuth auth) {
+    private final long silentNanos;
+
+    /** @param silence how long a stream that sent heartbeats may stay silent before it is dropped */
+    public StreamHub(AtomicInteger openGauge, RequestAuth auth, java.time.Duration silence) {
         this.open = openGauge;
         this.auth = auth;
+        this.silentNanos = silence.toNanos();
+        this.fanout = Thread.ofPlatform().daemon().name("shuttle-stream-fanout").start(this::fanOut);
+        long sweep = Math.max(100, silence.toMillis() / 10);
+        timer.scheduleWithFixedDelay(this::dropSilent, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
     public void configure(WsConfig ws) {
         ws.onConnect(ctx -> {
-            ctx.enableAutomaticPings();
-            sessions.add(ctx);
+            ctx.enableAutomaticPings(PING_SECONDS, TimeUnit.SECONDS);
+            Listener l = new Listener(ctx);
+            sessions.put(ctx, l);
             open.set(sessions.size());
             closeWhenExpired(ctx, auth.stream(ctx));
-            send(ctx, Math.max(0, position.get()));
+            long p = Math.max(0, position.get());
+            l.offer(p, message(p));
+        });
+        ws.onMessage(ctx -> {
+            Listener l = sessions.get(ctx);
+            if (l != null) {
+                l.heardAt = System.nanoTime(); // any message, a heartbeat or not, shows the device is there
+            }
         });
         ws.onClose(ctx -> remove(ctx));
         ws.onError(ctx -> remove(ctx));
     }
 
-    /** Tells every connected device that the feed reached {@code hubSeq}, if that is news. */
+    /** Drops the streams that sent heartbeats and then fell silent. */
+    private void dropSilent() {
+        long now = System.nanoTime();
+        for (Listener l : sessions.values()) {
+            long heard = l.heardAt;
+            if (heard != 0 && now - heard > silentNanos) {
+                log.debug("stream {} silent too long: dropped", l.ctx.sessionId());
+                dropped.incrementAndGet();
+                try {
+                    l.ctx.closeSession(1001, "no heartbeat for " + silentNanos / 1_000_000_000 + " s");
+                } catch (RuntimeException e) {
+                    log.debug("closing silent stream {} failed", l.ctx.sessionId(), e);
+                }
+                remove(l.ctx);
+            }
+        }
+    }
+
+    /** Notes that the feed reached {@code hubSeq}; if that is news, every stream is told, soon, by the fan-out thread. */
     public void advanced(long hubSeq) {
         long before = position.getAndAccumulate(hubSeq, Math::max);
         if (hubSeq > before) {
-            sessions.forEach(s -> send(s, hubSeq));
+            dirty.set(true);
+            LockSupport.unpark(fanout);
         }
     }
 
     public int size() {
         return sessions.size();
+    }
+
+    /** Notifications written to streams so far. */
+    public long sent() {
+        return sent.get();
+    }
+
+    /** Positions a stream did not hear because a newer one replaced them while it was still being told the previous. */
+    public long coalesced() {
+        return coalesced.get();
+    }
+
+    /** Streams dropped because a notification could not be written to them. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    private void fanOut() {
+        while (!closed) {
+            LockSupport.park(this);
+            if (!dirty.getAndSet(false)) {
+                continue;
+            }
+            long p = position.get();
+            String msg = message(p);
+            for (Listener l : sessions.values()) {
+                try {
+                    l.offer(p, msg);
+                } catch (RuntimeException e) {
+                    log.debug("stream {} dropped", l.ctx.sessionId(), e);
+                    dropped.incrementAndGet();
+                    remove(l.ctx);
+                }
+            }
+        }
+    }
+
+    private static String message(long hubSeq) {
+        return EventCodec.write(new StreamEvent(hubSeq));
+    }
+
+    /** One stream: at most one notification being written, at most one newer position waiting. */
+    private final class Listener {
+        private final WsContext ctx;
+        /** When the device last sent anything ({@link System#nanoTime()}); 0 until it does. */
+        private volatile long heardAt;
+
+        private long written = -1;
+        private long wanted = -1;
+        private String next;
+        private boolean writing;
+
+        Listener(WsContext ctx) {
+            this.ctx = ctx;
+        }
+
+        synchronized void offer(long p, String msg) {
+            if (p <= wanted) {
+                return;
+            }
+            if (writing) {
+                if (wanted > written) {
+                    coalesced.incrementAndGet(); // the waiting position is replaced by a newer one
+                }
+                wanted = p;
+                next = msg;
+                return;
+            }
+            wanted = p;
+            write(p, msg);
+        }
+
+        /** Called with the monitor held. */
+        private void write(long p, String msg) {
+            writing = true;
+            ctx.session.sendText(msg, Callback.from(() -> written(p), this::failed));
+        }
+
+        private synchronized void written(long p) {
+            sent.incrementAndGet();
+            written = p;
+            writing = false;
+            if (wanted > written) {
+                write(wanted, next);
+            }
+        }
+
+        private void failed(Throwable t) {
+            log.debug("stream {} dropped", ctx.sessionId(), t);
+            dropped.incrementAndGet();
+            remove(ctx);
+        }
     }
 
     private void closeWhenExpired(WsContext ctx, Subject subject) {
@@ -81,7 +239,9 @@ public final class StreamHub {
     }
 
     public void closeAll() {
-        for (WsContext s : sessions) {
+        closed = true;
+        LockSupport.unpark(fanout);
+        for (WsContext s : sessions.keySet()) {
             try {
                 s.closeSession(1001, "hub shutting down");
             } catch (RuntimeException e) {
@@ -102,14 +262,5 @@ public final class StreamHub {
             expiry.cancel(false);
         }
         open.set(sessions.size());
-    }
-
-    private void send(WsContext ctx, long hubSeq) {
-        try {
-            ctx.send(EventCodec.write(new StreamEvent(hubSeq)));
-        } catch (RuntimeException e) {
-            log.debug("stream {} dropped", ctx.sessionId(), e);
-            remove(ctx);
-        }
     }
 }

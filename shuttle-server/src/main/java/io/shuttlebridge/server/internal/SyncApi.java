@@ -15,6 +15,7 @@ import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.internal.sync.HubSide;
 import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.protocol.Lease;
+import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.SyncEngine;
@@ -22,8 +23,15 @@ import io.shuttlebridge.core.sync.WriteGuard;
 import io.shuttlebridge.server.auth.Subject;
 import io.shuttlebridge.server.internal.rules.NamedParameters;
 import io.shuttlebridge.server.internal.rules.ReadFilter;
+import io.shuttlebridge.server.internal.rules.ReadSetChanges;
+import io.shuttlebridge.server.internal.rules.RuleSql;
 import io.shuttlebridge.server.internal.rules.RulesWriteGuard;
+import io.shuttlebridge.server.rules.Predicate;
 import io.shuttlebridge.server.rules.SyncRules;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** The protocol v1 handlers: schema, lease, push, pull and snapshot, each a thin layer over the engine. */
 public final class SyncApi {
@@ -37,6 +45,7 @@ public final class SyncApi {
     private final NodeBindings bindings;
     private final SyncRules rules;
     private final ReadFilter reads;
+    private final ReadSetChanges moves;
     private final HubSide hub;
     private final String schemaJson;
 
@@ -62,6 +71,9 @@ public final class SyncApi {
         this.reads = rules == null
                 ? null
                 : new ReadFilter(rules, EngineAccess.context(engine).schema());
+        this.moves = rules == null
+                ? null
+                : new ReadSetChanges(rules, EngineAccess.context(engine).schema());
         this.hub = new HubSide(EngineAccess.context(engine));
         this.schemaJson = SchemaCodec.write(hubSchema(), limits(), engine.maxClockSkew());
     }
@@ -157,7 +169,13 @@ public final class SyncApi {
                 cond == null
                         ? engine.servePull(node, since, limit)
                         : hub.servePull(node, since, limit, cond.sql(), cond.args()));
+        if (moves != null) {
+            PullResult page = r;
+            Map<String, Object> claims = RequestAuth.subject(ctx).claims();
+            r = r.reconciling(engine.database().transaction(c -> moves.after(c, node, since, page, claims)));
+        }
         metrics.pulled(r.changes().size());
+        metrics.lag(since, r.next());
         json(ctx, WireCodec.pullResultBytes(r, -1));
     }
 
@@ -166,13 +184,74 @@ public final class SyncApi {
         long after = cursor(ctx, "after");
         int limit = limit(ctx);
         bindings.check(RequestAuth.subject(ctx), node);
+        Set<String> tables = tables(ctx);
         NamedParameters.Bound cond = readCondition(ctx);
+        if (moves != null && after == 0) {
+            Map<String, Object> claims = RequestAuth.subject(ctx).claims();
+            engine.database().transaction(c -> {
+                moves.remember(c, node, claims);
+                return null;
+            });
+        }
         PullResult r = visible(
-                cond == null
+                cond == null && tables == null
                         ? engine.serveSnapshot(node, after, limit)
-                        : hub.serveSnapshot(node, after, limit, cond.sql(), cond.args()));
+                        : hub.serveSnapshot(
+                                node,
+                                after,
+                                limit,
+                                tables,
+                                cond == null ? null : cond.sql(),
+                                cond == null ? List.of() : cond.args()));
         metrics.pulled(r.changes().size());
         json(ctx, WireCodec.pullResultBytes(r, engine.feedPosition()));
+    }
+
+    /**
+     * The {@link io.shuttlebridge.core.sync.KeyDigest} of the keys of the rows of one table the caller may
+     * read, for a device reconciling it (move-in and move-out).
+     */
+    public void digest(Context ctx) {
+        String node = node(ctx);
+        bindings.check(RequestAuth.subject(ctx), node);
+        String table = ctx.queryParam("table");
+        if (table == null || table.isBlank()) {
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "say which table: query parameter 'table'");
+        }
+        readable(table);
+        NamedParameters.Bound where = rules == null
+                ? null
+                : RuleSql.where(
+                        rules.table(table).read(), RequestAuth.subject(ctx).claims());
+        KeyDigest d =
+                hub.rowDigest(table, where == null ? null : where.sql(), where == null ? List.of() : where.args());
+        json(ctx, WireCodec.digest(table, d));
+    }
+
+    /** The tables a snapshot is restricted to ({@code tables=a,b}), each synced and readable; null for all. */
+    private Set<String> tables(Context ctx) {
+        String v = ctx.queryParam("tables");
+        if (v == null) {
+            return null;
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String t : v.split(",")) {
+            if (t.isBlank()) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT, "tables: a comma-separated list of table names, got '" + v + "'");
+            }
+            readable(t);
+            out.add(t);
+        }
+        return out;
+    }
+
+    /** Refuses a table that is not synced here (404) or that the rules do not let anyone read (403). */
+    private void readable(String table) {
+        EngineAccess.context(engine).schema().require(table);
+        if (rules != null && rules.table(table).read() instanceof Predicate.None) {
+            throw new ShuttleException(ErrorCode.FORBIDDEN, "the sync rules let no one read table \"" + table + "\"");
+        }
     }
 
     /** Every change of a push from a subject that is not a relay must be the pushing node's own. */

@@ -79,7 +79,9 @@ final class Cascade {
 
     private String[] statements() {
         List<String> out = new ArrayList<>();
-        out.add("PRAGMA defer_foreign_keys = ON");
+        if (node.url().startsWith("jdbc:sqlite:")) {
+            out.add("PRAGMA defer_foreign_keys = ON");
+        }
         for (Unlink u : unlinks) {
             if (deletes.contains(u.row())) {
                 continue;

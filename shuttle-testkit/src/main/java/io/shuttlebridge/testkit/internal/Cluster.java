@@ -8,6 +8,7 @@ import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.SyncReport;
 import io.shuttlebridge.core.sync.Transport;
+import io.shuttlebridge.testkit.TestSchema;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,22 +58,26 @@ public final class Cluster implements AutoCloseable {
                 spec.time().connections(name));
         Node n = sync == null ? new Node(name, url, db, setup) : new DeviceNode(name, url, db, setup, sync);
         all.add(n);
-        boolean postgres = Dialects.of(db).name().equals("postgresql");
-        List<String> ddl =
-                postgres ? spec.schema().postgresStatements() : spec.schema().statements();
-        db.transaction(c -> {
-            SchemaModel.create(
-                    c,
-                    spec.schema().source() + (postgres ? " (PostgreSQL hub)" : ""),
-                    ddl.stream().map(s -> new DdlScript.Statement(0, s)).toList());
-            return null;
-        });
+        createTables(db, spec.schema());
         UUID id = spec.nodeIds().get();
         CaptureOptions capture = id == null
                 ? spec.capture()
                 : spec.capture().toBuilder().nodeUuid(id).build();
         Capture.enable(db, capture, ProgressListener.NONE);
         return n;
+    }
+
+    /** Creates {@code schema}'s tables in {@code db} (its PostgreSQL statements on PostgreSQL). */
+    static void createTables(ShuttleDatabase db, TestSchema schema) {
+        boolean postgres = Dialects.of(db).name().equals("postgresql");
+        List<String> ddl = postgres ? schema.postgresStatements() : schema.statements();
+        db.transaction(c -> {
+            SchemaModel.create(
+                    c,
+                    schema.source() + (postgres ? " (PostgreSQL hub)" : ""),
+                    ddl.stream().map(s -> new DdlScript.Statement(0, s)).toList());
+            return null;
+        });
     }
 
     public Node hub() {

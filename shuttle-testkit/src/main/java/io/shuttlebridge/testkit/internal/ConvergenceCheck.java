@@ -55,7 +55,13 @@ public final class ConvergenceCheck {
                     differences.add(table + ": synced on " + hub.name() + " but not on " + device.name());
                 } else {
                     SyncedTable t = schema.require(table);
-                    compareRows(t, hub.name(), hubRows.get(table), device.name(), TableRows.read(device.db(), t));
+                    compareRows(
+                            t,
+                            hub.name(),
+                            hubRows.get(table),
+                            device.name(),
+                            TableRows.read(device.db(), t),
+                            differences);
                 }
             }
             long pending = SyncEngine.open(device.db()).pendingChanges(hubSchema.nodeUuid());
@@ -74,12 +80,14 @@ public final class ConvergenceCheck {
         }
     }
 
-    private void compareRows(
+    /** Adds to {@code differences} one line per row of {@code table} that differs between the two replicas. */
+    static void compareRows(
             SyncedTable table,
             String hubName,
             TreeMap<List<Object>, Map<String, Object>> hub,
             String deviceName,
-            TreeMap<List<Object>, Map<String, Object>> device) {
+            TreeMap<List<Object>, Map<String, Object>> device,
+            List<String> differences) {
         TreeSet<List<Object>> keys = new TreeSet<>(TableRows.KEY_ORDER);
         keys.addAll(hub.keySet());
         keys.addAll(device.keySet());

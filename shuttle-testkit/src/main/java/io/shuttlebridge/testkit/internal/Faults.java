@@ -3,6 +3,7 @@ package io.shuttlebridge.testkit.internal;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.SyncEngine;
@@ -11,6 +12,7 @@ import io.shuttlebridge.testkit.Fault;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 
@@ -133,6 +135,16 @@ public final class Faults {
         @Override
         public PullResult snapshot(String forNode, long after, int limit) {
             return inner.snapshot(forNode, after, limit);
+        }
+
+        @Override
+        public PullResult snapshot(String forNode, long after, int limit, Set<String> tables) {
+            return inner.snapshot(forNode, after, limit, tables);
+        }
+
+        @Override
+        public Optional<KeyDigest> rowDigest(String forNode, String table) {
+            return inner.rowDigest(forNode, table);
         }
     }
 }

@@ -3,8 +3,8 @@ package io.shuttlebridge.testkit.internal;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +31,24 @@ public final class TableRows {
 
     /** Every row of {@code table} in {@code db}, by key. */
     public static TreeMap<List<Object>, Map<String, Object>> read(ShuttleDatabase db, SyncedTable table) {
-        String sql = "SELECT " + SqlText.columns(table.replicatedColumns()) + " FROM " + SqlText.quote(table.name());
+        return read(db, table, table.replicatedColumns(), null, List.of());
+    }
+
+    /**
+     * The {@code columns} of the rows of {@code table} in {@code db} that satisfy {@code where} (SQL with
+     * {@code ?} parameters bound to {@code args}; null for every row), by key.
+     */
+    public static TreeMap<List<Object>, Map<String, Object>> read(
+            ShuttleDatabase db, SyncedTable table, List<String> columns, String where, List<Object> args) {
+        String sql = "SELECT " + SqlText.columns(columns) + " FROM " + SqlText.quote(table.name())
+                + (where == null ? "" : " WHERE " + where);
         return db.read(c -> {
             TreeMap<List<Object>, Map<String, Object>> out = new TreeMap<>(KEY_ORDER);
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery(sql)) {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.size(); i++) {
+                    Jdbc.set(s, i + 1, args.get(i));
+                }
+                ResultSet rs = s.executeQuery();
                 for (Map<String, Object> row : Jdbc.rowMaps(rs)) {
                     Map<String, Object> normalized = RowValues.normalize(row);
                     out.put(RowValues.values(normalized, table.key()), normalized);

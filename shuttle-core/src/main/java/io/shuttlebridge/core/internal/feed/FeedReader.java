@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -59,7 +60,9 @@ public final class FeedReader {
 
         /** Only the entries for which {@code sql}, a condition over the feed entry {@code f}, holds. */
         public Query where(String sql, List<Object> args) {
-            return new Query(afterSeq, limit, excludePeer, tables, sql, List.copyOf(args));
+            // a claim a token lacks is bound as NULL: the list may hold nulls
+            return new Query(
+                    afterSeq, limit, excludePeer, tables, sql, Collections.unmodifiableList(new ArrayList<>(args)));
         }
 
         /**

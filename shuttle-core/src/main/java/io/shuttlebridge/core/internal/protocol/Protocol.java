@@ -5,6 +5,9 @@ public final class Protocol {
     public static final int VERSION = 1;
 
     public static final String HEALTH = "/health";
+    /** Readiness: the database reachable, the feed listener connected, the pool's state (503 when not ready). */
+    public static final String READY = "/health/ready";
+
     public static final String METRICS = "/metrics";
     public static final String LEASE = "/v1/nodes/lease";
     public static final String SCHEMA = "/v1/schema";
@@ -12,6 +15,8 @@ public final class Protocol {
     public static final String PULL = "/v1/sync/pull";
     public static final String SNAPSHOT = "/v1/sync/snapshot";
     public static final String STREAM = "/v1/sync/stream";
+    /** The key digest of one table's readable rows, for a device reconciling it. */
+    public static final String DIGEST = "/v1/sync/digest";
 
     /**
      * The calling device's node uuid on pull and snapshot requests (so the hub leaves out what it

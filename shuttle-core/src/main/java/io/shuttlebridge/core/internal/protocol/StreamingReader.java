@@ -73,6 +73,7 @@ final class StreamingReader {
             boolean more = false;
             boolean resync = false;
             long hubSeq = -1;
+            List<String> reconcile = List.of();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken t = p.nextToken();
@@ -82,16 +83,28 @@ final class StreamingReader {
                     case "more" -> more = bool(t);
                     case "resync" -> resync = bool(t);
                     case "hubSeq" -> hubSeq = integer(p, t);
+                    case "reconcile" -> reconcile = strings(p, t);
                     default -> p.skipChildren();
                 }
             }
             if (next == null) {
                 throw UNEXPECTED;
             }
-            return new WireCodec.Page(new PullResult(changes, next, more, resync), hubSeq);
+            return new WireCodec.Page(new PullResult(changes, next, more, resync, reconcile), hubSeq);
         } catch (IOException | RuntimeException e) {
             throw UNEXPECTED;
         }
+    }
+
+    private static List<String> strings(JsonParser p, JsonToken t) throws IOException, Unexpected {
+        expect(t, JsonToken.START_ARRAY);
+        List<String> out = new ArrayList<>();
+        JsonToken x;
+        while ((x = p.nextToken()) != JsonToken.END_ARRAY) {
+            expect(x, JsonToken.VALUE_STRING);
+            out.add(p.getText());
+        }
+        return out;
     }
 
     private static List<Change> changes(JsonParser p, JsonToken t, int max) throws IOException, Unexpected {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
+import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PullResult;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -115,11 +116,36 @@ public final class WireCodec {
             if (r.resyncRequired()) {
                 g.writeBooleanField("resync", true);
             }
+            if (!r.reconcile().isEmpty()) {
+                g.writeArrayFieldStart("reconcile");
+                for (String t : r.reconcile()) {
+                    g.writeString(t);
+                }
+                g.writeEndArray();
+            }
             if (hubSeq >= 0) {
                 g.writeNumberField("hubSeq", hubSeq);
             }
             g.writeEndObject();
         });
+    }
+
+    // ------------------------------------------------------------------ key digest
+
+    /** A table's {@link KeyDigest}: {@code {"table":..., "rows":..., "sum":...}}. */
+    public static byte[] digest(String table, KeyDigest d) {
+        return JsonBytes.write(0, g -> {
+            g.writeStartObject();
+            g.writeStringField("table", table);
+            g.writeNumberField("rows", d.rows());
+            g.writeNumberField("sum", d.sum());
+            g.writeEndObject();
+        });
+    }
+
+    public static KeyDigest digest(JsonNode o) {
+        requireObject(o, "key digest");
+        return new KeyDigest(number(o, "rows"), number(o, "sum"));
     }
 
     public static PullResult pullResult(JsonNode o) {
@@ -128,7 +154,26 @@ public final class WireCodec {
                 changes(array(o, "changes")),
                 number(o, "next"),
                 o.path("more").asBoolean(false),
-                o.path("resync").asBoolean(false));
+                o.path("resync").asBoolean(false),
+                reconcile(o.path("reconcile")));
+    }
+
+    /** The tables a pull answer asks to reconcile: an array of table names, or absent. */
+    private static List<String> reconcile(JsonNode a) {
+        if (a.isMissingNode() || a.isNull()) {
+            return List.of();
+        }
+        if (!a.isArray()) {
+            throw malformed("reconcile: an array of table names is expected");
+        }
+        List<String> out = new ArrayList<>(a.size());
+        for (JsonNode t : a) {
+            if (!t.isTextual()) {
+                throw malformed("reconcile: an array of table names is expected, found " + t);
+            }
+            out.add(t.asText());
+        }
+        return out;
     }
 
     private static List<Change> changes(JsonNode changes) {

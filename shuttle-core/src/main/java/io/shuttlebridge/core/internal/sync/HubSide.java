@@ -8,11 +8,13 @@ import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Stamp;
 import io.shuttlebridge.core.internal.DurationText;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.internal.sync.apply.Role;
+import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PeerCursor;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
@@ -23,7 +25,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +53,11 @@ public final class HubSide {
 
     /**
      * Applies a pushed batch atomically and idempotently; a change stamped further ahead of this hub's
-     * clock than its skew bound is applied under a stamp of this hub's, listed in the answer. A batch
-     * whose values the hub's tables refuse (a value of the wrong type or out of range, a NOT NULL or
-     * CHECK constraint) is refused whole as {@link ErrorCode#MALFORMED_PAYLOAD}: it is the sender's to
-     * fix, and nothing was applied.
+     * clock than its skew bound is applied under a stamp of this hub's, listed in the answer. A change
+     * this hub cannot store for good (a table or column it does not sync, a constraint of its tables, a
+     * value too large for its column) is left out and listed in {@link PushResult#refused()} with the
+     * reason, and the rest of the batch is applied: one such change never blocks the device's queue. A
+     * malformed batch is refused whole, and nothing is applied.
      */
     public PushResult acceptPush(String fromNode, List<Change> changes) {
         return acceptPush(fromNode, changes, WriteGuard.NONE);
@@ -79,34 +84,55 @@ public final class HubSide {
     }
 
     private PushResult apply(String fromNode, List<Change> changes, WriteGuard guard) {
-        Map<Integer, String> refused = new TreeMap<>();
-        try {
-            while (true) {
-                try {
-                    return db.transaction(c -> applyGuarded(c, fromNode, changes, guard, refused));
-                } catch (RefusedAfterApply again) {
-                    // the transaction rolled back: apply the batch once more without what the rules refused
+        Map<Integer, RefusalReason> refused = new TreeMap<>();
+        engine.applier()
+                .misfits(changes)
+                .forEach((i, why) -> refused.put(i, new RefusalReason(ErrorCode.SCHEMA_MISMATCH, why)));
+        while (true) {
+            try {
+                return db.transaction(c -> applyGuarded(c, fromNode, changes, guard, refused));
+            } catch (RefusedAfterApply again) {
+                // the transaction rolled back: apply the batch once more without what the rules refused
+            } catch (DatabaseException e) {
+                if (!DatabaseRefusal.permanent(e.failure())) {
+                    throw e;
                 }
+                // the transaction rolled back: find the changes the database refuses, apply the rest
+                Map<Integer, RefusalReason> poison =
+                        new PoisonChanges(engine).find(fromNode, changes, refused.keySet());
+                if (poison.isEmpty()) {
+                    throw unexplained(e);
+                }
+                poison.forEach((i, why) -> log.warn(
+                        "the hub's database refuses changes[{}] pushed by {}: {} {}",
+                        i,
+                        fromNode,
+                        why.code(),
+                        why.message()));
+                refused.putAll(poison);
             }
-        } catch (DatabaseException e) {
-            if (e.failure() != DatabaseException.Failure.INVALID_VALUE
-                    && e.failure() != DatabaseException.Failure.CONSTRAINT_VIOLATION) {
-                throw e;
-            }
-            String reason = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
-            throw new ShuttleException(
-                    ErrorCode.MALFORMED_PAYLOAD,
-                    "the batch does not fit the hub's tables, nothing was applied: " + reason,
-                    e);
         }
     }
 
-    /** Changes after {@code since} for a device, leaving out what it wrote or sent (write watermarking). */
+    /** A database refusal no single change explains: as before such changes were found, the batch is refused whole. */
+    private static RuntimeException unexplained(DatabaseException e) {
+        if (e.failure() != DatabaseException.Failure.INVALID_VALUE
+                && e.failure() != DatabaseException.Failure.CONSTRAINT_VIOLATION) {
+            return e;
+        }
+        String reason = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+        return new ShuttleException(
+                ErrorCode.MALFORMED_PAYLOAD,
+                "the batch does not fit the hub's tables, nothing was applied: " + reason,
+                e);
+    }
+
+    /** One attempt at the batch, leaving out what is refused so far and what the guard refuses now. */
     private PushResult applyGuarded(
-            Connection c, String fromNode, List<Change> changes, WriteGuard guard, Map<Integer, String> refused)
+            Connection c, String fromNode, List<Change> changes, WriteGuard guard, Map<Integer, RefusalReason> refused)
             throws SQLException {
         refuseRetired(c, fromNode);
-        refused.putAll(guard.before(c, changes));
+        guard.before(c, changes).forEach((i, why) -> refused.putIfAbsent(i, RefusalReason.forbidden(why)));
         List<Integer> kept = new ArrayList<>();
         for (int i = 0; i < changes.size(); i++) {
             if (!refused.containsKey(i)) {
@@ -117,7 +143,7 @@ public final class HubSide {
         Applier.Outcome o = engine.applier().apply(c, batch, fromNode, Role.HUB);
         Map<Integer, String> late = guard.after(c, batch);
         if (!late.isEmpty()) {
-            late.forEach((i, why) -> refused.put(kept.get(i), why));
+            late.forEach((i, why) -> refused.put(kept.get(i), RefusalReason.forbidden(why)));
             throw new RefusedAfterApply();
         }
         long hubSeq = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
@@ -126,8 +152,11 @@ public final class HubSide {
         for (var e : refused.entrySet()) {
             Change ch = changes.get(e.getKey());
             notTaken.add(ch.stamp());
-            Change hubRow = CurrentRow.of(c, Dialects.of(db), engine.schema(), ch.table(), ch.key());
-            refusals.add(new PushResult.Refusal(e.getKey(), ch.stamp(), ErrorCode.FORBIDDEN, e.getValue(), hubRow));
+            RefusalReason why = e.getValue();
+            Change hubRow = why.code() == ErrorCode.SCHEMA_MISMATCH
+                    ? null // the device keeps its row
+                    : CurrentRow.of(c, Dialects.of(db), engine.schema(), ch.table(), ch.key());
+            refusals.add(new PushResult.Refusal(e.getKey(), ch.stamp(), why.code(), why.message(), hubRow));
         }
         List<PushResult.Restamped> restamped = o.restamped().stream()
                 .map(x -> new PushResult.Restamped(kept.get(x.index()), x.stamp(), x.newHlc(), x.aheadMillis()))
@@ -188,10 +217,36 @@ public final class HubSide {
 
     /** {@link #serveSnapshot(String, long, int)} keeping only the feed entries that satisfy {@code condition}. */
     public PullResult serveSnapshot(String forNode, long after, int limit, String condition, List<Object> args) {
+        return serveSnapshot(forNode, after, limit, null, condition, args);
+    }
+
+    /**
+     * {@link #serveSnapshot(String, long, int, String, List)} of {@code tables} only (null: every
+     * table), for a device reconciling them.
+     */
+    public PullResult serveSnapshot(
+            String forNode, long after, int limit, Set<String> tables, String condition, List<Object> args) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
+        String where = condition;
+        if (tables != null) {
+            String ids = tables.stream()
+                    .map(t -> String.valueOf(engine.schema().require(t).id()))
+                    .collect(Collectors.joining(", "));
+            where = "f.tbl IN (" + ids + ")" + (condition == null ? "" : " AND (" + condition + ")");
+        }
+        String filter = where;
         return db.transaction(c -> pullResult(new FeedReader(Dialects.of(db), engine.schema())
-                .read(c, FeedReader.Query.after(after, n).where(condition, args))));
+                .read(c, FeedReader.Query.after(after, n).where(filter, args))));
+    }
+
+    /**
+     * The {@link KeyDigest} of the keys of {@code table}'s rows that satisfy {@code where} (SQL over the
+     * table's columns, with its arguments; null for every row).
+     */
+    public KeyDigest rowDigest(String table, String where, List<Object> args) {
+        SyncedTable t = engine.schema().require(table);
+        return db.read(c -> KeyDigests.of(c, Dialects.of(db), t, where, args));
     }
 
     private static PullResult pullResult(FeedReader.Page page) {

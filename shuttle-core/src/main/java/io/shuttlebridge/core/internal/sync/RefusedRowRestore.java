@@ -27,17 +27,22 @@ final class RefusedRowRestore {
 
     private RefusedRowRestore() {}
 
-    static void restore(Connection c, EngineContext engine, String hubNode, Change refused, Change hubRow)
+    /**
+     * Puts the hub's version back (or removes the row); returns false when that failed and the row
+     * stays as this device wrote it (a row of its own still refers to it, say: try again once that
+     * one is removed).
+     */
+    static boolean restore(Connection c, EngineContext engine, String hubNode, Change refused, Change hubRow)
             throws SQLException {
         Optional<SyncedTable> table = engine.schema().table(refused.table());
         if (table.isEmpty()) {
-            return;
+            return true;
         }
         SyncedTable t = table.get();
         Dialect dialect = Dialects.of(engine.db());
         FeedRowEntry entry = FeedRowEntry.find(c, dialect, t, refused.key());
         if (entry == null || entry.hlc() != refused.hlc()) {
-            return; // written again since: that write is judged on its own
+            return true; // written again since: that write is judged on its own
         }
         Savepoint sp = c.setSavepoint();
         try {
@@ -48,14 +53,15 @@ final class RefusedRowRestore {
                 remove(c, dialect, t, refused.key());
             }
             c.releaseSavepoint(sp);
+            return true;
         } catch (SQLException | RuntimeException e) {
             c.rollback(sp);
-            log.warn(
-                    "could not put back the hub's version of {} {} after it refused this device's write: {};"
-                            + " the row stays as this device wrote it",
+            log.debug(
+                    "could not put back the hub's version of {} {} after it refused this device's write yet: {}",
                     refused.table(),
                     refused.key(),
                     e.getMessage());
+            return false;
         }
     }
 

@@ -5,9 +5,11 @@ import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.RejectedWrite;
@@ -17,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,45 +35,136 @@ public final class RejectedWrites {
               key_json TEXT NOT NULL, op TEXT NOT NULL, values_json TEXT, code TEXT NOT NULL, message TEXT NOT NULL,
               hlc BIGINT NOT NULL, rejected_at TEXT NOT NULL, status TEXT NOT NULL)""";
     private static final String COLUMNS = "id, tbl, key_json, op, values_json, code, message, hlc, rejected_at, status";
+    private static final String RETRIED = "retried";
 
     private RejectedWrites() {}
 
-    /** Records the page's changes the hub refused, and puts the hub's version of their rows back. */
+    /** A refused change ({@code id} in {@code _shuttle_rejected}) whose row is to be put back as the hub has it, or removed. */
+    private record Restore(long id, Change refused, Change hubRow) {}
+
+    /** Rejected writes whose row could not be removed yet, kept under this key of {@code _shuttle_meta}. */
+    private static final String UNREMOVED = "unremoved_rejected";
+
+    /**
+     * Records the page's changes the hub refused, and puts the hub's version of their rows back:
+     * removals children first, restores parents first, so the device's own foreign keys hold. A row
+     * that cannot be removed yet (a row of its own, refused in a later page or push, still refers to
+     * it) is noted and tried again with every later page until it goes.
+     */
     static void record(
             Connection c, EngineContext engine, String hubNode, FeedReader.Page page, PushResult r, long nowMillis)
             throws SQLException {
-        if (r == null || r.refused().isEmpty()) {
+        List<Restore> todo = unremoved(c, engine);
+        if (r != null && !r.refused().isEmpty()) {
+            Jdbc.execute(c, TABLE);
+            long id = Jdbc.queryLong(c, "SELECT max(id) FROM _shuttle_rejected").orElse(0L);
+            for (PushResult.Refusal x : r.refused()) {
+                Change ch = changeOf(page, x);
+                if (ch == null) {
+                    continue; // not a change of this page: an answer that does not match what was sent
+                }
+                id++;
+                Jdbc.update(
+                        c,
+                        "INSERT INTO _shuttle_rejected (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')",
+                        id,
+                        ch.table(),
+                        ChangeCodec.keyJson(ch.key()),
+                        ch.op().name(),
+                        ch.values() == null ? null : ChangeCodec.valuesJson(ch.values()),
+                        x.code().name(),
+                        x.message(),
+                        ch.hlc(),
+                        Instant.ofEpochMilli(nowMillis).toString());
+                log.warn(
+                        "the hub refused this device's write to {} {} ({}: {}); kept as rejected write {}"
+                                + " (shuttle conflicts list)",
+                        ch.table(),
+                        ch.key(),
+                        x.code(),
+                        x.message(),
+                        id);
+                if (x.code() != ErrorCode.SCHEMA_MISMATCH) {
+                    todo.add(new Restore(id, ch, x.hubRow()));
+                } // else the hub has nowhere to keep it yet: the row stays as this device wrote it
+            }
+        }
+        if (todo.isEmpty()) {
             return;
         }
-        Jdbc.execute(c, TABLE);
-        long id = Jdbc.queryLong(c, "SELECT max(id) FROM _shuttle_rejected").orElse(0L);
-        for (PushResult.Refusal x : r.refused()) {
-            Change ch = changeOf(page, x);
-            if (ch == null) {
-                continue; // not a change of this page: an answer that does not match what was sent
+        List<Restore> left = putBack(c, engine, hubNode, todo);
+        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", UNREMOVED);
+        List<String> ids = left.stream()
+                .filter(x -> x.hubRow() == null)
+                .map(x -> String.valueOf(x.id()))
+                .toList();
+        if (!ids.isEmpty()) {
+            Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", UNREMOVED, String.join(",", ids));
+        }
+        for (Restore x : left) {
+            if (x.hubRow() != null) {
+                log.warn(
+                        "could not put back the hub's version of {} {} after it refused this device's write;"
+                                + " the row stays as this device wrote it (rejected write {})",
+                        x.refused().table(),
+                        x.refused().key(),
+                        x.id());
             }
-            id++;
-            Jdbc.update(
-                    c,
-                    "INSERT INTO _shuttle_rejected (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')",
-                    id,
-                    ch.table(),
-                    ChangeCodec.keyJson(ch.key()),
-                    ch.op().name(),
-                    ch.values() == null ? null : ChangeCodec.valuesJson(ch.values()),
-                    x.code().name(),
-                    x.message(),
-                    ch.hlc(),
-                    Instant.ofEpochMilli(nowMillis).toString());
-            log.warn(
-                    "the hub refused this device's write to {} {} ({}: {}); kept as rejected write {}"
-                            + " (shuttle conflicts list)",
-                    ch.table(),
-                    ch.key(),
-                    x.code(),
-                    x.message(),
-                    id);
-            RefusedRowRestore.restore(c, engine, hubNode, ch, x.hubRow());
+        }
+    }
+
+    /** The rejected writes noted as not removed yet. */
+    private static List<Restore> unremoved(Connection c, EngineContext engine) throws SQLException {
+        List<Restore> out = new ArrayList<>();
+        String ids = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", UNREMOVED)
+                .orElse("");
+        for (String id : ids.split(",")) {
+            if (id.isBlank()) {
+                continue;
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT tbl, key_json, hlc FROM _shuttle_rejected WHERE id = ?")) {
+                ps.setLong(1, Long.parseLong(id));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        Change refused = new Change(
+                                rs.getString(1),
+                                ChangeCodec.keyFromJson(rs.getString(2)),
+                                Op.UPSERT,
+                                null,
+                                rs.getLong(3),
+                                engine.nodeUuid(),
+                                0,
+                                0,
+                                null);
+                        out.add(new Restore(Long.parseLong(id), refused, null));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Restore> putBack(Connection c, EngineContext engine, String hubNode, List<Restore> todo)
+            throws SQLException {
+        List<String> deleteOrder = engine.schema().plan().deleteOrder();
+        List<String> upsertOrder = engine.schema().plan().upsertOrder();
+        List<Restore> ordered = new ArrayList<>(todo);
+        ordered.sort(Comparator.comparingInt((Restore x) -> x.hubRow() == null ? 0 : 1)
+                .thenComparingInt(x -> x.hubRow() == null
+                        ? deleteOrder.indexOf(x.refused().table())
+                        : upsertOrder.indexOf(x.refused().table())));
+        while (true) {
+            List<Restore> left = new ArrayList<>();
+            for (Restore x : ordered) {
+                if (!RefusedRowRestore.restore(c, engine, hubNode, x.refused(), x.hubRow())) {
+                    left.add(x);
+                }
+            }
+            if (left.isEmpty() || left.size() == ordered.size()) {
+                return left;
+            }
+            ordered = left;
         }
     }
 
@@ -123,10 +217,73 @@ public final class RejectedWrites {
         if (n == 0) {
             throw new ShuttleException(ErrorCode.NOT_FOUND, "no rejected write with id " + id);
         }
+        return find(c, dialect, id);
+    }
+
+    /**
+     * Writes the rejected write again as a new local write of its row, captured and pushed on the next
+     * sync like any other (after its hub was changed to take it, say), and marks it {@code retried}; a
+     * new refusal of it is a new rejected write. A delete of a row this device no longer has is not
+     * written again.
+     */
+    public static RejectedWrite retry(Connection c, EngineContext engine, long id) throws SQLException {
+        Dialect dialect = Dialects.of(engine.db());
+        RejectedWrite w = find(c, dialect, id);
+        if (w.status().equals(RETRIED)) {
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "rejected write " + id + " was queued again already; if the hub refused it again, that refusal"
+                            + " is listed under an id of its own");
+        }
+        SyncedTable t = engine.schema()
+                .table(w.table())
+                .orElseThrow(() -> new ShuttleException(
+                        ErrorCode.NOT_FOUND,
+                        "rejected write " + id + " is of table \"" + w.table()
+                                + "\", which this device no longer syncs: dismiss it"));
+        if (w.op() == Op.DELETE) {
+            if (!exists(c, dialect, t, w.key())) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "rejected write " + id + " deleted " + w.table() + " " + w.key()
+                                + ", which this device does not have: there is nothing to delete again; dismiss it");
+            }
+            SettlementWriter.write(c, dialect, t, w.key(), null);
+        } else {
+            SettlementWriter.write(c, dialect, t, w.key(), w.values());
+        }
+        Jdbc.update(c, "UPDATE _shuttle_rejected SET status = ? WHERE id = ?", RETRIED, id);
+        log.info("rejected write {} ({} {}) written again: it is pushed on the next sync", id, w.table(), w.key());
+        return find(c, dialect, id);
+    }
+
+    private static boolean exists(Connection c, Dialect dialect, SyncedTable t, List<Object> key) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT 1 FROM ")
+                .append(dialect.quote(t.name()))
+                .append(" WHERE ");
+        for (int i = 0; i < t.key().size(); i++) {
+            sql.append(i == 0 ? "" : " AND ")
+                    .append(dialect.quote(t.key().get(i)))
+                    .append(" = ?");
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < key.size(); i++) {
+                Jdbc.set(
+                        ps,
+                        i + 1,
+                        dialect.toDatabase(t.table().column(t.key().get(i)).orElseThrow(), key.get(i)));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static RejectedWrite find(Connection c, Dialect dialect, long id) throws SQLException {
         return list(c, dialect, false).stream()
                 .filter(w -> w.id() == id)
                 .findFirst()
-                .orElseThrow();
+                .orElseThrow(() -> new ShuttleException(ErrorCode.NOT_FOUND, "no rejected write with id " + id));
     }
 
     private static ErrorCode code(String name) {

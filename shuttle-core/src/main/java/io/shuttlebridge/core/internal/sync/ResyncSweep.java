@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,14 +53,18 @@ final class ResyncSweep {
 
     /**
      * Removes the rows the hub had (received from it, or pushed to it: at or below {@code lastPushed})
-     * that the snapshot did not carry. Returns how many.
+     * that the snapshot did not carry, in {@code tables} (null: every table). Returns how many.
      */
-    static int sweep(Connection c, Dialect dialect, SyncSchema schema, long lastPushed) throws SQLException {
+    static int sweep(Connection c, Dialect dialect, SyncSchema schema, Set<String> tables, long lastPushed)
+            throws SQLException {
         String gone = "f.tbl = ? AND f.op = 1 AND (f.via IS NOT NULL OR f.seq <= ?)"
                 + " AND NOT EXISTS (SELECT 1 FROM _shuttle_resync r WHERE r.tbl = f.tbl AND r.pk = f.pk)";
         int removed = 0;
         long token = dialect.capture().beginApply(c);
         for (String name : schema.plan().deleteOrder()) {
+            if (tables != null && !tables.contains(name)) {
+                continue;
+            }
             SyncedTable t = schema.require(name);
             String table = dialect.quote(t.name());
             removed += Jdbc.update(
@@ -77,7 +82,11 @@ final class ResyncSweep {
         dialect.capture().endApply(c, token, List.of());
         Jdbc.execute(c, "DELETE FROM _shuttle_resync");
         if (removed > 0) {
-            log.info("resync: removed {} rows the hub no longer holds (deleted while this device was away)", removed);
+            log.info(
+                    tables == null
+                            ? "resync: removed {} rows the hub no longer holds (deleted while this device was away)"
+                            : "removed {} rows this device may no longer read",
+                    removed);
         }
         return removed;
     }
