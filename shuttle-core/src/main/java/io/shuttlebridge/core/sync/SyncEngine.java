@@ -10,6 +10,7 @@ import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.dialect.Identifiers;
+import io.shuttlebridge.core.internal.format.FormatUpgrade;
 import io.shuttlebridge.core.internal.sync.Conflicts;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.internal.sync.EngineContext;
@@ -85,6 +86,7 @@ public final class SyncEngine {
 
     private SyncEngine(Builder b) {
         this.db = b.db;
+        FormatUpgrade.open(db);
         SyncSchema schema = db.read(c -> SyncSchema.load(c, Dialects.of(db)));
         this.context = new EngineContext(
                 db,
@@ -101,6 +103,12 @@ public final class SyncEngine {
         this.conflicts = new Conflicts(context);
     }
 
+    /**
+     * The engine of a database where sync is enabled, with the default settings. Opening an engine
+     * upgrades the database's Shuttle tables in one transaction when an earlier release wrote them,
+     * and refuses tables of a newer release ({@link io.shuttlebridge.core.ErrorCode#UNSUPPORTED_FORMAT});
+     * tables of this release cost one lookup.
+     */
     public static SyncEngine open(ShuttleDatabase db) {
         return builder(db).build();
     }
