@@ -83,7 +83,8 @@ public final class HubSide {
         return r;
     }
 
-    private PushResult apply(String fromNode, List<Change> changes, WriteGuard guard) {
+    private PushResult apply(String fromNode, List<Change> received, WriteGuard guard) {
+        List<Change> changes = engine.applier().canonical(received);
         Map<Integer, RefusalReason> refused = new TreeMap<>();
         engine.applier()
                 .misfits(changes)
