@@ -15,7 +15,7 @@ import java.util.Optional;
 record LeasedShortId(String nodeUuid, int shortId) {
     static final String META = "_shuttle_meta";
     static final String NODE_UUID = "node_uuid";
-    static final String SHORT_ID = "lease_short_id";
+    static final String SHORT_ID = io.shuttlebridge.core.id.KSortedIds.LEASED_SHORT_ID_KEY;
 
     /**
      * Reads the lease on {@code c}, inside whatever transaction it is in; empty when the database has
