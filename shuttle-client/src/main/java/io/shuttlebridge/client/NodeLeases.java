@@ -39,6 +39,17 @@ public final class NodeLeases {
         return lease;
     }
 
+    /**
+     * Makes {@code hub} this device's hub: leases a short id there (the old hub's means nothing there) and
+     * remembers the hub's address and node, for a device moving to another hub ({@code SyncEngine.adoptHub}).
+     */
+    public static Lease adopt(ShuttleDatabase db, HttpTransport hub) {
+        Lease lease = lease(db, hub);
+        DeviceMeta.put(db, DeviceMeta.HUB_URL, hub.hub().toString());
+        DeviceMeta.put(db, DeviceMeta.HUB_NODE, hub.hubNode());
+        return lease;
+    }
+
     /** A lease is renewed by a sync once less than this is left of it. */
     public static final Duration RENEW_WITHIN = Duration.ofDays(3);
 

@@ -14,6 +14,7 @@ import io.shuttlebridge.core.internal.format.FormatUpgrade;
 import io.shuttlebridge.core.internal.sync.Conflicts;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.internal.sync.EngineContext;
+import io.shuttlebridge.core.internal.sync.HubMove;
 import io.shuttlebridge.core.internal.sync.HubSide;
 import io.shuttlebridge.core.internal.sync.NodeIds;
 import io.shuttlebridge.core.internal.sync.PeerStore;
@@ -231,6 +232,22 @@ public final class SyncEngine {
             return null;
         });
         return tally.report(resynced, cursor(hubNode));
+    }
+
+    /**
+     * Moves this device from hub {@code oldHub} to hub {@code newHub} (both node uuids), keeping its
+     * unpushed writes: what it received from the old hub is never pushed to the new one, what the old hub
+     * took is not pushed again, and the next sync with the new hub takes its snapshot first (removing rows
+     * the new hub does not hold, except this device's unpushed writes) and then pushes the rest.
+     */
+    public void adoptHub(String oldHub, String newHub) {
+        NodeIds.require(oldHub);
+        NodeIds.require(newHub);
+        db.transaction(c -> {
+            Dialects.of(db).capture().fold(c);
+            HubMove.adopt(c, oldHub, newHub);
+            return null;
+        });
     }
 
     public PeerCursor cursor(String peer) {
