@@ -159,6 +159,16 @@ public final class ServeCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     Duration purgeEvery;
 
+    @Option(
+            names = "--retire-after",
+            paramLabel = "DURATION",
+            defaultValue = "90d",
+            converter = DurationConverter.class,
+            description = "Retire devices not heard from for this long (at each purge): they stop holding back"
+                    + " the purge and must clone again, carrying unpushed writes over with a bundle; 0 for never"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration retireAfter;
+
     @Spec
     CommandSpec spec;
 
@@ -195,7 +205,8 @@ public final class ServeCommand implements Callable<Integer> {
                     .authenticator(authenticator)
                     .maxBodyBytes(maxBody)
                     .maxBatch(maxBatch)
-                    .purgeEvery(purgeEvery);
+                    .purgeEvery(purgeEvery)
+                    .retireAfter(retireAfter.isZero() ? null : retireAfter);
             if (tls != null) {
                 builder.tls(tls.cert, tls.key);
             }

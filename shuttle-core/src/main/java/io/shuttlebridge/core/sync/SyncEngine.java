@@ -213,6 +213,14 @@ public final class SyncEngine {
      * tombstones, and refuses it if it comes back (it must be cloned again; its unpushed writes can
      * travel in a bundle). Returns whether the device was known.
      */
+    /**
+     * Retires the devices this hub has not heard from for {@code silence} (their last pull), as {@link
+     * #retirePeer} does one; returns their node uuids.
+     */
+    public List<String> retireSilentPeers(java.time.Duration silence) {
+        return hub.retireSilentPeers(silence);
+    }
+
     public boolean retirePeer(String nodeUuid) {
         NodeIds.require(nodeUuid);
         return db.transaction(c -> PeerStore.retire(c, nodeUuid, context.clock().millis()));

@@ -200,7 +200,7 @@ public final class HubSide {
             if (since < horizon) {
                 return PullResult.resync(since);
             }
-            PeerStore.acknowledge(c, forNode, since);
+            PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
             FeedReader.Page page = new FeedReader(Dialects.of(db), engine.schema())
                     .read(
                             c,
@@ -226,7 +226,7 @@ public final class HubSide {
             if (since < horizon) {
                 return new PageForAll(PullResult.resync(since), java.util.Set.of());
             }
-            PeerStore.acknowledge(c, forNode, since);
+            PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
             FeedReader.Page page =
                     new FeedReader(Dialects.of(db), engine.schema()).read(c, FeedReader.Query.after(since, n));
             return new PageForAll(pullResult(page), page.senders());
@@ -241,7 +241,7 @@ public final class HubSide {
         NodeIds.require(forNode);
         db.transaction(c -> {
             refuseRetired(c, forNode);
-            PeerStore.acknowledge(c, forNode, since);
+            PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
             return null;
         });
     }
@@ -259,7 +259,7 @@ public final class HubSide {
         int n = checkLimit(limit);
         db.transaction(c -> {
             refuseRetired(c, forNode);
-            PeerStore.acknowledge(c, forNode, since);
+            PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
             return null;
         });
         return replica.transaction(c -> {
@@ -369,6 +369,21 @@ public final class HubSide {
                         String.valueOf(horizon));
             }
             return purged;
+        });
+    }
+
+    /**
+     * Retires the devices not heard from for {@code silence} (their last pull); returns them. They must
+     * clone again (their unpushed writes travel by bundle), and they no longer hold back the purge.
+     */
+    public List<String> retireSilentPeers(java.time.Duration silence) {
+        java.time.Instant now = engine.clock().instant();
+        return db.transaction(c -> {
+            List<String> silent = PeerStore.silentSince(c, now.minus(silence), now);
+            for (String peer : silent) {
+                PeerStore.retire(c, peer, now.toEpochMilli());
+            }
+            return silent;
         });
     }
 
