@@ -169,6 +169,16 @@ public final class ServeCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     Duration retireAfter;
 
+    @Option(
+            names = "--keep-history",
+            paramLabel = "DURATION",
+            defaultValue = "30d",
+            converter = DurationConverter.class,
+            description = "How long records of what is over are kept (resolved conflicts, imported bundles,"
+                    + " re-stamps, finished Bridge batches and settled dead letters); 0 for ever"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration keepHistory;
+
     @Spec
     CommandSpec spec;
 
@@ -206,7 +216,8 @@ public final class ServeCommand implements Callable<Integer> {
                     .maxBodyBytes(maxBody)
                     .maxBatch(maxBatch)
                     .purgeEvery(purgeEvery)
-                    .retireAfter(retireAfter.isZero() ? null : retireAfter);
+                    .retireAfter(retireAfter.isZero() ? null : retireAfter)
+                    .keepHistory(keepHistory.isZero() ? null : keepHistory);
             if (tls != null) {
                 builder.tls(tls.cert, tls.key);
             }

@@ -196,7 +196,9 @@ public final class HubServer implements AutoCloseable {
         stream.advanced(b.engine.feedPosition());
         app.start(b.host, b.port);
         this.watcher = new FeedWatcher(b.engine, b.watchEvery, stream::advanced);
-        this.purger = b.purgeEvery.isZero() ? null : new TombstonePurger(b.engine, b.purgeEvery, b.retireAfter);
+        this.purger = b.purgeEvery.isZero()
+                ? null
+                : new TombstonePurger(b.engine, b.purgeEvery, b.retireAfter, b.keepHistory);
         this.listener = Dialects.of(b.engine.database())
                 .feedChannel()
                 .map(channel -> new FeedListener(b.engine, channel, stream::advanced))
@@ -282,6 +284,7 @@ public final class HubServer implements AutoCloseable {
         private Duration watchEvery = Duration.ofMillis(200);
         private Duration purgeEvery = Duration.ofHours(1);
         private Duration retireAfter;
+        private Duration keepHistory = Duration.ofDays(30);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private MillisClock clock;
         private BridgeService bridge;
@@ -429,6 +432,15 @@ public final class HubServer implements AutoCloseable {
                 throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "retire-after must be positive, got " + d);
             }
             retireAfter = d;
+            return this;
+        }
+
+        /**
+         * How long records of what is over are kept (resolved conflicts, imported bundles' ids, re-stamps,
+         * finished Bridge batches); pruned at each purge; null keeps them for ever. Default 30 days.
+         */
+        public Builder keepHistory(Duration d) {
+            keepHistory = d;
             return this;
         }
 

@@ -221,6 +221,18 @@ public final class SyncEngine {
         return hub.retireSilentPeers(silence);
     }
 
+    /**
+     * Forgets the records of what ended more than {@code keep} ago: resolved or dismissed conflicts,
+     * dismissed or retried rejected writes, imported bundles' ids, a hub's re-stamps, finished Bridge
+     * batches and settled dead letters (open ones are kept whatever their age). Returns how many, by
+     * table.
+     */
+    public java.util.Map<String, Integer> pruneHistory(java.time.Duration keep) {
+        java.time.Instant cutoff = context.clock().instant().minus(keep);
+        return db.transaction(c -> io.shuttlebridge.core.internal.sync.MetadataRetention.prune(
+                c, io.shuttlebridge.core.internal.dialect.Dialects.of(db), cutoff));
+    }
+
     public boolean retirePeer(String nodeUuid) {
         NodeIds.require(nodeUuid);
         return db.transaction(c -> PeerStore.retire(c, nodeUuid, context.clock().millis()));

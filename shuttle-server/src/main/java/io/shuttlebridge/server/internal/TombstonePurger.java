@@ -18,7 +18,7 @@ public final class TombstonePurger implements AutoCloseable {
     private final ScheduledExecutorService timer = DaemonTimer.named("shuttle-tombstone-purge");
 
     /** @param retireAfter devices silent this long are retired first (their leases freed); null for never */
-    public TombstonePurger(SyncEngine engine, Duration every, Duration retireAfter) {
+    public TombstonePurger(SyncEngine engine, Duration every, Duration retireAfter, Duration keepHistory) {
         timer.scheduleWithFixedDelay(
                 () -> {
                     try {
@@ -30,6 +30,11 @@ public final class TombstonePurger implements AutoCloseable {
                                         node,
                                         io.shuttlebridge.core.internal.DurationText.of(retireAfter.toMillis()));
                             }
+                        }
+                        if (keepHistory != null) {
+                            engine.pruneHistory(keepHistory)
+                                    .forEach((table, n) -> log.info(
+                                            "forgot {} records of {} ended over {} ago", n, table, keepHistory));
                         }
                         int purged = engine.purgeTombstones();
                         if (purged > 0) {
