@@ -32,6 +32,10 @@ class RulesSimulationIT {
     private static final int SCHEDULES = 150;
     private static final int OPS = 40;
     private static final Logger SERVER_LOG = (Logger) LoggerFactory.getLogger(HubServer.class);
+    /** Every refused write is logged as a warning on its device: thousands here, by design. */
+    private static final Logger REJECTED_LOG =
+            (Logger) LoggerFactory.getLogger("io.shuttlebridge.core.internal.sync.RejectedWrites");
+
     private static String database;
     private static Level serverLevel;
 
@@ -40,11 +44,13 @@ class RulesSimulationIT {
         database = Postgres.freshDatabase();
         serverLevel = SERVER_LOG.getLevel();
         SERVER_LOG.setLevel(Level.OFF); // every injected crash on the hub is a logged 500
+        REJECTED_LOG.setLevel(Level.ERROR);
     }
 
     @AfterAll
     static void restoreLogging() {
         SERVER_LOG.setLevel(serverLevel);
+        REJECTED_LOG.setLevel(null);
     }
 
     static Stream<Arguments> schedules() {
