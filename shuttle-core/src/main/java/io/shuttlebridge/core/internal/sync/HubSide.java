@@ -194,10 +194,7 @@ public final class HubSide {
         int n = checkLimit(limit);
         return db.transaction(c -> {
             refuseRetired(c, forNode);
-            long horizon = Jdbc.queryLong(
-                            c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
-                    .orElse(0L);
-            if (since < horizon) {
+            if (behindPurge(c, since)) {
                 return PullResult.resync(since);
             }
             PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
@@ -220,10 +217,7 @@ public final class HubSide {
         int n = checkLimit(limit);
         return db.transaction(c -> {
             refuseRetired(c, forNode);
-            long horizon = Jdbc.queryLong(
-                            c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
-                    .orElse(0L);
-            if (since < horizon) {
+            if (behindPurge(c, since)) {
                 return new PageForAll(PullResult.resync(since), java.util.Set.of());
             }
             PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
@@ -263,10 +257,7 @@ public final class HubSide {
             return null;
         });
         return replica.transaction(c -> {
-            long horizon = Jdbc.queryLong(
-                            c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
-                    .orElse(0L);
-            if (since < horizon) {
+            if (behindPurge(c, since)) {
                 return PullResult.resync(since);
             }
             return pullResult(new FeedReader(Dialects.of(replica), engine.schema())
@@ -385,6 +376,13 @@ public final class HubSide {
             }
             return silent;
         });
+    }
+
+    /** Whether a cursor is behind the purge horizon: tombstones it has not seen are gone, it must resync. */
+    private static boolean behindPurge(Connection c, long since) throws SQLException {
+        long horizon = Jdbc.queryLong(c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
+                .orElse(0L);
+        return since < horizon;
     }
 
     /** A retired device is refused: it must be cloned again. */
