@@ -30,6 +30,8 @@ public final class Puller {
 
     private final EngineContext engine;
     private final ShuttleDatabase db;
+    /** Tables whose last sweep kept rows that unpushed rows here still refer to. */
+    private final Set<String> keptAfterSweep = new LinkedHashSet<>();
 
     public Puller(EngineContext engine) {
         this.engine = engine;
@@ -100,12 +102,17 @@ public final class Puller {
                 differ.add(name);
             }
         }
+        keptAfterSweep.clear();
         if (!differ.isEmpty()) {
             log.info("the rows this device may read changed in {}: taking their snapshot", differ);
             snapshot(hub, hubNode, differ, tally);
         }
         db.transaction(c -> {
             PendingReconcile.clear(c, hubNode);
+            if (!keptAfterSweep.isEmpty()) {
+                // rows kept for this device's own unpushed rows that refer to them: look again next time
+                PendingReconcile.add(c, hubNode, keptAfterSweep);
+            }
             return null;
         });
     }
@@ -148,12 +155,15 @@ public final class Puller {
                 Applier.Outcome o = engine.applier().apply(c, page.changes(), hubNode, Role.DEVICE);
                 ResyncSweep.seen(c, dialect, engine.schema(), page.changes());
                 if (last) {
-                    ResyncSweep.sweep(
+                    Set<String> kept = ResyncSweep.sweep(
                             c,
                             dialect,
                             engine.schema(),
                             tables,
                             PeerStore.get(c, hubNode).lastPushed());
+                    if (!kept.isEmpty()) {
+                        keptAfterSweep.addAll(kept);
+                    }
                 }
                 if (tables == null) {
                     PeerStore.setPulled(c, hubNode, page.next());
