@@ -2,5 +2,6 @@ CREATE TABLE note (
     id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
     body TEXT,
-    updated_at TEXT
+    due DATE,
+    updated_at TIMESTAMPTZ
 );

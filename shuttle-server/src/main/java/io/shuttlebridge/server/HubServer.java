@@ -76,6 +76,8 @@ public final class HubServer implements AutoCloseable {
     /** False for a hub mounted in another server ({@link Builder#mount}): no port of its own. */
     private final boolean listening;
 
+    private final RequestAuth auth;
+    private io.shuttlebridge.server.internal.JakartaStream jakartaStream; // set when served through a container
     private boolean closed;
 
     private HubServer(Builder b, boolean listen) {
@@ -86,6 +88,7 @@ public final class HubServer implements AutoCloseable {
         this.host = b.host;
         this.tls = b.tls != null;
         RequestAuth auth = new RequestAuth(b.authenticator);
+        this.auth = auth;
         RequestRates rates = b.ratePerSecond == 0
                 ? null
                 : new RequestRates(
@@ -233,10 +236,28 @@ public final class HubServer implements AutoCloseable {
      * /health/ready}, {@code /metrics}) with the same handlers, authentication and error answers as
      * the hub's own server, for a hub built with {@link Builder#mount()}: register it in the
      * application's servlet container at those paths, with the container's context path empty. The
-     * stream ({@code /v1/sync/stream}, a WebSocket) is not served by it.
+     * stream ({@code /v1/sync/stream}, a WebSocket) is served by {@link #serveStream}.
      */
     public jakarta.servlet.Servlet servlet() {
         return new io.javalin.http.servlet.JavalinServlet(app.unsafe);
+    }
+
+    /**
+     * Serves the stream ({@code /v1/sync/stream}) of a hub built with {@link Builder#mount()} through the
+     * Jakarta WebSocket container of the server it is mounted in (the {@code ServerContainer} its
+     * servlet context holds): the same notifications, token checks and expiries as on the hub's own
+     * server, except that a refused token closes the stream at once (1008) rather than refusing the
+     * upgrade with 401. Call it before the container's first upgrade.
+     */
+    public synchronized void serveStream(jakarta.websocket.server.ServerContainer container)
+            throws jakarta.websocket.DeploymentException {
+        if (jakartaStream != null) {
+            throw new IllegalStateException("the stream is served through a container already");
+        }
+        io.shuttlebridge.server.internal.JakartaStream s =
+                new io.shuttlebridge.server.internal.JakartaStream(stream, auth);
+        container.addEndpoint(s.config());
+        jakartaStream = s;
     }
 
     /** The base URL devices use, e.g. {@code http://127.0.0.1:7070} ({@code https://} with {@link Builder#tls}). */
@@ -270,6 +291,9 @@ public final class HubServer implements AutoCloseable {
             listener.close();
         }
         stream.closeAll();
+        if (jakartaStream != null) {
+            jakartaStream.close();
+        }
         if (listening) {
             app.stop();
         }

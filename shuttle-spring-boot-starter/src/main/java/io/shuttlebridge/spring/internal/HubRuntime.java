@@ -8,12 +8,14 @@ import io.shuttlebridge.server.HubServer;
 import io.shuttlebridge.server.auth.Authenticator;
 import io.shuttlebridge.spring.ShuttleHub;
 import io.shuttlebridge.spring.ShuttleProperties;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.web.context.ServletContextAware;
 
 /**
  * A hub served by the application ({@code shuttle.mode=hub}). Started with the application context,
@@ -23,7 +25,7 @@ import org.springframework.context.SmartLifecycle;
  * server, behind the application's filters (Spring Security's chain among them). Stopped after the web
  * server has finished its requests: pushes still running finish, streams are closed.
  */
-public final class HubRuntime implements ShuttleHub, SmartLifecycle {
+public final class HubRuntime implements ShuttleHub, SmartLifecycle, ServletContextAware {
     private static final Logger log = LoggerFactory.getLogger(HubRuntime.class);
 
     private final ShuttleProperties.Capture capture;
@@ -33,6 +35,12 @@ public final class HubRuntime implements ShuttleHub, SmartLifecycle {
     private final HubServletProxy proxy;
     private volatile HubServer hub;
     private volatile SyncEngine engine;
+    private ServletContext servletContext;
+
+    @Override
+    public void setServletContext(ServletContext context) {
+        this.servletContext = context;
+    }
 
     public HubRuntime(
             ShuttleProperties properties,
@@ -68,7 +76,16 @@ public final class HubRuntime implements ShuttleHub, SmartLifecycle {
         HubServer h = b.mount();
         try {
             proxy.serve(h.servlet());
+            if (HubStream.available(servletContext)) {
+                HubStream.serve(h, servletContext);
+            } else {
+                log.warn(
+                        "the application's server has no WebSocket container: the hub's stream ({}) is not served,"
+                                + " and live devices sync only every shuttle.sync.interval",
+                        "/v1/sync/stream");
+            }
         } catch (ServletException | RuntimeException x) {
+            proxy.unserve();
             h.close();
             throw new IllegalStateException("the hub's servlet would not start: " + x.getMessage(), x);
         }
