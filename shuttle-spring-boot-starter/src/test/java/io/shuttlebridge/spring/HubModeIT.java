@@ -127,7 +127,7 @@ class HubModeIT {
             SyncEngine engine = SyncEngine.open(device);
             SyncReport pushed = engine.pullThenPush(alice);
             assertThat(pushed.pushed()).isEqualTo(1);
-            // a text date from SQLite lands in a DATE column: the pool got stringtype=unspecified
+            // a text date from SQLite lands in a DATE column
             assertThat(jdbc.queryForMap("SELECT title, due FROM note WHERE id = 'd1'"))
                     .containsEntry("title", "from the device")
                     .containsEntry("due", java.sql.Date.valueOf(LocalDate.of(2026, 5, 1)));
@@ -147,6 +147,12 @@ class HubModeIT {
                     .isInstanceOfSatisfying(
                             ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
         }
+    }
+
+    @Test
+    void theApplicationsPoolGotTheEnginesConnectionSetting(@Autowired javax.sql.DataSource dataSource) {
+        assertThat(((com.zaxxer.hikari.HikariDataSource) dataSource).getDataSourceProperties())
+                .containsEntry("stringtype", "unspecified");
     }
 
     @Test
