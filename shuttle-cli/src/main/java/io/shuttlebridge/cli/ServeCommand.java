@@ -159,6 +159,26 @@ public final class ServeCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     Duration purgeEvery;
 
+    @Option(
+            names = "--retire-after",
+            paramLabel = "DURATION",
+            defaultValue = "90d",
+            converter = DurationConverter.class,
+            description = "Retire devices not heard from for this long (at each purge): they stop holding back"
+                    + " the purge and must clone again, carrying unpushed writes over with a bundle; 0 for never"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration retireAfter;
+
+    @Option(
+            names = "--keep-history",
+            paramLabel = "DURATION",
+            defaultValue = "30d",
+            converter = DurationConverter.class,
+            description = "How long records of what is over are kept (resolved conflicts, imported bundles,"
+                    + " re-stamps, finished Bridge batches and settled dead letters); 0 for ever"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration keepHistory;
+
     @Spec
     CommandSpec spec;
 
@@ -195,7 +215,9 @@ public final class ServeCommand implements Callable<Integer> {
                     .authenticator(authenticator)
                     .maxBodyBytes(maxBody)
                     .maxBatch(maxBatch)
-                    .purgeEvery(purgeEvery);
+                    .purgeEvery(purgeEvery)
+                    .retireAfter(retireAfter.isZero() ? null : retireAfter)
+                    .keepHistory(keepHistory.isZero() ? null : keepHistory);
             if (tls != null) {
                 builder.tls(tls.cert, tls.key);
             }

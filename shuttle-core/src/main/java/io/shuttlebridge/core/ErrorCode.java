@@ -31,6 +31,11 @@ public enum ErrorCode {
     /** Sync has not been enabled on this database yet. */
     NOT_INITIALIZED(422),
     /**
+     * The engine's own tables are in a format this build cannot use: written by a newer release, or
+     * by a development build too early to upgrade.
+     */
+    UNSUPPORTED_FORMAT(422),
+    /**
      * A constraint of the hub's database (CHECK, UNIQUE, NOT NULL, a foreign key) refused a pushed
      * change: the code of a rejected write, whose message names the constraint.
      */

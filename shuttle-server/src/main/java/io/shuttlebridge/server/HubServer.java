@@ -206,7 +206,9 @@ public final class HubServer implements AutoCloseable {
             app.start(b.host, b.port);
         }
         this.watcher = new FeedWatcher(b.engine, b.watchEvery, stream::advanced);
-        this.purger = b.purgeEvery.isZero() ? null : new TombstonePurger(b.engine, b.purgeEvery);
+        this.purger = b.purgeEvery.isZero()
+                ? null
+                : new TombstonePurger(b.engine, b.purgeEvery, b.retireAfter, b.keepHistory);
         this.listener = Dialects.of(b.engine.database())
                 .feedChannel()
                 .map(channel -> new FeedListener(b.engine, channel, stream::advanced))
@@ -333,6 +335,8 @@ public final class HubServer implements AutoCloseable {
         private Duration leaseTtl = Duration.ofDays(7);
         private Duration watchEvery = Duration.ofMillis(200);
         private Duration purgeEvery = Duration.ofHours(1);
+        private Duration retireAfter;
+        private Duration keepHistory = Duration.ofDays(30);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private MillisClock clock;
         private BridgeService bridge;
@@ -474,6 +478,28 @@ public final class HubServer implements AutoCloseable {
          * How often the hub purges the tombstones every known device has acknowledged (default hourly;
          * zero for never, when the application calls {@link SyncEngine#purgeTombstones} itself).
          */
+        /**
+         * Retires, at each purge, the devices not heard from for {@code d} (their last pull): they no longer
+         * hold back the purge of tombstones, their short ids are freed, and they must clone again (keeping
+         * their unpushed writes through a bundle). Null (the default) never retires a device by itself.
+         */
+        public Builder retireAfter(Duration d) {
+            if (d != null && (d.isNegative() || d.isZero())) {
+                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "retire-after must be positive, got " + d);
+            }
+            retireAfter = d;
+            return this;
+        }
+
+        /**
+         * How long records of what is over are kept (resolved conflicts, imported bundles' ids, re-stamps,
+         * finished Bridge batches); pruned at each purge; null keeps them for ever. Default 30 days.
+         */
+        public Builder keepHistory(Duration d) {
+            keepHistory = d;
+            return this;
+        }
+
         public Builder purgeEvery(Duration d) {
             if (d.isNegative()) {
                 throw new ShuttleException(

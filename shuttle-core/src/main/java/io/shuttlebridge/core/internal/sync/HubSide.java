@@ -83,7 +83,8 @@ public final class HubSide {
         return r;
     }
 
-    private PushResult apply(String fromNode, List<Change> changes, WriteGuard guard) {
+    private PushResult apply(String fromNode, List<Change> received, WriteGuard guard) {
+        List<Change> changes = engine.applier().canonical(received);
         Map<Integer, RefusalReason> refused = new TreeMap<>();
         engine.applier()
                 .misfits(changes)
@@ -193,13 +194,10 @@ public final class HubSide {
         int n = checkLimit(limit);
         return db.transaction(c -> {
             refuseRetired(c, forNode);
-            long horizon = Jdbc.queryLong(
-                            c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
-                    .orElse(0L);
-            if (since < horizon) {
+            if (behindPurge(c, since)) {
                 return PullResult.resync(since);
             }
-            PeerStore.acknowledge(c, forNode, since);
+            PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
             FeedReader.Page page = new FeedReader(Dialects.of(db), engine.schema())
                     .read(
                             c,
@@ -219,13 +217,10 @@ public final class HubSide {
         int n = checkLimit(limit);
         return db.transaction(c -> {
             refuseRetired(c, forNode);
-            long horizon = Jdbc.queryLong(
-                            c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
-                    .orElse(0L);
-            if (since < horizon) {
+            if (behindPurge(c, since)) {
                 return new PageForAll(PullResult.resync(since), java.util.Set.of());
             }
-            PeerStore.acknowledge(c, forNode, since);
+            PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
             FeedReader.Page page =
                     new FeedReader(Dialects.of(db), engine.schema()).read(c, FeedReader.Query.after(since, n));
             return new PageForAll(pullResult(page), page.senders());
@@ -240,7 +235,7 @@ public final class HubSide {
         NodeIds.require(forNode);
         db.transaction(c -> {
             refuseRetired(c, forNode);
-            PeerStore.acknowledge(c, forNode, since);
+            PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
             return null;
         });
     }
@@ -258,14 +253,11 @@ public final class HubSide {
         int n = checkLimit(limit);
         db.transaction(c -> {
             refuseRetired(c, forNode);
-            PeerStore.acknowledge(c, forNode, since);
+            PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
             return null;
         });
         return replica.transaction(c -> {
-            long horizon = Jdbc.queryLong(
-                            c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
-                    .orElse(0L);
-            if (since < horizon) {
+            if (behindPurge(c, since)) {
                 return PullResult.resync(since);
             }
             return pullResult(new FeedReader(Dialects.of(replica), engine.schema())
@@ -369,6 +361,28 @@ public final class HubSide {
             }
             return purged;
         });
+    }
+
+    /**
+     * Retires the devices not heard from for {@code silence} (their last pull); returns them. They must
+     * clone again (their unpushed writes travel by bundle), and they no longer hold back the purge.
+     */
+    public List<String> retireSilentPeers(java.time.Duration silence) {
+        java.time.Instant now = engine.clock().instant();
+        return db.transaction(c -> {
+            List<String> silent = PeerStore.silentSince(c, now.minus(silence), now);
+            for (String peer : silent) {
+                PeerStore.retire(c, peer, now.toEpochMilli());
+            }
+            return silent;
+        });
+    }
+
+    /** Whether a cursor is behind the purge horizon: tombstones it has not seen are gone, it must resync. */
+    private static boolean behindPurge(Connection c, long since) throws SQLException {
+        long horizon = Jdbc.queryLong(c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
+                .orElse(0L);
+        return since < horizon;
     }
 
     /** A retired device is refused: it must be cloned again. */

@@ -38,6 +38,15 @@ public final class Puller {
 
     /** Pulls every page from the hub {@code hubNode}; returns whether it had to resync from the snapshot. */
     public boolean pull(Transport hub, String hubNode, SyncTally tally) {
+        if (db.read(c -> HubMove.resyncDue(c, hubNode))) {
+            snapshot(hub, hubNode, null, tally); // a hub this device moved to: its state, not the old hub's
+            db.transaction(c -> {
+                HubMove.resynced(c, hubNode);
+                PendingReconcile.clear(c, hubNode);
+                return null;
+            });
+            return true;
+        }
         long since = db.read(c -> PeerStore.get(c, hubNode)).lastPulled();
         String self = engine.nodeUuid();
         while (true) {

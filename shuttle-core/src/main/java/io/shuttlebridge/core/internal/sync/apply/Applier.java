@@ -118,8 +118,14 @@ public final class Applier {
         return ChangeValidator.misfits(schema, changes, maxBatch);
     }
 
+    /** {@code changes} with table and column names spelt as this replica spells them (SQLite keeps case, PostgreSQL folds it). */
+    public List<Change> canonical(List<Change> changes) {
+        return CanonicalNames.of(schema, changes);
+    }
+
     /** Applies inside the caller's transaction; throws (and the caller rolls back) on bad input. */
-    public Outcome apply(Connection c, List<Change> changes, String fromPeer, Role as) throws SQLException {
+    public Outcome apply(Connection c, List<Change> received, String fromPeer, Role as) throws SQLException {
+        List<Change> changes = CanonicalNames.of(schema, received);
         ChangeValidator.validate(schema, changes, maxBatch);
         Set<String> openConflicts = ConflictStore.openRows(c);
         ChangeWriter writer = new ChangeWriter(dialect, schema);
