@@ -217,7 +217,7 @@ class HubModeIT {
                     "the device's stream open",
                     Duration.ofSeconds(20),
                     () -> sync.status().streamConnected());
-            assertThat(hub.openStreams()).isPositive();
+            Await.until("the hub counting the stream", Duration.ofSeconds(10), () -> hub.openStreams() > 0);
 
             deviceJdbc.update("INSERT INTO note (id, title) VALUES ('live-d', 'from the device app')");
             Await.until(
