@@ -249,13 +249,8 @@ public final class HubSide {
      */
     public PullResult servePull(
             ShuttleDatabase replica, String forNode, long since, int limit, String condition, List<Object> args) {
-        NodeIds.require(forNode);
         int n = checkLimit(limit);
-        db.transaction(c -> {
-            refuseRetired(c, forNode);
-            PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
-            return null;
-        });
+        acknowledgePull(forNode, since);
         return replica.transaction(c -> {
             if (behindPurge(c, since)) {
                 return PullResult.resync(since);
