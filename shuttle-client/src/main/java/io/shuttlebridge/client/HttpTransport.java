@@ -13,12 +13,14 @@ import io.shuttlebridge.core.internal.protocol.LeaseCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
 import io.shuttlebridge.core.internal.protocol.PushResultCodec;
 import io.shuttlebridge.core.internal.protocol.SchemaCodec;
+import io.shuttlebridge.core.internal.protocol.StandingHeaders;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.Standing;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.Transport;
 import java.net.URI;
@@ -28,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -112,12 +115,22 @@ public final class HttpTransport implements Transport {
      */
     @Override
     public PreparedPush preparePush(String fromNode, List<Change> changes) {
+        return preparePush(fromNode, changes, Map.of());
+    }
+
+    /** {@link #preparePush(String, List)} showing the device's standing in the headers of every request. */
+    @Override
+    public PreparedPush preparePush(String fromNode, List<Change> changes, Standing standing) {
+        return preparePush(fromNode, changes, StandingHeaders.of(standing));
+    }
+
+    private PreparedPush preparePush(String fromNode, List<Change> changes, Map<String, String> headers) {
         List<PushRequests.Request> requests = PushRequests.requests(fromNode, changes, limits());
         return () -> {
             PushResult sum = null;
             int offset = 0;
             for (PushRequests.Request request : requests) {
-                PushResult r = PushResultCodec.read(caller.post(Protocol.PUSH, request.body()));
+                PushResult r = PushResultCodec.read(caller.post(Protocol.PUSH, request.body(), headers));
                 sum = sum == null ? r : PushRequests.add(sum, r, offset);
                 offset += request.changes();
             }
@@ -140,6 +153,15 @@ public final class HttpTransport implements Transport {
     @Override
     public PullResult pull(String forNode, long since, int limit) {
         return page(Protocol.PULL + "?since=" + since + "&limit=" + limit, forNode)
+                .result();
+    }
+
+    /** {@link #pull(String, long, int)} showing the device's standing in the request's headers. */
+    @Override
+    public PullResult pull(String forNode, long since, int limit, Standing standing) {
+        Map<String, String> headers = new LinkedHashMap<>(node(forNode));
+        headers.putAll(StandingHeaders.of(standing));
+        return page(Protocol.PULL + "?since=" + since + "&limit=" + limit, headers)
                 .result();
     }
 
@@ -170,7 +192,11 @@ public final class HttpTransport implements Transport {
 
     /** Reads a page straight from the bytes; one in another form goes through the tree reader, which says what is wrong. */
     private WireCodec.Page page(String path, String forNode) {
-        byte[] body = caller.getBytes(path, node(forNode));
+        return page(path, node(forNode));
+    }
+
+    private WireCodec.Page page(String path, Map<String, String> headers) {
+        byte[] body = caller.getBytes(path, headers);
         WireCodec.Page fast = WireCodec.readPage(body);
         if (fast != null) {
             return fast;

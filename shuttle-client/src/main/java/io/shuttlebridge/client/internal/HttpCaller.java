@@ -126,7 +126,12 @@ public final class HttpCaller {
 
     /** Posts a body already in UTF-8. */
     public JsonNode post(String path, byte[] body) {
-        return parse(call("POST", path, body, Map.of()), "POST", base.resolve(path));
+        return post(path, body, Map.of());
+    }
+
+    /** Posts a body already in UTF-8 with more headers. */
+    public JsonNode post(String path, byte[] body, Map<String, String> headers) {
+        return parse(call("POST", path, body, headers), "POST", base.resolve(path));
     }
 
     private byte[] call(String method, String path, byte[] body, Map<String, String> headers) {

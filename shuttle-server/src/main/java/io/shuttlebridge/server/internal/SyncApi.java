@@ -10,6 +10,7 @@ import io.shuttlebridge.core.internal.protocol.LeaseCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
 import io.shuttlebridge.core.internal.protocol.PushResultCodec;
 import io.shuttlebridge.core.internal.protocol.SchemaCodec;
+import io.shuttlebridge.core.internal.protocol.StandingHeaders;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.internal.sync.HubSide;
@@ -18,6 +19,7 @@ import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.Standing;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.WriteGuard;
 import io.shuttlebridge.server.auth.Subject;
@@ -142,10 +144,15 @@ public final class SyncApi {
             WriteGuard guard = rules == null
                     ? WriteGuard.NONE
                     : new RulesWriteGuard(rules, EngineAccess.context(engine).schema(), subject);
-            PushResult pushed = gate.run(() -> engine.acceptPush(req.nodeUuid(), req.changes(), guard));
+            Standing standing = StandingHeaders.read(ctx::header);
+            PushResult pushed = gate.run(() -> standing == null
+                    ? engine.acceptPush(req.nodeUuid(), req.changes(), guard)
+                    : engine.acceptPush(req.nodeUuid(), req.changes(), guard, standing));
             r = reads == null || pushed.refused().isEmpty()
                     ? pushed
-                    : engine.database().read(c -> reads.refusals(c, pushed, subject.claims()));
+                    : engine.database()
+                            .read(c -> reads.refusals(c, pushed, subject.claims()))
+                            .withTicket(pushed.ticket());
         } catch (RuntimeException e) {
             if (bound) {
                 bindings.unbind(req.nodeUuid()); // a refused push binds nothing
@@ -165,10 +172,11 @@ public final class SyncApi {
         int limit = limit(ctx);
         bindings.check(RequestAuth.subject(ctx), node);
         NamedParameters.Bound cond = readCondition(ctx);
-        PullResult r = visible(
-                cond == null
-                        ? engine.servePull(node, since, limit)
-                        : hub.servePull(node, since, limit, cond.sql(), cond.args()));
+        Standing standing = StandingHeaders.read(ctx::header);
+        PullResult served = cond == null
+                ? hub.servePull(node, since, limit, null, List.of(), standing)
+                : hub.servePull(node, since, limit, cond.sql(), cond.args(), standing);
+        PullResult r = visible(served).withTicket(served.ticket());
         if (moves != null) {
             PullResult page = r;
             Map<String, Object> claims = RequestAuth.subject(ctx).claims();

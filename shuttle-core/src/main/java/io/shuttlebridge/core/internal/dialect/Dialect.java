@@ -34,6 +34,13 @@ public interface Dialect {
         return Optional.empty();
     }
 
+    /**
+     * Makes the current transaction's commit durable before it returns, whatever the session's or the
+     * server's default (a hub answers a push only once it is stored). Nothing by default: SQLite
+     * connections run {@code synchronous=FULL} from the start ({@link #connectionProperties}).
+     */
+    default void durableCommit(Connection c) throws SQLException {}
+
     /** Quotes an identifier so that any name (keywords, quotes, spaces, unicode) is safe in SQL; ANSI double quotes by default. */
     default String quote(String identifier) {
         return Identifiers.doubleQuote(identifier);

@@ -65,6 +65,9 @@ public final class PushResultCodec {
                             .put("newHlc", Hlc.encode(x.newHlc()))
                             .put("aheadMs", x.aheadMillis()));
         }
+        if (r.ticket() > 0) {
+            o.put("ticket", r.ticket());
+        }
         return ChangeCodec.toJson(o);
     }
 
@@ -106,7 +109,8 @@ public final class PushResultCodec {
                 number(o, "hubSeq"),
                 rejected,
                 restamped,
-                refused);
+                refused,
+                WireCodec.ticket(o));
     }
 
     /** A refusal's code; one from a newer hub that this device does not know reads as FORBIDDEN. */

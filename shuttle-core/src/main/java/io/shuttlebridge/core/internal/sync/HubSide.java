@@ -18,6 +18,7 @@ import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PeerCursor;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.Standing;
 import io.shuttlebridge.core.sync.WriteGuard;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -82,6 +83,21 @@ public final class HubSide {
         return r;
     }
 
+    /**
+     * {@link #acceptPush(String, List, WriteGuard)} from a device showing where it stands (null: one that
+     * shows nothing): its ticket is checked and the answer carries the next ({@link Tickets}).
+     */
+    public PushResult acceptPush(String fromNode, List<Change> changes, WriteGuard guard, Standing standing) {
+        NodeIds.require(fromNode);
+        long ticket = standing == null
+                ? 0
+                : db.transaction(c -> {
+                    refuseRetired(c, fromNode);
+                    return Tickets.push(c, fromNode, standing).ticket();
+                });
+        return acceptPush(fromNode, changes, guard).withTicket(ticket);
+    }
+
     private PushResult apply(String fromNode, List<Change> changes, WriteGuard guard) {
         Map<Integer, String> refused = new TreeMap<>();
         try {
@@ -110,6 +126,7 @@ public final class HubSide {
             Connection c, String fromNode, List<Change> changes, WriteGuard guard, Map<Integer, String> refused)
             throws SQLException {
         refuseRetired(c, fromNode);
+        Dialects.of(db).durableCommit(c); // the answer says the batch is stored: it must survive a crash
         refused.putAll(guard.before(c, changes));
         List<Integer> kept = new ArrayList<>();
         for (int i = 0; i < changes.size(); i++) {
@@ -164,24 +181,35 @@ public final class HubSide {
      * (SQL over the feed entry {@code f}; sync rules' read half).
      */
     public PullResult servePull(String forNode, long since, int limit, String condition, List<Object> args) {
+        return servePull(forNode, since, limit, condition, args, null);
+    }
+
+    /**
+     * {@link #servePull(String, long, int, String, List)} for a device showing where it stands (null: one
+     * that shows nothing): its ticket is checked and the answer carries the next ({@link Tickets}); a
+     * device restored from a backup gets its own changes too.
+     */
+    public PullResult servePull(
+            String forNode, long since, int limit, String condition, List<Object> args, Standing standing) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
         return db.transaction(c -> {
             refuseRetired(c, forNode);
+            Tickets.Admission admitted = standing == null ? null : Tickets.pull(c, forNode, standing);
+            long ticket = admitted == null ? 0 : admitted.ticket();
             long horizon = Jdbc.queryLong(
                             c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
                     .orElse(0L);
             if (since < horizon) {
-                return PullResult.resync(since);
+                return PullResult.resync(since).withTicket(ticket);
             }
             PeerStore.acknowledge(c, forNode, since);
-            FeedReader.Page page = new FeedReader(Dialects.of(db), engine.schema())
-                    .read(
-                            c,
-                            FeedReader.Query.after(since, n)
-                                    .excludingPeer(forNode)
-                                    .where(condition, args));
-            return pullResult(page);
+            FeedReader.Query q = FeedReader.Query.after(since, n).where(condition, args);
+            if (admitted == null || !admitted.ownChanges()) {
+                q = q.excludingPeer(forNode);
+            }
+            FeedReader.Page page = new FeedReader(Dialects.of(db), engine.schema()).read(c, q);
+            return pullResult(page).withTicket(ticket);
         });
     }
 

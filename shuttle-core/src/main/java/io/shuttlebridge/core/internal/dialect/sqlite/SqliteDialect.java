@@ -34,7 +34,10 @@ public final class SqliteDialect implements Dialect {
     public Properties connectionProperties() {
         Properties p = new Properties();
         p.setProperty("journal_mode", "WAL");
-        p.setProperty("synchronous", "NORMAL");
+        // every commit reaches the disk before it returns: a hub's answer to a push, a device's record of what its
+        // hub acknowledged (the tickets it shows, DESIGN §6) survive a power loss; writes made meanwhile on other
+        // connections in WAL mode are synced with it
+        p.setProperty("synchronous", "FULL");
         p.setProperty("foreign_keys", "true");
         p.setProperty("busy_timeout", "30000");
         p.setProperty("cache_size", "-65536"); // KiB: a sync touches the feed, its seq index and the rows at once
