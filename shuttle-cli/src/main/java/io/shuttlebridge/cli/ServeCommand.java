@@ -160,7 +160,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             rules = SyncRules.load(rulesFile);
         }
-        try (ShuttleDatabase database = db.openExisting()) {
+        try (ShuttleDatabase database = db.openExisting(DbOption.durable())) {
             SyncEngine engine = SyncEngine.builder(database)
                     .maxBatch(Math.max(maxBatch, SyncEngine.DEFAULT_PAGE))
                     .maxClockSkew(maxClockSkew)

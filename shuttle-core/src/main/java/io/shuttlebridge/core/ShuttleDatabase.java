@@ -140,6 +140,33 @@ public final class ShuttleDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #transaction} whose commit is on disk when it returns, whatever the connection's own setting
+     * (SQLite: {@code synchronous=FULL} for this one transaction; PostgreSQL: {@code synchronous_commit}
+     * on): what a hub answers, and what a device keeps of its hub's answers, survive a power loss.
+     */
+    public <T> T durableTransaction(SqlWork<T> work) {
+        lock.lock();
+        try {
+            Connection c = connection();
+            int restore = dialect.raiseDurability(c);
+            try {
+                return transaction(x -> {
+                    dialect.durableCommit(x);
+                    return work.run(x);
+                });
+            } finally {
+                if (restore >= 0 && !c.isClosed()) {
+                    dialect.restoreDurability(c, restore);
+                }
+            }
+        } catch (SQLException e) {
+            throw ShuttleException.database("durable transaction on " + displayUrl(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private static void rollbackQuietly(Connection c, Throwable cause) {
         try {
             c.rollback();

@@ -35,7 +35,7 @@ public final class NodeReset {
 
     public static Result run(ShuttleDatabase db) {
         Dialect d = Dialects.of(db);
-        return db.transaction(c -> {
+        return db.durableTransaction(c -> {
             String old = SyncSchema.load(c, d).nodeUuid();
             long served = Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_peers WHERE acked > 0")
                             .orElse(0L)

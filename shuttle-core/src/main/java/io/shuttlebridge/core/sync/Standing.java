@@ -14,7 +14,7 @@ package io.shuttlebridge.core.sync;
  * it had acknowledged ({@link io.shuttlebridge.core.ErrorCode#HUB_RESTORED}).
  *
  * @param ticket the latest ticket this device received from the hub, 0 before the first
- * @param nonce a random id this database drew when it first showed {@code ticket} (null: none), shown with
+ * @param nonce an id this database drew (from its clock) when it first showed {@code ticket} (null: none), shown with
  *     it every time: a copy of the database that shows the same ticket draws its own, so the hub tells the
  *     two apart even when neither has been given a new ticket since the copy was made
  * @param restoredBackup the id of the backup ({@code shuttle backup}) this database was restored from,

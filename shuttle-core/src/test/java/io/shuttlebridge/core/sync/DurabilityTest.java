@@ -7,6 +7,9 @@ import io.shuttlebridge.core.Postgres;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.feed.FeedReader;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -16,18 +19,32 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A hub answers a push only once it is stored durably: the settings every commit runs under. */
+/** A hub answers a push only once it is stored durably: the settings its commits run under. */
 class DurabilityTest {
     @TempDir
     Path dir;
 
     @Test
-    void sqliteDatabasesCommitWithSynchronousFull() {
+    void sqliteCommitsWhatAHubAnswersAndADeviceKeepsWithSynchronousFull() {
         try (Replicas r = Replicas.sqliteHub(dir, ConflictPolicy.LWW)) {
             r.addDevice("a");
-            assertThat(text(r.hubDb(), "PRAGMA synchronous")).as("FULL").isEqualTo("2");
-            assertThat(text(r.db("a"), "PRAGMA synchronous")).isEqualTo("2");
+            // a connection runs NORMAL (WAL): the application's own writes cost no fsync each
+            assertThat(text(r.hubDb(), "PRAGMA synchronous")).isEqualTo("1");
             assertThat(text(r.hubDb(), "PRAGMA journal_mode")).isEqualTo("wal");
+            String inside = r.db("a")
+                    .durableTransaction(
+                            c -> Jdbc.queryString(c, "PRAGMA synchronous").orElseThrow());
+            assertThat(inside).as("FULL for the transaction").isEqualTo("2");
+            assertThat(text(r.db("a"), "PRAGMA synchronous"))
+                    .as("and back after it")
+                    .isEqualTo("1");
+
+            List<String> inPush = new ArrayList<>();
+            r.write("a", "INSERT INTO note VALUES (1, 'one')");
+            Change change = firstChange(r.db("a"));
+            r.hub().acceptPush(r.engine("a").nodeUuid(), List.of(change), watching(inPush, "PRAGMA synchronous"));
+            assertThat(inPush).containsExactly("2");
+            assertThat(text(r.hubDb(), "PRAGMA synchronous")).isEqualTo("1");
         }
     }
 
@@ -36,37 +53,43 @@ class DurabilityTest {
         try (Replicas r = Replicas.postgresHub(dir, ConflictPolicy.LWW)) {
             Postgres.exec(r.hubUrl(), "ALTER DATABASE " + database(r.hubUrl()) + " SET synchronous_commit = off");
             r.addDevice("a");
-            List<String> inPush = new ArrayList<>();
-            WriteGuard watch = new WriteGuard() {
-                @Override
-                public Map<Integer, String> before(Connection c, List<Change> changes) throws SQLException {
-                    inPush.add(Jdbc.queryString(c, "SHOW synchronous_commit").orElseThrow());
-                    return Map.of();
-                }
-
-                @Override
-                public Map<Integer, String> after(Connection c, List<Change> changes) {
-                    return Map.of();
-                }
-            };
             r.restartHub(r.hubUrl(), () -> {}); // new sessions see the database's default
-            r.write("a", "INSERT INTO note VALUES (1, 'one')");
-            SyncEngine device = r.engine("a");
-            String node = device.nodeUuid();
-            Change change = r.db("a")
-                    .transaction(c -> new io.shuttlebridge.core.internal.feed.FeedReader(
-                                    io.shuttlebridge.core.internal.dialect.Dialects.of(r.db("a")),
-                                    io.shuttlebridge.core.internal.capture.SyncSchema.load(
-                                            c, io.shuttlebridge.core.internal.dialect.Dialects.of(r.db("a"))))
-                            .read(c, io.shuttlebridge.core.internal.feed.FeedReader.Query.after(0, 10)))
-                    .entries()
-                    .get(0)
-                    .change();
             assertThat(text(r.hubDb(), "SHOW synchronous_commit")).isEqualTo("off");
-            assertThat(r.hub().acceptPush(node, List.of(change), watch).applied())
+            r.write("a", "INSERT INTO note VALUES (1, 'one')");
+            List<String> inPush = new ArrayList<>();
+            assertThat(r.hub()
+                            .acceptPush(
+                                    r.engine("a").nodeUuid(),
+                                    List.of(firstChange(r.db("a"))),
+                                    watching(inPush, "SHOW synchronous_commit"))
+                            .applied())
                     .isEqualTo(1);
             assertThat(inPush).containsExactly("on");
         }
+    }
+
+    /** A guard that lets everything through and notes what {@code sql} answers inside each push transaction. */
+    private static WriteGuard watching(List<String> seen, String sql) {
+        return new WriteGuard() {
+            @Override
+            public Map<Integer, String> before(Connection c, List<Change> changes) throws SQLException {
+                seen.add(Jdbc.queryString(c, sql).orElseThrow());
+                return Map.of();
+            }
+
+            @Override
+            public Map<Integer, String> after(Connection c, List<Change> changes) {
+                return Map.of();
+            }
+        };
+    }
+
+    private static Change firstChange(ShuttleDatabase db) {
+        return db.transaction(c -> new FeedReader(Dialects.of(db), SyncSchema.load(c, Dialects.of(db)))
+                        .read(c, FeedReader.Query.after(0, 10)))
+                .entries()
+                .get(0)
+                .change();
     }
 
     private static String text(ShuttleDatabase db, String sql) {

@@ -7,16 +7,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Says at start when the hub's database could lose pushes it has answered: a SQLite file opened with
- * {@code synchronous} below FULL (Shuttle opens it with FULL unless told otherwise), a PostgreSQL server
- * running with {@code fsync} off (the push transaction itself turns {@code synchronous_commit} on).
+ * Says at start what of the hub's database could be lost to a crash or a power loss: a PostgreSQL server
+ * running with {@code fsync} off loses anything (a warning); a SQLite file opened with {@code synchronous}
+ * below FULL loses recent leases and node bindings, never an answered push or pull, which commit with FULL
+ * whatever the connection's setting ({@code ShuttleDatabase.durableTransaction}).
  */
 public final class HubDurability {
     private static final Logger log = LoggerFactory.getLogger(HubDurability.class);
 
     private HubDurability() {}
 
-    /** Warns of a setting that lets a crash or power loss take back acknowledged pushes; never fails the start. */
+    /** Logs what a crash or power loss could take back; never fails the start. */
     public static void check(ShuttleDatabase db) {
         try {
             db.read(c -> {
@@ -24,9 +25,11 @@ public final class HubDurability {
                     case "sqlite" -> {
                         long level = Jdbc.queryLong(c, "PRAGMA synchronous").orElse(2L);
                         if (level < 2) {
-                            log.warn(
-                                    "the hub's SQLite database runs synchronous={} (FULL is 2): a power loss can take"
-                                            + " back pushes it has answered; open it without a synchronous setting",
+                            log.info(
+                                    "the hub's SQLite database runs synchronous={}: pushes and pulls commit with FULL"
+                                            + " all the same, leases and node bindings do not; open it with"
+                                            + " synchronous=FULL (shuttle serve does) to have every commit survive a"
+                                            + " power loss",
                                     level);
                         }
                     }

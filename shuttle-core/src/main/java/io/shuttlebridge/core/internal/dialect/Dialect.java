@@ -35,9 +35,21 @@ public interface Dialect {
     }
 
     /**
-     * Makes the current transaction's commit durable before it returns, whatever the session's or the
-     * server's default (a hub answers a push only once it is stored). Nothing by default: SQLite
-     * connections run {@code synchronous=FULL} from the start ({@link #connectionProperties}).
+     * Before a transaction whose commit must be on disk when it returns ({@code
+     * ShuttleDatabase.durableTransaction}), outside any transaction: raises the connection's durability
+     * for it, returning the level to put back afterwards ({@link #restoreDurability}); -1 when there is
+     * nothing to put back (the default).
+     */
+    default int raiseDurability(Connection c) throws SQLException {
+        return -1;
+    }
+
+    /** Puts back what {@link #raiseDurability} raised. */
+    default void restoreDurability(Connection c, int level) throws SQLException {}
+
+    /**
+     * Inside such a transaction, first: makes its commit durable whatever the session's or the server's
+     * default. Nothing by default.
      */
     default void durableCommit(Connection c) throws SQLException {}
 

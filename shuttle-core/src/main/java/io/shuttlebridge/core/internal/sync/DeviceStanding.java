@@ -4,7 +4,6 @@ import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.sync.Standing;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.UUID;
 
 /**
  * What a device keeps, in {@code _shuttle_meta}, of where it stands with its hub ({@link Standing}): the
@@ -31,9 +30,11 @@ public final class DeviceStanding {
      * What this device shows the hub {@code hubNode} now: its ticket, with the nonce it drew when it first
      * showed it. The nonce is drawn and kept here when the ticket was not shown yet, or when this database
      * is a restored backup that has not shown it since the restore (a second copy of the backup draws its
-     * own). Run in a transaction of its own, committed before the request goes out.
+     * own). The nonce is the engine's time {@code nowMillis}: two databases showing one ticket in the same
+     * millisecond are told apart one sync later, and a simulation on a clock of its own replays bit for
+     * bit. Run in a transaction of its own, committed before the request goes out.
      */
-    public static Standing show(Connection c, String hubNode) throws SQLException {
+    public static Standing show(Connection c, String hubNode, long nowMillis) throws SQLException {
         long ticket = ticket(c, hubNode);
         String backup = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", BACKUP_ID)
                 .orElse(null);
@@ -45,7 +46,7 @@ public final class DeviceStanding {
         if (shown != null && shown.length == 3 && shown[0].equals(Long.toString(ticket)) && shown[2].equals(tag)) {
             nonce = shown[1];
         } else {
-            nonce = UUID.randomUUID().toString().replace("-", "");
+            nonce = Long.toString(nowMillis, 36);
             put(c, SHOWN + hubNode, ticket + "," + nonce + "," + tag);
         }
         return new Standing(ticket, nonce, backup, recoveringHub(c, hubNode));

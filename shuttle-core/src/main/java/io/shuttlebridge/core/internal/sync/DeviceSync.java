@@ -44,7 +44,7 @@ public final class DeviceSync {
                             + " every write of this device again and taking the hub's snapshot",
                     hubNode,
                     e.getMessage());
-            db.transaction(c -> {
+            db.durableTransaction(c -> {
                 DeviceStanding.recoveringHub(c, hubNode, true);
                 // every local write goes again: the hub counts those it still holds as duplicates
                 Jdbc.update(c, "UPDATE _shuttle_peers SET last_pushed = 0 WHERE peer = ?", hubNode);
@@ -61,7 +61,7 @@ public final class DeviceSync {
     private boolean recover(Transport hub, String hubNode, SyncTally tally) {
         pusher.push(hub, hubNode, tally);
         puller.resync(hub, hubNode, tally);
-        db.transaction(c -> {
+        db.durableTransaction(c -> {
             DeviceStanding.recoveringHub(c, hubNode, false);
             return null;
         });

@@ -91,7 +91,7 @@ public final class HubSide {
         NodeIds.require(fromNode);
         long ticket = standing == null
                 ? 0
-                : db.transaction(c -> {
+                : db.durableTransaction(c -> {
                     refuseRetired(c, fromNode);
                     return Tickets.push(c, fromNode, standing).ticket();
                 });
@@ -103,7 +103,7 @@ public final class HubSide {
         try {
             while (true) {
                 try {
-                    return db.transaction(c -> applyGuarded(c, fromNode, changes, guard, refused));
+                    return db.durableTransaction(c -> applyGuarded(c, fromNode, changes, guard, refused));
                 } catch (RefusedAfterApply again) {
                     // the transaction rolled back: apply the batch once more without what the rules refused
                 }
@@ -126,7 +126,6 @@ public final class HubSide {
             Connection c, String fromNode, List<Change> changes, WriteGuard guard, Map<Integer, String> refused)
             throws SQLException {
         refuseRetired(c, fromNode);
-        Dialects.of(db).durableCommit(c); // the answer says the batch is stored: it must survive a crash
         refused.putAll(guard.before(c, changes));
         List<Integer> kept = new ArrayList<>();
         for (int i = 0; i < changes.size(); i++) {
@@ -193,7 +192,7 @@ public final class HubSide {
             String forNode, long since, int limit, String condition, List<Object> args, Standing standing) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
-        return db.transaction(c -> {
+        ShuttleDatabase.SqlWork<PullResult> serve = c -> {
             refuseRetired(c, forNode);
             Tickets.Admission admitted = standing == null ? null : Tickets.pull(c, forNode, standing);
             long ticket = admitted == null ? 0 : admitted.ticket();
@@ -210,7 +209,9 @@ public final class HubSide {
             }
             FeedReader.Page page = new FeedReader(Dialects.of(db), engine.schema()).read(c, q);
             return pullResult(page).withTicket(ticket);
-        });
+        };
+        // the ticket handed out must outlive a power loss: a hub that forgot it would take the device for a copy
+        return standing == null ? db.transaction(serve) : db.durableTransaction(serve);
     }
 
     /** The full state (rows and tombstones, whoever wrote them) after {@code after}, for bootstrap and resync. */

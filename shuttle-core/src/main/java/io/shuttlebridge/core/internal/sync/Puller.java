@@ -43,7 +43,8 @@ public final class Puller {
     /** Pulls every page from the hub {@code hubNode}; returns whether it had to resync from the snapshot. */
     public boolean pull(Transport hub, String hubNode, SyncTally tally) {
         long since = db.read(c -> PeerStore.get(c, hubNode)).lastPulled();
-        Standing first = db.transaction(c -> DeviceStanding.show(c, hubNode));
+        Standing first = db.durableTransaction(
+                c -> DeviceStanding.show(c, hubNode, engine.clock().millis()));
         boolean restored = first.restoredBackup() != null;
         if (restored) {
             log.warn(
@@ -56,7 +57,7 @@ public final class Puller {
         while (true) {
             PullResult page = hub.pull(self, since, engine.pageSize(), standing);
             if (page.resyncRequired()) {
-                db.transaction(c -> {
+                db.durableTransaction(c -> {
                     DeviceStanding.received(c, hubNode, page.ticket());
                     return null;
                 });
@@ -69,7 +70,7 @@ public final class Puller {
                 }
                 return true;
             }
-            db.transaction(c -> {
+            db.durableTransaction(c -> {
                 long before = restored ? feedTop(c) : 0;
                 Applier.Outcome o = engine.applier().apply(c, page.changes(), hubNode, Role.DEVICE);
                 if (!page.reconcile().isEmpty()) {
@@ -92,7 +93,8 @@ public final class Puller {
                 reconcile(hub, hubNode, tally);
                 return false;
             }
-            standing = db.transaction(c -> DeviceStanding.show(c, hubNode));
+            standing = db.durableTransaction(
+                    c -> DeviceStanding.show(c, hubNode, engine.clock().millis()));
         }
     }
 

@@ -63,7 +63,7 @@ public final class PushPipeline {
                 List<RestampAdoption.Adopted> restamped = restamped(page, answer, tally);
                 final long through = page.lastSeq();
                 final long now = engine.clock().millis();
-                acked = local.submit(() -> db.transaction(c -> {
+                acked = local.submit(() -> db.durableTransaction(c -> {
                     RejectedWrites.record(c, engine, hubNode, page, answer, now);
                     if (answer != null) {
                         DeviceStanding.received(c, hubNode, answer.ticket());
@@ -132,7 +132,8 @@ public final class PushPipeline {
         if (page.entries().isEmpty()) {
             return new Outgoing(page, null);
         }
-        Standing standing = db.transaction(c -> DeviceStanding.show(c, hubNode));
+        Standing standing = db.durableTransaction(
+                c -> DeviceStanding.show(c, hubNode, engine.clock().millis()));
         return new Outgoing(
                 page,
                 hub.preparePush(

@@ -7,7 +7,9 @@ import io.shuttlebridge.core.internal.schema.Table;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.temporal.Temporal;
 import java.util.List;
@@ -34,16 +36,36 @@ public final class SqliteDialect implements Dialect {
     public Properties connectionProperties() {
         Properties p = new Properties();
         p.setProperty("journal_mode", "WAL");
-        // every commit reaches the disk before it returns: a hub's answer to a push, a device's record of what its
-        // hub acknowledged (the tickets it shows, DESIGN §6) survive a power loss; writes made meanwhile on other
-        // connections in WAL mode are synced with it
-        p.setProperty("synchronous", "FULL");
+        // the engine's commits that must survive a power loss (a hub's answered push, a device's record of what
+        // its hub acknowledged) raise it to FULL for themselves: ShuttleDatabase.durableTransaction
+        p.setProperty("synchronous", "NORMAL");
         p.setProperty("foreign_keys", "true");
         p.setProperty("busy_timeout", "30000");
         p.setProperty("cache_size", "-65536"); // KiB: a sync touches the feed, its seq index and the rows at once
         // take the write lock when a transaction starts: no lock upgrades, no SQLITE_BUSY mid-transaction
         p.setProperty("transaction_mode", "IMMEDIATE");
         return p;
+    }
+
+    /** {@code synchronous} below FULL (2) is raised to FULL: it may not change inside a transaction. */
+    @Override
+    public int raiseDurability(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+            int level = rs.next() ? rs.getInt(1) : 2;
+            if (level >= 2) {
+                return -1;
+            }
+            s.execute("PRAGMA synchronous = FULL");
+            return level;
+        }
+    }
+
+    @Override
+    public void restoreDurability(Connection c, int level) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA synchronous = " + level);
+        }
     }
 
     @Override
