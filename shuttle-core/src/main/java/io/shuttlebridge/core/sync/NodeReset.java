@@ -37,10 +37,9 @@ public final class NodeReset {
         Dialect d = Dialects.of(db);
         return db.durableTransaction(c -> {
             String old = SyncSchema.load(c, d).nodeUuid();
-            long served = Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_peers WHERE acked > 0")
-                            .orElse(0L)
-                    + Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_meta WHERE key LIKE 'ticket:%'")
-                            .orElse(0L);
+            // a hub keeps a ticket record per device it serves
+            long served = Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_meta WHERE key LIKE 'ticket:%'")
+                    .orElse(0L);
             if (served > 0) {
                 throw new ShuttleException(
                         ErrorCode.INVALID_ARGUMENT,

@@ -135,6 +135,10 @@ class BackupsAndRestoresTest {
             assertThat(r.hubNotes()).isEqualTo(before);
             assertThat(r.sync("a").pulled()).as("the original goes on").isZero();
 
+            assertThatThrownBy(() -> NodeReset.run(r.hubDb()))
+                    .isInstanceOfSatisfying(
+                            ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+                    .hasMessageContaining("serves devices as their hub");
             NodeReset.Result reset = NodeReset.run(r.db("copy"));
             assertThat(reset.oldNode()).isEqualTo(node);
             assertThat(reset.newNode()).isNotEqualTo(node);
