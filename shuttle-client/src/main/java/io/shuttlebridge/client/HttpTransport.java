@@ -130,7 +130,10 @@ public final class HttpTransport implements Transport {
             PushResult sum = null;
             int offset = 0;
             for (PushRequests.Request request : requests) {
-                PushResult r = PushResultCodec.read(caller.post(Protocol.PUSH, request.body(), headers));
+                HttpCaller.Answer a = caller.postAnswer(Protocol.PUSH, request.body(), headers);
+                PushResult r = PushResultCodec.read(
+                                HttpCaller.parse(a.body(), "POST", caller.base().resolve(Protocol.PUSH)))
+                        .withTicket(ticket(a));
                 sum = sum == null ? r : PushRequests.add(sum, r, offset);
                 offset += request.changes();
             }
@@ -161,8 +164,24 @@ public final class HttpTransport implements Transport {
     public PullResult pull(String forNode, long since, int limit, Standing standing) {
         Map<String, String> headers = new LinkedHashMap<>(node(forNode));
         headers.putAll(StandingHeaders.of(standing));
-        return page(Protocol.PULL + "?since=" + since + "&limit=" + limit, headers)
-                .result();
+        String path = Protocol.PULL + "?since=" + since + "&limit=" + limit;
+        HttpCaller.Answer a = caller.getAnswer(path, headers);
+        return page(path, a.body()).result().withTicket(ticket(a));
+    }
+
+    /** The ticket an answer's header carries ({@link Standing}); 0 when it has none. */
+    private static long ticket(HttpCaller.Answer a) {
+        return a.header(Protocol.TICKET_HEADER)
+                .map(v -> {
+                    try {
+                        return Math.max(0, Long.parseLong(v.strip()));
+                    } catch (NumberFormatException e) {
+                        throw new ShuttleException(
+                                ErrorCode.MALFORMED_PAYLOAD,
+                                "the hub's " + Protocol.TICKET_HEADER + " is not a number: '" + v + "'");
+                    }
+                })
+                .orElse(0L);
     }
 
     @Override
@@ -196,7 +215,10 @@ public final class HttpTransport implements Transport {
     }
 
     private WireCodec.Page page(String path, Map<String, String> headers) {
-        byte[] body = caller.getBytes(path, headers);
+        return page(path, caller.getBytes(path, headers));
+    }
+
+    private WireCodec.Page page(String path, byte[] body) {
         WireCodec.Page fast = WireCodec.readPage(body);
         if (fast != null) {
             return fast;

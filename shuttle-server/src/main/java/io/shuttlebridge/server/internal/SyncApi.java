@@ -3,6 +3,7 @@ package io.shuttlebridge.server.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
@@ -14,6 +15,7 @@ import io.shuttlebridge.core.internal.protocol.StandingHeaders;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.internal.sync.HubSide;
+import io.shuttlebridge.core.internal.sync.Tickets;
 import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.sync.KeyDigest;
@@ -50,6 +52,13 @@ public final class SyncApi {
     private final ReadSetChanges moves;
     private final HubSide hub;
     private final String schemaJson;
+    /** A hot standby of the hub's database that serves pulls and snapshots, or null. */
+    private final ShuttleDatabase replica;
+
+    private final SharedPulls shared = new SharedPulls();
+
+    /** How long a pull waits for the standby to replay what devices may have been told of before the primary serves it. */
+    private static final long REPLICA_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     public SyncApi(
             SyncEngine engine,
@@ -60,7 +69,9 @@ public final class SyncApi {
             StreamHub stream,
             HubMetrics metrics,
             NodeBindings bindings,
-            SyncRules rules) {
+            SyncRules rules,
+            ShuttleDatabase replica) {
+        this.replica = replica;
         this.engine = engine;
         this.rules = rules;
         this.bindings = bindings;
@@ -150,9 +161,8 @@ public final class SyncApi {
                     : engine.acceptPush(req.nodeUuid(), req.changes(), guard, standing));
             r = reads == null || pushed.refused().isEmpty()
                     ? pushed
-                    : engine.database()
-                            .read(c -> reads.refusals(c, pushed, subject.claims()))
-                            .withTicket(pushed.ticket());
+                    : engine.database().read(c -> reads.refusals(c, pushed, subject.claims()));
+            ticket(ctx, pushed.ticket());
         } catch (RuntimeException e) {
             if (bound) {
                 bindings.unbind(req.nodeUuid()); // a refused push binds nothing
@@ -173,16 +183,49 @@ public final class SyncApi {
         bindings.check(RequestAuth.subject(ctx), node);
         NamedParameters.Bound cond = readCondition(ctx);
         Standing standing = StandingHeaders.read(ctx::header);
-        PullResult served = cond == null
-                ? hub.servePull(node, since, limit, null, List.of(), standing)
-                : hub.servePull(node, since, limit, cond.sql(), cond.args(), standing);
-        PullResult r = visible(served).withTicket(served.ticket());
+        Tickets.Admission admitted = standing == null ? null : hub.admit(node, standing, true);
+        boolean own = admitted != null && admitted.ownChanges(); // a restored device gets back what it pushed
+        if (admitted != null) {
+            ticket(ctx, admitted.ticket());
+        }
+        if (cond == null && replica == null && !own) {
+            sharedPull(ctx, node, since, limit);
+            return;
+        }
+        PullResult r;
+        if (own) {
+            r = visible(hub.servePull(
+                    node,
+                    since,
+                    limit,
+                    cond == null ? null : cond.sql(),
+                    cond == null ? List.of() : cond.args(),
+                    true));
+        } else if (replica != null && replicaCaughtUp(stream.position())) {
+            metrics.pulledFrom("replica");
+            r = visible(hub.servePull(
+                    replica,
+                    node,
+                    since,
+                    limit,
+                    cond == null ? null : cond.sql(),
+                    cond == null ? List.of() : cond.args()));
+        } else {
+            if (replica != null) {
+                metrics.pulledFrom("primary");
+            }
+            r = visible(
+                    cond == null
+                            ? engine.servePull(node, since, limit)
+                            : hub.servePull(node, since, limit, cond.sql(), cond.args()));
+        }
         if (moves != null) {
             PullResult page = r;
             Map<String, Object> claims = RequestAuth.subject(ctx).claims();
             r = r.reconciling(engine.database().transaction(c -> moves.after(c, node, since, page, claims)));
         }
         metrics.pulled(r.changes().size());
+        metrics.lag(since, r.next());
         json(ctx, WireCodec.pullResultBytes(r, -1));
     }
 
@@ -201,17 +244,80 @@ public final class SyncApi {
             });
         }
         PullResult r = visible(
-                cond == null && tables == null
-                        ? engine.serveSnapshot(node, after, limit)
-                        : hub.serveSnapshot(
+                replica != null
+                        ? hub.serveSnapshot(
+                                replica,
                                 node,
                                 after,
                                 limit,
                                 tables,
                                 cond == null ? null : cond.sql(),
-                                cond == null ? List.of() : cond.args()));
+                                cond == null ? List.of() : cond.args())
+                        : cond == null && tables == null
+                                ? engine.serveSnapshot(node, after, limit)
+                                : hub.serveSnapshot(
+                                        node,
+                                        after,
+                                        limit,
+                                        tables,
+                                        cond == null ? null : cond.sql(),
+                                        cond == null ? List.of() : cond.args()));
         metrics.pulled(r.changes().size());
         json(ctx, WireCodec.pullResultBytes(r, engine.feedPosition()));
+    }
+
+    /**
+     * A pull served from a page many devices share ({@link SharedPulls}): read once per cursor and feed
+     * position, served as it is to every device that wrote none of its changes.
+     */
+    private void sharedPull(Context ctx, String node, long since, int limit) {
+        long position = stream.position();
+        SharedPulls.Hit hit = shared.lookup(since, limit, position, node);
+        if (hit != null) {
+            hub.acknowledgePull(node, since);
+            metrics.sharedPull(true);
+            metrics.pulled(hit.changes());
+            metrics.lag(since, hit.next());
+            json(ctx, hit.body());
+            return;
+        }
+        metrics.sharedPull(false);
+        HubSide.PageForAll read = hub.servePullForAll(node, since, limit);
+        PullResult all = read.page();
+        byte[] body = WireCodec.pullResultBytes(all, -1);
+        shared.store(since, limit, position, all, read.senders(), body);
+        if (read.senders().contains(node)) {
+            PullResult mine = engine.servePull(node, since, limit); // without its own changes
+            metrics.pulled(mine.changes().size());
+            metrics.lag(since, mine.next());
+            json(ctx, WireCodec.pullResultBytes(mine, -1));
+            return;
+        }
+        metrics.pulled(all.changes().size());
+        metrics.lag(since, all.next());
+        json(ctx, body);
+    }
+
+    /**
+     * Whether the standby has replayed the feed up to {@code known} (what devices may have been told of),
+     * waiting a little for it: a device that heard of a position and pulls gets it, whichever serves it.
+     */
+    private boolean replicaCaughtUp(long known) {
+        long deadline = System.nanoTime() + REPLICA_WAIT_NANOS;
+        while (true) {
+            if (hub.feedPosition(replica) >= known) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
     }
 
     /**
@@ -323,6 +429,13 @@ public final class SyncApi {
         } catch (NumberFormatException e) {
             throw new ShuttleException(
                     ErrorCode.INVALID_ARGUMENT, "limit must be a positive integer, got '" + v + "'", e);
+        }
+    }
+
+    /** The ticket handed out with this answer ({@code Standing}), in its header; none for 0. */
+    private static void ticket(Context ctx, long ticket) {
+        if (ticket > 0) {
+            ctx.header(Protocol.TICKET_HEADER, Long.toString(ticket));
         }
     }
 

@@ -65,9 +65,6 @@ public final class PushResultCodec {
                             .put("newHlc", Hlc.encode(x.newHlc()))
                             .put("aheadMs", x.aheadMillis()));
         }
-        if (r.ticket() > 0) {
-            o.put("ticket", r.ticket());
-        }
         return ChangeCodec.toJson(o);
     }
 
@@ -109,8 +106,7 @@ public final class PushResultCodec {
                 number(o, "hubSeq"),
                 rejected,
                 restamped,
-                refused,
-                WireCodec.ticket(o));
+                refused);
     }
 
     /** A refusal's code; one from a newer hub that this device does not know reads as FORBIDDEN. */

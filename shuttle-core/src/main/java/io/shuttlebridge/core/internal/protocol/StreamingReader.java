@@ -74,7 +74,6 @@ final class StreamingReader {
             boolean resync = false;
             long hubSeq = -1;
             List<String> reconcile = List.of();
-            long ticket = 0;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken t = p.nextToken();
@@ -85,14 +84,13 @@ final class StreamingReader {
                     case "resync" -> resync = bool(t);
                     case "hubSeq" -> hubSeq = integer(p, t);
                     case "reconcile" -> reconcile = strings(p, t);
-                    case "ticket" -> ticket = integer(p, t);
                     default -> p.skipChildren();
                 }
             }
-            if (next == null || ticket < 0) {
+            if (next == null) {
                 throw UNEXPECTED;
             }
-            return new WireCodec.Page(new PullResult(changes, next, more, resync, reconcile, ticket), hubSeq);
+            return new WireCodec.Page(new PullResult(changes, next, more, resync, reconcile), hubSeq);
         } catch (IOException | RuntimeException e) {
             throw UNEXPECTED;
         }

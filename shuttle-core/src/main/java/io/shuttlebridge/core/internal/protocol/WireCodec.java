@@ -126,9 +126,6 @@ public final class WireCodec {
             if (hubSeq >= 0) {
                 g.writeNumberField("hubSeq", hubSeq);
             }
-            if (r.ticket() > 0) {
-                g.writeNumberField("ticket", r.ticket());
-            }
             g.writeEndObject();
         });
     }
@@ -158,20 +155,7 @@ public final class WireCodec {
                 number(o, "next"),
                 o.path("more").asBoolean(false),
                 o.path("resync").asBoolean(false),
-                reconcile(o.path("reconcile")),
-                ticket(o));
-    }
-
-    /** The ticket a pull or push answer carries (DESIGN §6, {@code Standing}); 0 when it carries none. */
-    public static long ticket(JsonNode o) {
-        JsonNode t = o.path("ticket");
-        if (t.isMissingNode() || t.isNull()) {
-            return 0;
-        }
-        if (!t.canConvertToLong() || !t.isIntegralNumber() || t.asLong() < 0) {
-            throw malformed("ticket: a non-negative integer is expected, found " + t);
-        }
-        return t.asLong();
+                reconcile(o.path("reconcile")));
     }
 
     /** The tables a pull answer asks to reconcile: an array of table names, or absent. */
