@@ -53,7 +53,9 @@ class CliBasicsTest {
             {"sync"},
             {"node"},
             {"node", "lease"},
-            {"node", "show"}
+            {"node", "show"},
+            {"node", "reset"},
+            {"backup"}
         }) {
             String[] args = Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";

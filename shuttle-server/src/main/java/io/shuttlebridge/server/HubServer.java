@@ -25,6 +25,7 @@ import io.shuttlebridge.server.internal.BridgeApi;
 import io.shuttlebridge.server.internal.ErrorAnswers;
 import io.shuttlebridge.server.internal.FeedListener;
 import io.shuttlebridge.server.internal.FeedWatcher;
+import io.shuttlebridge.server.internal.HubDurability;
 import io.shuttlebridge.server.internal.HubMetrics;
 import io.shuttlebridge.server.internal.JsonErrorPages;
 import io.shuttlebridge.server.internal.LeaseStore;
@@ -111,6 +112,7 @@ public final class HubServer implements AutoCloseable {
             RulesCheck.validate(
                     b.rules, b.engine.database(), EngineAccess.context(b.engine).schema());
         }
+        HubDurability.check(b.engine.database());
         SyncApi api = new SyncApi(
                 b.engine, leases, body, b.maxBatch, gate, stream, metrics, bindings, b.rules, b.readDatabase);
         this.app = Javalin.create(cfg -> {

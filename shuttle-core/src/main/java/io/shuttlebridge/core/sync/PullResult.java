@@ -14,12 +14,17 @@ import java.util.List;
  *     that entered or left it being in the page (sync rules: a membership row changed, a row moved
  *     out of the device's set, the device's claims changed); the device compares its rows of each
  *     with the hub's and takes the difference (DESIGN §9, move-in and move-out)
+ * @param ticket the ticket the hub handed out with this answer ({@link Standing}); 0 when it gave none
  */
 public record PullResult(
-        List<Change> changes, long next, boolean more, boolean resyncRequired, List<String> reconcile) {
+        List<Change> changes, long next, boolean more, boolean resyncRequired, List<String> reconcile, long ticket) {
     public PullResult {
         changes = List.copyOf(changes);
         reconcile = List.copyOf(reconcile);
+    }
+
+    public PullResult(List<Change> changes, long next, boolean more, boolean resyncRequired, List<String> reconcile) {
+        this(changes, next, more, resyncRequired, reconcile, 0);
     }
 
     public PullResult(List<Change> changes, long next, boolean more, boolean resyncRequired) {
@@ -32,6 +37,11 @@ public record PullResult(
 
     /** This page, asking the device to reconcile {@code tables} as well. */
     public PullResult reconciling(List<String> tables) {
-        return new PullResult(changes, next, more, resyncRequired, tables);
+        return new PullResult(changes, next, more, resyncRequired, tables, ticket);
+    }
+
+    /** This page with the ticket the hub hands out with it. */
+    public PullResult withTicket(long t) {
+        return new PullResult(changes, next, more, resyncRequired, reconcile, t);
     }
 }

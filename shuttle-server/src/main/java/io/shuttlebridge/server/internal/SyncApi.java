@@ -11,14 +11,17 @@ import io.shuttlebridge.core.internal.protocol.LeaseCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
 import io.shuttlebridge.core.internal.protocol.PushResultCodec;
 import io.shuttlebridge.core.internal.protocol.SchemaCodec;
+import io.shuttlebridge.core.internal.protocol.StandingHeaders;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.internal.sync.HubSide;
+import io.shuttlebridge.core.internal.sync.Tickets;
 import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.Standing;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.WriteGuard;
 import io.shuttlebridge.server.auth.Subject;
@@ -152,10 +155,14 @@ public final class SyncApi {
             WriteGuard guard = rules == null
                     ? WriteGuard.NONE
                     : new RulesWriteGuard(rules, EngineAccess.context(engine).schema(), subject);
-            PushResult pushed = gate.run(() -> engine.acceptPush(req.nodeUuid(), req.changes(), guard));
+            Standing standing = StandingHeaders.read(ctx::header);
+            PushResult pushed = gate.run(() -> standing == null
+                    ? engine.acceptPush(req.nodeUuid(), req.changes(), guard)
+                    : engine.acceptPush(req.nodeUuid(), req.changes(), guard, standing));
             r = reads == null || pushed.refused().isEmpty()
                     ? pushed
                     : engine.database().read(c -> reads.refusals(c, pushed, subject.claims()));
+            ticket(ctx, pushed.ticket());
         } catch (RuntimeException e) {
             if (bound) {
                 bindings.unbind(req.nodeUuid()); // a refused push binds nothing
@@ -175,12 +182,26 @@ public final class SyncApi {
         int limit = limit(ctx);
         bindings.check(RequestAuth.subject(ctx), node);
         NamedParameters.Bound cond = readCondition(ctx);
-        if (cond == null && replica == null) {
+        Standing standing = StandingHeaders.read(ctx::header);
+        Tickets.Admission admitted = standing == null ? null : hub.admit(node, standing, true);
+        boolean own = admitted != null && admitted.ownChanges(); // a restored device gets back what it pushed
+        if (admitted != null) {
+            ticket(ctx, admitted.ticket());
+        }
+        if (cond == null && replica == null && !own) {
             sharedPull(ctx, node, since, limit);
             return;
         }
         PullResult r;
-        if (replica != null && replicaCaughtUp(stream.position())) {
+        if (own) {
+            r = visible(hub.servePull(
+                    node,
+                    since,
+                    limit,
+                    cond == null ? null : cond.sql(),
+                    cond == null ? List.of() : cond.args(),
+                    true));
+        } else if (replica != null && replicaCaughtUp(stream.position())) {
             metrics.pulledFrom("replica");
             r = visible(hub.servePull(
                     replica,
@@ -408,6 +429,13 @@ public final class SyncApi {
         } catch (NumberFormatException e) {
             throw new ShuttleException(
                     ErrorCode.INVALID_ARGUMENT, "limit must be a positive integer, got '" + v + "'", e);
+        }
+    }
+
+    /** The ticket handed out with this answer ({@code Standing}), in its header; none for 0. */
+    private static void ticket(Context ctx, long ticket) {
+        if (ticket > 0) {
+            ctx.header(Protocol.TICKET_HEADER, Long.toString(ticket));
         }
     }
 

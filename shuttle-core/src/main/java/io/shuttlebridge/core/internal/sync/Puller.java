@@ -1,6 +1,7 @@
 package io.shuttlebridge.core.internal.sync;
 
 import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
@@ -9,7 +10,10 @@ import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.internal.sync.apply.Role;
 import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PullResult;
+import io.shuttlebridge.core.sync.Standing;
 import io.shuttlebridge.core.sync.Transport;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -50,23 +54,47 @@ public final class Puller {
             return true;
         }
         long since = db.read(c -> PeerStore.get(c, hubNode)).lastPulled();
+        Standing first = db.durableTransaction(
+                c -> DeviceStanding.show(c, hubNode, engine.clock().millis()));
+        boolean restored = first.restoredBackup() != null;
+        if (restored) {
+            log.warn(
+                    "this database is a restored backup ({}): getting back from the hub what it pushed after the"
+                            + " backup was taken",
+                    first.restoredBackup());
+        }
         String self = engine.nodeUuid();
+        Standing standing = first;
         while (true) {
-            PullResult page = hub.pull(self, since, engine.pageSize());
+            PullResult page = hub.pull(self, since, engine.pageSize(), standing);
             if (page.resyncRequired()) {
-                snapshot(hub, hubNode, null, tally);
-                db.transaction(c -> {
-                    PendingReconcile.clear(c, hubNode); // the whole snapshot settled every table
+                db.durableTransaction(c -> {
+                    DeviceStanding.received(c, hubNode, page.ticket());
                     return null;
                 });
+                resync(hub, hubNode, tally);
+                if (restored) {
+                    db.transaction(c -> {
+                        DeviceStanding.restoreAnnounced(c); // the snapshot brought back everything
+                        return null;
+                    });
+                }
                 return true;
             }
-            db.transaction(c -> {
+            db.durableTransaction(c -> {
+                long before = restored ? feedTop(c) : 0;
                 Applier.Outcome o = engine.applier().apply(c, page.changes(), hubNode, Role.DEVICE);
                 if (!page.reconcile().isEmpty()) {
                     PendingReconcile.add(c, hubNode, page.reconcile());
                 }
                 PeerStore.setPulled(c, hubNode, page.next());
+                DeviceStanding.received(c, hubNode, page.ticket());
+                if (restored) {
+                    DeviceStanding.ownChangesAcknowledged(c, before);
+                    if (!page.more()) {
+                        DeviceStanding.restoreAnnounced(c);
+                    }
+                }
                 tally.applied(o);
                 return null;
             });
@@ -76,7 +104,22 @@ public final class Puller {
                 reconcile(hub, hubNode, tally);
                 return false;
             }
+            standing = db.durableTransaction(
+                    c -> DeviceStanding.show(c, hubNode, engine.clock().millis()));
         }
+    }
+
+    /** Takes the hub's whole snapshot in place of what this device pulled from it before. */
+    public void resync(Transport hub, String hubNode, SyncTally tally) {
+        snapshot(hub, hubNode, null, tally);
+        db.transaction(c -> {
+            PendingReconcile.clear(c, hubNode); // the whole snapshot settled every table
+            return null;
+        });
+    }
+
+    private static long feedTop(Connection c) throws SQLException {
+        return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
     }
 
     /**
@@ -152,7 +195,9 @@ public final class Puller {
                     : hub.snapshot(self, after, engine.pageSize(), tables);
             final boolean last = !page.more();
             db.transaction(c -> {
+                long before = feedTop(c);
                 Applier.Outcome o = engine.applier().apply(c, page.changes(), hubNode, Role.DEVICE);
+                DeviceStanding.ownChangesAcknowledged(c, before);
                 ResyncSweep.seen(c, dialect, engine.schema(), page.changes());
                 if (last) {
                     Set<String> kept = ResyncSweep.sweep(
