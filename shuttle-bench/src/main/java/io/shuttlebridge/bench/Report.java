@@ -12,8 +12,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A benchmark's result: printed as a table, or as JSON, and always written to bench-results/NAME.json. */
+/**
+ * A benchmark's result: printed as a table, or as JSON, and always written to bench-results/NAME.json (the folder
+ * the system property {@value #RESULTS_PROPERTY} names instead, when set).
+ */
 public final class Report {
+    /** The system property naming the folder results are written to instead of {@code bench-results}. */
+    public static final String RESULTS_PROPERTY = "shuttle.bench.results";
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final String name;
@@ -53,7 +59,7 @@ public final class Report {
         Map<String, Object> doc = new LinkedHashMap<>(facts);
         doc.put("measurements", measurements);
         try {
-            Path dir = Path.of("bench-results");
+            Path dir = Path.of(System.getProperty(RESULTS_PROPERTY, "bench-results"));
             Files.createDirectories(dir);
             JSON.writeValue(dir.resolve(name + ".json").toFile(), doc);
             if (json) {
@@ -74,7 +80,8 @@ public final class Report {
         for (String[] r : rows) {
             out.printf("  %-34s %12s %10s %14s%n", (Object[]) r);
         }
-        out.println("\n  (written to bench-results/" + name + ".json)");
+        out.println("\n  (written to " + Path.of(System.getProperty(RESULTS_PROPERTY, "bench-results"), name + ".json")
+                + ")");
         out.flush();
     }
 }

@@ -1,0 +1,152 @@
+package io.shuttlebridge.bench.load;
+
+import io.shuttlebridge.core.internal.protocol.LeaseCodec;
+import io.shuttlebridge.core.internal.protocol.Protocol;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+
+/**
+ * The protocol calls of the virtual devices (DESIGN §6), made with one {@link HttpClient} that all
+ * of them share (HTTP/1.1 on keep-alive connections, one per device in flight). Unlike a device's
+ * {@code HttpTransport} it never retries: a failed call is counted by kind, not hidden. Answers are
+ * read by {@link JsonScan}, not decoded.
+ */
+final class HubWire implements AutoCloseable {
+    /** What a device learns from a push answer. */
+    record Pushed(long applied, long hubSeq) {}
+
+    /** What a device learns from a pull page: the changes it carried, its next cursor, and whether more wait. */
+    record Pulled(int changes, long next, boolean more) {}
+
+    /** A call that failed, with the kind it is counted under. */
+    static final class CallFailed extends Exception {
+        final String kind;
+
+        CallFailed(String kind, String message) {
+            super(message, null, false, false);
+            this.kind = kind;
+        }
+    }
+
+    private static final byte[] CHANGE = "{\"table\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MORE = "\"more\":true".getBytes(StandardCharsets.US_ASCII);
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final HttpClient http;
+    private final URI base;
+    private final String bearer;
+    private final URI push;
+    private final URI lease;
+
+    HubWire(URI hub, String token) {
+        String b = hub.toString();
+        this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
+        this.bearer = token == null ? null : "Bearer " + token;
+        this.push = URI.create(base + Protocol.PUSH);
+        this.lease = URI.create(base + Protocol.LEASE);
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    URI base() {
+        return base;
+    }
+
+    /** Leases a short id for the device key and binds the node to the token's subject. */
+    void lease(String deviceKey, String nodeUuid) throws CallFailed {
+        call("lease", post(lease, LeaseCodec.request(deviceKey, nodeUuid).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Posts an encoded push body. */
+    Pushed push(byte[] body) throws CallFailed {
+        byte[] answer = call("push", post(push, body));
+        return new Pushed(JsonScan.firstNumber(answer, "applied", -1), JsonScan.firstNumber(answer, "hubSeq", -1));
+    }
+
+    /** One page of changes after {@code since}, excluding the node's own. */
+    Pulled pull(String node, long since, int limit) throws CallFailed {
+        byte[] page = call("pull", get(URI.create(base + Protocol.PULL + "?since=" + since + "&limit=" + limit), node));
+        return new Pulled(
+                JsonScan.count(page, CHANGE),
+                JsonScan.lastNumber(page, "next", since),
+                JsonScan.indexOf(page, MORE, Math.max(0, page.length - 256)) >= 0);
+    }
+
+    /** The hub feed's position now, as a snapshot page states it (one row asked for). */
+    long feedPosition(String node) throws CallFailed {
+        byte[] page = call("snapshot", get(URI.create(base + Protocol.SNAPSHOT + "?after=0&limit=1"), node));
+        long seq = JsonScan.lastNumber(page, "hubSeq", -1);
+        if (seq < 0) {
+            throw new CallFailed("snapshot without hubSeq", "the hub's snapshot page does not say its feed position");
+        }
+        return seq;
+    }
+
+    /** The hub's own count of open streams from {@code /metrics}; -1 when it does not say. */
+    long openStreamsOnHub() throws CallFailed {
+        String text =
+                new String(call("metrics", get(URI.create(base + Protocol.METRICS), null)), StandardCharsets.UTF_8);
+        for (String line : text.split("\n")) {
+            if (line.startsWith("shuttle_streams_open")) {
+                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        http.shutdownNow();
+    }
+
+    private HttpRequest post(URI uri, byte[] body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .timeout(TIMEOUT)
+                .header("Content-Type", Protocol.JSON)
+                .header("Accept", Protocol.JSON)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (bearer != null) {
+            b.header("Authorization", bearer);
+        }
+        return b.build();
+    }
+
+    private HttpRequest get(URI uri, String node) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
+        if (node != null) {
+            b.header(Protocol.NODE_HEADER, node);
+        }
+        if (bearer != null) {
+            b.header("Authorization", bearer);
+        }
+        return b.build();
+    }
+
+    private byte[] call(String what, HttpRequest req) throws CallFailed {
+        HttpResponse<byte[]> res;
+        try {
+            res = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new CallFailed(what + " " + e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CallFailed(what + " interrupted", "interrupted");
+        }
+        int status = res.statusCode();
+        if (status / 100 == 2) {
+            return res.body();
+        }
+        String code = JsonScan.firstText(res.body(), "code");
+        throw new CallFailed(
+                what + " " + status + (code == null ? "" : " " + code), new String(res.body(), StandardCharsets.UTF_8));
+    }
+}
