@@ -36,7 +36,13 @@ final class HubWire implements AutoCloseable {
 
     private static final byte[] CHANGE = "{\"table\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MORE = "\"more\":true".getBytes(StandardCharsets.US_ASCII);
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** A device's request timeout (HttpTransport's default). */
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * The benchmark's own reads between phases wait longer: a hub that fell behind still works through requests
+     * the devices gave up on, and the next phase starts once it has.
+     */
+    private static final Duration BETWEEN_PHASES = Duration.ofMinutes(10);
 
     private final HttpClient http;
     private final URI base;
@@ -81,9 +87,26 @@ final class HubWire implements AutoCloseable {
                 JsonScan.indexOf(page, MORE, Math.max(0, page.length - 256)) >= 0);
     }
 
-    /** The hub feed's position now, as a snapshot page states it (one row asked for). */
-    long feedPosition(String node) throws CallFailed {
-        byte[] page = call("snapshot", get(URI.create(base + Protocol.SNAPSHOT + "?after=0&limit=1"), node));
+    /**
+     * The hub feed's position now, as a snapshot page states it (one row asked for), waiting up to
+     * {@link #BETWEEN_PHASES} for the answer, three times; failed tries are counted.
+     */
+    long feedPosition(String node, Errors errors) throws CallFailed {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return feedPosition(node);
+            } catch (CallFailed e) {
+                errors.add(e.kind, e.getMessage());
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private long feedPosition(String node) throws CallFailed {
+        byte[] page =
+                call("snapshot", get(URI.create(base + Protocol.SNAPSHOT + "?after=0&limit=1"), node, BETWEEN_PHASES));
         long seq = JsonScan.lastNumber(page, "hubSeq", -1);
         if (seq < 0) {
             throw new CallFailed("snapshot without hubSeq", "the hub's snapshot page does not say its feed position");
@@ -93,8 +116,9 @@ final class HubWire implements AutoCloseable {
 
     /** The hub's own count of open streams from {@code /metrics}; -1 when it does not say. */
     long openStreamsOnHub() throws CallFailed {
-        String text =
-                new String(call("metrics", get(URI.create(base + Protocol.METRICS), null)), StandardCharsets.UTF_8);
+        String text = new String(
+                call("metrics", get(URI.create(base + Protocol.METRICS), null, BETWEEN_PHASES)),
+                StandardCharsets.UTF_8);
         for (String line : text.split("\n")) {
             if (line.startsWith("shuttle_streams_open")) {
                 return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
@@ -121,7 +145,11 @@ final class HubWire implements AutoCloseable {
     }
 
     private HttpRequest get(URI uri, String node) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
+        return get(uri, node, TIMEOUT);
+    }
+
+    private HttpRequest get(URI uri, String node, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
         if (node != null) {
             b.header(Protocol.NODE_HEADER, node);
         }

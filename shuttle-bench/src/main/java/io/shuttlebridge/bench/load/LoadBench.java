@@ -10,14 +10,9 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -148,7 +143,9 @@ public final class LoadBench implements Callable<Integer> {
             report.fact("hub", hub.description())
                     .fact("auth", hubUrl == null ? BenchHub.AUTH : token == null ? "none" : "bearer token (--token)")
                     .fact("memory", hub.memoryAttribution());
-            new Run(hub, report).run();
+            LoadSettings settings = new LoadSettings(
+                    devices, streams, seconds, batch, pullLimit, warmup, probes, streamClient.equals("jdk"));
+            new LoadRun(settings, hub, report, spec.commandLine().getErr()).run();
         } finally {
             BenchFiles.deleteTree(dir);
         }
@@ -222,210 +219,5 @@ public final class LoadBench implements Callable<Integer> {
         pg.exec(String.format(BenchRows.PG_TABLE, VirtualDevice.TABLE));
         int maxBatch = Math.max(batch, Math.max(pullLimit, SyncEngine.DEFAULT_MAX_BATCH));
         return hubProcess ? new ChildHub(pg, maxBatch, hubHeap, dir) : new InProcessHub(pg, maxBatch);
-    }
-
-    /** One run against a started hub. */
-    private final class Run {
-        private final LoadHub hub;
-        private final Report report;
-        private final Errors errors = new Errors();
-        private final AtomicLong ids = new AtomicLong(1);
-        private final AtomicLong hubSeq = new AtomicLong();
-        private final Map<String, String> targets = new LinkedHashMap<>();
-
-        Run(LoadHub hub, Report report) {
-            this.hub = hub;
-            this.report = report;
-        }
-
-        void run() throws Exception {
-            try (HubWire wire = new HubWire(hub.url(), hub.token())) {
-                List<VirtualDevice> fleet = lease(wire);
-                MemorySample bare = hub.memory(true);
-                StreamFleet live = new StreamFleet(streams, errors);
-                try (StreamClient client = streamClient.equals("jdk")
-                        ? new JdkStreamClient()
-                        : new NioStreamClient(Runtime.getRuntime().availableProcessors())) {
-                    report.fact("streamClient", client.description());
-                    int open = client.open(hub.url(), hub.token(), live);
-                    MemorySample withStreams = hub.memory(true);
-                    report.fact("streamsOpen", open).fact("streamsOpenOnHub", openOnHub(wire));
-                    LoadPhase.Setup setup = new LoadPhase.Setup(wire, batch, pullLimit, ids, errors, hubSeq);
-                    if (warmup > 0) {
-                        LoadPhase.run(fleet, Duration.ofSeconds(warmup), setup);
-                    }
-                    LoadPhase.Result one = LoadPhase.run(fleet.subList(0, 1), Duration.ofSeconds(seconds), setup);
-                    MemoryPeak peak = MemoryPeak.start(hub);
-                    long selfCpu = ProcessCpu.self();
-                    long hubCpu = hub.cpuNanos();
-                    LoadPhase.Result all = LoadPhase.run(fleet, Duration.ofSeconds(seconds), setup);
-                    cores("cpuCoresThisJvm", selfCpu, ProcessCpu.self(), all.seconds());
-                    cores("cpuCoresHubProcess", hubCpu, hub.cpuNanos(), all.seconds());
-                    MemorySample top = peak.stop();
-                    phases(one, all);
-                    if (streams > 0) {
-                        fanOut(wire, fleet.getFirst(), live);
-                    }
-                    memory(bare, withStreams, top, open);
-                    report.fact("streamsOpenAtEnd", live.openCount());
-                }
-            }
-            targets.put("zero errors", verdict(errors.total() == 0));
-            report.fact("targets", targets).fact("errorCount", errors.total()).fact("errors", errors.byKind());
-            if (errors.total() > 0) {
-                report.fact("errorExamples", errors.examples());
-            }
-        }
-
-        /** N devices, each with a short id leased, 32 leases at a time. */
-        private List<VirtualDevice> lease(HubWire wire) throws InterruptedException {
-            List<VirtualDevice> fleet = new ArrayList<>(devices);
-            Semaphore inFlight = new Semaphore(32);
-            List<Thread> leasing = new ArrayList<>(devices);
-            for (int i = 0; i < devices; i++) {
-                VirtualDevice d = new VirtualDevice();
-                fleet.add(d);
-                inFlight.acquire();
-                leasing.add(Thread.ofVirtual().start(() -> {
-                    try {
-                        d.lease(wire);
-                    } catch (HubWire.CallFailed e) {
-                        errors.add(e.kind, e.getMessage());
-                    } finally {
-                        inFlight.release();
-                    }
-                }));
-            }
-            for (Thread t : leasing) {
-                t.join();
-            }
-            return fleet;
-        }
-
-        private long openOnHub(HubWire wire) {
-            try {
-                return wire.openStreamsOnHub();
-            } catch (HubWire.CallFailed e) {
-                errors.add(e.kind, e.getMessage());
-                return -1;
-            }
-        }
-
-        private void phases(LoadPhase.Result one, LoadPhase.Result all) {
-            report.measure("one device alone", one.rows(), one.seconds())
-                    .measure(all.devices() + " devices together", all.rows(), all.seconds())
-                    .fact("rowsPerSecond", all.rowsPerSecond())
-                    .fact("oneDeviceRowsPerSecond", one.rowsPerSecond())
-                    .fact("scaling", all.rowsPerSecond() / one.rowsPerSecond())
-                    .fact("pushes", all.pushes())
-                    .fact("pulledRowsPerSecond", all.pulled() / all.seconds());
-            latency("push", all.push());
-            latency("pull", all.pull());
-            latency("oneDevicePush", one.push());
-            latency("oneDevicePull", one.pull());
-            double scaling = all.rowsPerSecond() / one.rowsPerSecond();
-            if (devices >= 50) {
-                targets.put("aggregate >= 6x one device", verdict(scaling >= 6));
-                targets.put("push p99 <= 250 ms", verdict(all.push().p99() <= 250));
-            }
-            if (devices >= 1000 && streams >= 10_000) {
-                targets.put(
-                        "push p99 < 1 s with 10,000 streams", verdict(all.push().p99() < 1000));
-            }
-        }
-
-        /**
-         * Single pushes with nothing else running, each timed from just before it is sent until every
-         * stream has heard of the position it reached (the push's own answer may come before or after).
-         */
-        private void fanOut(HubWire wire, VirtualDevice prober, StreamFleet live) throws Exception {
-            long position = wire.feedPosition(prober.node());
-            int behind = live.awaitAll(position, Duration.ofSeconds(60));
-            if (behind > 0) {
-                errors.add(
-                        "stream behind the feed after the load",
-                        behind + " open streams had not been told of position " + position + " 60 s after the load",
-                        behind);
-            }
-            Samples fan = new Samples();
-            Samples push = new Samples();
-            for (int p = 0; p < probes; p++) {
-                live.arm(position + 1);
-                long sent = System.nanoTime();
-                try {
-                    HubWire.Pushed answer = prober.pushRows(wire, ids, 1, push);
-                    position = Math.max(position + 1, answer.hubSeq());
-                } catch (HubWire.CallFailed e) {
-                    errors.add(e.kind, e.getMessage());
-                    position = wire.feedPosition(prober.node());
-                    continue;
-                }
-                int missed = live.collect(sent, Duration.ofSeconds(30), fan);
-                if (missed > 0) {
-                    errors.add(
-                            "stream not told of a push",
-                            missed + " open streams had not heard of position " + position + " 30 s after its push",
-                            missed);
-                }
-                Thread.sleep(50);
-            }
-            Samples.Percentiles f = Samples.merge(List.of(fan));
-            Samples.Percentiles pp = Samples.merge(List.of(push));
-            report.fact(
-                            "fanoutMeasured",
-                            "from just before each probe push is sent until each stream hears of the position it"
-                                    + " reached, one push at a time with no other load")
-                    .fact("fanoutNotifications", f.count());
-            latency("fanout", f);
-            latency("probePush", pp);
-            if (streams >= 10_000) {
-                targets.put("fan-out p99 <= 250 ms to 10,000 streams", verdict(f.p99() <= 250));
-                targets.put("probe push answered in < 50 ms", verdict(pp.max() < 50));
-            }
-        }
-
-        private void memory(MemorySample bare, MemorySample withStreams, MemorySample peak, int open) {
-            mb("hubHeapMb", bare.heapUsed());
-            mb("hubRssMb", bare.rss());
-            mb("hubHeapWithStreamsMb", withStreams.heapUsed());
-            mb("hubRssWithStreamsMb", withStreams.rss());
-            if (open > 0) {
-                kb("heapPerStreamKb", bare.heapUsed(), withStreams.heapUsed(), open);
-                kb("rssPerStreamKb", bare.rss(), withStreams.rss(), open);
-            }
-            mb("hubHeapPeakMb", peak.heapUsed());
-            mb("hubRssPeakMb", peak.rss());
-        }
-
-        /** Cores a process kept busy on average over a phase (from its processor time), when both readings are known. */
-        private void cores(String key, long before, long after, double seconds) {
-            if (before >= 0 && after >= 0) {
-                report.fact(key, (after - before) / 1e9 / seconds);
-            }
-        }
-
-        private void mb(String key, long bytes) {
-            if (bytes >= 0) {
-                report.fact(key, bytes / (1024.0 * 1024));
-            }
-        }
-
-        private void kb(String key, long before, long after, int streams) {
-            if (before >= 0 && after >= 0) {
-                report.fact(key, (after - before) / 1024.0 / streams);
-            }
-        }
-
-        private void latency(String prefix, Samples.Percentiles p) {
-            if (p.count() > 0) {
-                report.fact(prefix + "P50Ms", p.p50())
-                        .fact(prefix + "P99Ms", p.p99())
-                        .fact(prefix + "MaxMs", p.max());
-            }
-        }
-
-        private String verdict(boolean met) {
-            return met ? "met" : "missed";
-        }
     }
 }

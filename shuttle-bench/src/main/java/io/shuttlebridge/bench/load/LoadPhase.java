@@ -32,8 +32,15 @@ final class LoadPhase {
     record Setup(HubWire hub, int batch, int pullLimit, AtomicLong ids, Errors errors, AtomicLong hubSeq) {}
 
     static Result run(List<VirtualDevice> devices, Duration length, Setup s) throws Exception {
-        long position = s.hub().feedPosition(devices.getFirst().node());
-        devices.forEach(d -> d.cursorAt(position));
+        long position;
+        try {
+            position = s.hub().feedPosition(devices.getFirst().node(), s.errors());
+        } catch (HubWire.CallFailed e) {
+            position = s.hubSeq().get(); // the furthest position a push reached: pulls start there
+        }
+        for (VirtualDevice d : devices) {
+            d.cursorAt(position);
+        }
         int n = devices.size();
         VirtualDevice.Tally[] tallies = new VirtualDevice.Tally[n];
         CountDownLatch ready = new CountDownLatch(n);
