@@ -5,9 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shuttlebridge.bench.Report;
+import io.shuttlebridge.bench.hub.BenchHub;
+import io.shuttlebridge.bench.hub.BenchPostgres;
+import io.shuttlebridge.bench.hub.BenchRows;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,6 +135,50 @@ class LoadBenchIT {
         assertThat(r.path("streamClient").asText()).contains("java.net.http");
         assertThat(r.path("fanoutNotifications").asInt()).isEqualTo(2 * 2);
         assertThat(r.path("rowsPerSecond").asDouble()).isPositive();
+    }
+
+    @Test
+    void aRunningHubGivenByUrlIsLoadedAsItIs() throws Exception {
+        try (BenchPostgres pg = BenchPostgres.start("loadit")) {
+            pg.exec(String.format(BenchRows.PG_TABLE, "item"));
+            try (BenchHub hub = BenchHub.start(pg, 10_000)) {
+                Run run = run(
+                        "--hub",
+                        hub.url(),
+                        "--token",
+                        hub.token(),
+                        "--hub-pid",
+                        Long.toString(ProcessHandle.current().pid()),
+                        "--devices",
+                        "2",
+                        "--streams",
+                        "2",
+                        "--seconds",
+                        "1",
+                        "--warmup",
+                        "0",
+                        "--probes",
+                        "2",
+                        "--json");
+                assertThat(run.code()).as(run.err()).isZero();
+                JsonNode r = run.json();
+                assertThat(r.path("errorCount").asLong())
+                        .as(r.path("errorExamples").toString())
+                        .isZero();
+                assertThat(r.path("hub").asText()).contains("the hub at " + hub.url());
+                assertThat(r.path("hubRssMb").asDouble()).isPositive();
+                assertThat(r.has("hubHeapMb")).isFalse(); // not known of a hub the benchmark did not start
+                assertThat(r.path("fanoutNotifications").asInt()).isEqualTo(2 * 2);
+                try (Connection c = pg.connect();
+                        Statement st = c.createStatement();
+                        ResultSet rows = st.executeQuery("SELECT count(*) FROM item")) {
+                    rows.next();
+                    long pushed = r.path("measurements").get(0).path("rows").asLong()
+                            + r.path("measurements").get(1).path("rows").asLong();
+                    assertThat(rows.getLong(1)).isEqualTo(pushed + 2); // and the two probes' rows
+                }
+            }
+        }
     }
 
     @Test
