@@ -146,6 +146,9 @@ public final class LoadBench implements Callable<Integer> {
             LoadSettings settings = new LoadSettings(
                     devices, streams, seconds, batch, pullLimit, warmup, probes, streamClient.equals("jdk"));
             new LoadRun(settings, hub, report, spec.commandLine().getErr()).run();
+            report.fact(
+                    "loadAverageAtEnd",
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         } finally {
             BenchFiles.deleteTree(dir);
         }
