@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The protocol calls of the virtual devices (DESIGN §6), made with one {@link HttpClient} that all
@@ -49,6 +50,7 @@ final class HubWire implements AutoCloseable {
     private final String bearer;
     private final URI push;
     private final URI lease;
+    private final AtomicLong syncCalls = new AtomicLong();
 
     HubWire(URI hub, String token) {
         String b = hub.toString();
@@ -74,12 +76,14 @@ final class HubWire implements AutoCloseable {
 
     /** Posts an encoded push body. */
     Pushed push(byte[] body) throws CallFailed {
+        syncCalls.incrementAndGet();
         byte[] answer = call("push", post(push, body));
         return new Pushed(JsonScan.firstNumber(answer, "applied", -1), JsonScan.firstNumber(answer, "hubSeq", -1));
     }
 
     /** One page of changes after {@code since}, excluding the node's own. */
     Pulled pull(String node, long since, int limit) throws CallFailed {
+        syncCalls.incrementAndGet();
         byte[] page = call("pull", get(URI.create(base + Protocol.PULL + "?since=" + since + "&limit=" + limit), node));
         return new Pulled(
                 JsonScan.count(page, CHANGE),
@@ -116,15 +120,62 @@ final class HubWire implements AutoCloseable {
 
     /** The hub's own count of open streams from {@code /metrics}; -1 when it does not say. */
     long openStreamsOnHub() throws CallFailed {
-        String text = new String(
-                call("metrics", get(URI.create(base + Protocol.METRICS), null, BETWEEN_PHASES)),
-                StandardCharsets.UTF_8);
-        for (String line : text.split("\n")) {
+        for (String line : metrics()) {
             if (line.startsWith("shuttle_streams_open")) {
-                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                return (long) value(line);
             }
         }
         return -1;
+    }
+
+    /**
+     * Waits until the hub has finished as many pushes and pulls as were sent to it (those the devices gave
+     * up on too: a hub that fell behind goes on with them), as its {@code /metrics} count them, so that the
+     * next phase does not pay for the last one; returns the seconds waited, or -1 when the hub does not count
+     * them, or is still busy after {@code max} (counted as an error).
+     */
+    double awaitServed(Duration max, Errors errors) throws InterruptedException {
+        long t0 = System.nanoTime();
+        long deadline = t0 + max.toNanos();
+        long served;
+        try {
+            while ((served = servedSyncCalls()) >= 0 && served < syncCalls.get() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+        } catch (CallFailed e) {
+            errors.add(e.kind, e.getMessage());
+            return -1;
+        }
+        if (served >= 0 && served < syncCalls.get()) {
+            errors.add(
+                    "hub still busy",
+                    "the hub had finished " + served + " of " + syncCalls.get() + " pushes and pulls " + max.toSeconds()
+                            + " s after the phase");
+            return -1;
+        }
+        return served < 0 ? -1 : (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Pushes and pulls the hub finished, whatever their answer, from its request counters; -1 when it has none. */
+    private long servedSyncCalls() throws CallFailed {
+        double n = -1;
+        for (String line : metrics()) {
+            if (line.startsWith("shuttle_http_requests_seconds_count{")
+                    && (line.contains("route=\"" + Protocol.PUSH + "\"")
+                            || line.contains("route=\"" + Protocol.PULL + "\""))) {
+                n = Math.max(n, 0) + value(line);
+            }
+        }
+        return (long) n;
+    }
+
+    private String[] metrics() throws CallFailed {
+        byte[] text = call("metrics", get(URI.create(base + Protocol.METRICS), null, BETWEEN_PHASES));
+        return new String(text, StandardCharsets.UTF_8).split("\n");
+    }
+
+    private static double value(String line) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
     }
 
     @Override

@@ -50,9 +50,11 @@ final class LoadRun {
                 if (s.warmup() > 0) {
                     progress("warm-up: " + s.devices() + " devices for " + s.warmup() + " s");
                     LoadPhase.run(fleet, Duration.ofSeconds(s.warmup()), setup);
+                    backlog(wire, "backlogAfterWarmupSeconds");
                 }
                 progress("one device alone for " + s.seconds() + " s");
                 LoadPhase.Result one = LoadPhase.run(fleet.subList(0, 1), Duration.ofSeconds(s.seconds()), setup);
+                backlog(wire, "backlogAfterOneDeviceSeconds");
                 progress(s.devices() + " devices together for " + s.seconds() + " s");
                 MemoryPeak peak = MemoryPeak.start(hub);
                 long selfCpu = ProcessCpu.self();
@@ -61,6 +63,7 @@ final class LoadRun {
                 cores("cpuCoresThisJvm", selfCpu, ProcessCpu.self(), all.seconds());
                 cores("cpuCoresHubProcess", hubCpu, hub.cpuNanos(), all.seconds());
                 MemorySample top = peak.stop();
+                backlog(wire, "backlogAfterLoadSeconds");
                 phases(one, all);
                 if (s.streams() > 0) {
                     progress("fan-out of " + s.probes() + " single pushes to every stream");
@@ -107,6 +110,17 @@ final class LoadRun {
             t.join();
         }
         return fleet;
+    }
+
+    /**
+     * Waits for the hub to finish what the phase sent it (requests the devices gave up on included) and
+     * reports how long that took: the next phase starts on an idle hub.
+     */
+    private void backlog(HubWire wire, String key) throws InterruptedException {
+        double waited = wire.awaitServed(Duration.ofMinutes(10), errors);
+        if (waited >= 0) {
+            report.fact(key, waited);
+        }
     }
 
     private long openOnHub(HubWire wire) {

@@ -100,6 +100,12 @@ class LoadBenchIT {
         assertThat(r.path("heapPerStreamKb").isNumber()).isTrue();
         assertThat(r.path("memory").asText()).contains("load generator");
         assertThat(r.path("targets").path("zero errors").asText()).isEqualTo("met");
+        // the hub finished every push and pull sent to it before the next phase began
+        for (String phase : new String[] {"Warmup", "OneDevice", "Load"}) {
+            assertThat(r.path("backlogAfter" + phase + "Seconds").asDouble(-1))
+                    .as(phase)
+                    .isBetween(0.0, 30.0);
+        }
         assertThat(results.resolve("load.json")).exists();
     }
 
