@@ -44,6 +44,8 @@ final class HubWire implements AutoCloseable {
      * the devices gave up on, and the next phase starts once it has.
      */
     private static final Duration BETWEEN_PHASES = Duration.ofMinutes(10);
+    /** A hub whose request counters stay still this long has nothing more to do. */
+    private static final Duration IDLE = Duration.ofSeconds(5);
 
     private final HttpClient http;
     private final URI base;
@@ -128,32 +130,49 @@ final class HubWire implements AutoCloseable {
         return -1;
     }
 
+    /** What {@link #awaitServed} saw: how long it waited, and how many pushes and pulls the hub never counted. */
+    record Backlog(double seconds, long uncounted) {}
+
     /**
-     * Waits until the hub has finished as many pushes and pulls as were sent to it (those the devices gave
-     * up on too: a hub that fell behind goes on with them), as its {@code /metrics} count them, so that the
-     * next phase does not pay for the last one; returns the seconds waited, or -1 when the hub does not count
-     * them, or is still busy after {@code max} (counted as an error).
+     * Waits until the hub has finished the pushes and pulls sent to it (those the devices gave up on too: a
+     * hub that fell behind goes on with them), as the request counters of its {@code /metrics} show, so that
+     * the next phase does not pay for the last one. It stops waiting once the counters reach what was sent,
+     * or stay still for {@link #IDLE} (requests dropped with their connection are never counted), or after
+     * {@code max}; null when the hub does not count requests.
      */
-    double awaitServed(Duration max, Errors errors) throws InterruptedException {
+    Backlog awaitServed(Duration max, Errors errors) throws InterruptedException {
         long t0 = System.nanoTime();
         long deadline = t0 + max.toNanos();
-        long served;
+        long last = -1;
+        long still = t0;
         try {
-            while ((served = servedSyncCalls()) >= 0 && served < syncCalls.get() && System.nanoTime() < deadline) {
+            while (true) {
+                long served = servedSyncCalls();
+                long now = System.nanoTime();
+                if (served < 0) {
+                    return null;
+                }
+                if (served != last) {
+                    last = served;
+                    still = now;
+                }
+                long sent = syncCalls.get();
+                boolean done = served >= sent || now - still > IDLE.toNanos();
+                if (done || now > deadline) {
+                    if (!done) {
+                        errors.add(
+                                "hub still busy",
+                                "the hub had finished " + served + " of " + sent + " pushes and pulls "
+                                        + max.toSeconds() + " s after the phase");
+                    }
+                    return new Backlog((now - t0) / 1e9, Math.max(0, sent - served));
+                }
                 Thread.sleep(200);
             }
         } catch (CallFailed e) {
             errors.add(e.kind, e.getMessage());
-            return -1;
+            return null;
         }
-        if (served >= 0 && served < syncCalls.get()) {
-            errors.add(
-                    "hub still busy",
-                    "the hub had finished " + served + " of " + syncCalls.get() + " pushes and pulls " + max.toSeconds()
-                            + " s after the phase");
-            return -1;
-        }
-        return served < 0 ? -1 : (System.nanoTime() - t0) / 1e9;
     }
 
     /** Pushes and pulls the hub finished, whatever their answer, from its request counters; -1 when it has none. */

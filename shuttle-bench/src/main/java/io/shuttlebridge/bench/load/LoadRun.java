@@ -24,6 +24,8 @@ final class LoadRun {
     private final AtomicLong ids = new AtomicLong(1);
     private final AtomicLong hubSeq = new AtomicLong();
     private final Map<String, String> targets = new LinkedHashMap<>();
+    /** Pushes and pulls sent that the hub's counters never showed finished (dropped with their connection). */
+    private long uncounted;
 
     LoadRun(LoadSettings settings, LoadHub hub, Report report, PrintWriter progress) {
         this.s = settings;
@@ -50,11 +52,11 @@ final class LoadRun {
                 if (s.warmup() > 0) {
                     progress("warm-up: " + s.devices() + " devices for " + s.warmup() + " s");
                     LoadPhase.run(fleet, Duration.ofSeconds(s.warmup()), setup);
-                    backlog(wire, "backlogAfterWarmupSeconds");
+                    backlog(wire, "backlogAfterWarmup");
                 }
                 progress("one device alone for " + s.seconds() + " s");
                 LoadPhase.Result one = LoadPhase.run(fleet.subList(0, 1), Duration.ofSeconds(s.seconds()), setup);
-                backlog(wire, "backlogAfterOneDeviceSeconds");
+                backlog(wire, "backlogAfterOneDevice");
                 progress(s.devices() + " devices together for " + s.seconds() + " s");
                 MemoryPeak peak = MemoryPeak.start(hub);
                 long selfCpu = ProcessCpu.self();
@@ -63,7 +65,7 @@ final class LoadRun {
                 cores("cpuCoresThisJvm", selfCpu, ProcessCpu.self(), all.seconds());
                 cores("cpuCoresHubProcess", hubCpu, hub.cpuNanos(), all.seconds());
                 MemorySample top = peak.stop();
-                backlog(wire, "backlogAfterLoadSeconds");
+                backlog(wire, "backlogAfterLoad");
                 phases(one, all);
                 if (s.streams() > 0) {
                     progress("fan-out of " + s.probes() + " single pushes to every stream");
@@ -73,6 +75,7 @@ final class LoadRun {
                 report.fact("streamsOpenAtEnd", live.openCount());
             }
         }
+        report.fact("syncCallsTheHubNeverCounted", uncounted);
         targets.put("zero errors", verdict(errors.total() == 0));
         report.fact("targets", targets).fact("errorCount", errors.total()).fact("errors", errors.byKind());
         if (errors.total() > 0) {
@@ -117,9 +120,10 @@ final class LoadRun {
      * reports how long that took: the next phase starts on an idle hub.
      */
     private void backlog(HubWire wire, String key) throws InterruptedException {
-        double waited = wire.awaitServed(Duration.ofMinutes(10), errors);
-        if (waited >= 0) {
-            report.fact(key, waited);
+        HubWire.Backlog b = wire.awaitServed(Duration.ofMinutes(10), errors);
+        if (b != null) {
+            report.fact(key + "Seconds", b.seconds());
+            uncounted = Math.max(uncounted, b.uncounted());
         }
     }
 
