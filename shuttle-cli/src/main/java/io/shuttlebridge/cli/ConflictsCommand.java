@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code shuttle conflicts list|show|resolve}: inspect conflicts and settle them. */
+/** {@code shuttle conflicts list|show|resolve|dismiss|retry}: inspect conflicts and rejected writes and settle them. */
 @Command(
         name = "conflicts",
         mixinStandardHelpOptions = true,
@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
             ConflictsCommand.ListConflicts.class,
             ConflictsCommand.Show.class,
             ConflictsCommand.Resolve.class,
-            ConflictsCommand.Dismiss.class
+            ConflictsCommand.Dismiss.class,
+            ConflictsCommand.Retry.class
         })
 public final class ConflictsCommand extends ParentCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -172,6 +173,35 @@ public final class ConflictsCommand extends ParentCommand {
         }
     }
 
+    @Command(
+            name = "retry",
+            mixinStandardHelpOptions = true,
+            description = "Write a rejected write again so that the next sync pushes it once more"
+                    + " (after the hub was changed to take it).")
+    static final class Retry implements Callable<Integer> {
+        @Mixin
+        DbOption db;
+
+        @Parameters(paramLabel = "ID", description = "Rejected write id (from 'shuttle conflicts list').")
+        long id;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (ShuttleDatabase d = db.openExisting()) {
+                RejectedWrite w = SyncEngine.open(d).retryRejected(id);
+                spec.commandLine()
+                        .getOut()
+                        .printf(
+                                "Rejected write %d (%s %s) written again; it is pushed on the next 'shuttle sync'.%n",
+                                w.id(), w.table(), w.key());
+                return 0;
+            }
+        }
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List conflicts (open ones unless --all).")
     static final class ListConflicts implements Callable<Integer> {
         @Mixin
@@ -220,6 +250,8 @@ public final class ConflictsCommand extends ParentCommand {
                 if (!rejected.isEmpty()) {
                     out.println("Dismiss a rejected write once handled with: shuttle conflicts dismiss --db " + db.db
                             + " ID");
+                    out.println(
+                            "Push one again once the hub takes it with: shuttle conflicts retry --db " + db.db + " ID");
                 }
                 return 0;
             }

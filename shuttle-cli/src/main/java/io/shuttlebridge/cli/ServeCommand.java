@@ -11,6 +11,7 @@ import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.server.HubDatabases;
 import io.shuttlebridge.server.HubServer;
 import io.shuttlebridge.server.auth.Authenticator;
 import io.shuttlebridge.server.rules.SyncRules;
@@ -107,6 +108,22 @@ public final class ServeCommand implements Callable<Integer> {
     Path bridgeFile;
 
     @Option(
+            names = "--pool",
+            paramLabel = "N",
+            defaultValue = "" + HubDatabases.DEFAULT_POOL,
+            description = "Connections to a PostgreSQL hub database, serving requests in parallel (default:"
+                    + " ${DEFAULT-VALUE}; a SQLite hub has one).")
+    int pool;
+
+    @Option(
+            names = "--read-db",
+            paramLabel = "URL",
+            description = "A hot standby of a PostgreSQL hub database (jdbc:postgresql://...) to serve pulls and"
+                    + " snapshots from; pushes go to --db. A pull waits up to 1 s for the standby to replay what"
+                    + " devices were told of, else --db serves it.")
+    String readDb;
+
+    @Option(
             names = "--rules",
             paramLabel = "FILE",
             description = "Sync rules (YAML, DESIGN §9): what each subject's devices may read and write; checked"
@@ -142,6 +159,26 @@ public final class ServeCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     Duration purgeEvery;
 
+    @Option(
+            names = "--retire-after",
+            paramLabel = "DURATION",
+            defaultValue = "90d",
+            converter = DurationConverter.class,
+            description = "Retire devices not heard from for this long (at each purge): they stop holding back"
+                    + " the purge and must clone again, carrying unpushed writes over with a bundle; 0 for never"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration retireAfter;
+
+    @Option(
+            names = "--keep-history",
+            paramLabel = "DURATION",
+            defaultValue = "30d",
+            converter = DurationConverter.class,
+            description = "How long records of what is over are kept (resolved conflicts, imported bundles,"
+                    + " re-stamps, finished Bridge batches and settled dead letters); 0 for ever"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration keepHistory;
+
     @Spec
     CommandSpec spec;
 
@@ -160,7 +197,13 @@ public final class ServeCommand implements Callable<Integer> {
             }
             rules = SyncRules.load(rulesFile);
         }
-        try (ShuttleDatabase database = db.openExisting()) {
+        db.openExisting().close(); // refuses a SQLite path that does not exist
+        if (readDb != null && !readDb.startsWith("jdbc:postgresql:")) {
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT, "--read-db takes a PostgreSQL standby's JDBC URL, got " + readDb);
+        }
+        try (ShuttleDatabase database = HubDatabases.open(db.db, pool);
+                ShuttleDatabase replica = readDb == null ? null : HubDatabases.open(readDb, pool)) {
             SyncEngine engine = SyncEngine.builder(database)
                     .maxBatch(Math.max(maxBatch, SyncEngine.DEFAULT_PAGE))
                     .maxClockSkew(maxClockSkew)
@@ -172,9 +215,15 @@ public final class ServeCommand implements Callable<Integer> {
                     .authenticator(authenticator)
                     .maxBodyBytes(maxBody)
                     .maxBatch(maxBatch)
-                    .purgeEvery(purgeEvery);
+                    .purgeEvery(purgeEvery)
+                    .retireAfter(retireAfter.isZero() ? null : retireAfter)
+                    .keepHistory(keepHistory.isZero() ? null : keepHistory);
             if (tls != null) {
                 builder.tls(tls.cert, tls.key);
+            }
+            if (replica != null) {
+                builder.readDatabase(replica);
+                limits += "; pulls and snapshots from " + replica.displayUrl();
             }
             if (rules != null) {
                 builder.rules(rules);

@@ -33,6 +33,12 @@ public final class SyncCommand implements Callable<Integer> {
     @Mixin
     DbOption db;
 
+    @Option(
+            names = "--adopt",
+            description = "Move this device to the hub given by --hub (another hub than it was cloned from): its"
+                    + " unpushed writes are kept and pushed there, and it takes that hub's rows.")
+    boolean adopt;
+
     @Option(names = "--watch", description = "Stay live on the hub's stream.")
     boolean watch;
 
@@ -49,13 +55,25 @@ public final class SyncCommand implements Callable<Integer> {
             NodeLeases.NodeInfo me = NodeLeases.show(database);
             HttpTransport transport = hub.transport(me.hubUrl().orElse(null));
             String hubNode = transport.hubNode();
-            me.hubNode().filter(n -> !n.equals(hubNode)).ifPresent(n -> {
+            SyncEngine engine = SyncEngine.open(database);
+            String previous = me.hubNode().filter(n -> !n.equals(hubNode)).orElse(null);
+            if (previous != null && !adopt) {
                 throw new ShuttleException(
                         ErrorCode.INVALID_ARGUMENT,
-                        "this device was cloned from hub node " + n + ", but " + transport.hub() + " is node "
-                                + hubNode);
-            });
-            SyncEngine engine = SyncEngine.open(database);
+                        "this device was cloned from hub node " + previous + ", but " + transport.hub() + " is node "
+                                + hubNode + ": to move it to that hub, keeping its unpushed writes, add --adopt");
+            }
+            if (previous != null) {
+                long unpushed = engine.pendingChanges(previous);
+                engine.adoptHub(previous, hubNode);
+                NodeLeases.adopt(database, transport);
+                spec.commandLine()
+                        .getErr()
+                        .printf(
+                                "Moved this device from hub node %s to %s (%s): %d unpushed change(s) go there;"
+                                        + " its rows are taken from there first%n",
+                                previous, hubNode, transport.hub(), unpushed);
+            }
             if (!watch) {
                 print(out, engine.pullThenPush(transport));
                 try {
@@ -109,7 +127,7 @@ public final class SyncCommand implements Callable<Integer> {
         if (json) {
             out.printf(
                     "{\"pulled\":%d,\"applied\":%d,\"pushed\":%d,\"pushDuplicates\":%d,\"conflicts\":%d,\"resynced\":%b,"
-                            + "\"lastPulled\":%d,\"lastPushed\":%d,\"restamped\":%d}%n",
+                            + "\"lastPulled\":%d,\"lastPushed\":%d,\"restamped\":%d,\"rejected\":%d}%n",
                     r.pulled(),
                     r.applied(),
                     r.pushed(),
@@ -118,14 +136,16 @@ public final class SyncCommand implements Callable<Integer> {
                     r.resynced(),
                     r.lastPulled(),
                     r.lastPushed(),
-                    r.restamped().size());
+                    r.restamped().size(),
+                    r.rejected());
         } else {
             out.printf(
-                    "Synced: pulled %d (applied %d), pushed %d, conflicts %d%s%s%n",
+                    "Synced: pulled %d (applied %d), pushed %d, conflicts %d%s%s%s%n",
                     r.pulled(),
                     r.applied(),
                     r.pushed(),
                     r.conflicts(),
+                    r.rejected() == 0 ? "" : ", rejected by the hub " + r.rejected() + " (shuttle conflicts list)",
                     r.resynced() ? ", resynced from a snapshot" : "",
                     r.restamped().isEmpty()
                             ? ""

@@ -1,7 +1,11 @@
 package io.shuttlebridge.client;
 
 import io.shuttlebridge.client.internal.DeviceMeta;
+import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.id.KSortedIdGenerator;
+import io.shuttlebridge.core.id.KSortedIds;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.protocol.Lease;
@@ -35,6 +39,17 @@ public final class NodeLeases {
         return lease;
     }
 
+    /**
+     * Makes {@code hub} this device's hub: leases a short id there (the old hub's means nothing there) and
+     * remembers the hub's address and node, for a device moving to another hub ({@code SyncEngine.adoptHub}).
+     */
+    public static Lease adopt(ShuttleDatabase db, HttpTransport hub) {
+        Lease lease = lease(db, hub);
+        DeviceMeta.put(db, DeviceMeta.HUB_URL, hub.hub().toString());
+        DeviceMeta.put(db, DeviceMeta.HUB_NODE, hub.hubNode());
+        return lease;
+    }
+
     /** A lease is renewed by a sync once less than this is left of it. */
     public static final Duration RENEW_WITHIN = Duration.ofDays(3);
 
@@ -65,5 +80,20 @@ public final class NodeLeases {
                 lease,
                 DeviceMeta.get(db, DeviceMeta.HUB_URL),
                 DeviceMeta.get(db, DeviceMeta.HUB_NODE));
+    }
+
+    /**
+     * The id generator of this device: built from the short id it leased from its hub, one per process
+     * ({@link KSortedIds#leased}), so two devices of one hub never make the same id. Refused, with what to
+     * do, when the device has not leased one (clone it, or run {@code shuttle node lease}).
+     */
+    public static KSortedIdGenerator idGenerator(ShuttleDatabase db) {
+        NodeInfo info = show(db);
+        Lease lease = info.lease()
+                .orElseThrow(() -> new ShuttleException(
+                        ErrorCode.NOT_INITIALIZED,
+                        "this database has no short id leased from a hub, so it cannot make ids no other device"
+                                + " makes: clone it from a hub or run 'shuttle node lease --db DB --hub URL'"));
+        return KSortedIds.leased(info.nodeUuid(), lease.shortId());
     }
 }

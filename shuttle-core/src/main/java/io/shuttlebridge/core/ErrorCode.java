@@ -31,6 +31,31 @@ public enum ErrorCode {
     /** Sync has not been enabled on this database yet. */
     NOT_INITIALIZED(422),
     /**
+     * The engine's own tables are in a format this build cannot use: written by a newer release, or
+     * by a development build too early to upgrade.
+     */
+    UNSUPPORTED_FORMAT(422),
+    /**
+     * A constraint of the hub's database (CHECK, UNIQUE, NOT NULL, a foreign key) refused a pushed
+     * change: the code of a rejected write, whose message names the constraint.
+     */
+    CONSTRAINT(409),
+    /**
+     * A pushed value does not fit the hub's column (longer than its {@code varchar(n)}, beyond its
+     * numeric precision or range): the code of a rejected write, whose message names the column.
+     */
+    VALUE_TOO_LARGE(422),
+    /**
+     * A pushed value the hub's column cannot take at all (text in an integer column, a malformed
+     * date): the code of a rejected write.
+     */
+    INVALID_VALUE(422),
+    /**
+     * A pushed change names a table or column the hub does not sync: the code of a rejected write,
+     * whose message names the table or column.
+     */
+    SCHEMA_MISMATCH(422),
+    /**
      * The caller sent more requests than the hub takes from it in a while: the answer's {@code
      * Retry-After} header says after how many seconds to try again.
      */

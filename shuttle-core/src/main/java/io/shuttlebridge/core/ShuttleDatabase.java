@@ -11,12 +11,17 @@ import java.sql.SQLException;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
 
 /**
  * A database taking part in sync, opened from a SQLite path or a JDBC URL.
  *
- * <p>Work runs on one connection at a time ({@link #read} and {@link #transaction}); SQLite has one
- * writer anyway, and keeping the connection open keeps its page cache warm. Thread-safe.
+ * <p>Opened from a path or URL, work runs on one connection at a time ({@link #read} and {@link
+ * #transaction}); SQLite has one writer anyway, and keeping the connection open keeps its page cache
+ * warm. Opened over a {@link DataSource} ({@link #of(DataSource)}: a connection pool, the
+ * application's or a hub's own), each unit of work borrows a connection, so several run at once: a
+ * PostgreSQL hub serves pulls, snapshots and pushes in parallel (the feed's order is kept by the
+ * database, as it is for several hub processes). Thread-safe.
  */
 public final class ShuttleDatabase implements AutoCloseable {
     static {
@@ -28,6 +33,8 @@ public final class ShuttleDatabase implements AutoCloseable {
     private final Dialect dialect;
     private final ConnectionSetup setup;
     private final ReentrantLock lock = new ReentrantLock();
+    private final DataSource dataSource;
+    private final AutoCloseable onClose;
     private Connection connection;
 
     private ShuttleDatabase(String url, Properties properties, ConnectionSetup setup) {
@@ -37,6 +44,52 @@ public final class ShuttleDatabase implements AutoCloseable {
         this.properties.putAll(dialect.connectionProperties());
         this.properties.putAll(properties);
         this.setup = Objects.requireNonNull(setup, "setup");
+        this.dataSource = null;
+        this.onClose = null;
+    }
+
+    private ShuttleDatabase(DataSource dataSource, AutoCloseable onClose) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.onClose = onClose;
+        try (Connection c = dataSource.getConnection()) {
+            this.url = c.getMetaData().getURL();
+        } catch (SQLException e) {
+            throw ShuttleException.database("cannot borrow a connection from the data source", e);
+        }
+        this.dialect = Dialects.forUrl(url);
+        this.properties = new Properties();
+        this.setup = ConnectionSetup.NONE;
+    }
+
+    /**
+     * A database whose work borrows connections from {@code dataSource} (a pool), several at once.
+     * The pool is the caller's: closing this database does not close it. On PostgreSQL its
+     * connections need {@code stringtype=unspecified} (see {@link #driverProperties}).
+     */
+    public static ShuttleDatabase of(DataSource dataSource) {
+        return new ShuttleDatabase(dataSource, null);
+    }
+
+    /** {@link #of(DataSource)}, running {@code onClose} (closing a pool made for it, say) when this database is closed. */
+    public static ShuttleDatabase of(DataSource dataSource, AutoCloseable onClose) {
+        return new ShuttleDatabase(dataSource, Objects.requireNonNull(onClose, "onClose"));
+    }
+
+    /** The driver properties the engine needs on connections to {@code jdbcUrl}'s database, for a pool to use. */
+    public static Properties driverProperties(String jdbcUrl) {
+        Properties p = new Properties();
+        p.putAll(Dialects.forUrl(toJdbcUrl(jdbcUrl)).connectionProperties());
+        return p;
+    }
+
+    /** The data source work borrows connections from, when opened over one ({@link #of(DataSource)}). */
+    public java.util.Optional<DataSource> dataSource() {
+        return java.util.Optional.ofNullable(dataSource);
+    }
+
+    /** Whether work borrows pooled connections and may run in parallel. */
+    public boolean pooled() {
+        return dataSource != null;
     }
 
     /**
@@ -90,7 +143,7 @@ public final class ShuttleDatabase implements AutoCloseable {
     /** Opens a new connection of its own (for work that must run beside the shared one). */
     public Connection newConnection() {
         try {
-            return openConnection();
+            return dataSource != null ? dataSource.getConnection() : openConnection();
         } catch (SQLException e) {
             throw ShuttleException.database("cannot open " + displayUrl(), e);
         }
@@ -98,6 +151,13 @@ public final class ShuttleDatabase implements AutoCloseable {
 
     /** Runs read-only work on the shared connection (auto-commit). */
     public <T> T read(SqlWork<T> work) {
+        if (dataSource != null) {
+            try (Connection c = dataSource.getConnection()) {
+                return work.run(c);
+            } catch (SQLException e) {
+                throw ShuttleException.database("reading " + displayUrl(), e);
+            }
+        }
         lock.lock();
         try {
             return work.run(connection());
@@ -119,9 +179,25 @@ public final class ShuttleDatabase implements AutoCloseable {
 
     /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
     public <T> T transaction(SqlWork<T> work) {
+        if (dataSource != null) {
+            try (Connection c = dataSource.getConnection()) {
+                return inTransaction(c, work);
+            } catch (SQLException e) {
+                throw ShuttleException.database("transaction on " + displayUrl(), e);
+            }
+        }
         lock.lock();
         try {
-            Connection c = connection();
+            return inTransaction(connection(), work);
+        } catch (SQLException e) {
+            throw ShuttleException.database("transaction on " + displayUrl(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static <T> T inTransaction(Connection c, SqlWork<T> work) throws SQLException {
+        {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
@@ -133,10 +209,6 @@ public final class ShuttleDatabase implements AutoCloseable {
             } finally {
                 c.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw ShuttleException.database("transaction on " + displayUrl(), e);
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -172,6 +244,17 @@ public final class ShuttleDatabase implements AutoCloseable {
 
     @Override
     public void close() {
+        if (dataSource != null) {
+            if (onClose != null) {
+                try {
+                    onClose.close();
+                } catch (Exception e) {
+                    throw new ShuttleException(
+                            ErrorCode.DATABASE, "closing " + displayUrl() + ": " + e.getMessage(), e);
+                }
+            }
+            return;
+        }
         lock.lock();
         try {
             if (connection != null) {

@@ -5,9 +5,11 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shuttlebridge.bridge.BridgeService;
 import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.dialect.Dialects;
@@ -29,6 +31,7 @@ import io.shuttlebridge.server.internal.LeaseStore;
 import io.shuttlebridge.server.internal.NodeBindings;
 import io.shuttlebridge.server.internal.PushGate;
 import io.shuttlebridge.server.internal.RateLimiter;
+import io.shuttlebridge.server.internal.Readiness;
 import io.shuttlebridge.server.internal.RequestAuth;
 import io.shuttlebridge.server.internal.RequestRates;
 import io.shuttlebridge.server.internal.StreamHub;
@@ -66,26 +69,40 @@ public final class HubServer implements AutoCloseable {
     private final StreamHub stream;
     private final FeedWatcher watcher;
     private final TombstonePurger purger;
-    private final FeedListener listener;
+    private volatile FeedListener listener; // set once the server listens
     private final Duration shutdownTimeout;
     private final String host;
     private final boolean tls;
+    /** False for a hub mounted in another server ({@link Builder#mount}): no port of its own. */
+    private final boolean listening;
+
+    private final RequestAuth auth;
+    private io.shuttlebridge.server.internal.JakartaStream jakartaStream; // set when served through a container
     private boolean closed;
 
-    private HubServer(Builder b) {
+    private HubServer(Builder b, boolean listen) {
+        this.listening = listen;
         HubMetrics metrics = b.meterRegistry == null ? new HubMetrics() : new HubMetrics(b.meterRegistry);
         this.gate = new PushGate();
         this.shutdownTimeout = b.shutdownTimeout;
         this.host = b.host;
         this.tls = b.tls != null;
         RequestAuth auth = new RequestAuth(b.authenticator);
+        this.auth = auth;
         RequestRates rates = b.ratePerSecond == 0
                 ? null
                 : new RequestRates(
                         new RateLimiter(b.ratePerSecond, b.rateBurst, b.clock == null ? MillisClock.system() : b.clock),
                         b.ratePerSecond,
                         b.rateBurst);
-        this.stream = new StreamHub(metrics.openStreams(), auth);
+        this.stream = new StreamHub(metrics.openStreams(), auth, b.streamSilence);
+        metrics.streams(stream);
+        Readiness readiness = new Readiness(b.engine.database(), () -> this.listener, stream::size);
+        b.engine.database().dataSource().ifPresent(ds -> {
+            if (ds instanceof com.zaxxer.hikari.HikariDataSource pool) {
+                metrics.pool(pool);
+            }
+        });
         LeaseStore leases =
                 new LeaseStore(b.engine.database(), b.clock == null ? b.engine.clock() : b.clock, b.leaseTtl);
         BodyReader body = new BodyReader(b.maxBodyBytes);
@@ -94,7 +111,8 @@ public final class HubServer implements AutoCloseable {
             RulesCheck.validate(
                     b.rules, b.engine.database(), EngineAccess.context(b.engine).schema());
         }
-        SyncApi api = new SyncApi(b.engine, leases, body, b.maxBatch, gate, stream, metrics, bindings, b.rules);
+        SyncApi api = new SyncApi(
+                b.engine, leases, body, b.maxBatch, gate, stream, metrics, bindings, b.rules, b.readDatabase);
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -104,6 +122,8 @@ public final class HubServer implements AutoCloseable {
             cfg.http.compressionStrategy = new CompressionStrategy(null, new Gzip(1));
             cfg.http.maxRequestSize = b.maxBodyBytes;
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorPages()));
+            // a device that vanished without closing its stream is dropped once no ping has been answered for this long
+            cfg.jetty.modifyWebSocketServletFactory(f -> f.setIdleTimeout(Duration.ofSeconds(StreamHub.IDLE_SECONDS)));
             if (b.tls != null) {
                 cfg.jetty.addConnector((server, http) -> TlsConnector.create(server, http, b.tls, b.host, b.port));
             }
@@ -114,7 +134,7 @@ public final class HubServer implements AutoCloseable {
             cfg.routes.before(ctx -> ctx.header(
                     Protocol.HUB_TIME_HEADER, Long.toString(b.engine.clock().millis())));
             cfg.routes.before(ctx -> {
-                if (!Protocol.HEALTH.equals(ctx.path())) {
+                if (!Protocol.HEALTH.equals(ctx.path()) && !Protocol.READY.equals(ctx.path())) {
                     auth.http(ctx);
                     if (rates != null) {
                         rates.admit(ctx);
@@ -132,6 +152,10 @@ public final class HubServer implements AutoCloseable {
                     ctx -> ctx.contentType(Protocol.JSON)
                             .result("{\"status\":\"ok\",\"protocol\":" + Protocol.VERSION + ",\"hubNode\":\""
                                     + b.engine.nodeUuid() + "\"}"));
+            cfg.routes.get(Protocol.READY, ctx -> {
+                Readiness.Report r = readiness.check();
+                ctx.status(r.ready() ? 200 : 503).contentType(Protocol.JSON).result(r.json());
+            });
             cfg.routes.get(
                     Protocol.METRICS,
                     ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -178,14 +202,22 @@ public final class HubServer implements AutoCloseable {
         // the position is known before the first device connects: a stream opened before the first
         // feed check would otherwise hear position 0, then the same position again as news
         stream.advanced(b.engine.feedPosition());
-        app.start(b.host, b.port);
+        if (listen) {
+            app.start(b.host, b.port);
+        }
         this.watcher = new FeedWatcher(b.engine, b.watchEvery, stream::advanced);
-        this.purger = b.purgeEvery.isZero() ? null : new TombstonePurger(b.engine, b.purgeEvery);
+        this.purger = b.purgeEvery.isZero()
+                ? null
+                : new TombstonePurger(b.engine, b.purgeEvery, b.retireAfter, b.keepHistory);
         this.listener = Dialects.of(b.engine.database())
                 .feedChannel()
                 .map(channel -> new FeedListener(b.engine, channel, stream::advanced))
                 .orElse(null);
-        log.info("hub {} listening on {}", b.engine.nodeUuid(), url());
+        if (listen) {
+            log.info("hub {} listening on {}", b.engine.nodeUuid(), url());
+        } else {
+            log.info("hub {} mounted in the application's server", b.engine.nodeUuid());
+        }
     }
 
     public static Builder builder(SyncEngine engine) {
@@ -194,7 +226,40 @@ public final class HubServer implements AutoCloseable {
 
     /** The port it listens on (the one chosen when built with port 0). */
     public int port() {
+        if (!listening) {
+            throw new IllegalStateException(
+                    "a mounted hub listens on no port of its own: its application's server does");
+        }
         return app.port();
+    }
+
+    /**
+     * The servlet that answers the hub's HTTP endpoints ({@code /v1/...}, {@code /health}, {@code
+     * /health/ready}, {@code /metrics}) with the same handlers, authentication and error answers as
+     * the hub's own server, for a hub built with {@link Builder#mount()}: register it in the
+     * application's servlet container at those paths, with the container's context path empty. The
+     * stream ({@code /v1/sync/stream}, a WebSocket) is served by {@link #serveStream}.
+     */
+    public jakarta.servlet.Servlet servlet() {
+        return new io.javalin.http.servlet.JavalinServlet(app.unsafe);
+    }
+
+    /**
+     * Serves the stream ({@code /v1/sync/stream}) of a hub built with {@link Builder#mount()} through the
+     * Jakarta WebSocket container of the server it is mounted in (the {@code ServerContainer} its
+     * servlet context holds): the same notifications, token checks and expiries as on the hub's own
+     * server, except that a refused token closes the stream at once (1008) rather than refusing the
+     * upgrade with 401. Call it before the container's first upgrade.
+     */
+    public synchronized void serveStream(jakarta.websocket.server.ServerContainer container)
+            throws jakarta.websocket.DeploymentException {
+        if (jakartaStream != null) {
+            throw new IllegalStateException("the stream is served through a container already");
+        }
+        io.shuttlebridge.server.internal.JakartaStream s =
+                new io.shuttlebridge.server.internal.JakartaStream(stream, auth);
+        container.addEndpoint(s.config());
+        jakartaStream = s;
     }
 
     /** The base URL devices use, e.g. {@code http://127.0.0.1:7070} ({@code https://} with {@link Builder#tls}). */
@@ -228,7 +293,12 @@ public final class HubServer implements AutoCloseable {
             listener.close();
         }
         stream.closeAll();
-        app.stop();
+        if (jakartaStream != null) {
+            jakartaStream.close();
+        }
+        if (listening) {
+            app.stop();
+        }
     }
 
     private static String route(String path) {
@@ -265,11 +335,13 @@ public final class HubServer implements AutoCloseable {
         private Duration leaseTtl = Duration.ofDays(7);
         private Duration watchEvery = Duration.ofMillis(200);
         private Duration purgeEvery = Duration.ofHours(1);
+        private Duration retireAfter;
+        private Duration keepHistory = Duration.ofDays(30);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private MillisClock clock;
         private BridgeService bridge;
         private SyncRules rules;
-        private PrometheusMeterRegistry meterRegistry;
+        private MeterRegistry meterRegistry;
         private int ratePerSecond;
         private int rateBurst;
         private TlsIdentity tls;
@@ -278,8 +350,12 @@ public final class HubServer implements AutoCloseable {
             this.engine = Objects.requireNonNull(engine, "engine");
         }
 
-        /** The registry /metrics scrapes; share it with other parts of the process (Bridge) to expose their meters too. */
-        public Builder meterRegistry(PrometheusMeterRegistry registry) {
+        /**
+         * The registry the hub's meters go to and, when it is a {@link PrometheusMeterRegistry}, the one
+         * /metrics scrapes; share it with other parts of the process (Bridge, an application's own
+         * registry) to expose their meters together.
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
             meterRegistry = Objects.requireNonNull(registry, "registry");
             return this;
         }
@@ -402,6 +478,28 @@ public final class HubServer implements AutoCloseable {
          * How often the hub purges the tombstones every known device has acknowledged (default hourly;
          * zero for never, when the application calls {@link SyncEngine#purgeTombstones} itself).
          */
+        /**
+         * Retires, at each purge, the devices not heard from for {@code d} (their last pull): they no longer
+         * hold back the purge of tombstones, their short ids are freed, and they must clone again (keeping
+         * their unpushed writes through a bundle). Null (the default) never retires a device by itself.
+         */
+        public Builder retireAfter(Duration d) {
+            if (d != null && (d.isNegative() || d.isZero())) {
+                throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "retire-after must be positive, got " + d);
+            }
+            retireAfter = d;
+            return this;
+        }
+
+        /**
+         * How long records of what is over are kept (resolved conflicts, imported bundles' ids, re-stamps,
+         * finished Bridge batches); pruned at each purge; null keeps them for ever. Default 30 days.
+         */
+        public Builder keepHistory(Duration d) {
+            keepHistory = d;
+            return this;
+        }
+
         public Builder purgeEvery(Duration d) {
             if (d.isNegative()) {
                 throw new ShuttleException(
@@ -414,6 +512,34 @@ public final class HubServer implements AutoCloseable {
         /** How often the hub looks for writes made directly on its database, to notify streams. */
         public Builder watchEvery(Duration d) {
             watchEvery = Objects.requireNonNull(d, "interval");
+            return this;
+        }
+
+        /**
+         * How long a stream whose device sends heartbeats may stay silent before the hub drops it (a
+         * device that lost its network without closing the connection); default 50 s.
+         */
+        public Builder streamSilence(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("stream silence must be positive, got " + d);
+            }
+            streamSilence = d;
+            return this;
+        }
+
+        private Duration streamSilence = Duration.ofSeconds(StreamHub.SILENT_SECONDS);
+
+        private ShuttleDatabase readDatabase;
+
+        /**
+         * A hot standby (a streaming replica) of the hub's PostgreSQL database, to serve pulls and
+         * snapshots from while pushes go to the primary. A pull waits up to a second for the standby to
+         * replay what devices may have been told of, else the primary serves it: a device never misses or
+         * skips a change because the standby lags. Opened by the caller (a pool: {@link HubDatabases}),
+         * not closed by the hub.
+         */
+        public Builder readDatabase(ShuttleDatabase replica) {
+            readDatabase = Objects.requireNonNull(replica, "replica");
             return this;
         }
 
@@ -438,7 +564,16 @@ public final class HubServer implements AutoCloseable {
         }
 
         public HubServer start() {
-            return new HubServer(this);
+            return new HubServer(this, true);
+        }
+
+        /**
+         * The hub without a server of its own, to be served by another one (a Spring Boot
+         * application's, say) through {@link HubServer#servlet()}: the host, port and TLS settings
+         * are not used. {@link HubServer#close} is as graceful as for a started hub.
+         */
+        public HubServer mount() {
+            return new HubServer(this, false);
         }
     }
 }

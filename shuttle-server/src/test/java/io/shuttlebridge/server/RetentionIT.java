@@ -79,6 +79,46 @@ class RetentionIT {
         }
     }
 
+    @Test
+    void aDeviceSilentForLongerThanTheRetirementTimeIsRetiredAndNoLongerHoldsBackThePurge() throws Exception {
+        try (ShuttleDatabase hubDb = Fixtures.noteHub(dir, "(1, 'one'), (2, 'two')")) {
+            SyncEngine hubEngine = SyncEngine.open(hubDb);
+            try (HubServer hub = HubServer.builder(hubEngine)
+                            .host("127.0.0.1")
+                            .port(0)
+                            .purgeEvery(Duration.ofMillis(100))
+                            .retireAfter(Duration.ofSeconds(2))
+                            .start();
+                    ShuttleDatabase a = ShuttleDatabase.sqlite(dir.resolve("a.db"));
+                    ShuttleDatabase gone = ShuttleDatabase.sqlite(dir.resolve("gone.db"))) {
+                HttpTransport http = HttpTransport.builder(hub.url()).build();
+                DeviceClone.run(a, http, ProgressListener.NONE);
+                DeviceClone.run(gone, http, ProgressListener.NONE);
+                SyncEngine ea = SyncEngine.open(a);
+                SyncEngine egone = SyncEngine.open(gone);
+                egone.pullThenPush(http); // then never heard of again
+                a.execute("DELETE FROM note WHERE id = 2");
+                long deadline = System.currentTimeMillis() + 10_000;
+                while (System.currentTimeMillis() < deadline) {
+                    ea.pullThenPush(http); // a keeps syncing: never silent long enough
+                    if (tombstones(hubDb) == 0) {
+                        break;
+                    }
+                    Thread.sleep(200);
+                }
+                assertThat(tombstones(hubDb))
+                        .as("purged once the silent device was retired")
+                        .isZero();
+                assertThatThrownBy(() -> egone.pullThenPush(http))
+                        .isInstanceOf(ShuttleException.class)
+                        .hasMessageContaining("was retired from this hub");
+                assertThat(ea.pullThenPush(http).pulled())
+                        .as("the device that kept syncing is not retired")
+                        .isZero();
+            }
+        }
+    }
+
     private static long tombstones(ShuttleDatabase db) {
         return db.read(c -> Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_feed WHERE op = 2")
                 .orElse(0L));

@@ -13,6 +13,8 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,10 +30,15 @@ import org.slf4j.LoggerFactory;
  * <p>Replay a failure with {@code -Dshuttle.seed=N}; more schedules with {@code
  * -Dshuttle.rulesSchedules=N} (default 150 per hub); more writes with {@code -Dshuttle.ops=N} (default 40).
  */
+@Execution(ExecutionMode.CONCURRENT) // schedules are independent: two at a time keep both cores busy through HTTP waits
 class RulesSimulationIT {
     private static final int SCHEDULES = 150;
     private static final int OPS = 40;
     private static final Logger SERVER_LOG = (Logger) LoggerFactory.getLogger(HubServer.class);
+    /** Every refused write is logged as a warning on its device: thousands here, by design. */
+    private static final Logger REJECTED_LOG =
+            (Logger) LoggerFactory.getLogger("io.shuttlebridge.core.internal.sync.RejectedWrites");
+
     private static String database;
     private static Level serverLevel;
 
@@ -40,11 +47,13 @@ class RulesSimulationIT {
         database = Postgres.freshDatabase();
         serverLevel = SERVER_LOG.getLevel();
         SERVER_LOG.setLevel(Level.OFF); // every injected crash on the hub is a logged 500
+        REJECTED_LOG.setLevel(Level.ERROR);
     }
 
     @AfterAll
     static void restoreLogging() {
         SERVER_LOG.setLevel(serverLevel);
+        REJECTED_LOG.setLevel(null);
     }
 
     static Stream<Arguments> schedules() {

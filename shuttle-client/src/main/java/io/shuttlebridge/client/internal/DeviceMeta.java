@@ -14,7 +14,7 @@ public final class DeviceMeta {
     public static final String HUB_URL = "hub_url";
     public static final String HUB_NODE = "hub_node";
     public static final String DEVICE_KEY = "device_key";
-    public static final String SHORT_ID = "lease_short_id";
+    public static final String SHORT_ID = io.shuttlebridge.core.id.KSortedIds.LEASED_SHORT_ID_KEY;
     public static final String LEASE_EXPIRES = "lease_expires_at";
     public static final String BOOTSTRAPPED = "bootstrapped";
     /** This device's clock minus the hub's, in milliseconds, when last measured ({@code ClockWatch}). */

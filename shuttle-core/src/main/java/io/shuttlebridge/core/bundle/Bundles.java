@@ -160,9 +160,6 @@ public final class Bundles {
         checkSchema(engine, content);
         var db = engine.database();
         return db.transaction(c -> {
-            for (String ddl : Dialects.of(db).capture().metadataDdl()) {
-                Jdbc.execute(c, ddl); // databases enabled by an earlier version lack the newest metadata tables
-            }
             if (Jdbc.queryLong(c, "SELECT 1 FROM _shuttle_bundles WHERE bundle_id = ?", m.bundleId())
                     .isPresent()) {
                 return new ImportResult(m, true, 0, 0, 0, 0, 0);

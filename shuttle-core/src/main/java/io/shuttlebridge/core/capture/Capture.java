@@ -11,6 +11,8 @@ import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.format.EngineFormat;
+import io.shuttlebridge.core.internal.format.FormatUpgrade;
 import io.shuttlebridge.core.internal.schema.Table;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -25,7 +27,9 @@ import java.util.UUID;
 /**
  * Enables and removes sync on an existing database: metadata objects, capture triggers, and a
  * backfill of rows that exist already. Enabling again is harmless (triggers are recreated from the
- * current table shape, rows already in the feed are skipped); removal takes every object away.
+ * current table shape, rows already in the feed are skipped; metadata an earlier release wrote is
+ * upgraded to this release's format first, and a newer format is refused); removal takes every
+ * object away.
  */
 public final class Capture {
     private Capture() {}
@@ -51,6 +55,7 @@ public final class Capture {
         Dialect dialect = Dialects.of(db);
         List<SyncedTable> registered = db.transaction(c -> {
             List<Table> chosen = chooseTables(c, dialect, options);
+            FormatUpgrade.upgradeIfEnabled(c, dialect, db.displayUrl());
             for (String ddl : dialect.capture().metadataDdl()) {
                 Jdbc.execute(c, ddl);
             }
@@ -146,7 +151,7 @@ public final class Capture {
         if (uuid == null) {
             uuid = (given == null ? UUID.randomUUID() : given).toString();
             Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES ('node_uuid', ?)", uuid);
-            Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES ('format', '1')");
+            EngineFormat.write(c, EngineFormat.CURRENT);
         }
         Jdbc.update(c, "INSERT INTO _shuttle_nodes (id, uuid) VALUES (0, ?) ON CONFLICT DO NOTHING", uuid);
     }

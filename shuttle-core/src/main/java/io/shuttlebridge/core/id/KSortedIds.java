@@ -96,4 +96,21 @@ public final class KSortedIds {
             }
         }
     }
+
+    /** Where a device keeps the short id it leased from its hub: this key of {@code _shuttle_meta}. */
+    public static final String LEASED_SHORT_ID_KEY = "lease_short_id";
+
+    private static final java.util.concurrent.ConcurrentMap<String, KSortedIdGenerator> LEASED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The one generator of this process for the short id {@code shortId} that node {@code nodeUuid}
+     * leased: every caller writing ids for that node (the application, an ORM, several session
+     * factories) draws from the same generator, so its ids never repeat; and two devices never share a
+     * leased short id, so theirs never collide.
+     */
+    public static KSortedIdGenerator leased(String nodeUuid, int shortId) {
+        return LEASED.computeIfAbsent(
+                nodeUuid + "/" + shortId, k -> new KSortedIdGenerator(shortId, MillisClock.system()));
+    }
 }

@@ -10,9 +10,11 @@ import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.dialect.Identifiers;
+import io.shuttlebridge.core.internal.format.FormatUpgrade;
 import io.shuttlebridge.core.internal.sync.Conflicts;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.internal.sync.EngineContext;
+import io.shuttlebridge.core.internal.sync.HubMove;
 import io.shuttlebridge.core.internal.sync.HubSide;
 import io.shuttlebridge.core.internal.sync.NodeIds;
 import io.shuttlebridge.core.internal.sync.PeerStore;
@@ -85,6 +87,7 @@ public final class SyncEngine {
 
     private SyncEngine(Builder b) {
         this.db = b.db;
+        FormatUpgrade.open(db);
         SyncSchema schema = db.read(c -> SyncSchema.load(c, Dialects.of(db)));
         this.context = new EngineContext(
                 db,
@@ -101,6 +104,12 @@ public final class SyncEngine {
         this.conflicts = new Conflicts(context);
     }
 
+    /**
+     * The engine of a database where sync is enabled, with the default settings. Opening an engine
+     * upgrades the database's Shuttle tables in one transaction when an earlier release wrote them,
+     * and refuses tables of a newer release ({@link io.shuttlebridge.core.ErrorCode#UNSUPPORTED_FORMAT});
+     * tables of this release cost one lookup.
+     */
     public static SyncEngine open(ShuttleDatabase db) {
         return builder(db).build();
     }
@@ -138,6 +147,16 @@ public final class SyncEngine {
     /** Marks a rejected write as seen and settled by hand. */
     public RejectedWrite dismissRejected(long id) {
         return context.db().transaction(c -> RejectedWrites.dismiss(c, Dialects.of(context.db()), id));
+    }
+
+    /**
+     * Queues a rejected write again (once its hub was changed to take it, say): its row is written
+     * again as a new local write, with the values the hub refused (a delete deletes the row again), and
+     * pushed on the next sync; the rejected write is marked {@code retried}. Should the hub refuse it
+     * again, that is a new rejected write.
+     */
+    public RejectedWrite retryRejected(long id) {
+        return context.db().transaction(c -> RejectedWrites.retry(c, context, id));
     }
 
     // ---------------------------------------------------------------- hub side
@@ -194,6 +213,26 @@ public final class SyncEngine {
      * tombstones, and refuses it if it comes back (it must be cloned again; its unpushed writes can
      * travel in a bundle). Returns whether the device was known.
      */
+    /**
+     * Retires the devices this hub has not heard from for {@code silence} (their last pull), as {@link
+     * #retirePeer} does one; returns their node uuids.
+     */
+    public List<String> retireSilentPeers(java.time.Duration silence) {
+        return hub.retireSilentPeers(silence);
+    }
+
+    /**
+     * Forgets the records of what ended more than {@code keep} ago: resolved or dismissed conflicts,
+     * dismissed or retried rejected writes, imported bundles' ids, a hub's re-stamps, finished Bridge
+     * batches and settled dead letters (open ones are kept whatever their age). Returns how many, by
+     * table.
+     */
+    public java.util.Map<String, Integer> pruneHistory(java.time.Duration keep) {
+        java.time.Instant cutoff = context.clock().instant().minus(keep);
+        return db.transaction(c -> io.shuttlebridge.core.internal.sync.MetadataRetention.prune(
+                c, io.shuttlebridge.core.internal.dialect.Dialects.of(db), cutoff));
+    }
+
     public boolean retirePeer(String nodeUuid) {
         NodeIds.require(nodeUuid);
         return db.transaction(c -> PeerStore.retire(c, nodeUuid, context.clock().millis()));
@@ -213,6 +252,22 @@ public final class SyncEngine {
             return null;
         });
         return tally.report(resynced, cursor(hubNode));
+    }
+
+    /**
+     * Moves this device from hub {@code oldHub} to hub {@code newHub} (both node uuids), keeping its
+     * unpushed writes: what it received from the old hub is never pushed to the new one, what the old hub
+     * took is not pushed again, and the next sync with the new hub takes its snapshot first (removing rows
+     * the new hub does not hold, except this device's unpushed writes) and then pushes the rest.
+     */
+    public void adoptHub(String oldHub, String newHub) {
+        NodeIds.require(oldHub);
+        NodeIds.require(newHub);
+        db.transaction(c -> {
+            Dialects.of(db).capture().fold(c);
+            HubMove.adopt(c, oldHub, newHub);
+            return null;
+        });
     }
 
     public PeerCursor cursor(String peer) {

@@ -12,6 +12,8 @@ import java.util.Objects;
  *
  * @param restamped rows this device pushed stamped too far ahead of the hub's clock, which the hub
  *     re-stamped to its own and this device adopted: its clock runs ahead and should be fixed
+ * @param rejected changes the hub refused (kept on this device as rejected writes: {@link
+ *     SyncEngine#rejectedWrites})
  */
 public record SyncReport(
         int pulled,
@@ -25,10 +27,41 @@ public record SyncReport(
         boolean resynced,
         long lastPulled,
         long lastPushed,
-        List<Restamped> restamped) {
+        List<Restamped> restamped,
+        int rejected) {
 
     public SyncReport {
         restamped = List.copyOf(restamped);
+    }
+
+    /** A report in which the hub refused nothing. */
+    public SyncReport(
+            int pulled,
+            int applied,
+            int duplicates,
+            int superseded,
+            int pending,
+            int conflicts,
+            int pushed,
+            int pushDuplicates,
+            boolean resynced,
+            long lastPulled,
+            long lastPushed,
+            List<Restamped> restamped) {
+        this(
+                pulled,
+                applied,
+                duplicates,
+                superseded,
+                pending,
+                conflicts,
+                pushed,
+                pushDuplicates,
+                resynced,
+                lastPulled,
+                lastPushed,
+                restamped,
+                0);
     }
 
     /** A report in which nothing was re-stamped. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
@@ -535,12 +536,22 @@ class EngineScenarioTest {
                     1,
                     0,
                     Map.of());
-            assertThatThrownBy(() -> k.hub.engine().acceptPush(from, List.of(good, unknownTable)))
+            Change otherKey = new Change(
+                    "customer", List.of(3L), Op.UPSERT, Map.of("id", 4L, "name", "x"), 5L << 16, from, 1, 0, Map.of());
+            assertThatThrownBy(() -> k.hub.engine().acceptPush(from, List.of(good, otherKey)))
                     .isInstanceOf(ShuttleException.class)
-                    .hasMessageContaining("table \"nope\" is not synced");
-            assertThatThrownBy(() -> k.hub.engine().acceptPush(from, List.of(good, unknownColumn)))
-                    .hasMessageContaining("unknown or unreplicated column \"evil\"col\"");
+                    .hasMessageContaining("changes[1] (customer): value of key column \"id\" does not match");
             assertThat(k.hub.rows("customer")).isEmpty(); // nothing half-applied
+            // a table or column the hub does not sync is a rejected write of its own (DESIGN §10)
+            PushResult r = k.hub.engine().acceptPush(from, List.of(good, unknownTable, unknownColumn));
+            assertThat(r.refused())
+                    .extracting(PushResult.Refusal::index, PushResult.Refusal::code)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(1, ErrorCode.SCHEMA_MISMATCH),
+                            org.assertj.core.groups.Tuple.tuple(2, ErrorCode.SCHEMA_MISMATCH));
+            assertThat(r.refused().get(0).message()).contains("table \"nope\" is not synced");
+            assertThat(r.refused().get(1).message()).contains("unknown or unreplicated column \"evil\"col\"");
+            assertThat(k.hub.rows("customer")).hasSize(1);
         }
     }
 

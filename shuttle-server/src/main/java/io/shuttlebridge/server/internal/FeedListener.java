@@ -23,6 +23,7 @@ public final class FeedListener implements AutoCloseable {
 
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean listening;
 
     public FeedListener(SyncEngine engine, String channel, LongConsumer advanced) {
         this.thread = Thread.ofVirtual().name("shuttle-feed-listener").start(() -> run(engine, channel, advanced));
@@ -35,14 +36,20 @@ public final class FeedListener implements AutoCloseable {
                     Statement s = c.createStatement()) {
                 s.execute("LISTEN " + Dialects.of(engine.database()).quote(channel));
                 PGConnection pg = c.unwrap(PGConnection.class);
+                listening = true;
                 pause = Duration.ofMillis(200);
-                while (running) {
-                    PGNotification[] heard = pg.getNotifications(WAIT_MS);
-                    if (heard != null && heard.length > 0) {
-                        advanced.accept(engine.feedPosition());
+                try {
+                    while (running) {
+                        PGNotification[] heard = pg.getNotifications(WAIT_MS);
+                        if (heard != null && heard.length > 0) {
+                            advanced.accept(engine.feedPosition());
+                        }
                     }
+                } finally {
+                    s.execute("UNLISTEN *"); // a pooled connection goes back as it came
                 }
             } catch (SQLException | RuntimeException e) {
+                listening = false;
                 if (!running) {
                     return;
                 }
@@ -64,9 +71,18 @@ public final class FeedListener implements AutoCloseable {
         }
     }
 
+    /** Whether it is listening now (false while it reconnects). */
+    public boolean listening() {
+        return listening;
+    }
+
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
+        running = false; // no interrupt: it would close the connection under the driver (a virtual thread's socket)
+        try {
+            thread.join(WAIT_MS * 3L); // its connection goes back before the database is closed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -1,7 +1,10 @@
 package io.shuttlebridge.server.internal;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -11,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** The hub's meters, exposed in Prometheus text format on {@code /metrics}. */
 public final class HubMetrics {
-    private final PrometheusMeterRegistry registry;
+    private final MeterRegistry registry;
     private final Counter pushed;
     private final Counter applied;
     private final Counter duplicates;
@@ -23,8 +26,11 @@ public final class HubMetrics {
         this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
-    /** Shares a registry with other parts of the process (Bridge batch metrics), all scraped at /metrics. */
-    public HubMetrics(PrometheusMeterRegistry registry) {
+    /**
+     * Shares a registry with other parts of the process (Bridge batch metrics, an application's own
+     * registry), scraped at /metrics when it is a {@link PrometheusMeterRegistry}.
+     */
+    public HubMetrics(MeterRegistry registry) {
         this.registry = registry;
         pushed = Counter.builder("shuttle.changes.pushed")
                 .description("changes received in pushes")
@@ -44,6 +50,11 @@ public final class HubMetrics {
         Gauge.builder("shuttle.streams.open", openStreams, AtomicInteger::get)
                 .description("open WebSocket streams")
                 .register(registry);
+        lag = DistributionSummary.builder("shuttle.device.lag")
+                .description("feed positions a pulling device was behind the feed")
+                .baseUnit("changes")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
     }
 
     public void pushed(int received, PushResult r) {
@@ -55,6 +66,68 @@ public final class HubMetrics {
 
     public void pulled(int n) {
         pulled.increment(n);
+    }
+
+    private DistributionSummary lag;
+
+    /** A pull was answered with a page shared with other devices ({@code hit}) or one read for it. */
+    public void sharedPull(boolean hit) {
+        Counter.builder("shuttle.pulls.shared")
+                .description("pulls answered from a page read once for many devices (hit) or read for them (miss)")
+                .tag("result", hit ? "hit" : "miss")
+                .register(registry)
+                .increment();
+    }
+
+    /** A pull was served by {@code source}: {@code replica} (the hot standby) or {@code primary} (it lagged). */
+    public void pulledFrom(String source) {
+        Counter.builder("shuttle.pulls.served")
+                .description("pulls served, by the database that served them, when a read replica is configured")
+                .tag("source", source)
+                .register(registry)
+                .increment();
+    }
+
+    /** A device pulled from {@code since} while the feed was at {@code top}: how many positions it was behind. */
+    public void lag(long since, long top) {
+        if (top >= since) {
+            lag.record(top - since);
+        }
+    }
+
+    /** The stream's notifications written, coalesced and streams dropped, read from {@code stream} at each scrape. */
+    public void streams(StreamHub stream) {
+        FunctionCounter.builder("shuttle.stream.notifications.sent", stream, StreamHub::sent)
+                .description("notifications written to streams")
+                .register(registry);
+        FunctionCounter.builder("shuttle.stream.notifications.coalesced", stream, StreamHub::coalesced)
+                .description("feed positions a stream did not hear because a newer one replaced them")
+                .register(registry);
+        FunctionCounter.builder("shuttle.stream.dropped", stream, StreamHub::dropped)
+                .description("streams dropped: a write failed, or silent after heartbeats")
+                .register(registry);
+    }
+
+    /** Gauges of a HikariCP pool's connections: active, idle, callers waiting for one, and the maximum. */
+    public void pool(com.zaxxer.hikari.HikariDataSource pool) {
+        Gauge.builder(
+                        "shuttle.db.pool.active",
+                        pool,
+                        p -> p.getHikariPoolMXBean().getActiveConnections())
+                .description("database connections in use")
+                .register(registry);
+        Gauge.builder("shuttle.db.pool.idle", pool, p -> p.getHikariPoolMXBean().getIdleConnections())
+                .description("database connections idle")
+                .register(registry);
+        Gauge.builder(
+                        "shuttle.db.pool.pending",
+                        pool,
+                        p -> p.getHikariPoolMXBean().getThreadsAwaitingConnection())
+                .description("requests waiting for a database connection")
+                .register(registry);
+        Gauge.builder("shuttle.db.pool.max", pool, p -> p.getMaximumPoolSize())
+                .description("most database connections the pool opens")
+                .register(registry);
     }
 
     public AtomicInteger openStreams() {
@@ -73,6 +146,6 @@ public final class HubMetrics {
     }
 
     public String scrape() {
-        return registry.scrape();
+        return registry instanceof PrometheusMeterRegistry p ? p.scrape() : "";
     }
 }

@@ -3,6 +3,7 @@ package io.shuttlebridge.server.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
@@ -48,6 +49,13 @@ public final class SyncApi {
     private final ReadSetChanges moves;
     private final HubSide hub;
     private final String schemaJson;
+    /** A hot standby of the hub's database that serves pulls and snapshots, or null. */
+    private final ShuttleDatabase replica;
+
+    private final SharedPulls shared = new SharedPulls();
+
+    /** How long a pull waits for the standby to replay what devices may have been told of before the primary serves it. */
+    private static final long REPLICA_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     public SyncApi(
             SyncEngine engine,
@@ -58,7 +66,9 @@ public final class SyncApi {
             StreamHub stream,
             HubMetrics metrics,
             NodeBindings bindings,
-            SyncRules rules) {
+            SyncRules rules,
+            ShuttleDatabase replica) {
+        this.replica = replica;
         this.engine = engine;
         this.rules = rules;
         this.bindings = bindings;
@@ -165,16 +175,36 @@ public final class SyncApi {
         int limit = limit(ctx);
         bindings.check(RequestAuth.subject(ctx), node);
         NamedParameters.Bound cond = readCondition(ctx);
-        PullResult r = visible(
-                cond == null
-                        ? engine.servePull(node, since, limit)
-                        : hub.servePull(node, since, limit, cond.sql(), cond.args()));
+        if (cond == null && replica == null) {
+            sharedPull(ctx, node, since, limit);
+            return;
+        }
+        PullResult r;
+        if (replica != null && replicaCaughtUp(stream.position())) {
+            metrics.pulledFrom("replica");
+            r = visible(hub.servePull(
+                    replica,
+                    node,
+                    since,
+                    limit,
+                    cond == null ? null : cond.sql(),
+                    cond == null ? List.of() : cond.args()));
+        } else {
+            if (replica != null) {
+                metrics.pulledFrom("primary");
+            }
+            r = visible(
+                    cond == null
+                            ? engine.servePull(node, since, limit)
+                            : hub.servePull(node, since, limit, cond.sql(), cond.args()));
+        }
         if (moves != null) {
             PullResult page = r;
             Map<String, Object> claims = RequestAuth.subject(ctx).claims();
             r = r.reconciling(engine.database().transaction(c -> moves.after(c, node, since, page, claims)));
         }
         metrics.pulled(r.changes().size());
+        metrics.lag(since, r.next());
         json(ctx, WireCodec.pullResultBytes(r, -1));
     }
 
@@ -193,17 +223,80 @@ public final class SyncApi {
             });
         }
         PullResult r = visible(
-                cond == null && tables == null
-                        ? engine.serveSnapshot(node, after, limit)
-                        : hub.serveSnapshot(
+                replica != null
+                        ? hub.serveSnapshot(
+                                replica,
                                 node,
                                 after,
                                 limit,
                                 tables,
                                 cond == null ? null : cond.sql(),
-                                cond == null ? List.of() : cond.args()));
+                                cond == null ? List.of() : cond.args())
+                        : cond == null && tables == null
+                                ? engine.serveSnapshot(node, after, limit)
+                                : hub.serveSnapshot(
+                                        node,
+                                        after,
+                                        limit,
+                                        tables,
+                                        cond == null ? null : cond.sql(),
+                                        cond == null ? List.of() : cond.args()));
         metrics.pulled(r.changes().size());
         json(ctx, WireCodec.pullResultBytes(r, engine.feedPosition()));
+    }
+
+    /**
+     * A pull served from a page many devices share ({@link SharedPulls}): read once per cursor and feed
+     * position, served as it is to every device that wrote none of its changes.
+     */
+    private void sharedPull(Context ctx, String node, long since, int limit) {
+        long position = stream.position();
+        SharedPulls.Hit hit = shared.lookup(since, limit, position, node);
+        if (hit != null) {
+            hub.acknowledgePull(node, since);
+            metrics.sharedPull(true);
+            metrics.pulled(hit.changes());
+            metrics.lag(since, hit.next());
+            json(ctx, hit.body());
+            return;
+        }
+        metrics.sharedPull(false);
+        HubSide.PageForAll read = hub.servePullForAll(node, since, limit);
+        PullResult all = read.page();
+        byte[] body = WireCodec.pullResultBytes(all, -1);
+        shared.store(since, limit, position, all, read.senders(), body);
+        if (read.senders().contains(node)) {
+            PullResult mine = engine.servePull(node, since, limit); // without its own changes
+            metrics.pulled(mine.changes().size());
+            metrics.lag(since, mine.next());
+            json(ctx, WireCodec.pullResultBytes(mine, -1));
+            return;
+        }
+        metrics.pulled(all.changes().size());
+        metrics.lag(since, all.next());
+        json(ctx, body);
+    }
+
+    /**
+     * Whether the standby has replayed the feed up to {@code known} (what devices may have been told of),
+     * waiting a little for it: a device that heard of a position and pulls gets it, whichever serves it.
+     */
+    private boolean replicaCaughtUp(long known) {
+        long deadline = System.nanoTime() + REPLICA_WAIT_NANOS;
+        while (true) {
+            if (hub.feedPosition(replica) >= known) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
     }
 
     /**

@@ -10,16 +10,32 @@ import org.slf4j.LoggerFactory;
 /**
  * Purges, on a schedule, the tombstones every known device has acknowledged, so that deletes do not
  * pile up in the hub's feed for ever; a device retired with {@code shuttle node retire} no longer
- * holds them back.
+ * holds them back, nor does one silent for longer than the retirement time ({@code shuttle serve
+ * --retire-after}), which is retired first.
  */
 public final class TombstonePurger implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TombstonePurger.class);
     private final ScheduledExecutorService timer = DaemonTimer.named("shuttle-tombstone-purge");
 
-    public TombstonePurger(SyncEngine engine, Duration every) {
+    /** @param retireAfter devices silent this long are retired first (their leases freed); null for never */
+    public TombstonePurger(SyncEngine engine, Duration every, Duration retireAfter, Duration keepHistory) {
         timer.scheduleWithFixedDelay(
                 () -> {
                     try {
+                        if (retireAfter != null) {
+                            for (String node : engine.retireSilentPeers(retireAfter)) {
+                                LeaseStore.release(engine.database(), node);
+                                log.info(
+                                        "retired device {}: not heard from for {}; it must clone again",
+                                        node,
+                                        io.shuttlebridge.core.internal.DurationText.of(retireAfter.toMillis()));
+                            }
+                        }
+                        if (keepHistory != null) {
+                            engine.pruneHistory(keepHistory)
+                                    .forEach((table, n) -> log.info(
+                                            "forgot {} records of {} ended over {} ago", n, table, keepHistory));
+                        }
                         int purged = engine.purgeTombstones();
                         if (purged > 0) {
                             log.info("purged {} tombstones every known device has acknowledged", purged);

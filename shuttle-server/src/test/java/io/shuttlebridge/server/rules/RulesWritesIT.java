@@ -129,6 +129,7 @@ class RulesWritesIT {
                         .as(first + " " + engine.rejectedWrites(false))
                         .containsExactly("14|1|in her project");
                 assertThat(first.pushed()).isEqualTo(1);
+                assertThat(first.rejected()).isEqualTo(1);
                 var rejected = engine.rejectedWrites(true);
                 assertThat(rejected).hasSize(1);
                 assertThat(rejected.get(0).table()).isEqualTo("project_member");

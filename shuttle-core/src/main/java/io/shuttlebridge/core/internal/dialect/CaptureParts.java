@@ -25,6 +25,16 @@ record CaptureParts(
     }
 
     @Override
+    public List<FormatStep> formatSteps() {
+        return metadata.formatSteps();
+    }
+
+    @Override
+    public List<String> captureFunctions() {
+        return metadata.captureFunctions();
+    }
+
+    @Override
     public void removeAll(Connection c) throws SQLException {
         metadata.removeAll(c);
     }

@@ -123,6 +123,15 @@ public interface Dialect {
         throw new UnsupportedOperationException(name() + " cannot defer constraints");
     }
 
+    /**
+     * The statement that has foreign keys checked as each statement runs (the opposite of {@link
+     * #deferConstraintsStatement()}), so that a failing write shows itself where it is made; null
+     * when there is nothing to undo.
+     */
+    default String immediateConstraintsStatement() {
+        return null;
+    }
+
     /** A value as it should be bound into {@code column} (e.g. a 0/1 integer into a boolean column). */
     default Object toDatabase(Column column, Object value) {
         return value;

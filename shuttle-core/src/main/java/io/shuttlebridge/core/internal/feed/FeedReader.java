@@ -79,8 +79,16 @@ public final class FeedReader {
         }
     }
 
-    /** A page of the feed; {@code lastSeq} is the highest seq scanned (advances even when every entry is filtered out). */
-    public record Page(List<FeedEntry> entries, long lastSeq, boolean more) {}
+    /**
+     * A page of the feed; {@code lastSeq} is the highest seq scanned (advances even when every entry is
+     * filtered out); {@code senders}, the nodes that sent the page's entries to this replica (their own
+     * writes or ones they relayed; this replica's own writes have none).
+     */
+    public record Page(List<FeedEntry> entries, long lastSeq, boolean more, Set<String> senders) {
+        public Page(List<FeedEntry> entries, long lastSeq, boolean more) {
+            this(entries, lastSeq, more, Set.of());
+        }
+    }
 
     /** Folds local writes made since the last read into the feed, then reads. */
     public Page read(Connection c, Query q) throws SQLException {
@@ -91,6 +99,7 @@ public final class FeedReader {
     /** Reads what the feed holds now, without folding recent local writes into it. */
     public Page readFolded(Connection c, Query q) throws SQLException {
         List<Object[]> raw = new ArrayList<>();
+        Set<String> senders = new java.util.HashSet<>();
         long lastSeq = q.afterSeq();
         boolean more;
         Map<Integer, String> nodes = nodes(c);
@@ -138,7 +147,11 @@ public final class FeedReader {
                     lastSeq = Math.max(lastSeq, seq);
                     SyncedTable t = schema.byId(rs.getInt(1));
                     int via = rs.getInt(9);
-                    boolean fromExcluded = excluded != null && !rs.wasNull() && via == excluded;
+                    boolean sent = !rs.wasNull();
+                    boolean fromExcluded = excluded != null && sent && via == excluded;
+                    if (sent && nodes.containsKey(via)) {
+                        senders.add(nodes.get(via));
+                    }
                     if (fromExcluded || (!q.tables().isEmpty() && !q.tables().contains(t.name()))) {
                         continue;
                     }
@@ -207,7 +220,7 @@ public final class FeedReader {
                     (Long) r[2],
                     new Change(t.name(), key, op, values, (Long) r[4], (String) r[5], (Long) r[6], (Long) r[7], cs)));
         }
-        return new Page(entries, lastSeq, more);
+        return new Page(entries, lastSeq, more, senders);
     }
 
     /**

@@ -5,6 +5,9 @@ public final class Protocol {
     public static final int VERSION = 1;
 
     public static final String HEALTH = "/health";
+    /** Readiness: the database reachable, the feed listener connected, the pool's state (503 when not ready). */
+    public static final String READY = "/health/ready";
+
     public static final String METRICS = "/metrics";
     public static final String LEASE = "/v1/nodes/lease";
     public static final String SCHEMA = "/v1/schema";

@@ -53,10 +53,11 @@ public final class HubSide {
 
     /**
      * Applies a pushed batch atomically and idempotently; a change stamped further ahead of this hub's
-     * clock than its skew bound is applied under a stamp of this hub's, listed in the answer. A batch
-     * whose values the hub's tables refuse (a value of the wrong type or out of range, a NOT NULL or
-     * CHECK constraint) is refused whole as {@link ErrorCode#MALFORMED_PAYLOAD}: it is the sender's to
-     * fix, and nothing was applied.
+     * clock than its skew bound is applied under a stamp of this hub's, listed in the answer. A change
+     * this hub cannot store for good (a table or column it does not sync, a constraint of its tables, a
+     * value too large for its column) is left out and listed in {@link PushResult#refused()} with the
+     * reason, and the rest of the batch is applied: one such change never blocks the device's queue. A
+     * malformed batch is refused whole, and nothing is applied.
      */
     public PushResult acceptPush(String fromNode, List<Change> changes) {
         return acceptPush(fromNode, changes, WriteGuard.NONE);
@@ -82,35 +83,57 @@ public final class HubSide {
         return r;
     }
 
-    private PushResult apply(String fromNode, List<Change> changes, WriteGuard guard) {
-        Map<Integer, String> refused = new TreeMap<>();
-        try {
-            while (true) {
-                try {
-                    return db.transaction(c -> applyGuarded(c, fromNode, changes, guard, refused));
-                } catch (RefusedAfterApply again) {
-                    // the transaction rolled back: apply the batch once more without what the rules refused
+    private PushResult apply(String fromNode, List<Change> received, WriteGuard guard) {
+        List<Change> changes = engine.applier().canonical(received);
+        Map<Integer, RefusalReason> refused = new TreeMap<>();
+        engine.applier()
+                .misfits(changes)
+                .forEach((i, why) -> refused.put(i, new RefusalReason(ErrorCode.SCHEMA_MISMATCH, why)));
+        while (true) {
+            try {
+                return db.transaction(c -> applyGuarded(c, fromNode, changes, guard, refused));
+            } catch (RefusedAfterApply again) {
+                // the transaction rolled back: apply the batch once more without what the rules refused
+            } catch (DatabaseException e) {
+                if (!DatabaseRefusal.permanent(e.failure())) {
+                    throw e;
                 }
+                // the transaction rolled back: find the changes the database refuses, apply the rest
+                Map<Integer, RefusalReason> poison =
+                        new PoisonChanges(engine).find(fromNode, changes, refused.keySet());
+                if (poison.isEmpty()) {
+                    throw unexplained(e);
+                }
+                poison.forEach((i, why) -> log.warn(
+                        "the hub's database refuses changes[{}] pushed by {}: {} {}",
+                        i,
+                        fromNode,
+                        why.code(),
+                        why.message()));
+                refused.putAll(poison);
             }
-        } catch (DatabaseException e) {
-            if (e.failure() != DatabaseException.Failure.INVALID_VALUE
-                    && e.failure() != DatabaseException.Failure.CONSTRAINT_VIOLATION) {
-                throw e;
-            }
-            String reason = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
-            throw new ShuttleException(
-                    ErrorCode.MALFORMED_PAYLOAD,
-                    "the batch does not fit the hub's tables, nothing was applied: " + reason,
-                    e);
         }
     }
 
-    /** Changes after {@code since} for a device, leaving out what it wrote or sent (write watermarking). */
+    /** A database refusal no single change explains: as before such changes were found, the batch is refused whole. */
+    private static RuntimeException unexplained(DatabaseException e) {
+        if (e.failure() != DatabaseException.Failure.INVALID_VALUE
+                && e.failure() != DatabaseException.Failure.CONSTRAINT_VIOLATION) {
+            return e;
+        }
+        String reason = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+        return new ShuttleException(
+                ErrorCode.MALFORMED_PAYLOAD,
+                "the batch does not fit the hub's tables, nothing was applied: " + reason,
+                e);
+    }
+
+    /** One attempt at the batch, leaving out what is refused so far and what the guard refuses now. */
     private PushResult applyGuarded(
-            Connection c, String fromNode, List<Change> changes, WriteGuard guard, Map<Integer, String> refused)
+            Connection c, String fromNode, List<Change> changes, WriteGuard guard, Map<Integer, RefusalReason> refused)
             throws SQLException {
         refuseRetired(c, fromNode);
-        refused.putAll(guard.before(c, changes));
+        guard.before(c, changes).forEach((i, why) -> refused.putIfAbsent(i, RefusalReason.forbidden(why)));
         List<Integer> kept = new ArrayList<>();
         for (int i = 0; i < changes.size(); i++) {
             if (!refused.containsKey(i)) {
@@ -121,7 +144,7 @@ public final class HubSide {
         Applier.Outcome o = engine.applier().apply(c, batch, fromNode, Role.HUB);
         Map<Integer, String> late = guard.after(c, batch);
         if (!late.isEmpty()) {
-            late.forEach((i, why) -> refused.put(kept.get(i), why));
+            late.forEach((i, why) -> refused.put(kept.get(i), RefusalReason.forbidden(why)));
             throw new RefusedAfterApply();
         }
         long hubSeq = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
@@ -130,8 +153,11 @@ public final class HubSide {
         for (var e : refused.entrySet()) {
             Change ch = changes.get(e.getKey());
             notTaken.add(ch.stamp());
-            Change hubRow = CurrentRow.of(c, Dialects.of(db), engine.schema(), ch.table(), ch.key());
-            refusals.add(new PushResult.Refusal(e.getKey(), ch.stamp(), ErrorCode.FORBIDDEN, e.getValue(), hubRow));
+            RefusalReason why = e.getValue();
+            Change hubRow = why.code() == ErrorCode.SCHEMA_MISMATCH
+                    ? null // the device keeps its row
+                    : CurrentRow.of(c, Dialects.of(db), engine.schema(), ch.table(), ch.key());
+            refusals.add(new PushResult.Refusal(e.getKey(), ch.stamp(), why.code(), why.message(), hubRow));
         }
         List<PushResult.Restamped> restamped = o.restamped().stream()
                 .map(x -> new PushResult.Restamped(kept.get(x.index()), x.stamp(), x.newHlc(), x.aheadMillis()))
@@ -168,13 +194,10 @@ public final class HubSide {
         int n = checkLimit(limit);
         return db.transaction(c -> {
             refuseRetired(c, forNode);
-            long horizon = Jdbc.queryLong(
-                            c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
-                    .orElse(0L);
-            if (since < horizon) {
+            if (behindPurge(c, since)) {
                 return PullResult.resync(since);
             }
-            PeerStore.acknowledge(c, forNode, since);
+            PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
             FeedReader.Page page = new FeedReader(Dialects.of(db), engine.schema())
                     .read(
                             c,
@@ -183,6 +206,89 @@ public final class HubSide {
                                     .where(condition, args));
             return pullResult(page);
         });
+    }
+
+    /**
+     * A pull page for {@code forNode} with no one's changes left out (its own included), to be shared by
+     * every device that wrote none of them; acknowledges {@code since} for {@code forNode}.
+     */
+    public PageForAll servePullForAll(String forNode, long since, int limit) {
+        NodeIds.require(forNode);
+        int n = checkLimit(limit);
+        return db.transaction(c -> {
+            refuseRetired(c, forNode);
+            if (behindPurge(c, since)) {
+                return new PageForAll(PullResult.resync(since), java.util.Set.of());
+            }
+            PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
+            FeedReader.Page page =
+                    new FeedReader(Dialects.of(db), engine.schema()).read(c, FeedReader.Query.after(since, n));
+            return new PageForAll(pullResult(page), page.senders());
+        });
+    }
+
+    /** A page read for every device, and the nodes that sent its changes here (whose own pages differ). */
+    public record PageForAll(PullResult page, java.util.Set<String> senders) {}
+
+    /** What a pull does besides reading: refuses a retired device, and acknowledges {@code since} for it. */
+    public void acknowledgePull(String forNode, long since) {
+        NodeIds.require(forNode);
+        db.transaction(c -> {
+            refuseRetired(c, forNode);
+            PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
+            return null;
+        });
+    }
+
+    /**
+     * {@link #servePull(String, long, int, String, List)} reading the feed from {@code replica}, a hot
+     * standby of this hub's database: the device's acknowledgement (and the retired check) go to this
+     * hub's database, the page is read from the standby as far as it has replayed. Feed seqs become
+     * visible in commit order on the standby as on the primary, so a lagging standby serves a shorter
+     * page, never one with a gap.
+     */
+    public PullResult servePull(
+            ShuttleDatabase replica, String forNode, long since, int limit, String condition, List<Object> args) {
+        NodeIds.require(forNode);
+        int n = checkLimit(limit);
+        db.transaction(c -> {
+            refuseRetired(c, forNode);
+            PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
+            return null;
+        });
+        return replica.transaction(c -> {
+            if (behindPurge(c, since)) {
+                return PullResult.resync(since);
+            }
+            return pullResult(new FeedReader(Dialects.of(replica), engine.schema())
+                    .readFolded(
+                            c,
+                            FeedReader.Query.after(since, n)
+                                    .excludingPeer(forNode)
+                                    .where(condition, args)));
+        });
+    }
+
+    /** {@link #serveSnapshot(String, long, int, Set, String, List)} read from {@code replica}, a hot standby. */
+    public PullResult serveSnapshot(
+            ShuttleDatabase replica,
+            String forNode,
+            long after,
+            int limit,
+            Set<String> tables,
+            String condition,
+            List<Object> args) {
+        NodeIds.require(forNode);
+        int n = checkLimit(limit);
+        String where = tableFilter(tables, condition);
+        return replica.transaction(c -> pullResult(new FeedReader(Dialects.of(replica), engine.schema())
+                .readFolded(c, FeedReader.Query.after(after, n).where(where, args))));
+    }
+
+    /** The feed position {@code replica} has replayed. */
+    public long feedPosition(ShuttleDatabase replica) {
+        return replica.read(
+                c -> Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L));
     }
 
     /** The full state (rows and tombstones, whoever wrote them) after {@code after}, for bootstrap and resync. */
@@ -203,16 +309,20 @@ public final class HubSide {
             String forNode, long after, int limit, Set<String> tables, String condition, List<Object> args) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
-        String where = condition;
-        if (tables != null) {
-            String ids = tables.stream()
-                    .map(t -> String.valueOf(engine.schema().require(t).id()))
-                    .collect(Collectors.joining(", "));
-            where = "f.tbl IN (" + ids + ")" + (condition == null ? "" : " AND (" + condition + ")");
-        }
-        String filter = where;
+        String filter = tableFilter(tables, condition);
         return db.transaction(c -> pullResult(new FeedReader(Dialects.of(db), engine.schema())
                 .read(c, FeedReader.Query.after(after, n).where(filter, args))));
+    }
+
+    /** {@code condition} restricted to the feed entries of {@code tables} (null: every table). */
+    private String tableFilter(Set<String> tables, String condition) {
+        if (tables == null) {
+            return condition;
+        }
+        String ids = tables.stream()
+                .map(t -> String.valueOf(engine.schema().require(t).id()))
+                .collect(Collectors.joining(", "));
+        return "f.tbl IN (" + ids + ")" + (condition == null ? "" : " AND (" + condition + ")");
     }
 
     /**
@@ -251,6 +361,28 @@ public final class HubSide {
             }
             return purged;
         });
+    }
+
+    /**
+     * Retires the devices not heard from for {@code silence} (their last pull); returns them. They must
+     * clone again (their unpushed writes travel by bundle), and they no longer hold back the purge.
+     */
+    public List<String> retireSilentPeers(java.time.Duration silence) {
+        java.time.Instant now = engine.clock().instant();
+        return db.transaction(c -> {
+            List<String> silent = PeerStore.silentSince(c, now.minus(silence), now);
+            for (String peer : silent) {
+                PeerStore.retire(c, peer, now.toEpochMilli());
+            }
+            return silent;
+        });
+    }
+
+    /** Whether a cursor is behind the purge horizon: tombstones it has not seen are gone, it must resync. */
+    private static boolean behindPurge(Connection c, long since) throws SQLException {
+        long horizon = Jdbc.queryLong(c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
+                .orElse(0L);
+        return since < horizon;
     }
 
     /** A retired device is refused: it must be cloned again. */

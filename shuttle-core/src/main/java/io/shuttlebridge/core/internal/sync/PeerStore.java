@@ -85,6 +85,47 @@ public final class PeerStore {
     }
 
     /** A peer asked for changes after {@code seq}: it holds everything up to there. */
+    /**
+     * A device pulled from this hub from {@code seq}: acknowledged, and seen at {@code at} (in the
+     * column a device keeps its own last sync in: on a hub's row for a device it is when that device
+     * last pulled).
+     */
+    public static void pulledBy(Connection c, String peer, long seq, java.time.Instant at) throws SQLException {
+        ensure(c, peer);
+        Jdbc.update(
+                c,
+                "UPDATE _shuttle_peers SET acked = CASE WHEN acked < ? THEN ? ELSE acked END, last_sync_at = ?"
+                        + " WHERE peer = ?",
+                seq,
+                seq,
+                at.toString(),
+                peer);
+    }
+
+    /**
+     * The devices of this hub not heard from since {@code cutoff} (their last pull; a row no pull has
+     * dated yet is dated now, so that it is judged from here on). Rows of hubs this replica syncs with
+     * itself (they record an outcome) are never among them.
+     */
+    public static List<String> silentSince(Connection c, java.time.Instant cutoff, java.time.Instant now)
+            throws SQLException {
+        Jdbc.update(
+                c,
+                "UPDATE _shuttle_peers SET last_sync_at = ? WHERE last_sync_at IS NULL AND last_outcome IS NULL",
+                now.toString());
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps =
+                        c.prepareStatement("SELECT peer, last_sync_at FROM _shuttle_peers WHERE last_outcome IS NULL");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (java.time.Instant.parse(rs.getString(2)).isBefore(cutoff)) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     public static void acknowledge(Connection c, String peer, long seq) throws SQLException {
         ensure(c, peer);
         Jdbc.update(c, "UPDATE _shuttle_peers SET acked = ? WHERE peer = ? AND acked < ?", seq, peer, seq);

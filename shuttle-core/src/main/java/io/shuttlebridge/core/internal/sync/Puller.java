@@ -30,6 +30,8 @@ public final class Puller {
 
     private final EngineContext engine;
     private final ShuttleDatabase db;
+    /** Tables whose last sweep kept rows that unpushed rows here still refer to. */
+    private final Set<String> keptAfterSweep = new LinkedHashSet<>();
 
     public Puller(EngineContext engine) {
         this.engine = engine;
@@ -38,6 +40,15 @@ public final class Puller {
 
     /** Pulls every page from the hub {@code hubNode}; returns whether it had to resync from the snapshot. */
     public boolean pull(Transport hub, String hubNode, SyncTally tally) {
+        if (db.read(c -> HubMove.resyncDue(c, hubNode))) {
+            snapshot(hub, hubNode, null, tally); // a hub this device moved to: its state, not the old hub's
+            db.transaction(c -> {
+                HubMove.resynced(c, hubNode);
+                PendingReconcile.clear(c, hubNode);
+                return null;
+            });
+            return true;
+        }
         long since = db.read(c -> PeerStore.get(c, hubNode)).lastPulled();
         String self = engine.nodeUuid();
         while (true) {
@@ -91,12 +102,17 @@ public final class Puller {
                 differ.add(name);
             }
         }
+        keptAfterSweep.clear();
         if (!differ.isEmpty()) {
             log.info("the rows this device may read changed in {}: taking their snapshot", differ);
             snapshot(hub, hubNode, differ, tally);
         }
         db.transaction(c -> {
             PendingReconcile.clear(c, hubNode);
+            if (!keptAfterSweep.isEmpty()) {
+                // rows kept for this device's own unpushed rows that refer to them: look again next time
+                PendingReconcile.add(c, hubNode, keptAfterSweep);
+            }
             return null;
         });
     }
@@ -139,12 +155,15 @@ public final class Puller {
                 Applier.Outcome o = engine.applier().apply(c, page.changes(), hubNode, Role.DEVICE);
                 ResyncSweep.seen(c, dialect, engine.schema(), page.changes());
                 if (last) {
-                    ResyncSweep.sweep(
+                    Set<String> kept = ResyncSweep.sweep(
                             c,
                             dialect,
                             engine.schema(),
                             tables,
                             PeerStore.get(c, hubNode).lastPushed());
+                    if (!kept.isEmpty()) {
+                        keptAfterSweep.addAll(kept);
+                    }
                 }
                 if (tables == null) {
                     PeerStore.setPulled(c, hubNode, page.next());

@@ -50,6 +50,7 @@ public final class PushPipeline {
         Throwable failure = null;
         try {
             long after = db.read(c -> PeerStore.get(c, hubNode)).lastPushed();
+            java.util.concurrent.atomic.AtomicBoolean ackFailed = new java.util.concurrent.atomic.AtomicBoolean();
             Outgoing out = outgoing(hub, db.transaction(c -> page(c, hubNode, after, true)));
             while (true) {
                 final FeedReader.Page page = out.page();
@@ -62,12 +63,28 @@ public final class PushPipeline {
                 List<RestampAdoption.Adopted> restamped = restamped(page, answer, tally);
                 final long through = page.lastSeq();
                 final long now = engine.clock().millis();
-                acked = local.submit(() -> db.transaction(c -> {
-                    RejectedWrites.record(c, engine, hubNode, page, answer, now);
-                    return acknowledge(c, hubNode, through, refused, restamped);
-                }));
+                acked = local.submit(() -> {
+                    if (ackFailed.get()) {
+                        // an earlier page's acknowledgement failed: this one must not move the cursor past it
+                        return null;
+                    }
+                    try {
+                        return db.transaction(c -> {
+                            RejectedWrites.record(c, engine, hubNode, page, answer, now);
+                            return acknowledge(c, hubNode, through, refused, restamped);
+                        });
+                    } catch (RuntimeException | Error e) {
+                        ackFailed.set(true);
+                        throw e;
+                    }
+                });
                 if (next == null) {
                     await(acked);
+                    if (ackFailed.get()) {
+                        throw new ShuttleException(
+                                ErrorCode.DATABASE,
+                                "recording the hub's answer to a pushed page failed; the next sync pushes it again");
+                    }
                     return;
                 }
                 out = await(next);

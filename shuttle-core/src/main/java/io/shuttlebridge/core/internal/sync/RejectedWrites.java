@@ -5,9 +5,11 @@ import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.RejectedWrite;
@@ -33,6 +35,7 @@ public final class RejectedWrites {
               key_json TEXT NOT NULL, op TEXT NOT NULL, values_json TEXT, code TEXT NOT NULL, message TEXT NOT NULL,
               hlc BIGINT NOT NULL, rejected_at TEXT NOT NULL, status TEXT NOT NULL)""";
     private static final String COLUMNS = "id, tbl, key_json, op, values_json, code, message, hlc, rejected_at, status";
+    private static final String RETRIED = "retried";
 
     private RejectedWrites() {}
 
@@ -81,14 +84,16 @@ public final class RejectedWrites {
                         x.code(),
                         x.message(),
                         id);
-                todo.add(new Restore(id, ch, x.hubRow()));
+                if (x.code() != ErrorCode.SCHEMA_MISMATCH) {
+                    todo.add(new Restore(id, ch, x.hubRow()));
+                } // else the hub has nowhere to keep it yet: the row stays as this device wrote it
             }
         }
         if (todo.isEmpty()) {
             return;
         }
         List<Restore> left = putBack(c, engine, hubNode, todo);
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", UNREMOVED);
+        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ? OR key LIKE ?", UNREMOVED, UNRESTORED + "%");
         List<String> ids = left.stream()
                 .filter(x -> x.hubRow() == null)
                 .map(x -> String.valueOf(x.id()))
@@ -98,19 +103,48 @@ public final class RejectedWrites {
         }
         for (Restore x : left) {
             if (x.hubRow() != null) {
-                log.warn(
-                        "could not put back the hub's version of {} {} after it refused this device's write;"
-                                + " the row stays as this device wrote it (rejected write {})",
-                        x.refused().table(),
-                        x.refused().key(),
-                        x.id());
+                // the hub's row is kept with it, to be put back with a later page
+                Jdbc.update(
+                        c,
+                        "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)",
+                        UNRESTORED + x.id(),
+                        ChangeCodec.toJson(ChangeCodec.change(x.hubRow())));
             }
         }
     }
 
-    /** The rejected writes noted as not removed yet. */
+    /** Rejected writes whose row the hub's version could not be put back in yet: this prefix and the id, the hub's row. */
+    private static final String UNRESTORED = "unrestored_rejected:";
+
+    /** The rejected writes noted as not removed (or not put back) yet. */
     private static List<Restore> unremoved(Connection c, EngineContext engine) throws SQLException {
         List<Restore> out = new ArrayList<>();
+        if (!Dialects.of(engine.db()).hasTable(c, "_shuttle_rejected")) {
+            return out; // nothing was ever rejected here
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT m.key, m.value, r.tbl, r.key_json, r.hlc FROM _shuttle_meta m JOIN _shuttle_rejected r"
+                        + " ON m.key = ? || CAST(r.id AS TEXT) WHERE m.key LIKE ?")) {
+            ps.setString(1, UNRESTORED);
+            ps.setString(2, UNRESTORED + "%");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long id = Long.parseLong(rs.getString(1).substring(UNRESTORED.length()));
+                    Change hubRow = ChangeCodec.change(ChangeCodec.parse(rs.getString(2), "hub row"), "hub row");
+                    Change refused = new Change(
+                            rs.getString(3),
+                            ChangeCodec.keyFromJson(rs.getString(4)),
+                            Op.UPSERT,
+                            null,
+                            rs.getLong(5),
+                            engine.nodeUuid(),
+                            0,
+                            0,
+                            null);
+                    out.add(new Restore(id, refused, hubRow));
+                }
+            }
+        }
         String ids = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", UNREMOVED)
                 .orElse("");
         for (String id : ids.split(",")) {
@@ -212,10 +246,73 @@ public final class RejectedWrites {
         if (n == 0) {
             throw new ShuttleException(ErrorCode.NOT_FOUND, "no rejected write with id " + id);
         }
+        return find(c, dialect, id);
+    }
+
+    /**
+     * Writes the rejected write again as a new local write of its row, captured and pushed on the next
+     * sync like any other (after its hub was changed to take it, say), and marks it {@code retried}; a
+     * new refusal of it is a new rejected write. A delete of a row this device no longer has is not
+     * written again.
+     */
+    public static RejectedWrite retry(Connection c, EngineContext engine, long id) throws SQLException {
+        Dialect dialect = Dialects.of(engine.db());
+        RejectedWrite w = find(c, dialect, id);
+        if (w.status().equals(RETRIED)) {
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "rejected write " + id + " was queued again already; if the hub refused it again, that refusal"
+                            + " is listed under an id of its own");
+        }
+        SyncedTable t = engine.schema()
+                .table(w.table())
+                .orElseThrow(() -> new ShuttleException(
+                        ErrorCode.NOT_FOUND,
+                        "rejected write " + id + " is of table \"" + w.table()
+                                + "\", which this device no longer syncs: dismiss it"));
+        if (w.op() == Op.DELETE) {
+            if (!exists(c, dialect, t, w.key())) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "rejected write " + id + " deleted " + w.table() + " " + w.key()
+                                + ", which this device does not have: there is nothing to delete again; dismiss it");
+            }
+            SettlementWriter.write(c, dialect, t, w.key(), null);
+        } else {
+            SettlementWriter.write(c, dialect, t, w.key(), w.values());
+        }
+        Jdbc.update(c, "UPDATE _shuttle_rejected SET status = ? WHERE id = ?", RETRIED, id);
+        log.info("rejected write {} ({} {}) written again: it is pushed on the next sync", id, w.table(), w.key());
+        return find(c, dialect, id);
+    }
+
+    private static boolean exists(Connection c, Dialect dialect, SyncedTable t, List<Object> key) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT 1 FROM ")
+                .append(dialect.quote(t.name()))
+                .append(" WHERE ");
+        for (int i = 0; i < t.key().size(); i++) {
+            sql.append(i == 0 ? "" : " AND ")
+                    .append(dialect.quote(t.key().get(i)))
+                    .append(" = ?");
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < key.size(); i++) {
+                Jdbc.set(
+                        ps,
+                        i + 1,
+                        dialect.toDatabase(t.table().column(t.key().get(i)).orElseThrow(), key.get(i)));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static RejectedWrite find(Connection c, Dialect dialect, long id) throws SQLException {
         return list(c, dialect, false).stream()
                 .filter(w -> w.id() == id)
                 .findFirst()
-                .orElseThrow();
+                .orElseThrow(() -> new ShuttleException(ErrorCode.NOT_FOUND, "no rejected write with id " + id));
     }
 
     private static ErrorCode code(String name) {

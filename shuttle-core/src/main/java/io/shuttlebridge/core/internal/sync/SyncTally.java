@@ -17,6 +17,7 @@ public final class SyncTally {
     private int conflicts;
     private int pushed;
     private int pushDuplicates;
+    private int rejected;
     private final List<SyncReport.Restamped> restamped = new ArrayList<>();
 
     /** A pulled page was applied (inside its transaction). */
@@ -37,6 +38,7 @@ public final class SyncTally {
     void pushed(PushResult r) {
         pushed += r.applied();
         pushDuplicates += r.duplicates();
+        rejected += r.refused().size();
         conflicts += r.conflicts().size();
     }
 
@@ -48,6 +50,7 @@ public final class SyncTally {
     /** The outcome recorded for the peer. */
     public String summary() {
         return "ok: pulled " + pulled + ", pushed " + pushed + ", conflicts " + conflicts
+                + (rejected == 0 ? "" : ", rejected " + rejected)
                 + (restamped.isEmpty() ? "" : ", re-stamped by the hub " + restamped.size());
     }
 
@@ -64,6 +67,7 @@ public final class SyncTally {
                 resynced,
                 cursor.lastPulled(),
                 cursor.lastPushed(),
-                restamped);
+                restamped,
+                rejected);
     }
 }

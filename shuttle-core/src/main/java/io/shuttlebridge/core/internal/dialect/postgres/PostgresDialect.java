@@ -85,6 +85,11 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String immediateConstraintsStatement() {
+        return "SET CONSTRAINTS ALL IMMEDIATE";
+    }
+
+    @Override
     public Object toDatabase(Column column, Object value) {
         return TypeMapping.toPostgres(column, value);
     }

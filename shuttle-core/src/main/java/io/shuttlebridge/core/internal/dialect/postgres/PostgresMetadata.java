@@ -1,6 +1,9 @@
 package io.shuttlebridge.core.internal.dialect.postgres;
 
+import io.shuttlebridge.core.internal.dialect.FormatStep;
 import io.shuttlebridge.core.internal.dialect.MetadataObjects;
+import io.shuttlebridge.core.internal.dialect.MissingTable;
+import io.shuttlebridge.core.internal.dialect.RetiredPeersInMeta;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,6 +53,21 @@ final class PostgresMetadata implements MetadataObjects {
               via text, reason text NOT NULL, attempts integer NOT NULL, first_seen text NOT NULL, PRIMARY KEY (tbl, key_json))""",
             PostgresFold.FUNCTION);
 
+    /**
+     * How the tables above came to be, from format 1 (every database written before formats were
+     * numbered, whatever it holds of the changes below). Each step's SQL is as its format wrote it.
+     */
+    private static final List<FormatStep> STEPS = List.of(
+            // 2: the entries the hub refused, kept until the next push acknowledgement
+            new MissingTable(
+                    2, "_shuttle_refused", "CREATE TABLE IF NOT EXISTS _shuttle_refused (seq bigint PRIMARY KEY)"),
+            new BytewiseFeedKeys(),
+            // 4: a hub's re-stamps of changes pushed too far ahead of its clock
+            new MissingTable(4, "_shuttle_restamps", """
+                    CREATE TABLE IF NOT EXISTS _shuttle_restamps (origin text NOT NULL, hlc bigint NOT NULL,
+                      new_hlc bigint NOT NULL, restamped_at text NOT NULL, PRIMARY KEY (origin, hlc))"""),
+            new RetiredPeersInMeta());
+
     /** Statements that drop every trigger, function and table of this schema whose name starts with {@code _shuttle_}. */
     private static final List<String> DROPS = List.of("""
             SELECT format('DROP TRIGGER IF EXISTS %I ON %I', t.tgname, r.relname) FROM pg_trigger t
@@ -66,6 +84,16 @@ final class PostgresMetadata implements MetadataObjects {
     @Override
     public List<String> metadataDdl() {
         return DDL;
+    }
+
+    @Override
+    public List<FormatStep> formatSteps() {
+        return STEPS;
+    }
+
+    @Override
+    public List<String> captureFunctions() {
+        return List.of(PostgresFold.FUNCTION);
     }
 
     @Override

@@ -68,6 +68,11 @@ public final class SqliteDialect implements Dialect {
         return "PRAGMA defer_foreign_keys = ON";
     }
 
+    @Override
+    public String immediateConstraintsStatement() {
+        return "PRAGMA defer_foreign_keys = OFF";
+    }
+
     /** Exact decimals go into text columns as plain digits (never {@code 1E-7}). */
     @Override
     public Object toDatabase(Column column, Object value) {

@@ -1,7 +1,10 @@
 package io.shuttlebridge.core.internal.dialect.sqlite;
 
 import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.dialect.FormatStep;
 import io.shuttlebridge.core.internal.dialect.MetadataObjects;
+import io.shuttlebridge.core.internal.dialect.MissingTable;
+import io.shuttlebridge.core.internal.dialect.RetiredPeersInMeta;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -61,6 +64,28 @@ final class SqliteMetadata implements MetadataObjects {
             CREATE TABLE IF NOT EXISTS _shuttle_bundles (bundle_id TEXT PRIMARY KEY, source_node TEXT NOT NULL,
               imported_at TEXT NOT NULL, applied INTEGER NOT NULL, duplicates INTEGER NOT NULL)""");
 
+    /**
+     * How the tables above came to be, from format 1 (every database written before formats were
+     * numbered, whatever it holds of the changes below). Each step's SQL is as its format wrote it.
+     */
+    private static final List<FormatStep> STEPS = List.of(
+            // 2: the apply bracket (triggers log nothing while a row is in _shuttle_applying) and the
+            // entries the hub refused, kept until the next push acknowledgement
+            new MissingTable(
+                    2, "_shuttle_applying", "CREATE TABLE IF NOT EXISTS _shuttle_applying (id INTEGER PRIMARY KEY)"),
+            new MissingTable(
+                    2, "_shuttle_refused", "CREATE TABLE IF NOT EXISTS _shuttle_refused (seq INTEGER PRIMARY KEY)"),
+            // offline bundles came while format 1 was written: the earliest databases that sync lack their table
+            new MissingTable(2, "_shuttle_bundles", """
+                    CREATE TABLE IF NOT EXISTS _shuttle_bundles (bundle_id TEXT PRIMARY KEY, source_node TEXT NOT NULL,
+                      imported_at TEXT NOT NULL, applied INTEGER NOT NULL, duplicates INTEGER NOT NULL)"""),
+            // 3 changed the feed keys of PostgreSQL only
+            // 4: a hub's re-stamps of changes pushed too far ahead of its clock
+            new MissingTable(4, "_shuttle_restamps", """
+                    CREATE TABLE IF NOT EXISTS _shuttle_restamps (origin TEXT NOT NULL, hlc INTEGER NOT NULL,
+                      new_hlc INTEGER NOT NULL, restamped_at TEXT NOT NULL, PRIMARY KEY (origin, hlc))"""),
+            new RetiredPeersInMeta());
+
     /** Every trigger, table and view whose name starts with {@code _shuttle_}, triggers first. */
     private static final String OBJECTS = """
             SELECT type, name FROM sqlite_schema WHERE name LIKE '\\_shuttle\\_%' ESCAPE '\\'
@@ -78,6 +103,11 @@ final class SqliteMetadata implements MetadataObjects {
     @Override
     public List<String> metadataDdl() {
         return DDL;
+    }
+
+    @Override
+    public List<FormatStep> formatSteps() {
+        return STEPS;
     }
 
     @Override

@@ -53,6 +53,7 @@ public final class Applier {
     private final MillisClock clock;
     private final HlcClock hlc;
     private final Restamper restamper;
+    private final boolean checkAtOnce;
 
     /**
      * @param bound as a hub, how far ahead of {@code clock} a pushed stamp may be before it is re-stamped
@@ -66,6 +67,28 @@ public final class Applier {
             MillisClock clock,
             HlcClock hlc,
             Duration bound) {
+        this(
+                dialect,
+                schema,
+                resolvers,
+                maxBatch,
+                onApplied,
+                clock,
+                hlc,
+                new Restamper(new ClockBound(bound.toMillis()), clock),
+                false);
+    }
+
+    private Applier(
+            Dialect dialect,
+            SyncSchema schema,
+            Map<String, ConflictResolver> resolvers,
+            int maxBatch,
+            Consumer<Change> onApplied,
+            MillisClock clock,
+            HlcClock hlc,
+            Restamper restamper,
+            boolean checkAtOnce) {
         this.dialect = dialect;
         this.schema = schema;
         this.rules = new ApplyRules(schema.nodeUuid());
@@ -74,18 +97,47 @@ public final class Applier {
         this.onApplied = onApplied;
         this.clock = clock;
         this.hlc = hlc;
-        this.restamper = new Restamper(new ClockBound(bound.toMillis()), clock);
+        this.restamper = restamper;
+        this.checkAtOnce = checkAtOnce;
+    }
+
+    /**
+     * This applier with foreign keys checked as each statement runs rather than at commit, and without
+     * the engine's apply listener: for trying parts of a batch under savepoints, to find the changes a
+     * database refuses, in a transaction that is rolled back afterwards.
+     */
+    public Applier checkingAtOnce() {
+        return new Applier(dialect, schema, resolvers, maxBatch, ch -> {}, clock, hlc, restamper, true);
+    }
+
+    /**
+     * Checks a pushed batch before it is applied: throws on a malformed change, and returns the changes
+     * that name a table or column this replica does not sync (position to reason), to be refused alone.
+     */
+    public Map<Integer, String> misfits(List<Change> changes) {
+        return ChangeValidator.misfits(schema, changes, maxBatch);
+    }
+
+    /** {@code changes} with table and column names spelt as this replica spells them (SQLite keeps case, PostgreSQL folds it). */
+    public List<Change> canonical(List<Change> changes) {
+        return CanonicalNames.of(schema, changes);
     }
 
     /** Applies inside the caller's transaction; throws (and the caller rolls back) on bad input. */
-    public Outcome apply(Connection c, List<Change> changes, String fromPeer, Role as) throws SQLException {
+    public Outcome apply(Connection c, List<Change> received, String fromPeer, Role as) throws SQLException {
+        List<Change> changes = CanonicalNames.of(schema, received);
         ChangeValidator.validate(schema, changes, maxBatch);
         Set<String> openConflicts = ConflictStore.openRows(c);
         ChangeWriter writer = new ChangeWriter(dialect, schema);
         writer.begin(c);
         boolean done = false;
         try {
-            if (dialect.supportsDeferredConstraints()) {
+            if (checkAtOnce) {
+                String immediate = dialect.immediateConstraintsStatement();
+                if (immediate != null) {
+                    Jdbc.execute(c, immediate);
+                }
+            } else if (dialect.supportsDeferredConstraints()) {
                 Jdbc.execute(c, dialect.deferConstraintsStatement());
             }
             hlc.observe(dialect.capture().lastHlc(c));

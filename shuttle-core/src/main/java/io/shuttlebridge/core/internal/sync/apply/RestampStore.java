@@ -18,19 +18,7 @@ import java.util.OptionalLong;
  * made since, rather than a new write that would win over that one. Internal.
  */
 public final class RestampStore {
-    /**
-     * The table, in SQL both dialects take; the metadata of databases enabled by an earlier version
-     * lacks it, so it is made when first needed as well.
-     */
-    public static final String DDL = "CREATE TABLE IF NOT EXISTS _shuttle_restamps (origin text NOT NULL,"
-            + " hlc bigint NOT NULL, new_hlc bigint NOT NULL, restamped_at text NOT NULL, PRIMARY KEY (origin, hlc))";
-
     private RestampStore() {}
-
-    /** Makes the table where it is missing. */
-    static void ensure(Connection c) throws SQLException {
-        Jdbc.execute(c, DDL);
-    }
 
     /** The stamp a change pushed with {@code pushed} was given before, if it was re-stamped. */
     static OptionalLong find(Connection c, Stamp pushed) throws SQLException {
@@ -56,8 +44,7 @@ public final class RestampStore {
     }
 
     /**
-     * Every re-stamp this database's hub made: the stamp pushed, and the hlc the change was applied under
-     * (on a database whose metadata has the table: enabled by this version, or one that re-stamped).
+     * Every re-stamp this database's hub made: the stamp pushed, and the hlc the change was applied under.
      */
     public static Map<Stamp, Long> all(Connection c) throws SQLException {
         Map<Stamp, Long> out = new HashMap<>();

@@ -38,7 +38,6 @@ final class Restamper {
             }
             if (out == null) {
                 out = new ArrayList<>(changes.subList(0, i));
-                RestampStore.ensure(batch.connection());
             }
             OptionalLong known = RestampStore.find(batch.connection(), pushed.stamp());
             long newHlc = known.isPresent() ? known.getAsLong() : batch.freshStamp();

@@ -2,7 +2,6 @@ package io.shuttlebridge.core.internal.dialect.postgres;
 
 import static io.shuttlebridge.core.Postgres.exec;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shuttlebridge.core.Postgres;
 import io.shuttlebridge.core.ProgressListener;
@@ -11,6 +10,7 @@ import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
+import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +19,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * A push the PostgreSQL hub cannot apply (here a row its CHECK constraint refuses) fails with the
- * database's own reason, not with the "current transaction is aborted" of statements run after it,
- * and changes nothing; the hub applies the next push as usual.
+ * A pushed row the PostgreSQL hub cannot store (here one its CHECK constraint refuses) is refused with
+ * the database's own reason, not with the "current transaction is aborted" of statements run after it,
+ * and is not stored; the hub applies the next push as usual.
  */
 class PostgresApplyFailureTest {
 
@@ -50,13 +50,19 @@ class PostgresApplyFailureTest {
                     0,
                     Map.of());
             // the refused row alone: the write fails when the batch's writes are sent at the end
-            assertThatThrownBy(() -> hub.acceptPush(device, List.of(refused)))
-                    .hasMessageContaining("customer_name_check")
-                    .hasMessageNotContaining("current transaction is aborted");
+            assertThat(hub.acceptPush(device, List.of(refused)).refused())
+                    .singleElement()
+                    .satisfies(x -> assertThat(x.message())
+                            .contains("customer_name_check")
+                            .doesNotContain("current transaction is aborted"));
             // with a child: the write fails when it is sent before the child's parent is looked up
-            assertThatThrownBy(() -> hub.acceptPush(device, List.of(refused, order)))
-                    .hasMessageContaining("customer_name_check")
-                    .hasMessageNotContaining("current transaction is aborted");
+            PushResult withChild = hub.acceptPush(device, List.of(refused, order));
+            assertThat(withChild.refused())
+                    .singleElement()
+                    .satisfies(x -> assertThat(x.message())
+                            .contains("customer_name_check")
+                            .doesNotContain("current transaction is aborted"));
+            assertThat(withChild.pending()).isEqualTo(1); // the child waits for its parent
             assertThat(Postgres.query(url, "SELECT id FROM customer")).isEmpty();
             assertThat(hub.acceptPush(device, List.of(customer(1, "fine", hlc + 2, device), order))
                             .applied())

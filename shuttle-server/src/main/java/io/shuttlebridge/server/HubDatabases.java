@@ -1,0 +1,47 @@
+package io.shuttlebridge.server;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.shuttlebridge.core.ShuttleDatabase;
+import java.time.Duration;
+
+/**
+ * Opens a hub's database for serving many devices at once. A PostgreSQL (or other server) database
+ * gets a HikariCP pool, so pulls, snapshots, schema reads and pushes run in parallel; the feed's
+ * order is kept by the database (the fold's advisory lock), as it is for several hub processes. A
+ * SQLite hub keeps one connection: SQLite has one writer.
+ */
+public final class HubDatabases {
+    /** The pool size {@code shuttle serve} uses unless told otherwise. */
+    public static final int DEFAULT_POOL = 10;
+
+    private HubDatabases() {}
+
+    /**
+     * {@code pathOrUrl} opened for a hub: a pool of at most {@code poolSize} connections (at least 2:
+     * one listens for other hub processes' writes) for a server database, one connection for SQLite.
+     */
+    public static ShuttleDatabase open(String pathOrUrl, int poolSize) {
+        String url = ShuttleDatabase.toJdbcUrl(pathOrUrl);
+        if (url.startsWith("jdbc:sqlite:")) {
+            return ShuttleDatabase.open(url);
+        }
+        if (poolSize < 2) {
+            throw new IllegalArgumentException("a hub's pool needs at least 2 connections, got " + poolSize);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setDataSourceProperties(ShuttleDatabase.driverProperties(url));
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(2, poolSize));
+        config.setPoolName("shuttle-hub");
+        config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        HikariDataSource pool = new HikariDataSource(config);
+        try {
+            return ShuttleDatabase.of(pool, pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+}
