@@ -30,7 +30,7 @@ final class ChildHub implements LoadHub {
     private final String where;
     private final Path log;
 
-    ChildHub(BenchPostgres pg, int maxBatch, String heap, Path dir) throws IOException, InterruptedException {
+    ChildHub(BenchPostgres pg, int maxBatch, int pool, String heap, Path dir) throws IOException, InterruptedException {
         byte[] secret = new byte[48];
         new SecureRandom().nextBytes(secret);
         Path secretFile = Files.createFile(
@@ -48,7 +48,8 @@ final class ChildHub implements LoadHub {
                 HubProcess.class.getName(),
                 pg.url(),
                 secretFile.toString(),
-                Integer.toString(maxBatch)));
+                Integer.toString(maxBatch),
+                Integer.toString(pool)));
         this.process = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
         this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         this.commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);

@@ -18,13 +18,14 @@ public final class HubProcess {
     private HubProcess() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: HubProcess JDBC_URL SECRET_FILE MAX_BATCH");
+        if (args.length != 4) {
+            System.err.println("usage: HubProcess JDBC_URL SECRET_FILE MAX_BATCH POOL");
             System.exit(2);
         }
         byte[] secret = Files.readAllBytes(Path.of(args[1]));
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (BenchHub hub = BenchHub.start(args[0], Integer.parseInt(args[2]), null, secret);
+        try (BenchHub hub =
+                        BenchHub.start(args[0], Integer.parseInt(args[2]), null, secret, Integer.parseInt(args[3]));
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             out.println("READY " + hub.url());
             for (String line = in.readLine(); line != null; line = in.readLine()) {

@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -186,6 +188,20 @@ final class HubWire implements AutoCloseable {
             }
         }
         return (long) n;
+    }
+
+    /** The hub's counters ({@code /metrics} lines of names ending in {@code _total}, with their labels). */
+    Map<String, Double> counters() throws CallFailed {
+        Map<String, Double> out = new TreeMap<>();
+        for (String line : metrics()) {
+            int space = line.lastIndexOf(' ');
+            int brace = line.indexOf('{');
+            String name = brace < 0 || brace > space ? line.substring(0, Math.max(0, space)) : line.substring(0, brace);
+            if (!line.startsWith("#") && space > 0 && name.endsWith("_total")) {
+                out.put(line.substring(0, space).replace(",}", "}"), value(line));
+            }
+        }
+        return out;
     }
 
     private String[] metrics() throws CallFailed {

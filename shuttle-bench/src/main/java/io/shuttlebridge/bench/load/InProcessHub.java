@@ -3,15 +3,18 @@ package io.shuttlebridge.bench.load;
 import io.shuttlebridge.bench.hub.BenchHub;
 import io.shuttlebridge.bench.hub.BenchPostgres;
 import java.net.URI;
+import java.security.SecureRandom;
 
 /** A hub in this JVM, beside the load generator, over the benchmark's PostgreSQL database. */
 final class InProcessHub implements LoadHub {
     private final BenchPostgres pg;
     private final BenchHub hub;
 
-    InProcessHub(BenchPostgres pg, int maxBatch) {
+    InProcessHub(BenchPostgres pg, int maxBatch, int pool) {
         this.pg = pg;
-        this.hub = BenchHub.start(pg, maxBatch);
+        byte[] secret = new byte[48];
+        new SecureRandom().nextBytes(secret);
+        this.hub = BenchHub.start(pg.url(), maxBatch, null, secret, pool);
     }
 
     @Override

@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Streams as devices open them ({@code LiveSync}): {@link WebSocket}s of {@code java.net.http}, all
- * on one shared {@link HttpClient}, the bearer token on the upgrade request.
+ * on one shared {@link HttpClient}, the bearer token on the upgrade request, a heartbeat every
+ * {@link StreamFleet#HEARTBEAT}.
  */
 final class JdkStreamClient implements StreamClient {
     /** WebSocket upgrades in flight at once while opening. */
@@ -28,6 +31,11 @@ final class JdkStreamClient implements StreamClient {
             .executor(Executors.newVirtualThreadPerTaskExecutor())
             .build();
     private final List<WebSocket> sockets = new ArrayList<>();
+    private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "load-stream-heartbeats");
+        t.setDaemon(true);
+        return t;
+    });
     private StreamFleet fleet;
 
     @Override
@@ -65,6 +73,23 @@ final class JdkStreamClient implements StreamClient {
                 }
             }
         }
+        // every second, the twentieth of the streams whose turn it is says it is alive
+        long ticks = StreamFleet.HEARTBEAT.toSeconds();
+        AtomicLong tick = new AtomicLong();
+        beats.scheduleAtFixedRate(
+                () -> {
+                    long t = tick.getAndIncrement() % ticks;
+                    for (int i = (int) t; i < sockets.size(); i += (int) ticks) {
+                        try {
+                            sockets.get(i).sendText(StreamFleet.ALIVE, true);
+                        } catch (RuntimeException e) {
+                            // a stream that closed: its listener has counted it
+                        }
+                    }
+                },
+                1,
+                1,
+                TimeUnit.SECONDS);
         return fleet.openCount();
     }
 
@@ -73,6 +98,7 @@ final class JdkStreamClient implements StreamClient {
         if (fleet != null) {
             fleet.closing();
         }
+        beats.shutdownNow();
         for (WebSocket ws : sockets) {
             ws.abort();
         }

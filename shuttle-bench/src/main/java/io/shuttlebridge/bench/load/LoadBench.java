@@ -6,6 +6,7 @@ import io.shuttlebridge.bench.hub.BenchHub;
 import io.shuttlebridge.bench.hub.BenchPostgres;
 import io.shuttlebridge.bench.hub.BenchRows;
 import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.server.HubDatabases;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
@@ -90,6 +91,13 @@ public final class LoadBench implements Callable<Integer> {
     String streamClient;
 
     @Option(
+            names = "--pool",
+            defaultValue = "" + HubDatabases.DEFAULT_POOL,
+            description = "Database connections of the hub the benchmark starts, as shuttle serve --pool; 1 for a"
+                    + " single connection (default ${DEFAULT-VALUE}).")
+    int pool;
+
+    @Option(
             names = "--hub-process",
             description = "Run the hub in a JVM of its own (heap --hub-heap), so its memory is measured alone.")
     boolean hubProcess;
@@ -135,6 +143,7 @@ public final class LoadBench implements Callable<Integer> {
                 .fact("pullLimit", pullLimit)
                 .fact("warmupSeconds", warmup)
                 .fact("probes", streams > 0 ? probes : 0)
+                .fact("pool", hubUrl == null ? pool + (pool == 1 ? " connection" : " connections") : "not known")
                 .fact(
                         "loadAverageAtStart",
                         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -176,6 +185,9 @@ public final class LoadBench implements Callable<Integer> {
         }
         if (warmup < 0) {
             wrong.add("--warmup must not be negative, got " + warmup);
+        }
+        if (pool < 1) {
+            wrong.add("--pool must be at least 1, got " + pool);
         }
         if (probes < 1) {
             wrong.add("--probes must be at least 1, got " + probes);
@@ -221,6 +233,6 @@ public final class LoadBench implements Callable<Integer> {
         }
         pg.exec(String.format(BenchRows.PG_TABLE, VirtualDevice.TABLE));
         int maxBatch = Math.max(batch, Math.max(pullLimit, SyncEngine.DEFAULT_MAX_BATCH));
-        return hubProcess ? new ChildHub(pg, maxBatch, hubHeap, dir) : new InProcessHub(pg, maxBatch);
+        return hubProcess ? new ChildHub(pg, maxBatch, pool, hubHeap, dir) : new InProcessHub(pg, maxBatch, pool);
     }
 }

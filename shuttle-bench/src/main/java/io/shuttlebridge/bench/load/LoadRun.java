@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -61,7 +62,9 @@ final class LoadRun {
                 MemoryPeak peak = MemoryPeak.start(hub);
                 long selfCpu = ProcessCpu.self();
                 long hubCpu = hub.cpuNanos();
+                Map<String, Double> countersBefore = counters(wire);
                 LoadPhase.Result all = LoadPhase.run(fleet, Duration.ofSeconds(s.seconds()), setup);
+                countersDuring(countersBefore, counters(wire));
                 cores("cpuCoresThisJvm", selfCpu, ProcessCpu.self(), all.seconds());
                 cores("cpuCoresHubProcess", hubCpu, hub.cpuNanos(), all.seconds());
                 MemorySample top = peak.stop();
@@ -125,6 +128,27 @@ final class LoadRun {
             report.fact(key + "Seconds", b.seconds());
             uncounted = Math.max(uncounted, b.uncounted());
         }
+    }
+
+    private Map<String, Double> counters(HubWire wire) {
+        try {
+            return wire.counters();
+        } catch (HubWire.CallFailed e) {
+            errors.add(e.kind, e.getMessage());
+            return Map.of();
+        }
+    }
+
+    /** What the hub's counters (notifications sent and coalesced, pulls shared, ...) counted during the load. */
+    private void countersDuring(Map<String, Double> before, Map<String, Double> after) {
+        Map<String, Long> moved = new TreeMap<>();
+        after.forEach((k, v) -> {
+            long d = Math.round(v - before.getOrDefault(k, 0.0));
+            if (d != 0) {
+                moved.put(k, d);
+            }
+        });
+        report.fact("hubCountersDuringLoad", moved);
     }
 
     private long openOnHub(HubWire wire) {

@@ -25,7 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Streams on plain non-blocking sockets: the upgrade made by hand (bearer token in its header, the
  * hub's {@code Sec-WebSocket-Accept} checked), then frames read by a few selector threads, one
- * buffer each, and pings answered. A notification costs a read and a scan of a dozen bytes, and an
+ * buffer each, pings answered, and a heartbeat sent every {@link StreamFleet#HEARTBEAT} as devices send it. A notification costs a read and a scan of a dozen bytes, and an
  * open stream a socket and a small object, so thousands of them leave the cores and the heap to
  * the hub (java.net.http's WebSocket takes several times as much of both per stream).
  */
@@ -189,15 +189,20 @@ final class NioStreamClient implements StreamClient {
         }
     }
 
-    /** One stream: its socket, and a frame cut in two by the reads, rarely. */
+    private static final ByteBuffer ALIVE = ByteBuffer.wrap(StreamFleet.ALIVE.getBytes(StandardCharsets.UTF_8));
+
+    /** One stream: its socket, a frame cut in two by the reads (rarely), and when it next says it is alive. */
     private static final class Conn {
         final int index;
         final SocketChannel channel;
         byte[] partial;
+        long beatAt;
 
         Conn(int index, SocketChannel channel) {
             this.index = index;
             this.channel = channel;
+            // spread over the period, as devices that connected at different times are
+            this.beatAt = System.nanoTime() + ThreadLocalRandom.current().nextLong(StreamFleet.HEARTBEAT.toNanos());
         }
     }
 
@@ -206,6 +211,7 @@ final class NioStreamClient implements StreamClient {
         final Selector selector;
         final Queue<Conn> adds = new ConcurrentLinkedQueue<>();
         final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 16);
+        final List<Conn> mine = new ArrayList<>();
 
         Loop() {
             try {
@@ -224,9 +230,11 @@ final class NioStreamClient implements StreamClient {
         public void run() {
             try (selector) {
                 while (!closing) {
-                    selector.select(this::ready);
+                    selector.select(this::ready, 1000);
+                    heartbeats();
                     for (Conn c = adds.poll(); c != null; c = adds.poll()) {
                         try {
+                            mine.add(c);
                             c.channel.register(selector, SelectionKey.OP_READ, c);
                             if (c.partial != null) {
                                 byte[] early = c.partial;
@@ -241,6 +249,21 @@ final class NioStreamClient implements StreamClient {
             } catch (IOException | RuntimeException e) {
                 if (!closing) {
                     fleet.errors().add("stream loop failed " + e.getClass().getSimpleName(), e.getMessage());
+                }
+            }
+        }
+
+        /** Says "alive" on the streams whose time has come. */
+        private void heartbeats() {
+            long now = System.nanoTime();
+            for (Conn c : mine) {
+                if (now >= c.beatAt && c.channel.isOpen()) {
+                    c.beatAt = now + StreamFleet.HEARTBEAT.toNanos();
+                    try {
+                        send(c, 0x81, ALIVE, 0, ALIVE.capacity());
+                    } catch (IOException e) {
+                        gone(c, "stream failed " + e.getClass().getSimpleName(), e.getMessage());
+                    }
                 }
             }
         }
@@ -345,7 +368,7 @@ final class NioStreamClient implements StreamClient {
             }
         }
 
-        /** Sends a control frame, masked as a client's frames must be. */
+        /** Sends a short frame (under 126 bytes), masked as a client's frames must be. */
         private void send(Conn c, int b0, ByteBuffer b, int at, int len) throws IOException {
             ByteBuffer out = ByteBuffer.allocate(6 + len);
             out.put((byte) b0).put((byte) (0x80 | len));

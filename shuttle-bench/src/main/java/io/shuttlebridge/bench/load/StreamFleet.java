@@ -1,5 +1,6 @@
 package io.shuttlebridge.bench.load;
 
+import io.shuttlebridge.server.internal.StreamHub;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -13,6 +14,12 @@ import java.util.concurrent.atomic.LongAdder;
  * one stream from one thread at a time.
  */
 final class StreamFleet {
+    /** What a device says on its stream every {@link #HEARTBEAT} so that the hub can tell it from a vanished one. */
+    static final String ALIVE = "{\"type\":\"alive\"}";
+
+    /** How often, as devices' {@code LiveSync} does. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(StreamHub.HEARTBEAT_SECONDS);
+
     private final int size;
     private final Errors errors;
     private final AtomicIntegerArray alive;

@@ -107,6 +107,13 @@ class LoadBenchIT {
                     .isBetween(0.0, 4.0);
         }
         assertThat(r.path("syncCallsTheHubNeverCounted").asLong(-1)).isZero();
+        // the hub's own counters saw the load: the rows pushed, and the streams told
+        JsonNode counted = r.path("hubCountersDuringLoad");
+        assertThat(counted.path("shuttle_changes_applied_total").asLong())
+                .isEqualTo(m.get(1).path("rows").asLong());
+        assertThat(counted.path("shuttle_stream_notifications_sent_total").asLong())
+                .isPositive();
+        assertThat(r.path("pool").asText()).isEqualTo("10 connections");
         assertThat(results.resolve("load.json")).exists();
     }
 
