@@ -35,6 +35,11 @@ public final class Report {
         facts.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
     }
 
+    /** Where results are written: {@code bench-results}, or the folder {@value #RESULTS_PROPERTY} names. */
+    public static Path resultsDir() {
+        return Path.of(System.getProperty(RESULTS_PROPERTY, "bench-results"));
+    }
+
     public Report fact(String key, Object value) {
         facts.put(key, value);
         return this;
@@ -59,7 +64,7 @@ public final class Report {
         Map<String, Object> doc = new LinkedHashMap<>(facts);
         doc.put("measurements", measurements);
         try {
-            Path dir = Path.of(System.getProperty(RESULTS_PROPERTY, "bench-results"));
+            Path dir = resultsDir();
             Files.createDirectories(dir);
             JSON.writeValue(dir.resolve(name + ".json").toFile(), doc);
             if (json) {
@@ -80,8 +85,7 @@ public final class Report {
         for (String[] r : rows) {
             out.printf("  %-34s %12s %10s %14s%n", (Object[]) r);
         }
-        out.println("\n  (written to " + Path.of(System.getProperty(RESULTS_PROPERTY, "bench-results"), name + ".json")
-                + ")");
+        out.println("\n  (written to " + resultsDir().resolve(name + ".json") + ")");
         out.flush();
     }
 }

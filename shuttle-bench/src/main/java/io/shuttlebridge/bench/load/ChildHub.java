@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  * path), over the benchmark's PostgreSQL database: its heap and RSS are the hub's alone.
  */
 final class ChildHub implements LoadHub {
+    /** The hub process's standard error (its log), in the run's folder. */
+    static final String LOG = "hub-stderr.log";
+
     private final Process process;
     private final BufferedReader answers;
     private final PrintWriter commands;
@@ -37,7 +40,7 @@ final class ChildHub implements LoadHub {
                 dir.resolve("hub.secret"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.write(secretFile, secret);
-        this.log = dir.resolve("hub-stderr.log");
+        this.log = dir.resolve(LOG);
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap,

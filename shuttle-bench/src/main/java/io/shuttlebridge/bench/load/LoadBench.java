@@ -7,10 +7,12 @@ import io.shuttlebridge.bench.hub.BenchPostgres;
 import io.shuttlebridge.bench.hub.BenchRows;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.HubDatabases;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -147,6 +149,7 @@ public final class LoadBench implements Callable<Integer> {
                 .fact(
                         "loadAverageAtStart",
                         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        long errors = -1;
         try (BenchPostgres pg = hubUrl == null ? BenchPostgres.start("load") : null;
                 LoadHub hub = startHub(pg, dir)) {
             report.fact("hub", hub.description())
@@ -154,15 +157,26 @@ public final class LoadBench implements Callable<Integer> {
                     .fact("memory", hub.memoryAttribution());
             LoadSettings settings = new LoadSettings(
                     devices, streams, seconds, batch, pullLimit, warmup, probes, streamClient.equals("jdk"));
-            new LoadRun(settings, hub, report, spec.commandLine().getErr()).run();
+            errors = new LoadRun(settings, hub, report, spec.commandLine().getErr()).run();
             report.fact(
                     "loadAverageAtEnd",
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         } finally {
+            keepHubLog(dir.resolve(ChildHub.LOG), errors, report);
             BenchFiles.deleteTree(dir);
         }
         report.print(spec.commandLine().getOut(), json);
         return 0;
+    }
+
+    /** A hub process's log is kept beside the results when something failed: it says why. */
+    private static void keepHubLog(Path log, long errors, Report report) throws IOException {
+        if (errors != 0 && Files.isRegularFile(log)) {
+            Path kept = Report.resultsDir().resolve("load-hub.log");
+            Files.createDirectories(kept.getParent());
+            Files.copy(log, kept, StandardCopyOption.REPLACE_EXISTING);
+            report.fact("hubLog", kept.toString());
+        }
     }
 
     private void validate() {

@@ -35,7 +35,8 @@ final class LoadRun {
         this.progress = progress;
     }
 
-    void run() throws Exception {
+    /** Runs the load; returns the number of failures counted. */
+    long run() throws Exception {
         try (HubWire wire = new HubWire(hub.url(), hub.token())) {
             List<VirtualDevice> fleet = lease(wire);
             progress(s.devices() + " devices leased their short ids");
@@ -85,6 +86,7 @@ final class LoadRun {
             report.fact("errorExamples", errors.examples());
         }
         progress("done");
+        return errors.total();
     }
 
     /** A line on standard error saying what the run does now (the report goes to standard output). */
