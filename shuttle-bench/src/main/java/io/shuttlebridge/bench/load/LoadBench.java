@@ -67,7 +67,8 @@ public final class LoadBench implements Callable<Integer> {
     @Option(
             names = "--pull-limit",
             defaultValue = "1000",
-            description = "Changes asked for per pull; one page per round (default ${DEFAULT-VALUE}).")
+            description = "Changes asked for per pull, one page per round; 0 for devices that only push (default"
+                    + " ${DEFAULT-VALUE}).")
     int pullLimit;
 
     @Option(
@@ -194,8 +195,8 @@ public final class LoadBench implements Callable<Integer> {
         if (batch < 1 || batch > SyncEngine.DEFAULT_MAX_BATCH) {
             wrong.add("--batch must be between 1 and " + SyncEngine.DEFAULT_MAX_BATCH + ", got " + batch);
         }
-        if (pullLimit < 1) {
-            wrong.add("--pull-limit must be positive, got " + pullLimit);
+        if (pullLimit < 0) {
+            wrong.add("--pull-limit must not be negative, got " + pullLimit);
         }
         if (warmup < 0) {
             wrong.add("--warmup must not be negative, got " + warmup);

@@ -15,8 +15,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One device of the load, speaking the protocol itself: a node uuid with a leased short id, a pull
- * cursor, and its own hybrid clock. Each round pulls one page of what the others pushed, then
- * pushes a batch of new rows of {@code item} (ids from a counter all devices share, so no two
+ * cursor, and its own hybrid clock. Each round pulls one page of what the others pushed (unless the
+ * page size is 0: devices that only push), then pushes a batch of new rows of {@code item} (ids from a counter all devices share, so no two
  * writes touch the same row).
  */
 final class VirtualDevice {
@@ -52,11 +52,13 @@ final class VirtualDevice {
         Tally t = new Tally();
         while (System.nanoTime() < deadline) {
             try {
-                long t0 = System.nanoTime();
-                HubWire.Pulled page = hub.pull(node, cursor, pullLimit);
-                t.pull.add(System.nanoTime() - t0);
-                cursor = page.next();
-                t.pulled += page.changes();
+                if (pullLimit > 0) {
+                    long t0 = System.nanoTime();
+                    HubWire.Pulled page = hub.pull(node, cursor, pullLimit);
+                    t.pull.add(System.nanoTime() - t0);
+                    cursor = page.next();
+                    t.pulled += page.changes();
+                }
                 HubWire.Pushed pushed = pushRows(hub, ids, batch, t.push);
                 if (pushed.applied() != batch) {
                     errors.add("push not applied", "the hub applied " + pushed.applied() + " of " + batch + " rows");

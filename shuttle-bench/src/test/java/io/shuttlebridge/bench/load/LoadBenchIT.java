@@ -203,6 +203,9 @@ class LoadBenchIT {
         Run both = run("--hub", "http://127.0.0.1:1", "--hub-process");
         assertThat(both.code()).isEqualTo(2);
         assertThat(both.err()).contains("--hub and --hub-process exclude each other");
+        Run pulls = run("--pull-limit", "-1");
+        assertThat(pulls.code()).isEqualTo(2);
+        assertThat(pulls.err()).contains("--pull-limit must not be negative, got -1");
         Run client = run("--stream-client", "carrier-pigeon");
         assertThat(client.code()).isEqualTo(2);
         assertThat(client.err()).contains("--stream-client must be nio or jdk, got carrier-pigeon");
