@@ -6,6 +6,7 @@ import io.shuttlebridge.bench.capture.CaptureBench;
 import io.shuttlebridge.bench.hub.BootstrapBench;
 import io.shuttlebridge.bench.hub.LatencyBench;
 import io.shuttlebridge.bench.hub.UploadBench;
+import io.shuttlebridge.bench.load.LoadBench;
 import io.shuttlebridge.bench.micro.MicroBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Spec;
             BootstrapBench.class,
             UploadBench.class,
             LatencyBench.class,
+            LoadBench.class,
             MicroBench.class
         })
 public final class BenchCommand implements Runnable {

@@ -7,6 +7,7 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.server.HubDatabases;
 import io.shuttlebridge.server.HubServer;
 import io.shuttlebridge.server.auth.JwtAuthenticator;
 import io.shuttlebridge.server.auth.TokenIssuer;
@@ -40,11 +41,20 @@ public final class BenchHub implements AutoCloseable {
 
     /** {@link #start(BenchPostgres, int)} with sync rules (null for none); the devices' subject is {@code bench}. */
     public static BenchHub start(BenchPostgres pg, int maxBatch, SyncRules rules) {
-        ShuttleDatabase db = ShuttleDatabase.open(pg.url());
-        Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
-        SyncEngine engine = SyncEngine.builder(db).maxBatch(maxBatch).build();
         byte[] secret = new byte[48];
         new SecureRandom().nextBytes(secret);
+        return start(pg.url(), maxBatch, rules, secret, 1);
+    }
+
+    /**
+     * A hub over the PostgreSQL database at {@code jdbcUrl} whose tokens are signed with {@code secret} (a
+     * hub in a process of its own is given the secret its benchmark issues tokens with), on one connection
+     * ({@code pool} 1) or a pool of {@code pool} as {@code shuttle serve --pool} opens it.
+     */
+    public static BenchHub start(String jdbcUrl, int maxBatch, SyncRules rules, byte[] secret, int pool) {
+        ShuttleDatabase db = pool <= 1 ? ShuttleDatabase.open(jdbcUrl) : HubDatabases.open(jdbcUrl, pool);
+        Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
+        SyncEngine engine = SyncEngine.builder(db).maxBatch(maxBatch).build();
         HubServer.Builder builder = HubServer.builder(engine)
                 .host("127.0.0.1")
                 .port(0)
@@ -56,8 +66,12 @@ public final class BenchHub implements AutoCloseable {
             builder.rules(rules);
         }
         HubServer server = builder.start();
-        String token = TokenIssuer.hs256(secret).issue("bench", Map.of(), Duration.ofDays(1), null, null);
-        return new BenchHub(db, server, token);
+        return new BenchHub(db, server, token(secret));
+    }
+
+    /** A token for the benchmark's subject {@code bench}, valid for a day, signed with {@code secret}. */
+    public static String token(byte[] secret) {
+        return TokenIssuer.hs256(secret).issue("bench", Map.of(), Duration.ofDays(1), null, null);
     }
 
     public String url() {
