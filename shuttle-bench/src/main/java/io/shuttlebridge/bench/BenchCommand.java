@@ -5,6 +5,7 @@ import io.shuttlebridge.bench.bridge.BridgeBench;
 import io.shuttlebridge.bench.capture.CaptureBench;
 import io.shuttlebridge.bench.hub.BootstrapBench;
 import io.shuttlebridge.bench.hub.LatencyBench;
+import io.shuttlebridge.bench.hub.PullBench;
 import io.shuttlebridge.bench.hub.UploadBench;
 import io.shuttlebridge.bench.micro.MicroBench;
 import picocli.CommandLine.Command;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
             BridgeBench.class,
             BootstrapBench.class,
             UploadBench.class,
+            PullBench.class,
             LatencyBench.class,
             MicroBench.class
         })

@@ -67,7 +67,8 @@ public final class BootstrapBench implements Callable<Integer> {
             names = "--rules",
             description = "Also clone through sync rules that let the device read 10% of the rows (id % 10 through a"
                     + " membership sub-select), from a second hub over the same database, and compare rows delivered per"
-                    + " second with the unfiltered clone.")
+                    + " second with the unfiltered clone; then clone one row through rules, what every clone costs"
+                    + " whatever it receives (the device's start), and compare the two rates beyond it.")
     boolean rules;
 
     @Option(names = "--json", description = "Print the result as JSON.")
@@ -79,6 +80,14 @@ public final class BootstrapBench implements Callable<Integer> {
             tables:
               item:
                 read: "id % 10 IN (SELECT slot FROM bench_member WHERE user_id = :sub)"
+            """;
+
+    /** Rules under which the device reads one row (its membership) and none of the items. */
+    static final String START_RULES = """
+            version: 1
+            tables:
+              bench_member:
+                read: "user_id = :sub"
             """;
 
     @Spec
@@ -130,6 +139,8 @@ public final class BootstrapBench implements Callable<Integer> {
                         .fact("target", "clone >= 100,000 rows/s: " + (rows / clone >= 100_000 ? "met" : "missed"));
             }
             if (rules) {
+                double rulesBeyondStart;
+                long rulesDelivered;
                 try (BenchHub filtered = BenchHub.start(pg, PAGE, SyncRules.parse(RULES, "bench rules"))) {
                     if (hubWarmup > 0) {
                         warmUp(filtered, hubWarmup);
@@ -148,6 +159,17 @@ public final class BootstrapBench implements Callable<Integer> {
                                     "rulesTarget",
                                     "delivered rows/s >= 0.8 of the unfiltered clone: "
                                             + (delivered / seconds >= 0.8 * unfiltered ? "met" : "missed"));
+                    rulesBeyondStart = seconds;
+                    rulesDelivered = delivered;
+                }
+                // what every clone pays whatever it receives (the device JVM's start, schema, lease, capture):
+                // a clone of one row, to tell the per-row rates apart from it
+                try (BenchHub nothing = BenchHub.start(pg, PAGE, SyncRules.parse(START_RULES, "bench rules"))) {
+                    double start = cloneOnce(nothing, dir.resolve("device-start.db"), dir, new Report("unused"));
+                    double rulesRate = rulesDelivered / (rulesBeyondStart - start);
+                    double plainRate = rows / (rows / unfilteredRate - start);
+                    report.measure("clone of one row through rules (start and setup)", 1, start)
+                            .fact("rulesDeliveredVsUnfilteredBeyondStart", rulesRate / plainRate);
                 }
             }
         } finally {

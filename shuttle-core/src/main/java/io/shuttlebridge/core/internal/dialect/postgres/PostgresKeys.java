@@ -124,6 +124,16 @@ final class PostgresKeys implements FeedKeys {
     }
 
     @Override
+    public String keyComparison(SyncedTable t, String alias, String op) {
+        // parameters of the columns' types: a uuid or timestamp key compares as itself, not as text
+        String columns = t.key().stream().map(c -> qualified(alias, c)).collect(Collectors.joining(", "));
+        String params = t.key().stream().map(c -> typedParameter(t, c)).collect(Collectors.joining(", "));
+        return t.key().size() == 1
+                ? columns + " " + op + " " + params
+                : "(" + columns + ") " + op + " (" + params + ")";
+    }
+
+    @Override
     public String feedKeysCondition(String column, int n) {
         // one parameter whatever the number of keys: one statement text, planned once
         return column + " = ANY(CAST(? AS text[]))";
