@@ -97,9 +97,9 @@ final class SnapshotCursors {
         ObjectNode o = JSON.createObjectNode();
         o.put("node", p.node());
         o.put("horizon", p.horizon());
+        o.put("span", p.span());
         if (p.table() != null) {
             o.put("table", p.table());
-            o.put("span", p.span());
             if (p.key() != null) {
                 o.set("key", storedKey(p.key()));
             }
@@ -117,7 +117,7 @@ final class SnapshotCursors {
                     o.path("horizon").asLong(),
                     o.hasNonNull("table") ? o.get("table").asText() : null,
                     o.hasNonNull("key") ? storedKey(o.get("key")) : null,
-                    o.path("span").asInt(1),
+                    o.path("span").asInt(),
                     o.path("seq").asLong());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("corrupt snapshot cursor in _shuttle_meta: " + json, e);
