@@ -44,6 +44,8 @@ class RulesSnapshotIT {
                 read:  all
               note:
                 read:  "owner = :sub"
+              event:
+                read:  "owner = :sub"
             """;
     private static final int PAGE = 4;
 
@@ -126,6 +128,10 @@ class RulesSnapshotIT {
                         db.execute(
                                 "INSERT INTO task VALUES (104, 1, 'new in north', 1.00), (204, 2, 'not hers', 1.00)");
                         db.execute("INSERT INTO catalog VALUES ('aaa', 0.10)");
+                        db.execute("INSERT INTO note VALUES ('00000000-0000-0000-0000-00000000000d', 'alice', 'd'),"
+                                + " ('00000000-0000-0000-0000-00000000000e', 'bob', 'e')");
+                        db.execute("UPDATE event SET owner = 'alice' WHERE n = 1"); // bob's row becomes hers
+                        db.execute("INSERT INTO event VALUES ('2025-03-04', 1, 'alice'), ('2025-03-04', 2, 'bob')");
                     }
                 };
                 DeviceClone.run(device, alice, meanwhile);
@@ -141,6 +147,15 @@ class RulesSnapshotIT {
                         .containsExactly("aaa", "eraser", "ink", "pen");
                 assertThat(rows(device, "SELECT project_id || '|' || user_id FROM project_member ORDER BY 1"))
                         .containsExactly("1|alice", "3|alice");
+                assertThat(rows(device, "SELECT body FROM note ORDER BY body")).containsExactly("a", "c", "d");
+                assertThat(rows(device, "SELECT day || '|' || n FROM event ORDER BY day, n"))
+                        .containsExactly(
+                                "2025-02-28|9",
+                                "2025-03-01|1",
+                                "2025-03-01|2",
+                                "2025-03-01|3",
+                                "2025-03-02|1",
+                                "2025-03-04|1");
             }
         }
     }
@@ -185,6 +200,11 @@ class RulesSnapshotIT {
         db.execute("INSERT INTO note VALUES ('00000000-0000-0000-0000-00000000000c', 'alice', 'c'),"
                 + " ('00000000-0000-0000-0000-00000000000b', 'bob', 'b'),"
                 + " ('00000000-0000-0000-0000-00000000000a', 'alice', 'a')");
+        // a composite key of a date and an integer
+        db.execute("CREATE TABLE event (day " + (kind.equals("sqlite") ? "TEXT" : "DATE")
+                + " NOT NULL, n BIGINT NOT NULL, owner TEXT NOT NULL, PRIMARY KEY (day, n))");
+        db.execute("INSERT INTO event VALUES ('2025-03-02', 1, 'alice'), ('2025-03-01', 2, 'alice'),"
+                + " ('2025-03-01', 1, 'bob'), ('2025-03-01', 3, 'alice'), ('2025-02-28', 9, 'alice')");
         return db;
     }
 

@@ -96,6 +96,11 @@ record CaptureParts(
     }
 
     @Override
+    public String rowByFeedKey(SyncedTable table, String feedAlias, String rowAlias) {
+        return keys.rowByFeedKey(table, feedAlias, rowAlias);
+    }
+
+    @Override
     public Object storedKey(SyncedTable table, List<Object> key) {
         return keys.storedKey(table, key);
     }

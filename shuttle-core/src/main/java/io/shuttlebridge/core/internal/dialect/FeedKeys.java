@@ -83,6 +83,16 @@ public interface FeedKeys {
         return from;
     }
 
+    /**
+     * A condition finding the row under {@code rowAlias} from the feed entry under {@code feedAlias} of its
+     * table through the row table's primary key index (the row's key columns equal to the entry's stored
+     * key, decoded in SQL), for a lookup made once per feed entry; null when the stored key form does not
+     * allow it. Only evaluated as asked for entries of {@code table}.
+     */
+    default String rowByFeedKey(SyncedTable table, String feedAlias, String rowAlias) {
+        return rowOfFeedEntry(table, feedAlias, rowAlias);
+    }
+
     /** The stored feed key of a row given its key values, or null when only the database can compute it. */
     default Object storedKey(SyncedTable table, List<Object> key) {
         return key.size() == 1 ? key.get(0) : null;

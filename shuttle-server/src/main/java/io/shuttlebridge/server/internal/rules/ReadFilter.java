@@ -83,9 +83,16 @@ public final class ReadFilter {
                 case Predicate.Sql sql -> {
                     NamedParameters.Bound where = RuleSql.where(read, claims);
                     String table = RuleSql.quote(t.name());
-                    parts.add("(f.tbl <> " + t.id() + " OR f.op = 2 OR f.pk IN (SELECT "
-                            + dialect.capture().keyExpression(t, table) + " FROM " + table + " WHERE " + where.sql()
-                            + "))");
+                    // a lookup of each entry's row by its key, where the key allows it: the database checks the
+                    // entries a pull reads, or builds the set of readable keys once when that costs less; else
+                    // that set, built for every page
+                    String row = dialect.capture().rowByFeedKey(t, "f", table);
+                    parts.add("(f.tbl <> " + t.id() + " OR f.op = 2 OR "
+                            + (row != null
+                                    ? "EXISTS (SELECT 1 FROM " + table + " WHERE " + row + " AND " + where.sql() + ")"
+                                    : "f.pk IN (SELECT " + dialect.capture().keyExpression(t, table) + " FROM " + table
+                                            + " WHERE " + where.sql() + ")")
+                            + ")");
                     args.addAll(where.args());
                 }
             }
