@@ -39,6 +39,7 @@ class CliBasicsTest {
             {"bench"},
             {"bench", "capture"},
             {"bench", "apply"},
+            {"bench", "pull"},
             {"bridge"},
             {"status"},
             {"conflicts"},
