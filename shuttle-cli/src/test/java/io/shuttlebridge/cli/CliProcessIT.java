@@ -93,5 +93,9 @@ class CliProcessIT {
                 "--json");
         assertThat(pull.code()).as(pull.err()).isZero();
         assertThat(pull.out()).contains("pull through rules").contains("rulesDeliveredVsUnfiltered");
+        ShuttleJar.Result bootstrap =
+                ShuttleJar.run(dir, "bench", "bootstrap", "--rows", "2000", "--rules", "--hub-warmup", "0", "--json");
+        assertThat(bootstrap.code()).as(bootstrap.err()).isZero();
+        assertThat(bootstrap.out()).contains("clone through rules").contains("rulesDeliveredVsUnfilteredBeyondStart");
     }
 }
