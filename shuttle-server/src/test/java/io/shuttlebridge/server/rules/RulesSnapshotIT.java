@@ -10,7 +10,9 @@ import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.sync.PullResult;
+import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.core.sync.Transport;
 import io.shuttlebridge.server.HubServer;
 import io.shuttlebridge.server.auth.JwtAuthenticator;
 import java.nio.file.Path;
@@ -181,6 +183,58 @@ class RulesSnapshotIT {
                         .isTrue();
                 assertThat(alice.snapshot(node, (1L << 52) + 12_345, PAGE).resyncRequired())
                         .isTrue();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aSnapshotWhoseCursorTheHubForgotStartsOver(String kind) throws Exception {
+        try (ShuttleDatabase db = hub(kind)) {
+            Capture.enable(db);
+            try (HubServer hub = serve(db);
+                    ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("alice.db"))) {
+                HttpTransport alice = transport(hub, "alice");
+                DeviceClone.run(device, alice, ProgressListener.NONE);
+                // the device falls behind the hub's purge horizon: its next sync takes the snapshot again
+                db.execute("DELETE FROM task WHERE id = 103");
+                db.execute("UPDATE task SET title = 'changed' WHERE id = 300");
+                long position = SyncEngine.open(db).feedPosition();
+                db.execute("INSERT INTO _shuttle_meta (key, value) VALUES ('purged_through', '" + position + "')");
+                AtomicInteger starts = new AtomicInteger();
+                Transport forgetful = new Transport() {
+                    @Override
+                    public String hubNode() {
+                        return alice.hubNode();
+                    }
+
+                    @Override
+                    public PushResult push(String fromNode, List<Change> changes) {
+                        return alice.push(fromNode, changes);
+                    }
+
+                    @Override
+                    public PullResult pull(String forNode, long since, int limit) {
+                        return alice.pull(forNode, since, limit);
+                    }
+
+                    @Override
+                    public PullResult snapshot(String forNode, long after, int limit) {
+                        PullResult page = alice.snapshot(forNode, after, limit);
+                        if (after == 0 && starts.incrementAndGet() == 1) {
+                            // the hub loses the cursors it handed out (restored from a backup, say)
+                            db.execute("DELETE FROM _shuttle_meta WHERE key LIKE 'snapshot:%'");
+                        }
+                        return page;
+                    }
+                };
+                SyncEngine.open(device).pullThenPush(forgetful);
+
+                assertThat(starts.get()).isEqualTo(2);
+                assertThat(rows(device, "SELECT id || '|' || title FROM task ORDER BY id"))
+                        .containsExactly("100|a0", "101|a1", "102|a2", "300|changed", "301|w1");
+                assertThat(rows(device, "SELECT day || '|' || n FROM event ORDER BY day, n"))
+                        .containsExactly("2025-02-28|9", "2025-03-01|2", "2025-03-01|3", "2025-03-02|1");
             }
         }
     }

@@ -89,14 +89,13 @@ public final class FilteredSnapshot {
             });
         }
         // a standby is read only: the cursors are this hub's, read and kept apart from the rows
-        Optional<SnapshotCursors.Position> known = after == 0
-                ? Optional.empty()
-                : db.transaction(c -> SnapshotCursors.load(c, after, forNode, now));
+        Optional<SnapshotCursors.Position> known =
+                after == 0 ? Optional.empty() : db.transaction(c -> SnapshotCursors.load(c, after, forNode, now));
         if (after != 0 && known.isEmpty()) {
             return PullResult.resync(after);
         }
-        Page p = source.transaction(c -> page(
-                c, known.isPresent() ? known.get() : start(c, forNode, limit, readable), limit, readable));
+        Page p = source.transaction(
+                c -> page(c, known.isPresent() ? known.get() : start(c, forNode, limit, readable), limit, readable));
         if (p.unknown()) {
             return PullResult.resync(after);
         }
@@ -112,8 +111,8 @@ public final class FilteredSnapshot {
     }
 
     /** The first page's position: the first readable table, as of the feed position now (the horizon). */
-    private SnapshotCursors.Position start(
-            Connection c, String forNode, int limit, Map<String, RowCondition> readable) throws SQLException {
+    private SnapshotCursors.Position start(Connection c, String forNode, int limit, Map<String, RowCondition> readable)
+            throws SQLException {
         long horizon = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
         List<SyncedTable> tables = tables(readable);
         return new SnapshotCursors.Position(
