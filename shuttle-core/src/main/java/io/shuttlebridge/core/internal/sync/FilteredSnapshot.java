@@ -69,8 +69,12 @@ public final class FilteredSnapshot {
         }
         long now = engine.clock().millis();
         if (source == db) {
-            return db.transaction(c -> {
+            // folded apart: the fold's lock (which orders the feed) is not held while the page reads rows
+            db.transaction(c -> {
                 dialect.capture().fold(c);
+                return null;
+            });
+            return db.transaction(c -> {
                 SnapshotCursors.Position at;
                 if (after == 0) {
                     SnapshotCursors.forgetExpired(c, now);
