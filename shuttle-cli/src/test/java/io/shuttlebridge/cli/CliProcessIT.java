@@ -96,6 +96,6 @@ class CliProcessIT {
         ShuttleJar.Result bootstrap =
                 ShuttleJar.run(dir, "bench", "bootstrap", "--rows", "2000", "--rules", "--hub-warmup", "0", "--json");
         assertThat(bootstrap.code()).as(bootstrap.err()).isZero();
-        assertThat(bootstrap.out()).contains("clone through rules").contains("rulesDeliveredVsUnfilteredBeyondStart");
+        assertThat(bootstrap.out()).contains("clone through rules").contains("rulesDeliveredVsUnfilteredSameRows");
     }
 }
