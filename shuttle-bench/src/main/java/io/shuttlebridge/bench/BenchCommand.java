@@ -5,6 +5,7 @@ import io.shuttlebridge.bench.bridge.BridgeBench;
 import io.shuttlebridge.bench.capture.CaptureBench;
 import io.shuttlebridge.bench.hub.BootstrapBench;
 import io.shuttlebridge.bench.hub.LatencyBench;
+import io.shuttlebridge.bench.hub.PullBench;
 import io.shuttlebridge.bench.hub.UploadBench;
 import io.shuttlebridge.bench.load.LoadBench;
 import io.shuttlebridge.bench.micro.MicroBench;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Spec;
             BridgeBench.class,
             BootstrapBench.class,
             UploadBench.class,
+            PullBench.class,
             LatencyBench.class,
             LoadBench.class,
             MicroBench.class

@@ -40,6 +40,7 @@ class CliBasicsTest {
             {"bench", "capture"},
             {"bench", "apply"},
             {"bench", "load"},
+            {"bench", "pull"},
             {"bridge"},
             {"status"},
             {"conflicts"},

@@ -6,6 +6,7 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.feed.RowCondition;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.protocol.LeaseCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
@@ -14,6 +15,7 @@ import io.shuttlebridge.core.internal.protocol.SchemaCodec;
 import io.shuttlebridge.core.internal.protocol.StandingHeaders;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
+import io.shuttlebridge.core.internal.sync.FilteredSnapshot;
 import io.shuttlebridge.core.internal.sync.HubSide;
 import io.shuttlebridge.core.internal.sync.Tickets;
 import io.shuttlebridge.core.protocol.HubLimits;
@@ -51,6 +53,7 @@ public final class SyncApi {
     private final ReadFilter reads;
     private final ReadSetChanges moves;
     private final HubSide hub;
+    private final FilteredSnapshot snapshots;
     private final String schemaJson;
     /** A hot standby of the hub's database that serves pulls and snapshots, or null. */
     private final ShuttleDatabase replica;
@@ -88,6 +91,7 @@ public final class SyncApi {
                 ? null
                 : new ReadSetChanges(rules, EngineAccess.context(engine).schema());
         this.hub = new HubSide(EngineAccess.context(engine));
+        this.snapshots = new FilteredSnapshot(EngineAccess.context(engine));
         this.schemaJson = SchemaCodec.write(hubSchema(), limits(), engine.maxClockSkew());
     }
 
@@ -188,6 +192,13 @@ public final class SyncApi {
         if (admitted != null) {
             ticket(ctx, admitted.ticket());
         }
+        if (FilteredSnapshot.isCursor(since)) {
+            // a device that stopped part-way through its snapshot under rules: it goes on with it
+            PullResult r = visible(snapshotPage(ctx, node, since, limit, null, cond));
+            metrics.pulled(r.changes().size());
+            json(ctx, WireCodec.pullResultBytes(r, -1));
+            return;
+        }
         if (cond == null && replica == null && !own) {
             sharedPull(ctx, node, since, limit);
             return;
@@ -243,27 +254,49 @@ public final class SyncApi {
                 return null;
             });
         }
-        PullResult r = visible(
-                replica != null
-                        ? hub.serveSnapshot(
-                                replica,
-                                node,
-                                after,
-                                limit,
-                                tables,
-                                cond == null ? null : cond.sql(),
-                                cond == null ? List.of() : cond.args())
-                        : cond == null && tables == null
-                                ? engine.serveSnapshot(node, after, limit)
-                                : hub.serveSnapshot(
-                                        node,
-                                        after,
-                                        limit,
-                                        tables,
-                                        cond == null ? null : cond.sql(),
-                                        cond == null ? List.of() : cond.args()));
+        PullResult r = visible(snapshotPage(ctx, node, after, limit, tables, cond));
         metrics.pulled(r.changes().size());
         json(ctx, WireCodec.pullResultBytes(r, engine.feedPosition()));
+    }
+
+    /**
+     * A snapshot page (of {@code tables} only, null for all). Under rules it is read from the rows the
+     * caller may read; a cursor of the feed handed out before (by an older hub, or one without rules
+     * then) goes on through the feed, and a filtered snapshot's cursor with no rules now has the device
+     * start over.
+     */
+    private PullResult snapshotPage(
+            Context ctx, String node, long after, int limit, Set<String> tables, NamedParameters.Bound cond) {
+        if (cond != null && (after == 0 || FilteredSnapshot.isCursor(after))) {
+            Map<String, RowCondition> readable =
+                    reads.readableRows(RequestAuth.subject(ctx).claims());
+            if (tables != null) {
+                readable.keySet().retainAll(tables);
+            }
+            return snapshots.serve(replica == null ? engine.database() : replica, node, after, limit, readable);
+        }
+        if (FilteredSnapshot.isCursor(after)) {
+            return PullResult.resync(after);
+        }
+        if (replica != null) {
+            return hub.serveSnapshot(
+                    replica,
+                    node,
+                    after,
+                    limit,
+                    tables,
+                    cond == null ? null : cond.sql(),
+                    cond == null ? List.of() : cond.args());
+        }
+        return cond == null && tables == null
+                ? engine.serveSnapshot(node, after, limit)
+                : hub.serveSnapshot(
+                        node,
+                        after,
+                        limit,
+                        tables,
+                        cond == null ? null : cond.sql(),
+                        cond == null ? List.of() : cond.args());
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.shuttlebridge.core.internal.sync;
 
+import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
@@ -31,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Puller {
     private static final Logger log = LoggerFactory.getLogger(Puller.class);
+    /** How many times a snapshot starts over because the hub no longer knew its cursor, before giving up. */
+    private static final int MAX_SNAPSHOT_RESTARTS = 3;
 
     private final EngineContext engine;
     private final ShuttleDatabase db;
@@ -189,10 +193,26 @@ public final class Puller {
             return null;
         });
         long after = 0;
+        int restarts = 0;
         while (true) {
             PullResult page = tables == null
                     ? hub.snapshot(self, after, engine.pageSize())
                     : hub.snapshot(self, after, engine.pageSize(), tables);
+            if (page.resyncRequired()) {
+                if (after == 0 || ++restarts > MAX_SNAPSHOT_RESTARTS) {
+                    throw new ShuttleException(
+                            ErrorCode.TRANSPORT,
+                            "the hub keeps answering its snapshot with 'resync' (asked after " + after + ")");
+                }
+                // the hub no longer knows this snapshot's cursor (it keeps them for days): start it over
+                log.info("the hub no longer knows the snapshot's cursor {}: taking the snapshot again", after);
+                db.transaction(c -> {
+                    ResyncSweep.begin(c);
+                    return null;
+                });
+                after = 0;
+                continue;
+            }
             final boolean last = !page.more();
             db.transaction(c -> {
                 long before = feedTop(c);
