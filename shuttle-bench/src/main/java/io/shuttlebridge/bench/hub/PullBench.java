@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
 /**
  * Pulls of many devices of different subjects through sync rules: N subjects each read their own
  * rows of one table (through a membership sub-select, as DESIGN §9's example does), the hub's table
- * gets a few changes per subject, then one new device per subject pulls them over HTTP on loopback,
- * each receiving only its subject's changes. Same-run baseline: the same number of devices pulling
+ * gets a few changes per subject, then one device per subject, which took its snapshot before the
+ * changes (unmeasured, as a cloned device has), pulls them over HTTP on loopback, each receiving only
+ * its subject's changes. Same-run baseline: the same number of devices pulling
  * the same number of changes each from a hub without rules over the same database (each asks from
  * the feed position its changes start at). The two kinds take turns, fifty devices at a time, so that
  * both run under the same load. Reported as rows delivered per second, and their ratio.
@@ -107,6 +108,11 @@ public final class PullBench implements Callable<Integer> {
             try (BenchHub plain = BenchHub.start(pg, PAGE);
                     BenchHub filtered = BenchHub.start(pg, PAGE, SyncRules.parse(RULES, "bench rules"))) {
                 pg.exec("ANALYZE");
+                List<String> plainTokens = tokens(plain);
+                List<String> rulesTokens = tokens(filtered);
+                // each device through rules has taken its snapshot, as a device does when it is cloned: its pulls
+                // then go on from what it holds (a device that never took one is told to reconcile every table)
+                List<String> rulesNodes = snapshots(filtered, rulesTokens);
                 long before = plain.feedPosition();
                 // the first changes-per-subject rows of every subject
                 pg.exec("UPDATE item SET qty = qty + 1 WHERE (id - 1) / " + subjects + " < " + changesPerSubject);
@@ -115,21 +121,24 @@ public final class PullBench implements Callable<Integer> {
                     throw new IllegalStateException(
                             "the hub's feed moved by " + (after - before) + ", expected " + changes);
                 }
-                List<String> plainTokens = tokens(plain);
-                List<String> rulesTokens = tokens(filtered);
                 // unmeasured: both hubs' serving paths compiled, as in hubs that have been running
                 int warm = Math.min(subjects, 200);
-                pulls(plain, plainTokens.subList(0, warm), after - changesPerSubject, changesPerSubject);
-                pulls(filtered, rulesTokens.subList(0, warm), before, changesPerSubject);
+                pulls(plain, plainTokens.subList(0, warm), null, after - changesPerSubject, changesPerSubject);
+                pulls(filtered, rulesTokens.subList(0, warm), rulesNodes.subList(0, warm), before, changesPerSubject);
 
                 // batches of devices taken in turns, so that both kinds run under the same load of the machine
                 double unfiltered = 0;
                 double rules = 0;
                 for (int from = 0; from < subjects; from += BATCH) {
                     int to = Math.min(subjects, from + BATCH);
-                    unfiltered +=
-                            pulls(plain, plainTokens.subList(from, to), after - changesPerSubject, changesPerSubject);
-                    rules += pulls(filtered, rulesTokens.subList(from, to), before, changesPerSubject);
+                    unfiltered += pulls(
+                            plain, plainTokens.subList(from, to), null, after - changesPerSubject, changesPerSubject);
+                    rules += pulls(
+                            filtered,
+                            rulesTokens.subList(from, to),
+                            rulesNodes.subList(from, to),
+                            before,
+                            changesPerSubject);
                 }
                 double ratio = (changes / rules) / (changes / unfiltered);
                 report.measure(
@@ -158,10 +167,51 @@ public final class PullBench implements Callable<Integer> {
     }
 
     /**
-     * One new device per token pulls from {@code since} to the end, {@code clients} at a time; each must
-     * receive {@code expected} changes. Returns the seconds it took.
+     * For each token, a device that takes its snapshot from {@code hub} to the end, {@code clients} at a
+     * time; returns their node ids.
      */
-    private double pulls(BenchHub hub, List<String> tokens, long since, int expected) throws Exception {
+    private List<String> snapshots(BenchHub hub, List<String> tokens) throws Exception {
+        ThreadLocal<String> current = new ThreadLocal<>();
+        String[] nodes = new String[tokens.size()];
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < clients; t++) {
+                HttpTransport http = hub.transport(current::get);
+                int first = t;
+                done.add(pool.submit(() -> {
+                    for (int i = first; i < tokens.size(); i += clients) {
+                        current.set(tokens.get(i));
+                        String node = UUID.randomUUID().toString();
+                        long after = 0;
+                        while (true) {
+                            PullResult page = http.snapshot(node, after, PAGE);
+                            after = page.next();
+                            if (!page.more()) {
+                                break;
+                            }
+                        }
+                        nodes[i] = node;
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return List.of(nodes);
+    }
+
+    /**
+     * One device per token pulls from {@code since} to the end, {@code clients} at a time, as the node of
+     * {@code nodes} at the same index (null: a new node each); each must receive {@code expected}
+     * changes. Returns the seconds it took.
+     */
+    private double pulls(BenchHub hub, List<String> tokens, List<String> nodes, long since, int expected)
+            throws Exception {
         ThreadLocal<String> current = new ThreadLocal<>();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         AtomicLong delivered = new AtomicLong();
@@ -178,7 +228,7 @@ public final class PullBench implements Callable<Integer> {
                 done.add(pool.submit(() -> {
                     for (int i = first; i < tokens.size(); i += clients) {
                         current.set(tokens.get(i));
-                        String node = UUID.randomUUID().toString();
+                        String node = nodes == null ? UUID.randomUUID().toString() : nodes.get(i);
                         long at = since;
                         int got = 0;
                         while (true) {
