@@ -3,6 +3,7 @@ package io.shuttlebridge.bench.hub;
 import io.shuttlebridge.bench.Report;
 import io.shuttlebridge.client.HttpTransport;
 import io.shuttlebridge.core.sync.PullResult;
+import io.shuttlebridge.server.HubDatabases;
 import io.shuttlebridge.server.rules.SyncRules;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +71,13 @@ public final class PullBench implements Callable<Integer> {
             description = "Devices pulling at the same time (default ${DEFAULT-VALUE}).")
     int clients;
 
+    @Option(
+            names = "--pool",
+            defaultValue = "" + HubDatabases.DEFAULT_POOL,
+            description = "Connections of each hub to its database, as shuttle serve --pool opens them"
+                    + " (default ${DEFAULT-VALUE}, as serve's).")
+    int pool;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -78,9 +86,9 @@ public final class PullBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (subjects <= 0 || rowsPerSubject <= 0 || clients <= 0 || changesPerSubject <= 0) {
+        if (subjects <= 0 || rowsPerSubject <= 0 || clients <= 0 || changesPerSubject <= 0 || pool <= 0) {
             throw new IllegalArgumentException(
-                    "--subjects, --rows-per-subject, --changes-per-subject and --clients must be positive");
+                    "--subjects, --rows-per-subject, --changes-per-subject, --clients and --pool must be positive");
         }
         if (changesPerSubject > rowsPerSubject) {
             throw new IllegalArgumentException("--changes-per-subject must not exceed --rows-per-subject");
@@ -91,7 +99,8 @@ public final class PullBench implements Callable<Integer> {
                 .fact("subjects", subjects)
                 .fact("rows", rows)
                 .fact("changedRows", changes)
-                .fact("clients", clients);
+                .fact("clients", clients)
+                .fact("pool", pool);
         try (BenchPostgres pg = BenchPostgres.start("pull")) {
             report.fact("hub", "HubServer over " + pg.where() + ", HTTP on loopback")
                     .fact("auth", BenchHub.AUTH);
@@ -105,8 +114,11 @@ public final class PullBench implements Callable<Integer> {
                     "INSERT INTO item SELECT i, 'o' || ((i - 1) % " + subjects
                             + "), 'SKU-' || i, 'item ' || i, i % 100," + " (i % 1000) / 10.0 FROM generate_series(1, "
                             + rows + ") i");
-            try (BenchHub plain = BenchHub.start(pg, PAGE);
-                    BenchHub filtered = BenchHub.start(pg, PAGE, SyncRules.parse(RULES, "bench rules"))) {
+            byte[] secret = new byte[48];
+            new java.security.SecureRandom().nextBytes(secret);
+            try (BenchHub plain = BenchHub.start(pg.url(), PAGE, null, secret, pool);
+                    BenchHub filtered =
+                            BenchHub.start(pg.url(), PAGE, SyncRules.parse(RULES, "bench rules"), secret, pool)) {
                 pg.exec("ANALYZE");
                 List<String> plainTokens = tokens(plain);
                 List<String> rulesTokens = tokens(filtered);

@@ -6,6 +6,7 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.feed.FeedRanges;
 import io.shuttlebridge.core.internal.feed.RowCondition;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.protocol.LeaseCodec;
@@ -59,6 +60,7 @@ public final class SyncApi {
     private final ShuttleDatabase replica;
 
     private final SharedPulls shared = new SharedPulls();
+    private final FeedRanges ranges = new FeedRanges();
 
     /** How long a pull waits for the standby to replay what devices may have been told of before the primary serves it. */
     private static final long REPLICA_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
@@ -185,7 +187,6 @@ public final class SyncApi {
         long since = cursor(ctx, "since");
         int limit = limit(ctx);
         bindings.check(RequestAuth.subject(ctx), node);
-        NamedParameters.Bound cond = readCondition(ctx);
         Standing standing = StandingHeaders.read(ctx::header);
         Tickets.Admission admitted = standing == null ? null : hub.admit(node, standing, true);
         boolean own = admitted != null && admitted.ownChanges(); // a restored device gets back what it pushed
@@ -194,16 +195,22 @@ public final class SyncApi {
         }
         if (FilteredSnapshot.isCursor(since)) {
             // a device that stopped part-way through its snapshot under rules: it goes on with it
-            PullResult r = visible(snapshotPage(ctx, node, since, limit, null, cond));
+            PullResult r = visible(snapshotPage(ctx, node, since, limit, null, readCondition(ctx)));
             metrics.pulled(r.changes().size());
             json(ctx, WireCodec.pullResultBytes(r, -1));
             return;
         }
-        if (cond == null && replica == null && !own) {
+        if ((reads == null || !reads.filters()) && replica == null && !own) {
             sharedPull(ctx, node, since, limit);
             return;
         }
         PullResult r;
+        // under rules, the page's own statement also reads what the device may have to reconcile
+        HubSide.MoveCheck check = moves == null
+                ? null
+                : moves.check(node, RequestAuth.subject(ctx).claims());
+        // the condition on feed entries, for the pulls that read through the feed
+        NamedParameters.Bound cond = check != null && !own && replica == null ? null : readCondition(ctx);
         if (own) {
             r = visible(hub.servePull(
                     node,
@@ -211,7 +218,8 @@ public final class SyncApi {
                     limit,
                     cond == null ? null : cond.sql(),
                     cond == null ? List.of() : cond.args(),
-                    true));
+                    true,
+                    check));
         } else if (replica != null && replicaCaughtUp(stream.position())) {
             metrics.pulledFrom("replica");
             r = visible(hub.servePull(
@@ -220,20 +228,28 @@ public final class SyncApi {
                     since,
                     limit,
                     cond == null ? null : cond.sql(),
-                    cond == null ? List.of() : cond.args()));
+                    cond == null ? List.of() : cond.args(),
+                    check));
         } else {
             if (replica != null) {
                 metrics.pulledFrom("primary");
             }
-            r = visible(
-                    cond == null
-                            ? engine.servePull(node, since, limit)
-                            : hub.servePull(node, since, limit, cond.sql(), cond.args()));
-        }
-        if (moves != null) {
-            PullResult page = r;
-            Map<String, Object> claims = RequestAuth.subject(ctx).claims();
-            r = r.reconciling(engine.database().transaction(c -> moves.after(c, node, since, page, claims)));
+            if (check != null) {
+                // the stretch of feed every subject's page shares is read once; each reads its own rows
+                r = visible(hub.servePullByRules(
+                        node,
+                        since,
+                        limit,
+                        reads.readableRows(RequestAuth.subject(ctx).claims()),
+                        check.watched(),
+                        ranges,
+                        check.reconcile()));
+            } else {
+                r = visible(
+                        cond == null
+                                ? engine.servePull(node, since, limit)
+                                : hub.servePull(node, since, limit, cond.sql(), cond.args()));
+            }
         }
         metrics.pulled(r.changes().size());
         metrics.lag(since, r.next());

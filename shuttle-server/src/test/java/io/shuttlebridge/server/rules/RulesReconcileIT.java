@@ -135,6 +135,80 @@ class RulesReconcileIT {
         }
     }
 
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void pagesOfAnySizeCarryTheSameChangesInFeedOrder(String kind) throws Exception {
+        try (ShuttleDatabase db = RulesHub.create(kind, dir)) {
+            db.execute("INSERT INTO project VALUES (1, 'north'), (2, 'south')");
+            db.execute("INSERT INTO project_member VALUES (1, 'alice', 'owner'), (2, 'bob', 'owner')");
+            db.execute("INSERT INTO task VALUES (10, 1, 'a', 1), (11, 1, 'b', 1), (20, 2, 'x', 1), (21, 2, 'y', 1)");
+            db.execute("INSERT INTO catalog VALUES ('pen', 1.50), ('ink', 4.00)");
+            Capture.enable(db);
+            try (HubServer hub = RulesHub.serve(SyncEngine.open(db), RULES)) {
+                HttpTransport alice = transport(hub, "acme");
+                HttpTransport bob = transport(hub, "acme-bob");
+                String node = UUID.randomUUID().toString();
+                long at = snapshot(alice, node);
+                // her rows, rows everyone reads, bob's rows, deletes of both, interleaved
+                db.execute("UPDATE task SET title = 'x1' WHERE id = 20");
+                db.execute("UPDATE task SET title = 'a1' WHERE id = 10");
+                db.execute("UPDATE catalog SET price = 2.00 WHERE sku = 'pen'");
+                db.execute("UPDATE task SET title = 'y1' WHERE id = 21");
+                db.execute("DELETE FROM task WHERE id = 21");
+                db.execute("INSERT INTO task VALUES (12, 1, 'c', 1), (22, 2, 'z', 1)");
+                db.execute("UPDATE task SET title = 'b1' WHERE id = 11");
+                db.execute("DELETE FROM catalog WHERE sku = 'ink'");
+                db.execute("UPDATE task SET title = 'x2' WHERE id = 20");
+                PullResult whole = alice.pull(node, at, 100);
+                assertThat(whole.more()).isFalse();
+                assertThat(keys(whole.changes()))
+                        .containsExactly(
+                                "task 10 UPSERT",
+                                "catalog pen UPSERT",
+                                "task 21 DELETE",
+                                "task 12 UPSERT",
+                                "task 11 UPSERT",
+                                "catalog ink DELETE");
+                assertThat(whole.reconcile()).containsExactly("task");
+                for (int limit = 1; limit <= 4; limit++) {
+                    List<String> paged = new java.util.ArrayList<>();
+                    long from = at;
+                    boolean leftOut = false;
+                    for (int pages = 0; ; pages++) {
+                        assertThat(pages).as("pages of " + limit).isLessThan(40);
+                        PullResult p = alice.pull(node, from, limit);
+                        assertThat(p.changes().size()).isLessThanOrEqualTo(limit);
+                        paged.addAll(keys(p.changes()));
+                        leftOut |= p.reconcile().contains("task");
+                        from = p.next();
+                        if (!p.more()) {
+                            break;
+                        }
+                    }
+                    assertThat(paged).as("pages of " + limit).isEqualTo(keys(whole.changes()));
+                    assertThat(from).isEqualTo(whole.next());
+                    assertThat(leftOut).isTrue();
+                }
+                // another subject pulling from the same cursor at the same feed position gets its own rows
+                PullResult bobs = bob.pull(UUID.randomUUID().toString(), at, 100);
+                assertThat(keys(bobs.changes()))
+                        .containsExactly(
+                                "catalog pen UPSERT",
+                                "task 21 DELETE",
+                                "task 22 UPSERT",
+                                "catalog ink DELETE",
+                                "task 20 UPSERT");
+                assertThat(keys(alice.pull(node, at, 100).changes())).isEqualTo(keys(whole.changes()));
+            }
+        }
+    }
+
+    private static List<String> keys(List<Change> changes) {
+        return changes.stream()
+                .map(c -> c.table() + " " + c.key().get(0) + " " + c.op())
+                .toList();
+    }
+
     /** Takes {@code node}'s snapshot to the end; returns the feed position to pull from. */
     private static long snapshot(HttpTransport t, String node) {
         long after = 0;
@@ -147,9 +221,11 @@ class RulesReconcileIT {
         }
     }
 
+    /** Alice's transport with {@code tenant} as her claim; {@code acme-bob} is bob's, in acme. */
     private static HttpTransport transport(HubServer hub, String tenant) {
+        String sub = tenant.endsWith("-bob") ? "bob" : "alice";
         String token = TokenIssuer.hs256(RulesHub.SECRET)
-                .issue("alice", Map.of("tenant", tenant), Duration.ofHours(1), null, null);
+                .issue(sub, Map.of("tenant", tenant.replace("-bob", "")), Duration.ofHours(1), null, null);
         return HttpTransport.builder(hub.url()).token(token).build();
     }
 }

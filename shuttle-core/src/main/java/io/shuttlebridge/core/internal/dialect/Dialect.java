@@ -53,6 +53,13 @@ public interface Dialect {
      */
     default void durableCommit(Connection c) throws SQLException {}
 
+    /**
+     * Inside a transaction: has its statements planned for their parameters' values each time they run,
+     * not once for any values (the best plan of a lookup in a range of the feed depends on how many
+     * entries the range holds). Nothing by default.
+     */
+    default void planForValues(Connection c) throws SQLException {}
+
     /** Quotes an identifier so that any name (keywords, quotes, spaces, unicode) is safe in SQL; ANSI double quotes by default. */
     default String quote(String identifier) {
         return Identifiers.doubleQuote(identifier);

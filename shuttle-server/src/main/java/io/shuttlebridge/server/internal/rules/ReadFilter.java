@@ -40,6 +40,11 @@ public final class ReadFilter {
         this.schema = schema;
     }
 
+    /** Whether some table is not read whole: {@link #feedCondition} is not null. */
+    public boolean filters() {
+        return schema.tables().stream().anyMatch(t -> !(rules.table(t.name()).read() instanceof Predicate.All));
+    }
+
     /** The hub's schema as the subject may see it. */
     public HubSchema schema(HubSchema full) {
         Set<String> readable = new HashSet<>();
@@ -126,7 +131,7 @@ public final class ReadFilter {
         for (Change ch : page.changes()) {
             out.add(withoutHidden(ch, rules.table(ch.table()).hiddenColumns()));
         }
-        return new PullResult(out, page.next(), page.more(), page.resyncRequired());
+        return new PullResult(out, page.next(), page.more(), page.resyncRequired(), page.reconcile(), page.ticket());
     }
 
     /** The row as the subject may see it now, or null when it may not read it. */
