@@ -163,10 +163,105 @@ public final class PullBench implements Callable<Integer> {
                                 "target",
                                 "delivered rows/s through rules >= 0.5 of those without (within 2x per row): "
                                         + (ratio >= 0.5 ? "met" : "missed"));
+                wakeUps(pg, filtered, rulesTokens, rulesNodes, report);
             }
         }
         report.print(spec.commandLine().getOut(), json);
         return 0;
+    }
+
+    /**
+     * Wake-ups: every device has pulled to the end; one row of the first subject changes, and every device
+     * pulls from there as its stream would have woken it (the hub's stream tells every device of every
+     * advance of a table some device reads), then reconciles the table when the answer asks it to, as a
+     * device does: a digest of the table's rows it may read. Reports how many pulls brought nothing (wasted
+     * wake-ups) and what they cost, against the one that brought the change.
+     */
+    private void wakeUps(BenchPostgres pg, BenchHub hub, List<String> tokens, List<String> nodes, Report report)
+            throws Exception {
+        long at = hub.feedPosition();
+        pg.exec("UPDATE item SET qty = qty + 1 WHERE id = 1"); // a row of subject u0
+        long now = hub.feedPosition();
+        ThreadLocal<String> current = new ThreadLocal<>();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long[] pullNanos = new long[tokens.size()];
+        long[] digestNanos = new long[tokens.size()];
+        int[] got = new int[tokens.size()];
+        long t0;
+        double seconds;
+        try {
+            List<HttpTransport> transports = new ArrayList<>();
+            for (int t = 0; t < clients; t++) {
+                transports.add(hub.transport(current::get));
+            }
+            t0 = System.nanoTime();
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < clients; t++) {
+                HttpTransport http = transports.get(t);
+                int first = t;
+                done.add(pool.submit(() -> {
+                    for (int i = first; i < tokens.size(); i += clients) {
+                        current.set(tokens.get(i));
+                        long p0 = System.nanoTime();
+                        PullResult page = http.pull(nodes.get(i), at, PAGE);
+                        pullNanos[i] = System.nanoTime() - p0;
+                        got[i] = page.changes().size();
+                        if (page.next() < now) {
+                            throw new IllegalStateException("device " + i + " was not brought to " + now);
+                        }
+                        long d0 = System.nanoTime();
+                        for (String table : page.reconcile()) {
+                            http.rowDigest(nodes.get(i), table);
+                        }
+                        digestNanos[i] = page.reconcile().isEmpty() ? -1 : System.nanoTime() - d0;
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            seconds = (System.nanoTime() - t0) / 1e9;
+        } finally {
+            pool.shutdownNow();
+        }
+        if (got[0] != 1) {
+            throw new IllegalStateException("the first subject's device pulled " + got[0] + " changes, expected 1");
+        }
+        List<Long> wasted = new ArrayList<>();
+        List<Long> digests = new ArrayList<>();
+        for (int i = 1; i < tokens.size(); i++) {
+            if (got[i] != 0) {
+                throw new IllegalStateException("device " + i + " pulled " + got[i] + " changes of another subject");
+            }
+            wasted.add(pullNanos[i]);
+            if (digestNanos[i] >= 0) {
+                digests.add(digestNanos[i]);
+            }
+        }
+        report.fact("wakeUpDevices", tokens.size())
+                .fact("wakeUpWastedPulls", wasted.size())
+                .fact("wakeUpWastedPullMsP50", ms(wasted, 0.5))
+                .fact("wakeUpWastedPullMsP99", ms(wasted, 0.99))
+                .fact("wakeUpUsefulPullMs", pullNanos[0] / 1e6)
+                .fact("wakeUpWastedDigests", digests.size())
+                .fact("wakeUpWastedDigestMsP50", ms(digests, 0.5))
+                .fact("wakeUpWastedDigestMsP99", ms(digests, 0.99))
+                .fact("wakeUpAllSeconds", seconds)
+                .fact(
+                        "wakeUpBound",
+                        "each stream has at most one notification in flight and one waiting: a device makes at most"
+                                + " one pull (and a digest per table it is asked to reconcile) per notification it"
+                                + " hears");
+    }
+
+    private static double ms(List<Long> nanos, double q) {
+        if (nanos.isEmpty()) {
+            return 0;
+        }
+        List<Long> sorted = new ArrayList<>(nanos);
+        sorted.sort(null);
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(q * sorted.size()))) / 1e6;
     }
 
     /** A token of each subject for {@code hub}. */

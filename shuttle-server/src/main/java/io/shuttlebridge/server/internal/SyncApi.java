@@ -33,6 +33,7 @@ import io.shuttlebridge.server.internal.rules.ReadFilter;
 import io.shuttlebridge.server.internal.rules.ReadSetChanges;
 import io.shuttlebridge.server.internal.rules.RuleSql;
 import io.shuttlebridge.server.internal.rules.RulesWriteGuard;
+import io.shuttlebridge.server.internal.rules.UnreadTables;
 import io.shuttlebridge.server.rules.Predicate;
 import io.shuttlebridge.server.rules.SyncRules;
 import java.util.LinkedHashSet;
@@ -92,6 +93,14 @@ public final class SyncApi {
         this.moves = rules == null
                 ? null
                 : new ReadSetChanges(rules, EngineAccess.context(engine).schema());
+        if (rules != null) {
+            // an advance made only of tables no device reads and no predicate reads wakes no device
+            UnreadTables unread =
+                    UnreadTables.of(rules, EngineAccess.context(engine).schema(), engine.database());
+            if (unread != null) {
+                stream.tellOnlyWhen(unread);
+            }
+        }
         this.hub = new HubSide(EngineAccess.context(engine));
         this.snapshots = new FilteredSnapshot(EngineAccess.context(engine));
         this.schemaJson = SchemaCodec.write(hubSchema(), limits(), engine.maxClockSkew());

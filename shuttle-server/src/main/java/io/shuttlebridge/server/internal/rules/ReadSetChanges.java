@@ -71,6 +71,11 @@ public final class ReadSetChanges {
                 .find();
     }
 
+    /** The tables some rule's predicate reads. */
+    public Set<String> watched() {
+        return named;
+    }
+
     /**
      * What a pull page of {@code node} must read besides its changes for {@link #after} to answer, in
      * the page's own statement; null when no table has a SQL read rule.
