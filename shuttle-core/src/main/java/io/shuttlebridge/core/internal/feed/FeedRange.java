@@ -40,8 +40,10 @@ public final class FeedRange {
     final Map<String, Upserts> upserts;
     /** Seqs, in order, of the entries of each table a predicate reads, whoever wrote them. */
     final Map<String, long[]> watched;
-    /** The node numbers of this replica, to uuids, as known when the range was read. */
+    /** The node numbers of this replica, to uuids, as known when the range was read, and back. */
     final Map<Integer, String> nodes;
+
+    final Map<String, Integer> nodeIds;
 
     private FeedRange(
             long since,
@@ -58,6 +60,9 @@ public final class FeedRange {
         this.upserts = upserts;
         this.watched = watched;
         this.nodes = nodes;
+        Map<String, Integer> ids = new HashMap<>();
+        nodes.forEach((id, uuid) -> ids.put(uuid, id));
+        this.nodeIds = Map.copyOf(ids);
     }
 
     /**
@@ -114,7 +119,14 @@ public final class FeedRange {
                                 whole.contains(t.name()) || (byRule.contains(t.name()) && op != Op.UPSERT.code());
                         if (byRule.contains(t.name()) && op == Op.UPSERT.code()) {
                             upserts.computeIfAbsent(t.name(), k -> new Upserts())
-                                    .add(seq, via, rs.getLong(5), rs.getInt(6), rs.getLong(7), rs.getLong(8));
+                                    .add(
+                                            Jdbc.readValue(rs, 2),
+                                            seq,
+                                            via,
+                                            rs.getLong(5),
+                                            rs.getInt(6),
+                                            rs.getLong(7),
+                                            rs.getLong(8));
                         } else if (everyone) {
                             String origin = nodes.get(rs.getInt(6));
                             if (origin == null) {
@@ -164,9 +176,12 @@ public final class FeedRange {
         int[] origins = new int[16];
         long[] versions = new long[16];
         long[] bases = new long[16];
+        /** The index of each upsert by its row's stored feed key ({@link FeedReader#keyOf}). */
+        final Map<Object, Integer> byKey = new HashMap<>();
+
         int n;
 
-        void add(long seq, int via, long hlc, int origin, long version, long base) {
+        void add(Object key, long seq, int via, long hlc, int origin, long version, long base) {
             if (n == seqs.length) {
                 int m = n * 2;
                 seqs = Arrays.copyOf(seqs, m);
@@ -176,6 +191,7 @@ public final class FeedRange {
                 versions = Arrays.copyOf(versions, m);
                 bases = Arrays.copyOf(bases, m);
             }
+            byKey.put(FeedReader.keyOf(key), n);
             seqs[n] = seq;
             vias[n] = via;
             hlcs[n] = hlc;
@@ -197,6 +213,12 @@ public final class FeedRange {
         int indexOf(long seq) {
             int i = Arrays.binarySearch(seqs, 0, n, seq);
             return i < 0 ? -1 : i;
+        }
+
+        /** The index of the upsert of the row whose stored feed key is {@code key}, or -1. */
+        int indexOfKey(Object key) {
+            Integer i = byKey.get(FeedReader.keyOf(key));
+            return i == null ? -1 : i;
         }
     }
 

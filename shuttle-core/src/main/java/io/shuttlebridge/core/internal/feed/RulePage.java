@@ -50,12 +50,7 @@ public final class RulePage {
      */
     public FeedReader.Page read(Connection c, FeedRange range, int limit, Map<String, RowCondition> byRule, String node)
             throws SQLException {
-        Integer excluded = null;
-        for (var n : range.nodes.entrySet()) {
-            if (n.getValue().equals(node)) {
-                excluded = n.getKey(); // a node heard of only later sent nothing in the range
-            }
-        }
+        Integer excluded = range.nodeIds.get(node); // a node heard of only later sent nothing in the range
         List<Object[]> common = new ArrayList<>();
         for (Object[] r : range.common) {
             if (excluded == null || (Integer) r[8] != excluded.intValue()) {
@@ -65,13 +60,19 @@ public final class RulePage {
         List<FeedEntry> own = new ArrayList<>();
         boolean planned = false;
         for (var e : byRule.entrySet()) {
-            if (hasUpserts(range, e.getKey(), excluded)) {
+            if (!hasUpserts(range, e.getKey(), excluded)) {
+                continue;
+            }
+            SyncedTable t = schema.require(e.getKey());
+            List<FeedEntry> mine = fromRows(c, range, t, e.getValue(), excluded, limit);
+            if (mine == null) {
                 if (!planned) {
                     dialect.planForValues(c); // the subject's rows, or the range's entries: whichever are fewer
                     planned = true;
                 }
-                own.addAll(readable(c, range, schema.require(e.getKey()), e.getValue(), excluded, limit));
+                mine = readable(c, range, t, e.getValue(), excluded, limit);
             }
+            own.addAll(mine);
         }
         // the first `limit` of the two, in seq order
         List<Long> seqs = new ArrayList<>(common.size() + own.size());
@@ -135,6 +136,50 @@ public final class RulePage {
         return false;
     }
 
+    /** Readable rows read whole before the feed is joined instead: at least this many, or twice the range's upserts. */
+    static final int FEW_ROWS = 256;
+
+    /**
+     * The upserts of {@code t} in the range whose rows satisfy {@code condition}, from the subject's rows
+     * themselves when it may read few of them (no more than {@link #FEW_ROWS}, or twice the range's upserts
+     * of the table): they are read whole, and those whose key the range has an upsert of are the page's.
+     * Null when it may read more: {@link #readable} then looks them up through the feed.
+     */
+    private List<FeedEntry> fromRows(
+            Connection c, FeedRange range, SyncedTable t, RowCondition condition, Integer excluded, int limit)
+            throws SQLException {
+        FeedRange.Upserts u = range.upserts.get(t.name());
+        int cap = Math.max(FEW_ROWS, 2 * u.n);
+        List<String> cols = t.replicatedColumns();
+        String sql = "SELECT " + dialect.capture().keyExpression(t, "t") + ", "
+                + cols.stream().map(col -> "t." + dialect.quote(col)).collect(Collectors.joining(", "))
+                + " FROM (SELECT * FROM " + dialect.quote(t.name())
+                + (condition.all() ? "" : " WHERE (" + condition.sql() + ")") + ") t LIMIT ?";
+        List<Object[]> raw = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (Object arg : condition.args()) {
+                Jdbc.set(ps, i++, arg);
+            }
+            ps.setInt(i, cap + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                int read = 0;
+                while (rs.next()) {
+                    if (++read > cap) {
+                        return null;
+                    }
+                    Object key = Jdbc.readValue(rs, 1);
+                    int at = u.indexOfKey(key);
+                    if (at >= 0 && (excluded == null || u.vias[at] != excluded)) {
+                        raw.add(new Object[] {key, FeedReader.readRow(rs, cols), u.seqs[at]});
+                    }
+                }
+            }
+        }
+        raw.sort(Comparator.comparingLong(r -> (Long) r[2]));
+        return entries(c, range, t, raw.subList(0, Math.min(limit, raw.size())));
+    }
+
     /**
      * The upserts of {@code t} in the range whose rows satisfy {@code condition}, not from the device, in
      * seq order, at most {@code limit}, with the rows' values; what the feed entries say besides is the
@@ -178,6 +223,13 @@ public final class RulePage {
                 }
             }
         }
+        return entries(c, range, t, raw);
+    }
+
+    /** Feed entries of {@code t} from {@code {stored key, values, seq}}, with what the range says of each seq. */
+    private List<FeedEntry> entries(Connection c, FeedRange range, SyncedTable t, List<Object[]> raw)
+            throws SQLException {
+        FeedRange.Upserts u = range.upserts.get(t.name());
         Map<Object, Map<String, Stamp>> stamps = t.policy() == ConflictPolicy.FIELD_LWW && !raw.isEmpty()
                 ? ColumnStamps.load(c, t, raw.stream().map(r -> r[0]).toList())
                 : Map.of();
