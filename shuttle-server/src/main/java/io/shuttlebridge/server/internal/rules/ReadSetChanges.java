@@ -35,7 +35,9 @@ import java.util.regex.Pattern;
  *       read.
  * </ul>
  *
- * Only tables whose read rule is a SQL predicate are ever named. Internal.
+ * Only tables whose read rule is a SQL predicate are ever named. What the page's range held (entries of
+ * the tables predicates read, upserts the page left out) is read with the page itself, in the same
+ * pass over the feed ({@link #check}); this class adds the claims. Internal.
  */
 public final class ReadSetChanges {
     private static final String KEY = "read_set:";
