@@ -150,6 +150,9 @@ public final class FilteredSnapshot {
                 return new Page(List.of(), at.horizon(), null, true);
             }
         }
+        // a stretch's plan depends on how many keys it spans and rows its condition keeps: planned for its values,
+        // not once for any (a plan made for a few keys looks the condition up row by row through a whole span)
+        dialect.planForValues(c);
         TableRows rows = new TableRows(dialect);
         List<FeedEntry> page = new ArrayList<>();
         Object key = at.key();
