@@ -38,8 +38,8 @@ public final class LeaseStore {
     static final int LOCK_CLASS = 0x6c656173;
 
     /**
-     * Tries of a lease that lost to a transient failure (a busy SQLite file shared by several processes, a
-     * dropped connection), or to a concurrent lease of the same id where nothing orders them.
+     * Tries of a lease that lost a race: a busy SQLite file shared by several processes, or a concurrent lease
+     * of the same id where nothing orders them.
      */
     private static final int ATTEMPTS = 5;
 
@@ -77,8 +77,8 @@ public final class LeaseStore {
                 return db.transaction(c -> leaseIn(c, deviceKey, nodeUuid));
             } catch (DatabaseException e) {
                 if (e.failure() != DatabaseException.Failure.UNIQUE_VIOLATION
-                        && !e.failure().transientFailure()) {
-                    throw e;
+                        && e.failure() != DatabaseException.Failure.SERIALIZATION_FAILURE) {
+                    throw e; // a connection not to be had now included: the device retries, not this request
                 }
                 last = e; // a concurrent lease took the same id first (unique key) or the database was busy: try again
             }
