@@ -25,18 +25,20 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Many devices leasing their short ids at the same moment, over HTTP without any retry of the
- * caller's: every lease is answered 200 with an id no other device holds, on a pooled PostgreSQL hub
+ * Many devices leasing their short ids at the same moment (64 requests in flight, far more than the
+ * pool's connections), over HTTP without any retry of the caller's: every lease is answered 200 with an id no other device holds, on a pooled PostgreSQL hub
  * (where the leases run on many connections at once) and on a SQLite hub.
  */
 class ConcurrentLeasesIT {
     private static final int DEVICES = 200;
+    private static final int IN_FLIGHT = 64;
     private static final Pattern SHORT_ID = Pattern.compile("\"shortId\"\\s*:\\s*(\\d+)");
 
     @TempDir
@@ -93,6 +95,8 @@ class ConcurrentLeasesIT {
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
         CountDownLatch go = new CountDownLatch(1);
+        // more leases at once than the pool has connections, without opening hundreds of sockets at one moment
+        Semaphore inFlight = new Semaphore(IN_FLIGHT);
         List<Future<HttpResponse<String>>> answers = new ArrayList<>();
         try (ExecutorService devices = Executors.newVirtualThreadPerTaskExecutor()) {
             for (String node : nodes) {
@@ -104,7 +108,12 @@ class ConcurrentLeasesIT {
                         .build();
                 answers.add(devices.submit(() -> {
                     go.await();
-                    return http.send(req, HttpResponse.BodyHandlers.ofString());
+                    inFlight.acquire();
+                    try {
+                        return http.send(req, HttpResponse.BodyHandlers.ofString());
+                    } finally {
+                        inFlight.release();
+                    }
                 }));
             }
             go.countDown();

@@ -38,16 +38,19 @@ public final class HubSide {
 
     private final EngineContext engine;
     private final ShuttleDatabase db;
+    /** Group commit of concurrent pushes, on a database whose pushes run on several connections at once. */
+    private final PushGroups<GroupedPush> groups;
 
     public HubSide(EngineContext engine) {
         this.engine = engine;
         this.db = engine.db();
+        this.groups = db.pooled() ? new PushGroups<>() : null;
     }
 
     /** The highest seq in this database's feed, local writes made since the last read included. */
     public long feedPosition() {
         return db.transaction(c -> {
-            Dialects.of(db).capture().fold(c);
+            Dialects.of(db).capture().foldForReading(c);
             return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
         });
     }
@@ -90,6 +93,98 @@ public final class HubSide {
         engine.applier()
                 .misfits(changes)
                 .forEach((i, why) -> refused.put(i, new RefusalReason(ErrorCode.SCHEMA_MISMATCH, why)));
+        if (groups == null) {
+            return applyAlone(fromNode, changes, guard, refused);
+        }
+        GroupedPush push = new GroupedPush(fromNode, changes, guard, refused);
+        groups.commit(push, changes.size(), this::commitGroup);
+        if (push.failure != null) {
+            throw push.failure;
+        }
+        if (push.result != null) {
+            return push.result;
+        }
+        // its group's transaction rolled it back (a refusal or a failure to sort out): alone, as if it came alone
+        return applyAlone(fromNode, changes, guard, refused);
+    }
+
+    /** A push waiting for its group to commit, and what became of it there. */
+    private static final class GroupedPush {
+        final String fromNode;
+        final List<Change> changes;
+        final WriteGuard guard;
+        final Map<Integer, RefusalReason> refused;
+        /** Its result once its group committed; null when it is to be applied alone. */
+        PushResult result;
+        /** What applying it alone threw, for a group of one. */
+        RuntimeException failure;
+
+        GroupedPush(String fromNode, List<Change> changes, WriteGuard guard, Map<Integer, RefusalReason> refused) {
+            this.fromNode = fromNode;
+            this.changes = changes;
+            this.guard = guard;
+            this.refused = refused;
+        }
+    }
+
+    /**
+     * Commits the pushes of a group in one transaction, each under a savepoint of its own: a push is
+     * applied whole or not at all (one that fails or has changes refused is rolled back to its savepoint
+     * and left to be applied alone afterwards, where its refusals are sorted out as for any push), the
+     * feed gets their entries in the group's order under one hold of its lock, and one commit makes them
+     * durable and visible together. A group of one is applied as a push that came alone.
+     */
+    private void commitGroup(List<GroupedPush> group) {
+        if (group.size() == 1) {
+            GroupedPush p = group.getFirst();
+            try {
+                p.result = applyAlone(p.fromNode, p.changes, p.guard, p.refused);
+            } catch (RuntimeException e) {
+                p.failure = e;
+            }
+            return;
+        }
+        List<PushResult> results = new ArrayList<>(group.size());
+        try {
+            db.durableTransaction(c -> {
+                for (GroupedPush p : group) {
+                    java.sql.Savepoint before = c.setSavepoint();
+                    PushResult r;
+                    try {
+                        r = applyGuarded(c, p.fromNode, p.changes, p.guard, new TreeMap<>(p.refused));
+                    } catch (SQLException | RuntimeException e) {
+                        c.rollback(before);
+                        r = null;
+                    }
+                    if (r != null) {
+                        c.releaseSavepoint(before);
+                    }
+                    results.add(r);
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.debug("a group of {} pushes did not commit; each is applied alone", group.size(), e);
+            return;
+        }
+        for (int i = 0; i < group.size(); i++) {
+            group.get(i).result = results.get(i);
+        }
+    }
+
+    /** Pushes committed in a group with other pushes so far (none where pushes are not grouped). */
+    public long groupedPushes() {
+        return groups == null ? 0 : groups.groupedPushes();
+    }
+
+    /** Groups of pushes committed so far, groups of one included (none where pushes are not grouped). */
+    public long pushGroups() {
+        return groups == null ? 0 : groups.groups();
+    }
+
+    /** Applies a push in a transaction of its own, leaving out what the database or the guard refuses. */
+    private PushResult applyAlone(
+            String fromNode, List<Change> changes, WriteGuard guard, Map<Integer, RefusalReason> refused) {
         while (true) {
             try {
                 // the answer says the batch is stored: its commit is on disk first
@@ -203,16 +298,56 @@ public final class HubSide {
             String forNode, long since, int limit, String condition, List<Object> args, boolean own) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
+        FeedReader.Query q = FeedReader.Query.after(since, n).where(condition, args);
+        FeedReader.Query asked = own ? q : q.excludingPeer(forNode);
+        if (db.pooled()) {
+            return pooledPull(forNode, since, asked, page -> pullResult(page), PullResult.resync(since));
+        }
         return db.transaction(c -> {
             refuseRetired(c, forNode);
             if (behindPurge(c, since)) {
                 return PullResult.resync(since);
             }
             PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
-            FeedReader.Query q = FeedReader.Query.after(since, n).where(condition, args);
-            FeedReader.Page page =
-                    new FeedReader(Dialects.of(db), engine.schema()).read(c, own ? q : q.excludingPeer(forNode));
+            FeedReader.Page page = new FeedReader(Dialects.of(db), engine.schema()).read(c, asked);
             return pullResult(page);
+        });
+    }
+
+    /**
+     * A pull on a database whose work runs on several connections at once (a pooled hub). What a pull
+     * writes (the device's acknowledgement, after refusing a retired device or a cursor behind the purge)
+     * and the fold of local writes waiting in the capture log (when there are some: only then is the fold's
+     * lock taken, for that transaction alone) commit first; then the page is read in a read-only transaction
+     * of one snapshot, the feed entries, the nodes they name and the rows they carry as of one moment. The
+     * fold's lock, which orders the feed's writers, is not held while the page is read: pushes neither wait
+     * for pulls nor pulls for pushes, and the feed's seqs still become visible in order (a writer holds the
+     * lock until its commit is visible), so a snapshot holds a prefix of them.
+     */
+    private <T> T pooledPull(
+            String forNode,
+            long since,
+            FeedReader.Query q,
+            java.util.function.Function<FeedReader.Page, T> answer,
+            T resync) {
+        boolean behind = db.transaction(c -> {
+            refuseRetired(c, forNode);
+            if (behindPurge(c, since)) {
+                return true;
+            }
+            PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
+            Dialects.of(db).capture().foldForReading(c);
+            return false;
+        });
+        if (behind) {
+            return resync;
+        }
+        return db.transaction(c -> {
+            Dialects.of(db).oneSnapshot(c);
+            if (behindPurge(c, since)) {
+                return resync; // purged meanwhile
+            }
+            return answer.apply(new FeedReader(Dialects.of(db), engine.schema()).readFolded(c, q));
         });
     }
 
@@ -237,6 +372,14 @@ public final class HubSide {
     public PageForAll servePullForAll(String forNode, long since, int limit) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
+        if (db.pooled()) {
+            return pooledPull(
+                    forNode,
+                    since,
+                    FeedReader.Query.after(since, n),
+                    page -> new PageForAll(pullResult(page), page.senders()),
+                    new PageForAll(PullResult.resync(since), java.util.Set.of()));
+        }
         return db.transaction(c -> {
             refuseRetired(c, forNode);
             if (behindPurge(c, since)) {
