@@ -12,6 +12,7 @@ import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
+import io.shuttlebridge.core.internal.feed.NodeNames;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.internal.sync.apply.Role;
 import io.shuttlebridge.core.sync.KeyDigest;
@@ -40,6 +41,8 @@ public final class HubSide {
     private final ShuttleDatabase db;
     /** Group commit of concurrent pushes, on a database whose pushes run on several connections at once. */
     private final PushGroups<GroupedPush> groups;
+    /** The nodes of the database, for the pages pulls read. */
+    private final NodeNames names = new NodeNames();
 
     public HubSide(EngineContext engine) {
         this.engine = engine;
@@ -128,11 +131,11 @@ public final class HubSide {
     }
 
     /**
-     * Commits the pushes of a group in one transaction, each under a savepoint of its own: a push is
-     * applied whole or not at all (one that fails or has changes refused is rolled back to its savepoint
-     * and left to be applied alone afterwards, where its refusals are sorted out as for any push), the
-     * feed gets their entries in the group's order under one hold of its lock, and one commit makes them
-     * durable and visible together. A group of one is applied as a push that came alone.
+     * Commits the pushes of a group in one transaction: the feed gets their entries in the group's order
+     * under one hold of its lock, and one commit makes them durable and visible together. A push is applied
+     * whole or not at all: when one fails or has changes refused, the transaction rolls back and the group
+     * goes again without it, and it is applied alone afterwards, where its refusals are sorted out as for
+     * any push. A group of one is applied as a push that came alone.
      */
     private void commitGroup(List<GroupedPush> group) {
         if (group.size() == 1) {
@@ -144,31 +147,55 @@ public final class HubSide {
             }
             return;
         }
-        List<PushResult> results = new ArrayList<>(group.size());
-        try {
-            db.durableTransaction(c -> {
-                for (GroupedPush p : group) {
-                    java.sql.Savepoint before = c.setSavepoint();
-                    PushResult r;
-                    try {
-                        r = applyGuarded(c, p.fromNode, p.changes, p.guard, new TreeMap<>(p.refused));
-                    } catch (SQLException | RuntimeException e) {
-                        c.rollback(before);
-                        r = null;
+        List<GroupedPush> pending = new ArrayList<>(group);
+        while (pending.size() > 1) {
+            List<PushResult> results = new ArrayList<>(pending.size());
+            int[] failed = {-1};
+            long top;
+            try {
+                top = db.durableTransaction(c -> {
+                    for (int i = 0; i < pending.size(); i++) {
+                        GroupedPush p = pending.get(i);
+                        try {
+                            results.add(
+                                    applyGuarded(c, p.fromNode, p.changes, p.guard, new TreeMap<>(p.refused), false));
+                        } catch (SQLException | RuntimeException e) {
+                            failed[0] = i;
+                            throw new LeftAlone(e);
+                        }
                     }
-                    if (r != null) {
-                        c.releaseSavepoint(before);
-                    }
-                    results.add(r);
-                }
-                return null;
-            });
-        } catch (RuntimeException e) {
-            log.debug("a group of {} pushes did not commit; each is applied alone", group.size(), e);
+                    return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed")
+                            .orElse(0L);
+                });
+            } catch (LeftAlone e) {
+                pending.remove(failed[0]); // rolled back with the rest: it goes alone, the others again
+                continue;
+            } catch (RuntimeException e) {
+                log.debug("a group of {} pushes did not commit; each is applied alone", pending.size(), e);
+                return;
+            }
+            for (int i = 0; i < pending.size(); i++) {
+                PushResult r = results.get(i);
+                pending.get(i).result = new PushResult(
+                        r.applied(),
+                        r.duplicates(),
+                        r.superseded(),
+                        r.pending(),
+                        r.conflicts(),
+                        top, // the feed's position once the group is in
+                        r.rejected(),
+                        r.restamped(),
+                        r.refused(),
+                        r.ticket());
+            }
             return;
         }
-        for (int i = 0; i < group.size(); i++) {
-            group.get(i).result = results.get(i);
+    }
+
+    /** A push of a group failed: the group's transaction rolls back, and the push is applied alone. */
+    private static final class LeftAlone extends RuntimeException {
+        LeftAlone(Throwable cause) {
+            super("left out of its group", cause, false, false);
         }
     }
 
@@ -229,6 +256,18 @@ public final class HubSide {
     private PushResult applyGuarded(
             Connection c, String fromNode, List<Change> changes, WriteGuard guard, Map<Integer, RefusalReason> refused)
             throws SQLException {
+        return applyGuarded(c, fromNode, changes, guard, refused, true);
+    }
+
+    /** @param position whether to read the feed's position for the answer (a group reads it once, at its end) */
+    private PushResult applyGuarded(
+            Connection c,
+            String fromNode,
+            List<Change> changes,
+            WriteGuard guard,
+            Map<Integer, RefusalReason> refused,
+            boolean position)
+            throws SQLException {
         refuseRetired(c, fromNode);
         guard.before(c, changes).forEach((i, why) -> refused.putIfAbsent(i, RefusalReason.forbidden(why)));
         List<Integer> kept = new ArrayList<>();
@@ -244,7 +283,9 @@ public final class HubSide {
             late.forEach((i, why) -> refused.put(kept.get(i), RefusalReason.forbidden(why)));
             throw new RefusedAfterApply();
         }
-        long hubSeq = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+        long hubSeq = position
+                ? Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L)
+                : 0;
         List<Stamp> notTaken = new ArrayList<>(o.rejected());
         List<PushResult.Refusal> refusals = new ArrayList<>();
         for (var e : refused.entrySet()) {
@@ -347,7 +388,7 @@ public final class HubSide {
             if (behindPurge(c, since)) {
                 return resync; // purged meanwhile
             }
-            return answer.apply(new FeedReader(Dialects.of(db), engine.schema()).readFolded(c, q));
+            return answer.apply(new FeedReader(Dialects.of(db), engine.schema(), names).readFolded(c, q));
         });
     }
 
