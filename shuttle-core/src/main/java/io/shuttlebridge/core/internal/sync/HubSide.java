@@ -47,7 +47,7 @@ public final class HubSide {
     public HubSide(EngineContext engine) {
         this.engine = engine;
         this.db = engine.db();
-        this.groups = db.pooled() ? new PushGroups<>() : null;
+        this.groups = db.pooled() && !"off".equals(System.getProperty(PushGroups.PROPERTY)) ? new PushGroups<>() : null;
     }
 
     /** The highest seq in this database's feed, local writes made since the last read included. */

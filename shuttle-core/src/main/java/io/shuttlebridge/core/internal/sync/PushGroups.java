@@ -21,8 +21,15 @@ import java.util.function.Consumer;
  * @param <P> a push waiting to be committed
  */
 final class PushGroups<P> {
-    /** Most pushes one group takes. */
-    static final int MAX_PUSHES = 64;
+    /** The system property that turns group commit off ({@code off}), to compare a hub without it. */
+    static final String PROPERTY = "shuttle.hub.pushGroups";
+
+    /**
+     * Most pushes one group takes. Each push writes under two savepoints of its own (its rows and its feed
+     * entries are first tried as new), and PostgreSQL keeps up to 64 subtransaction ids of a transaction in
+     * its shared state before other sessions' snapshots must look them up on disk: a group stays below.
+     */
+    static final int MAX_PUSHES = 24;
 
     /** Most changes one group takes (a push larger than this alone makes a group of its own). */
     static final int MAX_CHANGES = 5_000;
