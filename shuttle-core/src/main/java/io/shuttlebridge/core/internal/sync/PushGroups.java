@@ -14,9 +14,9 @@ import java.util.function.Consumer;
  * pooled hub's concurrent pushes would each wait for that lock, then pay their own transaction and
  * commit. Here the first push to arrive while none is being committed leads: it takes every push
  * waiting then (up to {@link #MAX_PUSHES}, and up to {@link #MAX_CHANGES} changes) and runs them as
- * one group ({@code runner}: one transaction, each push under a savepoint of its own); the pushes that
+ * one group ({@code runner}: one transaction); the pushes that
  * arrive meanwhile wait and form the next group, led by the first of them. A push is answered once its
- * group is over. FIFO: a push is never overtaken by one that arrived after it.
+ * group is over; groups are taken in the order their pushes arrived.
  *
  * @param <P> a push waiting to be committed
  */
