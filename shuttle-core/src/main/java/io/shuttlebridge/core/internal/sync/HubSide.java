@@ -11,6 +11,7 @@ import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.dialect.OneAttempt;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.feed.NodeNames;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
@@ -131,7 +132,8 @@ public final class HubSide {
     }
 
     /**
-     * Commits the pushes of a group in one transaction: the feed gets their entries in the group's order
+     * Commits the pushes of a group in one transaction, as {@link OneAttempt} (no savepoint: what fails
+     * fails the transaction): the feed gets their entries in the group's order
      * under one hold of its lock, and one commit makes them durable and visible together. A push is applied
      * whole or not at all: when one fails or has changes refused, the transaction rolls back and the group
      * goes again without it, and it is applied alone afterwards, where its refusals are sorted out as for
@@ -153,7 +155,7 @@ public final class HubSide {
             int[] failed = {-1};
             long top;
             try {
-                top = db.durableTransaction(c -> {
+                top = OneAttempt.run(() -> db.durableTransaction(c -> {
                     for (int i = 0; i < pending.size(); i++) {
                         GroupedPush p = pending.get(i);
                         try {
@@ -166,11 +168,11 @@ public final class HubSide {
                     }
                     return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed")
                             .orElse(0L);
-                });
+                }));
             } catch (LeftAlone e) {
                 pending.remove(failed[0]); // rolled back with the rest: it goes alone, the others again
                 continue;
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 log.debug("a group of {} pushes did not commit; each is applied alone", pending.size(), e);
                 return;
             }

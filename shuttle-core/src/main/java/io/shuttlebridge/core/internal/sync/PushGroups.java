@@ -25,11 +25,10 @@ final class PushGroups<P> {
     static final String PROPERTY = "shuttle.hub.pushGroups";
 
     /**
-     * Most pushes one group takes. Each push writes under two savepoints of its own (its rows and its feed
-     * entries are first tried as new), and PostgreSQL keeps up to 64 subtransaction ids of a transaction in
-     * its shared state before other sessions' snapshots must look them up on disk: a group stays below.
+     * Most pushes one group takes: a group commits in one transaction without savepoints, and one that
+     * fails goes again without the push that failed, so a group is kept to a size whose rerun costs little.
      */
-    static final int MAX_PUSHES = 24;
+    static final int MAX_PUSHES = 32;
 
     /** Most changes one group takes (a push larger than this alone makes a group of its own). */
     static final int MAX_CHANGES = 5_000;
