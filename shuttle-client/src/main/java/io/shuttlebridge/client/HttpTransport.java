@@ -41,8 +41,9 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A hub reached over HTTP (protocol v1) with {@code java.net.http}: gzip (see {@link Compression}), timeouts, and retries
- * with exponential backoff and jitter on network errors and 5xx answers, never on 4xx but 429 (rate limited), which
- * is retried after the {@code Retry-After} the hub asks for (up to a minute) within the same attempts.
+ * with exponential backoff and jitter on network errors and 5xx answers (a 503 from a busy hub after the {@code
+ * Retry-After} it asks for, up to a minute), never on 4xx but 429 (rate limited), which is retried after the {@code
+ * Retry-After} the hub asks for (up to a minute) within the same attempts.
  *
  * <pre>{@code
  * HttpTransport hub = HttpTransport.builder(URI.create("http://hub:7070")).token("s3cret").build();
