@@ -48,7 +48,8 @@ public final class SyncApi {
     private final ReadFilter reads;
     private final ReadSetChanges moves;
     private final HubSide hub;
-    private final String schemaJson;
+    /** The schema document of the schema version it was written for (written again when the version moves). */
+    private volatile Object[] schemaJson = {0L, ""};
     /** A hot standby of the hub's database that serves pulls and snapshots, or null. */
     private final ShuttleDatabase replica;
 
@@ -85,7 +86,6 @@ public final class SyncApi {
                 ? null
                 : new ReadSetChanges(rules, EngineAccess.context(engine).schema());
         this.hub = new HubSide(EngineAccess.context(engine));
-        this.schemaJson = SchemaCodec.write(hubSchema(), limits(), engine.maxClockSkew());
     }
 
     private HubSchema hubSchema() {
@@ -112,7 +112,13 @@ public final class SyncApi {
 
     public void schema(Context ctx) {
         if (reads == null) {
-            json(ctx, schemaJson);
+            Object[] doc = schemaJson;
+            long version = engine.schemaVersion();
+            if ((long) doc[0] != version) {
+                doc = new Object[] {version, SchemaCodec.write(hubSchema(), limits(), engine.maxClockSkew())};
+                schemaJson = doc;
+            }
+            json(ctx, (String) doc[1]);
             return;
         }
         json(ctx, SchemaCodec.write(reads.schema(hubSchema()), limits(), engine.maxClockSkew()));
@@ -251,6 +257,7 @@ public final class SyncApi {
      */
     private void sharedPull(Context ctx, String node, long since, int limit) {
         long position = stream.position();
+        shared.forSchema(engine.schemaVersion()); // a page read under another schema version says that version
         SharedPulls.Hit hit = shared.lookup(since, limit, position, node);
         if (hit != null) {
             hub.acknowledgePull(node, since);

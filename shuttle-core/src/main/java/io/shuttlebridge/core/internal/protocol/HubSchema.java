@@ -14,10 +14,15 @@ import java.util.Set;
  * @param hubNode the hub's node uuid (devices keep their cursors under it)
  * @param dialect the hub's database product ({@code sqlite}, ...): how to read the declared types
  * @param tables synced tables in registration order
+ * @param version the version of the hub's synced schema ({@code schemaVersion}; 0 when the hub did not say)
  */
-public record HubSchema(String hubNode, String dialect, List<TableSpec> tables) {
+public record HubSchema(String hubNode, String dialect, List<TableSpec> tables, long version) {
     public HubSchema {
         tables = List.copyOf(tables);
+    }
+
+    public HubSchema(String hubNode, String dialect, List<TableSpec> tables) {
+        this(hubNode, dialect, tables, 0);
     }
 
     /** One synced table as the hub has it. */
@@ -37,6 +42,7 @@ public record HubSchema(String hubNode, String dialect, List<TableSpec> tables) 
                 dialect,
                 schema.tables().stream()
                         .map((SyncedTable t) -> new TableSpec(t.table(), t.policy(), t.excluded(), t.scopeColumn()))
-                        .toList());
+                        .toList(),
+                schema.version());
     }
 }

@@ -48,6 +48,9 @@ public final class SchemaCodec {
         o.put("protocol", Protocol.VERSION);
         o.put("hubNode", s.hubNode());
         o.put("dialect", s.dialect());
+        if (s.version() != 0) {
+            o.put("schemaVersion", s.version());
+        }
         if (limits != null) {
             ObjectNode l =
                     o.putObject("limits").put("maxBatch", limits.maxBatch()).put("maxBodyBytes", limits.maxBodyBytes());
@@ -129,6 +132,10 @@ public final class SchemaCodec {
                     excluded,
                     tn.hasNonNull("scopeColumn") ? tn.get("scopeColumn").asText() : null));
         }
-        return new HubSchema(text(o, "hubNode"), text(o, "dialect"), tables);
+        return new HubSchema(
+                text(o, "hubNode"),
+                text(o, "dialect"),
+                tables,
+                o.path("schemaVersion").asLong(0));
     }
 }

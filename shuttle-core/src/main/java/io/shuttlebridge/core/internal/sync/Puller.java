@@ -31,9 +31,16 @@ public final class Puller {
     private final EngineContext engine;
     private final ShuttleDatabase db;
 
-    public Puller(EngineContext engine) {
+    private final java.util.function.Predicate<Transport> followSchema;
+
+    /**
+     * @param followSchema brings the device's tables up to its hub's schema when a pull answer says another
+     *     schema version than the one the device last saw; false when the transport cannot
+     */
+    public Puller(EngineContext engine, java.util.function.Predicate<Transport> followSchema) {
         this.engine = engine;
         this.db = engine.db();
+        this.followSchema = followSchema;
     }
 
     /** Pulls every page from the hub {@code hubNode}; returns whether it had to resync from the snapshot. */
@@ -51,6 +58,7 @@ public final class Puller {
         String self = engine.nodeUuid();
         while (true) {
             PullResult page = hub.pull(self, since, engine.pageSize());
+            HubSchemaVersion.followIfMoved(engine, hub, hubNode, page.schemaVersion(), followSchema);
             if (page.resyncRequired()) {
                 snapshot(hub, hubNode, null, tally);
                 db.transaction(c -> {
@@ -143,6 +151,7 @@ public final class Puller {
             PullResult page = tables == null
                     ? hub.snapshot(self, after, engine.pageSize())
                     : hub.snapshot(self, after, engine.pageSize(), tables);
+            HubSchemaVersion.followIfMoved(engine, hub, hubNode, page.schemaVersion(), followSchema);
             final boolean last = !page.more();
             db.transaction(c -> {
                 Applier.Outcome o = engine.applier().apply(c, page.changes(), hubNode, Role.DEVICE);

@@ -62,7 +62,7 @@ public final class ReadFilter {
             tables.add(new HubSchema.TableSpec(
                     new Table(t.name(), columns, fks), t.policy(), t.excluded(), t.scopeColumn()));
         }
-        return new HubSchema(full.hubNode(), full.dialect(), tables);
+        return new HubSchema(full.hubNode(), full.dialect(), tables, full.version());
     }
 
     /**

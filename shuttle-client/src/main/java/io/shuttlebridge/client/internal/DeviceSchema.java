@@ -1,0 +1,67 @@
+package io.shuttlebridge.client.internal;
+
+import io.shuttlebridge.core.ProgressListener;
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.capture.Capture;
+import io.shuttlebridge.core.capture.CaptureOptions;
+import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.protocol.HubSchema;
+import io.shuttlebridge.core.internal.schema.Column;
+import io.shuttlebridge.core.internal.schema.Table;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives a device the tables and columns its hub's schema gained since the clone: a new table is created
+ * as a clone creates it and enabled with the hub's sync settings, a new column is added (same type
+ * mapping, nullable). Columns and tables the hub no longer has are left as they are. Returns what it did.
+ */
+public final class DeviceSchema {
+    private static final Logger log = LoggerFactory.getLogger(DeviceSchema.class);
+
+    private DeviceSchema() {}
+
+    public static List<String> follow(ShuttleDatabase db, HubSchema hub) {
+        Dialect dialect = Dialects.of(db);
+        List<HubSchema.TableSpec> created = new ArrayList<>();
+        List<String> done = db.transaction(c -> {
+            List<String> out = new ArrayList<>();
+            for (HubSchema.TableSpec t : hub.tables()) {
+                if (!dialect.hasTable(c, t.name())) {
+                    Jdbc.execute(c, SqliteTables.createTable(t, hub.dialect()));
+                    created.add(t);
+                    out.add("table \"" + t.name() + "\" created");
+                    continue;
+                }
+                Table mine = dialect.readTable(c, t.name());
+                for (Column col : t.table().columns()) {
+                    if (mine.column(col.name()).isEmpty()) {
+                        Jdbc.execute(c, SqliteTables.addColumn(t.name(), col, hub.dialect()));
+                        out.add("column \"" + t.name() + "\".\"" + col.name() + "\" added");
+                    }
+                }
+            }
+            return out;
+        });
+        if (!created.isEmpty()) {
+            CaptureOptions.Builder options = CaptureOptions.builder()
+                    .tables(created.stream().map(HubSchema.TableSpec::name).toList());
+            for (HubSchema.TableSpec t : created) {
+                options.policy(t.name(), t.policy());
+                t.excluded().forEach(col -> options.excludeColumn(t.name(), col));
+                if (t.scopeColumn() != null) {
+                    options.scopeColumn(t.name(), t.scopeColumn());
+                }
+            }
+            Capture.enable(db, options.build(), ProgressListener.NONE);
+        }
+        if (!done.isEmpty()) {
+            log.info("the hub's schema changed: {}", String.join(", ", done));
+        }
+        return done;
+    }
+}

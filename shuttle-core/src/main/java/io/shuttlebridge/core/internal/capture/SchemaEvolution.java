@@ -1,0 +1,267 @@
+package io.shuttlebridge.core.internal.capture;
+
+import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.ProgressListener;
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.capture.SchemaChanges;
+import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.schema.Column;
+import io.shuttlebridge.core.internal.schema.Table;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Compares a synced database's tables with the shape capture last took ({@link CapturedShape}) and takes
+ * the additive changes: a new nullable or defaulted column (its table's triggers are installed again),
+ * a new table with a primary key when capture covers every table ({@value #SCOPE_KEY} {@code all}: it is
+ * registered under LWW, its triggers installed and its rows backfilled). A destructive change (a table or
+ * column dropped or renamed, a type or key changed, a new NOT NULL column without a default) is refused:
+ * that table keeps the shape it was captured with, and the refusal says what to do. Internal.
+ */
+public final class SchemaEvolution {
+    /** {@code _shuttle_meta} key: {@code all} when capture covers every table (new ones included), else {@code listed}. */
+    public static final String SCOPE_KEY = "capture_scope";
+
+    /** For {@link #apply}: the schema in force before is not known (any change made counts). */
+    public static final long UNKNOWN = Long.MIN_VALUE;
+
+    private SchemaEvolution() {}
+
+    /** What {@link #plan} found, and the schema that takes the safe changes. */
+    public record Plan(
+            SyncSchema schema,
+            List<String> safe,
+            List<String> refused,
+            Set<String> changed,
+            List<Table> added,
+            boolean recorded) {
+        /** Whether applying it would change nothing in the database. */
+        boolean nothingToDo() {
+            return recorded && changed.isEmpty() && added.isEmpty();
+        }
+    }
+
+    /** What {@link #apply} did: the schema in force afterwards, the changes, and the catalog stamp it was taken at. */
+    public record Outcome(SyncSchema schema, SchemaChanges changes, String stamp) {}
+
+    /**
+     * Records, as capture installs triggers, the shape it took and whether it covers every table ({@code
+     * allTables}: an enable that named no tables; once {@code all}, naming tables later adds to them).
+     */
+    public static void captured(Connection c, SyncSchema schema, Dialect dialect, boolean allTables)
+            throws SQLException {
+        CapturedShape.write(c, schema, dialect.name());
+        String scope = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", SCOPE_KEY)
+                .orElse(null);
+        if (scope == null) {
+            Jdbc.update(
+                    c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", SCOPE_KEY, allTables ? "all" : "listed");
+        } else if (allTables && !scope.equals("all")) {
+            Jdbc.update(c, "UPDATE _shuttle_meta SET value = 'all' WHERE key = ?", SCOPE_KEY);
+        }
+    }
+
+    /** What changed since capture, without changing anything. */
+    public static SchemaChanges check(ShuttleDatabase db) {
+        Dialect dialect = Dialects.of(db);
+        return db.read(c -> {
+            Plan p = plan(c, dialect);
+            return new SchemaChanges(p.schema().version(), p.safe(), p.refused(), false);
+        });
+    }
+
+    /**
+     * Takes the safe changes in one transaction (registering new tables, installing their triggers and
+     * those of changed tables again, recording the captured shape), then backfills the new tables' rows.
+     */
+    public static Outcome apply(ShuttleDatabase db, long versionBefore) {
+        Dialect dialect = Dialects.of(db);
+        Object[] read = db.read(c -> new Object[] {plan(c, dialect), CatalogStamp.read(c, dialect)});
+        Plan first = (Plan) read[0];
+        if (first.nothingToDo()) {
+            return new Outcome(
+                    first.schema(),
+                    new SchemaChanges(
+                            first.schema().version(),
+                            first.safe(),
+                            first.refused(),
+                            versionBefore != UNKNOWN && first.schema().version() != versionBefore),
+                    (String) read[1]);
+        }
+        Object[] result = db.transaction(c -> {
+            Plan p = plan(c, dialect);
+            SyncSchema schema = p.schema();
+            if (!p.added().isEmpty()) {
+                for (Table t : p.added()) {
+                    Jdbc.update(
+                            c,
+                            "INSERT INTO _shuttle_tables (id, name, policy, scope_column, excluded)"
+                                    + " VALUES ((SELECT coalesce(max(id), 0) + 1 FROM _shuttle_tables), ?, ?, NULL, ?)",
+                            t.name(),
+                            ConflictPolicy.LWW.name(),
+                            SyncSchema.encodeColumns(Set.of()));
+                }
+                schema = plan(c, dialect).schema();
+            }
+            Set<String> install = new HashSet<>(p.changed());
+            p.added().forEach(t -> install.add(t.name()));
+            for (SyncedTable t : schema.tables()) {
+                if (install.contains(t.name())) {
+                    for (String sql : dialect.capture().installTriggers(t)) {
+                        Jdbc.execute(c, sql);
+                    }
+                }
+            }
+            CapturedShape.write(c, schema, dialect.name());
+            return new Object[] {p, schema, CatalogStamp.read(c, dialect)};
+        });
+        Plan p = (Plan) result[0];
+        SyncSchema schema = (SyncSchema) result[1];
+        for (Table t : p.added()) {
+            new Backfill(db, schema.require(t.name())).run(ProgressListener.NONE);
+        }
+        return new Outcome(
+                schema,
+                new SchemaChanges(
+                        schema.version(),
+                        p.safe(),
+                        p.refused(),
+                        versionBefore == UNKNOWN || schema.version() != versionBefore),
+                (String) result[2]);
+    }
+
+    /** The registry against the tables as they are now. */
+    public static Plan plan(Connection c, Dialect dialect) throws SQLException {
+        if (!SyncSchema.isInitialized(c, dialect)) {
+            SyncSchema.load(c, dialect); // says what to do
+        }
+        String node = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'node_uuid'")
+                .orElseThrow();
+        Map<String, Table> captured = CapturedShape.read(c);
+        List<String> safe = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        Set<String> changed = new HashSet<>();
+        List<SyncedTable> tables = new ArrayList<>();
+        Set<String> registered = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT id, name, policy, scope_column, excluded FROM _shuttle_tables ORDER BY id");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String name = rs.getString("name");
+                registered.add(name);
+                Table live = dialect.hasTable(c, name) ? dialect.readTable(c, name) : null;
+                Table base = captured.getOrDefault(name, live);
+                List<String> problems = new ArrayList<>();
+                if (live == null) {
+                    problems.add("table \"" + name + "\" was dropped or renamed: devices keep syncing it and the hub"
+                            + " cannot serve it. Create it again, or stop syncing it (shuttle init --db HUB without"
+                            + " it, then re-clone the devices)");
+                } else {
+                    compare(c, dialect, base, live, problems, safe);
+                }
+                Table effective = problems.isEmpty() ? live : base;
+                refused.addAll(problems);
+                if (problems.isEmpty() && !shape(live).equals(shape(base))) {
+                    changed.add(name);
+                }
+                tables.add(new SyncedTable(
+                        rs.getInt("id"),
+                        effective,
+                        ConflictPolicy.parse(rs.getString("policy")),
+                        SyncSchema.decodeColumns(rs.getString("excluded")),
+                        rs.getString("scope_column")));
+            }
+        }
+        List<Table> added = new ArrayList<>();
+        boolean all = !"listed"
+                .equals(Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", SCOPE_KEY)
+                        .orElse("all"));
+        if (all) {
+            for (String name : dialect.listTables(c)) {
+                if (registered.contains(name)) {
+                    continue;
+                }
+                Table t = dialect.readTable(c, name);
+                if (!t.hasPrimaryKey()) {
+                    refused.add("new table \"" + name + "\" has no primary key: it is not synced until it has one");
+                    continue;
+                }
+                safe.add("new table \"" + name + "\" (" + t.columns().size() + " columns, LWW)");
+                added.add(t);
+            }
+        }
+        return new Plan(SyncSchema.of(node, tables), safe, refused, changed, added, !captured.isEmpty());
+    }
+
+    /** A declared type without its length or precision: widening a varchar keeps the type. */
+    private static String baseType(Column c) {
+        return c.declaredType()
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("\\(.*\\)", "")
+                .trim();
+    }
+
+    /** What of a table's definition sync depends on, comparable across a captured and a read table. */
+    private static String shape(Table t) {
+        StringBuilder b = new StringBuilder();
+        for (Column col : t.columns()) {
+            b.append(col.name())
+                    .append(':')
+                    .append(col.declaredType().toLowerCase(Locale.ROOT))
+                    .append(':')
+                    .append(col.nullable())
+                    .append(':')
+                    .append(col.primaryKeyPosition())
+                    .append(';');
+        }
+        t.foreignKeys()
+                .forEach(fk ->
+                        b.append(fk.childColumns()).append(fk.parentTable()).append(fk.parentColumns()));
+        return b.toString();
+    }
+
+    private static void compare(
+            Connection c, Dialect dialect, Table base, Table live, List<String> problems, List<String> safe)
+            throws SQLException {
+        String name = live.name();
+        for (Column was : base.columns()) {
+            Column now = live.column(was.name()).orElse(null);
+            String col = "column \"" + name + "\".\"" + was.name() + "\"";
+            if (now == null) {
+                problems.add(col + " was dropped or renamed: devices still send it. Add it back (nullable) and"
+                        + " run 'shuttle schema apply'; to really remove it, see 'Schema changes' in the README");
+            } else if (!baseType(was).equals(baseType(now))) {
+                problems.add(col + " changed type from " + was.declaredType() + " to " + now.declaredType()
+                        + ": devices hold the old type. Add a new column of the new type instead");
+            } else if (was.primaryKeyPosition() != now.primaryKeyPosition()) {
+                problems.add(col + " changed its place in the primary key: rows would no longer match on devices."
+                        + " Make a new table with the new key instead");
+            }
+        }
+        for (Column now : live.columns()) {
+            if (base.column(now.name()).isPresent()) {
+                continue;
+            }
+            String col = "new column \"" + name + "\".\"" + now.name() + "\"";
+            if (now.inPrimaryKey()) {
+                problems.add(col + " is part of the primary key: rows would no longer match on devices."
+                        + " Make a new table with the new key instead");
+            } else if (!now.nullable() && !CatalogStamp.hasDefault(c, dialect, name, now.name())) {
+                problems.add(col + " is NOT NULL without a default: devices that lack it could not add rows."
+                        + " Give it a default (or make it nullable) and run 'shuttle schema apply'");
+            } else {
+                safe.add(col + " (" + (now.declaredType().isBlank() ? "no declared type" : now.declaredType()) + ")");
+            }
+        }
+    }
+}

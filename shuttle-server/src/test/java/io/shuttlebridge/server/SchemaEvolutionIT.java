@@ -1,0 +1,240 @@
+package io.shuttlebridge.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shuttlebridge.client.DeviceClone;
+import io.shuttlebridge.client.HttpTransport;
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.Postgres;
+import io.shuttlebridge.core.ProgressListener;
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.capture.Capture;
+import io.shuttlebridge.core.capture.SchemaChanges;
+import io.shuttlebridge.core.sync.RejectedWrite;
+import io.shuttlebridge.core.sync.SyncEngine;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Schema evolution while syncing (DESIGN §10), over HTTP on SQLite and PostgreSQL hubs: a column and a
+ * table added with plain SQL on a running hub are served under a new schema version, devices take them
+ * on their next sync, a device without the column never blanks it on the hub, its writes the hub refused
+ * for want of a column go through once the hub has it, and a dropped column is refused.
+ */
+class SchemaEvolutionIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    private ShuttleDatabase hub(String kind) {
+        ShuttleDatabase db = kind.equals("sqlite")
+                ? ShuttleDatabase.sqlite(dir.resolve("hub.db"))
+                : ShuttleDatabase.open(Postgres.freshDatabase());
+        db.execute("CREATE TABLE item (id BIGINT PRIMARY KEY, name TEXT)");
+        db.execute("INSERT INTO item VALUES (1, 'one')");
+        Capture.enable(db);
+        return db;
+    }
+
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void additiveChangesReachDevicesWithoutARestart(String kind) throws Exception {
+        try (ShuttleDatabase hubDb = hub(kind);
+                HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("device.db"));
+                ShuttleDatabase old = ShuttleDatabase.sqlite(dir.resolve("old.db"))) {
+            HttpTransport transport = Fixtures.transport(hub);
+            DeviceClone.run(device, transport, ProgressListener.NONE);
+            DeviceClone.run(old, Fixtures.transport(hub), ProgressListener.NONE);
+            SyncEngine engine = SyncEngine.open(device);
+            long v1 = schema(hub).path("schemaVersion").asLong();
+            assertThat(v1).isNotZero();
+            assertThat(pull(hub).path("schemaVersion").asLong()).isEqualTo(v1);
+
+            // a device writes a column the hub does not have yet: refused alone, kept
+            device.execute("ALTER TABLE item ADD COLUMN early TEXT");
+            Capture.enable(
+                    device,
+                    io.shuttlebridge.core.capture.CaptureOptions.builder()
+                            .tables(List.of("item"))
+                            .build());
+            SyncEngine early = SyncEngine.open(device);
+            device.execute("INSERT INTO item (id, name, early) VALUES (5, 'five', 'soon')");
+            early.pullThenPush(transport);
+            assertThat(early.rejectedWrites(true))
+                    .extracting(RejectedWrite::code)
+                    .containsExactly(ErrorCode.SCHEMA_MISMATCH);
+
+            // the hub's tables change with plain SQL while it runs
+            hubDb.execute("ALTER TABLE item ADD COLUMN price INTEGER DEFAULT 0");
+            hubDb.execute("ALTER TABLE item ADD COLUMN early TEXT");
+            hubDb.execute("CREATE TABLE tag (id BIGINT PRIMARY KEY, label TEXT NOT NULL)");
+            hubDb.execute("INSERT INTO tag VALUES (7, 'red')");
+            long v2 = awaitNewVersion(hub, v1);
+            hubDb.execute("UPDATE item SET price = 42 WHERE id = 1"); // captured once the hub took the column
+            JsonNode doc = schema(hub);
+            assertThat(columns(doc, "item")).contains("price", "early");
+            assertThat(columns(doc, "tag")).containsExactly("id", "label");
+            assertThat(pull(hub).path("schemaVersion").asLong()).isEqualTo(v2);
+
+            // the device takes them on its next sync, the rows and values arrive, its refused write goes through
+            SyncEngine fresh = SyncEngine.open(device);
+            fresh.pullThenPush(transport); // follows the schema, queues the refused write again
+            fresh.pullThenPush(transport);
+            assertThat(rows(device, "SELECT id, name, price FROM item ORDER BY id"))
+                    .containsExactly("1|one|42", "5|five|null");
+            assertThat(rows(device, "SELECT id, label FROM tag")).containsExactly("7|red");
+            assertThat(rows(hubDb, "SELECT id, early FROM item WHERE id = 5")).containsExactly("5|soon");
+            assertThat(fresh.rejectedWrites(true)).isEmpty();
+            // the device's own writes of the new objects are captured and reach the hub
+            device.execute("INSERT INTO tag VALUES (8, 'blue')");
+            device.execute("UPDATE item SET price = 43 WHERE id = 1");
+            fresh.pullThenPush(transport);
+            assertThat(rows(hubDb, "SELECT id, label FROM tag ORDER BY id")).containsExactly("7|red", "8|blue");
+            assertThat(rows(hubDb, "SELECT price FROM item WHERE id = 1")).containsExactly("43");
+
+            // a device still without the column updates another one: the hub keeps the column's value
+            SyncEngine oldEngine = SyncEngine.open(old);
+            old.execute("UPDATE item SET name = 'uno' WHERE id = 1");
+            pushWithoutFollowing(oldEngine, Fixtures.transport(hub));
+            assertThat(rows(hubDb, "SELECT name, price FROM item WHERE id = 1")).containsExactly("uno|43");
+        }
+    }
+
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aDroppedColumnIsRefusedAndTheTableKeepsItsShape(String kind) throws Exception {
+        try (ShuttleDatabase hubDb = hub(kind)) {
+            hubDb.execute("ALTER TABLE item ADD COLUMN note TEXT");
+            SchemaChanges added = Capture.checkSchema(hubDb);
+            assertThat(added.safe()).singleElement().asString().contains("\"item\".\"note\"");
+            assertThat(added.isSafe()).isTrue();
+            SchemaChanges applied = Capture.applySchema(hubDb);
+            assertThat(applied.changed()).isTrue();
+            assertThat(Capture.checkSchema(hubDb).safe()).isEmpty();
+
+            if (kind.equals("sqlite")) {
+                // SQLite itself refuses to drop a column the capture triggers read
+                org.assertj.core.api.Assertions.assertThatThrownBy(
+                                () -> hubDb.execute("ALTER TABLE item DROP COLUMN note"))
+                        .hasMessageContaining("no such column: OLD.note");
+                assertThat(Capture.checkSchema(hubDb).isSafe()).isTrue();
+                return;
+            }
+            hubDb.execute("ALTER TABLE item DROP COLUMN note");
+            SchemaChanges dropped = Capture.checkSchema(hubDb);
+            assertThat(dropped.isSafe()).isFalse();
+            assertThat(dropped.refused())
+                    .singleElement()
+                    .asString()
+                    .contains("column \"item\".\"note\" was dropped or renamed");
+            SchemaChanges refused = Capture.applySchema(hubDb);
+            assertThat(refused.changed()).isFalse();
+            assertThat(refused.version()).isEqualTo(applied.version());
+            SyncEngine engine = SyncEngine.open(hubDb);
+            assertThat(engine.refreshSchema().refused()).hasSize(1);
+            assertThat(engine.schemaVersion()).as("the old shape is served").isEqualTo(applied.version());
+
+            hubDb.execute("ALTER TABLE item ADD COLUMN note TEXT");
+            assertThat(Capture.checkSchema(hubDb).isSafe()).isTrue();
+        }
+    }
+
+    /** Pushes as a device of an older release would: it never reads the hub's new schema. */
+    private static void pushWithoutFollowing(SyncEngine engine, HttpTransport http) {
+        engine.pullThenPush(new io.shuttlebridge.core.sync.Transport() {
+            @Override
+            public String hubNode() {
+                return http.hubNode();
+            }
+
+            @Override
+            public io.shuttlebridge.core.sync.PushResult push(
+                    String fromNode, List<io.shuttlebridge.core.change.Change> changes) {
+                return http.push(fromNode, changes);
+            }
+
+            @Override
+            public io.shuttlebridge.core.sync.PullResult pull(String forNode, long since, int limit) {
+                var page = http.pull(forNode, since, limit);
+                // an old device cannot apply pages with columns it lacks: it takes none here
+                return new io.shuttlebridge.core.sync.PullResult(List.of(), since, false, false);
+            }
+
+            @Override
+            public io.shuttlebridge.core.sync.PullResult snapshot(String forNode, long after, int limit) {
+                return http.snapshot(forNode, after, limit);
+            }
+        });
+    }
+
+    private long awaitNewVersion(HubServer hub, long before) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            long v = schema(hub).path("schemaVersion").asLong();
+            if (v != before && columns(schema(hub), "tag").size() == 2) {
+                return v;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the hub did not take the schema change");
+    }
+
+    private JsonNode schema(HubServer hub) throws Exception {
+        return get(hub, "/v1/schema");
+    }
+
+    private JsonNode pull(HubServer hub) throws Exception {
+        return get(hub, "/v1/sync/pull?since=0&node=00000000-0000-0000-0000-0000000000aa");
+    }
+
+    private JsonNode get(HubServer hub, String path) throws Exception {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(hub.url() + path))
+                        .header("Authorization", "Bearer " + Fixtures.TOKEN)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private static List<String> columns(JsonNode schema, String table) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode t : schema.path("tables")) {
+            if (t.path("name").asText().equals(table)) {
+                t.path("columns").forEach(c -> out.add(c.path("name").asText()));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> rows(ShuttleDatabase db, String sql) {
+        return db.read(c -> {
+            List<String> out = new ArrayList<>();
+            try (var rs = c.createStatement().executeQuery(sql)) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    StringBuilder b = new StringBuilder();
+                    for (int i = 1; i <= n; i++) {
+                        b.append(i > 1 ? "|" : "").append(rs.getString(i));
+                    }
+                    out.add(b.toString());
+                }
+            }
+            return out;
+        });
+    }
+}
