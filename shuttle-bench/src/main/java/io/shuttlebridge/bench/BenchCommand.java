@@ -5,7 +5,9 @@ import io.shuttlebridge.bench.bridge.BridgeBench;
 import io.shuttlebridge.bench.capture.CaptureBench;
 import io.shuttlebridge.bench.hub.BootstrapBench;
 import io.shuttlebridge.bench.hub.LatencyBench;
+import io.shuttlebridge.bench.hub.PullBench;
 import io.shuttlebridge.bench.hub.UploadBench;
+import io.shuttlebridge.bench.load.LoadBench;
 import io.shuttlebridge.bench.micro.MicroBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +25,9 @@ import picocli.CommandLine.Spec;
             BridgeBench.class,
             BootstrapBench.class,
             UploadBench.class,
+            PullBench.class,
             LatencyBench.class,
+            LoadBench.class,
             MicroBench.class
         })
 public final class BenchCommand implements Runnable {

@@ -12,8 +12,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A benchmark's result: printed as a table, or as JSON, and always written to bench-results/NAME.json. */
+/**
+ * A benchmark's result: printed as a table, or as JSON, and always written to bench-results/NAME.json (the folder
+ * the system property {@value #RESULTS_PROPERTY} names instead, when set).
+ */
 public final class Report {
+    /** The system property naming the folder results are written to instead of {@code bench-results}. */
+    public static final String RESULTS_PROPERTY = "shuttle.bench.results";
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final String name;
@@ -27,6 +33,11 @@ public final class Report {
         facts.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         facts.put("cores", Runtime.getRuntime().availableProcessors());
         facts.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    }
+
+    /** Where results are written: {@code bench-results}, or the folder {@value #RESULTS_PROPERTY} names. */
+    public static Path resultsDir() {
+        return Path.of(System.getProperty(RESULTS_PROPERTY, "bench-results"));
     }
 
     public Report fact(String key, Object value) {
@@ -53,7 +64,7 @@ public final class Report {
         Map<String, Object> doc = new LinkedHashMap<>(facts);
         doc.put("measurements", measurements);
         try {
-            Path dir = Path.of("bench-results");
+            Path dir = resultsDir();
             Files.createDirectories(dir);
             JSON.writeValue(dir.resolve(name + ".json").toFile(), doc);
             if (json) {
@@ -74,7 +85,7 @@ public final class Report {
         for (String[] r : rows) {
             out.printf("  %-34s %12s %10s %14s%n", (Object[]) r);
         }
-        out.println("\n  (written to bench-results/" + name + ".json)");
+        out.println("\n  (written to " + resultsDir().resolve(name + ".json") + ")");
         out.flush();
     }
 }

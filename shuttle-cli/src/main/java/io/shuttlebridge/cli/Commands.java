@@ -18,6 +18,7 @@ final class Commands {
         root.addSubcommand(new ConflictsCommand());
         root.addSubcommand(new BundleCommand());
         root.addSubcommand(new NodeCommand());
+        root.addSubcommand(new BackupCommand());
         root.addSubcommand(new TokenCommand());
         root.addSubcommand(new RulesCommand());
         root.addSubcommand(new BridgeCommand());

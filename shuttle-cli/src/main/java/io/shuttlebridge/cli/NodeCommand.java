@@ -23,14 +23,20 @@ import picocli.CommandLine.Spec;
         name = "node",
         mixinStandardHelpOptions = true,
         description = "Node identity: show it, or lease/renew the short id at the hub.",
-        subcommands = {NodeCommand.Show.class, NodeCommand.LeaseCmd.class, NodeCommand.Retire.class})
+        subcommands = {
+            NodeCommand.Show.class,
+            NodeCommand.LeaseCmd.class,
+            NodeCommand.Reset.class,
+            NodeCommand.Retire.class
+        })
 public final class NodeCommand implements Runnable {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: lease or show");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "Missing subcommand: show, lease, reset or retire");
     }
 
     @Command(
@@ -104,6 +110,69 @@ public final class NodeCommand implements Runnable {
                         database,
                         hub.transport(NodeLeases.show(database).hubUrl().orElse(null)));
                 spec.commandLine().getOut().printf("short id %d, lease until %s%n", l.shortId(), l.leaseExpiresAt());
+                return 0;
+            }
+        }
+    }
+
+    @Command(
+            name = "reset",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Give a copied device database a new node identity: its hub refuses a database that syncs as the",
+                "same node as another (409 NODE_COPIED). Writes the hub acknowledged stay the old identity's; the",
+                "unpushed ones are kept and go to the hub under the new identity at the next sync. Leases a new",
+                "short id when the hub is reachable (shuttle node lease later otherwise)."
+            })
+    static final class Reset implements Callable<Integer> {
+        @Mixin
+        DbOption db;
+
+        @Mixin
+        HubOptions hub;
+
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            try (ShuttleDatabase database = db.openExisting()) {
+                String hubUrl = hub.hub != null
+                        ? hub.hub
+                        : NodeLeases.show(database).hubUrl().orElse(null);
+                NodeLeases.Reset r = NodeLeases.reset(database, hubUrl == null ? null : hub.transport(hubUrl));
+                PrintWriter out = spec.commandLine().getOut();
+                if (json) {
+                    Map<String, Object> doc = new LinkedHashMap<>();
+                    doc.put("oldNode", r.oldNode());
+                    doc.put("nodeUuid", r.newNode());
+                    doc.put("unpushed", r.unpushed());
+                    doc.put("shortId", r.lease().map(Lease::shortId).orElse(null));
+                    doc.put(
+                            "leaseExpiresAt",
+                            r.lease().map(l -> l.leaseExpiresAt().toString()).orElse(null));
+                    doc.put("leaseFailure", r.leaseFailure().orElse(null));
+                    out.println(new ObjectMapper().writeValueAsString(doc));
+                } else {
+                    out.printf(
+                            "%s is now node %s (was %s): %,d unpushed write(s) kept, they go to the hub under the new"
+                                    + " identity at the next sync.%n",
+                            db.db, r.newNode(), r.oldNode(), r.unpushed());
+                    out.println(r.lease()
+                            .map(l -> "Short id " + l.shortId() + " leased until " + l.leaseExpiresAt() + ".")
+                            .orElse("No short id leased yet"
+                                    + r.leaseFailure()
+                                            .map(f -> " (" + Main.oneLine(f) + ")")
+                                            .orElse("")
+                                    + ": run shuttle node lease --db " + db.db + " when the hub is reachable."));
+                    out.printf(
+                            "If the database this one was copied from is gone for good, free its identity on the hub:"
+                                    + " shuttle node retire %s --db HUB%n",
+                            r.oldNode());
+                }
                 return 0;
             }
         }

@@ -39,6 +39,8 @@ class CliBasicsTest {
             {"bench"},
             {"bench", "capture"},
             {"bench", "apply"},
+            {"bench", "load"},
+            {"bench", "pull"},
             {"bridge"},
             {"status"},
             {"conflicts"},
@@ -53,7 +55,9 @@ class CliBasicsTest {
             {"sync"},
             {"node"},
             {"node", "lease"},
-            {"node", "show"}
+            {"node", "show"},
+            {"node", "reset"},
+            {"backup"}
         }) {
             String[] args = Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";

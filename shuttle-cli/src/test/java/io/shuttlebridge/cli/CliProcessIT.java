@@ -80,5 +80,22 @@ class CliProcessIT {
                 ShuttleJar.run(dir, "bench", "upload", "--rows", "1000", "--page", "500", "--warmup", "500", "--json");
         assertThat(upload.code()).as(upload.err()).isZero();
         assertThat(upload.out()).contains("push over HTTP");
+        ShuttleJar.Result pull = ShuttleJar.run(
+                dir,
+                "bench",
+                "pull",
+                "--subjects",
+                "20",
+                "--rows-per-subject",
+                "5",
+                "--changes-per-subject",
+                "2",
+                "--json");
+        assertThat(pull.code()).as(pull.err()).isZero();
+        assertThat(pull.out()).contains("pull through rules").contains("rulesDeliveredVsUnfiltered");
+        ShuttleJar.Result bootstrap =
+                ShuttleJar.run(dir, "bench", "bootstrap", "--rows", "2000", "--rules", "--hub-warmup", "0", "--json");
+        assertThat(bootstrap.code()).as(bootstrap.err()).isZero();
+        assertThat(bootstrap.out()).contains("clone through rules").contains("rulesDeliveredVsUnfilteredSameRows");
     }
 }

@@ -13,12 +13,14 @@ import io.shuttlebridge.core.internal.protocol.LeaseCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
 import io.shuttlebridge.core.internal.protocol.PushResultCodec;
 import io.shuttlebridge.core.internal.protocol.SchemaCodec;
+import io.shuttlebridge.core.internal.protocol.StandingHeaders;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.Standing;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.Transport;
 import java.net.URI;
@@ -28,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -112,12 +115,25 @@ public final class HttpTransport implements Transport {
      */
     @Override
     public PreparedPush preparePush(String fromNode, List<Change> changes) {
+        return preparePush(fromNode, changes, Map.of());
+    }
+
+    /** {@link #preparePush(String, List)} showing the device's standing in the headers of every request. */
+    @Override
+    public PreparedPush preparePush(String fromNode, List<Change> changes, Standing standing) {
+        return preparePush(fromNode, changes, StandingHeaders.of(standing));
+    }
+
+    private PreparedPush preparePush(String fromNode, List<Change> changes, Map<String, String> headers) {
         List<PushRequests.Request> requests = PushRequests.requests(fromNode, changes, limits());
         return () -> {
             PushResult sum = null;
             int offset = 0;
             for (PushRequests.Request request : requests) {
-                PushResult r = PushResultCodec.read(caller.post(Protocol.PUSH, request.body()));
+                HttpCaller.Answer a = caller.postAnswer(Protocol.PUSH, request.body(), headers);
+                PushResult r = PushResultCodec.read(
+                                HttpCaller.parse(a.body(), "POST", caller.base().resolve(Protocol.PUSH)))
+                        .withTicket(ticket(a));
                 sum = sum == null ? r : PushRequests.add(sum, r, offset);
                 offset += request.changes();
             }
@@ -141,6 +157,31 @@ public final class HttpTransport implements Transport {
     public PullResult pull(String forNode, long since, int limit) {
         return page(Protocol.PULL + "?since=" + since + "&limit=" + limit, forNode)
                 .result();
+    }
+
+    /** {@link #pull(String, long, int)} showing the device's standing in the request's headers. */
+    @Override
+    public PullResult pull(String forNode, long since, int limit, Standing standing) {
+        Map<String, String> headers = new LinkedHashMap<>(node(forNode));
+        headers.putAll(StandingHeaders.of(standing));
+        String path = Protocol.PULL + "?since=" + since + "&limit=" + limit;
+        HttpCaller.Answer a = caller.getAnswer(path, headers);
+        return page(path, a.body()).result().withTicket(ticket(a));
+    }
+
+    /** The ticket an answer's header carries ({@link Standing}); 0 when it has none. */
+    private static long ticket(HttpCaller.Answer a) {
+        return a.header(Protocol.TICKET_HEADER)
+                .map(v -> {
+                    try {
+                        return Math.max(0, Long.parseLong(v.strip()));
+                    } catch (NumberFormatException e) {
+                        throw new ShuttleException(
+                                ErrorCode.MALFORMED_PAYLOAD,
+                                "the hub's " + Protocol.TICKET_HEADER + " is not a number: '" + v + "'");
+                    }
+                })
+                .orElse(0L);
     }
 
     @Override
@@ -170,7 +211,14 @@ public final class HttpTransport implements Transport {
 
     /** Reads a page straight from the bytes; one in another form goes through the tree reader, which says what is wrong. */
     private WireCodec.Page page(String path, String forNode) {
-        byte[] body = caller.getBytes(path, node(forNode));
+        return page(path, node(forNode));
+    }
+
+    private WireCodec.Page page(String path, Map<String, String> headers) {
+        return page(path, caller.getBytes(path, headers));
+    }
+
+    private WireCodec.Page page(String path, byte[] body) {
         WireCodec.Page fast = WireCodec.readPage(body);
         if (fast != null) {
             return fast;

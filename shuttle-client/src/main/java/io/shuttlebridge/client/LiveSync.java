@@ -117,14 +117,54 @@ public final class LiveSync implements AutoCloseable {
             return;
         }
         try {
-            SyncReport r = engine.pullThenPush(hub);
-            clock.check(); // warns when this device's clock is off the hub's by more than its bound
-            NodeLeases.renewIfDue(engine.database(), hub);
-            syncs.incrementAndGet();
-            listener.synced(r);
+            runSync();
         } catch (RuntimeException e) {
             log.debug("sync with {} failed", hub.hub(), e);
             listener.failed(e);
+        }
+    }
+
+    private SyncReport runSync() {
+        SyncReport r = engine.pullThenPush(hub);
+        clock.check(); // warns when this device's clock is off the hub's by more than its bound
+        NodeLeases.renewIfDue(engine.database(), hub);
+        syncs.incrementAndGet();
+        listener.synced(r);
+        return r;
+    }
+
+    /**
+     * Syncs now on this loop's thread (after the sync running, if one is) and returns what it did; the
+     * listener hears of it as of any other. Throws what the sync threw, or {@link IllegalStateException}
+     * once closed.
+     */
+    public SyncReport sync() {
+        java.util.concurrent.Future<SyncReport> done;
+        try {
+            if (closed) {
+                throw new RejectedExecutionException();
+            }
+            done = worker.submit(() -> {
+                try {
+                    return runSync();
+                } catch (RuntimeException e) {
+                    listener.failed(e);
+                    throw e;
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("live sync with " + hub.hub() + " is closed", e);
+        }
+        try {
+            return done.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("sync with " + hub.hub() + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a sync with " + hub.hub(), e);
         }
     }
 

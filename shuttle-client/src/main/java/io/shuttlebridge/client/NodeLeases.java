@@ -9,6 +9,7 @@ import io.shuttlebridge.core.id.KSortedIds;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.protocol.Lease;
+import io.shuttlebridge.core.sync.NodeReset;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -65,6 +66,35 @@ public final class NodeLeases {
             return Optional.empty();
         }
         return Optional.of(lease(db, hub));
+    }
+
+    /**
+     * What {@link #reset} did: the identities, the local writes that go to the hub under the new one, and
+     * the new lease ({@code leaseFailure} says why there is none when the hub was asked and refused or was
+     * unreachable).
+     */
+    public record Reset(
+            String oldNode, String newNode, long unpushed, Optional<Lease> lease, Optional<String> leaseFailure) {}
+
+    /**
+     * Gives a copied device database a new node identity, keeping its unpushed writes for the new one
+     * ({@link NodeReset}), and a new device key and short-id lease: the copy shared both with the database
+     * it was copied from. The lease is asked of {@code hub} (null: not now; {@code shuttle node lease} later).
+     */
+    public static Reset reset(ShuttleDatabase db, HttpTransport hub) {
+        // first the lease the copy shares with the original: no ids from it whatever happens next
+        DeviceMeta.remove(db, DeviceMeta.DEVICE_KEY, DeviceMeta.SHORT_ID, DeviceMeta.LEASE_EXPIRES);
+        NodeReset.Result r = NodeReset.run(db);
+        Optional<Lease> lease = Optional.empty();
+        Optional<String> failure = Optional.empty();
+        if (hub != null) {
+            try {
+                lease = Optional.of(lease(db, hub));
+            } catch (ShuttleException e) {
+                failure = Optional.of(e.getMessage());
+            }
+        }
+        return new Reset(r.oldNode(), r.newNode(), r.unpushed(), lease, failure);
     }
 
     public static NodeInfo show(ShuttleDatabase db) {

@@ -24,6 +24,18 @@ public enum ErrorCode {
     NOT_FOUND(404),
     /** A hard limit was reached (every one of the 1024 short ids is leased): waiting alone may not help. */
     RESOURCE_EXHAUSTED(409),
+    /**
+     * Two databases sync as one node: the hub has moved past the acknowledgement the caller showed, so
+     * another copy of its database synced meanwhile (a copied file, or a backup restored while the
+     * original kept syncing). The copy must take a new identity ({@code shuttle node reset}).
+     */
+    NODE_COPIED(409),
+    /**
+     * The hub has never handed out the acknowledgement the caller showed: it was restored from a backup
+     * older than the caller's last sync with it. The device re-pushes its writes and takes the hub's
+     * snapshot, and the hub then holds everything it had acknowledged to it.
+     */
+    HUB_RESTORED(409),
     /** A request body is larger than the hub accepts in one request. */
     PAYLOAD_TOO_LARGE(413),
     /** The schema cannot be synced as it is (no primary key, unsupported type, ...). */

@@ -212,6 +212,44 @@ public final class ShuttleDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #transaction} whose commit is on disk when it returns, whatever the connection's own setting
+     * (SQLite: {@code synchronous=FULL} for this one transaction; PostgreSQL: {@code synchronous_commit}
+     * on): what a hub answers, and what a device keeps of its hub's answers, survive a power loss.
+     */
+    public <T> T durableTransaction(SqlWork<T> work) {
+        if (dataSource != null) {
+            try (Connection c = dataSource.getConnection()) {
+                return durably(c, work);
+            } catch (SQLException e) {
+                throw ShuttleException.database("durable transaction on " + displayUrl(), e);
+            }
+        }
+        lock.lock();
+        try {
+            return durably(connection(), work);
+        } catch (SQLException e) {
+            throw ShuttleException.database("durable transaction on " + displayUrl(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A transaction on {@code c} with the connection's durability raised for it, and put back after. */
+    private <T> T durably(Connection c, SqlWork<T> work) throws SQLException {
+        int restore = dialect.raiseDurability(c);
+        try {
+            return inTransaction(c, x -> {
+                dialect.durableCommit(x);
+                return work.run(x);
+            });
+        } finally {
+            if (restore >= 0 && !c.isClosed()) {
+                dialect.restoreDurability(c, restore);
+            }
+        }
+    }
+
     private static void rollbackQuietly(Connection c, Throwable cause) {
         try {
             c.rollback();

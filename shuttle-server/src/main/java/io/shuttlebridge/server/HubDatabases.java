@@ -4,12 +4,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.shuttlebridge.core.ShuttleDatabase;
 import java.time.Duration;
+import java.util.Properties;
 
 /**
  * Opens a hub's database for serving many devices at once. A PostgreSQL (or other server) database
  * gets a HikariCP pool, so pulls, snapshots, schema reads and pushes run in parallel; the feed's
  * order is kept by the database (the fold's advisory lock), as it is for several hub processes. A
- * SQLite hub keeps one connection: SQLite has one writer.
+ * SQLite hub keeps one connection (SQLite has one writer), with {@code synchronous=FULL}.
  */
 public final class HubDatabases {
     /** The pool size {@code shuttle serve} uses unless told otherwise. */
@@ -24,7 +25,10 @@ public final class HubDatabases {
     public static ShuttleDatabase open(String pathOrUrl, int poolSize) {
         String url = ShuttleDatabase.toJdbcUrl(pathOrUrl);
         if (url.startsWith("jdbc:sqlite:")) {
-            return ShuttleDatabase.open(url);
+            // every commit of a hub survives a power loss: leases and node bindings as much as answered pushes
+            Properties durable = new Properties();
+            durable.setProperty("synchronous", "FULL");
+            return ShuttleDatabase.open(url, durable);
         }
         if (poolSize < 2) {
             throw new IllegalArgumentException("a hub's pool needs at least 2 connections, got " + poolSize);

@@ -5,6 +5,7 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shuttlebridge.bridge.BridgeService;
 import io.shuttlebridge.core.ErrorCode;
@@ -24,6 +25,7 @@ import io.shuttlebridge.server.internal.BridgeApi;
 import io.shuttlebridge.server.internal.ErrorAnswers;
 import io.shuttlebridge.server.internal.FeedListener;
 import io.shuttlebridge.server.internal.FeedWatcher;
+import io.shuttlebridge.server.internal.HubDurability;
 import io.shuttlebridge.server.internal.HubMetrics;
 import io.shuttlebridge.server.internal.JsonErrorPages;
 import io.shuttlebridge.server.internal.LeaseStore;
@@ -72,15 +74,22 @@ public final class HubServer implements AutoCloseable {
     private final Duration shutdownTimeout;
     private final String host;
     private final boolean tls;
+    /** False for a hub mounted in another server ({@link Builder#mount}): no port of its own. */
+    private final boolean listening;
+
+    private final RequestAuth auth;
+    private io.shuttlebridge.server.internal.JakartaStream jakartaStream; // set when served through a container
     private boolean closed;
 
-    private HubServer(Builder b) {
+    private HubServer(Builder b, boolean listen) {
+        this.listening = listen;
         HubMetrics metrics = b.meterRegistry == null ? new HubMetrics() : new HubMetrics(b.meterRegistry);
         this.gate = new PushGate();
         this.shutdownTimeout = b.shutdownTimeout;
         this.host = b.host;
         this.tls = b.tls != null;
         RequestAuth auth = new RequestAuth(b.authenticator);
+        this.auth = auth;
         RequestRates rates = b.ratePerSecond == 0
                 ? null
                 : new RequestRates(
@@ -103,6 +112,7 @@ public final class HubServer implements AutoCloseable {
             RulesCheck.validate(
                     b.rules, b.engine.database(), EngineAccess.context(b.engine).schema());
         }
+        HubDurability.check(b.engine.database());
         SyncApi api = new SyncApi(
                 b.engine, leases, body, b.maxBatch, gate, stream, metrics, bindings, b.rules, b.readDatabase);
         this.app = Javalin.create(cfg -> {
@@ -194,7 +204,9 @@ public final class HubServer implements AutoCloseable {
         // the position is known before the first device connects: a stream opened before the first
         // feed check would otherwise hear position 0, then the same position again as news
         stream.advanced(b.engine.feedPosition());
-        app.start(b.host, b.port);
+        if (listen) {
+            app.start(b.host, b.port);
+        }
         this.watcher = new FeedWatcher(b.engine, b.watchEvery, stream::advanced);
         this.purger = b.purgeEvery.isZero()
                 ? null
@@ -203,7 +215,11 @@ public final class HubServer implements AutoCloseable {
                 .feedChannel()
                 .map(channel -> new FeedListener(b.engine, channel, stream::advanced))
                 .orElse(null);
-        log.info("hub {} listening on {}", b.engine.nodeUuid(), url());
+        if (listen) {
+            log.info("hub {} listening on {}", b.engine.nodeUuid(), url());
+        } else {
+            log.info("hub {} mounted in the application's server", b.engine.nodeUuid());
+        }
     }
 
     public static Builder builder(SyncEngine engine) {
@@ -212,7 +228,40 @@ public final class HubServer implements AutoCloseable {
 
     /** The port it listens on (the one chosen when built with port 0). */
     public int port() {
+        if (!listening) {
+            throw new IllegalStateException(
+                    "a mounted hub listens on no port of its own: its application's server does");
+        }
         return app.port();
+    }
+
+    /**
+     * The servlet that answers the hub's HTTP endpoints ({@code /v1/...}, {@code /health}, {@code
+     * /health/ready}, {@code /metrics}) with the same handlers, authentication and error answers as
+     * the hub's own server, for a hub built with {@link Builder#mount()}: register it in the
+     * application's servlet container at those paths, with the container's context path empty. The
+     * stream ({@code /v1/sync/stream}, a WebSocket) is served by {@link #serveStream}.
+     */
+    public jakarta.servlet.Servlet servlet() {
+        return new io.javalin.http.servlet.JavalinServlet(app.unsafe);
+    }
+
+    /**
+     * Serves the stream ({@code /v1/sync/stream}) of a hub built with {@link Builder#mount()} through the
+     * Jakarta WebSocket container of the server it is mounted in (the {@code ServerContainer} its
+     * servlet context holds): the same notifications, token checks and expiries as on the hub's own
+     * server, except that a refused token closes the stream at once (1008) rather than refusing the
+     * upgrade with 401. Call it before the container's first upgrade.
+     */
+    public synchronized void serveStream(jakarta.websocket.server.ServerContainer container)
+            throws jakarta.websocket.DeploymentException {
+        if (jakartaStream != null) {
+            throw new IllegalStateException("the stream is served through a container already");
+        }
+        io.shuttlebridge.server.internal.JakartaStream s =
+                new io.shuttlebridge.server.internal.JakartaStream(stream, auth);
+        container.addEndpoint(s.config());
+        jakartaStream = s;
     }
 
     /** The base URL devices use, e.g. {@code http://127.0.0.1:7070} ({@code https://} with {@link Builder#tls}). */
@@ -246,7 +295,12 @@ public final class HubServer implements AutoCloseable {
             listener.close();
         }
         stream.closeAll();
-        app.stop();
+        if (jakartaStream != null) {
+            jakartaStream.close();
+        }
+        if (listening) {
+            app.stop();
+        }
     }
 
     private static String route(String path) {
@@ -289,7 +343,7 @@ public final class HubServer implements AutoCloseable {
         private MillisClock clock;
         private BridgeService bridge;
         private SyncRules rules;
-        private PrometheusMeterRegistry meterRegistry;
+        private MeterRegistry meterRegistry;
         private int ratePerSecond;
         private int rateBurst;
         private TlsIdentity tls;
@@ -298,8 +352,12 @@ public final class HubServer implements AutoCloseable {
             this.engine = Objects.requireNonNull(engine, "engine");
         }
 
-        /** The registry /metrics scrapes; share it with other parts of the process (Bridge) to expose their meters too. */
-        public Builder meterRegistry(PrometheusMeterRegistry registry) {
+        /**
+         * The registry the hub's meters go to and, when it is a {@link PrometheusMeterRegistry}, the one
+         * /metrics scrapes; share it with other parts of the process (Bridge, an application's own
+         * registry) to expose their meters together.
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
             meterRegistry = Objects.requireNonNull(registry, "registry");
             return this;
         }
@@ -508,7 +566,16 @@ public final class HubServer implements AutoCloseable {
         }
 
         public HubServer start() {
-            return new HubServer(this);
+            return new HubServer(this, true);
+        }
+
+        /**
+         * The hub without a server of its own, to be served by another one (a Spring Boot
+         * application's, say) through {@link HubServer#servlet()}: the host, port and TLS settings
+         * are not used. {@link HubServer#close} is as graceful as for a started hub.
+         */
+        public HubServer mount() {
+            return new HubServer(this, false);
         }
     }
 }

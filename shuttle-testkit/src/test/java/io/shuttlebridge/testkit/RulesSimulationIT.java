@@ -13,6 +13,8 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>Replay a failure with {@code -Dshuttle.seed=N}; more schedules with {@code
  * -Dshuttle.rulesSchedules=N} (default 150 per hub); more writes with {@code -Dshuttle.ops=N} (default 40).
  */
+@Execution(ExecutionMode.CONCURRENT) // schedules are independent: two at a time keep both cores busy through HTTP waits
 class RulesSimulationIT {
     private static final int SCHEDULES = 150;
     private static final int OPS = 40;

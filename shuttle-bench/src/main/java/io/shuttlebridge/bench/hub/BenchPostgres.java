@@ -45,6 +45,11 @@ public final class BenchPostgres implements AutoCloseable {
         return new BenchPostgres(pg, pg.getJdbcUrl("postgres", "postgres"), name);
     }
 
+    /** Another database on the same server, dropped on its {@link #close} (the server stays up). */
+    public BenchPostgres another(String purpose) throws SQLException {
+        return new BenchPostgres(null, adminUrl, name + "_" + purpose);
+    }
+
     /** Where it runs, for the report: "embedded" or the external URL without credentials. */
     public String where() {
         return embedded != null ? "embedded PostgreSQL" : adminUrl.replaceAll("(?i)(password=)[^&]*", "$1***");

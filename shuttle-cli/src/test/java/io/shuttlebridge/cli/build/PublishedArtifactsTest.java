@@ -41,7 +41,8 @@ class PublishedArtifactsTest {
             "shuttle-server", Set.of(),
             "shuttle-client", Set.of(SQLITE),
             "shuttle-testkit", Set.of(SQLITE),
-            "shuttle-jpa", Set.of());
+            "shuttle-jpa", Set.of(),
+            "shuttle-spring-boot-starter", Set.of(SQLITE));
     /** A dependency in the README's XML: groupId, artifactId and, when given, version. */
     static final Pattern README_DEPENDENCY = Pattern.compile(
             "<groupId>([^<]+)</groupId>\\s*<artifactId>([^<]+)</artifactId>(?:\\s*<version>([^<]+)</version>)?");

@@ -41,6 +41,19 @@ public final class DeviceMeta {
         putAll(db, Map.of(key, value));
     }
 
+    /** Removes the keys, in one transaction. */
+    public static void remove(ShuttleDatabase db, String... keys) {
+        db.transaction(c -> {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM _shuttle_meta WHERE key = ?")) {
+                for (String key : keys) {
+                    del.setString(1, key);
+                    del.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
     /** Sets every key to its value, in one transaction. */
     public static void putAll(ShuttleDatabase db, Map<String, String> values) {
         db.transaction(c -> {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
@@ -129,7 +131,29 @@ public final class HttpCaller {
         return parse(call("POST", path, body, Map.of()), "POST", base.resolve(path));
     }
 
+    /** An answer's body (unzipped) with the headers it came with. */
+    public record Answer(byte[] body, HttpHeaders headers) {
+        /** A header's value, if the answer has it. */
+        public Optional<String> header(String name) {
+            return headers.firstValue(name);
+        }
+    }
+
+    /** {@link #getBytes}, with the answer's headers. */
+    public Answer getAnswer(String path, Map<String, String> headers) {
+        return exchange("GET", path, null, headers);
+    }
+
+    /** Posts a body already in UTF-8 with more headers; the answer with its headers, its body unparsed. */
+    public Answer postAnswer(String path, byte[] body, Map<String, String> headers) {
+        return exchange("POST", path, body, headers);
+    }
+
     private byte[] call(String method, String path, byte[] body, Map<String, String> headers) {
+        return exchange(method, path, body, headers).body();
+    }
+
+    private Answer exchange(String method, String path, byte[] body, Map<String, String> headers) {
         URI uri = base.resolve(path);
         String failure = null;
         boolean refreshed = false;
@@ -178,7 +202,7 @@ public final class HttpCaller {
             byte[] bytes = decode(res);
             int status = res.statusCode();
             if (status >= 200 && status < 300) {
-                return bytes;
+                return new Answer(bytes, res.headers());
             }
             ShuttleException answer = answer(status, bytes, method, uri);
             if (status == 401 && !refreshed && !Objects.equals(token, tokens.token())) {

@@ -80,6 +80,7 @@ public final class PushRequests {
                 Math.max(a.hubSeq(), b.hubSeq()),
                 rejected,
                 restamped,
-                refused);
+                refused,
+                Math.max(a.ticket(), b.ticket()));
     }
 }

@@ -5,6 +5,7 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.internal.sync.FilteredSnapshot;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.Transport;
@@ -17,7 +18,8 @@ import java.util.concurrent.Executors;
 /**
  * Serves the hub's snapshot where the engine asks for a pull, so that a bootstrap is an ordinary
  * pull: each page is applied and the cursor advanced in one transaction, and an interrupted
- * bootstrap resumes from the last page applied. Reports progress as the share of the hub feed read.
+ * bootstrap resumes from the last page applied. Reports progress as the share of the hub feed read, or
+ * as rows received when the hub reads the snapshot from the rows its rules let the device read.
  *
  * <p>While the engine applies a page, the next one is already on its way: one page is fetched
  * ahead, never more, so memory stays bounded by the page size. A page fetched ahead is used only
@@ -59,8 +61,12 @@ public final class SnapshotAsPull implements Transport, AutoCloseable {
             fetchAhead(forNode, page.next(), limit);
         }
         rows += page.changes().size();
-        long total = Math.max(p.hubSeq(), page.next());
-        progress.progress("bootstrap", page.more() ? Math.min(page.next(), total) : total, total);
+        if (page.more() && FilteredSnapshot.isCursor(page.next())) {
+            progress.progress("bootstrap", rows, -1); // read from the rows under rules: how many is not known ahead
+        } else {
+            long total = Math.max(p.hubSeq(), page.next());
+            progress.progress("bootstrap", page.more() ? Math.min(page.next(), total) : total, total);
+        }
         return page;
     }
 

@@ -29,6 +29,16 @@ public final class InProcessTransport implements Transport {
     }
 
     @Override
+    public PullResult pull(String forNode, long since, int limit, Standing standing) {
+        return hub.servePull(forNode, since, limit, standing);
+    }
+
+    @Override
+    public PreparedPush preparePush(String fromNode, List<Change> changes, Standing standing) {
+        return () -> hub.acceptPush(fromNode, changes, WriteGuard.NONE, standing);
+    }
+
+    @Override
     public PullResult snapshot(String forNode, long after, int limit) {
         return hub.serveSnapshot(forNode, after, limit);
     }

@@ -20,6 +20,7 @@ import java.util.Objects;
  *     applied each under a stamp of its own clock instead, which its writer adopts for the row
  * @param refused pushed changes the hub refused to store (its rules forbid them): rejected writes, whose
  *     stamps are among {@code rejected} too
+ * @param ticket the ticket the hub handed out with this answer ({@link Standing}); 0 when it gave none
  */
 public record PushResult(
         int applied,
@@ -30,12 +31,33 @@ public record PushResult(
         long hubSeq,
         List<Stamp> rejected,
         List<Restamped> restamped,
-        List<Refusal> refused) {
+        List<Refusal> refused,
+        long ticket) {
     public PushResult {
         conflicts = List.copyOf(conflicts);
         rejected = List.copyOf(rejected);
         restamped = List.copyOf(restamped);
         refused = List.copyOf(refused);
+    }
+
+    /** A result without a ticket. */
+    public PushResult(
+            int applied,
+            int duplicates,
+            int superseded,
+            int pending,
+            List<ConflictRecord> conflicts,
+            long hubSeq,
+            List<Stamp> rejected,
+            List<Restamped> restamped,
+            List<Refusal> refused) {
+        this(applied, duplicates, superseded, pending, conflicts, hubSeq, rejected, restamped, refused, 0);
+    }
+
+    /** This result with the ticket the hub hands out with it. */
+    public PushResult withTicket(long t) {
+        return new PushResult(
+                applied, duplicates, superseded, pending, conflicts, hubSeq, rejected, restamped, refused, t);
     }
 
     /** A result in which nothing was refused. */

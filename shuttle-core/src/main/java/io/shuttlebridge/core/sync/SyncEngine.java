@@ -14,6 +14,7 @@ import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.dialect.Identifiers;
 import io.shuttlebridge.core.internal.format.FormatUpgrade;
 import io.shuttlebridge.core.internal.sync.Conflicts;
+import io.shuttlebridge.core.internal.sync.DeviceSync;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.internal.sync.EngineContext;
 import io.shuttlebridge.core.internal.sync.HubMove;
@@ -24,6 +25,7 @@ import io.shuttlebridge.core.internal.sync.Puller;
 import io.shuttlebridge.core.internal.sync.PushPipeline;
 import io.shuttlebridge.core.internal.sync.RejectedWrites;
 import io.shuttlebridge.core.internal.sync.SyncTally;
+import io.shuttlebridge.core.internal.sync.Tickets;
 import io.shuttlebridge.core.internal.sync.apply.PendingStore;
 import java.time.Duration;
 import java.util.HashMap;
@@ -77,6 +79,7 @@ public final class SyncEngine {
     private final HubSide hub;
     private final Puller puller;
     private final PushPipeline pusher;
+    private final DeviceSync device;
     private final Conflicts conflicts;
 
     /** Called inside the apply transaction after each change is written; throwing rolls the whole batch back. */
@@ -103,6 +106,7 @@ public final class SyncEngine {
         this.hub = new HubSide(context);
         this.puller = new Puller(context, transport -> transport.followSchema(this));
         this.pusher = new PushPipeline(context);
+        this.device = new DeviceSync(context, puller, pusher);
         this.conflicts = new Conflicts(context);
     }
 
@@ -231,9 +235,30 @@ public final class SyncEngine {
         return hub.acceptPush(fromNode, changes, guard);
     }
 
+    /**
+     * {@link #acceptPush(String, List, WriteGuard)} from a device that shows where it stands: a ticket this
+     * hub has moved past is refused ({@link ErrorCode#NODE_COPIED}), one it never handed out means it was
+     * restored from an older backup ({@link ErrorCode#HUB_RESTORED}); the answer carries the next ticket.
+     */
+    public PushResult acceptPush(String fromNode, List<Change> changes, WriteGuard guard, Standing standing) {
+        long ticket = hub.admit(fromNode, Objects.requireNonNull(standing, "standing"), false)
+                .ticket();
+        return hub.acceptPush(fromNode, changes, guard).withTicket(ticket);
+    }
+
     /** Changes after {@code since} for a device, leaving out what it wrote or sent (write watermarking). */
     public PullResult servePull(String forNode, long since, int limit) {
         return hub.servePull(forNode, since, limit);
+    }
+
+    /**
+     * {@link #servePull(String, long, int)} for a device that shows where it stands, checked as for a push;
+     * a device restored from a backup gets its own changes too, the ones it pushed after the backup.
+     */
+    public PullResult servePull(String forNode, long since, int limit, Standing standing) {
+        Tickets.Admission admitted = hub.admit(forNode, Objects.requireNonNull(standing, "standing"), true);
+        return hub.servePull(forNode, since, limit, null, List.of(), admitted.ownChanges())
+                .withTicket(admitted.ticket());
     }
 
     /** The full state (rows and tombstones, whoever wrote them) after {@code after}, for bootstrap and resync. */
@@ -291,13 +316,22 @@ public final class SyncEngine {
 
     // ---------------------------------------------------------------- device side
 
-    /** Pulls every page from the hub, then pushes every local change it has not acknowledged. */
+    /**
+     * Pulls every page from the hub, then pushes every local change it has not acknowledged. A hub that was
+     * restored from an older backup gets every local change again, and this device its snapshot; a database
+     * that is a copy of another syncing as the same node is refused ({@link ErrorCode#NODE_COPIED}).
+     */
     public SyncReport pullThenPush(Transport hub) {
         String hubNode = hub.hubNode();
         NodeIds.require(hubNode);
         SyncTally tally = new SyncTally();
-        boolean resynced = puller.pull(hub, hubNode, tally);
-        pusher.push(hub, hubNode, tally);
+        boolean resynced;
+        try {
+            resynced = device.pull(hub, hubNode, tally);
+            pusher.push(hub, hubNode, tally);
+        } catch (RuntimeException e) {
+            throw device.explain(e);
+        }
         db.transaction(c -> {
             PeerStore.outcome(c, hubNode, tally.summary(), context.clock());
             return null;

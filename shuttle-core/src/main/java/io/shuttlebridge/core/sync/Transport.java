@@ -35,6 +35,22 @@ public interface Transport {
     /** Changes after {@code since} (a hub seq), excluding those {@code forNode} wrote or sent. */
     PullResult pull(String forNode, long since, int limit);
 
+    /**
+     * {@link #pull(String, long, int)} showing where the device stands ({@link Standing}); the answer
+     * carries the hub's next ticket. This default, for a transport that carries no standing, ignores it.
+     */
+    default PullResult pull(String forNode, long since, int limit, Standing standing) {
+        return pull(forNode, since, limit);
+    }
+
+    /**
+     * {@link #preparePush(String, List)} showing where the device stands ({@link Standing}); the answer
+     * carries the hub's next ticket. This default, for a transport that carries no standing, ignores it.
+     */
+    default PreparedPush preparePush(String fromNode, List<Change> changes, Standing standing) {
+        return preparePush(fromNode, changes);
+    }
+
     /** The hub's full state (rows and tombstones) after {@code after}, paged, for bootstrap and resync. */
     PullResult snapshot(String forNode, long after, int limit);
 

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** The hub's meters, exposed in Prometheus text format on {@code /metrics}. */
 public final class HubMetrics {
-    private final PrometheusMeterRegistry registry;
+    private final MeterRegistry registry;
     private final Counter pushed;
     private final Counter applied;
     private final Counter duplicates;
@@ -25,8 +26,11 @@ public final class HubMetrics {
         this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
-    /** Shares a registry with other parts of the process (Bridge batch metrics), all scraped at /metrics. */
-    public HubMetrics(PrometheusMeterRegistry registry) {
+    /**
+     * Shares a registry with other parts of the process (Bridge batch metrics, an application's own
+     * registry), scraped at /metrics when it is a {@link PrometheusMeterRegistry}.
+     */
+    public HubMetrics(MeterRegistry registry) {
         this.registry = registry;
         pushed = Counter.builder("shuttle.changes.pushed")
                 .description("changes received in pushes")
@@ -142,6 +146,6 @@ public final class HubMetrics {
     }
 
     public String scrape() {
-        return registry.scrape();
+        return registry instanceof PrometheusMeterRegistry p ? p.scrape() : "";
     }
 }

@@ -56,6 +56,14 @@ public final class RequestAuth {
         return streamToken(ctx.header("Authorization"), ctx.header("Sec-WebSocket-Protocol"));
     }
 
+    /**
+     * The subject of a stream's upgrade request from its headers, for a server other than the hub's own
+     * (a Jakarta WebSocket container): {@code Authorization}, else the {@code bearer.<token>} subprotocol.
+     */
+    public Subject stream(String authorization, String protocols) {
+        return streamToken(authorization, protocols);
+    }
+
     private Subject streamToken(String authorization, String protocols) {
         String token = bearer(authorization);
         if (token == null) {

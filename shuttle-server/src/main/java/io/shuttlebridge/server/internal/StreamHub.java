@@ -52,10 +52,12 @@ public final class StreamHub {
     /** How long, by default, a stream that sent heartbeats may stay silent before it is dropped. */
     public static final int SILENT_SECONDS = 50;
 
-    private final Map<WsContext, Listener> sessions = new ConcurrentHashMap<>();
+    /** By the server's handle of each stream: a Javalin {@link WsContext}, a Jakarta WebSocket session. */
+    private final Map<Object, Listener> sessions = new ConcurrentHashMap<>();
+
     private final AtomicLong position = new AtomicLong(-1);
     private final AtomicInteger open;
-    private final Map<WsContext, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
+    private final Map<Object, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = DaemonTimer.named("shuttle-stream-expiry");
     private final AtomicBoolean dirty = new AtomicBoolean();
     private final AtomicLong coalesced = new AtomicLong();
@@ -78,24 +80,69 @@ public final class StreamHub {
         timer.scheduleWithFixedDelay(this::dropSilent, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
+    /** One device's stream, whichever server carries it. */
+    public interface Peer {
+        String id();
+
+        /** Writes a text message; {@code written} or {@code failed} runs once the write is done. */
+        void send(String text, Runnable written, java.util.function.Consumer<Throwable> failed);
+
+        void close(int code, String reason);
+    }
+
+    /** The streams of the hub's own (Javalin) server. */
     public void configure(WsConfig ws) {
         ws.onConnect(ctx -> {
             ctx.enableAutomaticPings(PING_SECONDS, TimeUnit.SECONDS);
-            Listener l = new Listener(ctx);
-            sessions.put(ctx, l);
-            open.set(sessions.size());
-            closeWhenExpired(ctx, auth.stream(ctx));
-            long p = Math.max(0, position.get());
-            l.offer(p, message(p));
+            opened(ctx, new JavalinPeer(ctx), auth.stream(ctx));
         });
-        ws.onMessage(ctx -> {
-            Listener l = sessions.get(ctx);
-            if (l != null) {
-                l.heardAt = System.nanoTime(); // any message, a heartbeat or not, shows the device is there
-            }
-        });
+        ws.onMessage(this::heard);
         ws.onClose(ctx -> remove(ctx));
         ws.onError(ctx -> remove(ctx));
+    }
+
+    /**
+     * A device opened a stream with a token naming {@code subject}: it hears the feed's position now and
+     * whenever it advances. {@code key} is the server's handle of the stream, for {@link #heard} and
+     * {@link #closed}.
+     */
+    public void opened(Object key, Peer peer, Subject subject) {
+        Listener l = new Listener(key, peer);
+        sessions.put(key, l);
+        open.set(sessions.size());
+        closeWhenExpired(key, subject);
+        long p = Math.max(0, position.get());
+        l.offer(p, message(p));
+    }
+
+    /** The device said something on its stream (a heartbeat or not): it is there. */
+    public void heard(Object key) {
+        Listener l = sessions.get(key);
+        if (l != null) {
+            l.heardAt = System.nanoTime();
+        }
+    }
+
+    /** The stream closed or failed. */
+    public void closed(Object key) {
+        remove(key);
+    }
+
+    private record JavalinPeer(WsContext ctx) implements Peer {
+        @Override
+        public String id() {
+            return ctx.sessionId();
+        }
+
+        @Override
+        public void send(String text, Runnable written, java.util.function.Consumer<Throwable> failed) {
+            ctx.session.sendText(text, Callback.from(written, failed));
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            ctx.closeSession(code, reason);
+        }
     }
 
     /** Drops the streams that sent heartbeats and then fell silent. */
@@ -104,14 +151,14 @@ public final class StreamHub {
         for (Listener l : sessions.values()) {
             long heard = l.heardAt;
             if (heard != 0 && now - heard > silentNanos) {
-                log.debug("stream {} silent too long: dropped", l.ctx.sessionId());
+                log.debug("stream {} silent too long: dropped", l.peer.id());
                 dropped.incrementAndGet();
                 try {
-                    l.ctx.closeSession(1001, "no heartbeat for " + silentNanos / 1_000_000_000 + " s");
+                    l.peer.close(1001, "no heartbeat for " + silentNanos / 1_000_000_000 + " s");
                 } catch (RuntimeException e) {
-                    log.debug("closing silent stream {} failed", l.ctx.sessionId(), e);
+                    log.debug("closing silent stream {} failed", l.peer.id(), e);
                 }
-                remove(l.ctx);
+                remove(l.key);
             }
         }
     }
@@ -161,9 +208,9 @@ public final class StreamHub {
                 try {
                     l.offer(p, msg);
                 } catch (RuntimeException e) {
-                    log.debug("stream {} dropped", l.ctx.sessionId(), e);
+                    log.debug("stream {} dropped", l.peer.id(), e);
                     dropped.incrementAndGet();
-                    remove(l.ctx);
+                    remove(l.key);
                 }
             }
         }
@@ -175,7 +222,8 @@ public final class StreamHub {
 
     /** One stream: at most one notification being written, at most one newer position waiting. */
     private final class Listener {
-        private final WsContext ctx;
+        private final Object key;
+        private final Peer peer;
         /** When the device last sent anything ({@link System#nanoTime()}); 0 until it does. */
         private volatile long heardAt;
 
@@ -184,8 +232,9 @@ public final class StreamHub {
         private String next;
         private boolean writing;
 
-        Listener(WsContext ctx) {
-            this.ctx = ctx;
+        Listener(Object key, Peer peer) {
+            this.key = key;
+            this.peer = peer;
         }
 
         synchronized void offer(long p, String msg) {
@@ -207,7 +256,7 @@ public final class StreamHub {
         /** Called with the monitor held. */
         private void write(long p, String msg) {
             writing = true;
-            ctx.session.sendText(msg, Callback.from(() -> written(p), this::failed));
+            peer.send(msg, () -> written(p), this::failed);
         }
 
         private synchronized void written(long p) {
@@ -220,37 +269,40 @@ public final class StreamHub {
         }
 
         private void failed(Throwable t) {
-            log.debug("stream {} dropped", ctx.sessionId(), t);
+            log.debug("stream {} dropped", peer.id(), t);
             dropped.incrementAndGet();
-            remove(ctx);
+            remove(key);
         }
     }
 
-    private void closeWhenExpired(WsContext ctx, Subject subject) {
+    private void closeWhenExpired(Object key, Subject subject) {
         if (subject.expiresAt() == null) {
             return;
         }
         long delay = Math.max(0, subject.expiresAt().toEpochMilli() - System.currentTimeMillis());
-        expiries.put(ctx, timer.schedule(() -> expired(ctx), delay, TimeUnit.MILLISECONDS));
+        expiries.put(key, timer.schedule(() -> expired(key), delay, TimeUnit.MILLISECONDS));
     }
 
-    private void expired(WsContext ctx) {
-        try {
-            ctx.closeSession(1008, "token expired: reconnect with a fresh token");
-        } catch (RuntimeException e) {
-            log.debug("closing expired stream {} failed", ctx.sessionId(), e);
+    private void expired(Object key) {
+        Listener l = sessions.get(key);
+        if (l != null) {
+            try {
+                l.peer.close(1008, "token expired: reconnect with a fresh token");
+            } catch (RuntimeException e) {
+                log.debug("closing expired stream {} failed", l.peer.id(), e);
+            }
         }
-        remove(ctx);
+        remove(key);
     }
 
     public void closeAll() {
         closed = true;
         LockSupport.unpark(fanout);
-        for (WsContext s : sessions.keySet()) {
+        for (Listener l : sessions.values()) {
             try {
-                s.closeSession(1001, "hub shutting down");
+                l.peer.close(1001, "hub shutting down");
             } catch (RuntimeException e) {
-                log.debug("closing stream {} failed", s.sessionId(), e);
+                log.debug("closing stream {} failed", l.peer.id(), e);
             }
         }
         sessions.clear();
@@ -260,9 +312,9 @@ public final class StreamHub {
         open.set(0);
     }
 
-    private void remove(WsContext ctx) {
-        sessions.remove(ctx);
-        ScheduledFuture<?> expiry = expiries.remove(ctx);
+    private void remove(Object key) {
+        sessions.remove(key);
+        ScheduledFuture<?> expiry = expiries.remove(key);
         if (expiry != null) {
             expiry.cancel(false);
         }

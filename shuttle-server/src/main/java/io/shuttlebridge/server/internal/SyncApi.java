@@ -6,19 +6,24 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.feed.RowCondition;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.protocol.LeaseCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
 import io.shuttlebridge.core.internal.protocol.PushResultCodec;
 import io.shuttlebridge.core.internal.protocol.SchemaCodec;
+import io.shuttlebridge.core.internal.protocol.StandingHeaders;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
+import io.shuttlebridge.core.internal.sync.FilteredSnapshot;
 import io.shuttlebridge.core.internal.sync.HubSide;
+import io.shuttlebridge.core.internal.sync.Tickets;
 import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.Standing;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.WriteGuard;
 import io.shuttlebridge.server.auth.Subject;
@@ -48,6 +53,7 @@ public final class SyncApi {
     private final ReadFilter reads;
     private final ReadSetChanges moves;
     private final HubSide hub;
+    private final FilteredSnapshot snapshots;
     /** The schema document of the schema version it was written for (written again when the version moves). */
     private volatile Object[] schemaJson = {0L, ""};
     /** A hot standby of the hub's database that serves pulls and snapshots, or null. */
@@ -86,6 +92,7 @@ public final class SyncApi {
                 ? null
                 : new ReadSetChanges(rules, EngineAccess.context(engine).schema());
         this.hub = new HubSide(EngineAccess.context(engine));
+        this.snapshots = new FilteredSnapshot(EngineAccess.context(engine));
     }
 
     private HubSchema hubSchema() {
@@ -107,6 +114,9 @@ public final class SyncApi {
     }
 
     private PullResult visible(PullResult r) {
+        if (r.schemaVersion() == 0 && !r.resyncRequired()) {
+            r = r.withSchemaVersion(engine.schemaVersion()); // a snapshot page read under rules says it too
+        }
         return reads == null || r.resyncRequired() ? r : reads.withoutHiddenColumns(r);
     }
 
@@ -158,10 +168,14 @@ public final class SyncApi {
             WriteGuard guard = rules == null
                     ? WriteGuard.NONE
                     : new RulesWriteGuard(rules, EngineAccess.context(engine).schema(), subject);
-            PushResult pushed = gate.run(() -> engine.acceptPush(req.nodeUuid(), req.changes(), guard));
+            Standing standing = StandingHeaders.read(ctx::header);
+            PushResult pushed = gate.run(() -> standing == null
+                    ? engine.acceptPush(req.nodeUuid(), req.changes(), guard)
+                    : engine.acceptPush(req.nodeUuid(), req.changes(), guard, standing));
             r = reads == null || pushed.refused().isEmpty()
                     ? pushed
                     : engine.database().read(c -> reads.refusals(c, pushed, subject.claims()));
+            ticket(ctx, pushed.ticket());
         } catch (RuntimeException e) {
             if (bound) {
                 bindings.unbind(req.nodeUuid()); // a refused push binds nothing
@@ -181,12 +195,33 @@ public final class SyncApi {
         int limit = limit(ctx);
         bindings.check(RequestAuth.subject(ctx), node);
         NamedParameters.Bound cond = readCondition(ctx);
-        if (cond == null && replica == null) {
+        Standing standing = StandingHeaders.read(ctx::header);
+        Tickets.Admission admitted = standing == null ? null : hub.admit(node, standing, true);
+        boolean own = admitted != null && admitted.ownChanges(); // a restored device gets back what it pushed
+        if (admitted != null) {
+            ticket(ctx, admitted.ticket());
+        }
+        if (FilteredSnapshot.isCursor(since)) {
+            // a device that stopped part-way through its snapshot under rules: it goes on with it
+            PullResult r = visible(snapshotPage(ctx, node, since, limit, null, cond));
+            metrics.pulled(r.changes().size());
+            json(ctx, WireCodec.pullResultBytes(r, -1));
+            return;
+        }
+        if (cond == null && replica == null && !own) {
             sharedPull(ctx, node, since, limit);
             return;
         }
         PullResult r;
-        if (replica != null && replicaCaughtUp(stream.position())) {
+        if (own) {
+            r = visible(hub.servePull(
+                    node,
+                    since,
+                    limit,
+                    cond == null ? null : cond.sql(),
+                    cond == null ? List.of() : cond.args(),
+                    true));
+        } else if (replica != null && replicaCaughtUp(stream.position())) {
             metrics.pulledFrom("replica");
             r = visible(hub.servePull(
                     replica,
@@ -228,27 +263,49 @@ public final class SyncApi {
                 return null;
             });
         }
-        PullResult r = visible(
-                replica != null
-                        ? hub.serveSnapshot(
-                                replica,
-                                node,
-                                after,
-                                limit,
-                                tables,
-                                cond == null ? null : cond.sql(),
-                                cond == null ? List.of() : cond.args())
-                        : cond == null && tables == null
-                                ? engine.serveSnapshot(node, after, limit)
-                                : hub.serveSnapshot(
-                                        node,
-                                        after,
-                                        limit,
-                                        tables,
-                                        cond == null ? null : cond.sql(),
-                                        cond == null ? List.of() : cond.args()));
+        PullResult r = visible(snapshotPage(ctx, node, after, limit, tables, cond));
         metrics.pulled(r.changes().size());
         json(ctx, WireCodec.pullResultBytes(r, engine.feedPosition()));
+    }
+
+    /**
+     * A snapshot page (of {@code tables} only, null for all). Under rules it is read from the rows the
+     * caller may read; a cursor of the feed handed out before (by an older hub, or one without rules
+     * then) goes on through the feed, and a filtered snapshot's cursor with no rules now has the device
+     * start over.
+     */
+    private PullResult snapshotPage(
+            Context ctx, String node, long after, int limit, Set<String> tables, NamedParameters.Bound cond) {
+        if (cond != null && (after == 0 || FilteredSnapshot.isCursor(after))) {
+            Map<String, RowCondition> readable =
+                    reads.readableRows(RequestAuth.subject(ctx).claims());
+            if (tables != null) {
+                readable.keySet().retainAll(tables);
+            }
+            return snapshots.serve(replica == null ? engine.database() : replica, node, after, limit, readable);
+        }
+        if (FilteredSnapshot.isCursor(after)) {
+            return PullResult.resync(after);
+        }
+        if (replica != null) {
+            return hub.serveSnapshot(
+                    replica,
+                    node,
+                    after,
+                    limit,
+                    tables,
+                    cond == null ? null : cond.sql(),
+                    cond == null ? List.of() : cond.args());
+        }
+        return cond == null && tables == null
+                ? engine.serveSnapshot(node, after, limit)
+                : hub.serveSnapshot(
+                        node,
+                        after,
+                        limit,
+                        tables,
+                        cond == null ? null : cond.sql(),
+                        cond == null ? List.of() : cond.args());
     }
 
     /**
@@ -415,6 +472,13 @@ public final class SyncApi {
         } catch (NumberFormatException e) {
             throw new ShuttleException(
                     ErrorCode.INVALID_ARGUMENT, "limit must be a positive integer, got '" + v + "'", e);
+        }
+    }
+
+    /** The ticket handed out with this answer ({@code Standing}), in its header; none for 0. */
+    private static void ticket(Context ctx, long ticket) {
+        if (ticket > 0) {
+            ctx.header(Protocol.TICKET_HEADER, Long.toString(ticket));
         }
     }
 

@@ -3,7 +3,6 @@ package io.shuttlebridge.testkit.internal;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
-import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.SyncEngine;
@@ -12,7 +11,6 @@ import io.shuttlebridge.testkit.Fault;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 
@@ -90,18 +88,12 @@ public final class Faults {
         return new FaultyTransport(inner, partial);
     }
 
-    private final class FaultyTransport implements Transport {
-        private final Transport inner;
+    private final class FaultyTransport extends ForwardingTransport {
         private final Partial partial;
 
         FaultyTransport(Transport inner, Partial partial) {
-            this.inner = inner;
+            super(inner);
             this.partial = partial;
-        }
-
-        @Override
-        public String hubNode() {
-            return inner.hubNode();
         }
 
         @Override
@@ -130,21 +122,6 @@ public final class Faults {
                 throw new ShuttleException(ErrorCode.TRANSPORT, "response lost (injected)");
             }
             return r;
-        }
-
-        @Override
-        public PullResult snapshot(String forNode, long after, int limit) {
-            return inner.snapshot(forNode, after, limit);
-        }
-
-        @Override
-        public PullResult snapshot(String forNode, long after, int limit, Set<String> tables) {
-            return inner.snapshot(forNode, after, limit, tables);
-        }
-
-        @Override
-        public Optional<KeyDigest> rowDigest(String forNode, String table) {
-            return inner.rowDigest(forNode, table);
         }
     }
 }

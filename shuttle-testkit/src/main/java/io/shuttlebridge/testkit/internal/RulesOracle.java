@@ -6,8 +6,6 @@ import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
-import io.shuttlebridge.core.sync.KeyDigest;
-import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.RejectedWrite;
 import io.shuttlebridge.core.sync.SyncEngine;
@@ -23,7 +21,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -53,12 +50,7 @@ public final class RulesOracle {
 
     /** {@code inner}, noting every refusal device {@code i} hears of. */
     public Transport hearing(int i, Transport inner) {
-        return new Transport() {
-            @Override
-            public String hubNode() {
-                return inner.hubNode();
-            }
-
+        return new ForwardingTransport(inner) {
             @Override
             public PushResult push(String fromNode, List<Change> changes) {
                 PushResult r = inner.push(fromNode, changes);
@@ -68,26 +60,6 @@ public final class RulesOracle {
                     refusals++;
                 }
                 return r;
-            }
-
-            @Override
-            public PullResult pull(String forNode, long since, int limit) {
-                return inner.pull(forNode, since, limit);
-            }
-
-            @Override
-            public PullResult snapshot(String forNode, long after, int limit) {
-                return inner.snapshot(forNode, after, limit);
-            }
-
-            @Override
-            public PullResult snapshot(String forNode, long after, int limit, Set<String> tables) {
-                return inner.snapshot(forNode, after, limit, tables);
-            }
-
-            @Override
-            public Optional<KeyDigest> rowDigest(String forNode, String table) {
-                return inner.rowDigest(forNode, table);
             }
         };
     }

@@ -86,6 +86,21 @@ record CaptureParts(
     }
 
     @Override
+    public String keyComparison(SyncedTable table, String alias, String op) {
+        return keys.keyComparison(table, alias, op);
+    }
+
+    @Override
+    public int bindKeyValues(PreparedStatement ps, int from, SyncedTable table, Object stored) throws SQLException {
+        return keys.bindKeyValues(ps, from, table, stored);
+    }
+
+    @Override
+    public String rowByFeedKey(SyncedTable table, String feedAlias, String rowAlias) {
+        return keys.rowByFeedKey(table, feedAlias, rowAlias);
+    }
+
+    @Override
     public Object storedKey(SyncedTable table, List<Object> key) {
         return keys.storedKey(table, key);
     }

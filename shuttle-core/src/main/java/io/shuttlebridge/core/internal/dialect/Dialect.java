@@ -34,6 +34,25 @@ public interface Dialect {
         return Optional.empty();
     }
 
+    /**
+     * Before a transaction whose commit must be on disk when it returns ({@code
+     * ShuttleDatabase.durableTransaction}), outside any transaction: raises the connection's durability
+     * for it, returning the level to put back afterwards ({@link #restoreDurability}); -1 when there is
+     * nothing to put back (the default).
+     */
+    default int raiseDurability(Connection c) throws SQLException {
+        return -1;
+    }
+
+    /** Puts back what {@link #raiseDurability} raised. */
+    default void restoreDurability(Connection c, int level) throws SQLException {}
+
+    /**
+     * Inside such a transaction, first: makes its commit durable whatever the session's or the server's
+     * default. Nothing by default.
+     */
+    default void durableCommit(Connection c) throws SQLException {}
+
     /** Quotes an identifier so that any name (keywords, quotes, spaces, unicode) is safe in SQL; ANSI double quotes by default. */
     default String quote(String identifier) {
         return Identifiers.doubleQuote(identifier);

@@ -60,6 +60,39 @@ public interface FeedKeys {
         return null;
     }
 
+    /**
+     * A condition comparing the key of the row under {@code alias}, its key columns as one row in key
+     * order, with one stored feed key: {@code op} is {@code >} or {@code <=}. Bound by {@link #bindKeyValues};
+     * the table's primary key index serves it, so a scan can start after a key and stop at another.
+     */
+    default String keyComparison(SyncedTable table, String alias, String op) {
+        List<String> columns = table.key().stream()
+                .map(c -> alias + "." + Identifiers.doubleQuote(c))
+                .toList();
+        String params = String.join(", ", Collections.nCopies(columns.size(), "?"));
+        return columns.size() == 1
+                ? columns.get(0) + " " + op + " " + params
+                : "(" + String.join(", ", columns) + ") " + op + " (" + params + ")";
+    }
+
+    /** Binds the key values of a stored feed key for {@link #keyComparison}; returns the next parameter index. */
+    default int bindKeyValues(PreparedStatement ps, int from, SyncedTable table, Object stored) throws SQLException {
+        for (Object v : decodeKey(table, stored)) {
+            Jdbc.set(ps, from++, v);
+        }
+        return from;
+    }
+
+    /**
+     * A condition finding the row under {@code rowAlias} from the feed entry under {@code feedAlias} of its
+     * table through the row table's primary key index (the row's key columns equal to the entry's stored
+     * key, decoded in SQL), for a lookup made once per feed entry; null when the stored key form does not
+     * allow it. Only evaluated as asked for entries of {@code table}.
+     */
+    default String rowByFeedKey(SyncedTable table, String feedAlias, String rowAlias) {
+        return rowOfFeedEntry(table, feedAlias, rowAlias);
+    }
+
     /** The stored feed key of a row given its key values, or null when only the database can compute it. */
     default Object storedKey(SyncedTable table, List<Object> key) {
         return key.size() == 1 ? key.get(0) : null;

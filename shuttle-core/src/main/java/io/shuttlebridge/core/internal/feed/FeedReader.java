@@ -248,7 +248,7 @@ public final class FeedReader {
         return out;
     }
 
-    private static Map<String, Object> readRow(ResultSet rs, List<String> cols) throws SQLException {
+    static Map<String, Object> readRow(ResultSet rs, List<String> cols) throws SQLException {
         Map<String, Object> values = new HandedOverValues(cols.size());
         for (int k = 0; k < cols.size(); k++) {
             values.put(cols.get(k), Jdbc.readValue(rs, k + 2));
@@ -257,7 +257,7 @@ public final class FeedReader {
     }
 
     /** Node numbers to uuids (a small table: one row per node this replica has heard of). */
-    private static Map<Integer, String> nodes(Connection c) throws SQLException {
+    static Map<Integer, String> nodes(Connection c) throws SQLException {
         Map<Integer, String> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, uuid FROM _shuttle_nodes");
                 ResultSet rs = ps.executeQuery()) {

@@ -32,6 +32,21 @@ public final class Protocol {
      */
     public static final String HUB_TIME_HEADER = "Shuttle-Hub-Time";
 
+    /**
+     * On pull and push requests: the latest ticket the device received from the hub (its standing, DESIGN §6);
+     * a request without it is checked for nothing. The answer's body carries the next ticket.
+     */
+    public static final String TICKET_HEADER = "Shuttle-Ticket";
+
+    /** Beside {@link #TICKET_HEADER}: the nonce the device drew when it first showed that ticket. */
+    public static final String TICKET_NONCE_HEADER = "Shuttle-Ticket-Nonce";
+
+    /** Beside {@link #TICKET_HEADER}: the id of the backup this database was restored from, until the hub heard of it. */
+    public static final String RESTORED_BACKUP_HEADER = "Shuttle-Restored-Backup";
+
+    /** Beside {@link #TICKET_HEADER}: {@code 1} while the device re-pushes its writes to a hub that was restored. */
+    public static final String HUB_RESTORED_HEADER = "Shuttle-Hub-Restored";
+
     public static final String JSON = "application/json";
 
     private Protocol() {}

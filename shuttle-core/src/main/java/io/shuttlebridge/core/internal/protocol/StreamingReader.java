@@ -92,7 +92,7 @@ final class StreamingReader {
             if (next == null) {
                 throw UNEXPECTED;
             }
-            return new WireCodec.Page(new PullResult(changes, next, more, resync, reconcile, schemaVersion), hubSeq);
+            return new WireCodec.Page(new PullResult(changes, next, more, resync, reconcile, 0, schemaVersion), hubSeq);
         } catch (IOException | RuntimeException e) {
             throw UNEXPECTED;
         }

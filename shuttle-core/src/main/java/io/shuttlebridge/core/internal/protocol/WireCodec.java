@@ -159,6 +159,7 @@ public final class WireCodec {
                 o.path("more").asBoolean(false),
                 o.path("resync").asBoolean(false),
                 reconcile(o.path("reconcile")),
+                0,
                 o.path("schemaVersion").asLong(0));
     }
 

@@ -18,6 +18,7 @@ import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PeerCursor;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.Standing;
 import io.shuttlebridge.core.sync.WriteGuard;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -91,7 +92,8 @@ public final class HubSide {
                 .forEach((i, why) -> refused.put(i, new RefusalReason(ErrorCode.SCHEMA_MISMATCH, why)));
         while (true) {
             try {
-                return db.transaction(c -> applyGuarded(c, fromNode, changes, guard, refused));
+                // the answer says the batch is stored: its commit is on disk first
+                return db.durableTransaction(c -> applyGuarded(c, fromNode, changes, guard, refused));
             } catch (RefusedAfterApply again) {
                 // the transaction rolled back: apply the batch once more without what the rules refused
             } catch (DatabaseException e) {
@@ -190,24 +192,41 @@ public final class HubSide {
      * (SQL over the feed entry {@code f}; sync rules' read half).
      */
     public PullResult servePull(String forNode, long since, int limit, String condition, List<Object> args) {
+        return servePull(forNode, since, limit, condition, args, false);
+    }
+
+    /**
+     * {@link #servePull(String, long, int, String, List)}, with {@code own} the caller's own changes too: a
+     * device restored from a backup gets back what it pushed after the backup ({@link #admit}).
+     */
+    public PullResult servePull(
+            String forNode, long since, int limit, String condition, List<Object> args, boolean own) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
         return db.transaction(c -> {
             refuseRetired(c, forNode);
-            long horizon = Jdbc.queryLong(
-                            c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
-                    .orElse(0L);
-            if (since < horizon) {
+            if (behindPurge(c, since)) {
                 return PullResult.resync(since);
             }
             PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
-            FeedReader.Page page = new FeedReader(Dialects.of(db), engine.schema())
-                    .read(
-                            c,
-                            FeedReader.Query.after(since, n)
-                                    .excludingPeer(forNode)
-                                    .where(condition, args));
+            FeedReader.Query q = FeedReader.Query.after(since, n).where(condition, args);
+            FeedReader.Page page =
+                    new FeedReader(Dialects.of(db), engine.schema()).read(c, own ? q : q.excludingPeer(forNode));
             return pullResult(page);
+        });
+    }
+
+    /**
+     * Checks the standing a device shows with a pull or push and hands out the ticket to answer with
+     * ({@link Tickets}), refusing a copy ({@link ErrorCode#NODE_COPIED}) or telling of this hub's own
+     * restore ({@link ErrorCode#HUB_RESTORED}); a retired device is refused first. The ticket is on disk
+     * before the answer leaves: a hub that forgot it would take the device for a copy.
+     */
+    public Tickets.Admission admit(String node, Standing standing, boolean pull) {
+        NodeIds.require(node);
+        return db.durableTransaction(c -> {
+            refuseRetired(c, node);
+            return pull ? Tickets.pull(c, node, standing) : Tickets.push(c, node, standing);
         });
     }
 
@@ -220,10 +239,7 @@ public final class HubSide {
         int n = checkLimit(limit);
         return db.transaction(c -> {
             refuseRetired(c, forNode);
-            long horizon = Jdbc.queryLong(
-                            c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
-                    .orElse(0L);
-            if (since < horizon) {
+            if (behindPurge(c, since)) {
                 return new PageForAll(PullResult.resync(since), java.util.Set.of());
             }
             PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
@@ -255,18 +271,10 @@ public final class HubSide {
      */
     public PullResult servePull(
             ShuttleDatabase replica, String forNode, long since, int limit, String condition, List<Object> args) {
-        NodeIds.require(forNode);
         int n = checkLimit(limit);
-        db.transaction(c -> {
-            refuseRetired(c, forNode);
-            PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
-            return null;
-        });
+        acknowledgePull(forNode, since);
         return replica.transaction(c -> {
-            long horizon = Jdbc.queryLong(
-                            c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
-                    .orElse(0L);
-            if (since < horizon) {
+            if (behindPurge(c, since)) {
                 return PullResult.resync(since);
             }
             return pullResult(new FeedReader(Dialects.of(replica), engine.schema())
@@ -350,6 +358,7 @@ public final class HubSide {
                 page.more(),
                 false,
                 List.of(),
+                0,
                 engine.schema().version());
     }
 
@@ -390,6 +399,13 @@ public final class HubSide {
             }
             return silent;
         });
+    }
+
+    /** Whether a cursor is behind the purge horizon: tombstones it has not seen are gone, it must resync. */
+    private static boolean behindPurge(Connection c, long since) throws SQLException {
+        long horizon = Jdbc.queryLong(c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
+                .orElse(0L);
+        return since < horizon;
     }
 
     /** A retired device is refused: it must be cloned again. */

@@ -1,6 +1,9 @@
 package io.shuttlebridge.core.internal.sync;
 
+import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
@@ -9,7 +12,10 @@ import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.internal.sync.apply.Role;
 import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PullResult;
+import io.shuttlebridge.core.sync.Standing;
 import io.shuttlebridge.core.sync.Transport;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -27,9 +33,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Puller {
     private static final Logger log = LoggerFactory.getLogger(Puller.class);
+    /** How many times a snapshot starts over because the hub no longer knew its cursor, before giving up. */
+    private static final int MAX_SNAPSHOT_RESTARTS = 3;
 
     private final EngineContext engine;
     private final ShuttleDatabase db;
+    /** Tables whose last sweep kept rows that unpushed rows here still refer to. */
+    private final Set<String> keptAfterSweep = new LinkedHashSet<>();
 
     private final java.util.function.Predicate<Transport> followSchema;
 
@@ -55,24 +65,48 @@ public final class Puller {
             return true;
         }
         long since = db.read(c -> PeerStore.get(c, hubNode)).lastPulled();
+        Standing first = db.durableTransaction(
+                c -> DeviceStanding.show(c, hubNode, engine.clock().millis()));
+        boolean restored = first.restoredBackup() != null;
+        if (restored) {
+            log.warn(
+                    "this database is a restored backup ({}): getting back from the hub what it pushed after the"
+                            + " backup was taken",
+                    first.restoredBackup());
+        }
         String self = engine.nodeUuid();
+        Standing standing = first;
         while (true) {
-            PullResult page = hub.pull(self, since, engine.pageSize());
+            PullResult page = hub.pull(self, since, engine.pageSize(), standing);
             HubSchemaVersion.followIfMoved(engine, hub, hubNode, page.schemaVersion(), followSchema);
             if (page.resyncRequired()) {
-                snapshot(hub, hubNode, null, tally);
-                db.transaction(c -> {
-                    PendingReconcile.clear(c, hubNode); // the whole snapshot settled every table
+                db.durableTransaction(c -> {
+                    DeviceStanding.received(c, hubNode, page.ticket());
                     return null;
                 });
+                resync(hub, hubNode, tally);
+                if (restored) {
+                    db.transaction(c -> {
+                        DeviceStanding.restoreAnnounced(c); // the snapshot brought back everything
+                        return null;
+                    });
+                }
                 return true;
             }
-            db.transaction(c -> {
+            db.durableTransaction(c -> {
+                long before = restored ? feedTop(c) : 0;
                 Applier.Outcome o = engine.applier().apply(c, page.changes(), hubNode, Role.DEVICE);
                 if (!page.reconcile().isEmpty()) {
                     PendingReconcile.add(c, hubNode, page.reconcile());
                 }
                 PeerStore.setPulled(c, hubNode, page.next());
+                DeviceStanding.received(c, hubNode, page.ticket());
+                if (restored) {
+                    DeviceStanding.ownChangesAcknowledged(c, before);
+                    if (!page.more()) {
+                        DeviceStanding.restoreAnnounced(c);
+                    }
+                }
                 tally.applied(o);
                 return null;
             });
@@ -82,7 +116,22 @@ public final class Puller {
                 reconcile(hub, hubNode, tally);
                 return false;
             }
+            standing = db.durableTransaction(
+                    c -> DeviceStanding.show(c, hubNode, engine.clock().millis()));
         }
+    }
+
+    /** Takes the hub's whole snapshot in place of what this device pulled from it before. */
+    public void resync(Transport hub, String hubNode, SyncTally tally) {
+        snapshot(hub, hubNode, null, tally);
+        db.transaction(c -> {
+            PendingReconcile.clear(c, hubNode); // the whole snapshot settled every table
+            return null;
+        });
+    }
+
+    private static long feedTop(Connection c) throws SQLException {
+        return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
     }
 
     /**
@@ -108,12 +157,17 @@ public final class Puller {
                 differ.add(name);
             }
         }
+        keptAfterSweep.clear();
         if (!differ.isEmpty()) {
             log.info("the rows this device may read changed in {}: taking their snapshot", differ);
             snapshot(hub, hubNode, differ, tally);
         }
         db.transaction(c -> {
             PendingReconcile.clear(c, hubNode);
+            if (!keptAfterSweep.isEmpty()) {
+                // rows kept for this device's own unpushed rows that refer to them: look again next time
+                PendingReconcile.add(c, hubNode, keptAfterSweep);
+            }
             return null;
         });
     }
@@ -147,22 +201,43 @@ public final class Puller {
             return null;
         });
         long after = 0;
+        int restarts = 0;
         while (true) {
             PullResult page = tables == null
                     ? hub.snapshot(self, after, engine.pageSize())
                     : hub.snapshot(self, after, engine.pageSize(), tables);
+            if (page.resyncRequired()) {
+                if (after == 0 || ++restarts > MAX_SNAPSHOT_RESTARTS) {
+                    throw new ShuttleException(
+                            ErrorCode.TRANSPORT,
+                            "the hub keeps answering its snapshot with 'resync' (asked after " + after + ")");
+                }
+                // the hub no longer knows this snapshot's cursor (it keeps them for days): start it over
+                log.info("the hub no longer knows the snapshot's cursor {}: taking the snapshot again", after);
+                db.transaction(c -> {
+                    ResyncSweep.begin(c);
+                    return null;
+                });
+                after = 0;
+                continue;
+            }
             HubSchemaVersion.followIfMoved(engine, hub, hubNode, page.schemaVersion(), followSchema);
             final boolean last = !page.more();
             db.transaction(c -> {
+                long before = feedTop(c);
                 Applier.Outcome o = engine.applier().apply(c, page.changes(), hubNode, Role.DEVICE);
+                DeviceStanding.ownChangesAcknowledged(c, before);
                 ResyncSweep.seen(c, dialect, engine.schema(), page.changes());
                 if (last) {
-                    ResyncSweep.sweep(
+                    Set<String> kept = ResyncSweep.sweep(
                             c,
                             dialect,
                             engine.schema(),
                             tables,
                             PeerStore.get(c, hubNode).lastPushed());
+                    if (!kept.isEmpty()) {
+                        keptAfterSweep.addAll(kept);
+                    }
                 }
                 if (tables == null) {
                     PeerStore.setPulled(c, hubNode, page.next());

@@ -9,6 +9,7 @@ import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.EntryBase;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.Standing;
 import io.shuttlebridge.core.sync.Transport;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -50,24 +51,45 @@ public final class PushPipeline {
         Throwable failure = null;
         try {
             long after = db.read(c -> PeerStore.get(c, hubNode)).lastPushed();
-            Outgoing out = outgoing(hub, db.transaction(c -> page(c, hubNode, after, true)));
+            java.util.concurrent.atomic.AtomicBoolean ackFailed = new java.util.concurrent.atomic.AtomicBoolean();
+            Outgoing out = outgoing(hub, hubNode, db.transaction(c -> page(c, hubNode, after, true)));
             while (true) {
                 final FeedReader.Page page = out.page();
                 Future<Outgoing> next = page.more()
                         ? local.submit(() ->
-                                outgoing(hub, db.transaction(c -> page(c, hubNode, page.lastSeq(), false))))
+                                outgoing(hub, hubNode, db.transaction(c -> page(c, hubNode, page.lastSeq(), false))))
                         : null;
                 PushResult answer = send(out, next, tally);
                 List<Long> refused = refusedSeqs(page, answer);
                 List<RestampAdoption.Adopted> restamped = restamped(page, answer, tally);
                 final long through = page.lastSeq();
                 final long now = engine.clock().millis();
-                acked = local.submit(() -> db.transaction(c -> {
-                    RejectedWrites.record(c, engine, hubNode, page, answer, now);
-                    return acknowledge(c, hubNode, through, refused, restamped);
-                }));
+                acked = local.submit(() -> {
+                    if (ackFailed.get()) {
+                        // an earlier page's acknowledgement failed: this one must not move the cursor past it
+                        return null;
+                    }
+                    try {
+                        // what the hub acknowledged is on disk before this device shows its ticket again
+                        return db.durableTransaction(c -> {
+                            RejectedWrites.record(c, engine, hubNode, page, answer, now);
+                            if (answer != null) {
+                                DeviceStanding.received(c, hubNode, answer.ticket());
+                            }
+                            return acknowledge(c, hubNode, through, refused, restamped);
+                        });
+                    } catch (RuntimeException | Error e) {
+                        ackFailed.set(true);
+                        throw e;
+                    }
+                });
                 if (next == null) {
                     await(acked);
+                    if (ackFailed.get()) {
+                        throw new ShuttleException(
+                                ErrorCode.DATABASE,
+                                "recording the hub's answer to a pushed page failed; the next sync pushes it again");
+                    }
                     return;
                 }
                 out = await(next);
@@ -123,14 +145,19 @@ public final class PushPipeline {
         return adopted;
     }
 
-    private Outgoing outgoing(Transport hub, FeedReader.Page page) {
+    /** The page's push, showing the hub the ticket this device holds now (kept, so never one it may lose). */
+    private Outgoing outgoing(Transport hub, String hubNode, FeedReader.Page page) {
+        if (page.entries().isEmpty()) {
+            return new Outgoing(page, null);
+        }
+        Standing standing = db.durableTransaction(
+                c -> DeviceStanding.show(c, hubNode, engine.clock().millis()));
         return new Outgoing(
                 page,
-                page.entries().isEmpty()
-                        ? null
-                        : hub.preparePush(
-                                engine.nodeUuid(),
-                                page.entries().stream().map(FeedEntry::change).toList()));
+                hub.preparePush(
+                        engine.nodeUuid(),
+                        page.entries().stream().map(FeedEntry::change).toList(),
+                        standing));
     }
 
     private FeedReader.Page page(Connection c, String hubNode, long after, boolean fold) throws SQLException {

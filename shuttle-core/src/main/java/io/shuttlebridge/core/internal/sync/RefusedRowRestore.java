@@ -74,8 +74,20 @@ final class RefusedRowRestore {
         for (int i = 0; i < pk.size(); i++) {
             sql.append(i == 0 ? "" : " AND ").append(dialect.quote(pk.get(i))).append(" = ?");
         }
+        // checked now, not at commit: a row of this device's own that still refers to it makes the delete fail here
+        // (and the removal wait), instead of failing the whole transaction when it commits
+        String immediate = dialect.immediateConstraintsStatement();
+        if (immediate != null) {
+            Jdbc.execute(c, immediate);
+        }
         long token = dialect.capture().beginApply(c);
-        Jdbc.update(c, sql.toString(), key.toArray());
-        dialect.capture().endApply(c, token, List.of());
+        try {
+            Jdbc.update(c, sql.toString(), key.toArray());
+        } finally {
+            dialect.capture().endApply(c, token, List.of());
+            if (immediate != null && dialect.supportsDeferredConstraints()) {
+                Jdbc.execute(c, dialect.deferConstraintsStatement());
+            }
+        }
     }
 }

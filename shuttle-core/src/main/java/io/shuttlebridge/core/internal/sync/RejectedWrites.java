@@ -93,7 +93,7 @@ public final class RejectedWrites {
             return;
         }
         List<Restore> left = putBack(c, engine, hubNode, todo);
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", UNREMOVED);
+        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ? OR key LIKE ?", UNREMOVED, UNRESTORED + "%");
         List<String> ids = left.stream()
                 .filter(x -> x.hubRow() == null)
                 .map(x -> String.valueOf(x.id()))
@@ -103,19 +103,48 @@ public final class RejectedWrites {
         }
         for (Restore x : left) {
             if (x.hubRow() != null) {
-                log.warn(
-                        "could not put back the hub's version of {} {} after it refused this device's write;"
-                                + " the row stays as this device wrote it (rejected write {})",
-                        x.refused().table(),
-                        x.refused().key(),
-                        x.id());
+                // the hub's row is kept with it, to be put back with a later page
+                Jdbc.update(
+                        c,
+                        "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)",
+                        UNRESTORED + x.id(),
+                        ChangeCodec.toJson(ChangeCodec.change(x.hubRow())));
             }
         }
     }
 
-    /** The rejected writes noted as not removed yet. */
+    /** Rejected writes whose row the hub's version could not be put back in yet: this prefix and the id, the hub's row. */
+    private static final String UNRESTORED = "unrestored_rejected:";
+
+    /** The rejected writes noted as not removed (or not put back) yet. */
     private static List<Restore> unremoved(Connection c, EngineContext engine) throws SQLException {
         List<Restore> out = new ArrayList<>();
+        if (!Dialects.of(engine.db()).hasTable(c, "_shuttle_rejected")) {
+            return out; // nothing was ever rejected here
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT m.key, m.value, r.tbl, r.key_json, r.hlc FROM _shuttle_meta m JOIN _shuttle_rejected r"
+                        + " ON m.key = ? || CAST(r.id AS TEXT) WHERE m.key LIKE ?")) {
+            ps.setString(1, UNRESTORED);
+            ps.setString(2, UNRESTORED + "%");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long id = Long.parseLong(rs.getString(1).substring(UNRESTORED.length()));
+                    Change hubRow = ChangeCodec.change(ChangeCodec.parse(rs.getString(2), "hub row"), "hub row");
+                    Change refused = new Change(
+                            rs.getString(3),
+                            ChangeCodec.keyFromJson(rs.getString(4)),
+                            Op.UPSERT,
+                            null,
+                            rs.getLong(5),
+                            engine.nodeUuid(),
+                            0,
+                            0,
+                            null);
+                    out.add(new Restore(id, refused, hubRow));
+                }
+            }
+        }
         String ids = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", UNREMOVED)
                 .orElse("");
         for (String id : ids.split(",")) {

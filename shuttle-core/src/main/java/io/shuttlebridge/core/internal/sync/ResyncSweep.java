@@ -24,6 +24,33 @@ import org.slf4j.LoggerFactory;
 final class ResyncSweep {
     private static final Logger log = LoggerFactory.getLogger(ResyncSweep.class);
 
+    /** {@code AND NOT EXISTS ...} for every foreign key of the schema that refers to {@code t}: rows still referred to are kept. */
+    private static String unreferenced(Dialect dialect, SyncSchema schema, SyncedTable t, String table) {
+        StringBuilder out = new StringBuilder();
+        for (SyncedTable child : schema.tables()) {
+            for (io.shuttlebridge.core.internal.schema.ForeignKey fk :
+                    child.table().foreignKeys()) {
+                if (!fk.parentTable().equals(t.name())) {
+                    continue;
+                }
+                out.append(" AND NOT EXISTS (SELECT 1 FROM ")
+                        .append(dialect.quote(child.name()))
+                        .append(" r WHERE ");
+                for (int i = 0; i < fk.childColumns().size(); i++) {
+                    out.append(i == 0 ? "" : " AND ")
+                            .append("r.")
+                            .append(dialect.quote(fk.childColumns().get(i)))
+                            .append(" = ")
+                            .append(table)
+                            .append('.')
+                            .append(dialect.quote(fk.parentColumns().get(i)));
+                }
+                out.append(')');
+            }
+        }
+        return out.toString();
+    }
+
     private ResyncSweep() {}
 
     /** A resync starts: nothing seen yet. */
@@ -53,13 +80,16 @@ final class ResyncSweep {
 
     /**
      * Removes the rows the hub had (received from it, or pushed to it: at or below {@code lastPushed})
-     * that the snapshot did not carry, in {@code tables} (null: every table). Returns how many.
+     * that the snapshot did not carry, in {@code tables} (null: every table), except rows this device's
+     * own unpushed rows still refer to. Returns the tables where such rows were kept: they are to be
+     * swept again once those rows have gone.
      */
-    static int sweep(Connection c, Dialect dialect, SyncSchema schema, Set<String> tables, long lastPushed)
+    static Set<String> sweep(Connection c, Dialect dialect, SyncSchema schema, Set<String> tables, long lastPushed)
             throws SQLException {
         String gone = "f.tbl = ? AND f.op = 1 AND (f.via IS NOT NULL OR f.seq <= ?)"
                 + " AND NOT EXISTS (SELECT 1 FROM _shuttle_resync r WHERE r.tbl = f.tbl AND r.pk = f.pk)";
         int removed = 0;
+        Set<String> kept = new java.util.LinkedHashSet<>();
         long token = dialect.capture().beginApply(c);
         for (String name : schema.plan().deleteOrder()) {
             if (tables != null && !tables.contains(name)) {
@@ -67,15 +97,26 @@ final class ResyncSweep {
             }
             SyncedTable t = schema.require(name);
             String table = dialect.quote(t.name());
-            removed += Jdbc.update(
+            // a row that rows this device keeps (written here, not pushed yet) still refer to stays until they go
+            String unreferenced = unreferenced(dialect, schema, t, table);
+            int n = Jdbc.update(
                     c,
                     "DELETE FROM " + table + " WHERE " + dialect.capture().keyExpression(t, table)
-                            + " IN (SELECT f.pk FROM _shuttle_feed f WHERE " + gone + ")",
+                            + " IN (SELECT f.pk FROM _shuttle_feed f WHERE " + gone + ")" + unreferenced,
                     t.id(),
                     lastPushed);
+            removed += n;
+            if (!unreferenced.isEmpty()
+                    && Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_feed f WHERE " + gone, t.id(), lastPushed)
+                                    .orElse(0L)
+                            > n) {
+                kept.add(t.name());
+            }
             Jdbc.update(
                     c,
-                    "DELETE FROM _shuttle_feed WHERE seq IN (SELECT f.seq FROM _shuttle_feed f WHERE " + gone + ")",
+                    "DELETE FROM _shuttle_feed WHERE seq IN (SELECT f.seq FROM _shuttle_feed f WHERE " + gone
+                            + " AND NOT EXISTS (SELECT 1 FROM " + table + " WHERE "
+                            + dialect.capture().keyExpression(t, table) + " = f.pk))",
                     t.id(),
                     lastPushed);
         }
@@ -88,6 +129,6 @@ final class ResyncSweep {
                             : "removed {} rows this device may no longer read",
                     removed);
         }
-        return removed;
+        return kept;
     }
 }

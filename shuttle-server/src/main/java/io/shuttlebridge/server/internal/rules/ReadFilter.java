@@ -5,6 +5,7 @@ import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.feed.RowCondition;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.ForeignKey;
@@ -25,8 +26,9 @@ import java.util.Set;
 
 /**
  * The read half of sync rules for one subject, as far as it goes (DESIGN §9): the schema a device
- * sees (readable tables, visible columns), and a condition the hub reads pull and snapshot pages with
- * (the database keeps only the rows the subject may read now), hidden columns left out. A row that enters the subject's set without
+ * sees (readable tables, visible columns), the condition on each table's rows its snapshot is read
+ * from, and a condition on the feed the hub reads pull pages with (the database keeps only the rows
+ * the subject may read now), hidden columns left out. A row that enters the subject's set without
  * changing itself is not sent (move-in), and one that leaves is not removed (move-out): not yet.
  */
 public final class ReadFilter {
@@ -81,14 +83,41 @@ public final class ReadFilter {
                 case Predicate.Sql sql -> {
                     NamedParameters.Bound where = RuleSql.where(read, claims);
                     String table = RuleSql.quote(t.name());
-                    parts.add("(f.tbl <> " + t.id() + " OR f.op = 2 OR f.pk IN (SELECT "
-                            + dialect.capture().keyExpression(t, table) + " FROM " + table + " WHERE " + where.sql()
-                            + "))");
+                    // a lookup of each entry's row by its key, where the key allows it: the database checks the
+                    // entries a pull reads, or builds the set of readable keys once when that costs less; else
+                    // that set, built for every page
+                    String row = dialect.capture().rowByFeedKey(t, "f", table);
+                    parts.add("(f.tbl <> " + t.id() + " OR f.op = 2 OR "
+                            + (row != null
+                                    ? "EXISTS (SELECT 1 FROM " + table + " WHERE " + row + " AND " + where.sql() + ")"
+                                    : "f.pk IN (SELECT " + dialect.capture().keyExpression(t, table) + " FROM " + table
+                                            + " WHERE " + where.sql() + ")")
+                            + ")");
                     args.addAll(where.args());
                 }
             }
         }
         return parts.isEmpty() ? null : new NamedParameters.Bound(String.join(" AND ", parts), args);
+    }
+
+    /**
+     * The tables the subject may read, each with the condition on the rows it may read now (over the
+     * table's own columns), for the hub's snapshot to be read from those rows.
+     */
+    public Map<String, RowCondition> readableRows(Map<String, Object> claims) {
+        Map<String, RowCondition> out = new LinkedHashMap<>();
+        for (SyncedTable t : schema.tables()) {
+            Predicate read = rules.table(t.name()).read();
+            switch (read) {
+                case Predicate.All a -> out.put(t.name(), RowCondition.ALL);
+                case Predicate.None n -> {}
+                case Predicate.Sql sql -> {
+                    NamedParameters.Bound where = RuleSql.where(read, claims);
+                    out.put(t.name(), new RowCondition(where.sql(), where.args()));
+                }
+            }
+        }
+        return out;
     }
 
     /** A page read with {@link #feedCondition}, its hidden columns left out. */
@@ -97,7 +126,14 @@ public final class ReadFilter {
         for (Change ch : page.changes()) {
             out.add(withoutHidden(ch, rules.table(ch.table()).hiddenColumns()));
         }
-        return new PullResult(out, page.next(), page.more(), page.resyncRequired());
+        return new PullResult(
+                out,
+                page.next(),
+                page.more(),
+                page.resyncRequired(),
+                page.reconcile(),
+                page.ticket(),
+                page.schemaVersion());
     }
 
     /** The row as the subject may see it now, or null when it may not read it. */

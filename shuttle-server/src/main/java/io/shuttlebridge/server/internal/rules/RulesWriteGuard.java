@@ -4,6 +4,7 @@ import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.internal.sync.apply.PendingStore;
 import io.shuttlebridge.core.sync.WriteGuard;
 import io.shuttlebridge.server.auth.Subject;
 import io.shuttlebridge.server.rules.Predicate;
@@ -18,7 +19,8 @@ import java.util.Map;
 /**
  * The write half of sync rules for one subject (DESIGN §9): an upsert is allowed when the row as
  * stored satisfies {@code write} (if the hub holds it) and the row as written does too; a delete
- * when the stored row does; a change carrying a hidden column never.
+ * when the stored row does; a change carrying a hidden column never; nor an upsert the hub would
+ * hold until a row it refers to arrives (it would be stored later, unchecked).
  */
 public final class RulesWriteGuard implements WriteGuard {
     private final SyncRules rules;
@@ -65,11 +67,21 @@ public final class RulesWriteGuard implements WriteGuard {
             if (ch.op() == Op.DELETE) {
                 continue;
             }
-            if (Boolean.FALSE.equals(holds(c, rules.table(ch.table()), ch))) {
+            TableRule rule = rules.table(ch.table());
+            Boolean stored = holds(c, rule, ch);
+            if (Boolean.FALSE.equals(stored)) {
                 refused.put(
                         i,
                         "the row of '" + ch.table() + "' with key " + ch.key()
                                 + " as it would be stored is outside your write rule");
+            } else if (stored == null
+                    && !(rule.write() instanceof Predicate.All)
+                    && PendingStore.held(c, ch.table(), ch.key()) != null) {
+                // held until a row it refers to arrives: unchecked then, so it is refused now
+                refused.put(
+                        i,
+                        "the row of '" + ch.table() + "' with key " + ch.key()
+                                + " refers to a row the hub does not hold, so it cannot be checked against your write rule");
             }
         }
         return refused;

@@ -8,6 +8,7 @@ import io.shuttlebridge.core.internal.schema.TypeMapping;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -46,6 +47,14 @@ public final class PostgresDialect implements Dialect {
         p.setProperty("stringtype", "unspecified");
         p.setProperty("ApplicationName", "shuttle");
         return p;
+    }
+
+    /** {@code synchronous_commit} may be off for the database or the role: on for this transaction. */
+    @Override
+    public void durableCommit(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL synchronous_commit = on");
+        }
     }
 
     @Override

@@ -124,6 +124,53 @@ final class PostgresKeys implements FeedKeys {
     }
 
     @Override
+    public String keyComparison(SyncedTable t, String alias, String op) {
+        // parameters of the columns' types: a uuid or timestamp key compares as itself, not as text
+        String columns = t.key().stream().map(c -> qualified(alias, c)).collect(Collectors.joining(", "));
+        String params = t.key().stream().map(c -> typedParameter(t, c)).collect(Collectors.joining(", "));
+        return t.key().size() == 1
+                ? columns + " " + op + " " + params
+                : "(" + columns + ") " + op + " (" + params + ")";
+    }
+
+    @Override
+    public String rowByFeedKey(SyncedTable t, String feedAlias, String rowAlias) {
+        // the stored key's text read back as each key column's type; text keys are left out (the feed's key
+        // column has collation "C", a text key column most often another, whose index the comparison could not use)
+        List<Column> key = keyColumns(t);
+        List<String> columns = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < key.size(); i++) {
+            String text = key.size() == 1 ? feedAlias + ".pk" : "(" + feedAlias + ".pk::jsonb ->> " + i + ")";
+            String base = DeclaredTypes.base(key.get(i).declaredType());
+            String value = switch (base) {
+                case "smallint",
+                        "integer",
+                        "bigint",
+                        "numeric",
+                        "real",
+                        "double precision",
+                        "boolean",
+                        "uuid",
+                        "date",
+                        "timestamp with time zone",
+                        "timestamp without time zone" -> "CAST(" + text + " AS " + base + ")";
+                case "bytea" -> "decode(" + text + ", 'hex')";
+                default -> null;
+            };
+            if (value == null) {
+                return null;
+            }
+            columns.add(qualified(rowAlias, key.get(i).name()));
+            // decoded only for the table's own entries, whatever order the database evaluates conditions in
+            values.add("CASE WHEN " + feedAlias + ".tbl = " + t.id() + " THEN " + value + " END");
+        }
+        return key.size() == 1
+                ? columns.get(0) + " = " + values.get(0)
+                : "(" + String.join(", ", columns) + ") = (" + String.join(", ", values) + ")";
+    }
+
+    @Override
     public String feedKeysCondition(String column, int n) {
         // one parameter whatever the number of keys: one statement text, planned once
         return column + " = ANY(CAST(? AS text[]))";

@@ -7,7 +7,9 @@ import io.shuttlebridge.core.internal.schema.Table;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.temporal.Temporal;
 import java.util.List;
@@ -34,6 +36,8 @@ public final class SqliteDialect implements Dialect {
     public Properties connectionProperties() {
         Properties p = new Properties();
         p.setProperty("journal_mode", "WAL");
+        // the engine's commits that must survive a power loss (a hub's answered push, a device's record of what
+        // its hub acknowledged) raise it to FULL for themselves: ShuttleDatabase.durableTransaction
         p.setProperty("synchronous", "NORMAL");
         p.setProperty("foreign_keys", "true");
         p.setProperty("busy_timeout", "30000");
@@ -41,6 +45,27 @@ public final class SqliteDialect implements Dialect {
         // take the write lock when a transaction starts: no lock upgrades, no SQLITE_BUSY mid-transaction
         p.setProperty("transaction_mode", "IMMEDIATE");
         return p;
+    }
+
+    /** {@code synchronous} below FULL (2) is raised to FULL: it may not change inside a transaction. */
+    @Override
+    public int raiseDurability(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+            int level = rs.next() ? rs.getInt(1) : 2;
+            if (level >= 2) {
+                return -1;
+            }
+            s.execute("PRAGMA synchronous = FULL");
+            return level;
+        }
+    }
+
+    @Override
+    public void restoreDurability(Connection c, int level) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA synchronous = " + level);
+        }
     }
 
     @Override

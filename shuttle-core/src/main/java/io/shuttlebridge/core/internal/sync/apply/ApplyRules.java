@@ -198,7 +198,8 @@ final class ApplyRules {
 
     /**
      * Whether {@code r} was written concurrently with this replica's row {@code l}: not made on it, or
-     * (on a device) this replica holds a write of its own the hub has not acknowledged yet. A node's own
+     * (on a device) this replica holds a write the hub has not acknowledged yet: its own, or on a tier
+     * hub, one of its devices' it has not relayed up yet ({@link LocalRow#relayPending}). A node's own
      * writes are ordered, so a later write by the writer of the current row succeeds it. (A delete of a
      * deleted row agrees with it: {@link #decide} settles that first.)
      */
@@ -206,7 +207,7 @@ final class ApplyRules {
         if (l == null) {
             return false;
         }
-        boolean unacknowledged = l.stamp().origin().equals(localNode) && l.version() > l.base();
+        boolean unacknowledged = (l.stamp().origin().equals(localNode) && l.version() > l.base()) || l.relayPending();
         boolean successor = l.stamp().origin().equals(r.origin()) && r.stamp().newerThan(l.stamp());
         return !successor && (r.base() < l.version() || (role == Role.DEVICE && unacknowledged));
     }

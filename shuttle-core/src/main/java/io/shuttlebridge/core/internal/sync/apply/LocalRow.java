@@ -18,38 +18,60 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** What this replica holds for one row: its feed entry (stamp, version, base) and, on demand, its values. Internal. */
-record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
+/**
+ * What this replica holds for one row: its feed entry (stamp, version, base) and, on demand, its values.
+ * {@code relayPending}: on a tier hub (a hub that is itself a device of an upstream hub), the entry is a
+ * write one of its own devices sent, which the upstream hub, the sender of the changes being applied,
+ * has not taken yet; such a write is as unacknowledged as the replica's own unpushed writes. Internal.
+ */
+record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base, boolean relayPending) {
+
+    LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
+        this(storedKey, op, stamp, version, base, false);
+    }
 
     boolean tombstone() {
         return op == Op.DELETE;
     }
 
     /** Feed entries with their origin's uuid and effective base, read by {@link #read}; a WHERE clause follows. */
+    /** Whether the entry was not taken by the hub this replica pushes to: after the push cursor, or refused. */
+    private static final String UNPUSHED =
+            "CASE WHEN f.seq > (SELECT coalesce(max(last_pushed), 0) FROM _shuttle_peers)"
+                    + " OR EXISTS (SELECT 1 FROM _shuttle_refused r WHERE r.seq = f.seq) THEN 1 ELSE 0 END";
+
     private static final String SELECT = "SELECT f.pk, f.op, f.hlc, n.uuid, f.version, " + EntryBase.of("f")
-            + " FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = f.origin";
+            + ", v.uuid, " + UNPUSHED
+            + " FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = f.origin LEFT JOIN _shuttle_nodes v ON v.id = f.via";
 
     static String lookupSql(Dialect d, SyncedTable t) {
         return SELECT + " WHERE f.tbl = ? AND f.pk = " + d.capture().keyParameterExpression(t);
     }
 
-    private static LocalRow read(ResultSet rs) throws SQLException {
+    /**
+     * {@code hub}: the upstream hub whose changes are being applied (a batch applied as a device), or null;
+     * an entry another node sent ({@code via}) that this hub has not taken is {@link #relayPending}.
+     */
+    private static LocalRow read(ResultSet rs, String hub) throws SQLException {
+        String via = rs.getString(7);
+        boolean relayPending = hub != null && via != null && !via.equals(hub) && rs.getInt(8) == 1;
         return new LocalRow(
                 Jdbc.readValue(rs, 1),
                 Op.ofCode(rs.getInt(2)),
                 new Stamp(rs.getLong(3), rs.getString(4)),
                 rs.getLong(5),
-                rs.getLong(6));
+                rs.getLong(6),
+                relayPending);
     }
 
     static LocalRow load(Connection c, Dialect d, SyncedTable t, List<Object> key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(lookupSql(d, t))) {
-            return load(ps, t, key);
+            return load(ps, t, key, null);
         }
     }
 
     /** Runs a statement prepared from {@link #lookupSql}. */
-    static LocalRow load(PreparedStatement ps, SyncedTable t, List<Object> key) throws SQLException {
+    static LocalRow load(PreparedStatement ps, SyncedTable t, List<Object> key, String hub) throws SQLException {
         ps.setInt(1, t.id());
         for (int i = 0; i < key.size(); i++) {
             ps.setObject(i + 2, key.get(i));
@@ -58,7 +80,7 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
             if (!rs.next()) {
                 return null;
             }
-            return read(rs);
+            return read(rs, hub);
         }
     }
 
@@ -69,7 +91,7 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
      * Entries of many rows of one table at once, by stored feed key (absent rows are missing from the
      * map). {@code storedKeys} are the feed's stored forms, as {@code keyParameterExpression} computes them.
      */
-    static Map<Object, LocalRow> loadAll(Connection c, Dialect d, SyncedTable t, List<Object> storedKeys)
+    static Map<Object, LocalRow> loadAll(Connection c, Dialect d, SyncedTable t, List<Object> storedKeys, String hub)
             throws SQLException {
         Map<Object, LocalRow> out = new HashMap<>();
         if (storedKeys.isEmpty()) {
@@ -89,7 +111,7 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
                 d.capture().bindFeedKeys(ps, 2, part);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        LocalRow row = read(rs);
+                        LocalRow row = read(rs, hub);
                         out.put(FeedReader.keyOf(row.storedKey()), row);
                     }
                 }

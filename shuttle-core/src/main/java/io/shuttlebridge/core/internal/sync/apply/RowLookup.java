@@ -54,7 +54,8 @@ final class RowLookup implements AutoCloseable {
             }
         }
         for (var e : keys.entrySet()) {
-            Map<Object, LocalRow> found = LocalRow.loadAll(batch.connection(), dialect, e.getKey(), e.getValue());
+            Map<Object, LocalRow> found =
+                    LocalRow.loadAll(batch.connection(), dialect, e.getKey(), e.getValue(), upstream());
             for (Object stored : e.getValue()) {
                 found.putIfAbsent(FeedReader.keyOf(stored), null); // looked up: no entry
             }
@@ -77,7 +78,12 @@ final class RowLookup implements AutoCloseable {
             ps = batch.connection().prepareStatement(LocalRow.lookupSql(dialect, t));
             lookups.put(t.id(), ps);
         }
-        return LocalRow.load(ps, t, key);
+        return LocalRow.load(ps, t, key, upstream());
+    }
+
+    /** The hub whose changes this batch applies as a device (null on a hub's side of a push). */
+    private String upstream() {
+        return batch.sender().role() == Role.DEVICE ? batch.sender().via() : null;
     }
 
     /** The key as the feed stores it, or null when only the database can tell. */

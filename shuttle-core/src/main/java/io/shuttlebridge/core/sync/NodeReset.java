@@ -1,0 +1,81 @@
+package io.shuttlebridge.core.sync;
+
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.feed.Nodes;
+import io.shuttlebridge.core.internal.sync.DeviceStanding;
+import java.util.UUID;
+
+/**
+ * A device database takes a new node identity ({@code shuttle node reset}): for a copy of another
+ * device's database, which its hub refuses ({@link io.shuttlebridge.core.ErrorCode#NODE_COPIED}) because
+ * both sync as one node.
+ *
+ * <p>What the hub acknowledged from the old identity stays that identity's writes (their stamps are
+ * the hub's too, so nothing is sent twice); the writes the hub has not acknowledged become the new
+ * identity's, and go to the hub under it at the next sync. The pull cursor stays: the copy pulls what
+ * the other database pushed since, as anyone else's writes. Tickets and the backup mark are forgotten:
+ * the hub has heard nothing from the new identity yet. One transaction. Open a new {@link SyncEngine}
+ * on the database afterwards: an engine keeps the identity it was opened with.
+ */
+public final class NodeReset {
+    private NodeReset() {}
+
+    /**
+     * What a reset did.
+     *
+     * @param unpushed the local writes not acknowledged by the hub, which now go under {@code newNode}
+     */
+    public record Result(String oldNode, String newNode, long unpushed) {}
+
+    public static Result run(ShuttleDatabase db) {
+        Dialect d = Dialects.of(db);
+        return db.durableTransaction(c -> {
+            String old = SyncSchema.load(c, d).nodeUuid();
+            // a hub keeps a ticket record per device it serves
+            long served = Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_meta WHERE key LIKE 'ticket:%'")
+                    .orElse(0L);
+            if (served > 0) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        db.displayUrl() + " serves devices as their hub, which know it as node " + old
+                                + ": a hub keeps its identity (node reset is for a device whose database was"
+                                + " copied)");
+            }
+            d.capture().fold(c);
+            long pushed = Jdbc.queryLong(c, "SELECT coalesce(max(last_pushed), 0) FROM _shuttle_peers")
+                    .orElse(0L);
+            String fresh = UUID.randomUUID().toString();
+            Jdbc.update(c, "UPDATE _shuttle_nodes SET uuid = ? WHERE id = 0", fresh);
+            int oldId = Nodes.idOf(c, old);
+            // what the hub took (pushed, not refused) keeps the old identity; its next local write builds on it
+            Jdbc.update(
+                    c,
+                    "UPDATE _shuttle_feed SET origin = ?, base = version WHERE origin = 0 AND via IS NULL AND seq <= ?"
+                            + " AND NOT EXISTS (SELECT 1 FROM _shuttle_refused r WHERE r.seq = _shuttle_feed.seq)",
+                    oldId,
+                    pushed);
+            // and so does what the hub sent back of it
+            Jdbc.update(c, "UPDATE _shuttle_feed SET origin = ? WHERE origin = 0 AND via IS NOT NULL", oldId);
+            Jdbc.update(
+                    c,
+                    "UPDATE _shuttle_colclock SET origin = ? WHERE origin = 0 AND EXISTS (SELECT 1 FROM _shuttle_feed f"
+                            + " WHERE f.tbl = _shuttle_colclock.tbl AND f.pk = _shuttle_colclock.pk AND f.origin = ?)",
+                    oldId,
+                    oldId);
+            Jdbc.update(c, "UPDATE _shuttle_meta SET value = ? WHERE key = 'node_uuid'", fresh);
+            DeviceStanding.forgetHubs(c);
+            long unpushed = Jdbc.queryLong(
+                            c,
+                            "SELECT count(*) FROM _shuttle_feed WHERE origin = 0 AND via IS NULL AND seq > ?",
+                            pushed)
+                    .orElse(0L);
+            return new Result(old, fresh, unpushed);
+        });
+    }
+}

@@ -1,0 +1,112 @@
+package io.shuttlebridge.core.internal.feed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.capture.Capture;
+import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
+import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.internal.change.FeedEntry;
+import io.shuttlebridge.core.internal.dialect.Dialects;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A table's qualifying rows read in key order a stretch at a time come out exactly once each, with
+ * their feed entries, whatever the page size and the span the scan starts with: one-column integer
+ * and text keys and a composite key.
+ */
+class TableRowsTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "page {0}")
+    @ValueSource(ints = {1, 3, 7, 50, 1000})
+    void readsEveryQualifyingRowOnceInKeyOrder(int page) {
+        try (ShuttleDatabase db = ShuttleDatabase.sqlite(dir.resolve("t.db"))) {
+            db.execute("CREATE TABLE n (id INTEGER PRIMARY KEY, owner TEXT NOT NULL, v INTEGER)");
+            db.execute("CREATE TABLE s (code TEXT PRIMARY KEY, owner TEXT NOT NULL)");
+            db.execute("CREATE TABLE c (a INTEGER NOT NULL, b TEXT NOT NULL, owner TEXT NOT NULL, PRIMARY KEY (a, b))");
+            Random random = new Random(42);
+            List<String> n = new ArrayList<>();
+            List<String> s = new ArrayList<>();
+            List<String> c = new ArrayList<>();
+            for (int i = 1; i <= 300; i++) {
+                String owner = random.nextInt(5) == 0 ? "alice" : "bob"; // about a fifth, unevenly spread
+                db.execute("INSERT INTO n VALUES (" + (i * 3) + ", '" + owner + "', " + i + ")");
+                db.execute("INSERT INTO s VALUES ('k" + (1000 + i) + "', '" + owner + "')");
+                db.execute("INSERT INTO c VALUES (" + (i % 7) + ", 'x" + (1000 + i) + "', '" + owner + "')");
+                if (owner.equals("alice")) {
+                    n.add(String.valueOf(i * 3));
+                    s.add("k" + (1000 + i));
+                    c.add((i % 7) + "|x" + (1000 + i));
+                }
+            }
+            Capture.enable(db);
+            db.execute("INSERT INTO n VALUES (2000, 'alice', 0)"); // captured, not folded yet: read folds first
+            n.add("2000");
+            c.sort((x, y) -> {
+                int ax = Integer.parseInt(x.substring(0, x.indexOf('|')));
+                int ay = Integer.parseInt(y.substring(0, y.indexOf('|')));
+                return ax != ay ? Integer.compare(ax, ay) : x.compareTo(y);
+            });
+            RowCondition alice = new RowCondition("owner = ?", List.of("alice"));
+
+            assertThat(keys(readAll(db, "n", alice, page))).containsExactlyElementsOf(n);
+            assertThat(keys(readAll(db, "s", alice, page))).containsExactlyElementsOf(s);
+            assertThat(keys(readAll(db, "c", alice, page))).containsExactlyElementsOf(c);
+            assertThat(readAll(db, "n", RowCondition.ALL, page)).hasSize(301);
+            assertThat(readAll(db, "n", new RowCondition("owner = ?", List.of("nobody")), page))
+                    .isEmpty();
+            List<Change> rows = readAll(db, "n", alice, page);
+            assertThat(rows.getLast().values()).containsEntry("v", 0L).containsEntry("owner", "alice");
+            assertThat(rows).allMatch(ch -> ch.version() == 1 && !ch.origin().isEmpty());
+        }
+    }
+
+    @Test
+    void theSpanFollowsTheShareOfRowsThatQualified() {
+        assertThat(TableRows.nextSpan(100, 10, 90, 100))
+                .isEqualTo(1125); // a tenth qualified: ten times wider, and some
+        assertThat(TableRows.nextSpan(100, 0, 100, 100)).isEqualTo(400); // none did: four times wider
+        assertThat(TableRows.nextSpan(100_000, 0, 100, 100)).isEqualTo(3200); // never more than 32 pages
+        assertThat(TableRows.nextSpan(1000, 1000, 1, 100)).isEqualTo(100); // never less than a page
+    }
+
+    /** Reads the whole table {@code page} rows at a time, the span starting at 1. */
+    private static List<Change> readAll(ShuttleDatabase db, String table, RowCondition condition, int page) {
+        return db.transaction(c -> {
+            Dialects.of(db).capture().fold(c);
+            SyncedTable t = SyncSchema.load(c, Dialects.of(db)).require(table);
+            TableRows rows = new TableRows(Dialects.of(db));
+            List<Change> out = new ArrayList<>();
+            Object after = null;
+            int span = 1;
+            while (true) {
+                TableRows.Stretch s = rows.read(c, t, condition, after, page, span);
+                assertThat(s.entries()).hasSizeLessThanOrEqualTo(page);
+                out.addAll(s.entries().stream().map(FeedEntry::change).toList());
+                if (s.exhausted()) {
+                    return out;
+                }
+                assertThat(s.entries()).hasSize(page);
+                after = s.after();
+                span = s.span();
+            }
+        });
+    }
+
+    private static List<String> keys(List<Change> changes) {
+        return changes.stream()
+                .map(ch ->
+                        String.join("|", ch.key().stream().map(String::valueOf).toList()))
+                .toList();
+    }
+}

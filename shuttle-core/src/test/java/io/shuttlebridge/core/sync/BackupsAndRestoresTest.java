@@ -1,0 +1,254 @@
+package io.shuttlebridge.core.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ProgressListener;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.SqliteFiles;
+import io.shuttlebridge.core.backup.Backups;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Devices restored from backups, copied to a second machine, and a SQLite hub restored from an older
+ * backup, on real files synced in-process; the hub on PostgreSQL is in {@code PostgresHubRestoreTest}.
+ */
+class BackupsAndRestoresTest {
+    @TempDir
+    Path dir;
+
+    private Path backup(Replicas r, String device, String name) {
+        return Backups.sqlite(r.file(device).toString(), dir.resolve(name), ProgressListener.NONE)
+                .file();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(
+            value = ConflictPolicy.class,
+            names = {"LWW", "FIELD_LWW", "VERSION_STRICT", "MANUAL"})
+    void aDeviceRestoredFromAnOlderBackupGetsBackWhatItPushedSinceAndGoesOn(ConflictPolicy policy) {
+        try (Replicas r = Replicas.sqliteHub(dir, policy)) {
+            r.addDevice("a");
+            r.addDevice("b");
+            r.write("a", "INSERT INTO note VALUES (1, 'one')", "INSERT INTO note VALUES (2, 'two')");
+            r.sync("a");
+            r.write("a", "INSERT INTO note VALUES (3, 'unpushed when backed up')");
+            Path bak = backup(r, "a", "a.bak");
+
+            // after the backup: pushed, then lost with the device's file
+            r.write(
+                    "a",
+                    "INSERT INTO note VALUES (4, 'four')",
+                    "UPDATE note SET body = 'one, edited' WHERE id = 1",
+                    "DELETE FROM note WHERE id = 2");
+            r.sync("a");
+            r.sync("b");
+            List<String> acknowledged = List.of("1|one, edited", "3|unpushed when backed up", "4|four");
+            assertThat(r.hubNotes()).isEqualTo(acknowledged);
+
+            r.stop("a");
+            r.restore("a", bak);
+            r.start("a");
+            assertThat(r.notes("a")).containsExactly("1|one", "2|two", "3|unpushed when backed up");
+            r.write("a", "INSERT INTO note VALUES (5, 'written after the restore')");
+
+            SyncReport back = r.sync("a");
+            assertThat(r.notes("a"))
+                    .containsExactly(
+                            "1|one, edited", "3|unpushed when backed up", "4|four", "5|written after the restore");
+            assertThat(r.hubNotes()).isEqualTo(r.notes("a"));
+            assertThat(back.conflicts()).isZero();
+            assertThat(r.engine("a").conflicts(false)).isEmpty();
+            assertThat(r.hub().conflicts(false)).isEmpty();
+            assertThat(SqliteFiles.count(r.file("a"), "SELECT count(*) FROM _shuttle_meta WHERE key LIKE 'backup%'"))
+                    .as("the backup mark is gone once the hub heard of the restore")
+                    .isZero();
+
+            // what came back is the device's own, acknowledged: a later write of it, and one of another device
+            // on it, are ordinary writes, not conflicts
+            r.write("a", "UPDATE note SET body = 'four, edited on a' WHERE id = 4");
+            r.sync("a");
+            r.sync("b");
+            r.write("b", "UPDATE note SET body = 'four, edited on b' WHERE id = 4");
+            r.sync("b");
+            SyncReport quiet = r.sync("a");
+            assertThat(quiet.conflicts()).isZero();
+            assertThat(r.engine("a").conflicts(false)).isEmpty();
+            assertThat(r.hub().conflicts(false)).isEmpty();
+            assertThat(r.notes("a"))
+                    .isEqualTo(r.hubNotes())
+                    .isEqualTo(r.notes("b"))
+                    .contains("4|four, edited on b");
+            assertThat(r.sync("a").pushed()).isZero();
+        }
+    }
+
+    @Test
+    void aRestoredBackupSeesWhatItsOriginalPushedEvenWhenTheHubPagesIt() {
+        try (Replicas r = Replicas.sqliteHub(dir, ConflictPolicy.LWW)) {
+            r.addDevice("a");
+            r.sync("a");
+            Path bak = backup(r, "a", "a.bak");
+            for (int i = 1; i <= 250; i++) {
+                r.write("a", "INSERT INTO note VALUES (" + i + ", 'n" + i + "')");
+            }
+            r.sync("a");
+            r.stop("a");
+            r.restore("a", bak);
+            r.start("a");
+            SyncEngine paged =
+                    SyncEngine.builder(r.db("a")).pageSize(40).build(); // several pages: the mark holds to the last
+            paged.pullThenPush(new InProcessTransport(r.hub()));
+            assertThat(r.notes("a")).hasSize(250).isEqualTo(r.hubNotes());
+        }
+    }
+
+    @Test
+    void aCopiedDeviceIsRefusedUntilItTakesANewIdentityAndThenLosesNothing() {
+        try (Replicas r = Replicas.sqliteHub(dir, ConflictPolicy.LWW)) {
+            r.addDevice("a");
+            r.write("a", "INSERT INTO note VALUES (1, 'one')");
+            r.sync("a");
+            r.write("a", "INSERT INTO note VALUES (2, 'unpushed when copied')");
+            r.stop("a");
+            r.copy("a", "copy");
+            r.start("a");
+            String node = r.engine("a").nodeUuid();
+            assertThat(r.engine("copy").nodeUuid()).isEqualTo(node);
+
+            r.write("a", "INSERT INTO note VALUES (3, 'on a after the copy')");
+            r.sync("a");
+            r.write("copy", "INSERT INTO note VALUES (4, 'on the copy')");
+            List<String> before = r.hubNotes();
+            assertThatThrownBy(() -> r.sync("copy"))
+                    .isInstanceOfSatisfying(
+                            ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NODE_COPIED))
+                    .hasMessageContaining("another database syncs as the same node")
+                    .hasMessageContaining("shuttle node reset --db " + r.file("copy"));
+            assertThat(r.hubNotes()).isEqualTo(before);
+            assertThat(r.sync("a").pulled()).as("the original goes on").isZero();
+
+            assertThatThrownBy(() -> NodeReset.run(r.hubDb()))
+                    .isInstanceOfSatisfying(
+                            ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+                    .hasMessageContaining("serves devices as their hub");
+            NodeReset.Result reset = NodeReset.run(r.db("copy"));
+            assertThat(reset.oldNode()).isEqualTo(node);
+            assertThat(reset.newNode()).isNotEqualTo(node);
+            assertThat(reset.unpushed()).isEqualTo(2); // the copy's own write and the one it shares with a
+            r.reopenEngine("copy");
+            SyncReport s = r.sync("copy");
+            assertThat(s.conflicts()).isZero();
+            r.sync("a");
+            assertThat(r.hubNotes())
+                    .containsExactly("1|one", "2|unpushed when copied", "3|on a after the copy", "4|on the copy")
+                    .isEqualTo(r.notes("a"))
+                    .isEqualTo(r.notes("copy"));
+            // what the old identity pushed stays its own on the hub; the copy's writes are the new identity's
+            assertThat(originOf(r, 1)).isEqualTo(node);
+            assertThat(originOf(r, 4)).isEqualTo(reset.newNode());
+            assertThat(r.sync("copy").pushed()).isZero();
+            assertThat(r.sync("a").pushed()).isZero();
+        }
+    }
+
+    @Test
+    void aCopyMadeBeforeTheFirstSyncIsCaughtToo() {
+        try (Replicas r = Replicas.sqliteHub(dir, ConflictPolicy.LWW)) {
+            r.addDevice("a");
+            r.write("a", "INSERT INTO note VALUES (1, 'one')");
+            r.stop("a");
+            r.copy("a", "copy");
+            r.start("a");
+            r.sync("a");
+            assertThatThrownBy(() -> r.sync("copy"))
+                    .isInstanceOfSatisfying(
+                            ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NODE_COPIED));
+        }
+    }
+
+    @Test
+    void theSameBackupRestoredTwiceIsACopy() {
+        try (Replicas r = Replicas.sqliteHub(dir, ConflictPolicy.LWW)) {
+            r.addDevice("a");
+            r.sync("a");
+            Path bak = backup(r, "a", "a.bak");
+            r.write("a", "INSERT INTO note VALUES (1, 'one')");
+            r.sync("a");
+            r.stop("a");
+            r.restore("a", bak);
+            r.start("a");
+            Replicas.replaceFile(bak, r.file("second"));
+            r.start("second");
+            r.sync("a");
+            assertThat(r.notes("a")).containsExactly("1|one");
+            assertThatThrownBy(() -> r.sync("second"))
+                    .isInstanceOfSatisfying(
+                            ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NODE_COPIED))
+                    .hasMessageContaining("this same backup restored a second time");
+        }
+    }
+
+    @Test
+    void aHubRestoredFromAnOlderBackupHoldsEverythingItHadAcknowledgedOnceEveryDeviceSynced() {
+        try (Replicas r = Replicas.sqliteHub(dir, ConflictPolicy.LWW)) {
+            r.addDevice("a");
+            r.addDevice("b");
+            r.write("a", "INSERT INTO note VALUES (1, 'a before the backup')");
+            r.sync("a");
+            r.sync("b");
+            Path hub = Path.of(r.hubUrl());
+            Path bak = Backups.sqlite(r.hubUrl(), dir.resolve("hub.bak"), ProgressListener.NONE)
+                    .file(); // while the hub is open
+            // after the backup: acknowledged by the hub, then lost with it
+            r.write("a", "INSERT INTO note VALUES (2, 'a after the backup')");
+            r.sync("a");
+            r.write("b", "INSERT INTO note VALUES (3, 'b after the backup')", "DELETE FROM note WHERE id = 1");
+            r.sync("b");
+            r.sync("a");
+            r.addDevice("c"); // a device cloned after the backup: the restored hub has never heard of it
+            r.write("c", "INSERT INTO note VALUES (4, 'c after the backup')");
+            r.sync("c");
+            List<String> acknowledged = List.of("2|a after the backup", "3|b after the backup", "4|c after the backup");
+            assertThat(r.hubNotes()).isEqualTo(acknowledged);
+
+            r.restartHub(r.hubUrl(), () -> Replicas.replaceFile(bak, hub));
+            assertThat(r.hubNotes()).containsExactly("1|a before the backup");
+
+            SyncReport a = r.sync("a");
+            assertThat(a.resynced()).isTrue();
+            r.sync("b");
+            r.sync("c");
+            assertThat(r.hubNotes()).isEqualTo(acknowledged);
+            for (String d : List.of("a", "b", "c")) {
+                r.sync(d);
+            }
+            for (String d : List.of("a", "b", "c")) {
+                assertThat(r.notes(d)).as(d).isEqualTo(acknowledged);
+                SyncReport quiet = r.sync(d);
+                assertThat(quiet.pushed()).as(d).isZero();
+                assertThat(quiet.resynced()).as(d).isFalse();
+            }
+            assertThat(r.hub().conflicts(false)).isEmpty();
+        }
+    }
+
+    private static String originOf(Replicas r, long id) {
+        return r.hubDb().read(c -> {
+            try (var ps = c.prepareStatement("SELECT n.uuid FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id ="
+                    + " f.origin JOIN _shuttle_tables t ON t.id = f.tbl WHERE t.name = 'note' AND f.pk = ?")) {
+                ps.setLong(1, id);
+                try (var rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+}

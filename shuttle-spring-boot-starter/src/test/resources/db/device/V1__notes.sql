@@ -1,0 +1,6 @@
+CREATE TABLE note (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    body TEXT,
+    updated_at TEXT
+);
