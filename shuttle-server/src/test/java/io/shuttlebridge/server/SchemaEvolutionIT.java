@@ -114,6 +114,54 @@ class SchemaEvolutionIT {
         }
     }
 
+    /**
+     * The hub gains a column whose default its rows take and a column it fills; a device that renamed a
+     * row while it did not know them yet, and whose rename is the newer write, keeps the rename and never
+     * blanks the hub's values of the new columns: it takes the hub's values of its rows' new columns before
+     * it pushes, also for rows the hub did not write since (their values came with the ALTER alone).
+     */
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aDeviceNeverBlanksColumnsItHadNotReceived(String kind) throws Exception {
+        try (ShuttleDatabase hubDb = hub(kind);
+                HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("device.db"))) {
+            hubDb.execute("INSERT INTO item VALUES (2, 'two')");
+            hubDb.execute("INSERT INTO item VALUES (3, 'three')");
+            HttpTransport transport = Fixtures.transport(hub);
+            DeviceClone.run(device, transport, ProgressListener.NONE);
+            SyncEngine engine = SyncEngine.open(device);
+            long v1 = schema(hub).path("schemaVersion").asLong();
+
+            hubDb.execute("ALTER TABLE item ADD COLUMN qty INTEGER DEFAULT 7"); // rows 1..3 take 7, uncaptured
+            hubDb.execute("ALTER TABLE item ADD COLUMN note TEXT");
+            awaitColumns(hub, v1, "item", "qty", "note");
+            hubDb.execute("UPDATE item SET note = 'from the hub' WHERE id IN (1, 2)"); // captured
+            Thread.sleep(20); // the device's rename below is the newer write of row 1
+
+            // offline, before it learns of the columns, the device renames row 1
+            device.execute("UPDATE item SET name = 'uno' WHERE id = 1");
+            engine.pullThenPush(transport);
+            List<String> expected = List.of("1|uno|7|from the hub", "2|two|7|from the hub", "3|three|7|null");
+            assertThat(rows(hubDb, "SELECT id, name, qty, note FROM item ORDER BY id"))
+                    .as("the hub keeps its values of the new columns")
+                    .containsExactlyElementsOf(expected);
+            assertThat(rows(device, "SELECT id, name, qty, note FROM item ORDER BY id"))
+                    .as("the device holds the hub's values of the new columns, also of rows the hub did not write")
+                    .containsExactlyElementsOf(expected);
+
+            // once it has them, its edits carry them, and a value it writes itself goes through
+            device.execute("UPDATE item SET name = 'tres' WHERE id = 3");
+            device.execute("UPDATE item SET qty = 9 WHERE id = 2");
+            engine.pullThenPush(transport);
+            assertThat(rows(hubDb, "SELECT id, name, qty, note FROM item ORDER BY id"))
+                    .containsExactly("1|uno|7|from the hub", "2|two|9|from the hub", "3|tres|7|null");
+            assertThat(engine.pullThenPush(transport).conflicts()).isZero();
+            assertThat(rows(device, "SELECT id, name, qty, note FROM item ORDER BY id"))
+                    .containsExactly("1|uno|7|from the hub", "2|two|9|from the hub", "3|tres|7|null");
+        }
+    }
+
     @ParameterizedTest(name = "hub on {0}")
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aDroppedColumnIsRefusedAndTheTableKeepsItsShape(String kind) throws Exception {
@@ -191,6 +239,20 @@ class SchemaEvolutionIT {
             Thread.sleep(50);
         }
         throw new AssertionError("the hub did not take the schema change");
+    }
+
+    /** Waits for the hub to serve a schema version other than {@code before} with {@code table}'s new columns. */
+    private void awaitColumns(HubServer hub, long before, String table, String... added) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode doc = schema(hub);
+            if (doc.path("schemaVersion").asLong() != before
+                    && columns(doc, table).containsAll(List.of(added))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the hub did not take the new columns of " + table);
     }
 
     private JsonNode schema(HubServer hub) throws Exception {

@@ -10,6 +10,7 @@ import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.Table;
+import io.shuttlebridge.core.internal.sync.NewColumns;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Gives a device the tables and columns its hub's schema gained since the clone: a new table is created
  * as a clone creates it and enabled with the hub's sync settings, a new column is added (same type
- * mapping, nullable). Columns and tables the hub no longer has are left as they are. Returns what it did.
+ * mapping, nullable) and noted as holding none of the hub's values yet ({@link NewColumns}: the next pull
+ * takes them, and until then the device's pushes leave it out where it is NULL). Columns and tables the hub no longer has are left as they are. Returns what it did.
  */
 public final class DeviceSchema {
     private static final Logger log = LoggerFactory.getLogger(DeviceSchema.class);
@@ -38,12 +40,16 @@ public final class DeviceSchema {
                     continue;
                 }
                 Table mine = dialect.readTable(c, t.name());
+                List<String> added = new ArrayList<>();
                 for (Column col : t.table().columns()) {
                     if (mine.column(col.name()).isEmpty()) {
                         Jdbc.execute(c, SqliteTables.addColumn(t.name(), col, hub.dialect()));
+                        added.add(col.name());
                         out.add("column \"" + t.name() + "\".\"" + col.name() + "\" added");
                     }
                 }
+                // the rows here hold NULL there until the hub's values are taken: never pushed over them
+                NewColumns.add(c, t.name(), added);
             }
             return out;
         });

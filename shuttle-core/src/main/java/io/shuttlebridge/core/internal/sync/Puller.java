@@ -42,6 +42,7 @@ public final class Puller {
     private final Set<String> keptAfterSweep = new LinkedHashSet<>();
 
     private final java.util.function.Predicate<Transport> followSchema;
+    private final NewColumnFill fills;
 
     /**
      * @param followSchema brings the device's tables up to its hub's schema when a pull answer says another
@@ -51,10 +52,20 @@ public final class Puller {
         this.engine = engine;
         this.db = engine.db();
         this.followSchema = followSchema;
+        this.fills = new NewColumnFill(engine);
     }
 
-    /** Pulls every page from the hub {@code hubNode}; returns whether it had to resync from the snapshot. */
+    /**
+     * Pulls every page from the hub {@code hubNode}, then gives the columns this device added since its
+     * last sync the hub's values ({@link NewColumnFill}); returns whether it had to resync from the snapshot.
+     */
     public boolean pull(Transport hub, String hubNode, SyncTally tally) {
+        boolean resynced = pullPages(hub, hubNode, tally);
+        fills.run(hub);
+        return resynced;
+    }
+
+    private boolean pullPages(Transport hub, String hubNode, SyncTally tally) {
         if (db.read(c -> HubMove.resyncDue(c, hubNode))) {
             snapshot(hub, hubNode, null, tally); // a hub this device moved to: its state, not the old hub's
             db.transaction(c -> {
@@ -84,7 +95,7 @@ public final class Puller {
                     DeviceStanding.received(c, hubNode, page.ticket());
                     return null;
                 });
-                resync(hub, hubNode, tally);
+                resyncOnly(hub, hubNode, tally);
                 if (restored) {
                     db.transaction(c -> {
                         DeviceStanding.restoreAnnounced(c); // the snapshot brought back everything
@@ -121,8 +132,13 @@ public final class Puller {
         }
     }
 
-    /** Takes the hub's whole snapshot in place of what this device pulled from it before. */
+    /** Takes the hub's whole snapshot in place of what this device pulled from it before, then fills new columns. */
     public void resync(Transport hub, String hubNode, SyncTally tally) {
+        resyncOnly(hub, hubNode, tally);
+        fills.run(hub);
+    }
+
+    private void resyncOnly(Transport hub, String hubNode, SyncTally tally) {
         snapshot(hub, hubNode, null, tally);
         db.transaction(c -> {
             PendingReconcile.clear(c, hubNode); // the whole snapshot settled every table
