@@ -180,7 +180,7 @@ public final class SyncEngine {
             String stamp = db.read(c -> CatalogStamp.read(c, Dialects.of(db)));
             long before = context.schema().version();
             if (stamp.equals(catalogStamp)) {
-                return new io.shuttlebridge.core.capture.SchemaChanges(before, List.of(), List.of(), false);
+                return new io.shuttlebridge.core.capture.SchemaChanges(before, List.of(), false);
             }
             SchemaEvolution.Outcome o = SchemaEvolution.apply(db, before);
             catalogStamp = o.stamp();

@@ -40,8 +40,7 @@ public final class SchemaEvolution {
     /** What {@link #plan} found, and the schema that takes the safe changes. */
     public record Plan(
             SyncSchema schema,
-            List<String> safe,
-            List<String> refused,
+            List<SchemaChanges.Item> items,
             Set<String> changed,
             List<Table> added,
             boolean recorded) {
@@ -76,7 +75,7 @@ public final class SchemaEvolution {
         Dialect dialect = Dialects.of(db);
         return db.read(c -> {
             Plan p = plan(c, dialect);
-            return new SchemaChanges(p.schema().version(), p.safe(), p.refused(), false);
+            return new SchemaChanges(p.schema().version(), p.items(), false);
         });
     }
 
@@ -93,8 +92,7 @@ public final class SchemaEvolution {
                     first.schema(),
                     new SchemaChanges(
                             first.schema().version(),
-                            first.safe(),
-                            first.refused(),
+                            first.items(),
                             versionBefore != UNKNOWN && first.schema().version() != versionBefore),
                     (String) read[1]);
         }
@@ -133,10 +131,7 @@ public final class SchemaEvolution {
         return new Outcome(
                 schema,
                 new SchemaChanges(
-                        schema.version(),
-                        p.safe(),
-                        p.refused(),
-                        versionBefore == UNKNOWN || schema.version() != versionBefore),
+                        schema.version(), p.items(), versionBefore == UNKNOWN || schema.version() != versionBefore),
                 (String) result[2]);
     }
 
@@ -148,8 +143,7 @@ public final class SchemaEvolution {
         String node = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'node_uuid'")
                 .orElseThrow();
         Map<String, Table> captured = CapturedShape.read(c);
-        List<String> safe = new ArrayList<>();
-        List<String> refused = new ArrayList<>();
+        List<SchemaChanges.Item> items = new ArrayList<>();
         Set<String> changed = new HashSet<>();
         List<SyncedTable> tables = new ArrayList<>();
         Set<String> registered = new HashSet<>();
@@ -161,16 +155,19 @@ public final class SchemaEvolution {
                 registered.add(name);
                 Table live = dialect.hasTable(c, name) ? dialect.readTable(c, name) : null;
                 Table base = captured.getOrDefault(name, live);
-                List<String> problems = new ArrayList<>();
+                List<SchemaChanges.Item> problems = new ArrayList<>();
                 if (live == null) {
-                    problems.add("table \"" + name + "\" was dropped or renamed: devices keep syncing it and the hub"
-                            + " cannot serve it. Create it again, or stop syncing it (shuttle init --db HUB without"
-                            + " it, then re-clone the devices)");
+                    problems.add(refused(
+                            name,
+                            null,
+                            "table \"" + name + "\" was dropped or renamed: devices keep syncing it and the hub"
+                                    + " cannot serve it. Create it again, or stop syncing it (shuttle init --db HUB without"
+                                    + " it, then re-clone the devices)"));
                 } else {
-                    compare(c, dialect, base, live, problems, safe);
+                    compare(c, dialect, base, live, problems, items);
                 }
                 Table effective = problems.isEmpty() ? live : base;
-                refused.addAll(problems);
+                items.addAll(problems);
                 if (problems.isEmpty() && !shape(live).equals(shape(base))) {
                     changed.add(name);
                 }
@@ -193,14 +190,25 @@ public final class SchemaEvolution {
                 }
                 Table t = dialect.readTable(c, name);
                 if (!t.hasPrimaryKey()) {
-                    refused.add("new table \"" + name + "\" has no primary key: it is not synced until it has one");
+                    items.add(refused(
+                            name,
+                            null,
+                            "new table \"" + name + "\" has no primary key: it is not synced until it has one"));
                     continue;
                 }
-                safe.add("new table \"" + name + "\" (" + t.columns().size() + " columns, LWW)");
+                items.add(new SchemaChanges.Item(
+                        name,
+                        null,
+                        true,
+                        "new table \"" + name + "\" (" + t.columns().size() + " columns, LWW)"));
                 added.add(t);
             }
         }
-        return new Plan(SyncSchema.of(node, tables), safe, refused, changed, added, !captured.isEmpty());
+        return new Plan(SyncSchema.of(node, tables), items, changed, added, !captured.isEmpty());
+    }
+
+    private static SchemaChanges.Item refused(String table, String column, String message) {
+        return new SchemaChanges.Item(table, column, false, message);
     }
 
     /** A declared type without its length or precision: widening a varchar keeps the type. */
@@ -231,37 +239,90 @@ public final class SchemaEvolution {
     }
 
     private static void compare(
-            Connection c, Dialect dialect, Table base, Table live, List<String> problems, List<String> safe)
+            Connection c,
+            Dialect dialect,
+            Table base,
+            Table live,
+            List<SchemaChanges.Item> problems,
+            List<SchemaChanges.Item> safe)
             throws SQLException {
         String name = live.name();
-        for (Column was : base.columns()) {
+        Set<String> renamedTo = new HashSet<>();
+        for (int i = 0; i < base.columns().size(); i++) {
+            Column was = base.columns().get(i);
             Column now = live.column(was.name()).orElse(null);
             String col = "column \"" + name + "\".\"" + was.name() + "\"";
-            if (now == null) {
-                problems.add(col + " was dropped or renamed: devices still send it. Add it back (nullable) and"
-                        + " run 'shuttle schema apply'; to really remove it, see 'Schema changes' in the README");
+            Column renamed = now == null ? renamedTo(base, live, i) : null;
+            if (renamed != null) {
+                renamedTo.add(renamed.name());
+                problems.add(refused(
+                        name,
+                        was.name(),
+                        col + " was renamed to \"" + renamed.name() + "\": devices still send \"" + was.name()
+                                + "\". Rename it back; to rename it really, add the new column, copy the values,"
+                                + " and retire the old one as 'Schema changes' in the README says"));
+            } else if (now == null) {
+                problems.add(
+                        refused(
+                                name,
+                                was.name(),
+                                col + " was dropped or renamed: devices still send it. Add it back (nullable) and"
+                                        + " run 'shuttle schema apply'; to really remove it, see 'Schema changes' in the README"));
             } else if (!baseType(was).equals(baseType(now))) {
-                problems.add(col + " changed type from " + was.declaredType() + " to " + now.declaredType()
-                        + ": devices hold the old type. Add a new column of the new type instead");
+                problems.add(refused(
+                        name,
+                        was.name(),
+                        col + " changed type from " + was.declaredType() + " to " + now.declaredType()
+                                + ": devices hold the old type. Add a new column of the new type instead"));
             } else if (was.primaryKeyPosition() != now.primaryKeyPosition()) {
-                problems.add(col + " changed its place in the primary key: rows would no longer match on devices."
-                        + " Make a new table with the new key instead");
+                problems.add(refused(
+                        name,
+                        was.name(),
+                        col + " changed its place in the primary key: rows would no longer match on devices."
+                                + " Make a new table with the new key instead"));
             }
         }
         for (Column now : live.columns()) {
-            if (base.column(now.name()).isPresent()) {
+            if (base.column(now.name()).isPresent() || renamedTo.contains(now.name())) {
                 continue;
             }
             String col = "new column \"" + name + "\".\"" + now.name() + "\"";
             if (now.inPrimaryKey()) {
-                problems.add(col + " is part of the primary key: rows would no longer match on devices."
-                        + " Make a new table with the new key instead");
+                problems.add(refused(
+                        name,
+                        now.name(),
+                        col + " is part of the primary key: rows would no longer match on devices."
+                                + " Make a new table with the new key instead"));
             } else if (!now.nullable() && !CatalogStamp.hasDefault(c, dialect, name, now.name())) {
-                problems.add(col + " is NOT NULL without a default: devices that lack it could not add rows."
-                        + " Give it a default (or make it nullable) and run 'shuttle schema apply'");
+                problems.add(refused(
+                        name,
+                        now.name(),
+                        col + " is NOT NULL without a default: devices that lack it could not add rows."
+                                + " Give it a default (or make it nullable) and run 'shuttle schema apply'"));
             } else {
-                safe.add(col + " (" + (now.declaredType().isBlank() ? "no declared type" : now.declaredType()) + ")");
+                safe.add(new SchemaChanges.Item(
+                        name,
+                        now.name(),
+                        true,
+                        col + " (" + (now.declaredType().isBlank() ? "no declared type" : now.declaredType()) + ")"));
             }
         }
+    }
+
+    /**
+     * The live column that looks like base column {@code i} renamed: at the same place, of the same type,
+     * nullability and key position, under a name the captured shape does not have; null when none does.
+     */
+    private static Column renamedTo(Table base, Table live, int i) {
+        if (base.columns().size() != live.columns().size()) {
+            return null;
+        }
+        Column was = base.columns().get(i);
+        Column now = live.columns().get(i);
+        boolean same = base.column(now.name()).isEmpty()
+                && baseType(was).equals(baseType(now))
+                && was.nullable() == now.nullable()
+                && was.primaryKeyPosition() == now.primaryKeyPosition();
+        return same ? now : null;
     }
 }
