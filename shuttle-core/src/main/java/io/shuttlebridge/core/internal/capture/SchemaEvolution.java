@@ -32,6 +32,10 @@ public final class SchemaEvolution {
     /** {@code _shuttle_meta} key: {@code all} when capture covers every table (new ones included), else {@code listed}. */
     public static final String SCOPE_KEY = "capture_scope";
 
+    /** The bookkeeping tables of Flyway and Liquibase: a new one is not a table to sync. */
+    static final Set<String> MIGRATION_TOOL_TABLES =
+            Set.of("flyway_schema_history", "databasechangelog", "databasechangeloglock");
+
     /** For {@link #apply}: the schema in force before is not known (any change made counts). */
     public static final long UNKNOWN = Long.MIN_VALUE;
 
@@ -185,7 +189,7 @@ public final class SchemaEvolution {
                         .orElse("all"));
         if (all) {
             for (String name : dialect.listTables(c)) {
-                if (registered.contains(name)) {
+                if (registered.contains(name) || MIGRATION_TOOL_TABLES.contains(name.toLowerCase(Locale.ROOT))) {
                     continue;
                 }
                 Table t = dialect.readTable(c, name);
