@@ -87,11 +87,20 @@ public final class SchemaCommand implements Runnable {
                 "Take the additive changes now: capture triggers installed again for tables that gained columns, new",
                 "tables registered under LWW and their rows backfilled, under a new synced schema version. Devices",
                 "add the columns and tables on their next sync and take the hub's values of them. Destructive changes",
-                "are left out and listed with what to do; it then exits 1."
+                "are left out and listed with what to do; it then exits 1.",
+                "With --accept-destructive TABLE, that table is taken again at the shape it has now (its triggers,",
+                "its rows captured again): devices clone it again on their next sync, and keep their writes to it",
+                "not pushed yet as rejected writes (shuttle conflicts list) to retry or dismiss."
             })
     static final class Apply implements Callable<Integer> {
         @Mixin
         DbOption db;
+
+        @Option(
+                names = "--accept-destructive",
+                paramLabel = "TABLE",
+                description = "Take this table again at its new shape, accepting its destructive changes (repeatable).")
+        List<String> accept = new ArrayList<>();
 
         @Option(names = "--json", description = "Print the result as JSON.")
         boolean json;
@@ -102,7 +111,11 @@ public final class SchemaCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             try (ShuttleDatabase database = db.openExisting()) {
-                SchemaChanges r = Capture.applySchema(database);
+                SchemaChanges r = null;
+                for (String table : accept) {
+                    r = Capture.acceptSchema(database, table);
+                }
+                r = r == null ? Capture.applySchema(database) : merged(r, Capture.applySchema(database));
                 PrintWriter out = spec.commandLine().getOut();
                 if (json) {
                     out.println(json(db.db, r));
@@ -110,8 +123,7 @@ public final class SchemaCommand implements Runnable {
                     print(out, db.db, r);
                     if (r.changed()) {
                         out.printf(
-                                "Took %d additive change(s): synced schema version %d. Devices add them on their next"
-                                        + " sync.%n",
+                                "Took %d change(s): synced schema version %d. Devices take them on their next sync.%n",
                                 r.safe().size(), r.version());
                     } else if (r.refused().isEmpty()) {
                         out.printf("Nothing to take (synced schema version %d).%n", r.version());
@@ -122,6 +134,18 @@ public final class SchemaCommand implements Runnable {
                 return r.isSafe() ? Main.EXIT_OK : Main.EXIT_FAILURE;
             }
         }
+    }
+
+    /** What accepting did, then the apply after it (which finds what is left). */
+    private static SchemaChanges merged(SchemaChanges accepted, SchemaChanges after) {
+        List<SchemaChanges.Item> items = new ArrayList<>(accepted.items());
+        for (SchemaChanges.Item i : after.items()) {
+            if (!items.contains(i)) {
+                items.add(i);
+            }
+        }
+        items.removeIf(i -> !i.safe() && !after.items().contains(i));
+        return new SchemaChanges(after.version(), items, true);
     }
 
     private static void print(PrintWriter out, String db, SchemaChanges r) {

@@ -85,7 +85,7 @@ class SchemaProcessIT {
 
         ShuttleJar.Result apply = ShuttleJar.run(dir, "schema", "apply", "--db", hub);
         assertThat(apply.code()).as(apply.err()).isZero();
-        assertThat(apply.out()).contains("Took 2 additive change(s): synced schema version");
+        assertThat(apply.out()).contains("Took 2 change(s): synced schema version");
         assertThat(ShuttleJar.run(dir, "schema", "check", "--db", hub).out())
                 .contains("No schema changes since capture");
         assertThat(ShuttleJar.run(dir, "schema", "apply", "--db", hub).out()).contains("Nothing to take");
@@ -118,6 +118,29 @@ class SchemaProcessIT {
         assertThat(ShuttleJar.rows(hubDb, items)).containsExactly("1|uno|7", "2|two|7");
         assertThat(ShuttleJar.rows(device, items)).containsExactly("1|uno|7", "2|two|7");
         assertThat(ShuttleJar.rows(device, "SELECT id, label FROM tag")).containsExactly("1|red");
+
+        // the rename, accepted this time: the device clones the table again, keeping its unpushed write aside
+        ShuttleJar.sql(hubDb, "ALTER TABLE item RENAME COLUMN name TO title");
+        ShuttleJar.sql(device, "UPDATE item SET name = 'eins' WHERE id = 1");
+        ShuttleJar.Result accepted =
+                ShuttleJar.run(dir, "schema", "apply", "--db", hub, "--accept-destructive", "item");
+        assertThat(accepted.code()).as(accepted.err()).isZero();
+        assertThat(accepted.out())
+                .contains("+ table \"item\" taken again at its new shape (generation 1, 2 rows): devices clone it"
+                        + " again on their next sync");
+        assertThat(ShuttleJar.run(dir, "schema", "check", "--db", hub).out())
+                .contains("No schema changes since capture");
+        serve = serve(hub, port);
+        try {
+            ShuttleJar.Result sync = ShuttleJar.run(dir, "sync", "--db", device.toString(), "--token", "tk");
+            assertThat(sync.code()).as(sync.err()).isZero();
+        } finally {
+            stop(serve);
+        }
+        assertThat(ShuttleJar.rows(device, "SELECT id, title, qty FROM item ORDER BY id"))
+                .containsExactly("1|uno|7", "2|two|7");
+        ShuttleJar.Result conflicts = ShuttleJar.run(dir, "conflicts", "list", "--db", device.toString());
+        assertThat(conflicts.out()).contains("SCHEMA_MISMATCH").contains("eins");
     }
 
     private Process serve(String hub, int port) throws Exception {

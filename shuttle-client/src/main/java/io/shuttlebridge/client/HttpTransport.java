@@ -239,7 +239,8 @@ public final class HttpTransport implements Transport {
 
     /**
      * Reads the hub's schema and gives the device the tables and columns it gained (created through the
-     * same type mapping as a clone), then has the device's engine take them ({@link SyncEngine#refreshSchema()}).
+     * same type mapping as a clone), then has the device's engine take them ({@link SyncEngine#refreshSchema()});
+     * a table the hub took again after a destructive change is cloned again.
      */
     @Override
     public boolean followSchema(SyncEngine device) {
@@ -248,8 +249,7 @@ public final class HttpTransport implements Transport {
                         .name())) {
             return false; // a tier hub on PostgreSQL: its own tables are changed by its owner
         }
-        io.shuttlebridge.client.internal.DeviceSchema.follow(device.database(), schema());
-        device.refreshSchema();
+        io.shuttlebridge.client.internal.DeviceSchema.follow(device, this, schema());
         return true;
     }
 

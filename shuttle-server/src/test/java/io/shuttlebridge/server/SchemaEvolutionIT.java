@@ -201,6 +201,97 @@ class SchemaEvolutionIT {
         }
     }
 
+    /**
+     * A renamed column, accepted on the hub ({@link Capture#acceptSchema}): the running hub serves the
+     * table at its new shape under a new generation; a device clones that table again on its next sync,
+     * keeps its unpushed writes to it as rejected writes (a retry writes what still fits), and syncs on.
+     */
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void anAcceptedDestructiveChangeHasDevicesCloneTheTableAgain(String kind) throws Exception {
+        try (ShuttleDatabase hubDb = hub(kind);
+                HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("device.db"))) {
+            hubDb.execute("CREATE TABLE part (id BIGINT PRIMARY KEY, item_id BIGINT REFERENCES item(id))");
+            hubDb.execute("INSERT INTO item VALUES (2, 'two')");
+            long v0 = schema(hub).path("schemaVersion").asLong();
+            awaitColumns(hub, v0, "part", "id", "item_id");
+            hubDb.execute("INSERT INTO part VALUES (1, 2)");
+            HttpTransport transport = Fixtures.transport(hub);
+            DeviceClone.run(device, transport, ProgressListener.NONE);
+            SyncEngine engine = SyncEngine.open(device);
+            device.execute("UPDATE item SET name = 'uno' WHERE id = 1"); // offline, not pushed
+            device.execute("INSERT INTO item VALUES (9, 'nine')");
+
+            hubDb.execute("ALTER TABLE item RENAME COLUMN name TO title");
+            assertThat(Capture.checkSchema(hubDb).refused())
+                    .singleElement()
+                    .asString()
+                    .contains("column \"item\".\"name\" was renamed to \"title\"");
+            long v1 = schema(hub).path("schemaVersion").asLong();
+            SchemaChanges accepted = Capture.acceptSchema(hubDb, "item");
+            assertThat(accepted.changed()).isTrue();
+            assertThat(accepted.safe()).anySatisfy(l -> assertThat(l).contains("devices clone it again"));
+            assertThat(Capture.checkSchema(hubDb).items()).isEmpty();
+            awaitColumns(hub, v1, "item", "title");
+            assertThat(table(schema(hub), "item").path("generation").asLong()).isEqualTo(1);
+            hubDb.execute("UPDATE item SET title = 'two!' WHERE id = 2");
+
+            engine.pullThenPush(transport);
+            assertThat(rows(device, "SELECT id, title FROM item ORDER BY id")).containsExactly("1|one", "2|two!");
+            assertThat(rows(device, "SELECT id, item_id FROM part")).containsExactly("1|2");
+            List<RejectedWrite> kept = engine.rejectedWrites(true);
+            assertThat(kept)
+                    .extracting(RejectedWrite::code)
+                    .containsOnly(ErrorCode.SCHEMA_MISMATCH)
+                    .hasSize(2);
+            assertThat(kept).anySatisfy(w -> assertThat(w.values()).containsEntry("name", "uno"));
+
+            // a retry writes what fits the new shape; the device syncs on both ways
+            for (RejectedWrite w : kept) {
+                engine.retryRejected(w.id());
+            }
+            device.execute("UPDATE item SET title = 'neun' WHERE id = 9");
+            hubDb.execute("UPDATE item SET title = 'eins' WHERE id = 1");
+            engine.pullThenPush(transport);
+            engine.pullThenPush(transport);
+            assertThat(rows(hubDb, "SELECT id, title FROM item ORDER BY id"))
+                    .containsExactly("1|eins", "2|two!", "9|neun");
+            assertThat(rows(device, "SELECT id, title FROM item ORDER BY id"))
+                    .containsExactly("1|eins", "2|two!", "9|neun");
+            assertThat(engine.rejectedWrites(true)).isEmpty();
+
+            // a device cloned now holds the new generation: nothing to clone again
+            try (ShuttleDatabase fresh = ShuttleDatabase.sqlite(dir.resolve("fresh.db"))) {
+                DeviceClone.run(fresh, Fixtures.transport(hub), ProgressListener.NONE);
+                fresh.execute("INSERT INTO item VALUES (10, 'ten')");
+                SyncEngine.open(fresh).pullThenPush(Fixtures.transport(hub));
+                assertThat(rows(fresh, "SELECT count(*) FROM item")).containsExactly("4");
+                assertThat(rows(hubDb, "SELECT title FROM item WHERE id = 10")).containsExactly("ten");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void acceptingIsRefusedWhenThereIsNothingDestructiveOrNoSuchTable(String kind) {
+        try (ShuttleDatabase hubDb = hub(kind)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Capture.acceptSchema(hubDb, "item"))
+                    .hasMessageContaining("has no destructive change to accept");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Capture.acceptSchema(hubDb, "nope"))
+                    .hasMessageContaining("table \"nope\" is not synced here");
+        }
+    }
+
+    private static JsonNode table(JsonNode schema, String name) {
+        for (JsonNode t : schema.path("tables")) {
+            if (t.path("name").asText().equals(name)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no table " + name + " in " + schema);
+    }
+
     /** Pushes as a device of an older release would: it never reads the hub's new schema. */
     private static void pushWithoutFollowing(SyncEngine engine, HttpTransport http) {
         engine.pullThenPush(new io.shuttlebridge.core.sync.Transport() {

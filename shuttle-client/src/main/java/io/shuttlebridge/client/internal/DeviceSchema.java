@@ -5,12 +5,16 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.TableGenerations;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.Table;
+import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.internal.sync.NewColumns;
+import io.shuttlebridge.core.sync.SyncEngine;
+import io.shuttlebridge.core.sync.Transport;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -26,6 +30,34 @@ public final class DeviceSchema {
     private static final Logger log = LoggerFactory.getLogger(DeviceSchema.class);
 
     private DeviceSchema() {}
+
+    /**
+     * {@link #follow(ShuttleDatabase, HubSchema)}, has the device's engine take the changes, then clones
+     * again each table the hub took again after a destructive change ({@link TableReclone}).
+     */
+    public static void follow(SyncEngine device, Transport transport, HubSchema hub) {
+        follow(device.database(), hub);
+        device.refreshSchema();
+        for (HubSchema.TableSpec t : hub.tables()) {
+            long mine = device.database().read(c -> TableGenerations.followed(c, t.name()));
+            if (t.generation() != mine
+                    && EngineAccess.context(device).schema().table(t.name()).isPresent()) {
+                TableReclone.run(device, transport, t, hub.dialect());
+            }
+        }
+    }
+
+    /** Notes the generation of each of the hub's tables a clone took. */
+    public static void cloned(ShuttleDatabase db, HubSchema hub) {
+        db.transaction(c -> {
+            for (HubSchema.TableSpec t : hub.tables()) {
+                if (t.generation() != 0) {
+                    TableGenerations.follow(c, t.name(), t.generation());
+                }
+            }
+            return null;
+        });
+    }
 
     public static List<String> follow(ShuttleDatabase db, HubSchema hub) {
         Dialect dialect = Dialects.of(db);

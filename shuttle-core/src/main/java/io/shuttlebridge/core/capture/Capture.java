@@ -107,6 +107,18 @@ public final class Capture {
         return SchemaEvolution.apply(db, SchemaEvolution.UNKNOWN).changes();
     }
 
+    /**
+     * Takes {@code table} again at the shape it has now, accepting the destructive changes {@link
+     * #checkSchema} refuses for it (a column dropped or renamed, a type or key changed): its triggers and
+     * captured shape follow the table, its rows are captured again, and devices clone it again on their
+     * next sync (their writes to it not pushed yet are kept as rejected writes, to retry or dismiss). The
+     * additive changes of other tables are taken too. A table that was dropped cannot be taken again.
+     */
+    public static SchemaChanges acceptSchema(ShuttleDatabase db, String table) {
+        FormatUpgrade.open(db);
+        return SchemaEvolution.accept(db, table).changes();
+    }
+
     /** Drops every capture trigger and metadata object; user tables and rows are left untouched. */
     public static void remove(ShuttleDatabase db) {
         db.transaction(c -> {

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.capture.TableGenerations;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.RowCondition;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
@@ -98,7 +99,8 @@ public final class SyncApi {
     private HubSchema hubSchema() {
         return HubSchema.of(
                 EngineAccess.context(engine).schema(),
-                Dialects.of(engine.database()).name());
+                Dialects.of(engine.database()).name(),
+                engine.database().read(TableGenerations::ofHub));
     }
 
     private HubLimits limits() {

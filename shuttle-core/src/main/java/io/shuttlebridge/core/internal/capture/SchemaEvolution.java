@@ -1,8 +1,10 @@
 package io.shuttlebridge.core.internal.capture;
 
 import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.capture.SchemaChanges;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.dialect.Dialect;
@@ -141,6 +143,96 @@ public final class SchemaEvolution {
 
     /** The registry against the tables as they are now. */
     public static Plan plan(Connection c, Dialect dialect) throws SQLException {
+        return plan(c, dialect, Set.of());
+    }
+
+    /**
+     * Takes {@code table} again at the shape it has now, whatever changed in it (a destructive change
+     * the user accepted): its captured shape and triggers follow the table, its feed entries (of rows in
+     * the old shape) are replaced by a backfill of its rows, and its generation moves, so that devices
+     * clone it again (their writes to it not pushed yet are kept as rejected writes). Other tables' safe
+     * changes are taken as {@link #apply} takes them.
+     */
+    public static Outcome accept(ShuttleDatabase db, String table) {
+        Dialect dialect = Dialects.of(db);
+        Object[] result = db.transaction(c -> {
+            Plan before = plan(c, dialect);
+            String name = before.schema()
+                    .table(table)
+                    .map(SyncedTable::name)
+                    .orElseThrow(() -> new ShuttleException(
+                            ErrorCode.INVALID_ARGUMENT,
+                            "table \"" + table + "\" is not synced here (synced: "
+                                    + before.schema().tables().stream()
+                                            .map(SyncedTable::name)
+                                            .toList()
+                                    + ")"));
+            if (!dialect.hasTable(c, name)) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "table \"" + name + "\" was dropped or renamed: there is no shape to take again. Create"
+                                + " it again, or stop syncing it (see 'Schema changes' in the README)");
+            }
+            if (before.items().stream().noneMatch(i -> i.table().equals(name) && !i.safe())) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "table \"" + name + "\" has no destructive change to accept ('shuttle schema check' lists"
+                                + " them); 'shuttle schema apply' takes additive changes");
+            }
+            dialect.capture().fold(c); // the writes captured so far are in the feed: dropped with it below
+            Plan p = plan(c, dialect, Set.of(name));
+            SyncSchema schema = p.schema();
+            SyncedTable t = schema.require(name);
+            Jdbc.update(c, "DELETE FROM _shuttle_feed WHERE tbl = ?", t.id());
+            Jdbc.update(c, "DELETE FROM _shuttle_colclock WHERE tbl = ?", t.id());
+            Set<String> install = new HashSet<>(p.changed());
+            install.add(name);
+            for (SyncedTable each : schema.tables()) {
+                if (install.contains(each.name())) {
+                    for (String sql : dialect.capture().installTriggers(each)) {
+                        Jdbc.execute(c, sql);
+                    }
+                }
+            }
+            CapturedShape.write(c, schema, dialect.name());
+            long generation = TableGenerations.bump(c, name);
+            return new Object[] {p, schema, CatalogStamp.read(c, dialect), name, generation};
+        });
+        Plan p = (Plan) result[0];
+        SyncSchema schema = (SyncSchema) result[1];
+        String name = (String) result[3];
+        long rows = new Backfill(db, schema.require(name)).run(ProgressListener.NONE);
+        List<SchemaChanges.Item> items = new ArrayList<>(p.items());
+        items.add(new SchemaChanges.Item(
+                name,
+                null,
+                true,
+                "table \"" + name + "\" taken again at its new shape (generation " + result[4] + ", " + rows
+                        + " rows): devices clone it again on their next sync"));
+        return new Outcome(schema, new SchemaChanges(schema.version(), items, true), (String) result[2]);
+    }
+
+    /**
+     * On a device that has just built {@code table} again as its hub has it now: takes its shape as the
+     * captured one and installs its triggers, in the caller's transaction. Returns the schema in force.
+     */
+    public static SyncSchema takeAgain(Connection c, Dialect dialect, String table) throws SQLException {
+        Plan p = plan(c, dialect, Set.of(table));
+        Set<String> install = new HashSet<>(p.changed());
+        install.add(table);
+        for (SyncedTable each : p.schema().tables()) {
+            if (install.contains(each.name())) {
+                for (String sql : dialect.capture().installTriggers(each)) {
+                    Jdbc.execute(c, sql);
+                }
+            }
+        }
+        CapturedShape.write(c, p.schema(), dialect.name());
+        return p.schema();
+    }
+
+    /** {@link #plan(Connection, Dialect)}, taking the tables in {@code accepted} at their live shape whatever changed. */
+    static Plan plan(Connection c, Dialect dialect, Set<String> accepted) throws SQLException {
         if (!SyncSchema.isInitialized(c, dialect)) {
             SyncSchema.load(c, dialect); // says what to do
         }
@@ -170,9 +262,12 @@ public final class SchemaEvolution {
                 } else {
                     compare(c, dialect, base, live, problems, items);
                 }
-                Table effective = problems.isEmpty() ? live : base;
-                items.addAll(problems);
-                if (problems.isEmpty() && !shape(live).equals(shape(base))) {
+                boolean take = problems.isEmpty() || (live != null && accepted.contains(name));
+                Table effective = take ? live : base;
+                if (!take || problems.isEmpty()) {
+                    items.addAll(problems);
+                }
+                if (take && !shape(live).equals(shape(base))) {
                     changed.add(name);
                 }
                 tables.add(new SyncedTable(

@@ -66,6 +66,9 @@ public final class SchemaCodec {
             if (t.scopeColumn() != null) {
                 tn.put("scopeColumn", t.scopeColumn());
             }
+            if (t.generation() != 0) {
+                tn.put("generation", t.generation());
+            }
             ArrayNode ex = tn.putArray("excluded");
             t.excluded().stream().sorted().forEach(ex::add);
             ArrayNode cols = tn.putArray("columns");
@@ -130,7 +133,8 @@ public final class SchemaCodec {
                     new Table(name, cols, fks),
                     ConflictPolicy.parse(text(tn, "policy")),
                     excluded,
-                    tn.hasNonNull("scopeColumn") ? tn.get("scopeColumn").asText() : null));
+                    tn.hasNonNull("scopeColumn") ? tn.get("scopeColumn").asText() : null,
+                    tn.path("generation").asLong(0)));
         }
         return new HubSchema(
                 text(o, "hubNode"),

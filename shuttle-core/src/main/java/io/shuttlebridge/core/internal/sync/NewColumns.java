@@ -70,7 +70,7 @@ public final class NewColumns {
     }
 
     /** The table's new columns hold the hub's values now. */
-    static void filled(Connection c, String table) throws SQLException {
+    public static void filled(Connection c, String table) throws SQLException {
         Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", KEY + table);
     }
 
