@@ -141,6 +141,11 @@ class SchemaProcessIT {
                 .containsExactly("1|uno|7", "2|two|7");
         ShuttleJar.Result conflicts = ShuttleJar.run(dir, "conflicts", "list", "--db", device.toString());
         assertThat(conflicts.out()).contains("SCHEMA_MISMATCH").contains("eins");
+        // a retry writes what fits the new shape (the renamed column's old value has nowhere to go)
+        ShuttleJar.Result retry = ShuttleJar.run(dir, "conflicts", "retry", "--db", device.toString(), "1");
+        assertThat(retry.code()).as(retry.err()).isZero();
+        assertThat(ShuttleJar.rows(device, "SELECT id, title, qty FROM item WHERE id = 1"))
+                .containsExactly("1|uno|7");
     }
 
     private Process serve(String hub, int port) throws Exception {

@@ -32,12 +32,11 @@ public final class DeviceSchema {
     private DeviceSchema() {}
 
     /**
-     * {@link #follow(ShuttleDatabase, HubSchema)}, has the device's engine take the changes, then clones
-     * again each table the hub took again after a destructive change ({@link TableReclone}).
+     * Clones again each table the hub took again after a destructive change ({@link TableReclone}), then
+     * {@link #follow(ShuttleDatabase, HubSchema)} and has the device's engine take the changes.
      */
     public static void follow(SyncEngine device, Transport transport, HubSchema hub) {
-        follow(device.database(), hub);
-        device.refreshSchema();
+        // first, while its writes not pushed yet are still in the shape they were made in
         for (HubSchema.TableSpec t : hub.tables()) {
             long mine = device.database().read(c -> TableGenerations.followed(c, t.name()));
             if (t.generation() != mine
@@ -45,6 +44,8 @@ public final class DeviceSchema {
                 TableReclone.run(device, transport, t, hub.dialect());
             }
         }
+        follow(device.database(), hub);
+        device.refreshSchema();
     }
 
     /** Notes the generation of each of the hub's tables a clone took. */

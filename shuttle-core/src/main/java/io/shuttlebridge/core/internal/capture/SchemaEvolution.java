@@ -306,6 +306,12 @@ public final class SchemaEvolution {
         return new Plan(SyncSchema.of(node, tables), items, changed, added, !captured.isEmpty());
     }
 
+    /** How to accept a destructive change of {@code table}, and what it does. */
+    private static String accept(String table) {
+        return "'shuttle schema apply --db DB --accept-destructive " + table + "' takes the table again at its new"
+                + " shape, and devices clone it again";
+    }
+
     private static SchemaChanges.Item refused(String table, String column, String message) {
         return new SchemaChanges.Item(table, column, false, message);
     }
@@ -358,27 +364,27 @@ public final class SchemaEvolution {
                         name,
                         was.name(),
                         col + " was renamed to \"" + renamed.name() + "\": devices still send \"" + was.name()
-                                + "\". Rename it back; to rename it really, add the new column, copy the values,"
-                                + " and retire the old one as 'Schema changes' in the README says"));
+                                + "\". Rename it back, or accept it: " + accept(name)));
             } else if (now == null) {
-                problems.add(
-                        refused(
-                                name,
-                                was.name(),
-                                col + " was dropped or renamed: devices still send it. Add it back (nullable) and"
-                                        + " run 'shuttle schema apply'; to really remove it, see 'Schema changes' in the README"));
+                problems.add(refused(
+                        name,
+                        was.name(),
+                        col + " was dropped or renamed: devices still send it. Add it back (nullable), or"
+                                + " accept it: " + accept(name)));
             } else if (!baseType(was).equals(baseType(now))) {
                 problems.add(refused(
                         name,
                         was.name(),
                         col + " changed type from " + was.declaredType() + " to " + now.declaredType()
-                                + ": devices hold the old type. Add a new column of the new type instead"));
+                                + ": devices hold the old type. Change it back (and add a column of the new type"
+                                + " instead), or accept it: " + accept(name)));
             } else if (was.primaryKeyPosition() != now.primaryKeyPosition()) {
                 problems.add(refused(
                         name,
                         was.name(),
                         col + " changed its place in the primary key: rows would no longer match on devices."
-                                + " Make a new table with the new key instead"));
+                                + " Change it back (and make a new table with the new key instead), or accept it: "
+                                + accept(name)));
             }
         }
         for (Column now : live.columns()) {
@@ -391,13 +397,15 @@ public final class SchemaEvolution {
                         name,
                         now.name(),
                         col + " is part of the primary key: rows would no longer match on devices."
-                                + " Make a new table with the new key instead"));
+                                + " Drop it (and make a new table with the new key instead), or accept it: "
+                                + accept(name)));
             } else if (!now.nullable() && !CatalogStamp.hasDefault(c, dialect, name, now.name())) {
                 problems.add(refused(
                         name,
                         now.name(),
                         col + " is NOT NULL without a default: devices that lack it could not add rows."
-                                + " Give it a default (or make it nullable) and run 'shuttle schema apply'"));
+                                + " Give it a default (or make it nullable) and run 'shuttle schema apply', or accept it: "
+                                + accept(name)));
             } else {
                 safe.add(new SchemaChanges.Item(
                         name,

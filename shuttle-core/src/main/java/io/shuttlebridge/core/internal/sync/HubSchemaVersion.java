@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * The version of its hub's schema a device last followed ({@code _shuttle_meta}, one key per hub). When a
  * pull answer says another, the device brings its tables up to the hub's schema before applying the page,
  * then queues again its writes the hub refused as {@code SCHEMA_MISMATCH} (they may fit now; a new refusal
- * is a new rejected write). Internal.
+ * is a new rejected write), except those naming a column their table no longer has (kept when the hub took
+ * the table again at a new shape: the user retries or dismisses them). Internal.
  */
 final class HubSchemaVersion {
     private static final Logger log = LoggerFactory.getLogger(HubSchemaVersion.class);
@@ -48,11 +49,26 @@ final class HubSchemaVersion {
         }
     }
 
+    /** Whether the write names a column its table no longer has here. */
+    private static boolean namesGoneColumns(EngineContext engine, RejectedWrite w) {
+        if (w.values() == null) {
+            return false;
+        }
+        return engine.schema()
+                .table(w.table())
+                .map(t -> !t.replicatedColumns().containsAll(w.values().keySet()))
+                .orElse(false);
+    }
+
     /** Queues again the open rejected writes the hub refused for want of a table or column. */
     private static void retrySchemaMismatches(EngineContext engine) {
         var dialect = Dialects.of(engine.db());
         for (RejectedWrite w : engine.db().read(c -> RejectedWrites.list(c, dialect, true))) {
             if (w.code() != ErrorCode.SCHEMA_MISMATCH) {
+                continue;
+            }
+            if (namesGoneColumns(engine, w)) {
+                // kept when the hub took its table again at a new shape: a retry would drop values, the user decides
                 continue;
             }
             try {
