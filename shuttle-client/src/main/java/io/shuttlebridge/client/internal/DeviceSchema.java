@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * Gives a device the tables and columns its hub's schema gained since the clone: a new table is created
  * as a clone creates it and enabled with the hub's sync settings, a new column is added (same type
  * mapping, nullable) and noted as holding none of the hub's values yet ({@link NewColumns}: the next pull
- * takes them, and until then the device's pushes leave it out where it is NULL). Columns and tables the hub no longer has are left as they are. Returns what it did.
+ * takes them, and until then the device's pushes leave it out where it is NULL). Columns and tables the
+ * hub no longer has are left as they are, except in a table the hub took again after a destructive change
+ * of it, which the device clones again ({@link TableReclone}).
  */
 public final class DeviceSchema {
     private static final Logger log = LoggerFactory.getLogger(DeviceSchema.class);

@@ -7,9 +7,9 @@ import java.sql.SQLException;
 
 /**
  * A cheap stamp of a database's table definitions, that changes when a table or column is created,
- * dropped or altered: SQLite's schema cookie ({@code PRAGMA schema_version}), or on PostgreSQL a digest
- * of the columns of the tables of the current schema. One query; the full comparison runs only when it
- * moved.
+ * dropped or altered: SQLite's schema cookie ({@code PRAGMA schema_version}, which trigger changes move
+ * too), or on PostgreSQL a digest of the columns and keys of the tables of the current schema and of the
+ * shape capture last took. One or two queries; the full comparison runs only when it moved.
  */
 public final class CatalogStamp {
     private CatalogStamp() {}
@@ -30,7 +30,10 @@ public final class CatalogStamp {
                           FROM pg_class cl JOIN pg_attribute a ON a.attrelid = cl.oid
                          WHERE cl.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
                            AND cl.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-                           AND cl.relname NOT LIKE '\\_shuttle\\_%'""").orElse("");
+                           AND cl.relname NOT LIKE '\\_shuttle\\_%'""").orElse("")
+                // taking a table again re-installs triggers, which the digest does not see: the shape capture took does
+                + Jdbc.queryString(c, "SELECT md5(value) FROM _shuttle_meta WHERE key = ?", CapturedShape.KEY)
+                        .orElse("");
     }
 
     /** Whether {@code column} of {@code table} has a default value. */

@@ -148,10 +148,10 @@ public final class SchemaEvolution {
 
     /**
      * Takes {@code table} again at the shape it has now, whatever changed in it (a destructive change
-     * the user accepted): its captured shape and triggers follow the table, its feed entries (of rows in
-     * the old shape) are replaced by a backfill of its rows, and its generation moves, so that devices
-     * clone it again (their writes to it not pushed yet are kept as rejected writes). Other tables' safe
-     * changes are taken as {@link #apply} takes them.
+     * the user accepted): its captured shape and triggers follow the table (when its key changed, its
+     * feed entries, which name rows by the old key, are replaced by a backfill of its rows), and its
+     * generation moves, so that devices clone it again (their writes to it not pushed yet are kept as
+     * rejected writes). Other tables' safe changes are taken as {@link #apply} takes them.
      */
     public static Outcome accept(ShuttleDatabase db, String table) {
         Dialect dialect = Dialects.of(db);
@@ -179,12 +179,27 @@ public final class SchemaEvolution {
                         "table \"" + name + "\" has no destructive change to accept ('shuttle schema check' lists"
                                 + " them); 'shuttle schema apply' takes additive changes");
             }
-            dialect.capture().fold(c); // the writes captured so far are in the feed: dropped with it below
+            dialect.capture().fold(c); // the writes captured so far are in the feed
+            Table captured = CapturedShape.read(c).get(name);
             Plan p = plan(c, dialect, Set.of(name));
             SyncSchema schema = p.schema();
             SyncedTable t = schema.require(name);
-            Jdbc.update(c, "DELETE FROM _shuttle_feed WHERE tbl = ?", t.id());
-            Jdbc.update(c, "DELETE FROM _shuttle_colclock WHERE tbl = ?", t.id());
+            boolean keyChanged =
+                    captured == null || !captured.primaryKey().equals(t.table().primaryKey());
+            if (keyChanged) {
+                // its feed entries name rows by the old key: replaced by a backfill of its rows below
+                Jdbc.update(c, "DELETE FROM _shuttle_feed WHERE tbl = ?", t.id());
+                Jdbc.update(c, "DELETE FROM _shuttle_colclock WHERE tbl = ?", t.id());
+            } else {
+                // its rows keep their feed entries (its snapshot serves them at once); stamps of gone columns go
+                List<String> cols =
+                        t.table().columns().stream().map(Column::name).toList();
+                Jdbc.update(
+                        c,
+                        "DELETE FROM _shuttle_colclock WHERE tbl = ? AND col NOT IN ("
+                                + String.join(", ", java.util.Collections.nCopies(cols.size(), "?")) + ")",
+                        prepend(t.id(), cols));
+            }
             Set<String> install = new HashSet<>(p.changed());
             install.add(name);
             for (SyncedTable each : schema.tables()) {
@@ -196,12 +211,16 @@ public final class SchemaEvolution {
             }
             CapturedShape.write(c, schema, dialect.name());
             long generation = TableGenerations.bump(c, name);
-            return new Object[] {p, schema, CatalogStamp.read(c, dialect), name, generation};
+            long count = Jdbc.queryLong(c, "SELECT count(*) FROM " + dialect.quote(name))
+                    .orElse(0L);
+            return new Object[] {p, schema, CatalogStamp.read(c, dialect), name, generation, keyChanged, count};
         });
         Plan p = (Plan) result[0];
         SyncSchema schema = (SyncSchema) result[1];
         String name = (String) result[3];
-        long rows = new Backfill(db, schema.require(name)).run(ProgressListener.NONE);
+        long rows = (Boolean) result[5]
+                ? new Backfill(db, schema.require(name)).run(ProgressListener.NONE)
+                : (Long) result[6];
         List<SchemaChanges.Item> items = new ArrayList<>(p.items());
         items.add(new SchemaChanges.Item(
                 name,
@@ -314,6 +333,15 @@ public final class SchemaEvolution {
 
     private static SchemaChanges.Item refused(String table, String column, String message) {
         return new SchemaChanges.Item(table, column, false, message);
+    }
+
+    private static Object[] prepend(Object first, List<String> rest) {
+        Object[] out = new Object[rest.size() + 1];
+        out[0] = first;
+        for (int i = 0; i < rest.size(); i++) {
+            out[i + 1] = rest.get(i);
+        }
+        return out;
     }
 
     /** A declared type without its length or precision: widening a varchar keeps the type. */
