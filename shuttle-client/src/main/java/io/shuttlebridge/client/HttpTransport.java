@@ -238,6 +238,22 @@ public final class HttpTransport implements Transport {
         return schema;
     }
 
+    /**
+     * Reads the hub's schema and gives the device the tables and columns it gained (created through the
+     * same type mapping as a clone), then has the device's engine take them ({@link SyncEngine#refreshSchema()});
+     * a table the hub took again after a destructive change is cloned again.
+     */
+    @Override
+    public boolean followSchema(SyncEngine device) {
+        if (!"sqlite"
+                .equals(io.shuttlebridge.core.internal.dialect.Dialects.of(device.database())
+                        .name())) {
+            return false; // a tier hub on PostgreSQL: its own tables are changed by its owner
+        }
+        io.shuttlebridge.client.internal.DeviceSchema.follow(device, this, schema());
+        return true;
+    }
+
     /** The hub's node uuid, read from its schema on first use. */
     @Override
     public String hubNode() {

@@ -537,9 +537,15 @@ public final class HubSide {
         return db.read(c -> KeyDigests.of(c, Dialects.of(db), t, where, args));
     }
 
-    private static PullResult pullResult(FeedReader.Page page) {
+    private PullResult pullResult(FeedReader.Page page) {
         return new PullResult(
-                page.entries().stream().map(FeedEntry::change).toList(), page.lastSeq(), page.more(), false);
+                page.entries().stream().map(FeedEntry::change).toList(),
+                page.lastSeq(),
+                page.more(),
+                false,
+                List.of(),
+                0,
+                engine.schema().version());
     }
 
     /**
