@@ -235,6 +235,47 @@ class RulesReconcileIT {
         }
     }
 
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aSubjectThatReadsFewOfManyChangesGetsThemInFewPages(String kind) throws Exception {
+        try (ShuttleDatabase db = RulesHub.create(kind, dir)) {
+            db.execute("INSERT INTO project VALUES (1, 'north'), (2, 'south')");
+            db.execute("INSERT INTO project_member VALUES (1, 'alice', 'owner'), (2, 'bob', 'owner')");
+            db.execute("INSERT INTO task VALUES (10, 1, 'a', 1), (20, 2, 'x', 1)");
+            Capture.enable(db);
+            try (HubServer hub = RulesHub.serve(SyncEngine.open(db), RULES)) {
+                HttpTransport alice = transport(hub, "acme");
+                String node = UUID.randomUUID().toString();
+                long at = snapshot(alice, node);
+                // 2,000 changes of bob's project, five of hers among them
+                List<String> hers = new java.util.ArrayList<>();
+                for (int i = 1; i <= 2000; i++) {
+                    db.execute("INSERT INTO task VALUES (" + (1000 + i) + ", 2, 'x', 1)");
+                    if (i % 400 == 0) {
+                        db.execute("INSERT INTO task VALUES (" + (5000 + i) + ", 1, 'a', 1)");
+                        hers.add("task " + (5000 + i) + " UPSERT");
+                    }
+                }
+                PullResult whole = alice.pull(node, at, 10_000);
+                assertThat(keys(whole.changes())).isEqualTo(hers);
+                List<String> paged = new java.util.ArrayList<>();
+                long from = at;
+                int pages = 0;
+                for (boolean more = true; more; pages++) {
+                    assertThat(pages).as("pages").isLessThan(40);
+                    PullResult p = alice.pull(node, from, 100);
+                    paged.addAll(keys(p.changes()));
+                    from = p.next();
+                    more = p.more();
+                }
+                assertThat(paged).isEqualTo(hers);
+                assertThat(from).isEqualTo(whole.next());
+                // a page of 100 looks through up to 16 ranges of 100 entries: 2,005 entries in two pages
+                assertThat(pages).as("pages of 100 for 2,005 entries").isLessThanOrEqualTo(2);
+            }
+        }
+    }
+
     private static List<String> keys(List<Change> changes) {
         return changes.stream()
                 .map(c -> c.table() + " " + c.key().get(0) + " " + c.op())

@@ -44,6 +44,41 @@ public final class RulePage {
         this.schema = schema;
     }
 
+    /** Ranges one pull page may look through, at most: a page of few rows costs one round trip, not many. */
+    static final int MAX_RANGES = 16;
+
+    /** Reads the range after a seq, at the feed position of the page being read. */
+    @FunctionalInterface
+    public interface RangeAfter {
+        FeedRange read(long since) throws SQLException;
+    }
+
+    /**
+     * {@link #read} of {@code first}, continued over the ranges that follow it ({@code next} reads them,
+     * up to {@link #MAX_RANGES} in all) while the page holds less than half of {@code limit}: a subject that
+     * may read few of the feed's entries gets pages of its changes, not one page, mostly empty, per {@code
+     * limit} entries of everyone's. The page reaches as far as the last range it took whole.
+     */
+    public FeedReader.Page readOnward(
+            Connection c, FeedRange first, RangeAfter next, int limit, Map<String, RowCondition> byRule, String node)
+            throws SQLException {
+        List<FeedEntry> entries = new ArrayList<>();
+        Set<String> touched = new HashSet<>();
+        Set<String> leftOut = new HashSet<>();
+        FeedRange range = first;
+        for (int taken = 1; ; taken++) {
+            FeedReader.Page p = read(c, range, limit - entries.size(), byRule, node);
+            entries.addAll(p.entries());
+            touched.addAll(p.touched());
+            leftOut.addAll(p.leftOut());
+            boolean cut = p.lastSeq() != range.lastSeq;
+            if (!p.more() || cut || entries.size() * 2 >= limit || taken == MAX_RANGES) {
+                return new FeedReader.Page(entries, p.lastSeq(), p.more(), Set.of(), touched, leftOut);
+            }
+            range = next.read(p.lastSeq());
+        }
+    }
+
     /**
      * At most {@code limit} changes of {@code range} for {@code node}, whose subject reads the tables of
      * {@code byRule} through their conditions.

@@ -413,7 +413,15 @@ public final class HubSide {
                         n,
                         top,
                         () -> FeedRange.read(c, engine.schema(), since, n, top, whole, byRule.keySet(), watched));
-                return new RulePage(Dialects.of(db), engine.schema()).read(c, range, n, byRule, forNode);
+                return new RulePage(Dialects.of(db), engine.schema())
+                        .readOnward(
+                                c,
+                                range,
+                                after -> FeedRange.read(
+                                        c, engine.schema(), after, n, top, whole, byRule.keySet(), watched),
+                                n,
+                                byRule,
+                                forNode);
             });
             return page == null ? PullResult.resync(since) : reconciled(page, reconcile);
         }
@@ -426,17 +434,29 @@ public final class HubSide {
             PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
             // a range other devices read at this feed position serves as it is (as a shared page does: local
             // writes not folded yet come with the next position); a range read here folds them in first
-            FeedRange range = ranges.find(since, n, horizonAndTop[1]);
-            if (range == null) {
+            long found = horizonAndTop[1];
+            FeedRange held = ranges.find(since, n, found);
+            if (held == null) {
                 Dialects.of(db).capture().fold(c);
-                long position = feedTop(c);
-                range = ranges.get(
-                        since,
-                        n,
-                        position,
-                        () -> FeedRange.read(c, engine.schema(), since, n, position, whole, byRule.keySet(), watched));
             }
-            FeedReader.Page page = new RulePage(Dialects.of(db), engine.schema()).read(c, range, n, byRule, forNode);
+            long position = held == null ? feedTop(c) : found;
+            FeedRange range = held != null
+                    ? held
+                    : ranges.get(
+                            since,
+                            n,
+                            position,
+                            () -> FeedRange.read(
+                                    c, engine.schema(), since, n, position, whole, byRule.keySet(), watched));
+            FeedReader.Page page = new RulePage(Dialects.of(db), engine.schema())
+                    .readOnward(
+                            c,
+                            range,
+                            after -> FeedRange.read(
+                                    c, engine.schema(), after, n, position, whole, byRule.keySet(), watched),
+                            n,
+                            byRule,
+                            forNode);
             PullResult r = pullResult(page);
             return reconcile == null ? r : r.reconciling(reconcile.tables(c, page));
         });
