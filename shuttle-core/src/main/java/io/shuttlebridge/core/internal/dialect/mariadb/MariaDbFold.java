@@ -19,10 +19,11 @@ import java.util.Map;
  * The capture log on MariaDB and its fold into the feed.
  *
  * <p><b>Feed order.</b> A fold first locks the clock row ({@code SELECT ... FOR UPDATE}, held to the end
- * of its transaction: the fold lock), then reads the log rows committed so far (the engine's sessions
- * read committed data, see {@link MariaDbSession}), gives their entries fresh seqs from the clock, and
- * deletes exactly those log rows by their keys (so that it never waits for a writer whose log rows are
- * not committed yet: their turn is the next fold). Folds are serialized by the lock and each one releases
+ * of its transaction: the fold lock), then reads the log rows committed so far and its own with a locking read
+ * that skips rows other transactions hold ({@code FOR UPDATE SKIP LOCKED}: the latest committed rows
+ * whatever the transaction's isolation level and snapshot, and never a wait for a writer whose log rows
+ * are not committed yet: their turn is the next fold), gives their entries fresh seqs from the clock, and
+ * deletes exactly those log rows by their keys. Folds are serialized by the lock and each one releases
  * it only when its commit is visible, so feed seqs become visible in increasing order: a puller reading
  * {@code seq > cursor} never skips an entry, whatever order the writers committed in. This is
  * PostgreSQL's advisory lock, on a row.
@@ -35,7 +36,8 @@ final class MariaDbFold implements CaptureLog {
     private static final String LOCK = "SELECT seq, hlc FROM _shuttle_clock WHERE id = 1 FOR UPDATE";
 
     private static final String LOG =
-            "SELECT seq, tbl, pk, op, hlc, scope, origin, version, via, base FROM _shuttle_log ORDER BY seq";
+            "SELECT seq, tbl, pk, op, hlc, scope, origin, version, via, base FROM _shuttle_log ORDER BY seq"
+                    + " FOR UPDATE SKIP LOCKED";
 
     private static final String FOLDING = """
             CREATE TEMPORARY TABLE IF NOT EXISTS _shuttle_folding (seq BIGINT NOT NULL, tbl INT NOT NULL,

@@ -48,6 +48,7 @@ final class MariaDbTriggers implements CaptureTriggers {
                 """
                 CREATE TRIGGER %s AFTER INSERT ON %s FOR EACH ROW
                 BEGIN
+                  %s
                   IF %s THEN
                     %s;
                     %s
@@ -55,12 +56,14 @@ final class MariaDbTriggers implements CaptureTriggers {
                 END""".formatted(
                                 name(t, "i"),
                                 table,
+                                zeroDates(t),
                                 CAPTURING,
                                 logWrite(t, "NEW", Op.UPSERT),
                                 columnClocks(t, valueColumns, false)),
                 """
                 CREATE TRIGGER %s AFTER UPDATE ON %s FOR EACH ROW
                 BEGIN
+                  %s
                   IF %s AND (%s) THEN
                     IF %s THEN
                       %s;
@@ -71,6 +74,7 @@ final class MariaDbTriggers implements CaptureTriggers {
                 END""".formatted(
                                 name(t, "u"),
                                 table,
+                                zeroDates(t),
                                 CAPTURING,
                                 anyChanged,
                                 keyChanged,
@@ -102,6 +106,42 @@ final class MariaDbTriggers implements CaptureTriggers {
                 %s SELECT %d, %s, x.col, LAST_INSERT_ID(), %d FROM (%s) x WHERE x.written
                       ON DUPLICATE KEY UPDATE hlc = VALUES(hlc), origin = VALUES(origin);""".formatted(
                 FeedSql.INSERT_COLUMN_STAMPS, t.id(), keys.keyExpression(t, "NEW"), FeedSql.PENDING_ORIGIN, choices);
+    }
+
+    /**
+     * Refuses a zero date ({@code 0000-00-00}, or a zero month or day, which MariaDB stores unless its SQL
+     * mode forbids them) in a replicated date column: no device can hold it as a date, so the write fails,
+     * naming the table and column, and nothing of it is kept.
+     */
+    private String zeroDates(SyncedTable t) {
+        StringBuilder out = new StringBuilder();
+        for (String c : t.replicatedColumns()) {
+            int type = MariaDbKeys.column(t, c).jdbcType();
+            if (type != java.sql.Types.DATE
+                    && type != java.sql.Types.TIMESTAMP
+                    && type != java.sql.Types.TIMESTAMP_WITH_TIMEZONE) {
+                continue;
+            }
+            String v = "NEW." + dialect.quote(c);
+            out.append("IF ")
+                    .append(v)
+                    .append(" IS NOT NULL AND (year(")
+                    .append(v)
+                    .append(") = 0 OR month(")
+                    .append(v)
+                    .append(") = 0 OR dayofmonth(")
+                    .append(v)
+                    .append(") = 0) THEN SIGNAL SQLSTATE '22007' SET MESSAGE_TEXT = ")
+                    .append(Identifiers.literal(zeroDateMessage(t.name(), c)))
+                    .append("; END IF;\n");
+        }
+        return out.toString();
+    }
+
+    /** The refusal of a zero date in {@code table}.{@code column}. */
+    static String zeroDateMessage(String table, String column) {
+        return "zero date in " + MariaDbIdentifiers.backtick(table) + "." + MariaDbIdentifiers.backtick(column)
+                + ": a synced column takes a real date or NULL (devices cannot hold 0000-00-00)";
     }
 
     /** Whether the column's value changed: null-safe, text byte for byte. */
