@@ -42,7 +42,7 @@ final class MariaDbSql {
         if (known != null) {
             return known;
         }
-        String out = rewrite(sql);
+        String out = rewrite(MariaDbDdl.rewrite(sql));
         if (CACHE.size() < REMEMBERED) {
             CACHE.put(sql, out);
         }

@@ -46,4 +46,20 @@ class MariaDbSqlTest {
         assertThat(MariaDbSql.rewrite("SELECT CAST(x AS TEXT), CAST(y AS INTEGER), CAST(z AS BIGINT) FROM t"))
                 .isEqualTo("SELECT CAST(x AS CHAR), CAST(y AS SIGNED), CAST(z AS SIGNED) FROM t");
     }
+
+    @Test
+    void textKeysOfTheEnginesOwnTablesBecomeBoundedText() {
+        assertThat(MariaDbDdl.rewrite("CREATE TABLE IF NOT EXISTS _shuttle_node_subjects (node_uuid TEXT PRIMARY KEY,"
+                        + " subject TEXT NOT NULL, bound_at BIGINT NOT NULL)"))
+                .isEqualTo("CREATE TABLE IF NOT EXISTS _shuttle_node_subjects (node_uuid VARCHAR(255) PRIMARY KEY,"
+                        + " subject TEXT NOT NULL, bound_at BIGINT NOT NULL)"
+                        + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin");
+        assertThat(MariaDbDdl.rewrite(
+                        "CREATE TABLE _shuttle_x (a TEXT NOT NULL, b TEXT, n INTEGER, PRIMARY KEY (a, n))"))
+                .startsWith("CREATE TABLE _shuttle_x (a VARCHAR(255) NOT NULL, b TEXT, n INTEGER, PRIMARY KEY (a, n))");
+        assertThat(MariaDbDdl.rewrite("CREATE TABLE t (a TEXT UNIQUE)"))
+                .isEqualTo("CREATE TABLE t (a VARCHAR(255) UNIQUE)");
+        String ctas = "CREATE TABLE IF NOT EXISTS _shuttle_resync AS SELECT tbl, pk FROM _shuttle_feed WHERE 1 = 0";
+        assertThat(MariaDbDdl.rewrite(ctas)).isEqualTo(ctas);
+    }
 }
