@@ -13,7 +13,7 @@ public final class DbOption {
             names = "--db",
             required = true,
             paramLabel = "DB",
-            description = "The database: a SQLite file path or a JDBC URL (jdbc:postgresql://...).")
+            description = "The database: a SQLite file path or a JDBC URL (jdbc:postgresql://..., jdbc:mariadb://...).")
     public String db;
 
     /** Opens the database, refusing a SQLite path that does not exist (SQLite would create an empty file). */

@@ -143,7 +143,7 @@ public final class ShuttleDatabase implements AutoCloseable {
     /** Opens a new connection of its own (for work that must run beside the shared one). */
     public Connection newConnection() {
         try {
-            return dataSource != null ? dataSource.getConnection() : openConnection();
+            return dataSource != null ? borrow() : openConnection();
         } catch (SQLException e) {
             throw ShuttleException.database("cannot open " + displayUrl(), e);
         }
@@ -152,7 +152,7 @@ public final class ShuttleDatabase implements AutoCloseable {
     /** Runs read-only work on the shared connection (auto-commit). */
     public <T> T read(SqlWork<T> work) {
         if (dataSource != null) {
-            try (Connection c = dataSource.getConnection()) {
+            try (Connection c = borrow()) {
                 return work.run(c);
             } catch (SQLException e) {
                 throw ShuttleException.database("reading " + displayUrl(), e);
@@ -180,7 +180,7 @@ public final class ShuttleDatabase implements AutoCloseable {
     /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
     public <T> T transaction(SqlWork<T> work) {
         if (dataSource != null) {
-            try (Connection c = dataSource.getConnection()) {
+            try (Connection c = borrow()) {
                 return inTransaction(c, work);
             } catch (SQLException e) {
                 throw ShuttleException.database("transaction on " + displayUrl(), e);
@@ -219,7 +219,7 @@ public final class ShuttleDatabase implements AutoCloseable {
      */
     public <T> T durableTransaction(SqlWork<T> work) {
         if (dataSource != null) {
-            try (Connection c = dataSource.getConnection()) {
+            try (Connection c = borrow()) {
                 return durably(c, work);
             } catch (SQLException e) {
                 throw ShuttleException.database("durable transaction on " + displayUrl(), e);
@@ -258,6 +258,17 @@ public final class ShuttleDatabase implements AutoCloseable {
         }
     }
 
+    /** A connection from the data source, as the engine works on it. */
+    private Connection borrow() throws SQLException {
+        Connection c = dataSource.getConnection();
+        try {
+            return dialect.session(c);
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
             connection = openConnection();
@@ -266,10 +277,10 @@ public final class ShuttleDatabase implements AutoCloseable {
     }
 
     private Connection openConnection() throws SQLException {
-        Connection c = DriverManager.getConnection(url, properties);
+        Connection c = DriverManager.getConnection(dialect.driverUrl(url), properties);
         try {
             setup.prepare(c);
-            return c;
+            return dialect.session(c);
         } catch (SQLException | RuntimeException e) {
             try {
                 c.close();

@@ -57,7 +57,8 @@ public final class HubDatabases {
             throw new IllegalArgumentException("a hub's pool needs at least 2 connections, got " + poolSize);
         }
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
+        config.setJdbcUrl(
+                io.shuttlebridge.core.internal.dialect.Dialects.forUrl(url).driverUrl(url));
         config.setDataSourceProperties(ShuttleDatabase.driverProperties(url));
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(Math.min(2, poolSize));

@@ -1,6 +1,7 @@
 package io.shuttlebridge.core.internal;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -11,6 +12,7 @@ import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -120,10 +122,20 @@ public final class Jdbc {
         if (v instanceof Float f) {
             return f.doubleValue();
         }
+        if (v instanceof BigInteger b) {
+            return new BigDecimal(b); // MariaDB's BIGINT UNSIGNED, beyond a long
+        }
         if (v instanceof Timestamp) {
-            String type = rs.getMetaData().getColumnTypeName(index);
+            var md = rs.getMetaData();
+            String type = md.getColumnTypeName(index);
             if ("timestamptz".equalsIgnoreCase(type)) {
                 return rs.getObject(index, OffsetDateTime.class).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            }
+            if ("TIMESTAMP".equals(type) && md.getClass().getName().startsWith("org.mariadb.")) {
+                // MariaDB's TIMESTAMP is an instant, read in the engine's session time zone, UTC
+                return rs.getObject(index, LocalDateTime.class)
+                        .atOffset(ZoneOffset.UTC)
+                        .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
             }
             return rs.getObject(index, LocalDateTime.class).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
         }

@@ -42,6 +42,16 @@ public final class HubDurability {
                                     fsync);
                         }
                     }
+                    case "mariadb" -> {
+                        long flush = Jdbc.queryLong(c, "SELECT @@innodb_flush_log_at_trx_commit")
+                                .orElse(1L);
+                        if (flush != 1) {
+                            log.warn(
+                                    "the hub's MariaDB server runs with innodb_flush_log_at_trx_commit={}: a crash can"
+                                            + " take back pushes it has answered; set it to 1",
+                                    flush);
+                        }
+                    }
                     default -> {}
                 }
                 return null;

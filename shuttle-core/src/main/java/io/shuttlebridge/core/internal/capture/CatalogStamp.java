@@ -20,6 +20,12 @@ public final class CatalogStamp {
                     .map(String::valueOf)
                     .orElse("");
         }
+        var own = dialect.catalogStamp(c);
+        if (own.isPresent()) {
+            return own.get()
+                    + Jdbc.queryString(c, "SELECT md5(value) FROM _shuttle_meta WHERE key = ?", CapturedShape.KEY)
+                            .orElse("");
+        }
         return Jdbc.queryString(c, """
                         SELECT md5(coalesce(string_agg(cl.relname || ':' || a.attname || ':' || a.atttypid || ':'
                             || a.atttypmod || ':' || a.attnotnull || ':' || a.atthasdef || ':' || a.attnum, ','
@@ -46,6 +52,10 @@ public final class CatalogStamp {
                     return rs.next() && rs.getString(1) != null;
                 }
             }
+        }
+        var own = dialect.columnHasDefault(c, table, column);
+        if (own.isPresent()) {
+            return own.get();
         }
         return Jdbc.queryLong(c, """
                         SELECT count(*) FROM pg_attribute a JOIN pg_class cl ON cl.oid = a.attrelid

@@ -26,6 +26,32 @@ public interface Dialect {
     /** Connection properties this product needs (journal mode, timeouts, ...), added to the caller's. */
     Properties connectionProperties();
 
+    /** The URL the driver is given for {@code jdbcUrl} (the same by default). */
+    default String driverUrl(String jdbcUrl) {
+        return jdbcUrl;
+    }
+
+    /**
+     * A connection as the engine works on it, made from one the driver or a pool gave: the same one by
+     * default; a product whose SQL differs from the engine's in spelling hands out a translating view.
+     */
+    default Connection session(Connection c) throws SQLException {
+        return c;
+    }
+
+    /**
+     * A cheap stamp of the table definitions, that moves when a table or column is created, dropped or
+     * altered ({@code CatalogStamp}); empty where the generic one applies.
+     */
+    default Optional<String> catalogStamp(Connection c) throws SQLException {
+        return Optional.empty();
+    }
+
+    /** Whether a column has a default value, where the product answers it itself; empty where the generic lookup applies. */
+    default Optional<Boolean> columnHasDefault(Connection c, String table, String column) throws SQLException {
+        return Optional.empty();
+    }
+
     /**
      * A channel the database notifies (LISTEN/NOTIFY) when the feed advances, so that several hub
      * processes over one database hear of each other's writes; empty when the product has none.

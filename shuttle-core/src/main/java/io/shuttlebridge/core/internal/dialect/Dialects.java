@@ -3,6 +3,7 @@ package io.shuttlebridge.core.internal.dialect;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.dialect.mariadb.MariaDbDialect;
 import io.shuttlebridge.core.internal.dialect.postgres.PostgresDialect;
 import io.shuttlebridge.core.internal.dialect.sqlite.SqliteDialect;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.function.Function;
 
 /** Finds the dialect for a JDBC URL, and the one an open {@link ShuttleDatabase} speaks. */
 public final class Dialects {
-    private static final List<Dialect> KNOWN = List.of(new SqliteDialect(), new PostgresDialect());
+    private static final List<Dialect> KNOWN =
+            List.of(new SqliteDialect(), new PostgresDialect(), new MariaDbDialect());
     private static volatile Function<ShuttleDatabase, Dialect> ofDatabase;
 
     private Dialects() {}
@@ -42,6 +44,7 @@ public final class Dialects {
         throw new ShuttleException(
                 ErrorCode.INVALID_ARGUMENT,
                 "no dialect for " + Identifiers.redactUrl(jdbcUrl)
-                        + ": supported are SQLite (a file path or jdbc:sqlite:...) and PostgreSQL (jdbc:postgresql://...)");
+                        + ": supported are SQLite (a file path or jdbc:sqlite:...), PostgreSQL (jdbc:postgresql://...)"
+                        + " and MariaDB or MySQL (jdbc:mariadb://... or jdbc:mysql://...)");
     }
 }

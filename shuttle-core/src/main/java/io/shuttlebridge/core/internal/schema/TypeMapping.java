@@ -1,6 +1,7 @@
 package io.shuttlebridge.core.internal.schema;
 
 import java.math.BigDecimal;
+import java.sql.Types;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 
@@ -33,7 +34,15 @@ public final class TypeMapping {
             case "boolean" -> "BOOLEAN";
             case "real", "double precision" -> "REAL";
             case "bytea" -> "BLOB";
-            default -> "TEXT";
+            // other products' types (MariaDB's int, double, blob, ...) by their family
+            default ->
+                switch (pg.jdbcType()) {
+                    case Types.BIGINT -> "INTEGER";
+                    case Types.BOOLEAN -> "BOOLEAN";
+                    case Types.DOUBLE -> "REAL";
+                    case Types.BINARY -> "BLOB";
+                    default -> "TEXT";
+                };
         };
     }
 

@@ -1,8 +1,8 @@
-package io.shuttlebridge.core.internal.dialect.postgres;
+package io.shuttlebridge.core.internal.dialect;
 
-import static io.shuttlebridge.core.Postgres.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shuttlebridge.core.MariaDb;
 import io.shuttlebridge.core.Postgres;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
@@ -10,7 +10,6 @@ import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.capture.CaptureOptions;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.change.FeedEntry;
-import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,34 +23,42 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Writers whose transactions commit in another order than they logged (and folded) their writes,
  * and pullers reading the feed after their cursor at the same time: every puller must end up with
- * every write, in increasing seq order, without ever skipping one.
+ * every write, in increasing seq order, without ever skipping one. On PostgreSQL, and on MariaDB (InnoDB)
+ * with the writers' sessions at its default isolation, REPEATABLE READ.
  */
 class FeedOrderTest {
     private static final int WRITERS = 6;
     private static final int WRITES_PER_WRITER = 60;
     private static final int PULLERS = 3;
 
-    @Test
-    void pullersNeverSkipChangesCommittedOutOfSeqOrder() throws Exception {
-        String url = Postgres.freshDatabase();
-        exec(url, "CREATE TABLE item (id bigint PRIMARY KEY, writer integer, note text)");
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb"})
+    void pullersNeverSkipChangesCommittedOutOfSeqOrder(String product) throws Exception {
+        boolean maria = product.equals("mariadb");
+        String url = maria ? MariaDb.freshDatabase() : Postgres.freshDatabase();
+        if (maria) {
+            MariaDb.exec(url, "CREATE TABLE item (id bigint PRIMARY KEY, writer integer, note text)");
+        } else {
+            Postgres.exec(url, "CREATE TABLE item (id bigint PRIMARY KEY, writer integer, note text)");
+        }
         try (ShuttleDatabase db = ShuttleDatabase.open(url)) {
             Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
         }
         long seed = System.nanoTime();
-        System.out.println("FeedOrderTest seed " + seed);
+        System.out.println("FeedOrderTest " + product + " seed " + seed);
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS + PULLERS);
         AtomicBoolean writing = new AtomicBoolean(true);
         try {
             List<Future<?>> writers = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
                 int writer = w;
-                writers.add(pool.submit(() -> write(url, writer, new Random(seed + writer))));
+                writers.add(pool.submit(() -> write(url, maria, writer, new Random(seed + writer))));
             }
             List<Future<List<FeedEntry>>> pullers = new ArrayList<>();
             for (int p = 0; p < PULLERS; p++) {
@@ -73,7 +80,7 @@ class FeedOrderTest {
                 assertThat(pulled.stream()
                                 .map(e -> (Long) e.change().key().get(0))
                                 .toList())
-                        .as("a puller saw every change (seed %d)", seed)
+                        .as("a puller saw every change (%s, seed %d)", product, seed)
                         .containsExactlyInAnyOrderElementsOf(all);
             }
         } finally {
@@ -81,9 +88,13 @@ class FeedOrderTest {
         }
     }
 
-    /** Each transaction logs a write, folds it (taking its feed seq, as a hub's push does), and commits a little later. */
-    private static Void write(String url, int writer, Random random) throws Exception {
-        try (Connection c = Postgres.connect(url);
+    /**
+     * Each transaction logs a write, folds it (taking its feed seq, as a hub's push does), and commits a
+     * little later. On MariaDB the fold is the engine's own, on a session at REPEATABLE READ.
+     */
+    private static Void write(String url, boolean maria, int writer, Random random) throws Exception {
+        Dialect dialect = Dialects.forUrl(url);
+        try (Connection c = maria ? mariaDbSession(url, dialect) : Postgres.connect(url);
                 PreparedStatement insert =
                         c.prepareStatement("INSERT INTO item (id, writer, note) VALUES (?, ?, 'w')");
                 Statement s = c.createStatement()) {
@@ -93,13 +104,24 @@ class FeedOrderTest {
                 insert.setInt(2, writer);
                 insert.executeUpdate();
                 if (random.nextBoolean()) {
-                    s.executeQuery("SELECT _shuttle_fold()").close();
+                    if (maria) {
+                        dialect.capture().fold(c);
+                    } else {
+                        s.executeQuery("SELECT _shuttle_fold()").close();
+                    }
                 }
                 Thread.sleep(random.nextInt(4));
                 c.commit();
             }
         }
         return null;
+    }
+
+    private static Connection mariaDbSession(String url, Dialect dialect) throws java.sql.SQLException {
+        Connection c =
+                dialect.session(java.sql.DriverManager.getConnection(url, ShuttleDatabase.driverProperties(url)));
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        return c;
     }
 
     private static List<FeedEntry> pull(String url, AtomicBoolean writing) {
