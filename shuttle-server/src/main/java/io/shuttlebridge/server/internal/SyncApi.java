@@ -332,7 +332,7 @@ public final class SyncApi {
         byte[] body = WireCodec.pullResultBytes(all, -1);
         shared.store(since, limit, position, all, read.senders(), body);
         if (read.senders().contains(node)) {
-            PullResult mine = engine.servePull(node, since, limit); // without its own changes
+            PullResult mine = read.pageFor(node); // without its own changes: the same page, less them
             metrics.pulled(mine.changes().size());
             metrics.lag(since, mine.next());
             json(ctx, WireCodec.pullResultBytes(mine, -1));

@@ -90,11 +90,41 @@ public final class FeedReader {
     /**
      * A page of the feed; {@code lastSeq} is the highest seq scanned (advances even when every entry is
      * filtered out); {@code senders}, the nodes that sent the page's entries to this replica (their own
-     * writes or ones they relayed; this replica's own writes have none).
+     * writes or ones they relayed; this replica's own writes have none); {@code sentBy}, the node that sent
+     * each entry (in the order of {@code entries}; null for this replica's own writes), or null when not
+     * kept.
      */
-    public record Page(List<FeedEntry> entries, long lastSeq, boolean more, Set<String> senders) {
+    public record Page(List<FeedEntry> entries, long lastSeq, boolean more, Set<String> senders, List<String> sentBy) {
         public Page(List<FeedEntry> entries, long lastSeq, boolean more) {
             this(entries, lastSeq, more, Set.of());
+        }
+
+        public Page(List<FeedEntry> entries, long lastSeq, boolean more, Set<String> senders) {
+            this(entries, lastSeq, more, senders, null);
+        }
+
+        /**
+         * This page without the entries {@code node} sent, as a query {@link Query#excludingPeer excluding}
+         * it would leave them out; it reaches as far ({@code lastSeq}, {@code more}) as this page.
+         */
+        public Page without(String node) {
+            if (!senders.contains(node)) {
+                return this;
+            }
+            if (sentBy == null) {
+                throw new IllegalStateException("the page does not say who sent its entries");
+            }
+            List<FeedEntry> kept = new ArrayList<>(entries.size());
+            List<String> keptBy = new ArrayList<>(entries.size());
+            for (int i = 0; i < entries.size(); i++) {
+                if (!node.equals(sentBy.get(i))) {
+                    kept.add(entries.get(i));
+                    keptBy.add(sentBy.get(i));
+                }
+            }
+            Set<String> others = new java.util.HashSet<>(senders);
+            others.remove(node);
+            return new Page(kept, lastSeq, more, others, keptBy);
         }
     }
 
@@ -177,7 +207,15 @@ public final class FeedReader {
                                         + ", which _shuttle_nodes does not hold");
                     }
                     raw.add(new Object[] {
-                        t, Jdbc.readValue(rs, 2), seq, rs.getInt(4), rs.getLong(5), origin, rs.getLong(7), rs.getLong(8)
+                        t,
+                        Jdbc.readValue(rs, 2),
+                        seq,
+                        rs.getInt(4),
+                        rs.getLong(5),
+                        origin,
+                        rs.getLong(7),
+                        rs.getLong(8),
+                        sent ? nodes.get(via) : null
                     });
                 }
             }
@@ -218,6 +256,7 @@ public final class FeedReader {
             }
         }
         List<FeedEntry> entries = new ArrayList<>(raw.size());
+        List<String> sentBy = new ArrayList<>(raw.size());
         for (Object[] r : raw) {
             SyncedTable t = (SyncedTable) r[0];
             Op op = Op.ofCode((Integer) r[3]);
@@ -233,8 +272,9 @@ public final class FeedReader {
             entries.add(new FeedEntry(
                     (Long) r[2],
                     new Change(t.name(), key, op, values, (Long) r[4], (String) r[5], (Long) r[6], (Long) r[7], cs)));
+            sentBy.add((String) r[8]);
         }
-        return new Page(entries, lastSeq, more, senders);
+        return new Page(entries, lastSeq, more, senders, sentBy);
     }
 
     /**
