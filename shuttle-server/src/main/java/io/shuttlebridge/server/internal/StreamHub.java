@@ -63,6 +63,7 @@ public final class StreamHub {
     private final AtomicLong coalesced = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong undelivered = new AtomicLong();
     private final Thread fanout;
     private volatile boolean closed;
 
@@ -153,6 +154,7 @@ public final class StreamHub {
             if (heard != 0 && now - heard > silentNanos) {
                 log.debug("stream {} silent too long: dropped", l.peer.id());
                 dropped.incrementAndGet();
+                undelivered.addAndGet(l.undelivered());
                 try {
                     l.peer.close(1001, "no heartbeat for " + silentNanos / 1_000_000_000 + " s");
                 } catch (RuntimeException e) {
@@ -191,9 +193,17 @@ public final class StreamHub {
         return coalesced.get();
     }
 
-    /** Streams dropped because a notification could not be written to them. */
+    /** Streams dropped because a notification could not be written to them, or silent after heartbeats. */
     public long dropped() {
         return dropped.get();
+    }
+
+    /**
+     * Notifications a stream never got because it was dropped: the one being written to it, and the newer
+     * position waiting behind it.
+     */
+    public long droppedNotifications() {
+        return undelivered.get();
     }
 
     private void fanOut() {
@@ -210,6 +220,7 @@ public final class StreamHub {
                 } catch (RuntimeException e) {
                     log.debug("stream {} dropped", l.peer.id(), e);
                     dropped.incrementAndGet();
+                    undelivered.addAndGet(l.undelivered());
                     remove(l.key);
                 }
             }
@@ -231,6 +242,8 @@ public final class StreamHub {
         private long wanted = -1;
         private String next;
         private boolean writing;
+        /** The position being written, while {@code writing}. */
+        private long inFlight = -1;
 
         Listener(Object key, Peer peer) {
             this.key = key;
@@ -242,7 +255,7 @@ public final class StreamHub {
                 return;
             }
             if (writing) {
-                if (wanted > written) {
+                if (wanted > inFlight) {
                     coalesced.incrementAndGet(); // the waiting position is replaced by a newer one
                 }
                 wanted = p;
@@ -256,7 +269,13 @@ public final class StreamHub {
         /** Called with the monitor held. */
         private void write(long p, String msg) {
             writing = true;
+            inFlight = p;
             peer.send(msg, () -> written(p), this::failed);
+        }
+
+        /** The notifications not delivered yet: the one being written, and a newer position waiting behind it. */
+        synchronized int undelivered() {
+            return writing ? (wanted > inFlight ? 2 : 1) : 0;
         }
 
         private synchronized void written(long p) {
@@ -271,6 +290,7 @@ public final class StreamHub {
         private void failed(Throwable t) {
             log.debug("stream {} dropped", peer.id(), t);
             dropped.incrementAndGet();
+            undelivered.addAndGet(undelivered());
             remove(key);
         }
     }

@@ -247,7 +247,7 @@ public final class SyncApi {
             r = r.reconciling(engine.database().transaction(c -> moves.after(c, node, since, page, claims)));
         }
         metrics.pulled(r.changes().size());
-        metrics.lag(since, r.next());
+        lag(since, r.next());
         json(ctx, WireCodec.pullResultBytes(r, -1));
     }
 
@@ -322,7 +322,7 @@ public final class SyncApi {
             hub.acknowledgePull(node, since);
             metrics.sharedPull(true);
             metrics.pulled(hit.changes());
-            metrics.lag(since, hit.next());
+            lag(since, hit.next());
             json(ctx, hit.body());
             return;
         }
@@ -334,13 +334,22 @@ public final class SyncApi {
         if (read.senders().contains(node)) {
             PullResult mine = read.pageFor(node); // without its own changes: the same page, less them
             metrics.pulled(mine.changes().size());
-            metrics.lag(since, mine.next());
+            lag(since, mine.next());
             json(ctx, WireCodec.pullResultBytes(mine, -1));
             return;
         }
         metrics.pulled(all.changes().size());
-        metrics.lag(since, all.next());
+        lag(since, all.next());
         json(ctx, body);
+    }
+
+    /**
+     * A device pulled from {@code since} and got a page ending at {@code next}: how far it was behind the feed
+     * (as far as this hub knows it: pushes, its watcher, other hubs' notifications), however much of that the
+     * page carried.
+     */
+    private void lag(long since, long next) {
+        metrics.lag(since, Math.max(next, stream.position()));
     }
 
     /**
