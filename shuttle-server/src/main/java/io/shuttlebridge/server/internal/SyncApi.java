@@ -329,15 +329,17 @@ public final class SyncApi {
         metrics.sharedPull(false);
         HubSide.PageForAll read = hub.servePullForAll(node, since, limit);
         PullResult all = read.page();
-        byte[] body = WireCodec.pullResultBytes(all, -1);
-        shared.store(since, limit, position, all, read.senders(), body);
         if (read.senders().contains(node)) {
-            PullResult mine = read.pageFor(node); // without its own changes: the same page, less them
+            // its page is the shared one less its own changes; the shared one is neither encoded nor kept for
+            // nobody: the first device that sent none of it reads it again and keeps it
+            PullResult mine = read.pageFor(node);
             metrics.pulled(mine.changes().size());
             lag(since, mine.next());
             json(ctx, WireCodec.pullResultBytes(mine, -1));
             return;
         }
+        byte[] body = WireCodec.pullResultBytes(all, -1);
+        shared.store(since, limit, position, all, read.senders(), body);
         metrics.pulled(all.changes().size());
         lag(since, all.next());
         json(ctx, body);
