@@ -69,7 +69,12 @@ class MetricsIT {
                                 }
                             })
                     .join();
+            long opened = System.currentTimeMillis() + 10_000; // the hub registers the stream once it has opened
             Map<String, Double> before = metrics(hub);
+            while (before.get("shuttle_streams_open") < 1.0 && System.currentTimeMillis() < opened) {
+                Thread.sleep(20);
+                before = metrics(hub);
+            }
             assertThat(before.get("shuttle_streams_open")).isEqualTo(1.0);
 
             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
