@@ -99,6 +99,7 @@ public final class HubServer implements AutoCloseable {
                         b.rateBurst);
         this.stream = new StreamHub(metrics.openStreams(), auth, b.streamSilence);
         metrics.streams(stream);
+        EngineAccess.context(b.engine).pushTimes().watch(metrics.pushTimes());
         Readiness readiness = new Readiness(b.engine.database(), () -> this.listener, stream::size);
         b.engine.database().dataSource().ifPresent(ds -> {
             if (ds instanceof com.zaxxer.hikari.HikariDataSource pool) {

@@ -23,6 +23,7 @@ import io.shuttlebridge.core.internal.sync.NodeIds;
 import io.shuttlebridge.core.internal.sync.PeerStore;
 import io.shuttlebridge.core.internal.sync.Puller;
 import io.shuttlebridge.core.internal.sync.PushPipeline;
+import io.shuttlebridge.core.internal.sync.PushTimes;
 import io.shuttlebridge.core.internal.sync.RejectedWrites;
 import io.shuttlebridge.core.internal.sync.SyncTally;
 import io.shuttlebridge.core.internal.sync.Tickets;
@@ -102,7 +103,8 @@ public final class SyncEngine {
                 b.maxBatch,
                 b.listener::applied,
                 b.clock,
-                new HlcClock(b.clock, b.maxClockSkew));
+                new HlcClock(b.clock, b.maxClockSkew),
+                new PushTimes());
         this.hub = new HubSide(context);
         this.puller = new Puller(context, transport -> transport.followSchema(this));
         this.pusher = new PushPipeline(context);

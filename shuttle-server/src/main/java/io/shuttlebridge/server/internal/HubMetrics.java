@@ -8,8 +8,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.shuttlebridge.core.internal.sync.PushTimes;
 import io.shuttlebridge.core.sync.PushResult;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The hub's meters, exposed in Prometheus text format on {@code /metrics}. */
@@ -109,6 +111,42 @@ public final class HubMetrics {
         FunctionCounter.builder("shuttle.stream.dropped", stream, StreamHub::dropped)
                 .description("streams dropped: a write failed, or silent after heartbeats")
                 .register(registry);
+        FunctionCounter.builder("shuttle.stream.notifications.dropped", stream, StreamHub::droppedNotifications)
+                .description("notifications a dropped stream never got: the one being written, and one waiting")
+                .register(registry);
+    }
+
+    /**
+     * What the engine's pushes wait for: each push's queue time (from its arrival until the transaction it
+     * commits in starts: its group's, or its own), each such transaction's time and how many pushes it
+     * committed.
+     */
+    public PushTimes.Watcher pushTimes() {
+        Timer queued = Timer.builder("shuttle.push.queue")
+                .description("time a push waited from its arrival until the transaction it commits in started")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        Timer transaction = Timer.builder("shuttle.push.transaction")
+                .description("time a transaction of pushes took, from asking for its connection to its commit")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        DistributionSummary group = DistributionSummary.builder("shuttle.push.group")
+                .description("pushes committed in one transaction (group commit)")
+                .baseUnit("pushes")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        return new PushTimes.Watcher() {
+            @Override
+            public void queued(long nanos) {
+                queued.record(nanos, TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void committed(int pushes, long nanos) {
+                transaction.record(nanos, TimeUnit.NANOSECONDS);
+                group.record(pushes);
+            }
+        };
     }
 
     /** Gauges of a HikariCP pool's connections: active, idle, callers waiting for one, and the maximum. */

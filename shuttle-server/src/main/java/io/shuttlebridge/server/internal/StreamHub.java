@@ -63,6 +63,7 @@ public final class StreamHub {
     private final AtomicLong coalesced = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong undelivered = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     /** Whether the feed's entries in a range of seqs may concern some device; null: every advance does. */
     private volatile Relevance relevance;
@@ -159,6 +160,7 @@ public final class StreamHub {
             if (heard != 0 && now - heard > silentNanos) {
                 log.debug("stream {} silent too long: dropped", l.peer.id());
                 dropped.incrementAndGet();
+                undelivered.addAndGet(l.undelivered());
                 try {
                     l.peer.close(1001, "no heartbeat for " + silentNanos / 1_000_000_000 + " s");
                 } catch (RuntimeException e) {
@@ -217,9 +219,17 @@ public final class StreamHub {
         return coalesced.get();
     }
 
-    /** Streams dropped because a notification could not be written to them. */
+    /** Streams dropped because a notification could not be written to them, or silent after heartbeats. */
     public long dropped() {
         return dropped.get();
+    }
+
+    /**
+     * Notifications a stream never got because it was dropped: the one being written to it, and the newer
+     * position waiting behind it.
+     */
+    public long droppedNotifications() {
+        return undelivered.get();
     }
 
     private void fanOut() {
@@ -240,6 +250,7 @@ public final class StreamHub {
                 } catch (RuntimeException e) {
                     log.debug("stream {} dropped", l.peer.id(), e);
                     dropped.incrementAndGet();
+                    undelivered.addAndGet(l.undelivered());
                     remove(l.key);
                 }
             }
@@ -277,6 +288,8 @@ public final class StreamHub {
         private long wanted = -1;
         private String next;
         private boolean writing;
+        /** The position being written, while {@code writing}. */
+        private long inFlight = -1;
 
         Listener(Object key, Peer peer) {
             this.key = key;
@@ -288,7 +301,7 @@ public final class StreamHub {
                 return;
             }
             if (writing) {
-                if (wanted > written) {
+                if (wanted > inFlight) {
                     coalesced.incrementAndGet(); // the waiting position is replaced by a newer one
                 }
                 wanted = p;
@@ -302,7 +315,13 @@ public final class StreamHub {
         /** Called with the monitor held. */
         private void write(long p, String msg) {
             writing = true;
+            inFlight = p;
             peer.send(msg, () -> written(p), this::failed);
+        }
+
+        /** The notifications not delivered yet: the one being written, and a newer position waiting behind it. */
+        synchronized int undelivered() {
+            return writing ? (wanted > inFlight ? 2 : 1) : 0;
         }
 
         private synchronized void written(long p) {
@@ -317,6 +336,7 @@ public final class StreamHub {
         private void failed(Throwable t) {
             log.debug("stream {} dropped", peer.id(), t);
             dropped.incrementAndGet();
+            undelivered.addAndGet(undelivered());
             remove(key);
         }
     }

@@ -272,7 +272,7 @@ public final class SyncApi {
             }
         }
         metrics.pulled(r.changes().size());
-        metrics.lag(since, r.next());
+        lag(since, r.next());
         json(ctx, WireCodec.pullResultBytes(r, -1));
     }
 
@@ -347,25 +347,36 @@ public final class SyncApi {
             hub.acknowledgePull(node, since);
             metrics.sharedPull(true);
             metrics.pulled(hit.changes());
-            metrics.lag(since, hit.next());
+            lag(since, hit.next());
             json(ctx, hit.body());
             return;
         }
         metrics.sharedPull(false);
         HubSide.PageForAll read = hub.servePullForAll(node, since, limit);
         PullResult all = read.page();
-        byte[] body = WireCodec.pullResultBytes(all, -1);
-        shared.store(since, limit, position, all, read.senders(), body);
         if (read.senders().contains(node)) {
-            PullResult mine = engine.servePull(node, since, limit); // without its own changes
+            // its page is the shared one less its own changes; the shared one is neither encoded nor kept for
+            // nobody: the first device that sent none of it reads it again and keeps it
+            PullResult mine = read.pageFor(node);
             metrics.pulled(mine.changes().size());
-            metrics.lag(since, mine.next());
+            lag(since, mine.next());
             json(ctx, WireCodec.pullResultBytes(mine, -1));
             return;
         }
+        byte[] body = WireCodec.pullResultBytes(all, -1);
+        shared.store(since, limit, position, all, read.senders(), body);
         metrics.pulled(all.changes().size());
-        metrics.lag(since, all.next());
+        lag(since, all.next());
         json(ctx, body);
+    }
+
+    /**
+     * A device pulled from {@code since} and got a page ending at {@code next}: how far it was behind the feed
+     * (as far as this hub knows it: pushes, its watcher, other hubs' notifications), however much of that the
+     * page carried.
+     */
+    private void lag(long since, long next) {
+        metrics.lag(since, Math.max(next, stream.position()));
     }
 
     /**

@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -325,6 +326,20 @@ public final class ChangeWriter {
             ps.setLong(i++, e.getValue().hlc());
             ps.setInt(i, originId(e.getValue().origin()));
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Looks up the numbers of the nodes given (the senders and origins of the changes to write) in one
+     * query, so that writing their changes asks for none of them; a node without one yet is registered
+     * when its first change is written, as usual. Call after {@link #begin}.
+     */
+    public void knowNodes(Collection<String> uuids) throws SQLException {
+        List<String> unknown = uuids.stream()
+                .filter(u -> u != null && !originIds.containsKey(u))
+                .toList();
+        if (!unknown.isEmpty()) {
+            originIds.putAll(Nodes.idsOf(connection, unknown));
         }
     }
 

@@ -136,7 +136,8 @@ public final class FeedReader {
      * filtered out); {@code senders}, the nodes that sent the page's entries to this replica (their own
      * writes or ones they relayed; this replica's own writes have none); {@code touched} and {@code
      * leftOut}, what a {@linkplain Query#watching watching} query asked about the range up to {@code
-     * lastSeq} (empty otherwise).
+     * lastSeq} (empty otherwise); {@code sentBy}, the node that sent each entry (in the order of {@code
+     * entries}; null for this replica's own writes), or null when not kept.
      */
     public record Page(
             List<FeedEntry> entries,
@@ -144,13 +145,48 @@ public final class FeedReader {
             boolean more,
             Set<String> senders,
             Set<String> touched,
-            Set<String> leftOut) {
+            Set<String> leftOut,
+            List<String> sentBy) {
         public Page(List<FeedEntry> entries, long lastSeq, boolean more, Set<String> senders) {
-            this(entries, lastSeq, more, senders, Set.of(), Set.of());
+            this(entries, lastSeq, more, senders, Set.of(), Set.of(), null);
+        }
+
+        public Page(
+                List<FeedEntry> entries,
+                long lastSeq,
+                boolean more,
+                Set<String> senders,
+                Set<String> touched,
+                Set<String> leftOut) {
+            this(entries, lastSeq, more, senders, touched, leftOut, null);
         }
 
         public Page(List<FeedEntry> entries, long lastSeq, boolean more) {
             this(entries, lastSeq, more, Set.of());
+        }
+
+        /**
+         * This page without the entries {@code node} sent, as a query {@link Query#excludingPeer excluding}
+         * it would leave them out; it reaches as far ({@code lastSeq}, {@code more}) as this page.
+         */
+        public Page without(String node) {
+            if (!senders.contains(node)) {
+                return this;
+            }
+            if (sentBy == null) {
+                throw new IllegalStateException("the page does not say who sent its entries");
+            }
+            List<FeedEntry> kept = new ArrayList<>(entries.size());
+            List<String> keptBy = new ArrayList<>(entries.size());
+            for (int i = 0; i < entries.size(); i++) {
+                if (!node.equals(sentBy.get(i))) {
+                    kept.add(entries.get(i));
+                    keptBy.add(sentBy.get(i));
+                }
+            }
+            Set<String> others = new java.util.HashSet<>(senders);
+            others.remove(node);
+            return new Page(kept, lastSeq, more, others, touched, leftOut, keptBy);
         }
     }
 
@@ -226,7 +262,15 @@ public final class FeedReader {
                                         + ", which _shuttle_nodes does not hold");
                     }
                     raw.add(new Object[] {
-                        t, Jdbc.readValue(rs, 2), seq, rs.getInt(4), rs.getLong(5), origin, rs.getLong(7), rs.getLong(8)
+                        t,
+                        Jdbc.readValue(rs, 2),
+                        seq,
+                        rs.getInt(4),
+                        rs.getLong(5),
+                        origin,
+                        rs.getLong(7),
+                        rs.getLong(8),
+                        sent ? nodes.get(via) : null
                     });
                 }
             }
@@ -237,8 +281,9 @@ public final class FeedReader {
         if (!more) {
             lastSeq = Math.max(lastSeq, top);
         }
-        List<FeedEntry> entries = entries(c, raw);
-        return new Page(entries, lastSeq, more, senders, Set.copyOf(touched), Set.copyOf(leftOut));
+        List<String> sentBy = new ArrayList<>(raw.size());
+        List<FeedEntry> entries = entries(c, raw, sentBy);
+        return new Page(entries, lastSeq, more, senders, Set.copyOf(touched), Set.copyOf(leftOut), sentBy);
     }
 
     /**
@@ -247,6 +292,11 @@ public final class FeedReader {
      * out (it was deleted after the feed was read: its delete entry follows).
      */
     List<FeedEntry> entries(Connection c, List<Object[]> raw) throws SQLException {
+        return entries(c, raw, null);
+    }
+
+    /** {@link #entries(Connection, List)}, noting in {@code sentBy} (when not null) the node that sent each. */
+    private List<FeedEntry> entries(Connection c, List<Object[]> raw, List<String> sentBy) throws SQLException {
         Map<SyncedTable, List<Object[]>> upserts = new LinkedHashMap<>();
         for (Object[] r : raw) {
             if (Op.ofCode((Integer) r[3]) == Op.UPSERT) {
@@ -292,6 +342,9 @@ public final class FeedReader {
             entries.add(new FeedEntry(
                     (Long) r[2],
                     new Change(t.name(), key, op, values, (Long) r[4], (String) r[5], (Long) r[6], (Long) r[7], cs)));
+            if (sentBy != null) {
+                sentBy.add((String) r[8]);
+            }
         }
         return entries;
     }

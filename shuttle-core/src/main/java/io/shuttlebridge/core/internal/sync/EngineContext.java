@@ -25,6 +25,7 @@ import java.util.function.Consumer;
  *     the engine receives or reads from the database's clock position; as a hub, a pushed stamp more
  *     than its {@link HlcClock#maxSkew()} ahead of {@code clock} is re-stamped before anything observes
  *     it
+ * @param pushTimes what the engine's pushes wait for and what their transactions take, as a hub
  */
 public record EngineContext(
         ShuttleDatabase db,
@@ -34,7 +35,8 @@ public record EngineContext(
         int maxBatch,
         Consumer<Change> onApplied,
         MillisClock clock,
-        HlcClock hlc) {
+        HlcClock hlc,
+        PushTimes pushTimes) {
 
     public EngineContext {
         resolvers = Map.copyOf(resolvers);

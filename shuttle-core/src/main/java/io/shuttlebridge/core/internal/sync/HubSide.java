@@ -8,6 +8,7 @@ import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Stamp;
 import io.shuttlebridge.core.internal.DurationText;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.OneConnection;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialects;
@@ -46,6 +47,8 @@ public final class HubSide {
     private final ShuttleDatabase db;
     /** Group commit of concurrent pushes, on a database whose pushes run on several connections at once. */
     private final PushGroups<GroupedPush> groups;
+    /** The connection groups of pushes commit on, kept while pushes wait (with {@link #groups}). */
+    private final PushLane lane;
     /** The nodes of the database, for the pages pulls read. */
     private final NodeNames names = new NodeNames();
 
@@ -53,6 +56,7 @@ public final class HubSide {
         this.engine = engine;
         this.db = engine.db();
         this.groups = db.pooled() && !"off".equals(System.getProperty(PushGroups.PROPERTY)) ? new PushGroups<>() : null;
+        this.lane = groups == null ? null : new PushLane(db);
     }
 
     /** The highest seq in this database's feed, local writes made since the last read included. */
@@ -96,15 +100,16 @@ public final class HubSide {
     }
 
     private PushResult apply(String fromNode, List<Change> received, WriteGuard guard) {
+        long arrived = System.nanoTime();
         List<Change> changes = engine.applier().canonical(received);
         Map<Integer, RefusalReason> refused = new TreeMap<>();
         engine.applier()
                 .misfits(changes)
                 .forEach((i, why) -> refused.put(i, new RefusalReason(ErrorCode.SCHEMA_MISMATCH, why)));
         if (groups == null) {
-            return applyAlone(fromNode, changes, guard, refused);
+            return applyAlone(fromNode, changes, guard, refused, arrived, db::durableTransaction);
         }
-        GroupedPush push = new GroupedPush(fromNode, changes, guard, refused);
+        GroupedPush push = new GroupedPush(fromNode, changes, guard, refused, arrived);
         groups.commit(push, changes.size(), this::commitGroup);
         if (push.failure != null) {
             throw push.failure;
@@ -113,7 +118,7 @@ public final class HubSide {
             return push.result;
         }
         // its group's transaction rolled it back (a refusal or a failure to sort out): alone, as if it came alone
-        return applyAlone(fromNode, changes, guard, refused);
+        return applyAlone(fromNode, changes, guard, refused, 0, db::durableTransaction);
     }
 
     /** A push waiting for its group to commit, and what became of it there. */
@@ -122,35 +127,62 @@ public final class HubSide {
         final List<Change> changes;
         final WriteGuard guard;
         final Map<Integer, RefusalReason> refused;
+        /** When it reached the engine ({@link System#nanoTime()}). */
+        final long arrived;
         /** Its result once its group committed; null when it is to be applied alone. */
         PushResult result;
         /** What applying it alone threw, for a group of one. */
         RuntimeException failure;
 
-        GroupedPush(String fromNode, List<Change> changes, WriteGuard guard, Map<Integer, RefusalReason> refused) {
+        GroupedPush(
+                String fromNode,
+                List<Change> changes,
+                WriteGuard guard,
+                Map<Integer, RefusalReason> refused,
+                long arrived) {
             this.fromNode = fromNode;
             this.changes = changes;
             this.guard = guard;
             this.refused = refused;
+            this.arrived = arrived;
         }
     }
 
     /**
-     * Commits the pushes of a group in one transaction, as {@link OneAttempt} (no savepoint: what fails
-     * fails the transaction): the feed gets their entries in the group's order
-     * under one hold of its lock, and one commit makes them durable and visible together. A push is applied
-     * whole or not at all: when one fails or has changes refused, the transaction rolls back and the group
-     * goes again without it, and it is applied alone afterwards, where its refusals are sorted out as for
-     * any push. A group of one is applied as a push that came alone.
+     * Commits the pushes of a group in one transaction on the groups' {@link PushLane}, as {@link OneAttempt}
+     * (no savepoint: what fails fails the transaction): the feed gets their entries in the group's order
+     * under one hold of its lock, and one commit makes them durable and visible together. Pushes without a
+     * write guard are applied as the parts of one apply ({@link #appliedTogether}); when that fails, or a
+     * push has a guard, they are applied one after the other in the transaction. A push is applied whole or
+     * not at all: when one fails or has changes refused, the transaction rolls back and the group goes again
+     * without it, and it is applied alone afterwards, where its refusals are sorted out as for any push. A
+     * group of one is applied as a push that came alone.
      */
     private void commitGroup(List<GroupedPush> group) {
+        try {
+            commitOnLane(group);
+        } finally {
+            if (!groups.waiting()) {
+                lane.release(); // no group follows at once: the connection goes back to the pool
+            }
+        }
+    }
+
+    private void commitOnLane(List<GroupedPush> group) {
         if (group.size() == 1) {
             GroupedPush p = group.getFirst();
             try {
-                p.result = applyAlone(p.fromNode, p.changes, p.guard, p.refused);
+                p.result = applyAlone(p.fromNode, p.changes, p.guard, p.refused, p.arrived, lane::durableTransaction);
             } catch (RuntimeException e) {
                 p.failure = e;
             }
+            return;
+        }
+        long start = System.nanoTime();
+        for (GroupedPush p : group) {
+            engine.pushTimes().queued(start - p.arrived);
+        }
+        if (group.stream().allMatch(p -> p.guard == WriteGuard.NONE) && appliedTogether(group)) {
             return;
         }
         List<GroupedPush> pending = new ArrayList<>(group);
@@ -158,8 +190,9 @@ public final class HubSide {
             List<PushResult> results = new ArrayList<>(pending.size());
             int[] failed = {-1};
             long top;
+            long began = System.nanoTime();
             try {
-                top = OneAttempt.run(() -> db.durableTransaction(c -> {
+                top = OneAttempt.run(() -> lane.durableTransaction(c -> {
                     for (int i = 0; i < pending.size(); i++) {
                         GroupedPush p = pending.get(i);
                         try {
@@ -180,6 +213,7 @@ public final class HubSide {
                 log.debug("a group of {} pushes did not commit; each is applied alone", pending.size(), e);
                 return;
             }
+            engine.pushTimes().committed(pending.size(), System.nanoTime() - began);
             for (int i = 0; i < pending.size(); i++) {
                 PushResult r = results.get(i);
                 pending.get(i).result = new PushResult(
@@ -196,6 +230,61 @@ public final class HubSide {
             }
             return;
         }
+    }
+
+    /**
+     * Commits the pushes of a group as the parts of one apply ({@link Applier#applyParts}): one lookup of
+     * their rows' entries, one write of their rows per table and one of their feed entries, under one hold
+     * of the feed's lock, as if each had been applied right after the one before it. Returns false, with
+     * nothing of it committed, when anything failed (a change the database refuses, a retired device):
+     * which push failed is not known, so the group goes again push by push.
+     */
+    private boolean appliedTogether(List<GroupedPush> group) {
+        long began = System.nanoTime();
+        List<PushResult> results;
+        try {
+            results = OneAttempt.run(() -> lane.durableTransaction(c -> applyTogether(c, group)));
+        } catch (Exception e) {
+            log.debug("a group of {} pushes applied together did not commit; it goes push by push", group.size(), e);
+            return false;
+        }
+        engine.pushTimes().committed(group.size(), System.nanoTime() - began);
+        for (int i = 0; i < group.size(); i++) {
+            group.get(i).result = results.get(i);
+        }
+        return true;
+    }
+
+    /** The pushes of a group applied together in {@code c}'s transaction, their results in order. */
+    private List<PushResult> applyTogether(Connection c, List<GroupedPush> group) throws SQLException {
+        refuseRetired(c, group.stream().map(p -> p.fromNode).distinct().toList());
+        List<Applier.Part> parts = new ArrayList<>(group.size());
+        List<List<Integer>> kept = new ArrayList<>(group.size());
+        for (GroupedPush p : group) {
+            List<Integer> k = keptOf(p.changes, p.refused);
+            kept.add(k);
+            parts.add(
+                    new Applier.Part(p.fromNode, k.stream().map(p.changes::get).toList()));
+        }
+        List<Applier.Outcome> outcomes = engine.applier().applyParts(c, parts, Role.HUB);
+        long top = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+        List<PushResult> results = new ArrayList<>(group.size());
+        for (int i = 0; i < group.size(); i++) {
+            GroupedPush p = group.get(i);
+            results.add(result(c, p.changes, p.refused, kept.get(i), outcomes.get(i), top));
+        }
+        return results;
+    }
+
+    /** The positions of the changes not refused so far. */
+    private static List<Integer> keptOf(List<Change> changes, Map<Integer, RefusalReason> refused) {
+        List<Integer> kept = new ArrayList<>();
+        for (int i = 0; i < changes.size(); i++) {
+            if (!refused.containsKey(i)) {
+                kept.add(i);
+            }
+        }
+        return kept;
     }
 
     /** A push of a group failed: the group's transaction rolls back, and the push is applied alone. */
@@ -215,13 +304,34 @@ public final class HubSide {
         return groups == null ? 0 : groups.groups();
     }
 
-    /** Applies a push in a transaction of its own, leaving out what the database or the guard refuses. */
+    /**
+     * Applies a push in a transaction of its own, leaving out what the database or the guard refuses.
+     *
+     * @param arrived when the push reached the engine ({@link System#nanoTime()}), its queue time told once its
+     *     transaction starts; 0 when it was told already
+     * @param durable where its transaction runs (the pool's next connection, or the groups' lane)
+     */
     private PushResult applyAlone(
-            String fromNode, List<Change> changes, WriteGuard guard, Map<Integer, RefusalReason> refused) {
+            String fromNode,
+            List<Change> changes,
+            WriteGuard guard,
+            Map<Integer, RefusalReason> refused,
+            long arrived,
+            Durable durable) {
+        boolean[] told = {arrived == 0}; // the queue time is told once, when the first attempt starts
         while (true) {
             try {
+                long began = System.nanoTime();
                 // the answer says the batch is stored: its commit is on disk first
-                return db.durableTransaction(c -> applyGuarded(c, fromNode, changes, guard, refused));
+                PushResult r = durable.transaction(c -> {
+                    if (!told[0]) {
+                        engine.pushTimes().queued(System.nanoTime() - arrived);
+                        told[0] = true;
+                    }
+                    return applyGuarded(c, fromNode, changes, guard, refused);
+                });
+                engine.pushTimes().committed(1, System.nanoTime() - began);
+                return r;
             } catch (RefusedAfterApply again) {
                 // the transaction rolled back: apply the batch once more without what the rules refused
             } catch (DatabaseException e) {
@@ -243,6 +353,12 @@ public final class HubSide {
                 refused.putAll(poison);
             }
         }
+    }
+
+    /** Where a durable transaction runs. */
+    @FunctionalInterface
+    private interface Durable {
+        <T> T transaction(ShuttleDatabase.SqlWork<T> work);
     }
 
     /** A database refusal no single change explains: as before such changes were found, the batch is refused whole. */
@@ -276,12 +392,7 @@ public final class HubSide {
             throws SQLException {
         refuseRetired(c, fromNode);
         guard.before(c, changes).forEach((i, why) -> refused.putIfAbsent(i, RefusalReason.forbidden(why)));
-        List<Integer> kept = new ArrayList<>();
-        for (int i = 0; i < changes.size(); i++) {
-            if (!refused.containsKey(i)) {
-                kept.add(i);
-            }
-        }
+        List<Integer> kept = keptOf(changes, refused);
         List<Change> batch = kept.stream().map(changes::get).toList();
         Applier.Outcome o = engine.applier().apply(c, batch, fromNode, Role.HUB);
         Map<Integer, String> late = guard.after(c, batch);
@@ -292,6 +403,21 @@ public final class HubSide {
         long hubSeq = position
                 ? Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L)
                 : 0;
+        return result(c, changes, refused, kept, o, hubSeq);
+    }
+
+    /**
+     * The answer to a push: what the apply of its {@code kept} changes did, the changes refused (with the
+     * hub's row where the push may not write it), and the feed's position {@code hubSeq}.
+     */
+    private PushResult result(
+            Connection c,
+            List<Change> changes,
+            Map<Integer, RefusalReason> refused,
+            List<Integer> kept,
+            Applier.Outcome o,
+            long hubSeq)
+            throws SQLException {
         List<Stamp> notTaken = new ArrayList<>(o.rejected());
         List<PushResult.Refusal> refusals = new ArrayList<>();
         for (var e : refused.entrySet()) {
@@ -500,7 +626,8 @@ public final class HubSide {
      * of one snapshot, the feed entries, the nodes they name and the rows they carry as of one moment. The
      * fold's lock, which orders the feed's writers, is not held while the page is read: pushes neither wait
      * for pulls nor pulls for pushes, and the feed's seqs still become visible in order (a writer holds the
-     * lock until its commit is visible), so a snapshot holds a prefix of them.
+     * lock until its commit is visible), so a snapshot holds a prefix of them. Both transactions run on one
+     * connection, taken from the pool once.
      */
     private <T> T pooledPull(
             String forNode,
@@ -515,25 +642,27 @@ public final class HubSide {
 
     /** {@link #pooledPull(String, long, FeedReader.Query, java.util.function.Function, Object)} of the page {@code reader} reads; null: resync. */
     private FeedReader.Page pooledPull(String forNode, long since, PageReader reader) {
-        boolean behind = db.transaction(c -> {
-            refuseRetired(c, forNode);
-            if (behindPurge(c, since)) {
-                return true;
+        try (OneConnection one = OneConnection.of(db)) {
+            boolean behind = one.transaction(c -> {
+                refuseRetired(c, forNode);
+                if (behindPurge(c, since)) {
+                    return true;
+                }
+                PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
+                Dialects.of(db).capture().foldForReading(c);
+                return false;
+            });
+            if (behind) {
+                return null;
             }
-            PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
-            Dialects.of(db).capture().foldForReading(c);
-            return false;
-        });
-        if (behind) {
-            return null;
+            return one.transaction(c -> {
+                Dialects.of(db).oneSnapshot(c);
+                if (behindPurge(c, since)) {
+                    return null; // purged meanwhile
+                }
+                return reader.read(c);
+            });
         }
-        return db.transaction(c -> {
-            Dialects.of(db).oneSnapshot(c);
-            if (behindPurge(c, since)) {
-                return null; // purged meanwhile
-            }
-            return reader.read(c);
-        });
     }
 
     /** Reads a pull's page on a connection in a transaction. */
@@ -577,23 +706,49 @@ public final class HubSide {
                     forNode,
                     since,
                     FeedReader.Query.after(since, n),
-                    page -> new PageForAll(pullResult(page), page.senders()),
-                    new PageForAll(PullResult.resync(since), java.util.Set.of()));
+                    page -> new PageForAll(pullResult(page), page),
+                    new PageForAll(PullResult.resync(since), null));
         }
         return db.transaction(c -> {
             refuseRetired(c, forNode);
             if (behindPurge(c, since)) {
-                return new PageForAll(PullResult.resync(since), java.util.Set.of());
+                return new PageForAll(PullResult.resync(since), null);
             }
             PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
             FeedReader.Page page =
                     new FeedReader(Dialects.of(db), engine.schema()).read(c, FeedReader.Query.after(since, n));
-            return new PageForAll(pullResult(page), page.senders());
+            return new PageForAll(pullResult(page), page);
         });
     }
 
-    /** A page read for every device, and the nodes that sent its changes here (whose own pages differ). */
-    public record PageForAll(PullResult page, java.util.Set<String> senders) {}
+    /** A page read for every device, and the feed page it was made of (null when the device must resync). */
+    public record PageForAll(PullResult page, FeedReader.Page feed) {
+        /** The nodes that sent the page's changes here: their own pages leave their changes out. */
+        public Set<String> senders() {
+            return feed == null ? Set.of() : feed.senders();
+        }
+
+        /**
+         * The page for {@code node}: this one, without the changes {@code node} sent here (write
+         * watermarking, as {@link #servePull(String, long, int)} reads it). It reaches as far as this page
+         * does, so when this one is full it may hold fewer changes than asked for; the device asks again
+         * from its end.
+         */
+        public PullResult pageFor(String node) {
+            if (!senders().contains(node)) {
+                return page;
+            }
+            FeedReader.Page mine = feed.without(node);
+            return new PullResult(
+                    mine.entries().stream().map(FeedEntry::change).toList(),
+                    mine.lastSeq(),
+                    mine.more(),
+                    false,
+                    List.of(),
+                    0,
+                    page.schemaVersion());
+        }
+    }
 
     /** What a pull does besides reading: refuses a retired device, and acknowledges {@code since} for it. */
     public void acknowledgePull(String forNode, long since) {
@@ -766,6 +921,14 @@ public final class HubSide {
         long horizon = Jdbc.queryLong(c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
                 .orElse(0L);
         return since < horizon;
+    }
+
+    /** A retired device among {@code nodes} is refused (one query for them all). */
+    private static void refuseRetired(Connection c, List<String> nodes) throws SQLException {
+        var retired = PeerStore.retiredAmong(c, nodes);
+        if (!retired.isEmpty()) {
+            refuseRetired(c, retired.iterator().next());
+        }
     }
 
     /** A retired device is refused: it must be cloned again. */

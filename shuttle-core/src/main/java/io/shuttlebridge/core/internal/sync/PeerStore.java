@@ -8,8 +8,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** PeerCursors per peer and direction, in {@code _shuttle_peers}. Internal. */
 public final class PeerStore {
@@ -66,6 +69,27 @@ public final class PeerStore {
     public static Optional<Long> retiredAt(Connection c, String peer) throws SQLException {
         return Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", RETIRED + peer)
                 .map(Long::parseLong);
+    }
+
+    /** Those of {@code peers} that were retired, in one query. */
+    public static Set<String> retiredAmong(Connection c, List<String> peers) throws SQLException {
+        Set<String> out = new HashSet<>();
+        for (int from = 0; from < peers.size(); from += 500) {
+            List<String> some = peers.subList(from, Math.min(peers.size(), from + 500));
+            String marks = String.join(", ", Collections.nCopies(some.size(), "?"));
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT key FROM _shuttle_meta WHERE key IN (" + marks + ")")) {
+                for (int i = 0; i < some.size(); i++) {
+                    ps.setString(i + 1, RETIRED + some.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1).substring(RETIRED.length()));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static final String RETIRED = "retired:";

@@ -116,6 +116,16 @@ final class PushGroups<P> {
         }
     }
 
+    /** Whether pushes are waiting for the group being committed to end (the next group is ready). */
+    boolean waiting() {
+        lock.lock();
+        try {
+            return !waiting.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Groups committed so far. */
     long groups() {
         return groups.get();

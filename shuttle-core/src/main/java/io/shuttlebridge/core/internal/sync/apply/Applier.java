@@ -14,6 +14,8 @@ import io.shuttlebridge.core.sync.PushResult;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -123,10 +125,29 @@ public final class Applier {
         return CanonicalNames.of(schema, changes);
     }
 
+    /** A batch of one sender, to apply with others' ({@link #applyParts}). */
+    public record Part(String fromPeer, List<Change> changes) {}
+
     /** Applies inside the caller's transaction; throws (and the caller rolls back) on bad input. */
     public Outcome apply(Connection c, List<Change> received, String fromPeer, Role as) throws SQLException {
-        List<Change> changes = CanonicalNames.of(schema, received);
-        ChangeValidator.validate(schema, changes, maxBatch);
+        return applyParts(c, List.of(new Part(fromPeer, received)), as).getFirst();
+    }
+
+    /**
+     * Applies the batches of several senders inside the caller's transaction, one after the other in the
+     * order given, with the outcome of each as if it had been applied alone right after the ones before
+     * it (a later part sees what an earlier one wrote). They share what one apply does once: the feed's
+     * lock and its fold, the rows' entries looked up in one query per table, the node numbers, the rows
+     * written in one statement per table and the feed entries in one. Throws (and the caller rolls back)
+     * when any part is bad: nothing says which, so the caller applies them another way to find out.
+     */
+    public List<Outcome> applyParts(Connection c, List<Part> parts, Role as) throws SQLException {
+        List<List<Change>> canonical = new ArrayList<>(parts.size());
+        for (Part p : parts) {
+            List<Change> changes = CanonicalNames.of(schema, p.changes());
+            ChangeValidator.validate(schema, changes, maxBatch);
+            canonical.add(changes);
+        }
         Set<String> openConflicts = ConflictStore.openRows(c);
         ChangeWriter writer = new ChangeWriter(dialect, schema);
         writer.begin(c);
@@ -141,12 +162,33 @@ public final class Applier {
                 Jdbc.execute(c, dialect.deferConstraintsStatement());
             }
             hlc.observe(dialect.capture().lastHlc(c));
-            Batch batch = new Batch(c, writer, new Sender(fromPeer, as), openConflicts, clock, hlc);
-            List<Change> stamped = as == Role.HUB ? restamper.bound(batch, changes) : changes;
+            Batch batch = new Batch(c, writer, new Sender(parts.getFirst().fromPeer(), as), openConflicts, clock, hlc);
             try (RowLookup rows = new RowLookup(dialect, batch)) {
-                Outcome outcome = applyAll(batch, rows, ApplyOrder.parentsFirst(schema, stamped));
+                List<Outcome> outcomes = new ArrayList<>(parts.size());
+                if (parts.size() == 1) {
+                    List<Change> changes = canonical.getFirst();
+                    List<Change> stamped = as == Role.HUB ? restamper.bound(batch, changes) : changes;
+                    outcomes.add(applyAll(batch, rows, ApplyOrder.parentsFirst(schema, stamped)));
+                } else {
+                    List<Change> all = new ArrayList<>();
+                    Set<String> nodes = new LinkedHashSet<>();
+                    for (int i = 0; i < parts.size(); i++) {
+                        all.addAll(canonical.get(i));
+                        nodes.add(parts.get(i).fromPeer());
+                        canonical.get(i).forEach(ch -> nodes.add(ch.origin()));
+                    }
+                    writer.knowNodes(nodes); // one query for the senders' and origins' numbers, not one each
+                    rows.prefetch(schema, all); // re-stamping keeps keys: the entries of every part's rows at once
+                    Steps steps = new Steps(batch, rows);
+                    for (int i = 0; i < parts.size(); i++) {
+                        batch.startPart(new Sender(parts.get(i).fromPeer(), as));
+                        List<Change> changes = canonical.get(i);
+                        List<Change> stamped = as == Role.HUB ? restamper.bound(batch, changes) : changes;
+                        outcomes.add(steps.apply(ApplyOrder.parentsFirst(schema, stamped)));
+                    }
+                }
                 done = true;
-                return outcome;
+                return outcomes;
             }
         } finally {
             if (done) {
@@ -162,15 +204,31 @@ public final class Applier {
     /** Applies the changes in order, then the held changes they allow. */
     private Outcome applyAll(Batch batch, RowLookup rows, List<Change> ordered) throws SQLException {
         rows.prefetch(schema, ordered);
-        ParentCheck parents = new ParentCheck(schema, dialect, batch, rows);
-        RowWrites writes = new RowWrites(batch, rows, onApplied);
-        DeleteCascade cascade = new DeleteCascade(schema, dialect, batch, rows, writes, schema.nodeUuid());
-        ApplyStep step = new ApplyStep(schema, dialect, rules, resolvers, batch, rows, parents, writes, cascade);
-        for (Change ch : ordered) {
-            batch.movePast(ch.hlc()); // received
-            step.apply(ch, Arrival.FRESH, batch.sender());
+        return new Steps(batch, rows).apply(ordered);
+    }
+
+    /** What applies the changes of a batch, or of each part of one apply in turn. */
+    private final class Steps {
+        private final Batch batch;
+        private final ApplyStep step;
+        private final PendingRelease release;
+
+        Steps(Batch batch, RowLookup rows) {
+            this.batch = batch;
+            ParentCheck parents = new ParentCheck(schema, dialect, batch, rows);
+            RowWrites writes = new RowWrites(batch, rows, onApplied);
+            DeleteCascade cascade = new DeleteCascade(schema, dialect, batch, rows, writes, schema.nodeUuid());
+            this.step = new ApplyStep(schema, dialect, rules, resolvers, batch, rows, parents, writes, cascade);
+            this.release = new PendingRelease(schema, rules, batch, rows, parents, step);
         }
-        int pending = new PendingRelease(schema, rules, batch, rows, parents, step).releaseAll();
-        return batch.outcome(pending);
+
+        /** Applies the changes in order, then the held changes they allow; what the batch (or part) did. */
+        Outcome apply(List<Change> ordered) throws SQLException {
+            for (Change ch : ordered) {
+                batch.movePast(ch.hlc()); // received
+                step.apply(ch, Arrival.FRESH, batch.sender());
+            }
+            return batch.outcome(release.releaseAll());
+        }
     }
 }

@@ -110,8 +110,10 @@ final class ApplyStep {
                 batch.supersede(r, x.reject());
                 writes.resend(t, l, l.tombstone() ? null : values(t, r), r.key());
             }
-            case Verdict.Hold h ->
+            case Verdict.Hold h -> {
                 PendingStore.hold(batch.connection(), r, from.via(), h.reason(), from.role(), batch.clock());
+                batch.noneHeld(false);
+            }
             case Verdict.Take x -> take(t, r, from.via());
             case Verdict.TakeColumns c -> take(t, c.change(), from.via());
             case Verdict.MergeColumns m ->

@@ -21,11 +21,15 @@ import java.util.Set;
  * conflicts recorded, stamps of incoming changes not taken, changes re-stamped to this hub's clock), the rows it wrote, the rows with open
  * conflicts, and the engine's clocks: the hybrid logical clock that stamps the writes this node
  * makes in it, and the time its records carry. Internal.
+ *
+ * <p>The batches of several senders may be applied one after the other as the parts of one apply
+ * ({@link #startPart}): the rows written and the open conflicts carry over from part to part, as they
+ * would through the database between batches applied one by one; what a part did is counted apart.
  */
 final class Batch {
     private final Connection c;
     private final ChangeWriter writer;
-    private final Sender sender;
+    private Sender sender;
     private final Set<String> openConflicts;
     private final MillisClock clock;
     private final HlcClock hlc;
@@ -33,12 +37,15 @@ final class Batch {
     private int applied;
     private int duplicates;
     private int superseded;
-    private final List<ConflictRecord> conflicts = new ArrayList<>();
-    private final List<Stamp> rejected = new ArrayList<>();
-    private final List<PushResult.Restamped> restamped = new ArrayList<>();
+    private List<ConflictRecord> conflicts = new ArrayList<>();
+    private List<Stamp> rejected = new ArrayList<>();
+    private List<PushResult.Restamped> restamped = new ArrayList<>();
 
     /** The stamps re-stamped changes were pushed with, by the stamp they are applied under. */
     private final Map<Stamp, Stamp> pushedAs = new HashMap<>();
+
+    /** Whether the pending queue is known to be empty: it was read empty, and nothing was held since. */
+    private boolean noneHeld;
 
     /** Rows written earlier in this batch: their feed entries are only written when the batch ends. */
     private final Map<RowRef, LocalRow> written = new HashMap<>();
@@ -81,6 +88,28 @@ final class Batch {
     /** Who sent the batch and the side this replica is on for it. */
     Sender sender() {
         return sender;
+    }
+
+    /** The next part of the apply, sent by {@code from}: what it does is counted from zero. */
+    void startPart(Sender from) {
+        sender = from;
+        applied = 0;
+        duplicates = 0;
+        superseded = 0;
+        conflicts = new ArrayList<>();
+        rejected = new ArrayList<>();
+        restamped = new ArrayList<>();
+        pushedAs.clear();
+    }
+
+    /** Whether the pending queue is known to be empty (read empty in this apply, and nothing held since). */
+    boolean noneHeld() {
+        return noneHeld;
+    }
+
+    /** The pending queue was read empty ({@code true}), or a change was held in it ({@code false}). */
+    void noneHeld(boolean empty) {
+        noneHeld = empty;
     }
 
     /** The sender of a held change: the one it arrived with (this batch's role for changes held before roles were kept). */

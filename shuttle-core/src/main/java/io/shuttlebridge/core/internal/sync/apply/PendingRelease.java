@@ -44,6 +44,9 @@ final class PendingRelease {
 
     /** Applies every held change that can be applied now; returns how many stay held. */
     int releaseAll() throws SQLException {
+        if (batch.noneHeld()) {
+            return 0; // read empty earlier in this apply, and nothing held since
+        }
         boolean progress = true;
         while (progress) {
             progress = releaseReady() || (waiting && (releaseCycle() || settleWaiting()));
@@ -59,7 +62,11 @@ final class PendingRelease {
         Connection c = batch.connection();
         boolean progress = false;
         waiting = false;
-        for (PendingStore.Pending p : PendingStore.all(c)) {
+        List<PendingStore.Pending> held = PendingStore.all(c);
+        if (held.isEmpty()) {
+            batch.noneHeld(true);
+        }
+        for (PendingStore.Pending p : held) {
             Change r = p.change();
             Sender from = batch.senderOf(p);
             SyncedTable t = schema.require(r.table());

@@ -1,0 +1,96 @@
+package io.shuttlebridge.core.internal;
+
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.dialect.Dialects;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * Several transactions in a row on one connection of a pooled database, taken from the pool once: a
+ * request that commits a write and then reads in a transaction of its own (a hub's pull) waits for the
+ * pool once, not once per transaction, and holds one connection, not two in turn. Internal.
+ */
+public final class OneConnection implements AutoCloseable {
+    private final ShuttleDatabase db;
+    private final Connection c;
+
+    private OneConnection(ShuttleDatabase db, Connection c) {
+        this.db = db;
+        this.c = c;
+    }
+
+    /** A connection of {@code db}'s pool, held until {@link #close}. */
+    public static OneConnection of(ShuttleDatabase db) {
+        DataSource pool = db.dataSource()
+                .orElseThrow(() -> new IllegalStateException(db.displayUrl() + " is not served by a pool"));
+        try {
+            return new OneConnection(db, pool.getConnection());
+        } catch (SQLException e) {
+            throw ShuttleException.database("transaction on " + db.displayUrl(), e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction on the connection: committed when it returns, rolled back when it throws. */
+    public <T> T transaction(ShuttleDatabase.SqlWork<T> work) {
+        try {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw ShuttleException.database("transaction on " + db.displayUrl(), e);
+        }
+    }
+
+    /**
+     * {@link #transaction} whose commit is on disk when it returns, as {@link
+     * ShuttleDatabase#durableTransaction} makes it.
+     */
+    public <T> T durableTransaction(ShuttleDatabase.SqlWork<T> work) {
+        Dialect dialect = Dialects.of(db);
+        int restore;
+        try {
+            restore = dialect.raiseDurability(c);
+        } catch (SQLException e) {
+            throw ShuttleException.database("durable transaction on " + db.displayUrl(), e);
+        }
+        try {
+            return transaction(x -> {
+                dialect.durableCommit(x);
+                return work.run(x);
+            });
+        } finally {
+            if (restore >= 0) {
+                try {
+                    dialect.restoreDurability(c, restore);
+                } catch (SQLException e) {
+                    throw ShuttleException.database("durable transaction on " + db.displayUrl(), e);
+                }
+            }
+        }
+    }
+
+    /** Gives the connection back to the pool. */
+    @Override
+    public void close() {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            throw ShuttleException.database("closing a connection to " + db.displayUrl(), e);
+        }
+    }
+}
