@@ -27,7 +27,13 @@ public final class OneConnection implements AutoCloseable {
         DataSource pool = db.dataSource()
                 .orElseThrow(() -> new IllegalStateException(db.displayUrl() + " is not served by a pool"));
         try {
-            return new OneConnection(db, pool.getConnection());
+            Connection c = pool.getConnection();
+            try {
+                return new OneConnection(db, Dialects.of(db).session(c)); // as the database's own transactions see it
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
         } catch (SQLException e) {
             throw ShuttleException.database("transaction on " + db.displayUrl(), e);
         }
