@@ -214,6 +214,7 @@ public final class HubSide {
     /** Applies a push in a transaction of its own, leaving out what the database or the guard refuses. */
     private PushResult applyAlone(
             String fromNode, List<Change> changes, WriteGuard guard, Map<Integer, RefusalReason> refused) {
+        int lostRaces = 0;
         while (true) {
             try {
                 // the answer says the batch is stored: its commit is on disk first
@@ -221,6 +222,12 @@ public final class HubSide {
             } catch (RefusedAfterApply again) {
                 // the transaction rolled back: apply the batch once more without what the rules refused
             } catch (DatabaseException e) {
+                if (e.failure() == DatabaseException.Failure.SERIALIZATION_FAILURE && ++lostRaces < RACE_ATTEMPTS) {
+                    // a deadlock, a lock wait timeout, a serialization failure: rolled back whole, run again
+                    log.debug("a push from {} lost a race in the database (attempt {}); again", fromNode, lostRaces, e);
+                    pauseAfterRace(lostRaces);
+                    continue;
+                }
                 if (!DatabaseRefusal.permanent(e.failure())) {
                     throw e;
                 }
@@ -238,6 +245,22 @@ public final class HubSide {
                         why.message()));
                 refused.putAll(poison);
             }
+        }
+    }
+
+    /**
+     * Attempts at a push whose transaction loses races in the database (an InnoDB deadlock or lock wait
+     * timeout, a PostgreSQL serialization failure) before its failure is answered, as unavailable for a moment.
+     */
+    static final int RACE_ATTEMPTS = 4;
+
+    /** A short, growing, jittered pause, so that the transactions that deadlocked do not meet again at once. */
+    private static void pauseAfterRace(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 10L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShuttleException(ErrorCode.UNAVAILABLE, "interrupted while retrying a push", e);
         }
     }
 
