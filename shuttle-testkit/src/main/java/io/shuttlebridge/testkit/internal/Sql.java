@@ -35,6 +35,11 @@ final class Sql {
                     s.execute("PRAGMA foreign_keys = ON");
                     s.execute("PRAGMA busy_timeout = 5000");
                 }
+            } else if (url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:")) {
+                // the schedules' SQL quotes identifiers the standard way: a program configured to read it so
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET SESSION sql_mode = concat(@@sql_mode, ',ANSI_QUOTES')");
+                }
             }
             return c;
         } catch (SQLException e) {
