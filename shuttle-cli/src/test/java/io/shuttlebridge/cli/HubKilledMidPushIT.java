@@ -2,6 +2,7 @@ package io.shuttlebridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shuttlebridge.core.MariaDb;
 import io.shuttlebridge.core.Postgres;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A hub process killed with SIGKILL while a device's push is in flight: after a restart and the
  * device's retry, the hub holds every device row exactly once, and the device has nothing left
- * to send and nothing sent twice. Once with the hub on a SQLite file, once on PostgreSQL.
+ * to send and nothing sent twice. Once with the hub on a SQLite file, once on PostgreSQL, once on MariaDB.
  */
 class HubKilledMidPushIT {
     private static final int ROWS = 60_000;
@@ -47,6 +48,17 @@ class HubKilledMidPushIT {
             HubDatabase create(Path dir) throws Exception {
                 String url = Postgres.freshDatabase();
                 ShuttleJar.sql(
+                        url,
+                        "CREATE TABLE note (id bigint PRIMARY KEY, body text NOT NULL)",
+                        "INSERT INTO note VALUES (0, 'on the hub')");
+                return new HubDatabase(url, url);
+            }
+        },
+        MARIADB {
+            @Override
+            HubDatabase create(Path dir) throws Exception {
+                String url = MariaDb.freshDatabase();
+                MariaDb.exec(
                         url,
                         "CREATE TABLE note (id bigint PRIMARY KEY, body text NOT NULL)",
                         "INSERT INTO note VALUES (0, 'on the hub')");

@@ -69,7 +69,8 @@ public final class DatabaseException extends ShuttleException {
      * {@code 23503} foreign key, other {@code 23} integrity, {@code 22} data exceptions and {@code 42804}
      * (PostgreSQL's datatype mismatch) an invalid value, {@code 40001}/{@code 40P01} serialization
      * and deadlock, {@code 08} connection, {@code 57P01..57P03} shutdown), by MySQL/MariaDB vendor code
-     * where the SQLState class is shared ({@code 23000}), and by the SQLite result code the SQLite driver
+     * where the SQLState class is shared ({@code 23000}, and {@code HY000}: {@code 1205}, a lock wait timeout,
+     * is retried as a deadlock ({@code 1213}, {@code 40001}) is), and by the SQLite result code the SQLite driver
      * puts at the start of its messages ({@code [SQLITE_CONSTRAINT_UNIQUE]}, {@code [SQLITE_BUSY]}); a {@link
      * java.sql.SQLTransientConnectionException} without a SQLState (a connection pool that had none free within
      * its timeout) is a lost connection.
@@ -119,7 +120,12 @@ public final class DatabaseException extends ShuttleException {
                     default -> Failure.CONSTRAINT_VIOLATION;
                 };
             case "42804" -> Failure.INVALID_VALUE;
-            case "HY000" -> vendorCode == 1366 ? Failure.INVALID_VALUE : Failure.OTHER; // MySQL: incorrect value
+            case "HY000" ->
+                switch (vendorCode) { // MySQL and MariaDB
+                    case 1366 -> Failure.INVALID_VALUE; // incorrect value
+                    case 1205 -> Failure.SERIALIZATION_FAILURE; // lock wait timeout: the whole transaction again
+                    default -> Failure.OTHER;
+                };
             default -> {
                 if (state.startsWith("23")) {
                     yield Failure.CONSTRAINT_VIOLATION;

@@ -135,6 +135,57 @@ class DatabaseExceptionTest {
                 .isEqualTo(Failure.SERIALIZATION_FAILURE);
         assertThat(DatabaseException.classify(new SQLException("Incorrect integer value", "HY000", 1366)))
                 .isEqualTo(Failure.INVALID_VALUE);
+        assertThat(DatabaseException.classify(new SQLException("Lock wait timeout exceeded", "HY000", 1205)))
+                .isEqualTo(Failure.SERIALIZATION_FAILURE);
+        assertThat(DatabaseException.classify(new SQLException("Something else", "HY000", 1105)))
+                .isEqualTo(Failure.OTHER);
+    }
+
+    /** A real InnoDB deadlock and a real lock wait timeout, as MariaDB's driver reports them: both worth a retry. */
+    @Test
+    void mariaDbDeadlocksAndLockWaitTimeoutsAreTransient() throws Exception {
+        String url = MariaDb.freshDatabase();
+        MariaDb.exec(url, "CREATE TABLE t (id int PRIMARY KEY, v int)", "INSERT INTO t VALUES (1, 0), (2, 0)");
+        try (Connection a = MariaDb.connect(url);
+                Connection b = MariaDb.connect(url)) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            b.createStatement().execute("SET SESSION innodb_lock_wait_timeout = 1");
+            a.createStatement().executeUpdate("UPDATE t SET v = 1 WHERE id = 1");
+            DatabaseException timeout =
+                    wrapped(() -> b.createStatement().executeUpdate("UPDATE t SET v = 2 WHERE id = 1"));
+            assertThat(timeout.failure()).as(timeout.getMessage()).isEqualTo(Failure.SERIALIZATION_FAILURE);
+            assertThat(timeout.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+            b.rollback();
+            b.createStatement().execute("SET SESSION innodb_lock_wait_timeout = 20");
+            // a holds row 1 and b row 2; each then asks for the other's
+            b.createStatement().executeUpdate("UPDATE t SET v = 2 WHERE id = 2");
+            CompletableFuture<DatabaseException> aWaits = CompletableFuture.supplyAsync(() -> {
+                try {
+                    a.createStatement().executeUpdate("UPDATE t SET v = 1 WHERE id = 2");
+                    return null;
+                } catch (SQLException e) {
+                    return ShuttleException.database("a", e);
+                }
+            });
+            Thread.sleep(300);
+            DatabaseException bFails = null;
+            try {
+                b.createStatement().executeUpdate("UPDATE t SET v = 2 WHERE id = 1");
+            } catch (SQLException e) {
+                bFails = ShuttleException.database("b", e);
+            }
+            DatabaseException aFails = aWaits.get(30, TimeUnit.SECONDS);
+            DatabaseException deadlock = bFails != null ? bFails : aFails;
+            assertThat(deadlock)
+                    .as("one of the two is chosen as the deadlock's victim")
+                    .isNotNull();
+            assertThat(deadlock.failure()).as(deadlock.getMessage()).isEqualTo(Failure.SERIALIZATION_FAILURE);
+            a.rollback();
+            b.rollback();
+        } finally {
+            MariaDb.dropDatabase(url);
+        }
     }
 
     @Test

@@ -120,6 +120,15 @@ public record SimulationConfig(
             return this;
         }
 
+        /**
+         * The hub on MariaDB: a new database on the server at {@code jdbcUrl} ({@code jdbc:mariadb://}, whose
+         * user may create databases), dropped afterwards. Kept in {@link SimulationConfig#postgresHub()}, the hub server's URL.
+         */
+        public Builder mariaDbHub(String jdbcUrl) {
+            postgresHub = jdbcUrl;
+            return this;
+        }
+
         /** Devices reach the hub over HTTP (a hub server on loopback) instead of in-process. */
         public Builder overHttp(boolean on) {
             overHttp = on;

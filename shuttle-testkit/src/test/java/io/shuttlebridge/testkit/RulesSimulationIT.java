@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.MariaDb;
 import io.shuttlebridge.core.Postgres;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.server.HubServer;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * cloned from a hub that enforces the rules over HTTP, random writes on the devices and on the hub
  * (memberships granted and revoked, tasks moved), random syncs with every fault; after quiescence
  * every device holds exactly what its subject may read, no row outside a write rule was stored, and
- * every refusal shows on its device. Half the schedules on a SQLite hub, half on PostgreSQL.
+ * every refusal shows on its device. Every seed on a SQLite hub and on PostgreSQL, the first 15 on MariaDB too.
  *
  * <p>Replay a failure with {@code -Dshuttle.seed=N}; more schedules with {@code
  * -Dshuttle.rulesSchedules=N} (default 150 per hub); more writes with {@code -Dshuttle.ops=N} (default 40).
@@ -34,12 +35,16 @@ import org.slf4j.LoggerFactory;
 class RulesSimulationIT {
     private static final int SCHEDULES = 150;
     private static final int OPS = 40;
+    /** The first seeds also run on a MariaDB hub (fewer, for the suite's time; {@code -Dshuttle.mariaDbRulesSchedules=N}). */
+    private static final int MARIADB_SCHEDULES = 15;
+
     private static final Logger SERVER_LOG = (Logger) LoggerFactory.getLogger(HubServer.class);
     /** Every refused write is logged as a warning on its device: thousands here, by design. */
     private static final Logger REJECTED_LOG =
             (Logger) LoggerFactory.getLogger("io.shuttlebridge.core.internal.sync.RejectedWrites");
 
     private static String database;
+    private static String mariaDb;
     private static Level serverLevel;
 
     @BeforeAll
@@ -61,7 +66,21 @@ class RulesSimulationIT {
         LongStream seeds = one != null
                 ? LongStream.of(one)
                 : LongStream.range(0, Integer.getInteger("shuttle.rulesSchedules", SCHEDULES));
-        return seeds.boxed().flatMap(s -> Stream.of(Arguments.of(s, "sqlite"), Arguments.of(s, "postgresql")));
+        int onMariaDb = one != null
+                ? Integer.MAX_VALUE
+                : Integer.getInteger("shuttle.mariaDbRulesSchedules", MARIADB_SCHEDULES);
+        return seeds.boxed()
+                .flatMap(s -> s < onMariaDb
+                        ? Stream.of(
+                                Arguments.of(s, "sqlite"), Arguments.of(s, "postgresql"), Arguments.of(s, "mariadb"))
+                        : Stream.of(Arguments.of(s, "sqlite"), Arguments.of(s, "postgresql")));
+    }
+
+    private static synchronized String mariaDb() {
+        if (mariaDb == null) {
+            mariaDb = MariaDb.freshDatabase();
+        }
+        return mariaDb;
     }
 
     @ParameterizedTest(name = "seed {0} on a {1} hub")
@@ -79,6 +98,8 @@ class RulesSimulationIT {
         }
         if (hub.equals("postgresql")) {
             b.postgresHub(database);
+        } else if (hub.equals("mariadb")) {
+            b.mariaDbHub(mariaDb());
         }
         SimulationResult r = new RulesSimulation(
                         b.build(),

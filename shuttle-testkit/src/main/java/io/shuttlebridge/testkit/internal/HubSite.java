@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Where a cluster's hub keeps its database and how devices reach it. The database is the file
- * {@code hub.db} beside the devices' files, or a new schema in a PostgreSQL database (dropped when
- * the cluster closes). Devices reach the hub in-process, or over HTTP on loopback: a
+ * {@code hub.db} beside the devices' files, a new schema in a PostgreSQL database, or a new database on
+ * a MariaDB server (dropped when the cluster closes). Devices reach the hub in-process, or over HTTP on loopback: a
  * {@link HubServer} on a free port and the client's {@link HttpTransport}, without retries, so
  * that every failure reaches the caller as it happened. The server reads the time from the hub's
  * engine, as every node of the cluster does, unless it is given a clock of its own.
@@ -30,15 +30,18 @@ public final class HubSite implements AutoCloseable {
     static final String TOKEN = "shuttle-testkit";
 
     private static final AtomicInteger NEXT_SCHEMA = new AtomicInteger();
+    private static final String MARIADB = "jdbc:mariadb://";
 
     private final String postgresUrl;
     private final boolean http;
     private final Clock clock;
     private String schemaUrl;
+    private String mariaDbName;
     private HubServer server;
 
     /**
-     * @param postgresUrl a PostgreSQL database to make the hub's schema in, or null for a SQLite file
+     * @param postgresUrl a PostgreSQL database to make the hub's schema in, a MariaDB server to make the
+     *     hub's database on, or null for a SQLite file
      * @param http whether devices reach the hub over HTTP rather than in-process
      */
     public HubSite(String postgresUrl, boolean http) {
@@ -51,10 +54,11 @@ public final class HubSite implements AutoCloseable {
      * @param clock the hub server's own clock (its leases), or null for the hub engine's
      */
     public HubSite(String postgresUrl, boolean http, Clock clock) {
-        if (postgresUrl != null && !postgresUrl.startsWith("jdbc:postgresql:")) {
+        if (postgresUrl != null && !postgresUrl.startsWith("jdbc:postgresql:") && !postgresUrl.startsWith(MARIADB)) {
             throw new ShuttleException(
                     ErrorCode.INVALID_ARGUMENT,
-                    "a PostgreSQL hub needs a jdbc:postgresql:// URL, got " + redact(postgresUrl));
+                    "a PostgreSQL or MariaDB hub needs a jdbc:postgresql:// or jdbc:mariadb:// URL, got "
+                            + redact(postgresUrl));
         }
         this.postgresUrl = postgresUrl;
         this.http = http;
@@ -67,6 +71,12 @@ public final class HubSite implements AutoCloseable {
             return dir.resolve("hub.db").toString();
         }
         String schema = "shuttle_testkit_" + ProcessHandle.current().pid() + "_" + NEXT_SCHEMA.incrementAndGet();
+        if (mariaDb()) {
+            exec(postgresUrl, "CREATE DATABASE " + schema + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+            schemaUrl = withDatabase(postgresUrl, schema);
+            mariaDbName = schema;
+            return schemaUrl;
+        }
         exec(postgresUrl, "CREATE SCHEMA " + schema);
         schemaUrl = postgresUrl + (postgresUrl.indexOf('?') < 0 ? "?" : "&") + "currentSchema=" + schema;
         return schemaUrl;
@@ -104,6 +114,12 @@ public final class HubSite implements AutoCloseable {
         try {
             stopServer();
         } finally {
+            if (mariaDbName != null) {
+                String name = mariaDbName;
+                mariaDbName = null;
+                schemaUrl = null;
+                exec(postgresUrl, "DROP DATABASE IF EXISTS " + name);
+            }
             if (schemaUrl != null) {
                 String schema =
                         schemaUrl.substring(schemaUrl.lastIndexOf("currentSchema=") + "currentSchema=".length());
@@ -123,12 +139,27 @@ public final class HubSite implements AutoCloseable {
         }
     }
 
+    private boolean mariaDb() {
+        return postgresUrl != null && postgresUrl.startsWith(MARIADB);
+    }
+
+    /** A MariaDB URL with its database (the path after host and port) replaced by {@code name}. */
+    static String withDatabase(String url, String name) {
+        int slash = url.indexOf('/', MARIADB.length());
+        int query = url.indexOf('?', MARIADB.length());
+        String server = slash >= 0 && (query < 0 || slash < query)
+                ? url.substring(0, slash)
+                : (query < 0 ? url : url.substring(0, query));
+        return server + "/" + name + (query < 0 ? "" : url.substring(query));
+    }
+
     private static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 
     @Override
     public String toString() {
-        return (postgresUrl == null ? "SQLite hub" : "PostgreSQL hub") + (http ? " over HTTP" : ", in-process");
+        return (postgresUrl == null ? "SQLite hub" : mariaDb() ? "MariaDB hub" : "PostgreSQL hub")
+                + (http ? " over HTTP" : ", in-process");
     }
 }

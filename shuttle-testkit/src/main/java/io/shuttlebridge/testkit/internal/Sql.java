@@ -35,6 +35,13 @@ final class Sql {
                     s.execute("PRAGMA foreign_keys = ON");
                     s.execute("PRAGMA busy_timeout = 5000");
                 }
+            } else if (url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:")) {
+                // the schedules' SQL is written the SQLite/PostgreSQL way (standard quoting, ON CONFLICT): a
+                // program configured to read quotes so, its statements given MariaDB's spelling by the dialect
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET SESSION sql_mode = concat(@@sql_mode, ',ANSI_QUOTES,PIPES_AS_CONCAT')");
+                }
+                c = io.shuttlebridge.core.internal.dialect.Dialects.forUrl(url).session(c);
             }
             return c;
         } catch (SQLException e) {

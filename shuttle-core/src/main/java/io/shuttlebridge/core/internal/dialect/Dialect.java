@@ -115,6 +115,15 @@ public interface Dialect {
     boolean supportsDeferredConstraints();
 
     /**
+     * Whether a row that refers to itself through a foreign key cannot be deleted as it is (InnoDB checks
+     * foreign keys row by row, the row it deletes included): the apply clears such a row's reference to
+     * itself first.
+     */
+    default boolean refusesDeletingSelfReferences() {
+        return false;
+    }
+
+    /**
      * Whether applied row writes are sent in batches (one round trip per run of writes) rather
      * than one statement at a time; worth it where every statement is a network round trip.
      */

@@ -11,6 +11,7 @@ import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.CaptureSql;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.schema.Column;
+import io.shuttlebridge.core.internal.schema.ForeignKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -222,10 +223,49 @@ public final class ChangeWriter {
     private final Map<Integer, Dialect.BulkUpsert> completeBulks = new HashMap<>();
 
     public void deleteRow(SyncedTable t, List<Object> key) throws SQLException {
+        if (dialect.refusesDeletingSelfReferences()) {
+            clearSelfReferences(t, key);
+        }
         PreparedStatement ps = statement(
                 "delete:" + t.id(),
                 () -> "DELETE FROM " + dialect.quote(t.name()) + " WHERE "
                         + t.key().stream().map(c -> dialect.quote(c) + " = ?").collect(Collectors.joining(" AND ")));
+        bindKey(ps, 1, key);
+        run(ps);
+    }
+
+    /**
+     * Where the database cannot delete a row that refers to itself (InnoDB), sets the row's references to
+     * itself to NULL first, in the same transaction as its delete (and, like it, not captured): the row
+     * goes away all the same, and the references of other rows to it are checked as before (when they refuse
+     * the delete, the change fails whole: its transaction or savepoint takes the update back too).
+     */
+    private void clearSelfReferences(SyncedTable t, List<Object> key) throws SQLException {
+        List<ForeignKey> self = t.table().foreignKeys().stream()
+                .filter(fk -> fk.parentTable().equalsIgnoreCase(t.name()))
+                .toList();
+        if (self.isEmpty()) {
+            return;
+        }
+        PreparedStatement ps = statement("unref:" + t.id(), () -> {
+            String keyMatch =
+                    t.key().stream().map(c -> dialect.quote(c) + " = ?").collect(Collectors.joining(" AND "));
+            List<String> set = new ArrayList<>();
+            List<String> refersToItself = new ArrayList<>();
+            for (ForeignKey fk : self) {
+                List<String> same = new ArrayList<>();
+                for (int i = 0; i < fk.childColumns().size(); i++) {
+                    set.add(dialect.quote(fk.childColumns().get(i)) + " = NULL");
+                    same.add(dialect.quote(fk.childColumns().get(i)) + " = "
+                            + dialect.quote(fk.parentColumns().get(i)));
+                }
+                refersToItself.add("(" + String.join(" AND ", same) + ")");
+            }
+            // one statement for every self-referencing key; the row is deleted next in the same transaction
+            return "UPDATE " + dialect.quote(t.name()) + " SET "
+                    + String.join(", ", set.stream().distinct().toList()) + " WHERE " + keyMatch + " AND ("
+                    + String.join(" OR ", refersToItself) + ")";
+        });
         bindKey(ps, 1, key);
         run(ps);
     }

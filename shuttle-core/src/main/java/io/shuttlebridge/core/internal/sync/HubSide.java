@@ -319,6 +319,7 @@ public final class HubSide {
             long arrived,
             Durable durable) {
         boolean[] told = {arrived == 0}; // the queue time is told once, when the first attempt starts
+        int lostRaces = 0;
         while (true) {
             try {
                 long began = System.nanoTime();
@@ -335,6 +336,12 @@ public final class HubSide {
             } catch (RefusedAfterApply again) {
                 // the transaction rolled back: apply the batch once more without what the rules refused
             } catch (DatabaseException e) {
+                if (e.failure() == DatabaseException.Failure.SERIALIZATION_FAILURE && ++lostRaces < RACE_ATTEMPTS) {
+                    // a deadlock, a lock wait timeout, a serialization failure: rolled back whole, run again
+                    log.debug("a push from {} lost a race in the database (attempt {}); again", fromNode, lostRaces, e);
+                    pauseAfterRace(lostRaces);
+                    continue;
+                }
                 if (!DatabaseRefusal.permanent(e.failure())) {
                     throw e;
                 }
@@ -359,6 +366,22 @@ public final class HubSide {
     @FunctionalInterface
     private interface Durable {
         <T> T transaction(ShuttleDatabase.SqlWork<T> work);
+    }
+
+    /**
+     * Attempts at a push whose transaction loses races in the database (an InnoDB deadlock or lock wait
+     * timeout, a PostgreSQL serialization failure) before its failure is answered, as unavailable for a moment.
+     */
+    static final int RACE_ATTEMPTS = 4;
+
+    /** A short, growing, jittered pause, so that the transactions that deadlocked do not meet again at once. */
+    private static void pauseAfterRace(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 10L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShuttleException(ErrorCode.UNAVAILABLE, "interrupted while retrying a push", e);
+        }
     }
 
     /** A database refusal no single change explains: as before such changes were found, the batch is refused whole. */

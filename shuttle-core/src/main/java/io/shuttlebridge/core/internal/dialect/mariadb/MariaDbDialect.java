@@ -123,6 +123,11 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public boolean refusesDeletingSelfReferences() {
+        return true;
+    }
+
+    @Override
     public Object toDatabase(Column column, Object value) {
         return MariaDbValues.toDatabase(column, value);
     }

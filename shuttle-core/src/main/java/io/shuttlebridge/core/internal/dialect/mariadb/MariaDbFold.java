@@ -67,6 +67,8 @@ final class MariaDbFold implements CaptureLog {
             UPDATE _shuttle_colclock c JOIN _shuttle_stamps s ON c.hlc = s.seq SET c.hlc = s.stamp, c.origin = 0
             WHERE c.origin = %d""".formatted(FeedSql.PENDING_ORIGIN);
 
+    private static final String DELETE_ONE = "DELETE FROM _shuttle_log WHERE seq = ?";
+
     private static final int CHUNK = 500;
 
     private final MariaDbKeys keys;
@@ -183,20 +185,29 @@ final class MariaDbFold implements CaptureLog {
             insertRows(c, "INSERT INTO _shuttle_stamps (seq, stamp) VALUES ", 2, stamped);
             Jdbc.update(c, COLUMN_STAMPS);
         }
-        // exactly the rows read: a range would wait for writers whose log rows are not committed yet
-        for (int from = 0; from < log.size(); from += CHUNK) {
-            List<Logged> part = log.subList(from, Math.min(log.size(), from + CHUNK));
-            StringBuilder sql = new StringBuilder("DELETE FROM _shuttle_log WHERE seq IN (");
-            for (int i = 0; i < part.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append(part.get(i).seq());
-            }
-            Jdbc.update(c, sql.append(')').toString());
-        }
+        deleteRead(c, log);
         Jdbc.update(
                 c,
                 "UPDATE _shuttle_clock SET seq = seq + ?, hlc = greatest(hlc, ?) WHERE id = 1",
                 (long) order.size(),
                 maxStamp);
+    }
+
+    /**
+     * Deletes exactly the log rows read, one primary-key lookup each. Not {@code seq IN (...)} nor a range:
+     * on a small log the optimizer scans the table for those, locking on its way rows that writers hold
+     * and have not committed, and such a writer waiting for the fold lock makes a deadlock.
+     */
+    private static void deleteRead(Connection c, List<Logged> log) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(DELETE_ONE)) {
+            for (int from = 0; from < log.size(); from += CHUNK) {
+                for (Logged l : log.subList(from, Math.min(log.size(), from + CHUNK))) {
+                    ps.setLong(1, l.seq());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
     }
 
     /** Inserts rows of {@code width} values with multi-row statements of at most {@link #CHUNK} rows. */

@@ -10,7 +10,8 @@ import java.sql.Statement;
 
 /**
  * A connection to MariaDB as the engine uses it. Every statement text passes through {@link
- * MariaDbSql#translate} on its way to the driver, the connection reads committed data (as the engine
+ * MariaDbSql#translate} on its way to the driver (with the collation names of the server it is: {@link
+ * MariaDbServer}), the connection reads committed data (as the engine
  * expects of a PostgreSQL connection: see {@link MariaDbDialect}), and the apply bracket's session
  * variable {@code @shuttle_applying} lives no longer than the transaction that set it ({@link
  * #applying}): it is cleared when the transaction commits or rolls back, or the connection is closed
@@ -22,11 +23,15 @@ final class MariaDbSession implements InvocationHandler {
     static final String CLEAR_APPLYING = "SET @shuttle_applying = NULL";
 
     private final Connection target;
+    /** The server's exact collation ({@link MariaDbServer}), which the statements' texts are given. */
+    private final String exactCollation;
+
     private Connection proxy;
     private boolean applying;
 
-    private MariaDbSession(Connection target) {
+    private MariaDbSession(Connection target, String exactCollation) {
         this.target = target;
+        this.exactCollation = exactCollation;
     }
 
     /** The engine's view of a MariaDB connection. */
@@ -37,7 +42,7 @@ final class MariaDbSession implements InvocationHandler {
         if (c.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
             c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
-        MariaDbSession session = new MariaDbSession(c);
+        MariaDbSession session = new MariaDbSession(c, MariaDbServer.exactCollation(c));
         session.proxy = (Connection) Proxy.newProxyInstance(
                 MariaDbSession.class.getClassLoader(), new Class<?>[] {Connection.class}, session);
         return session.proxy;
@@ -57,7 +62,8 @@ final class MariaDbSession implements InvocationHandler {
     public Object invoke(Object self, Method method, Object[] args) throws Throwable {
         String name = method.getName();
         switch (name) {
-            case "prepareStatement", "prepareCall", "nativeSQL" -> args[0] = MariaDbSql.translate((String) args[0]);
+            case "prepareStatement", "prepareCall", "nativeSQL" ->
+                args[0] = MariaDbSql.translate((String) args[0], exactCollation);
             case "commit", "rollback" -> {
                 Object result = call(method, args);
                 if (args == null || args.length == 0) {
@@ -125,7 +131,7 @@ final class MariaDbSession implements InvocationHandler {
                             && args.length > 0
                             && args[0] instanceof String sql
                             && (name.startsWith("execute") || name.equals("addBatch"))) {
-                        args[0] = MariaDbSql.translate(sql);
+                        args[0] = MariaDbSql.translate(sql, exactCollation);
                     }
                     if (name.equals("getConnection")) {
                         return proxy;

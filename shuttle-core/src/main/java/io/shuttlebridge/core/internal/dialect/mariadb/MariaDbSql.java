@@ -33,6 +33,17 @@ final class MariaDbSql {
 
     private MariaDbSql() {}
 
+    /**
+     * The statement as a server whose exact collation is {@code exactCollation} reads it: MariaDB's
+     * spelling, with MariaDB's collation name given MySQL's on MySQL ({@link MariaDbServer}).
+     */
+    static String translate(String sql, String exactCollation) {
+        String out = translate(sql);
+        return out == null || exactCollation.equals(MariaDbServer.MARIADB_EXACT)
+                ? out
+                : out.replace(MariaDbServer.MARIADB_EXACT, exactCollation);
+    }
+
     /** The statement as MariaDB reads it. */
     static String translate(String sql) {
         if (sql == null) {
