@@ -29,8 +29,9 @@ import java.util.stream.Collectors;
  * A device reconciling tables by what differs: for each table it shows the hub the hashes of the rows it
  * holds ({@link RowSet}, the table's keys split into parts of at most {@link #PART_ROWS} rows), applies the
  * rows the hub answers that it lacks or holds at another version, and removes the rows the hub says match
- * none it may read, through the same sweep a snapshot's reconcile ends with ({@link ResyncSweep}): the
- * removals are not captured, and rows written here and not pushed yet stay. Tables the hub cannot
+ * none it may read (and that it did not just receive), as the sweep a snapshot's reconcile ends with
+ * removes rows ({@link ResyncSweep#removeListed}): the removals are not captured, and rows written here
+ * and not pushed yet stay. Tables the hub cannot
  * reconcile this way (an older hub, a body too large for it) are returned, for the snapshot. Internal.
  */
 final class RowDiffReconcile {
@@ -57,28 +58,30 @@ final class RowDiffReconcile {
     Set<String> run(Transport hub, String hubNode, Set<String> tables, SyncTally tally, Set<String> kept) {
         Set<String> rest = new LinkedHashSet<>();
         Set<String> done = new LinkedHashSet<>();
-        db.transaction(c -> {
-            ResyncSweep.begin(c);
-            return null;
-        });
+        Map<String, List<Object>> gone = new java.util.LinkedHashMap<>();
         for (String name : tables) {
             if (!rest.isEmpty() && done.isEmpty()) {
                 rest.add(name); // the hub did not answer the first: an older hub, the snapshot for all
                 continue;
             }
-            if (table(hub, hubNode, engine.schema().require(name), tally)) {
-                done.add(name);
-            } else {
+            List<Object> left = table(hub, hubNode, engine.schema().require(name), tally);
+            if (left == null) {
                 rest.add(name);
+            } else {
+                done.add(name);
+                if (!left.isEmpty()) {
+                    gone.put(name, left);
+                }
             }
         }
-        if (!done.isEmpty()) {
+        if (!gone.isEmpty()) {
+            // removed children first (the sweep goes in delete order), once every table's rows are in
             db.transaction(c -> {
-                kept.addAll(ResyncSweep.sweep(
+                kept.addAll(ResyncSweep.removeListed(
                         c,
                         dialect,
                         engine.schema(),
-                        done,
+                        gone,
                         PeerStore.get(c, hubNode).lastPushed()));
                 return null;
             });
@@ -86,8 +89,11 @@ final class RowDiffReconcile {
         return rest;
     }
 
-    /** Reconciles one table; false when the hub cannot (nothing of it was changed then). */
-    private boolean table(Transport hub, String hubNode, SyncedTable t, SyncTally tally) {
+    /**
+     * Brings in the rows of one table that differ; returns the keys (as the feed stores them) of its rows the
+     * hub says this device may no longer read, or null when the hub cannot answer (nothing was changed then).
+     */
+    private List<Object> table(Transport hub, String hubNode, SyncedTable t, SyncTally tally) {
         Map<Long, Held> held = db.read(c -> held(c, t));
         int parts = (int) Math.min(RowSet.MAX_PARTS, Math.max(1, (held.size() + PART_ROWS - 1) / PART_ROWS));
         RowHashes hashes = new RowHashes();
@@ -104,7 +110,7 @@ final class RowDiffReconcile {
                 var answer = hub.rowDiff(engine.nodeUuid(), t.name(), new RowSet(part, parts, have), engine.pageSize());
                 if (answer.isEmpty()) {
                     if (part == 0 && receivedKeys.isEmpty()) {
-                        return false;
+                        return null;
                     }
                     throw new io.shuttlebridge.core.ShuttleException(
                             io.shuttlebridge.core.ErrorCode.TRANSPORT,
@@ -136,23 +142,7 @@ final class RowDiffReconcile {
                 }
             }
         }
-        db.transaction(c -> {
-            // every row held is seen but those the hub says are gone: the sweep removes those
-            Jdbc.update(
-                    c,
-                    "INSERT INTO _shuttle_resync (tbl, pk) SELECT tbl, pk FROM _shuttle_feed WHERE tbl = ? AND op = 1",
-                    t.id());
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM _shuttle_resync WHERE tbl = ? AND pk = ?")) {
-                for (Object pk : gone) {
-                    ps.setInt(1, t.id());
-                    ps.setObject(2, pk);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            return null;
-        });
-        return true;
+        return gone;
     }
 
     /** Applies a page of the hub's rows, noting them as seen. */
@@ -165,7 +155,6 @@ final class RowDiffReconcile {
                     Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
             Applier.Outcome o = engine.applier().apply(c, changes, hubNode, Role.DEVICE);
             DeviceStanding.ownChangesAcknowledged(c, before);
-            ResyncSweep.seen(c, dialect, engine.schema(), changes);
             tally.applied(o);
             return null;
         });
