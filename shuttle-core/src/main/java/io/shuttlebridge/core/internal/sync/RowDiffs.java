@@ -19,14 +19,14 @@ import java.util.List;
  * The hub's side of a reconcile that sends only what differs: the rows of one table a reader may have
  * are read in key order ({@link TableRows}, as a filtered snapshot reads them), each hashed with its
  * version stamp ({@link RowHashes}) and looked up in the hashes the device sent. A row the device lacks
- * or holds at another version is sent, up to the page's limit; once that many are found the page ends
+ * or holds at another version is sent, up to the page's limit; when one more is found the page ends
  * there ({@code more}), and the device asks again with the hashes of the rows it received added. A page
  * that reads to the end of the table also answers the device's hashes that matched no readable row
  * ({@code gone}). Internal.
  */
 public final class RowDiffs {
-    /** Rows read per statement. */
-    private static final int STRETCH = 2000;
+    /** Rows read per statement (as many as a snapshot's page: fewer, larger statements cost less under a predicate). */
+    private static final int STRETCH = 10_000;
 
     private final EngineContext engine;
 
@@ -65,11 +65,10 @@ public final class RowDiffs {
                     int at = java.util.Arrays.binarySearch(held, RowHashes.row(key, ch.hlc(), ch.version()));
                     if (at >= 0) {
                         matched[at] = true;
+                    } else if (out.size() == limit) {
+                        return new RowDiff(out, new long[0], true); // one more than fits: the rest on the next page
                     } else {
                         out.add(ch);
-                        if (out.size() == limit) {
-                            return new RowDiff(out, new long[0], true);
-                        }
                     }
                 }
                 if (s.exhausted()) {
