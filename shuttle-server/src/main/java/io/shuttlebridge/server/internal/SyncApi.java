@@ -433,12 +433,9 @@ public final class SyncApi {
             throw new ShuttleException(
                     ErrorCode.FORBIDDEN, "the sync rules do not let this subject read table \"" + req.table() + "\"");
         }
-        RowDiff d = rowDiffs.serve(
-                replica == null ? engine.database() : replica,
-                req.table(),
-                condition,
-                req.have(),
-                Math.min(req.limit(), maxBatch));
+        // from the primary: a standby behind what the device already pulled would name rows gone that are not
+        RowDiff d =
+                rowDiffs.serve(engine.database(), req.table(), condition, req.have(), Math.min(req.limit(), maxBatch));
         if (reads != null) {
             PullResult visible = reads.withoutHiddenColumns(new PullResult(d.changes(), 0, d.more(), false));
             d = new RowDiff(visible.changes(), d.gone(), d.more());
