@@ -171,6 +171,7 @@ public final class HubServer implements AutoCloseable {
             cfg.routes.get(Protocol.PULL, api::pull);
             cfg.routes.get(Protocol.SNAPSHOT, api::snapshot);
             cfg.routes.get(Protocol.DIGEST, api::digest);
+            cfg.routes.post(Protocol.DIFF, api::diff);
             cfg.routes.ws(Protocol.STREAM, stream::configure);
             if (b.bridge != null) {
                 new BridgeApi(b.bridge, body).register(cfg.routes);

@@ -52,4 +52,9 @@ public final class InProcessTransport implements Transport {
     public Optional<KeyDigest> rowDigest(String forNode, String table) {
         return Optional.of(hub.rowDigest(table));
     }
+
+    @Override
+    public Optional<RowDiff> rowDiff(String forNode, String table, RowSet have, int limit) {
+        return Optional.of(hub.serveRowDiff(forNode, table, have, limit));
+    }
 }

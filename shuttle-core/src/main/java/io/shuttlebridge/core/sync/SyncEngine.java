@@ -279,6 +279,17 @@ public final class SyncEngine {
     }
 
     /**
+     * The rows of {@code table} that the holder of {@code have} lacks or holds at another version, at most
+     * {@code limit}, and on the last page its rows this hub no longer has ({@link RowDiff}), for a device
+     * reconciling the table.
+     */
+    public RowDiff serveRowDiff(String forNode, String table, RowSet have, int limit) {
+        io.shuttlebridge.core.internal.sync.NodeIds.require(forNode);
+        return new io.shuttlebridge.core.internal.sync.RowDiffs(context)
+                .serve(db, table, io.shuttlebridge.core.internal.feed.RowCondition.ALL, have, limit);
+    }
+
+    /**
      * Forgets tombstones every known peer has acknowledged; a peer asking from before them is
      * told to resync. Returns how many were purged.
      */

@@ -85,4 +85,14 @@ public interface Transport {
     default Optional<KeyDigest> rowDigest(String forNode, String table) {
         return Optional.empty();
     }
+
+    /**
+     * The rows of {@code table} that {@code forNode} may read and lacks or holds at another version, given
+     * the hashes of the rows it holds ({@link RowSet}), at most {@code limit}; on the last page also its
+     * rows that match none it may read ({@link RowDiff#gone()}). Empty when the hub cannot answer it (a
+     * hub of an older protocol, a body too large for it): the device then takes the table's snapshot.
+     */
+    default Optional<RowDiff> rowDiff(String forNode, String table, RowSet have, int limit) {
+        return Optional.empty();
+    }
 }

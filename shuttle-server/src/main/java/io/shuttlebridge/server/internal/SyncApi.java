@@ -13,18 +13,21 @@ import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.protocol.LeaseCodec;
 import io.shuttlebridge.core.internal.protocol.Protocol;
 import io.shuttlebridge.core.internal.protocol.PushResultCodec;
+import io.shuttlebridge.core.internal.protocol.RowDiffCodec;
 import io.shuttlebridge.core.internal.protocol.SchemaCodec;
 import io.shuttlebridge.core.internal.protocol.StandingHeaders;
 import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.internal.sync.FilteredSnapshot;
 import io.shuttlebridge.core.internal.sync.HubSide;
+import io.shuttlebridge.core.internal.sync.RowDiffs;
 import io.shuttlebridge.core.internal.sync.Tickets;
 import io.shuttlebridge.core.protocol.HubLimits;
 import io.shuttlebridge.core.protocol.Lease;
 import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.RowDiff;
 import io.shuttlebridge.core.sync.Standing;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.WriteGuard;
@@ -57,6 +60,7 @@ public final class SyncApi {
     private final ReadSetChanges moves;
     private final HubSide hub;
     private final FilteredSnapshot snapshots;
+    private final RowDiffs rowDiffs;
     /** The schema document of the schema version it was written for (written again when the version moves). */
     private volatile Object[] schemaJson = {0L, ""};
     /** A hot standby of the hub's database that serves pulls and snapshots, or null. */
@@ -105,6 +109,7 @@ public final class SyncApi {
         }
         this.hub = new HubSide(EngineAccess.context(engine));
         this.snapshots = new FilteredSnapshot(EngineAccess.context(engine));
+        this.rowDiffs = new RowDiffs(EngineAccess.context(engine));
     }
 
     private HubSchema hubSchema() {
@@ -420,6 +425,34 @@ public final class SyncApi {
         KeyDigest d =
                 hub.rowDigest(table, where == null ? null : where.sql(), where == null ? List.of() : where.args());
         json(ctx, WireCodec.digest(table, d));
+    }
+
+    /**
+     * The rows of one table the caller may read that it lacks or holds at another version, given the
+     * hashes of the rows it holds, and on the last page those of its rows it may no longer read (move-in
+     * and move-out sending only what differs).
+     */
+    public void diff(Context ctx) {
+        String node = node(ctx);
+        bindings.check(RequestAuth.subject(ctx), node);
+        RowDiffCodec.Request req = RowDiffCodec.request(body.json(ctx));
+        readable(req.table());
+        RowCondition condition = reads == null
+                ? RowCondition.ALL
+                : reads.readableRows(RequestAuth.subject(ctx).claims()).get(req.table());
+        if (condition == null) {
+            throw new ShuttleException(
+                    ErrorCode.FORBIDDEN, "the sync rules do not let this subject read table \"" + req.table() + "\"");
+        }
+        // from the primary: a standby behind what the device already pulled would name rows gone that are not
+        RowDiff d =
+                rowDiffs.serve(engine.database(), req.table(), condition, req.have(), Math.min(req.limit(), maxBatch));
+        if (reads != null) {
+            PullResult visible = reads.withoutHiddenColumns(new PullResult(d.changes(), 0, d.more(), false));
+            d = new RowDiff(visible.changes(), d.gone(), d.more());
+        }
+        metrics.pulled(d.changes().size());
+        json(ctx, RowDiffCodec.answer(d));
     }
 
     /** The tables a snapshot is restricted to ({@code tables=a,b}), each synced and readable; null for all. */

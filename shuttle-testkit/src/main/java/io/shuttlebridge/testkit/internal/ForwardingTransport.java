@@ -4,6 +4,8 @@ import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.RowDiff;
+import io.shuttlebridge.core.sync.RowSet;
 import io.shuttlebridge.core.sync.Transport;
 import java.util.List;
 import java.util.Optional;
@@ -45,5 +47,10 @@ abstract class ForwardingTransport implements Transport {
     @Override
     public Optional<KeyDigest> rowDigest(String forNode, String table) {
         return inner.rowDigest(forNode, table);
+    }
+
+    @Override
+    public Optional<RowDiff> rowDiff(String forNode, String table, RowSet have, int limit) {
+        return inner.rowDiff(forNode, table, have, limit);
     }
 }

@@ -17,6 +17,8 @@ public final class Protocol {
     public static final String STREAM = "/v1/sync/stream";
     /** The key digest of one table's readable rows, for a device reconciling it. */
     public static final String DIGEST = "/v1/sync/digest";
+    /** The rows of one table that differ from those a device shows it holds, for a device reconciling it. */
+    public static final String DIFF = "/v1/sync/diff";
 
     /**
      * The calling device's node uuid on pull and snapshot requests (so the hub leaves out what it

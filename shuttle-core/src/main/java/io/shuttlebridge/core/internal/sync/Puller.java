@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * A device pulling from its hub: every page is applied and the cursor advanced in one transaction;
  * behind the hub's purge horizon it starts over from the hub's snapshot. When the hub says the set of
  * rows the device may read can have changed in some tables (sync rules: move-in and move-out), the
- * device compares its keys of each with the hub's ({@link KeyDigest}) and, where they differ, takes
- * those tables' snapshot and removes what it no longer carries, without capturing the removals.
+ * device compares its keys of each with the hub's ({@link KeyDigest}) and, where they differ, shows the
+ * hub the rows it holds and takes only those that differ ({@link RowDiffReconcile}; the tables' snapshot
+ * from a hub that cannot), removing what it may no longer read without capturing the removals.
  * Internal.
  */
 public final class Puller {
@@ -175,8 +176,12 @@ public final class Puller {
         }
         keptAfterSweep.clear();
         if (!differ.isEmpty()) {
-            log.info("the rows this device may read changed in {}: taking their snapshot", differ);
-            snapshot(hub, hubNode, differ, tally);
+            // only what differs; a hub that cannot say (an older one) gives the tables' snapshot
+            Set<String> rest = new RowDiffReconcile(engine).run(hub, hubNode, differ, tally, keptAfterSweep);
+            if (!rest.isEmpty()) {
+                log.info("the rows this device may read changed in {}: taking their snapshot", rest);
+                snapshot(hub, hubNode, rest, tally);
+            }
         }
         db.transaction(c -> {
             PendingReconcile.clear(c, hubNode);

@@ -97,8 +97,55 @@ final class ResyncSweep {
      */
     static Set<String> sweep(Connection c, Dialect dialect, SyncSchema schema, Set<String> tables, long lastPushed)
             throws SQLException {
-        String gone = "f.tbl = ? AND f.op = 1 AND (f.via IS NOT NULL OR f.seq <= ?)"
-                + " AND NOT EXISTS (SELECT 1 FROM _shuttle_resync r WHERE r.tbl = f.tbl AND r.pk = f.pk)";
+        Set<String> kept = remove(
+                c,
+                dialect,
+                schema,
+                tables,
+                lastPushed,
+                "NOT EXISTS (SELECT 1 FROM _shuttle_resync r WHERE r.tbl = f.tbl AND r.pk = f.pk)");
+        Jdbc.execute(c, "DELETE FROM _shuttle_resync");
+        return kept;
+    }
+
+    /**
+     * Removes the rows of {@code gone} (per table, their keys as the feed stores them) that the hub had
+     * (received from it, or pushed to it: at or below {@code lastPushed}), as {@link #sweep} removes the
+     * rows a snapshot did not carry, and with the same exceptions. Returns the tables where rows were kept.
+     */
+    static Set<String> removeListed(
+            Connection c, Dialect dialect, SyncSchema schema, Map<String, List<Object>> gone, long lastPushed)
+            throws SQLException {
+        Jdbc.execute(c, "CREATE TABLE IF NOT EXISTS _shuttle_gone AS SELECT tbl, pk FROM _shuttle_feed WHERE 1 = 0");
+        Jdbc.execute(c, "CREATE INDEX IF NOT EXISTS _shuttle_gone_entry ON _shuttle_gone (tbl, pk)");
+        Jdbc.execute(c, "DELETE FROM _shuttle_gone");
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO _shuttle_gone (tbl, pk) VALUES (?, ?)")) {
+            for (var e : gone.entrySet()) {
+                int id = schema.require(e.getKey()).id();
+                for (Object pk : e.getValue()) {
+                    ps.setInt(1, id);
+                    ps.setObject(2, pk);
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+        Set<String> kept = remove(
+                c,
+                dialect,
+                schema,
+                gone.keySet(),
+                lastPushed,
+                "EXISTS (SELECT 1 FROM _shuttle_gone g WHERE g.tbl = f.tbl AND g.pk = f.pk)");
+        Jdbc.execute(c, "DELETE FROM _shuttle_gone");
+        return kept;
+    }
+
+    /** Removes the rows of {@code tables} (null: all) the hub had whose feed entry {@code f} satisfies {@code which}. */
+    private static Set<String> remove(
+            Connection c, Dialect dialect, SyncSchema schema, Set<String> tables, long lastPushed, String which)
+            throws SQLException {
+        String gone = "f.tbl = ? AND f.op = 1 AND (f.via IS NOT NULL OR f.seq <= ?) AND " + which;
         int removed = 0;
         Set<String> kept = new java.util.LinkedHashSet<>();
         long token = dialect.capture().beginApply(c);
@@ -132,7 +179,6 @@ final class ResyncSweep {
                     lastPushed);
         }
         dialect.capture().endApply(c, token, List.of());
-        Jdbc.execute(c, "DELETE FROM _shuttle_resync");
         if (removed > 0) {
             log.info(
                     tables == null
