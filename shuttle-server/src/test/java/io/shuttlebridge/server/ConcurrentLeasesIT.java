@@ -2,6 +2,7 @@ package io.shuttlebridge.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shuttlebridge.core.MariaDb;
 import io.shuttlebridge.core.Postgres;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
@@ -30,11 +31,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Many devices leasing their short ids at the same moment (64 requests in flight, far more than the
- * pool's connections), over HTTP without any retry of the caller's: every lease is answered 200 with an id no other device holds, on a pooled PostgreSQL hub
- * (where the leases run on many connections at once) and on a SQLite hub.
+ * pool's connections), over HTTP without any retry of the caller's: every lease is answered 200 with an id no other
+ * device holds, on a pooled PostgreSQL or MariaDB hub (where the leases run on many connections at once), on two hubs
+ * over one such database, and on a SQLite hub.
  */
 class ConcurrentLeasesIT {
     private static final int DEVICES = 200;
@@ -44,35 +48,72 @@ class ConcurrentLeasesIT {
     @TempDir
     Path dir;
 
-    @Test
-    void twoHundredDevicesLeasingAtOnceOnAPooledPostgresHubAllGetDistinctIds() throws Exception {
-        String url = Postgres.freshDatabase();
-        try (ShuttleDatabase setup = ShuttleDatabase.open(url)) {
-            setup.execute("CREATE TABLE note (id BIGINT PRIMARY KEY, body TEXT)");
-            Capture.enable(setup);
-        }
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb"})
+    void twoHundredDevicesLeasingAtOnceOnAPooledHubAllGetDistinctIds(String product) throws Exception {
+        String url = freshDatabase(product);
         try (ShuttleDatabase db = HubDatabases.open(url, 10);
                 HubServer hub = Fixtures.start(SyncEngine.open(db))) {
             List<String> first = newNodes();
-            Map<String, Integer> ids = leaseAtOnce(hub, first);
+            Map<String, Integer> ids = leaseAtOnce(List.of(hub), first);
             assertThat(leasesIn(db)).isEqualTo(DEVICES);
             // the same devices renewing at once keep their ids, while as many newcomers take others
             List<String> both = new ArrayList<>(first);
             List<String> newcomers = newNodes();
             both.addAll(newcomers);
-            Map<String, Integer> again = leaseAtOnce(hub, both);
+            Map<String, Integer> again = leaseAtOnce(List.of(hub), both);
             for (String node : first) {
                 assertThat(again.get(node)).as(node).isEqualTo(ids.get(node));
             }
             assertThat(leasesIn(db)).isEqualTo(2 * DEVICES);
+            assertNoLeaseLockHeld(product, url);
         }
+    }
+
+    /** Two hubs, each with a pool of its own, over one database: what orders new ids is the database's lock. */
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb"})
+    void devicesLeasingAtOnceThroughTwoHubsOverOneDatabaseAllGetDistinctIds(String product) throws Exception {
+        String url = freshDatabase(product);
+        try (ShuttleDatabase db1 = HubDatabases.open(url, 5);
+                ShuttleDatabase db2 = HubDatabases.open(url, 5);
+                HubServer hub1 = Fixtures.start(SyncEngine.open(db1));
+                HubServer hub2 = Fixtures.start(SyncEngine.open(db2))) {
+            assertThat(leaseAtOnce(List.of(hub1, hub2), newNodes())).hasSize(DEVICES);
+            assertThat(leasesIn(db1)).isEqualTo(DEVICES);
+            assertNoLeaseLockHeld(product, url);
+        }
+    }
+
+    private static String freshDatabase(String product) {
+        String url = "mariadb".equals(product) ? MariaDb.freshDatabase() : Postgres.freshDatabase();
+        try (ShuttleDatabase setup = ShuttleDatabase.open(url)) {
+            setup.execute("CREATE TABLE note (id BIGINT PRIMARY KEY, body TEXT)");
+            Capture.enable(setup);
+        }
+        return url;
+    }
+
+    /**
+     * On MariaDB the lock that orders new ids belongs to a session, not a transaction: once every lease has been
+     * answered, no session of the pools still holds it.
+     */
+    private static void assertNoLeaseLockHeld(String product, String url) {
+        if (!"mariadb".equals(product)) {
+            return; // PostgreSQL's transaction-scoped lock ends with its transaction
+        }
+        List<Map<String, Object>> rows =
+                MariaDb.query(url, "SELECT IS_USED_LOCK(CONCAT('shuttle_6c656173_', SHA1(DATABASE()))) AS holder");
+        assertThat(rows.get(0).get("holder"))
+                .as("session holding the lease lock")
+                .isNull();
     }
 
     @Test
     void devicesLeasingAtOnceOnASqliteHubAllGetDistinctIds() throws Exception {
         try (ShuttleDatabase db = Fixtures.hubDatabase(dir);
                 HubServer hub = Fixtures.start(SyncEngine.open(db))) {
-            assertThat(leaseAtOnce(hub, newNodes())).hasSize(DEVICES);
+            assertThat(leaseAtOnce(List.of(hub), newNodes())).hasSize(DEVICES);
             assertThat(leasesIn(db)).isEqualTo(DEVICES);
         }
     }
@@ -89,7 +130,7 @@ class ConcurrentLeasesIT {
      * The devices of {@code nodes} leasing together, released at one moment; the short id each got, all
      * answered 200 and no id given to two of them.
      */
-    private static Map<String, Integer> leaseAtOnce(HubServer hub, List<String> nodes) throws Exception {
+    private static Map<String, Integer> leaseAtOnce(List<HubServer> hubs, List<String> nodes) throws Exception {
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
@@ -99,7 +140,9 @@ class ConcurrentLeasesIT {
         Semaphore inFlight = new Semaphore(IN_FLIGHT);
         List<Future<HttpResponse<String>>> answers = new ArrayList<>();
         try (ExecutorService devices = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (String node : nodes) {
+            for (int i = 0; i < nodes.size(); i++) {
+                String node = nodes.get(i);
+                HubServer hub = hubs.get(i % hubs.size());
                 HttpRequest req = HttpRequest.newBuilder(URI.create(hub.url() + Protocol.LEASE))
                         .timeout(Duration.ofSeconds(60))
                         .header("Authorization", "Bearer " + Fixtures.TOKEN)

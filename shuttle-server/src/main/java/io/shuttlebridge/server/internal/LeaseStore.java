@@ -7,6 +7,7 @@ import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.id.KSortedId;
 import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.dialect.TransactionLock;
 import io.shuttlebridge.core.protocol.Lease;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,15 +27,16 @@ import java.util.UUID;
  *
  * <p>A renewal updates the device's own row and waits for no one. Giving a new device an id reads
  * which ids are free and takes one, so two devices doing it at once would pick the same id: on
- * PostgreSQL, where a pooled hub (or several hub processes) runs many leases at once, the
- * transaction that gives an id first takes a transaction-scoped advisory lock ({@link
- * #LOCK_CLASS}), so new devices get their ids one after the other, each seeing the ids given before
- * it, and the lock is held only for the few statements of one lease. SQLite has one writer, which
- * orders them already.
+ * PostgreSQL and MariaDB, where a pooled hub (or several hub processes) runs many leases at once,
+ * the transaction that gives an id first takes the dialect's {@link TransactionLock} ({@link
+ * #LOCK_CLASS}: PostgreSQL's transaction-scoped advisory lock, MariaDB's {@code GET_LOCK}, let go
+ * after the transaction ends), so new devices get their ids one after the other, each seeing the ids
+ * given before it, and the lock is held only for the few statements of one lease. SQLite has one
+ * writer, which orders them already.
  */
 public final class LeaseStore {
     public static final int MAX_IDS = KSortedId.MAX_SHORT_ID + 1;
-    /** First half of the advisory lock key held while giving out an id ('leas'); the second is the schema's hash. */
+    /** The lock held while giving out an id ('leas'), of the database's schema. */
     static final int LOCK_CLASS = 0x6c656173;
 
     /**
@@ -44,7 +46,9 @@ public final class LeaseStore {
     private static final int ATTEMPTS = 5;
 
     private final ShuttleDatabase db;
-    private final boolean advisoryLock;
+    /** What orders the giving of new ids, where the database runs leases at once; empty on SQLite. */
+    private final Optional<TransactionLock> newIds;
+
     private final MillisClock clock;
     private final Duration ttl;
 
@@ -57,7 +61,7 @@ public final class LeaseStore {
         this.db = db;
         this.clock = clock;
         this.ttl = ttl;
-        this.advisoryLock = "postgresql".equals(db.product());
+        this.newIds = Dialects.of(db).transactionLock();
         db.transaction(c -> {
             try (var st = c.createStatement()) {
                 st.execute(
@@ -74,7 +78,7 @@ public final class LeaseStore {
         DatabaseException last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try {
-                return db.transaction(c -> leaseIn(c, deviceKey, nodeUuid));
+                return leaseOnce(deviceKey, nodeUuid);
             } catch (DatabaseException e) {
                 if (e.failure() != DatabaseException.Failure.UNIQUE_VIOLATION
                         && e.failure() != DatabaseException.Failure.SERIALIZATION_FAILURE) {
@@ -112,20 +116,59 @@ public final class LeaseStore {
         }));
     }
 
-    private Lease leaseIn(Connection c, String deviceKey, String nodeUuid) throws SQLException {
+    /**
+     * One lease in one transaction. Where a lock orders new ids, the transaction runs on a connection held past
+     * its end, so that a session-level lock (MariaDB's) is let go after the commit or rollback, on every path.
+     */
+    private Lease leaseOnce(String deviceKey, String nodeUuid) {
+        if (newIds.isEmpty()) {
+            return db.transaction(c -> leaseIn(c, deviceKey, nodeUuid, null));
+        }
+        TransactionLock lock = newIds.get();
+        return db.read(c -> {
+            boolean[] held = {false};
+            try {
+                c.setAutoCommit(false);
+                try {
+                    Lease lease = leaseIn(c, deviceKey, nodeUuid, () -> {
+                        held[0] = true; // a failed take may still have taken it: releasing is harmless
+                        lock.take(c, LOCK_CLASS);
+                    });
+                    c.commit();
+                    return lease;
+                } catch (SQLException | RuntimeException | Error e) {
+                    try {
+                        c.rollback();
+                    } catch (SQLException rollbackFailure) {
+                        e.addSuppressed(rollbackFailure);
+                    }
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } finally {
+                if (held[0]) {
+                    lock.release(c, LOCK_CLASS);
+                }
+            }
+        });
+    }
+
+    /** Takes the lock that orders new ids, inside the lease's transaction. */
+    private interface TakeLock {
+        void take() throws SQLException;
+    }
+
+    private Lease leaseIn(Connection c, String deviceKey, String nodeUuid, TakeLock lock) throws SQLException {
         long now = clock.millis();
         long expires = now + ttl.toMillis();
         Lease renewed = renew(c, deviceKey, nodeUuid, expires);
         if (renewed != null) {
             return renewed;
         }
-        if (advisoryLock) {
+        if (lock != null) {
             // new ids are given one at a time (until this transaction ends): each sees the ones given before it
-            try (PreparedStatement ps =
-                    c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))")) {
-                ps.setInt(1, LOCK_CLASS);
-                ps.execute();
-            }
+            lock.take();
             renewed = renew(c, deviceKey, nodeUuid, expires); // the same device, leasing twice at once
             if (renewed != null) {
                 return renewed;

@@ -93,6 +93,14 @@ public interface Dialect {
      */
     default void oneSnapshot(Connection c) throws SQLException {}
 
+    /**
+     * The lock that orders transactions of one kind over this database across connections and processes, where
+     * nothing else orders them; empty where the database has one writer at a time (SQLite), which does already.
+     */
+    default Optional<TransactionLock> transactionLock() {
+        return Optional.empty();
+    }
+
     /** Quotes an identifier so that any name (keywords, quotes, spaces, unicode) is safe in SQL; ANSI double quotes by default. */
     default String quote(String identifier) {
         return Identifiers.doubleQuote(identifier);

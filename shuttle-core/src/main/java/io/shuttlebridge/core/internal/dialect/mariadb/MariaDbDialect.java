@@ -2,6 +2,7 @@ package io.shuttlebridge.core.internal.dialect.mariadb;
 
 import io.shuttlebridge.core.internal.dialect.CaptureSql;
 import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.dialect.TransactionLock;
 import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.Table;
 import java.sql.Connection;
@@ -35,6 +36,11 @@ public final class MariaDbDialect implements Dialect {
             "ANSI_QUOTES,PIPES_AS_CONCAT,NO_BACKSLASH_ESCAPES,STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION";
 
     private final CaptureSql capture = capture(this);
+
+    @Override
+    public Optional<TransactionLock> transactionLock() {
+        return Optional.of(MariaDbTransactionLock.INSTANCE);
+    }
 
     @Override
     public String name() {

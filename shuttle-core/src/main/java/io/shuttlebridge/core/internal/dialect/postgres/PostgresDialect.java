@@ -2,6 +2,7 @@ package io.shuttlebridge.core.internal.dialect.postgres;
 
 import io.shuttlebridge.core.internal.dialect.CaptureSql;
 import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.dialect.TransactionLock;
 import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.Table;
 import io.shuttlebridge.core.internal.schema.TypeMapping;
@@ -21,6 +22,11 @@ import java.util.Properties;
  */
 public final class PostgresDialect implements Dialect {
     private final CaptureSql capture = capture(this);
+
+    @Override
+    public Optional<TransactionLock> transactionLock() {
+        return Optional.of(PostgresTransactionLock.INSTANCE);
+    }
 
     @Override
     public String name() {
