@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,5 +98,28 @@ class CliProcessIT {
                 ShuttleJar.run(dir, "bench", "bootstrap", "--rows", "2000", "--rules", "--hub-warmup", "0", "--json");
         assertThat(bootstrap.code()).as(bootstrap.err()).isZero();
         assertThat(bootstrap.out()).contains("clone through rules").contains("rulesDeliveredVsUnfilteredSameRows");
+    }
+
+    @Test
+    void hubBenchmarksRunOnAMariaDbHubFromTheJar() throws Exception {
+        // the jar carries no MariaDB server: the benchmarks are given one (the tests' own) by URL
+        Map<String, String> env = Map.of("SHUTTLE_BENCH_MARIADB_URL", io.shuttlebridge.core.MariaDb.freshDatabase());
+        ShuttleJar.Result upload = ShuttleJar.run(
+                dir, env, "bench", "upload", "--hub", "mariadb", "--rows", "1000", "--page", "500", "--warmup", "500");
+        assertThat(upload.code()).as(upload.err()).isZero();
+        assertThat(upload.out())
+                .contains("MariaDB LOAD DATA (baseline)")
+                .contains("push over HTTP")
+                .contains("pushVsLoadData");
+        ShuttleJar.Result bootstrap = ShuttleJar.run(
+                dir, env, "bench", "bootstrap", "--hub", "mariadb", "--rows", "2000", "--rules", "--hub-warmup", "0");
+        assertThat(bootstrap.code()).as(bootstrap.err()).isZero();
+        assertThat(bootstrap.out())
+                .contains("MariaDB LOAD DATA (baseline)")
+                .contains("cloneVsLoadData")
+                .contains("clone through rules");
+        ShuttleJar.Result without = ShuttleJar.run(dir, "bench", "upload", "--hub", "mariadb", "--rows", "10");
+        assertThat(without.code()).isNotZero();
+        assertThat(without.err()).contains("SHUTTLE_BENCH_MARIADB_URL");
     }
 }

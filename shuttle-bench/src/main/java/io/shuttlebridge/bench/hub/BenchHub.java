@@ -18,7 +18,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A hub on loopback over the benchmark's PostgreSQL database, as {@code shuttle serve} runs it:
+ * A hub on loopback over the benchmark's PostgreSQL or MariaDB database, as {@code shuttle serve} runs it:
  * callers authenticate with an HS256 JWT, as a deployment with per-user identity does (DESIGN §8).
  */
 public final class BenchHub implements AutoCloseable {
@@ -43,19 +43,19 @@ public final class BenchHub implements AutoCloseable {
     }
 
     /** Enables sync on every table of the database and starts serving it. */
-    public static BenchHub start(BenchPostgres pg, int maxBatch) {
+    public static BenchHub start(BenchHubDb pg, int maxBatch) {
         return start(pg, maxBatch, null);
     }
 
-    /** {@link #start(BenchPostgres, int)} with sync rules (null for none); the devices' subject is {@code bench}. */
-    public static BenchHub start(BenchPostgres pg, int maxBatch, SyncRules rules) {
+    /** {@link #start(BenchHubDb, int)} with sync rules (null for none); the devices' subject is {@code bench}. */
+    public static BenchHub start(BenchHubDb pg, int maxBatch, SyncRules rules) {
         byte[] secret = new byte[48];
         new SecureRandom().nextBytes(secret);
         return start(pg.url(), maxBatch, rules, secret, 1);
     }
 
     /**
-     * A hub over the PostgreSQL database at {@code jdbcUrl} whose tokens are signed with {@code secret} (a
+     * A hub over the database at {@code jdbcUrl} whose tokens are signed with {@code secret} (a
      * hub in a process of its own is given the secret its benchmark issues tokens with), on one connection
      * ({@code pool} 1) or a pool of {@code pool} as {@code shuttle serve --pool} opens it.
      */

@@ -12,7 +12,7 @@ import java.sql.Statement;
  * URL of a database the benchmark may create databases from), or an embedded server started for
  * the run. Each run works in a database of its own, dropped on {@link #close}.
  */
-public final class BenchPostgres implements AutoCloseable {
+public final class BenchPostgres implements BenchHubDb {
     public static final String ENV = "SHUTTLE_BENCH_PG_URL";
 
     private final EmbeddedPostgres embedded;
@@ -45,12 +45,13 @@ public final class BenchPostgres implements AutoCloseable {
         return new BenchPostgres(pg, pg.getJdbcUrl("postgres", "postgres"), name);
     }
 
-    /** Another database on the same server, dropped on its {@link #close} (the server stays up). */
+    @Override
     public BenchPostgres another(String purpose) throws SQLException {
         return new BenchPostgres(null, adminUrl, name + "_" + purpose);
     }
 
     /** Where it runs, for the report: "embedded" or the external URL without credentials. */
+    @Override
     public String where() {
         return embedded != null ? "embedded PostgreSQL" : adminUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
     }
@@ -60,17 +61,46 @@ public final class BenchPostgres implements AutoCloseable {
         return embedded == null ? -1 : embedded.getPort();
     }
 
-    /** The JDBC URL of this run's database. */
+    @Override
     public String url() {
         return url;
     }
 
+    @Override
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(url);
     }
 
+    @Override
     public void exec(String... statements) throws SQLException {
         execOn(url, statements);
+    }
+
+    @Override
+    public void createItemTable(String table) throws SQLException {
+        exec(String.format(BenchRows.PG_TABLE, table));
+    }
+
+    @Override
+    public void createMembers(int first, int n) throws SQLException {
+        exec("CREATE TABLE bench_member (user_id TEXT NOT NULL, slot INTEGER NOT NULL, PRIMARY KEY (user_id, slot))");
+        addMembers(first, n);
+    }
+
+    @Override
+    public double bulkLoad(Connection c, String table, long from, long n, int version)
+            throws SQLException, IOException {
+        return BenchRows.copy(c, table, from, n, version);
+    }
+
+    @Override
+    public String bulkName() {
+        return "PostgreSQL COPY";
+    }
+
+    @Override
+    public String bulkKey() {
+        return "Copy";
     }
 
     private static void execOn(String jdbcUrl, String... statements) throws SQLException {

@@ -2,6 +2,7 @@ package io.shuttlebridge.bench.hub;
 
 import io.shuttlebridge.bench.BenchFiles;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -18,6 +19,8 @@ import org.postgresql.PGConnection;
 public final class BenchRows {
     public static final String PG_TABLE = "CREATE TABLE %s (id BIGINT PRIMARY KEY, sku TEXT NOT NULL, name TEXT,"
             + " qty INTEGER NOT NULL, price NUMERIC(10,2))";
+    public static final String MARIADB_TABLE = "CREATE TABLE %s (id BIGINT PRIMARY KEY, sku TEXT NOT NULL, name TEXT,"
+            + " qty INTEGER NOT NULL, price DECIMAL(10,2))";
     public static final String SQLITE_TABLE = "CREATE TABLE %s (id INTEGER PRIMARY KEY, sku TEXT NOT NULL, name TEXT,"
             + " qty INTEGER NOT NULL, price NUMERIC(10,2))";
 
@@ -46,6 +49,20 @@ public final class BenchRows {
         ((PGConnection) pg.unwrap(PGConnection.class))
                 .getCopyAPI()
                 .copyIn("COPY " + table + " (id, sku, name, qty, price) FROM STDIN", new RowText(from, n, version));
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /**
+     * {@code LOAD DATA LOCAL INFILE} of rows {@code [from, from + n)} into a MariaDB or MySQL table, the same text as
+     * {@link #copy}'s streamed by the driver (the connection needs {@code allowLocalInfile=true}); returns seconds.
+     */
+    public static double loadData(Connection c, String table, long from, long n, int version) throws SQLException {
+        long t0 = System.nanoTime();
+        try (Statement s = c.createStatement()) {
+            s.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(new RowBytes(from, n, version));
+            s.execute("LOAD DATA LOCAL INFILE 'rows.tsv' INTO TABLE `" + table + "` CHARACTER SET utf8mb4"
+                    + " FIELDS TERMINATED BY '\\t' LINES TERMINATED BY '\\n' (id, sku, name, qty, price)");
+        }
         return (System.nanoTime() - t0) / 1e9;
     }
 
@@ -81,6 +98,31 @@ public final class BenchRows {
                 Statement s = c.createStatement()) {
             s.execute(String.format(SQLITE_TABLE, "item"));
             return insertSqlite(c, "item", 1, n, 1);
+        }
+    }
+
+    /** {@link RowText}'s characters (all ASCII) as bytes, for {@code LOAD DATA LOCAL INFILE}. */
+    private static final class RowBytes extends InputStream {
+        private final RowText text;
+        private final char[] chars = new char[8192];
+
+        RowBytes(long from, long n, int version) {
+            this.text = new RowText(from, n, version);
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0];
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) {
+            int k = text.read(chars, 0, Math.min(len, chars.length));
+            for (int i = 0; i < k; i++) {
+                buf[off + i] = (byte) chars[i];
+            }
+            return k;
         }
     }
 

@@ -25,11 +25,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Bootstrap throughput: a new SQLite device clones N rows from a PostgreSQL hub over HTTP on
+ * Bootstrap throughput: a new SQLite device clones N rows from a PostgreSQL (or, with {@code --hub mariadb},
+ * MariaDB) hub over HTTP on
  * loopback (lease, schema, snapshot pages applied and cursor advanced page by page). The device
  * runs as {@code shuttle clone} in a child JVM with {@code -Xmx256m} when the benchmark runs from
  * the shuttle jar (its time includes that JVM's start), otherwise in this JVM with its peak heap
- * reported. Same-run baselines: PostgreSQL {@code COPY} of the same rows into the hub table, and a
+ * reported. Same-run baselines: PostgreSQL {@code COPY} (MariaDB {@code LOAD DATA LOCAL INFILE}) of the same rows
+ * into the hub table, and a
  * plain batched SQLite insert.
  *
  * <p>Run: {@code ./shuttle bench bootstrap --rows 1000000}
@@ -38,7 +40,8 @@ import picocli.CommandLine.Spec;
         name = "bootstrap",
         mixinStandardHelpOptions = true,
         description =
-                "Rows/s of cloning a new device from a PostgreSQL hub over HTTP, against COPY and a plain SQLite insert.")
+                "Rows/s of cloning a new device from a PostgreSQL or MariaDB hub over HTTP, against the database's bulk load"
+                        + " (COPY, LOAD DATA) and a plain SQLite insert.")
 public final class BootstrapBench implements Callable<Integer> {
     /** The hub's batch limit, and so the largest snapshot page it serves (a clone asks for pages of 10,000). */
     private static final int PAGE = 10_000;
@@ -81,6 +84,13 @@ public final class BootstrapBench implements Callable<Integer> {
                     + " JVM, as a clone) that brings them (default ${DEFAULT-VALUE}: none).")
     long moveIn;
 
+    @Option(
+            names = "--hub",
+            defaultValue = "postgres",
+            description = "The hub's database: postgres (embedded, or SHUTTLE_BENCH_PG_URL) or mariadb"
+                    + " (SHUTTLE_BENCH_MARIADB_URL), its bulk load the baseline (default ${DEFAULT-VALUE}).")
+    BenchHubDb.Kind hub;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -110,17 +120,14 @@ public final class BootstrapBench implements Callable<Integer> {
         }
         Path dir = Files.createTempDirectory("shuttle-bench-bootstrap");
         Report report = new Report("bootstrap").fact("rows", rows);
-        try (BenchPostgres pg = BenchPostgres.start("bootstrap")) {
+        try (BenchHubDb pg = BenchHubDb.start(hub, "bootstrap")) {
             report.fact("hub", "HubServer over " + pg.where() + ", HTTP on loopback")
                     .fact("auth", BenchHub.AUTH);
-            pg.exec(String.format(BenchRows.PG_TABLE, "item"));
-            pg.exec(
-                    "CREATE TABLE bench_member (user_id TEXT NOT NULL, slot INTEGER NOT NULL, PRIMARY KEY (user_id, slot))");
-            pg.exec("INSERT INTO bench_member SELECT 'bench', s FROM generate_series(" + FIRST_SLOT + ", "
-                    + (FIRST_SLOT + SLOTS - 1) + ") s");
+            pg.createItemTable("item");
+            pg.createMembers(FIRST_SLOT, SLOTS);
             double copy;
             try (Connection c = pg.connect()) {
-                copy = BenchRows.copy(c, "item", 1, rows, 1);
+                copy = pg.bulkLoad(c, "item", 1, rows, 1);
             }
             double sqlite = BenchRows.sqliteBaseline(dir.resolve("plain.db"), rows);
             double unfilteredRate;
@@ -142,10 +149,10 @@ public final class BootstrapBench implements Callable<Integer> {
                     throw new IllegalStateException(
                             "the device holds " + cloned + " rows after the clone, expected " + rows);
                 }
-                report.measure("PostgreSQL COPY (baseline)", rows, copy)
+                report.measure(pg.bulkName() + " (baseline)", rows, copy)
                         .measure("SQLite batched insert (baseline)", rows, sqlite)
                         .measure("clone over HTTP", rows, clone)
-                        .fact("cloneVsCopy", copy / clone)
+                        .fact("cloneVs" + pg.bulkKey(), copy / clone)
                         .fact("cloneVsSqliteInsert", sqlite / clone)
                         .fact("target", "clone >= 100,000 rows/s: " + (rows / clone >= 100_000 ? "met" : "missed"));
             }
@@ -178,10 +185,10 @@ public final class BootstrapBench implements Callable<Integer> {
                 }
                 // a new device's first pages run while its JVM starts and compiles: an unfiltered clone of as many
                 // rows as the rules let through (another database on the same server) pays that as the rules' does
-                try (BenchPostgres small = pg.another("same_rows")) {
-                    small.exec(String.format(BenchRows.PG_TABLE, "item"));
+                try (BenchHubDb small = pg.another("same_rows")) {
+                    small.createItemTable("item");
                     try (Connection c = small.connect()) {
-                        BenchRows.copy(c, "item", 1, delivered, 1);
+                        small.bulkLoad(c, "item", 1, delivered, 1);
                     }
                     try (BenchHub plain = BenchHub.start(small, PAGE)) {
                         if (hubWarmup > 0) {
@@ -217,7 +224,7 @@ public final class BootstrapBench implements Callable<Integer> {
      * and then takes the table's snapshot of.
      */
     private void moveIn(
-            BenchPostgres pg,
+            BenchHubDb pg,
             BenchHub hub,
             Path device,
             Path dir,
@@ -232,8 +239,7 @@ public final class BootstrapBench implements Callable<Integer> {
                     + " free slots of " + (rows / 100) + " rows hold");
         }
         long moved = slotRows(FIRST_SLOT + SLOTS, slots);
-        pg.exec("INSERT INTO bench_member SELECT 'bench', s FROM generate_series(" + (FIRST_SLOT + SLOTS) + ", "
-                + (FIRST_SLOT + SLOTS + slots - 1) + ") s");
+        pg.addMembers(FIRST_SLOT + SLOTS, slots);
         Optional<Path> jar = inProcess ? Optional.empty() : DeviceJvm.ownJar();
         long t0 = System.nanoTime();
         String out;

@@ -19,9 +19,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Upload throughput: a SQLite device cloned from a PostgreSQL hub writes N rows locally (captured
+ * Upload throughput: a SQLite device cloned from a PostgreSQL (or, with {@code --hub mariadb}, MariaDB) hub writes
+ * N rows locally (captured
  * by its triggers), then pushes them to the hub over HTTP on loopback; the hub applies each page
- * atomically and idempotently. Same-run baselines: PostgreSQL {@code COPY} of the same rows, and a
+ * atomically and idempotently. Same-run baselines: PostgreSQL {@code COPY} (MariaDB {@code LOAD DATA LOCAL
+ * INFILE}) of the same rows, and a
  * plain batched SQLite insert.
  *
  * <p>Run: {@code ./shuttle bench upload --rows 100000}
@@ -29,7 +31,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "upload",
         mixinStandardHelpOptions = true,
-        description = "Rows/s of a device pushing changed rows to a PostgreSQL hub over HTTP, against COPY.")
+        description = "Rows/s of a device pushing changed rows to a PostgreSQL or MariaDB hub over HTTP, against the"
+                + " database's bulk load (COPY, LOAD DATA).")
 public final class UploadBench implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "100000", description = "Changed rows to push (default ${DEFAULT-VALUE}).")
     long rows;
@@ -48,6 +51,13 @@ public final class UploadBench implements Callable<Integer> {
                             + "as a long-running hub does (default ${DEFAULT-VALUE}; 0 measures a cold start).")
     long warmup;
 
+    @Option(
+            names = "--hub",
+            defaultValue = "postgres",
+            description = "The hub's database: postgres (embedded, or SHUTTLE_BENCH_PG_URL) or mariadb"
+                    + " (SHUTTLE_BENCH_MARIADB_URL), its bulk load the baseline (default ${DEFAULT-VALUE}).")
+    BenchHubDb.Kind hub;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -62,13 +72,13 @@ public final class UploadBench implements Callable<Integer> {
         Path dir = Files.createTempDirectory("shuttle-bench-upload");
         Report report =
                 new Report("upload").fact("rows", rows).fact("page", page).fact("warmupRows", warmup);
-        try (BenchPostgres pg = BenchPostgres.start("upload")) {
+        try (BenchHubDb pg = BenchHubDb.start(hub, "upload")) {
             report.fact("hub", "HubServer over " + pg.where() + ", HTTP on loopback")
                     .fact("auth", BenchHub.AUTH);
-            pg.exec(String.format(BenchRows.PG_TABLE, "item"));
+            pg.createItemTable("item");
             double copy;
             try (Connection c = pg.connect()) {
-                copy = BenchRows.copy(c, "item", 1, rows, 1);
+                copy = pg.bulkLoad(c, "item", 1, rows, 1);
             }
             pg.exec("TRUNCATE item");
             double sqlite = BenchRows.sqliteBaseline(dir.resolve("plain.db"), rows);
@@ -87,10 +97,10 @@ public final class UploadBench implements Callable<Integer> {
                     Pushed measured = push(db, engine, http, warmup + 1, rows);
                     check(pg, measured, rows, warmup + rows);
                     double push = measured.seconds();
-                    report.measure("PostgreSQL COPY (baseline)", rows, copy)
+                    report.measure(pg.bulkName() + " (baseline)", rows, copy)
                             .measure("SQLite batched insert (baseline)", rows, sqlite)
                             .measure("push over HTTP", rows, push)
-                            .fact("pushVsCopy", copy / push)
+                            .fact("pushVs" + pg.bulkKey(), copy / push)
                             .fact("pushVsSqliteInsert", sqlite / push)
                             .fact("target", "push >= 50,000 rows/s: " + (rows / push >= 50_000 ? "met" : "missed"));
                 }
@@ -117,7 +127,7 @@ public final class UploadBench implements Callable<Integer> {
     }
 
     /** Fails unless the push sent {@code expected} changes and the hub now holds {@code onHubExpected} rows. */
-    private static void check(BenchPostgres pg, Pushed pushed, long expected, long onHubExpected) throws Exception {
+    private static void check(BenchHubDb pg, Pushed pushed, long expected, long onHubExpected) throws Exception {
         long onHub = count(pg);
         if (pushed.changes() != expected || onHub != onHubExpected) {
             throw new IllegalStateException("pushed " + pushed.changes() + " changes and the hub holds " + onHub
@@ -125,7 +135,7 @@ public final class UploadBench implements Callable<Integer> {
         }
     }
 
-    private static long count(BenchPostgres pg) throws Exception {
+    private static long count(BenchHubDb pg) throws Exception {
         try (Connection c = pg.connect();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM item")) {

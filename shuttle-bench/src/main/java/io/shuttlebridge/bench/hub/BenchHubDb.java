@@ -1,0 +1,66 @@
+package io.shuttlebridge.bench.hub;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * The database a hub benchmark runs its hub on, in a database of its own dropped on {@link #close}: PostgreSQL
+ * ({@link BenchPostgres}) or MariaDB ({@link BenchMariaDb}), with the database's own bulk load of the benchmark's
+ * rows as the same-run baseline.
+ */
+public sealed interface BenchHubDb extends AutoCloseable permits BenchPostgres, BenchMariaDb {
+    /** The databases a hub benchmark can run on, as {@code --hub} names them. */
+    enum Kind {
+        postgres,
+        mariadb
+    }
+
+    /** Starts (or reaches, by its environment variable) a server of {@code kind}, with a database for the run. */
+    static BenchHubDb start(Kind kind, String purpose) throws IOException, SQLException {
+        return kind == Kind.mariadb ? BenchMariaDb.start(purpose) : BenchPostgres.start(purpose);
+    }
+
+    /** Another database on the same server, dropped on its {@link #close} (the server stays up). */
+    BenchHubDb another(String purpose) throws SQLException;
+
+    /** Where it runs, for the report, without credentials. */
+    String where();
+
+    /** The JDBC URL of this run's database. */
+    String url();
+
+    Connection connect() throws SQLException;
+
+    void exec(String... statements) throws SQLException;
+
+    /** Creates the benchmark's table {@code item(id, sku, name, qty, price)} in this database's spelling. */
+    void createItemTable(String table) throws SQLException;
+
+    /**
+     * The rules benchmark's membership table {@code bench_member(user_id, slot)}, holding the subject's slots
+     * {@code first..first+n-1}.
+     */
+    void createMembers(int first, int n) throws SQLException;
+
+    /** Grants the subject the slots {@code first..first+n-1} as well. */
+    default void addMembers(int first, int n) throws SQLException {
+        StringBuilder sql = new StringBuilder("INSERT INTO bench_member (user_id, slot) VALUES ");
+        for (int s = first; s < first + n; s++) {
+            sql.append(s == first ? "" : ", ").append("('bench', ").append(s).append(')');
+        }
+        exec(sql.toString());
+    }
+
+    /** The database's bulk load of rows {@code [from, from + n)} into {@code table} on {@code c}; returns seconds. */
+    double bulkLoad(Connection c, String table, long from, long n, int version) throws SQLException, IOException;
+
+    /** The bulk load's name in the report, e.g. {@code PostgreSQL COPY}. */
+    String bulkName();
+
+    /** The bulk load in the ratios' keys, e.g. {@code Copy} in {@code cloneVsCopy}. */
+    String bulkKey();
+
+    @Override
+    void close() throws IOException, SQLException;
+}
