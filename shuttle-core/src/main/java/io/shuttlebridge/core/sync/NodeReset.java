@@ -9,6 +9,7 @@ import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.Nodes;
 import io.shuttlebridge.core.internal.sync.DeviceStanding;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -34,6 +35,15 @@ public final class NodeReset {
     public record Result(String oldNode, String newNode, long unpushed) {}
 
     public static Result run(ShuttleDatabase db) {
+        return run(db, UUID.randomUUID());
+    }
+
+    /**
+     * {@link #run(ShuttleDatabase)} with the new identity given rather than a random one: for a simulation,
+     * which draws every identity from its seed. It must be new to every hub the database syncs with.
+     */
+    public static Result run(ShuttleDatabase db, UUID newNode) {
+        String fresh = Objects.requireNonNull(newNode, "newNode").toString();
         Dialect d = Dialects.of(db);
         return db.durableTransaction(c -> {
             String old = SyncSchema.load(c, d).nodeUuid();
@@ -50,7 +60,6 @@ public final class NodeReset {
             d.capture().fold(c);
             long pushed = Jdbc.queryLong(c, "SELECT coalesce(max(last_pushed), 0) FROM _shuttle_peers")
                     .orElse(0L);
-            String fresh = UUID.randomUUID().toString();
             Jdbc.update(c, "UPDATE _shuttle_nodes SET uuid = ? WHERE id = 0", fresh);
             int oldId = Nodes.idOf(c, old);
             // what the hub took (pushed, not refused) keeps the old identity; its next local write builds on it

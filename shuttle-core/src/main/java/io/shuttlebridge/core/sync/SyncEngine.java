@@ -277,7 +277,7 @@ public final class SyncEngine {
         boolean resynced;
         try {
             resynced = device.pull(hub, hubNode, tally);
-            pusher.push(hub, hubNode, tally);
+            resynced |= device.push(hub, hubNode, tally);
         } catch (RuntimeException e) {
             throw device.explain(e);
         }

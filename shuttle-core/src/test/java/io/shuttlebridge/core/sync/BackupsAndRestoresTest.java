@@ -9,6 +9,7 @@ import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.SqliteFiles;
 import io.shuttlebridge.core.backup.Backups;
+import io.shuttlebridge.core.change.Change;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -237,6 +238,160 @@ class BackupsAndRestoresTest {
                 assertThat(quiet.resynced()).as(d).isFalse();
             }
             assertThat(r.hub().conflicts(false)).isEmpty();
+        }
+    }
+
+    /**
+     * Found by the randomized simulation with restores: a hub restored between a device's pull and its push
+     * was told only by the push, whose {@code HUB_RESTORED} failed the sync; the device recovers in that
+     * same sync.
+     */
+    @Test
+    void aHubRestoredBetweenADevicesPullAndItsPushIsRecoveredFromInTheSameSync() {
+        try (Replicas r = Replicas.sqliteHub(dir, ConflictPolicy.LWW)) {
+            r.addDevice("a");
+            r.write("a", "INSERT INTO note VALUES (1, 'before the backup')");
+            r.sync("a");
+            Path hub = Path.of(r.hubUrl());
+            Path bak = Backups.sqlite(r.hubUrl(), dir.resolve("hub.bak"), ProgressListener.NONE)
+                    .file();
+            r.write("a", "INSERT INTO note VALUES (2, 'acknowledged, then lost with the hub')");
+            r.sync("a");
+            r.write("a", "INSERT INTO note VALUES (3, 'pushed to the restored hub')");
+
+            // the pull reaches the hub as it was; the hub is restored before the push reaches it
+            Transport restoredAfterThePull = new Transport() {
+                private boolean restored;
+
+                @Override
+                public String hubNode() {
+                    return r.hub().nodeUuid();
+                }
+
+                @Override
+                public PushResult push(String fromNode, List<Change> changes) {
+                    return r.hub().acceptPush(fromNode, changes);
+                }
+
+                @Override
+                public PreparedPush preparePush(String fromNode, List<Change> changes, Standing standing) {
+                    return () -> r.hub().acceptPush(fromNode, changes, WriteGuard.NONE, standing);
+                }
+
+                @Override
+                public PullResult pull(String forNode, long since, int limit) {
+                    return r.hub().servePull(forNode, since, limit);
+                }
+
+                @Override
+                public PullResult pull(String forNode, long since, int limit, Standing standing) {
+                    PullResult page = r.hub().servePull(forNode, since, limit, standing);
+                    if (!page.more() && !restored) {
+                        restored = true;
+                        r.restartHub(r.hubUrl(), () -> Replicas.replaceFile(bak, hub));
+                    }
+                    return page;
+                }
+
+                @Override
+                public PullResult snapshot(String forNode, long after, int limit) {
+                    return r.hub().serveSnapshot(forNode, after, limit);
+                }
+            };
+            SyncReport s = r.engine("a").pullThenPush(restoredAfterThePull);
+
+            assertThat(s.resynced()).isTrue();
+            List<String> all = List.of(
+                    "1|before the backup", "2|acknowledged, then lost with the hub", "3|pushed to the restored hub");
+            assertThat(r.hubNotes()).isEqualTo(all);
+            assertThat(r.notes("a")).isEqualTo(all);
+            SyncReport quiet = r.sync("a");
+            assertThat(quiet.pushed()).isZero();
+            assertThat(quiet.resynced()).isFalse();
+        }
+    }
+
+    /**
+     * Found by the randomized simulation with restores: a copy of a device's file made after the device
+     * showed its hub a ticket (and lost the answer) shows the same ticket and nonce. After a hub restore, the device recovered
+     * without pushing anything (so the hub kept no record of it), then the copy recovered by pushing its
+     * write under the shared identity; the device was taken for the one in the right, the copy refused and
+     * reset, and its write stayed the device's own on the hub, never sent to the device. A recovery now
+     * takes a ticket before it pushes, so only one of the two can push as the node.
+     */
+    @Test
+    void aCopyAndItsOriginalRecoveringFromAHubRestoreNeverBothPushAsOneNode() {
+        try (Replicas r = Replicas.sqliteHub(dir, ConflictPolicy.LWW)) {
+            r.addDevice("a");
+            r.addDevice("b");
+            r.write("b", "INSERT INTO note VALUES (1, 'one')");
+            r.sync("b");
+            r.sync("a"); // a writes nothing of its own
+            Path hub = Path.of(r.hubUrl());
+            Path bak = Backups.sqlite(r.hubUrl(), dir.resolve("hub.bak"), ProgressListener.NONE)
+                    .file();
+            r.sync("a");
+            // a shows its ticket once more, and the answer is lost: a and its copy will show the same ticket
+            // with the same nonce
+            Transport answerLost = new Transport() {
+                @Override
+                public String hubNode() {
+                    return r.hub().nodeUuid();
+                }
+
+                @Override
+                public PushResult push(String fromNode, List<Change> changes) {
+                    throw new AssertionError("a pull comes first");
+                }
+
+                @Override
+                public PullResult pull(String forNode, long since, int limit) {
+                    throw new AssertionError("a device shows its standing");
+                }
+
+                @Override
+                public PullResult pull(String forNode, long since, int limit, Standing standing) {
+                    r.hub().servePull(forNode, since, limit, standing);
+                    throw new ShuttleException(ErrorCode.TRANSPORT, "the answer was lost");
+                }
+
+                @Override
+                public PullResult snapshot(String forNode, long after, int limit) {
+                    throw new AssertionError("no snapshot");
+                }
+            };
+            assertThatThrownBy(() -> r.engine("a").pullThenPush(answerLost)).hasMessageContaining("lost");
+            r.stop("a");
+            r.copy("a", "copy");
+            r.start("a");
+            r.restartHub(r.hubUrl(), () -> Replicas.replaceFile(bak, hub));
+
+            r.sync("b");
+            assertThat(r.sync("a").resynced()).isTrue(); // nothing of its own to push again
+            r.write("copy", "INSERT INTO note VALUES (2, 'on the copy')");
+            List<String> refused = new java.util.ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                for (String d : List.of("copy", "a")) {
+                    try {
+                        r.sync(d);
+                    } catch (ShuttleException e) {
+                        assertThat(e.code()).as(d + ": " + e.getMessage()).isEqualTo(ErrorCode.NODE_COPIED);
+                        refused.add(d);
+                        NodeReset.run(r.db(d));
+                        r.reopenEngine(d);
+                    }
+                }
+            }
+            assertThat(refused).hasSize(1);
+            List<String> all = List.of("1|one", "2|on the copy");
+            assertThat(r.hubNotes()).isEqualTo(all);
+            assertThat(r.notes("a")).isEqualTo(all);
+            assertThat(r.notes("copy")).isEqualTo(all);
+            r.sync("b");
+            assertThat(r.notes("b")).isEqualTo(all);
+            assertThat(r.sync("a").resynced())
+                    .as("the hub holds a's standing again")
+                    .isFalse();
         }
     }
 

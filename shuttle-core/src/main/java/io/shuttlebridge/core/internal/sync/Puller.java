@@ -113,6 +113,24 @@ public final class Puller {
         }
     }
 
+    /**
+     * Shows the hub where this device stands with a pull of one change, and keeps the ticket it answers
+     * with; the page is not applied and the cursor stays. The hub fences every other showing of this
+     * node's tickets but the one it answers, so that of two databases syncing as one node only one can
+     * push (each sync pulls before it pushes for that reason; a recovery from a hub restore, which pushes
+     * first, fences with this).
+     */
+    public void fence(Transport hub, String hubNode) {
+        long since = db.read(c -> PeerStore.get(c, hubNode)).lastPulled();
+        Standing standing = db.durableTransaction(
+                c -> DeviceStanding.show(c, hubNode, engine.clock().millis()));
+        PullResult page = hub.pull(engine.nodeUuid(), since, 1, standing);
+        db.durableTransaction(c -> {
+            DeviceStanding.received(c, hubNode, page.ticket());
+            return null;
+        });
+    }
+
     /** Takes the hub's whole snapshot in place of what this device pulled from it before. */
     public void resync(Transport hub, String hubNode, SyncTally tally) {
         snapshot(hub, hubNode, null, tally);
