@@ -9,6 +9,7 @@ import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.Nodes;
 import io.shuttlebridge.core.internal.sync.DeviceStanding;
+import io.shuttlebridge.core.internal.sync.HubMove;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -78,6 +79,11 @@ public final class NodeReset {
                     oldId,
                     oldId);
             Jdbc.update(c, "UPDATE _shuttle_meta SET value = ? WHERE key = 'node_uuid'", fresh);
+            // a recovery from a hub's restore that was under way: the hub's seqs are no longer the ones this
+            // database pulled by, so its next pull takes the hub's snapshot (what it had pushed goes again, above)
+            for (String hub : DeviceStanding.hubsRecovering(c)) {
+                HubMove.resyncNext(c, hub);
+            }
             DeviceStanding.forgetHubs(c);
             long unpushed = Jdbc.queryLong(
                             c,

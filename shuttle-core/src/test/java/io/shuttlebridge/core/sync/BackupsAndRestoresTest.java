@@ -395,6 +395,93 @@ class BackupsAndRestoresTest {
         }
     }
 
+    /**
+     * Found by the randomized simulation with restores: a database copied while its recovery from a hub
+     * restore was under way (the hub's restore noticed, the re-push cut short), and refused as the copy, lost
+     * the recovery with its old identity: it went on pulling from a cursor of the hub as it was before the
+     * restore and never received what the restored hub put below it. Its next pull now takes the snapshot.
+     */
+    @Test
+    void aCopyResetWhileRecoveringFromAHubRestoreTakesTheHubsSnapshot() {
+        try (Replicas r = Replicas.sqliteHub(dir, ConflictPolicy.LWW)) {
+            r.addDevice("a");
+            r.addDevice("b");
+            r.write("b", "INSERT INTO note VALUES (1, 'one')");
+            r.sync("b");
+            r.sync("a");
+            Path hub = Path.of(r.hubUrl());
+            Path bak = Backups.sqlite(r.hubUrl(), dir.resolve("hub.bak"), ProgressListener.NONE)
+                    .file();
+            r.write("b", "INSERT INTO note VALUES (2, 'two')", "INSERT INTO note VALUES (3, 'three')");
+            r.sync("b");
+            for (int i = 0; i < 4; i++) { // the hub's seqs run ahead of its rows
+                r.write("b", "UPDATE note SET body = body || '.' WHERE id IN (2, 3)");
+                r.sync("b");
+            }
+            r.write("b", "UPDATE note SET body = 'two' WHERE id = 2", "UPDATE note SET body = 'three' WHERE id = 3");
+            r.sync("b");
+            r.sync("a");
+            r.restartHub(r.hubUrl(), () -> Replicas.replaceFile(bak, hub));
+
+            // a notices the restore, and its recovery is cut short before it pushes anything
+            Transport pushFails = new Transport() {
+                @Override
+                public String hubNode() {
+                    return r.hub().nodeUuid();
+                }
+
+                @Override
+                public PushResult push(String fromNode, List<Change> changes) {
+                    throw new ShuttleException(ErrorCode.TRANSPORT, "connection lost");
+                }
+
+                @Override
+                public PreparedPush preparePush(String fromNode, List<Change> changes, Standing standing) {
+                    return () -> push(fromNode, changes);
+                }
+
+                @Override
+                public PullResult pull(String forNode, long since, int limit) {
+                    return r.hub().servePull(forNode, since, limit);
+                }
+
+                @Override
+                public PullResult pull(String forNode, long since, int limit, Standing standing) {
+                    return r.hub().servePull(forNode, since, limit, standing);
+                }
+
+                @Override
+                public PullResult snapshot(String forNode, long after, int limit) {
+                    return r.hub().serveSnapshot(forNode, after, limit);
+                }
+            };
+            r.write("a", "INSERT INTO note VALUES (4, 'four, on a')");
+            assertThatThrownBy(() -> r.engine("a").pullThenPush(pushFails)).hasMessageContaining("connection lost");
+            r.stop("a");
+            r.copy("a", "copy");
+            r.start("a");
+
+            r.write("b", "INSERT INTO note VALUES (6, 'six, after the restore')");
+            r.sync("b"); // b puts its rows back on the hub, at seqs below the cursor a and its copy hold
+            r.sync("a");
+            assertThatThrownBy(() -> r.sync("copy"))
+                    .isInstanceOfSatisfying(
+                            ShuttleException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NODE_COPIED));
+            NodeReset.run(r.db("copy"));
+            r.reopenEngine("copy");
+            r.write("copy", "INSERT INTO note VALUES (5, 'five, on the copy')");
+            assertThat(r.sync("copy").resynced()).isTrue();
+            r.sync("a");
+            r.sync("b");
+            List<String> all = List.of(
+                    "1|one", "2|two", "3|three", "4|four, on a", "5|five, on the copy", "6|six, after the restore");
+            assertThat(r.hubNotes()).isEqualTo(all);
+            for (String d : List.of("a", "b", "copy")) {
+                assertThat(r.notes(d)).as(d).isEqualTo(all);
+            }
+        }
+    }
+
     private static String originOf(Replicas r, long id) {
         return r.hubDb().read(c -> {
             try (var ps = c.prepareStatement("SELECT n.uuid FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id ="

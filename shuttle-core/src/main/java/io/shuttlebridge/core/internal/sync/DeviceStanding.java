@@ -85,6 +85,20 @@ public final class DeviceStanding {
         }
     }
 
+    /** The hubs this device is recovering from a restore of (re-pushing its writes, then taking their snapshot). */
+    public static java.util.List<String> hubsRecovering(Connection c) throws SQLException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT key FROM _shuttle_meta WHERE key LIKE ?")) {
+            ps.setString(1, HUB_RESTORED + "%");
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1).substring(HUB_RESTORED.length()));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Forgets the tickets and recovery marks of every hub (a database taking a new node identity). */
     public static void forgetHubs(Connection c) throws SQLException {
         Jdbc.update(

@@ -13,6 +13,7 @@ import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
+import io.shuttlebridge.core.internal.sync.apply.PendingStore;
 import io.shuttlebridge.core.internal.sync.apply.Role;
 import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PeerCursor;
@@ -327,8 +328,33 @@ public final class HubSide {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
         String filter = tableFilter(tables, condition);
-        return db.transaction(c -> pullResult(new FeedReader(Dialects.of(db), engine.schema())
-                .read(c, FeedReader.Query.after(after, n).where(filter, args))));
+        return db.transaction(c -> {
+            FeedReader.Page page = new FeedReader(Dialects.of(db), engine.schema())
+                    .read(c, FeedReader.Query.after(after, n).where(filter, args));
+            PullResult r = pullResult(page);
+            return page.more() ? r : withHeldFrom(c, forNode, tables, r);
+        });
+    }
+
+    /**
+     * The snapshot's last page with the changes {@code forNode} sent that this hub holds waiting for a
+     * parent row: they are not in its feed yet, but they are acknowledged, and a device resyncing removes
+     * what it pushed that the snapshot does not carry. They come back to their sender only (a duplicate
+     * there), never to another device before they are applied here.
+     */
+    private static PullResult withHeldFrom(Connection c, String forNode, Set<String> tables, PullResult last)
+            throws SQLException {
+        List<Change> held = PendingStore.all(c).stream()
+                .filter(p -> forNode.equals(p.via()))
+                .map(PendingStore.Pending::change)
+                .filter(ch -> tables == null || tables.contains(ch.table()))
+                .toList();
+        if (held.isEmpty()) {
+            return last;
+        }
+        List<Change> all = new ArrayList<>(last.changes());
+        all.addAll(held);
+        return new PullResult(all, last.next(), false, last.resyncRequired(), last.reconcile(), last.ticket());
     }
 
     /** {@code condition} restricted to the feed entries of {@code tables} (null: every table). */
