@@ -24,8 +24,14 @@ import org.slf4j.LoggerFactory;
 final class ResyncSweep {
     private static final Logger log = LoggerFactory.getLogger(ResyncSweep.class);
 
-    /** {@code AND NOT EXISTS ...} for every foreign key of the schema that refers to {@code t}: rows still referred to are kept. */
-    private static String unreferenced(Dialect dialect, SyncSchema schema, SyncedTable t, String table) {
+    /**
+     * {@code AND NOT EXISTS ...} for every foreign key of the schema that refers to {@code t}: rows that rows
+     * this device keeps still refer to are kept. A referring row that is itself on its way out (the hub no
+     * longer holds it either: the row itself, when it refers to itself, or another row of a cycle) does not
+     * keep it.
+     */
+    private static String unreferenced(
+            Dialect dialect, SyncSchema schema, SyncedTable t, String table, long lastPushed) {
         StringBuilder out = new StringBuilder();
         for (SyncedTable child : schema.tables()) {
             for (io.shuttlebridge.core.internal.schema.ForeignKey fk :
@@ -45,7 +51,14 @@ final class ResyncSweep {
                             .append('.')
                             .append(dialect.quote(fk.parentColumns().get(i)));
                 }
-                out.append(')');
+                out.append(" AND NOT EXISTS (SELECT 1 FROM _shuttle_feed g WHERE g.tbl = ")
+                        .append(child.id())
+                        .append(" AND g.pk = ")
+                        .append(dialect.capture().keyExpression(child, "r"))
+                        .append(" AND g.op = 1 AND (g.via IS NOT NULL OR g.seq <= ")
+                        .append(lastPushed)
+                        .append(
+                                ") AND NOT EXISTS (SELECT 1 FROM _shuttle_resync s WHERE s.tbl = g.tbl AND s.pk = g.pk)))");
             }
         }
         return out.toString();
@@ -98,7 +111,7 @@ final class ResyncSweep {
             SyncedTable t = schema.require(name);
             String table = dialect.quote(t.name());
             // a row that rows this device keeps (written here, not pushed yet) still refer to stays until they go
-            String unreferenced = unreferenced(dialect, schema, t, table);
+            String unreferenced = unreferenced(dialect, schema, t, table, lastPushed);
             int n = Jdbc.update(
                     c,
                     "DELETE FROM " + table + " WHERE " + dialect.capture().keyExpression(t, table)
