@@ -60,6 +60,58 @@ class SelfReferenceResyncTest {
         }
     }
 
+    /** Rows a row of this device's own still refers to stay, up the chain, even rows going with them would not. */
+    @Test
+    void aResyncKeepsTheChainAnUnpushedRowRefersTo() {
+        try (ShuttleDatabase hubDb = open("hub");
+                ShuttleDatabase device = open("device")) {
+            SyncEngine hub = SyncEngine.open(hubDb);
+            hubDb.execute("INSERT INTO category VALUES (10, 'top', 10)");
+            hubDb.execute("INSERT INTO category VALUES (11, 'middle', 10)");
+            hubDb.execute("INSERT INTO category VALUES (20, 'goes', NULL)");
+            SyncEngine engine = SyncEngine.open(device);
+            engine.pullThenPush(new InProcessTransport(hub));
+
+            hubDb.execute("DELETE FROM category WHERE id IN (11, 20)");
+            hubDb.execute("UPDATE category SET parent = NULL WHERE id = 10");
+            hubDb.execute("DELETE FROM category WHERE id = 10");
+            hubDb.execute("DELETE FROM _shuttle_peers WHERE peer = ?", engine.nodeUuid());
+            hubDb.execute("INSERT INTO _shuttle_peers (peer, acked) VALUES ('someone-else', 1000000)");
+            assertThat(hub.purgeTombstones()).isEqualTo(3);
+            device.execute("INSERT INTO category VALUES (12, 'written while away', 11)");
+
+            Transport pullOnly = new Transport() {
+                private final InProcessTransport in = new InProcessTransport(hub);
+
+                @Override
+                public String hubNode() {
+                    return in.hubNode();
+                }
+
+                @Override
+                public PushResult push(String fromNode, List<io.shuttlebridge.core.change.Change> changes) {
+                    throw new io.shuttlebridge.core.ShuttleException(
+                            io.shuttlebridge.core.ErrorCode.TRANSPORT, "not now");
+                }
+
+                @Override
+                public PullResult pull(String forNode, long since, int limit) {
+                    return in.pull(forNode, since, limit);
+                }
+
+                @Override
+                public PullResult snapshot(String forNode, long after, int limit) {
+                    return in.snapshot(forNode, after, limit);
+                }
+            };
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.pullThenPush(pullOnly))
+                    .hasMessageContaining("not now");
+            assertThat(ids(device))
+                    .as("the resync kept 12's parent and its parent")
+                    .containsExactly(10L, 11L, 12L);
+        }
+    }
+
     private static List<Long> ids(ShuttleDatabase db) {
         return db.read(c -> {
             try (var st = c.createStatement();

@@ -5,6 +5,7 @@ import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.schema.ForeignKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -23,46 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ResyncSweep {
     private static final Logger log = LoggerFactory.getLogger(ResyncSweep.class);
-
-    /**
-     * {@code AND NOT EXISTS ...} for every foreign key of the schema that refers to {@code t}: rows that rows
-     * this device keeps still refer to are kept. A referring row that is itself on its way out (the hub no
-     * longer holds it either: the row itself, when it refers to itself, or another row of a cycle) does not
-     * keep it.
-     */
-    private static String unreferenced(
-            Dialect dialect, SyncSchema schema, SyncedTable t, String table, long lastPushed) {
-        StringBuilder out = new StringBuilder();
-        for (SyncedTable child : schema.tables()) {
-            for (io.shuttlebridge.core.internal.schema.ForeignKey fk :
-                    child.table().foreignKeys()) {
-                if (!fk.parentTable().equals(t.name())) {
-                    continue;
-                }
-                out.append(" AND NOT EXISTS (SELECT 1 FROM ")
-                        .append(dialect.quote(child.name()))
-                        .append(" r WHERE ");
-                for (int i = 0; i < fk.childColumns().size(); i++) {
-                    out.append(i == 0 ? "" : " AND ")
-                            .append("r.")
-                            .append(dialect.quote(fk.childColumns().get(i)))
-                            .append(" = ")
-                            .append(table)
-                            .append('.')
-                            .append(dialect.quote(fk.parentColumns().get(i)));
-                }
-                out.append(" AND NOT EXISTS (SELECT 1 FROM _shuttle_feed g WHERE g.tbl = ")
-                        .append(child.id())
-                        .append(" AND g.pk = ")
-                        .append(dialect.capture().keyExpression(child, "r"))
-                        .append(" AND g.op = 1 AND (g.via IS NOT NULL OR g.seq <= ")
-                        .append(lastPushed)
-                        .append(
-                                ") AND NOT EXISTS (SELECT 1 FROM _shuttle_resync s WHERE s.tbl = g.tbl AND s.pk = g.pk)))");
-            }
-        }
-        return out.toString();
-    }
 
     private ResyncSweep() {}
 
@@ -93,47 +54,62 @@ final class ResyncSweep {
 
     /**
      * Removes the rows the hub had (received from it, or pushed to it: at or below {@code lastPushed})
-     * that the snapshot did not carry, in {@code tables} (null: every table), except rows this device's
-     * own unpushed rows still refer to. Returns the tables where such rows were kept: they are to be
-     * swept again once those rows have gone.
+     * that the snapshot did not carry, in {@code tables} (null: every table), except rows that rows staying
+     * here still refer to: rows this device's own unpushed rows refer to, and so on up (a row referring to
+     * itself, or rows referring to each other, all going, do not keep each other). Returns the tables where
+     * such rows were kept: they are to be swept again once those rows have gone.
      */
     static Set<String> sweep(Connection c, Dialect dialect, SyncSchema schema, Set<String> tables, long lastPushed)
             throws SQLException {
-        String gone = "f.tbl = ? AND f.op = 1 AND (f.via IS NOT NULL OR f.seq <= ?)"
-                + " AND NOT EXISTS (SELECT 1 FROM _shuttle_resync r WHERE r.tbl = f.tbl AND r.pk = f.pk)";
+        List<SyncedTable> swept = schema.plan().deleteOrder().stream()
+                .filter(name -> tables == null || tables.contains(name))
+                .map(schema::require)
+                .toList();
+        Jdbc.execute(c, "CREATE TABLE IF NOT EXISTS _shuttle_sweep AS SELECT tbl, pk FROM _shuttle_feed WHERE 1 = 0");
+        Jdbc.execute(c, "DELETE FROM _shuttle_sweep");
+        for (SyncedTable t : swept) {
+            Jdbc.update(
+                    c,
+                    "INSERT INTO _shuttle_sweep (tbl, pk) SELECT f.tbl, f.pk FROM _shuttle_feed f WHERE "
+                            + gone(t, lastPushed) + " AND " + present(dialect, t));
+        }
+        // a row that a row staying here refers to stays: until nothing more changes
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (SyncedTable child : schema.tables()) {
+                for (ForeignKey fk : child.table().foreignKeys()) {
+                    SyncedTable parent = schema.require(fk.parentTable());
+                    if (swept.contains(parent)) {
+                        changed |= Jdbc.update(c, keptBy(dialect, child, fk, parent)) > 0;
+                    }
+                }
+            }
+        }
         int removed = 0;
         Set<String> kept = new java.util.LinkedHashSet<>();
         long token = dialect.capture().beginApply(c);
-        for (String name : schema.plan().deleteOrder()) {
-            if (tables != null && !tables.contains(name)) {
-                continue;
-            }
-            SyncedTable t = schema.require(name);
+        for (SyncedTable t : swept) {
             String table = dialect.quote(t.name());
-            // a row that rows this device keeps (written here, not pushed yet) still refer to stays until they go
-            String unreferenced = unreferenced(dialect, schema, t, table, lastPushed);
-            int n = Jdbc.update(
+            removed += Jdbc.update(
                     c,
                     "DELETE FROM " + table + " WHERE " + dialect.capture().keyExpression(t, table)
-                            + " IN (SELECT f.pk FROM _shuttle_feed f WHERE " + gone + ")" + unreferenced,
-                    t.id(),
-                    lastPushed);
-            removed += n;
-            if (!unreferenced.isEmpty()
-                    && Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_feed f WHERE " + gone, t.id(), lastPushed)
-                                    .orElse(0L)
-                            > n) {
+                            + " IN (SELECT s.pk FROM _shuttle_sweep s WHERE s.tbl = " + t.id() + ")");
+            if (Jdbc.queryLong(
+                                    c,
+                                    "SELECT count(*) FROM _shuttle_feed f WHERE " + gone(t, lastPushed) + " AND "
+                                            + present(dialect, t))
+                            .orElse(0L)
+                    > 0) {
                 kept.add(t.name());
             }
             Jdbc.update(
                     c,
-                    "DELETE FROM _shuttle_feed WHERE seq IN (SELECT f.seq FROM _shuttle_feed f WHERE " + gone
-                            + " AND NOT EXISTS (SELECT 1 FROM " + table + " WHERE "
-                            + dialect.capture().keyExpression(t, table) + " = f.pk))",
-                    t.id(),
-                    lastPushed);
+                    "DELETE FROM _shuttle_feed WHERE seq IN (SELECT f.seq FROM _shuttle_feed f WHERE "
+                            + gone(t, lastPushed) + " AND NOT " + present(dialect, t) + ")");
         }
         dialect.capture().endApply(c, token, List.of());
+        Jdbc.execute(c, "DELETE FROM _shuttle_sweep");
         Jdbc.execute(c, "DELETE FROM _shuttle_resync");
         if (removed > 0) {
             log.info(
@@ -143,5 +119,37 @@ final class ResyncSweep {
                     removed);
         }
         return kept;
+    }
+
+    /** The feed entries {@code f} of {@code t}'s rows the hub had that the snapshot did not carry. */
+    private static String gone(SyncedTable t, long lastPushed) {
+        return "f.tbl = " + t.id() + " AND f.op = 1 AND (f.via IS NOT NULL OR f.seq <= " + lastPushed + ")"
+                + " AND NOT EXISTS (SELECT 1 FROM _shuttle_resync r WHERE r.tbl = f.tbl AND r.pk = f.pk)";
+    }
+
+    /** Whether the row of feed entry {@code f} of {@code t} is here. */
+    private static String present(Dialect dialect, SyncedTable t) {
+        return "EXISTS (SELECT 1 FROM " + dialect.quote(t.name()) + " x WHERE "
+                + dialect.capture().keyExpression(t, "x") + " = f.pk)";
+    }
+
+    /**
+     * Takes out of the sweep the rows of {@code parent} that a row of {@code child} staying here (not in the
+     * sweep) refers to through {@code fk}.
+     */
+    private static String keptBy(Dialect dialect, SyncedTable child, ForeignKey fk, SyncedTable parent) {
+        StringBuilder join = new StringBuilder();
+        for (int i = 0; i < fk.childColumns().size(); i++) {
+            join.append(i == 0 ? "" : " AND ")
+                    .append("r.")
+                    .append(dialect.quote(fk.childColumns().get(i)))
+                    .append(" = p.")
+                    .append(dialect.quote(fk.parentColumns().get(i)));
+        }
+        return "DELETE FROM _shuttle_sweep WHERE tbl = " + parent.id() + " AND pk IN (SELECT "
+                + dialect.capture().keyExpression(parent, "p") + " FROM " + dialect.quote(parent.name()) + " p JOIN "
+                + dialect.quote(child.name()) + " r ON " + join + " WHERE NOT EXISTS (SELECT 1 FROM _shuttle_sweep s"
+                + " WHERE s.tbl = " + child.id() + " AND s.pk = "
+                + dialect.capture().keyExpression(child, "r") + "))";
     }
 }
