@@ -12,6 +12,7 @@ import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.dialect.Identifiers;
 import io.shuttlebridge.core.internal.format.FormatUpgrade;
 import io.shuttlebridge.core.internal.sync.Conflicts;
+import io.shuttlebridge.core.internal.sync.DeviceRetention;
 import io.shuttlebridge.core.internal.sync.DeviceSync;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.internal.sync.EngineContext;
@@ -65,6 +66,12 @@ public final class SyncEngine {
 
     public static final int DEFAULT_MAX_BATCH = 10_000;
 
+    /**
+     * How long a device keeps acknowledged tombstones and the records of what ended, unless set: 30 days
+     * ({@link Builder#keepHistory}), as {@code shuttle serve --keep-history} on a hub.
+     */
+    public static final Duration DEFAULT_KEEP_HISTORY = Duration.ofDays(30);
+
     /** How far ahead of a hub's clock a pushed stamp may be before the hub re-stamps it, unless set: 5 minutes. */
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
@@ -79,6 +86,7 @@ public final class SyncEngine {
     private final PushPipeline pusher;
     private final DeviceSync device;
     private final Conflicts conflicts;
+    private final Duration keepHistory;
 
     /** Called inside the apply transaction after each change is written; throwing rolls the whole batch back. */
     @FunctionalInterface
@@ -106,6 +114,7 @@ public final class SyncEngine {
         this.pusher = new PushPipeline(context);
         this.device = new DeviceSync(context, puller, pusher);
         this.conflicts = new Conflicts(context);
+        this.keepHistory = b.keepHistory;
     }
 
     /**
@@ -283,6 +292,10 @@ public final class SyncEngine {
         }
         db.transaction(c -> {
             PeerStore.outcome(c, hubNode, tally.summary(), context.clock());
+            if (!keepHistory.isZero()) {
+                DeviceRetention.maybeRun(
+                        c, Dialects.of(db), context.schema(), context.clock().instant(), keepHistory);
+            }
             return null;
         });
         return tally.report(resynced, cursor(hubNode));
@@ -364,6 +377,7 @@ public final class SyncEngine {
         private ApplyListener listener = ApplyListener.NONE;
         private MillisClock clock = MillisClock.system();
         private Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW;
+        private Duration keepHistory = DEFAULT_KEEP_HISTORY;
 
         private Builder(ShuttleDatabase db) {
             this.db = db;
@@ -392,6 +406,26 @@ public final class SyncEngine {
                         ErrorCode.INVALID_ARGUMENT, "the maximum clock skew must be zero or more, got " + bound);
             }
             maxClockSkew = bound;
+            return this;
+        }
+
+        /**
+         * As a device, how long it keeps what is over (default {@link #DEFAULT_KEEP_HISTORY 30 days}; zero: for
+         * ever): once a day, at the end of a sync, it forgets the records of what ended longer ago than this
+         * (resolved or dismissed conflicts, settled rejected writes, imported bundles' ids, as {@link
+         * #pruneHistory} does) and the older tombstones its hub has acknowledged, so that its {@code _shuttle_}
+         * tables grow with its rows and not with every write it saw. Tombstones go only in tables under LWW or
+         * FIELD_LWW, and only on a database that serves no devices of its own. A hub restored from a backup
+         * older than this gets back from its devices only the deletes made within it: a row deleted after the
+         * backup and longer ago than this comes back.
+         */
+        public Builder keepHistory(Duration keep) {
+            Objects.requireNonNull(keep, "keepHistory");
+            if (keep.isNegative()) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT, "the time to keep history must be zero or more, got " + keep);
+            }
+            keepHistory = keep;
             return this;
         }
 

@@ -116,6 +116,11 @@ public final class Tickets {
         return new Admission(next, pull && restored);
     }
 
+    /** Forgets the node's record (a retired node: it is refused whatever it shows). */
+    public static void forget(Connection c, String node) throws SQLException {
+        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", KEY + node);
+    }
+
     /** The node's record, its row locked for this transaction (several hub processes may serve one database). */
     private static Held lock(Connection c, String node) throws SQLException {
         String key = KEY + node;
