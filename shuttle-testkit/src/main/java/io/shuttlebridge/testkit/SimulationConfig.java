@@ -53,6 +53,12 @@ public record SimulationConfig(
             throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "a conflict policy is required");
         }
         faults = faults.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(faults));
+        if (postgresHub != null && faults.contains(Fault.HUB_RESTORE)) {
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "the hub-restore fault restores a SQLite hub from its backup file: a PostgreSQL hub is restored"
+                            + " with pg_restore, which the simulation does not run; leave hub-restore out");
+        }
     }
 
     public static Builder builder() {
@@ -63,13 +69,16 @@ public record SimulationConfig(
         return faults.contains(f);
     }
 
-    /** Settings with defaults: 3 replicas, 200 writes on customers and orders, LWW, every fault, seed 0. */
+    /**
+     * Settings with defaults: 3 replicas, 200 writes on customers and orders, LWW, every fault (but the
+     * hub's restore with a PostgreSQL hub), seed 0.
+     */
     public static final class Builder {
         private int replicas = 3;
         private int ops = 200;
         private TestSchema schema;
         private ConflictPolicy policy = ConflictPolicy.LWW;
-        private Set<Fault> faults = EnumSet.allOf(Fault.class);
+        private Set<Fault> faults;
         private long seed;
         private Path keep;
         private String postgresHub;
@@ -138,13 +147,22 @@ public record SimulationConfig(
             return this;
         }
 
+        /** Every fault, but the hub's restore when the hub is on PostgreSQL. */
+        private Set<Fault> defaultFaults() {
+            Set<Fault> all = EnumSet.allOf(Fault.class);
+            if (postgresHub != null) {
+                all.remove(Fault.HUB_RESTORE);
+            }
+            return all;
+        }
+
         public SimulationConfig build() {
             return new SimulationConfig(
                     replicas,
                     ops,
                     schema == null ? TestSchema.customersAndOrders(2) : schema,
                     policy,
-                    faults,
+                    faults != null ? faults : defaultFaults(),
                     seed,
                     keep,
                     postgresHub,
