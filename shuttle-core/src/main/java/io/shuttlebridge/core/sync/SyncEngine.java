@@ -215,6 +215,9 @@ public final class SyncEngine {
      */
     public PullResult servePull(String forNode, long since, int limit, Standing standing) {
         Tickets.Admission admitted = hub.admit(forNode, Objects.requireNonNull(standing, "standing"), true);
+        if (admitted.resync()) {
+            return PullResult.resync(since).withTicket(admitted.ticket());
+        }
         return hub.servePull(forNode, since, limit, null, List.of(), admitted.ownChanges())
                 .withTicket(admitted.ticket());
     }

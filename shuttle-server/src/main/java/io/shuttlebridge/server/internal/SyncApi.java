@@ -191,6 +191,10 @@ public final class SyncApi {
         boolean own = admitted != null && admitted.ownChanges(); // a restored device gets back what it pushed
         if (admitted != null) {
             ticket(ctx, admitted.ticket());
+            if (admitted.resync()) { // a backup of a history of this hub that its own restore lost
+                json(ctx, WireCodec.pullResultBytes(PullResult.resync(since), -1));
+                return;
+            }
         }
         if (FilteredSnapshot.isCursor(since)) {
             // a device that stopped part-way through its snapshot under rules: it goes on with it
