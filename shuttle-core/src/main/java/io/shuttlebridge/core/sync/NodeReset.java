@@ -20,10 +20,12 @@ import java.util.UUID;
  *
  * <p>What the hub acknowledged from the old identity stays that identity's writes (their stamps are
  * the hub's too, so nothing is sent twice); the writes the hub has not acknowledged become the new
- * identity's, and go to the hub under it at the next sync. The pull cursor stays: the copy pulls what
- * the other database pushed since, as anyone else's writes. Tickets and the backup mark are forgotten:
- * the hub has heard nothing from the new identity yet. One transaction. Open a new {@link SyncEngine}
- * on the database afterwards: an engine keeps the identity it was opened with.
+ * identity's, and go to the hub under it at the next sync, which takes the hub's snapshot first: the
+ * copy gets what the other database pushed since, as anyone else's writes, and holds its cursor by the
+ * snapshot (a new identity shows its hub no ticket, so it could not tell a restore of the hub
+ * meanwhile). Tickets and the backup mark are forgotten: the hub has heard nothing from the new
+ * identity yet. One transaction. Open a new {@link SyncEngine} on the database afterwards: an engine
+ * keeps the identity it was opened with.
  */
 public final class NodeReset {
     private NodeReset() {}
@@ -79,9 +81,16 @@ public final class NodeReset {
                     oldId,
                     oldId);
             Jdbc.update(c, "UPDATE _shuttle_meta SET value = ? WHERE key = 'node_uuid'", fresh);
-            // a recovery from a hub's restore that was under way: the hub's seqs are no longer the ones this
-            // database pulled by, so its next pull takes the hub's snapshot (what it had pushed goes again, above)
-            for (String hub : DeviceStanding.hubsRecovering(c)) {
+            // with a new identity this database shows its hubs no ticket, so nothing would tell it that a hub was
+            // restored before its next sync (nor finish a recovery from a restore that was under way): its next
+            // pull takes each hub's snapshot, and its cursor is the snapshot's
+            java.util.Set<String> hubs = new java.util.LinkedHashSet<>(DeviceStanding.hubsRecovering(c));
+            for (var p : io.shuttlebridge.core.internal.sync.PeerStore.all(c)) {
+                if (p.lastOutcome() != null) {
+                    hubs.add(p.peer());
+                }
+            }
+            for (String hub : hubs) {
                 HubMove.resyncNext(c, hub);
             }
             DeviceStanding.forgetHubs(c);

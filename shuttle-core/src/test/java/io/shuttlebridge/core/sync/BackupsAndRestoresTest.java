@@ -524,6 +524,40 @@ class BackupsAndRestoresTest {
         }
     }
 
+    /**
+     * Found by the randomized simulation with restores: a database given a new identity takes the hub's
+     * snapshot at its next sync, which set its cursor but handed it no ticket; with nothing to push it held
+     * none, so when the hub was then restored to an older backup nothing told it, and it pulled from a cursor
+     * of the history the hub lost. The snapshot now comes after a pull that hands it a ticket.
+     */
+    @Test
+    void aSnapshotTakenForANewIdentityComesWithATicket() {
+        try (Replicas r = Replicas.sqliteHub(dir, ConflictPolicy.LWW)) {
+            r.addDevice("a");
+            r.addDevice("b");
+            Path hub = Path.of(r.hubUrl());
+            Path hubBak = Backups.sqlite(r.hubUrl(), dir.resolve("hub.bak"), ProgressListener.NONE)
+                    .file();
+            r.write("b", "INSERT INTO note VALUES (1, 'one')", "INSERT INTO note VALUES (2, 'two')");
+            r.sync("b");
+            for (int i = 0; i < 3; i++) { // the hub's seqs run ahead of its rows
+                r.write("b", "UPDATE note SET body = body || '.' WHERE id IN (1, 2)");
+                r.sync("b");
+            }
+            r.sync("a");
+            NodeReset.run(r.db("a"));
+            r.reopenEngine("a");
+            assertThat(r.sync("a").resynced()).isTrue(); // nothing to push: the snapshot is all it does
+
+            r.restartHub(r.hubUrl(), () -> Replicas.replaceFile(hubBak, hub));
+            r.sync("b"); // b puts its rows back, at new seqs
+            r.write("b", "INSERT INTO note VALUES (3, 'three, after the hub restore')");
+            r.sync("b");
+            r.sync("a");
+            assertThat(r.notes("a")).isEqualTo(r.hubNotes()).contains("3|three, after the hub restore");
+        }
+    }
+
     private static String originOf(Replicas r, long id) {
         return r.hubDb().read(c -> {
             try (var ps = c.prepareStatement("SELECT n.uuid FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id ="

@@ -49,7 +49,10 @@ public final class Puller {
     /** Pulls every page from the hub {@code hubNode}; returns whether it had to resync from the snapshot. */
     public boolean pull(Transport hub, String hubNode, SyncTally tally) {
         if (db.read(c -> HubMove.resyncDue(c, hubNode))) {
-            snapshot(hub, hubNode, null, tally); // a hub this device moved to: its state, not the old hub's
+            // a ticket of the history the snapshot comes from first: should the hub be restored to an older
+            // backup before this device's next sync, the ticket tells it, and the cursor goes with it
+            fence(hub, hubNode);
+            snapshot(hub, hubNode, null, tally); // a hub this device moved to, or a new identity: its state
             db.transaction(c -> {
                 HubMove.resynced(c, hubNode);
                 PendingReconcile.clear(c, hubNode);
