@@ -106,9 +106,12 @@ public final class Restores {
         List<Backup> hubBackups = backups.get(cluster.hub());
         // not while two devices sync as one node: a hub restore then can leave a write that one of them pushed
         // before it was found to be a copy out of the other's reach (README, Limits)
-        if (hubBackups != null && !twins() && faults.inject(Fault.HUB_RESTORE, 40)) {
+        if (hubBackups != null && !hubBackups.isEmpty() && !twins() && faults.inject(Fault.HUB_RESTORE, 40)) {
             Backup b = hubBackups.get(random.nextInt(hubBackups.size()));
             b.restores++;
+            // the backups taken after this one are of a history the restore leaves: restoring one of them later
+            // would go back to another branch of the hub's history (README, Limits)
+            hubBackups.subList(hubBackups.indexOf(b) + 1, hubBackups.size()).clear();
             cluster.restoreHub(b.file);
             history.replaced(cluster.hub());
             int gone = history.retractLost(cluster.hub(), cluster.devices());
