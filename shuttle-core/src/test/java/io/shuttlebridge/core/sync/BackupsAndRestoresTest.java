@@ -558,6 +558,70 @@ class BackupsAndRestoresTest {
         }
     }
 
+    /**
+     * Found by the randomized simulation with restores: a copy of a device's file made before the device heard
+     * that its hub was restored holds the same ticket, and nonce, the device then showed the hub when it told it
+     * of the restore; the copy's pulls were taken for the device's and went on from a cursor of the history the
+     * hub lost. A ticket of that lost history now makes the pull a resync.
+     */
+    @Test
+    void aCopyMadeBeforeItsOriginalHeardOfAHubRestoreTakesTheSnapshot() {
+        try (Replicas r = Replicas.sqliteHub(dir, ConflictPolicy.LWW)) {
+            r.addDevice("a");
+            r.addDevice("b");
+            Path hub = Path.of(r.hubUrl());
+            Path hubBak = Backups.sqlite(r.hubUrl(), dir.resolve("hub.bak"), ProgressListener.NONE)
+                    .file();
+            r.write("b", "INSERT INTO note VALUES (1, 'one')", "INSERT INTO note VALUES (2, 'two')");
+            r.sync("b");
+            for (int i = 0; i < 3; i++) { // the hub's seqs run ahead of its rows
+                r.write("b", "UPDATE note SET body = body || '.' WHERE id IN (1, 2)");
+                r.sync("b");
+            }
+            r.sync("a");
+            // a shows its ticket once more and the answer is lost: a and its copy show the same ticket and nonce
+            Transport answerLost = new Transport() {
+                @Override
+                public String hubNode() {
+                    return r.hub().nodeUuid();
+                }
+
+                @Override
+                public PushResult push(String fromNode, List<Change> changes) {
+                    throw new AssertionError("a pull comes first");
+                }
+
+                @Override
+                public PullResult pull(String forNode, long since, int limit) {
+                    throw new AssertionError("a device shows its standing");
+                }
+
+                @Override
+                public PullResult pull(String forNode, long since, int limit, Standing standing) {
+                    r.hub().servePull(forNode, since, limit, standing);
+                    throw new ShuttleException(ErrorCode.TRANSPORT, "the answer was lost");
+                }
+
+                @Override
+                public PullResult snapshot(String forNode, long after, int limit) {
+                    throw new AssertionError("no snapshot");
+                }
+            };
+            assertThatThrownBy(() -> r.engine("a").pullThenPush(answerLost)).hasMessageContaining("lost");
+            r.stop("a");
+            r.copy("a", "copy");
+            r.start("a");
+
+            r.restartHub(r.hubUrl(), () -> Replicas.replaceFile(hubBak, hub));
+            assertThat(r.sync("a").resynced()).isTrue(); // a tells the hub, with nothing of its own to push
+            r.sync("b"); // b puts its rows back, at new seqs
+            r.write("b", "INSERT INTO note VALUES (3, 'three, after the hub restore')");
+            r.sync("b");
+            assertThat(r.sync("copy").resynced()).isTrue();
+            assertThat(r.notes("copy")).isEqualTo(r.hubNotes()).contains("3|three, after the hub restore");
+        }
+    }
+
     private static String originOf(Replicas r, long id) {
         return r.hubDb().read(c -> {
             try (var ps = c.prepareStatement("SELECT n.uuid FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id ="

@@ -31,8 +31,9 @@ public final class Tickets {
      * @param ticket the ticket to answer with
      * @param ownChanges the node was restored from a backup: its pulls include its own changes, so that it
      *     gets back what it pushed after the backup was taken
-     * @param resync the node was restored from a backup taken before this hub was restored, and shows a
-     *     ticket of what this hub lost: its cursors belong to that lost history, so it takes the snapshot
+     * @param resync the node shows a ticket of a history of this hub that a restore of it lost (a backup, or
+     *     a copy, of its database made before it heard of the restore): its cursors belong to that lost
+     *     history, so it takes the snapshot
      */
     public record Admission(long ticket, boolean ownChanges, boolean resync) {
         public Admission(long ticket, boolean ownChanges) {
@@ -146,8 +147,9 @@ public final class Tickets {
         long next = held.issued() + 1;
         long from = fence ? next : Math.max(held.from(), t + 1);
         store(c, node, held.with(t, s.nonce(), from, next, restored ? s.restoredBackup() : held.backup()));
-        // a backup taken in a history of this hub that a restore of it lost: its cursors point into that history
-        return new Admission(next, pull && restored, pull && restored && held.lost(t));
+        // a ticket of a history of this hub that a restore of it lost (a backup, or a copy, of a database made
+        // before it heard of the restore): its cursors point into that history
+        return new Admission(next, pull && restored, pull && held.lost(t));
     }
 
     /** Forgets the node's record (a retired node: it is refused whatever it shows). */
