@@ -34,7 +34,8 @@ final class RestoreSchedules {
                 .ops(Integer.getInteger("shuttle.ops", ops))
                 .schema(TestSchema.customersAndOrders(2 + (int) (seed % 2)))
                 .policy(policy)
-                .faults(EnumSet.allOf(Fault.class))
+                .faults(Fault.parseList(
+                        System.getProperty("shuttle.restoreFaults", Fault.labels(EnumSet.allOf(Fault.class)))))
                 .seed(seed)
                 .build();
         SimulationResult r = new Simulation(config, ProgressListener.NONE).run();
