@@ -21,6 +21,7 @@ final class Commands {
         root.addSubcommand(new BackupCommand());
         root.addSubcommand(new TokenCommand());
         root.addSubcommand(new RulesCommand());
+        root.addSubcommand(new SchemaCommand());
         root.addSubcommand(new BridgeCommand());
         root.addSubcommand(new SimulateCommand());
         root.addSubcommand(new BenchCommand());

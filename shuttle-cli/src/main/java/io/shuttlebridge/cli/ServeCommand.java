@@ -116,6 +116,15 @@ public final class ServeCommand implements Callable<Integer> {
     int pool;
 
     @Option(
+            names = "--pool-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "How long a request waits for one of the pool's connections before it is answered 503"
+                    + " with Retry-After (devices retry it), at least 250ms (default: ${DEFAULT-VALUE}).")
+    Duration poolTimeout;
+
+    @Option(
             names = "--read-db",
             paramLabel = "URL",
             description = "A hot standby of a PostgreSQL hub database (jdbc:postgresql://...) to serve pulls and"
@@ -187,6 +196,12 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Authenticator authenticator = auth.authenticator();
         int burst = rateBurst();
+        if (poolTimeout.compareTo(HubDatabases.MIN_POOL_TIMEOUT) < 0) {
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "--pool-timeout must be at least " + HubDatabases.MIN_POOL_TIMEOUT.toMillis() + "ms, got "
+                            + poolTimeout.toMillis() + "ms");
+        }
         SyncRules rules = null;
         if (rulesFile != null) {
             if (!auth.jwt()) {
@@ -202,8 +217,8 @@ public final class ServeCommand implements Callable<Integer> {
             throw new ShuttleException(
                     ErrorCode.INVALID_ARGUMENT, "--read-db takes a PostgreSQL standby's JDBC URL, got " + readDb);
         }
-        try (ShuttleDatabase database = HubDatabases.open(db.db, pool);
-                ShuttleDatabase replica = readDb == null ? null : HubDatabases.open(readDb, pool)) {
+        try (ShuttleDatabase database = HubDatabases.open(db.db, pool, poolTimeout);
+                ShuttleDatabase replica = readDb == null ? null : HubDatabases.open(readDb, pool, poolTimeout)) {
             SyncEngine engine = SyncEngine.builder(database)
                     .maxBatch(Math.max(maxBatch, SyncEngine.DEFAULT_PAGE))
                     .maxClockSkew(maxClockSkew)

@@ -57,7 +57,10 @@ class CliBasicsTest {
             {"node", "lease"},
             {"node", "show"},
             {"node", "reset"},
-            {"backup"}
+            {"backup"},
+            {"schema"},
+            {"schema", "check"},
+            {"schema", "apply"}
         }) {
             String[] args = Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";

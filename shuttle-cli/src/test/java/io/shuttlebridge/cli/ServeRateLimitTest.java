@@ -18,6 +18,8 @@ class ServeRateLimitTest {
                 "--rate-limit 99999999999 | is not a request rate",
                 "--rate-burst 5 | --rate-burst needs --rate-limit",
                 "--rate-limit 10/s --rate-burst 0 | --rate-burst must be at least 1 request, got 0",
+                "--pool-timeout 100ms | --pool-timeout must be at least 250ms, got 100ms",
+                "--pool-timeout soon | 'soon' is not a duration",
             })
     void aValueThatIsNotARateIsAUsageError(String options, String message) {
         String[] extra = options.trim().split(" ");

@@ -1,6 +1,7 @@
 package io.shuttlebridge.client;
 
 import io.shuttlebridge.client.internal.DeviceMeta;
+import io.shuttlebridge.client.internal.DeviceSchema;
 import io.shuttlebridge.client.internal.SnapshotAsPull;
 import io.shuttlebridge.client.internal.SqliteTables;
 import io.shuttlebridge.core.ErrorCode;
@@ -70,6 +71,7 @@ public final class DeviceClone {
             }
         }
         Capture.EnableResult enabled = Capture.enable(db, options.build(), ProgressListener.NONE);
+        DeviceSchema.cloned(db, schema);
         DeviceMeta.put(db, DeviceMeta.HUB_URL, hub.hub().toString());
         DeviceMeta.put(db, DeviceMeta.HUB_NODE, schema.hubNode());
         Lease lease = NodeLeases.lease(db, hub);

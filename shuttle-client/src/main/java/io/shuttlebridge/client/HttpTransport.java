@@ -41,8 +41,9 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A hub reached over HTTP (protocol v1) with {@code java.net.http}: gzip (see {@link Compression}), timeouts, and retries
- * with exponential backoff and jitter on network errors and 5xx answers, never on 4xx but 429 (rate limited), which
- * is retried after the {@code Retry-After} the hub asks for (up to a minute) within the same attempts.
+ * with exponential backoff and jitter on network errors and 5xx answers (a 503 from a busy hub after the {@code
+ * Retry-After} it asks for, up to a minute), never on 4xx but 429 (rate limited), which is retried after the {@code
+ * Retry-After} the hub asks for (up to a minute) within the same attempts.
  *
  * <pre>{@code
  * HttpTransport hub = HttpTransport.builder(URI.create("http://hub:7070")).token("s3cret").build();
@@ -235,6 +236,22 @@ public final class HttpTransport implements Transport {
         HubSchema schema = SchemaCodec.read(doc);
         hubNode = schema.hubNode();
         return schema;
+    }
+
+    /**
+     * Reads the hub's schema and gives the device the tables and columns it gained (created through the
+     * same type mapping as a clone), then has the device's engine take them ({@link SyncEngine#refreshSchema()});
+     * a table the hub took again after a destructive change is cloned again.
+     */
+    @Override
+    public boolean followSchema(SyncEngine device) {
+        if (!"sqlite"
+                .equals(io.shuttlebridge.core.internal.dialect.Dialects.of(device.database())
+                        .name())) {
+            return false; // a tier hub on PostgreSQL: its own tables are changed by its owner
+        }
+        io.shuttlebridge.client.internal.DeviceSchema.follow(device, this, schema());
+        return true;
     }
 
     /** The hub's node uuid, read from its schema on first use. */

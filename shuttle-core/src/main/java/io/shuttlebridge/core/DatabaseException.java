@@ -70,7 +70,9 @@ public final class DatabaseException extends ShuttleException {
      * (PostgreSQL's datatype mismatch) an invalid value, {@code 40001}/{@code 40P01} serialization
      * and deadlock, {@code 08} connection, {@code 57P01..57P03} shutdown), by MySQL/MariaDB vendor code
      * where the SQLState class is shared ({@code 23000}), and by the SQLite result code the SQLite driver
-     * puts at the start of its messages ({@code [SQLITE_CONSTRAINT_UNIQUE]}, {@code [SQLITE_BUSY]}).
+     * puts at the start of its messages ({@code [SQLITE_CONSTRAINT_UNIQUE]}, {@code [SQLITE_BUSY]}); a {@link
+     * java.sql.SQLTransientConnectionException} without a SQLState (a connection pool that had none free within
+     * its timeout) is a lost connection.
      * Chained exceptions (a batch's next exception) are classified by the first that says something.
      */
     public static Failure classify(SQLException e) {
@@ -97,6 +99,9 @@ public final class DatabaseException extends ShuttleException {
         String message = e.getMessage();
         if (message != null && message.startsWith("[SQLITE_")) {
             return bySqliteCode(message.substring(1, Math.max(1, message.indexOf(']'))));
+        }
+        if (e instanceof java.sql.SQLTransientConnectionException) {
+            return Failure.CONNECTION_LOST; // no connection to be had for now: a pool's timeout, with no SQLState
         }
         return Failure.OTHER;
     }

@@ -138,6 +138,21 @@ class DatabaseExceptionTest {
     }
 
     @Test
+    void aPoolWithNoConnectionFreeInTimeIsATransientFailure() {
+        // what HikariCP throws when every connection stays in use for its connection timeout: no SQLState
+        DatabaseException e = ShuttleException.database(
+                "testing",
+                new java.sql.SQLTransientConnectionException(
+                        "hub - Connection is not available, request timed out after 5000ms"));
+        assertThat(e.failure()).isEqualTo(Failure.CONNECTION_LOST);
+        assertThat(e.failure().transientFailure()).isTrue();
+        assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(DatabaseException.classify(new java.sql.SQLTransientConnectionException("refused", "23505")))
+                .as("a SQLState says more")
+                .isEqualTo(Failure.UNIQUE_VIOLATION);
+    }
+
+    @Test
     void aBatchFailureIsReadFromItsNextException() {
         SQLException batch = new SQLException("Batch entry 0 was aborted", "ZZ000");
         batch.setNextException(new SQLException("duplicate key value", "23505"));

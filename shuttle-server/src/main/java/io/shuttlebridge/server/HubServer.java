@@ -30,6 +30,7 @@ import io.shuttlebridge.server.internal.HubMetrics;
 import io.shuttlebridge.server.internal.JsonErrorPages;
 import io.shuttlebridge.server.internal.LeaseStore;
 import io.shuttlebridge.server.internal.NodeBindings;
+import io.shuttlebridge.server.internal.PoolRefusals;
 import io.shuttlebridge.server.internal.PushGate;
 import io.shuttlebridge.server.internal.RateLimiter;
 import io.shuttlebridge.server.internal.Readiness;
@@ -106,6 +107,7 @@ public final class HubServer implements AutoCloseable {
         });
         LeaseStore leases =
                 new LeaseStore(b.engine.database(), b.clock == null ? b.engine.clock() : b.clock, b.leaseTtl);
+        PoolRefusals busy = new PoolRefusals(b.engine.database(), metrics);
         BodyReader body = new BodyReader(b.maxBodyBytes);
         NodeBindings bindings = new NodeBindings(b.engine.database(), b.clock == null ? b.engine.clock() : b.clock);
         if (b.rules != null) {
@@ -176,6 +178,9 @@ public final class HubServer implements AutoCloseable {
                     BodyReader.PayloadTooLarge.class,
                     (e, ctx) -> error(ctx, ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage()));
             cfg.routes.exception(ShuttleException.class, (e, ctx) -> {
+                if (busy.refuse(ctx, e)) {
+                    return; // no database connection within the pool's timeout: 503, come back shortly
+                }
                 if (e.code().httpStatus() >= 500) {
                     log.error("{} {} failed", ctx.method(), ctx.path(), e);
                 }
@@ -189,6 +194,9 @@ public final class HubServer implements AutoCloseable {
                     HttpResponseException.class,
                     (e, ctx) -> error(ctx, e.getStatus(), ErrorCode.forHttpStatus(e.getStatus()), e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
+                if (busy.refuse(ctx, e)) {
+                    return;
+                }
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, ErrorCode.INTERNAL, ErrorAnswers.unexpected());
             });

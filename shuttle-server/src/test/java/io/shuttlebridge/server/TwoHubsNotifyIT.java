@@ -53,6 +53,7 @@ class TwoHubsNotifyIT {
                             .token(Fixtures.TOKEN)
                             .watchEvery(Duration.ofHours(1))
                             .start()) {
+                awaitListening(hub2); // its LISTEN starts on a thread of its own: a write before it is not heard
                 LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
                 WebSocket ws = HttpClient.newHttpClient()
                         .newWebSocketBuilder()
@@ -104,5 +105,24 @@ class TwoHubsNotifyIT {
                 ws.abort();
             }
         }
+    }
+
+    /** Waits (up to 30 s) until the hub's readiness says its feed listener is connected. */
+    private static void awaitListening(HubServer hub) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String body = "";
+        while (System.nanoTime() < end) {
+            body = http.send(
+                            java.net.http.HttpRequest.newBuilder(URI.create(hub.url() + "/health/ready"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+            if (body.contains("\"listener\":\"connected\"")) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the hub's feed listener did not connect: " + body);
     }
 }

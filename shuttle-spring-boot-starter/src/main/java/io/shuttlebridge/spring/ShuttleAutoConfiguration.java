@@ -3,6 +3,7 @@ package io.shuttlebridge.spring;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.shuttlebridge.client.TokenProvider;
+import io.shuttlebridge.core.capture.ShuttleFlywayCallback;
 import io.shuttlebridge.server.auth.Authenticator;
 import io.shuttlebridge.spring.internal.DataSourceTuner;
 import io.shuttlebridge.spring.internal.DeviceHealthIndicator;
@@ -12,12 +13,14 @@ import io.shuttlebridge.spring.internal.HubAuthenticators;
 import io.shuttlebridge.spring.internal.HubHealthIndicator;
 import io.shuttlebridge.spring.internal.HubRuntime;
 import io.shuttlebridge.spring.internal.HubServletProxy;
+import io.shuttlebridge.spring.internal.RunningEngine;
 import io.shuttlebridge.spring.internal.SpringJwtAuthenticator;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -38,7 +41,8 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 /**
  * Shuttle Bridge in a Spring Boot application, as {@code shuttle.mode} says: {@code device} or {@code
  * hub} (see {@link ShuttleProperties}); nothing without it. Runs after the application's {@code
- * DataSource}, Flyway, meter registry and resource server are configured.
+ * DataSource}, Flyway, meter registry and resource server are configured. With Flyway on the class
+ * path, a {@link ShuttleFlywayCallback} runs capture again after every migrate.
  */
 @AutoConfiguration(
         afterName = {
@@ -98,6 +102,17 @@ public class ShuttleAutoConfiguration {
             @Bean
             MeterBinder shuttleDeviceMeters(DeviceRuntime device) {
                 return new DeviceMeters(device);
+            }
+        }
+
+        /** Capture runs again after every Flyway migrate (Spring Boot hands Flyway every Callback bean). */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(name = "org.flywaydb.core.api.callback.Callback")
+        static class FlywayCapture {
+            @Bean
+            @ConditionalOnMissingBean(ShuttleFlywayCallback.class)
+            ShuttleFlywayCallback shuttleFlywayCallback(ConfigurableListableBeanFactory beans) {
+                return RunningEngine.callback(beans, "shuttleSync");
             }
         }
     }
@@ -163,6 +178,20 @@ public class ShuttleAutoConfiguration {
             @ConditionalOnMissingBean(name = "shuttleHealthIndicator")
             HealthIndicator shuttleHealthIndicator(HubRuntime hub) {
                 return new HubHealthIndicator(hub);
+            }
+        }
+
+        /**
+         * Capture runs again after every Flyway migrate; a migrate while the hub runs has its engine serve
+         * the new schema version at once.
+         */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(name = "org.flywaydb.core.api.callback.Callback")
+        static class FlywayCapture {
+            @Bean
+            @ConditionalOnMissingBean(ShuttleFlywayCallback.class)
+            ShuttleFlywayCallback shuttleFlywayCallback(ConfigurableListableBeanFactory beans) {
+                return RunningEngine.callback(beans, "shuttleHub");
             }
         }
     }

@@ -163,8 +163,10 @@ class DeviceModeIT {
         assertThat(meters.get("shuttle.device.syncs").functionCounter().count()).isPositive();
         assertThat(meters.get("shuttle.device.sync.failures").functionCounter().count())
                 .isZero();
-        assertThat(meters.get("shuttle.device.stream.connected").gauge().value())
-                .isEqualTo(1.0);
+        Await.until( // the live stream connects in the background, at start-up or after a reconnect
+                "the device's stream connected",
+                Duration.ofSeconds(15),
+                () -> meters.get("shuttle.device.stream.connected").gauge().value() == 1.0);
         assertThat(meters.get("shuttle.device.last.success.age").gauge().value())
                 .isBetween(0.0, 30.0);
         assertThat(meters.get("shuttle.device.pending").gauge().value()).isGreaterThanOrEqualTo(0.0);

@@ -55,6 +55,11 @@ public final class BenchPostgres implements AutoCloseable {
         return embedded != null ? "embedded PostgreSQL" : adminUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 
+    /** The port of the embedded server; -1 for a server given by URL. */
+    public int embeddedPort() {
+        return embedded == null ? -1 : embedded.getPort();
+    }
+
     /** The JDBC URL of this run's database. */
     public String url() {
         return url;

@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  * path), over the benchmark's PostgreSQL database: its heap and RSS are the hub's alone.
  */
 final class ChildHub implements LoadHub {
+    /** More options for the hub's JVM, separated by spaces ({@code -XX:StartFlightRecording=...}). */
+    static final String JAVA_OPTS = "SHUTTLE_BENCH_HUB_JAVA_OPTS";
+
     /** The hub process's standard error (its log), in the run's folder. */
     static final String LOG = "hub-stderr.log";
 
@@ -32,6 +35,7 @@ final class ChildHub implements LoadHub {
     private final String heap;
     private final String where;
     private final Path log;
+    private final int port;
 
     ChildHub(BenchPostgres pg, int maxBatch, int pool, String heap, Path dir) throws IOException, InterruptedException {
         byte[] secret = new byte[48];
@@ -44,7 +48,12 @@ final class ChildHub implements LoadHub {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap,
-                "-XX:+ExitOnOutOfMemoryError",
+                "-XX:+ExitOnOutOfMemoryError"));
+        String extra = System.getenv(JAVA_OPTS);
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+"))); // a flight recording of the hub, say
+        }
+        cmd.addAll(List.of(
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -60,6 +69,7 @@ final class ChildHub implements LoadHub {
         this.token = BenchHub.token(secret);
         this.heap = heap;
         this.where = pg.where();
+        this.port = pg.embeddedPort();
     }
 
     @Override
@@ -94,6 +104,11 @@ final class ChildHub implements LoadHub {
         } catch (IOException e) {
             return MemorySample.UNKNOWN;
         }
+    }
+
+    @Override
+    public int databasePort() {
+        return port;
     }
 
     @Override

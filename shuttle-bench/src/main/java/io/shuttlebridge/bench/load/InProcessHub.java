@@ -44,6 +44,11 @@ final class InProcessHub implements LoadHub {
     }
 
     @Override
+    public int databasePort() {
+        return pg.embeddedPort();
+    }
+
+    @Override
     public long cpuNanos() {
         return -1;
     }

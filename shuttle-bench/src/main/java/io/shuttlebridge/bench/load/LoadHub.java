@@ -24,6 +24,11 @@ interface LoadHub extends AutoCloseable {
     /** Processor time the hub's own process used so far, in nanoseconds; -1 when it is this JVM or unknown. */
     long cpuNanos();
 
+    /** The port of the embedded PostgreSQL the hub runs over, for its processor time; -1 when not known. */
+    default int databasePort() {
+        return -1;
+    }
+
     @Override
     void close() throws Exception;
 }

@@ -63,11 +63,13 @@ final class LoadRun {
                 MemoryPeak peak = MemoryPeak.start(hub);
                 long selfCpu = ProcessCpu.self();
                 long hubCpu = hub.cpuNanos();
+                long pgCpu = ProcessCpu.postgresOn(hub.databasePort());
                 Map<String, Double> countersBefore = counters(wire);
                 LoadPhase.Result all = LoadPhase.run(fleet, Duration.ofSeconds(s.seconds()), setup);
                 countersDuring(countersBefore, counters(wire));
                 cores("cpuCoresThisJvm", selfCpu, ProcessCpu.self(), all.seconds());
                 cores("cpuCoresHubProcess", hubCpu, hub.cpuNanos(), all.seconds());
+                cores("cpuCoresPostgres", pgCpu, ProcessCpu.postgresOn(hub.databasePort()), all.seconds());
                 MemorySample top = peak.stop();
                 backlog(wire, "backlogAfterLoad");
                 phases(one, all);

@@ -19,6 +19,33 @@ final class ProcessCpu {
                 : -1;
     }
 
+    /**
+     * The PostgreSQL server listening on {@code port} of this machine (started with {@code -p PORT}, as an
+     * embedded one is) and the backends serving its connections: their user and system time added up; -1
+     * when no such server is found. A backend that ended meanwhile takes its time with it: a floor.
+     */
+    static long postgresOn(int port) {
+        if (port <= 0) {
+            return -1;
+        }
+        String p = Integer.toString(port);
+        for (ProcessHandle h : ProcessHandle.allProcesses().toList()) {
+            boolean postgres =
+                    h.info().command().map(c -> c.endsWith("/postgres")).orElse(false);
+            String[] args = h.info().arguments().orElse(new String[0]);
+            for (int i = 0; postgres && i + 1 < args.length; i++) {
+                if (args[i].equals("-p") && args[i + 1].equals(p)) {
+                    long sum = of(h.pid());
+                    for (ProcessHandle backend : h.descendants().toList()) {
+                        sum += Math.max(0, of(backend.pid()));
+                    }
+                    return sum;
+                }
+            }
+        }
+        return -1;
+    }
+
     /** User and system time of process {@code pid}, from /proc/PID/stat. */
     static long of(long pid) {
         try {

@@ -30,6 +30,9 @@ class PublishedArtifactsTest {
     static final String GROUP = "io.shuttlebridge";
     static final Set<String> APPLICATIONS = Set.of("shuttle-cli", "shuttle-bench");
     static final String BOM = "shuttle-bom";
+    /** The module that builds the example applications against the libraries: published by nobody. */
+    static final String EXAMPLES = "examples";
+
     static final Set<String> BANNED_GROUPS =
             Set.of("ch.qos.logback", "info.picocli", "io.zonky.test", "io.zonky.test.postgres", "org.openjdk.jmh");
     static final String SQLITE = "org.xerial:sqlite-jdbc";
@@ -69,6 +72,7 @@ class PublishedArtifactsTest {
         Set<String> libraries = new TreeSet<>(parent.modules());
         libraries.removeAll(APPLICATIONS);
         libraries.remove(BOM);
+        libraries.remove(EXAMPLES);
         return libraries;
     }
 
@@ -163,6 +167,14 @@ class PublishedArtifactsTest {
                     .containsEntry("maven.source.skip", "true")
                     .containsEntry("maven.javadoc.skip", "true");
         }
+    }
+
+    @Test
+    void theExamplesAreNeitherInstalledNorDeployed() {
+        assertThat(module(EXAMPLES).packaging()).isEqualTo("pom");
+        assertThat(module(EXAMPLES).properties())
+                .containsEntry("maven.install.skip", "true")
+                .containsEntry("maven.deploy.skip", "true");
     }
 
     @Test

@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One hub's HTTP calls: bearer token, gzip responses when asked for, timeouts, and retries with backoff on network
- * errors and 5xx answers. A 429 answer (rate limited) is retried too, within the same attempts, after the
- * {@code Retry-After} the hub asked for (the backoff's wait when it named none); a hub asking for more than
- * {@link #MAX_RETRY_AFTER} is not waited for. Any other 4xx answer is never retried: it becomes a {@link
+ * errors and 5xx answers; a 503 (the hub busy, its database connections all in use, or shutting down) is retried
+ * after its {@code Retry-After}, at least the backoff's wait and at most {@link #MAX_RETRY_AFTER}. A 429 answer
+ * (rate limited) is retried too, within the same attempts, after the {@code Retry-After} the hub asked for (the
+ * backoff's wait when it named none); a hub asking for more than {@link #MAX_RETRY_AFTER} is not waited for. Any other 4xx answer is never retried: it becomes a {@link
  * ShuttleException} with the hub's error code and message. Every protocol call is idempotent, so retrying is safe.
  */
 public final class HttpCaller {
@@ -227,6 +228,9 @@ public final class HttpCaller {
             if (status < 500) {
                 throw answer;
             }
+            if (status == 503) {
+                asked = busyWait(res, attempt); // a busy hub says when to come back
+            }
             failure = answer.getMessage();
             log.debug("{} {}: {} (attempt {})", method, uri, failure, attempt + 1);
         }
@@ -238,6 +242,26 @@ public final class HttpCaller {
 
     /** The wait a 429 asks for: its {@code Retry-After} in seconds or as an HTTP date, else the backoff's. */
     private Duration retryAfter(HttpResponse<?> res, int attempt) {
+        Duration asked = askedWait(res);
+        return asked != null ? asked : backoff.delay(attempt);
+    }
+
+    /**
+     * The wait before retrying a 503 (a hub busy or going away): what its {@code Retry-After} asks, but never
+     * less than the backoff's jittered wait (devices refused together do not come back together) nor more than
+     * {@link #MAX_RETRY_AFTER}; the backoff's wait alone when it asks nothing.
+     */
+    private Duration busyWait(HttpResponse<?> res, int attempt) {
+        Duration jittered = backoff.delay(attempt);
+        Duration asked = askedWait(res);
+        if (asked == null || asked.compareTo(jittered) < 0) {
+            return jittered;
+        }
+        return asked.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : asked;
+    }
+
+    /** An answer's {@code Retry-After}, in seconds or as an HTTP date; null when it has none that can be read. */
+    private Duration askedWait(HttpResponse<?> res) {
         String v = res.headers().firstValue("Retry-After").map(String::trim).orElse("");
         if (!v.isEmpty()) {
             try {
@@ -252,7 +276,7 @@ public final class HttpCaller {
                 }
             }
         }
-        return backoff.delay(attempt);
+        return null;
     }
 
     /** Reads the hub's time off an answer: the device's time halfway through the round trip is compared with it. */

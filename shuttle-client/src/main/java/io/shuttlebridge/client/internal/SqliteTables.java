@@ -21,10 +21,9 @@ public final class SqliteTables {
     public static String createTable(HubSchema.TableSpec t, String hubDialect) {
         List<String> parts = new ArrayList<>();
         for (Column c : t.table().columns()) {
-            String type = "sqlite".equals(hubDialect) ? c.declaredType() : TypeMapping.sqliteColumnType(c);
             boolean notNull =
                     !c.nullable() && !c.inPrimaryKey() && !t.excluded().contains(c.name());
-            parts.add(quote(c.name()) + (type.isBlank() ? "" : " " + type) + (notNull ? " NOT NULL" : ""));
+            parts.add(columnDefinition(c, hubDialect) + (notNull ? " NOT NULL" : ""));
         }
         parts.add("PRIMARY KEY ("
                 + t.table().primaryKey().stream().map(SqliteTables::quote).collect(Collectors.joining(", ")) + ")");
@@ -35,6 +34,20 @@ public final class SqliteTables {
                     + fk.parentColumns().stream().map(SqliteTables::quote).collect(Collectors.joining(", ")) + ")");
         }
         return "CREATE TABLE IF NOT EXISTS " + quote(t.name()) + " (\n  " + String.join(",\n  ", parts) + "\n)";
+    }
+
+    /**
+     * {@code ALTER TABLE ... ADD COLUMN} for a column the hub's table gained: same type as a clone would
+     * give it, and nullable (rows the device has get NULL until the hub's values arrive; SQLite cannot
+     * add a NOT NULL column without a default).
+     */
+    public static String addColumn(String table, Column c, String hubDialect) {
+        return "ALTER TABLE " + quote(table) + " ADD COLUMN " + columnDefinition(c, hubDialect);
+    }
+
+    private static String columnDefinition(Column c, String hubDialect) {
+        String type = "sqlite".equals(hubDialect) ? c.declaredType() : TypeMapping.sqliteColumnType(c);
+        return quote(c.name()) + (type.isBlank() ? "" : " " + type);
     }
 
     static String quote(String identifier) {

@@ -13,6 +13,7 @@ import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
+import io.shuttlebridge.core.internal.sync.NewColumns;
 import io.shuttlebridge.core.internal.sync.PeerStore;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.internal.sync.apply.Role;
@@ -31,6 +32,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -65,6 +67,8 @@ public final class Bundles {
         SyncSchema schema = EngineAccess.context(engine).schema();
         PeerCursor peer = db.read(c -> PeerStore.get(c, peerNode));
         long from = peer.acked();
+        // columns added here whose values the hub has not given yet: never sent as NULL over the peer's
+        Map<String, Set<String>> unfilled = db.read(NewColumns::pending);
         List<String> jsons = new ArrayList<>();
         long to = from;
         long after = from;
@@ -72,8 +76,9 @@ public final class Bundles {
             final long a = after;
             FeedReader.Page page = db.transaction(c -> new FeedReader(Dialects.of(db), schema)
                     .read(c, FeedReader.Query.after(a, PAGE).excludingPeer(peerNode)));
-            for (FeedEntry e : page.entries()) {
-                jsons.add(ChangeCodec.toJson(ChangeCodec.change(e.change())));
+            for (Change ch : NewColumns.withoutUnfilled(
+                    page.entries().stream().map(FeedEntry::change).toList(), unfilled)) {
+                jsons.add(ChangeCodec.toJson(ChangeCodec.change(ch)));
             }
             to = page.lastSeq();
             after = page.lastSeq();

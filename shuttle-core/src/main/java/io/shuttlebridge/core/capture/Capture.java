@@ -7,6 +7,7 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.Backfill;
+import io.shuttlebridge.core.internal.capture.SchemaEvolution;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
@@ -69,6 +70,7 @@ public final class Capture {
                     Jdbc.execute(c, sql);
                 }
             }
+            SchemaEvolution.captured(c, schema, dialect, options.tables().isEmpty());
             return new ArrayList<>(schema.tables());
         });
         Map<String, Long> backfilled = new LinkedHashMap<>();
@@ -83,6 +85,38 @@ public final class Capture {
                     backfilled,
                     schema.plan().describe());
         });
+    }
+
+    /**
+     * What changed in the database's tables since capture last ran on them: additive changes a running
+     * hub takes by itself, and destructive ones it refuses (DESIGN §10). Changes nothing.
+     */
+    public static SchemaChanges checkSchema(ShuttleDatabase db) {
+        FormatUpgrade.open(db);
+        return SchemaEvolution.check(db);
+    }
+
+    /**
+     * Takes the safe changes {@link #checkSchema} finds (new nullable or defaulted columns; new tables with
+     * a primary key when capture covers every table): triggers installed again, new tables registered
+     * under LWW and backfilled. Destructive changes are left out and listed in {@link SchemaChanges#refused()}.
+     * A running hub does the same by itself shortly after the tables change.
+     */
+    public static SchemaChanges applySchema(ShuttleDatabase db) {
+        FormatUpgrade.open(db);
+        return SchemaEvolution.apply(db, SchemaEvolution.UNKNOWN).changes();
+    }
+
+    /**
+     * Takes {@code table} again at the shape it has now, accepting the destructive changes {@link
+     * #checkSchema} refuses for it (a column dropped or renamed, a type or key changed): its triggers and
+     * captured shape follow the table, its rows are captured again, and devices clone it again on their
+     * next sync (their writes to it not pushed yet are kept as rejected writes, to retry or dismiss). The
+     * additive changes of other tables are taken too. A table that was dropped cannot be taken again.
+     */
+    public static SchemaChanges acceptSchema(ShuttleDatabase db, String table) {
+        FormatUpgrade.open(db);
+        return SchemaEvolution.accept(db, table).changes();
     }
 
     /** Drops every capture trigger and metadata object; user tables and rows are left untouched. */

@@ -15,16 +15,25 @@ import java.util.List;
  *     out of the device's set, the device's claims changed); the device compares its rows of each
  *     with the hub's and takes the difference (DESIGN §9, move-in and move-out)
  * @param ticket the ticket the hub handed out with this answer ({@link Standing}); 0 when it gave none
+ * @param schemaVersion the version of the hub's synced schema when it served the page ({@code 0}: the
+ *     hub did not say); when it differs from the one a device last saw, the device brings its tables up
+ *     to the hub's schema before applying the page (DESIGN §10)
  */
 public record PullResult(
-        List<Change> changes, long next, boolean more, boolean resyncRequired, List<String> reconcile, long ticket) {
+        List<Change> changes,
+        long next,
+        boolean more,
+        boolean resyncRequired,
+        List<String> reconcile,
+        long ticket,
+        long schemaVersion) {
     public PullResult {
         changes = List.copyOf(changes);
         reconcile = List.copyOf(reconcile);
     }
 
     public PullResult(List<Change> changes, long next, boolean more, boolean resyncRequired, List<String> reconcile) {
-        this(changes, next, more, resyncRequired, reconcile, 0);
+        this(changes, next, more, resyncRequired, reconcile, 0, 0);
     }
 
     public PullResult(List<Change> changes, long next, boolean more, boolean resyncRequired) {
@@ -37,11 +46,16 @@ public record PullResult(
 
     /** This page, asking the device to reconcile {@code tables} as well. */
     public PullResult reconciling(List<String> tables) {
-        return new PullResult(changes, next, more, resyncRequired, tables, ticket);
+        return new PullResult(changes, next, more, resyncRequired, tables, ticket, schemaVersion);
     }
 
     /** This page with the ticket the hub hands out with it. */
     public PullResult withTicket(long t) {
-        return new PullResult(changes, next, more, resyncRequired, reconcile, t);
+        return new PullResult(changes, next, more, resyncRequired, reconcile, t, schemaVersion);
+    }
+
+    /** This page, saying it was served under the hub's schema {@code version}. */
+    public PullResult withSchemaVersion(long version) {
+        return new PullResult(changes, next, more, resyncRequired, reconcile, ticket, version);
     }
 }

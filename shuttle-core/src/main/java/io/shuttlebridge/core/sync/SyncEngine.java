@@ -7,6 +7,8 @@ import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.id.HlcClock;
 import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.capture.CatalogStamp;
+import io.shuttlebridge.core.internal.capture.SchemaEvolution;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.dialect.Identifiers;
@@ -102,7 +104,7 @@ public final class SyncEngine {
         SyncSchema schema = db.read(c -> SyncSchema.load(c, Dialects.of(db)));
         this.context = new EngineContext(
                 db,
-                schema,
+                new java.util.concurrent.atomic.AtomicReference<>(schema),
                 b.resolvers,
                 b.pageSize,
                 b.maxBatch,
@@ -110,7 +112,7 @@ public final class SyncEngine {
                 b.clock,
                 new HlcClock(b.clock, b.maxClockSkew));
         this.hub = new HubSide(context);
-        this.puller = new Puller(context);
+        this.puller = new Puller(context, transport -> transport.followSchema(this));
         this.pusher = new PushPipeline(context);
         this.device = new DeviceSync(context, puller, pusher);
         this.conflicts = new Conflicts(context);
@@ -171,6 +173,55 @@ public final class SyncEngine {
     public RejectedWrite retryRejected(long id) {
         return context.db().transaction(c -> RejectedWrites.retry(c, context, id));
     }
+
+    // ---------------------------------------------------------------- schema changes
+
+    /**
+     * Takes the changes made to the database's tables since capture last ran on them, when its table
+     * definitions moved (one cheap query when they did not): new nullable or defaulted columns and new
+     * tables (when capture covers every table) are captured and served from now on, under a new {@link
+     * PullResult#schemaVersion() schema version}; destructive changes are refused (logged, and listed in the
+     * answer) and their tables keep syncing with the shape they were captured with. A hub runs it on its
+     * feed-watch tick; a device runs it after creating the columns and tables its hub's schema gained.
+     */
+    public io.shuttlebridge.core.capture.SchemaChanges refreshSchema() {
+        synchronized (schemaLock) {
+            String stamp = db.read(c -> CatalogStamp.read(c, Dialects.of(db)));
+            long before = context.schema().version();
+            if (stamp.equals(catalogStamp)) {
+                return new io.shuttlebridge.core.capture.SchemaChanges(before, List.of(), false);
+            }
+            SchemaEvolution.Outcome o = SchemaEvolution.apply(db, before);
+            catalogStamp = o.stamp();
+            if (o.changes().changed()) {
+                context.swapSchema(o.schema());
+                log.info(
+                        "synced schema of {} changed (version {}): {}",
+                        Identifiers.redactUrl(db.displayUrl()),
+                        o.schema().version(),
+                        String.join("; ", o.changes().safe()));
+            }
+            if (!o.changes().refused().isEmpty() && !o.changes().refused().equals(lastRefused)) {
+                log.warn(
+                        "schema changes of {} refused (those tables keep their captured shape; see 'shuttle schema"
+                                + " check'): {}",
+                        Identifiers.redactUrl(db.displayUrl()),
+                        String.join("; ", o.changes().refused()));
+            }
+            lastRefused = o.changes().refused();
+            return o.changes();
+        }
+    }
+
+    /** The version of the synced schema this engine works with now. */
+    public long schemaVersion() {
+        return context.schema().version();
+    }
+
+    private final Object schemaLock = new Object();
+    private String catalogStamp;
+    private List<String> lastRefused = List.of();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SyncEngine.class);
 
     // ---------------------------------------------------------------- hub side
 

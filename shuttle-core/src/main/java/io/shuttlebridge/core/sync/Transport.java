@@ -68,6 +68,17 @@ public interface Transport {
     }
 
     /**
+     * The hub's synced schema moved since {@code device} last followed it (a pull answer says another
+     * {@link PullResult#schemaVersion()}): gives the device the hub's new columns and tables (created
+     * through the type mapping, triggers installed again, {@link SyncEngine#refreshSchema()}) before the
+     * page is applied. Returns whether it could; this default cannot (the device then keeps the tables it
+     * has, and a page with a column it lacks is refused as before).
+     */
+    default boolean followSchema(SyncEngine device) {
+        return false;
+    }
+
+    /**
      * The hub's {@link KeyDigest} of the rows of {@code table} that {@code forNode} may hold now; empty
      * when the hub cannot say (then the device takes the table's snapshot instead).
      */

@@ -5,6 +5,7 @@ import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.id.KSortedIdGenerator;
 import io.shuttlebridge.core.id.KSortedIds;
 import io.shuttlebridge.jpa.SyncId;
+import java.lang.reflect.Member;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -30,7 +31,12 @@ public final class SyncIdGenerator implements BeforeExecutionGenerator {
     private volatile KSortedIdGenerator leased;
     private volatile long nextLookup = Long.MIN_VALUE;
 
-    public SyncIdGenerator(SyncId config, GeneratorCreationContext context) {
+    /**
+     * The constructor {@code @IdGeneratorType} documents, (annotation, member, context), which
+     * Hibernate 7.2 (Spring Boot 4.0's) and 7.4 both look for first; 7.2 does not know the shorter
+     * (annotation, context).
+     */
+    public SyncIdGenerator(SyncId config, Member member, GeneratorCreationContext context) {
         this.entity = context.getPersistentClass() == null
                 ? String.valueOf(context.getProperty().getName())
                 : context.getPersistentClass().getEntityName();

@@ -128,6 +128,23 @@ public final class HubMetrics {
         Gauge.builder("shuttle.db.pool.max", pool, p -> p.getMaximumPoolSize())
                 .description("most database connections the pool opens")
                 .register(registry);
+        refusals("pool busy");
+        refusals("database unreachable");
+    }
+
+    /**
+     * A request was refused 503 because no database connection could be had within the pool's timeout: every
+     * one in use ({@code pool busy}), or none could be opened ({@code database unreachable}).
+     */
+    public void poolRefused(String reason) {
+        refusals(reason).increment();
+    }
+
+    private Counter refusals(String reason) {
+        return Counter.builder("shuttle.db.pool.refusals")
+                .description("requests refused 503 with Retry-After: no database connection within the pool's timeout")
+                .tag("reason", reason)
+                .register(registry);
     }
 
     public AtomicInteger openStreams() {

@@ -23,12 +23,28 @@ import java.util.UUID;
  * while it renews, an expired id goes to the next new device, and the primary key on the id and
  * the unique device key make it impossible for two devices to hold one id, even when several
  * hub processes share the database. Each lease is one transaction.
+ *
+ * <p>A renewal updates the device's own row and waits for no one. Giving a new device an id reads
+ * which ids are free and takes one, so two devices doing it at once would pick the same id: on
+ * PostgreSQL, where a pooled hub (or several hub processes) runs many leases at once, the
+ * transaction that gives an id first takes a transaction-scoped advisory lock ({@link
+ * #LOCK_CLASS}), so new devices get their ids one after the other, each seeing the ids given before
+ * it, and the lock is held only for the few statements of one lease. SQLite has one writer, which
+ * orders them already.
  */
 public final class LeaseStore {
     public static final int MAX_IDS = KSortedId.MAX_SHORT_ID + 1;
+    /** First half of the advisory lock key held while giving out an id ('leas'); the second is the schema's hash. */
+    static final int LOCK_CLASS = 0x6c656173;
+
+    /**
+     * Tries of a lease that lost a race: a busy SQLite file shared by several processes, or a concurrent lease
+     * of the same id where nothing orders them.
+     */
     private static final int ATTEMPTS = 5;
 
     private final ShuttleDatabase db;
+    private final boolean advisoryLock;
     private final MillisClock clock;
     private final Duration ttl;
 
@@ -41,6 +57,7 @@ public final class LeaseStore {
         this.db = db;
         this.clock = clock;
         this.ttl = ttl;
+        this.advisoryLock = "postgresql".equals(db.product());
         db.transaction(c -> {
             try (var st = c.createStatement()) {
                 st.execute(
@@ -60,8 +77,8 @@ public final class LeaseStore {
                 return db.transaction(c -> leaseIn(c, deviceKey, nodeUuid));
             } catch (DatabaseException e) {
                 if (e.failure() != DatabaseException.Failure.UNIQUE_VIOLATION
-                        && !e.failure().transientFailure()) {
-                    throw e;
+                        && e.failure() != DatabaseException.Failure.SERIALIZATION_FAILURE) {
+                    throw e; // a connection not to be had now included: the device retries, not this request
                 }
                 last = e; // a concurrent lease took the same id first (unique key) or the database was busy: try again
             }
@@ -98,15 +115,21 @@ public final class LeaseStore {
     private Lease leaseIn(Connection c, String deviceKey, String nodeUuid) throws SQLException {
         long now = clock.millis();
         long expires = now + ttl.toMillis();
-        Integer mine = queryInt(c, "SELECT short_id FROM _shuttle_leases WHERE device_key = ?", deviceKey);
-        if (mine != null) {
-            update(
-                    c,
-                    "UPDATE _shuttle_leases SET node_uuid = ?, expires_at = ? WHERE short_id = ?",
-                    nodeUuid,
-                    expires,
-                    mine);
-            return new Lease(mine, Instant.ofEpochMilli(expires));
+        Lease renewed = renew(c, deviceKey, nodeUuid, expires);
+        if (renewed != null) {
+            return renewed;
+        }
+        if (advisoryLock) {
+            // new ids are given one at a time (until this transaction ends): each sees the ones given before it
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))")) {
+                ps.setInt(1, LOCK_CLASS);
+                ps.execute();
+            }
+            renewed = renew(c, deviceKey, nodeUuid, expires); // the same device, leasing twice at once
+            if (renewed != null) {
+                return renewed;
+            }
         }
         Integer free = queryInt(
                 c,
@@ -125,11 +148,15 @@ public final class LeaseStore {
                     expires);
             return new Lease(free, Instant.ofEpochMilli(expires));
         }
-        Integer expired = queryInt(
-                c,
-                "SELECT short_id FROM _shuttle_leases WHERE expires_at <= ? ORDER BY expires_at, short_id LIMIT 1",
-                now);
-        if (expired != null) {
+        for (int tries = 0; tries < 10; tries++) {
+            // the longest-expired id; its device renewing it meanwhile keeps it, and the next one is taken
+            Integer expired = queryInt(
+                    c,
+                    "SELECT short_id FROM _shuttle_leases WHERE expires_at <= ? ORDER BY expires_at, short_id LIMIT 1",
+                    now);
+            if (expired == null) {
+                break;
+            }
             int n = update(
                     c,
                     "UPDATE _shuttle_leases SET device_key = ?, node_uuid = ?, leased_at = ?, expires_at = ?"
@@ -150,6 +177,21 @@ public final class LeaseStore {
                 "all " + MAX_IDS + " short ids are leased to other devices; the first"
                         + " lease ends at " + (soonest == null ? "an unknown time" : Instant.ofEpochMilli(soonest))
                         + ": retry after that, or shorten the lease time so that ids of retired devices come back sooner");
+    }
+
+    /** Renews {@code deviceKey}'s lease, if it has one. */
+    private static Lease renew(Connection c, String deviceKey, String nodeUuid, long expires) throws SQLException {
+        Integer mine = queryInt(c, "SELECT short_id FROM _shuttle_leases WHERE device_key = ?", deviceKey);
+        if (mine == null) {
+            return null;
+        }
+        update(
+                c,
+                "UPDATE _shuttle_leases SET node_uuid = ?, expires_at = ? WHERE short_id = ?",
+                nodeUuid,
+                expires,
+                mine);
+        return new Lease(mine, Instant.ofEpochMilli(expires));
     }
 
     /** Refuses a device key or node uuid a lease cannot be given for (400), before anything is written. */

@@ -26,6 +26,15 @@ public final class SharedPulls {
     public record Hit(byte[] body, int changes, long next) {}
 
     private final Map<Key, Page> pages = new ConcurrentHashMap<>();
+    private volatile long schemaVersion;
+
+    /** Forgets every page when the hub's schema version moved: a page says the version it was read under. */
+    public void forSchema(long version) {
+        if (version != schemaVersion) {
+            pages.clear();
+            schemaVersion = version;
+        }
+    }
 
     /** The page for {@code since}, if one read at {@code position} holds none of {@code node}'s changes. */
     public Hit lookup(long since, int limit, long position, String node) {

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.capture.TableGenerations;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.RowCondition;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
@@ -54,7 +55,8 @@ public final class SyncApi {
     private final ReadSetChanges moves;
     private final HubSide hub;
     private final FilteredSnapshot snapshots;
-    private final String schemaJson;
+    /** The schema document of the schema version it was written for (written again when the version moves). */
+    private volatile Object[] schemaJson = {0L, ""};
     /** A hot standby of the hub's database that serves pulls and snapshots, or null. */
     private final ShuttleDatabase replica;
 
@@ -92,13 +94,13 @@ public final class SyncApi {
                 : new ReadSetChanges(rules, EngineAccess.context(engine).schema());
         this.hub = new HubSide(EngineAccess.context(engine));
         this.snapshots = new FilteredSnapshot(EngineAccess.context(engine));
-        this.schemaJson = SchemaCodec.write(hubSchema(), limits(), engine.maxClockSkew());
     }
 
     private HubSchema hubSchema() {
         return HubSchema.of(
                 EngineAccess.context(engine).schema(),
-                Dialects.of(engine.database()).name());
+                Dialects.of(engine.database()).name(),
+                engine.database().read(TableGenerations::ofHub));
     }
 
     private HubLimits limits() {
@@ -114,12 +116,21 @@ public final class SyncApi {
     }
 
     private PullResult visible(PullResult r) {
+        if (r.schemaVersion() == 0 && !r.resyncRequired()) {
+            r = r.withSchemaVersion(engine.schemaVersion()); // a snapshot page read under rules says it too
+        }
         return reads == null || r.resyncRequired() ? r : reads.withoutHiddenColumns(r);
     }
 
     public void schema(Context ctx) {
         if (reads == null) {
-            json(ctx, schemaJson);
+            Object[] doc = schemaJson;
+            long version = engine.schemaVersion();
+            if ((long) doc[0] != version) {
+                doc = new Object[] {version, SchemaCodec.write(hubSchema(), limits(), engine.maxClockSkew())};
+                schemaJson = doc;
+            }
+            json(ctx, (String) doc[1]);
             return;
         }
         json(ctx, SchemaCodec.write(reads.schema(hubSchema()), limits(), engine.maxClockSkew()));
@@ -309,6 +320,7 @@ public final class SyncApi {
      */
     private void sharedPull(Context ctx, String node, long since, int limit) {
         long position = stream.position();
+        shared.forSchema(engine.schemaVersion()); // a page read under another schema version says that version
         SharedPulls.Hit hit = shared.lookup(since, limit, position, node);
         if (hit != null) {
             hub.acknowledgePull(node, since);

@@ -69,7 +69,7 @@ class CsvReaderTest {
                                 || random.nextInt(5) == 0;
                 csv.append(quote ? '"' + v.replace("\"", "\"\"") + '"' : v);
             }
-            if (n == 1 && row.get(0).isEmpty() && csv.charAt(csv.length() - 1) != '"') {
+            if (n == 1 && row.get(0).isEmpty() && (csv.isEmpty() || csv.charAt(csv.length() - 1) != '"')) {
                 csv.append("\"\""); // a lone empty unquoted field would be a blank line
             }
             csv.append(random.nextBoolean() ? "\n" : "\r\n");

@@ -36,6 +36,7 @@ public final class SyncSchema {
     private final Map<String, SyncedTable> byName;
     private final Map<Integer, SyncedTable> byId;
     private final ApplyPlan plan;
+    private final long version;
 
     private SyncSchema(String nodeUuid, Collection<SyncedTable> tables) {
         this.nodeUuid = nodeUuid;
@@ -48,6 +49,21 @@ public final class SyncSchema {
         this.byName = Collections.unmodifiableMap(names); // registration order
         this.byId = Map.copyOf(ids);
         this.plan = ApplyPlan.of(tables.stream().map(SyncedTable::table).toList());
+        this.version = SchemaVersion.of(tables);
+    }
+
+    /** A schema of these tables (in this order) for node {@code nodeUuid}. */
+    public static SyncSchema of(String nodeUuid, Collection<SyncedTable> tables) {
+        return new SyncSchema(nodeUuid, tables);
+    }
+
+    /**
+     * The version of this schema: a fingerprint of every synced table's name, columns (names, declared
+     * types, nullability, key positions), foreign keys and sync settings; two schemas that sync alike
+     * have the same version. Never 0 (which on the wire means "not said").
+     */
+    public long version() {
+        return version;
     }
 
     /** Loads the registry; fails with {@link ErrorCode#NOT_INITIALIZED} when sync was never enabled. */

@@ -16,4 +16,15 @@ public interface CaptureLog {
      * the apply path see every local write. Cheap when there is nothing to fold.
      */
     void fold(Connection c) throws SQLException;
+
+    /**
+     * {@link #fold} for work that only reads the feed. Where a fold orders the feed under a lock held to
+     * the end of its transaction (PostgreSQL's advisory lock), the lock is taken only when there is
+     * something to fold: a reader of a hub whose writes all arrive in pushes neither waits for the writers
+     * nor makes them wait for its reading. Writers still take the lock, and release it only once their
+     * commit is visible, so a reader's snapshot holds a prefix of the feed's seqs either way.
+     */
+    default void foldForReading(Connection c) throws SQLException {
+        fold(c);
+    }
 }

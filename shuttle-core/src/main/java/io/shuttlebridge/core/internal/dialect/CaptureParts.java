@@ -121,6 +121,11 @@ record CaptureParts(
     }
 
     @Override
+    public void foldForReading(Connection c) throws SQLException {
+        log.foldForReading(c);
+    }
+
+    @Override
     public long beginApply(Connection c) throws SQLException {
         return apply.beginApply(c);
     }

@@ -53,6 +53,13 @@ public interface Dialect {
      */
     default void durableCommit(Connection c) throws SQLException {}
 
+    /**
+     * Inside a transaction that only reads, first: every statement of it reads one snapshot of the
+     * database, whatever commits meanwhile (a feed page, the nodes it names and the rows it carries
+     * agree). Nothing by default: a SQLite transaction reads one snapshot already.
+     */
+    default void oneSnapshot(Connection c) throws SQLException {}
+
     /** Quotes an identifier so that any name (keywords, quotes, spaces, unicode) is safe in SQL; ANSI double quotes by default. */
     default String quote(String identifier) {
         return Identifiers.doubleQuote(identifier);

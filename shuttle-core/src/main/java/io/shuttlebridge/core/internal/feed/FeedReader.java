@@ -36,10 +36,18 @@ public final class FeedReader {
 
     private final Dialect dialect;
     private final SyncSchema schema;
+    /** The nodes as known in memory, or null to read them with every page. */
+    private final NodeNames names;
 
     public FeedReader(Dialect dialect, SyncSchema schema) {
+        this(dialect, schema, null);
+    }
+
+    /** A reader that takes node uuids from {@code names}, reading the table only for a node it does not know. */
+    public FeedReader(Dialect dialect, SyncSchema schema, NodeNames names) {
         this.dialect = dialect;
         this.schema = schema;
+        this.names = names;
     }
 
     /**
@@ -102,13 +110,15 @@ public final class FeedReader {
         Set<String> senders = new java.util.HashSet<>();
         long lastSeq = q.afterSeq();
         boolean more;
-        Map<Integer, String> nodes = nodes(c);
+        Map<Integer, String> nodes = names == null ? nodes(c) : names.get(c);
+        boolean fresh = names == null;
         Integer excluded = null;
         if (q.excludePeer() != null) {
-            for (var n : nodes.entrySet()) {
-                if (n.getValue().equals(q.excludePeer())) {
-                    excluded = n.getKey();
-                }
+            excluded = idOf(nodes, q.excludePeer());
+            if (excluded == null && !fresh) {
+                nodes = names.refresh(c);
+                fresh = true;
+                excluded = idOf(nodes, q.excludePeer());
             }
         }
         // What came from the excluded peer is left out by the query itself (a device that cloned a million rows
@@ -148,6 +158,10 @@ public final class FeedReader {
                     SyncedTable t = schema.byId(rs.getInt(1));
                     int via = rs.getInt(9);
                     boolean sent = !rs.wasNull();
+                    if (!fresh && ((sent && !nodes.containsKey(via)) || !nodes.containsKey(rs.getInt(6)))) {
+                        nodes = names.refresh(c); // a node registered since they were read
+                        fresh = true;
+                    }
                     boolean fromExcluded = excluded != null && sent && via == excluded;
                     if (sent && nodes.containsKey(via)) {
                         senders.add(nodes.get(via));
@@ -254,6 +268,15 @@ public final class FeedReader {
             values.put(cols.get(k), Jdbc.readValue(rs, k + 2));
         }
         return values;
+    }
+
+    private static Integer idOf(Map<Integer, String> nodes, String uuid) {
+        for (var n : nodes.entrySet()) {
+            if (n.getValue().equals(uuid)) {
+                return n.getKey();
+            }
+        }
+        return null;
     }
 
     /** Node numbers to uuids (a small table: one row per node this replica has heard of). */

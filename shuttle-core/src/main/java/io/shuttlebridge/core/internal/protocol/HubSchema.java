@@ -14,16 +14,32 @@ import java.util.Set;
  * @param hubNode the hub's node uuid (devices keep their cursors under it)
  * @param dialect the hub's database product ({@code sqlite}, ...): how to read the declared types
  * @param tables synced tables in registration order
+ * @param version the version of the hub's synced schema ({@code schemaVersion}; 0 when the hub did not say)
  */
-public record HubSchema(String hubNode, String dialect, List<TableSpec> tables) {
+public record HubSchema(String hubNode, String dialect, List<TableSpec> tables, long version) {
     public HubSchema {
         tables = List.copyOf(tables);
     }
 
-    /** One synced table as the hub has it. */
-    public record TableSpec(Table table, ConflictPolicy policy, Set<String> excluded, String scopeColumn) {
+    public HubSchema(String hubNode, String dialect, List<TableSpec> tables) {
+        this(hubNode, dialect, tables, 0);
+    }
+
+    /**
+     * One synced table as the hub has it.
+     *
+     * @param generation how many times the hub took the table again after a destructive change of it
+     *     ({@code shuttle schema apply --accept-destructive}); a device that holds another generation clones
+     *     the table again. 0 for a table never taken again
+     */
+    public record TableSpec(
+            Table table, ConflictPolicy policy, Set<String> excluded, String scopeColumn, long generation) {
         public TableSpec {
             excluded = Set.copyOf(excluded);
+        }
+
+        public TableSpec(Table table, ConflictPolicy policy, Set<String> excluded, String scopeColumn) {
+            this(table, policy, excluded, scopeColumn, 0);
         }
 
         public String name() {
@@ -32,11 +48,22 @@ public record HubSchema(String hubNode, String dialect, List<TableSpec> tables) 
     }
 
     public static HubSchema of(SyncSchema schema, String dialect) {
+        return of(schema, dialect, java.util.Map.of());
+    }
+
+    /** The schema, with the generation of each table taken again after a destructive change. */
+    public static HubSchema of(SyncSchema schema, String dialect, java.util.Map<String, Long> generations) {
         return new HubSchema(
                 schema.nodeUuid(),
                 dialect,
                 schema.tables().stream()
-                        .map((SyncedTable t) -> new TableSpec(t.table(), t.policy(), t.excluded(), t.scopeColumn()))
-                        .toList());
+                        .map((SyncedTable t) -> new TableSpec(
+                                t.table(),
+                                t.policy(),
+                                t.excluded(),
+                                t.scopeColumn(),
+                                generations.getOrDefault(t.name(), 0L)))
+                        .toList(),
+                schema.version());
     }
 }

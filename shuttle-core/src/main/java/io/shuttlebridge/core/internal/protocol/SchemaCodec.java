@@ -48,6 +48,9 @@ public final class SchemaCodec {
         o.put("protocol", Protocol.VERSION);
         o.put("hubNode", s.hubNode());
         o.put("dialect", s.dialect());
+        if (s.version() != 0) {
+            o.put("schemaVersion", s.version());
+        }
         if (limits != null) {
             ObjectNode l =
                     o.putObject("limits").put("maxBatch", limits.maxBatch()).put("maxBodyBytes", limits.maxBodyBytes());
@@ -62,6 +65,9 @@ public final class SchemaCodec {
             tn.put("policy", t.policy().name());
             if (t.scopeColumn() != null) {
                 tn.put("scopeColumn", t.scopeColumn());
+            }
+            if (t.generation() != 0) {
+                tn.put("generation", t.generation());
             }
             ArrayNode ex = tn.putArray("excluded");
             t.excluded().stream().sorted().forEach(ex::add);
@@ -127,8 +133,13 @@ public final class SchemaCodec {
                     new Table(name, cols, fks),
                     ConflictPolicy.parse(text(tn, "policy")),
                     excluded,
-                    tn.hasNonNull("scopeColumn") ? tn.get("scopeColumn").asText() : null));
+                    tn.hasNonNull("scopeColumn") ? tn.get("scopeColumn").asText() : null,
+                    tn.path("generation").asLong(0)));
         }
-        return new HubSchema(text(o, "hubNode"), text(o, "dialect"), tables);
+        return new HubSchema(
+                text(o, "hubNode"),
+                text(o, "dialect"),
+                tables,
+                o.path("schemaVersion").asLong(0));
     }
 }

@@ -74,6 +74,7 @@ final class StreamingReader {
             boolean resync = false;
             long hubSeq = -1;
             List<String> reconcile = List.of();
+            long schemaVersion = 0;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken t = p.nextToken();
@@ -84,13 +85,14 @@ final class StreamingReader {
                     case "resync" -> resync = bool(t);
                     case "hubSeq" -> hubSeq = integer(p, t);
                     case "reconcile" -> reconcile = strings(p, t);
+                    case "schemaVersion" -> schemaVersion = integer(p, t);
                     default -> p.skipChildren();
                 }
             }
             if (next == null) {
                 throw UNEXPECTED;
             }
-            return new WireCodec.Page(new PullResult(changes, next, more, resync, reconcile), hubSeq);
+            return new WireCodec.Page(new PullResult(changes, next, more, resync, reconcile, 0, schemaVersion), hubSeq);
         } catch (IOException | RuntimeException e) {
             throw UNEXPECTED;
         }

@@ -126,6 +126,9 @@ public final class WireCodec {
             if (hubSeq >= 0) {
                 g.writeNumberField("hubSeq", hubSeq);
             }
+            if (r.schemaVersion() != 0) {
+                g.writeNumberField("schemaVersion", r.schemaVersion());
+            }
             g.writeEndObject();
         });
     }
@@ -155,7 +158,9 @@ public final class WireCodec {
                 number(o, "next"),
                 o.path("more").asBoolean(false),
                 o.path("resync").asBoolean(false),
-                reconcile(o.path("reconcile")));
+                reconcile(o.path("reconcile")),
+                0,
+                o.path("schemaVersion").asLong(0));
     }
 
     /** The tables a pull answer asks to reconcile: an array of table names, or absent. */

@@ -9,11 +9,13 @@ import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.sync.ConflictResolver;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * What the parts of one {@code SyncEngine} share: its database, the synced schema as it was when the
- * engine opened, its settings, and its clocks. Reached from an engine through {@link EngineAccess}.
+ * What the parts of one {@code SyncEngine} share: its database, the synced schema (swapped as a whole
+ * when the database's tables gain columns or tables: each operation takes it once, through {@link
+ * #schema()}), its settings, and its clocks. Reached from an engine through {@link EngineAccess}.
  * Internal.
  *
  * @param onApplied called inside the apply transaction after each change is written
@@ -26,7 +28,7 @@ import java.util.function.Consumer;
  */
 public record EngineContext(
         ShuttleDatabase db,
-        SyncSchema schema,
+        AtomicReference<SyncSchema> schemaRef,
         Map<String, ConflictResolver> resolvers,
         int pageSize,
         int maxBatch,
@@ -38,17 +40,28 @@ public record EngineContext(
         resolvers = Map.copyOf(resolvers);
     }
 
+    /** The synced schema as it is now; an operation reads it once and works with that snapshot. */
+    public SyncSchema schema() {
+        return schemaRef.get();
+    }
+
+    /** Puts {@code next} in place of the current schema for the operations that start from now on. */
+    public void swapSchema(SyncSchema next) {
+        schemaRef.set(next);
+    }
+
     public String nodeUuid() {
-        return schema.nodeUuid();
+        return schema().nodeUuid();
     }
 
     /** Applies batches of at most the engine's max batch. */
     public Applier applier() {
-        return new Applier(Dialects.of(db), schema, resolvers, maxBatch, onApplied, clock, hlc, hlc.maxSkew());
+        return new Applier(Dialects.of(db), schema(), resolvers, maxBatch, onApplied, clock, hlc, hlc.maxSkew());
     }
 
     /** Applies batches of any size, for transfers that are not a Transport (bundles). */
     public Applier unboundedApplier() {
-        return new Applier(Dialects.of(db), schema, resolvers, Integer.MAX_VALUE, onApplied, clock, hlc, hlc.maxSkew());
+        return new Applier(
+                Dialects.of(db), schema(), resolvers, Integer.MAX_VALUE, onApplied, clock, hlc, hlc.maxSkew());
     }
 }

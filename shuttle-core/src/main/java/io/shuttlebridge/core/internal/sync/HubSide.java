@@ -11,7 +11,9 @@ import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.dialect.OneAttempt;
 import io.shuttlebridge.core.internal.feed.FeedReader;
+import io.shuttlebridge.core.internal.feed.NodeNames;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.internal.sync.apply.PendingStore;
 import io.shuttlebridge.core.internal.sync.apply.Role;
@@ -39,16 +41,21 @@ public final class HubSide {
 
     private final EngineContext engine;
     private final ShuttleDatabase db;
+    /** Group commit of concurrent pushes, on a database whose pushes run on several connections at once. */
+    private final PushGroups<GroupedPush> groups;
+    /** The nodes of the database, for the pages pulls read. */
+    private final NodeNames names = new NodeNames();
 
     public HubSide(EngineContext engine) {
         this.engine = engine;
         this.db = engine.db();
+        this.groups = db.pooled() && !"off".equals(System.getProperty(PushGroups.PROPERTY)) ? new PushGroups<>() : null;
     }
 
     /** The highest seq in this database's feed, local writes made since the last read included. */
     public long feedPosition() {
         return db.transaction(c -> {
-            Dialects.of(db).capture().fold(c);
+            Dialects.of(db).capture().foldForReading(c);
             return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
         });
     }
@@ -91,6 +98,123 @@ public final class HubSide {
         engine.applier()
                 .misfits(changes)
                 .forEach((i, why) -> refused.put(i, new RefusalReason(ErrorCode.SCHEMA_MISMATCH, why)));
+        if (groups == null) {
+            return applyAlone(fromNode, changes, guard, refused);
+        }
+        GroupedPush push = new GroupedPush(fromNode, changes, guard, refused);
+        groups.commit(push, changes.size(), this::commitGroup);
+        if (push.failure != null) {
+            throw push.failure;
+        }
+        if (push.result != null) {
+            return push.result;
+        }
+        // its group's transaction rolled it back (a refusal or a failure to sort out): alone, as if it came alone
+        return applyAlone(fromNode, changes, guard, refused);
+    }
+
+    /** A push waiting for its group to commit, and what became of it there. */
+    private static final class GroupedPush {
+        final String fromNode;
+        final List<Change> changes;
+        final WriteGuard guard;
+        final Map<Integer, RefusalReason> refused;
+        /** Its result once its group committed; null when it is to be applied alone. */
+        PushResult result;
+        /** What applying it alone threw, for a group of one. */
+        RuntimeException failure;
+
+        GroupedPush(String fromNode, List<Change> changes, WriteGuard guard, Map<Integer, RefusalReason> refused) {
+            this.fromNode = fromNode;
+            this.changes = changes;
+            this.guard = guard;
+            this.refused = refused;
+        }
+    }
+
+    /**
+     * Commits the pushes of a group in one transaction, as {@link OneAttempt} (no savepoint: what fails
+     * fails the transaction): the feed gets their entries in the group's order
+     * under one hold of its lock, and one commit makes them durable and visible together. A push is applied
+     * whole or not at all: when one fails or has changes refused, the transaction rolls back and the group
+     * goes again without it, and it is applied alone afterwards, where its refusals are sorted out as for
+     * any push. A group of one is applied as a push that came alone.
+     */
+    private void commitGroup(List<GroupedPush> group) {
+        if (group.size() == 1) {
+            GroupedPush p = group.getFirst();
+            try {
+                p.result = applyAlone(p.fromNode, p.changes, p.guard, p.refused);
+            } catch (RuntimeException e) {
+                p.failure = e;
+            }
+            return;
+        }
+        List<GroupedPush> pending = new ArrayList<>(group);
+        while (pending.size() > 1) {
+            List<PushResult> results = new ArrayList<>(pending.size());
+            int[] failed = {-1};
+            long top;
+            try {
+                top = OneAttempt.run(() -> db.durableTransaction(c -> {
+                    for (int i = 0; i < pending.size(); i++) {
+                        GroupedPush p = pending.get(i);
+                        try {
+                            results.add(
+                                    applyGuarded(c, p.fromNode, p.changes, p.guard, new TreeMap<>(p.refused), false));
+                        } catch (SQLException | RuntimeException e) {
+                            failed[0] = i;
+                            throw new LeftAlone(e);
+                        }
+                    }
+                    return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed")
+                            .orElse(0L);
+                }));
+            } catch (LeftAlone e) {
+                pending.remove(failed[0]); // rolled back with the rest: it goes alone, the others again
+                continue;
+            } catch (Exception e) {
+                log.debug("a group of {} pushes did not commit; each is applied alone", pending.size(), e);
+                return;
+            }
+            for (int i = 0; i < pending.size(); i++) {
+                PushResult r = results.get(i);
+                pending.get(i).result = new PushResult(
+                        r.applied(),
+                        r.duplicates(),
+                        r.superseded(),
+                        r.pending(),
+                        r.conflicts(),
+                        top, // the feed's position once the group is in
+                        r.rejected(),
+                        r.restamped(),
+                        r.refused(),
+                        r.ticket());
+            }
+            return;
+        }
+    }
+
+    /** A push of a group failed: the group's transaction rolls back, and the push is applied alone. */
+    private static final class LeftAlone extends RuntimeException {
+        LeftAlone(Throwable cause) {
+            super("left out of its group", cause, false, false);
+        }
+    }
+
+    /** Pushes committed in a group with other pushes so far (none where pushes are not grouped). */
+    public long groupedPushes() {
+        return groups == null ? 0 : groups.groupedPushes();
+    }
+
+    /** Groups of pushes committed so far, groups of one included (none where pushes are not grouped). */
+    public long pushGroups() {
+        return groups == null ? 0 : groups.groups();
+    }
+
+    /** Applies a push in a transaction of its own, leaving out what the database or the guard refuses. */
+    private PushResult applyAlone(
+            String fromNode, List<Change> changes, WriteGuard guard, Map<Integer, RefusalReason> refused) {
         while (true) {
             try {
                 // the answer says the batch is stored: its commit is on disk first
@@ -135,6 +259,18 @@ public final class HubSide {
     private PushResult applyGuarded(
             Connection c, String fromNode, List<Change> changes, WriteGuard guard, Map<Integer, RefusalReason> refused)
             throws SQLException {
+        return applyGuarded(c, fromNode, changes, guard, refused, true);
+    }
+
+    /** @param position whether to read the feed's position for the answer (a group reads it once, at its end) */
+    private PushResult applyGuarded(
+            Connection c,
+            String fromNode,
+            List<Change> changes,
+            WriteGuard guard,
+            Map<Integer, RefusalReason> refused,
+            boolean position)
+            throws SQLException {
         refuseRetired(c, fromNode);
         guard.before(c, changes).forEach((i, why) -> refused.putIfAbsent(i, RefusalReason.forbidden(why)));
         List<Integer> kept = new ArrayList<>();
@@ -150,7 +286,9 @@ public final class HubSide {
             late.forEach((i, why) -> refused.put(kept.get(i), RefusalReason.forbidden(why)));
             throw new RefusedAfterApply();
         }
-        long hubSeq = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+        long hubSeq = position
+                ? Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L)
+                : 0;
         List<Stamp> notTaken = new ArrayList<>(o.rejected());
         List<PushResult.Refusal> refusals = new ArrayList<>();
         for (var e : refused.entrySet()) {
@@ -204,16 +342,56 @@ public final class HubSide {
             String forNode, long since, int limit, String condition, List<Object> args, boolean own) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
+        FeedReader.Query q = FeedReader.Query.after(since, n).where(condition, args);
+        FeedReader.Query asked = own ? q : q.excludingPeer(forNode);
+        if (db.pooled()) {
+            return pooledPull(forNode, since, asked, page -> pullResult(page), PullResult.resync(since));
+        }
         return db.transaction(c -> {
             refuseRetired(c, forNode);
             if (behindPurge(c, since)) {
                 return PullResult.resync(since);
             }
             PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
-            FeedReader.Query q = FeedReader.Query.after(since, n).where(condition, args);
-            FeedReader.Page page =
-                    new FeedReader(Dialects.of(db), engine.schema()).read(c, own ? q : q.excludingPeer(forNode));
+            FeedReader.Page page = new FeedReader(Dialects.of(db), engine.schema()).read(c, asked);
             return pullResult(page);
+        });
+    }
+
+    /**
+     * A pull on a database whose work runs on several connections at once (a pooled hub). What a pull
+     * writes (the device's acknowledgement, after refusing a retired device or a cursor behind the purge)
+     * and the fold of local writes waiting in the capture log (when there are some: only then is the fold's
+     * lock taken, for that transaction alone) commit first; then the page is read in a read-only transaction
+     * of one snapshot, the feed entries, the nodes they name and the rows they carry as of one moment. The
+     * fold's lock, which orders the feed's writers, is not held while the page is read: pushes neither wait
+     * for pulls nor pulls for pushes, and the feed's seqs still become visible in order (a writer holds the
+     * lock until its commit is visible), so a snapshot holds a prefix of them.
+     */
+    private <T> T pooledPull(
+            String forNode,
+            long since,
+            FeedReader.Query q,
+            java.util.function.Function<FeedReader.Page, T> answer,
+            T resync) {
+        boolean behind = db.transaction(c -> {
+            refuseRetired(c, forNode);
+            if (behindPurge(c, since)) {
+                return true;
+            }
+            PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
+            Dialects.of(db).capture().foldForReading(c);
+            return false;
+        });
+        if (behind) {
+            return resync;
+        }
+        return db.transaction(c -> {
+            Dialects.of(db).oneSnapshot(c);
+            if (behindPurge(c, since)) {
+                return resync; // purged meanwhile
+            }
+            return answer.apply(new FeedReader(Dialects.of(db), engine.schema(), names).readFolded(c, q));
         });
     }
 
@@ -238,6 +416,14 @@ public final class HubSide {
     public PageForAll servePullForAll(String forNode, long since, int limit) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
+        if (db.pooled()) {
+            return pooledPull(
+                    forNode,
+                    since,
+                    FeedReader.Query.after(since, n),
+                    page -> new PageForAll(pullResult(page), page.senders()),
+                    new PageForAll(PullResult.resync(since), java.util.Set.of()));
+        }
         return db.transaction(c -> {
             refuseRetired(c, forNode);
             if (behindPurge(c, since)) {
@@ -354,7 +540,8 @@ public final class HubSide {
         }
         List<Change> all = new ArrayList<>(last.changes());
         all.addAll(held);
-        return new PullResult(all, last.next(), false, last.resyncRequired(), last.reconcile(), last.ticket());
+        return new PullResult(
+                all, last.next(), false, last.resyncRequired(), last.reconcile(), last.ticket(), last.schemaVersion());
     }
 
     /** {@code condition} restricted to the feed entries of {@code tables} (null: every table). */
@@ -377,9 +564,15 @@ public final class HubSide {
         return db.read(c -> KeyDigests.of(c, Dialects.of(db), t, where, args));
     }
 
-    private static PullResult pullResult(FeedReader.Page page) {
+    private PullResult pullResult(FeedReader.Page page) {
         return new PullResult(
-                page.entries().stream().map(FeedEntry::change).toList(), page.lastSeq(), page.more(), false);
+                page.entries().stream().map(FeedEntry::change).toList(),
+                page.lastSeq(),
+                page.more(),
+                false,
+                List.of(),
+                0,
+                engine.schema().version());
     }
 
     /**

@@ -41,13 +41,31 @@ public final class Puller {
     /** Tables whose last sweep kept rows that unpushed rows here still refer to. */
     private final Set<String> keptAfterSweep = new LinkedHashSet<>();
 
-    public Puller(EngineContext engine) {
+    private final java.util.function.Predicate<Transport> followSchema;
+    private final NewColumnFill fills;
+
+    /**
+     * @param followSchema brings the device's tables up to its hub's schema when a pull answer says another
+     *     schema version than the one the device last saw; false when the transport cannot
+     */
+    public Puller(EngineContext engine, java.util.function.Predicate<Transport> followSchema) {
         this.engine = engine;
         this.db = engine.db();
+        this.followSchema = followSchema;
+        this.fills = new NewColumnFill(engine);
     }
 
-    /** Pulls every page from the hub {@code hubNode}; returns whether it had to resync from the snapshot. */
+    /**
+     * Pulls every page from the hub {@code hubNode}, then gives the columns this device added since its
+     * last sync the hub's values ({@link NewColumnFill}); returns whether it had to resync from the snapshot.
+     */
     public boolean pull(Transport hub, String hubNode, SyncTally tally) {
+        boolean resynced = pullPages(hub, hubNode, tally);
+        fills.run(hub);
+        return resynced;
+    }
+
+    private boolean pullPages(Transport hub, String hubNode, SyncTally tally) {
         if (db.read(c -> HubMove.resyncDue(c, hubNode))) {
             // a ticket of the history the snapshot comes from first: should the hub be restored to an older
             // backup before this device's next sync, the ticket tells it, and the cursor goes with it
@@ -74,12 +92,13 @@ public final class Puller {
         Standing standing = first;
         while (true) {
             PullResult page = hub.pull(self, since, engine.pageSize(), standing);
+            HubSchemaVersion.followIfMoved(engine, hub, hubNode, page.schemaVersion(), followSchema);
             if (page.resyncRequired()) {
                 db.durableTransaction(c -> {
                     DeviceStanding.received(c, hubNode, page.ticket());
                     return null;
                 });
-                resync(hub, hubNode, tally);
+                resyncOnly(hub, hubNode, tally);
                 if (restored) {
                     db.transaction(c -> {
                         DeviceStanding.restoreAnnounced(c); // the snapshot brought back everything
@@ -134,8 +153,13 @@ public final class Puller {
         });
     }
 
-    /** Takes the hub's whole snapshot in place of what this device pulled from it before. */
+    /** Takes the hub's whole snapshot in place of what this device pulled from it before, then fills new columns. */
     public void resync(Transport hub, String hubNode, SyncTally tally) {
+        resyncOnly(hub, hubNode, tally);
+        fills.run(hub);
+    }
+
+    private void resyncOnly(Transport hub, String hubNode, SyncTally tally) {
         snapshot(hub, hubNode, null, tally);
         db.transaction(c -> {
             PendingReconcile.clear(c, hubNode); // the whole snapshot settled every table
@@ -234,6 +258,7 @@ public final class Puller {
                 after = 0;
                 continue;
             }
+            HubSchemaVersion.followIfMoved(engine, hub, hubNode, page.schemaVersion(), followSchema);
             final boolean last = !page.more();
             db.transaction(c -> {
                 long before = feedTop(c);

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -51,13 +52,15 @@ public final class PushPipeline {
         Throwable failure = null;
         try {
             long after = db.read(c -> PeerStore.get(c, hubNode)).lastPushed();
+            // columns this device has not had the hub's values of yet: never pushed as NULL over them
+            Map<String, Set<String>> unfilled = db.read(NewColumns::pending);
             java.util.concurrent.atomic.AtomicBoolean ackFailed = new java.util.concurrent.atomic.AtomicBoolean();
-            Outgoing out = outgoing(hub, hubNode, db.transaction(c -> page(c, hubNode, after, true)));
+            Outgoing out = outgoing(hub, hubNode, unfilled, db.transaction(c -> page(c, hubNode, after, true)));
             while (true) {
                 final FeedReader.Page page = out.page();
                 Future<Outgoing> next = page.more()
-                        ? local.submit(() ->
-                                outgoing(hub, hubNode, db.transaction(c -> page(c, hubNode, page.lastSeq(), false))))
+                        ? local.submit(() -> outgoing(
+                                hub, hubNode, unfilled, db.transaction(c -> page(c, hubNode, page.lastSeq(), false))))
                         : null;
                 PushResult answer = send(out, next, tally);
                 List<Long> refused = refusedSeqs(page, answer);
@@ -146,7 +149,7 @@ public final class PushPipeline {
     }
 
     /** The page's push, showing the hub the ticket this device holds now (kept, so never one it may lose). */
-    private Outgoing outgoing(Transport hub, String hubNode, FeedReader.Page page) {
+    private Outgoing outgoing(Transport hub, String hubNode, Map<String, Set<String>> unfilled, FeedReader.Page page) {
         if (page.entries().isEmpty()) {
             return new Outgoing(page, null);
         }
@@ -156,7 +159,8 @@ public final class PushPipeline {
                 page,
                 hub.preparePush(
                         engine.nodeUuid(),
-                        page.entries().stream().map(FeedEntry::change).toList(),
+                        NewColumns.withoutUnfilled(
+                                page.entries().stream().map(FeedEntry::change).toList(), unfilled),
                         standing));
     }
 

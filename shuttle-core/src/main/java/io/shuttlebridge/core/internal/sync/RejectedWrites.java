@@ -113,6 +113,30 @@ public final class RejectedWrites {
         }
     }
 
+    /**
+     * Keeps {@code ch}, a write of this device its hub cannot take as it is (made before the hub changed the
+     * table's shape, say), as an open rejected write with {@code code} and {@code message}; returns its id.
+     */
+    public static long keep(Connection c, Change ch, ErrorCode code, String message, long nowMillis)
+            throws SQLException {
+        Jdbc.execute(c, TABLE);
+        long id = Jdbc.queryLong(c, "SELECT max(id) FROM _shuttle_rejected").orElse(0L) + 1;
+        Jdbc.update(
+                c,
+                "INSERT INTO _shuttle_rejected (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')",
+                id,
+                ch.table(),
+                ChangeCodec.keyJson(ch.key()),
+                ch.op().name(),
+                ch.isDelete() ? null : ChangeCodec.valuesJson(ch.values()),
+                code.name(),
+                message,
+                ch.hlc(),
+                Instant.ofEpochMilli(nowMillis).toString());
+        log.warn("this device's write to {} {} kept as rejected write {}: {}", ch.table(), ch.key(), id, message);
+        return id;
+    }
+
     /** Rejected writes whose row the hub's version could not be put back in yet: this prefix and the id, the hub's row. */
     private static final String UNRESTORED = "unrestored_rejected:";
 
@@ -279,11 +303,35 @@ public final class RejectedWrites {
             }
             SettlementWriter.write(c, dialect, t, w.key(), null);
         } else {
-            SettlementWriter.write(c, dialect, t, w.key(), w.values());
+            SettlementWriter.write(c, dialect, t, w.key(), inShape(t, w));
         }
         Jdbc.update(c, "UPDATE _shuttle_rejected SET status = ? WHERE id = ?", RETRIED, id);
         log.info("rejected write {} ({} {}) written again: it is pushed on the next sync", id, w.table(), w.key());
         return find(c, dialect, id);
+    }
+
+    /**
+     * The write's values of the columns its table has now: a write kept when the hub took its table again
+     * at a new shape may name a column the table no longer has, which is left out (and said).
+     */
+    private static java.util.Map<String, Object> inShape(SyncedTable t, RejectedWrite w) {
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        List<String> gone = new ArrayList<>();
+        w.values().forEach((col, v) -> {
+            if (t.replicatedColumns().contains(col)) {
+                out.put(col, v);
+            } else {
+                gone.add(col);
+            }
+        });
+        if (!gone.isEmpty()) {
+            log.info(
+                    "rejected write {} names columns {} that {} no longer has: written again without them",
+                    w.id(),
+                    gone,
+                    t.name());
+        }
+        return out;
     }
 
     private static boolean exists(Connection c, Dialect dialect, SyncedTable t, List<Object> key) throws SQLException {

@@ -38,12 +38,33 @@ final class SettlementWriter {
                         "table \"" + t.name() + "\" has no replicated column \"" + col + "\"");
             }
         }
-        String sql = "INSERT INTO " + d.quote(t.name()) + " ("
-                + cols.stream().map(d::quote).collect(Collectors.joining(", "))
-                + ") VALUES (" + cols.stream().map(x -> "?").collect(Collectors.joining(", ")) + ")"
-                + Dialect.onConflictUpdate(t.key(), cols, d::quote);
+        List<String> set = cols.stream().filter(x -> !t.key().contains(x)).toList();
+        boolean exists = set.size() < t.replicatedColumns().size() - t.key().size()
+                && Jdbc.queryLong(
+                                        c,
+                                        "SELECT count(*) FROM " + d.quote(t.name()) + " WHERE " + where,
+                                        keyArgs(d, t, key))
+                                .orElse(0L)
+                        > 0;
+        String sql;
         List<Object> args = new ArrayList<>();
-        cols.forEach(x -> args.add(d.toDatabase(t.table().column(x).orElseThrow(), row.get(x))));
+        if (exists) {
+            // some columns left out (of a write kept when the table changed shape): an update keeps the others,
+            // where an upsert would first try to insert the row without them
+            sql = "UPDATE " + d.quote(t.name()) + " SET "
+                    + (set.isEmpty()
+                            ? d.quote(t.key().get(0)) + " = " + d.quote(t.key().get(0))
+                            : set.stream().map(x -> d.quote(x) + " = ?").collect(Collectors.joining(", ")))
+                    + " WHERE " + where;
+            set.forEach(x -> args.add(d.toDatabase(t.table().column(x).orElseThrow(), row.get(x))));
+            args.addAll(List.of(keyArgs(d, t, key)));
+        } else {
+            sql = "INSERT INTO " + d.quote(t.name()) + " ("
+                    + cols.stream().map(d::quote).collect(Collectors.joining(", "))
+                    + ") VALUES (" + cols.stream().map(x -> "?").collect(Collectors.joining(", ")) + ")"
+                    + Dialect.onConflictUpdate(t.key(), cols, d::quote);
+            cols.forEach(x -> args.add(d.toDatabase(t.table().column(x).orElseThrow(), row.get(x))));
+        }
         d.capture().fold(c);
         long before = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
         Jdbc.update(c, sql, args.toArray());
@@ -59,6 +80,14 @@ final class SettlementWriter {
             d.capture().logLocalWrite(c, t, key);
             d.capture().fold(c);
         }
+    }
+
+    private static Object[] keyArgs(Dialect d, SyncedTable t, List<Object> key) {
+        Object[] out = new Object[key.size()];
+        for (int i = 0; i < key.size(); i++) {
+            out[i] = d.toDatabase(t.table().column(t.key().get(i)).orElseThrow(), key.get(i));
+        }
+        return out;
     }
 
     private static Object[] prepend(Object first, List<Object> rest) {

@@ -62,9 +62,9 @@ public final class ReadFilter {
                             && fk.childColumns().stream().noneMatch(hidden::contains))
                     .toList();
             tables.add(new HubSchema.TableSpec(
-                    new Table(t.name(), columns, fks), t.policy(), t.excluded(), t.scopeColumn()));
+                    new Table(t.name(), columns, fks), t.policy(), t.excluded(), t.scopeColumn(), t.generation()));
         }
-        return new HubSchema(full.hubNode(), full.dialect(), tables);
+        return new HubSchema(full.hubNode(), full.dialect(), tables, full.version());
     }
 
     /**
@@ -126,7 +126,14 @@ public final class ReadFilter {
         for (Change ch : page.changes()) {
             out.add(withoutHidden(ch, rules.table(ch.table()).hiddenColumns()));
         }
-        return new PullResult(out, page.next(), page.more(), page.resyncRequired());
+        return new PullResult(
+                out,
+                page.next(),
+                page.more(),
+                page.resyncRequired(),
+                page.reconcile(),
+                page.ticket(),
+                page.schemaVersion());
     }
 
     /** The row as the subject may see it now, or null when it may not read it. */

@@ -1,5 +1,6 @@
 package io.shuttlebridge.core.internal.dialect.postgres;
 
+import io.shuttlebridge.core.internal.dialect.OneAttempt;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -9,6 +10,8 @@ import java.sql.Savepoint;
  * insertion for {@code ON CONFLICT} costs markedly more than a plain insert. When one of the rows
  * exists after all (a unique violation: a concurrent write, or a key given twice) the savepoint is
  * rolled back, nothing of the try remains, and the caller writes the rows with its upsert instead.
+ * Within {@link OneAttempt} the insert runs without a savepoint, and a row that exists fails the
+ * transaction.
  */
 final class InsertAsNew {
     /** SQLSTATE of a unique violation. */
@@ -24,6 +27,10 @@ final class InsertAsNew {
 
     /** Runs the insert; false, with nothing written, when a row it inserts exists. */
     static boolean tried(Connection c, Insert insert) throws SQLException {
+        if (OneAttempt.active()) {
+            insert.run(); // no savepoint: a row that exists fails the transaction, and its caller goes another way
+            return true;
+        }
         Savepoint before = c.setSavepoint();
         try {
             insert.run();

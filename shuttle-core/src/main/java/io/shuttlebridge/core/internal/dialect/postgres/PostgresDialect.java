@@ -58,6 +58,13 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public void oneSnapshot(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        }
+    }
+
+    @Override
     public List<String> listTables(Connection c) throws SQLException {
         return PostgresSchemaReader.listTables(c);
     }

@@ -82,6 +82,19 @@ final class PostgresFold implements CaptureLog {
         }
     }
 
+    /**
+     * The fold only when the log holds rows (the function is volatile: {@code CASE} calls it only then), so
+     * a reader takes the fold lock only when there is something to fold.
+     */
+    @Override
+    public void foldForReading(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT CASE WHEN EXISTS (SELECT 1 FROM _shuttle_log) THEN _shuttle_fold() ELSE 0 END")) {
+            rs.next();
+        }
+    }
+
     @Override
     public void logLocalWrite(Connection c, SyncedTable t, List<Object> key) throws SQLException {
         FeedSql.logLocalWrite(c, keys, t, key, PostgresClock.WALL_STAMP);

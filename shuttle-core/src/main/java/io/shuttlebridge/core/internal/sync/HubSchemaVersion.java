@@ -1,0 +1,83 @@
+package io.shuttlebridge.core.internal.sync;
+
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.sync.RejectedWrite;
+import io.shuttlebridge.core.sync.Transport;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The version of its hub's schema a device last followed ({@code _shuttle_meta}, one key per hub). When a
+ * pull answer says another, the device brings its tables up to the hub's schema before applying the page,
+ * then queues again its writes the hub refused as {@code SCHEMA_MISMATCH} (they may fit now; a new refusal
+ * is a new rejected write), except those naming a column their table no longer has (kept when the hub took
+ * the table again at a new shape: the user retries or dismisses them). Internal.
+ */
+final class HubSchemaVersion {
+    private static final Logger log = LoggerFactory.getLogger(HubSchemaVersion.class);
+    private static final String KEY = "hub_schema_version:";
+
+    private HubSchemaVersion() {}
+
+    static void followIfMoved(
+            EngineContext engine, Transport hub, String hubNode, long version, Predicate<Transport> follow) {
+        if (version == 0) {
+            return; // a hub that does not say
+        }
+        String key = KEY + hubNode;
+        String seen = engine.db()
+                .read(c -> Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", key))
+                .orElse(null);
+        if (String.valueOf(version).equals(seen)) {
+            return;
+        }
+        if (!follow.test(hub)) {
+            return; // this transport cannot read the hub's schema
+        }
+        engine.db().transaction(c -> {
+            if (Jdbc.update(c, "UPDATE _shuttle_meta SET value = ? WHERE key = ?", String.valueOf(version), key) == 0) {
+                Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", key, String.valueOf(version));
+            }
+            return null;
+        });
+        if (seen != null) {
+            retrySchemaMismatches(engine);
+        }
+    }
+
+    /** Whether the write names a column its table no longer has here. */
+    private static boolean namesGoneColumns(EngineContext engine, RejectedWrite w) {
+        if (w.values() == null) {
+            return false;
+        }
+        return engine.schema()
+                .table(w.table())
+                .map(t -> !t.replicatedColumns().containsAll(w.values().keySet()))
+                .orElse(false);
+    }
+
+    /** Queues again the open rejected writes the hub refused for want of a table or column. */
+    private static void retrySchemaMismatches(EngineContext engine) {
+        var dialect = Dialects.of(engine.db());
+        for (RejectedWrite w : engine.db().read(c -> RejectedWrites.list(c, dialect, true))) {
+            if (w.code() != ErrorCode.SCHEMA_MISMATCH) {
+                continue;
+            }
+            if (namesGoneColumns(engine, w)) {
+                // kept when the hub took its table again at a new shape: a retry would drop values, the user decides
+                continue;
+            }
+            try {
+                engine.db().transaction(c -> RejectedWrites.retry(c, engine, w.id()));
+                log.info(
+                        "the hub's schema changed: rejected write {} ({} {}) queued again", w.id(), w.table(), w.key());
+            } catch (ShuttleException e) {
+                log.info("rejected write {} not queued again: {}", w.id(), e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,441 @@
+package io.shuttlebridge.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shuttlebridge.client.DeviceClone;
+import io.shuttlebridge.client.HttpTransport;
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.Postgres;
+import io.shuttlebridge.core.ProgressListener;
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.capture.Capture;
+import io.shuttlebridge.core.capture.SchemaChanges;
+import io.shuttlebridge.core.sync.RejectedWrite;
+import io.shuttlebridge.core.sync.SyncEngine;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Schema evolution while syncing (DESIGN §10), over HTTP on SQLite and PostgreSQL hubs: a column and a
+ * table added with plain SQL on a running hub are served under a new schema version, devices take them
+ * on their next sync, a device without the column never blanks it on the hub, its writes the hub refused
+ * for want of a column go through once the hub has it, and a dropped column is refused.
+ */
+class SchemaEvolutionIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    private ShuttleDatabase hub(String kind) {
+        ShuttleDatabase db = kind.equals("sqlite")
+                ? ShuttleDatabase.sqlite(dir.resolve("hub.db"))
+                : ShuttleDatabase.open(Postgres.freshDatabase());
+        db.execute("CREATE TABLE item (id BIGINT PRIMARY KEY, name TEXT)");
+        db.execute("INSERT INTO item VALUES (1, 'one')");
+        Capture.enable(db);
+        return db;
+    }
+
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void additiveChangesReachDevicesWithoutARestart(String kind) throws Exception {
+        try (ShuttleDatabase hubDb = hub(kind);
+                HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("device.db"));
+                ShuttleDatabase old = ShuttleDatabase.sqlite(dir.resolve("old.db"))) {
+            HttpTransport transport = Fixtures.transport(hub);
+            DeviceClone.run(device, transport, ProgressListener.NONE);
+            DeviceClone.run(old, Fixtures.transport(hub), ProgressListener.NONE);
+            SyncEngine engine = SyncEngine.open(device);
+            long v1 = schema(hub).path("schemaVersion").asLong();
+            assertThat(v1).isNotZero();
+            assertThat(pull(hub).path("schemaVersion").asLong()).isEqualTo(v1);
+
+            // a device writes a column the hub does not have yet: refused alone, kept
+            device.execute("ALTER TABLE item ADD COLUMN early TEXT");
+            Capture.enable(
+                    device,
+                    io.shuttlebridge.core.capture.CaptureOptions.builder()
+                            .tables(List.of("item"))
+                            .build());
+            SyncEngine early = SyncEngine.open(device);
+            device.execute("INSERT INTO item (id, name, early) VALUES (5, 'five', 'soon')");
+            early.pullThenPush(transport);
+            assertThat(early.rejectedWrites(true))
+                    .extracting(RejectedWrite::code)
+                    .containsExactly(ErrorCode.SCHEMA_MISMATCH);
+
+            // the hub's tables change with plain SQL while it runs
+            hubDb.execute("ALTER TABLE item ADD COLUMN price INTEGER DEFAULT 0");
+            hubDb.execute("ALTER TABLE item ADD COLUMN early TEXT");
+            hubDb.execute("CREATE TABLE tag (id BIGINT PRIMARY KEY, label TEXT NOT NULL)");
+            hubDb.execute("INSERT INTO tag VALUES (7, 'red')");
+            long v2 = awaitNewVersion(hub, v1);
+            hubDb.execute("UPDATE item SET price = 42 WHERE id = 1"); // captured once the hub took the column
+            JsonNode doc = schema(hub);
+            assertThat(columns(doc, "item")).contains("price", "early");
+            assertThat(columns(doc, "tag")).containsExactly("id", "label");
+            assertThat(pull(hub).path("schemaVersion").asLong()).isEqualTo(v2);
+
+            // the device takes them on its next sync, the rows and values arrive, its refused write goes through
+            SyncEngine fresh = SyncEngine.open(device);
+            fresh.pullThenPush(transport); // follows the schema, queues the refused write again
+            fresh.pullThenPush(transport);
+            assertThat(rows(device, "SELECT id, name, price FROM item ORDER BY id"))
+                    .containsExactly("1|one|42", "5|five|null");
+            assertThat(rows(device, "SELECT id, label FROM tag")).containsExactly("7|red");
+            assertThat(rows(hubDb, "SELECT id, early FROM item WHERE id = 5")).containsExactly("5|soon");
+            assertThat(fresh.rejectedWrites(true)).isEmpty();
+            // the device's own writes of the new objects are captured and reach the hub
+            device.execute("INSERT INTO tag VALUES (8, 'blue')");
+            device.execute("UPDATE item SET price = 43 WHERE id = 1");
+            fresh.pullThenPush(transport);
+            assertThat(rows(hubDb, "SELECT id, label FROM tag ORDER BY id")).containsExactly("7|red", "8|blue");
+            assertThat(rows(hubDb, "SELECT price FROM item WHERE id = 1")).containsExactly("43");
+
+            // a device still without the column updates another one: the hub keeps the column's value
+            SyncEngine oldEngine = SyncEngine.open(old);
+            old.execute("UPDATE item SET name = 'uno' WHERE id = 1");
+            pushWithoutFollowing(oldEngine, Fixtures.transport(hub));
+            assertThat(rows(hubDb, "SELECT name, price FROM item WHERE id = 1")).containsExactly("uno|43");
+        }
+    }
+
+    /**
+     * The hub gains a column whose default its rows take and a column it fills; a device that renamed a
+     * row while it did not know them yet, and whose rename is the newer write, keeps the rename and never
+     * blanks the hub's values of the new columns: it takes the hub's values of its rows' new columns before
+     * it pushes, also for rows the hub did not write since (their values came with the ALTER alone).
+     */
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aDeviceNeverBlanksColumnsItHadNotReceived(String kind) throws Exception {
+        try (ShuttleDatabase hubDb = hub(kind);
+                HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("device.db"))) {
+            hubDb.execute("INSERT INTO item VALUES (2, 'two')");
+            hubDb.execute("INSERT INTO item VALUES (3, 'three')");
+            HttpTransport transport = Fixtures.transport(hub);
+            DeviceClone.run(device, transport, ProgressListener.NONE);
+            SyncEngine engine = SyncEngine.open(device);
+            long v1 = schema(hub).path("schemaVersion").asLong();
+
+            hubDb.execute("ALTER TABLE item ADD COLUMN qty INTEGER DEFAULT 7"); // rows 1..3 take 7, uncaptured
+            hubDb.execute("ALTER TABLE item ADD COLUMN note TEXT");
+            awaitColumns(hub, v1, "item", "qty", "note");
+            hubDb.execute("UPDATE item SET note = 'from the hub' WHERE id IN (1, 2)"); // captured
+            Thread.sleep(20); // the device's rename below is the newer write of row 1
+
+            // offline, before it learns of the columns, the device renames row 1
+            device.execute("UPDATE item SET name = 'uno' WHERE id = 1");
+            engine.pullThenPush(transport);
+            List<String> expected = List.of("1|uno|7|from the hub", "2|two|7|from the hub", "3|three|7|null");
+            assertThat(rows(hubDb, "SELECT id, name, qty, note FROM item ORDER BY id"))
+                    .as("the hub keeps its values of the new columns")
+                    .containsExactlyElementsOf(expected);
+            assertThat(rows(device, "SELECT id, name, qty, note FROM item ORDER BY id"))
+                    .as("the device holds the hub's values of the new columns, also of rows the hub did not write")
+                    .containsExactlyElementsOf(expected);
+
+            // once it has them, its edits carry them, and a value it writes itself goes through
+            device.execute("UPDATE item SET name = 'tres' WHERE id = 3");
+            device.execute("UPDATE item SET qty = 9 WHERE id = 2");
+            engine.pullThenPush(transport);
+            assertThat(rows(hubDb, "SELECT id, name, qty, note FROM item ORDER BY id"))
+                    .containsExactly("1|uno|7|from the hub", "2|two|9|from the hub", "3|tres|7|null");
+            assertThat(engine.pullThenPush(transport).conflicts()).isZero();
+            assertThat(rows(device, "SELECT id, name, qty, note FROM item ORDER BY id"))
+                    .containsExactly("1|uno|7|from the hub", "2|two|9|from the hub", "3|tres|7|null");
+        }
+    }
+
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aDroppedColumnIsRefusedAndTheTableKeepsItsShape(String kind) throws Exception {
+        try (ShuttleDatabase hubDb = hub(kind)) {
+            hubDb.execute("ALTER TABLE item ADD COLUMN note TEXT");
+            SchemaChanges added = Capture.checkSchema(hubDb);
+            assertThat(added.safe()).singleElement().asString().contains("\"item\".\"note\"");
+            assertThat(added.isSafe()).isTrue();
+            SchemaChanges applied = Capture.applySchema(hubDb);
+            assertThat(applied.changed()).isTrue();
+            assertThat(Capture.checkSchema(hubDb).safe()).isEmpty();
+
+            if (kind.equals("sqlite")) {
+                // SQLite itself refuses to drop a column the capture triggers read
+                org.assertj.core.api.Assertions.assertThatThrownBy(
+                                () -> hubDb.execute("ALTER TABLE item DROP COLUMN note"))
+                        .hasMessageContaining("no such column: OLD.note");
+                assertThat(Capture.checkSchema(hubDb).isSafe()).isTrue();
+                return;
+            }
+            hubDb.execute("ALTER TABLE item DROP COLUMN note");
+            SchemaChanges dropped = Capture.checkSchema(hubDb);
+            assertThat(dropped.isSafe()).isFalse();
+            assertThat(dropped.refused())
+                    .singleElement()
+                    .asString()
+                    .contains("column \"item\".\"note\" was dropped or renamed");
+            SchemaChanges refused = Capture.applySchema(hubDb);
+            assertThat(refused.changed()).isFalse();
+            assertThat(refused.version()).isEqualTo(applied.version());
+            SyncEngine engine = SyncEngine.open(hubDb);
+            assertThat(engine.refreshSchema().refused()).hasSize(1);
+            assertThat(engine.schemaVersion()).as("the old shape is served").isEqualTo(applied.version());
+
+            hubDb.execute("ALTER TABLE item ADD COLUMN note TEXT");
+            assertThat(Capture.checkSchema(hubDb).isSafe()).isTrue();
+        }
+    }
+
+    /**
+     * A renamed column, accepted on the hub ({@link Capture#acceptSchema}): the running hub serves the
+     * table at its new shape under a new generation; a device clones that table again on its next sync,
+     * keeps its unpushed writes to it as rejected writes (a retry writes what still fits), and syncs on.
+     */
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void anAcceptedDestructiveChangeHasDevicesCloneTheTableAgain(String kind) throws Exception {
+        ShuttleDatabase hubDb = hub(kind);
+        SyncEngine hubEngine = SyncEngine.open(hubDb);
+        try (hubDb;
+                HubServer hub = Fixtures.start(hubEngine);
+                ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("device.db"))) {
+            long v0 = schema(hub).path("schemaVersion").asLong(); // before the change: the hub may take it at once
+            hubDb.execute("CREATE TABLE part (id BIGINT PRIMARY KEY, item_id BIGINT REFERENCES item(id))");
+            hubDb.execute("INSERT INTO item VALUES (2, 'two')");
+            awaitColumns(hub, v0, "part", "id", "item_id");
+            hubDb.execute("INSERT INTO part VALUES (1, 2)");
+            HttpTransport transport = Fixtures.transport(hub);
+            DeviceClone.run(device, transport, ProgressListener.NONE);
+            SyncEngine engine = SyncEngine.open(device);
+            device.execute("UPDATE item SET name = 'uno' WHERE id = 1"); // offline, not pushed
+            device.execute("INSERT INTO item VALUES (9, 'nine')");
+
+            hubDb.execute("ALTER TABLE item RENAME COLUMN name TO title");
+            assertThat(Capture.checkSchema(hubDb).refused())
+                    .singleElement()
+                    .asString()
+                    .contains("column \"item\".\"name\" was renamed to \"title\"");
+            // the running hub has seen the rename (as its feed-watch tick does) before it is accepted
+            hubEngine.refreshSchema();
+            long v1 = schema(hub).path("schemaVersion").asLong();
+            SchemaChanges accepted = Capture.acceptSchema(hubDb, "item");
+            assertThat(accepted.changed()).isTrue();
+            assertThat(accepted.safe()).anySatisfy(l -> assertThat(l).contains("devices clone it again"));
+            assertThat(Capture.checkSchema(hubDb).items()).isEmpty();
+            awaitColumns(hub, v1, "item", "title");
+            assertThat(table(schema(hub), "item").path("generation").asLong()).isEqualTo(1);
+            hubDb.execute("UPDATE item SET title = 'two!' WHERE id = 2");
+
+            engine.pullThenPush(transport);
+            assertThat(rows(device, "SELECT id, title FROM item ORDER BY id")).containsExactly("1|one", "2|two!");
+            assertThat(rows(device, "SELECT id, item_id FROM part")).containsExactly("1|2");
+            List<RejectedWrite> kept = engine.rejectedWrites(true);
+            assertThat(kept)
+                    .extracting(RejectedWrite::code)
+                    .containsOnly(ErrorCode.SCHEMA_MISMATCH)
+                    .hasSize(2);
+            assertThat(kept).anySatisfy(w -> assertThat(w.values()).containsEntry("name", "uno"));
+
+            // a retry writes what fits the new shape; the device syncs on both ways
+            for (RejectedWrite w : kept) {
+                engine.retryRejected(w.id());
+            }
+            device.execute("UPDATE item SET title = 'neun' WHERE id = 9");
+            hubDb.execute("UPDATE item SET title = 'eins' WHERE id = 1");
+            engine.pullThenPush(transport);
+            engine.pullThenPush(transport);
+            assertThat(rows(hubDb, "SELECT id, title FROM item ORDER BY id"))
+                    .containsExactly("1|eins", "2|two!", "9|neun");
+            assertThat(rows(device, "SELECT id, title FROM item ORDER BY id"))
+                    .containsExactly("1|eins", "2|two!", "9|neun");
+            assertThat(engine.rejectedWrites(true)).isEmpty();
+
+            // a device cloned now holds the new generation: nothing to clone again
+            try (ShuttleDatabase fresh = ShuttleDatabase.sqlite(dir.resolve("fresh.db"))) {
+                DeviceClone.run(fresh, Fixtures.transport(hub), ProgressListener.NONE);
+                fresh.execute("INSERT INTO item VALUES (10, 'ten')");
+                SyncEngine.open(fresh).pullThenPush(Fixtures.transport(hub));
+                assertThat(rows(fresh, "SELECT count(*) FROM item")).containsExactly("4");
+                assertThat(rows(hubDb, "SELECT title FROM item WHERE id = 10")).containsExactly("ten");
+            }
+        }
+    }
+
+    /** A primary key changed on a PostgreSQL hub, accepted: the table's rows are captured again under the new key. */
+    @org.junit.jupiter.api.Test
+    void anAcceptedKeyChangeCapturesTheRowsAgainUnderTheNewKey() throws Exception {
+        try (ShuttleDatabase hubDb = hub("postgresql");
+                HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("device.db"))) {
+            hubDb.execute("UPDATE item SET name = 'one' WHERE id = 1");
+            HttpTransport transport = Fixtures.transport(hub);
+            DeviceClone.run(device, transport, ProgressListener.NONE);
+            SyncEngine engine = SyncEngine.open(device);
+            long v1 = schema(hub).path("schemaVersion").asLong();
+
+            hubDb.execute("ALTER TABLE item DROP CONSTRAINT item_pkey");
+            hubDb.execute("ALTER TABLE item ALTER COLUMN name SET NOT NULL");
+            hubDb.execute("ALTER TABLE item ADD PRIMARY KEY (id, name)");
+            assertThat(Capture.checkSchema(hubDb).refused())
+                    .anySatisfy(l -> assertThat(l).contains("primary key"));
+            SchemaChanges accepted = Capture.acceptSchema(hubDb, "item");
+            assertThat(accepted.safe()).anySatisfy(l -> assertThat(l).contains("(generation 1, 1 rows)"));
+            awaitNewVersion(hub, v1, "item");
+            hubDb.execute("INSERT INTO item VALUES (1, 'uno')"); // another row under the new key
+
+            engine.pullThenPush(transport);
+            assertThat(rows(device, "SELECT id, name FROM item ORDER BY id, name"))
+                    .containsExactly("1|one", "1|uno");
+            device.execute("INSERT INTO item VALUES (1, 'eins')");
+            engine.pullThenPush(transport);
+            assertThat(rows(hubDb, "SELECT id, name FROM item ORDER BY id, name"))
+                    .containsExactly("1|eins", "1|one", "1|uno");
+        }
+    }
+
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void acceptingIsRefusedWhenThereIsNothingDestructiveOrNoSuchTable(String kind) {
+        try (ShuttleDatabase hubDb = hub(kind)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Capture.acceptSchema(hubDb, "item"))
+                    .hasMessageContaining("has no destructive change to accept");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Capture.acceptSchema(hubDb, "nope"))
+                    .hasMessageContaining("table \"nope\" is not synced here");
+        }
+    }
+
+    private static JsonNode table(JsonNode schema, String name) {
+        for (JsonNode t : schema.path("tables")) {
+            if (t.path("name").asText().equals(name)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no table " + name + " in " + schema);
+    }
+
+    /** Pushes as a device of an older release would: it never reads the hub's new schema. */
+    private static void pushWithoutFollowing(SyncEngine engine, HttpTransport http) {
+        engine.pullThenPush(new io.shuttlebridge.core.sync.Transport() {
+            @Override
+            public String hubNode() {
+                return http.hubNode();
+            }
+
+            @Override
+            public io.shuttlebridge.core.sync.PushResult push(
+                    String fromNode, List<io.shuttlebridge.core.change.Change> changes) {
+                return http.push(fromNode, changes);
+            }
+
+            @Override
+            public io.shuttlebridge.core.sync.PullResult pull(String forNode, long since, int limit) {
+                var page = http.pull(forNode, since, limit);
+                // an old device cannot apply pages with columns it lacks: it takes none here
+                return new io.shuttlebridge.core.sync.PullResult(List.of(), since, false, false);
+            }
+
+            @Override
+            public io.shuttlebridge.core.sync.PullResult snapshot(String forNode, long after, int limit) {
+                return http.snapshot(forNode, after, limit);
+            }
+        });
+    }
+
+    private void awaitNewVersion(HubServer hub, long before, String table) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (schema(hub).path("schemaVersion").asLong() != before) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the hub did not take the change of " + table);
+    }
+
+    private long awaitNewVersion(HubServer hub, long before) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode doc = schema(hub); // one document: the version it says is that of the tables it lists
+            long v = doc.path("schemaVersion").asLong();
+            if (v != before && columns(doc, "tag").size() == 2) {
+                return v;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the hub did not take the schema change");
+    }
+
+    /** Waits for the hub to serve a schema version other than {@code before} with {@code table}'s new columns. */
+    private void awaitColumns(HubServer hub, long before, String table, String... added) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode doc = schema(hub);
+            if (doc.path("schemaVersion").asLong() != before
+                    && columns(doc, table).containsAll(List.of(added))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the hub did not take the new columns of " + table);
+    }
+
+    private JsonNode schema(HubServer hub) throws Exception {
+        return get(hub, "/v1/schema");
+    }
+
+    private JsonNode pull(HubServer hub) throws Exception {
+        return get(hub, "/v1/sync/pull?since=0&node=00000000-0000-0000-0000-0000000000aa");
+    }
+
+    private JsonNode get(HubServer hub, String path) throws Exception {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(hub.url() + path))
+                        .header("Authorization", "Bearer " + Fixtures.TOKEN)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private static List<String> columns(JsonNode schema, String table) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode t : schema.path("tables")) {
+            if (t.path("name").asText().equals(table)) {
+                t.path("columns").forEach(c -> out.add(c.path("name").asText()));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> rows(ShuttleDatabase db, String sql) {
+        return db.read(c -> {
+            List<String> out = new ArrayList<>();
+            try (var rs = c.createStatement().executeQuery(sql)) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    StringBuilder b = new StringBuilder();
+                    for (int i = 1; i <= n; i++) {
+                        b.append(i > 1 ? "|" : "").append(rs.getString(i));
+                    }
+                    out.add(b.toString());
+                }
+            }
+            return out;
+        });
+    }
+}

@@ -1,0 +1,2 @@
+CREATE TABLE item (id BIGINT PRIMARY KEY, name TEXT NOT NULL);
+INSERT INTO item VALUES (1, 'one'), (2, 'two');
