@@ -33,16 +33,19 @@ final class ResyncSweep {
         Jdbc.execute(c, "DELETE FROM _shuttle_resync");
     }
 
-    /** Notes the rows of an applied snapshot page. */
+    /**
+     * Notes the rows of an applied snapshot page, by their keys: those the page wrote, and those it left
+     * waiting for a parent row that a later page may bring (then written, with no page of their own to
+     * note them).
+     */
     static void seen(Connection c, Dialect dialect, SyncSchema schema, List<Change> page) throws SQLException {
         for (Change ch : page) {
             SyncedTable t = schema.table(ch.table()).orElse(null);
             if (t == null) {
                 continue;
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO _shuttle_resync (tbl, pk) SELECT tbl, pk"
-                    + " FROM _shuttle_feed WHERE tbl = ? AND pk = "
-                    + dialect.capture().keyParameterExpression(t))) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO _shuttle_resync (tbl, pk) VALUES (?, "
+                    + dialect.capture().keyParameterExpression(t) + ")")) {
                 ps.setInt(1, t.id());
                 for (int i = 0; i < ch.key().size(); i++) {
                     ps.setObject(i + 2, ch.key().get(i));
