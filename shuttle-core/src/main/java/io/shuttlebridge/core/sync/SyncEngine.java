@@ -262,15 +262,15 @@ public final class SyncEngine {
 
     /**
      * {@link #servePull(String, long, int)} for a device that shows where it stands, checked as for a push;
-     * a device restored from a backup gets its own changes too, the ones it pushed after the backup.
+     * a device restored from a backup is told to take the snapshot, which brings back what it pushed after
+     * the backup.
      */
     public PullResult servePull(String forNode, long since, int limit, Standing standing) {
         Tickets.Admission admitted = hub.admit(forNode, Objects.requireNonNull(standing, "standing"), true);
         if (admitted.resync()) {
             return PullResult.resync(since).withTicket(admitted.ticket());
         }
-        return hub.servePull(forNode, since, limit, null, List.of(), admitted.ownChanges())
-                .withTicket(admitted.ticket());
+        return hub.servePull(forNode, since, limit).withTicket(admitted.ticket());
     }
 
     /** The full state (rows and tombstones, whoever wrote them) after {@code after}, for bootstrap and resync. */

@@ -622,6 +622,56 @@ class BackupsAndRestoresTest {
         }
     }
 
+    /**
+     * Found by the randomized simulation with restores (seeds 8033 and 8073): a device restored from an older
+     * backup of its own synced after its hub was restored to an older backup too, so the hub handed its node
+     * the same ticket numbers again, in its new history; the device was then restored from a newer backup,
+     * taken before the hub's restore, whose ticket the hub could not tell from one of its new history. It
+     * pulled its own changes from a cursor of the history the hub lost and missed what the hub had numbered
+     * below it since. A restored backup now takes the hub's snapshot.
+     */
+    @Test
+    void aDeviceRestoredTwiceAcrossARestoreOfItsHubTakesTheSnapshot() {
+        try (Replicas r = Replicas.sqliteHub(dir, ConflictPolicy.LWW)) {
+            r.addDevice("a");
+            r.addDevice("b");
+            r.sync("a");
+            Path older = backup(r, "a", "a-older.bak");
+            Path hub = Path.of(r.hubUrl());
+            Path hubBak = Backups.sqlite(r.hubUrl(), dir.resolve("hub.bak"), ProgressListener.NONE)
+                    .file();
+            r.write("b", "INSERT INTO note VALUES (1, 'one')", "INSERT INTO note VALUES (2, 'two')");
+            r.sync("b");
+            for (int i = 0; i < 3; i++) { // the hub's seqs run ahead of its rows
+                r.write("b", "UPDATE note SET body = body || '.' WHERE id IN (1, 2)");
+                r.sync("b");
+                r.sync("a");
+            }
+            Path newer = backup(r, "a", "a-newer.bak");
+
+            r.restartHub(r.hubUrl(), () -> Replicas.replaceFile(hubBak, hub));
+            r.stop("a");
+            r.restore("a", older); // its ticket is one the restored hub handed out: nothing tells it of the restore
+            r.start("a");
+            for (int i = 0; i < 4; i++) {
+                r.sync("a"); // the hub hands a's node its numbers again
+            }
+            r.sync("b"); // b recovers from the hub's restore: its rows again, at new seqs
+            r.write("b", "INSERT INTO note VALUES (3, 'three, after the hub restore')");
+            r.sync("b");
+
+            r.stop("a");
+            r.restore("a", newer); // cursors of the history the hub lost
+            r.start("a");
+            SyncReport back = r.sync("a");
+            assertThat(r.notes("a")).isEqualTo(r.hubNotes()).contains("3|three, after the hub restore");
+            assertThat(back.resynced())
+                    .as("a restored backup takes the snapshot")
+                    .isTrue();
+            assertThat(r.sync("a").resynced()).isFalse();
+        }
+    }
+
     private static String originOf(Replicas r, long id) {
         return r.hubDb().read(c -> {
             try (var ps = c.prepareStatement("SELECT n.uuid FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id ="

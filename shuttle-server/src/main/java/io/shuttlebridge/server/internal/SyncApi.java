@@ -199,10 +199,9 @@ public final class SyncApi {
         NamedParameters.Bound cond = readCondition(ctx);
         Standing standing = StandingHeaders.read(ctx::header);
         Tickets.Admission admitted = standing == null ? null : hub.admit(node, standing, true);
-        boolean own = admitted != null && admitted.ownChanges(); // a restored device gets back what it pushed
         if (admitted != null) {
             ticket(ctx, admitted.ticket());
-            if (admitted.resync()) { // a backup of a history of this hub that its own restore lost
+            if (admitted.resync()) { // a restored backup, or one of a history of this hub that its restore lost
                 json(ctx, WireCodec.pullResultBytes(PullResult.resync(since), -1));
                 return;
             }
@@ -214,20 +213,12 @@ public final class SyncApi {
             json(ctx, WireCodec.pullResultBytes(r, -1));
             return;
         }
-        if (cond == null && replica == null && !own) {
+        if (cond == null && replica == null) {
             sharedPull(ctx, node, since, limit);
             return;
         }
         PullResult r;
-        if (own) {
-            r = visible(hub.servePull(
-                    node,
-                    since,
-                    limit,
-                    cond == null ? null : cond.sql(),
-                    cond == null ? List.of() : cond.args(),
-                    true));
-        } else if (replica != null && replicaCaughtUp(stream.position())) {
+        if (replica != null && replicaCaughtUp(stream.position())) {
             metrics.pulledFrom("replica");
             r = visible(hub.servePull(
                     replica,

@@ -331,19 +331,10 @@ public final class HubSide {
      * (SQL over the feed entry {@code f}; sync rules' read half).
      */
     public PullResult servePull(String forNode, long since, int limit, String condition, List<Object> args) {
-        return servePull(forNode, since, limit, condition, args, false);
-    }
-
-    /**
-     * {@link #servePull(String, long, int, String, List)}, with {@code own} the caller's own changes too: a
-     * device restored from a backup gets back what it pushed after the backup ({@link #admit}).
-     */
-    public PullResult servePull(
-            String forNode, long since, int limit, String condition, List<Object> args, boolean own) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
-        FeedReader.Query q = FeedReader.Query.after(since, n).where(condition, args);
-        FeedReader.Query asked = own ? q : q.excludingPeer(forNode);
+        FeedReader.Query asked =
+                FeedReader.Query.after(since, n).where(condition, args).excludingPeer(forNode);
         if (db.pooled()) {
             return pooledPull(forNode, since, asked, page -> pullResult(page), PullResult.resync(since));
         }

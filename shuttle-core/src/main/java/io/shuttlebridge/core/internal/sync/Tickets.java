@@ -29,17 +29,14 @@ public final class Tickets {
      * What a request may do once its standing is checked.
      *
      * @param ticket the ticket to answer with
-     * @param ownChanges the node was restored from a backup: its pulls include its own changes, so that it
-     *     gets back what it pushed after the backup was taken
-     * @param resync the node shows a ticket of a history of this hub that a restore of it lost (a backup, or
-     *     a copy, of its database made before it heard of the restore): its cursors belong to that lost
-     *     history, so it takes the snapshot
+     * @param resync the pull takes the snapshot in place of its page: the node is a restored backup, or it
+     *     shows a ticket of a history of this hub that a restore of it lost (a backup, or a copy, of its
+     *     database made before it heard of the restore). A backup's cursors may belong to such a history even
+     *     when its ticket looks valid: a hub restored to an older backup hands out the same numbers again, to
+     *     the node's other databases too (an older backup of it restored first). The snapshot brings back what
+     *     the node pushed after the backup was taken, whatever history the backup's cursors come from
      */
-    public record Admission(long ticket, boolean ownChanges, boolean resync) {
-        public Admission(long ticket, boolean ownChanges) {
-            this(ticket, ownChanges, false);
-        }
-    }
+    public record Admission(long ticket, boolean resync) {}
 
     /**
      * What the hub holds for one node: the node may show {@code floor} (with its nonce) and {@code
@@ -147,9 +144,9 @@ public final class Tickets {
         long next = held.issued() + 1;
         long from = fence ? next : Math.max(held.from(), t + 1);
         store(c, node, held.with(t, s.nonce(), from, next, restored ? s.restoredBackup() : held.backup()));
-        // a ticket of a history of this hub that a restore of it lost (a backup, or a copy, of a database made
-        // before it heard of the restore): its cursors point into that history
-        return new Admission(next, pull && restored, pull && held.lost(t));
+        // a restored backup, or a ticket of a history of this hub that a restore of it lost (a backup, or a copy,
+        // of a database made before it heard of the restore): its cursors may point into that history
+        return new Admission(next, pull && (restored || held.lost(t)));
     }
 
     /** Forgets the node's record (a retired node: it is refused whatever it shows). */
