@@ -9,6 +9,7 @@ import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.schema.ForeignKey;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
+import io.shuttlebridge.core.internal.sync.apply.PendingStore;
 import io.shuttlebridge.core.internal.sync.apply.Role;
 import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PullResult;
@@ -167,6 +168,18 @@ public final class Puller {
         });
     }
 
+    /**
+     * A snapshot starts: nothing of it seen yet. A whole one replaces what was held from the hub waiting for
+     * a parent: the hub's rows come again with it, and a change held from a state of the hub it no longer
+     * has (a restore of the hub took it back) would otherwise be written once its parent came.
+     */
+    private static void begin(Connection c, String hubNode, Set<String> tables) throws SQLException {
+        ResyncSweep.begin(c);
+        if (tables == null) {
+            PendingStore.forgetFrom(c, hubNode);
+        }
+    }
+
     private static long feedTop(Connection c) throws SQLException {
         return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
     }
@@ -234,7 +247,7 @@ public final class Puller {
         String self = engine.nodeUuid();
         Dialect dialect = Dialects.of(db);
         db.transaction(c -> {
-            ResyncSweep.begin(c);
+            begin(c, hubNode, tables);
             return null;
         });
         long after = 0;
@@ -252,7 +265,7 @@ public final class Puller {
                 // the hub no longer knows this snapshot's cursor (it keeps them for days): start it over
                 log.info("the hub no longer knows the snapshot's cursor {}: taking the snapshot again", after);
                 db.transaction(c -> {
-                    ResyncSweep.begin(c);
+                    begin(c, hubNode, tables);
                     return null;
                 });
                 after = 0;
