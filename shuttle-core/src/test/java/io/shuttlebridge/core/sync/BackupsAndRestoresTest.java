@@ -672,6 +672,88 @@ class BackupsAndRestoresTest {
         }
     }
 
+    /**
+     * Found by the randomized simulation with restores (seed 8233): a device recovering from a hub restore
+     * pushed part of its writes again, and the hub was restored once more before the recovery was done. The
+     * device, still showing that it had seen a restore, had its ticket taken for the hub's record and went on
+     * pushing from where it was: what it had pushed to the history the second restore lost was lost, and its
+     * resync then removed it here too. A device shows it has seen the restore only until the restored hub has
+     * answered it; the second restore is told like the first, and the recovery starts over.
+     */
+    @Test
+    void aHubRestoredAgainWhileADeviceRecoversGetsEveryWriteOfTheDeviceBack() {
+        try (Replicas r = Replicas.sqliteHub(dir, ConflictPolicy.LWW)) {
+            r.addDevice("a");
+            Path hub = Path.of(r.hubUrl());
+            Path hubBak = Backups.sqlite(r.hubUrl(), dir.resolve("hub.bak"), ProgressListener.NONE)
+                    .file();
+            r.write("a", "INSERT INTO note VALUES (1, 'one')", "INSERT INTO note VALUES (2, 'two')");
+            r.sync("a");
+            assertThat(r.hubNotes()).hasSize(2);
+
+            r.restartHub(r.hubUrl(), () -> Replicas.replaceFile(hubBak, hub));
+            // a recovers one page at a time, and its second page never leaves
+            SyncEngine pages = SyncEngine.builder(r.db("a")).pageSize(1).build();
+            SyncEngine restored = r.hub();
+            assertThatThrownBy(() -> pages.pullThenPush(firstPushOnly(restored)))
+                    .hasMessageContaining("cut short");
+            assertThat(r.hubNotes())
+                    .as("the recovery's first page reached the hub")
+                    .containsExactly("1|one");
+
+            r.restartHub(r.hubUrl(), () -> Replicas.replaceFile(hubBak, hub)); // restored again
+            SyncReport again = r.sync("a");
+            assertThat(r.hubNotes()).containsExactly("1|one", "2|two");
+            assertThat(r.notes("a")).isEqualTo(r.hubNotes());
+            assertThat(again.resynced()).isTrue();
+            assertThat(r.sync("a").resynced()).isFalse();
+        }
+    }
+
+    /** The hub's answers, but only the first push a sync sends: the next fails before it leaves. */
+    private static Transport firstPushOnly(SyncEngine hub) {
+        InProcessTransport in = new InProcessTransport(hub);
+        return new Transport() {
+            private int pushes;
+
+            @Override
+            public String hubNode() {
+                return in.hubNode();
+            }
+
+            @Override
+            public PushResult push(String fromNode, List<Change> changes) {
+                throw new AssertionError("a device shows its standing");
+            }
+
+            @Override
+            public PreparedPush preparePush(String fromNode, List<Change> changes, Standing standing) {
+                PreparedPush p = in.preparePush(fromNode, changes, standing);
+                return () -> {
+                    if (pushes++ > 0) {
+                        throw new ShuttleException(ErrorCode.TRANSPORT, "cut short");
+                    }
+                    return p.send();
+                };
+            }
+
+            @Override
+            public PullResult pull(String forNode, long since, int limit) {
+                throw new AssertionError("a device shows its standing");
+            }
+
+            @Override
+            public PullResult pull(String forNode, long since, int limit, Standing standing) {
+                return in.pull(forNode, since, limit, standing);
+            }
+
+            @Override
+            public PullResult snapshot(String forNode, long after, int limit) {
+                return in.snapshot(forNode, after, limit);
+            }
+        };
+    }
+
     private static String originOf(Replicas r, long id) {
         return r.hubDb().read(c -> {
             try (var ps = c.prepareStatement("SELECT n.uuid FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id ="
