@@ -33,7 +33,8 @@ import java.util.function.Predicate;
  * loses what it took after its backup, a lost device what it never pushed. After each such event {@link
  * #retractLost} takes out of the oracle the writes that neither the hub holds (its stamp of the row, or a
  * newer one) nor any device holds as its own write still to be sent: no one acknowledged them, or the one
- * copy that had them is gone, so no replica can be expected to show them. Every other write stands.
+ * copy that had them is gone, so no replica can be expected to show them. Every other write stands, and
+ * one taken out stands again once it exists again (a device restored from an older backup that holds it).
  */
 public final class History {
     /**
@@ -47,6 +48,8 @@ public final class History {
         final Map<String, Object> row;
         final Map<String, Stamp> columns;
         boolean lost;
+        /** Counted among the writes retracted (not merely superseded by a delete whose tombstone is gone). */
+        boolean counted;
 
         Write(String line, Stamp stamp, Map<String, Object> row, Map<String, Stamp> columns) {
             this.line = line;
@@ -156,15 +159,21 @@ public final class History {
 
     /**
      * Takes out of the oracle the writes that exist nowhere any more: neither the hub holds them (the row's
-     * or, for a column, the column's stamp there is theirs or newer; a delete also when the hub has
-     * forgotten the row's tombstone) nor a device among {@code devices} holds them as its own write still to
-     * be sent (its feed entry for the row is the write itself, not one it received). Call it after an event
-     * that takes writes back (a restore, a lost device). Returns how many it took out.
+     * or, for a column, the column's stamp there is theirs or newer; a delete of a row the hub does not hold
+     * also when the hub has purged tombstones, the row's perhaps among them) nor a device among {@code
+     * devices} holds them as its own write still to be sent (its feed entry for the row is the write itself,
+     * not one it received). Call it after an event that takes writes back (a restore, a lost device). A write
+     * taken out comes back when it exists again: a device restored from a backup holding it (taken before the
+     * restore that took it back) pushes it. Returns how many it took out, less those that came back.
      */
     public int retractLost(Node hub, List<? extends Node> devices) {
         Map<Key, Stamp> hubRows = stamps(hub, false);
         Map<Key, Map<String, Stamp>> hubColumns = columnStamps(hub, false);
         Map<Stamp, Long> restamps = restamps(hub);
+        // a delete the hub took and whose tombstone it has since purged leaves no trace there: only where the
+        // hub has purged tombstones is a delete of a row it does not hold taken for one it holds
+        boolean purged = !hub.query("SELECT value FROM _shuttle_meta WHERE key = 'purged_through'")
+                .isEmpty();
         List<Map<Key, Stamp>> deviceRows = new ArrayList<>();
         List<Map<Key, Map<String, Stamp>>> deviceColumns = new ArrayList<>();
         for (Node d : devices) {
@@ -174,14 +183,20 @@ public final class History {
         int before = retracted;
         byRow.forEach((key, ws) -> {
             for (Write w : ws) {
-                if (w.lost) {
-                    continue;
-                }
                 Stamp hubStamp = hubRows.get(key);
                 Stamp recorded = asHubRecorded(w.stamp, restamps);
                 boolean held = (hubStamp != null && !recorded.newerThan(hubStamp))
-                        || (hubStamp == null && w.row == null)
+                        || (hubStamp == null && w.row == null && purged)
                         || deviceRows.stream().anyMatch(m -> w.stamp.equals(m.get(key)));
+                if (w.lost) {
+                    if (!held) {
+                        continue;
+                    }
+                    // a device restored from a backup that holds it, taken before the restore that took it back
+                    w.lost = false;
+                    retracted -= w.counted ? 1 : 0;
+                    w.counted = false;
+                }
                 if (!held) {
                     w.lost = true;
                     // a write older than a delete the hub has since forgotten (its tombstone purged) was not lost:
@@ -189,6 +204,7 @@ public final class History {
                     boolean superseded = hubStamp == null
                             && ws.stream()
                                     .anyMatch(o -> o != w && !o.lost && o.row == null && o.stamp.newerThan(w.stamp));
+                    w.counted = !superseded;
                     retracted += superseded ? 0 : 1;
                     continue;
                 }
