@@ -150,7 +150,7 @@ public record SimulationConfig(
         /**
          * The faults of a sync: duplicated pushes, lost acknowledgements, crashes, partial syncs. The restore
          * faults ({@link Fault#RESTORE}, {@link Fault#COPY}, {@link Fault#HUB_RESTORE}) are given on purpose:
-         * some of their rarer combinations still fail (README, Limits).
+         * they take backups and replace files, and a hub on PostgreSQL is not restored by the simulation.
          */
         private Set<Fault> defaultFaults() {
             return EnumSet.of(Fault.DUP, Fault.LOST_ACK, Fault.CRASH, Fault.REORDER);

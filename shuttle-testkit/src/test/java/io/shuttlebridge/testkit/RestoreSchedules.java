@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.ProgressListener;
 import java.util.EnumSet;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 
@@ -21,26 +22,39 @@ final class RestoreSchedules {
     static Stream<Arguments> schedules(long first, int defaultCount) {
         int n = Integer.getInteger("shuttle.restoreSchedules", defaultCount);
         Long only = Long.getLong("shuttle.seed");
-        ConflictPolicy[] policies = ConflictPolicy.values();
         return Stream.iterate(0, i -> i + 1).limit(only == null ? n : 1).map(i -> {
             long seed = only != null ? only : first + i;
-            return Arguments.of(seed, policies[(int) (seed % policies.length)]);
+            return Arguments.of(seed, policyOf(seed));
         });
     }
 
+    /** The policy of seed {@code seed}'s schedule. */
+    static ConflictPolicy policyOf(long seed) {
+        ConflictPolicy[] policies = ConflictPolicy.values();
+        return policies[(int) (seed % policies.length)];
+    }
+
     static SimulationResult run(long seed, ConflictPolicy policy, int ops) {
+        return run(
+                seed,
+                policy,
+                Integer.getInteger("shuttle.ops", ops),
+                Fault.parseList(System.getProperty("shuttle.restoreFaults", Fault.labels(EnumSet.allOf(Fault.class)))));
+    }
+
+    static SimulationResult run(long seed, ConflictPolicy policy, int ops, Set<Fault> faults) {
         SimulationConfig config = SimulationConfig.builder()
                 .replicas(3)
-                .ops(Integer.getInteger("shuttle.ops", ops))
+                .ops(ops)
                 .schema(TestSchema.customersAndOrders(2 + (int) (seed % 2)))
                 .policy(policy)
-                .faults(Fault.parseList(
-                        System.getProperty("shuttle.restoreFaults", Fault.labels(EnumSet.allOf(Fault.class)))))
+                .faults(faults)
                 .seed(seed)
                 .build();
         SimulationResult r = new Simulation(config, ProgressListener.NONE).run();
-        System.out.println("restore schedule seed " + seed + " " + policy + " (replay: -Dshuttle.seed=" + seed + "): "
-                + (r.passed() ? "passed" : "FAILED") + ", faults " + r.faultsInjected() + "; "
+        System.out.println("restore schedule seed " + seed + " " + policy + " " + ops + " writes, faults "
+                + Fault.labels(faults) + " (replay: -Dshuttle.seed=" + seed + "): "
+                + (r.passed() ? "passed" : "FAILED") + ", injected " + r.faultsInjected() + "; "
                 + r.checks().stream()
                         .filter(c -> c.startsWith("restores:"))
                         .findFirst()
