@@ -65,22 +65,40 @@ public final class BootstrapBench implements Callable<Integer> {
 
     @Option(
             names = "--rules",
-            description = "Also clone through sync rules that let the device read 10% of the rows (id % 10 through a"
-                    + " membership sub-select), from a second hub over the same database, and compare rows delivered per"
-                    + " second with the unfiltered clone, and with an unfiltered clone of as many rows as the rules"
-                    + " let through (another database on the same server).")
+            description =
+                    "Also clone through sync rules that let the device read 10% of the rows (ten slots of id % 100"
+                            + " through a membership sub-select), from a second hub over the same database, and compare rows delivered per"
+                            + " second with the unfiltered clone, and with an unfiltered clone of as many rows as the rules"
+                            + " let through (another database on the same server).")
     boolean rules;
+
+    @Option(
+            names = "--move-in",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "With --rules: then grant the device's subject memberships that move about N more rows"
+                    + " (whole slots of a hundredth of the rows) into its set, and time the one sync (in a new device"
+                    + " JVM, as a clone) that brings them (default ${DEFAULT-VALUE}: none).")
+    long moveIn;
 
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
-    /** The rules of --rules: one slot in ten, granted to the benchmark's subject through a membership table. */
+    /**
+     * The rules of --rules: ten slots in a hundred ({@link #SLOTS}), granted to the benchmark's subject through
+     * a membership table; --move-in grants more.
+     */
     static final String RULES = """
             version: 1
             tables:
               item:
-                read: "id % 10 IN (SELECT slot FROM bench_member WHERE user_id = :sub)"
+                read: "id % 100 IN (SELECT slot FROM bench_member WHERE user_id = :sub)"
             """;
+
+    /** The slots the subject holds before --move-in: a tenth of the rows. */
+    static final int FIRST_SLOT = 30;
+
+    static final int SLOTS = 10;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -98,7 +116,8 @@ public final class BootstrapBench implements Callable<Integer> {
             pg.exec(String.format(BenchRows.PG_TABLE, "item"));
             pg.exec(
                     "CREATE TABLE bench_member (user_id TEXT NOT NULL, slot INTEGER NOT NULL, PRIMARY KEY (user_id, slot))");
-            pg.exec("INSERT INTO bench_member VALUES ('bench', 3)");
+            pg.exec("INSERT INTO bench_member SELECT 'bench', s FROM generate_series(" + FIRST_SLOT + ", "
+                    + (FIRST_SLOT + SLOTS - 1) + ") s");
             double copy;
             try (Connection c = pg.connect()) {
                 copy = BenchRows.copy(c, "item", 1, rows, 1);
@@ -130,8 +149,11 @@ public final class BootstrapBench implements Callable<Integer> {
                         .fact("cloneVsSqliteInsert", sqlite / clone)
                         .fact("target", "clone >= 100,000 rows/s: " + (rows / clone >= 100_000 ? "met" : "missed"));
             }
+            if (moveIn > 0 && !rules) {
+                throw new IllegalArgumentException("--move-in needs --rules");
+            }
             if (rules) {
-                long delivered = (rows + 7) / 10;
+                long delivered = slotRows(FIRST_SLOT, SLOTS);
                 double seconds;
                 try (BenchHub filtered = BenchHub.start(pg, PAGE, SyncRules.parse(RULES, "bench rules"))) {
                     if (hubWarmup > 0) {
@@ -150,6 +172,9 @@ public final class BootstrapBench implements Callable<Integer> {
                                     "rulesTarget",
                                     "delivered rows/s >= 0.8 of the unfiltered clone: "
                                             + (delivered / seconds >= 0.8 * unfilteredRate ? "met" : "missed"));
+                    if (moveIn > 0) {
+                        moveIn(pg, filtered, device, dir, delivered, delivered / seconds, unfilteredRate, report);
+                    }
                 }
                 // a new device's first pages run while its JVM starts and compiles: an unfiltered clone of as many
                 // rows as the rules let through (another database on the same server) pays that as the rules' does
@@ -173,6 +198,67 @@ public final class BootstrapBench implements Callable<Integer> {
         }
         report.print(spec.commandLine().getOut(), json);
         return 0;
+    }
+
+    /** How many of the rows 1..rows fall in the {@code n} slots from {@code first} ({@code id % 100}). */
+    private long slotRows(int first, int n) {
+        long out = 0;
+        for (int slot = first; slot < first + n; slot++) {
+            int s = slot % 100;
+            out += rows / 100 + (s != 0 && s <= rows % 100 ? 1 : 0);
+        }
+        return out;
+    }
+
+    /**
+     * Grants the subject the slots after its first ones that hold about {@link #moveIn} rows, then times the
+     * one sync of {@code device} (holding {@code held} rows) that moves them in: a new device JVM, as the
+     * clone's, whose pull is answered with the table to reconcile, which it compares with its own by digest
+     * and then takes the table's snapshot of.
+     */
+    private void moveIn(
+            BenchPostgres pg,
+            BenchHub hub,
+            Path device,
+            Path dir,
+            long held,
+            double cloneRate,
+            double unfilteredRate,
+            Report report)
+            throws Exception {
+        int slots = (int) Math.max(1, Math.round(moveIn / (rows / 100.0)));
+        if (FIRST_SLOT + SLOTS + slots > 100) {
+            throw new IllegalArgumentException("--move-in " + moveIn + " is more than the " + (100 - FIRST_SLOT - SLOTS)
+                    + " free slots of " + (rows / 100) + " rows hold");
+        }
+        long moved = slotRows(FIRST_SLOT + SLOTS, slots);
+        pg.exec("INSERT INTO bench_member SELECT 'bench', s FROM generate_series(" + (FIRST_SLOT + SLOTS) + ", "
+                + (FIRST_SLOT + SLOTS + slots - 1) + ") s");
+        Optional<Path> jar = inProcess ? Optional.empty() : DeviceJvm.ownJar();
+        long t0 = System.nanoTime();
+        String out;
+        if (jar.isPresent()) {
+            out = DeviceJvm.run(
+                    jar.get(), heap, dir, "sync", "--db", device.toString(), "--token", hub.token(), "--json");
+        } else {
+            try (ShuttleDatabase db = ShuttleDatabase.sqlite(device)) {
+                var r = io.shuttlebridge.core.sync.SyncEngine.open(db).pullThenPush(hub.transport());
+                out = "{\"pulled\":" + r.pulled() + ",\"applied\":" + r.applied() + "}";
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long now = count(device);
+        if (now != held + moved) {
+            throw new IllegalStateException(
+                    "the device holds " + now + " rows after the move-in, expected " + (held + moved));
+        }
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\"pulled\":(\\d+)").matcher(out);
+        long transferred = m.find() ? Long.parseLong(m.group(1)) : -1;
+        report.measure("move-in through rules (" + held + " rows held), one sync", moved, seconds)
+                .fact("moveInRowsSent", transferred)
+                .fact("moveInVsRulesClone", moved / seconds / cloneRate)
+                .fact("moveInVsUnfiltered", moved / seconds / unfilteredRate);
     }
 
     /** Clones {@code device} from {@code hub} as configured (child JVM or this one) and returns the seconds it took. */

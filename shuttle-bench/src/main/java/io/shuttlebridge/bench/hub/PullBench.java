@@ -3,6 +3,7 @@ package io.shuttlebridge.bench.hub;
 import io.shuttlebridge.bench.Report;
 import io.shuttlebridge.client.HttpTransport;
 import io.shuttlebridge.core.sync.PullResult;
+import io.shuttlebridge.server.HubDatabases;
 import io.shuttlebridge.server.rules.SyncRules;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +20,9 @@ import picocli.CommandLine.Spec;
 /**
  * Pulls of many devices of different subjects through sync rules: N subjects each read their own
  * rows of one table (through a membership sub-select, as DESIGN §9's example does), the hub's table
- * gets a few changes per subject, then one new device per subject pulls them over HTTP on loopback,
- * each receiving only its subject's changes. Same-run baseline: the same number of devices pulling
+ * gets a few changes per subject, then one device per subject, which took its snapshot before the
+ * changes (unmeasured, as a cloned device has), pulls them over HTTP on loopback, each receiving only
+ * its subject's changes. Same-run baseline: the same number of devices pulling
  * the same number of changes each from a hub without rules over the same database (each asks from
  * the feed position its changes start at). The two kinds take turns, fifty devices at a time, so that
  * both run under the same load. Reported as rows delivered per second, and their ratio.
@@ -69,6 +71,13 @@ public final class PullBench implements Callable<Integer> {
             description = "Devices pulling at the same time (default ${DEFAULT-VALUE}).")
     int clients;
 
+    @Option(
+            names = "--pool",
+            defaultValue = "" + HubDatabases.DEFAULT_POOL,
+            description = "Connections of each hub to its database, as shuttle serve --pool opens them"
+                    + " (default ${DEFAULT-VALUE}, as serve's).")
+    int pool;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -77,9 +86,9 @@ public final class PullBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (subjects <= 0 || rowsPerSubject <= 0 || clients <= 0 || changesPerSubject <= 0) {
+        if (subjects <= 0 || rowsPerSubject <= 0 || clients <= 0 || changesPerSubject <= 0 || pool <= 0) {
             throw new IllegalArgumentException(
-                    "--subjects, --rows-per-subject, --changes-per-subject and --clients must be positive");
+                    "--subjects, --rows-per-subject, --changes-per-subject, --clients and --pool must be positive");
         }
         if (changesPerSubject > rowsPerSubject) {
             throw new IllegalArgumentException("--changes-per-subject must not exceed --rows-per-subject");
@@ -90,7 +99,8 @@ public final class PullBench implements Callable<Integer> {
                 .fact("subjects", subjects)
                 .fact("rows", rows)
                 .fact("changedRows", changes)
-                .fact("clients", clients);
+                .fact("clients", clients)
+                .fact("pool", pool);
         try (BenchPostgres pg = BenchPostgres.start("pull")) {
             report.fact("hub", "HubServer over " + pg.where() + ", HTTP on loopback")
                     .fact("auth", BenchHub.AUTH);
@@ -104,9 +114,17 @@ public final class PullBench implements Callable<Integer> {
                     "INSERT INTO item SELECT i, 'o' || ((i - 1) % " + subjects
                             + "), 'SKU-' || i, 'item ' || i, i % 100," + " (i % 1000) / 10.0 FROM generate_series(1, "
                             + rows + ") i");
-            try (BenchHub plain = BenchHub.start(pg, PAGE);
-                    BenchHub filtered = BenchHub.start(pg, PAGE, SyncRules.parse(RULES, "bench rules"))) {
+            byte[] secret = new byte[48];
+            new java.security.SecureRandom().nextBytes(secret);
+            try (BenchHub plain = BenchHub.start(pg.url(), PAGE, null, secret, pool);
+                    BenchHub filtered =
+                            BenchHub.start(pg.url(), PAGE, SyncRules.parse(RULES, "bench rules"), secret, pool)) {
                 pg.exec("ANALYZE");
+                List<String> plainTokens = tokens(plain);
+                List<String> rulesTokens = tokens(filtered);
+                // each device through rules has taken its snapshot, as a device does when it is cloned: its pulls
+                // then go on from what it holds (a device that never took one is told to reconcile every table)
+                List<String> rulesNodes = snapshots(filtered, rulesTokens);
                 long before = plain.feedPosition();
                 // the first changes-per-subject rows of every subject
                 pg.exec("UPDATE item SET qty = qty + 1 WHERE (id - 1) / " + subjects + " < " + changesPerSubject);
@@ -115,21 +133,24 @@ public final class PullBench implements Callable<Integer> {
                     throw new IllegalStateException(
                             "the hub's feed moved by " + (after - before) + ", expected " + changes);
                 }
-                List<String> plainTokens = tokens(plain);
-                List<String> rulesTokens = tokens(filtered);
                 // unmeasured: both hubs' serving paths compiled, as in hubs that have been running
                 int warm = Math.min(subjects, 200);
-                pulls(plain, plainTokens.subList(0, warm), after - changesPerSubject, changesPerSubject);
-                pulls(filtered, rulesTokens.subList(0, warm), before, changesPerSubject);
+                pulls(plain, plainTokens.subList(0, warm), null, after - changesPerSubject, changesPerSubject);
+                pulls(filtered, rulesTokens.subList(0, warm), rulesNodes.subList(0, warm), before, changesPerSubject);
 
                 // batches of devices taken in turns, so that both kinds run under the same load of the machine
                 double unfiltered = 0;
                 double rules = 0;
                 for (int from = 0; from < subjects; from += BATCH) {
                     int to = Math.min(subjects, from + BATCH);
-                    unfiltered +=
-                            pulls(plain, plainTokens.subList(from, to), after - changesPerSubject, changesPerSubject);
-                    rules += pulls(filtered, rulesTokens.subList(from, to), before, changesPerSubject);
+                    unfiltered += pulls(
+                            plain, plainTokens.subList(from, to), null, after - changesPerSubject, changesPerSubject);
+                    rules += pulls(
+                            filtered,
+                            rulesTokens.subList(from, to),
+                            rulesNodes.subList(from, to),
+                            before,
+                            changesPerSubject);
                 }
                 double ratio = (changes / rules) / (changes / unfiltered);
                 report.measure(
@@ -142,10 +163,105 @@ public final class PullBench implements Callable<Integer> {
                                 "target",
                                 "delivered rows/s through rules >= 0.5 of those without (within 2x per row): "
                                         + (ratio >= 0.5 ? "met" : "missed"));
+                wakeUps(pg, filtered, rulesTokens, rulesNodes, report);
             }
         }
         report.print(spec.commandLine().getOut(), json);
         return 0;
+    }
+
+    /**
+     * Wake-ups: every device has pulled to the end; one row of the first subject changes, and every device
+     * pulls from there as its stream would have woken it (the hub's stream tells every device of every
+     * advance of a table some device reads), then reconciles the table when the answer asks it to, as a
+     * device does: a digest of the table's rows it may read. Reports how many pulls brought nothing (wasted
+     * wake-ups) and what they cost, against the one that brought the change.
+     */
+    private void wakeUps(BenchPostgres pg, BenchHub hub, List<String> tokens, List<String> nodes, Report report)
+            throws Exception {
+        long at = hub.feedPosition();
+        pg.exec("UPDATE item SET qty = qty + 1 WHERE id = 1"); // a row of subject u0
+        long now = hub.feedPosition();
+        ThreadLocal<String> current = new ThreadLocal<>();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long[] pullNanos = new long[tokens.size()];
+        long[] digestNanos = new long[tokens.size()];
+        int[] got = new int[tokens.size()];
+        long t0;
+        double seconds;
+        try {
+            List<HttpTransport> transports = new ArrayList<>();
+            for (int t = 0; t < clients; t++) {
+                transports.add(hub.transport(current::get));
+            }
+            t0 = System.nanoTime();
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < clients; t++) {
+                HttpTransport http = transports.get(t);
+                int first = t;
+                done.add(pool.submit(() -> {
+                    for (int i = first; i < tokens.size(); i += clients) {
+                        current.set(tokens.get(i));
+                        long p0 = System.nanoTime();
+                        PullResult page = http.pull(nodes.get(i), at, PAGE);
+                        pullNanos[i] = System.nanoTime() - p0;
+                        got[i] = page.changes().size();
+                        if (page.next() < now) {
+                            throw new IllegalStateException("device " + i + " was not brought to " + now);
+                        }
+                        long d0 = System.nanoTime();
+                        for (String table : page.reconcile()) {
+                            http.rowDigest(nodes.get(i), table);
+                        }
+                        digestNanos[i] = page.reconcile().isEmpty() ? -1 : System.nanoTime() - d0;
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            seconds = (System.nanoTime() - t0) / 1e9;
+        } finally {
+            pool.shutdownNow();
+        }
+        if (got[0] != 1) {
+            throw new IllegalStateException("the first subject's device pulled " + got[0] + " changes, expected 1");
+        }
+        List<Long> wasted = new ArrayList<>();
+        List<Long> digests = new ArrayList<>();
+        for (int i = 1; i < tokens.size(); i++) {
+            if (got[i] != 0) {
+                throw new IllegalStateException("device " + i + " pulled " + got[i] + " changes of another subject");
+            }
+            wasted.add(pullNanos[i]);
+            if (digestNanos[i] >= 0) {
+                digests.add(digestNanos[i]);
+            }
+        }
+        report.fact("wakeUpDevices", tokens.size())
+                .fact("wakeUpWastedPulls", wasted.size())
+                .fact("wakeUpWastedPullMsP50", ms(wasted, 0.5))
+                .fact("wakeUpWastedPullMsP99", ms(wasted, 0.99))
+                .fact("wakeUpUsefulPullMs", pullNanos[0] / 1e6)
+                .fact("wakeUpWastedDigests", digests.size())
+                .fact("wakeUpWastedDigestMsP50", ms(digests, 0.5))
+                .fact("wakeUpWastedDigestMsP99", ms(digests, 0.99))
+                .fact("wakeUpAllSeconds", seconds)
+                .fact(
+                        "wakeUpBound",
+                        "each stream has at most one notification in flight and one waiting: a device makes at most"
+                                + " one pull (and a digest per table it is asked to reconcile) per notification it"
+                                + " hears");
+    }
+
+    private static double ms(List<Long> nanos, double q) {
+        if (nanos.isEmpty()) {
+            return 0;
+        }
+        List<Long> sorted = new ArrayList<>(nanos);
+        sorted.sort(null);
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(q * sorted.size()))) / 1e6;
     }
 
     /** A token of each subject for {@code hub}. */
@@ -158,10 +274,51 @@ public final class PullBench implements Callable<Integer> {
     }
 
     /**
-     * One new device per token pulls from {@code since} to the end, {@code clients} at a time; each must
-     * receive {@code expected} changes. Returns the seconds it took.
+     * For each token, a device that takes its snapshot from {@code hub} to the end, {@code clients} at a
+     * time; returns their node ids.
      */
-    private double pulls(BenchHub hub, List<String> tokens, long since, int expected) throws Exception {
+    private List<String> snapshots(BenchHub hub, List<String> tokens) throws Exception {
+        ThreadLocal<String> current = new ThreadLocal<>();
+        String[] nodes = new String[tokens.size()];
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < clients; t++) {
+                HttpTransport http = hub.transport(current::get);
+                int first = t;
+                done.add(pool.submit(() -> {
+                    for (int i = first; i < tokens.size(); i += clients) {
+                        current.set(tokens.get(i));
+                        String node = UUID.randomUUID().toString();
+                        long after = 0;
+                        while (true) {
+                            PullResult page = http.snapshot(node, after, PAGE);
+                            after = page.next();
+                            if (!page.more()) {
+                                break;
+                            }
+                        }
+                        nodes[i] = node;
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return List.of(nodes);
+    }
+
+    /**
+     * One device per token pulls from {@code since} to the end, {@code clients} at a time, as the node of
+     * {@code nodes} at the same index (null: a new node each); each must receive {@code expected}
+     * changes. Returns the seconds it took.
+     */
+    private double pulls(BenchHub hub, List<String> tokens, List<String> nodes, long since, int expected)
+            throws Exception {
         ThreadLocal<String> current = new ThreadLocal<>();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         AtomicLong delivered = new AtomicLong();
@@ -178,7 +335,7 @@ public final class PullBench implements Callable<Integer> {
                 done.add(pool.submit(() -> {
                     for (int i = first; i < tokens.size(); i += clients) {
                         current.set(tokens.get(i));
-                        String node = UUID.randomUUID().toString();
+                        String node = nodes == null ? UUID.randomUUID().toString() : nodes.get(i);
                         long at = since;
                         int got = 0;
                         while (true) {

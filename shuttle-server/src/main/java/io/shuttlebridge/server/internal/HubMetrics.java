@@ -103,6 +103,9 @@ public final class HubMetrics {
         FunctionCounter.builder("shuttle.stream.notifications.coalesced", stream, StreamHub::coalesced)
                 .description("feed positions a stream did not hear because a newer one replaced them")
                 .register(registry);
+        FunctionCounter.builder("shuttle.stream.notifications.skipped", stream, StreamHub::skipped)
+                .description("feed advances told to no stream: their entries concern no device (sync rules)")
+                .register(registry);
         FunctionCounter.builder("shuttle.stream.dropped", stream, StreamHub::dropped)
                 .description("streams dropped: a write failed, or silent after heartbeats")
                 .register(registry);

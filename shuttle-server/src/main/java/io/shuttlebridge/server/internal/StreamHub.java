@@ -63,6 +63,12 @@ public final class StreamHub {
     private final AtomicLong coalesced = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    /** Whether the feed's entries in a range of seqs may concern some device; null: every advance does. */
+    private volatile Relevance relevance;
+    /** The position the fan-out thread last considered (told the streams of, or found of no concern). */
+    private long considered = -1;
+
     private final Thread fanout;
     private volatile boolean closed;
 
@@ -163,6 +169,26 @@ public final class StreamHub {
         }
     }
 
+    /** Whether the feed entries with seqs in ({@code after}, {@code through}] may concern some device. */
+    @FunctionalInterface
+    public interface Relevance {
+        boolean concerns(long after, long through);
+    }
+
+    /**
+     * From now on an advance whose new entries concern no device (by {@code r}) is not told to the
+     * streams: their devices would pull and get nothing. The next advance that does concern them tells
+     * them the position, past the skipped entries too.
+     */
+    public void tellOnlyWhen(Relevance r) {
+        relevance = r;
+    }
+
+    /** Advances not told to the streams because their entries concerned no device ({@link #tellOnlyWhen}). */
+    public long skipped() {
+        return skipped.get();
+    }
+
     /** Notes that the feed reached {@code hubSeq}; if that is news, every stream is told, soon, by the fan-out thread. */
     public void advanced(long hubSeq) {
         long before = position.getAndAccumulate(hubSeq, Math::max);
@@ -203,6 +229,10 @@ public final class StreamHub {
                 continue;
             }
             long p = position.get();
+            if (!concerns(p)) {
+                skipped.incrementAndGet();
+                continue;
+            }
             String msg = message(p);
             for (Listener l : sessions.values()) {
                 try {
@@ -213,6 +243,22 @@ public final class StreamHub {
                     remove(l.key);
                 }
             }
+        }
+    }
+
+    /** Whether the entries since the position last considered concern some device; notes {@code p} as considered. */
+    private boolean concerns(long p) {
+        Relevance r = relevance;
+        long after = considered;
+        considered = p;
+        if (r == null || after < 0) {
+            return true;
+        }
+        try {
+            return r.concerns(after, p);
+        } catch (RuntimeException e) {
+            log.debug("could not tell whether entries {}..{} concern any device: telling the streams", after, p, e);
+            return true;
         }
     }
 

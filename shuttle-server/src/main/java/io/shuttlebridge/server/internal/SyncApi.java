@@ -7,6 +7,7 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.capture.TableGenerations;
 import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.feed.FeedRanges;
 import io.shuttlebridge.core.internal.feed.RowCondition;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.protocol.LeaseCodec;
@@ -33,6 +34,7 @@ import io.shuttlebridge.server.internal.rules.ReadFilter;
 import io.shuttlebridge.server.internal.rules.ReadSetChanges;
 import io.shuttlebridge.server.internal.rules.RuleSql;
 import io.shuttlebridge.server.internal.rules.RulesWriteGuard;
+import io.shuttlebridge.server.internal.rules.UnreadTables;
 import io.shuttlebridge.server.rules.Predicate;
 import io.shuttlebridge.server.rules.SyncRules;
 import java.util.LinkedHashSet;
@@ -61,6 +63,7 @@ public final class SyncApi {
     private final ShuttleDatabase replica;
 
     private final SharedPulls shared = new SharedPulls();
+    private final FeedRanges ranges = new FeedRanges();
 
     /** How long a pull waits for the standby to replay what devices may have been told of before the primary serves it. */
     private static final long REPLICA_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
@@ -92,6 +95,14 @@ public final class SyncApi {
         this.moves = rules == null
                 ? null
                 : new ReadSetChanges(rules, EngineAccess.context(engine).schema());
+        if (rules != null) {
+            // an advance made only of tables no device reads and no predicate reads wakes no device
+            UnreadTables unread =
+                    UnreadTables.of(rules, EngineAccess.context(engine).schema(), engine.database());
+            if (unread != null) {
+                stream.tellOnlyWhen(unread);
+            }
+        }
         this.hub = new HubSide(EngineAccess.context(engine));
         this.snapshots = new FilteredSnapshot(EngineAccess.context(engine));
     }
@@ -196,7 +207,6 @@ public final class SyncApi {
         long since = cursor(ctx, "since");
         int limit = limit(ctx);
         bindings.check(RequestAuth.subject(ctx), node);
-        NamedParameters.Bound cond = readCondition(ctx);
         Standing standing = StandingHeaders.read(ctx::header);
         Tickets.Admission admitted = standing == null ? null : hub.admit(node, standing, true);
         if (admitted != null) {
@@ -208,16 +218,22 @@ public final class SyncApi {
         }
         if (FilteredSnapshot.isCursor(since)) {
             // a device that stopped part-way through its snapshot under rules: it goes on with it
-            PullResult r = visible(snapshotPage(ctx, node, since, limit, null, cond));
+            PullResult r = visible(snapshotPage(ctx, node, since, limit, null, readCondition(ctx)));
             metrics.pulled(r.changes().size());
             json(ctx, WireCodec.pullResultBytes(r, -1));
             return;
         }
-        if (cond == null && replica == null) {
+        if ((reads == null || !reads.filters()) && replica == null) {
             sharedPull(ctx, node, since, limit);
             return;
         }
         PullResult r;
+        // under rules, the page's own statement also reads what the device may have to reconcile
+        HubSide.MoveCheck check = moves == null
+                ? null
+                : moves.check(node, RequestAuth.subject(ctx).claims());
+        // the condition on feed entries, for the pulls that read through the feed
+        NamedParameters.Bound cond = check != null && replica == null ? null : readCondition(ctx);
         if (replica != null && replicaCaughtUp(stream.position())) {
             metrics.pulledFrom("replica");
             r = visible(hub.servePull(
@@ -226,20 +242,28 @@ public final class SyncApi {
                     since,
                     limit,
                     cond == null ? null : cond.sql(),
-                    cond == null ? List.of() : cond.args()));
+                    cond == null ? List.of() : cond.args(),
+                    check));
         } else {
             if (replica != null) {
                 metrics.pulledFrom("primary");
             }
-            r = visible(
-                    cond == null
-                            ? engine.servePull(node, since, limit)
-                            : hub.servePull(node, since, limit, cond.sql(), cond.args()));
-        }
-        if (moves != null) {
-            PullResult page = r;
-            Map<String, Object> claims = RequestAuth.subject(ctx).claims();
-            r = r.reconciling(engine.database().transaction(c -> moves.after(c, node, since, page, claims)));
+            if (check != null) {
+                // the stretch of feed every subject's page shares is read once; each reads its own rows
+                r = visible(hub.servePullByRules(
+                        node,
+                        since,
+                        limit,
+                        reads.readableRows(RequestAuth.subject(ctx).claims()),
+                        check.watched(),
+                        ranges,
+                        check.reconcile()));
+            } else {
+                r = visible(
+                        cond == null
+                                ? engine.servePull(node, since, limit)
+                                : hub.servePull(node, since, limit, cond.sql(), cond.args()));
+            }
         }
         metrics.pulled(r.changes().size());
         metrics.lag(since, r.next());

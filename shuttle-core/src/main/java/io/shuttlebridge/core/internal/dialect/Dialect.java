@@ -54,6 +54,13 @@ public interface Dialect {
     default void durableCommit(Connection c) throws SQLException {}
 
     /**
+     * Inside a transaction: has its statements planned for their parameters' values each time they run,
+     * not once for any values (the best plan of a lookup in a range of the feed depends on how many
+     * entries the range holds). Nothing by default.
+     */
+    default void planForValues(Connection c) throws SQLException {}
+
+    /**
      * Inside a transaction that only reads, first: every statement of it reads one snapshot of the
      * database, whatever commits meanwhile (a feed page, the nodes it names and the rows it carries
      * agree). Nothing by default: a SQLite transaction reads one snapshot already.

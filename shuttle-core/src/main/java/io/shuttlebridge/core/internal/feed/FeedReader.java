@@ -53,7 +53,9 @@ public final class FeedReader {
     /**
      * What to read: after {@code afterSeq}, at most {@code limit}, skipping one origin, keeping only some
      * tables, and only the entries that satisfy {@code condition} (SQL over the feed entry {@code f},
-     * with its arguments; null for all).
+     * with its arguments; null for all). {@code watched} and {@code leftOutOf} ask the page to tell, of
+     * the range it read, which of those tables had an entry there ({@link Page#touched}) and which had
+     * an upsert the page left out ({@link Page#leftOut}), read in the same statement as the page.
      */
     public record Query(
             long afterSeq,
@@ -61,7 +63,19 @@ public final class FeedReader {
             String excludePeer,
             Set<String> tables,
             String condition,
-            List<Object> conditionArgs) {
+            List<Object> conditionArgs,
+            Set<String> watched,
+            Set<String> leftOutOf) {
+        public Query(
+                long afterSeq,
+                int limit,
+                String excludePeer,
+                Set<String> tables,
+                String condition,
+                List<Object> conditionArgs) {
+            this(afterSeq, limit, excludePeer, tables, condition, conditionArgs, Set.of(), Set.of());
+        }
+
         public static Query after(long seq, int limit) {
             return new Query(seq, limit, null, Set.of(), null, List.of());
         }
@@ -70,7 +84,14 @@ public final class FeedReader {
         public Query where(String sql, List<Object> args) {
             // a claim a token lacks is bound as NULL: the list may hold nulls
             return new Query(
-                    afterSeq, limit, excludePeer, tables, sql, Collections.unmodifiableList(new ArrayList<>(args)));
+                    afterSeq,
+                    limit,
+                    excludePeer,
+                    tables,
+                    sql,
+                    Collections.unmodifiableList(new ArrayList<>(args)),
+                    watched,
+                    leftOutOf);
         }
 
         /**
@@ -79,20 +100,55 @@ public final class FeedReader {
          * the peer counts it as a duplicate when it has it already.
          */
         public Query excludingPeer(String uuid) {
-            return new Query(afterSeq, limit, uuid, tables, condition, conditionArgs);
+            return new Query(afterSeq, limit, uuid, tables, condition, conditionArgs, watched, leftOutOf);
         }
 
         public Query onlyTables(Set<String> names) {
-            return new Query(afterSeq, limit, excludePeer, Set.copyOf(names), condition, conditionArgs);
+            return new Query(
+                    afterSeq, limit, excludePeer, Set.copyOf(names), condition, conditionArgs, watched, leftOutOf);
+        }
+
+        /**
+         * Also tells which of the {@code watched} tables had an entry in the range the page read, whoever
+         * wrote it and whether the page keeps it, and which of the {@code leftOutOf} tables had an upsert
+         * there, not from the excluded peer, that the page left out. The watched tables' entries count
+         * towards the limit, kept or not.
+         */
+        public Query watching(Set<String> watched, Set<String> leftOutOf) {
+            return new Query(
+                    afterSeq,
+                    limit,
+                    excludePeer,
+                    tables,
+                    condition,
+                    conditionArgs,
+                    Set.copyOf(watched),
+                    Set.copyOf(leftOutOf));
+        }
+
+        boolean watches() {
+            return !watched.isEmpty() || !leftOutOf.isEmpty();
         }
     }
 
     /**
      * A page of the feed; {@code lastSeq} is the highest seq scanned (advances even when every entry is
      * filtered out); {@code senders}, the nodes that sent the page's entries to this replica (their own
-     * writes or ones they relayed; this replica's own writes have none).
+     * writes or ones they relayed; this replica's own writes have none); {@code touched} and {@code
+     * leftOut}, what a {@linkplain Query#watching watching} query asked about the range up to {@code
+     * lastSeq} (empty otherwise).
      */
-    public record Page(List<FeedEntry> entries, long lastSeq, boolean more, Set<String> senders) {
+    public record Page(
+            List<FeedEntry> entries,
+            long lastSeq,
+            boolean more,
+            Set<String> senders,
+            Set<String> touched,
+            Set<String> leftOut) {
+        public Page(List<FeedEntry> entries, long lastSeq, boolean more, Set<String> senders) {
+            this(entries, lastSeq, more, senders, Set.of(), Set.of());
+        }
+
         public Page(List<FeedEntry> entries, long lastSeq, boolean more) {
             this(entries, lastSeq, more, Set.of());
         }
@@ -121,35 +177,23 @@ public final class FeedReader {
                 excluded = idOf(nodes, q.excludePeer());
             }
         }
-        // What came from the excluded peer is left out by the query itself (a device that cloned a million rows
-        // does not page through them to push nothing). The feed's highest seq, read by the same statement (one
-        // snapshot), is how far the page reaches when it is not full: everything up to there was read or left out.
-        String page =
-                "SELECT f.tbl, f.pk, f.seq, f.op, f.hlc, f.origin, f.version, " + EntryBase.of("f") + " AS base, f.via"
-                        + " FROM _shuttle_feed f WHERE f.seq > ?"
-                        + (excluded == null ? "" : " AND (f.via IS NULL OR f.via <> ?)")
-                        + (q.condition() == null ? "" : " AND (" + q.condition() + ")")
-                        + " ORDER BY f.seq LIMIT ?";
-        String sql = "SELECT p.tbl, p.pk, p.seq, p.op, p.hlc, p.origin, p.version, p.base, p.via, NULL AS top FROM ("
-                + page + ") p"
-                + " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, max(seq) FROM _shuttle_feed";
+        FeedPageSql statement = FeedPageSql.of(schema, q, excluded);
+        Set<String> touched = new java.util.HashSet<>();
+        Set<String> leftOut = new java.util.HashSet<>();
         int scanned = 0;
         long top = q.afterSeq();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            ps.setLong(i++, q.afterSeq());
-            if (excluded != null) {
-                ps.setInt(i++, excluded);
-            }
-            for (Object arg : q.conditionArgs()) {
-                Jdbc.set(ps, i++, arg);
-            }
-            ps.setInt(i, q.limit());
+        try (PreparedStatement ps = c.prepareStatement(statement.sql())) {
+            statement.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rs.getLong(3);
                     if (rs.wasNull()) {
-                        top = Math.max(top, rs.getLong(10)); // the row with the feed's highest seq
+                        int tbl = rs.getInt(1);
+                        if (rs.wasNull()) {
+                            top = Math.max(top, rs.getLong(FeedPageSql.TOP)); // the row with the feed's highest seq
+                        } else if (rs.getLong(FeedPageSql.TOP) > 0) {
+                            leftOut.add(schema.byId(tbl).name());
+                        }
                         continue;
                     }
                     scanned++;
@@ -166,7 +210,12 @@ public final class FeedReader {
                     if (sent && nodes.containsKey(via)) {
                         senders.add(nodes.get(via));
                     }
-                    if (fromExcluded || (!q.tables().isEmpty() && !q.tables().contains(t.name()))) {
+                    if (q.watched().contains(t.name())) {
+                        touched.add(t.name());
+                    }
+                    if (fromExcluded
+                            || rs.getInt(FeedPageSql.KEEP) == 0
+                            || (!q.tables().isEmpty() && !q.tables().contains(t.name()))) {
                         continue;
                     }
                     String origin = nodes.get(rs.getInt(6));
@@ -188,6 +237,16 @@ public final class FeedReader {
         if (!more) {
             lastSeq = Math.max(lastSeq, top);
         }
+        List<FeedEntry> entries = entries(c, raw);
+        return new Page(entries, lastSeq, more, senders, Set.copyOf(touched), Set.copyOf(leftOut));
+    }
+
+    /**
+     * The feed entries of {@code raw} ({@code {table, stored key, seq, op code, hlc, origin uuid, version,
+     * base}}, in seq order) with the current values of their rows; an upsert whose row is gone is left
+     * out (it was deleted after the feed was read: its delete entry follows).
+     */
+    List<FeedEntry> entries(Connection c, List<Object[]> raw) throws SQLException {
         Map<SyncedTable, List<Object[]>> upserts = new LinkedHashMap<>();
         for (Object[] r : raw) {
             if (Op.ofCode((Integer) r[3]) == Op.UPSERT) {
@@ -234,7 +293,7 @@ public final class FeedReader {
                     (Long) r[2],
                     new Change(t.name(), key, op, values, (Long) r[4], (String) r[5], (Long) r[6], (Long) r[7], cs)));
         }
-        return new Page(entries, lastSeq, more, senders);
+        return entries;
     }
 
     /**

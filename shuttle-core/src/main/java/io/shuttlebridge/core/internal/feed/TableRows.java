@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -60,7 +61,7 @@ public final class TableRows {
         }
         if (condition.all()) {
             Rows rows = rows(c, t, condition, after, null, limit);
-            boolean exhausted = rows.entries().size() < limit;
+            boolean exhausted = rows.read() < limit;
             return new Stretch(rows.entries(), exhausted ? null : rows.last(), exhausted, span);
         }
         List<FeedEntry> out = new ArrayList<>();
@@ -71,7 +72,7 @@ public final class TableRows {
             Object upper = keyAhead(c, t, lower, width);
             Rows rows = rows(c, t, condition, lower, upper, need);
             out.addAll(rows.entries());
-            if (rows.entries().size() == need) {
+            if (rows.read() == need) {
                 return new Stretch(out, rows.last(), false, width);
             }
             if (upper == null) {
@@ -107,10 +108,23 @@ public final class TableRows {
         }
     }
 
-    /** Rows read and the stored key of the last. */
-    private record Rows(List<FeedEntry> entries, Object last) {}
+    /**
+     * Rows read: their entries (a row whose feed entry is newer than the read is left out: the reader's
+     * pulls from the snapshot's horizon bring it), how many rows the read went through, and the stored
+     * key of the last.
+     */
+    private record Rows(List<FeedEntry> entries, int read, Object last) {}
 
-    /** At most {@code limit} qualifying rows with keys in ({@code lower}, {@code upper}], in key order. */
+    /** Feed keys looked up per statement: one statement of this width is prepared per table, the last chunk padded. */
+    private static final int CHUNK = 1000;
+
+    /**
+     * At most {@code limit} qualifying rows with keys in ({@code lower}, {@code upper}], in key order, each
+     * with its feed entry. The rows come in key order from the primary key index; their feed entries are
+     * then looked up by key, many keys to a statement, through the feed's primary key. The feed's
+     * highest seq is read first: an entry above it belongs to a write made after the rows were read (its
+     * values may be newer than the row read), and is left to the pulls that follow the snapshot.
+     */
     private Rows rows(Connection c, SyncedTable t, RowCondition condition, Object lower, Object upper, int limit)
             throws SQLException {
         String table = dialect.quote(t.name());
@@ -125,20 +139,16 @@ public final class TableRows {
             where.add(dialect.capture().keyComparison(t, table, "<="));
         }
         List<String> cols = t.replicatedColumns();
-        // the condition is evaluated in a scope of its own, where the table's columns are the only unqualified
-        // names (a column named like one of the feed's is not ambiguous); the rows come in key order from the
-        // primary key index and find their feed entries through the feed's primary key
-        String sql = "SELECT f.pk, "
+        long known = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+        // the condition is evaluated in a scope of its own, where the table's columns are the only unqualified names
+        String sql = "SELECT " + dialect.capture().keyExpression(t, "t") + ", "
                 + cols.stream().map(col -> "t." + dialect.quote(col)).collect(Collectors.joining(", "))
-                + ", f.seq, f.hlc, f.origin, f.version, " + EntryBase.of("f")
                 + " FROM (SELECT * FROM " + table + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-                + ") t CROSS JOIN _shuttle_feed f"
-                + " WHERE f.tbl = ? AND f.pk = " + dialect.capture().feedKeyMatch(t, "t") + " AND f.op = "
-                + Op.UPSERT.code()
-                + " ORDER BY "
+                + ") t ORDER BY "
                 + t.key().stream().map(k -> "t." + dialect.quote(k)).collect(Collectors.joining(", "))
                 + " LIMIT ?";
-        List<Object[]> raw = new ArrayList<>();
+        List<Object> keys = new ArrayList<>();
+        List<Map<String, Object>> values = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             for (Object arg : condition.args()) {
@@ -150,49 +160,72 @@ public final class TableRows {
             if (upper != null) {
                 i = dialect.capture().bindKeyValues(ps, i, t, upper);
             }
-            ps.setInt(i++, t.id());
             ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
-                int n = cols.size();
                 while (rs.next()) {
-                    raw.add(new Object[] {
-                        Jdbc.readValue(rs, 1),
-                        FeedReader.readRow(rs, cols),
-                        rs.getLong(n + 2),
-                        rs.getLong(n + 3),
-                        rs.getInt(n + 4),
-                        rs.getLong(n + 5),
-                        rs.getLong(n + 6)
-                    });
+                    keys.add(Jdbc.readValue(rs, 1));
+                    values.add(FeedReader.readRow(rs, cols));
                 }
             }
         }
-        Map<Object, Map<String, Stamp>> stamps = t.policy() == ConflictPolicy.FIELD_LWW && !raw.isEmpty()
-                ? ColumnStamps.load(c, t, raw.stream().map(r -> r[0]).toList())
-                : Map.of();
-        List<FeedEntry> entries = new ArrayList<>(raw.size());
-        for (Object[] r : raw) {
-            String origin = nodes.get((Integer) r[4]);
+        Map<Object, Object[]> feed = entries(c, t, keys);
+        Map<Object, Map<String, Stamp>> stamps =
+                t.policy() == ConflictPolicy.FIELD_LWW && !keys.isEmpty() ? ColumnStamps.load(c, t, keys) : Map.of();
+        List<FeedEntry> entries = new ArrayList<>(keys.size());
+        for (int k = 0; k < keys.size(); k++) {
+            Object[] f = feed.get(FeedReader.keyOf(keys.get(k)));
+            if (f == null || (Long) f[0] > known) {
+                continue; // no entry yet (written, not folded), or one newer than the row read: the pulls bring it
+            }
+            String origin = nodes.get((Integer) f[2]);
             if (origin == null) {
                 throw new ShuttleException(
                         ErrorCode.INTERNAL,
-                        "feed entry " + r[2] + " names origin node " + r[4] + ", which _shuttle_nodes does not hold");
+                        "feed entry " + f[0] + " names origin node " + f[2] + ", which _shuttle_nodes does not hold");
             }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> values = (Map<String, Object>) r[1];
             entries.add(new FeedEntry(
-                    (Long) r[2],
+                    (Long) f[0],
                     new Change(
                             t.name(),
-                            dialect.capture().decodeKey(t, r[0]),
+                            dialect.capture().decodeKey(t, keys.get(k)),
                             Op.UPSERT,
-                            values,
-                            (Long) r[3],
+                            values.get(k),
+                            (Long) f[1],
                             origin,
-                            (Long) r[5],
-                            (Long) r[6],
-                            stamps.getOrDefault(FeedReader.keyOf(r[0]), Map.of()))));
+                            (Long) f[3],
+                            (Long) f[4],
+                            stamps.getOrDefault(FeedReader.keyOf(keys.get(k)), Map.of()))));
         }
-        return new Rows(entries, raw.isEmpty() ? null : raw.get(raw.size() - 1)[0]);
+        return new Rows(entries, keys.size(), keys.isEmpty() ? null : keys.get(keys.size() - 1));
+    }
+
+    /** The upsert entries of {@code t} for stored keys {@code keys}: {@code {seq, hlc, origin, version, base}} by key. */
+    private Map<Object, Object[]> entries(Connection c, SyncedTable t, List<Object> keys) throws SQLException {
+        Map<Object, Object[]> out = new HashMap<>();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        int width = Math.min(CHUNK, keys.size());
+        String sql = "SELECT f.pk, f.seq, f.hlc, f.origin, f.version, " + EntryBase.of("f")
+                + " FROM _shuttle_feed f WHERE f.tbl = ? AND f.op = " + Op.UPSERT.code() + " AND "
+                + dialect.capture().feedKeysCondition("f.pk", width);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, t.id());
+            for (int from = 0; from < keys.size(); from += width) {
+                List<Object> part = new ArrayList<>(keys.subList(from, Math.min(keys.size(), from + width)));
+                while (part.size() < width) {
+                    part.add(keys.get(from)); // a short last chunk repeats a key: the condition ignores duplicates
+                }
+                dialect.capture().bindFeedKeys(ps, 2, part);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(FeedReader.keyOf(Jdbc.readValue(rs, 1)), new Object[] {
+                            rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getLong(5), rs.getLong(6)
+                        });
+                    }
+                }
+            }
+        }
+        return out;
     }
 }

@@ -4,7 +4,6 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
-import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.FeedEntry;
@@ -13,6 +12,7 @@ import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.feed.RowCondition;
 import io.shuttlebridge.core.internal.feed.TableRows;
+import io.shuttlebridge.core.internal.feed.Tombstones;
 import io.shuttlebridge.core.sync.PullResult;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -39,11 +39,14 @@ public final class FilteredSnapshot {
     private final EngineContext engine;
     private final ShuttleDatabase db;
     private final Dialect dialect;
+    /** Where the tombstones lie, read once and then past what was read: a snapshot does not read the whole feed. */
+    private final Tombstones tombstones;
 
     public FilteredSnapshot(EngineContext engine) {
         this.engine = engine;
         this.db = engine.db();
         this.dialect = Dialects.of(db);
+        this.tombstones = new Tombstones(dialect, engine.schema());
     }
 
     /** Whether {@code cursor} is one a filtered snapshot hands out between its pages. */
@@ -147,6 +150,9 @@ public final class FilteredSnapshot {
                 return new Page(List.of(), at.horizon(), null, true);
             }
         }
+        // a stretch's plan depends on how many keys it spans and rows its condition keeps: planned for its values,
+        // not once for any (a plan made for a few keys looks the condition up row by row through a whole span)
+        dialect.planForValues(c);
         TableRows rows = new TableRows(dialect);
         List<FeedEntry> page = new ArrayList<>();
         Object key = at.key();
@@ -168,20 +174,15 @@ public final class FilteredSnapshot {
             if (tables.isEmpty()) {
                 done = true;
             } else {
-                FeedReader.Page tombstones = new FeedReader(dialect, engine.schema())
-                        .readFolded(
-                                c,
-                                FeedReader.Query.after(seq, limit - page.size())
-                                        .where(
-                                                "f.op = " + Op.DELETE.code() + " AND f.seq <= ? AND f.tbl IN ("
-                                                        + tables.stream()
-                                                                .map(t -> String.valueOf(t.id()))
-                                                                .collect(Collectors.joining(", "))
-                                                        + ")",
-                                                List.of(at.horizon())));
-                page.addAll(tombstones.entries());
-                done = !tombstones.more();
-                seq = tombstones.lastSeq();
+                FeedReader.Page deletes = tombstones.read(
+                        c,
+                        tables.stream().map(SyncedTable::id).collect(Collectors.toSet()),
+                        seq,
+                        at.horizon(),
+                        limit - page.size());
+                page.addAll(deletes.entries());
+                done = !deletes.more();
+                seq = deletes.lastSeq();
             }
         }
         List<Change> changes = page.stream().map(FeedEntry::change).toList();

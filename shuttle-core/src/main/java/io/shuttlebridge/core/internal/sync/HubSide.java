@@ -12,8 +12,12 @@ import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.dialect.OneAttempt;
+import io.shuttlebridge.core.internal.feed.FeedRange;
+import io.shuttlebridge.core.internal.feed.FeedRanges;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.feed.NodeNames;
+import io.shuttlebridge.core.internal.feed.RowCondition;
+import io.shuttlebridge.core.internal.feed.RulePage;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.internal.sync.apply.PendingStore;
 import io.shuttlebridge.core.internal.sync.apply.Role;
@@ -331,12 +335,25 @@ public final class HubSide {
      * (SQL over the feed entry {@code f}; sync rules' read half).
      */
     public PullResult servePull(String forNode, long since, int limit, String condition, List<Object> args) {
+        return servePull(forNode, since, limit, condition, args, null);
+    }
+
+    /**
+     * {@link #servePull(String, long, int, String, List)} that also tells the device which tables to
+     * reconcile, as {@code moves} finds from what the page's own statement saw of its range (null: none).
+     */
+    public PullResult servePull(
+            String forNode, long since, int limit, String condition, List<Object> args, MoveCheck moves) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
-        FeedReader.Query asked =
-                FeedReader.Query.after(since, n).where(condition, args).excludingPeer(forNode);
+        FeedReader.Query q = FeedReader.Query.after(since, n).where(condition, args);
+        if (moves != null) {
+            q = q.watching(moves.watched(), moves.leftOutOf());
+        }
+        FeedReader.Query asked = q.excludingPeer(forNode);
         if (db.pooled()) {
-            return pooledPull(forNode, since, asked, page -> pullResult(page), PullResult.resync(since));
+            FeedReader.Page page = pooledPull(forNode, since, asked, p -> p, null);
+            return page == null ? PullResult.resync(since) : reconciled(page, moves == null ? null : moves.reconcile());
         }
         return db.transaction(c -> {
             refuseRetired(c, forNode);
@@ -345,8 +362,105 @@ public final class HubSide {
             }
             PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
             FeedReader.Page page = new FeedReader(Dialects.of(db), engine.schema()).read(c, asked);
-            return pullResult(page);
+            PullResult r = pullResult(page);
+            return moves == null ? r : r.reconciling(moves.reconcile().tables(c, page));
         });
+    }
+
+    /**
+     * A pull under sync rules (DESIGN §9) of a subject that reads the tables of {@code readable} (those
+     * absent it may not read), each whole ({@link RowCondition#ALL}) or through its condition: the
+     * range after {@code since} that every subject's page shares is read once per feed position and
+     * kept in {@code ranges}, and this page looks up only the subject's own rows ({@link RulePage}), the
+     * device's own changes left out; {@code watched} are the tables the conditions read, and {@code
+     * reconcile} turns what the page saw into the tables the device should reconcile (null: none).
+     */
+    public PullResult servePullByRules(
+            String forNode,
+            long since,
+            int limit,
+            Map<String, RowCondition> readable,
+            Set<String> watched,
+            FeedRanges ranges,
+            MoveCheck.Reconcile reconcile) {
+        NodeIds.require(forNode);
+        int n = checkLimit(limit);
+        Set<String> whole = new java.util.HashSet<>();
+        Map<String, RowCondition> byRule = new java.util.LinkedHashMap<>();
+        readable.forEach((t, cond) -> {
+            if (cond.all()) {
+                whole.add(t);
+            } else {
+                byRule.put(t, cond);
+            }
+        });
+        if (db.pooled()) {
+            // as pooledPull: the acknowledgement and the fold commit first, the page is read in one snapshot
+            // (seqs become visible in order, so the snapshot's top holds every entry below it)
+            FeedReader.Page page = pooledPull(forNode, since, c -> {
+                long top = feedTop(c);
+                FeedRange range = ranges.get(
+                        since,
+                        n,
+                        top,
+                        () -> FeedRange.read(c, engine.schema(), since, n, top, whole, byRule.keySet(), watched));
+                return new RulePage(Dialects.of(db), engine.schema()).read(c, range, n, byRule, forNode);
+            });
+            return page == null ? PullResult.resync(since) : reconciled(page, reconcile);
+        }
+        return db.transaction(c -> {
+            refuseRetired(c, forNode);
+            long[] horizonAndTop = horizonAndTop(c);
+            if (since < horizonAndTop[0]) {
+                return PullResult.resync(since);
+            }
+            PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
+            // a range other devices read at this feed position serves as it is (as a shared page does: local
+            // writes not folded yet come with the next position); a range read here folds them in first
+            FeedRange range = ranges.find(since, n, horizonAndTop[1]);
+            if (range == null) {
+                Dialects.of(db).capture().fold(c);
+                long position = feedTop(c);
+                range = ranges.get(
+                        since,
+                        n,
+                        position,
+                        () -> FeedRange.read(c, engine.schema(), since, n, position, whole, byRule.keySet(), watched));
+            }
+            FeedReader.Page page = new RulePage(Dialects.of(db), engine.schema()).read(c, range, n, byRule, forNode);
+            PullResult r = pullResult(page);
+            return reconcile == null ? r : r.reconciling(reconcile.tables(c, page));
+        });
+    }
+
+    private static long feedTop(Connection c) throws SQLException {
+        return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+    }
+
+    /** The purge horizon ({@link #behindPurge}) and the feed's highest seq, in one statement. */
+    private static long[] horizonAndTop(Connection c) throws SQLException {
+        try (var ps = c.prepareStatement(
+                        "SELECT (SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'),"
+                                + " (SELECT max(seq) FROM _shuttle_feed)");
+                var rs = ps.executeQuery()) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)}; // a NULL reads as 0: no horizon, an empty feed
+        }
+    }
+
+    /**
+     * What a pull under sync rules reads besides its page (DESIGN §9, move-in and move-out): the tables
+     * whose entries in the page's range matter whether the device may read them or not ({@code watched}:
+     * the tables the rules' predicates read), the tables whose upserts the page leaves out matter
+     * ({@code leftOutOf}), both read by the page's own statement ({@link FeedReader.Query#watching}); and
+     * how those turn into the tables the device should reconcile.
+     */
+    public record MoveCheck(Set<String> watched, Set<String> leftOutOf, Reconcile reconcile) {
+        /** The tables to reconcile after {@code page}; {@code c} is the primary database, in a transaction. */
+        @FunctionalInterface
+        public interface Reconcile {
+            List<String> tables(Connection c, FeedReader.Page page) throws SQLException;
+        }
     }
 
     /**
@@ -365,6 +479,13 @@ public final class HubSide {
             FeedReader.Query q,
             java.util.function.Function<FeedReader.Page, T> answer,
             T resync) {
+        FeedReader.Page page = pooledPull(
+                forNode, since, c -> new FeedReader(Dialects.of(db), engine.schema(), names).readFolded(c, q));
+        return page == null ? resync : answer.apply(page);
+    }
+
+    /** {@link #pooledPull(String, long, FeedReader.Query, java.util.function.Function, Object)} of the page {@code reader} reads; null: resync. */
+    private FeedReader.Page pooledPull(String forNode, long since, PageReader reader) {
         boolean behind = db.transaction(c -> {
             refuseRetired(c, forNode);
             if (behindPurge(c, since)) {
@@ -375,15 +496,30 @@ public final class HubSide {
             return false;
         });
         if (behind) {
-            return resync;
+            return null;
         }
         return db.transaction(c -> {
             Dialects.of(db).oneSnapshot(c);
             if (behindPurge(c, since)) {
-                return resync; // purged meanwhile
+                return null; // purged meanwhile
             }
-            return answer.apply(new FeedReader(Dialects.of(db), engine.schema(), names).readFolded(c, q));
+            return reader.read(c);
         });
+    }
+
+    /** Reads a pull's page on a connection in a transaction. */
+    @FunctionalInterface
+    private interface PageReader {
+        FeedReader.Page read(Connection c) throws SQLException;
+    }
+
+    /**
+     * The answer of {@code page}, with the tables to reconcile that {@code reconcile} (null: none) finds in a
+     * transaction of its own on this hub's database (it notes what it read with).
+     */
+    private PullResult reconciled(FeedReader.Page page, MoveCheck.Reconcile reconcile) {
+        PullResult r = pullResult(page);
+        return reconcile == null ? r : r.reconciling(db.transaction(c -> reconcile.tables(c, page)));
     }
 
     /**
@@ -449,19 +585,36 @@ public final class HubSide {
      */
     public PullResult servePull(
             ShuttleDatabase replica, String forNode, long since, int limit, String condition, List<Object> args) {
+        return servePull(replica, forNode, since, limit, condition, args, null);
+    }
+
+    /**
+     * {@link #servePull(ShuttleDatabase, String, long, int, String, List)} with {@code moves} as in
+     * {@link #servePull(String, long, int, String, List, MoveCheck)}: the page and what it saw
+     * are read from the standby, the tables to reconcile found on this hub's database.
+     */
+    public PullResult servePull(
+            ShuttleDatabase replica,
+            String forNode,
+            long since,
+            int limit,
+            String condition,
+            List<Object> args,
+            MoveCheck moves) {
         int n = checkLimit(limit);
         acknowledgePull(forNode, since);
-        return replica.transaction(c -> {
+        FeedReader.Page page = replica.transaction(c -> {
             if (behindPurge(c, since)) {
-                return PullResult.resync(since);
+                return null;
             }
-            return pullResult(new FeedReader(Dialects.of(replica), engine.schema())
-                    .readFolded(
-                            c,
-                            FeedReader.Query.after(since, n)
-                                    .excludingPeer(forNode)
-                                    .where(condition, args)));
+            FeedReader.Query q =
+                    FeedReader.Query.after(since, n).excludingPeer(forNode).where(condition, args);
+            if (moves != null) {
+                q = q.watching(moves.watched(), moves.leftOutOf());
+            }
+            return new FeedReader(Dialects.of(replica), engine.schema()).readFolded(c, q);
         });
+        return page == null ? PullResult.resync(since) : reconciled(page, moves == null ? null : moves.reconcile());
     }
 
     /** {@link #serveSnapshot(String, long, int, Set, String, List)} read from {@code replica}, a hot standby. */

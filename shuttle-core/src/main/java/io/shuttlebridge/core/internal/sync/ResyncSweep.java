@@ -9,7 +9,10 @@ import io.shuttlebridge.core.internal.schema.ForeignKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +33,8 @@ final class ResyncSweep {
     /** A resync starts: nothing seen yet. */
     static void begin(Connection c) throws SQLException {
         Jdbc.execute(c, "CREATE TABLE IF NOT EXISTS _shuttle_resync AS SELECT tbl, pk FROM _shuttle_feed WHERE 1 = 0");
+        // the sweep looks each of the table's entries up here: without an index, once per entry through all
+        Jdbc.execute(c, "CREATE INDEX IF NOT EXISTS _shuttle_resync_entry ON _shuttle_resync (tbl, pk)");
         Jdbc.execute(c, "DELETE FROM _shuttle_resync");
     }
 
@@ -39,18 +44,24 @@ final class ResyncSweep {
      * note them).
      */
     static void seen(Connection c, Dialect dialect, SyncSchema schema, List<Change> page) throws SQLException {
+        Map<SyncedTable, List<Change>> byTable = new LinkedHashMap<>();
         for (Change ch : page) {
-            SyncedTable t = schema.table(ch.table()).orElse(null);
-            if (t == null) {
-                continue;
-            }
+            schema.table(ch.table())
+                    .ifPresent(t ->
+                            byTable.computeIfAbsent(t, k -> new ArrayList<>()).add(ch));
+        }
+        for (var e : byTable.entrySet()) {
+            SyncedTable t = e.getKey();
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO _shuttle_resync (tbl, pk) VALUES (?, "
                     + dialect.capture().keyParameterExpression(t) + ")")) {
-                ps.setInt(1, t.id());
-                for (int i = 0; i < ch.key().size(); i++) {
-                    ps.setObject(i + 2, ch.key().get(i));
+                for (Change ch : e.getValue()) {
+                    ps.setInt(1, t.id());
+                    for (int i = 0; i < ch.key().size(); i++) {
+                        ps.setObject(i + 2, ch.key().get(i));
+                    }
+                    ps.addBatch();
                 }
-                ps.executeUpdate();
+                ps.executeBatch();
             }
         }
     }

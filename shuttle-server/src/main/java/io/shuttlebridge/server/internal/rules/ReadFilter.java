@@ -28,8 +28,8 @@ import java.util.Set;
  * The read half of sync rules for one subject, as far as it goes (DESIGN §9): the schema a device
  * sees (readable tables, visible columns), the condition on each table's rows its snapshot is read
  * from, and a condition on the feed the hub reads pull pages with (the database keeps only the rows
- * the subject may read now), hidden columns left out. A row that enters the subject's set without
- * changing itself is not sent (move-in), and one that leaves is not removed (move-out): not yet.
+ * the subject may read now), hidden columns left out. Rows that enter or leave the subject's set
+ * without changing themselves are for {@link ReadSetChanges} (move-in and move-out).
  */
 public final class ReadFilter {
     private final SyncRules rules;
@@ -38,6 +38,11 @@ public final class ReadFilter {
     public ReadFilter(SyncRules rules, SyncSchema schema) {
         this.rules = rules;
         this.schema = schema;
+    }
+
+    /** Whether some table is not read whole: {@link #feedCondition} is not null. */
+    public boolean filters() {
+        return schema.tables().stream().anyMatch(t -> !(rules.table(t.name()).read() instanceof Predicate.All));
     }
 
     /** The hub's schema as the subject may see it. */

@@ -1,11 +1,10 @@
 package io.shuttlebridge.server.internal.rules;
 
-import io.shuttlebridge.core.change.Change;
-import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
-import io.shuttlebridge.core.sync.PullResult;
+import io.shuttlebridge.core.internal.feed.FeedReader;
+import io.shuttlebridge.core.internal.sync.HubSide;
 import io.shuttlebridge.server.rules.Predicate;
 import io.shuttlebridge.server.rules.SyncRules;
 import io.shuttlebridge.server.rules.TableRule;
@@ -13,11 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,28 +35,31 @@ import java.util.regex.Pattern;
  *       read.
  * </ul>
  *
- * Only tables whose read rule is a SQL predicate are ever named. Internal.
+ * Only tables whose read rule is a SQL predicate are ever named. What the page's range held (entries of
+ * the tables predicates read, upserts the page left out) is read with the page itself, in the same
+ * pass over the feed ({@link #check}); this class adds the claims. Internal.
  */
 public final class ReadSetChanges {
     private static final String KEY = "read_set:";
 
     private final SyncRules rules;
-    private final SyncSchema schema;
-    /** For each table with a SQL read rule, the ids of the tables its predicate names. */
-    private final Map<String, Set<Integer>> reads = new LinkedHashMap<>();
+    /** For each table with a SQL read rule, the tables its predicate names. */
+    private final Map<String, Set<String>> reads = new LinkedHashMap<>();
+    /** Every table some predicate names. */
+    private final Set<String> named = new TreeSet<>();
 
     public ReadSetChanges(SyncRules rules, SyncSchema schema) {
         this.rules = rules;
-        this.schema = schema;
         for (SyncedTable t : schema.tables()) {
             if (rules.table(t.name()).read() instanceof Predicate.Sql sql) {
-                Set<Integer> named = new TreeSet<>();
+                Set<String> names = new TreeSet<>();
                 for (SyncedTable other : schema.tables()) {
                     if (names(sql.text(), other.name())) {
-                        named.add(other.id());
+                        names.add(other.name());
                     }
                 }
-                reads.put(t.name(), named);
+                reads.put(t.name(), names);
+                named.addAll(names);
             }
         }
     }
@@ -74,50 +73,39 @@ public final class ReadSetChanges {
                 .find();
     }
 
+    /** The tables some rule's predicate reads. */
+    public Set<String> watched() {
+        return named;
+    }
+
     /**
-     * The tables {@code node} should reconcile after a pull page read from {@code since}: see the class
+     * What a pull page of {@code node} must read besides its changes for {@link #after} to answer, in
+     * the page's own statement; null when no table has a SQL read rule.
+     */
+    public HubSide.MoveCheck check(String node, Map<String, Object> claims) {
+        if (reads.isEmpty()) {
+            return null;
+        }
+        return new HubSide.MoveCheck(named, reads.keySet(), (c, page) -> after(c, node, page, claims));
+    }
+
+    /**
+     * The tables {@code node} should reconcile after a pull page read with {@link #check}: see the class
      * comment. Notes the claims it read with.
      */
-    public List<String> after(Connection c, String node, long since, PullResult page, Map<String, Object> claims)
+    public List<String> after(Connection c, String node, FeedReader.Page page, Map<String, Object> claims)
             throws SQLException {
-        if (reads.isEmpty() || page.resyncRequired()) {
+        if (reads.isEmpty()) {
             return List.of();
         }
         if (!fingerprint(claims).equals(remembered(c, node))) {
             remember(c, node, claims);
             return List.copyOf(reads.keySet());
         }
-        long via = Jdbc.queryLong(c, "SELECT id FROM _shuttle_nodes WHERE uuid = ?", node)
-                .orElse(-1L);
-        Map<Integer, long[]> changed = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT f.tbl, count(*), sum(CASE WHEN f.op = 1 AND (f.via IS NULL OR f.via <> ?) THEN 1 ELSE 0 END)"
-                        + " FROM _shuttle_feed f WHERE f.seq > ? AND f.seq <= ? GROUP BY f.tbl")) {
-            ps.setLong(1, via);
-            ps.setLong(2, since);
-            ps.setLong(3, page.next());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    changed.put(rs.getInt(1), new long[] {rs.getLong(2), rs.getLong(3)});
-                }
-            }
-        }
-        if (changed.isEmpty()) {
-            return List.of();
-        }
-        Map<String, Integer> delivered = new HashMap<>();
-        for (Change ch : page.changes()) {
-            if (ch.op() == Op.UPSERT) {
-                delivered.merge(ch.table(), 1, Integer::sum);
-            }
-        }
         List<String> out = new ArrayList<>();
         for (var e : reads.entrySet()) {
-            SyncedTable t = schema.require(e.getKey());
-            long[] own = changed.get(t.id());
-            boolean leftOut = own != null && own[1] > delivered.getOrDefault(t.name(), 0);
-            if (leftOut || e.getValue().stream().anyMatch(changed::containsKey)) {
-                out.add(t.name());
+            if (page.leftOut().contains(e.getKey()) || e.getValue().stream().anyMatch(page.touched()::contains)) {
+                out.add(e.getKey());
             }
         }
         return out;

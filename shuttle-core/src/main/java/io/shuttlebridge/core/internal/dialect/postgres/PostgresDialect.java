@@ -58,6 +58,15 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public void planForValues(Connection c) throws SQLException {
+        // a prepared statement that has run five times may otherwise be given a generic plan, which guesses
+        // the size of a range of seqs and may scan the range where the values' plan looks rows up by key
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+        }
+    }
+
+    @Override
     public void oneSnapshot(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
