@@ -11,6 +11,9 @@ import io.shuttlebridge.testkit.RulesSimulation;
 import io.shuttlebridge.testkit.Simulation;
 import io.shuttlebridge.testkit.SimulationConfig;
 import io.shuttlebridge.testkit.SimulationResult;
+import io.shuttlebridge.testkit.Soak;
+import io.shuttlebridge.testkit.SoakConfig;
+import io.shuttlebridge.testkit.SoakResult;
 import io.shuttlebridge.testkit.TestSchema;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -80,7 +83,11 @@ public final class SimulateCommand implements Callable<Integer> {
             names = "--faults",
             paramLabel = "LIST",
             defaultValue = "dup,lost-ack,crash,reorder",
-            description = "Comma list of dup, lost-ack, crash, reorder, or none (default: ${DEFAULT-VALUE}).")
+            description = {
+                "Comma list of dup, lost-ack, crash, reorder, restore (a device restored from an older backup of its",
+                "own), copy (a device file copied to a second machine, which takes a new identity when refused),",
+                "hub-restore (the hub restored from an older backup), or none (default: ${DEFAULT-VALUE})."
+            })
     String faults;
 
     @Option(
@@ -119,6 +126,25 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @Option(
+            names = "--soak-days",
+            paramLabel = "DAYS",
+            description = {
+                "Soak instead: DAYS simulated days of a hub and --replicas devices at a time (--ops writes a day, default",
+                "60), one device lost and a new one cloned every 3 days, the hub's retention every --purge-every; prints",
+                "the rows of every _shuttle_ table each day and checks they stay bounded after the 7-day retention window."
+            })
+    Integer soakDays;
+
+    @Option(
+            names = "--purge-every",
+            paramLabel = "DURATION",
+            defaultValue = "1h",
+            converter = DurationConverter.class,
+            description = "With --soak-days: how often the hub's retention runs, in simulated time; 0 for never"
+                    + " (default: ${DEFAULT-VALUE}).")
+    java.time.Duration purgeEvery;
+
     @Spec
     CommandSpec spec;
 
@@ -126,6 +152,9 @@ public final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         long s = seed != null ? seed : new SecureRandom().nextLong();
+        if (soakDays != null) {
+            return soak(out, s);
+        }
         SimulationConfig config = SimulationConfig.builder()
                 .replicas(replicas)
                 .ops(ops)
@@ -168,6 +197,79 @@ public final class SimulateCommand implements Callable<Integer> {
             out.println(new ObjectMapper().writeValueAsString(document(r)));
         } else {
             print(out, r);
+        }
+        out.flush();
+        return r.passed() ? Main.EXIT_OK : Main.EXIT_FAILURE;
+    }
+
+    /** {@code --soak-days}: the soak, its per-day table and checks. */
+    private int soak(PrintWriter out, long s) throws Exception {
+        for (String refused :
+                new String[] {"--rules", "--schema", "--tables", "--policy", "--faults", "--clock-skew"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(refused)) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        refused + " does not apply to --soak-days: the soak runs its own notes and boards tables");
+            }
+        }
+        SoakConfig.Builder b = SoakConfig.builder()
+                .days(soakDays)
+                .devices(replicas)
+                .purgeEvery(purgeEvery)
+                .seed(s)
+                .keep(keep);
+        if (spec.commandLine().getParseResult().hasMatchedOption("--ops")) {
+            b.writesPerDay(ops);
+        }
+        SoakConfig config = b.build();
+        if (!json) {
+            out.println("seed " + s);
+            out.printf(
+                    "soaking %d simulated day(s): %d device(s) at a time, %d writes a day, a device lost and a new one"
+                            + " cloned every %d days; the hub's retention %s, devices retired after %s silent, history"
+                            + " kept %s%n",
+                    config.days(),
+                    config.devices(),
+                    config.writesPerDay(),
+                    config.churnEveryDays(),
+                    config.purgeEvery().isZero()
+                            ? "never runs"
+                            : "every "
+                                    + io.shuttlebridge.core.internal.DurationText.of(
+                                            config.purgeEvery().toMillis()),
+                    io.shuttlebridge.core.internal.DurationText.of(
+                            config.retireAfter().toMillis()),
+                    io.shuttlebridge.core.internal.DurationText.of(
+                            config.keepHistory().toMillis()));
+            out.flush();
+        }
+        ProgressListener progress = json
+                ? ProgressListener.NONE
+                : Terminal.progress(spec.commandLine().getErr());
+        SoakResult r = new Soak(config, progress).run();
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("seed", s);
+            doc.put("days", r.days());
+            doc.put("checks", r.checks());
+            doc.put("unbounded", r.unbounded());
+            doc.put("unexpectedErrors", r.unexpectedErrors());
+            doc.put("differences", r.differences());
+            doc.put("lostWrites", r.lostWrites());
+            doc.put("elapsedMillis", r.elapsedMillis());
+            doc.put("passed", r.passed());
+            out.println(new ObjectMapper().writeValueAsString(doc));
+        } else {
+            r.table().forEach(out::println);
+            r.checks().forEach(c -> out.println("check " + c));
+            r.unbounded().forEach(u -> out.println("unbounded " + u));
+            r.unexpectedErrors().forEach(e -> out.println("unexpected error: " + e));
+            r.differences().forEach(d -> out.println("difference " + d));
+            r.lostWrites().forEach(d -> out.println("lost " + d));
+            if (r.kept() != null) {
+                out.println("databases kept in " + r.kept());
+            }
+            out.printf("%s (seed %d, %.1f s)%n", r.passed() ? "PASS" : "FAIL", s, r.elapsedMillis() / 1000.0);
         }
         out.flush();
         return r.passed() ? Main.EXIT_OK : Main.EXIT_FAILURE;

@@ -244,4 +244,46 @@ class SimulateCommandTest {
             return out;
         }
     }
+
+    @Test
+    void restoresAmongTheFaultsConvergeAndSayWhatHappened() {
+        Run r = run(
+                "simulate",
+                "--replicas",
+                "3",
+                "--ops",
+                "60",
+                "--faults",
+                "dup,lost-ack,crash,reorder,restore,copy,hub-restore",
+                "--seed",
+                "7001");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out())
+                .contains("faults injected: dup ")
+                .contains("restore ")
+                .contains("check restores: ")
+                .contains("PASS (seed 7001");
+    }
+
+    @Test
+    void aSoakPrintsItsDailyTableAndFailsWithoutThePurge() {
+        Run r = run("simulate", "--soak-days", "20", "--replicas", "3", "--ops", "30", "--seed", "4");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out())
+                .startsWith("seed 4")
+                .contains("soaking 20 simulated day(s): 3 device(s) at a time, 30 writes a day")
+                .contains(" day  writes  rows devs | hub feed (tomb)")
+                .contains("check bounded: every _shuttle_ table")
+                .contains("PASS (seed 4");
+        Run off = run(
+                "simulate", "--soak-days", "20", "--replicas", "3", "--ops", "30", "--seed", "4", "--purge-every", "0");
+        assertThat(off.code()).as(off.out() + off.err()).isEqualTo(1);
+        assertThat(off.out())
+                .contains("the hub's retention never runs")
+                .contains("unbounded hub _shuttle_feed")
+                .contains("FAIL (seed 4");
+        Run refused = run("simulate", "--soak-days", "20", "--policy", "MANUAL");
+        assertThat(refused.code()).isNotZero();
+        assertThat(refused.err()).contains("--policy does not apply to --soak-days");
+    }
 }

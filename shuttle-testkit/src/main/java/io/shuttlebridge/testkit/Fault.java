@@ -17,7 +17,22 @@ public enum Fault {
     /** An exception in the middle of an apply, on the hub or a device: the batch rolls back. */
     CRASH("crash"),
     /** Replicas sync partially: small random pages, some syncs only pull or only push. */
-    REORDER("reorder");
+    REORDER("reorder"),
+    /**
+     * A device is restored from an older backup of its own ({@code shuttle backup}, taken earlier in the
+     * run): what it did after the backup is gone from it, and it gets back from the hub what it had pushed.
+     */
+    RESTORE("restore"),
+    /**
+     * A device's file is copied to a second machine, which syncs too: the hub refuses one of the two as a
+     * copy, and that one takes a new identity ({@code shuttle node reset}), keeping its unpushed writes.
+     */
+    COPY("copy"),
+    /**
+     * The hub is restored from an older backup of its own (a SQLite hub only): devices notice, push their
+     * writes again and take its snapshot.
+     */
+    HUB_RESTORE("hub-restore");
 
     private final String label;
 

@@ -1,6 +1,7 @@
 package io.shuttlebridge.testkit;
 
 import io.shuttlebridge.core.ConflictPolicy;
+import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.capture.CaptureOptions;
@@ -12,6 +13,7 @@ import io.shuttlebridge.testkit.internal.ClockSkews;
 import io.shuttlebridge.testkit.internal.Cluster;
 import io.shuttlebridge.testkit.internal.ClusterSpec;
 import io.shuttlebridge.testkit.internal.DatabaseDigest;
+import io.shuttlebridge.testkit.internal.DeadHeldChanges;
 import io.shuttlebridge.testkit.internal.DeviceNode;
 import io.shuttlebridge.testkit.internal.Faults;
 import io.shuttlebridge.testkit.internal.Folders;
@@ -19,6 +21,7 @@ import io.shuttlebridge.testkit.internal.History;
 import io.shuttlebridge.testkit.internal.HubSite;
 import io.shuttlebridge.testkit.internal.Node;
 import io.shuttlebridge.testkit.internal.NodeTime;
+import io.shuttlebridge.testkit.internal.Restores;
 import io.shuttlebridge.testkit.internal.SchemaModel;
 import io.shuttlebridge.testkit.internal.SimulatedClock;
 import io.shuttlebridge.testkit.internal.SqlText;
@@ -122,11 +125,15 @@ public final class Simulation {
                 }
             };
             Workload workload = new Workload(SchemaModel.read(k.device(0).database(), k.tables()), random);
+            Restores restores = new Restores(
+                    k, faults, history, clock, random, Math.min(SimulationConfig.MAX_REPLICAS, 2 * config.replicas()));
             faults.arm(true);
             int made = 0;
             for (int step = 0; made < config.ops(); step++) {
                 tick.run();
-                DeviceNode dev = k.device(random.nextInt(config.replicas()));
+                restores.step(step);
+                List<DeviceNode> devices = k.devices();
+                DeviceNode dev = devices.get(random.nextInt(devices.size()));
                 if (random.nextInt(3) == 0) {
                     syncs++;
                     int page = faults.pageSize();
@@ -135,6 +142,8 @@ public final class Simulation {
                         k.sync(dev, faults.wrap(k.transport(), partial), page);
                     } catch (ShuttleException e) {
                         if (e.getMessage() != null && e.getMessage().contains("(injected)")) {
+                            interrupted++;
+                        } else if (e.code() == ErrorCode.NODE_COPIED && restores.refusedAsCopy(dev)) {
                             interrupted++;
                         } else if (unexpected.size() < SHOWN) {
                             unexpected.add(dev.name() + " sync at step " + step + ": " + e.getMessage());
@@ -160,7 +169,17 @@ public final class Simulation {
                         k.all().forEach(history::record);
                         tick.run();
                     };
-            int rounds = k.settle(20 + 2 * config.replicas(), beforeEachSync);
+            // a device the hub refuses as a copy of another takes a new identity and syncs again
+            int rounds = k.settle(20 + 2 * k.devices().size(), beforeEachSync, d -> {
+                try {
+                    return k.sync(d);
+                } catch (ShuttleException e) {
+                    if (e.code() == ErrorCode.NODE_COPIED && restores.refusedAsCopy(d)) {
+                        return k.sync(d);
+                    }
+                    throw e;
+                }
+            });
             k.all().forEach(history::record);
 
             Convergence.Result convergence = Convergence.check(k.all());
@@ -197,6 +216,19 @@ public final class Simulation {
                         + SyncEngine.DEFAULT_MAX_CLOCK_SKEW.toMinutes() + " min) re-stamped " + restamped
                         + " pushed write(s)");
             }
+            List<String> differences = new ArrayList<>(convergence.differences());
+            if (!restores.log().isEmpty()) {
+                checks.add("restores: " + restores.log().size() + " event(s) (" + String.join("; ", restores.log())
+                        + "); " + history.retracted() + " write(s) left out of the oracle, gone with what a"
+                        + " restore took back before anyone acknowledged them");
+                // a change the hub holds for a parent deleted after it, whose writer was restored before it heard
+                // of the delete: never applied, never superseded (README, Limits)
+                int dead = DeadHeldChanges.count(k.hub());
+                if (dead > 0 && differences.remove("hub: " + dead + " received change(s) waiting for a parent row")) {
+                    checks.add("held: the hub holds " + dead + " change(s) whose parent was deleted after them and"
+                            + " whose writer lost them with a restore before it heard of the delete: never applied");
+                }
+            }
             lost.addAll(history.checkWritten(k.hub()));
             checks.add("written: every hub row is a row some node wrote (" + history.writes() + " writes recorded)");
             List<ConflictRecord> conflicts = k.all().stream()
@@ -220,7 +252,7 @@ public final class Simulation {
                     rounds,
                     hubRows,
                     checks,
-                    first(convergence.differences()),
+                    first(differences),
                     first(lost),
                     digest,
                     realTime.millis() - started,

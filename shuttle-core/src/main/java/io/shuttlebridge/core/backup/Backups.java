@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -55,6 +56,17 @@ public final class Backups {
      * new file {@code out}, reporting progress in bytes written ({@code backup}).
      */
     public static Result sqlite(String pathOrUrl, Path out, ProgressListener progress) {
+        return sqlite(pathOrUrl, out, progress, Instant.now(), UUID.randomUUID());
+    }
+
+    /**
+     * {@link #sqlite(String, Path, ProgressListener)} marking the copy with the time and id given rather than
+     * the system clock's and a random one: for a simulation on a clock of its own, which replays bit for bit.
+     * The id must be new: a database restored from a backup is told from one restored from another by it.
+     */
+    public static Result sqlite(String pathOrUrl, Path out, ProgressListener progress, Instant takenAt, UUID backupId) {
+        Objects.requireNonNull(takenAt, "takenAt");
+        Objects.requireNonNull(backupId, "backupId");
         Path source = sourceFile(pathOrUrl);
         if (Files.exists(out)) {
             throw new ShuttleException(
@@ -67,7 +79,6 @@ public final class Backups {
         }
         Path partial = dir.resolve(out.getFileName() + ".partial");
         long start = System.nanoTime();
-        Instant takenAt = Instant.now();
         try {
             Files.deleteIfExists(partial); // left by a backup interrupted before
             long total;
@@ -81,9 +92,9 @@ public final class Backups {
                         : null;
                 copy(c, partial, total, progress);
             }
-            String backupId = node == null ? null : UUID.randomUUID().toString();
-            if (backupId != null) {
-                mark(partial, backupId, takenAt);
+            String id = node == null ? null : backupId.toString();
+            if (id != null) {
+                mark(partial, id, takenAt);
             }
             try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE)) {
                 ch.force(true);
@@ -91,7 +102,7 @@ public final class Backups {
             move(partial, out);
             long bytes = Files.size(out);
             progress.progress("backup", bytes, bytes);
-            return new Result(out, bytes, backupId, takenAt, node, Duration.ofNanos(System.nanoTime() - start));
+            return new Result(out, bytes, id, takenAt, node, Duration.ofNanos(System.nanoTime() - start));
         } catch (SQLException e) {
             deleteQuietly(partial);
             throw ShuttleException.database("backing up " + source + " into " + out, e);

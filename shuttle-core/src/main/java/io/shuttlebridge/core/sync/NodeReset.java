@@ -9,6 +9,8 @@ import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.Nodes;
 import io.shuttlebridge.core.internal.sync.DeviceStanding;
+import io.shuttlebridge.core.internal.sync.HubMove;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -18,10 +20,12 @@ import java.util.UUID;
  *
  * <p>What the hub acknowledged from the old identity stays that identity's writes (their stamps are
  * the hub's too, so nothing is sent twice); the writes the hub has not acknowledged become the new
- * identity's, and go to the hub under it at the next sync. The pull cursor stays: the copy pulls what
- * the other database pushed since, as anyone else's writes. Tickets and the backup mark are forgotten:
- * the hub has heard nothing from the new identity yet. One transaction. Open a new {@link SyncEngine}
- * on the database afterwards: an engine keeps the identity it was opened with.
+ * identity's, and go to the hub under it at the next sync, which takes the hub's snapshot first: the
+ * copy gets what the other database pushed since, as anyone else's writes, and holds its cursor by the
+ * snapshot (a new identity shows its hub no ticket, so it could not tell a restore of the hub
+ * meanwhile). Tickets and the backup mark are forgotten: the hub has heard nothing from the new
+ * identity yet. One transaction. Open a new {@link SyncEngine} on the database afterwards: an engine
+ * keeps the identity it was opened with.
  */
 public final class NodeReset {
     private NodeReset() {}
@@ -34,6 +38,15 @@ public final class NodeReset {
     public record Result(String oldNode, String newNode, long unpushed) {}
 
     public static Result run(ShuttleDatabase db) {
+        return run(db, UUID.randomUUID());
+    }
+
+    /**
+     * {@link #run(ShuttleDatabase)} with the new identity given rather than a random one: for a simulation,
+     * which draws every identity from its seed. It must be new to every hub the database syncs with.
+     */
+    public static Result run(ShuttleDatabase db, UUID newNode) {
+        String fresh = Objects.requireNonNull(newNode, "newNode").toString();
         Dialect d = Dialects.of(db);
         return db.durableTransaction(c -> {
             String old = SyncSchema.load(c, d).nodeUuid();
@@ -50,7 +63,6 @@ public final class NodeReset {
             d.capture().fold(c);
             long pushed = Jdbc.queryLong(c, "SELECT coalesce(max(last_pushed), 0) FROM _shuttle_peers")
                     .orElse(0L);
-            String fresh = UUID.randomUUID().toString();
             Jdbc.update(c, "UPDATE _shuttle_nodes SET uuid = ? WHERE id = 0", fresh);
             int oldId = Nodes.idOf(c, old);
             // what the hub took (pushed, not refused) keeps the old identity; its next local write builds on it
@@ -69,6 +81,18 @@ public final class NodeReset {
                     oldId,
                     oldId);
             Jdbc.update(c, "UPDATE _shuttle_meta SET value = ? WHERE key = 'node_uuid'", fresh);
+            // with a new identity this database shows its hubs no ticket, so nothing would tell it that a hub was
+            // restored before its next sync (nor finish a recovery from a restore that was under way): its next
+            // pull takes each hub's snapshot, and its cursor is the snapshot's
+            java.util.Set<String> hubs = new java.util.LinkedHashSet<>(DeviceStanding.hubsRecovering(c));
+            for (var p : io.shuttlebridge.core.internal.sync.PeerStore.all(c)) {
+                if (p.lastOutcome() != null) {
+                    hubs.add(p.peer());
+                }
+            }
+            for (String hub : hubs) {
+                HubMove.resyncNext(c, hub);
+            }
             DeviceStanding.forgetHubs(c);
             long unpushed = Jdbc.queryLong(
                             c,

@@ -19,10 +19,12 @@ package io.shuttlebridge.core.sync;
  *     two apart even when neither has been given a new ticket since the copy was made
  * @param restoredBackup the id of the backup ({@code shuttle backup}) this database was restored from,
  *     until its first pull from the hub after the restore is done; null otherwise. While it is shown,
- *     the hub's pull pages include this node's own changes, so the device gets back what it pushed
- *     after the backup was taken
- * @param hubRestoreSeen the device was told its hub was restored and is re-pushing its writes: the hub
- *     takes the device's ticket as its own record
+ *     the hub answers its pulls with {@code resync}: the device takes the hub's snapshot, which brings
+ *     back what it pushed after the backup was taken
+ * @param hubRestoreSeen the device was told its hub was restored and has not been answered by the
+ *     restored hub yet: the hub takes the device's ticket as its own record. Once answered, the device
+ *     shows it no more while it re-pushes its writes, so that another restore of the hub meanwhile is
+ *     told like the first
  */
 public record Standing(long ticket, String nonce, String restoredBackup, boolean hubRestoreSeen) {
     public Standing {

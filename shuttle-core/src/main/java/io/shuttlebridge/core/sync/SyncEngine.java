@@ -14,6 +14,7 @@ import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.dialect.Identifiers;
 import io.shuttlebridge.core.internal.format.FormatUpgrade;
 import io.shuttlebridge.core.internal.sync.Conflicts;
+import io.shuttlebridge.core.internal.sync.DeviceRetention;
 import io.shuttlebridge.core.internal.sync.DeviceSync;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.internal.sync.EngineContext;
@@ -68,6 +69,12 @@ public final class SyncEngine {
 
     public static final int DEFAULT_MAX_BATCH = 10_000;
 
+    /**
+     * How long a device keeps acknowledged tombstones and the records of what ended, unless set: 30 days
+     * ({@link Builder#keepHistory}), as {@code shuttle serve --keep-history} on a hub.
+     */
+    public static final Duration DEFAULT_KEEP_HISTORY = Duration.ofDays(30);
+
     /** How far ahead of a hub's clock a pushed stamp may be before the hub re-stamps it, unless set: 5 minutes. */
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
@@ -82,6 +89,7 @@ public final class SyncEngine {
     private final PushPipeline pusher;
     private final DeviceSync device;
     private final Conflicts conflicts;
+    private final Duration keepHistory;
 
     /** Called inside the apply transaction after each change is written; throwing rolls the whole batch back. */
     @FunctionalInterface
@@ -110,6 +118,7 @@ public final class SyncEngine {
         this.pusher = new PushPipeline(context);
         this.device = new DeviceSync(context, puller, pusher);
         this.conflicts = new Conflicts(context);
+        this.keepHistory = b.keepHistory;
     }
 
     /**
@@ -255,12 +264,15 @@ public final class SyncEngine {
 
     /**
      * {@link #servePull(String, long, int)} for a device that shows where it stands, checked as for a push;
-     * a device restored from a backup gets its own changes too, the ones it pushed after the backup.
+     * a device restored from a backup is told to take the snapshot, which brings back what it pushed after
+     * the backup.
      */
     public PullResult servePull(String forNode, long since, int limit, Standing standing) {
         Tickets.Admission admitted = hub.admit(forNode, Objects.requireNonNull(standing, "standing"), true);
-        return hub.servePull(forNode, since, limit, null, List.of(), admitted.ownChanges())
-                .withTicket(admitted.ticket());
+        if (admitted.resync()) {
+            return PullResult.resync(since).withTicket(admitted.ticket());
+        }
+        return hub.servePull(forNode, since, limit).withTicket(admitted.ticket());
     }
 
     /** The full state (rows and tombstones, whoever wrote them) after {@code after}, for bootstrap and resync. */
@@ -341,12 +353,16 @@ public final class SyncEngine {
         boolean resynced;
         try {
             resynced = device.pull(hub, hubNode, tally);
-            pusher.push(hub, hubNode, tally);
+            resynced |= device.push(hub, hubNode, tally);
         } catch (RuntimeException e) {
             throw device.explain(e);
         }
         db.transaction(c -> {
             PeerStore.outcome(c, hubNode, tally.summary(), context.clock());
+            if (!keepHistory.isZero()) {
+                DeviceRetention.maybeRun(
+                        c, Dialects.of(db), context.schema(), context.clock().instant(), keepHistory);
+            }
             return null;
         });
         return tally.report(resynced, cursor(hubNode));
@@ -428,6 +444,7 @@ public final class SyncEngine {
         private ApplyListener listener = ApplyListener.NONE;
         private MillisClock clock = MillisClock.system();
         private Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW;
+        private Duration keepHistory = DEFAULT_KEEP_HISTORY;
 
         private Builder(ShuttleDatabase db) {
             this.db = db;
@@ -456,6 +473,26 @@ public final class SyncEngine {
                         ErrorCode.INVALID_ARGUMENT, "the maximum clock skew must be zero or more, got " + bound);
             }
             maxClockSkew = bound;
+            return this;
+        }
+
+        /**
+         * As a device, how long it keeps what is over (default {@link #DEFAULT_KEEP_HISTORY 30 days}; zero: for
+         * ever): once a day, at the end of a sync, it forgets the records of what ended longer ago than this
+         * (resolved or dismissed conflicts, settled rejected writes, imported bundles' ids, as {@link
+         * #pruneHistory} does) and the older tombstones its hub has acknowledged, so that its {@code _shuttle_}
+         * tables grow with its rows and not with every write it saw. Tombstones go only in tables under LWW or
+         * FIELD_LWW, and only on a database that serves no devices of its own. A hub restored from a backup
+         * older than this gets back from its devices only the deletes made within it: a row deleted after the
+         * backup and longer ago than this comes back.
+         */
+        public Builder keepHistory(Duration keep) {
+            Objects.requireNonNull(keep, "keepHistory");
+            if (keep.isNegative()) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT, "the time to keep history must be zero or more, got " + keep);
+            }
+            keepHistory = keep;
             return this;
         }
 

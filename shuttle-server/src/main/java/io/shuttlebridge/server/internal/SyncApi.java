@@ -214,9 +214,12 @@ public final class SyncApi {
         bindings.check(RequestAuth.subject(ctx), node);
         Standing standing = StandingHeaders.read(ctx::header);
         Tickets.Admission admitted = standing == null ? null : hub.admit(node, standing, true);
-        boolean own = admitted != null && admitted.ownChanges(); // a restored device gets back what it pushed
         if (admitted != null) {
             ticket(ctx, admitted.ticket());
+            if (admitted.resync()) { // a restored backup, or one of a history of this hub that its restore lost
+                json(ctx, WireCodec.pullResultBytes(PullResult.resync(since), -1));
+                return;
+            }
         }
         if (FilteredSnapshot.isCursor(since)) {
             // a device that stopped part-way through its snapshot under rules: it goes on with it
@@ -225,7 +228,7 @@ public final class SyncApi {
             json(ctx, WireCodec.pullResultBytes(r, -1));
             return;
         }
-        if ((reads == null || !reads.filters()) && replica == null && !own) {
+        if ((reads == null || !reads.filters()) && replica == null) {
             sharedPull(ctx, node, since, limit);
             return;
         }
@@ -235,17 +238,8 @@ public final class SyncApi {
                 ? null
                 : moves.check(node, RequestAuth.subject(ctx).claims());
         // the condition on feed entries, for the pulls that read through the feed
-        NamedParameters.Bound cond = check != null && !own && replica == null ? null : readCondition(ctx);
-        if (own) {
-            r = visible(hub.servePull(
-                    node,
-                    since,
-                    limit,
-                    cond == null ? null : cond.sql(),
-                    cond == null ? List.of() : cond.args(),
-                    true,
-                    check));
-        } else if (replica != null && replicaCaughtUp(stream.position())) {
+        NamedParameters.Bound cond = check != null && replica == null ? null : readCondition(ctx);
+        if (replica != null && replicaCaughtUp(stream.position())) {
             metrics.pulledFrom("replica");
             r = visible(hub.servePull(
                     replica,

@@ -19,27 +19,11 @@ public final class TombstonePurger implements AutoCloseable {
 
     /** @param retireAfter devices silent this long are retired first (their leases freed); null for never */
     public TombstonePurger(SyncEngine engine, Duration every, Duration retireAfter, Duration keepHistory) {
+        RetentionRound round = new RetentionRound(engine, retireAfter, keepHistory);
         timer.scheduleWithFixedDelay(
                 () -> {
                     try {
-                        if (retireAfter != null) {
-                            for (String node : engine.retireSilentPeers(retireAfter)) {
-                                LeaseStore.release(engine.database(), node);
-                                log.info(
-                                        "retired device {}: not heard from for {}; it must clone again",
-                                        node,
-                                        io.shuttlebridge.core.internal.DurationText.of(retireAfter.toMillis()));
-                            }
-                        }
-                        if (keepHistory != null) {
-                            engine.pruneHistory(keepHistory)
-                                    .forEach((table, n) -> log.info(
-                                            "forgot {} records of {} ended over {} ago", n, table, keepHistory));
-                        }
-                        int purged = engine.purgeTombstones();
-                        if (purged > 0) {
-                            log.info("purged {} tombstones every known device has acknowledged", purged);
-                        }
+                        round.run();
                     } catch (RuntimeException e) {
                         log.warn("purging tombstones failed (will try again): {}", e.getMessage());
                         log.debug("purging tombstones failed", e);

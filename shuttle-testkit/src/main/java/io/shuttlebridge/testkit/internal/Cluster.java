@@ -15,30 +15,33 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * A hub and devices with the same schema and policies. Devices are SQLite files; the hub and the
  * way devices reach it come from a {@link HubSite}. Every node is made by {@link #open}: the one
  * place where a node gets its database, its tables, its identity and its clock (its own, by its name).
+ * Devices come and go while it runs: new ones ({@link #addDevice}), copies of one's file ({@link
+ * #copyDevice}), lost ones ({@link #removeDevice}); the hub may be restored from a backup.
  */
 public final class Cluster implements AutoCloseable {
     private final ClusterSpec spec;
     private final List<Node> all = new ArrayList<>();
     private final List<DeviceNode> devices = new ArrayList<>();
+    /** Every device ever made, those gone included: their files stay in the folder. */
+    private final List<DeviceNode> made = new ArrayList<>();
+
     private final Node hub;
-    private final Transport transport;
+    private Transport transport;
+    private int nextDevice;
     private boolean closed;
 
     public Cluster(ClusterSpec spec) {
         this.spec = spec;
         try {
-            hub = open("hub", ShuttleDatabase.toJdbcUrl(spec.site().database(spec.dir())), null);
+            hub = open("hub", ShuttleDatabase.toJdbcUrl(spec.site().database(spec.dir())), null, true);
             for (int i = 0; i < spec.devices(); i++) {
-                String file = spec.dir().resolve("device" + i + ".db").toString();
-                devices.add((DeviceNode) open(
-                        "device" + i,
-                        ShuttleDatabase.toJdbcUrl(file),
-                        (d, via) -> sync(d, via == null ? transport() : via, SyncEngine.DEFAULT_PAGE)));
+                addDevice();
             }
             transport = spec.site().connect(hub.engine());
         } catch (RuntimeException | Error e) {
@@ -47,17 +50,67 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
-    /** Creates the schema in a new database, enables capture, and keeps the node. */
-    private Node open(String name, String url, BiFunction<Node, Transport, SyncReport> sync) {
+    /** A new device: a new file {@code deviceN.db} with the schema, sync enabled under a new identity; not synced yet. */
+    public DeviceNode addDevice() {
+        return device(true);
+    }
+
+    /**
+     * A copy of {@code from}'s file taken to a second machine, as a copy of the file at rest makes it: a new
+     * device of the cluster ({@code deviceN.db}) with the same node identity, not marked as a backup.
+     */
+    public DeviceNode copyDevice(DeviceNode from) {
+        Sql.vacuumInto(from.file(), spec.dir().resolve("device" + nextDevice + ".db"));
+        return device(false);
+    }
+
+    private DeviceNode device(boolean create) {
+        String name = "device" + nextDevice++;
+        String file = spec.dir().resolve(name + ".db").toString();
+        DeviceNode d = (DeviceNode) open(
+                name,
+                ShuttleDatabase.toJdbcUrl(file),
+                (n, via) -> sync(n, via == null ? transport() : via, SyncEngine.DEFAULT_PAGE),
+                create);
+        devices.add(d);
+        made.add(d);
+        return d;
+    }
+
+    /** Takes {@code device} out of the cluster for good (lost, or gone silent): closed, its file left in the folder. */
+    public void removeDevice(DeviceNode device) {
+        if (!devices.remove(device)) {
+            throw new IllegalArgumentException(device + " is not a device of the cluster");
+        }
+        all.remove(device);
+        device.close();
+    }
+
+    /**
+     * Restores the hub from {@code backup}: its server stopped, its file replaced, then opened and served
+     * again (through a new {@link #transport()}).
+     */
+    public void restoreHub(Path backup) {
+        spec.site().stopServer();
+        hub.replaceWith(backup);
+        transport = spec.site().connect(hub.engine());
+    }
+
+    /** Opens a node's database, with the schema created and capture enabled when {@code create}, and keeps the node. */
+    private Node open(String name, String url, BiFunction<Node, Transport, SyncReport> sync, boolean create) {
         ShuttleDatabase db =
                 ShuttleDatabase.open(url, new Properties(), spec.time().connections(name));
         Node.Setup setup = new Node.Setup(
                 spec.resolvers(),
                 spec.listener(),
                 spec.time().clock(name),
-                spec.time().connections(name));
+                spec.time().connections(name),
+                spec.engines());
         Node n = sync == null ? new Node(name, url, db, setup) : new DeviceNode(name, url, db, setup, sync);
         all.add(n);
+        if (!create) {
+            return n;
+        }
         createTables(db, spec.schema());
         UUID id = spec.nodeIds().get();
         CaptureOptions capture = id == null
@@ -92,16 +145,26 @@ public final class Cluster implements AutoCloseable {
         return List.copyOf(devices);
     }
 
-    /** The hub, then every device. */
+    /** The hub, then every device in the cluster now. */
     public List<Node> all() {
         return List.copyOf(all);
+    }
+
+    /** Where the cluster draws node identities (the hub's and new devices', in the order they are made). */
+    public Supplier<UUID> nodeIds() {
+        return spec.nodeIds();
+    }
+
+    /** The folder of the nodes' files. */
+    public Path dir() {
+        return spec.dir();
     }
 
     public List<String> tables() {
         return spec.schema().tables();
     }
 
-    /** How devices reach the hub (one transport for the cluster's life). */
+    /** How devices reach the hub (one transport until the hub is restored). */
     public Transport transport() {
         return transport;
     }
@@ -125,11 +188,17 @@ public final class Cluster implements AutoCloseable {
 
     /** {@link #settle(int)}, running {@code beforeEachSync} before each device's sync (to move a simulated clock). */
     public int settle(int maxRounds, Runnable beforeEachSync) {
+        return settle(maxRounds, beforeEachSync, this::sync);
+    }
+
+    /** {@link #settle(int, Runnable)}, each device synced by {@code sync}. */
+    public int settle(
+            int maxRounds, Runnable beforeEachSync, java.util.function.Function<DeviceNode, SyncReport> sync) {
         for (int round = 1; round <= maxRounds; round++) {
             int changed = 0;
-            for (Node d : devices) {
+            for (DeviceNode d : List.copyOf(devices)) {
                 beforeEachSync.run();
-                SyncReport r = sync(d);
+                SyncReport r = sync.apply(d);
                 changed += r.applied() + r.pushed() + r.conflicts();
             }
             if (changed == 0) {
@@ -139,10 +208,13 @@ public final class Cluster implements AutoCloseable {
         return -1;
     }
 
-    /** The SQLite files of the nodes (the hub's when it is one), the hub first. */
+    /** The SQLite files of the nodes (the hub's when it is one), the hub first, then every device ever made. */
     public List<Path> sqliteFiles() {
         String prefix = "jdbc:sqlite:";
-        return all.stream()
+        List<Node> nodes = new ArrayList<>();
+        nodes.add(hub);
+        nodes.addAll(made);
+        return nodes.stream()
                 .map(Node::url)
                 .filter(u -> u.startsWith(prefix))
                 .map(u -> Path.of(u.substring(prefix.length())))

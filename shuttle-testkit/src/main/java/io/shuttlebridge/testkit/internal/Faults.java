@@ -5,6 +5,7 @@ import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
+import io.shuttlebridge.core.sync.Standing;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.Transport;
 import io.shuttlebridge.testkit.Fault;
@@ -48,6 +49,21 @@ public final class Faults {
         Map<Fault, Integer> out = new EnumMap<>(Fault.class);
         enabled.forEach(f -> out.put(f, injected.getOrDefault(f, 0)));
         return out;
+    }
+
+    /** Injects {@code f} now, one time in {@code oneIn}, when it is enabled and armed; counted. */
+    public boolean inject(Fault f, int oneIn) {
+        return roll(f, oneIn);
+    }
+
+    /** One time in {@code oneIn}, when {@code f} is enabled and armed: a step that prepares a fault (a backup), not counted. */
+    public synchronized boolean chance(Fault f, int oneIn) {
+        return armed && enabled.contains(f) && random.nextInt(oneIn) == 0;
+    }
+
+    /** Whether {@code f} is enabled. */
+    public boolean enabled(Fault f) {
+        return enabled.contains(f);
     }
 
     private synchronized boolean roll(Fault f, int oneIn) {
@@ -98,12 +114,28 @@ public final class Faults {
 
         @Override
         public PushResult push(String fromNode, List<Change> changes) {
+            return faulty(() -> inner.push(fromNode, changes));
+        }
+
+        @Override
+        public PreparedPush preparePush(String fromNode, List<Change> changes) {
+            return () -> push(fromNode, changes);
+        }
+
+        @Override
+        public PreparedPush preparePush(String fromNode, List<Change> changes, Standing standing) {
+            return () ->
+                    faulty(() -> inner.preparePush(fromNode, changes, standing).send()); // each delivery sent anew
+        }
+
+        /** A push delivered, perhaps twice, its answer perhaps lost. */
+        private PushResult faulty(java.util.function.Supplier<PushResult> delivery) {
             if (partial == Partial.PULL_ONLY) {
                 throw new ShuttleException(ErrorCode.TRANSPORT, "sync cut short after the pull (injected)");
             }
-            PushResult r = inner.push(fromNode, changes);
+            PushResult r = delivery.get();
             if (roll(Fault.DUP, 4)) {
-                r = inner.push(fromNode, changes); // the same batch delivered twice
+                r = delivery.get(); // the same batch delivered twice
             }
             if (roll(Fault.LOST_ACK, 4)) {
                 throw new ShuttleException(
@@ -114,10 +146,30 @@ public final class Faults {
 
         @Override
         public PullResult pull(String forNode, long since, int limit) {
+            return faulty(since, () -> inner.pull(forNode, since, limit));
+        }
+
+        @Override
+        public PullResult pull(String forNode, long since, int limit, Standing standing) {
+            if (partial == Partial.PUSH_ONLY) {
+                if (standing.restoredBackup() != null) {
+                    // a restored backup's first pull is what tells the hub of the restore and brings back what it
+                    // pushed after the backup: never cut short (the sync then pulls and pushes)
+                    return inner.pull(forNode, since, limit, standing);
+                }
+                // the hub still sees the pull and answers with a ticket, which the device keeps: a device never
+                // pushes without a pull of the same sync before (that pull is what fences a copy of it out)
+                PullResult seen = inner.pull(forNode, since, limit, standing);
+                return new PullResult(List.of(), since, false, false).withTicket(seen.ticket());
+            }
+            return faulty(since, () -> inner.pull(forNode, since, limit, standing));
+        }
+
+        private PullResult faulty(long since, java.util.function.Supplier<PullResult> delivery) {
             if (partial == Partial.PUSH_ONLY) {
                 return new PullResult(List.of(), since, false, false); // nothing heard: the cursor stays where it is
             }
-            PullResult r = inner.pull(forNode, since, limit);
+            PullResult r = delivery.get();
             if (roll(Fault.LOST_ACK, 6)) {
                 throw new ShuttleException(ErrorCode.TRANSPORT, "response lost (injected)");
             }

@@ -6,12 +6,13 @@ import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.RowDiff;
 import io.shuttlebridge.core.sync.RowSet;
+import io.shuttlebridge.core.sync.Standing;
 import io.shuttlebridge.core.sync.Transport;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** A transport that hands every call to another; a wrapper overrides what it changes. */
+/** A transport that hands every call to another (the standing a device shows included); a wrapper overrides what it changes. */
 abstract class ForwardingTransport implements Transport {
     protected final Transport inner;
 
@@ -32,6 +33,21 @@ abstract class ForwardingTransport implements Transport {
     @Override
     public PullResult pull(String forNode, long since, int limit) {
         return inner.pull(forNode, since, limit);
+    }
+
+    @Override
+    public PullResult pull(String forNode, long since, int limit, Standing standing) {
+        return inner.pull(forNode, since, limit, standing);
+    }
+
+    @Override
+    public PreparedPush preparePush(String fromNode, List<Change> changes) {
+        return inner.preparePush(fromNode, changes);
+    }
+
+    @Override
+    public PreparedPush preparePush(String fromNode, List<Change> changes, Standing standing) {
+        return inner.preparePush(fromNode, changes, standing);
     }
 
     @Override

@@ -8,11 +8,16 @@ import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.sync.ConflictResolver;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.testkit.Replica;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * One replica of a cluster: its database (a JDBC URL), the database handle, engines (one per page
@@ -25,7 +30,8 @@ public class Node implements Replica {
             Map<String, ConflictResolver> resolvers,
             SyncEngine.ApplyListener listener,
             MillisClock clock,
-            ShuttleDatabase.ConnectionSetup connections) {
+            ShuttleDatabase.ConnectionSetup connections,
+            java.util.function.UnaryOperator<SyncEngine.Builder> engines) {
         Setup {
             resolvers = Map.copyOf(resolvers);
         }
@@ -33,7 +39,7 @@ public class Node implements Replica {
 
     private final String name;
     private final String url;
-    private final ShuttleDatabase db;
+    private ShuttleDatabase db;
     private final Setup setup;
     private final Map<Integer, SyncEngine> engines = new HashMap<>();
     private Connection plain;
@@ -56,8 +62,42 @@ public class Node implements Replica {
     }
 
     @Override
-    public ShuttleDatabase database() {
+    public synchronized ShuttleDatabase database() {
         return db;
+    }
+
+    /** The node's SQLite file; refused for a node on another database. */
+    public Path file() {
+        String prefix = "jdbc:sqlite:";
+        if (!url.startsWith(prefix)) {
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, name + " is not a SQLite file: " + url);
+        }
+        return Path.of(url.substring(prefix.length()));
+    }
+
+    /**
+     * Replaces the node's database file with a copy of {@code source}, as a restore does: every connection
+     * closed, the file and its write-ahead log removed, the copy put in its place and opened anew (engines
+     * too, made again when next asked for).
+     */
+    public synchronized void replaceWith(Path source) {
+        close();
+        Path file = file();
+        try {
+            for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
+                Files.deleteIfExists(file.resolveSibling(file.getFileName() + suffix));
+            }
+            Files.copy(source, file, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new ShuttleException(
+                    ErrorCode.INTERNAL, "cannot restore " + name + " from " + source + ": " + e.getMessage(), e);
+        }
+        db = ShuttleDatabase.open(url, new Properties(), setup.connections());
+    }
+
+    /** Forgets the engines made so far: the next ones read the node's identity again (after a node reset). */
+    public synchronized void forgetEngines() {
+        engines.clear();
     }
 
     @Override
@@ -78,7 +118,7 @@ public class Node implements Replica {
                     .applyListener(setup.listener())
                     .clock(setup.clock());
             setup.resolvers().forEach(b::resolver);
-            return b.build();
+            return setup.engines().apply(b).build();
         });
     }
 
@@ -119,6 +159,8 @@ public class Node implements Replica {
         } catch (SQLException e) {
             throw new ShuttleException(ErrorCode.DATABASE, "cannot close " + name + ": " + e.getMessage(), e);
         } finally {
+            plain = null;
+            engines.clear();
             db.close();
         }
     }

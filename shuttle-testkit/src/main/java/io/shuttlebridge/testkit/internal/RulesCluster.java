@@ -62,8 +62,12 @@ public final class RulesCluster implements AutoCloseable {
         this.rules = rules;
         this.site = site;
         this.tables = schema.tables();
-        Node.Setup setup =
-                new Node.Setup(Map.of(), listener, MillisClock.system(), ShuttleDatabase.ConnectionSetup.NONE);
+        Node.Setup setup = new Node.Setup(
+                Map.of(),
+                listener,
+                MillisClock.system(),
+                ShuttleDatabase.ConnectionSetup.NONE,
+                java.util.function.UnaryOperator.identity());
         Node made = null;
         HubServer started = null;
         try {

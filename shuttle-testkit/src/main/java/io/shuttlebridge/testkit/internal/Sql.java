@@ -4,6 +4,7 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.Jdbc;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -151,6 +152,21 @@ final class Sql {
             return Jdbc.rowMaps(rs);
         } catch (SQLException e) {
             throw new ShuttleException(ErrorCode.DATABASE, "query on " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Copies the SQLite database in {@code source} into the new file {@code out} as one consistent
+     * snapshot ({@code VACUUM INTO}), what a copy of the file at rest holds: nothing marks it.
+     */
+    static void vacuumInto(Path source, Path out) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source);
+                Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 5000");
+            s.execute("VACUUM INTO '" + out.toString().replace("'", "''") + "'");
+        } catch (SQLException e) {
+            throw new ShuttleException(
+                    ErrorCode.DATABASE, "cannot copy " + source + " into " + out + ": " + e.getMessage(), e);
         }
     }
 }

@@ -23,6 +23,10 @@ public final class DeviceStanding {
     private static final String TICKET = "hub_ticket:";
     private static final String SHOWN = "hub_ticket_shown:";
     private static final String HUB_RESTORED = "hub_restored:";
+    /** The recovery mark's values: the restored hub has not answered this device yet, or has. */
+    private static final String UNANSWERED = "1";
+
+    private static final String ANSWERED = "answered";
 
     private DeviceStanding() {}
 
@@ -49,7 +53,7 @@ public final class DeviceStanding {
             nonce = Long.toString(nowMillis, 36);
             put(c, SHOWN + hubNode, ticket + "," + nonce + "," + tag);
         }
-        return new Standing(ticket, nonce, backup, recoveringHub(c, hubNode));
+        return new Standing(ticket, nonce, backup, restoreUnanswered(c, hubNode));
     }
 
     private static long ticket(Connection c, String hubNode) throws SQLException {
@@ -76,13 +80,49 @@ public final class DeviceStanding {
                 .isPresent();
     }
 
-    /** Marks (or, done, unmarks) a re-push to a restored hub. */
+    /**
+     * Marks (or, done, unmarks) a re-push to a restored hub. A new mark says the restored hub has not
+     * answered this device yet ({@link #restoreAnswered}).
+     */
     public static void recoveringHub(Connection c, String hubNode, boolean on) throws SQLException {
         if (on) {
-            put(c, HUB_RESTORED + hubNode, "1");
+            put(c, HUB_RESTORED + hubNode, UNANSWERED);
         } else {
             Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", HUB_RESTORED + hubNode);
         }
+    }
+
+    /**
+     * The restored hub {@code hubNode} answered this device during its recovery: it took the device's ticket
+     * as its own record, and the tickets it hands out from then on are of its history as it is now.
+     */
+    public static void restoreAnswered(Connection c, String hubNode) throws SQLException {
+        Jdbc.update(c, "UPDATE _shuttle_meta SET value = ? WHERE key = ?", ANSWERED, HUB_RESTORED + hubNode);
+    }
+
+    /**
+     * Whether this device is recovering from a restore of {@code hubNode} that the restored hub has not
+     * answered yet: it shows that it has seen the restore ({@link Standing#hubRestoreSeen}) until then, and
+     * no more, so that a ticket it shows afterwards that the hub never handed out tells of another restore.
+     */
+    static boolean restoreUnanswered(Connection c, String hubNode) throws SQLException {
+        return Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", HUB_RESTORED + hubNode)
+                .filter(UNANSWERED::equals)
+                .isPresent();
+    }
+
+    /** The hubs this device is recovering from a restore of (re-pushing its writes, then taking their snapshot). */
+    public static java.util.List<String> hubsRecovering(Connection c) throws SQLException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT key FROM _shuttle_meta WHERE key LIKE ?")) {
+            ps.setString(1, HUB_RESTORED + "%");
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1).substring(HUB_RESTORED.length()));
+                }
+            }
+        }
+        return out;
     }
 
     /** Forgets the tickets and recovery marks of every hub (a database taking a new node identity). */

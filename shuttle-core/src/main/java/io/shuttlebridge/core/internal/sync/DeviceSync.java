@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
 public final class DeviceSync {
     private static final Logger log = LoggerFactory.getLogger(DeviceSync.class);
 
+    /** How often one sync starts a recovery over when the hub tells of yet another restore of it. */
+    private static final int MAX_RECOVERY_STARTS = 3;
+
     private final ShuttleDatabase db;
     private final Puller puller;
     private final PushPipeline pusher;
@@ -39,30 +42,76 @@ public final class DeviceSync {
             if (e.code() != ErrorCode.HUB_RESTORED) {
                 throw e;
             }
-            log.warn(
-                    "the hub {} was restored from a backup older than this device's last sync with it ({}): pushing"
-                            + " every write of this device again and taking the hub's snapshot",
-                    hubNode,
-                    e.getMessage());
-            db.durableTransaction(c -> {
-                DeviceStanding.recoveringHub(c, hubNode, true);
-                // every local write goes again: the hub counts those it still holds as duplicates
-                Jdbc.update(c, "UPDATE _shuttle_peers SET last_pushed = 0 WHERE peer = ?", hubNode);
-                return null;
-            });
-            return recover(hub, hubNode, tally);
+            return restored(hub, hubNode, tally, e);
         }
     }
 
     /**
+     * Pushes what the hub has not acknowledged, or recovers from its restore when the push is what tells of
+     * it (the hub was restored after this sync's pull); returns whether it took the hub's snapshot.
+     */
+    public boolean push(Transport hub, String hubNode, SyncTally tally) {
+        try {
+            pusher.push(hub, hubNode, tally);
+            return false;
+        } catch (ShuttleException e) {
+            if (e.code() != ErrorCode.HUB_RESTORED) {
+                throw e;
+            }
+            return restored(hub, hubNode, tally, e);
+        }
+    }
+
+    /** The hub said it was restored ({@code e}): every local write goes again, then its snapshot comes. */
+    private boolean restored(Transport hub, String hubNode, SyncTally tally, ShuttleException e) {
+        startRecovery(hubNode, e);
+        return recover(hub, hubNode, tally);
+    }
+
+    private void startRecovery(String hubNode, ShuttleException e) {
+        log.warn(
+                "the hub {} was restored from a backup older than this device's last sync with it ({}): pushing"
+                        + " every write of this device again and taking the hub's snapshot",
+                hubNode,
+                e.getMessage());
+        db.durableTransaction(c -> {
+            DeviceStanding.recoveringHub(c, hubNode, true);
+            // every local write goes again: the hub counts those it still holds as duplicates
+            Jdbc.update(c, "UPDATE _shuttle_peers SET last_pushed = 0 WHERE peer = ?", hubNode);
+            return null;
+        });
+    }
+
+    /**
      * Pushes first, so that the hub holds this device's writes again before its snapshot is applied here:
-     * the snapshot then brings nothing older over them.
+     * the snapshot then brings nothing older over them. Before the push, a pull whose page is not used
+     * takes a ticket from the hub ({@link Puller#fence}): the hub records this device's standing again, and
+     * a copy of this database showing the same ticket can no longer push as this node (it is refused as a
+     * copy before it sends anything). Once the restored hub has answered, the device no longer shows it has
+     * seen the restore: should the hub be restored once more before the recovery is done (the writes pushed
+     * so far lost again), the hub tells it, and the recovery starts over.
      */
     private boolean recover(Transport hub, String hubNode, SyncTally tally) {
-        pusher.push(hub, hubNode, tally);
-        puller.resync(hub, hubNode, tally);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                puller.fence(hub, hubNode);
+                db.durableTransaction(c -> {
+                    DeviceStanding.restoreAnswered(c, hubNode);
+                    return null;
+                });
+                pusher.push(hub, hubNode, tally);
+                puller.resync(hub, hubNode, tally);
+                break;
+            } catch (ShuttleException e) {
+                if (e.code() != ErrorCode.HUB_RESTORED || attempt >= MAX_RECOVERY_STARTS) {
+                    throw e;
+                }
+                startRecovery(hubNode, e); // restored again, before this recovery was done
+            }
+        }
         db.durableTransaction(c -> {
             DeviceStanding.recoveringHub(c, hubNode, false);
+            DeviceStanding.restoreAnnounced(c); // a restored backup: the snapshot brought back everything
             return null;
         });
         log.info("recovered from the restore of hub {}: it holds this device's writes again", hubNode);

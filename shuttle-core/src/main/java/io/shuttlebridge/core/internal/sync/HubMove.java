@@ -27,6 +27,12 @@ public final class HubMove {
         Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, '1')", RESYNC + newHub);
     }
 
+    /** The next pull from {@code hub} takes its snapshot first (its seqs are not the ones this device pulled by). */
+    public static void resyncNext(Connection c, String hub) throws SQLException {
+        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", RESYNC + hub);
+        Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, '1')", RESYNC + hub);
+    }
+
     /** Whether the next pull from {@code hub} must take its snapshot first (it was just adopted). */
     static boolean resyncDue(Connection c, String hub) throws SQLException {
         return Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", RESYNC + hub)

@@ -20,6 +20,7 @@ import io.shuttlebridge.core.internal.feed.NodeNames;
 import io.shuttlebridge.core.internal.feed.RowCondition;
 import io.shuttlebridge.core.internal.feed.RulePage;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
+import io.shuttlebridge.core.internal.sync.apply.PendingStore;
 import io.shuttlebridge.core.internal.sync.apply.Role;
 import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PeerCursor;
@@ -483,32 +484,22 @@ public final class HubSide {
      * (SQL over the feed entry {@code f}; sync rules' read half).
      */
     public PullResult servePull(String forNode, long since, int limit, String condition, List<Object> args) {
-        return servePull(forNode, since, limit, condition, args, false);
+        return servePull(forNode, since, limit, condition, args, null);
     }
 
     /**
-     * {@link #servePull(String, long, int, String, List)}, with {@code own} the caller's own changes too: a
-     * device restored from a backup gets back what it pushed after the backup ({@link #admit}).
+     * {@link #servePull(String, long, int, String, List)} that also tells the device which tables to
+     * reconcile, as {@code moves} finds from what the page's own statement saw of its range (null: none).
      */
     public PullResult servePull(
-            String forNode, long since, int limit, String condition, List<Object> args, boolean own) {
-        return servePull(forNode, since, limit, condition, args, own, null);
-    }
-
-    /**
-     * {@link #servePull(String, long, int, String, List, boolean)} that also tells the device which
-     * tables to reconcile, as {@code moves} finds from what the page's own statement saw of its range
-     * (null: none).
-     */
-    public PullResult servePull(
-            String forNode, long since, int limit, String condition, List<Object> args, boolean own, MoveCheck moves) {
+            String forNode, long since, int limit, String condition, List<Object> args, MoveCheck moves) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
         FeedReader.Query q = FeedReader.Query.after(since, n).where(condition, args);
         if (moves != null) {
             q = q.watching(moves.watched(), moves.leftOutOf());
         }
-        FeedReader.Query asked = own ? q : q.excludingPeer(forNode);
+        FeedReader.Query asked = q.excludingPeer(forNode);
         if (db.pooled()) {
             FeedReader.Page page = pooledPull(forNode, since, asked, p -> p, null);
             return page == null ? PullResult.resync(since) : reconciled(page, moves == null ? null : moves.reconcile());
@@ -797,7 +788,7 @@ public final class HubSide {
 
     /**
      * {@link #servePull(ShuttleDatabase, String, long, int, String, List)} with {@code moves} as in
-     * {@link #servePull(String, long, int, String, List, boolean, MoveCheck)}: the page and what it saw
+     * {@link #servePull(String, long, int, String, List, MoveCheck)}: the page and what it saw
      * are read from the standby, the tables to reconcile found on this hub's database.
      */
     public PullResult servePull(
@@ -865,8 +856,34 @@ public final class HubSide {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
         String filter = tableFilter(tables, condition);
-        return db.transaction(c -> pullResult(new FeedReader(Dialects.of(db), engine.schema())
-                .read(c, FeedReader.Query.after(after, n).where(filter, args))));
+        return db.transaction(c -> {
+            FeedReader.Page page = new FeedReader(Dialects.of(db), engine.schema())
+                    .read(c, FeedReader.Query.after(after, n).where(filter, args));
+            PullResult r = pullResult(page);
+            return page.more() ? r : withHeldFrom(c, forNode, tables, r);
+        });
+    }
+
+    /**
+     * The snapshot's last page with the changes {@code forNode} sent that this hub holds waiting for a
+     * parent row: they are not in its feed yet, but they are acknowledged, and a device resyncing removes
+     * what it pushed that the snapshot does not carry. They come back to their sender only (a duplicate
+     * there), never to another device before they are applied here.
+     */
+    private static PullResult withHeldFrom(Connection c, String forNode, Set<String> tables, PullResult last)
+            throws SQLException {
+        List<Change> held = PendingStore.all(c).stream()
+                .filter(p -> forNode.equals(p.via()))
+                .map(PendingStore.Pending::change)
+                .filter(ch -> tables == null || tables.contains(ch.table()))
+                .toList();
+        if (held.isEmpty()) {
+            return last;
+        }
+        List<Change> all = new ArrayList<>(last.changes());
+        all.addAll(held);
+        return new PullResult(
+                all, last.next(), false, last.resyncRequired(), last.reconcile(), last.ticket(), last.schemaVersion());
     }
 
     /** {@code condition} restricted to the feed entries of {@code tables} (null: every table). */

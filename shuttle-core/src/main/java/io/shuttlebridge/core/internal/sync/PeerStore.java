@@ -52,11 +52,12 @@ public final class PeerStore {
 
     /**
      * Retires a peer: it no longer holds back the purge of tombstones, and it is remembered as retired
-     * (in {@code _shuttle_meta}, which every database has) so that it is refused if it comes back.
-     * Whether it was known.
+     * (in {@code _shuttle_meta}, which every database has) so that it is refused if it comes back; its
+     * ticket record goes (one row left per retired device). Whether it was known.
      */
     public static boolean retire(Connection c, String peer, long atMillis) throws SQLException {
         boolean known = Jdbc.update(c, "DELETE FROM _shuttle_peers WHERE peer = ?", peer) > 0;
+        Tickets.forget(c, peer); // refused from now on, whatever ticket it shows
         Jdbc.update(
                 c,
                 "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",

@@ -9,6 +9,7 @@ import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.schema.ForeignKey;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
+import io.shuttlebridge.core.internal.sync.apply.PendingStore;
 import io.shuttlebridge.core.internal.sync.apply.Role;
 import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PullResult;
@@ -68,7 +69,10 @@ public final class Puller {
 
     private boolean pullPages(Transport hub, String hubNode, SyncTally tally) {
         if (db.read(c -> HubMove.resyncDue(c, hubNode))) {
-            snapshot(hub, hubNode, null, tally); // a hub this device moved to: its state, not the old hub's
+            // a ticket of the history the snapshot comes from first: should the hub be restored to an older
+            // backup before this device's next sync, the ticket tells it, and the cursor goes with it
+            fence(hub, hubNode);
+            snapshot(hub, hubNode, null, tally); // a hub this device moved to, or a new identity: its state
             db.transaction(c -> {
                 HubMove.resynced(c, hubNode);
                 PendingReconcile.clear(c, hubNode);
@@ -133,6 +137,24 @@ public final class Puller {
         }
     }
 
+    /**
+     * Shows the hub where this device stands with a pull of one change, and keeps the ticket it answers
+     * with; the page is not applied and the cursor stays. The hub fences every other showing of this
+     * node's tickets but the one it answers, so that of two databases syncing as one node only one can
+     * push (each sync pulls before it pushes for that reason; a recovery from a hub restore, which pushes
+     * first, fences with this).
+     */
+    public void fence(Transport hub, String hubNode) {
+        long since = db.read(c -> PeerStore.get(c, hubNode)).lastPulled();
+        Standing standing = db.durableTransaction(
+                c -> DeviceStanding.show(c, hubNode, engine.clock().millis()));
+        PullResult page = hub.pull(engine.nodeUuid(), since, 1, standing);
+        db.durableTransaction(c -> {
+            DeviceStanding.received(c, hubNode, page.ticket());
+            return null;
+        });
+    }
+
     /** Takes the hub's whole snapshot in place of what this device pulled from it before, then fills new columns. */
     public void resync(Transport hub, String hubNode, SyncTally tally) {
         resyncOnly(hub, hubNode, tally);
@@ -145,6 +167,18 @@ public final class Puller {
             PendingReconcile.clear(c, hubNode); // the whole snapshot settled every table
             return null;
         });
+    }
+
+    /**
+     * A snapshot starts: nothing of it seen yet. A whole one replaces what was held from the hub waiting for
+     * a parent: the hub's rows come again with it, and a change held from a state of the hub it no longer
+     * has (a restore of the hub took it back) would otherwise be written once its parent came.
+     */
+    private static void begin(Connection c, String hubNode, Set<String> tables) throws SQLException {
+        ResyncSweep.begin(c);
+        if (tables == null) {
+            PendingStore.forgetFrom(c, hubNode);
+        }
     }
 
     private static long feedTop(Connection c) throws SQLException {
@@ -218,7 +252,7 @@ public final class Puller {
         String self = engine.nodeUuid();
         Dialect dialect = Dialects.of(db);
         db.transaction(c -> {
-            ResyncSweep.begin(c);
+            begin(c, hubNode, tables);
             return null;
         });
         long after = 0;
@@ -236,7 +270,7 @@ public final class Puller {
                 // the hub no longer knows this snapshot's cursor (it keeps them for days): start it over
                 log.info("the hub no longer knows the snapshot's cursor {}: taking the snapshot again", after);
                 db.transaction(c -> {
-                    ResyncSweep.begin(c);
+                    begin(c, hubNode, tables);
                     return null;
                 });
                 after = 0;

@@ -5,6 +5,7 @@ import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.schema.ForeignKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -27,33 +28,6 @@ import org.slf4j.LoggerFactory;
 final class ResyncSweep {
     private static final Logger log = LoggerFactory.getLogger(ResyncSweep.class);
 
-    /** {@code AND NOT EXISTS ...} for every foreign key of the schema that refers to {@code t}: rows still referred to are kept. */
-    private static String unreferenced(Dialect dialect, SyncSchema schema, SyncedTable t, String table) {
-        StringBuilder out = new StringBuilder();
-        for (SyncedTable child : schema.tables()) {
-            for (io.shuttlebridge.core.internal.schema.ForeignKey fk :
-                    child.table().foreignKeys()) {
-                if (!fk.parentTable().equals(t.name())) {
-                    continue;
-                }
-                out.append(" AND NOT EXISTS (SELECT 1 FROM ")
-                        .append(dialect.quote(child.name()))
-                        .append(" r WHERE ");
-                for (int i = 0; i < fk.childColumns().size(); i++) {
-                    out.append(i == 0 ? "" : " AND ")
-                            .append("r.")
-                            .append(dialect.quote(fk.childColumns().get(i)))
-                            .append(" = ")
-                            .append(table)
-                            .append('.')
-                            .append(dialect.quote(fk.parentColumns().get(i)));
-                }
-                out.append(')');
-            }
-        }
-        return out.toString();
-    }
-
     private ResyncSweep() {}
 
     /** A resync starts: nothing seen yet. */
@@ -64,7 +38,11 @@ final class ResyncSweep {
         Jdbc.execute(c, "DELETE FROM _shuttle_resync");
     }
 
-    /** Notes the rows of an applied snapshot page. */
+    /**
+     * Notes the rows of an applied snapshot page, by their keys: those the page wrote, and those it left
+     * waiting for a parent row that a later page may bring (then written, with no page of their own to
+     * note them).
+     */
     static void seen(Connection c, Dialect dialect, SyncSchema schema, List<Change> page) throws SQLException {
         Map<SyncedTable, List<Change>> byTable = new LinkedHashMap<>();
         for (Change ch : page) {
@@ -74,9 +52,8 @@ final class ResyncSweep {
         }
         for (var e : byTable.entrySet()) {
             SyncedTable t = e.getKey();
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO _shuttle_resync (tbl, pk) SELECT tbl, pk"
-                    + " FROM _shuttle_feed WHERE tbl = ? AND pk = "
-                    + dialect.capture().keyParameterExpression(t))) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO _shuttle_resync (tbl, pk) VALUES (?, "
+                    + dialect.capture().keyParameterExpression(t) + ")")) {
                 for (Change ch : e.getValue()) {
                     ps.setInt(1, t.id());
                     for (int i = 0; i < ch.key().size(); i++) {
@@ -91,9 +68,10 @@ final class ResyncSweep {
 
     /**
      * Removes the rows the hub had (received from it, or pushed to it: at or below {@code lastPushed})
-     * that the snapshot did not carry, in {@code tables} (null: every table), except rows this device's
-     * own unpushed rows still refer to. Returns the tables where such rows were kept: they are to be
-     * swept again once those rows have gone.
+     * that the snapshot did not carry, in {@code tables} (null: every table), except rows that rows staying
+     * here still refer to: rows this device's own unpushed rows refer to, and so on up (a row referring to
+     * itself, or rows referring to each other, all going, do not keep each other). Returns the tables where
+     * such rows were kept: they are to be swept again once those rows have gone.
      */
     static Set<String> sweep(Connection c, Dialect dialect, SyncSchema schema, Set<String> tables, long lastPushed)
             throws SQLException {
@@ -141,44 +119,62 @@ final class ResyncSweep {
         return kept;
     }
 
-    /** Removes the rows of {@code tables} (null: all) the hub had whose feed entry {@code f} satisfies {@code which}. */
+    /**
+     * Removes the rows of {@code tables} (null: all) the hub had whose feed entry {@code f} satisfies {@code
+     * which}, but those that rows staying here refer to (up the chain); returns the tables where rows were kept.
+     */
     private static Set<String> remove(
             Connection c, Dialect dialect, SyncSchema schema, Set<String> tables, long lastPushed, String which)
             throws SQLException {
-        String gone = "f.tbl = ? AND f.op = 1 AND (f.via IS NOT NULL OR f.seq <= ?) AND " + which;
+        List<SyncedTable> swept = schema.plan().deleteOrder().stream()
+                .filter(name -> tables == null || tables.contains(name))
+                .map(schema::require)
+                .toList();
+        Jdbc.execute(c, "CREATE TABLE IF NOT EXISTS _shuttle_sweep AS SELECT tbl, pk FROM _shuttle_feed WHERE 1 = 0");
+        Jdbc.execute(c, "DELETE FROM _shuttle_sweep");
+        for (SyncedTable t : swept) {
+            Jdbc.update(
+                    c,
+                    "INSERT INTO _shuttle_sweep (tbl, pk) SELECT f.tbl, f.pk FROM _shuttle_feed f WHERE "
+                            + gone(t, lastPushed, which) + " AND " + present(dialect, t));
+        }
+        // a row that a row staying here refers to stays: until nothing more changes
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (SyncedTable child : schema.tables()) {
+                for (ForeignKey fk : child.table().foreignKeys()) {
+                    SyncedTable parent = schema.require(fk.parentTable());
+                    if (swept.contains(parent)) {
+                        changed |= Jdbc.update(c, keptBy(dialect, child, fk, parent)) > 0;
+                    }
+                }
+            }
+        }
         int removed = 0;
         Set<String> kept = new java.util.LinkedHashSet<>();
         long token = dialect.capture().beginApply(c);
-        for (String name : schema.plan().deleteOrder()) {
-            if (tables != null && !tables.contains(name)) {
-                continue;
-            }
-            SyncedTable t = schema.require(name);
+        for (SyncedTable t : swept) {
             String table = dialect.quote(t.name());
-            // a row that rows this device keeps (written here, not pushed yet) still refer to stays until they go
-            String unreferenced = unreferenced(dialect, schema, t, table);
-            int n = Jdbc.update(
+            removed += Jdbc.update(
                     c,
                     "DELETE FROM " + table + " WHERE " + dialect.capture().keyExpression(t, table)
-                            + " IN (SELECT f.pk FROM _shuttle_feed f WHERE " + gone + ")" + unreferenced,
-                    t.id(),
-                    lastPushed);
-            removed += n;
-            if (!unreferenced.isEmpty()
-                    && Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_feed f WHERE " + gone, t.id(), lastPushed)
-                                    .orElse(0L)
-                            > n) {
+                            + " IN (SELECT s.pk FROM _shuttle_sweep s WHERE s.tbl = " + t.id() + ")");
+            if (Jdbc.queryLong(
+                                    c,
+                                    "SELECT count(*) FROM _shuttle_feed f WHERE " + gone(t, lastPushed, which) + " AND "
+                                            + present(dialect, t))
+                            .orElse(0L)
+                    > 0) {
                 kept.add(t.name());
             }
             Jdbc.update(
                     c,
-                    "DELETE FROM _shuttle_feed WHERE seq IN (SELECT f.seq FROM _shuttle_feed f WHERE " + gone
-                            + " AND NOT EXISTS (SELECT 1 FROM " + table + " WHERE "
-                            + dialect.capture().keyExpression(t, table) + " = f.pk))",
-                    t.id(),
-                    lastPushed);
+                    "DELETE FROM _shuttle_feed WHERE seq IN (SELECT f.seq FROM _shuttle_feed f WHERE "
+                            + gone(t, lastPushed, which) + " AND NOT " + present(dialect, t) + ")");
         }
         dialect.capture().endApply(c, token, List.of());
+        Jdbc.execute(c, "DELETE FROM _shuttle_sweep");
         if (removed > 0) {
             log.info(
                     tables == null
@@ -187,5 +183,37 @@ final class ResyncSweep {
                     removed);
         }
         return kept;
+    }
+
+    /** The feed entries {@code f} of {@code t}'s rows the hub had that satisfy {@code which}. */
+    private static String gone(SyncedTable t, long lastPushed, String which) {
+        return "f.tbl = " + t.id() + " AND f.op = 1 AND (f.via IS NOT NULL OR f.seq <= " + lastPushed + ") AND "
+                + which;
+    }
+
+    /** Whether the row of feed entry {@code f} of {@code t} is here. */
+    private static String present(Dialect dialect, SyncedTable t) {
+        return "EXISTS (SELECT 1 FROM " + dialect.quote(t.name()) + " x WHERE "
+                + dialect.capture().keyExpression(t, "x") + " = f.pk)";
+    }
+
+    /**
+     * Takes out of the sweep the rows of {@code parent} that a row of {@code child} staying here (not in the
+     * sweep) refers to through {@code fk}.
+     */
+    private static String keptBy(Dialect dialect, SyncedTable child, ForeignKey fk, SyncedTable parent) {
+        StringBuilder join = new StringBuilder();
+        for (int i = 0; i < fk.childColumns().size(); i++) {
+            join.append(i == 0 ? "" : " AND ")
+                    .append("r.")
+                    .append(dialect.quote(fk.childColumns().get(i)))
+                    .append(" = p.")
+                    .append(dialect.quote(fk.parentColumns().get(i)));
+        }
+        return "DELETE FROM _shuttle_sweep WHERE tbl = " + parent.id() + " AND pk IN (SELECT "
+                + dialect.capture().keyExpression(parent, "p") + " FROM " + dialect.quote(parent.name()) + " p JOIN "
+                + dialect.quote(child.name()) + " r ON " + join + " WHERE NOT EXISTS (SELECT 1 FROM _shuttle_sweep s"
+                + " WHERE s.tbl = " + child.id() + " AND s.pk = "
+                + dialect.capture().keyExpression(child, "r") + "))";
     }
 }

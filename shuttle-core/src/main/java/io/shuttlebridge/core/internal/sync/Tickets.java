@@ -29,14 +29,34 @@ public final class Tickets {
      * What a request may do once its standing is checked.
      *
      * @param ticket the ticket to answer with
-     * @param ownChanges the node was restored from a backup: its pulls include its own changes, so that it
-     *     gets back what it pushed after the backup was taken
+     * @param resync the pull takes the snapshot in place of its page: the node is a restored backup, or it
+     *     shows a ticket of a history of this hub that a restore of it lost (a backup, or a copy, of its
+     *     database made before it heard of the restore). A backup's cursors may belong to such a history even
+     *     when its ticket looks valid: a hub restored to an older backup hands out the same numbers again, to
+     *     the node's other databases too (an older backup of it restored first). The snapshot brings back what
+     *     the node pushed after the backup was taken, whatever history the backup's cursors come from
      */
-    public record Admission(long ticket, boolean ownChanges) {}
+    public record Admission(long ticket, boolean resync) {}
 
-    /** What the hub holds for one node: the node may show {@code floor} (with its nonce) and {@code from..issued}. */
-    private record Held(long floor, String nonce, long from, long issued, String backup) {
-        static final Held NONE = new Held(0, null, 1, 0, null);
+    /**
+     * What the hub holds for one node: the node may show {@code floor} (with its nonce) and {@code
+     * from..issued}; {@code lostFrom..lostTo} (0..0: none) are the tickets a history of this hub handed out
+     * that a restore of it lost, as the node's record told when it stood for the lost one.
+     */
+    private record Held(long floor, String nonce, long from, long issued, String backup, long lostFrom, long lostTo) {
+        static final Held NONE = new Held(0, null, 1, 0, null, 0, 0);
+
+        Held(long floor, String nonce, long from, long issued, String backup) {
+            this(floor, nonce, from, issued, backup, 0, 0);
+        }
+
+        boolean lost(long t) {
+            return lostTo > 0 && t >= lostFrom && t <= lostTo;
+        }
+
+        Held with(long floor, String nonce, long from, long issued, String backup) {
+            return new Held(floor, nonce, from, issued, backup, lostFrom, lostTo);
+        }
 
         boolean valid(long t, String n) {
             boolean sameShowing = nonce == null || n == null || nonce.equals(n);
@@ -44,17 +64,20 @@ public final class Tickets {
         }
 
         String encode() {
-            return floor + "," + from + "," + issued + "," + orDash(nonce) + "," + orDash(backup);
+            return floor + "," + from + "," + issued + "," + orDash(nonce) + "," + orDash(backup)
+                    + (lostTo > 0 ? "," + lostFrom + "," + lostTo : "");
         }
 
         static Held decode(String v) {
-            String[] p = v.split(",", 5);
+            String[] p = v.split(",", 7);
             return new Held(
                     Long.parseLong(p[0]),
                     p.length > 3 ? orNull(p[3]) : null,
                     Long.parseLong(p[1]),
                     Long.parseLong(p[2]),
-                    p.length > 4 ? orNull(p[4]) : null);
+                    p.length > 4 ? orNull(p[4]) : null,
+                    p.length > 6 ? Long.parseLong(p[5]) : 0,
+                    p.length > 6 ? Long.parseLong(p[6]) : 0);
         }
 
         private static String orDash(String s) {
@@ -88,7 +111,15 @@ public final class Tickets {
                                 + " a backup older than the device's last sync; the device pushes its writes again"
                                 + " and takes the hub's snapshot");
             }
-            held = new Held(t, s.nonce(), t + 1, t, held.backup()); // the device's record stands for the lost one
+            // the device's record stands for the lost one, whose tickets after ours were that history's
+            held = new Held(
+                    t,
+                    s.nonce(),
+                    t + 1,
+                    t,
+                    held.backup(),
+                    held.lostTo() > 0 ? Math.min(held.lostFrom(), held.issued() + 1) : held.issued() + 1,
+                    Math.max(held.lostTo(), t));
         }
         boolean restored = s.restoredBackup() != null;
         boolean fence = pull;
@@ -112,8 +143,15 @@ public final class Tickets {
         }
         long next = held.issued() + 1;
         long from = fence ? next : Math.max(held.from(), t + 1);
-        store(c, node, new Held(t, s.nonce(), from, next, restored ? s.restoredBackup() : held.backup()));
-        return new Admission(next, pull && restored);
+        store(c, node, held.with(t, s.nonce(), from, next, restored ? s.restoredBackup() : held.backup()));
+        // a restored backup, or a ticket of a history of this hub that a restore of it lost (a backup, or a copy,
+        // of a database made before it heard of the restore): its cursors may point into that history
+        return new Admission(next, pull && (restored || held.lost(t)));
+    }
+
+    /** Forgets the node's record (a retired node: it is refused whatever it shows). */
+    public static void forget(Connection c, String node) throws SQLException {
+        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", KEY + node);
     }
 
     /** The node's record, its row locked for this transaction (several hub processes may serve one database). */

@@ -214,23 +214,35 @@ final class ApplyRules {
 
     /**
      * Whether a held change is out of date now that it could be applied: the row took a later write
-     * while it waited. Under LWW and FIELD_LWW that is a newer stamp. Where the hub decides, stamps say
-     * nothing (a device's own write that its hub refused can be newer than the hub's row it must adopt):
-     * on a device, a change from its hub is out of date when this replica already holds that hub version
-     * of the row or a later one (its own entry's base, or the version of the hub's entry it adopted); on
-     * the hub, when the row holds a later write of the same writer. Otherwise the policy decides as for
-     * any incoming change, so a concurrent write becomes a conflict rather than vanishing.
+     * while it waited. Under LWW that is a newer stamp; under FIELD_LWW, over a live row, a newer stamp
+     * of every column the change carries ({@code stamps}, the row's column stamps: a column without one
+     * carries the row's stamp), for the row's stamp may be a merge's, newer than columns it took from
+     * older writes. Where the hub decides, stamps say nothing (a device's own write that its hub refused
+     * can be newer than the hub's row it must adopt): on a device, a change from its hub is out of date
+     * when this replica already holds that hub version of the row or a later one (its own entry's base, or
+     * the version of the hub's entry it adopted); on the hub, when the row holds a later write of the same
+     * writer. Otherwise the policy decides as for any incoming change, so a concurrent write becomes a
+     * conflict rather than vanishing.
      */
-    boolean staleWhileHeld(SyncedTable t, Role role, LocalRow l, Change r) {
+    boolean staleWhileHeld(SyncedTable t, Role role, LocalRow l, Change r, Map<String, Stamp> stamps) {
         if (l == null || l.stamp().equals(r.stamp())) {
             return false; // a duplicate is counted as one when applied
         }
         return switch (t.policy()) {
-            case LWW, FIELD_LWW -> !r.stamp().newerThan(l.stamp());
+            case LWW -> !r.stamp().newerThan(l.stamp());
+            case FIELD_LWW ->
+                l.tombstone() || r.isDelete()
+                        ? !r.stamp().newerThan(l.stamp())
+                        : !FieldMerge.anyColumnNewer(t, l, r, stamps);
             default ->
                 role == Role.DEVICE
                         ? r.version() <= (l.stamp().origin().equals(localNode) ? l.base() : l.version())
                         : l.stamp().origin().equals(r.origin()) && l.stamp().newerThan(r.stamp());
         };
+    }
+
+    /** {@link #staleWhileHeld(SyncedTable, Role, LocalRow, Change, Map)} over a row whose columns carry its stamp. */
+    boolean staleWhileHeld(SyncedTable t, Role role, LocalRow l, Change r) {
+        return staleWhileHeld(t, role, l, r, Map.of());
     }
 }

@@ -1,5 +1,6 @@
 package io.shuttlebridge.core.internal.sync.apply;
 
+import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
@@ -79,6 +80,15 @@ final class ApplyStep {
         PendingStore.release(batch.connection(), r);
         carryOut(act, t, l, r, from);
         return true;
+    }
+
+    /**
+     * Whether the held change {@code r} is out of date ({@link ApplyRules#staleWhileHeld}), with the row's
+     * column stamps where the rules compare columns (FIELD_LWW over a live row).
+     */
+    boolean staleWhileHeld(SyncedTable t, Role role, LocalRow l, Change r) throws SQLException {
+        boolean columns = t.policy() == ConflictPolicy.FIELD_LWW && l != null && !l.tombstone() && !r.isDelete();
+        return rules.staleWhileHeld(t, role, l, r, columns ? columnStamps(t, l) : Map.of());
     }
 
     /** Answers the rules' questions about {@code r} until they decide. */

@@ -79,6 +79,21 @@ final class FieldMerge {
                 new Change(t.name(), r.key(), Op.UPSERT, merged, r.hlc(), r.origin(), version, version, stamps), true);
     }
 
+    /**
+     * Whether the upsert {@code r} carries a column whose stamp is newer than the live row {@code l}'s
+     * stamp of it ({@code localStamps}; a column without one carries the row's stamp): whether {@link
+     * #merge} would take anything of it.
+     */
+    static boolean anyColumnNewer(SyncedTable t, LocalRow l, Change r, Map<String, Stamp> localStamps) {
+        for (String col : t.valueColumns()) {
+            if (r.values().containsKey(col)
+                    && orDefault(r.columnStamps(), col, r.stamp()).newerThan(orDefault(localStamps, col, l.stamp()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The change with a stamp for every value column (its own stamp where it carries none). */
     static Change withAllStamps(SyncedTable t, Change c) {
         if (c.isDelete()) {

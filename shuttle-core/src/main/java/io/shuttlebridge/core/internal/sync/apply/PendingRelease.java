@@ -70,7 +70,7 @@ final class PendingRelease {
             Change r = p.change();
             Sender from = batch.senderOf(p);
             SyncedTable t = schema.require(r.table());
-            if (rules.staleWhileHeld(t, from.role(), rows.local(t, r.key()), r)) {
+            if (step.staleWhileHeld(t, from.role(), rows.local(t, r.key()), r)) {
                 PendingStore.release(c, r); // a later write to the row arrived meanwhile
                 continue;
             }

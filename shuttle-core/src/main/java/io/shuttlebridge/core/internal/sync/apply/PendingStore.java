@@ -102,6 +102,15 @@ public final class PendingStore {
                 ChangeCodec.keyJson(change.key()));
     }
 
+    /**
+     * Forgets the changes held that came from {@code peer}: a device taking its hub's whole snapshot, which
+     * carries again every row the hub holds (held again if their parents are still missing), and none of
+     * what the hub no longer holds. Returns how many.
+     */
+    public static int forgetFrom(Connection c, String peer) throws SQLException {
+        return Jdbc.update(c, "DELETE FROM _shuttle_pending WHERE via = ?", peer);
+    }
+
     public static long count(Connection c) throws SQLException {
         return Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_pending").orElse(0L);
     }

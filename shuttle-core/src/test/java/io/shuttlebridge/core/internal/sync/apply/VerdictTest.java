@@ -73,6 +73,10 @@ class VerdictTest {
             FIELD_LWW      | HUB    | fresh    | row 10@A v2/1  | delete 12@B v3/2     | stamps a=11@A             | take                                  | columns
             FIELD_LWW      | HUB    | fresh    | row 10@A v2/1  | delete 12@B v3/2     | stamps b=13@A             | superseded                            | columns
             FIELD_LWW      | HUB    | released | row 15@A v2/1  | upsert 12@B v3/2     | -                         | stale                                 | -
+            # a row stamp newer than a held change's may be a merge's, its columns older: they decide
+            FIELD_LWW      | HUB    | released | row 15@A v2/1  | upsert 12@B v3/2     | stamps a=5@A b=5@A        | take merged v3/3 {a=a2, b=b2}         | parents, columns, values
+            FIELD_LWW      | HUB    | released | row 15@A v2/1  | upsert 12@B v3/2     | stamps a=5@A b=20@A       | merge back v4/3 {a=a2, b=b1}          | parents, columns, values
+            FIELD_LWW      | HUB    | released | row 15@A v2/1  | upsert 12@B v3/2     | stamps a=13@A b=20@A      | stale                                 | -
             # VERSION_STRICT and MANUAL: a write on a stale base is a conflict; the hub's row stands, a device adopts its hub's
             VERSION_STRICT | HUB    | fresh    | row 10@A v2/1  | upsert 12@B v3/2     | -                         | take                                  | parents
             VERSION_STRICT | HUB    | fresh    | row 15@A v2/1  | upsert 12@B v3/2     | -                         | take                                  | parents
@@ -127,7 +131,7 @@ class VerdictTest {
         Change r = change(incoming);
         Facts f = Facts.parse(facts);
         List<String> questions = new ArrayList<>();
-        String decided = arrival.equals("released") && rules.staleWhileHeld(t, role, l, r)
+        String decided = arrival.equals("released") && rules.staleWhileHeld(t, role, l, r, f.stamps())
                 ? "stale"
                 : describe(decide(t, role, Arrival.valueOf(arrival.toUpperCase()), l, r, f, questions));
         assertThat(decided).isEqualTo(verdict);
