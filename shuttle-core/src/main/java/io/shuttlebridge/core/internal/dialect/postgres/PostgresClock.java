@@ -1,32 +1,14 @@
 package io.shuttlebridge.core.internal.dialect.postgres;
 
-import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.dialect.CaptureLog;
-import io.shuttlebridge.core.internal.dialect.QueriedClock;
-import java.sql.Connection;
-import java.sql.SQLException;
+import io.shuttlebridge.core.internal.dialect.ClockRow;
 
 /** The local clock on PostgreSQL: the one row of {@code _shuttle_clock}, moved by every fold and apply. */
-final class PostgresClock extends QueriedClock {
+final class PostgresClock extends ClockRow {
     /** A hybrid logical clock stamp of the wall-clock time now (milliseconds, counter 0), in plain SQL. */
     static final String WALL_STAMP = "(floor(extract(epoch FROM clock_timestamp()) * 1000))::bigint << 16";
 
-    private static final String NEXT =
-            "SELECT seq + 1, greatest(hlc + 1, " + WALL_STAMP + ") FROM _shuttle_clock WHERE id = 1";
-    private static final String LAST = "SELECT hlc FROM _shuttle_clock WHERE id = 1";
-    private static final String ADVANCE =
-            "UPDATE _shuttle_clock SET seq = greatest(seq, ?), hlc = greatest(hlc, ?) WHERE id = 1";
-
-    private final CaptureLog log;
-
     PostgresClock(CaptureLog log) {
-        super(NEXT, LAST);
-        this.log = log;
-    }
-
-    @Override
-    public void advanceClock(Connection c, long seq, long hlc) throws SQLException {
-        log.fold(c);
-        Jdbc.update(c, ADVANCE, seq, hlc);
+        super(WALL_STAMP, log);
     }
 }
