@@ -1,23 +1,17 @@
 package io.shuttlebridge.core.internal.dialect.mariadb;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.FeedKeys;
+import io.shuttlebridge.core.internal.dialect.TextKeys;
 import io.shuttlebridge.core.internal.schema.Column;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -33,8 +27,6 @@ import java.util.stream.Collectors;
  * #decodeKey} turns them back into the value kinds the engine reads from such columns.
  */
 final class MariaDbKeys implements FeedKeys {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Dialect dialect;
 
     MariaDbKeys(Dialect dialect) {
@@ -143,26 +135,7 @@ final class MariaDbKeys implements FeedKeys {
         String text = stored instanceof byte[] b
                 ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
                 : String.valueOf(stored);
-        if (t.key().size() == 1) {
-            return Collections.singletonList(decodePart(column(t, t.key().get(0)), text));
-        }
-        List<String> parts;
-        try {
-            parts = JSON.readValue(text, new TypeReference<List<String>>() {});
-        } catch (JsonProcessingException e) {
-            throw new ShuttleException(ErrorCode.INTERNAL, "cannot parse stored composite key: " + text, e);
-        }
-        if (parts.size() != t.key().size()) {
-            throw new ShuttleException(
-                    ErrorCode.INTERNAL,
-                    "stored key " + text + " has " + parts.size() + " parts, expected "
-                            + t.key().size());
-        }
-        List<Object> out = new ArrayList<>(parts.size());
-        for (int i = 0; i < parts.size(); i++) {
-            out.add(decodePart(column(t, t.key().get(i)), parts.get(i)));
-        }
-        return out;
+        return TextKeys.decode(t, text, c -> column(t, c), MariaDbKeys::decodePart);
     }
 
     /** A key part as the engine reads values of its column ({@code Jdbc.readValue}), so that a change's key matches its values. */
@@ -173,20 +146,10 @@ final class MariaDbKeys implements FeedKeys {
             case Types.DOUBLE -> Double.valueOf(text);
             case Types.BOOLEAN -> !text.equals("0");
             case Types.BINARY -> HexFormat.of().parseHex(text);
-            case Types.TIMESTAMP_WITH_TIMEZONE -> isoTime(text, true);
-            case Types.TIMESTAMP -> isoTime(text, false);
+            case Types.TIMESTAMP_WITH_TIMEZONE -> TextKeys.isoTime(text, true);
+            case Types.TIMESTAMP -> TextKeys.isoTime(text, false);
             default -> text;
         };
-    }
-
-    private static String isoTime(String text, boolean zoned) {
-        try {
-            return zoned
-                    ? OffsetDateTime.parse(text).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                    : LocalDateTime.parse(text).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
-        } catch (DateTimeParseException e) {
-            return text;
-        }
     }
 
     static Column column(SyncedTable t, String name) {

@@ -1,23 +1,17 @@
 package io.shuttlebridge.core.internal.dialect.postgres;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.FeedKeys;
+import io.shuttlebridge.core.internal.dialect.TextKeys;
 import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.DeclaredTypes;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -33,8 +27,6 @@ import java.util.stream.Collectors;
  * integers, text, bytea and uuids are exact.
  */
 final class PostgresKeys implements FeedKeys {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Dialect dialect;
 
     PostgresKeys(Dialect dialect) {
@@ -206,26 +198,7 @@ final class PostgresKeys implements FeedKeys {
     @Override
     public List<Object> decodeKey(SyncedTable t, Object stored) {
         String text = String.valueOf(stored);
-        if (t.key().size() == 1) {
-            return Collections.singletonList(decodePart(column(t, t.key().get(0)), text));
-        }
-        List<String> parts;
-        try {
-            parts = JSON.readValue(text, new TypeReference<List<String>>() {});
-        } catch (JsonProcessingException e) {
-            throw new ShuttleException(ErrorCode.INTERNAL, "cannot parse stored composite key: " + text, e);
-        }
-        if (parts.size() != t.key().size()) {
-            throw new ShuttleException(
-                    ErrorCode.INTERNAL,
-                    "stored key " + text + " has " + parts.size() + " parts, expected "
-                            + t.key().size());
-        }
-        List<Object> out = new ArrayList<>(parts.size());
-        for (int i = 0; i < parts.size(); i++) {
-            out.add(decodePart(column(t, t.key().get(i)), parts.get(i)));
-        }
-        return out;
+        return TextKeys.decode(t, text, c -> column(t, c), PostgresKeys::decodePart);
     }
 
     private static Object decodePart(Column c, String text) {
@@ -236,20 +209,10 @@ final class PostgresKeys implements FeedKeys {
             case "boolean" -> Boolean.valueOf(text);
             case "bytea" -> HexFormat.of().parseHex(text);
             // the form values of these columns are read in (Jdbc.readValue), so that a change's key matches its values
-            case "timestamp with time zone" -> isoTime(text, true);
-            case "timestamp without time zone" -> isoTime(text, false);
+            case "timestamp with time zone" -> TextKeys.isoTime(text, true);
+            case "timestamp without time zone" -> TextKeys.isoTime(text, false);
             default -> text;
         };
-    }
-
-    private static String isoTime(String text, boolean zoned) {
-        try {
-            return zoned
-                    ? OffsetDateTime.parse(text).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                    : LocalDateTime.parse(text).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
-        } catch (DateTimeParseException e) {
-            return text; // infinity and other values java.time does not hold
-        }
     }
 
     private String qualified(String alias, String column) {
