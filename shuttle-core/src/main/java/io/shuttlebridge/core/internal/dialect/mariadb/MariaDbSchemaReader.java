@@ -2,6 +2,7 @@ package io.shuttlebridge.core.internal.dialect.mariadb;
 
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.ForeignKey;
 import io.shuttlebridge.core.internal.schema.Table;
@@ -62,12 +63,7 @@ final class MariaDbSchemaReader {
     }
 
     static boolean hasTable(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(HAS_TABLE)) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
+        return Jdbc.queryLong(c, HAS_TABLE, name).isPresent();
     }
 
     static Table readTable(Connection c, String name) throws SQLException {
