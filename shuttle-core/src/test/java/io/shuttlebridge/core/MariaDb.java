@@ -13,14 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Enumeration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -223,46 +216,20 @@ public final class MariaDb {
     }
 
     public static Connection connect(String url) {
-        try {
-            return DriverManager.getConnection(url);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot connect to " + url, e);
-        }
+        return TestServers.connect(url);
     }
 
     /** Runs statements on a plain connection in auto-commit mode, as the {@code mariadb} client would. */
     public static void exec(String url, String... statements) {
-        try (Connection c = connect(url);
-                Statement s = c.createStatement()) {
-            for (String sql : statements) {
-                s.execute(sql);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        TestServers.exec(url, statements);
     }
 
     /** Rows as maps of column label to value as the driver returns it. */
     public static List<Map<String, Object>> query(String url, String sql) {
-        try (Connection c = connect(url);
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            ResultSetMetaData md = rs.getMetaData();
-            List<Map<String, Object>> rows = new ArrayList<>();
-            while (rs.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    row.put(md.getColumnLabel(i), rs.getObject(i));
-                }
-                rows.add(row);
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        return TestServers.query(url, sql);
     }
 
     public static long count(String url, String sql) {
-        return ((Number) query(url, sql).get(0).values().iterator().next()).longValue();
+        return TestServers.count(url, sql);
     }
 }
