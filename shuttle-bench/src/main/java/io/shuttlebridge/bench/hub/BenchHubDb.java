@@ -32,7 +32,10 @@ public sealed interface BenchHubDb extends AutoCloseable permits BenchPostgres, 
 
     Connection connect() throws SQLException;
 
-    void exec(String... statements) throws SQLException;
+    /** Runs statements on a plain connection to this run's database, in auto-commit mode. */
+    default void exec(String... statements) throws SQLException {
+        BenchSql.exec(url(), statements);
+    }
 
     /** Creates the benchmark's table {@code item(id, sku, name, qty, price)} in this database's spelling. */
     void createItemTable(String table) throws SQLException;

@@ -3,7 +3,6 @@ package io.shuttlebridge.bench.hub;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /**
  * The MariaDB (or MySQL) a hub benchmark runs on: the server named by {@code SHUTTLE_BENCH_MARIADB_URL}, a
@@ -22,7 +21,7 @@ public final class BenchMariaDb implements BenchHubDb {
     private BenchMariaDb(String adminUrl, String name) throws SQLException {
         this.adminUrl = adminUrl;
         this.name = name;
-        execOn(adminUrl, "CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        BenchSql.exec(adminUrl, "CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
         this.url = databaseUrl(adminUrl, name);
     }
 
@@ -72,11 +71,6 @@ public final class BenchMariaDb implements BenchHubDb {
     }
 
     @Override
-    public void exec(String... statements) throws SQLException {
-        execOn(url, statements);
-    }
-
-    @Override
     public void createItemTable(String table) throws SQLException {
         exec(String.format(BenchRows.MARIADB_TABLE, table));
     }
@@ -103,17 +97,8 @@ public final class BenchMariaDb implements BenchHubDb {
         return "LoadData";
     }
 
-    private static void execOn(String jdbcUrl, String... statements) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl);
-                Statement s = c.createStatement()) {
-            for (String sql : statements) {
-                s.execute(sql);
-            }
-        }
-    }
-
     @Override
     public void close() throws SQLException {
-        execOn(adminUrl, "DROP DATABASE IF EXISTS `" + name + "`");
+        BenchSql.exec(adminUrl, "DROP DATABASE IF EXISTS `" + name + "`");
     }
 }

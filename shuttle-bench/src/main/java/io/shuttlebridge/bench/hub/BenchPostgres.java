@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /**
  * The PostgreSQL a hub benchmark runs on: the server named by {@code SHUTTLE_BENCH_PG_URL} (a JDBC
@@ -24,7 +23,7 @@ public final class BenchPostgres implements BenchHubDb {
         this.embedded = embedded;
         this.adminUrl = adminUrl;
         this.name = name;
-        execOn(adminUrl, "CREATE DATABASE " + name);
+        BenchSql.exec(adminUrl, "CREATE DATABASE " + name);
         int slash = adminUrl.indexOf('/', "jdbc:postgresql://".length());
         int query = adminUrl.indexOf('?', slash);
         this.url = adminUrl.substring(0, slash + 1) + name + (query < 0 ? "" : adminUrl.substring(query));
@@ -72,11 +71,6 @@ public final class BenchPostgres implements BenchHubDb {
     }
 
     @Override
-    public void exec(String... statements) throws SQLException {
-        execOn(url, statements);
-    }
-
-    @Override
     public void createItemTable(String table) throws SQLException {
         exec(String.format(BenchRows.PG_TABLE, table));
     }
@@ -103,19 +97,10 @@ public final class BenchPostgres implements BenchHubDb {
         return "Copy";
     }
 
-    private static void execOn(String jdbcUrl, String... statements) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl);
-                Statement s = c.createStatement()) {
-            for (String sql : statements) {
-                s.execute(sql);
-            }
-        }
-    }
-
     @Override
     public void close() throws IOException, SQLException {
         try {
-            execOn(adminUrl, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            BenchSql.exec(adminUrl, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } finally {
             if (embedded != null) {
                 embedded.close();
