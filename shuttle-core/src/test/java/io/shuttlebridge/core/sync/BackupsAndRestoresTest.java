@@ -333,33 +333,7 @@ class BackupsAndRestoresTest {
             r.sync("a");
             // a shows its ticket once more, and the answer is lost: a and its copy will show the same ticket
             // with the same nonce
-            Transport answerLost = new Transport() {
-                @Override
-                public String hubNode() {
-                    return r.hub().nodeUuid();
-                }
-
-                @Override
-                public PushResult push(String fromNode, List<Change> changes) {
-                    throw new AssertionError("a pull comes first");
-                }
-
-                @Override
-                public PullResult pull(String forNode, long since, int limit) {
-                    throw new AssertionError("a device shows its standing");
-                }
-
-                @Override
-                public PullResult pull(String forNode, long since, int limit, Standing standing) {
-                    r.hub().servePull(forNode, since, limit, standing);
-                    throw new ShuttleException(ErrorCode.TRANSPORT, "the answer was lost");
-                }
-
-                @Override
-                public PullResult snapshot(String forNode, long after, int limit) {
-                    throw new AssertionError("no snapshot");
-                }
-            };
+            Transport answerLost = answerLost(r.hub());
             assertThatThrownBy(() -> r.engine("a").pullThenPush(answerLost)).hasMessageContaining("lost");
             r.stop("a");
             r.copy("a", "copy");
@@ -580,33 +554,7 @@ class BackupsAndRestoresTest {
             }
             r.sync("a");
             // a shows its ticket once more and the answer is lost: a and its copy show the same ticket and nonce
-            Transport answerLost = new Transport() {
-                @Override
-                public String hubNode() {
-                    return r.hub().nodeUuid();
-                }
-
-                @Override
-                public PushResult push(String fromNode, List<Change> changes) {
-                    throw new AssertionError("a pull comes first");
-                }
-
-                @Override
-                public PullResult pull(String forNode, long since, int limit) {
-                    throw new AssertionError("a device shows its standing");
-                }
-
-                @Override
-                public PullResult pull(String forNode, long since, int limit, Standing standing) {
-                    r.hub().servePull(forNode, since, limit, standing);
-                    throw new ShuttleException(ErrorCode.TRANSPORT, "the answer was lost");
-                }
-
-                @Override
-                public PullResult snapshot(String forNode, long after, int limit) {
-                    throw new AssertionError("no snapshot");
-                }
-            };
+            Transport answerLost = answerLost(r.hub());
             assertThatThrownBy(() -> r.engine("a").pullThenPush(answerLost)).hasMessageContaining("lost");
             r.stop("a");
             r.copy("a", "copy");
@@ -708,6 +656,37 @@ class BackupsAndRestoresTest {
             assertThat(again.resynced()).isTrue();
             assertThat(r.sync("a").resynced()).isFalse();
         }
+    }
+
+    /** A transport whose pull reaches the hub (which records the device's standing) and whose answer is lost. */
+    private static Transport answerLost(SyncEngine hub) {
+        return new Transport() {
+            @Override
+            public String hubNode() {
+                return hub.nodeUuid();
+            }
+
+            @Override
+            public PushResult push(String fromNode, List<Change> changes) {
+                throw new AssertionError("a pull comes first");
+            }
+
+            @Override
+            public PullResult pull(String forNode, long since, int limit) {
+                throw new AssertionError("a device shows its standing");
+            }
+
+            @Override
+            public PullResult pull(String forNode, long since, int limit, Standing standing) {
+                hub.servePull(forNode, since, limit, standing);
+                throw new ShuttleException(ErrorCode.TRANSPORT, "the answer was lost");
+            }
+
+            @Override
+            public PullResult snapshot(String forNode, long after, int limit) {
+                throw new AssertionError("no snapshot");
+            }
+        };
     }
 
     /** The hub's answers, but only the first push a sync sends: the next fails before it leaves. */
