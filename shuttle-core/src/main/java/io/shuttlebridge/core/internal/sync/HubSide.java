@@ -64,7 +64,7 @@ public final class HubSide {
     public long feedPosition() {
         return db.transaction(c -> {
             Dialects.of(db).capture().foldForReading(c);
-            return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+            return feedTop(c);
         });
     }
 
@@ -204,8 +204,7 @@ public final class HubSide {
                             throw new LeftAlone(e);
                         }
                     }
-                    return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed")
-                            .orElse(0L);
+                    return feedTop(c);
                 }));
             } catch (LeftAlone e) {
                 pending.remove(failed[0]); // rolled back with the rest: it goes alone, the others again
@@ -268,7 +267,7 @@ public final class HubSide {
                     new Applier.Part(p.fromNode, k.stream().map(p.changes::get).toList()));
         }
         List<Applier.Outcome> outcomes = engine.applier().applyParts(c, parts, Role.HUB);
-        long top = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+        long top = feedTop(c);
         List<PushResult> results = new ArrayList<>(group.size());
         for (int i = 0; i < group.size(); i++) {
             GroupedPush p = group.get(i);
@@ -424,9 +423,7 @@ public final class HubSide {
             late.forEach((i, why) -> refused.put(kept.get(i), RefusalReason.forbidden(why)));
             throw new RefusedAfterApply();
         }
-        long hubSeq = position
-                ? Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L)
-                : 0;
+        long hubSeq = position ? feedTop(c) : 0;
         return result(c, changes, refused, kept, o, hubSeq);
     }
 
@@ -501,7 +498,8 @@ public final class HubSide {
         }
         FeedReader.Query asked = q.excludingPeer(forNode);
         if (db.pooled()) {
-            FeedReader.Page page = pooledPull(forNode, since, asked, p -> p, null);
+            FeedReader.Page page = pooledPull(
+                    forNode, since, c -> new FeedReader(Dialects.of(db), engine.schema(), names).readFolded(c, asked));
             return page == null ? PullResult.resync(since) : reconciled(page, moves == null ? null : moves.reconcile());
         }
         return db.transaction(c -> {
@@ -546,23 +544,10 @@ public final class HubSide {
         if (db.pooled()) {
             // as pooledPull: the acknowledgement and the fold commit first, the page is read in one snapshot
             // (seqs become visible in order, so the snapshot's top holds every entry below it)
-            FeedReader.Page page = pooledPull(forNode, since, c -> {
-                long top = feedTop(c);
-                FeedRange range = ranges.get(
-                        since,
-                        n,
-                        top,
-                        () -> FeedRange.read(c, engine.schema(), since, n, top, whole, byRule.keySet(), watched));
-                return new RulePage(Dialects.of(db), engine.schema())
-                        .readOnward(
-                                c,
-                                range,
-                                after -> FeedRange.read(
-                                        c, engine.schema(), after, n, top, whole, byRule.keySet(), watched),
-                                n,
-                                byRule,
-                                forNode);
-            });
+            FeedReader.Page page = pooledPull(
+                    forNode,
+                    since,
+                    c -> rulePage(c, ranges, null, since, n, feedTop(c), whole, byRule, watched, forNode));
             return page == null ? PullResult.resync(since) : reconciled(page, reconcile);
         }
         return db.transaction(c -> {
@@ -580,28 +565,36 @@ public final class HubSide {
                 Dialects.of(db).capture().fold(c);
             }
             long position = held == null ? feedTop(c) : found;
-            FeedRange range = held != null
-                    ? held
-                    : ranges.get(
-                            since,
-                            n,
-                            position,
-                            () -> FeedRange.read(
-                                    c, engine.schema(), since, n, position, whole, byRule.keySet(), watched));
-            FeedReader.Page page = new RulePage(Dialects.of(db), engine.schema())
-                    .readOnward(
-                            c,
-                            range,
-                            after -> FeedRange.read(
-                                    c, engine.schema(), after, n, position, whole, byRule.keySet(), watched),
-                            n,
-                            byRule,
-                            forNode);
+            FeedReader.Page page = rulePage(c, ranges, held, since, n, position, whole, byRule, watched, forNode);
             PullResult r = pullResult(page);
             return reconcile == null ? r : r.reconciling(reconcile.tables(c, page));
         });
     }
 
+    /**
+     * The rule page of {@code forNode} read on {@code c} at feed position {@code position}: from {@code held}, the
+     * range after {@code since} other devices read (null: the one {@code ranges} holds or reads now), and on
+     * through the ranges that follow while the page is short ({@link RulePage#readOnward}).
+     */
+    private FeedReader.Page rulePage(
+            Connection c,
+            FeedRanges ranges,
+            FeedRange held,
+            long since,
+            int n,
+            long position,
+            Set<String> whole,
+            Map<String, RowCondition> byRule,
+            Set<String> watched,
+            String forNode)
+            throws SQLException {
+        RulePage.RangeAfter rangeAfter =
+                after -> FeedRange.read(c, engine.schema(), after, n, position, whole, byRule.keySet(), watched);
+        FeedRange first = held != null ? held : ranges.get(since, n, position, () -> rangeAfter.read(since));
+        return new RulePage(Dialects.of(db), engine.schema()).readOnward(c, first, rangeAfter, n, byRule, forNode);
+    }
+
+    /** The feed's highest seq (0: an empty feed). */
     private static long feedTop(Connection c) throws SQLException {
         return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
     }
@@ -833,8 +826,7 @@ public final class HubSide {
 
     /** The feed position {@code replica} has replayed. */
     public long feedPosition(ShuttleDatabase replica) {
-        return replica.read(
-                c -> Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L));
+        return replica.read(HubSide::feedTop);
     }
 
     /** The full state (rows and tombstones, whoever wrote them) after {@code after}, for bootstrap and resync. */
