@@ -65,6 +65,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HubServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HubServer.class);
+    /** How much of a refused request's unread body is read and dropped so that its answer arrives. */
+    private static final long UNREAD_BODY_DROPPED = 64 * 1024;
 
     private final Javalin app;
     private final PushGate gate;
@@ -333,6 +335,9 @@ public final class HubServer implements AutoCloseable {
 
     /** The protocol's error answer; the status is the code's own unless the framework chose another (405, say). */
     private static void error(Context ctx, int status, ErrorCode code, String message) {
+        if (!BodyReader.dropUnread(ctx.req(), UNREAD_BODY_DROPPED)) {
+            ctx.header("Connection", "close"); // a large body refused unread (a 401, a 429): not read for nothing
+        }
         ctx.status(status).contentType(Protocol.JSON).result(ErrorCodec.write(code.name(), message));
     }
 

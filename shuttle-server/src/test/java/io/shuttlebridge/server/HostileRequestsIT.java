@@ -25,6 +25,10 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.id.Hlc;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.server.auth.JwtAuthenticator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -116,6 +120,57 @@ class HostileRequestsIT {
     void stop() {
         hubs.values().forEach(HubServer::close);
         hubDb.close();
+    }
+
+    /**
+     * A body over the limit is answered 413 every time, however fast the client sends it, and the connection
+     * then serves the next request: the hub reads and drops the rest of the body before answering, where
+     * closing a socket with unread bytes in it would reset the connection and could take the answer with it.
+     */
+    @Test
+    void aBodyOverTheLimitIsAnsweredEveryTimeAndTheConnectionGoesOn() throws Exception {
+        byte[] huge = push(
+                        aliceNode, change(aliceNode, "values", "{\"id\":900,\"name\":" + q("x".repeat(200_000)) + "}"))
+                .getBytes(StandardCharsets.UTF_8);
+        URI url = hubs.get("shared").url();
+        for (int i = 0; i < 40; i++) {
+            clock.addAndGet(10_000); // the hubs' rate limit sees each connection apart
+            try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+                socket.setSoTimeout(10_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST " + PUSH + " HTTP/1.1\r\nHost: hub\r\nAuthorization: Bearer " + Fixtures.TOKEN
+                                + "\r\nContent-Type: application/json\r\nContent-Length: " + huge.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(huge);
+                out.write(("GET /health HTTP/1.1\r\nHost: hub\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                InputStream in = socket.getInputStream();
+                String first = readAnswer(in);
+                assertThat(first).as("answer %d", i).startsWith("HTTP/1.1 413").contains("PAYLOAD_TOO_LARGE");
+                assertThat(readAnswer(in))
+                        .as("the next request on the connection, %d", i)
+                        .startsWith("HTTP/1.1 200");
+            }
+        }
+    }
+
+    /** One HTTP/1.1 answer with a Content-Length body, read off the socket: status line, headers and body. */
+    private static String readAnswer(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("the connection closed after: " + head);
+            }
+            head.append((char) c);
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.protocol.Utf8;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -20,6 +21,9 @@ import java.util.Locale;
 public final class BodyReader {
     /** A body is one JSON value: anything after it (a second object, say) makes it invalid. */
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** How much more than the limit an over-limit body may have for it to be read and dropped before the 413. */
+    private static final long DRAIN_BEYOND_LIMIT = 1L << 20;
 
     private final long maxBytes;
 
@@ -40,6 +44,7 @@ public final class BodyReader {
     public byte[] bytes(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) {
+            refuseUnread(ctx);
             throw tooLarge(declared);
         }
         requireJson(ctx.header("Content-Type"));
@@ -51,6 +56,7 @@ public final class BodyReader {
                     ErrorCode.MALFORMED_PAYLOAD, "could not read the request body: " + e.getMessage(), e);
         }
         if (body.length > maxBytes) {
+            refuseUnread(ctx);
             throw tooLarge(-1);
         }
         if (body.length == 0) {
@@ -65,6 +71,42 @@ public final class BodyReader {
                             + String.format("%02X", body[bad] & 0xFF) + "): JSON is sent in UTF-8");
         }
         return body;
+    }
+
+    /**
+     * Before a 413: what is left of the body is read and dropped, up to the limit and a mebibyte more, so that
+     * the answer reaches the client (see {@link #dropUnread}).
+     */
+    private void refuseUnread(Context ctx) {
+        if (!dropUnread(ctx.req(), maxBytes + DRAIN_BEYOND_LIMIT)) {
+            ctx.header("Connection", "close");
+        }
+    }
+
+    /**
+     * Reads and drops what is left of a request's body, at most {@code bound} bytes, before an answer that did
+     * not read it: a server that closes a socket with unread bytes in it resets the connection, and the client
+     * may lose the answer it was about to read. Returns whether the body was read to its end (the connection
+     * can then serve the next request); when not, the answer should close the connection.
+     */
+    public static boolean dropUnread(HttpServletRequest req, long bound) {
+        long left = bound;
+        try {
+            InputStream in = req.getInputStream();
+            while (left >= 0) {
+                long skipped = in.skip(Math.max(1, left));
+                if (skipped <= 0) {
+                    if (in.read() < 0) {
+                        return true;
+                    }
+                    skipped = 1;
+                }
+                left -= skipped;
+            }
+        } catch (IOException | IllegalStateException e) {
+            // the client went away, sent a broken body, or the body was taken as a reader: close
+        }
+        return false;
     }
 
     /** A body read by {@link #bytes} as a JSON tree. */
