@@ -277,6 +277,8 @@ public final class BridgeService implements AutoCloseable {
                     : Sql.run(
                             "reading the target database's URL",
                             () -> Dialects.forUrl(connection.getMetaData().getURL()));
+            // the engine's view of the connection: on MariaDB its statements in MariaDB's spelling
+            connection = Sql.run("opening a session on the target database", () -> target.session(connection));
             Sql.run("preparing the target database", () -> {
                 try (Statement s = connection.createStatement()) {
                     for (String setting : target.bulkWriteSessionStatements()) {

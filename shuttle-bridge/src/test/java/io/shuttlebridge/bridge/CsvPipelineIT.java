@@ -54,6 +54,14 @@ class CsvPipelineIT {
         db.exec(
                 "CREATE TABLE customer (customer_no TEXT PRIMARY KEY, name TEXT, balance TEXT, since TEXT, country TEXT)");
         db.countWrites("customer");
+        if (kind == TestDb.Kind.MARIADB) {
+            // another database of the same server, whose table of the same name other rows refer to: not the target's
+            kind.create(dir, "other")
+                    .exec(
+                            "CREATE TABLE customer (customer_no TEXT PRIMARY KEY)",
+                            "CREATE TABLE customer_order (id INTEGER PRIMARY KEY,"
+                                    + " customer_no TEXT REFERENCES customer (customer_no))");
+        }
     }
 
     BridgeService service(SimpleMeterRegistry registry) {

@@ -1,6 +1,8 @@
 package io.shuttlebridge.bridge;
 
+import io.shuttlebridge.core.MariaDb;
 import io.shuttlebridge.core.Postgres;
+import io.shuttlebridge.core.internal.dialect.Dialects;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,9 +15,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A target database for tests, a SQLite file or a fresh PostgreSQL database ({@link Postgres}: embedded,
- * or the server named by {@code SHUTTLE_TEST_PG_URL}), with write counters fed by triggers on the tables
- * it watches.
+ * A target database for tests, a SQLite file, a fresh PostgreSQL database ({@link Postgres}: embedded, or
+ * the server named by {@code SHUTTLE_TEST_PG_URL}) or a fresh MariaDB database ({@link MariaDb}: embedded,
+ * or {@code SHUTTLE_TEST_MARIADB_URL}), with write counters fed by triggers on the tables it watches. Its
+ * statements run as the engine's own do (on MariaDB through the engine's session, which takes the SQL the
+ * tests write for SQLite and PostgreSQL).
  */
 final class TestDb {
     final Kind kind;
@@ -27,17 +31,22 @@ final class TestDb {
     /** The database products a test can target. */
     enum Kind {
         SQLITE,
-        POSTGRES;
+        POSTGRES,
+        MARIADB;
 
         /** A new, empty database of this kind; {@code dir} and {@code name} place a SQLite file. */
         TestDb create(Path dir, String name) {
-            return this == SQLITE ? new TestDb(dir.resolve(name)) : postgres();
+            return switch (this) {
+                case SQLITE -> new TestDb(dir.resolve(name));
+                case POSTGRES -> postgres();
+                case MARIADB -> new TestDb(Kind.MARIADB, MariaDb.freshDatabase());
+            };
         }
     }
 
     /** A new, empty PostgreSQL database. */
     static TestDb postgres() {
-        return new TestDb(Postgres.freshDatabase());
+        return new TestDb(Kind.POSTGRES, Postgres.freshDatabase());
     }
 
     TestDb(Path file) {
@@ -46,10 +55,10 @@ final class TestDb {
         this.url = "jdbc:sqlite:" + file;
     }
 
-    private TestDb(String postgresUrl) {
-        this.kind = Kind.POSTGRES;
+    private TestDb(Kind kind, String serverUrl) {
+        this.kind = kind;
         this.file = null;
-        this.url = postgresUrl;
+        this.url = serverUrl;
     }
 
     /** What the Bridge and the command line are given: the file path of a SQLite database, else its JDBC URL. */
@@ -63,7 +72,8 @@ final class TestDb {
     }
 
     Connection open() throws SQLException {
-        return DriverManager.getConnection(url);
+        Connection c = DriverManager.getConnection(url);
+        return kind == Kind.MARIADB ? Dialects.forUrl(url).session(c) : c;
     }
 
     void exec(String... sql) {
@@ -88,6 +98,15 @@ final class TestDb {
                             + " BEGIN INSERT INTO test_writes VALUES ('" + table + "', 'U'); END",
                     "CREATE TRIGGER " + table + "_del AFTER DELETE ON " + table
                             + " BEGIN INSERT INTO test_writes VALUES ('" + table + "', 'D'); END");
+        } else if (kind == Kind.MARIADB) {
+            exec(
+                    "CREATE TABLE IF NOT EXISTS test_writes (tbl TEXT, op TEXT)",
+                    "CREATE TRIGGER " + table + "_ins AFTER INSERT ON " + table
+                            + " FOR EACH ROW INSERT INTO test_writes VALUES ('" + table + "', 'I')",
+                    "CREATE TRIGGER " + table + "_upd AFTER UPDATE ON " + table
+                            + " FOR EACH ROW INSERT INTO test_writes VALUES ('" + table + "', 'U')",
+                    "CREATE TRIGGER " + table + "_del AFTER DELETE ON " + table
+                            + " FOR EACH ROW INSERT INTO test_writes VALUES ('" + table + "', 'D')");
         } else {
             exec(
                     "CREATE TABLE IF NOT EXISTS test_writes (tbl TEXT, op TEXT)",
@@ -120,6 +139,15 @@ final class TestDb {
                     "CREATE TRIGGER " + table + "_d AFTER DELETE ON " + table
                             + " BEGIN INSERT INTO write_log (entry) VALUES ('-" + table + ":' || OLD." + key
                             + "); END");
+        } else if (kind == Kind.MARIADB) {
+            exec(
+                    "CREATE TABLE IF NOT EXISTS write_log (seq BIGINT AUTO_INCREMENT PRIMARY KEY, entry TEXT)",
+                    "CREATE TRIGGER " + table + "_i AFTER INSERT ON " + table
+                            + " FOR EACH ROW INSERT INTO write_log (entry) VALUES (CONCAT('+" + table + ":', NEW." + key
+                            + "))",
+                    "CREATE TRIGGER " + table + "_d AFTER DELETE ON " + table
+                            + " FOR EACH ROW INSERT INTO write_log (entry) VALUES (CONCAT('-" + table + ":', OLD." + key
+                            + "))");
         } else {
             exec(
                     "CREATE TABLE IF NOT EXISTS write_log (seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"

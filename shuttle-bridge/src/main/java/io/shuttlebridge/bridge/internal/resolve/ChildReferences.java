@@ -46,7 +46,7 @@ public final class ChildReferences {
             DatabaseMetaData meta = c.getMetaData();
             List<List<String[]>> fks = new ArrayList<>();
             List<Boolean> restricting = new ArrayList<>();
-            try (ResultSet rs = meta.getExportedKeys(null, c.getSchema(), table)) {
+            try (ResultSet rs = meta.getExportedKeys(c.getCatalog(), c.getSchema(), table)) {
                 while (rs.next()) {
                     if (rs.getShort("KEY_SEQ") <= 1 || fks.isEmpty()) {
                         fks.add(new ArrayList<>()); // a new foreign key starts with its first column

@@ -30,13 +30,15 @@ public final class TargetSchema {
             }
             Table read = dialect.readTable(c, table);
             DatabaseMetaData meta = c.getMetaData();
+            // the connection's own database and schema: a server's other databases may hold tables of the same name
+            String catalog = c.getCatalog();
             String schema = c.getSchema();
             List<List<String>> unique = new ArrayList<>();
             if (read.hasPrimaryKey()) {
                 unique.add(read.primaryKey());
             }
             Map<String, List<String>> indexes = new LinkedHashMap<>();
-            try (ResultSet rs = meta.getIndexInfo(null, schema, table, true, false)) {
+            try (ResultSet rs = meta.getIndexInfo(catalog, schema, table, true, false)) {
                 while (rs.next()) {
                     if (rs.getString("INDEX_NAME") != null && rs.getString("COLUMN_NAME") != null) {
                         indexes.computeIfAbsent(rs.getString("INDEX_NAME"), k -> new ArrayList<>())
@@ -45,18 +47,19 @@ public final class TargetSchema {
                 }
             }
             unique.addAll(indexes.values());
-            return new TargetTable(table, read.columns(), read.primaryKey(), unique, foreignKeys(meta, schema, table));
+            return new TargetTable(
+                    table, read.columns(), read.primaryKey(), unique, foreignKeys(meta, catalog, schema, table));
         } catch (SQLException e) {
             throw ShuttleException.database("reading the schema of target table " + table, e);
         }
     }
 
-    private static List<TargetTable.ForeignKey> foreignKeys(DatabaseMetaData meta, String schema, String table)
-            throws SQLException {
+    private static List<TargetTable.ForeignKey> foreignKeys(
+            DatabaseMetaData meta, String catalog, String schema, String table) throws SQLException {
         Map<String, List<String[]>> byName = new LinkedHashMap<>();
         Map<String, String> parents = new LinkedHashMap<>();
         Map<String, Boolean> deferrable = new LinkedHashMap<>();
-        try (ResultSet rs = meta.getImportedKeys(null, schema, table)) {
+        try (ResultSet rs = meta.getImportedKeys(catalog, schema, table)) {
             while (rs.next()) {
                 String name = rs.getString("FK_NAME");
                 String key = (name == null || name.isEmpty() ? "fk" : name) + "->" + rs.getString("PKTABLE_NAME");

@@ -233,6 +233,20 @@ public interface Dialect {
     String binaryType();
 
     /**
+     * The column type of a text an index covers, of at most {@code chars} characters: {@code TEXT} where
+     * an index takes unbounded text, a bounded type where it does not (MariaDB and MySQL index at most 3,072
+     * bytes per key).
+     */
+    default String indexedText(int chars) {
+        return "TEXT";
+    }
+
+    /** The column type of a byte string an index covers, of at most {@code bytes} bytes (see {@link #indexedText}). */
+    default String indexedBinary(int bytes) {
+        return binaryType();
+    }
+
+    /**
      * Appended to {@code CREATE TABLE (...)} (with a leading space) to store a table in the order of
      * its primary key rather than beside a separate row id, where the product makes that a choice.
      */

@@ -10,18 +10,19 @@ import java.util.regex.Pattern;
 
 /**
  * The engine's own {@code CREATE TABLE} statements (tables a module adds beside the metadata, such as a
- * hub's leases) in MariaDB's terms: a {@code TEXT} column that is part of a primary key or a unique
- * constraint becomes {@code VARCHAR(255)} (InnoDB indexes no unbounded text), and a {@code _shuttle_}
- * table is made in {@code utf8mb4} compared byte for byte, as the metadata tables are. Other statements
- * are left as they are.
+ * hub's leases or Bridge's state) in MariaDB's terms: a {@code TEXT} column that is part of a primary key,
+ * a unique constraint or a foreign key becomes {@code VARCHAR(255)} (InnoDB indexes no unbounded text, and
+ * a foreign key's column must have its parent key's type), a binary column ({@code BLOB}, {@code LONGBLOB})
+ * in a key becomes {@code VARBINARY(255)}, and a {@code _shuttle_} table is made in {@code utf8mb4} compared
+ * byte for byte, as the metadata tables are. Other statements are left as they are.
  */
 final class MariaDbDdl {
     private static final Pattern CREATE = Pattern.compile(
             "(?is)^\\s*CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?([`\"]?)(\\w+)\\1\\s*\\((.*)\\)\\s*$");
-    private static final Pattern KEY_LIST =
-            Pattern.compile("(?is)^(?:CONSTRAINT\\s+\\S+\\s+)?(PRIMARY\\s+KEY|UNIQUE(?:\\s+KEY)?)\\s*\\((.*)\\)\\s*$");
-    private static final Pattern COLUMN = Pattern.compile("(?is)^([`\"]?)(\\w+)\\1\\s+TEXT\\b(.*)$");
-    private static final Pattern INLINE_KEY = Pattern.compile("(?is).*\\b(PRIMARY\\s+KEY|UNIQUE)\\b.*");
+    private static final Pattern KEY_LIST = Pattern.compile(
+            "(?is)^(?:CONSTRAINT\\s+\\S+\\s+)?(PRIMARY\\s+KEY|UNIQUE(?:\\s+KEY)?|FOREIGN\\s+KEY)\\s*\\(([^)]*)\\).*$");
+    private static final Pattern COLUMN = Pattern.compile("(?is)^([`\"]?)(\\w+)\\1\\s+(TEXT|BLOB|LONGBLOB)\\b(.*)$");
+    private static final Pattern INLINE_KEY = Pattern.compile("(?is).*\\b(PRIMARY\\s+KEY|UNIQUE|REFERENCES)\\b.*");
 
     private MariaDbDdl() {}
 
@@ -46,8 +47,9 @@ final class MariaDbDdl {
             Matcher c = COLUMN.matcher(item.strip());
             if (c.matches()
                     && (keyed.contains(c.group(2).toLowerCase(Locale.ROOT))
-                            || INLINE_KEY.matcher(c.group(3)).matches())) {
-                out.add(c.group(1) + c.group(2) + c.group(1) + " VARCHAR(255)" + c.group(3));
+                            || INLINE_KEY.matcher(c.group(4)).matches())) {
+                String type = c.group(3).equalsIgnoreCase("TEXT") ? " VARCHAR(255)" : " VARBINARY(255)";
+                out.add(c.group(1) + c.group(2) + c.group(1) + type + c.group(4));
             } else {
                 out.add(item.strip());
             }

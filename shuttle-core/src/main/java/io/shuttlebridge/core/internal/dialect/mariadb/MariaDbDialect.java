@@ -149,6 +149,16 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public String indexedText(int chars) {
+        return "VARCHAR(" + chars + ")";
+    }
+
+    @Override
+    public String indexedBinary(int bytes) {
+        return "VARBINARY(" + bytes + ")";
+    }
+
+    @Override
     public String jsonArrayElements(String alias) {
         return "JSON_TABLE(?, '$[*]' COLUMNS (value LONGTEXT PATH '$')) AS " + alias;
     }

@@ -42,6 +42,11 @@ final class MariaDbValues {
     }
 
     static void bind(PreparedStatement ps, int index, Column column, Object value) throws SQLException {
+        if (isText(column) && value instanceof java.time.temporal.TemporalAccessor) {
+            // a date or time into a text column keeps its ISO-8601 form, as on SQLite and PostgreSQL
+            ps.setString(index, value.toString());
+            return;
+        }
         Object v = switch (value) {
             case null -> null;
             case Instant t -> column.jdbcType() == Types.DATE ? LocalDate.ofInstant(t, ZoneOffset.UTC) : utc(t);
@@ -63,6 +68,20 @@ final class MariaDbValues {
         } else {
             ps.setObject(index, v);
         }
+    }
+
+    private static boolean isText(Column c) {
+        return switch (c.jdbcType()) {
+            case Types.CHAR,
+                    Types.VARCHAR,
+                    Types.LONGVARCHAR,
+                    Types.CLOB,
+                    Types.NCHAR,
+                    Types.NVARCHAR,
+                    Types.LONGNVARCHAR,
+                    Types.NCLOB -> true;
+            default -> false;
+        };
     }
 
     /** A {@code timestamp} value as UTC text (the session's zone): with a zone or offset converted, without one taken as UTC. */

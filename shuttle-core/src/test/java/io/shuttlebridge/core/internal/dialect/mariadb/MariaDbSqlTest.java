@@ -59,6 +59,17 @@ class MariaDbSqlTest {
                 .startsWith("CREATE TABLE _shuttle_x (a VARCHAR(255) NOT NULL, b TEXT, n INTEGER, PRIMARY KEY (a, n))");
         assertThat(MariaDbDdl.rewrite("CREATE TABLE t (a TEXT UNIQUE)"))
                 .isEqualTo("CREATE TABLE t (a VARCHAR(255) UNIQUE)");
+        // a foreign key's text column gets its parent key's type; binary columns in a key a bounded length
+        assertThat(MariaDbDdl.rewrite(
+                        "CREATE TABLE c (id INTEGER PRIMARY KEY, p TEXT NOT NULL REFERENCES p (k), note TEXT)"))
+                .isEqualTo(
+                        "CREATE TABLE c (id INTEGER PRIMARY KEY, p VARCHAR(255) NOT NULL REFERENCES p (k), note TEXT)");
+        assertThat(MariaDbDdl.rewrite("CREATE TABLE c (a TEXT, b TEXT, FOREIGN KEY (a) REFERENCES p (k))"))
+                .isEqualTo("CREATE TABLE c (a VARCHAR(255), b TEXT, FOREIGN KEY (a) REFERENCES p (k))");
+        assertThat(MariaDbDdl.rewrite("CREATE TABLE b (e BIGINT NOT NULL, ord LONGBLOB NOT NULL, h LONGBLOB NOT NULL,"
+                        + " data LONGBLOB, PRIMARY KEY (e, ord, h))"))
+                .isEqualTo("CREATE TABLE b (e BIGINT NOT NULL, ord VARBINARY(255) NOT NULL, h VARBINARY(255) NOT NULL,"
+                        + " data LONGBLOB, PRIMARY KEY (e, ord, h))");
         String ctas = "CREATE TABLE IF NOT EXISTS _shuttle_resync AS SELECT tbl, pk FROM _shuttle_feed WHERE 1 = 0";
         assertThat(MariaDbDdl.rewrite(ctas)).isEqualTo(ctas);
     }
