@@ -57,7 +57,8 @@ class ForeignKeysIT {
         return List.of(
                 Arguments.of(TestDb.Kind.SQLITE, ""),
                 Arguments.of(TestDb.Kind.POSTGRES, ""),
-                Arguments.of(TestDb.Kind.POSTGRES, " DEFERRABLE"));
+                Arguments.of(TestDb.Kind.POSTGRES, " DEFERRABLE"),
+                Arguments.of(TestDb.Kind.MARIADB, ""));
     }
 
     @Parameter(0)
