@@ -2,23 +2,28 @@ package io.shuttlebridge.core.internal.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shuttlebridge.core.MariaDb;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** What ended long ago is forgotten; what is open, or ended lately, is kept. */
+/** On a SQLite or MariaDB database, what ended long ago is forgotten; what is open, or ended lately, is kept. */
 class MetadataRetentionTest {
     @TempDir
     Path dir;
 
-    @Test
-    void oldSettledRecordsAreForgottenOpenAndRecentOnesKept() {
-        try (ShuttleDatabase db = ShuttleDatabase.sqlite(dir.resolve("db.db"))) {
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"sqlite", "mariadb"})
+    void oldSettledRecordsAreForgottenOpenAndRecentOnesKept(String kind) {
+        try (ShuttleDatabase db = kind.equals("sqlite")
+                ? ShuttleDatabase.sqlite(dir.resolve("db.db"))
+                : ShuttleDatabase.open(MariaDb.freshDatabase())) {
             db.execute("CREATE TABLE note (id INTEGER PRIMARY KEY)");
             Capture.enable(db);
             String old = Instant.now().minus(Duration.ofDays(40)).toString();
