@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
             "Copy a SQLite database (a device or a hub) into a new file while it is in use: one consistent",
             "snapshot, written under a temporary name, synced and renamed. A database restored from the copy",
             "tells its hub on its next sync and gets back what it pushed after the backup (README: Backups",
-            "and restores). For a PostgreSQL hub it says how to use pg_dump."
+            "and restores). For a PostgreSQL hub it says how to use pg_dump, for a MariaDB or MySQL hub",
+            "mariadb-dump --single-transaction (mysqldump)."
         })
 public final class BackupCommand implements Callable<Integer> {
     @Mixin

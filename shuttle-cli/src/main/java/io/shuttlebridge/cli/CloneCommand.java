@@ -43,6 +43,13 @@ public final class CloneCommand implements Callable<Integer> {
         if (hub.hub == null) {
             throw new IllegalArgumentException("--hub is required: the URL of the hub to clone from");
         }
+        if (db.startsWith("jdbc:") && !db.startsWith("jdbc:sqlite:")) {
+            throw new io.shuttlebridge.core.ShuttleException(
+                    io.shuttlebridge.core.ErrorCode.INVALID_ARGUMENT,
+                    "a device is a SQLite file, and so is a store hub (a device of its HQ): clone into a file path,"
+                            + " not " + io.shuttlebridge.core.internal.dialect.Identifiers.redactUrl(db)
+                            + " (a MariaDB or PostgreSQL database is a hub: shuttle init, then shuttle serve)");
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (ShuttleDatabase database = ShuttleDatabase.open(db)) {
             DeviceClone.Result r = DeviceClone.run(

@@ -212,11 +212,8 @@ public final class ServeCommand implements Callable<Integer> {
             }
             rules = SyncRules.load(rulesFile);
         }
+        ReadDbCheck.check(db.db, readDb);
         db.openExisting().close(); // refuses a SQLite path that does not exist
-        if (readDb != null && !readDb.startsWith("jdbc:postgresql:")) {
-            throw new ShuttleException(
-                    ErrorCode.INVALID_ARGUMENT, "--read-db takes a PostgreSQL standby's JDBC URL, got " + readDb);
-        }
         try (ShuttleDatabase database = HubDatabases.open(db.db, pool, poolTimeout);
                 ShuttleDatabase replica = readDb == null ? null : HubDatabases.open(readDb, pool, poolTimeout)) {
             SyncEngine engine = SyncEngine.builder(database)

@@ -11,7 +11,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** shuttle backup: the copy and its mark, and each mistake named; a PostgreSQL URL gets the pg_dump advice. */
+/** shuttle backup: the copy and its mark, and each mistake named; a PostgreSQL URL gets the pg_dump advice, a MariaDB or MySQL one
+ * mariadb-dump's (mysqldump's). */
 class BackupCommandTest {
     @TempDir
     Path dir;
@@ -78,6 +79,37 @@ class BackupCommandTest {
                 .contains("_shuttle_ tables")
                 .contains("pg_restore")
                 .doesNotContain("s3cret");
+
+        String[] maria = run(
+                "backup",
+                "--db",
+                "jdbc:mariadb://db.internal:3307/hub?user=hub&password=s3cret",
+                "--out",
+                dir.resolve("hub.bak").toString());
+        assertThat(maria[0]).isEqualTo("2");
+        assertThat(maria[2].strip().lines()).hasSize(1);
+        assertThat(maria[2])
+                .contains("mariadb-dump --single-transaction --triggers --routines --hex-blob")
+                .contains("--host=db.internal --port=3307 --user=hub")
+                .contains("--result-file=hub.sql hub")
+                .contains("_shuttle_ tables and capture triggers")
+                .contains("mariadb --default-character-set=utf8mb4 --host=db.internal --port=3307 --user=hub hub")
+                .doesNotContain("s3cret");
+        assertThat(Files.exists(dir.resolve("hub.bak"))).isFalse();
+
+        String[] mysql = run(
+                "backup",
+                "--db",
+                "jdbc:mysql://root:pw@mysql.internal/shop",
+                "--out",
+                dir.resolve("shop.bak").toString());
+        assertThat(mysql[0]).isEqualTo("2");
+        assertThat(mysql[2])
+                .contains("a MySQL hub with mysqldump")
+                .contains("mysqldump --single-transaction")
+                .contains("--host=mysql.internal --user=root")
+                .contains("mysql --default-character-set=utf8mb4")
+                .doesNotContain("pw@");
 
         String[] noOut = run("backup", "--db", "x.db");
         assertThat(noOut[0]).isEqualTo("2");

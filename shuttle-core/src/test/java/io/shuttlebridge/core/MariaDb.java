@@ -215,6 +215,53 @@ public final class MariaDb {
         return url.substring(slash + 1, query < 0 ? url.length() : query);
     }
 
+    /**
+     * Empties the database of a {@link #freshDatabase} URL (dropped and created again, still {@code utf8mb4}), as
+     * before a restore from a dump.
+     */
+    public static void recreateDatabase(String url) {
+        String name = databaseName(url);
+        exec(adminUrl(), "DROP DATABASE IF EXISTS `" + name + "`");
+        exec(adminUrl(), "CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+    }
+
+    /**
+     * A command line of one of the server's client programs ({@code mariadb}, {@code mariadb-dump}) connecting
+     * to the server of {@code url} as its user, before {@code args}: the embedded server's own programs, or those
+     * on the {@code PATH} for a server given by {@code SHUTTLE_TEST_MARIADB_URL}. No option file is read.
+     */
+    public static List<String> clientCommand(String program, String url, String... args) {
+        adminUrl(); // the server started, so that it is known whether it is the embedded one
+        String path = embedded != null
+                ? Path.of(System.getProperty("java.io.tmpdir"), "shuttle-mariadb-" + VERSION, "bin", program)
+                        .toString()
+                : program;
+        java.net.URI uri = java.net.URI.create(url.substring("jdbc:".length()));
+        List<String> command = new java.util.ArrayList<>(List.of(
+                path,
+                "--no-defaults",
+                "--protocol=TCP",
+                "--host=" + uri.getHost(),
+                "--port=" + (uri.getPort() < 0 ? 3306 : uri.getPort())));
+        String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
+        for (String kv : query.split("&")) {
+            if (kv.startsWith("user=")) {
+                command.add("--user="
+                        + java.net.URLDecoder.decode(kv.substring(5), java.nio.charset.StandardCharsets.UTF_8));
+            } else if (kv.startsWith("password=")) {
+                command.add("--password="
+                        + java.net.URLDecoder.decode(kv.substring(9), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** The name of the database of a {@link #freshDatabase} URL. */
+    public static String name(String url) {
+        return databaseName(url);
+    }
+
     public static Connection connect(String url) {
         return TestServers.connect(url);
     }

@@ -556,7 +556,15 @@ public final class HubServer implements AutoCloseable {
          * not closed by the hub.
          */
         public Builder readDatabase(ShuttleDatabase replica) {
-            readDatabase = Objects.requireNonNull(replica, "replica");
+            Objects.requireNonNull(replica, "replica");
+            if (!replica.product().equals("postgresql")) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "a read database is a PostgreSQL hot standby; " + replica.displayUrl() + " is on "
+                                + replica.product() + ", which is not supported as one: serve pulls from the hub's"
+                                + " own database (several hub processes may share it)");
+            }
+            readDatabase = replica;
             return this;
         }
 

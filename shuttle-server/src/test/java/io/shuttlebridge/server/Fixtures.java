@@ -39,7 +39,16 @@ final class Fixtures {
 
     /** A SQLite hub database with one table, {@code note (id, body)}, holding the given rows, sync enabled. */
     static ShuttleDatabase noteHub(Path dir, String... values) {
-        ShuttleDatabase db = ShuttleDatabase.sqlite(dir.resolve("hub.db"));
+        return noteHub("sqlite", dir, values);
+    }
+
+    /** A hub database with a captured {@code note} table: a SQLite file in {@code dir}, or a fresh MariaDB database. */
+    static ShuttleDatabase noteHub(String kind, Path dir, String... values) {
+        ShuttleDatabase db = switch (kind) {
+            case "sqlite" -> ShuttleDatabase.sqlite(dir.resolve("hub.db"));
+            case "mariadb" -> ShuttleDatabase.open(io.shuttlebridge.core.MariaDb.freshDatabase());
+            default -> throw new IllegalArgumentException("no note hub on " + kind);
+        };
         db.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)");
         for (String v : values) {
             db.execute("INSERT INTO note VALUES " + v);

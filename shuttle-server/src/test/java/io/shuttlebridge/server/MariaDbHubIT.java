@@ -186,4 +186,20 @@ class MariaDbHubIT {
                 })
                 .get(5, TimeUnit.SECONDS);
     }
+
+    /** A MariaDB database as a hub's read database: refused by name, the hub not started. */
+    @Test
+    void aMariaDbReadDatabaseIsRefused() {
+        String url = MariaDb.freshDatabase();
+        MariaDb.exec(url, "CREATE TABLE note (id bigint PRIMARY KEY)");
+        try (ShuttleDatabase db = ShuttleDatabase.open(url);
+                ShuttleDatabase replica = ShuttleDatabase.open(url)) {
+            Capture.enable(db, CaptureOptions.allTables(), ProgressListener.NONE);
+            HubServer.Builder builder = HubServer.builder(SyncEngine.open(db));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.readDatabase(replica))
+                    .isInstanceOf(io.shuttlebridge.core.ShuttleException.class)
+                    .hasMessageContaining("a read database is a PostgreSQL hot standby")
+                    .hasMessageContaining("is on mariadb, which is not supported");
+        }
+    }
 }

@@ -12,17 +12,19 @@ import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The hub purges tombstones on a schedule; a device that never syncs again holds them back until it is retired. */
+/** The hub (SQLite or MariaDB) purges tombstones on a schedule; a device that never syncs again holds them back until it is retired. */
 class RetentionIT {
     @TempDir
     Path dir;
 
-    @Test
-    void tombstonesArePurgedOnceEveryDeviceHasThemOrIsRetired() throws Exception {
-        try (ShuttleDatabase hubDb = Fixtures.noteHub(dir, "(1, 'one'), (2, 'two')")) {
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "mariadb"})
+    void tombstonesArePurgedOnceEveryDeviceHasThemOrIsRetired(String kind) throws Exception {
+        try (ShuttleDatabase hubDb = Fixtures.noteHub(kind, dir, "(1, 'one'), (2, 'two')")) {
             SyncEngine hubEngine = SyncEngine.open(hubDb);
             try (HubServer hub = HubServer.builder(hubEngine)
                             .host("127.0.0.1")
@@ -79,9 +81,11 @@ class RetentionIT {
         }
     }
 
-    @Test
-    void aDeviceSilentForLongerThanTheRetirementTimeIsRetiredAndNoLongerHoldsBackThePurge() throws Exception {
-        try (ShuttleDatabase hubDb = Fixtures.noteHub(dir, "(1, 'one'), (2, 'two')")) {
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "mariadb"})
+    void aDeviceSilentForLongerThanTheRetirementTimeIsRetiredAndNoLongerHoldsBackThePurge(String kind)
+            throws Exception {
+        try (ShuttleDatabase hubDb = Fixtures.noteHub(kind, dir, "(1, 'one'), (2, 'two')")) {
             SyncEngine hubEngine = SyncEngine.open(hubDb);
             try (HubServer hub = HubServer.builder(hubEngine)
                             .host("127.0.0.1")

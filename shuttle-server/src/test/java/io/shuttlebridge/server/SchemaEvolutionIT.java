@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shuttlebridge.client.DeviceClone;
 import io.shuttlebridge.client.HttpTransport;
 import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.MariaDb;
 import io.shuttlebridge.core.Postgres;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Schema evolution while syncing (DESIGN §10), over HTTP on SQLite and PostgreSQL hubs: a column and a
+ * Schema evolution while syncing (DESIGN §10), over HTTP on SQLite, PostgreSQL and MariaDB hubs: a column and a
  * table added with plain SQL on a running hub are served under a new schema version, devices take them
  * on their next sync, a device without the column never blanks it on the hub, its writes the hub refused
  * for want of a column go through once the hub has it, and a dropped column is refused.
@@ -40,9 +41,11 @@ class SchemaEvolutionIT {
     Path dir;
 
     private ShuttleDatabase hub(String kind) {
-        ShuttleDatabase db = kind.equals("sqlite")
-                ? ShuttleDatabase.sqlite(dir.resolve("hub.db"))
-                : ShuttleDatabase.open(Postgres.freshDatabase());
+        ShuttleDatabase db = switch (kind) {
+            case "sqlite" -> ShuttleDatabase.sqlite(dir.resolve("hub.db"));
+            case "mariadb" -> ShuttleDatabase.open(MariaDb.freshDatabase());
+            default -> ShuttleDatabase.open(Postgres.freshDatabase());
+        };
         db.execute("CREATE TABLE item (id BIGINT PRIMARY KEY, name TEXT)");
         db.execute("INSERT INTO item VALUES (1, 'one')");
         Capture.enable(db);
@@ -50,7 +53,7 @@ class SchemaEvolutionIT {
     }
 
     @ParameterizedTest(name = "hub on {0}")
-    @ValueSource(strings = {"sqlite", "postgresql"})
+    @ValueSource(strings = {"sqlite", "postgresql", "mariadb"})
     void additiveChangesReachDevicesWithoutARestart(String kind) throws Exception {
         try (ShuttleDatabase hubDb = hub(kind);
                 HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
@@ -121,7 +124,7 @@ class SchemaEvolutionIT {
      * it pushes, also for rows the hub did not write since (their values came with the ALTER alone).
      */
     @ParameterizedTest(name = "hub on {0}")
-    @ValueSource(strings = {"sqlite", "postgresql"})
+    @ValueSource(strings = {"sqlite", "postgresql", "mariadb"})
     void aDeviceNeverBlanksColumnsItHadNotReceived(String kind) throws Exception {
         try (ShuttleDatabase hubDb = hub(kind);
                 HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
@@ -163,7 +166,7 @@ class SchemaEvolutionIT {
     }
 
     @ParameterizedTest(name = "hub on {0}")
-    @ValueSource(strings = {"sqlite", "postgresql"})
+    @ValueSource(strings = {"sqlite", "postgresql", "mariadb"})
     void aDroppedColumnIsRefusedAndTheTableKeepsItsShape(String kind) throws Exception {
         try (ShuttleDatabase hubDb = hub(kind)) {
             hubDb.execute("ALTER TABLE item ADD COLUMN note TEXT");
@@ -207,7 +210,7 @@ class SchemaEvolutionIT {
      * keeps its unpushed writes to it as rejected writes (a retry writes what still fits), and syncs on.
      */
     @ParameterizedTest(name = "hub on {0}")
-    @ValueSource(strings = {"sqlite", "postgresql"})
+    @ValueSource(strings = {"sqlite", "postgresql", "mariadb"})
     void anAcceptedDestructiveChangeHasDevicesCloneTheTableAgain(String kind) throws Exception {
         ShuttleDatabase hubDb = hub(kind);
         SyncEngine hubEngine = SyncEngine.open(hubDb);
@@ -309,7 +312,7 @@ class SchemaEvolutionIT {
     }
 
     @ParameterizedTest(name = "hub on {0}")
-    @ValueSource(strings = {"sqlite", "postgresql"})
+    @ValueSource(strings = {"sqlite", "postgresql", "mariadb"})
     void acceptingIsRefusedWhenThereIsNothingDestructiveOrNoSuchTable(String kind) {
         try (ShuttleDatabase hubDb = hub(kind)) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> Capture.acceptSchema(hubDb, "item"))

@@ -36,8 +36,9 @@ import java.util.concurrent.TimeUnit;
  * it was taken), never the database itself: a database restored from it tells its hub so on its next
  * sync, and gets back what it pushed after the backup was taken (DESIGN §6, {@code Standing}).
  *
- * <p>A PostgreSQL database is backed up with {@code pg_dump}, the {@code _shuttle_} tables included:
- * {@link #sqlite} says how.
+ * <p>A PostgreSQL database is backed up with {@code pg_dump}, a MariaDB or MySQL one with {@code
+ * mariadb-dump --single-transaction} ({@code mysqldump}), the {@code _shuttle_} tables and the capture triggers
+ * included: {@link #sqlite} says how.
  */
 public final class Backups {
     private Backups() {}
@@ -116,13 +117,16 @@ public final class Backups {
         }
     }
 
-    /** The database file, refused for a PostgreSQL URL (with how to back one up) or a file that does not exist. */
+    /** The database file, refused for a PostgreSQL, MariaDB or MySQL URL (with how to back one up) or a file that does not exist. */
     private static Path sourceFile(String pathOrUrl) {
         if (pathOrUrl == null || pathOrUrl.isBlank()) {
             throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "say which SQLite database to back up");
         }
         if (pathOrUrl.startsWith("jdbc:postgresql:")) {
             throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, postgresAdvice(pathOrUrl));
+        }
+        if (pathOrUrl.startsWith("jdbc:mariadb:") || pathOrUrl.startsWith("jdbc:mysql:")) {
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, MariaDbBackupAdvice.of(pathOrUrl));
         }
         if (pathOrUrl.startsWith("jdbc:") && !pathOrUrl.startsWith("jdbc:sqlite:")) {
             throw new ShuttleException(

@@ -58,10 +58,15 @@ public final class LeaseStore {
 
     /** Leases in {@code db}, given and expiring by {@code clock}, for {@code ttl} at a time. */
     public LeaseStore(ShuttleDatabase db, MillisClock clock, Duration ttl) {
+        this(db, clock, ttl, Dialects.of(db).transactionLock());
+    }
+
+    /** Leases in {@code db} with {@code newIds} ordering the giving of new ids (the dialect's lock, or none). */
+    LeaseStore(ShuttleDatabase db, MillisClock clock, Duration ttl, Optional<TransactionLock> newIds) {
         this.db = db;
         this.clock = clock;
         this.ttl = ttl;
-        this.newIds = Dialects.of(db).transactionLock();
+        this.newIds = newIds;
         db.transaction(c -> {
             try (var st = c.createStatement()) {
                 st.execute(
@@ -127,31 +132,47 @@ public final class LeaseStore {
         TransactionLock lock = newIds.get();
         return db.read(c -> {
             boolean[] held = {false};
+            Lease lease;
             try {
-                c.setAutoCommit(false);
-                try {
-                    Lease lease = leaseIn(c, deviceKey, nodeUuid, () -> {
-                        held[0] = true; // a failed take may still have taken it: releasing is harmless
-                        lock.take(c, LOCK_CLASS);
-                    });
-                    c.commit();
-                    return lease;
-                } catch (SQLException | RuntimeException | Error e) {
-                    try {
-                        c.rollback();
-                    } catch (SQLException rollbackFailure) {
-                        e.addSuppressed(rollbackFailure);
-                    }
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
-                }
-            } finally {
+                lease = leaseInTransaction(c, deviceKey, nodeUuid, () -> {
+                    held[0] = true; // a failed take may still have taken it: releasing is harmless
+                    lock.take(c, LOCK_CLASS);
+                });
+            } catch (SQLException | RuntimeException | Error e) {
                 if (held[0]) {
-                    lock.release(c, LOCK_CLASS);
+                    try {
+                        lock.release(c, LOCK_CLASS);
+                    } catch (SQLException | RuntimeException releaseFailure) {
+                        e.addSuppressed(releaseFailure); // the lease's own failure is what the caller is told
+                    }
                 }
+                throw e;
             }
+            if (held[0]) {
+                lock.release(c, LOCK_CLASS);
+            }
+            return lease;
         });
+    }
+
+    /** One lease in one transaction on {@code c}, rolled back on failure; auto-commit is back on after it. */
+    private Lease leaseInTransaction(Connection c, String deviceKey, String nodeUuid, TakeLock lock)
+            throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            Lease lease = leaseIn(c, deviceKey, nodeUuid, lock);
+            c.commit();
+            return lease;
+        } catch (SQLException | RuntimeException | Error e) {
+            try {
+                c.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
     }
 
     /** Takes the lock that orders new ids, inside the lease's transaction. */

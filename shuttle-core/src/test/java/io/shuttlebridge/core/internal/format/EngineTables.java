@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * The engine's tables of a database as plain text, to compare one database with another: the shape
  * of every {@code _shuttle_} table (columns with type, nullability, collation, default and key place;
- * indexes) and, apart, the capture code (triggers, functions). Tables another part makes when it
+ * indexes) on SQLite, PostgreSQL or MariaDB and, apart, the capture code (triggers, functions). Tables another part makes when it
  * first needs them (the hub's leases and node bindings, a device's rejected writes and resync notes)
  * are left out.
  */
@@ -25,10 +25,22 @@ final class EngineTables {
     private EngineTables() {}
 
     static List<String> shape(ShuttleDatabase db) {
-        return db.read(c -> db.product().equals("sqlite") ? sqliteShape(c) : postgresShape(c));
+        return db.read(c -> switch (db.product()) {
+            case "sqlite" -> sqliteShape(c);
+            case "mariadb" -> mariaDbShape(c);
+            default -> postgresShape(c);
+        });
     }
 
     static List<String> captureCode(ShuttleDatabase db) {
+        if (db.product().equals("mariadb")) {
+            return db.read(c -> lines(c, """
+                    SELECT concat('trigger ', trigger_name, ' ', action_timing, ' ', event_manipulation, ' on ',
+                        event_object_table, ': ', action_statement)
+                      FROM information_schema.triggers
+                      WHERE trigger_schema = database() AND trigger_name LIKE '\\_shuttle\\_%' ESCAPE '\\'
+                      ORDER BY trigger_name"""));
+        }
         return db.read(c -> db.product().equals("sqlite")
                 ? lines(
                         c,
@@ -90,6 +102,28 @@ final class EngineTables {
                 SELECT tablename || ' index ' || indexname || ': ' || replace(indexdef, current_schema() || '.', '')
                   FROM pg_indexes WHERE schemaname = current_schema() AND tablename LIKE '\\_shuttle\\_%'
                   ORDER BY tablename, indexname""")) {
+            keep(out, line);
+        }
+        return out;
+    }
+
+    private static List<String> mariaDbShape(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (String line : lines(c, """
+                SELECT concat(table_name, ' ', ordinal_position, ' ', column_name, ' ', column_type,
+                    ' nullable=', is_nullable, ' collation=', coalesce(collation_name, '-'),
+                    ' default=', coalesce(column_default, '-'), ' extra=', extra)
+                  FROM information_schema.columns
+                  WHERE table_schema = database() AND table_name LIKE '\\_shuttle\\_%' ESCAPE '\\'
+                  ORDER BY table_name, ordinal_position""")) {
+            keep(out, line);
+        }
+        for (String line : lines(c, """
+                SELECT concat(table_name, ' index ', index_name, ' unique=', 1 - non_unique, ' (',
+                    group_concat(column_name ORDER BY seq_in_index), ')')
+                  FROM information_schema.statistics
+                  WHERE table_schema = database() AND table_name LIKE '\\_shuttle\\_%' ESCAPE '\\'
+                  GROUP BY table_name, index_name, non_unique ORDER BY table_name, index_name""")) {
             keep(out, line);
         }
         return out;

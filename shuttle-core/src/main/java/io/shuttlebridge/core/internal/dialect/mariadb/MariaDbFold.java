@@ -30,7 +30,8 @@ import java.util.Map;
  *
  * <p><b>Stamps.</b> As on PostgreSQL: entry {@code i} of the log, in log order, gets the greater of its
  * own time and the previous stamp plus one, starting from the clock's last stamp; received stamps are
- * kept and move the clock. Column stamps of FIELD_LWW tables waiting for their write's stamp get it.
+ * kept and move the clock. Column stamps of FIELD_LWW tables waiting for their write's stamp get it, looked up
+ * by the write's row.
  */
 final class MariaDbFold implements CaptureLog {
     private static final String LOCK = "SELECT seq, hlc FROM _shuttle_clock WHERE id = 1 FOR UPDATE";
@@ -44,10 +45,6 @@ final class MariaDbFold implements CaptureLog {
               pk VARCHAR(700) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL, op INT NOT NULL,
               stamp BIGINT NOT NULL, scope TEXT, origin INT, version BIGINT, via INT, base BIGINT, n BIGINT NOT NULL)
               ENGINE=InnoDB""";
-
-    private static final String STAMPS =
-            "CREATE TEMPORARY TABLE IF NOT EXISTS _shuttle_stamps (seq BIGINT PRIMARY KEY, stamp BIGINT NOT NULL)"
-                    + " ENGINE=InnoDB";
 
     /** The latest write of every row into the feed, with its stamp and version. */
     private static final String FOLD = """
@@ -63,9 +60,9 @@ final class MariaDbFold implements CaptureLog {
     private static final String PENDING_COLUMN_STAMPS =
             "SELECT 1 FROM _shuttle_colclock WHERE origin = " + FeedSql.PENDING_ORIGIN + " LIMIT 1";
 
+    /** The pending column stamps of one write read from the log: its row's stamps, looked up by key. */
     private static final String COLUMN_STAMPS = """
-            UPDATE _shuttle_colclock c JOIN _shuttle_stamps s ON c.hlc = s.seq SET c.hlc = s.stamp, c.origin = 0
-            WHERE c.origin = %d""".formatted(FeedSql.PENDING_ORIGIN);
+            UPDATE _shuttle_colclock SET hlc = ?, origin = 0 WHERE tbl = ? AND pk = ? AND origin = %d AND hlc = ?""".formatted(FeedSql.PENDING_ORIGIN);
 
     private static final String DELETE_ONE = "DELETE FROM _shuttle_log WHERE seq = ?";
 
@@ -174,16 +171,7 @@ final class MariaDbFold implements CaptureLog {
                 rows);
         Jdbc.update(c, FOLD);
         if (Jdbc.queryLong(c, PENDING_COLUMN_STAMPS).isPresent()) {
-            try (Statement s = c.createStatement()) {
-                s.execute(STAMPS);
-                s.executeUpdate("DELETE FROM _shuttle_stamps");
-            }
-            List<Object[]> stamped = new ArrayList<>(log.size());
-            for (int i = 0; i < log.size(); i++) {
-                stamped.add(new Object[] {log.get(i).seq(), stamps[i]});
-            }
-            insertRows(c, "INSERT INTO _shuttle_stamps (seq, stamp) VALUES ", 2, stamped);
-            Jdbc.update(c, COLUMN_STAMPS);
+            stampColumns(c, log, stamps);
         }
         deleteRead(c, log);
         Jdbc.update(
@@ -191,6 +179,35 @@ final class MariaDbFold implements CaptureLog {
                 "UPDATE _shuttle_clock SET seq = seq + ?, hlc = greatest(hlc, ?) WHERE id = 1",
                 (long) order.size(),
                 maxStamp);
+    }
+
+    /**
+     * Gives the pending column stamps of the writes read their stamps, looked up by each write's row ({@code tbl,
+     * pk}, the key's first columns), never by a join that scans the column stamps: such a scan waits for the stamps
+     * another session wrote and has not committed (a program's open transaction), while holding the fold lock and
+     * the stamps it updated so far; that session writing one of those next would make a deadlock.
+     */
+    private static void stampColumns(Connection c, List<Logged> log, long[] stamps) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(COLUMN_STAMPS)) {
+            int batched = 0;
+            for (int i = 0; i < log.size(); i++) {
+                Logged l = log.get(i);
+                if (l.tbl() <= 0 || l.pk() == null) {
+                    continue;
+                }
+                ps.setLong(1, stamps[i]);
+                ps.setInt(2, l.tbl());
+                ps.setString(3, l.pk());
+                ps.setLong(4, l.seq());
+                ps.addBatch();
+                if (++batched % CHUNK == 0) {
+                    ps.executeBatch();
+                }
+            }
+            if (batched % CHUNK != 0) {
+                ps.executeBatch();
+            }
+        }
     }
 
     /**

@@ -33,7 +33,7 @@ final class MariaDbMetadata implements MetadataObjects {
                     + TABLE_OPTIONS,
             """
             CREATE TABLE IF NOT EXISTS _shuttle_tables (id INT PRIMARY KEY, name VARCHAR(255) NOT NULL UNIQUE,
-              policy VARCHAR(64) NOT NULL, scope_column VARCHAR(255), excluded TEXT NOT NULL DEFAULT '')""" + TABLE_OPTIONS,
+              policy VARCHAR(64) NOT NULL, scope_column VARCHAR(255), excluded TEXT NOT NULL DEFAULT (''))""" + TABLE_OPTIONS,
             // capture log: appended by triggers and by the apply path, emptied by every fold
             """
             CREATE TABLE IF NOT EXISTS _shuttle_log (seq BIGINT AUTO_INCREMENT PRIMARY KEY, tbl INT NOT NULL,

@@ -73,4 +73,20 @@ class MariaDbSqlTest {
         String ctas = "CREATE TABLE IF NOT EXISTS _shuttle_resync AS SELECT tbl, pk FROM _shuttle_feed WHERE 1 = 0";
         assertThat(MariaDbDdl.rewrite(ctas)).isEqualTo(ctas);
     }
+
+    @Test
+    void literalDefaultsOfTextBlobAndJsonColumnsBecomeExpressionsAsMySql8WantsThem() {
+        assertThat(
+                        MariaDbDdl.rewrite(
+                                "CREATE TABLE IF NOT EXISTS _shuttle_x (id INTEGER PRIMARY KEY,"
+                                        + " status TEXT NOT NULL DEFAULT 'open', note LONGTEXT DEFAULT 'it''s, here', b BLOB DEFAULT '',"
+                                        + " j JSON DEFAULT '{}', n INTEGER NOT NULL DEFAULT 0, t TEXT DEFAULT (''), v VARCHAR(9) DEFAULT 'x')"))
+                .startsWith("CREATE TABLE IF NOT EXISTS _shuttle_x (id INTEGER PRIMARY KEY,"
+                        + " status TEXT NOT NULL DEFAULT ('open'), note LONGTEXT DEFAULT ('it''s, here'),"
+                        + " b BLOB DEFAULT (''), j JSON DEFAULT ('{}'), n INTEGER NOT NULL DEFAULT 0, t TEXT DEFAULT (''),"
+                        + " v VARCHAR(9) DEFAULT 'x')");
+        assertThat(MariaDbDdl.expressionDefault("`last outcome` MEDIUMTEXT NOT NULL DEFAULT -1 COMMENT 'c'"))
+                .isEqualTo("`last outcome` MEDIUMTEXT NOT NULL DEFAULT (-1) COMMENT 'c'");
+        assertThat(MariaDbDdl.expressionDefault("textual INTEGER DEFAULT 1")).isEqualTo("textual INTEGER DEFAULT 1");
+    }
 }
