@@ -40,16 +40,17 @@ final class ResentCopies {
     private ResentCopies() {}
 
     /**
-     * Lists the rows whose feed entries {@code f} satisfy {@code kept} (SQL over {@code f}) as copies to resend,
-     * and writes their entries again at the feed's top for the next push; returns how many.
+     * Lists the rows whose feed entries {@code f} satisfy {@code kept} (SQL over {@code f}, with the one argument
+     * {@code arg}) as copies to resend, and writes their entries again at the feed's top for the next push;
+     * returns how many.
      */
-    static int resend(Connection c, Dialect dialect, SyncSchema schema, String kept) throws SQLException {
+    static int resend(Connection c, Dialect dialect, SyncSchema schema, String kept, Object arg) throws SQLException {
         List<Change> copies = new ArrayList<>();
         FeedReader reader = new FeedReader(dialect, schema);
         long after = 0;
         while (true) {
-            FeedReader.Page page =
-                    reader.readFolded(c, FeedReader.Query.after(after, 1000).where(kept, List.of()));
+            FeedReader.Page page = reader.readFolded(
+                    c, FeedReader.Query.after(after, 1000).where(kept, java.util.Collections.singletonList(arg)));
             page.entries().stream().map(FeedEntry::change).forEach(copies::add);
             if (!page.more()) {
                 break;
@@ -65,7 +66,8 @@ final class ResentCopies {
         Jdbc.update(
                 c,
                 "INSERT INTO _shuttle_resent (tbl, pk, hlc, origin) SELECT f.tbl, f.pk, f.hlc, f.origin"
-                        + " FROM _shuttle_feed f WHERE " + kept);
+                        + " FROM _shuttle_feed f WHERE " + kept,
+                arg);
         ChangeWriter writer = new ChangeWriter(dialect, schema);
         writer.begin(c);
         boolean done = false;

@@ -76,17 +76,30 @@ final class ResyncSweep {
      */
     static Set<String> sweep(Connection c, Dialect dialect, SyncSchema schema, Set<String> tables, long lastPushed)
             throws SQLException {
+        return sweep(c, dialect, schema, tables, lastPushed, null);
+    }
+
+    /**
+     * {@link #sweep(Connection, Dialect, SyncSchema, Set, long)} after a snapshot of the hub {@code hubNode}
+     * (null: rows received from it are not sent back, only those pushed to it).
+     */
+    static Set<String> sweep(
+            Connection c, Dialect dialect, SyncSchema schema, Set<String> tables, long lastPushed, String hubNode)
+            throws SQLException {
         String unseen = "NOT EXISTS (SELECT 1 FROM _shuttle_resync r WHERE r.tbl = f.tbl AND r.pk = f.pk)";
         Set<String> kept = remove(c, dialect, schema, tables, lastPushed, unseen);
         if (tables == null && !kept.isEmpty()) {
             // the whole snapshot lacks rows kept here: the hub lost them (a restore), and this device holds the
             // last copy; it goes back to the hub as the write it was (ResentCopies), so the rows referring to it
             // stand on the hub too, rather than waiting there for ever for a parent
+            // (what a tier hub's own devices sent and it has not relayed up yet is not the hub's: it goes up as usual)
             List<String> each = new ArrayList<>();
             for (SyncedTable t : schema.tables()) {
                 each.add("(" + gone(t, lastPushed, unseen) + " AND " + present(dialect, t) + ")");
             }
-            ResentCopies.resend(c, dialect, schema, "(" + String.join(" OR ", each) + ")");
+            String fromHub =
+                    "(f.seq <= " + lastPushed + " OR f.via = (SELECT n.id FROM _shuttle_nodes n WHERE n.uuid = ?))";
+            ResentCopies.resend(c, dialect, schema, "(" + String.join(" OR ", each) + ") AND " + fromHub, hubNode);
         }
         Jdbc.execute(c, "DELETE FROM _shuttle_resync");
         return kept;
