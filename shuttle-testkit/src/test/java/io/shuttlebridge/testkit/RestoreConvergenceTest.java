@@ -39,7 +39,13 @@ class RestoreConvergenceTest {
                         8050L, EVERY_FAULT, "oracle: a lost delete taken for held, a write a restore brought back"),
                 Arguments.of(8051L, NO_HUB_RESTORE, "oracle: a write a restore took back came back with another"),
                 Arguments.of(8073L, NO_HUB_RESTORE, "a restored backup pulled from a cursor of a hub history lost"),
-                Arguments.of(8091L, NO_HUB_RESTORE, "FIELD_LWW: a held write dropped for a merge's newer row stamp"));
+                Arguments.of(8091L, NO_HUB_RESTORE, "FIELD_LWW: a held write dropped for a merge's newer row stamp"),
+                Arguments.of(8109L, EVERY_FAULT, "an order lost by hub and writer, kept by a reset copy for its line"),
+                Arguments.of(8111L, EVERY_FAULT, "an order lost by hub and writer, its line held on the hub for it"),
+                Arguments.of(8177L, EVERY_FAULT, "a customer lost by hub and writer, kept on two devices for children"),
+                Arguments.of(
+                        8184L, EVERY_FAULT, "a chain of customers lost by the hub, kept on one device, held there"),
+                Arguments.of(8251L, EVERY_FAULT, "an order lost by hub and writer, kept by a device for its line"));
     }
 
     @ParameterizedTest(name = "seed {0} {1}")

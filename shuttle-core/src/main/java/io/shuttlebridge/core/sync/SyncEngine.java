@@ -249,12 +249,13 @@ public final class SyncEngine {
     /**
      * {@link #acceptPush(String, List, WriteGuard)} from a device that shows where it stands: a ticket this
      * hub has moved past is refused ({@link ErrorCode#NODE_COPIED}), one it never handed out means it was
-     * restored from an older backup ({@link ErrorCode#HUB_RESTORED}); the answer carries the next ticket.
+     * restored from an older backup ({@link ErrorCode#HUB_RESTORED}); the answer carries the next ticket. The
+     * changes the standing lists as {@link Standing#resent resent} are taken as the writes they copy.
      */
     public PushResult acceptPush(String fromNode, List<Change> changes, WriteGuard guard, Standing standing) {
         long ticket = hub.admit(fromNode, Objects.requireNonNull(standing, "standing"), false)
                 .ticket();
-        return hub.acceptPush(fromNode, changes, guard).withTicket(ticket);
+        return hub.acceptPush(fromNode, changes, guard, standing.resent()).withTicket(ticket);
     }
 
     /** Changes after {@code since} for a device, leaving out what it wrote or sent (write watermarking). */

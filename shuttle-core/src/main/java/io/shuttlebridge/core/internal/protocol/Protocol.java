@@ -49,6 +49,12 @@ public final class Protocol {
     /** Beside {@link #TICKET_HEADER}: {@code 1} while the device re-pushes its writes to a hub that was restored. */
     public static final String HUB_RESTORED_HEADER = "Shuttle-Hub-Restored";
 
+    /**
+     * Beside {@link #TICKET_HEADER} on a push: the positions of the changes that are copies of writes the hub
+     * lost with a restore ({@link io.shuttlebridge.core.sync.Standing#resent}), as ranges: {@code 0-3,7}.
+     */
+    public static final String RESENT_HEADER = "Shuttle-Resent";
+
     public static final String JSON = "application/json";
 
     private Protocol() {}

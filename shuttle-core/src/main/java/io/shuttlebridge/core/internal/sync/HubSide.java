@@ -82,8 +82,21 @@ public final class HubSide {
 
     /** Applies a pushed batch atomically and idempotently, leaving out the changes {@code guard} refuses. */
     public PushResult acceptPush(String fromNode, List<Change> changes, WriteGuard guard) {
+        return acceptPush(fromNode, changes, guard, Set.of());
+    }
+
+    /**
+     * {@link #acceptPush(String, List, WriteGuard)} where the changes at {@code resent} are copies of writes this
+     * hub acknowledged before and lost with a restore ({@link io.shuttlebridge.core.sync.Standing#resent}).
+     */
+    public PushResult acceptPush(String fromNode, List<Change> changes, WriteGuard guard, Set<Integer> resent) {
         NodeIds.require(fromNode);
-        PushResult r = apply(fromNode, changes, guard);
+        resent.stream().filter(i -> i >= changes.size()).findFirst().ifPresent(i -> {
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "the push lists change " + i + " as resent but has " + changes.size() + " change(s)");
+        });
+        PushResult r = apply(fromNode, changes, guard, resent);
         if (!r.restamped().isEmpty()) {
             long ahead = r.restamped().stream()
                     .mapToLong(PushResult.Restamped::aheadMillis)
@@ -100,7 +113,7 @@ public final class HubSide {
         return r;
     }
 
-    private PushResult apply(String fromNode, List<Change> received, WriteGuard guard) {
+    private PushResult apply(String fromNode, List<Change> received, WriteGuard guard, Set<Integer> resent) {
         long arrived = System.nanoTime();
         List<Change> changes = engine.applier().canonical(received);
         Map<Integer, RefusalReason> refused = new TreeMap<>();
@@ -108,9 +121,9 @@ public final class HubSide {
                 .misfits(changes)
                 .forEach((i, why) -> refused.put(i, new RefusalReason(ErrorCode.SCHEMA_MISMATCH, why)));
         if (groups == null) {
-            return applyAlone(fromNode, changes, guard, refused, arrived, db::durableTransaction);
+            return applyAlone(fromNode, changes, guard, refused, resent, arrived, db::durableTransaction);
         }
-        GroupedPush push = new GroupedPush(fromNode, changes, guard, refused, arrived);
+        GroupedPush push = new GroupedPush(fromNode, changes, guard, refused, resent, arrived);
         groups.commit(push, changes.size(), this::commitGroup);
         if (push.failure != null) {
             throw push.failure;
@@ -119,7 +132,7 @@ public final class HubSide {
             return push.result;
         }
         // its group's transaction rolled it back (a refusal or a failure to sort out): alone, as if it came alone
-        return applyAlone(fromNode, changes, guard, refused, 0, db::durableTransaction);
+        return applyAlone(fromNode, changes, guard, refused, resent, 0, db::durableTransaction);
     }
 
     /** A push waiting for its group to commit, and what became of it there. */
@@ -128,6 +141,8 @@ public final class HubSide {
         final List<Change> changes;
         final WriteGuard guard;
         final Map<Integer, RefusalReason> refused;
+        /** The positions of its changes that are copies of writes this hub lost with a restore. */
+        final Set<Integer> resent;
         /** When it reached the engine ({@link System#nanoTime()}). */
         final long arrived;
         /** Its result once its group committed; null when it is to be applied alone. */
@@ -140,11 +155,13 @@ public final class HubSide {
                 List<Change> changes,
                 WriteGuard guard,
                 Map<Integer, RefusalReason> refused,
+                Set<Integer> resent,
                 long arrived) {
             this.fromNode = fromNode;
             this.changes = changes;
             this.guard = guard;
             this.refused = refused;
+            this.resent = resent;
             this.arrived = arrived;
         }
     }
@@ -173,7 +190,8 @@ public final class HubSide {
         if (group.size() == 1) {
             GroupedPush p = group.getFirst();
             try {
-                p.result = applyAlone(p.fromNode, p.changes, p.guard, p.refused, p.arrived, lane::durableTransaction);
+                p.result = applyAlone(
+                        p.fromNode, p.changes, p.guard, p.refused, p.resent, p.arrived, lane::durableTransaction);
             } catch (RuntimeException e) {
                 p.failure = e;
             }
@@ -197,8 +215,8 @@ public final class HubSide {
                     for (int i = 0; i < pending.size(); i++) {
                         GroupedPush p = pending.get(i);
                         try {
-                            results.add(
-                                    applyGuarded(c, p.fromNode, p.changes, p.guard, new TreeMap<>(p.refused), false));
+                            results.add(applyGuarded(
+                                    c, p.fromNode, p.changes, p.guard, new TreeMap<>(p.refused), p.resent, false));
                         } catch (SQLException | RuntimeException e) {
                             failed[0] = i;
                             throw new LeftAlone(e);
@@ -264,7 +282,7 @@ public final class HubSide {
             List<Integer> k = keptOf(p.changes, p.refused);
             kept.add(k);
             parts.add(
-                    new Applier.Part(p.fromNode, k.stream().map(p.changes::get).toList()));
+                    new Applier.Part(p.fromNode, k.stream().map(p.changes::get).toList(), positionsIn(k, p.resent)));
         }
         List<Applier.Outcome> outcomes = engine.applier().applyParts(c, parts, Role.HUB);
         long top = feedTop(c);
@@ -274,6 +292,20 @@ public final class HubSide {
             results.add(result(c, p.changes, p.refused, kept.get(i), outcomes.get(i), top));
         }
         return results;
+    }
+
+    /** The positions, among the changes {@code kept} (positions in the push), of those at {@code resent}. */
+    private static Set<Integer> positionsIn(List<Integer> kept, Set<Integer> resent) {
+        if (resent.isEmpty()) {
+            return Set.of();
+        }
+        Set<Integer> out = new java.util.HashSet<>();
+        for (int i = 0; i < kept.size(); i++) {
+            if (resent.contains(kept.get(i))) {
+                out.add(i);
+            }
+        }
+        return out;
     }
 
     /** The positions of the changes not refused so far. */
@@ -316,6 +348,7 @@ public final class HubSide {
             List<Change> changes,
             WriteGuard guard,
             Map<Integer, RefusalReason> refused,
+            Set<Integer> resent,
             long arrived,
             Durable durable) {
         boolean[] told = {arrived == 0}; // the queue time is told once, when the first attempt starts
@@ -329,7 +362,7 @@ public final class HubSide {
                         engine.pushTimes().queued(System.nanoTime() - arrived);
                         told[0] = true;
                     }
-                    return applyGuarded(c, fromNode, changes, guard, refused);
+                    return applyGuarded(c, fromNode, changes, guard, refused, resent, true);
                 });
                 engine.pushTimes().committed(1, System.nanoTime() - began);
                 return r;
@@ -397,27 +430,27 @@ public final class HubSide {
                 e);
     }
 
-    /** One attempt at the batch, leaving out what is refused so far and what the guard refuses now. */
-    private PushResult applyGuarded(
-            Connection c, String fromNode, List<Change> changes, WriteGuard guard, Map<Integer, RefusalReason> refused)
-            throws SQLException {
-        return applyGuarded(c, fromNode, changes, guard, refused, true);
-    }
-
-    /** @param position whether to read the feed's position for the answer (a group reads it once, at its end) */
+    /**
+     * One attempt at the batch, leaving out what is refused so far and what the guard refuses now.
+     *
+     * @param position whether to read the feed's position for the answer (a group reads it once, at its end)
+     */
     private PushResult applyGuarded(
             Connection c,
             String fromNode,
             List<Change> changes,
             WriteGuard guard,
             Map<Integer, RefusalReason> refused,
+            Set<Integer> resent,
             boolean position)
             throws SQLException {
         refuseRetired(c, fromNode);
         guard.before(c, changes).forEach((i, why) -> refused.putIfAbsent(i, RefusalReason.forbidden(why)));
         List<Integer> kept = keptOf(changes, refused);
         List<Change> batch = kept.stream().map(changes::get).toList();
-        Applier.Outcome o = engine.applier().apply(c, batch, fromNode, Role.HUB);
+        Applier.Outcome o = engine.applier()
+                .applyParts(c, List.of(new Applier.Part(fromNode, batch, positionsIn(kept, resent))), Role.HUB)
+                .getFirst();
         Map<Integer, String> late = guard.after(c, batch);
         if (!late.isEmpty()) {
             late.forEach((i, why) -> refused.put(kept.get(i), RefusalReason.forbidden(why)));

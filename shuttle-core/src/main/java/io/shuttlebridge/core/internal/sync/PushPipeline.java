@@ -41,6 +41,9 @@ public final class PushPipeline {
     /** A page of local changes and its push, ready to send (none for an empty page). */
     private record Outgoing(FeedReader.Page page, Transport.PreparedPush request) {}
 
+    /** A page read, and the positions of its entries that are copies the hub lost ({@link ResentCopies}). */
+    private record Read(FeedReader.Page page, Set<Integer> resent) {}
+
     /** Pushes every local change the hub {@code hubNode} has not acknowledged. */
     public void push(Transport hub, String hubNode, SyncTally tally) {
         ExecutorService local = Executors.newSingleThreadExecutor(r -> {
@@ -149,12 +152,14 @@ public final class PushPipeline {
     }
 
     /** The page's push, showing the hub the ticket this device holds now (kept, so never one it may lose). */
-    private Outgoing outgoing(Transport hub, String hubNode, Map<String, Set<String>> unfilled, FeedReader.Page page) {
+    private Outgoing outgoing(Transport hub, String hubNode, Map<String, Set<String>> unfilled, Read read) {
+        FeedReader.Page page = read.page();
         if (page.entries().isEmpty()) {
             return new Outgoing(page, null);
         }
-        Standing standing = db.durableTransaction(
+        Standing shown = db.durableTransaction(
                 c -> DeviceStanding.show(c, hubNode, engine.clock().millis()));
+        Standing standing = read.resent().isEmpty() ? shown : shown.withResent(read.resent());
         return new Outgoing(
                 page,
                 hub.preparePush(
@@ -164,10 +169,11 @@ public final class PushPipeline {
                         standing));
     }
 
-    private FeedReader.Page page(Connection c, String hubNode, long after, boolean fold) throws SQLException {
+    private Read page(Connection c, String hubNode, long after, boolean fold) throws SQLException {
         FeedReader reader = new FeedReader(Dialects.of(db), engine.schema());
         FeedReader.Query q = FeedReader.Query.after(after, engine.pageSize()).excludingPeer(hubNode);
-        return fold ? reader.read(c, q) : reader.readFolded(c, q);
+        FeedReader.Page page = fold ? reader.read(c, q) : reader.readFolded(c, q);
+        return new Read(page, ResentCopies.positions(c, page, after));
     }
 
     /** The seqs of the page's entries whose stamps the hub did not take. */
@@ -198,6 +204,7 @@ public final class PushPipeline {
         EntryBase.refused(c, rejectedSeqs); // what the hub refused is not a base
         RestampAdoption.adopt(c, restamped);
         PeerStore.setPushed(c, hubNode, through);
+        ResentCopies.acknowledged(c, through);
         return null;
     }
 

@@ -71,17 +71,36 @@ final class ResyncSweep {
      * that the snapshot did not carry, in {@code tables} (null: every table), except rows that rows staying
      * here still refer to: rows this device's own unpushed rows refer to, and so on up (a row referring to
      * itself, or rows referring to each other, all going, do not keep each other). Returns the tables where
-     * such rows were kept: they are to be swept again once those rows have gone.
+     * such rows were kept: they are to be swept again once those rows have gone. After a whole snapshot
+     * ({@code tables} null), the rows kept are sent back to the hub ({@link ResentCopies}).
      */
     static Set<String> sweep(Connection c, Dialect dialect, SyncSchema schema, Set<String> tables, long lastPushed)
             throws SQLException {
-        Set<String> kept = remove(
-                c,
-                dialect,
-                schema,
-                tables,
-                lastPushed,
-                "NOT EXISTS (SELECT 1 FROM _shuttle_resync r WHERE r.tbl = f.tbl AND r.pk = f.pk)");
+        return sweep(c, dialect, schema, tables, lastPushed, null);
+    }
+
+    /**
+     * {@link #sweep(Connection, Dialect, SyncSchema, Set, long)} after a snapshot of the hub {@code hubNode}
+     * (null: rows received from it are not sent back, only those pushed to it).
+     */
+    static Set<String> sweep(
+            Connection c, Dialect dialect, SyncSchema schema, Set<String> tables, long lastPushed, String hubNode)
+            throws SQLException {
+        String unseen = "NOT EXISTS (SELECT 1 FROM _shuttle_resync r WHERE r.tbl = f.tbl AND r.pk = f.pk)";
+        Set<String> kept = remove(c, dialect, schema, tables, lastPushed, unseen);
+        if (tables == null && !kept.isEmpty()) {
+            // the whole snapshot lacks rows kept here: the hub lost them (a restore), and this device holds the
+            // last copy; it goes back to the hub as the write it was (ResentCopies), so the rows referring to it
+            // stand on the hub too, rather than waiting there for ever for a parent
+            // (what a tier hub's own devices sent and it has not relayed up yet is not the hub's: it goes up as usual)
+            List<String> each = new ArrayList<>();
+            for (SyncedTable t : schema.tables()) {
+                each.add("(" + gone(t, lastPushed, unseen) + " AND " + present(dialect, t) + ")");
+            }
+            String fromHub =
+                    "(f.seq <= " + lastPushed + " OR f.via = (SELECT n.id FROM _shuttle_nodes n WHERE n.uuid = ?))";
+            ResentCopies.resend(c, dialect, schema, "(" + String.join(" OR ", each) + ") AND " + fromHub, hubNode);
+        }
         Jdbc.execute(c, "DELETE FROM _shuttle_resync");
         return kept;
     }

@@ -15,6 +15,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -125,8 +127,20 @@ public final class Applier {
         return CanonicalNames.of(schema, changes);
     }
 
-    /** A batch of one sender, to apply with others' ({@link #applyParts}). */
-    public record Part(String fromPeer, List<Change> changes) {}
+    /**
+     * A batch of one sender, to apply with others' ({@link #applyParts}); {@code resent}, the positions of its
+     * changes that are copies of writes this hub acknowledged before and lost with a restore
+     * ({@link Arrival#RESENT}).
+     */
+    public record Part(String fromPeer, List<Change> changes, Set<Integer> resent) {
+        public Part {
+            resent = Set.copyOf(resent);
+        }
+
+        public Part(String fromPeer, List<Change> changes) {
+            this(fromPeer, changes, Set.of());
+        }
+    }
 
     /** Applies inside the caller's transaction; throws (and the caller rolls back) on bad input. */
     public Outcome apply(Connection c, List<Change> received, String fromPeer, Role as) throws SQLException {
@@ -168,7 +182,9 @@ public final class Applier {
                 if (parts.size() == 1) {
                     List<Change> changes = canonical.getFirst();
                     List<Change> stamped = as == Role.HUB ? restamper.bound(batch, changes) : changes;
-                    outcomes.add(applyAll(batch, rows, ApplyOrder.parentsFirst(schema, stamped)));
+                    rows.prefetch(schema, stamped);
+                    outcomes.add(new Steps(batch, rows)
+                            .apply(ApplyOrder.parentsFirst(schema, stamped), resent(stamped, parts.getFirst())));
                 } else {
                     List<Change> all = new ArrayList<>();
                     Set<String> nodes = new LinkedHashSet<>();
@@ -184,7 +200,8 @@ public final class Applier {
                         batch.startPart(new Sender(parts.get(i).fromPeer(), as));
                         List<Change> changes = canonical.get(i);
                         List<Change> stamped = as == Role.HUB ? restamper.bound(batch, changes) : changes;
-                        outcomes.add(steps.apply(ApplyOrder.parentsFirst(schema, stamped)));
+                        outcomes.add(
+                                steps.apply(ApplyOrder.parentsFirst(schema, stamped), resent(stamped, parts.get(i))));
                     }
                 }
                 done = true;
@@ -201,10 +218,15 @@ public final class Applier {
         }
     }
 
-    /** Applies the changes in order, then the held changes they allow. */
-    private Outcome applyAll(Batch batch, RowLookup rows, List<Change> ordered) throws SQLException {
-        rows.prefetch(schema, ordered);
-        return new Steps(batch, rows).apply(ordered);
+    /** The changes of {@code part} (as {@code stamped}, position for position) that are copies it resends. */
+    private static Set<Change> resent(List<Change> stamped, Part part) {
+        Set<Change> out = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i : part.resent()) {
+            if (i < stamped.size()) {
+                out.add(stamped.get(i));
+            }
+        }
+        return out;
     }
 
     /** What applies the changes of a batch, or of each part of one apply in turn. */
@@ -222,11 +244,14 @@ public final class Applier {
             this.release = new PendingRelease(schema, rules, batch, rows, parents, step);
         }
 
-        /** Applies the changes in order, then the held changes they allow; what the batch (or part) did. */
-        Outcome apply(List<Change> ordered) throws SQLException {
+        /**
+         * Applies the changes in order, then the held changes they allow; what the batch (or part) did. The
+         * changes in {@code resent} arrive as copies of writes this hub lost ({@link Arrival#RESENT}).
+         */
+        Outcome apply(List<Change> ordered, Set<Change> resent) throws SQLException {
             for (Change ch : ordered) {
                 batch.movePast(ch.hlc()); // received
-                step.apply(ch, Arrival.FRESH, batch.sender());
+                step.apply(ch, resent.contains(ch) ? Arrival.RESENT : Arrival.FRESH, batch.sender());
             }
             return batch.outcome(release.releaseAll());
         }

@@ -34,11 +34,21 @@ final class ApplyRules {
 
     /**
      * On the row's entry alone ({@code l}, null when this replica has none): a duplicate, a fresh LWW
-     * change older than the row, or on to the parents (an upsert) or to the policy.
+     * change older than the row, a resent copy of a write over another entry of the row, or on to the
+     * parents (an upsert) or to the policy. A resent copy of a row this hub holds nothing of goes on as the
+     * original write would (it is the original write: its stamp, origin, version and base as they were), so
+     * every policy takes it: there is no row for it to be concurrent with.
      */
     Verdict onEntry(SyncedTable t, Role role, LocalRow l, Change r, Arrival arrival) {
         if (l != null && l.stamp().equals(r.stamp())) {
             return Verdict.DUPLICATE;
+        }
+        if (arrival == Arrival.RESENT && l != null) {
+            // a copy of a write this hub held before a restore took it back, which its history has moved on from
+            // since (another write of the row, or its delete, came after the restore): under every policy what
+            // the hub holds stands, unrejected and without a conflict record (the copy is no new write: its
+            // sender did not make it), and is sent again so the sender, which kept the copy, converges to it
+            return Verdict.RESENT_OVER;
         }
         if (arrival == Arrival.FRESH
                 && l != null

@@ -60,7 +60,9 @@ sealed interface Verdict {
     /**
      * A change this hub re-stamped to its own clock is older than the row it holds, which stands and is
      * sent again: the change's writer compared the row with the far later stamp it wrote the change
-     * with, and may have refused it. Counted as superseded; when {@code reject}, its writer is told.
+     * with, and may have refused it. Also a resent copy of a write ({@link Arrival#RESENT}) over another
+     * entry of the row: the sender kept the copy, and takes the row from the hub again. Counted as
+     * superseded; when {@code reject}, its writer is told.
      */
     record Resent(boolean reject) implements Act {}
 
@@ -165,6 +167,9 @@ sealed interface Verdict {
     Duplicate DUPLICATE = new Duplicate();
     Superseded SUPERSEDED = new Superseded(false);
     Superseded SUPERSEDED_REJECTED = new Superseded(true);
+    /** A resent copy of a write over another entry of the row: the row stands and is sent again, nothing rejected. */
+    Resent RESENT_OVER = new Resent(false);
+
     Take TAKE = new Take();
     /** A held change left waiting for its parents. */
     Hold WAIT = new Hold("a parent row has not arrived");

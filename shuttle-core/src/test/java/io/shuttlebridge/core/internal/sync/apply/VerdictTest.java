@@ -116,6 +116,20 @@ class VerdictTest {
             CUSTOM         | HUB    | fresh    | gone 10@A v3/2 | upsert 12@B v2/1     | resolver keep             | keep local deleted, resend            | parents, resolver
             CUSTOM         | DEVICE | fresh    | gone 10@A v3/2 | upsert 12@B v2/1     | resolver keep             | keep local deleted, rewrite v4/2      | parents, resolver
             CUSTOM         | HUB    | fresh    | row 10@A v3/2  | delete 12@B v2/1     | resolver merge            | merged v4/3 {a=m, b=m}                | values, resolver
+            # a copy of a write the hub lost with a restore, resent by a device that kept it: the original write where
+            # the hub holds nothing of the row, a duplicate of that write, else the hub's entry stands and is sent
+            # again, under every policy never a rejection or a conflict
+            VERSION_STRICT | HUB    | resent   | -              | upsert 12@B v3/2     | -                         | take                                  | parents
+            FIELD_LWW      | HUB    | resent   | -              | upsert 12@B v3/2     | -                         | take stamped                          | parents
+            MANUAL         | HUB    | resent   | -              | upsert 12@B v1/0     | parent missing            | hold                                  | parents
+            LWW            | HUB    | resent   | -              | upsert 12@B v1/0     | parent missing            | hold                                  | parents, held
+            MANUAL         | HUB    | resent   | row 12@B v3/2  | upsert 12@B v3/2     | -                         | duplicate                             | -
+            VERSION_STRICT | HUB    | resent   | gone 15@A v4/3 | upsert 12@B v3/2     | -                         | superseded, resent                    | -
+            MANUAL         | HUB    | resent   | row 10@A v2/1  | upsert 12@B v2/1     | -                         | superseded, resent                    | -
+            LWW            | HUB    | resent   | gone 15@A v2/1 | upsert 12@B v3/2     | -                         | superseded, resent                    | -
+            LWW            | HUB    | resent   | row 10@A v2/1  | upsert 12@B v3/2     | -                         | superseded, resent                    | -
+            FIELD_LWW      | HUB    | resent   | row 20@A v2/1  | upsert 12@B v3/2     | -                         | superseded, resent                    | -
+            CUSTOM         | HUB    | resent   | row 10@A v3/2  | upsert 12@B v2/1     | -                         | superseded, resent                    | -
             """)
     void verdict(
             ConflictPolicy policy,
