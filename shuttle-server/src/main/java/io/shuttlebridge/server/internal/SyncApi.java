@@ -116,8 +116,8 @@ public final class SyncApi {
         }
         this.tail = new FeedTail(
                 ch -> WireCodec.changeBytes(reads == null ? ch : reads.withoutHiddenColumns(ch)),
-                Integer.getInteger(TAIL_ENTRIES, 50_000),
-                Long.getLong(TAIL_BYTES, 24L << 20));
+                Integer.getInteger(TAIL_ENTRIES, 32_768),
+                Long.getLong(TAIL_BYTES, 16L << 20));
         this.hub = new HubSide(EngineAccess.context(engine));
         this.snapshots = new FilteredSnapshot(EngineAccess.context(engine));
         this.rowDiffs = new RowDiffs(EngineAccess.context(engine));

@@ -94,7 +94,10 @@ public final class FeedTail {
 
     /**
      * The page after {@code since} of at most {@code limit} entries for {@code forNode}, read on {@code c}
-     * (in the pull's snapshot, with local writes folded) under schema version {@code schemaVersion}.
+     * (in the pull's snapshot, with local writes folded) under schema version {@code schemaVersion}. Every
+     * pull first brings the tail up to its snapshot (at most {@link #MOST_NEW} entries, the rest left to
+     * the next); one from within the tail is cut from it, any other reads its page, which starts the tail
+     * when there is none (empty at the feed's end, or from its cursor when the page reaches that end).
      */
     public Answer page(FeedReader reader, Connection c, long since, int limit, long schemaVersion, String forNode)
             throws SQLException {
@@ -102,37 +105,34 @@ public final class FeedTail {
         long from;
         Slot anchor;
         synchronized (this) {
-            boolean held = valid && version == schemaVersion && since >= lo;
-            gen = generation;
+            gen = valid && version == schemaVersion ? generation : -1;
             from = hi;
-            anchor = held && !slots.isEmpty() && slots.getLast().seq == hi ? slots.getLast() : null;
-            if (!held) {
-                gen = -1;
-            }
+            anchor = !slots.isEmpty() && slots.getLast().seq == hi ? slots.getLast() : null;
         }
         if (gen >= 0) {
-            // what the feed gained since the tail was read, from its last entry on (which should still be there)
+            // every pull brings the tail up to date, the ones from before it too: what the feed gained stays small
             Read gained = reader.readTail(c, anchor == null ? from : from - 1, MOST_NEW);
-            long position = Math.max(from, gained.top());
-            if (!gained.more() && gained.top() >= from && holds(anchor, gained) && noneGone(gained)) {
+            if (gained.top() >= from && holds(anchor, gained) && noneGone(gained)) {
                 List<Slot> added = new ArrayList<>(gained.entries().size());
                 for (Entry e : gained.entries()) {
                     if (e.seq() > from) {
                         added.add(new Slot(e, encoder.apply(e.entry().change())));
                     }
                 }
+                // a read that stopped at its limit reaches its last entry; the next pull goes on from there
+                long reach = gained.more() ? gained.entries().getLast().seq() : gained.top();
                 synchronized (this) {
                     if (generation == gen) {
-                        append(added, position);
-                        if (since >= lo) {
-                            return view(slots, since, limit, position, forNode, schemaVersion, true);
+                        append(added, reach);
+                        if (!gained.more() && since >= lo) {
+                            return view(slots, since, limit, gained.top(), forNode, schemaVersion, true);
                         }
                     }
                 }
             } else {
                 synchronized (this) {
                     if (generation == gen) {
-                        forget(); // gone back, changed under it, or too far behind
+                        forget(); // gone back, or changed under it
                     }
                 }
             }
@@ -145,11 +145,15 @@ public final class FeedTail {
         }
         long position = read.top();
         Answer answer = view(own, since, limit, position, forNode, schemaVersion, false);
-        if (!read.more() && noneGone(read)) {
-            synchronized (this) {
-                if (!valid || version != schemaVersion || (since < lo && Math.max(since, position) >= hi)) {
-                    replace(own, since, Math.max(since, position), schemaVersion);
-                }
+        // every entry from the cursor to the feed's end (a cursor past the end, as a restored hub's devices hold, is
+        // not)
+        boolean whole = !read.more() && noneGone(read) && since <= position;
+        synchronized (this) {
+            if (!valid || version != schemaVersion) {
+                // a tail starts with this read when it holds everything up to the feed's end, else empty at the end
+                replace(whole ? own : List.of(), whole ? since : position, position, schemaVersion);
+            } else if (whole && since < lo && position >= hi) {
+                replace(own, since, position, schemaVersion);
             }
         }
         return answer;

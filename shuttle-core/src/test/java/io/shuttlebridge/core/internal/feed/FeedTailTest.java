@@ -117,6 +117,32 @@ class FeedTailTest {
     }
 
     @Test
+    void pullsFromFarBehindStartTheTailAtTheFeedsEndAndKeepItMoving() {
+        FeedTail tail = tail(UnaryOperator.identity());
+        push(A, 1, 10, "a");
+        FeedTail.Answer behind = pull(tail, B, 0, 3);
+        assertThat(behind.more()).isTrue();
+        assertThat(behind.shared()).isFalse();
+        long top = feedTop();
+        FeedTail.Answer atTheEnd = pull(tail, C, top, 100);
+        assertThat(atTheEnd.shared())
+                .as("the tail started empty at the feed's end")
+                .isTrue();
+        assertSame(atTheEnd, C, top, 100, UnaryOperator.identity());
+        for (int round = 0; round < 3; round++) {
+            push(A, 11 + 2L * round, 12 + 2L * round, "a");
+            FeedTail.Answer again = pull(tail, B, behind.next(), 3);
+            assertThat(again.shared()).as("still before the tail").isFalse();
+            assertSame(again, B, behind.next(), 3, UnaryOperator.identity());
+            behind = again;
+        }
+        FeedTail.Answer moved = pull(tail, C, top, 100);
+        assertThat(moved.shared()).isTrue();
+        assertSame(moved, C, top, 100, UnaryOperator.identity());
+        assertThat(moved.changes()).hasSize(6);
+    }
+
+    @Test
     void hiddenColumnsAreLeftOutOfWhatEveryDeviceGets() {
         UnaryOperator<Change> hide = ch -> {
             if (ch.values() == null || !ch.values().containsKey("secret")) {
