@@ -650,7 +650,7 @@ public final class HubSide {
 
     /** {@link #pooledPull(String, long, FeedReader.Query, java.util.function.Function, Object)} of what {@code reader} reads; null: resync. */
     private <T> T pooledPull(String forNode, long since, PageReader<T> reader) {
-        try (OneConnection one = OneConnection.of(db)) {
+        try (OneConnection one = OneConnection.of(db, PULL_POOL_WAITS)) {
             boolean behind = one.transaction(c -> {
                 refuseRetired(c, forNode);
                 if (behindPurge(c, since)) {
@@ -672,6 +672,13 @@ public final class HubSide {
             });
         }
     }
+
+    /**
+     * How many times the pool's timeout a pull waits for a connection while all are busy (pushes wait once):
+     * a thousand devices pulling at once queue for the pool, and a pull refused after one wait would come back
+     * at the end of the queue.
+     */
+    static final int PULL_POOL_WAITS = Math.max(1, Integer.getInteger("shuttle.hub.pullPoolWaits", 3));
 
     /** Reads a pull's page on a connection in a transaction. */
     @FunctionalInterface
