@@ -24,10 +24,19 @@ public final class OneConnection implements AutoCloseable {
 
     /** A connection of {@code db}'s pool, held until {@link #close}. */
     public static OneConnection of(ShuttleDatabase db) {
+        return of(db, 1);
+    }
+
+    /**
+     * {@link #of(ShuttleDatabase)} waiting up to {@code waits} times the pool's timeout while every connection
+     * is busy (not when the database cannot be reached): for work that would rather wait in the pool's queue
+     * than be refused and come back at its end.
+     */
+    public static OneConnection of(ShuttleDatabase db, int waits) {
         DataSource pool = db.dataSource()
                 .orElseThrow(() -> new IllegalStateException(db.displayUrl() + " is not served by a pool"));
         try {
-            Connection c = pool.getConnection();
+            Connection c = connection(pool, waits);
             try {
                 return new OneConnection(db, Dialects.of(db).session(c)); // as the database's own transactions see it
             } catch (SQLException | RuntimeException e) {
@@ -36,6 +45,19 @@ public final class OneConnection implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw ShuttleException.database("transaction on " + db.displayUrl(), e);
+        }
+    }
+
+    private static Connection connection(DataSource pool, int waits) throws SQLException {
+        for (int wait = 1; ; wait++) {
+            try {
+                return pool.getConnection();
+            } catch (java.sql.SQLTransientConnectionException e) {
+                // a pool busy to the brim says so without a cause; one that cannot open a connection keeps why
+                if (wait >= waits || e.getSQLState() != null || e.getCause() != null) {
+                    throw e;
+                }
+            }
         }
     }
 

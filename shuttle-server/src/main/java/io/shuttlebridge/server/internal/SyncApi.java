@@ -8,6 +8,7 @@ import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.capture.TableGenerations;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedRanges;
+import io.shuttlebridge.core.internal.feed.FeedTail;
 import io.shuttlebridge.core.internal.feed.RowCondition;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.protocol.LeaseCodec;
@@ -66,8 +67,14 @@ public final class SyncApi {
     /** A hot standby of the hub's database that serves pulls and snapshots, or null. */
     private final ShuttleDatabase replica;
 
-    private final SharedPulls shared = new SharedPulls();
     private final FeedRanges ranges = new FeedRanges();
+    /** The end of the feed that pulls without rules share (each change encoded once, hidden columns left out). */
+    private final FeedTail tail;
+
+    /** The most entries, and bytes of their encodings, that the shared end of the feed keeps ({@link FeedTail}). */
+    static final String TAIL_ENTRIES = "shuttle.hub.pullTailEntries";
+
+    static final String TAIL_BYTES = "shuttle.hub.pullTailBytes";
 
     /** How long a pull waits for the standby to replay what devices may have been told of before the primary serves it. */
     private static final long REPLICA_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
@@ -107,6 +114,10 @@ public final class SyncApi {
                 stream.tellOnlyWhen(unread);
             }
         }
+        this.tail = new FeedTail(
+                ch -> WireCodec.changeBytes(reads == null ? ch : reads.withoutHiddenColumns(ch)),
+                Integer.getInteger(TAIL_ENTRIES, 32_768),
+                Long.getLong(TAIL_BYTES, 16L << 20));
         this.hub = new HubSide(EngineAccess.context(engine));
         this.snapshots = new FilteredSnapshot(EngineAccess.context(engine));
         this.rowDiffs = new RowDiffs(EngineAccess.context(engine));
@@ -335,38 +346,21 @@ public final class SyncApi {
     }
 
     /**
-     * A pull served from a page many devices share ({@link SharedPulls}): read once per cursor and feed
-     * position, served as it is to every device that wrote none of its changes.
+     * A pull cut from the end of the feed that every device's pull shares ({@link FeedTail}): the feed read
+     * once and each change encoded once for many devices, each device's own changes left out.
      */
     private void sharedPull(Context ctx, String node, long since, int limit) {
-        long position = stream.position();
-        shared.forSchema(engine.schemaVersion()); // a page read under another schema version says that version
-        SharedPulls.Hit hit = shared.lookup(since, limit, position, node);
-        if (hit != null) {
-            hub.acknowledgePull(node, since);
-            metrics.sharedPull(true);
-            metrics.pulled(hit.changes());
-            lag(since, hit.next());
-            json(ctx, hit.body());
+        FeedTail.Answer page = hub.servePullShared(node, since, limit, tail);
+        if (page == null) {
+            metrics.pulled(0);
+            lag(since, since);
+            json(ctx, WireCodec.pullResultBytes(PullResult.resync(since), -1));
             return;
         }
-        metrics.sharedPull(false);
-        HubSide.PageForAll read = hub.servePullForAll(node, since, limit);
-        PullResult all = read.page();
-        if (read.senders().contains(node)) {
-            // its page is the shared one less its own changes; the shared one is neither encoded nor kept for
-            // nobody: the first device that sent none of it reads it again and keeps it
-            PullResult mine = read.pageFor(node);
-            metrics.pulled(mine.changes().size());
-            lag(since, mine.next());
-            json(ctx, WireCodec.pullResultBytes(mine, -1));
-            return;
-        }
-        byte[] body = WireCodec.pullResultBytes(all, -1);
-        shared.store(since, limit, position, all, read.senders(), body);
-        metrics.pulled(all.changes().size());
-        lag(since, all.next());
-        json(ctx, body);
+        metrics.sharedPull(page.shared());
+        metrics.pulled(page.changes().size());
+        lag(since, page.next());
+        json(ctx, WireCodec.pullPageBytes(page.changes(), page.next(), page.more(), page.schemaVersion()));
     }
 
     /**

@@ -287,6 +287,71 @@ public final class FeedReader {
     }
 
     /**
+     * Every entry after {@code afterSeq}, at most {@code limit}, none left out, as one statement reads them
+     * (one snapshot), each with the row it is the entry of and the node that sent it; an upsert whose row
+     * is gone (deleted after the feed was read: its delete entry follows) is there without its change. For
+     * the pages many devices share ({@link FeedTail}).
+     */
+    public FeedTail.Read readTail(Connection c, long afterSeq, int limit) throws SQLException {
+        Map<Integer, String> nodes = names == null ? nodes(c) : names.get(c);
+        boolean fresh = names == null;
+        FeedPageSql statement = FeedPageSql.of(schema, Query.after(afterSeq, limit), null);
+        List<Object[]> raw = new ArrayList<>();
+        long top = 0;
+        try (PreparedStatement ps = c.prepareStatement(statement.sql())) {
+            statement.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rs.getLong(3);
+                    if (rs.wasNull()) {
+                        top = Math.max(top, rs.getLong(FeedPageSql.TOP)); // the row with the feed's highest seq
+                        continue;
+                    }
+                    long seq = rs.getLong(3);
+                    SyncedTable t = schema.byId(rs.getInt(1));
+                    int via = rs.getInt(9);
+                    boolean sent = !rs.wasNull();
+                    if (!fresh && ((sent && !nodes.containsKey(via)) || !nodes.containsKey(rs.getInt(6)))) {
+                        nodes = names.refresh(c); // a node registered since they were read
+                        fresh = true;
+                    }
+                    String origin = nodes.get(rs.getInt(6));
+                    if (origin == null) {
+                        throw new ShuttleException(
+                                ErrorCode.INTERNAL,
+                                "feed entry " + seq + " names origin node " + rs.getInt(6)
+                                        + ", which _shuttle_nodes does not hold");
+                    }
+                    raw.add(new Object[] {
+                        t,
+                        Jdbc.readValue(rs, 2),
+                        seq,
+                        rs.getInt(4),
+                        rs.getLong(5),
+                        origin,
+                        rs.getLong(7),
+                        rs.getLong(8),
+                        sent ? nodes.get(via) : null
+                    });
+                }
+            }
+        }
+        raw.sort(Comparator.comparingLong(r -> (Long) r[2]));
+        List<FeedEntry> entries = entries(c, raw, null, true);
+        List<FeedTail.Entry> out = new ArrayList<>(raw.size());
+        for (int i = 0; i < raw.size(); i++) {
+            Object[] r = raw.get(i);
+            out.add(new FeedTail.Entry(
+                    (Long) r[2],
+                    new FeedTail.Row(((SyncedTable) r[0]).id(), keyOf(r[1])),
+                    (Long) r[4],
+                    (String) r[8],
+                    entries.get(i)));
+        }
+        return new FeedTail.Read(out, top, raw.size() == limit);
+    }
+
+    /**
      * The feed entries of {@code raw} ({@code {table, stored key, seq, op code, hlc, origin uuid, version,
      * base}}, in seq order) with the current values of their rows; an upsert whose row is gone is left
      * out (it was deleted after the feed was read: its delete entry follows).
@@ -297,6 +362,12 @@ public final class FeedReader {
 
     /** {@link #entries(Connection, List)}, noting in {@code sentBy} (when not null) the node that sent each. */
     private List<FeedEntry> entries(Connection c, List<Object[]> raw, List<String> sentBy) throws SQLException {
+        return entries(c, raw, sentBy, false);
+    }
+
+    /** {@link #entries(Connection, List, List)}; with {@code keepGone}, an upsert whose row is gone is a null in its place. */
+    private List<FeedEntry> entries(Connection c, List<Object[]> raw, List<String> sentBy, boolean keepGone)
+            throws SQLException {
         Map<SyncedTable, List<Object[]>> upserts = new LinkedHashMap<>();
         for (Object[] r : raw) {
             if (Op.ofCode((Integer) r[3]) == Op.UPSERT) {
@@ -334,6 +405,9 @@ public final class FeedReader {
             if (op == Op.UPSERT) {
                 values = rows.get(t).get(keyOf(r[1]));
                 if (values == null) {
+                    if (keepGone) {
+                        entries.add(null);
+                    }
                     continue; // deleted after the feed was read: its delete entry follows
                 }
             }

@@ -133,6 +133,37 @@ public final class WireCodec {
         });
     }
 
+    /** One change as a pull page writes it, to be put into pages by {@link #pullPageBytes}. */
+    public static byte[] changeBytes(Change c) {
+        return JsonBytes.write(1, g -> ChangeCodec.write(g, c));
+    }
+
+    /**
+     * The bytes {@link #pullResultBytes} writes for a pull page of the changes {@code changes} (each as
+     * {@link #changeBytes} wrote it) ending at {@code next}, under schema version {@code schemaVersion}.
+     */
+    public static byte[] pullPageBytes(List<byte[]> changes, long next, boolean more, long schemaVersion) {
+        int size = 96;
+        for (byte[] c : changes) {
+            size += c.length + 1;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(size);
+        out.writeBytes(ascii("{\"changes\":["));
+        for (int i = 0; i < changes.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.writeBytes(changes.get(i));
+        }
+        out.writeBytes(ascii("],\"next\":" + next + ",\"more\":" + more
+                + (schemaVersion != 0 ? ",\"schemaVersion\":" + schemaVersion : "") + "}"));
+        return out.toByteArray();
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
     // ------------------------------------------------------------------ key digest
 
     /** A table's {@link KeyDigest}: {@code {"table":..., "rows":..., "sum":...}}. */

@@ -16,6 +16,7 @@ import io.shuttlebridge.core.internal.dialect.OneAttempt;
 import io.shuttlebridge.core.internal.feed.FeedRange;
 import io.shuttlebridge.core.internal.feed.FeedRanges;
 import io.shuttlebridge.core.internal.feed.FeedReader;
+import io.shuttlebridge.core.internal.feed.FeedTail;
 import io.shuttlebridge.core.internal.feed.NodeNames;
 import io.shuttlebridge.core.internal.feed.RowCondition;
 import io.shuttlebridge.core.internal.feed.RulePage;
@@ -680,9 +681,9 @@ public final class HubSide {
         return page == null ? resync : answer.apply(page);
     }
 
-    /** {@link #pooledPull(String, long, FeedReader.Query, java.util.function.Function, Object)} of the page {@code reader} reads; null: resync. */
-    private FeedReader.Page pooledPull(String forNode, long since, PageReader reader) {
-        try (OneConnection one = OneConnection.of(db)) {
+    /** {@link #pooledPull(String, long, FeedReader.Query, java.util.function.Function, Object)} of what {@code reader} reads; null: resync. */
+    private <T> T pooledPull(String forNode, long since, PageReader<T> reader) {
+        try (OneConnection one = OneConnection.of(db, PULL_POOL_WAITS)) {
             boolean behind = one.transaction(c -> {
                 refuseRetired(c, forNode);
                 if (behindPurge(c, since)) {
@@ -705,10 +706,18 @@ public final class HubSide {
         }
     }
 
+    /**
+     * How many times the pool's timeout a pull waits for a connection while all are busy
+     * ({@code -Dshuttle.hub.pullPoolWaits}, default once, as every other request): a pull refused after one
+     * wait comes back at the end of the queue, but one that waits longer holds its place ahead of pushes
+     * (measured with a thousand devices: no pull refused, pushes answered about twice as late).
+     */
+    static final int PULL_POOL_WAITS = Math.max(1, Integer.getInteger("shuttle.hub.pullPoolWaits", 1));
+
     /** Reads a pull's page on a connection in a transaction. */
     @FunctionalInterface
-    private interface PageReader {
-        FeedReader.Page read(Connection c) throws SQLException;
+    private interface PageReader<T> {
+        T read(Connection c) throws SQLException;
     }
 
     /**
@@ -735,59 +744,31 @@ public final class HubSide {
     }
 
     /**
-     * A pull page for {@code forNode} with no one's changes left out (its own included), to be shared by
-     * every device that wrote none of them; acknowledges {@code since} for {@code forNode}.
+     * A pull page for {@code forNode} cut from {@code tail}, the end of the feed that every device's pull
+     * shares (no sync rules, or rules that read every table whole): the feed read once for many devices,
+     * each change encoded once, the device's own changes left out as {@link #servePull(String, long, int)}
+     * leaves them; acknowledges {@code since} for {@code forNode}. Null: the device must resync.
      */
-    public PageForAll servePullForAll(String forNode, long since, int limit) {
+    public FeedTail.Answer servePullShared(String forNode, long since, int limit, FeedTail tail) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
+        long version = engine.schema().version();
         if (db.pooled()) {
             return pooledPull(
                     forNode,
                     since,
-                    FeedReader.Query.after(since, n),
-                    page -> new PageForAll(pullResult(page), page),
-                    new PageForAll(PullResult.resync(since), null));
+                    c -> tail.page(
+                            new FeedReader(Dialects.of(db), engine.schema(), names), c, since, n, version, forNode));
         }
         return db.transaction(c -> {
             refuseRetired(c, forNode);
             if (behindPurge(c, since)) {
-                return new PageForAll(PullResult.resync(since), null);
+                return null;
             }
             PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
-            FeedReader.Page page =
-                    new FeedReader(Dialects.of(db), engine.schema()).read(c, FeedReader.Query.after(since, n));
-            return new PageForAll(pullResult(page), page);
+            Dialects.of(db).capture().fold(c);
+            return tail.page(new FeedReader(Dialects.of(db), engine.schema()), c, since, n, version, forNode);
         });
-    }
-
-    /** A page read for every device, and the feed page it was made of (null when the device must resync). */
-    public record PageForAll(PullResult page, FeedReader.Page feed) {
-        /** The nodes that sent the page's changes here: their own pages leave their changes out. */
-        public Set<String> senders() {
-            return feed == null ? Set.of() : feed.senders();
-        }
-
-        /**
-         * The page for {@code node}: this one, without the changes {@code node} sent here (write
-         * watermarking, as {@link #servePull(String, long, int)} reads it). It reaches as far as this page
-         * does, so when this one is full it may hold fewer changes than asked for; the device asks again
-         * from its end.
-         */
-        public PullResult pageFor(String node) {
-            if (!senders().contains(node)) {
-                return page;
-            }
-            FeedReader.Page mine = feed.without(node);
-            return new PullResult(
-                    mine.entries().stream().map(FeedEntry::change).toList(),
-                    mine.lastSeq(),
-                    mine.more(),
-                    false,
-                    List.of(),
-                    0,
-                    page.schemaVersion());
-        }
     }
 
     /** What a pull does besides reading: refuses a retired device, and acknowledges {@code since} for it. */

@@ -125,6 +125,11 @@ public final class ReadFilter {
         return out;
     }
 
+    /** The change as every subject may see it: its table's hidden columns left out. */
+    public Change withoutHiddenColumns(Change ch) {
+        return withoutHidden(ch, rules.table(ch.table()).hiddenColumns());
+    }
+
     /** A page read with {@link #feedCondition}, its hidden columns left out. */
     public PullResult withoutHiddenColumns(PullResult page) {
         List<Change> out = new ArrayList<>(page.changes().size());
