@@ -162,6 +162,62 @@ class SchemaEvolutionIT {
         }
     }
 
+    /**
+     * The hub's schema announces the defaults of its columns that are safe constants; a device adding such a
+     * column gives it the same default, so a row it inserts without the column reaches the hub with the
+     * hub's default rather than NULL, while its rows from before still take the hub's values.
+     */
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aDeviceGivesAnAddedColumnTheHubsDefault(String kind) throws Exception {
+        try (ShuttleDatabase hubDb = hub(kind);
+                HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("device.db"))) {
+            HttpTransport transport = Fixtures.transport(hub);
+            DeviceClone.run(device, transport, ProgressListener.NONE);
+            SyncEngine engine = SyncEngine.open(device);
+            long v1 = schema(hub).path("schemaVersion").asLong();
+
+            hubDb.execute("ALTER TABLE item ADD COLUMN qty INTEGER DEFAULT 7");
+            hubDb.execute("ALTER TABLE item ADD COLUMN label TEXT DEFAULT 'it''s new'");
+            hubDb.execute("ALTER TABLE item ADD COLUMN ratio NUMERIC DEFAULT 1.5");
+            boolean postgres = kind.equals("postgresql"); // SQLite adds no column whose default is an expression
+            if (postgres) {
+                hubDb.execute("ALTER TABLE item ADD COLUMN made TEXT DEFAULT now()::text");
+            }
+            awaitColumns(hub, v1, "item", "qty", "label", "ratio");
+            hubDb.execute("UPDATE item SET qty = 9 WHERE id = 1");
+            JsonNode item = table(schema(hub), "item");
+            assertThat(column(item, "qty").path("default").asLong()).isEqualTo(7);
+            assertThat(column(item, "label").path("default").asText()).isEqualTo("it's new");
+            assertThat(column(item, "ratio").path("default").decimalValue()).isEqualByComparingTo("1.5");
+            assertThat(column(item, "made").has("default"))
+                    .as("not a constant: left out")
+                    .isFalse();
+            assertThat(column(item, "name").has("default")).isFalse();
+
+            engine.pullThenPush(transport); // follows the schema: the columns are added with the hub's defaults
+            engine.pullThenPush(transport);
+            assertThat(rows(device, "SELECT id, qty, label FROM item")).containsExactly("1|9|it's new");
+            device.execute("INSERT INTO item (id, name) VALUES (2, 'two')");
+            assertThat(rows(device, "SELECT qty, label, ratio FROM item WHERE id = 2"))
+                    .containsExactly("7|it's new|1.5");
+            engine.pullThenPush(transport);
+            assertThat(rows(hubDb, "SELECT id, qty, label FROM item ORDER BY id"))
+                    .as("the hub's default, not NULL, for the row the device inserted")
+                    .containsExactly("1|9|it's new", "2|7|it's new");
+        }
+    }
+
+    private static JsonNode column(JsonNode table, String name) {
+        for (JsonNode c : table.path("columns")) {
+            if (c.path("name").asText().equals(name)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no column " + name + " in " + table);
+    }
+
     @ParameterizedTest(name = "hub on {0}")
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aDroppedColumnIsRefusedAndTheTableKeepsItsShape(String kind) throws Exception {
