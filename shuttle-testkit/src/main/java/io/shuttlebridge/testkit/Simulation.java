@@ -256,7 +256,8 @@ public final class Simulation {
             if (changes != null) {
                 List<String> wrong = changes.finalChecks();
                 differences.addAll(wrong);
-                checks.add("schema changes: " + String.join("; ", changes.log()) + "; every device has every new"
+                checks.add("schema changes: " + String.join("; ", changes.log()) + "; " + changes.written()
+                        + "; every device has every new"
                         + " column and table and no write refused for want of one, and no sync of a device that"
                         + " lacked a column blanked the hub's value of it" + (wrong.isEmpty() ? "" : " (FAILED)"));
             }

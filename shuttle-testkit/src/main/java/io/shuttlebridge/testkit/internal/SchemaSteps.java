@@ -62,7 +62,10 @@ public final class SchemaSteps {
                 .database()
                 .read(c -> Dialects.of(cluster.hub().database()).readTable(c, parent));
         if (t.primaryKey().size() != 1) {
-            throw new IllegalArgumentException("schema changes need a first table with a one-column key: " + t);
+            throw new io.shuttlebridge.core.ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "schema changes during the run add a table referring to the first table, \"" + parent
+                            + "\", which needs a one-column primary key; it has " + t.primaryKey());
         }
         this.parentKey = t.primaryKey().get(0);
         this.postgres = !Dialects.of(cluster.hub().database()).name().equals("sqlite");
@@ -223,6 +226,19 @@ public final class SchemaSteps {
             }
         }
         return out;
+    }
+
+    /** What the hub holds of the new columns and table at the end (what the devices wrote of them). */
+    public String written() {
+        Node hub = cluster.hub();
+        Map<String, Object> r = hub.query("SELECT count(" + q(NULLABLE) + ") AS n, count(CASE WHEN " + q(DEFAULTED)
+                        + " <> 3 THEN 1 END) AS d, count(" + q(EARLY) + ") AS e FROM " + q(parent))
+                .get(0);
+        Object visits =
+                hub.query("SELECT count(*) AS v FROM " + q(NEW_TABLE)).get(0).get("v");
+        return "the hub holds " + r.get("n") + " " + parent + " row(s) with a " + NULLABLE + ", " + r.get("d")
+                + " with a " + DEFAULTED + " other than its default, " + r.get("e") + " with an " + EARLY + ", "
+                + visits + " " + NEW_TABLE + " row(s)";
     }
 
     /** What was changed, and when. */
