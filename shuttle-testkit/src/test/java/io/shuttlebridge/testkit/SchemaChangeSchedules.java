@@ -21,6 +21,13 @@ final class SchemaChangeSchedules {
     private SchemaChangeSchedules() {}
 
     static Stream<Arguments> schedules(long first, int defaultCount) {
+        String seeds = System.getProperty("shuttle.seeds");
+        if (seeds != null) { // a list to replay: -Dshuttle.seeds=9103,9110
+            return java.util.Arrays.stream(seeds.split(","))
+                    .map(String::trim)
+                    .map(Long::parseLong)
+                    .map(seed -> Arguments.of(seed, policyOf(seed)));
+        }
         int n = Integer.getInteger("shuttle.schemaSchedules", defaultCount);
         Long only = Long.getLong("shuttle.seed");
         return Stream.iterate(0, i -> i + 1).limit(only == null ? n : 1).map(i -> {
@@ -50,7 +57,7 @@ final class SchemaChangeSchedules {
                 .policy(policy)
                 .faults(faults)
                 .overHttp(true)
-                .schemaChanges(true)
+                .schemaChanges(Boolean.parseBoolean(System.getProperty("shuttle.schemaChanges", "true")))
                 .seed(seed)
                 .build();
         SimulationResult r = new Simulation(config, ProgressListener.NONE).run();

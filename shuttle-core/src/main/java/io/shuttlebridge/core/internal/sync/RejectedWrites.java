@@ -311,6 +311,70 @@ public final class RejectedWrites {
     }
 
     /**
+     * Queues again, after the hub's schema changed, a write the hub refused for want of a table or column: the
+     * row as this device holds it now is written again (its values then, which the database accepted, rather
+     * than the refused write's, which may refer to rows deleted since or undo a later write of the row); a
+     * row deleted here since needs nothing more (its delete is pushed by itself). A delete is retried as
+     * {@link #retry} retries it.
+     */
+    public static RejectedWrite requeue(Connection c, EngineContext engine, long id) throws SQLException {
+        Dialect dialect = Dialects.of(engine.db());
+        RejectedWrite w = find(c, dialect, id);
+        SyncedTable t = engine.schema().table(w.table()).orElse(null);
+        if (t == null || w.op() == Op.DELETE || w.status().equals(RETRIED)) {
+            return retry(c, engine, id);
+        }
+        java.util.Map<String, Object> now = current(c, dialect, t, w.key());
+        if (now != null) {
+            SettlementWriter.write(c, dialect, t, w.key(), now);
+        }
+        Jdbc.update(c, "UPDATE _shuttle_rejected SET status = ? WHERE id = ?", RETRIED, id);
+        log.info(
+                "rejected write {} ({} {}) queued again{}",
+                id,
+                w.table(),
+                w.key(),
+                now == null ? ": the row is gone here since, nothing to send" : " as the row is here now");
+        return find(c, dialect, id);
+    }
+
+    /** The row's replicated columns as they are here, or null when there is no such row. */
+    private static java.util.Map<String, Object> current(Connection c, Dialect dialect, SyncedTable t, List<Object> key)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        List<String> cols = t.replicatedColumns();
+        for (int i = 0; i < cols.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(dialect.quote(cols.get(i)));
+        }
+        sql.append(" FROM ").append(dialect.quote(t.name())).append(" WHERE ");
+        for (int i = 0; i < t.key().size(); i++) {
+            sql.append(i == 0 ? "" : " AND ")
+                    .append(dialect.quote(t.key().get(i)))
+                    .append(" = ?");
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < key.size(); i++) {
+                Jdbc.set(
+                        ps,
+                        i + 1,
+                        dialect.toDatabase(t.table().column(t.key().get(i)).orElseThrow(), key.get(i)));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+                for (int i = 0; i < cols.size(); i++) {
+                    if (!t.key().contains(cols.get(i))) {
+                        out.put(cols.get(i), rs.getObject(i + 1));
+                    }
+                }
+                return out;
+            }
+        }
+    }
+
+    /**
      * The write's values of the columns its table has now: a write kept when the hub took its table again
      * at a new shape may name a column the table no longer has, which is left out (and said).
      */
