@@ -258,6 +258,52 @@ class SchemaEvolutionIT {
         }
     }
 
+    /**
+     * FIELD_LWW: a device writes a column its hub does not have yet (refused), then another device that lacks
+     * it writes the row; once the hub has the column, the first device's value of it reaches the hub (no write
+     * of the column is newer) and the other device's value of the row's other column stays.
+     */
+    @org.junit.jupiter.api.Test
+    void aRefusedWriteOfAColumnWinsOverLaterWritesWithoutItUnderFieldLww() throws Exception {
+        try (ShuttleDatabase hubDb = ShuttleDatabase.sqlite(dir.resolve("hub.db"))) {
+            hubDb.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)");
+            hubDb.execute("INSERT INTO item VALUES (1, 'one')");
+            Capture.enable(
+                    hubDb,
+                    io.shuttlebridge.core.capture.CaptureOptions.builder()
+                            .policy(io.shuttlebridge.core.ConflictPolicy.FIELD_LWW)
+                            .build(),
+                    ProgressListener.NONE);
+            try (HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                    ShuttleDatabase early = ShuttleDatabase.sqlite(dir.resolve("early.db"));
+                    ShuttleDatabase other = ShuttleDatabase.sqlite(dir.resolve("other.db"))) {
+                DeviceClone.run(early, Fixtures.transport(hub), ProgressListener.NONE);
+                DeviceClone.run(other, Fixtures.transport(hub), ProgressListener.NONE);
+                long v1 = schema(hub).path("schemaVersion").asLong();
+                early.execute("ALTER TABLE item ADD COLUMN note TEXT");
+                SyncEngine first = SyncEngine.open(early);
+                first.refreshSchema();
+                early.execute("UPDATE item SET note = 'mine' WHERE id = 1");
+                first.pullThenPush(Fixtures.transport(hub));
+                assertThat(first.rejectedWrites(true)).hasSize(1);
+                Thread.sleep(5);
+                other.execute("UPDATE item SET name = 'uno' WHERE id = 1"); // newer, without the column
+                SyncEngine second = SyncEngine.open(other);
+                second.pullThenPush(Fixtures.transport(hub));
+
+                hubDb.execute("ALTER TABLE item ADD COLUMN note TEXT");
+                awaitColumns(hub, v1, "item", "note");
+                first.pullThenPush(Fixtures.transport(hub)); // follows, queues the refused write again
+                first.pullThenPush(Fixtures.transport(hub));
+                second.pullThenPush(Fixtures.transport(hub));
+                assertThat(first.rejectedWrites(true)).isEmpty();
+                assertThat(rows(hubDb, "SELECT id, name, note FROM item")).containsExactly("1|uno|mine");
+                assertThat(rows(early, "SELECT id, name, note FROM item")).containsExactly("1|uno|mine");
+                assertThat(rows(other, "SELECT id, name, note FROM item")).containsExactly("1|uno|mine");
+            }
+        }
+    }
+
     private static JsonNode column(JsonNode table, String name) {
         for (JsonNode c : table.path("columns")) {
             if (c.path("name").asText().equals(name)) {
