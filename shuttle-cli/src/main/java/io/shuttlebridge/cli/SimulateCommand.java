@@ -97,6 +97,13 @@ public final class SimulateCommand implements Callable<Integer> {
     boolean clockSkew;
 
     @Option(
+            names = "--schema-changes",
+            description = "Change the hub's schema during the run (devices reach it over HTTP): the first table gains"
+                    + " a nullable and a defaulted column, a table referring to it appears, a device adds a column"
+                    + " before the hub does; devices follow on their next sync.")
+    boolean schemaChanges;
+
+    @Option(
             names = "--rules",
             paramLabel = "FILE",
             description = {
@@ -164,6 +171,8 @@ public final class SimulateCommand implements Callable<Integer> {
                 .seed(s)
                 .keep(keep)
                 .skewedClocks(clockSkew)
+                .overHttp(schemaChanges)
+                .schemaChanges(schemaChanges)
                 .build();
         if (!json) {
             out.println("seed " + s);
@@ -175,7 +184,8 @@ public final class SimulateCommand implements Callable<Integer> {
                     config.schema().tables(),
                     policy,
                     Fault.labels(config.faults()),
-                    clockSkew ? ", devices' clocks off the hub's" : "");
+                    (clockSkew ? ", devices' clocks off the hub's" : "")
+                            + (schemaChanges ? ", the hub's schema changing over HTTP" : ""));
             if (rulesFile != null) {
                 out.printf(
                         "sync rules %s: the hub serves them over HTTP, devices signed in as %d subject(s)%n",
@@ -204,8 +214,9 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** {@code --soak-days}: the soak, its per-day table and checks. */
     private int soak(PrintWriter out, long s) throws Exception {
-        for (String refused :
-                new String[] {"--rules", "--schema", "--tables", "--policy", "--faults", "--clock-skew"}) {
+        for (String refused : new String[] {
+            "--rules", "--schema", "--tables", "--policy", "--faults", "--clock-skew", "--schema-changes"
+        }) {
             if (spec.commandLine().getParseResult().hasMatchedOption(refused)) {
                 throw new ShuttleException(
                         ErrorCode.INVALID_ARGUMENT,
@@ -353,6 +364,7 @@ public final class SimulateCommand implements Callable<Integer> {
         doc.put("policy", c.policy().name());
         doc.put("faults", Fault.labels(c.faults()));
         doc.put("clockSkew", c.skewedClocks());
+        doc.put("schemaChanges", c.schemaChanges());
         Map<String, Integer> writes = new LinkedHashMap<>();
         r.writes().forEach((k, v) -> writes.put(k.name().toLowerCase(Locale.ROOT), v));
         doc.put("writes", writes);

@@ -165,6 +165,157 @@ class SchemaEvolutionIT {
         }
     }
 
+    /**
+     * The hub's schema announces the defaults of its columns that are safe constants; a device adding such a
+     * column gives it the same default, so a row it inserts without the column reaches the hub with the
+     * hub's default rather than NULL, while its rows from before still take the hub's values.
+     */
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aDeviceGivesAnAddedColumnTheHubsDefault(String kind) throws Exception {
+        try (ShuttleDatabase hubDb = hub(kind);
+                HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("device.db"))) {
+            HttpTransport transport = Fixtures.transport(hub);
+            DeviceClone.run(device, transport, ProgressListener.NONE);
+            SyncEngine engine = SyncEngine.open(device);
+            long v1 = schema(hub).path("schemaVersion").asLong();
+
+            hubDb.execute("ALTER TABLE item ADD COLUMN qty INTEGER DEFAULT 7");
+            hubDb.execute("ALTER TABLE item ADD COLUMN label TEXT DEFAULT 'it''s new'");
+            hubDb.execute("ALTER TABLE item ADD COLUMN ratio NUMERIC DEFAULT 1.5");
+            boolean postgres = kind.equals("postgresql"); // SQLite adds no column whose default is an expression
+            if (postgres) {
+                hubDb.execute("ALTER TABLE item ADD COLUMN made TEXT DEFAULT now()::text");
+            }
+            if (postgres) {
+                awaitColumns(hub, v1, "item", "qty", "label", "ratio", "made");
+            } else {
+                awaitColumns(hub, v1, "item", "qty", "label", "ratio");
+            }
+            hubDb.execute("UPDATE item SET qty = 9 WHERE id = 1");
+            JsonNode item = table(schema(hub), "item");
+            assertThat(column(item, "qty").path("default").asLong()).isEqualTo(7);
+            assertThat(column(item, "label").path("default").asText()).isEqualTo("it's new");
+            assertThat(column(item, "ratio").path("default").decimalValue()).isEqualByComparingTo("1.5");
+            if (postgres) {
+                assertThat(column(item, "made").has("default"))
+                        .as("not a constant: left out")
+                        .isFalse();
+            }
+            assertThat(column(item, "name").has("default")).isFalse();
+
+            engine.pullThenPush(transport); // follows the schema: the columns are added with the hub's defaults
+            engine.pullThenPush(transport);
+            assertThat(rows(device, "SELECT id, qty, label FROM item")).containsExactly("1|9|it's new");
+            device.execute("INSERT INTO item (id, name) VALUES (2, 'two')");
+            assertThat(rows(device, "SELECT qty, label, ratio FROM item WHERE id = 2"))
+                    .containsExactly("7|it's new|1.5");
+            engine.pullThenPush(transport);
+            assertThat(rows(hubDb, "SELECT id, qty, label FROM item ORDER BY id"))
+                    .as("the hub's default, not NULL, for the row the device inserted")
+                    .containsExactly("1|9|it's new", "2|7|it's new");
+        }
+    }
+
+    /**
+     * A write the hub refused for want of a column is queued again, once the hub has the column, as the row
+     * is on the device then: the refused values referred to a row the device deleted since (they would fail
+     * its foreign key), and the write of a row deleted since needs nothing more.
+     */
+    @org.junit.jupiter.api.Test
+    void aRefusedWriteIsQueuedAgainAsTheRowIsNow() throws Exception {
+        try (ShuttleDatabase hubDb = ShuttleDatabase.sqlite(dir.resolve("hub.db"))) {
+            hubDb.execute(
+                    "CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT, boss INTEGER REFERENCES person(id))");
+            Capture.enable(hubDb);
+            try (HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                    ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("device.db"))) {
+                HttpTransport transport = Fixtures.transport(hub);
+                DeviceClone.run(device, transport, ProgressListener.NONE);
+                long v1 = schema(hub).path("schemaVersion").asLong();
+                device.execute("ALTER TABLE person ADD COLUMN early TEXT");
+                SyncEngine engine = SyncEngine.open(device);
+                engine.refreshSchema();
+                device.execute("INSERT INTO person (id, name, early) VALUES (1, 'boss', 'a')");
+                device.execute("INSERT INTO person (id, name, boss, early) VALUES (2, 'two', 1, 'b')");
+                engine.pullThenPush(transport);
+                assertThat(engine.rejectedWrites(true)).hasSize(2);
+                // the device moves on: row 2 no longer refers to row 1, which it deletes
+                device.execute("UPDATE person SET boss = NULL, early = 'c' WHERE id = 2");
+                device.execute("DELETE FROM person WHERE id = 1");
+                engine.pullThenPush(transport);
+
+                hubDb.execute("ALTER TABLE person ADD COLUMN early TEXT");
+                awaitColumns(hub, v1, "person", "early");
+                engine.pullThenPush(transport); // follows the schema, queues the refused writes again
+                engine.pullThenPush(transport);
+                assertThat(engine.rejectedWrites(true))
+                        .as("nothing left refused")
+                        .isEmpty();
+                assertThat(rows(hubDb, "SELECT id, name, boss, early FROM person ORDER BY id"))
+                        .containsExactly("2|two|null|c");
+                assertThat(rows(device, "SELECT id, name, boss, early FROM person ORDER BY id"))
+                        .containsExactly("2|two|null|c");
+            }
+        }
+    }
+
+    /**
+     * FIELD_LWW: a device writes a column its hub does not have yet (refused), then another device that lacks
+     * it writes the row; once the hub has the column, the first device's value of it reaches the hub (no write
+     * of the column is newer) and the other device's value of the row's other column stays.
+     */
+    @org.junit.jupiter.api.Test
+    void aRefusedWriteOfAColumnWinsOverLaterWritesWithoutItUnderFieldLww() throws Exception {
+        try (ShuttleDatabase hubDb = ShuttleDatabase.sqlite(dir.resolve("hub.db"))) {
+            hubDb.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)");
+            hubDb.execute("INSERT INTO item VALUES (1, 'one')");
+            Capture.enable(
+                    hubDb,
+                    io.shuttlebridge.core.capture.CaptureOptions.builder()
+                            .policy(io.shuttlebridge.core.ConflictPolicy.FIELD_LWW)
+                            .build(),
+                    ProgressListener.NONE);
+            try (HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                    ShuttleDatabase early = ShuttleDatabase.sqlite(dir.resolve("early.db"));
+                    ShuttleDatabase other = ShuttleDatabase.sqlite(dir.resolve("other.db"))) {
+                DeviceClone.run(early, Fixtures.transport(hub), ProgressListener.NONE);
+                DeviceClone.run(other, Fixtures.transport(hub), ProgressListener.NONE);
+                long v1 = schema(hub).path("schemaVersion").asLong();
+                early.execute("ALTER TABLE item ADD COLUMN note TEXT");
+                SyncEngine first = SyncEngine.open(early);
+                first.refreshSchema();
+                early.execute("UPDATE item SET note = 'mine' WHERE id = 1");
+                first.pullThenPush(Fixtures.transport(hub));
+                assertThat(first.rejectedWrites(true)).hasSize(1);
+                Thread.sleep(5);
+                other.execute("UPDATE item SET name = 'uno' WHERE id = 1"); // newer, without the column
+                SyncEngine second = SyncEngine.open(other);
+                second.pullThenPush(Fixtures.transport(hub));
+
+                hubDb.execute("ALTER TABLE item ADD COLUMN note TEXT");
+                awaitColumns(hub, v1, "item", "note");
+                first.pullThenPush(Fixtures.transport(hub)); // follows, queues the refused write again
+                first.pullThenPush(Fixtures.transport(hub));
+                second.pullThenPush(Fixtures.transport(hub));
+                assertThat(first.rejectedWrites(true)).isEmpty();
+                assertThat(rows(hubDb, "SELECT id, name, note FROM item")).containsExactly("1|uno|mine");
+                assertThat(rows(early, "SELECT id, name, note FROM item")).containsExactly("1|uno|mine");
+                assertThat(rows(other, "SELECT id, name, note FROM item")).containsExactly("1|uno|mine");
+            }
+        }
+    }
+
+    private static JsonNode column(JsonNode table, String name) {
+        for (JsonNode c : table.path("columns")) {
+            if (c.path("name").asText().equals(name)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no column " + name + " in " + table);
+    }
+
     @ParameterizedTest(name = "hub on {0}")
     @ValueSource(strings = {"sqlite", "postgresql", "mariadb"})
     void aDroppedColumnIsRefusedAndTheTableKeepsItsShape(String kind) throws Exception {

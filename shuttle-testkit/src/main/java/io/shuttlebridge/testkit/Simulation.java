@@ -23,6 +23,7 @@ import io.shuttlebridge.testkit.internal.Node;
 import io.shuttlebridge.testkit.internal.NodeTime;
 import io.shuttlebridge.testkit.internal.Restores;
 import io.shuttlebridge.testkit.internal.SchemaModel;
+import io.shuttlebridge.testkit.internal.SchemaSteps;
 import io.shuttlebridge.testkit.internal.SimulatedClock;
 import io.shuttlebridge.testkit.internal.SqlText;
 import io.shuttlebridge.testkit.internal.SqliteNow;
@@ -124,20 +125,32 @@ public final class Simulation {
                     skews.step();
                 }
             };
-            Workload workload = new Workload(SchemaModel.read(k.device(0).database(), k.tables()), random);
+            Workload workload =
+                    new Workload(SchemaModel.read(k.device(0).database(), k.tables()), random, config.schemaChanges());
             Restores restores = new Restores(
                     k, faults, history, clock, random, Math.min(SimulationConfig.MAX_REPLICAS, 2 * config.replicas()));
+            SchemaSteps schemaSteps = null;
+            if (config.schemaChanges()) {
+                k.followSchema();
+                schemaSteps = new SchemaSteps(k, random, config.ops());
+                k.onHubRestored(schemaSteps::hubRestored);
+            }
+            SchemaSteps changes = schemaSteps;
             faults.arm(true);
             int made = 0;
             for (int step = 0; made < config.ops(); step++) {
                 tick.run();
                 restores.step(step);
+                if (changes != null) {
+                    changes.step(made);
+                }
                 List<DeviceNode> devices = k.devices();
                 DeviceNode dev = devices.get(random.nextInt(devices.size()));
                 if (random.nextInt(3) == 0) {
                     syncs++;
                     int page = faults.pageSize();
                     Faults.Partial partial = faults.partial();
+                    SchemaSteps.Watch watch = changes == null ? null : changes.watch(dev);
                     try {
                         k.sync(dev, faults.wrap(k.transport(), partial), page);
                     } catch (ShuttleException e) {
@@ -148,6 +161,9 @@ public final class Simulation {
                         } else if (unexpected.size() < SHOWN) {
                             unexpected.add(dev.name() + " sync at step " + step + ": " + e.getMessage());
                         }
+                    }
+                    if (changes != null) {
+                        changes.check(watch, step);
                     }
                     history.record(dev);
                     history.record(k.hub());
@@ -161,6 +177,9 @@ public final class Simulation {
                 progress.progress("simulate", made, config.ops());
             }
             faults.arm(false);
+            if (changes != null) {
+                changes.finish(made);
+            }
             // with skewed clocks the oracle compares each node's newest writes, so every write is read before a
             // sync of quiescence can overwrite it (a delete a node made while applying, say)
             Runnable beforeEachSync = skews == null
@@ -171,6 +190,7 @@ public final class Simulation {
                     };
             // a device the hub refuses as a copy of another takes a new identity and syncs again
             int rounds = k.settle(20 + 2 * k.devices().size(), beforeEachSync, d -> {
+                SchemaSteps.Watch watch = changes == null ? null : changes.watch(d);
                 try {
                     return k.sync(d);
                 } catch (ShuttleException e) {
@@ -178,6 +198,10 @@ public final class Simulation {
                         return k.sync(d);
                     }
                     throw e;
+                } finally {
+                    if (changes != null) {
+                        changes.check(watch, -1);
+                    }
                 }
             });
             k.all().forEach(history::record);
@@ -228,6 +252,14 @@ public final class Simulation {
                     checks.add("held: the hub holds " + dead + " change(s) whose parent was deleted after them and"
                             + " whose writer lost them with a restore before it heard of the delete: never applied");
                 }
+            }
+            if (changes != null) {
+                List<String> wrong = changes.finalChecks();
+                differences.addAll(wrong);
+                checks.add("schema changes: " + String.join("; ", changes.log()) + "; " + changes.written()
+                        + "; every device has every new"
+                        + " column and table and no write refused for want of one, and no sync of a device that"
+                        + " lacked a column blanked the hub's value of it" + (wrong.isEmpty() ? "" : " (FAILED)"));
             }
             lost.addAll(history.checkWritten(k.hub()));
             checks.add("written: every hub row is a row some node wrote (" + history.writes() + " writes recorded)");

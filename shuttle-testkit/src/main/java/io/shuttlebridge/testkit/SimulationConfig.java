@@ -35,8 +35,24 @@ public record SimulationConfig(
         Path keep,
         String postgresHub,
         boolean overHttp,
-        boolean skewedClocks) {
+        boolean skewedClocks,
+        boolean schemaChanges) {
     public static final int MAX_REPLICAS = 64;
+
+    /** Settings without schema changes during the run. */
+    public SimulationConfig(
+            int replicas,
+            int ops,
+            TestSchema schema,
+            ConflictPolicy policy,
+            Set<Fault> faults,
+            long seed,
+            Path keep,
+            String postgresHub,
+            boolean overHttp,
+            boolean skewedClocks) {
+        this(replicas, ops, schema, policy, faults, seed, keep, postgresHub, overHttp, skewedClocks, false);
+    }
 
     public SimulationConfig {
         if (replicas < 1 || replicas > MAX_REPLICAS) {
@@ -53,6 +69,12 @@ public record SimulationConfig(
             throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "a conflict policy is required");
         }
         faults = faults.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(faults));
+        if (schemaChanges && !overHttp) {
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "schema changes during the run need devices that reach the hub over HTTP (a device follows its"
+                            + " hub's schema through GET /v1/schema): set overHttp");
+        }
         if (postgresHub != null && faults.contains(Fault.HUB_RESTORE)) {
             throw new ShuttleException(
                     ErrorCode.INVALID_ARGUMENT,
@@ -84,6 +106,7 @@ public record SimulationConfig(
         private String postgresHub;
         private boolean overHttp;
         private boolean skewedClocks;
+        private boolean schemaChanges;
 
         private Builder() {}
 
@@ -157,6 +180,17 @@ public record SimulationConfig(
         }
 
         /**
+         * The hub's schema changes during the run, at points drawn from the seed (over HTTP only): its first
+         * table gains a nullable column and a defaulted one, a new table referring to it appears, and a device
+         * adds a column itself before the hub has it (its writes of it are refused as {@code SCHEMA_MISMATCH}
+         * until the hub gains the column too, then retried). Devices follow on their next sync.
+         */
+        public Builder schemaChanges(boolean on) {
+            schemaChanges = on;
+            return this;
+        }
+
+        /**
          * The faults of a sync: duplicated pushes, lost acknowledgements, crashes, partial syncs. The restore
          * faults ({@link Fault#RESTORE}, {@link Fault#COPY}, {@link Fault#HUB_RESTORE}) are given on purpose:
          * they take backups and replace files, and a hub on PostgreSQL is not restored by the simulation.
@@ -176,7 +210,8 @@ public record SimulationConfig(
                     keep,
                     postgresHub,
                     overHttp,
-                    skewedClocks);
+                    skewedClocks,
+                    schemaChanges);
         }
     }
 }

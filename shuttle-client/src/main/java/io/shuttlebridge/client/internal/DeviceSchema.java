@@ -78,7 +78,18 @@ public final class DeviceSchema {
                 List<String> added = new ArrayList<>();
                 for (Column col : t.table().columns()) {
                     if (mine.column(col.name()).isEmpty()) {
-                        Jdbc.execute(c, SqliteTables.addColumn(t.name(), col, hub.dialect()));
+                        Object dflt = t.defaults().get(col.name());
+                        Jdbc.execute(c, SqliteTables.addColumn(t.name(), col, hub.dialect(), dflt));
+                        if (dflt != null) {
+                            // the rows here take the default, not the hub's value: NULL marks them unfilled, so the
+                            // next pull fills them and a push until then leaves the column out (uncaptured)
+                            long token = dialect.capture().beginApply(c);
+                            Jdbc.execute(
+                                    c,
+                                    "UPDATE " + SqliteTables.quote(t.name()) + " SET " + SqliteTables.quote(col.name())
+                                            + " = NULL");
+                            dialect.capture().endApply(c, token, List.of());
+                        }
                         added.add(col.name());
                         out.add("column \"" + t.name() + "\".\"" + col.name() + "\" added");
                     }

@@ -2,6 +2,7 @@ package io.shuttlebridge.client.internal;
 
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.schema.Column;
+import io.shuttlebridge.core.internal.schema.ColumnDefaults;
 import io.shuttlebridge.core.internal.schema.ForeignKey;
 import io.shuttlebridge.core.internal.schema.TypeMapping;
 import java.util.ArrayList;
@@ -23,7 +24,9 @@ public final class SqliteTables {
         for (Column c : t.table().columns()) {
             boolean notNull =
                     !c.nullable() && !c.inPrimaryKey() && !t.excluded().contains(c.name());
-            parts.add(columnDefinition(c, hubDialect) + (notNull ? " NOT NULL" : ""));
+            parts.add(columnDefinition(c, hubDialect)
+                    + defaultClause(t.defaults().get(c.name()))
+                    + (notNull ? " NOT NULL" : ""));
         }
         parts.add("PRIMARY KEY ("
                 + t.table().primaryKey().stream().map(SqliteTables::quote).collect(Collectors.joining(", ")) + ")");
@@ -42,7 +45,21 @@ public final class SqliteTables {
      * add a NOT NULL column without a default).
      */
     public static String addColumn(String table, Column c, String hubDialect) {
-        return "ALTER TABLE " + quote(table) + " ADD COLUMN " + columnDefinition(c, hubDialect);
+        return addColumn(table, c, hubDialect, null);
+    }
+
+    /**
+     * {@link #addColumn(String, Column, String)} with the hub's default of the column, a safe constant the
+     * hub's schema announced ({@link ColumnDefaults}), or null for none: rows the application inserts
+     * afterwards without the column take the same default as on the hub.
+     */
+    public static String addColumn(String table, Column c, String hubDialect, Object defaultValue) {
+        return "ALTER TABLE " + quote(table) + " ADD COLUMN " + columnDefinition(c, hubDialect)
+                + defaultClause(defaultValue);
+    }
+
+    private static String defaultClause(Object defaultValue) {
+        return defaultValue == null ? "" : " DEFAULT " + ColumnDefaults.sql(defaultValue);
     }
 
     private static String columnDefinition(Column c, String hubDialect) {

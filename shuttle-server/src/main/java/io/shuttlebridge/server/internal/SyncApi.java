@@ -124,10 +124,17 @@ public final class SyncApi {
     }
 
     private HubSchema hubSchema() {
+        var schema = EngineAccess.context(engine).schema();
+        String dialect = Dialects.of(engine.database()).name();
         return HubSchema.of(
-                EngineAccess.context(engine).schema(),
-                Dialects.of(engine.database()).name(),
-                engine.database().read(TableGenerations::ofHub));
+                schema,
+                dialect,
+                engine.database().read(TableGenerations::ofHub),
+                engine.database()
+                        .read(c -> io.shuttlebridge.core.internal.schema.ColumnDefaults.ofTables(
+                                c,
+                                dialect,
+                                schema.tables().stream().map(t -> t.name()).toList())));
     }
 
     private HubLimits limits() {

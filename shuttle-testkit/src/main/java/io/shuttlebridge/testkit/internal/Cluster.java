@@ -35,6 +35,8 @@ public final class Cluster implements AutoCloseable {
     private Transport transport;
     private int nextDevice;
     private boolean closed;
+    private boolean followSchema;
+    private Runnable hubRestored = () -> {};
 
     public Cluster(ClusterSpec spec) {
         this.spec = spec;
@@ -93,7 +95,22 @@ public final class Cluster implements AutoCloseable {
     public void restoreHub(Path backup) {
         spec.site().stopServer();
         hub.replaceWith(backup);
+        hubRestored.run();
         transport = spec.site().connect(hub.engine());
+    }
+
+    /** Runs {@code then} after each restore of the hub's file, before it is served again (migrations run again). */
+    public void onHubRestored(Runnable then) {
+        hubRestored = then;
+    }
+
+    /**
+     * Every node, and every one made from now on, takes the changes of its own tables before each use of
+     * its engines ({@link Node#followSchema()}): for runs whose schemas change.
+     */
+    public void followSchema() {
+        followSchema = true;
+        all.forEach(Node::followSchema);
     }
 
     /** Opens a node's database, with the schema created and capture enabled when {@code create}, and keeps the node. */
@@ -107,6 +124,9 @@ public final class Cluster implements AutoCloseable {
                 spec.time().connections(name),
                 spec.engines());
         Node n = sync == null ? new Node(name, url, db, setup) : new DeviceNode(name, url, db, setup, sync);
+        if (followSchema) {
+            n.followSchema();
+        }
         all.add(n);
         if (!create) {
             return n;

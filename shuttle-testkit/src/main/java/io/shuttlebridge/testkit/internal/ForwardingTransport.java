@@ -61,6 +61,11 @@ abstract class ForwardingTransport implements Transport {
     }
 
     @Override
+    public boolean followSchema(io.shuttlebridge.core.sync.SyncEngine device) {
+        return inner.followSchema(device);
+    }
+
+    @Override
     public Optional<KeyDigest> rowDigest(String forNode, String table) {
         return inner.rowDigest(forNode, table);
     }

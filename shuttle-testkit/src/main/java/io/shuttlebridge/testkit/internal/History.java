@@ -5,6 +5,7 @@ import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.Feed;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
+import io.shuttlebridge.core.internal.sync.NewColumns;
 import io.shuttlebridge.core.internal.sync.apply.RestampStore;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -78,6 +80,7 @@ public final class History {
         Feed.compact(node.database());
         long after = seen.getOrDefault(node, 0L);
         String line = node.name() + "#" + lines.getOrDefault(node, 0);
+        Map<String, Set<String>> unfilled = node.database().read(NewColumns::pending);
         List<Map<String, Object>> entries = node.query("""
                 SELECT t.name, f.tbl, f.pk, f.seq, f.op, f.hlc, n.uuid
                 FROM _shuttle_feed f JOIN _shuttle_nodes n ON n.id = f.origin JOIN _shuttle_tables t ON t.id = f.tbl
@@ -91,6 +94,12 @@ public final class History {
                     new Key(table.name(), pk.stream().map(RowValues::normalize).toList());
             Stamp stamp = new Stamp((Long) e.get("hlc"), (String) e.get("uuid"));
             Map<String, Object> row = ((Long) e.get("op")) == 1L ? row(node, table, pk) : null;
+            if (row != null && !unfilled.isEmpty()) {
+                // a column the node added for its hub's and holds none of the hub's values of yet leaves with the
+                // row only where it is not NULL: what the row there holds is not this write's
+                Set<String> cols = unfilled.getOrDefault(table.name(), Set.of());
+                row.keySet().removeIf(col -> cols.contains(col) && row.get(col) == null);
+            }
             values.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
             Map<String, Stamp> columns = row == null ? new LinkedHashMap<>() : ownColumns(node, e, table, stamp, row);
             byRow.computeIfAbsent(key, k -> new ArrayList<>()).add(new Write(line, stamp, row, columns));
@@ -260,7 +269,7 @@ public final class History {
             if (w == null) {
                 return;
             }
-            Map<String, Object> actual = rows.get(key.table()).get(key.pk());
+            Map<String, Object> actual = within(rows.get(key.table()).get(key.pk()), w.row);
             if (!Objects.equals(actual, w.row)) {
                 out.add(key + ": hub " + RowValues.showRow(actual) + ", newest write " + RowValues.showRow(w.row) + " @"
                         + newest);
@@ -347,11 +356,28 @@ public final class History {
         hubRows(hub)
                 .forEach((table, rows) -> rows.forEach((pk, row) -> {
                     List<Map<String, Object>> made = values.getOrDefault(new Key(table, pk), List.of());
-                    if (!made.contains(row)) {
+                    if (made.stream().noneMatch(m -> m != null && within(row, m).equals(m))) {
                         out.add(new Key(table, pk) + ": hub " + RowValues.showRow(row)
                                 + " was never written by any node");
                     }
                 }));
+        return out;
+    }
+
+    /**
+     * {@code row} with only the columns {@code write} holds, where {@code write} holds fewer (a write made
+     * before its node had the table's newer columns says nothing of them); {@code row} as it is otherwise.
+     */
+    private static Map<String, Object> within(Map<String, Object> row, Map<String, Object> write) {
+        if (row == null || write == null || write.keySet().containsAll(row.keySet())) {
+            return row;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        row.forEach((col, v) -> {
+            if (write.containsKey(col)) {
+                out.put(col, v);
+            }
+        });
         return out;
     }
 

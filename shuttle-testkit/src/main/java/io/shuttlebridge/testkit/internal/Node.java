@@ -43,6 +43,7 @@ public class Node implements Replica {
     private final Setup setup;
     private final Map<Integer, SyncEngine> engines = new HashMap<>();
     private Connection plain;
+    private volatile boolean followsSchema;
 
     Node(String name, String url, ShuttleDatabase db, Setup setup) {
         this.name = name;
@@ -110,8 +111,26 @@ public class Node implements Replica {
         return engine(SyncEngine.DEFAULT_PAGE);
     }
 
+    /**
+     * From now on, each engine of the node asked for takes the changes made to the node's tables since it
+     * last looked ({@link SyncEngine#refreshSchema()}, one catalog query when there are none): the node's
+     * engines, one per page size, see the columns and tables one of them followed, or the node's
+     * application added.
+     */
+    public void followSchema() {
+        followsSchema = true;
+    }
+
     /** The engine that pulls and pushes {@code pageSize} changes at a time. */
     public synchronized SyncEngine engine(int pageSize) {
+        SyncEngine e = madeEngine(pageSize);
+        if (followsSchema) {
+            e.refreshSchema();
+        }
+        return e;
+    }
+
+    private SyncEngine madeEngine(int pageSize) {
         return engines.computeIfAbsent(pageSize, n -> {
             SyncEngine.Builder b = SyncEngine.builder(db)
                     .pageSize(n)

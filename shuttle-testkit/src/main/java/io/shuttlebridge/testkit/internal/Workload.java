@@ -26,18 +26,35 @@ public final class Workload {
     /** One write: what kind it was, and whether the database refused it. */
     public record Write(WriteKind kind, boolean refused) {}
 
-    private final SchemaModel schema;
+    private SchemaModel schema;
     private final Random random;
     private final Values values;
+    private final boolean perNode;
 
     public Workload(SchemaModel schema, Random random) {
+        this(schema, random, false);
+    }
+
+    /**
+     * @param perNode each write is made over the synced tables as the node has them then (its schema may
+     *     have gained columns and tables since the start), rather than over {@code schema}
+     */
+    public Workload(SchemaModel schema, Random random, boolean perNode) {
         this.schema = schema;
         this.random = random;
         this.values = new Values(random);
+        this.perNode = perNode;
     }
 
     /** Makes one random write on {@code node}; {@code step} makes the written values distinct. */
     public Write write(Node node, int step) {
+        if (perNode) {
+            schema = SchemaModel.read(
+                    node.database(),
+                    io.shuttlebridge.core.internal.sync.EngineAccess.context(node.engine()).schema().tables().stream()
+                            .map(t -> t.name())
+                            .toList());
+        }
         List<String> names = schema.names();
         String table = names.get(random.nextInt(names.size()));
         int dice = random.nextInt(10);

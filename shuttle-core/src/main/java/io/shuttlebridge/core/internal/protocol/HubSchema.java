@@ -3,8 +3,10 @@ package io.shuttlebridge.core.internal.protocol;
 import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.internal.schema.ColumnDefaults;
 import io.shuttlebridge.core.internal.schema.Table;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,11 +33,24 @@ public record HubSchema(String hubNode, String dialect, List<TableSpec> tables, 
      * @param generation how many times the hub took the table again after a destructive change of it
      *     ({@code shuttle schema apply --accept-destructive}); a device that holds another generation clones
      *     the table again. 0 for a table never taken again
+     * @param defaults the columns' defaults that are safe constants ({@link ColumnDefaults}), by column name:
+     *     a device that creates the table or adds the column gives it the same default
      */
     public record TableSpec(
-            Table table, ConflictPolicy policy, Set<String> excluded, String scopeColumn, long generation) {
+            Table table,
+            ConflictPolicy policy,
+            Set<String> excluded,
+            String scopeColumn,
+            long generation,
+            Map<String, Object> defaults) {
         public TableSpec {
             excluded = Set.copyOf(excluded);
+            defaults = Map.copyOf(defaults);
+        }
+
+        public TableSpec(
+                Table table, ConflictPolicy policy, Set<String> excluded, String scopeColumn, long generation) {
+            this(table, policy, excluded, scopeColumn, generation, Map.of());
         }
 
         public TableSpec(Table table, ConflictPolicy policy, Set<String> excluded, String scopeColumn) {
@@ -48,11 +63,23 @@ public record HubSchema(String hubNode, String dialect, List<TableSpec> tables, 
     }
 
     public static HubSchema of(SyncSchema schema, String dialect) {
-        return of(schema, dialect, java.util.Map.of());
+        return of(schema, dialect, Map.of());
     }
 
     /** The schema, with the generation of each table taken again after a destructive change. */
-    public static HubSchema of(SyncSchema schema, String dialect, java.util.Map<String, Long> generations) {
+    public static HubSchema of(SyncSchema schema, String dialect, Map<String, Long> generations) {
+        return of(schema, dialect, generations, Map.of());
+    }
+
+    /**
+     * The schema, with the generation of each table taken again after a destructive change and the safe
+     * constant defaults of each table's columns ({@link ColumnDefaults}, by table, then column).
+     */
+    public static HubSchema of(
+            SyncSchema schema,
+            String dialect,
+            Map<String, Long> generations,
+            Map<String, Map<String, Object>> defaults) {
         return new HubSchema(
                 schema.nodeUuid(),
                 dialect,
@@ -62,7 +89,8 @@ public record HubSchema(String hubNode, String dialect, List<TableSpec> tables, 
                                 t.policy(),
                                 t.excluded(),
                                 t.scopeColumn(),
-                                generations.getOrDefault(t.name(), 0L)))
+                                generations.getOrDefault(t.name(), 0L),
+                                defaults.getOrDefault(t.name(), Map.of())))
                         .toList(),
                 schema.version());
     }

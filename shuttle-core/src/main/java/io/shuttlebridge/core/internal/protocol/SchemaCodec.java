@@ -12,14 +12,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.schema.Column;
+import io.shuttlebridge.core.internal.schema.ColumnDefaults;
 import io.shuttlebridge.core.internal.schema.ForeignKey;
 import io.shuttlebridge.core.internal.schema.Table;
 import io.shuttlebridge.core.protocol.HubLimits;
+import java.math.BigDecimal;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -73,12 +77,13 @@ public final class SchemaCodec {
             t.excluded().stream().sorted().forEach(ex::add);
             ArrayNode cols = tn.putArray("columns");
             for (Column c : t.table().columns()) {
-                cols.addObject()
+                ObjectNode cn = cols.addObject()
                         .put("name", c.name())
                         .put("type", c.declaredType())
                         .put("jdbcType", c.jdbcType())
                         .put("nullable", c.nullable())
                         .put("primaryKey", c.primaryKeyPosition());
+                putDefault(cn, t.defaults().get(c.name()));
             }
             ArrayNode fks = tn.putArray("foreignKeys");
             for (ForeignKey fk : t.table().foreignKeys()) {
@@ -109,13 +114,50 @@ public final class SchemaCodec {
         return n.canConvertToLong() && n.asLong() >= 0 ? Optional.of(Duration.ofMillis(n.asLong())) : Optional.empty();
     }
 
+    /**
+     * A column's {@code default}: a JSON number, string or boolean, the safe constant the hub's column
+     * defaults to ({@link ColumnDefaults}); absent when it has none or another kind of default.
+     */
+    private static void putDefault(ObjectNode column, Object value) {
+        switch (value) {
+            case null -> {}
+            case Boolean b -> column.put("default", b);
+            case Long n -> column.put("default", n);
+            case BigDecimal d -> column.put("default", d);
+            case Number n -> column.put("default", new BigDecimal(n.toString()));
+            default -> column.put("default", value.toString());
+        }
+    }
+
+    /** A column's {@code default} as {@link #putDefault} wrote it; anything else is ignored (no default). */
+    private static Optional<Object> readDefault(JsonNode d) {
+        if (d == null) {
+            return Optional.empty();
+        }
+        if (d.isBoolean()) {
+            return Optional.of(d.booleanValue());
+        }
+        if (d.isIntegralNumber() && d.canConvertToLong()) {
+            return Optional.of(d.longValue());
+        }
+        if (d.isNumber()) {
+            return Optional.of(d.decimalValue());
+        }
+        if (d.isTextual()) {
+            return Optional.of(d.textValue());
+        }
+        return Optional.empty();
+    }
+
     public static HubSchema read(JsonNode o) {
         requireObject(o, "schema");
         List<HubSchema.TableSpec> tables = new ArrayList<>();
         for (JsonNode tn : array(o, "tables")) {
             String name = text(tn, "name");
             List<Column> cols = new ArrayList<>();
+            Map<String, Object> defaults = new LinkedHashMap<>();
             for (JsonNode c : array(tn, "columns")) {
+                readDefault(c.get("default")).ifPresent(v -> defaults.put(text(c, "name"), v));
                 cols.add(new Column(
                         text(c, "name"),
                         c.path("type").asText(""),
@@ -134,7 +176,8 @@ public final class SchemaCodec {
                     ConflictPolicy.parse(text(tn, "policy")),
                     excluded,
                     tn.hasNonNull("scopeColumn") ? tn.get("scopeColumn").asText() : null,
-                    tn.path("generation").asLong(0)));
+                    tn.path("generation").asLong(0),
+                    defaults));
         }
         return new HubSchema(
                 text(o, "hubNode"),

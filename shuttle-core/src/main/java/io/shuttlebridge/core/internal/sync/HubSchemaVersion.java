@@ -72,9 +72,7 @@ final class HubSchemaVersion {
                 continue;
             }
             try {
-                engine.db().transaction(c -> RejectedWrites.retry(c, engine, w.id()));
-                log.info(
-                        "the hub's schema changed: rejected write {} ({} {}) queued again", w.id(), w.table(), w.key());
+                engine.db().transaction(c -> RejectedWrites.requeue(c, engine, w.id()));
             } catch (ShuttleException e) {
                 log.info("rejected write {} not queued again: {}", w.id(), e.getMessage());
             }

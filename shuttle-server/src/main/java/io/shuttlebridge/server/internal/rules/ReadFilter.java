@@ -67,7 +67,12 @@ public final class ReadFilter {
                             && fk.childColumns().stream().noneMatch(hidden::contains))
                     .toList();
             tables.add(new HubSchema.TableSpec(
-                    new Table(t.name(), columns, fks), t.policy(), t.excluded(), t.scopeColumn(), t.generation()));
+                    new Table(t.name(), columns, fks),
+                    t.policy(),
+                    t.excluded(),
+                    t.scopeColumn(),
+                    t.generation(),
+                    t.defaults()));
         }
         return new HubSchema(full.hubNode(), full.dialect(), tables, full.version());
     }

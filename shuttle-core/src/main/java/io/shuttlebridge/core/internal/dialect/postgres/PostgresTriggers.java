@@ -50,12 +50,16 @@ final class PostgresTriggers implements CaptureTriggers {
 
     private String triggerBody(SyncedTable t) {
         String keyChanged = t.key().stream().map(c -> changed(t, c)).collect(Collectors.joining(" OR "));
-        String anyChanged =
-                t.replicatedColumns().stream().map(c -> changed(t, c)).collect(Collectors.joining(" OR "));
+        String anyChanged = t.valueColumns().isEmpty()
+                ? keyChanged
+                : t.valueColumns().stream().map(PostgresTriggers::changedValue).collect(Collectors.joining(" OR "))
+                        + " OR " + keyChanged;
         return """
                 DECLARE
                   at bigint := %s;
                   logged bigint;
+                  o jsonb;
+                  n jsonb;
                 BEGIN
                   IF current_setting('shuttle.applying', true) = 'on' THEN RETURN NULL; END IF;
                   IF TG_OP = 'DELETE' THEN
@@ -63,6 +67,8 @@ final class PostgresTriggers implements CaptureTriggers {
                     RETURN NULL;
                   END IF;
                   IF TG_OP = 'UPDATE' THEN
+                    o := to_jsonb(OLD);
+                    n := to_jsonb(NEW);
                     IF NOT (%s) THEN RETURN NULL; END IF;
                     IF %s THEN %s; END IF;
                   END IF;
@@ -102,9 +108,19 @@ final class PostgresTriggers implements CaptureTriggers {
                         FeedSql.COLUMN_STAMP_REPLACES);
     }
 
-    /** On INSERT, OLD is NULL, so the comparison is true there; callers OR it with the operation. */
+    /** On INSERT, {@code o} and {@code n} are NULL, so the comparison is NULL there; callers OR it with the operation. */
     private String changedOrFalse(SyncedTable t, String column) {
-        return "coalesce(TG_OP = 'UPDATE' AND (" + changed(t, column) + "), false)";
+        return "coalesce(TG_OP = 'UPDATE' AND (" + changedValue(column) + "), false)";
+    }
+
+    /**
+     * Whether an UPDATE changed a value column, read from the rows as JSON ({@code o}, {@code n}): a column
+     * dropped or renamed since capture (a change refused until it is accepted) reads as NULL on both sides
+     * rather than failing the application's write.
+     */
+    private static String changedValue(String column) {
+        String name = Identifiers.literal(column);
+        return "(o -> " + name + ") IS DISTINCT FROM (n -> " + name + ")";
     }
 
     private String changed(SyncedTable t, String column) {

@@ -15,6 +15,9 @@ import java.util.Map;
  * functions, part of {@link ApplyRules}. Internal.
  */
 final class FieldMerge {
+    /** The hlc of a column a row was made without: older than any write of it. */
+    static final long UNWRITTEN = 0;
+
     private FieldMerge() {}
 
     /** On the row's entry: no row or a tombstone decides at once; a live row needs its column stamps (and values). */
@@ -94,14 +97,22 @@ final class FieldMerge {
         return false;
     }
 
-    /** The change with a stamp for every value column (its own stamp where it carries none). */
+    /**
+     * The change with a stamp for every value column: its own stamp where it carries the column without
+     * one; {@link #UNWRITTEN} where it does not carry the column at all (its writer lacked it, or had not
+     * taken its values yet): the row here holds the column's default, which any write of the column outranks.
+     */
     static Change withAllStamps(SyncedTable t, Change c) {
         if (c.isDelete()) {
             return c;
         }
         Map<String, Stamp> stamps = new LinkedHashMap<>();
         for (String col : t.valueColumns()) {
-            stamps.put(col, orDefault(c.columnStamps(), col, c.stamp()));
+            stamps.put(
+                    col,
+                    c.values().containsKey(col)
+                            ? orDefault(c.columnStamps(), col, c.stamp())
+                            : new Stamp(UNWRITTEN, c.origin()));
         }
         return new Change(c.table(), c.key(), c.op(), c.values(), c.hlc(), c.origin(), c.version(), c.base(), stamps);
     }
