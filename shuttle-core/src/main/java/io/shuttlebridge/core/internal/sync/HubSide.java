@@ -17,6 +17,7 @@ import io.shuttlebridge.core.internal.feed.FeedRange;
 import io.shuttlebridge.core.internal.feed.FeedRanges;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.feed.NodeNames;
+import io.shuttlebridge.core.internal.feed.OldRows;
 import io.shuttlebridge.core.internal.feed.RowCondition;
 import io.shuttlebridge.core.internal.feed.RulePage;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
@@ -928,6 +929,11 @@ public final class HubSide {
                         c,
                         "INSERT INTO _shuttle_meta (key, value) VALUES ('purged_through', ?)",
                         String.valueOf(horizon));
+            }
+            for (SyncedTable t : engine.schema().tables()) { // the old-row images of tombstones gone (sync rules)
+                if (OldRows.columns(c, t) != null) {
+                    OldRows.forgetStale(c, t);
+                }
             }
             return purged;
         });
