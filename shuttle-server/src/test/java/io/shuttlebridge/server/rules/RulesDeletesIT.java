@@ -140,6 +140,87 @@ class RulesDeletesIT {
         }
     }
 
+    /**
+     * What keeping the old-row images costs: the image holds the key and the columns the read predicate
+     * mentions (here {@code project_id}), not the row; its bytes per tombstone are printed beside the feed
+     * entry's.
+     */
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void anImageKeepsTheColumnsThePredicateReadsAndItsSizeIsMeasured(String kind) throws Exception {
+        int n = 2000;
+        try (ShuttleDatabase db = hub(kind)) {
+            db.execute("INSERT INTO project VALUES (1, 'alice''s')");
+            StringBuilder tasks =
+                    new StringBuilder("INSERT INTO task VALUES (1, 1, 'a task with a title of some length')");
+            for (int i = 2; i <= n; i++) {
+                tasks.append(", (").append(i).append(", 1, 'a task with a title of some length')");
+            }
+            db.execute(tasks.toString());
+            Capture.enable(db);
+            SyncEngine engine = SyncEngine.open(db);
+            try (HubServer hub = RulesHub.serve(engine, RULES)) {
+                db.execute("DELETE FROM task");
+                long task = db.read(c -> io.shuttlebridge.core.internal.Jdbc.queryLong(
+                                c, "SELECT id FROM _shuttle_tables WHERE name = 'task'"))
+                        .orElseThrow();
+                String img = "_shuttle_old_" + task;
+                assertThat(one(db, "SELECT count(*) FROM " + img)).isEqualTo(n);
+                assertThat(columns(db, img)).containsExactly("_shuttle_pk", "project_id");
+                engine.purgeTombstones(); // folds the log into the feed first (no device: nothing is purged)
+                long entries = one(db, "SELECT count(*) FROM _shuttle_feed");
+                long feedDisk;
+                long imageDisk;
+                String tuples = "";
+                if (kind.equals("postgresql")) {
+                    feedDisk = one(db, "SELECT pg_total_relation_size('_shuttle_feed') / " + entries);
+                    imageDisk = one(db, "SELECT pg_total_relation_size('" + img + "') / " + n);
+                    tuples = String.format(
+                            "; as tuples, %d and %d bytes",
+                            one(db, "SELECT avg(pg_column_size(f.*)) FROM _shuttle_feed f WHERE op = 2"),
+                            one(db, "SELECT avg(pg_column_size(i.*)) FROM " + img + " i"));
+                } else {
+                    feedDisk = one(
+                            db,
+                            "SELECT sum(pgsize) / " + entries + " FROM dbstat WHERE name IN"
+                                    + " (SELECT name FROM sqlite_master WHERE tbl_name = '_shuttle_feed')");
+                    imageDisk = one(
+                            db,
+                            "SELECT sum(pgsize) / " + n + " FROM dbstat WHERE name IN"
+                                    + " (SELECT name FROM sqlite_master WHERE tbl_name = '" + img + "')");
+                }
+                System.out.printf(
+                        "old-row images on %s, %d deletes: the feed %d bytes on disk per entry (indexes included),"
+                                + " the images %d bytes more per tombstone%s%n",
+                        kind, n, feedDisk, imageDisk, tuples);
+                long entry = feedDisk;
+                long kept = imageDisk;
+                assertThat(kept).isLessThan(entry);
+            }
+        }
+    }
+
+    private static long one(ShuttleDatabase db, String sql) {
+        return db.read(c -> {
+            try (var rs = c.createStatement().executeQuery(sql)) {
+                rs.next();
+                return Math.round(rs.getDouble(1));
+            }
+        });
+    }
+
+    private static List<String> columns(ShuttleDatabase db, String table) {
+        return db.read(c -> {
+            List<String> out = new ArrayList<>();
+            try (var rs = c.createStatement().executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    out.add(rs.getMetaData().getColumnName(i).toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+            return out;
+        });
+    }
+
     /** A hub database with the example's projects, members and tasks, its capture not enabled yet. */
     private ShuttleDatabase hub(String kind) throws Exception {
         ShuttleDatabase db = switch (kind) {
