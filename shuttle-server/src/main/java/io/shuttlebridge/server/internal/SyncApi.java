@@ -185,7 +185,8 @@ public final class SyncApi {
             }
             WriteGuard guard = rules == null
                     ? WriteGuard.NONE
-                    : new RulesWriteGuard(rules, EngineAccess.context(engine).schema(), subject);
+                    : new RulesWriteGuard(
+                            rules, EngineAccess.context(engine).schema(), subject, Dialects.of(engine.database()));
             Standing standing = StandingHeaders.read(ctx::header);
             PushResult pushed = gate.run(() -> standing == null
                     ? engine.acceptPush(req.nodeUuid(), req.changes(), guard)

@@ -136,6 +136,22 @@ class RulesDeletesIT {
                 // a delete of a row deleted before the images were kept (none here) and the stream: no keys
                 TimeUnit.MILLISECONDS.sleep(200);
                 assertThat(heard).isNotEmpty().noneMatch(m -> mentions(m, "7001") || m.contains("task"));
+
+                // a row written again: the purge round drops its image with its tombstone
+                long task = db.read(c -> io.shuttlebridge.core.internal.Jdbc.queryLong(
+                                c, "SELECT id FROM _shuttle_tables WHERE name = 'task'"))
+                        .orElseThrow();
+                String img = "_shuttle_old_" + task;
+                long images = one(db, "SELECT count(*) FROM " + img);
+                assertThat(images).isEqualTo(5); // 7001, 7002, 7003, 8002, 8001
+                db.execute("INSERT INTO task VALUES (7001, 1, 'again')");
+                SyncEngine.open(db).purgeTombstones();
+                assertThat(one(db, "SELECT count(*) FROM " + img)).isLessThan(images);
+                assertThat(one(
+                                db,
+                                "SELECT count(*) FROM " + img + " WHERE NOT EXISTS (SELECT 1 FROM _shuttle_feed f WHERE"
+                                        + " f.tbl = " + task + " AND f.pk = " + img + "._shuttle_pk AND f.op = 2)"))
+                        .isZero();
             }
         }
     }

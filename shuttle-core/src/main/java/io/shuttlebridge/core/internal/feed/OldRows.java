@@ -191,6 +191,28 @@ public final class OldRows {
         return out;
     }
 
+    private static final String META = "old_rows";
+
+    /** Notes the tables that have image tables, for {@link #held} (in {@code _shuttle_meta}). */
+    public static void remember(Connection c, List<SyncedTable> tables) throws SQLException {
+        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", META);
+        Jdbc.update(
+                c,
+                "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)",
+                META,
+                tables.stream().map(t -> String.valueOf(t.id())).collect(Collectors.joining(",")));
+    }
+
+    /** The ids of the tables whose image tables {@link #remember} noted. */
+    public static List<Integer> held(Connection c) throws SQLException {
+        return Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", META)
+                .filter(v -> !v.isEmpty())
+                .map(v -> java.util.Arrays.stream(v.split(","))
+                        .map(Integer::valueOf)
+                        .toList())
+                .orElse(List.of());
+    }
+
     /** Drops the images of {@code t} whose row has no tombstone in the feed any more (purged, or written again). */
     public static int forgetStale(Connection c, SyncedTable t) throws SQLException {
         return Jdbc.update(

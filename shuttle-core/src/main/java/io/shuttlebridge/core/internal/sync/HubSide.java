@@ -930,8 +930,9 @@ public final class HubSide {
                         "INSERT INTO _shuttle_meta (key, value) VALUES ('purged_through', ?)",
                         String.valueOf(horizon));
             }
-            for (SyncedTable t : engine.schema().tables()) { // the old-row images of tombstones gone (sync rules)
-                if (OldRows.columns(c, t) != null) {
+            List<Integer> imaged = OldRows.held(c); // the old-row images of tombstones gone (sync rules)
+            for (SyncedTable t : engine.schema().tables()) {
+                if (imaged.contains(t.id())) {
                     OldRows.forgetStale(c, t);
                 }
             }

@@ -27,16 +27,20 @@ public final class OldRowImages {
     /** Creates or updates the image tables and triggers the rules need, and drops the triggers they no longer need. */
     public static void install(SyncRules rules, ShuttleDatabase db, SyncSchema schema) {
         Dialect d = Dialects.of(db);
+        List<SyncedTable> kept = new java.util.ArrayList<>();
         for (SyncedTable t : schema.tables()) {
             if (!(rules.table(t.name()).read() instanceof Predicate.Sql p)) {
+                // every reader of the table, or none, hears of its deletes: no image needed
                 db.transaction(c -> {
                     for (String sql : OldRows.dropTriggers(d, t)) {
                         Jdbc.execute(c, sql);
                     }
+                    Jdbc.execute(c, "DROP TABLE IF EXISTS " + OldRows.table(t));
                     return null;
                 });
                 continue;
             }
+            kept.add(t);
             List<String> wanted = mentioned(t, p.text());
             db.transaction(c -> {
                 List<String> held = OldRows.columns(c, t);
@@ -53,6 +57,10 @@ public final class OldRowImages {
                 return null;
             });
         }
+        db.transaction(c -> {
+            OldRows.remember(c, kept);
+            return null;
+        });
     }
 
     /**
