@@ -196,15 +196,15 @@ public final class Puller {
         }
         Dialect dialect = Dialects.of(db);
         Set<String> tables = withReferencingTables(asked);
-        // a received row still waiting for its parent may have left this device's set with it (a delete it
-        // may not read tells it nothing): forgotten, it comes again with the rows that differ if it is readable
-        db.transaction(c -> {
+        // received rows waiting for their parent in these tables, as they wait now
+        java.util.Map<String, Integer> waiting = db.read(c -> {
+            java.util.Map<String, Integer> out = new java.util.HashMap<>();
             for (PendingStore.Pending p : PendingStore.all(c)) {
                 if (hubNode.equals(p.via()) && tables.contains(p.change().table())) {
-                    PendingStore.release(c, p.change());
+                    out.put(p.change().table() + " " + p.change().key(), p.attempts());
                 }
             }
-            return null;
+            return out;
         });
         Set<String> differ = new LinkedHashSet<>();
         for (String name : engine.schema().plan().upsertOrder()) {
@@ -228,6 +228,16 @@ public final class Puller {
             }
         }
         db.transaction(c -> {
+            // one still waiting that the hub did not send again is not readable now (its table holds what the
+            // hub would give, and it was not given): it left this device's set, parent and all, and a delete
+            // this device may not read would not tell it
+            for (PendingStore.Pending p : PendingStore.all(c)) {
+                Integer before =
+                        waiting.get(p.change().table() + " " + p.change().key());
+                if (hubNode.equals(p.via()) && before != null && before == p.attempts()) {
+                    PendingStore.release(c, p.change());
+                }
+            }
             PendingReconcile.clear(c, hubNode);
             if (!keptAfterSweep.isEmpty()) {
                 // rows kept for this device's own unpushed rows that refer to them: look again next time
