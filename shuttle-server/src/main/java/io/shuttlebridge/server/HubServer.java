@@ -41,6 +41,7 @@ import io.shuttlebridge.server.internal.SyncApi;
 import io.shuttlebridge.server.internal.TlsConnector;
 import io.shuttlebridge.server.internal.TlsIdentity;
 import io.shuttlebridge.server.internal.TombstonePurger;
+import io.shuttlebridge.server.internal.rules.OldRowImages;
 import io.shuttlebridge.server.internal.rules.RulesCheck;
 import io.shuttlebridge.server.rules.SyncRules;
 import java.net.URI;
@@ -115,6 +116,9 @@ public final class HubServer implements AutoCloseable {
         NodeBindings bindings = new NodeBindings(b.engine.database(), b.clock == null ? b.engine.clock() : b.clock);
         if (b.rules != null) {
             RulesCheck.validate(
+                    b.rules, b.engine.database(), EngineAccess.context(b.engine).schema());
+            // a delete goes to the subjects that could read the row as it was: its image is kept
+            OldRowImages.install(
                     b.rules, b.engine.database(), EngineAccess.context(b.engine).schema());
         }
         HubDurability.check(b.engine.database());

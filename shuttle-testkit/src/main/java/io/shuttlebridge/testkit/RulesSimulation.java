@@ -140,6 +140,7 @@ public final class RulesSimulation {
                     int page = faults.pageSize();
                     Faults.Partial partial = faults.partial();
                     long before = oracle.hubPosition();
+                    oracle.sampleReadable(i);
                     try {
                         k.sync(i, oracle.hearing(i, faults.wrap(k.transport(i), partial)), page);
                     } catch (ShuttleException e) {
@@ -150,6 +151,7 @@ public final class RulesSimulation {
                         }
                     }
                     oracle.checkStored(i, before);
+                    oracle.checkReceived(i);
                     continue;
                 }
                 Workload.Write w = random.nextInt(4) == 0
@@ -171,7 +173,8 @@ public final class RulesSimulation {
             List<String> lost = oracle.lost();
             checks.add("write rules: " + oracle.storedChecked() + " checks after syncs found no row a device stored"
                     + " outside its subject's write rule; each of " + oracle.refusals()
-                    + " refusals heard by a device shows there as a rejected write");
+                    + " refusals heard by a device shows there as a rejected write; each of "
+                    + oracle.receivedChecked() + " rows devices received was one their subject could read");
             List<ConflictRecord> conflicts = k.all().stream()
                     .flatMap(n -> n.engine().conflicts(false).stream())
                     .toList();
@@ -218,9 +221,11 @@ public final class RulesSimulation {
             int changed = 0;
             for (int i = 0; i < k.devices().size(); i++) {
                 long before = oracle.hubPosition();
+                oracle.sampleReadable(i);
                 SyncReport r = k.sync(
                         i, oracle.hearing(i, k.transport(i)), io.shuttlebridge.core.sync.SyncEngine.DEFAULT_PAGE);
                 oracle.checkStored(i, before);
+                oracle.checkReceived(i);
                 changed += r.applied() + r.pushed() + r.conflicts();
             }
             if (changed == 0) {

@@ -203,11 +203,15 @@ public final class SyncApi {
             }
             WriteGuard guard = rules == null
                     ? WriteGuard.NONE
-                    : new RulesWriteGuard(rules, EngineAccess.context(engine).schema(), subject);
+                    : new RulesWriteGuard(
+                            rules, EngineAccess.context(engine).schema(), subject, Dialects.of(engine.database()));
             Standing standing = StandingHeaders.read(ctx::header);
             PushResult pushed = gate.run(() -> standing == null
                     ? engine.acceptPush(req.nodeUuid(), req.changes(), guard)
                     : engine.acceptPush(req.nodeUuid(), req.changes(), guard, standing));
+            if (moves != null && !pushed.rejected().isEmpty()) {
+                notTaken(req, pushed);
+            }
             r = reads == null || pushed.refused().isEmpty()
                     ? pushed
                     : engine.database().read(c -> reads.refusals(c, pushed, subject.claims()));
@@ -223,6 +227,21 @@ public final class SyncApi {
             stream.advanced(r.hubSeq());
         }
         json(ctx, PushResultCodec.write(r));
+    }
+
+    /** Under rules, the tables of the pushed changes the hub did not take, for the device's next pull to reconcile. */
+    private void notTaken(WireCodec.PushRequest req, PushResult pushed) {
+        Set<io.shuttlebridge.core.change.Stamp> stamps = new java.util.HashSet<>(pushed.rejected());
+        Set<String> tables = new java.util.TreeSet<>();
+        for (io.shuttlebridge.core.change.Change ch : req.changes()) {
+            if (stamps.contains(ch.stamp())) {
+                tables.add(ch.table());
+            }
+        }
+        engine.database().transaction(c -> {
+            moves.notTaken(c, req.nodeUuid(), tables);
+            return null;
+        });
     }
 
     public void pull(Context ctx) {

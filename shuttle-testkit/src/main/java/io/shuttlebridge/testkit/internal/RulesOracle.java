@@ -6,8 +6,13 @@ import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.feed.OldRows;
+import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.RejectedWrite;
+import io.shuttlebridge.core.sync.RowDiff;
+import io.shuttlebridge.core.sync.RowSet;
+import io.shuttlebridge.core.sync.Standing;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.Transport;
 import io.shuttlebridge.server.internal.rules.NamedParameters;
@@ -21,13 +26,16 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * What must hold of a cluster under sync rules, checked by its own queries rather than the hub's
  * code paths: every row a device's push stored on the hub satisfies the write rule of the device's
- * subject (checked right after each sync); every refusal a device heard of is recorded on it as a
+ * subject (checked right after each sync); every row a device received (a change, a delete, a row of a
+ * snapshot or a row comparison) is one its subject could read when sampled before or after one of its
+ * syncs, the rows it may read then and the deleted rows it could read as they were deleted; every refusal a device heard of is recorded on it as a
  * rejected write; at the end each device holds exactly the rows and columns its subject may read
  * (nothing more, nothing less, hidden columns absent), devices of one subject agree, and nothing is
  * left unpushed or waiting for a parent.
@@ -38,6 +46,11 @@ public final class RulesOracle {
     private final RulesCluster k;
     private final List<String> violations = new ArrayList<>();
     private final List<Set<String>> heard = new ArrayList<>();
+    /** Per device, the rows (table and key) received since its last check, and the rows its subject ever could read. */
+    private final List<Set<String>> received = new ArrayList<>();
+
+    private final List<Set<String>> everReadable = new ArrayList<>();
+    private int receivedChecked;
     private int refusals;
     private int storedChecked;
 
@@ -45,12 +58,41 @@ public final class RulesOracle {
         this.k = k;
         for (int i = 0; i < k.devices().size(); i++) {
             heard.add(new HashSet<>());
+            received.add(new HashSet<>());
+            everReadable.add(new HashSet<>());
         }
     }
 
     /** {@code inner}, noting every refusal device {@code i} hears of. */
     public Transport hearing(int i, Transport inner) {
         return new ForwardingTransport(inner) {
+            @Override
+            public PullResult pull(String forNode, long since, int limit) {
+                return received(i, inner.pull(forNode, since, limit));
+            }
+
+            @Override
+            public PullResult pull(String forNode, long since, int limit, Standing standing) {
+                return received(i, inner.pull(forNode, since, limit, standing));
+            }
+
+            @Override
+            public PullResult snapshot(String forNode, long after, int limit) {
+                return received(i, inner.snapshot(forNode, after, limit));
+            }
+
+            @Override
+            public PullResult snapshot(String forNode, long after, int limit, Set<String> tables) {
+                return received(i, inner.snapshot(forNode, after, limit, tables));
+            }
+
+            @Override
+            public Optional<RowDiff> rowDiff(String forNode, String table, RowSet have, int limit) {
+                Optional<RowDiff> d = inner.rowDiff(forNode, table, have, limit);
+                d.ifPresent(x -> x.changes().forEach(ch -> note(i, ch)));
+                return d;
+            }
+
             @Override
             public PushResult push(String fromNode, List<Change> changes) {
                 PushResult r = inner.push(fromNode, changes);
@@ -62,6 +104,108 @@ public final class RulesOracle {
                 return r;
             }
         };
+    }
+
+    private PullResult received(int i, PullResult r) {
+        r.changes().forEach(ch -> note(i, ch));
+        return r;
+    }
+
+    private synchronized void note(int i, Change ch) {
+        received.get(i).add(row(ch.table(), ch.key()));
+    }
+
+    private static String row(String table, List<Object> key) {
+        return table + " " + key.stream().map(RowValues::normalize).toList();
+    }
+
+    /**
+     * Notes the rows device {@code i}'s subject may read now, and the deleted rows it could read as they
+     * were deleted (their old-row images on the hub): to call before each of its syncs.
+     */
+    public void sampleReadable(int i) {
+        var db = k.hub().database();
+        Dialect dialect = Dialects.of(db);
+        SyncSchema schema = db.read(c -> SyncSchema.load(c, dialect));
+        Map<String, Object> claims = k.claims(i);
+        Set<String> into = everReadable.get(i);
+        db.read(c -> {
+            for (SyncedTable t : schema.tables()) {
+                Predicate read = k.rules().table(t.name()).read();
+                if (!(read instanceof Predicate.Sql)) {
+                    continue;
+                }
+                NamedParameters.Bound w = RuleSql.where(read, claims);
+                String table = SqlText.quote(t.name());
+                String keys =
+                        String.join(", ", t.key().stream().map(SqlText::quote).toList());
+                readKeys(c, "SELECT " + keys + " FROM " + table + " WHERE " + w.sql(), w.args(), rs -> {
+                    List<Object> key = new ArrayList<>();
+                    for (int col = 1; col <= t.key().size(); col++) {
+                        key.add(Jdbc.readValue(rs, col));
+                    }
+                    into.add(row(t.name(), key));
+                });
+                if (OldRows.columns(c, t) != null) {
+                    readKeys(
+                            c,
+                            "SELECT " + OldRows.KEY + " FROM (SELECT * FROM " + OldRows.table(t) + ") " + table
+                                    + " WHERE " + w.sql(),
+                            w.args(),
+                            rs -> into.add(row(t.name(), dialect.capture().decodeKey(t, Jdbc.readValue(rs, 1)))));
+                }
+            }
+            return null;
+        });
+    }
+
+    private interface RowReader {
+        void read(ResultSet rs) throws java.sql.SQLException;
+    }
+
+    private static void readKeys(java.sql.Connection c, String sql, List<Object> args, RowReader each)
+            throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int a = 0; a < args.size(); a++) {
+                Jdbc.set(ps, a + 1, args.get(a));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    each.read(rs);
+                }
+            }
+        }
+    }
+
+    /**
+     * Every row device {@code i} received (as a change, a delete, a snapshot's or a row comparison's row)
+     * since the last check is one its subject could read at some point sampled, before or after one of
+     * its syncs ({@link #sampleReadable}): no device learns the key of a row its subject never could read.
+     */
+    public void checkReceived(int i) {
+        sampleReadable(i);
+        Set<String> got;
+        synchronized (this) {
+            got = new HashSet<>(received.get(i));
+            received.get(i).clear();
+        }
+        for (String r : got) {
+            String table = r.substring(0, r.indexOf(' '));
+            Predicate read = k.rules().table(table).read();
+            receivedChecked++;
+            if (read instanceof Predicate.All || everReadable.get(i).contains(r)) {
+                continue;
+            }
+            if (violations.size() < SHOWN) {
+                violations.add(k.device(i).name() + " (" + k.subject(i) + ") received " + r
+                        + ", a row its subject never could read");
+            }
+        }
+    }
+
+    /** How many rows devices received were checked against what their subjects could read. */
+    public int receivedChecked() {
+        return receivedChecked;
     }
 
     private static String refusal(String table, List<Object> key, long hlc) {

@@ -21,8 +21,9 @@ import java.util.stream.Collectors;
 
 /**
  * A stretch of the feed after a cursor, as far as sync rules' pulls of every subject have it in common
- * (DESIGN §9): the entries every device that may read their table gets (all of a table read whole,
- * the deletes of a table read through a predicate), and where the others lie (the upserts of the
+ * (DESIGN §9): the entries every device that may read their table gets (all of a table read whole),
+ * the deletes of the tables read through a predicate (each device gets those its predicate lets it
+ * read as the rows were when deleted), and where the others lie (the upserts of the
  * tables read through a predicate, by seq and by the node they came through; the entries of the
  * tables the predicates read). Read once for every device that pulls from the same cursor at the same
  * feed position ({@link FeedRanges}); each then looks up only the rows its own predicate lets it read
@@ -36,6 +37,11 @@ public final class FeedRange {
     final boolean more;
     /** The entries every device that may read their table gets: {@code {table, key, seq, op, hlc, origin, version, base, via}}. */
     final List<Object[]> common;
+    /**
+     * The deletes of each table read through a predicate, as {@link #common}'s entries, in seq order: each
+     * device gets those whose old-row image its predicate lets it read ({@link OldRows}).
+     */
+    final Map<String, List<Object[]>> deletes;
     /** The upserts of each table read through a predicate, in seq order. */
     final Map<String, Upserts> upserts;
     /** Seqs, in order, of the entries of each table a predicate reads, whoever wrote them. */
@@ -50,6 +56,7 @@ public final class FeedRange {
             long lastSeq,
             boolean more,
             List<Object[]> common,
+            Map<String, List<Object[]>> deletes,
             Map<String, Upserts> upserts,
             Map<String, long[]> watched,
             Map<Integer, String> nodes) {
@@ -57,6 +64,7 @@ public final class FeedRange {
         this.lastSeq = lastSeq;
         this.more = more;
         this.common = common;
+        this.deletes = deletes;
         this.upserts = upserts;
         this.watched = watched;
         this.nodes = nodes;
@@ -85,6 +93,7 @@ public final class FeedRange {
         relevant.addAll(watched);
         Map<Integer, String> nodes = FeedReader.nodes(c);
         List<Object[]> common = new ArrayList<>();
+        Map<String, List<Object[]>> deletes = new HashMap<>();
         Map<String, Upserts> upserts = new HashMap<>();
         Map<String, Seqs> seen = new HashMap<>();
         int scanned = 0;
@@ -115,8 +124,8 @@ public final class FeedRange {
                         if (watched.contains(t.name())) {
                             seen.computeIfAbsent(t.name(), k -> new Seqs()).add(seq);
                         }
-                        boolean everyone =
-                                whole.contains(t.name()) || (byRule.contains(t.name()) && op != Op.UPSERT.code());
+                        boolean everyone = whole.contains(t.name());
+                        boolean ruledDelete = byRule.contains(t.name()) && op != Op.UPSERT.code();
                         if (byRule.contains(t.name()) && op == Op.UPSERT.code()) {
                             upserts.computeIfAbsent(t.name(), k -> new Upserts())
                                     .add(
@@ -127,7 +136,7 @@ public final class FeedRange {
                                             rs.getInt(6),
                                             rs.getLong(7),
                                             rs.getLong(8));
-                        } else if (everyone) {
+                        } else if (everyone || ruledDelete) {
                             String origin = nodes.get(rs.getInt(6));
                             if (origin == null) {
                                 throw new ShuttleException(
@@ -135,7 +144,7 @@ public final class FeedRange {
                                         "feed entry " + seq + " names origin node " + rs.getInt(6)
                                                 + ", which _shuttle_nodes does not hold");
                             }
-                            common.add(new Object[] {
+                            Object[] entry = {
                                 t,
                                 Jdbc.readValue(rs, 2),
                                 seq,
@@ -145,7 +154,13 @@ public final class FeedRange {
                                 rs.getLong(7),
                                 rs.getLong(8),
                                 via
-                            });
+                            };
+                            if (everyone) {
+                                common.add(entry);
+                            } else {
+                                deletes.computeIfAbsent(t.name(), k -> new ArrayList<>())
+                                        .add(entry);
+                            }
                         }
                     }
                 }
@@ -160,6 +175,7 @@ public final class FeedRange {
                 more ? last : Math.max(since, position),
                 more,
                 List.copyOf(common),
+                Map.copyOf(deletes),
                 Map.copyOf(upserts),
                 Map.copyOf(watchedSeqs),
                 Map.copyOf(nodes));

@@ -31,9 +31,10 @@ import java.util.stream.Collectors;
  * through a predicate that the subject may read, found from its readable rows through the feed's
  * primary key ({@code (SELECT * FROM t WHERE predicate) JOIN _shuttle_feed ON key}, which the database
  * may also run the other way round, from the feed's entries to the rows, when the subject's rows are
- * many), only for the tables with upserts in the range. The device's own changes are left out. The page
+ * many), only for the tables with upserts in the range, and the deletes of rows the subject could read
+ * when they were deleted ({@link OldRows}). The device's own changes are left out. The page
  * tells which of the tables the predicates read had entries in its range ({@link FeedReader.Page#touched})
- * and which tables' upserts it left out ({@link FeedReader.Page#leftOut}).
+ * and which tables' upserts or deletes it left out ({@link FeedReader.Page#leftOut}).
  */
 public final class RulePage {
     private final Dialect dialect;
@@ -92,6 +93,34 @@ public final class RulePage {
                 common.add(r);
             }
         }
+        // the deletes of rows the subject could read as they were when deleted (their old-row images)
+        Map<String, List<Long>> withheld = new HashMap<>();
+        for (var e : range.deletes.entrySet()) {
+            RowCondition condition = byRule.get(e.getKey());
+            List<Object[]> candidates = new ArrayList<>();
+            for (Object[] r : e.getValue()) {
+                if (excluded == null || (Integer) r[8] != excluded.intValue()) {
+                    candidates.add(r);
+                }
+            }
+            if (condition == null || candidates.isEmpty()) {
+                continue;
+            }
+            Set<Long> readable = OldRows.readable(
+                    c,
+                    dialect,
+                    schema.require(e.getKey()),
+                    condition,
+                    candidates.stream().map(r -> (Long) r[2]).toList());
+            for (Object[] r : candidates) {
+                if (readable.contains((Long) r[2])) {
+                    common.add(r);
+                } else {
+                    withheld.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add((Long) r[2]);
+                }
+            }
+        }
+        common.sort(Comparator.comparingLong(r -> (Long) r[2]));
         List<FeedEntry> own = new ArrayList<>();
         boolean planned = false;
         for (var e : byRule.entrySet()) {
@@ -137,7 +166,8 @@ public final class RulePage {
         });
         Set<String> leftOut = new HashSet<>();
         for (String t : byRule.keySet()) {
-            if (leftOut(range, t, excluded, lastSeq, delivered.getOrDefault(t, Set.of()))) {
+            if (leftOut(range, t, excluded, lastSeq, delivered.getOrDefault(t, Set.of()))
+                    || withheld.getOrDefault(t, List.of()).stream().anyMatch(s -> s <= lastSeq)) {
                 leftOut.add(t);
             }
         }

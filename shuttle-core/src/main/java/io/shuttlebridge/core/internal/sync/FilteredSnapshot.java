@@ -10,6 +10,7 @@ import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.feed.FeedReader;
+import io.shuttlebridge.core.internal.feed.OldRows;
 import io.shuttlebridge.core.internal.feed.RowCondition;
 import io.shuttlebridge.core.internal.feed.TableRows;
 import io.shuttlebridge.core.internal.feed.Tombstones;
@@ -180,7 +181,7 @@ public final class FilteredSnapshot {
                         seq,
                         at.horizon(),
                         limit - page.size());
-                page.addAll(deletes.entries());
+                page.addAll(readableDeletes(c, deletes.entries(), readable));
                 done = !deletes.more();
                 seq = deletes.lastSeq();
             }
@@ -192,6 +193,32 @@ public final class FilteredSnapshot {
                 at.horizon(),
                 done ? null : new SnapshotCursors.Position(at.node(), at.horizon(), table, key, span, seq),
                 false);
+    }
+
+    /**
+     * Of a page of tombstones, those the reader may be told of: every one of a table it reads whole, and of
+     * a table read through a condition those whose old-row image satisfies it ({@link OldRows}).
+     */
+    private List<FeedEntry> readableDeletes(Connection c, List<FeedEntry> deletes, Map<String, RowCondition> readable)
+            throws SQLException {
+        Map<String, List<Long>> byTable = new java.util.HashMap<>();
+        for (FeedEntry e : deletes) {
+            if (!readable.get(e.change().table()).all()) {
+                byTable.computeIfAbsent(e.change().table(), k -> new ArrayList<>())
+                        .add(e.seq());
+            }
+        }
+        if (byTable.isEmpty()) {
+            return deletes;
+        }
+        java.util.Set<Long> kept = new java.util.HashSet<>();
+        for (var e : byTable.entrySet()) {
+            kept.addAll(OldRows.readable(
+                    c, dialect, engine.schema().require(e.getKey()), readable.get(e.getKey()), e.getValue()));
+        }
+        return deletes.stream()
+                .filter(e -> readable.get(e.change().table()).all() || kept.contains(e.seq()))
+                .toList();
     }
 
     /** The readable tables, parents first. */

@@ -18,6 +18,7 @@ import io.shuttlebridge.core.internal.feed.FeedRanges;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.feed.FeedTail;
 import io.shuttlebridge.core.internal.feed.NodeNames;
+import io.shuttlebridge.core.internal.feed.OldRows;
 import io.shuttlebridge.core.internal.feed.RowCondition;
 import io.shuttlebridge.core.internal.feed.RulePage;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
@@ -942,6 +943,12 @@ public final class HubSide {
                         c,
                         "INSERT INTO _shuttle_meta (key, value) VALUES ('purged_through', ?)",
                         String.valueOf(horizon));
+            }
+            List<Integer> imaged = OldRows.held(c); // the old-row images of tombstones gone (sync rules)
+            for (SyncedTable t : engine.schema().tables()) {
+                if (imaged.contains(t.id())) {
+                    OldRows.forgetStale(c, t);
+                }
             }
             return purged;
         });

@@ -196,6 +196,16 @@ public final class Puller {
         }
         Dialect dialect = Dialects.of(db);
         Set<String> tables = withReferencingTables(asked);
+        // received rows waiting for their parent in these tables, as they wait now
+        java.util.Map<String, Integer> waiting = db.read(c -> {
+            java.util.Map<String, Integer> out = new java.util.HashMap<>();
+            for (PendingStore.Pending p : PendingStore.all(c)) {
+                if (hubNode.equals(p.via()) && tables.contains(p.change().table())) {
+                    out.put(p.change().table() + " " + p.change().key(), p.attempts());
+                }
+            }
+            return out;
+        });
         Set<String> differ = new LinkedHashSet<>();
         for (String name : engine.schema().plan().upsertOrder()) {
             if (!tables.contains(name)) {
@@ -218,6 +228,16 @@ public final class Puller {
             }
         }
         db.transaction(c -> {
+            // one still waiting that the hub did not send again is not readable now (its table holds what the
+            // hub would give, and it was not given): it left this device's set, parent and all, and a delete
+            // this device may not read would not tell it
+            for (PendingStore.Pending p : PendingStore.all(c)) {
+                Integer before =
+                        waiting.get(p.change().table() + " " + p.change().key());
+                if (hubNode.equals(p.via()) && before != null && before == p.attempts()) {
+                    PendingStore.release(c, p.change());
+                }
+            }
             PendingReconcile.clear(c, hubNode);
             if (!keptAfterSweep.isEmpty()) {
                 // rows kept for this device's own unpushed rows that refer to them: look again next time

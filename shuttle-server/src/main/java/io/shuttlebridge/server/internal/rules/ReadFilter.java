@@ -5,6 +5,7 @@ import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.feed.OldRows;
 import io.shuttlebridge.core.internal.feed.RowCondition;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.schema.Column;
@@ -79,8 +80,8 @@ public final class ReadFilter {
 
     /**
      * The condition on feed entries ({@code f}) that keeps what the subject may read now, for the hub to
-     * read pages with: null when it may read everything. Deletes are kept (a device that does not hold
-     * the row ignores them).
+     * read pages with: null when it may read everything. A delete is kept when the deleted row, as its
+     * old-row image has it ({@link OldRows}), was readable.
      */
     public NamedParameters.Bound feedCondition(Dialect dialect, Map<String, Object> claims) {
         List<String> parts = new ArrayList<>();
@@ -97,12 +98,15 @@ public final class ReadFilter {
                     // entries a pull reads, or builds the set of readable keys once when that costs less; else
                     // that set, built for every page
                     String row = dialect.capture().rowByFeedKey(t, "f", table);
-                    parts.add("(f.tbl <> " + t.id() + " OR f.op = 2 OR "
+                    // a delete when the row as it was deleted (its old-row image) was readable
+                    parts.add("(f.tbl <> " + t.id() + " OR " + OldRows.readableDelete(dialect, t, "f", where.sql())
+                            + " OR "
                             + (row != null
                                     ? "EXISTS (SELECT 1 FROM " + table + " WHERE " + row + " AND " + where.sql() + ")"
                                     : "f.pk IN (SELECT " + dialect.capture().keyExpression(t, table) + " FROM " + table
                                             + " WHERE " + where.sql() + ")")
                             + ")");
+                    args.addAll(where.args());
                     args.addAll(where.args());
                 }
             }

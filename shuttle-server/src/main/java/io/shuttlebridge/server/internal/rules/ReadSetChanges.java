@@ -32,7 +32,9 @@ import java.util.regex.Pattern;
  *   <li>rows of the table itself changed and the page left some out: one may have moved out of the
  *       set (the hub does not know which rows a device holds, so it cannot say which);
  *   <li>the claims the rules use (or the rules themselves) differ from those of the device's last
- *       read.
+ *       read;
+ *   <li>the device pushed a change to the table that the hub did not take (what the hub holds instead,
+ *       a row or a delete, may be one the subject may not read).
  * </ul>
  *
  * Only tables whose read rule is a SQL predicate are ever named. What the page's range held (entries of
@@ -41,6 +43,7 @@ import java.util.regex.Pattern;
  */
 public final class ReadSetChanges {
     private static final String KEY = "read_set:";
+    private static final String DUE = "reconcile_due:";
 
     private final SyncRules rules;
     /** For each table with a SQL read rule, the tables its predicate names. */
@@ -102,11 +105,43 @@ public final class ReadSetChanges {
             remember(c, node, claims);
             return List.copyOf(reads.keySet());
         }
+        Set<String> due = due(c, node);
         List<String> out = new ArrayList<>();
         for (var e : reads.entrySet()) {
-            if (page.leftOut().contains(e.getKey()) || e.getValue().stream().anyMatch(page.touched()::contains)) {
+            if (page.leftOut().contains(e.getKey())
+                    || e.getValue().stream().anyMatch(page.touched()::contains)
+                    || due.contains(e.getKey())) {
                 out.add(e.getKey());
             }
+        }
+        return out;
+    }
+
+    /**
+     * Notes that {@code node} pushed changes to {@code tables} that the hub did not take (older than what it
+     * holds): what it holds instead may be a row or a delete the subject may not read, which its pulls
+     * never bring, so its next pull names those tables to reconcile.
+     */
+    public void notTaken(Connection c, String node, Set<String> tables) throws SQLException {
+        Set<String> all = new TreeSet<>(tables);
+        all.retainAll(reads.keySet());
+        if (all.isEmpty()) {
+            return;
+        }
+        all.addAll(Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", DUE + node)
+                .map(v -> List.of(v.split(",")))
+                .orElse(List.of()));
+        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", DUE + node);
+        Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", DUE + node, String.join(",", all));
+    }
+
+    /** The tables {@link #notTaken} noted for {@code node}, forgotten as they are read. */
+    private static Set<String> due(Connection c, String node) throws SQLException {
+        Set<String> out = new TreeSet<>(Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", DUE + node)
+                .map(v -> List.of(v.split(",")))
+                .orElse(List.of()));
+        if (!out.isEmpty()) {
+            Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", DUE + node);
         }
         return out;
     }

@@ -2,8 +2,12 @@ package io.shuttlebridge.server.internal.rules;
 
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
+import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
+import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.feed.OldRows;
+import io.shuttlebridge.core.internal.feed.RowCondition;
 import io.shuttlebridge.core.internal.sync.apply.PendingStore;
 import io.shuttlebridge.core.sync.WriteGuard;
 import io.shuttlebridge.server.auth.Subject;
@@ -15,6 +19,7 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The write half of sync rules for one subject (DESIGN §9): an upsert is allowed when the row as
@@ -26,11 +31,13 @@ public final class RulesWriteGuard implements WriteGuard {
     private final SyncRules rules;
     private final SyncSchema schema;
     private final Map<String, Object> claims;
+    private final Dialect dialect;
 
-    public RulesWriteGuard(SyncRules rules, SyncSchema schema, Subject subject) {
+    public RulesWriteGuard(SyncRules rules, SyncSchema schema, Subject subject, Dialect dialect) {
         this.rules = rules;
         this.schema = schema;
         this.claims = subject.claims();
+        this.dialect = dialect;
     }
 
     @Override
@@ -82,9 +89,40 @@ public final class RulesWriteGuard implements WriteGuard {
                         i,
                         "the row of '" + ch.table() + "' with key " + ch.key()
                                 + " refers to a row the hub does not hold, so it cannot be checked against your write rule");
+            } else if (stored == null && deletedOutOfSight(c, rule, ch)) {
+                // older than a delete the subject may not read: no pull would tell the device, so the answer does
+                refused.put(
+                        i,
+                        "the row of '" + ch.table() + "' with key " + ch.key()
+                                + " was deleted on the hub by a later change outside what you may read");
             }
         }
         return refused;
+    }
+
+    /**
+     * Whether the hub holds a delete of the change's row (so the change was older and not taken) that the
+     * subject may not read, as its old-row image has the row ({@link OldRows}).
+     */
+    private boolean deletedOutOfSight(Connection c, TableRule rule, Change ch) throws SQLException {
+        if (!(rule.read() instanceof Predicate.Sql)) {
+            return false;
+        }
+        SyncedTable t = schema.table(ch.table()).orElse(null);
+        if (t == null) {
+            return false;
+        }
+        Optional<Long> seq = Jdbc.queryLong(
+                c,
+                "SELECT seq FROM _shuttle_feed WHERE tbl = " + t.id() + " AND op = " + Op.DELETE.code() + " AND pk = "
+                        + dialect.capture().keyParameterExpression(t),
+                ch.key().toArray());
+        if (seq.isEmpty()) {
+            return false;
+        }
+        NamedParameters.Bound read = RuleSql.where(rule.read(), claims);
+        return OldRows.readable(c, dialect, t, new RowCondition(read.sql(), read.args()), List.of(seq.get()))
+                .isEmpty();
     }
 
     /** Whether the stored row satisfies the write rule; null when there is none (or nothing to check). */
