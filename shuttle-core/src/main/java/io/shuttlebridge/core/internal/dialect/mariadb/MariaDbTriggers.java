@@ -98,14 +98,20 @@ final class MariaDbTriggers implements CaptureTriggers {
         if (t.policy() != ConflictPolicy.FIELD_LWW || columns.isEmpty()) {
             return "";
         }
-        String choices = columns.stream()
-                .map(c -> "SELECT " + Identifiers.literal(c) + " AS col, " + (onlyChanged ? changed(t, c) : "1")
-                        + " AS written")
-                .collect(Collectors.joining(" UNION ALL "));
-        return """
-                %s SELECT %d, %s, x.col, LAST_INSERT_ID(), %d FROM (%s) x WHERE x.written
-                      ON DUPLICATE KEY UPDATE hlc = VALUES(hlc), origin = VALUES(origin);""".formatted(
-                FeedSql.INSERT_COLUMN_STAMPS, t.id(), keys.keyExpression(t, "NEW"), FeedSql.PENDING_ORIGIN, choices);
+        // no derived table: MariaDB 10.11 pushes a condition on a derived table into it, where a trigger's
+        // OLD and NEW are unknown ("Unknown column"); an insert stamps every column in one statement, an
+        // update each changed column in its own
+        String upsert = " ON DUPLICATE KEY UPDATE hlc = VALUES(hlc), origin = VALUES(origin);";
+        java.util.function.Function<String, String> row = c -> "(" + t.id() + ", " + keys.keyExpression(t, "NEW") + ", "
+                + Identifiers.literal(c) + ", LAST_INSERT_ID(), " + FeedSql.PENDING_ORIGIN + ")";
+        if (!onlyChanged) {
+            return FeedSql.INSERT_COLUMN_STAMPS + " VALUES "
+                    + columns.stream().map(row).collect(Collectors.joining(", ")) + upsert;
+        }
+        return columns.stream()
+                .map(c -> "IF " + changed(t, c) + " THEN " + FeedSql.INSERT_COLUMN_STAMPS + " VALUES " + row.apply(c)
+                        + upsert + " END IF;")
+                .collect(Collectors.joining("\n    "));
     }
 
     /**
