@@ -45,7 +45,9 @@ class RestoreConvergenceTest {
                 Arguments.of(8177L, EVERY_FAULT, "a customer lost by hub and writer, kept on two devices for children"),
                 Arguments.of(
                         8184L, EVERY_FAULT, "a chain of customers lost by the hub, kept on one device, held there"),
-                Arguments.of(8251L, EVERY_FAULT, "an order lost by hub and writer, kept by a device for its line"));
+                Arguments.of(8251L, EVERY_FAULT, "an order lost by hub and writer, kept by a device for its line"),
+                Arguments.of(8353L, EVERY_FAULT, "a copy reset before any sync finished kept a cursor of a lost hub"),
+                Arguments.of(8364L, EVERY_FAULT, "a held update dropped for a lost deletion's version, other stamp"));
     }
 
     @ParameterizedTest(name = "seed {0} {1}")

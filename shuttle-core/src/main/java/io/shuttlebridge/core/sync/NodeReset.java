@@ -86,7 +86,8 @@ public final class NodeReset {
             // pull takes each hub's snapshot, and its cursor is the snapshot's
             java.util.Set<String> hubs = new java.util.LinkedHashSet<>(DeviceStanding.hubsRecovering(c));
             for (var p : io.shuttlebridge.core.internal.sync.PeerStore.all(c)) {
-                if (p.lastOutcome() != null) {
+                // a hub it pulled from, even if no sync with it finished (a copy's are refused at their push)
+                if (p.lastOutcome() != null || p.lastPulled() > 0 || p.lastPushed() > 0) {
                     hubs.add(p.peer());
                 }
             }

@@ -229,10 +229,9 @@ final class ApplyRules {
      * carries the row's stamp), for the row's stamp may be a merge's, newer than columns it took from
      * older writes. Where the hub decides, stamps say nothing (a device's own write that its hub refused
      * can be newer than the hub's row it must adopt): on a device, a change from its hub is out of date
-     * when this replica already holds that hub version of the row or a later one (its own entry's base, or
-     * the version of the hub's entry it adopted); on the hub, when the row holds a later write of the same
-     * writer. Otherwise the policy decides as for any incoming change, so a concurrent write becomes a
-     * conflict rather than vanishing.
+     * when this replica already holds that hub version of the row or a later one ({@link #seenOnDevice});
+     * on the hub, when the row holds a later write of the same writer. Otherwise the policy decides as for
+     * any incoming change, so a concurrent write becomes a conflict rather than vanishing.
      */
     boolean staleWhileHeld(SyncedTable t, Role role, LocalRow l, Change r, Map<String, Stamp> stamps) {
         if (l == null || l.stamp().equals(r.stamp())) {
@@ -246,9 +245,23 @@ final class ApplyRules {
                         : !FieldMerge.anyColumnNewer(t, l, r, stamps);
             default ->
                 role == Role.DEVICE
-                        ? r.version() <= (l.stamp().origin().equals(localNode) ? l.base() : l.version())
+                        ? seenOnDevice(l, r)
                         : l.stamp().origin().equals(r.origin()) && l.stamp().newerThan(r.stamp());
         };
+    }
+
+    /**
+     * On a device, whether it holds the hub version of the row that the held change {@code r} carries, or a
+     * later one. Over its own write that is the hub version the write was made on (its base) or a later one.
+     * Over an entry it adopted from its hub, a version below the entry's; the entry's own version only with
+     * the entry's stamp (which makes {@code r} a duplicate): another stamp at the same version is another
+     * write, made where the hub's history between them was lost to a restore (a deletion the hub wrote, then
+     * lost, and its writer's update of the row on the same base, pushed again after the restore). The
+     * version alone cannot tell which of the two the hub holds now, so the policy decides, as it would on the
+     * change fresh from the hub, instead of dropping it silently.
+     */
+    private boolean seenOnDevice(LocalRow l, Change r) {
+        return l.stamp().origin().equals(localNode) ? r.version() <= l.base() : r.version() < l.version();
     }
 
     /** {@link #staleWhileHeld(SyncedTable, Role, LocalRow, Change, Map)} over a row whose columns carry its stamp. */

@@ -99,7 +99,10 @@ class VerdictTest {
             VERSION_STRICT | HUB    | fresh    | row 10@L v3/2  | upsert 12@B v4/3     | -                         | take                                  | parents
             VERSION_STRICT | DEVICE | fresh    | row 10@L v3/3  | upsert 12@B v4/3     | -                         | take                                  | parents
             # released from the pending queue: dropped when the row moved past it while it waited
-            VERSION_STRICT | DEVICE | released | row 10@A v3/2  | upsert 12@B v3/2     | -                         | stale                                 | -
+            VERSION_STRICT | DEVICE | released | row 10@A v3/2  | upsert 12@B v2/1     | -                         | stale                                 | -
+            # the version of the row's entry under another stamp: another write of that version (the hub's history
+            # between them lost to a restore), which the policy decides as it would the change fresh from the hub
+            VERSION_STRICT | DEVICE | released | row 10@A v3/2  | upsert 12@B v3/2     | -                         | conflict {a=a1, b=b1}, adopt          | parents, values
             VERSION_STRICT | DEVICE | released | row 10@L v4/2  | upsert 9@B v3/2      | -                         | conflict {a=a1, b=b1}, adopt          | parents, values
             VERSION_STRICT | HUB    | released | row 15@A v3/2  | upsert 12@A v2/1     | -                         | stale                                 | -
             VERSION_STRICT | HUB    | released | row 15@A v3/2  | upsert 12@B v2/1     | -                         | conflict {a=a1, b=b1}, resend         | parents, values
