@@ -91,6 +91,13 @@ public final class DatabaseException extends ShuttleException {
 
     private static Failure classifyOne(SQLException e) {
         String state = e.getSQLState();
+        if ("0A000".equals(state)
+                && e.getMessage() != null
+                && e.getMessage().contains("cached plan must not change result type")) {
+            // PostgreSQL, after a table's columns changed under a statement the driver had prepared: the
+            // driver prepares it again when the transaction runs again
+            return Failure.SERIALIZATION_FAILURE;
+        }
         if (state != null && state.length() == 5) {
             Failure f = bySqlState(state, e.getErrorCode());
             if (f != Failure.OTHER) {

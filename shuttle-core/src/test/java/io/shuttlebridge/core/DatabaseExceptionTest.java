@@ -123,6 +123,34 @@ class DatabaseExceptionTest {
         }
     }
 
+    /**
+     * A statement the PostgreSQL driver prepared on the server, run again in a transaction after the table's
+     * column changed type: "cached plan must not change result type", which the driver heals when the work runs
+     * again (a hub's pull right after a migration widened a column got a 500 before).
+     */
+    @Test
+    void aPostgresPlanCachedBeforeAColumnChangedIsTransient() throws Exception {
+        String url = Postgres.freshDatabase();
+        try (Connection app = DriverManager.getConnection(url + "&prepareThreshold=1");
+                Connection migration = DriverManager.getConnection(url);
+                Statement m = migration.createStatement()) {
+            m.execute("CREATE TABLE item (id int PRIMARY KEY, code varchar(8))");
+            m.execute("INSERT INTO item VALUES (1, 'a')");
+            try (java.sql.PreparedStatement read = app.prepareStatement("SELECT * FROM item")) {
+                read.executeQuery().close();
+                read.executeQuery().close(); // prepared on the server now
+                m.execute("ALTER TABLE item ALTER COLUMN code TYPE varchar(20)");
+                app.setAutoCommit(false);
+                DatabaseException e = wrapped(() -> read.executeQuery().close());
+                assertThat(e.failure()).as(e.getMessage()).isEqualTo(Failure.SERIALIZATION_FAILURE);
+                assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+                app.rollback();
+                read.executeQuery().close(); // the transaction again: the driver prepared it anew
+                app.commit();
+            }
+        }
+    }
+
     @Test
     void vendorCodesOfMySqlAndMariaDbAreReadWhereTheirSqlStateIsShared() {
         assertThat(DatabaseException.classify(new SQLException("Duplicate entry", "23000", 1062)))

@@ -138,8 +138,11 @@ class PoisonChangesIT {
                 assertThat(engine.pullThenPush(http).pushed()).isEqualTo(1);
                 assertThat(items(hubDb)).contains("13|TWELVE-CHARS|4");
             }
-            // the hub still has no color: a retry is refused again, as a new rejected write of its own
-            engine.retryRejected(colored.id());
+            // the hub still has no color: a retry is refused again, as a new rejected write of its own (the
+            // widened column above is a schema change, after which the device may have queued it again itself)
+            if (engine.rejectedWrites(true).stream().anyMatch(w -> w.id() == colored.id())) {
+                engine.retryRejected(colored.id());
+            }
             engine.pullThenPush(http);
             RejectedWrite again = only(engine.rejectedWrites(true), "tag");
             assertThat(again.id()).isNotEqualTo(colored.id());
