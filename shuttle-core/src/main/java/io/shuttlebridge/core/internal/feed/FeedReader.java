@@ -254,24 +254,7 @@ public final class FeedReader {
                             || (!q.tables().isEmpty() && !q.tables().contains(t.name()))) {
                         continue;
                     }
-                    String origin = nodes.get(rs.getInt(6));
-                    if (origin == null) {
-                        throw new ShuttleException(
-                                ErrorCode.INTERNAL,
-                                "feed entry " + seq + " names origin node " + rs.getInt(6)
-                                        + ", which _shuttle_nodes does not hold");
-                    }
-                    raw.add(new Object[] {
-                        t,
-                        Jdbc.readValue(rs, 2),
-                        seq,
-                        rs.getInt(4),
-                        rs.getLong(5),
-                        origin,
-                        rs.getLong(7),
-                        rs.getLong(8),
-                        sent ? nodes.get(via) : null
-                    });
+                    raw.add(rawEntry(rs, t, seq, nodes, sent ? nodes.get(via) : null));
                 }
             }
         }
@@ -284,6 +267,25 @@ public final class FeedReader {
         List<String> sentBy = new ArrayList<>(raw.size());
         List<FeedEntry> entries = entries(c, raw, sentBy);
         return new Page(entries, lastSeq, more, senders, Set.copyOf(touched), Set.copyOf(leftOut), sentBy);
+    }
+
+    /**
+     * A feed row as read by a page's statement (table, stored key, seq, op, hlc, origin, version, base, the
+     * node that sent it), its origin named; a numeric origin that {@code _shuttle_nodes} does not hold is an
+     * internal error.
+     */
+    private static Object[] rawEntry(ResultSet rs, SyncedTable t, long seq, Map<Integer, String> nodes, String sentBy)
+            throws SQLException {
+        String origin = nodes.get(rs.getInt(6));
+        if (origin == null) {
+            throw new ShuttleException(
+                    ErrorCode.INTERNAL,
+                    "feed entry " + seq + " names origin node " + rs.getInt(6)
+                            + ", which _shuttle_nodes does not hold");
+        }
+        return new Object[] {
+            t, Jdbc.readValue(rs, 2), seq, rs.getInt(4), rs.getLong(5), origin, rs.getLong(7), rs.getLong(8), sentBy
+        };
     }
 
     /**
@@ -315,24 +317,7 @@ public final class FeedReader {
                         nodes = names.refresh(c); // a node registered since they were read
                         fresh = true;
                     }
-                    String origin = nodes.get(rs.getInt(6));
-                    if (origin == null) {
-                        throw new ShuttleException(
-                                ErrorCode.INTERNAL,
-                                "feed entry " + seq + " names origin node " + rs.getInt(6)
-                                        + ", which _shuttle_nodes does not hold");
-                    }
-                    raw.add(new Object[] {
-                        t,
-                        Jdbc.readValue(rs, 2),
-                        seq,
-                        rs.getInt(4),
-                        rs.getLong(5),
-                        origin,
-                        rs.getLong(7),
-                        rs.getLong(8),
-                        sent ? nodes.get(via) : null
-                    });
+                    raw.add(rawEntry(rs, t, seq, nodes, sent ? nodes.get(via) : null));
                 }
             }
         }

@@ -391,36 +391,48 @@ public final class RejectedWrites {
     /** The row's replicated columns as they are here, or null when there is no such row. */
     private static java.util.Map<String, Object> current(Connection c, Dialect dialect, SyncedTable t, List<Object> key)
             throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT ");
         List<String> cols = t.replicatedColumns();
-        for (int i = 0; i < cols.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(dialect.quote(cols.get(i)));
+        String what = cols.stream().map(dialect::quote).collect(java.util.stream.Collectors.joining(", "));
+        try (PreparedStatement ps = selectByKey(c, dialect, t, what, key);
+                ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < cols.size(); i++) {
+                if (!t.key().contains(cols.get(i))) {
+                    out.put(cols.get(i), rs.getObject(i + 1));
+                }
+            }
+            return out;
         }
-        sql.append(" FROM ").append(dialect.quote(t.name())).append(" WHERE ");
+    }
+
+    /** {@code SELECT what} from the table's row of {@code key}, prepared and bound. */
+    private static PreparedStatement selectByKey(
+            Connection c, Dialect dialect, SyncedTable t, String what, List<Object> key) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ")
+                .append(what)
+                .append(" FROM ")
+                .append(dialect.quote(t.name()))
+                .append(" WHERE ");
         for (int i = 0; i < t.key().size(); i++) {
             sql.append(i == 0 ? "" : " AND ")
                     .append(dialect.quote(t.key().get(i)))
                     .append(" = ?");
         }
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        PreparedStatement ps = c.prepareStatement(sql.toString());
+        try {
             for (int i = 0; i < key.size(); i++) {
                 Jdbc.set(
                         ps,
                         i + 1,
                         dialect.toDatabase(t.table().column(t.key().get(i)).orElseThrow(), key.get(i)));
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
-                for (int i = 0; i < cols.size(); i++) {
-                    if (!t.key().contains(cols.get(i))) {
-                        out.put(cols.get(i), rs.getObject(i + 1));
-                    }
-                }
-                return out;
-            }
+            return ps;
+        } catch (SQLException | RuntimeException e) {
+            ps.close();
+            throw e;
         }
     }
 
@@ -449,24 +461,9 @@ public final class RejectedWrites {
     }
 
     private static boolean exists(Connection c, Dialect dialect, SyncedTable t, List<Object> key) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT 1 FROM ")
-                .append(dialect.quote(t.name()))
-                .append(" WHERE ");
-        for (int i = 0; i < t.key().size(); i++) {
-            sql.append(i == 0 ? "" : " AND ")
-                    .append(dialect.quote(t.key().get(i)))
-                    .append(" = ?");
-        }
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < key.size(); i++) {
-                Jdbc.set(
-                        ps,
-                        i + 1,
-                        dialect.toDatabase(t.table().column(t.key().get(i)).orElseThrow(), key.get(i)));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
+        try (PreparedStatement ps = selectByKey(c, dialect, t, "1", key);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next();
         }
     }
 
