@@ -197,19 +197,7 @@ public final class ShuttleDatabase implements AutoCloseable {
     }
 
     private static <T> T inTransaction(Connection c, SqlWork<T> work) throws SQLException {
-        {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException | Error e) {
-                rollbackQuietly(c, e);
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
+        return io.shuttlebridge.core.internal.Jdbc.inTransaction(c, work);
     }
 
     /**
@@ -247,14 +235,6 @@ public final class ShuttleDatabase implements AutoCloseable {
             if (restore >= 0 && !c.isClosed()) {
                 dialect.restoreDurability(c, restore);
             }
-        }
-    }
-
-    private static void rollbackQuietly(Connection c, Throwable cause) {
-        try {
-            c.rollback();
-        } catch (SQLException rollbackFailure) {
-            cause.addSuppressed(rollbackFailure);
         }
     }
 

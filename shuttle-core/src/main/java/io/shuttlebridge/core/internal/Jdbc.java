@@ -24,6 +24,29 @@ import java.util.Optional;
 public final class Jdbc {
     private Jdbc() {}
 
+    /**
+     * Runs {@code work} in one transaction on {@code c}: committed when it returns, rolled back when it throws
+     * (a failing rollback kept as suppressed); auto-commit is back on after it.
+     */
+    public static <T> T inTransaction(Connection c, io.shuttlebridge.core.ShuttleDatabase.SqlWork<T> work)
+            throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException | Error e) {
+            try {
+                c.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
     public static void execute(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(sql);

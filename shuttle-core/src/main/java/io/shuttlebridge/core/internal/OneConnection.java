@@ -64,21 +64,7 @@ public final class OneConnection implements AutoCloseable {
     /** Runs {@code work} in one transaction on the connection: committed when it returns, rolled back when it throws. */
     public <T> T transaction(ShuttleDatabase.SqlWork<T> work) {
         try {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException | Error e) {
-                try {
-                    c.rollback();
-                } catch (SQLException rollbackFailure) {
-                    e.addSuppressed(rollbackFailure);
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            return Jdbc.inTransaction(c, work);
         } catch (SQLException e) {
             throw ShuttleException.database("transaction on " + db.displayUrl(), e);
         }

@@ -6,6 +6,7 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.id.KSortedId;
 import io.shuttlebridge.core.id.MillisClock;
+import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.dialect.TransactionLock;
 import io.shuttlebridge.core.protocol.Lease;
@@ -134,10 +135,12 @@ public final class LeaseStore {
             boolean[] held = {false};
             Lease lease;
             try {
-                lease = leaseInTransaction(c, deviceKey, nodeUuid, () -> {
-                    held[0] = true; // a failed take may still have taken it: releasing is harmless
-                    lock.take(c, LOCK_CLASS);
-                });
+                lease = Jdbc.inTransaction(
+                        c,
+                        tx -> leaseIn(tx, deviceKey, nodeUuid, () -> {
+                            held[0] = true; // a failed take may still have taken it: releasing is harmless
+                            lock.take(tx, LOCK_CLASS);
+                        }));
             } catch (SQLException | RuntimeException | Error e) {
                 if (held[0]) {
                     try {
@@ -153,26 +156,6 @@ public final class LeaseStore {
             }
             return lease;
         });
-    }
-
-    /** One lease in one transaction on {@code c}, rolled back on failure; auto-commit is back on after it. */
-    private Lease leaseInTransaction(Connection c, String deviceKey, String nodeUuid, TakeLock lock)
-            throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            Lease lease = leaseIn(c, deviceKey, nodeUuid, lock);
-            c.commit();
-            return lease;
-        } catch (SQLException | RuntimeException | Error e) {
-            try {
-                c.rollback();
-            } catch (SQLException rollbackFailure) {
-                e.addSuppressed(rollbackFailure);
-            }
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
     }
 
     /** Takes the lock that orders new ids, inside the lease's transaction. */
