@@ -173,6 +173,20 @@ public final class HubMetrics {
         refusals("database unreachable");
     }
 
+    /** Gauges of the reads a pooled hub serves at once ({@link ReadSlots}): their number and the reads waiting for one. */
+    public void readSlots(ReadSlots slots) {
+        if (slots.size() == 0) {
+            return;
+        }
+        Gauge.builder("shuttle.reads.slots", slots, ReadSlots::size)
+                .description(
+                        "pulls, snapshot pages and row diffs served at once (the rest of the pool is left to pushes)")
+                .register(registry);
+        Gauge.builder("shuttle.reads.waiting", slots, ReadSlots::waiting)
+                .description("pulls, snapshot pages and row diffs waiting for their turn")
+                .register(registry);
+    }
+
     /**
      * A request was refused 503 because no database connection could be had within the pool's timeout: every
      * one in use ({@code pool busy}), or none could be opened ({@code database unreachable}).

@@ -70,6 +70,8 @@ public final class SyncApi {
     private final FeedRanges ranges = new FeedRanges();
     /** The end of the feed that pulls without rules share (each change encoded once, hidden columns left out). */
     private final FeedTail tail;
+    /** The reads served at once, so that pushes always find a connection. */
+    private final ReadSlots readSlots;
 
     /** The most entries, and bytes of their encodings, that the shared end of the feed keeps ({@link FeedTail}). */
     static final String TAIL_ENTRIES = "shuttle.hub.pullTailEntries";
@@ -119,6 +121,8 @@ public final class SyncApi {
                 Integer.getInteger(TAIL_ENTRIES, 32_768),
                 Long.getLong(TAIL_BYTES, 16L << 20));
         this.hub = new HubSide(EngineAccess.context(engine));
+        this.readSlots = ReadSlots.of(engine.database());
+        metrics.readSlots(readSlots);
         this.snapshots = new FilteredSnapshot(EngineAccess.context(engine));
         this.rowDiffs = new RowDiffs(EngineAccess.context(engine));
     }
@@ -245,6 +249,10 @@ public final class SyncApi {
     }
 
     public void pull(Context ctx) {
+        readSlots.run(() -> pullInSlot(ctx));
+    }
+
+    private void pullInSlot(Context ctx) {
         String node = node(ctx);
         long since = cursor(ctx, "since");
         int limit = limit(ctx);
@@ -313,6 +321,10 @@ public final class SyncApi {
     }
 
     public void snapshot(Context ctx) {
+        readSlots.run(() -> snapshotInSlot(ctx));
+    }
+
+    private void snapshotInSlot(Context ctx) {
         String node = node(ctx);
         long after = cursor(ctx, "after");
         int limit = limit(ctx);
@@ -447,6 +459,10 @@ public final class SyncApi {
      * and move-out sending only what differs).
      */
     public void diff(Context ctx) {
+        readSlots.run(() -> diffInSlot(ctx));
+    }
+
+    private void diffInSlot(Context ctx) {
         String node = node(ctx);
         bindings.check(RequestAuth.subject(ctx), node);
         RowDiffCodec.Request req = RowDiffCodec.request(body.json(ctx));

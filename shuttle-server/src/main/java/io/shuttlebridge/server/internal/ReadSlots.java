@@ -1,0 +1,99 @@
+package io.shuttlebridge.server.internal;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.shuttlebridge.core.ErrorCode;
+import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.ShuttleException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * How many reads (pulls, snapshot pages, row diffs) a pooled hub serves at once: fewer than its pool has
+ * connections, so that a push always finds one free however many devices pull. A read beyond them waits
+ * here, first come first served, instead of in the pool's queue in front of pushes: on a hub with more
+ * devices than it can serve, the devices queue for their pulls (each of which may carry a thousand rows)
+ * while their pushes, a few rows each, are taken at once. A read that waited longer than {@link
+ * #WAIT_PROPERTY} (default 30 s) is refused {@code 503 UNAVAILABLE}, having done nothing, and the device
+ * comes back. A SQLite hub (one connection, writes and reads in turn) has no slots.
+ */
+public final class ReadSlots {
+    /** {@code -Dshuttle.hub.readSlots=N}: reads at once (default: the pool's connections less a quarter, at least two less). */
+    public static final String SLOTS_PROPERTY = "shuttle.hub.readSlots";
+
+    /** {@code -Dshuttle.hub.readWaitMillis=N}: how long a read waits for a slot before it is refused 503. */
+    public static final String WAIT_PROPERTY = "shuttle.hub.readWaitMillis";
+
+    private final Semaphore slots;
+    private final int size;
+    private final long waitNanos;
+    private final AtomicInteger waiting = new AtomicInteger();
+
+    ReadSlots(int size, long waitMillis) {
+        this.size = size;
+        this.slots = size <= 0 ? null : new Semaphore(size, true);
+        this.waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMillis);
+    }
+
+    /** The slots of a hub over {@code db}: none (every read goes straight on) unless it is served by a pool. */
+    public static ReadSlots of(ShuttleDatabase db) {
+        int pool = db.dataSource()
+                .filter(HikariDataSource.class::isInstance)
+                .map(d -> ((HikariDataSource) d).getMaximumPoolSize())
+                .orElse(0);
+        long wait = Long.getLong(WAIT_PROPERTY, 30_000L);
+        if (pool == 0) {
+            return new ReadSlots(0, wait);
+        }
+        return new ReadSlots(Integer.getInteger(SLOTS_PROPERTY, defaultSize(pool)), wait);
+    }
+
+    /**
+     * The reads at once for a pool of {@code pool} connections: one of them listens for other hub processes'
+     * writes, and a quarter of the rest (at least two) is left to pushes.
+     */
+    static int defaultSize(int pool) {
+        int serving = pool - 1;
+        return Math.max(1, serving - Math.max(2, serving / 4));
+    }
+
+    /** Runs {@code read} in a slot, waiting for one; refused 503 when none came free in time. */
+    public void run(Runnable read) {
+        if (slots == null) {
+            read.run();
+            return;
+        }
+        boolean got;
+        waiting.incrementAndGet();
+        try {
+            got = slots.tryAcquire(waitNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShuttleException(
+                    ErrorCode.UNAVAILABLE, "the hub is shutting down: retry against it once it is back");
+        } finally {
+            waiting.decrementAndGet();
+        }
+        if (!got) {
+            throw new ShuttleException(
+                    ErrorCode.UNAVAILABLE,
+                    "the hub is busy serving " + size + " read(s) at once and this one waited "
+                            + TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms for its turn: retry in a moment");
+        }
+        try {
+            read.run();
+        } finally {
+            slots.release();
+        }
+    }
+
+    /** Reads waiting for a slot now. */
+    public int waiting() {
+        return waiting.get();
+    }
+
+    /** Reads served at once (0: no limit). */
+    public int size() {
+        return size;
+    }
+}
