@@ -60,6 +60,33 @@ class SharedPullsIT {
         }
     }
 
+    @Test
+    void withTheSharedEndTurnedOffEveryPullReadsItsOwnPage() throws Exception {
+        System.setProperty("shuttle.hub.pullTailEntries", "0");
+        try (ShuttleDatabase hubDb = Fixtures.hubDatabase(dir);
+                HubServer hub = Fixtures.start(SyncEngine.open(hubDb))) {
+            ShuttleDatabase writer = ShuttleDatabase.sqlite(dir.resolve("w.db"));
+            ShuttleDatabase reader = ShuttleDatabase.sqlite(dir.resolve("r.db"));
+            HttpTransport wt = Fixtures.transport(hub);
+            HttpTransport rt = Fixtures.transport(hub);
+            DeviceClone.run(writer, wt, ProgressListener.NONE);
+            DeviceClone.run(reader, rt, ProgressListener.NONE);
+            writer.execute("INSERT INTO customer VALUES (501, 'written', 0, NULL)");
+            assertThat(SyncEngine.open(writer).pullThenPush(wt).pushed()).isEqualTo(1);
+            assertThat(SyncEngine.open(reader).pullThenPush(rt).applied()).isEqualTo(1);
+            assertThat(SyncEngine.open(writer).pullThenPush(wt).pulled())
+                    .as("its own change does not come back")
+                    .isZero();
+            assertThat(shared(hub, "hit") + shared(hub, "miss"))
+                    .as("no pull went through the shared end")
+                    .isZero();
+            writer.close();
+            reader.close();
+        } finally {
+            System.clearProperty("shuttle.hub.pullTailEntries");
+        }
+    }
+
     private static double shared(HubServer hub, String result) throws Exception {
         String metrics = HttpClient.newHttpClient()
                 .send(

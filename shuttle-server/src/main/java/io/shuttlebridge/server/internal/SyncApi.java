@@ -73,7 +73,10 @@ public final class SyncApi {
     /** The reads served at once, so that pushes always find a connection. */
     private final ReadSlots readSlots;
 
-    /** The most entries, and bytes of their encodings, that the shared end of the feed keeps ({@link FeedTail}). */
+    /**
+     * The most entries, and bytes of their encodings, that the shared end of the feed keeps ({@link FeedTail});
+     * either 0: none kept, every pull reads its own page.
+     */
     static final String TAIL_ENTRIES = "shuttle.hub.pullTailEntries";
 
     static final String TAIL_BYTES = "shuttle.hub.pullTailBytes";
@@ -116,10 +119,15 @@ public final class SyncApi {
                 stream.tellOnlyWhen(unread);
             }
         }
-        this.tail = new FeedTail(
-                ch -> WireCodec.changeBytes(reads == null ? ch : reads.withoutHiddenColumns(ch)),
-                Integer.getInteger(TAIL_ENTRIES, 32_768),
-                Long.getLong(TAIL_BYTES, 16L << 20));
+        int tailEntries = Integer.getInteger(TAIL_ENTRIES, 32_768);
+        long tailBytes = Long.getLong(TAIL_BYTES, 16L << 20);
+        // a bound of 0 turns the shared end off: every pull reads its own page
+        this.tail = tailEntries <= 0 || tailBytes <= 0
+                ? null
+                : new FeedTail(
+                        ch -> WireCodec.changeBytes(reads == null ? ch : reads.withoutHiddenColumns(ch)),
+                        tailEntries,
+                        tailBytes);
         this.hub = new HubSide(EngineAccess.context(engine));
         this.readSlots = ReadSlots.of(engine.database());
         metrics.readSlots(readSlots);
@@ -273,7 +281,7 @@ public final class SyncApi {
             json(ctx, WireCodec.pullResultBytes(r, -1));
             return;
         }
-        if ((reads == null || !reads.filters()) && replica == null) {
+        if ((reads == null || !reads.filters()) && replica == null && tail != null) {
             sharedPull(ctx, node, since, limit);
             return;
         }

@@ -94,10 +94,10 @@ public final class FeedTail {
 
     /**
      * The page after {@code since} of at most {@code limit} entries for {@code forNode}, read on {@code c}
-     * (in the pull's snapshot, with local writes folded) under schema version {@code schemaVersion}. Every
-     * pull first brings the tail up to its snapshot (at most {@link #MOST_NEW} entries, the rest left to
-     * the next); one from within the tail is cut from it, any other reads its page, which starts the tail
-     * when there is none (empty at the feed's end, or from its cursor when the page reaches that end).
+     * (in the pull's snapshot, with local writes folded) under schema version {@code schemaVersion}. A pull
+     * from within the tail first brings it up to its snapshot (at most {@link #MOST_NEW} entries, the rest
+     * left to the next) and is cut from it; any other reads its page, which starts the tail when there is
+     * none (empty at the feed's end, or from its cursor when the page reaches that end).
      */
     public Answer page(FeedReader reader, Connection c, long since, int limit, long schemaVersion, String forNode)
             throws SQLException {
@@ -105,12 +105,14 @@ public final class FeedTail {
         long from;
         Slot anchor;
         synchronized (this) {
-            gen = valid && version == schemaVersion ? generation : -1;
+            // a pull from before the tail reads its own page and leaves bringing the tail up to date to the next
+            // pull from within it: the tail's reads are paid by the pulls it serves
+            gen = valid && version == schemaVersion && since >= lo ? generation : -1;
             from = hi;
             anchor = !slots.isEmpty() && slots.getLast().seq == hi ? slots.getLast() : null;
         }
         if (gen >= 0) {
-            // every pull brings the tail up to date, the ones from before it too: what the feed gained stays small
+            // a pull from within the tail brings it up to date: what the feed gained since the last such pull
             Read gained = reader.readTail(c, anchor == null ? from : from - 1, MOST_NEW);
             if (gained.top() >= from && holds(anchor, gained) && noneGone(gained)) {
                 List<Slot> added = new ArrayList<>(gained.entries().size());
