@@ -70,6 +70,7 @@ public final class HubServer implements AutoCloseable {
     private static final long UNREAD_BODY_DROPPED = 64 * 1024;
 
     private final Javalin app;
+    private final SyncEngine engine;
     private final PushGate gate;
     private final StreamHub stream;
     private final FeedWatcher watcher;
@@ -89,6 +90,7 @@ public final class HubServer implements AutoCloseable {
         this.listening = listen;
         HubMetrics metrics = b.meterRegistry == null ? new HubMetrics() : new HubMetrics(b.meterRegistry);
         this.gate = new PushGate();
+        this.engine = b.engine;
         this.shutdownTimeout = b.shutdownTimeout;
         this.host = b.host;
         this.tls = b.tls != null;
@@ -316,6 +318,11 @@ public final class HubServer implements AutoCloseable {
         }
         if (listening) {
             app.stop();
+        }
+        try {
+            engine.writePullAcks(); // what the last pulls acknowledged
+        } catch (RuntimeException e) {
+            log.warn("writing the last pulls' acknowledgements: {}", e.getMessage());
         }
     }
 

@@ -112,7 +112,8 @@ public final class SyncEngine {
                 b.listener::applied,
                 b.clock,
                 new HlcClock(b.clock, b.maxClockSkew),
-                new PushTimes());
+                new PushTimes(),
+                new io.shuttlebridge.core.internal.sync.PullAcks(db));
         this.hub = new HubSide(context);
         this.puller = new Puller(context, transport -> transport.followSchema(this));
         this.pusher = new PushPipeline(context);
@@ -337,6 +338,7 @@ public final class SyncEngine {
 
     public boolean retirePeer(String nodeUuid) {
         NodeIds.require(nodeUuid);
+        context.pullAcks().forget(nodeUuid);
         return db.transaction(c -> PeerStore.retire(c, nodeUuid, context.clock().millis()));
     }
 
@@ -386,11 +388,22 @@ public final class SyncEngine {
     }
 
     public PeerCursor cursor(String peer) {
+        writePullAcks();
         return db.read(c -> PeerStore.get(c, peer));
     }
 
     public List<PeerCursor> peers() {
+        writePullAcks();
         return db.read(PeerStore::all);
+    }
+
+    /**
+     * Writes what the pulls this engine served as a pooled hub acknowledged and has not written yet (it
+     * writes them a moment after each pull, many together): before reading the peers' cursors, and before the
+     * hub stops.
+     */
+    public void writePullAcks() {
+        context.pullAcks().writeNow();
     }
 
     /** Changes made here not yet pushed to the given peer (every local change when {@code peer} is null). */

@@ -26,6 +26,7 @@ import java.util.function.Consumer;
  *     than its {@link HlcClock#maxSkew()} ahead of {@code clock} is re-stamped before anything observes
  *     it
  * @param pushTimes what the engine's pushes wait for and what their transactions take, as a hub
+ * @param pullAcks what the pulls it serves as a pooled hub acknowledge, written a moment later together
  */
 public record EngineContext(
         ShuttleDatabase db,
@@ -36,7 +37,8 @@ public record EngineContext(
         Consumer<Change> onApplied,
         MillisClock clock,
         HlcClock hlc,
-        PushTimes pushTimes) {
+        PushTimes pushTimes,
+        PullAcks pullAcks) {
 
     public EngineContext {
         resolvers = Map.copyOf(resolvers);

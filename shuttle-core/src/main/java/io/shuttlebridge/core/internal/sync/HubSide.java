@@ -685,27 +685,39 @@ public final class HubSide {
     /** {@link #pooledPull(String, long, FeedReader.Query, java.util.function.Function, Object)} of what {@code reader} reads; null: resync. */
     private <T> T pooledPull(String forNode, long since, PageReader<T> reader) {
         try (OneConnection one = OneConnection.of(db, PULL_POOL_WAITS)) {
-            boolean behind = one.transaction(c -> {
-                refuseRetired(c, forNode);
-                if (behindPurge(c, since)) {
-                    return true;
+            for (boolean folded = false; ; folded = true) {
+                boolean fold = !folded;
+                PulledPage<T> pulled = one.transaction(c -> {
+                    Dialects.of(db).oneSnapshot(c);
+                    PullCheck check = PullCheck.read(c, forNode);
+                    if (check.retiredAt() != null) {
+                        throw retiredRefusal(forNode, check.retiredAt());
+                    }
+                    if (since < check.purgedThrough()) {
+                        return new PulledPage<>(null, false);
+                    }
+                    if (check.logPending() && fold) {
+                        return new PulledPage<>(null, true); // local writes committed before it: folded first
+                    }
+                    return new PulledPage<>(reader.read(c), false);
+                });
+                if (pulled.fold()) {
+                    one.transaction(c -> {
+                        Dialects.of(db).capture().foldForReading(c);
+                        return null;
+                    });
+                    continue;
                 }
-                PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
-                Dialects.of(db).capture().foldForReading(c);
-                return false;
-            });
-            if (behind) {
-                return null;
+                if (pulled.page() != null) {
+                    engine.pullAcks().record(forNode, since, engine.clock().instant());
+                }
+                return pulled.page();
             }
-            return one.transaction(c -> {
-                Dialects.of(db).oneSnapshot(c);
-                if (behindPurge(c, since)) {
-                    return null; // purged meanwhile
-                }
-                return reader.read(c);
-            });
         }
     }
+
+    /** A pooled pull's page (null: the device must resync), or word that local writes wait to be folded first. */
+    private record PulledPage<T>(T page, boolean fold) {}
 
     /**
      * How many times the pool's timeout a pull waits for a connection while all are busy
@@ -931,6 +943,7 @@ public final class HubSide {
     public int purgeTombstones() {
         return db.transaction(c -> {
             Dialects.of(db).capture().fold(c);
+            engine.pullAcks().write(c);
             List<PeerCursor> peers = PeerStore.all(c);
             if (peers.isEmpty()) {
                 return 0;
@@ -961,6 +974,7 @@ public final class HubSide {
     public List<String> retireSilentPeers(java.time.Duration silence) {
         java.time.Instant now = engine.clock().instant();
         return db.transaction(c -> {
+            engine.pullAcks().write(c);
             List<String> silent = PeerStore.silentSince(c, now.minus(silence), now);
             for (String peer : silent) {
                 PeerStore.retire(c, peer, now.toEpochMilli());
@@ -988,11 +1002,15 @@ public final class HubSide {
     private static void refuseRetired(Connection c, String node) throws SQLException {
         var at = PeerStore.retiredAt(c, node);
         if (at.isPresent()) {
-            throw new ShuttleException(
-                    ErrorCode.FORBIDDEN,
-                    "device " + node + " was retired from this hub at " + Instant.ofEpochMilli(at.get())
-                            + ": clone a new device (carry its unpushed writes over with shuttle bundle export/import)");
+            throw retiredRefusal(node, at.get());
         }
+    }
+
+    private static ShuttleException retiredRefusal(String node, long atMillis) {
+        return new ShuttleException(
+                ErrorCode.FORBIDDEN,
+                "device " + node + " was retired from this hub at " + Instant.ofEpochMilli(atMillis)
+                        + ": clone a new device (carry its unpushed writes over with shuttle bundle export/import)");
     }
 
     private int checkLimit(int limit) {

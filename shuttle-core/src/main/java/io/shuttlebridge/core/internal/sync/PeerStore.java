@@ -93,7 +93,7 @@ public final class PeerStore {
         return out;
     }
 
-    private static final String RETIRED = "retired:";
+    static final String RETIRED = "retired:";
 
     private static void ensure(Connection c, String peer) throws SQLException {
         Jdbc.update(c, "INSERT INTO _shuttle_peers (peer) VALUES (?) ON CONFLICT DO NOTHING", peer);
