@@ -1,5 +1,6 @@
 package io.shuttlebridge.core.internal.dialect.mariadb;
 
+import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.CaptureLog;
@@ -14,6 +15,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The capture log on MariaDB and its fold into the feed.
@@ -56,9 +60,6 @@ final class MariaDbFold implements CaptureLog {
             FROM _shuttle_folding l LEFT JOIN _shuttle_feed f ON f.tbl = l.tbl AND f.pk = l.pk
             %s""".formatted(
                     FeedSql.INSERT_ENTRIES, FeedSql.foldedVersion("l.n"), FeedSql.FOLDED_BASE, FeedSql.ENTRY_REPLACES);
-
-    private static final String PENDING_COLUMN_STAMPS =
-            "SELECT 1 FROM _shuttle_colclock WHERE origin = " + FeedSql.PENDING_ORIGIN + " LIMIT 1";
 
     /** The pending column stamps of one write read from the log: its row's stamps, looked up by key. */
     private static final String COLUMN_STAMPS = """
@@ -170,8 +171,9 @@ final class MariaDbFold implements CaptureLog {
                 11,
                 rows);
         Jdbc.update(c, FOLD);
-        if (Jdbc.queryLong(c, PENDING_COLUMN_STAMPS).isPresent()) {
-            stampColumns(c, log, stamps);
+        Set<Integer> stamped = columnStampedTables(c, log);
+        if (!stamped.isEmpty()) {
+            stampColumns(c, log, stamps, stamped);
         }
         deleteRead(c, log);
         Jdbc.update(
@@ -187,12 +189,13 @@ final class MariaDbFold implements CaptureLog {
      * another session wrote and has not committed (a program's open transaction), while holding the fold lock and
      * the stamps it updated so far; that session writing one of those next would make a deadlock.
      */
-    private static void stampColumns(Connection c, List<Logged> log, long[] stamps) throws SQLException {
+    private static void stampColumns(Connection c, List<Logged> log, long[] stamps, Set<Integer> tables)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(COLUMN_STAMPS)) {
             int batched = 0;
             for (int i = 0; i < log.size(); i++) {
                 Logged l = log.get(i);
-                if (l.tbl() <= 0 || l.pk() == null) {
+                if (!tables.contains(l.tbl()) || l.pk() == null) {
                     continue;
                 }
                 ps.setLong(1, stamps[i]);
@@ -208,6 +211,34 @@ final class MariaDbFold implements CaptureLog {
                 ps.executeBatch();
             }
         }
+    }
+
+    /**
+     * The tables among the writes read from the log whose writes leave column stamps waiting for the fold (their
+     * policy is FIELD_LWW: their triggers stamp each written column), from the engine's few rows of tables. Not
+     * a search of the column stamps for waiting ones: nothing serves it but a scan of every row's stamps, on
+     * every fold.
+     */
+    private static Set<Integer> columnStampedTables(Connection c, List<Logged> log) throws SQLException {
+        Set<Integer> logged = new TreeSet<>();
+        for (Logged l : log) {
+            if (l.tbl() > 0) {
+                logged.add(l.tbl());
+            }
+        }
+        Set<Integer> out = new TreeSet<>();
+        if (logged.isEmpty()) {
+            return out;
+        }
+        String ids = logged.stream().map(String::valueOf).collect(Collectors.joining(", "));
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id FROM _shuttle_tables WHERE policy = '"
+                        + ConflictPolicy.FIELD_LWW.name() + "' AND id IN (" + ids + ")")) {
+            while (rs.next()) {
+                out.add(rs.getInt(1));
+            }
+        }
+        return out;
     }
 
     /**

@@ -75,4 +75,53 @@ class MariaDbColumnStampLocksTest {
                     .isEqualTo(2);
         }
     }
+
+    /**
+     * A fold looks up the pending column stamps of the FIELD_LWW writes it read, and no others: it never scans the
+     * column stamps (one row per column of every row of such a table) to learn whether any wait. Counted as the
+     * rows the server read by scanning, on the fold's own session.
+     */
+    @Test
+    void aFoldReadsOnlyTheColumnStampsOfTheWritesItFolds() throws Exception {
+        exec(
+                url,
+                "CREATE TABLE doc (id BIGINT PRIMARY KEY, a TEXT, b TEXT)",
+                "CREATE TABLE note (id BIGINT PRIMARY KEY, body TEXT)",
+                "INSERT INTO doc SELECT seq, 'a', 'b' FROM seq_1_to_20000");
+        try (ShuttleDatabase db = ShuttleDatabase.open(url)) {
+            Capture.enable(
+                    db,
+                    CaptureOptions.builder()
+                            .policy(ConflictPolicy.FIELD_LWW)
+                            .policy("note", ConflictPolicy.LWW)
+                            .build(),
+                    ProgressListener.NONE);
+            exec(url, "UPDATE doc SET a = 'all' WHERE id > 0"); // a stamp per row, pending until folded
+            Feed.compact(db);
+            assertThat(count(url, "SELECT count(*) FROM _shuttle_colclock")).isGreaterThanOrEqualTo(20_000);
+
+            exec(url, "INSERT INTO note VALUES (1, 'n')", "UPDATE doc SET b = 'one' WHERE id = 7");
+            var dialect = io.shuttlebridge.core.internal.dialect.Dialects.forUrl(url);
+            try (Connection c =
+                    dialect.session(java.sql.DriverManager.getConnection(url, ShuttleDatabase.driverProperties(url)))) {
+                c.setAutoCommit(false);
+                long before = scanned(c);
+                dialect.capture().fold(c);
+                long read = scanned(c) - before;
+                c.commit();
+                assertThat(read).as("rows read by scans during the fold").isLessThan(1_000);
+            }
+            assertThat(count(url, "SELECT count(*) FROM _shuttle_colclock WHERE origin = -1"))
+                    .as("the folded write's column stamped")
+                    .isZero();
+        }
+    }
+
+    private static long scanned(Connection c) throws Exception {
+        try (Statement s = c.createStatement();
+                var rs = s.executeQuery("SHOW SESSION STATUS LIKE 'Handler_read_rnd_next'")) {
+            rs.next();
+            return rs.getLong(2);
+        }
+    }
 }
