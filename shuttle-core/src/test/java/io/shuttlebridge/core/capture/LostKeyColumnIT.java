@@ -10,6 +10,7 @@ import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.Jdbc;
+import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,8 +21,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * refused with a message that names the table, the column and what to do (rather than the database's
  * own {@code record "new" has no field "id"} or {@code Unknown column 'id' in 'NEW'}), and nothing of them
  * is kept; {@code shuttle schema check} names the key change, and accepting it takes the table again under
- * its new key, or is refused while the table has no primary key. (SQLite refuses to drop a key column, and
- * renames a column in its triggers itself: {@code SchemaCheckTest}.)
+ * its new key, or is refused while the table has no primary key. The same for a column of a composite
+ * key, and for the scope column. SQLite refuses to drop a key column, and renames a column in its triggers
+ * itself, so there the writes go on.
  */
 class LostKeyColumnIT {
     @ParameterizedTest(name = "{0}: {1} under {2}")
@@ -141,6 +143,63 @@ class LostKeyColumnIT {
             db.execute("UPDATE item SET name = 'uno' WHERE uid = 1");
             db.execute("INSERT INTO item (name) VALUES ('two')");
             assertThat(logged(db) - before).as("each write captured").isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb"})
+    void aColumnOfACompositeKeyOrTheScopeColumnLostIsNamed(String database) {
+        try (ShuttleDatabase db = ShuttleDatabase.open(url(database))) {
+            String q = database.equals("mariadb") ? "`" : "\"";
+            db.execute("CREATE TABLE line (a BIGINT NOT NULL, b BIGINT NOT NULL, org VARCHAR(20), qty INTEGER,"
+                    + " PRIMARY KEY (a, b))");
+            db.execute("INSERT INTO line VALUES (1, 1, 'x', 5)");
+            Capture.enable(
+                    db, CaptureOptions.builder().scopeColumn("line", "org").build(), ProgressListener.NONE);
+
+            db.execute("ALTER TABLE line RENAME COLUMN b TO bb");
+            assertThatThrownBy(() -> db.execute("UPDATE line SET qty = 6"))
+                    .hasMessageContaining("table " + q + "line" + q + " lost its key column " + q + "b" + q);
+            db.execute("ALTER TABLE line RENAME COLUMN bb TO b");
+
+            db.execute("ALTER TABLE line RENAME COLUMN org TO tenant");
+            assertThatThrownBy(() -> db.execute("INSERT INTO line VALUES (1, 2, 'x', 5)"))
+                    .hasMessageContaining("table " + q + "line" + q + " lost its scope column " + q + "org" + q)
+                    .hasMessageContaining("Undo it (rename the column back, or add it back)");
+            assertThat(Capture.checkSchema(db).refused())
+                    .singleElement()
+                    .asString()
+                    .contains("column \"line\".\"org\" (the table's scope column) was renamed to \"tenant\"");
+            assertThatThrownBy(() -> Capture.acceptSchema(db, "line"))
+                    .hasMessageContaining("table \"line\" lost its scope column \"org\"");
+
+            db.execute("ALTER TABLE line RENAME COLUMN tenant TO org");
+            long before = logged(db);
+            db.execute("INSERT INTO line VALUES (1, 2, 'x', 5)");
+            db.execute("UPDATE line SET qty = 6");
+            db.execute("DELETE FROM line WHERE b = 2");
+            assertThat(logged(db) - before).as("each write captured").isEqualTo(4);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void sqliteRefusesToDropAKeyColumnAndRenamesItInItsTriggers(@org.junit.jupiter.api.io.TempDir Path dir) {
+        try (ShuttleDatabase db = ShuttleDatabase.sqlite(dir.resolve("hub.db"))) {
+            captured(db, ConflictPolicy.LWW);
+            assertThatThrownBy(() -> db.execute("ALTER TABLE item DROP COLUMN id"))
+                    .hasMessageContaining("cannot drop PRIMARY KEY column");
+
+            db.execute("ALTER TABLE item RENAME COLUMN id TO item_id");
+            long before = logged(db);
+            db.execute("UPDATE item SET name = 'uno' WHERE item_id = 1");
+            db.execute("INSERT INTO item (item_id, name) VALUES (2, 'two')");
+            db.execute("DELETE FROM item WHERE item_id = 2");
+            assertThat(logged(db) - before).as("each write captured").isEqualTo(3);
+            assertThat(Capture.checkSchema(db).refused())
+                    .singleElement()
+                    .asString()
+                    .startsWith("column \"item\".\"id\" of the primary key was renamed to \"item_id\": devices"
+                            + " still name rows by \"id\". Rename it back, or accept it");
         }
     }
 
