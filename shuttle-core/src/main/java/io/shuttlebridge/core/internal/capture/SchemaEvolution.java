@@ -179,6 +179,23 @@ public final class SchemaEvolution {
                         "table \"" + name + "\" has no destructive change to accept ('shuttle schema check' lists"
                                 + " them); 'shuttle schema apply' takes additive changes");
             }
+            Table live = dialect.readTable(c, name);
+            if (!live.hasPrimaryKey()) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "table \"" + name + "\" has no primary key now (it was captured with "
+                                + before.schema().require(name).key() + "): it cannot sync without one, so"
+                                + " there is no shape to take again. Give it a primary key (ALTER TABLE " + name
+                                + " ADD PRIMARY KEY (...)), or add the dropped key column back, then run this again");
+            }
+            String scope = before.schema().require(name).scopeColumn();
+            if (scope != null && live.column(scope).isEmpty()) {
+                throw new ShuttleException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "table \"" + name + "\" lost its scope column \"" + scope + "\" (dropped or renamed): its"
+                                + " rows cannot be scoped without it. Add it back (or rename it back), then run this"
+                                + " again if another change remains");
+            }
             dialect.capture().fold(c); // the writes captured so far are in the feed
             Table captured = CapturedShape.read(c).get(name);
             Plan p = plan(c, dialect, Set.of(name));
@@ -279,7 +296,7 @@ public final class SchemaEvolution {
                                     + " cannot serve it. Create it again, or stop syncing it (shuttle init --db HUB without"
                                     + " it, then re-clone the devices)"));
                 } else {
-                    compare(c, dialect, base, live, problems, items);
+                    compare(c, dialect, base, live, rs.getString("scope_column"), problems, items);
                 }
                 boolean take = problems.isEmpty() || (live != null && accepted.contains(name));
                 Table effective = take ? live : base;
@@ -323,6 +340,30 @@ public final class SchemaEvolution {
             }
         }
         return new Plan(SyncSchema.of(node, tables), items, changed, added, !captured.isEmpty());
+    }
+
+    /**
+     * What a lost key or scope column does to the application's writes: on PostgreSQL and MariaDB the
+     * capture trigger, which names rows by it, refuses them (SQLite renames a column in its triggers, and
+     * cannot drop a key column).
+     */
+    private static String writesRefused(Dialect dialect, String column) {
+        return dialect.name().equals("sqlite")
+                ? ""
+                : ", and the application's writes to the table are refused until this is resolved (its capture"
+                        + " trigger names rows by \"" + column + "\")";
+    }
+
+    /**
+     * What a lost value column does to the application's writes: on MariaDB the capture triggers, which
+     * compare it by name, refuse them (on PostgreSQL they read it as NULL, SQLite renames it in its triggers
+     * and refuses to drop it).
+     */
+    private static String valueWritesRefused(Dialect dialect) {
+        return dialect.name().equals("mariadb")
+                ? ", and the application's writes to the table are refused until this is resolved (its capture"
+                        + " triggers read the column)"
+                : "";
     }
 
     /** How to accept a destructive change of {@code table}, and what it does. */
@@ -376,6 +417,7 @@ public final class SchemaEvolution {
             Dialect dialect,
             Table base,
             Table live,
+            String scope,
             List<SchemaChanges.Item> problems,
             List<SchemaChanges.Item> safe)
             throws SQLException {
@@ -386,18 +428,58 @@ public final class SchemaEvolution {
             Column now = live.column(was.name()).orElse(null);
             String col = "column \"" + name + "\".\"" + was.name() + "\"";
             Column renamed = now == null ? renamedTo(base, live, i) : null;
-            if (renamed != null) {
+            if (renamed != null && was.inPrimaryKey()) {
                 renamedTo.add(renamed.name());
                 problems.add(refused(
                         name,
                         was.name(),
-                        col + " was renamed to \"" + renamed.name() + "\": devices still send \"" + was.name()
-                                + "\". Rename it back, or accept it: " + accept(name)));
+                        col + " of the primary key was renamed to \"" + renamed.name() + "\": devices still name rows"
+                                + " by \"" + was.name() + "\"" + writesRefused(dialect, was.name())
+                                + ". Rename it back, or accept it: " + accept(name)));
+            } else if (renamed != null && was.name().equals(scope)) {
+                renamedTo.add(renamed.name());
+                problems.add(refused(
+                        name,
+                        was.name(),
+                        col + " (the table's scope column) was renamed to \"" + renamed.name() + "\": rows are"
+                                + " scoped by \"" + was.name() + "\"" + writesRefused(dialect, was.name())
+                                + ". Rename it back: the table does not sync without its scope column"));
+            } else if (renamed != null) {
+                renamedTo.add(renamed.name());
+                problems.add(refused(
+                        name,
+                        was.name(),
+                        col + " was renamed to \"" + renamed.name() + "\": devices still send \"" + was.name() + "\""
+                                + valueWritesRefused(dialect) + ". Rename it back, or accept it: " + accept(name)));
+            } else if (now == null && was.inPrimaryKey() && !live.hasPrimaryKey()) {
+                problems.add(refused(
+                        name,
+                        was.name(),
+                        col + " of the primary key was dropped or renamed, and the table has no primary key now:"
+                                + " it cannot sync without one" + writesRefused(dialect, was.name())
+                                + ". Add the column back as the primary key, or give the table a new primary key"
+                                + " (ALTER TABLE " + name + " ADD PRIMARY KEY (...)) and accept it: "
+                                + accept(name)));
+            } else if (now == null && was.inPrimaryKey()) {
+                problems.add(refused(
+                        name,
+                        was.name(),
+                        col + " of the primary key was dropped or renamed: devices still name rows by it"
+                                + writesRefused(dialect, was.name()) + ". Add it back as the primary key, or accept"
+                                + " it: " + accept(name)));
+            } else if (now == null && was.name().equals(scope)) {
+                problems.add(refused(
+                        name,
+                        was.name(),
+                        col + " (the table's scope column) was dropped or renamed: rows are scoped by it"
+                                + writesRefused(dialect, was.name())
+                                + ". Add it back: the table does not sync without its scope column"));
             } else if (now == null) {
                 problems.add(refused(
                         name,
                         was.name(),
-                        col + " was dropped or renamed: devices still send it. Add it back (nullable), or"
+                        col + " was dropped or renamed: devices still send it" + valueWritesRefused(dialect)
+                                + ". Add it back (nullable), or"
                                 + " accept it: " + accept(name)));
             } else if (!baseType(was).equals(baseType(now))) {
                 problems.add(refused(

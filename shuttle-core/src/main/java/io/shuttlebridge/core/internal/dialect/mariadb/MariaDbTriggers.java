@@ -7,6 +7,7 @@ import io.shuttlebridge.core.internal.dialect.CaptureTriggers;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.FeedSql;
 import io.shuttlebridge.core.internal.dialect.Identifiers;
+import io.shuttlebridge.core.internal.dialect.LostColumns;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -19,7 +20,9 @@ import java.util.stream.Collectors;
  * byte, since a collation may take {@code 'a'} for {@code 'A'} or ignore trailing spaces); an UPDATE of
  * the key logs a delete of the old key (its tombstone) before the upsert of the new one. While the
  * session applies remote changes ({@code @shuttle_applying} is set, see {@link MariaDbApply}) the
- * triggers log nothing; other sessions' writes meanwhile are captured.
+ * triggers log nothing; other sessions' writes meanwhile are captured. A write to a table that lost a column
+ * its triggers name since it was captured (dropped or renamed with plain SQL) is refused with a message
+ * naming the column and what to do ({@link LostColumns}).
  */
 final class MariaDbTriggers implements CaptureTriggers {
     /** The condition under which a trigger logs: the session is not applying remote changes. */
@@ -41,6 +44,7 @@ final class MariaDbTriggers implements CaptureTriggers {
                 t.replicatedColumns().stream().map(c -> changed(t, c)).collect(Collectors.joining(" OR "));
         List<String> valueColumns =
                 t.replicatedColumns().stream().filter(c -> !t.key().contains(c)).toList();
+        String lost = refuseLost(t);
         return List.of(
                 "DROP TRIGGER IF EXISTS " + name(t, "i"),
                 "DROP TRIGGER IF EXISTS " + name(t, "u"),
@@ -49,6 +53,7 @@ final class MariaDbTriggers implements CaptureTriggers {
                 CREATE TRIGGER %s AFTER INSERT ON %s FOR EACH ROW
                 BEGIN
                   %s
+                  %s
                   IF %s THEN
                     %s;
                     %s
@@ -56,6 +61,7 @@ final class MariaDbTriggers implements CaptureTriggers {
                 END""".formatted(
                                 name(t, "i"),
                                 table,
+                                lost,
                                 zeroDates(t),
                                 CAPTURING,
                                 logWrite(t, "NEW", Op.UPSERT),
@@ -63,6 +69,7 @@ final class MariaDbTriggers implements CaptureTriggers {
                 """
                 CREATE TRIGGER %s AFTER UPDATE ON %s FOR EACH ROW
                 BEGIN
+                  %s
                   %s
                   IF %s AND (%s) THEN
                     IF %s THEN
@@ -74,6 +81,7 @@ final class MariaDbTriggers implements CaptureTriggers {
                 END""".formatted(
                                 name(t, "u"),
                                 table,
+                                lost,
                                 zeroDates(t),
                                 CAPTURING,
                                 anyChanged,
@@ -84,10 +92,44 @@ final class MariaDbTriggers implements CaptureTriggers {
                 """
                 CREATE TRIGGER %s AFTER DELETE ON %s FOR EACH ROW
                 BEGIN
+                  %s
                   IF %s THEN
                     %s;
                   END IF;
-                END""".formatted(name(t, "d"), table, CAPTURING, logWrite(t, "OLD", Op.DELETE)));
+                END""".formatted(name(t, "d"), table, lost, CAPTURING, logWrite(t, "OLD", Op.DELETE)));
+    }
+
+    /**
+     * Refuses the write, naming the column and what to do, when the table lost a column the trigger names
+     * since it was captured (dropped or renamed with plain SQL), where MariaDB's own error ({@code Unknown
+     * column 'id' in 'NEW'}) says neither: a handler of that error, which costs nothing until it is raised,
+     * names the key or scope column the table lost, else passes on MariaDB's words about the value column.
+     */
+    private static String refuseLost(SyncedTable t) {
+        StringBuilder which = new StringBuilder("CASE");
+        for (String c : LostColumns.named(t)) {
+            which.append(" WHEN NOT EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()"
+                            + " AND TABLE_NAME = ")
+                    .append(Identifiers.literal(t.name()))
+                    .append(" AND COLUMN_NAME = ")
+                    .append(Identifiers.literal(c))
+                    .append(") THEN ")
+                    .append(Identifiers.literal(LostColumns.message(t, c, MariaDbIdentifiers::backtick)));
+        }
+        List<String> any = LostColumns.anyColumn(t, MariaDbIdentifiers::backtick);
+        which.append(" ELSE CONCAT(")
+                .append(Identifiers.literal(any.get(0)))
+                .append(", m, ")
+                .append(Identifiers.literal(any.get(1)))
+                .append(") END");
+        return """
+                DECLARE EXIT HANDLER FOR 1054
+                  BEGIN
+                    DECLARE m TEXT;
+                    GET DIAGNOSTICS CONDITION 1 m = MESSAGE_TEXT;
+                    SET m = %s;
+                    SIGNAL SQLSTATE '42S22' SET MESSAGE_TEXT = m;
+                  END;""".formatted(which);
     }
 
     /**

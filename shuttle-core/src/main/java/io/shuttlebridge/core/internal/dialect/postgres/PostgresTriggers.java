@@ -7,6 +7,7 @@ import io.shuttlebridge.core.internal.dialect.CaptureTriggers;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.FeedSql;
 import io.shuttlebridge.core.internal.dialect.Identifiers;
+import io.shuttlebridge.core.internal.dialect.LostColumns;
 import io.shuttlebridge.core.internal.schema.DeclaredTypes;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -17,7 +18,9 @@ import java.util.stream.Collectors;
  * appends to the capture log {@code _shuttle_log} with the wall-clock time of the write; an UPDATE
  * that changes no replicated column ({@code IS DISTINCT FROM}) logs nothing. While the engine
  * applies remote changes ({@code shuttle.applying} is {@code on}, see {@link PostgresApply}) the
- * triggers log nothing.
+ * triggers log nothing. A write to a table that lost its key or scope column since it was captured (dropped
+ * or renamed with plain SQL) is refused with a message naming the column and what to do
+ * ({@link LostColumns}); a lost value column reads as NULL and the write goes on.
  */
 final class PostgresTriggers implements CaptureTriggers {
     private final Dialect dialect;
@@ -63,26 +66,53 @@ final class PostgresTriggers implements CaptureTriggers {
                 BEGIN
                   IF current_setting('shuttle.applying', true) = 'on' THEN RETURN NULL; END IF;
                   IF TG_OP = 'DELETE' THEN
+                    %s
                     %s;
                     RETURN NULL;
                   END IF;
                   IF TG_OP = 'UPDATE' THEN
                     o := to_jsonb(OLD);
                     n := to_jsonb(NEW);
+                    %s
                     IF NOT (%s) THEN RETURN NULL; END IF;
                     IF %s THEN %s; END IF;
+                  ELSE
+                    %s
                   END IF;
                   %s RETURNING seq INTO logged;
                 %s  RETURN NULL;
                 END
                 """.formatted(
                         PostgresClock.WALL_STAMP,
+                        refuseLost(t, "to_jsonb(OLD)"),
                         logWrite(t, "OLD", Op.DELETE),
+                        refuseLost(t, "n"), // OLD has the columns NEW has
                         anyChanged,
                         keyChanged,
                         logWrite(t, "OLD", Op.DELETE),
+                        refuseLost(t, "to_jsonb(NEW)"),
                         logWrite(t, "NEW", Op.UPSERT),
                         columnClocks(t));
+    }
+
+    /**
+     * Refuses the write, naming the column and what to do, when the table lost a column the trigger names
+     * rows by (its key, its scope column) since it was captured: PostgreSQL's own error ({@code record "new"
+     * has no field "id"}) would say neither. {@code row} is the row as JSON (an update has it already; built
+     * for the check on an insert or a delete, about 1 µs of the server's CPU a row), looked up once when
+     * nothing was lost.
+     */
+    private static String refuseLost(SyncedTable t, String row) {
+        List<String> named = LostColumns.named(t);
+        String present = named.size() == 1
+                ? row + " ? " + Identifiers.literal(named.get(0))
+                : row + " ?& ARRAY[" + named.stream().map(Identifiers::literal).collect(Collectors.joining(", ")) + "]";
+        String which = named.stream()
+                .map(c -> "IF NOT (" + row + " ? " + Identifiers.literal(c)
+                        + ") THEN RAISE EXCEPTION USING ERRCODE = 'undefined_column', MESSAGE = "
+                        + Identifiers.literal(LostColumns.message(t, c, Identifiers::doubleQuote)) + "; END IF;")
+                .collect(Collectors.joining(" "));
+        return "IF NOT (" + present + ") THEN " + which + " END IF;";
     }
 
     /** For FIELD_LWW tables, a stamp per written column (insert) or changed column (update), resolved by the fold. */
