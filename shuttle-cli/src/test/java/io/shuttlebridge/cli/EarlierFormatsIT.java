@@ -99,7 +99,7 @@ class EarlierFormatsIT {
             for (String db : List.of(hub.url(), ShuttleJar.sqlite(a), ShuttleJar.sqlite(b))) {
                 assertThat(ShuttleJar.rows(db, "SELECT value FROM _shuttle_meta WHERE key = 'format'"))
                         .as(db)
-                        .containsExactly("5");
+                        .containsExactly("6");
             }
         } finally {
             serve.destroy();

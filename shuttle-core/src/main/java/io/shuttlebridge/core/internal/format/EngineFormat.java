@@ -14,7 +14,7 @@ import java.sql.SQLException;
  */
 public final class EngineFormat {
     /** The newest format this build knows: the one it writes, and the one it upgrades earlier ones to. */
-    public static final int CURRENT = 5;
+    public static final int CURRENT = 6;
 
     /**
      * What every database written before formats were numbered carries (they all wrote 1 and never

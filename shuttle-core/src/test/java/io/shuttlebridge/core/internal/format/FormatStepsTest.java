@@ -52,8 +52,11 @@ class FormatStepsTest {
                                         ? List.of(
                                                 "add _shuttle_applying",
                                                 "add _shuttle_refused",
-                                                "add _shuttle_restamps")
-                                        : List.of("retired devices move from _shuttle_retired to _shuttle_meta"));
+                                                "add _shuttle_restamps",
+                                                "index the column stamps waiting for the fold")
+                                        : List.of(
+                                                "retired devices move from _shuttle_retired to _shuttle_meta",
+                                                "index the column stamps waiting for the fold"));
             }
         }
     }
@@ -66,7 +69,8 @@ class FormatStepsTest {
                     .containsExactly(
                             "add _shuttle_refused",
                             "_shuttle_feed keys compare bytewise (COLLATE \"C\")",
-                            "add _shuttle_restamps");
+                            "add _shuttle_restamps",
+                            "index the column stamps waiting for the fold");
         }
     }
 

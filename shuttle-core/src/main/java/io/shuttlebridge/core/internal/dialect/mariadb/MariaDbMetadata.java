@@ -87,7 +87,7 @@ final class MariaDbMetadata implements MetadataObjects {
 
     @Override
     public List<FormatStep> formatSteps() {
-        return List.of();
+        return List.of(new io.shuttlebridge.core.internal.dialect.CaptureCodeAnew());
     }
 
     @Override

@@ -22,7 +22,8 @@ import java.util.List;
  * <p><b>Stamps.</b> As on SQLite, the fold turns write times into hybrid logical clock stamps in
  * log order: entry {@code i} gets the greater of its own time and the previous stamp plus one,
  * starting from the clock's last stamp, and every received stamp moves the clock too. Column stamps
- * of FIELD_LWW tables waiting for their write's stamp get it in the same statement.
+ * of FIELD_LWW tables waiting for their write's stamp get it in the same statement, looked up by the
+ * write's row (the first columns of their key), never by a scan of every row's column stamps.
  */
 final class PostgresFold implements CaptureLog {
     /** First half of the advisory lock key held while folding ('shut'); the second is the schema's hash. */
@@ -53,7 +54,7 @@ final class PostgresFold implements CaptureLog {
                 FROM latest l LEFT JOIN _shuttle_feed f ON f.tbl = l.tbl AND f.pk = l.pk
                 %s RETURNING 1),
               cols AS (UPDATE _shuttle_colclock c SET hlc = s.stamp, origin = 0 FROM stamped s
-                WHERE c.origin = %d AND c.hlc = s.seq RETURNING 1)
+                WHERE c.tbl = s.tbl AND c.pk = s.pk AND c.origin = %d AND c.hlc = s.seq RETURNING 1)
               UPDATE _shuttle_clock SET seq = seq + (SELECT count(*) FROM latest),
                 hlc = greatest(hlc, coalesce((SELECT max(stamp) FROM stamped), hlc)) WHERE id = 1;
               GET DIAGNOSTICS folded = ROW_COUNT;

@@ -3,6 +3,7 @@ package io.shuttlebridge.core.internal.dialect.postgres;
 import io.shuttlebridge.core.internal.dialect.FormatStep;
 import io.shuttlebridge.core.internal.dialect.MetadataObjects;
 import io.shuttlebridge.core.internal.dialect.MissingTable;
+import io.shuttlebridge.core.internal.dialect.PendingColumnStampsIndex;
 import io.shuttlebridge.core.internal.dialect.RetiredPeersInMeta;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -34,6 +35,7 @@ final class PostgresMetadata implements MetadataObjects {
             """
             CREATE TABLE IF NOT EXISTS _shuttle_colclock (tbl integer NOT NULL, pk text NOT NULL, col text NOT NULL,
               hlc bigint NOT NULL, origin integer NOT NULL, PRIMARY KEY (tbl, pk, col))""",
+            PendingColumnStampsIndex.DDL,
             """
             CREATE TABLE IF NOT EXISTS _shuttle_peers (peer text PRIMARY KEY, last_pulled bigint NOT NULL DEFAULT 0,
               last_pushed bigint NOT NULL DEFAULT 0, acked bigint NOT NULL DEFAULT 0, last_sync_at text, last_outcome text)""",
@@ -66,7 +68,8 @@ final class PostgresMetadata implements MetadataObjects {
             new MissingTable(4, "_shuttle_restamps", """
                     CREATE TABLE IF NOT EXISTS _shuttle_restamps (origin text NOT NULL, hlc bigint NOT NULL,
                       new_hlc bigint NOT NULL, restamped_at text NOT NULL, PRIMARY KEY (origin, hlc))"""),
-            new RetiredPeersInMeta());
+            new RetiredPeersInMeta(),
+            new PendingColumnStampsIndex());
 
     /** Statements that drop every trigger, function and table of this schema whose name starts with {@code _shuttle_}. */
     private static final List<String> DROPS = List.of("""

@@ -51,7 +51,7 @@ final class SqliteFold implements CaptureLog {
                     FeedSql.INSERT_ENTRIES, FeedSql.foldedVersion("g.n"), FeedSql.FOLDED_BASE, FeedSql.ENTRY_REPLACES);
 
     /** Column stamps waiting for their write's stamp get it. */
-    private static final String COLUMN_STAMPS = """
+    static final String COLUMN_STAMPS = """
             UPDATE _shuttle_colclock
               SET hlc = (SELECT s.hlc FROM temp._shuttle_stamps s WHERE s.seq = _shuttle_colclock.hlc), origin = 0
               WHERE origin = %d""".formatted(FeedSql.PENDING_ORIGIN);

@@ -4,6 +4,7 @@ import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.FormatStep;
 import io.shuttlebridge.core.internal.dialect.MetadataObjects;
 import io.shuttlebridge.core.internal.dialect.MissingTable;
+import io.shuttlebridge.core.internal.dialect.PendingColumnStampsIndex;
 import io.shuttlebridge.core.internal.dialect.RetiredPeersInMeta;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,6 +40,7 @@ final class SqliteMetadata implements MetadataObjects {
             CREATE TABLE IF NOT EXISTS _shuttle_colclock (tbl INTEGER NOT NULL, pk BLOB NOT NULL,
               col TEXT NOT NULL, hlc INTEGER NOT NULL, origin INTEGER NOT NULL,
               PRIMARY KEY (tbl, pk, col)) WITHOUT ROWID""",
+            PendingColumnStampsIndex.DDL,
             // per peer and direction: last seq pulled from it, last local seq pushed to it, last seq it
             // acknowledged
             """
@@ -84,7 +86,8 @@ final class SqliteMetadata implements MetadataObjects {
             new MissingTable(4, "_shuttle_restamps", """
                     CREATE TABLE IF NOT EXISTS _shuttle_restamps (origin TEXT NOT NULL, hlc INTEGER NOT NULL,
                       new_hlc INTEGER NOT NULL, restamped_at TEXT NOT NULL, PRIMARY KEY (origin, hlc))"""),
-            new RetiredPeersInMeta());
+            new RetiredPeersInMeta(),
+            new PendingColumnStampsIndex());
 
     /** Every trigger, table and view whose name starts with {@code _shuttle_}, triggers first. */
     private static final String OBJECTS = """
