@@ -2,6 +2,7 @@ package io.shuttlebridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shuttlebridge.client.internal.RecloneStaging;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,8 +69,7 @@ class RecloneProcessIT {
         assertThat(ShuttleJar.rows(device, "SELECT id, title FROM item WHERE id IN (1, " + ROWS + ") ORDER BY id"))
                 .containsExactly("1|item 1", ROWS + "|item " + ROWS);
         assertThat(ShuttleJar.count(
-                        device,
-                        "SELECT count(*) FROM sqlite_master WHERE name LIKE '\\_shuttle\\_reclone%' ESCAPE '\\'"))
+                        device, "SELECT count(*) FROM sqlite_master WHERE name = '" + RecloneStaging.TABLE + "'"))
                 .as("the staging table is dropped")
                 .isZero();
         ShuttleJar.Result conflicts = ShuttleJar.run(dir, "conflicts", "list", "--db", device.toString());
