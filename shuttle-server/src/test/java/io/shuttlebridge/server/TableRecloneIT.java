@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,6 +80,41 @@ class TableRecloneIT {
                         .as("pages staged before page %d", i)
                         .isEqualTo(Math.min(i, ROWS / PAGE));
             }
+            assertTaken(device, engine, http);
+        }
+    }
+
+    @Test
+    void aMovedHubPositionStartsTheStagingAgain() throws Exception {
+        ShuttleDatabase hubDb = hub();
+        SyncEngine hubEngine = SyncEngine.open(hubDb);
+        deviceFile = dir.resolve("device.db");
+        try (hubDb;
+                HubServer hub = Fixtures.start(hubEngine);
+                ShuttleDatabase device = ShuttleDatabase.sqlite(deviceFile)) {
+            HttpTransport http = Fixtures.transport(hub);
+            SyncEngine engine = cloneThenAccept(hubDb, hubEngine, device, http);
+            HubSchema schema = hubSchema(http);
+
+            // a hub whose position keeps moving is given up on after a few restarts: the old table stays, nothing
+            // staged is left
+            List<Integer> asked = new ArrayList<>();
+            Transport restless = new Watched(http, asked::add, page -> page % 2 == 1);
+            assertThatThrownBy(() -> DeviceSchema.follow(engine, restless, schema))
+                    .hasMessageContaining("keeps answering the snapshot of \"item\" with 'resync'");
+            assertThat(asked).as("a page, then 'resync', four times").hasSize(8);
+            assertThat(count("SELECT count(*) FROM sqlite_master WHERE name = '" + RecloneStaging.TABLE + "'"))
+                    .isZero();
+            assertOldTable();
+
+            // it moved once: the pages staged so far are dropped and the snapshot read again from its start
+            List<Long> stagedBefore = new ArrayList<>();
+            Transport moved = new Watched(
+                    http,
+                    page -> stagedBefore.add(count("SELECT count(*) FROM " + RecloneStaging.TABLE)),
+                    page -> page == 3);
+            DeviceSchema.follow(engine, moved, schema);
+            assertThat(stagedBefore.subList(0, 6)).containsExactly(0L, 1L, 2L, 3L, 0L, 1L);
             assertTaken(device, engine, http);
         }
     }
@@ -253,11 +289,18 @@ class TableRecloneIT {
     private static final class Watched implements Transport {
         private final HttpTransport http;
         private final IntConsumer beforePage;
+        private final IntPredicate resync;
         private int pages;
 
         Watched(HttpTransport http, IntConsumer beforePage) {
+            this(http, beforePage, page -> false);
+        }
+
+        /** Answers 'resync' (the hub's position moved) instead of the pages {@code resync} accepts. */
+        Watched(HttpTransport http, IntConsumer beforePage, IntPredicate resync) {
             this.http = http;
             this.beforePage = beforePage;
+            this.resync = resync;
         }
 
         @Override
@@ -282,8 +325,9 @@ class TableRecloneIT {
 
         @Override
         public PullResult snapshot(String forNode, long after, int limit, Set<String> tables) {
-            beforePage.accept(pages++);
-            return http.snapshot(forNode, after, limit, tables);
+            int page = pages++;
+            beforePage.accept(page);
+            return resync.test(page) ? PullResult.resync(after) : http.snapshot(forNode, after, limit, tables);
         }
     }
 }

@@ -74,6 +74,9 @@ final class TableReclone {
                 dialect.capture().endApply(c, token, List.of());
                 engine.swapSchema(SchemaEvolution.takeAgain(c, dialect, name));
                 Applier applier = engine.applier();
+                if (staged.pages() > 1) {
+                    log.info("cloning table \"{}\" again: {} rows received, applying them", name, staged.rows());
+                }
                 staged.forEachPage(c, page -> applier.apply(c, page, hubNode, Role.DEVICE));
                 RecloneStaging.drop(c);
                 TableGenerations.follow(c, name, spec.generation());
@@ -119,7 +122,9 @@ final class TableReclone {
                     rows.add(ch);
                 }
             }
-            staged.add(rows);
+            for (int i = 0; i < rows.size(); i += pageSize) { // a page too large for one apply is kept in parts
+                staged.add(rows.subList(i, Math.min(rows.size(), i + pageSize)));
+            }
             if (!page.more()) {
                 return;
             }
