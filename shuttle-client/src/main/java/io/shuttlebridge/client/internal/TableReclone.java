@@ -29,6 +29,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
 final class TableReclone {
     private static final Logger log = LoggerFactory.getLogger(TableReclone.class);
     private static final int MAX_RESTARTS = 3;
-    private static final long PROGRESS_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    private static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private TableReclone() {}
 
