@@ -113,7 +113,8 @@ public final class SyncEngine {
                 b.clock,
                 new HlcClock(b.clock, b.maxClockSkew),
                 new PushTimes(),
-                new io.shuttlebridge.core.internal.sync.PullAcks(db));
+                new io.shuttlebridge.core.internal.sync.PullAcks(db),
+                new java.util.concurrent.atomic.AtomicLong());
         this.hub = new HubSide(context);
         this.puller = new Puller(context, transport -> transport.followSchema(this));
         this.pusher = new PushPipeline(context);
@@ -212,6 +213,7 @@ public final class SyncEngine {
                         String.join("; ", o.changes().refused()));
             }
             lastRefused = o.changes().refused();
+            context.pendingSchemaChanges(lastRefused);
             return o.changes();
         }
     }

@@ -377,12 +377,12 @@ public final class HubSide {
                     pauseAfterRace(lostRaces);
                     continue;
                 }
-                if (!DatabaseRefusal.permanent(e.failure())) {
+                if (e.failure().transientFailure()) {
                     throw e;
                 }
-                // the transaction rolled back: find the changes the database refuses, apply the rest
-                Map<Integer, RefusalReason> poison =
-                        new PoisonChanges(engine).find(fromNode, changes, refused.keySet());
+                // the transaction rolled back: find the changes the database refuses, apply the rest (a
+                // failure that is no constraint or value only when a table has a schema change pending)
+                Map<Integer, RefusalReason> poison = poisonOf(fromNode, changes, refused, e);
                 if (poison.isEmpty()) {
                     throw unexplained(e);
                 }
@@ -394,6 +394,22 @@ public final class HubSide {
                         why.message()));
                 refused.putAll(poison);
             }
+        }
+    }
+
+    /**
+     * The changes of a batch that failed with {@code e} that the database refuses on their own; {@code e}
+     * itself when a failure that is no constraint or value is not one of those.
+     */
+    private Map<Integer, RefusalReason> poisonOf(
+            String fromNode, List<Change> changes, Map<Integer, RefusalReason> refused, DatabaseException e) {
+        try {
+            return new PoisonChanges(engine).find(fromNode, changes, refused.keySet());
+        } catch (DatabaseException again) {
+            if (!DatabaseRefusal.permanent(e.failure())) {
+                throw e;
+            }
+            throw again;
         }
     }
 
@@ -765,7 +781,7 @@ public final class HubSide {
     public FeedTail.Answer servePullShared(String forNode, long since, int limit, FeedTail tail) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
-        long version = engine.schema().version();
+        long version = engine.announcedSchemaVersion();
         if (db.pooled()) {
             return pooledPull(
                     forNode,
@@ -933,7 +949,7 @@ public final class HubSide {
                 false,
                 List.of(),
                 0,
-                engine.schema().version());
+                engine.announcedSchemaVersion());
     }
 
     /**
