@@ -74,7 +74,8 @@ public final class HubSide {
      * Applies a pushed batch atomically and idempotently; a change stamped further ahead of this hub's
      * clock than its skew bound is applied under a stamp of this hub's, listed in the answer. A change
      * this hub cannot store for good (a table or column it does not sync, a constraint of its tables, a
-     * value too large for its column) is left out and listed in {@link PushResult#refused()} with the
+     * value too large for its column, a write its database refuses to a table whose shape changed
+     * destructively and was not taken yet) is left out and listed in {@link PushResult#refused()} with the
      * reason, and the rest of the batch is applied: one such change never blocks the device's queue. A
      * malformed batch is refused whole, and nothing is applied.
      */
