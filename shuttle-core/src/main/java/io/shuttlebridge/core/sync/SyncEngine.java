@@ -113,7 +113,8 @@ public final class SyncEngine {
                 b.clock,
                 new HlcClock(b.clock, b.maxClockSkew),
                 new PushTimes(),
-                new io.shuttlebridge.core.internal.sync.PullAcks(db));
+                new io.shuttlebridge.core.internal.sync.PullAcks(db),
+                new java.util.concurrent.atomic.AtomicLong());
         this.hub = new HubSide(context);
         this.puller = new Puller(context, transport -> transport.followSchema(this));
         this.pusher = new PushPipeline(context);
@@ -212,6 +213,13 @@ public final class SyncEngine {
                         String.join("; ", o.changes().refused()));
             }
             lastRefused = o.changes().refused();
+            // the destructive changes of synced tables (not a new table without a key, say) move the announced version
+            context.pendingSchemaChanges(o.changes().items().stream()
+                    .filter(i -> !i.safe()
+                            && i.table() != null
+                            && o.schema().table(i.table()).isPresent())
+                    .map(io.shuttlebridge.core.capture.SchemaChanges.Item::message)
+                    .toList());
             return o.changes();
         }
     }

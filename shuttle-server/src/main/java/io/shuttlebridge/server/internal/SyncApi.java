@@ -135,10 +135,15 @@ public final class SyncApi {
         this.rowDiffs = new RowDiffs(EngineAccess.context(engine));
     }
 
+    /** The schema version answers carry (moved while a destructive schema change is pending on the hub). */
+    private long announcedVersion() {
+        return EngineAccess.context(engine).announcedSchemaVersion();
+    }
+
     private HubSchema hubSchema() {
         var schema = EngineAccess.context(engine).schema();
         String dialect = Dialects.of(engine.database()).name();
-        return HubSchema.of(
+        HubSchema h = HubSchema.of(
                 schema,
                 dialect,
                 engine.database().read(TableGenerations::ofHub),
@@ -147,6 +152,7 @@ public final class SyncApi {
                                 c,
                                 dialect,
                                 schema.tables().stream().map(t -> t.name()).toList())));
+        return new HubSchema(h.hubNode(), h.dialect(), h.tables(), announcedVersion());
     }
 
     private HubLimits limits() {
@@ -163,7 +169,7 @@ public final class SyncApi {
 
     private PullResult visible(PullResult r) {
         if (r.schemaVersion() == 0 && !r.resyncRequired()) {
-            r = r.withSchemaVersion(engine.schemaVersion()); // a snapshot page read under rules says it too
+            r = r.withSchemaVersion(announcedVersion()); // a snapshot page read under rules says it too
         }
         return reads == null || r.resyncRequired() ? r : reads.withoutHiddenColumns(r);
     }
@@ -171,7 +177,7 @@ public final class SyncApi {
     public void schema(Context ctx) {
         if (reads == null) {
             Object[] doc = schemaJson;
-            long version = engine.schemaVersion();
+            long version = announcedVersion();
             if ((long) doc[0] != version) {
                 doc = new Object[] {version, SchemaCodec.write(hubSchema(), limits(), engine.maxClockSkew())};
                 schemaJson = doc;

@@ -9,6 +9,7 @@ import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.sync.ConflictResolver;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -27,6 +28,8 @@ import java.util.function.Consumer;
  *     it
  * @param pushTimes what the engine's pushes wait for and what their transactions take, as a hub
  * @param pullAcks what the pulls it serves as a pooled hub acknowledge, written a moment later together
+ * @param pendingSchema as a hub, a digest of the destructive schema changes made to its tables and not taken
+ *     yet, 0 when there are none ({@link #announcedSchemaVersion()})
  */
 public record EngineContext(
         ShuttleDatabase db,
@@ -38,7 +41,8 @@ public record EngineContext(
         MillisClock clock,
         HlcClock hlc,
         PushTimes pushTimes,
-        PullAcks pullAcks) {
+        PullAcks pullAcks,
+        AtomicLong pendingSchema) {
 
     public EngineContext {
         resolvers = Map.copyOf(resolvers);
@@ -52,6 +56,37 @@ public record EngineContext(
     /** Puts {@code next} in place of the current schema for the operations that start from now on. */
     public void swapSchema(SyncSchema next) {
         schemaRef.set(next);
+    }
+
+    /**
+     * The schema version a hub's answers announce: {@link SyncSchema#version()}, mixed with a digest of the
+     * destructive schema changes pending on its tables while there are any. So the version devices see moves
+     * when such a change is made and again when it is undone (the tables keep their captured shape, and
+     * their schema its version, meanwhile): a device queues again the writes the hub refused as {@code
+     * SCHEMA_MISMATCH} on each move ({@link HubSchemaVersion}), those refused for a pending change among
+     * them.
+     */
+    public long announcedSchemaVersion() {
+        long version = schema().version();
+        long pending = pendingSchema.get();
+        if (pending == 0) {
+            return version;
+        }
+        long mixed = (version ^ pending) * 0x9E3779B97F4A7C15L;
+        return mixed == 0 ? 1 : mixed;
+    }
+
+    /** Records the destructive schema changes pending on this database's tables (none: an empty list). */
+    public void pendingSchemaChanges(java.util.List<String> refused) {
+        long digest = 0;
+        if (!refused.isEmpty()) {
+            digest = 0xcbf29ce484222325L; // FNV-1a over the changes' messages
+            for (char ch : String.join("\n", refused).toCharArray()) {
+                digest = (digest ^ ch) * 0x100000001b3L;
+            }
+            digest = digest == 0 ? 1 : digest;
+        }
+        pendingSchema.set(digest);
     }
 
     public String nodeUuid() {

@@ -74,7 +74,8 @@ public final class HubSide {
      * Applies a pushed batch atomically and idempotently; a change stamped further ahead of this hub's
      * clock than its skew bound is applied under a stamp of this hub's, listed in the answer. A change
      * this hub cannot store for good (a table or column it does not sync, a constraint of its tables, a
-     * value too large for its column) is left out and listed in {@link PushResult#refused()} with the
+     * value too large for its column, a write its database refuses to a table whose shape changed
+     * destructively and was not taken yet) is left out and listed in {@link PushResult#refused()} with the
      * reason, and the rest of the batch is applied: one such change never blocks the device's queue. A
      * malformed batch is refused whole, and nothing is applied.
      */
@@ -377,12 +378,12 @@ public final class HubSide {
                     pauseAfterRace(lostRaces);
                     continue;
                 }
-                if (!DatabaseRefusal.permanent(e.failure())) {
+                if (e.failure().transientFailure()) {
                     throw e;
                 }
-                // the transaction rolled back: find the changes the database refuses, apply the rest
-                Map<Integer, RefusalReason> poison =
-                        new PoisonChanges(engine).find(fromNode, changes, refused.keySet());
+                // the transaction rolled back: find the changes the database refuses, apply the rest (a
+                // failure that is no constraint or value only when a table has a schema change pending)
+                Map<Integer, RefusalReason> poison = poisonOf(fromNode, changes, refused, e);
                 if (poison.isEmpty()) {
                     throw unexplained(e);
                 }
@@ -394,6 +395,22 @@ public final class HubSide {
                         why.message()));
                 refused.putAll(poison);
             }
+        }
+    }
+
+    /**
+     * The changes of a batch that failed with {@code e} that the database refuses on their own; {@code e}
+     * itself when a failure that is no constraint or value is not one of those.
+     */
+    private Map<Integer, RefusalReason> poisonOf(
+            String fromNode, List<Change> changes, Map<Integer, RefusalReason> refused, DatabaseException e) {
+        try {
+            return new PoisonChanges(engine).find(fromNode, changes, refused.keySet());
+        } catch (DatabaseException again) {
+            if (!DatabaseRefusal.permanent(e.failure())) {
+                throw e;
+            }
+            throw again;
         }
     }
 
@@ -765,7 +782,7 @@ public final class HubSide {
     public FeedTail.Answer servePullShared(String forNode, long since, int limit, FeedTail tail) {
         NodeIds.require(forNode);
         int n = checkLimit(limit);
-        long version = engine.schema().version();
+        long version = engine.announcedSchemaVersion();
         if (db.pooled()) {
             return pooledPull(
                     forNode,
@@ -933,7 +950,7 @@ public final class HubSide {
                 false,
                 List.of(),
                 0,
-                engine.schema().version());
+                engine.announcedSchemaVersion());
     }
 
     /**

@@ -16,17 +16,29 @@ import java.util.TreeMap;
 /**
  * Finds the changes of a pushed batch that the hub's database refuses, once applying the batch whole
  * failed on one (a constraint of the hub's schema the device does not have, a value too large for its
- * column): the batch is tried again in parts, each under a savepoint with foreign keys checked as it
+ * column, a write to a table whose shape changed destructively on the hub and was not taken yet): the
+ * batch is tried again in parts, each under a savepoint with foreign keys checked as it
  * goes, a part that passes kept for the parts after it and one that fails halved until the single
  * changes it refuses are found; everything is rolled back afterwards. A batch with k such changes
  * among n costs about k times log n partial applies, and a batch that applies whole costs nothing
- * here. Internal.
+ * here. A failure that is no constraint or value is explained only by a table with a destructive schema
+ * change pending ({@link PendingSchemaChanges}, read from the catalog the first time such a failure is met):
+ * a change to such a table that the database refuses is refused as a schema mismatch. Internal.
  */
 final class PoisonChanges {
     private final EngineContext engine;
+    private PendingSchemaChanges pending;
 
     PoisonChanges(EngineContext engine) {
         this.engine = engine;
+    }
+
+    /** The tables with a destructive schema change pending, read once, when first needed. */
+    private PendingSchemaChanges pending(Connection c) throws SQLException {
+        if (pending == null) {
+            pending = PendingSchemaChanges.read(engine, c);
+        }
+        return pending;
     }
 
     /**
@@ -67,13 +79,23 @@ final class PoisonChanges {
             c.releaseSavepoint(sp);
             return;
         } catch (SQLException e) {
-            if (!DatabaseRefusal.permanent(DatabaseException.classify(e))) {
+            DatabaseException.Failure failure = DatabaseException.classify(e);
+            boolean permanent = DatabaseRefusal.permanent(failure);
+            if (failure.transientFailure()) {
                 throw e;
             }
-            c.rollback(sp);
+            c.rollback(sp); // before the catalog is read: PostgreSQL reads nothing in a failed transaction
+            if (!permanent
+                    && !pending(c).touches(part.stream().map(changes::get).toList())) {
+                throw e;
+            }
             if (part.size() == 1) {
                 Change ch = changes.get(part.get(0));
-                found.put(part.get(0), DatabaseRefusal.of(e, engine.schema().require(ch.table()), ch));
+                found.put(
+                        part.get(0),
+                        permanent
+                                ? DatabaseRefusal.of(e, engine.schema().require(ch.table()), ch)
+                                : pending(c).refusal(ch));
                 return;
             }
         }
