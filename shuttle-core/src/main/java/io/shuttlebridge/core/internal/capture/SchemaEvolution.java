@@ -126,6 +126,7 @@ public final class SchemaEvolution {
                     }
                 }
             }
+            UnwrittenColumns.stamp(c, dialect, schema, CapturedShape.read(c));
             CapturedShape.write(c, schema, dialect.name());
             return new Object[] {p, schema, CatalogStamp.read(c, dialect)};
         });
