@@ -199,7 +199,14 @@ public final class History {
                 Stamp recorded = asHubRecorded(w.stamp, restamps);
                 boolean held = (hubStamp != null && !recorded.newerThan(hubStamp))
                         || (hubStamp == null && w.row == null && purged)
-                        || deviceRows.stream().anyMatch(m -> w.stamp.equals(m.get(key)));
+                        || deviceRows.stream().anyMatch(m -> w.stamp.equals(m.get(key)))
+                        // FIELD_LWW: a column of it that a device holds in a row of its own (a merge it wrote, which
+                        // it pushes again) goes back to the hub with that row
+                        || w.columns.entrySet().stream()
+                                .anyMatch(col -> deviceColumns.stream()
+                                        .anyMatch(m -> col.getValue()
+                                                .equals(m.getOrDefault(key, Map.of())
+                                                        .get(col.getKey()))));
                 if (w.lost) {
                     if (!held) {
                         continue;
