@@ -144,6 +144,9 @@ public final class History {
                 continue;
             }
             Stamp s = stamps.getOrDefault(col, stamp);
+            if (s.hlc() == 0) {
+                continue; // a column the row was written without (added since): no write of it
+            }
             if (s.origin().equals(stamp.origin())) {
                 out.put(col, s); // else a value this node took from another, recorded where it was written
             }
@@ -196,7 +199,14 @@ public final class History {
                 Stamp recorded = asHubRecorded(w.stamp, restamps);
                 boolean held = (hubStamp != null && !recorded.newerThan(hubStamp))
                         || (hubStamp == null && w.row == null && purged)
-                        || deviceRows.stream().anyMatch(m -> w.stamp.equals(m.get(key)));
+                        || deviceRows.stream().anyMatch(m -> w.stamp.equals(m.get(key)))
+                        // FIELD_LWW: a column of it that a device holds in a row of its own (a merge it wrote, which
+                        // it pushes again) goes back to the hub with that row
+                        || w.columns.entrySet().stream()
+                                .anyMatch(col -> deviceColumns.stream()
+                                        .anyMatch(m -> col.getValue()
+                                                .equals(m.getOrDefault(key, Map.of())
+                                                        .get(col.getKey()))));
                 if (w.lost) {
                     if (!held) {
                         continue;
@@ -223,10 +233,14 @@ public final class History {
                     if (h != null && !s.newerThan(h)) {
                         return false;
                     }
-                    return deviceColumns.stream()
-                            .noneMatch(m -> w.columns
+                    // a column without a stamp of its own on a device carries the row's (an LWW table's, say)
+                    return java.util.stream.IntStream.range(0, deviceColumns.size())
+                            .noneMatch(i -> w.columns
                                     .get(col)
-                                    .equals(m.getOrDefault(key, Map.of()).get(col)));
+                                    .equals(deviceColumns
+                                            .get(i)
+                                            .getOrDefault(key, Map.of())
+                                            .getOrDefault(col, deviceRows.get(i).get(key))));
                 });
             }
         });

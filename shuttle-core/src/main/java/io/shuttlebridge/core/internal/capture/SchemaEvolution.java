@@ -65,7 +65,7 @@ public final class SchemaEvolution {
      */
     public static void captured(Connection c, SyncSchema schema, Dialect dialect, boolean allTables)
             throws SQLException {
-        CapturedShape.write(c, schema, dialect.name());
+        takeShape(c, dialect, schema);
         String scope = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", SCOPE_KEY)
                 .orElse(null);
         if (scope == null) {
@@ -74,6 +74,15 @@ public final class SchemaEvolution {
         } else if (allTables && !scope.equals("all")) {
             Jdbc.update(c, "UPDATE _shuttle_meta SET value = 'all' WHERE key = ?", SCOPE_KEY);
         }
+    }
+
+    /**
+     * Records {@code schema} as the shape capture took, its triggers installed: the columns it adds to a
+     * FIELD_LWW table are stamped as unwritten in the rows written before ({@link UnwrittenColumns}).
+     */
+    private static void takeShape(Connection c, Dialect dialect, SyncSchema schema) throws SQLException {
+        UnwrittenColumns.stamp(c, dialect, schema, CapturedShape.read(c));
+        CapturedShape.write(c, schema, dialect.name());
     }
 
     /** What changed since capture, without changing anything. */
@@ -126,7 +135,7 @@ public final class SchemaEvolution {
                     }
                 }
             }
-            CapturedShape.write(c, schema, dialect.name());
+            takeShape(c, dialect, schema);
             return new Object[] {p, schema, CatalogStamp.read(c, dialect)};
         });
         Plan p = (Plan) result[0];
@@ -226,7 +235,7 @@ public final class SchemaEvolution {
                     }
                 }
             }
-            CapturedShape.write(c, schema, dialect.name());
+            takeShape(c, dialect, schema);
             long generation = TableGenerations.bump(c, name);
             long count = Jdbc.queryLong(c, "SELECT count(*) FROM " + dialect.quote(name))
                     .orElse(0L);

@@ -53,18 +53,25 @@ final class FieldMerge {
         for (String col : t.valueColumns()) {
             Stamp ls = orDefault(localStamps, col, l.stamp());
             Stamp rs = orDefault(r.columnStamps(), col, r.stamp());
-            if (r.values().containsKey(col) && rs.newerThan(ls)) {
-                merged.put(col, r.values().get(col));
+            boolean carried = r.values().containsKey(col);
+            Object remote = r.values().get(col);
+            boolean same = carried && ChangeValidator.sameValue(local.get(col), remote);
+            // a column neither side ever wrote holds its default, or NULL until filled from the hub (stamps that
+            // differ in origin only): the same value is nothing to take or send back; of two, a value beats NULL
+            boolean neitherWrote = carried && rs.hlc() == UNWRITTEN && ls.hlc() == UNWRITTEN;
+            boolean take = carried
+                    && (neitherWrote
+                            ? !same && (local.get(col) == null || (remote != null && rs.newerThan(ls)))
+                            : rs.newerThan(ls));
+            if (take) {
+                merged.put(col, remote);
                 stamps.put(col, rs);
                 tookRemote = true;
             } else {
                 stamps.put(col, ls);
                 // the sender lacks this column's value, or holds the same value under an older write: either
                 // way the merge is not the sender's row (its later writes of the column would lose here only)
-                keptLocal |= r.values().containsKey(col)
-                        && (!ChangeValidator.sameValue(
-                                        local.get(col), r.values().get(col))
-                                || !ls.equals(rs));
+                keptLocal |= carried && (neitherWrote ? !same : !same || !ls.equals(rs));
             }
         }
         if (!tookRemote) {
@@ -89,9 +96,10 @@ final class FieldMerge {
      */
     static boolean anyColumnNewer(SyncedTable t, LocalRow l, Change r, Map<String, Stamp> localStamps) {
         for (String col : t.valueColumns()) {
-            if (r.values().containsKey(col)
-                    && orDefault(r.columnStamps(), col, r.stamp()).newerThan(orDefault(localStamps, col, l.stamp()))) {
-                return true;
+            Stamp rs = orDefault(r.columnStamps(), col, r.stamp());
+            Stamp ls = orDefault(localStamps, col, l.stamp());
+            if (r.values().containsKey(col) && rs.newerThan(ls) && (rs.hlc() != UNWRITTEN || ls.hlc() != UNWRITTEN)) {
+                return true; // (a column neither side wrote is not a newer write of it)
             }
         }
         return false;

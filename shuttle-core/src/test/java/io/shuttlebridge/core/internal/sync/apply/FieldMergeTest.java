@@ -59,6 +59,67 @@ class FieldMergeTest {
                 .containsEntry("a", "b");
     }
 
+    /**
+     * Found by the schema-change schedules (seeds 9136, 9176): a column neither replica wrote carries an
+     * unwritten stamp under each row's writer, so the two stamps differ in origin only. The same value is no
+     * difference: the merge neither takes it nor sends a merge back (a merge is a new write, under a fresh
+     * stamp, which outranked a later delete of the row). Of two values, one beats NULL (the NULL a device holds
+     * until it takes the hub's values of a column it added, or a resurrected row's), whatever the origins.
+     */
+    @Test
+    void aColumnNeitherSideWroteIsNoWriteToTakeOrSendBack() {
+        Stamp unwrittenHere = new Stamp(FieldMerge.UNWRITTEN, "A");
+        Stamp unwrittenThere = new Stamp(FieldMerge.UNWRITTEN, "Z"); // its origin sorts after this row's
+        LocalRow row = new LocalRow(1L, Op.UPSERT, new Stamp(10, "A"), 1, 0);
+        Map<String, Stamp> here = Map.of("a", new Stamp(10, "A"), "nick", unwrittenHere);
+
+        // the same (NULL) nick on both sides, the sender's "a" newer: its row is taken as it is
+        Verdict same = FieldMerge.merge(
+                T, row, upsert(values("b", null), 20, "Z", Map.of("nick", unwrittenThere)), here, values("a", null));
+        assertThat(same).isInstanceOf(Verdict.TakeColumns.class);
+        assertThat(((Verdict.TakeColumns) same).change().columnStamps()).containsEntry("nick", unwrittenHere);
+
+        // nothing newer but an unwritten nick of the same value: nothing to do
+        assertThat(FieldMerge.merge(
+                        T,
+                        row,
+                        upsert(values("a", null), 5, "Z", Map.of("nick", unwrittenThere)),
+                        here,
+                        values("a", null)))
+                .isEqualTo(Verdict.SUPERSEDED);
+
+        // the sender's value beats the NULL here, though its stamp sorts before this one
+        Map<String, Stamp> hereLater = Map.of("a", new Stamp(10, "Z"), "nick", unwrittenThere);
+        Verdict value = FieldMerge.merge(
+                T,
+                new LocalRow(1L, Op.UPSERT, new Stamp(10, "Z"), 1, 0),
+                upsert(values("a", "3"), 5, "A", Map.of("a", new Stamp(5, "A"), "nick", unwrittenHere)),
+                hereLater,
+                values("a", null));
+        assertThat(value).isInstanceOf(Verdict.MergeColumns.class);
+        assertThat(((Verdict.MergeColumns) value).values()).containsEntry("nick", "3");
+
+        // this value beats the sender's NULL: kept, and sent back with the sender's newer "a"
+        Verdict kept = FieldMerge.merge(
+                T, row, upsert(values("b", null), 20, "Z", Map.of("nick", unwrittenThere)), here, values("a", "3"));
+        assertThat(kept).isInstanceOf(Verdict.MergeColumns.class);
+        assertThat(((Verdict.MergeColumns) kept).values())
+                .containsEntry("nick", "3")
+                .containsEntry("a", "b");
+    }
+
+    private static Map<String, Object> values(String a, String nick) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", 1L);
+        v.put("a", a);
+        v.put("nick", nick);
+        return v;
+    }
+
+    private static Change upsert(Map<String, Object> values, long hlc, String origin, Map<String, Stamp> stamps) {
+        return new Change("t", List.of(values.get("id")), Op.UPSERT, values, hlc, origin, 1, 0, stamps);
+    }
+
     private static Change upsert(Map<String, Object> values, long hlc, String origin) {
         return new Change("t", List.of(values.get("id")), Op.UPSERT, values, hlc, origin, 1, 0, Map.of());
     }
