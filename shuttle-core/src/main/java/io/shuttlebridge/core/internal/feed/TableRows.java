@@ -67,11 +67,15 @@ public final class TableRows {
         List<FeedEntry> out = new ArrayList<>();
         Object lower = after;
         int width = Math.max(1, span);
+        // whether a span of this width is expected to fill the page: read on from a cursor, the last stretch (of this
+        // width) did; then the share of rows that qualified says so. A span expected to fall short (a table's first
+        // stretch, a share too small for the widest span) is not read twice
+        boolean filling = after != null;
         while (true) {
             int need = limit - out.size();
-            if (dialect.streamsDerivedTables()) {
-                // most stretches fill the page: the next {@code width} keys read in one statement, whose last row
-                // read is where the next starts, without first finding the key {@code width} ahead
+            if (filling && dialect.streamsDerivedTables()) {
+                // the next {@code width} keys read in one statement, whose last row read is where the next stretch
+                // starts, without first finding the key {@code width} ahead
                 Rows first = spanRows(c, t, condition, lower, width, need);
                 if (first.read() == need) {
                     out.addAll(first.entries());
@@ -88,7 +92,10 @@ public final class TableRows {
                 return new Stretch(out, null, true, width);
             }
             lower = upper;
-            width = nextSpan(width, rows.entries().size(), need - rows.entries().size(), limit);
+            int matched = rows.entries().size();
+            int next = nextSpan(width, matched, need - matched, limit);
+            filling = matched > 0 && (long) next * matched >= (long) (need - matched) * width;
+            width = next;
         }
     }
 
