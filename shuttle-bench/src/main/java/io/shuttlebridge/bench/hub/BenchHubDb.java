@@ -46,6 +46,20 @@ public sealed interface BenchHubDb extends AutoCloseable permits BenchPostgres, 
      */
     void createMembers(int first, int n) throws SQLException;
 
+    /**
+     * Gives {@code table} (of the benchmark's rows) a column {@code slot} holding {@code id % 100}, with an index, as
+     * a real schema holds the column a membership rule goes through ({@code project_id}); the table is then rewritten
+     * (PostgreSQL) or analyzed (MariaDB), so that it is as compact as one loaded with the column filled, not twice
+     * its size with the row versions the update left.
+     */
+    default void addSlotColumn(String table) throws SQLException {
+        exec(
+                "ALTER TABLE " + table + " ADD COLUMN slot INTEGER",
+                "UPDATE " + table + " SET slot = id % 100",
+                "CREATE INDEX " + table + "_slot ON " + table + " (slot)");
+        exec(this instanceof BenchPostgres ? "VACUUM (FULL, ANALYZE) " + table : "ANALYZE TABLE " + table);
+    }
+
     /** Grants the subject the slots {@code first..first+n-1} as well. */
     default void addMembers(int first, int n) throws SQLException {
         StringBuilder sql = new StringBuilder("INSERT INTO bench_member (user_id, slot) VALUES ");

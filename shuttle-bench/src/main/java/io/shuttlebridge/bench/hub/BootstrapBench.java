@@ -70,9 +70,10 @@ public final class BootstrapBench implements Callable<Integer> {
             names = "--rules",
             description =
                     "Also clone through sync rules that let the device read 10% of the rows (ten slots of id % 100"
-                            + " through a membership sub-select), from a second hub over the same database, and compare rows delivered per"
-                            + " second with the unfiltered clone, and with an unfiltered clone of as many rows as the rules"
-                            + " let through (another database on the same server).")
+                            + " through a membership sub-select), from a second hub over the same database, then through"
+                            + " the same rule over an indexed column holding the slot (another database), and compare rows"
+                            + " delivered per second with the unfiltered clone, and with an unfiltered clone of as many rows"
+                            + " as the rules let through (another database on the same server).")
     boolean rules;
 
     @Option(
@@ -103,6 +104,17 @@ public final class BootstrapBench implements Callable<Integer> {
             tables:
               item:
                 read: "id % 100 IN (SELECT slot FROM bench_member WHERE user_id = :sub)"
+            """;
+
+    /**
+     * {@link #RULES} through a column that holds the slot, with an index ({@code item.slot = id % 100}), as a real
+     * schema's membership rule goes through an indexed {@code project_id}.
+     */
+    static final String INDEXED_RULES = """
+            version: 1
+            tables:
+              item:
+                read: "slot IN (SELECT slot FROM bench_member WHERE user_id = :sub)"
             """;
 
     /** The slots the subject holds before --move-in: a tenth of the rows. */
@@ -181,6 +193,35 @@ public final class BootstrapBench implements Callable<Integer> {
                                             + (delivered / seconds >= 0.8 * unfilteredRate ? "met" : "missed"));
                     if (moveIn > 0) {
                         moveIn(pg, filtered, device, dir, delivered, delivered / seconds, unfilteredRate, report);
+                    }
+                }
+                // the same rows with the slot in an indexed column of their own, in another database on the same server
+                try (BenchHubDb indexed = pg.another("indexed")) {
+                    indexed.createItemTable("item");
+                    indexed.createMembers(FIRST_SLOT, SLOTS);
+                    try (Connection c = indexed.connect()) {
+                        indexed.bulkLoad(c, "item", 1, rows, 1);
+                    }
+                    indexed.addSlotColumn("item");
+                    try (BenchHub hub = BenchHub.start(indexed, PAGE, SyncRules.parse(INDEXED_RULES, "bench rules"))) {
+                        if (hubWarmup > 0) {
+                            warmUp(hub, hubWarmup);
+                        }
+                        Path device = dir.resolve("device-indexed.db");
+                        double through = cloneOnce(hub, device, dir, new Report("unused"));
+                        long held = count(device);
+                        if (held != delivered) {
+                            throw new IllegalStateException("the device holds " + held
+                                    + " rows under the rules through the indexed column, expected " + delivered);
+                        }
+                        report.measure(
+                                        "clone through rules, slot in an indexed column (10% readable)",
+                                        delivered, through)
+                                .fact("rulesIndexedDeliveredVsUnfiltered", delivered / through / unfilteredRate)
+                                .fact(
+                                        "rulesIndexedTarget",
+                                        "delivered rows/s >= 0.8 of the unfiltered clone: "
+                                                + (delivered / through >= 0.8 * unfilteredRate ? "met" : "missed"));
                     }
                 }
                 // a new device's first pages run while its JVM starts and compiles: an unfiltered clone of as many

@@ -87,6 +87,15 @@ public interface Dialect {
     default void planForValues(Connection c) throws SQLException {}
 
     /**
+     * Whether a derived table with {@code ORDER BY ... LIMIT} in a query's {@code FROM} is read as the outer
+     * query consumes it (PostgreSQL, SQLite), not first written out whole to a temporary table (MariaDB, MySQL):
+     * a scan may then bound a stretch of a table by a count of rows in one statement. True by default.
+     */
+    default boolean streamsDerivedTables() {
+        return true;
+    }
+
+    /**
      * Inside a transaction that only reads, first: every statement of it reads one snapshot of the
      * database, whatever commits meanwhile (a feed page, the nodes it names and the rows it carries
      * agree). Nothing by default: a SQLite transaction reads one snapshot already.

@@ -67,8 +67,21 @@ public final class TableRows {
         List<FeedEntry> out = new ArrayList<>();
         Object lower = after;
         int width = Math.max(1, span);
+        // whether a span of this width is expected to fill the page: read on from a cursor, the last stretch (of this
+        // width) did; then the share of rows that qualified says so. A span expected to fall short (a table's first
+        // stretch, a share too small for the widest span) is not read twice
+        boolean filling = after != null;
         while (true) {
             int need = limit - out.size();
+            if (filling && dialect.streamsDerivedTables()) {
+                // the next {@code width} keys read in one statement, whose last row read is where the next stretch
+                // starts, without first finding the key {@code width} ahead
+                Rows first = spanRows(c, t, condition, lower, width, need);
+                if (first.read() == need) {
+                    out.addAll(first.entries());
+                    return new Stretch(out, first.last(), false, width);
+                }
+            }
             Object upper = keyAhead(c, t, lower, width);
             Rows rows = rows(c, t, condition, lower, upper, need);
             out.addAll(rows.entries());
@@ -79,7 +92,10 @@ public final class TableRows {
                 return new Stretch(out, null, true, width);
             }
             lower = upper;
-            width = nextSpan(width, rows.entries().size(), need - rows.entries().size(), limit);
+            int matched = rows.entries().size();
+            int next = nextSpan(width, matched, need - matched, limit);
+            filling = matched > 0 && (long) next * matched >= (long) (need - matched) * width;
+            width = next;
         }
     }
 
@@ -138,18 +154,10 @@ public final class TableRows {
         if (upper != null) {
             where.add(dialect.capture().keyComparison(t, table, "<="));
         }
-        List<String> cols = t.replicatedColumns();
-        long known = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
         // the condition is evaluated in a scope of its own, where the table's columns are the only unqualified names
-        String sql = "SELECT " + dialect.capture().keyExpression(t, "t") + ", "
-                + cols.stream().map(col -> "t." + dialect.quote(col)).collect(Collectors.joining(", "))
-                + " FROM (SELECT * FROM " + table + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-                + ") t ORDER BY "
-                + t.key().stream().map(k -> "t." + dialect.quote(k)).collect(Collectors.joining(", "))
-                + " LIMIT ?";
-        List<Object> keys = new ArrayList<>();
-        List<Map<String, Object>> values = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        String from =
+                "(SELECT * FROM " + table + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + ") t";
+        return rows(c, t, from, limit, ps -> {
             int i = 1;
             for (Object arg : condition.args()) {
                 Jdbc.set(ps, i++, arg);
@@ -160,6 +168,59 @@ public final class TableRows {
             if (upper != null) {
                 i = dialect.capture().bindKeyValues(ps, i, t, upper);
             }
+            return i;
+        });
+    }
+
+    /**
+     * At most {@code limit} rows satisfying {@code condition} among the {@code span} rows after {@code lower}
+     * (null: from the first) in key order, each with its feed entry: the span read on the primary key index
+     * and the condition evaluated over it, in one statement. When fewer than {@code limit} come back, which
+     * keys the span reached is not known: the caller reads that stretch again as a range.
+     */
+    private Rows spanRows(Connection c, SyncedTable t, RowCondition condition, Object lower, int span, int limit)
+            throws SQLException {
+        String table = dialect.quote(t.name());
+        String keys = t.key().stream().map(dialect::quote).collect(Collectors.joining(", "));
+        // the span keeps the table's name, so that the condition reads its columns as it would the table's
+        String from = "(SELECT * FROM (SELECT * FROM " + table
+                + (lower == null ? "" : " WHERE " + dialect.capture().keyComparison(t, table, ">"))
+                + " ORDER BY " + keys + " LIMIT ?) " + table + " WHERE (" + condition.sql() + ")) t";
+        return rows(c, t, from, limit, ps -> {
+            int i = 1;
+            if (lower != null) {
+                i = dialect.capture().bindKeyValues(ps, i, t, lower);
+            }
+            ps.setInt(i++, span);
+            for (Object arg : condition.args()) {
+                Jdbc.set(ps, i++, arg);
+            }
+            return i;
+        });
+    }
+
+    /** Binds a statement's parameters from the first and returns the index of the next. */
+    @FunctionalInterface
+    private interface Binder {
+        int bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /**
+     * At most {@code limit} rows of {@code from} (a derived table {@code t} of {@code t}'s rows, whose parameters
+     * {@code binder} binds) in key order, each with its feed entry.
+     */
+    private Rows rows(Connection c, SyncedTable t, String from, int limit, Binder binder) throws SQLException {
+        List<String> cols = t.replicatedColumns();
+        long known = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+        String sql = "SELECT " + dialect.capture().keyExpression(t, "t") + ", "
+                + cols.stream().map(col -> "t." + dialect.quote(col)).collect(Collectors.joining(", "))
+                + " FROM " + from + " ORDER BY "
+                + t.key().stream().map(k -> "t." + dialect.quote(k)).collect(Collectors.joining(", "))
+                + " LIMIT ?";
+        List<Object> keys = new ArrayList<>();
+        List<Map<String, Object>> values = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = binder.bind(ps);
             ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -71,6 +71,34 @@ class TableRowsTest {
         }
     }
 
+    @ParameterizedTest(name = "page {0}")
+    @ValueSource(ints = {1, 4, 10, 1000})
+    void aConditionNamingItsTableReadsTheTablesColumns(int page) {
+        // a stretch is read as a span of the table that keeps the table's name: a condition qualifying the
+        // table's columns, or a sub-select correlated with them, reads them as it would on the table
+        try (ShuttleDatabase db = ShuttleDatabase.sqlite(dir.resolve("t.db"))) {
+            db.execute("CREATE TABLE doc (id INTEGER PRIMARY KEY, project INTEGER NOT NULL)");
+            db.execute("CREATE TABLE member (project INTEGER NOT NULL, sub TEXT NOT NULL, PRIMARY KEY (project, sub))");
+            List<String> readable = new ArrayList<>();
+            for (int i = 1; i <= 120; i++) {
+                db.execute("INSERT INTO doc VALUES (" + i + ", " + (i % 12) + ")");
+                if (i % 12 == 5 || i % 12 == 7) {
+                    readable.add(String.valueOf(i));
+                }
+            }
+            db.execute("INSERT INTO member VALUES (5, 'ann'), (7, 'ann'), (6, 'bob')");
+            Capture.enable(db);
+
+            RowCondition correlated = new RowCondition(
+                    "EXISTS (SELECT 1 FROM member m WHERE m.project = doc.project AND m.sub = ?)", List.of("ann"));
+            RowCondition qualified = new RowCondition(
+                    "doc.project IN (SELECT project FROM member WHERE sub = ?) AND doc.id > ?", List.of("ann", 0));
+
+            assertThat(keys(readAll(db, "doc", correlated, page))).containsExactlyElementsOf(readable);
+            assertThat(keys(readAll(db, "doc", qualified, page))).containsExactlyElementsOf(readable);
+        }
+    }
+
     @Test
     void theSpanFollowsTheShareOfRowsThatQualified() {
         assertThat(TableRows.nextSpan(100, 10, 90, 100))

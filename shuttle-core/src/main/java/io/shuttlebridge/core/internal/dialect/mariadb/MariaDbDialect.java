@@ -122,6 +122,12 @@ public final class MariaDbDialect implements Dialect {
         return true;
     }
 
+    /** A derived table with LIMIT is materialized before the outer query reads it: a span is bounded by its last key. */
+    @Override
+    public boolean streamsDerivedTables() {
+        return false;
+    }
+
     /** InnoDB checks foreign keys per row and cannot defer them; apply order and the pending queue see to them. */
     @Override
     public boolean supportsDeferredConstraints() {
