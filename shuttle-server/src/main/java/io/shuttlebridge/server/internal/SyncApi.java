@@ -135,18 +135,32 @@ public final class SyncApi {
         this.rowDiffs = new RowDiffs(EngineAccess.context(engine));
     }
 
+    /** The tables' generations the last schema document was written with. */
+    private volatile Map<String, Long> generationsSeen = Map.of();
+
     /** The schema version answers carry (moved while a destructive schema change is pending on the hub). */
     private long announcedVersion() {
         return EngineAccess.context(engine).announcedSchemaVersion();
     }
 
+    /**
+     * The schema devices follow: the generations of the tables first, then the synced schema, brought up to
+     * date when a generation moved since the last look (a table taken again after a destructive change, by
+     * this process or another): a table's new generation always comes with its new shape, never with the
+     * shape before it, which a device would clone the table again at.
+     */
     private HubSchema hubSchema() {
+        Map<String, Long> generations = engine.database().read(TableGenerations::ofHub);
+        if (!generations.equals(generationsSeen)) {
+            engine.refreshSchema();
+            generationsSeen = generations;
+        }
         var schema = EngineAccess.context(engine).schema();
         String dialect = Dialects.of(engine.database()).name();
         HubSchema h = HubSchema.of(
                 schema,
                 dialect,
-                engine.database().read(TableGenerations::ofHub),
+                generations,
                 engine.database()
                         .read(c -> io.shuttlebridge.core.internal.schema.ColumnDefaults.ofTables(
                                 c,
@@ -179,7 +193,8 @@ public final class SyncApi {
             Object[] doc = schemaJson;
             long version = announcedVersion();
             if ((long) doc[0] != version) {
-                doc = new Object[] {version, SchemaCodec.write(hubSchema(), limits(), engine.maxClockSkew())};
+                HubSchema h = hubSchema();
+                doc = new Object[] {announcedVersion(), SchemaCodec.write(h, limits(), engine.maxClockSkew())};
                 schemaJson = doc;
             }
             json(ctx, (String) doc[1]);
