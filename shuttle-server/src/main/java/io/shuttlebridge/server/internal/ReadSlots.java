@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * comes back. A SQLite hub (one connection, writes and reads in turn) has no slots.
  */
 public final class ReadSlots {
-    /** {@code -Dshuttle.hub.readSlots=N}: reads at once (default: the pool's connections less a quarter, at least two less). */
+    /** {@code -Dshuttle.hub.readSlots=N}: reads at once (default: half the pool's connections, the listener's aside). */
     public static final String SLOTS_PROPERTY = "shuttle.hub.readSlots";
 
     /** {@code -Dshuttle.hub.readWaitMillis=N}: how long a read waits for a slot before it is refused 503. */
@@ -50,11 +50,12 @@ public final class ReadSlots {
 
     /**
      * The reads at once for a pool of {@code pool} connections: one of them listens for other hub processes'
-     * writes, and a quarter of the rest (at least two) is left to pushes.
+     * writes, and half of the rest serve reads (measured with 1,000 devices on a pool of 10: four reads at once
+     * answered pushes in p99 262 ms where seven took 877–945 ms, for the same rows pulled; with 50 devices the
+     * rows served rose a little).
      */
     static int defaultSize(int pool) {
-        int serving = pool - 1;
-        return Math.max(1, serving - Math.max(2, serving / 4));
+        return Math.max(1, (pool - 1) / 2);
     }
 
     /** Runs {@code read} in a slot, waiting for one; refused 503 when none came free in time. */

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 class ReadSlotsTest {
     @Test
-    void aQuarterOfThePoolIsLeftToPushesAndAtLeastTwoConnections() {
-        assertThat(ReadSlots.defaultSize(10)).isEqualTo(7); // 9 serving requests, 2 left to pushes
-        assertThat(ReadSlots.defaultSize(21)).isEqualTo(15); // 20 serving, 5 left
+    void halfThePoolServesReadsTheRestIsLeftToPushes() {
+        assertThat(ReadSlots.defaultSize(10)).isEqualTo(4); // 9 serving requests (one listens), 5 left to pushes
+        assertThat(ReadSlots.defaultSize(21)).isEqualTo(10);
         assertThat(ReadSlots.defaultSize(4)).isEqualTo(1);
         assertThat(ReadSlots.defaultSize(2)).isEqualTo(1);
     }
