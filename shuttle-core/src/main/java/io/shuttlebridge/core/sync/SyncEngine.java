@@ -213,13 +213,8 @@ public final class SyncEngine {
                         String.join("; ", o.changes().refused()));
             }
             lastRefused = o.changes().refused();
-            // the destructive changes of synced tables (not a new table without a key, say) move the announced version
-            context.pendingSchemaChanges(o.changes().items().stream()
-                    .filter(i -> !i.safe()
-                            && i.table() != null
-                            && o.schema().table(i.table()).isPresent())
-                    .map(io.shuttlebridge.core.capture.SchemaChanges.Item::message)
-                    .toList());
+            // the destructive changes of synced tables move the announced version
+            context.pendingSchemaChanges(o.changes(), o.schema());
             return o.changes();
         }
     }

@@ -76,12 +76,13 @@ public record EngineContext(
         return mixed == 0 ? 1 : mixed;
     }
 
-    /** Records the destructive schema changes pending on this database's tables (none: an empty list). */
-    public void pendingSchemaChanges(java.util.List<String> refused) {
+    /** Records the destructive changes among {@code changes} of the tables {@code synced} has, pending on them. */
+    public void pendingSchemaChanges(io.shuttlebridge.core.capture.SchemaChanges changes, SyncSchema synced) {
+        Map<String, String> refused = PendingSchemaChanges.byTable(changes.items(), synced);
         long digest = 0;
         if (!refused.isEmpty()) {
             digest = 0xcbf29ce484222325L; // FNV-1a over the changes' messages
-            for (char ch : String.join("\n", refused).toCharArray()) {
+            for (char ch : String.join("\n", refused.values()).toCharArray()) {
                 digest = (digest ^ ch) * 0x100000001b3L;
             }
             digest = digest == 0 ? 1 : digest;

@@ -4,6 +4,7 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.capture.SchemaChanges;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.internal.capture.SchemaEvolution;
+import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import java.sql.Connection;
@@ -31,17 +32,23 @@ final class PendingSchemaChanges {
 
     /** The pending destructive changes of the hub's synced tables, as the catalog has them now. */
     static PendingSchemaChanges read(EngineContext engine, Connection c) throws SQLException {
-        List<SchemaChanges.Item> items =
-                SchemaEvolution.plan(c, Dialects.of(engine.db())).items();
-        Set<String> synced =
-                engine.schema().tables().stream().map(SyncedTable::name).collect(Collectors.toSet());
+        return new PendingSchemaChanges(
+                byTable(SchemaEvolution.plan(c, Dialects.of(engine.db())).items(), engine.schema()));
+    }
+
+    /**
+     * The destructive changes among {@code items} of the tables {@code schema} syncs (not a new table without
+     * a key, say), their messages by table.
+     */
+    static Map<String, String> byTable(List<SchemaChanges.Item> items, SyncSchema schema) {
+        Set<String> synced = schema.tables().stream().map(SyncedTable::name).collect(Collectors.toSet());
         Map<String, String> byTable = new LinkedHashMap<>();
         for (SchemaChanges.Item i : items) {
             if (!i.safe() && i.table() != null && synced.contains(i.table())) {
                 byTable.merge(i.table(), i.message(), (a, b) -> a + "; " + b);
             }
         }
-        return new PendingSchemaChanges(byTable);
+        return byTable;
     }
 
     /** Whether {@code table} has a destructive change pending. */
