@@ -23,9 +23,9 @@ import java.util.Set;
  * would do the same on a device that had the column first. A row without any column stamp (backfilled)
  * keeps carrying its row's stamp. Runs in the transaction that takes the new shape. Internal.
  */
-final class UnwrittenColumns {
+public final class UnwrittenColumns {
     /** The hlc of a column a row was made without: older than any write of it. */
-    static final long UNWRITTEN = 0;
+    public static final long UNWRITTEN = 0;
 
     private UnwrittenColumns() {}
 

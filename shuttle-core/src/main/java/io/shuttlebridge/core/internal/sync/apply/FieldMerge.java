@@ -16,7 +16,7 @@ import java.util.Map;
  */
 final class FieldMerge {
     /** The hlc of a column a row was made without: older than any write of it. */
-    static final long UNWRITTEN = 0;
+    static final long UNWRITTEN = io.shuttlebridge.core.internal.capture.UnwrittenColumns.UNWRITTEN;
 
     private FieldMerge() {}
 
