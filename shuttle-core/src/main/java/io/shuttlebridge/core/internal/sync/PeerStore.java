@@ -95,8 +95,14 @@ public final class PeerStore {
 
     static final String RETIRED = "retired:";
 
+    private static final String ENSURE = "INSERT INTO _shuttle_peers (peer) VALUES (?) ON CONFLICT DO NOTHING";
+
+    /** A pull's acknowledgement: {@code acked} only moves forward, {@code last_sync_at} is the pull's time. */
+    private static final String PULLED_BY =
+            "UPDATE _shuttle_peers SET acked = CASE WHEN acked < ? THEN ? ELSE acked END, last_sync_at = ? WHERE peer = ?";
+
     private static void ensure(Connection c, String peer) throws SQLException {
-        Jdbc.update(c, "INSERT INTO _shuttle_peers (peer) VALUES (?) ON CONFLICT DO NOTHING", peer);
+        Jdbc.update(c, ENSURE, peer);
     }
 
     public static void setPulled(Connection c, String peer, long seq) throws SQLException {
@@ -109,22 +115,34 @@ public final class PeerStore {
         Jdbc.update(c, "UPDATE _shuttle_peers SET last_pushed = ? WHERE peer = ? AND last_pushed < ?", seq, peer, seq);
     }
 
-    /** A peer asked for changes after {@code seq}: it holds everything up to there. */
     /**
-     * A device pulled from this hub from {@code seq}: acknowledged, and seen at {@code at} (in the
-     * column a device keeps its own last sync in: on a hub's row for a device it is when that device
-     * last pulled).
+     * A device pulled from this hub from {@code seq}: it holds everything up to there (acknowledged), and was
+     * seen at {@code at} (in the column a device keeps its own last sync in: on a hub's row for a device it
+     * is when that device last pulled).
      */
     public static void pulledBy(Connection c, String peer, long seq, java.time.Instant at) throws SQLException {
-        ensure(c, peer);
-        Jdbc.update(
-                c,
-                "UPDATE _shuttle_peers SET acked = CASE WHEN acked < ? THEN ? ELSE acked END, last_sync_at = ?"
-                        + " WHERE peer = ?",
-                seq,
-                seq,
-                at.toString(),
-                peer);
+        pulledBy(c, List.of(new Pulled(peer, seq, at)));
+    }
+
+    /** A device's pull: it pulled from {@code seq} at {@code at}. */
+    public record Pulled(String peer, long seq, java.time.Instant at) {}
+
+    /** {@link #pulledBy(Connection, String, long, java.time.Instant)} of several devices, in two batches. */
+    public static void pulledBy(Connection c, List<Pulled> pulls) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement(ENSURE);
+                PreparedStatement update = c.prepareStatement(PULLED_BY)) {
+            for (Pulled p : pulls) {
+                insert.setString(1, p.peer());
+                insert.addBatch();
+                update.setLong(1, p.seq());
+                update.setLong(2, p.seq());
+                update.setString(3, p.at().toString());
+                update.setString(4, p.peer());
+                update.addBatch();
+            }
+            insert.executeBatch();
+            update.executeBatch();
+        }
     }
 
     /**

@@ -2,14 +2,12 @@ package io.shuttlebridge.core.internal.sync;
 
 import io.shuttlebridge.core.ShuttleDatabase;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,11 +51,18 @@ public final class PullAcks {
 
     /** {@code node} pulled after {@code seq} at {@code at}: written within {@link #DELAY_MILLIS}. */
     public void record(String node, long seq, Instant at) {
-        boolean start;
         synchronized (this) {
             pending.merge(node, new Ack(seq, at), Ack::merge);
-            start = !scheduled;
-            scheduled = true;
+        }
+        scheduleWrite();
+    }
+
+    /** Starts the write of the pending acknowledgements {@link #DELAY_MILLIS} from now, unless one is coming. */
+    private void scheduleWrite() {
+        boolean start;
+        synchronized (this) {
+            start = !scheduled && !pending.isEmpty();
+            scheduled |= start;
         }
         if (start) {
             Thread.ofVirtual().name("shuttle-pull-acks").start(this::writeLater);
@@ -114,29 +119,13 @@ public final class PullAcks {
     private static void write(Connection c, Map<String, Ack> acks) throws SQLException {
         List<String> peers = new ArrayList<>(acks.keySet());
         peers.sort(null);
-        Set<String> retired = PeerStore.retiredAmong(c, peers);
-        peers.removeAll(retired);
-        if (peers.isEmpty()) {
-            return;
+        peers.removeAll(PeerStore.retiredAmong(c, peers));
+        List<PeerStore.Pulled> pulls = new ArrayList<>(peers.size());
+        for (String peer : peers) {
+            Ack a = acks.get(peer);
+            pulls.add(new PeerStore.Pulled(peer, a.seq(), a.at()));
         }
-        try (PreparedStatement insert =
-                        c.prepareStatement("INSERT INTO _shuttle_peers (peer) VALUES (?) ON CONFLICT DO NOTHING");
-                PreparedStatement update = c.prepareStatement(
-                        "UPDATE _shuttle_peers SET acked = CASE WHEN acked < ? THEN ? ELSE acked END, last_sync_at = ?"
-                                + " WHERE peer = ?")) {
-            for (String peer : peers) {
-                insert.setString(1, peer);
-                insert.addBatch();
-                Ack a = acks.get(peer);
-                update.setLong(1, a.seq());
-                update.setLong(2, a.seq());
-                update.setString(3, a.at().toString());
-                update.setString(4, peer);
-                update.addBatch();
-            }
-            insert.executeBatch();
-            update.executeBatch();
-        }
+        PeerStore.pulledBy(c, pulls);
     }
 
     private void writeLater() {
@@ -179,7 +168,7 @@ public final class PullAcks {
                         "writing {} pull acknowledgement(s) failed, again in a moment: {}",
                         taken.size(),
                         e.getMessage());
-                Thread.ofVirtual().name("shuttle-pull-acks").start(this::rescheduled);
+                scheduleWrite();
             } else {
                 log.warn(
                         "{} pull acknowledgement(s) not written ({}): the hub keeps tombstones until those devices pull again",
@@ -188,17 +177,6 @@ public final class PullAcks {
             }
         } finally {
             writing.unlock();
-        }
-    }
-
-    private void rescheduled() {
-        boolean start;
-        synchronized (this) {
-            start = !scheduled && !pending.isEmpty();
-            scheduled = scheduled || start;
-        }
-        if (start) {
-            writeLater();
         }
     }
 }
