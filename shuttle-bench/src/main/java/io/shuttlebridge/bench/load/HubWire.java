@@ -37,7 +37,7 @@ final class HubWire implements AutoCloseable {
         }
     }
 
-    private static final byte[] CHANGE = "{\"table\":".getBytes(StandardCharsets.US_ASCII);
+    private static final String CHANGE = "{\"table\":";
     private static final byte[] MORE = "\"more\":true".getBytes(StandardCharsets.US_ASCII);
     /** A device's request timeout (HttpTransport's default). */
     private static final Duration TIMEOUT = Duration.ofSeconds(120);

@@ -31,7 +31,7 @@ class LoadFiguresTest {
         assertThat(JsonScan.firstNumber(push, "pending", -1)).isEqualTo(-1);
         byte[] page = bytes("{\"changes\":[{\"table\":\"item\",\"key\":[1]},{\"table\":\"item\",\"key\":[2]}],"
                 + "\"next\":812,\"more\":true}");
-        assertThat(JsonScan.count(page, bytes("{\"table\":"))).isEqualTo(2);
+        assertThat(JsonScan.count(page, "{\"table\":")).isEqualTo(2);
         assertThat(JsonScan.lastNumber(page, "next", -1)).isEqualTo(812);
         assertThat(JsonScan.firstText(bytes("{\"error\":{\"code\":\"UNAVAILABLE\",\"message\":\"x\"}}"), "code"))
                 .isEqualTo("UNAVAILABLE");
