@@ -1,11 +1,14 @@
 package io.shuttlebridge.server.internal;
 
 import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.dialect.postgres.FeedNotice;
 import io.shuttlebridge.core.sync.SyncEngine;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.LongConsumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -15,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Hears the database's feed notifications (PostgreSQL {@code LISTEN}) on a connection of its own,
  * so that a hub process tells its stream clients about writes that reached the database through
- * another hub process at once, not at the next feed check. Reconnects after a failure.
+ * another hub process at once, not at the next feed check. A notice says the feed's new position
+ * ({@link FeedNotice}): it is passed on without a query. Reconnects after a failure.
  */
 public final class FeedListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FeedListener.class);
@@ -34,6 +38,7 @@ public final class FeedListener implements AutoCloseable {
         while (running) {
             try (Connection c = engine.database().newConnection();
                     Statement s = c.createStatement()) {
+                String schema = schemaOf(s);
                 s.execute("LISTEN " + Dialects.of(engine.database()).quote(channel));
                 PGConnection pg = c.unwrap(PGConnection.class);
                 listening = true;
@@ -42,7 +47,16 @@ public final class FeedListener implements AutoCloseable {
                     while (running) {
                         PGNotification[] heard = pg.getNotifications(WAIT_MS);
                         if (heard != null && heard.length > 0) {
-                            advanced.accept(engine.feedPosition());
+                            long position = FeedNotice.latest(
+                                    Arrays.stream(heard)
+                                            .map(PGNotification::getParameter)
+                                            .toList(),
+                                    schema);
+                            if (position == FeedNotice.ASK) {
+                                advanced.accept(engine.feedPosition());
+                            } else if (position != FeedNotice.NOTHING) {
+                                advanced.accept(position); // said by the notice: the database is not asked
+                            }
                         }
                     }
                 } finally {
@@ -68,6 +82,14 @@ public final class FeedListener implements AutoCloseable {
                         ? Duration.ofSeconds(10)
                         : pause.multipliedBy(2);
             }
+        }
+    }
+
+    /** The schema whose feed this hub serves: notices of other schemas' feeds are not its news. */
+    private static String schemaOf(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT current_schema()")) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 

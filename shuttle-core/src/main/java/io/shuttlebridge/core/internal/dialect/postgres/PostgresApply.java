@@ -54,14 +54,14 @@ final class PostgresApply implements ApplyBracket {
 
     /**
      * A feed write: the clock, the {@code writes} of entries, the clock moved past them (and to the
-     * applying engine's clock), the channel notified.
+     * applying engine's clock), the channel notified of the feed's new position ({@link FeedNotice}).
      */
     private static String feedWrite(String writes) {
         return """
                 WITH clock AS (SELECT seq FROM _shuttle_clock WHERE id = 1),
                   %s,
-                  moved AS (UPDATE _shuttle_clock SET seq = seq + ?, hlc = greatest(hlc, ?) WHERE id = 1 RETURNING 1)
-                SELECT pg_notify('%s', current_schema())""".formatted(writes, PostgresDialect.FEED_CHANNEL);
+                  moved AS (UPDATE _shuttle_clock SET seq = seq + ?, hlc = greatest(hlc, ?) WHERE id = 1 RETURNING seq)
+                SELECT pg_notify('%s', %s)""".formatted(writes, PostgresDialect.FEED_CHANNEL, FeedNotice.payload("(SELECT seq FROM moved)"));
     }
 
     @Override

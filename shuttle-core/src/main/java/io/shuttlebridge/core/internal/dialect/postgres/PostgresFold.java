@@ -58,7 +58,7 @@ final class PostgresFold implements CaptureLog {
               UPDATE _shuttle_clock SET seq = seq + (SELECT count(*) FROM latest),
                 hlc = greatest(hlc, coalesce((SELECT max(stamp) FROM stamped), hlc)) WHERE id = 1;
               GET DIAGNOSTICS folded = ROW_COUNT;
-              PERFORM pg_notify('%s', current_schema());
+              PERFORM pg_notify('%s', %s);
               RETURN folded;
             END $fold$""".formatted(
                     LOCK_CLASS,
@@ -67,7 +67,8 @@ final class PostgresFold implements CaptureLog {
                     FeedSql.FOLDED_BASE,
                     FeedSql.ENTRY_REPLACES,
                     FeedSql.PENDING_ORIGIN,
-                    PostgresDialect.FEED_CHANNEL);
+                    PostgresDialect.FEED_CHANNEL,
+                    FeedNotice.payload("(SELECT seq FROM _shuttle_clock WHERE id = 1)"));
 
     private final PostgresKeys keys;
 
