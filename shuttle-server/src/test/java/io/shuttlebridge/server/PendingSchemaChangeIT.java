@@ -168,6 +168,68 @@ class PendingSchemaChangeIT {
         }
     }
 
+    @ParameterizedTest(name = "hub on {0}: {1}")
+    @CsvSource(
+            delimiter = ';',
+            value = {
+                "postgresql; ALTER TABLE item DROP COLUMN name; ALTER TABLE item ADD COLUMN name VARCHAR(40);"
+                        + " column \"item\".\"name\" was dropped or renamed",
+                "mariadb; ALTER TABLE item DROP COLUMN name; ALTER TABLE item ADD COLUMN name VARCHAR(40);"
+                        + " column \"item\".\"name\" was dropped or renamed",
+                // SQLite refuses to drop a column its capture triggers name
+                "sqlite; DROP TABLE item; ; table \"item\" was dropped or renamed",
+                "postgresql; DROP TABLE item; ; table \"item\" was dropped or renamed",
+                "mariadb; DROP TABLE item; ; table \"item\" was dropped or renamed"
+            })
+    void aWriteToADroppedColumnOrTableIsARejectedWriteAndTheQueueGoesOn(
+            String kind, String drop, String undo, String said) throws Exception {
+        try (ShuttleDatabase hubDb = hub(kind);
+                HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("device.db"))) {
+            HttpTransport transport = Fixtures.transport(hub);
+            DeviceClone.run(device, transport, ProgressListener.NONE);
+            SyncEngine engine = SyncEngine.open(device);
+
+            long v0 = schema(hub).path("schemaVersion").asLong();
+            device.execute("UPDATE item SET name = 'uno' WHERE id = 1");
+            device.execute("INSERT INTO tag VALUES (7, 'red')");
+            hubDb.execute(drop);
+            awaitVersionMoved(hub, v0);
+
+            SyncReport first = engine.pullThenPush(transport);
+            assertThat(first.pushed()).isEqualTo(1);
+            assertThat(rows(hubDb, "SELECT id, label FROM tag")).containsExactly("7|red");
+            RejectedWrite w = engine.rejectedWrites(true).stream()
+                    .filter(r -> r.table().equals("item"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no rejected write of item"));
+            assertThat(engine.rejectedWrites(true)).hasSize(1);
+            assertThat(w.key()).containsExactly(1L);
+            assertThat(w.code()).isEqualTo(ErrorCode.SCHEMA_MISMATCH);
+            assertThat(w.message())
+                    .contains("the hub's table \"item\" has a schema change made with plain SQL")
+                    .contains(said);
+            assertThat(w.values()).containsEntry("name", "uno");
+            assertThat(rows(device, "SELECT id, name FROM item"))
+                    .as("the device keeps its row")
+                    .containsExactly("1|uno");
+
+            // the device's other writes go on
+            device.execute("INSERT INTO tag VALUES (8, 'blue')");
+            engine.pullThenPush(transport);
+            assertThat(rows(hubDb, "SELECT id, label FROM tag ORDER BY id")).containsExactly("7|red", "8|blue");
+            assertThat(engine.rejectedWrites(true)).hasSize(1);
+
+            if (undo != null && !undo.isBlank()) {
+                // the column is back (nullable, empty): the rejected write is queued again and goes through
+                hubDb.execute(undo);
+                awaitRetried(engine, transport, w.id());
+                assertThat(rows(hubDb, "SELECT id, name FROM item")).containsExactly("1|uno");
+                assertThat(engine.rejectedWrites(true)).isEmpty();
+            }
+        }
+    }
+
     private static void rename(ShuttleDatabase db, String kind, String from, String to) {
         db.execute("ALTER TABLE item RENAME COLUMN " + from + " TO " + to);
     }
