@@ -341,8 +341,11 @@ public final class SyncEngine {
 
     public boolean retirePeer(String nodeUuid) {
         NodeIds.require(nodeUuid);
-        context.pullAcks().forget(nodeUuid);
-        return db.transaction(c -> PeerStore.retire(c, nodeUuid, context.clock().millis()));
+        return context.pullAcks()
+                .retiring(
+                        nodeUuid,
+                        () -> db.transaction(c ->
+                                PeerStore.retire(c, nodeUuid, context.clock().millis())));
     }
 
     // ---------------------------------------------------------------- device side

@@ -103,6 +103,15 @@ public interface Dialect {
     default void oneSnapshot(Connection c) throws SQLException {}
 
     /**
+     * The statement {@link #oneSnapshot} runs, where the driver sends it with the transaction's first query
+     * in one round trip (the two joined by {@code ;}, parameters and all); null where it cannot, and {@link
+     * #oneSnapshot} is called on its own.
+     */
+    default String oneSnapshotStatement() {
+        return null;
+    }
+
+    /**
      * The lock that orders transactions of one kind over this database across connections and processes, where
      * nothing else orders them; empty where the database has one writer at a time (SQLite), which does already.
      */

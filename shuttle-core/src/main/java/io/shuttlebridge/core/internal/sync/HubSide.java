@@ -705,8 +705,7 @@ public final class HubSide {
             for (boolean folded = false; ; folded = true) {
                 boolean fold = !folded;
                 PulledPage<T> pulled = one.transaction(c -> {
-                    Dialects.of(db).oneSnapshot(c);
-                    PullCheck check = PullCheck.read(c, forNode);
+                    PullCheck check = PullCheck.read(c, Dialects.of(db), forNode); // the snapshot's first statement
                     if (check.retiredAt() != null) {
                         throw retiredRefusal(forNode, check.retiredAt());
                     }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,9 +70,21 @@ public final class PullAcks {
         }
     }
 
-    /** Drops {@code node}'s pending acknowledgement (it is being retired). */
-    public synchronized void forget(String node) {
-        pending.remove(node);
+    /**
+     * Runs {@code retirement} of {@code node} once the acknowledgements being written are committed, with its
+     * pending one dropped and none written meanwhile: a write in flight that read the device as not retired
+     * yet would otherwise put its row back after the retirement deleted it.
+     */
+    public <T> T retiring(String node, Supplier<T> retirement) {
+        writing.lock();
+        try {
+            synchronized (this) {
+                pending.remove(node);
+            }
+            return retirement.get();
+        } finally {
+            writing.unlock();
+        }
     }
 
     /**

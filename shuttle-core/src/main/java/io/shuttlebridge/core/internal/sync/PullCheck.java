@@ -1,5 +1,6 @@
 package io.shuttlebridge.core.internal.sync;
 
+import io.shuttlebridge.core.internal.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,10 +20,23 @@ record PullCheck(Long retiredAt, long purgedThrough, boolean logPending) {
             + " (SELECT value FROM _shuttle_meta WHERE key = 'purged_through'),"
             + " (SELECT 1 FROM _shuttle_log LIMIT 1)";
 
-    static PullCheck read(Connection c, String node) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(SQL)) {
+    /**
+     * The check, as the first statement of a transaction that reads {@link Dialect#oneSnapshot one snapshot}:
+     * sent with the statement that makes it so in one round trip where the dialect can.
+     */
+    static PullCheck read(Connection c, Dialect dialect, String node) throws SQLException {
+        String snapshot = dialect.oneSnapshotStatement();
+        if (snapshot == null) {
+            dialect.oneSnapshot(c);
+        }
+        try (PreparedStatement ps = c.prepareStatement(snapshot == null ? SQL : snapshot + "; " + SQL)) {
             ps.setString(1, PeerStore.RETIRED + node);
-            try (ResultSet rs = ps.executeQuery()) {
+            for (boolean rows = ps.execute(); !rows; rows = ps.getMoreResults()) {
+                if (ps.getUpdateCount() < 0) {
+                    throw new SQLException("the pull's check answered no rows");
+                }
+            }
+            try (ResultSet rs = ps.getResultSet()) {
                 rs.next();
                 String retired = rs.getString(1);
                 String purged = rs.getString(2);

@@ -72,11 +72,18 @@ public final class PostgresDialect implements Dialect {
         }
     }
 
+    private static final String ONE_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
     @Override
     public void oneSnapshot(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            s.execute(ONE_SNAPSHOT);
         }
+    }
+
+    @Override
+    public String oneSnapshotStatement() {
+        return ONE_SNAPSHOT; // pgjdbc sends the parts of a statement holding several in one round trip
     }
 
     @Override
