@@ -101,6 +101,24 @@ public final class FeedTail {
      */
     public Answer page(FeedReader reader, Connection c, long since, int limit, long schemaVersion, String forNode)
             throws SQLException {
+        return page(reader, c, since, limit, schemaVersion, forNode, -1);
+    }
+
+    /**
+     * {@link #page(FeedReader, Connection, long, int, long, String)} where the pull's snapshot is known to end at
+     * {@code feedTop} (-1: not known): when the tail was last read up to exactly there, a pull from within it is
+     * cut from it without reading the feed (under many devices, most pulls come between two commits of pushes).
+     */
+    public Answer page(
+            FeedReader reader, Connection c, long since, int limit, long schemaVersion, String forNode, long feedTop)
+            throws SQLException {
+        if (feedTop >= 0) {
+            synchronized (this) {
+                if (valid && version == schemaVersion && since >= lo && hi == feedTop) {
+                    return view(slots, since, limit, feedTop, forNode, schemaVersion, true);
+                }
+            }
+        }
         long gen;
         long from;
         Slot anchor;

@@ -551,7 +551,9 @@ public final class HubSide {
         FeedReader.Query asked = q.excludingPeer(forNode);
         if (db.pooled()) {
             FeedReader.Page page = pooledPull(
-                    forNode, since, c -> new FeedReader(Dialects.of(db), engine.schema(), names).readFolded(c, asked));
+                    forNode,
+                    since,
+                    (c, top) -> new FeedReader(Dialects.of(db), engine.schema(), names).readFolded(c, asked));
             return page == null ? PullResult.resync(since) : reconciled(page, moves == null ? null : moves.reconcile());
         }
         return db.transaction(c -> {
@@ -599,7 +601,7 @@ public final class HubSide {
             FeedReader.Page page = pooledPull(
                     forNode,
                     since,
-                    c -> rulePage(c, ranges, null, since, n, feedTop(c), whole, byRule, watched, forNode));
+                    (c, top) -> rulePage(c, ranges, null, since, n, top, whole, byRule, watched, forNode));
             return page == null ? PullResult.resync(since) : reconciled(page, reconcile);
         }
         return db.transaction(c -> {
@@ -695,7 +697,7 @@ public final class HubSide {
             java.util.function.Function<FeedReader.Page, T> answer,
             T resync) {
         FeedReader.Page page = pooledPull(
-                forNode, since, c -> new FeedReader(Dialects.of(db), engine.schema(), names).readFolded(c, q));
+                forNode, since, (c, top) -> new FeedReader(Dialects.of(db), engine.schema(), names).readFolded(c, q));
         return page == null ? resync : answer.apply(page);
     }
 
@@ -715,7 +717,7 @@ public final class HubSide {
                     if (check.logPending() && fold) {
                         return new PulledPage<>(null, true); // local writes committed before it: folded first
                     }
-                    return new PulledPage<>(reader.read(c), false);
+                    return new PulledPage<>(reader.read(c, check.feedTop()), false);
                 });
                 if (pulled.fold()) {
                     one.transaction(c -> {
@@ -743,10 +745,10 @@ public final class HubSide {
      */
     static final int PULL_POOL_WAITS = Math.max(1, Integer.getInteger("shuttle.hub.pullPoolWaits", 1));
 
-    /** Reads a pull's page on a connection in a transaction. */
+    /** Reads a pull's page on a connection in a transaction whose snapshot's feed top is {@code feedTop}. */
     @FunctionalInterface
     private interface PageReader<T> {
-        T read(Connection c) throws SQLException;
+        T read(Connection c, long feedTop) throws SQLException;
     }
 
     /**
@@ -786,8 +788,14 @@ public final class HubSide {
             return pooledPull(
                     forNode,
                     since,
-                    c -> tail.page(
-                            new FeedReader(Dialects.of(db), engine.schema(), names), c, since, n, version, forNode));
+                    (c, top) -> tail.page(
+                            new FeedReader(Dialects.of(db), engine.schema(), names),
+                            c,
+                            since,
+                            n,
+                            version,
+                            forNode,
+                            top));
         }
         return db.transaction(c -> {
             refuseRetired(c, forNode);

@@ -9,16 +9,18 @@ import java.sql.SQLException;
 /**
  * What a pooled hub checks before it reads a pull's page, in one statement of the pull's snapshot: whether
  * the device was retired (when), how far tombstones were purged, and whether local writes wait in the
- * capture log to be folded into the feed. Internal.
+ * capture log to be folded into the feed, and the feed's top in the snapshot. Internal.
  *
  * @param retiredAt when the device was retired, or null
  * @param purgedThrough the purge horizon: a cursor before it must resync
  * @param logPending whether the capture log holds writes committed before the snapshot
+ * @param feedTop the feed's highest seq in the snapshot (0: empty); seqs become visible in order, so the
+ *     snapshot holds every entry up to it
  */
-record PullCheck(Long retiredAt, long purgedThrough, boolean logPending) {
+record PullCheck(Long retiredAt, long purgedThrough, boolean logPending, long feedTop) {
     private static final String SQL = "SELECT (SELECT value FROM _shuttle_meta WHERE key = ?),"
             + " (SELECT value FROM _shuttle_meta WHERE key = 'purged_through'),"
-            + " (SELECT 1 FROM _shuttle_log LIMIT 1)";
+            + " (SELECT 1 FROM _shuttle_log LIMIT 1), (SELECT max(seq) FROM _shuttle_feed)";
 
     /**
      * The check, as the first statement of a transaction that reads {@link Dialect#oneSnapshot one snapshot}:
@@ -43,7 +45,8 @@ record PullCheck(Long retiredAt, long purgedThrough, boolean logPending) {
                 return new PullCheck(
                         retired == null ? null : Long.parseLong(retired),
                         purged == null ? 0 : Long.parseLong(purged),
-                        rs.getObject(3) != null);
+                        rs.getObject(3) != null,
+                        rs.getLong(4)); // NULL, an empty feed, reads as 0
             }
         }
     }

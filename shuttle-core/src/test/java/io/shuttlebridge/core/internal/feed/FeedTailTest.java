@@ -235,6 +235,41 @@ class FeedTailTest {
         assertSame(again, C, 0, 1000, UnaryOperator.identity());
     }
 
+    @Test
+    void aPullWhoseSnapshotEndsWhereTheTailWasReadIsCutWithoutReadingTheFeed() {
+        FeedTail tail = tail(UnaryOperator.identity());
+        push(A, 1, 5, "a");
+        push(B, 6, 10, "b");
+        assertThat(pull(tail, A, 0, 1000).shared()).isFalse();
+        long top = engine.feedPosition();
+
+        FeedTail.Answer known = pullAt(tail, B, 0, engine.schemaVersion(), top);
+        assertThat(known.shared()).isTrue();
+        assertSame(known, B, 0, 1000, UnaryOperator.identity());
+
+        // a write the tail has not read: a snapshot said to end at the tail's end is answered from the tail alone
+        // (were the feed read, the new row would be in it), a snapshot that ends later reads what the feed gained
+        push(A, 11, 11, "late");
+        FeedTail.Answer asOfBefore = pullAt(tail, C, 0, engine.schemaVersion(), top);
+        assertThat(asOfBefore.changes()).hasSize(10);
+        assertThat(asOfBefore.next()).isEqualTo(top);
+        FeedTail.Answer asOfNow = pullAt(tail, C, 0, engine.schemaVersion(), engine.feedPosition());
+        assertThat(asOfNow.shared()).isTrue();
+        assertThat(asOfNow.changes()).hasSize(11);
+        assertSame(asOfNow, C, 0, 1000, UnaryOperator.identity());
+    }
+
+    private FeedTail.Answer pullAt(FeedTail tail, String node, long since, long version, long feedTop) {
+        return db.transaction(c -> tail.page(
+                new FeedReader(Dialects.of(db), SyncSchema.load(c, Dialects.of(db))),
+                c,
+                since,
+                1000,
+                version,
+                node,
+                feedTop));
+    }
+
     private FeedTail tail(UnaryOperator<Change> visible) {
         return new FeedTail(ch -> WireCodec.changeBytes(visible.apply(ch)), 10_000, 1 << 24);
     }
