@@ -50,13 +50,17 @@ public final class DeviceSchema {
         device.refreshSchema();
     }
 
-    /** Notes the generation of each of the hub's tables a clone took. */
+    /**
+     * Notes the generation of each of the hub's tables a clone took, and the columns the hub has not filled
+     * itself yet (a store hub of a tier): the clone's rows hold NULL there, taken from the hub once it has them.
+     */
     public static void cloned(ShuttleDatabase db, HubSchema hub) {
         db.transaction(c -> {
             for (HubSchema.TableSpec t : hub.tables()) {
                 if (t.generation() != 0) {
                     TableGenerations.follow(c, t.name(), t.generation());
                 }
+                NewColumns.clonedUnfilled(c, t.name(), t.unfilled());
             }
             return null;
         });
@@ -96,6 +100,8 @@ public final class DeviceSchema {
                 }
                 // the rows here hold NULL there until the hub's values are taken: never pushed over them
                 NewColumns.add(c, t.name(), added);
+                // and those the hub has not filled itself yet (a store hub of a tier) are taken once it has
+                NewColumns.hubUnfilled(c, t.name(), t.unfilled());
             }
             return out;
         });

@@ -82,6 +82,7 @@ final class TableReclone {
                 RecloneStaging.drop(c);
                 TableGenerations.follow(c, name, spec.generation());
                 NewColumns.filled(c, name); // its rows are the hub's
+                NewColumns.clonedUnfilled(c, name, spec.unfilled()); // but for what the hub has not filled itself
                 return n;
             });
             log.warn(

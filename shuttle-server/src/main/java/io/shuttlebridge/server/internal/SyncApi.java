@@ -21,6 +21,7 @@ import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.internal.sync.FilteredSnapshot;
 import io.shuttlebridge.core.internal.sync.HubSide;
+import io.shuttlebridge.core.internal.sync.NewColumns;
 import io.shuttlebridge.core.internal.sync.RowDiffs;
 import io.shuttlebridge.core.internal.sync.Tickets;
 import io.shuttlebridge.core.protocol.HubLimits;
@@ -62,8 +63,11 @@ public final class SyncApi {
     private final HubSide hub;
     private final FilteredSnapshot snapshots;
     private final RowDiffs rowDiffs;
-    /** The schema document of the schema version it was written for (written again when the version moves). */
-    private volatile Object[] schemaJson = {0L, ""};
+    /**
+     * The schema document of the schema version and the unfilled columns it was written for (written again
+     * when either moves).
+     */
+    private volatile Object[] schemaJson = {0L, "", Map.of()};
     /** A hot standby of the hub's database that serves pulls and snapshots, or null. */
     private final ShuttleDatabase replica;
 
@@ -166,7 +170,15 @@ public final class SyncApi {
                                 c,
                                 dialect,
                                 schema.tables().stream().map(t -> t.name()).toList())));
-        return new HubSchema(h.hubNode(), h.dialect(), h.tables(), announcedVersion());
+        return new HubSchema(h.hubNode(), h.dialect(), h.tables(), announcedVersion()).withUnfilled(unfilled());
+    }
+
+    /**
+     * The columns this hub, itself a device of another hub, has not taken that hub's values of yet
+     * ({@link NewColumns}): its devices keep them unfilled until it has.
+     */
+    private Map<String, Set<String>> unfilled() {
+        return engine.database().read(NewColumns::pending);
     }
 
     private HubLimits limits() {
@@ -192,9 +204,11 @@ public final class SyncApi {
         if (reads == null) {
             Object[] doc = schemaJson;
             long version = announcedVersion();
-            if ((long) doc[0] != version) {
+            Map<String, Set<String>> unfilled = unfilled();
+            if ((long) doc[0] != version || !doc[2].equals(unfilled)) {
                 HubSchema h = hubSchema();
-                doc = new Object[] {announcedVersion(), SchemaCodec.write(h, limits(), engine.maxClockSkew())};
+                doc = new Object[] {announcedVersion(), SchemaCodec.write(h, limits(), engine.maxClockSkew()), unfilled
+                };
                 schemaJson = doc;
             }
             json(ctx, (String) doc[1]);

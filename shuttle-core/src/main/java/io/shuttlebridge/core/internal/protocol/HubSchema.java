@@ -35,6 +35,9 @@ public record HubSchema(String hubNode, String dialect, List<TableSpec> tables, 
      *     the table again. 0 for a table never taken again
      * @param defaults the columns' defaults that are safe constants ({@link ColumnDefaults}), by column name:
      *     a device that creates the table or adds the column gives it the same default
+     * @param unfilled the columns this hub, itself a device of another hub (a store hub of a tier), added
+     *     and has not taken its own hub's values of yet: its rows hold NULL there for now, so a device of it
+     *     keeps them noted unfilled and takes them again once the hub has them
      */
     public record TableSpec(
             Table table,
@@ -42,10 +45,22 @@ public record HubSchema(String hubNode, String dialect, List<TableSpec> tables, 
             Set<String> excluded,
             String scopeColumn,
             long generation,
-            Map<String, Object> defaults) {
+            Map<String, Object> defaults,
+            Set<String> unfilled) {
         public TableSpec {
             excluded = Set.copyOf(excluded);
             defaults = Map.copyOf(defaults);
+            unfilled = Set.copyOf(unfilled);
+        }
+
+        public TableSpec(
+                Table table,
+                ConflictPolicy policy,
+                Set<String> excluded,
+                String scopeColumn,
+                long generation,
+                Map<String, Object> defaults) {
+            this(table, policy, excluded, scopeColumn, generation, defaults, Set.of());
         }
 
         public TableSpec(
@@ -60,6 +75,27 @@ public record HubSchema(String hubNode, String dialect, List<TableSpec> tables, 
         public String name() {
             return table.name();
         }
+    }
+
+    /** This schema with the columns of each table the hub has not filled yet ({@link TableSpec#unfilled()}). */
+    public HubSchema withUnfilled(Map<String, Set<String>> unfilled) {
+        if (unfilled.isEmpty() && tables.stream().allMatch(t -> t.unfilled().isEmpty())) {
+            return this;
+        }
+        return new HubSchema(
+                hubNode,
+                dialect,
+                tables.stream()
+                        .map(t -> new TableSpec(
+                                t.table(),
+                                t.policy(),
+                                t.excluded(),
+                                t.scopeColumn(),
+                                t.generation(),
+                                t.defaults(),
+                                unfilled.getOrDefault(t.name(), Set.of())))
+                        .toList(),
+                version);
     }
 
     public static HubSchema of(SyncSchema schema, String dialect) {

@@ -84,6 +84,9 @@ public final class SchemaCodec {
                         .put("nullable", c.nullable())
                         .put("primaryKey", c.primaryKeyPosition());
                 putDefault(cn, t.defaults().get(c.name()));
+                if (t.unfilled().contains(c.name())) {
+                    cn.put("unfilled", true); // the hub's rows hold NULL there until it has its own hub's values
+                }
             }
             ArrayNode fks = tn.putArray("foreignKeys");
             for (ForeignKey fk : t.table().foreignKeys()) {
@@ -156,8 +159,12 @@ public final class SchemaCodec {
             String name = text(tn, "name");
             List<Column> cols = new ArrayList<>();
             Map<String, Object> defaults = new LinkedHashMap<>();
+            Set<String> unfilled = new HashSet<>();
             for (JsonNode c : array(tn, "columns")) {
                 readDefault(c.get("default")).ifPresent(v -> defaults.put(text(c, "name"), v));
+                if (c.path("unfilled").asBoolean(false)) {
+                    unfilled.add(text(c, "name"));
+                }
                 cols.add(new Column(
                         text(c, "name"),
                         c.path("type").asText(""),
@@ -177,7 +184,8 @@ public final class SchemaCodec {
                     excluded,
                     tn.hasNonNull("scopeColumn") ? tn.get("scopeColumn").asText() : null,
                     tn.path("generation").asLong(0),
-                    defaults));
+                    defaults,
+                    unfilled));
         }
         return new HubSchema(
                 text(o, "hubNode"),

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * is written where the device's column is NULL, without capturing it. A row the device wrote before it
  * knew the column (its write not pushed yet) so carries the hub's values when it is pushed; a value the
  * device's application wrote into the new column is kept. The last page clears the table's note in the
- * same transaction. Internal.
+ * same transaction, but for the columns the hub announced it has not filled itself yet (a store hub of a
+ * tier, {@link NewColumns}): those stay noted, and a table all of whose unfilled columns are so awaited is
+ * not read from the hub at all until the hub has them. Internal.
  */
 final class NewColumnFill {
     private static final Logger log = LoggerFactory.getLogger(NewColumnFill.class);
@@ -60,6 +62,14 @@ final class NewColumnFill {
                 });
                 continue;
             }
+            if (db.read(c -> NewColumns.awaitedFromHub(c, t.name())).containsAll(columns)) {
+                log.debug(
+                        "the hub has not taken the values of the new columns {} of \"{}\" itself yet: they are"
+                                + " taken once it has",
+                        String.join(", ", columns),
+                        t.name());
+                continue;
+            }
             fill(hub, t, columns);
         }
     }
@@ -87,7 +97,7 @@ final class NewColumnFill {
                 int n = write(c, dialect, t, columns, page.changes());
                 dialect.capture().endApply(c, token, List.of());
                 if (last) {
-                    NewColumns.filled(c, t.name());
+                    NewColumns.filledAsTheHubIs(c, t.name());
                 }
                 return n;
             });

@@ -23,10 +23,22 @@ import java.util.Set;
  * leaves such a column out where it is NULL here, and the hub keeps its own value (a hub takes a row
  * without some columns as a write of the others). Kept in {@code _shuttle_meta}, one key per table,
  * written in the transaction that adds the columns, so an interrupted sync fills them the next time.
+ *
+ * <p>A hub that is itself a device (a store hub of a tier) announces the columns it has not filled yet
+ * ({@code unfilled} in its schema): its rows hold NULL there until it has its own hub's values, which it
+ * writes without capturing them, so no change of them reaches its devices. A device of it keeps such
+ * columns noted unfilled, and {@link #awaitedFromHub awaited from the hub}, until the hub no longer
+ * announces them; only then does it take their values from the hub's snapshot and clear the note. The
+ * values so reach every tier while no one writes a change of them.
  * Internal.
  */
 public final class NewColumns {
     private static final String KEY = "column_fill:";
+    /**
+     * Of a table's unfilled columns, those the hub announced it has not filled itself yet (a store hub of a
+     * tier that has not taken its own hub's values): the device keeps them unfilled until the hub has.
+     */
+    private static final String HUB_KEY = "hub_unfilled:";
 
     private NewColumns() {}
 
@@ -72,6 +84,62 @@ public final class NewColumns {
     /** The table's new columns hold the hub's values now. */
     public static void filled(Connection c, String table) throws SQLException {
         Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", KEY + table);
+        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", HUB_KEY + table);
+    }
+
+    /**
+     * The table's new columns hold the hub's values now, except those {@link #awaitedFromHub awaited from the
+     * hub}, which stay noted unfilled.
+     */
+    public static void filledAsTheHubIs(Connection c, String table) throws SQLException {
+        Set<String> awaited = new LinkedHashSet<>(awaitedFromHub(c, table));
+        awaited.retainAll(of(c, table));
+        filled(c, table);
+        if (!awaited.isEmpty()) {
+            add(c, table, awaited);
+            put(c, HUB_KEY + table, awaited);
+        }
+    }
+
+    /**
+     * Notes which of the table's unfilled columns its hub announced it has not filled itself
+     * ({@code hubUnfilled}), in place of what it announced before.
+     */
+    public static void hubUnfilled(Connection c, String table, Collection<String> hubUnfilled) throws SQLException {
+        Set<String> awaited = new LinkedHashSet<>(hubUnfilled);
+        awaited.retainAll(of(c, table));
+        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", HUB_KEY + table);
+        if (!awaited.isEmpty()) {
+            put(c, HUB_KEY + table, awaited);
+        }
+    }
+
+    /**
+     * Notes the columns of a table taken from a hub (a clone) that the hub announced it has not filled
+     * itself: unfilled here too, and awaited from the hub.
+     */
+    public static void clonedUnfilled(Connection c, String table, Collection<String> hubUnfilled) throws SQLException {
+        add(c, table, hubUnfilled);
+        hubUnfilled(c, table, hubUnfilled);
+    }
+
+    /** Of the table's unfilled columns, those its hub has not filled itself yet, as it last announced. */
+    public static Set<String> awaitedFromHub(Connection c, String table) throws SQLException {
+        return Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", HUB_KEY + table)
+                .filter(v -> !v.isEmpty())
+                .<Set<String>>map(v -> new LinkedHashSet<>(Arrays.asList(v.split("\n"))))
+                .orElse(Set.of());
+    }
+
+    /** Whether some table's unfilled columns are awaited from the hub (its schema tells when they no longer are). */
+    public static boolean awaitingHub(Connection c) throws SQLException {
+        return Jdbc.queryString(c, "SELECT key FROM _shuttle_meta WHERE key LIKE ? LIMIT 1", HUB_KEY + "%")
+                .isPresent();
+    }
+
+    private static void put(Connection c, String key, Set<String> columns) throws SQLException {
+        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", key);
+        Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", key, String.join("\n", columns));
     }
 
     /**

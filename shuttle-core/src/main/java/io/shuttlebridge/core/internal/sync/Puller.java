@@ -60,9 +60,14 @@ public final class Puller {
     /**
      * Pulls every page from the hub {@code hubNode}, then gives the columns this device added since its
      * last sync the hub's values ({@link NewColumnFill}); returns whether it had to resync from the snapshot.
+     * Columns awaited from the hub (a store hub that had not filled them itself, {@link NewColumns}) are
+     * looked up in its schema again first, which says whether it has them now.
      */
     public boolean pull(Transport hub, String hubNode, SyncTally tally) {
         boolean resynced = pullPages(hub, hubNode, tally);
+        if (db.read(NewColumns::awaitingHub)) {
+            followSchema.test(hub); // a transport that cannot read the hub's schema leaves them awaited
+        }
         fills.run(hub);
         return resynced;
     }

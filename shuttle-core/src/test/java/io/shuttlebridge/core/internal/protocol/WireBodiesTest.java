@@ -87,6 +87,23 @@ class WireBodiesTest {
         assertThat(SchemaCodec.limits(ChangeCodec.parse(plain, "schema"))).isEqualTo(HubLimits.DEFAULT);
         assertThat(SchemaCodec.write(SchemaCodec.read(ChangeCodec.parse(plain, "schema"))))
                 .isEqualTo(plain);
+
+        // a store hub's columns not filled yet: said on the column, read back, absent otherwise
+        String unfilled = SchemaCodec.write(s.withUnfilled(Map.of("item", Set.of("note"))));
+        assertThat(unfilled)
+                .contains("{\"name\":\"note\",\"type\":\"text\",\"jdbcType\":12,\"nullable\":true,"
+                        + "\"primaryKey\":0,\"unfilled\":true}")
+                .containsOnlyOnce("unfilled");
+        assertThat(SchemaCodec.read(ChangeCodec.parse(unfilled, "schema"))
+                        .tables()
+                        .getFirst()
+                        .unfilled())
+                .containsExactly("note");
+        assertThat(SchemaCodec.read(ChangeCodec.parse(plain, "schema"))
+                        .tables()
+                        .getFirst()
+                        .unfilled())
+                .isEmpty();
     }
 
     @Test

@@ -94,6 +94,58 @@ class NewColumnsTest {
         }
     }
 
+    /**
+     * Columns the hub announced it has not filled itself (a store hub of a tier) stay noted unfilled through a
+     * fill, until the hub no longer announces them; a clone from such a hub notes them too.
+     */
+    @Test
+    void columnsTheHubHasNotFilledItselfStayUnfilledUntilItHas() {
+        try (Cluster k = new Cluster(dir, 1, ConflictPolicy.LWW)) {
+            var db = k.device(0).db();
+            db.transaction(c -> {
+                NewColumns.add(c, "customer", List.of("qty", "note"));
+                NewColumns.hubUnfilled(c, "customer", List.of("qty", "other"));
+                return null;
+            });
+            assertThat(awaited(db)).containsExactly("qty");
+            assertThat(db.read(NewColumns::awaitingHub)).isTrue();
+
+            db.transaction(c -> {
+                NewColumns.filledAsTheHubIs(c, "customer");
+                return null;
+            });
+            assertThat(db.read(NewColumns::pending)).isEqualTo(Map.of("customer", Set.of("qty")));
+            assertThat(db.read(NewColumns::awaitingHub)).isTrue();
+
+            db.transaction(c -> {
+                NewColumns.hubUnfilled(c, "customer", List.of()); // the hub has them now
+                return null;
+            });
+            assertThat(db.read(NewColumns::awaitingHub)).isFalse();
+            db.transaction(c -> {
+                NewColumns.filledAsTheHubIs(c, "customer");
+                return null;
+            });
+            assertThat(db.read(NewColumns::pending)).isEmpty();
+
+            db.transaction(c -> {
+                NewColumns.clonedUnfilled(c, "customer", List.of("note"));
+                return null;
+            });
+            assertThat(db.read(NewColumns::pending)).isEqualTo(Map.of("customer", Set.of("note")));
+            assertThat(awaited(db)).containsExactly("note");
+            db.transaction(c -> {
+                NewColumns.filled(c, "customer");
+                return null;
+            });
+            assertThat(db.read(NewColumns::awaitingHub)).isFalse();
+        }
+    }
+
+    private static Set<String> awaited(io.shuttlebridge.core.ShuttleDatabase db) {
+        return db.read(c -> NewColumns.awaitedFromHub(c, "customer"));
+    }
+
     private static List<String> qty(Cluster.Node n) {
         List<String> out = new ArrayList<>();
         for (Map<String, Object> r : n.rows("customer")) {

@@ -73,7 +73,8 @@ public final class ReadFilter {
                     t.excluded(),
                     t.scopeColumn(),
                     t.generation(),
-                    t.defaults()));
+                    t.defaults(),
+                    t.unfilled()));
         }
         return new HubSchema(full.hubNode(), full.dialect(), tables, full.version());
     }
