@@ -307,6 +307,57 @@ class SchemaEvolutionIT {
         }
     }
 
+    /**
+     * FIELD_LWW, found by the schema-change schedules (seed 9076): a device's write of a column its hub did not
+     * have yet is refused; the hub gains the column and another device writes a value into it; the first
+     * device then follows the hub's schema and queues its refused write again. That write is older than the
+     * other device's write of the column and loses to it everywhere: queued again, it had gone under the stamp
+     * of the moment it was queued and overwrote the newer value on every replica.
+     */
+    @org.junit.jupiter.api.Test
+    void aRefusedWriteOfAColumnQueuedAgainLosesToALaterWriteOfItUnderFieldLww() throws Exception {
+        try (ShuttleDatabase hubDb = ShuttleDatabase.sqlite(dir.resolve("hub.db"))) {
+            hubDb.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)");
+            hubDb.execute("INSERT INTO item VALUES (1, 'one')");
+            Capture.enable(
+                    hubDb,
+                    io.shuttlebridge.core.capture.CaptureOptions.builder()
+                            .policy(io.shuttlebridge.core.ConflictPolicy.FIELD_LWW)
+                            .build(),
+                    ProgressListener.NONE);
+            try (HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                    ShuttleDatabase early = ShuttleDatabase.sqlite(dir.resolve("early.db"));
+                    ShuttleDatabase other = ShuttleDatabase.sqlite(dir.resolve("other.db"))) {
+                DeviceClone.run(early, Fixtures.transport(hub), ProgressListener.NONE);
+                DeviceClone.run(other, Fixtures.transport(hub), ProgressListener.NONE);
+                long v1 = schema(hub).path("schemaVersion").asLong();
+                early.execute("ALTER TABLE item ADD COLUMN note TEXT");
+                SyncEngine first = SyncEngine.open(early);
+                first.refreshSchema();
+                early.execute("UPDATE item SET note = 'older' WHERE id = 1");
+                first.pullThenPush(Fixtures.transport(hub));
+                assertThat(first.rejectedWrites(true)).hasSize(1);
+
+                hubDb.execute("ALTER TABLE item ADD COLUMN note TEXT");
+                awaitColumns(hub, v1, "item", "note");
+                SyncEngine second = SyncEngine.open(other);
+                second.pullThenPush(Fixtures.transport(hub)); // follows: it has the column now
+                Thread.sleep(5);
+                other.execute("UPDATE item SET note = 'newer' WHERE id = 1");
+                second.pullThenPush(Fixtures.transport(hub));
+
+                Thread.sleep(5);
+                first.pullThenPush(Fixtures.transport(hub)); // follows, queues the refused write again
+                first.pullThenPush(Fixtures.transport(hub));
+                second.pullThenPush(Fixtures.transport(hub));
+                assertThat(first.rejectedWrites(true)).isEmpty();
+                assertThat(rows(hubDb, "SELECT id, name, note FROM item")).containsExactly("1|one|newer");
+                assertThat(rows(early, "SELECT id, name, note FROM item")).containsExactly("1|one|newer");
+                assertThat(rows(other, "SELECT id, name, note FROM item")).containsExactly("1|one|newer");
+            }
+        }
+    }
+
     private static JsonNode column(JsonNode table, String name) {
         for (JsonNode c : table.path("columns")) {
             if (c.path("name").asText().equals(name)) {

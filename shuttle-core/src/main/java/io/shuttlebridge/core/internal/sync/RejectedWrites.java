@@ -315,7 +315,10 @@ public final class RejectedWrites {
      * row as this device holds it now is written again (its values then, which the database accepted, rather
      * than the refused write's, which may refer to rows deleted since or undo a later write of the row); a
      * row deleted here since needs nothing more (its delete is pushed by itself). A delete is retried as
-     * {@link #retry} retries it.
+     * {@link #retry} retries it. Under FIELD_LWW the row's columns keep their stamps: the refused write's
+     * columns go under its own, of the moment the application wrote them, so they lose to a write of the
+     * column made since on another device and win over the hub's rows written meanwhile without the column
+     * (which stamp it as written by no one, {@code UnwrittenColumns}).
      */
     public static RejectedWrite requeue(Connection c, EngineContext engine, long id) throws SQLException {
         Dialect dialect = Dialects.of(engine.db());
@@ -326,34 +329,7 @@ public final class RejectedWrites {
         }
         java.util.Map<String, Object> now = current(c, dialect, t, w.key());
         if (now != null) {
-            boolean fieldLww = t.policy() == io.shuttlebridge.core.ConflictPolicy.FIELD_LWW;
-            List<String> refusedColumns = fieldLww ? columnsOf(c, dialect, t, w) : List.of();
             SettlementWriter.write(c, dialect, t, w.key(), now);
-            if (!refusedColumns.isEmpty()) {
-                // the columns the refused write wrote go under the new write's stamp: under the refused write's
-                // they would lose to the hub's writes of the row made meanwhile without the column (whose stamp
-                // the hub's new column carries until a write of it arrives); the other columns keep theirs
-                List<Object> args = new ArrayList<>();
-                args.add(t.id());
-                args.addAll(w.key());
-                long hlc = Jdbc.queryLong(
-                                c,
-                                "SELECT hlc FROM _shuttle_feed WHERE tbl = ? AND pk = "
-                                        + dialect.capture().keyParameterExpression(t),
-                                args.toArray())
-                        .orElseThrow();
-                for (String col : refusedColumns) {
-                    List<Object> a = new ArrayList<>();
-                    a.add(hlc);
-                    a.addAll(args);
-                    a.add(col);
-                    Jdbc.update(
-                            c,
-                            "UPDATE _shuttle_colclock SET hlc = ? WHERE tbl = ? AND pk = "
-                                    + dialect.capture().keyParameterExpression(t) + " AND col = ?",
-                            a.toArray());
-                }
-            }
         }
         Jdbc.update(c, "UPDATE _shuttle_rejected SET status = ? WHERE id = ?", RETRIED, id);
         log.info(
@@ -363,29 +339,6 @@ public final class RejectedWrites {
                 w.key(),
                 now == null ? ": the row is gone here since, nothing to send" : " as the row is here now");
         return find(c, dialect, id);
-    }
-
-    /** FIELD_LWW: the columns of the row whose stamp here is still the refused write's own. */
-    private static List<String> columnsOf(Connection c, Dialect dialect, SyncedTable t, RejectedWrite w)
-            throws SQLException {
-        dialect.capture().fold(c);
-        List<Object> args = new ArrayList<>();
-        args.add(t.id());
-        args.addAll(w.key());
-        args.add(w.hlc());
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT col FROM _shuttle_colclock WHERE tbl = ? AND pk = "
-                + dialect.capture().keyParameterExpression(t) + " AND hlc = ? AND origin = 0")) {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
     }
 
     /** The row's replicated columns as they are here, or null when there is no such row. */
