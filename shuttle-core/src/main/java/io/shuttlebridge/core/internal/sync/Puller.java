@@ -300,10 +300,11 @@ public final class Puller {
             final boolean last = !page.more();
             db.transaction(c -> {
                 long before = feedTop(c);
-                Applier.Outcome o = engine.applier().apply(c, page.changes(), hubNode, Role.DEVICE);
+                Applier.Outcome o = engine.applier().applySnapshot(c, page.changes(), hubNode);
                 DeviceStanding.ownChangesAcknowledged(c, before);
                 ResyncSweep.seen(c, dialect, engine.schema(), page.changes());
                 if (last) {
+                    ResyncSweep.forgetDeletions(c, engine.schema(), tables, hubNode);
                     Set<String> kept = ResyncSweep.sweep(
                             c,
                             dialect,
