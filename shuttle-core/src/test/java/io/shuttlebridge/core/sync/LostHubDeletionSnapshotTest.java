@@ -28,7 +28,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * hub held the orders, the device did not, and nothing it held was its own to push. The hub's snapshot is the
  * row as the hub holds it now, never older than a write the device received from the same history of the
  * hub, so a received entry the snapshot's row does not supersede is of a history the hub lost: the device
- * now forgets it and takes the hub's row, also when that row waits for a parent the snapshot brings later.
+ * now forgets it and takes the hub's row, also when that row waits for a parent the snapshot brings later;
+ * a deletion it received that the snapshot does not carry at all is forgotten too, so the row its writer
+ * pushes again is taken. An update the hub made and lost gives way to the snapshot's row alike.
  */
 class LostHubDeletionSnapshotTest {
     private static final String[] SCHEMA = {
@@ -193,6 +195,35 @@ class LostHubDeletionSnapshotTest {
         sync(d, policy, 100, hub);
         sync(w, policy, 100, hub);
         sync(d, policy, 100, hub);
+
+        List<String> expected = List.of("customer 1 first", "orders 10 of 1 placed");
+        assertThat(rows(hub)).as("hub").isEqualTo(expected);
+        assertThat(rows(w)).as("w").isEqualTo(expected);
+        assertThat(rows(d)).as("d").isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ConflictPolicy.class)
+    void anUpdateTheHubLostGivesWayToItsSnapshot(ConflictPolicy policy) throws Exception {
+        ShuttleDatabase hub = open(dir.resolve("hub.db"), policy, true);
+        ShuttleDatabase w = open(dir.resolve("w.db"), policy, true);
+        ShuttleDatabase d = open(dir.resolve("d.db"), policy, true);
+        w.execute("INSERT INTO customer VALUES (1, 'first')");
+        w.execute("INSERT INTO orders VALUES (10, 1, 'placed')");
+        sync(w, policy, 100, hub);
+        sync(d, policy, 100, hub);
+        Path backup = backup();
+
+        // after the backup the hub updates the order itself; d receives the update
+        Thread.sleep(5);
+        hub.execute("UPDATE orders SET note = 'changed on the hub' WHERE id = 10");
+        sync(d, policy, 100, hub);
+        assertThat(rows(d)).as("d took the hub's update").contains("orders 10 of 1 changed on the hub");
+
+        // the hub is restored from its backup: the order is as its writer placed it, with the older stamp
+        hub = restore(hub, backup, policy);
+        sync(d, policy, 100, hub);
+        sync(w, policy, 100, hub);
 
         List<String> expected = List.of("customer 1 first", "orders 10 of 1 placed");
         assertThat(rows(hub)).as("hub").isEqualTo(expected);
