@@ -304,7 +304,9 @@ public final class Puller {
                 DeviceStanding.ownChangesAcknowledged(c, before);
                 ResyncSweep.seen(c, dialect, engine.schema(), page.changes());
                 if (last) {
-                    ResyncSweep.forgetDeletions(c, engine.schema(), tables, hubNode);
+                    if (tables == null) {
+                        ResyncSweep.forgetDeletions(c, engine.schema(), hubNode);
+                    }
                     Set<String> kept = ResyncSweep.sweep(
                             c,
                             dialect,
