@@ -307,10 +307,13 @@ public final class Puller {
             final boolean last = !page.more();
             db.transaction(c -> {
                 long before = feedTop(c);
-                Applier.Outcome o = engine.applier().apply(c, page.changes(), hubNode, Role.DEVICE);
+                Applier.Outcome o = engine.applier().applySnapshot(c, page.changes(), hubNode);
                 DeviceStanding.ownChangesAcknowledged(c, before);
                 ResyncSweep.seen(c, dialect, engine.schema(), page.changes());
                 if (last) {
+                    if (tables == null) {
+                        ResyncSweep.forgetDeletions(c, engine.schema(), hubNode);
+                    }
                     Set<String> kept = ResyncSweep.sweep(
                             c,
                             dialect,

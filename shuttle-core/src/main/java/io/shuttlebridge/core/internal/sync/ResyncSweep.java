@@ -130,6 +130,41 @@ final class ResyncSweep {
     }
 
     /**
+     * After the hub's whole snapshot, forgets the deletions this device received from the hub {@code hubNode}
+     * that the snapshot did not carry: their feed entries go, with any column stamps of their rows. The
+     * snapshot carries every tombstone the hub holds (that this device may read), so the hub holds no such
+     * deletion any more: it lost it with a restore (a deletion it wrote itself for rows whose parent went,
+     * say), or purged its tombstone. A device keeping it would refuse the row when it comes to the hub again
+     * with an older stamp (its writer, restored, pushes it again), which the hub takes, having nothing of the
+     * row: the device follows the hub's history instead. Call it before {@link #sweep}, which forgets what the
+     * snapshot carried. Returns how many it forgot.
+     */
+    static int forgetDeletions(Connection c, SyncSchema schema, String hubNode) throws SQLException {
+        String which = "f.op = 2 AND f.via = (SELECT n.id FROM _shuttle_nodes n WHERE n.uuid = ?)"
+                + " AND NOT EXISTS (SELECT 1 FROM _shuttle_resync r WHERE r.tbl = f.tbl AND r.pk = f.pk)";
+        int forgotten = 0;
+        for (SyncedTable t : schema.tables()) {
+            Jdbc.update(
+                    c,
+                    "DELETE FROM _shuttle_colclock WHERE tbl = ? AND pk IN (SELECT f.pk FROM _shuttle_feed f"
+                            + " WHERE f.tbl = ? AND " + which + ")",
+                    t.id(),
+                    t.id(),
+                    hubNode);
+            forgotten += Jdbc.update(
+                    c,
+                    "DELETE FROM _shuttle_feed WHERE seq IN (SELECT f.seq FROM _shuttle_feed f WHERE f.tbl = ? AND "
+                            + which + ")",
+                    t.id(),
+                    hubNode);
+        }
+        if (forgotten > 0) {
+            log.info("resync: forgot {} deletions the hub no longer holds", forgotten);
+        }
+        return forgotten;
+    }
+
+    /**
      * Removes the rows of {@code gone} (per table, their keys as the feed stores them) that the hub had
      * (received from it, or pushed to it: at or below {@code lastPushed}), as {@link #sweep} removes the
      * rows a snapshot did not carry, and with the same exceptions. Returns the tables where rows were kept.

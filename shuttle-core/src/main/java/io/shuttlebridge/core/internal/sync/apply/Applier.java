@@ -148,6 +148,15 @@ public final class Applier {
     }
 
     /**
+     * Applies a page of the snapshot of the hub {@code fromPeer} on this device, inside the caller's
+     * transaction: its changes are the rows as the hub holds them now ({@link Arrival#SNAPSHOT}).
+     */
+    public Outcome applySnapshot(Connection c, List<Change> page, String fromPeer) throws SQLException {
+        return applyParts(c, List.of(new Part(fromPeer, page)), Role.DEVICE, Arrival.SNAPSHOT)
+                .getFirst();
+    }
+
+    /**
      * Applies the batches of several senders inside the caller's transaction, one after the other in the
      * order given, with the outcome of each as if it had been applied alone right after the ones before
      * it (a later part sees what an earlier one wrote). They share what one apply does once: the feed's
@@ -156,6 +165,11 @@ public final class Applier {
      * when any part is bad: nothing says which, so the caller applies them another way to find out.
      */
     public List<Outcome> applyParts(Connection c, List<Part> parts, Role as) throws SQLException {
+        return applyParts(c, parts, as, Arrival.FRESH);
+    }
+
+    /** {@link #applyParts(Connection, List, Role)}, the changes arriving as {@code arrival} (but those resent). */
+    private List<Outcome> applyParts(Connection c, List<Part> parts, Role as, Arrival arrival) throws SQLException {
         List<List<Change>> canonical = new ArrayList<>(parts.size());
         for (Part p : parts) {
             List<Change> changes = CanonicalNames.of(schema, p.changes());
@@ -183,7 +197,7 @@ public final class Applier {
                     List<Change> changes = canonical.getFirst();
                     List<Change> stamped = as == Role.HUB ? restamper.bound(batch, changes) : changes;
                     rows.prefetch(schema, stamped);
-                    outcomes.add(new Steps(batch, rows)
+                    outcomes.add(new Steps(batch, rows, arrival)
                             .apply(ApplyOrder.parentsFirst(schema, stamped), resent(stamped, parts.getFirst())));
                 } else {
                     List<Change> all = new ArrayList<>();
@@ -195,7 +209,7 @@ public final class Applier {
                     }
                     writer.knowNodes(nodes); // one query for the senders' and origins' numbers, not one each
                     rows.prefetch(schema, all); // re-stamping keeps keys: the entries of every part's rows at once
-                    Steps steps = new Steps(batch, rows);
+                    Steps steps = new Steps(batch, rows, arrival);
                     for (int i = 0; i < parts.size(); i++) {
                         batch.startPart(new Sender(parts.get(i).fromPeer(), as));
                         List<Change> changes = canonical.get(i);
@@ -234,9 +248,11 @@ public final class Applier {
         private final Batch batch;
         private final ApplyStep step;
         private final PendingRelease release;
+        private final Arrival arrival;
 
-        Steps(Batch batch, RowLookup rows) {
+        Steps(Batch batch, RowLookup rows, Arrival arrival) {
             this.batch = batch;
+            this.arrival = arrival;
             ParentCheck parents = new ParentCheck(schema, dialect, batch, rows);
             RowWrites writes = new RowWrites(batch, rows, onApplied);
             DeleteCascade cascade = new DeleteCascade(schema, dialect, batch, rows, writes, schema.nodeUuid());
@@ -246,12 +262,13 @@ public final class Applier {
 
         /**
          * Applies the changes in order, then the held changes they allow; what the batch (or part) did. The
-         * changes in {@code resent} arrive as copies of writes this hub lost ({@link Arrival#RESENT}).
+         * changes in {@code resent} arrive as copies of writes this hub lost ({@link Arrival#RESENT}), the
+         * others as the batch's arrival.
          */
         Outcome apply(List<Change> ordered, Set<Change> resent) throws SQLException {
             for (Change ch : ordered) {
                 batch.movePast(ch.hlc()); // received
-                step.apply(ch, resent.contains(ch) ? Arrival.RESENT : Arrival.FRESH, batch.sender());
+                step.apply(ch, resent.contains(ch) ? Arrival.RESENT : arrival, batch.sender());
             }
             return batch.outcome(release.releaseAll());
         }

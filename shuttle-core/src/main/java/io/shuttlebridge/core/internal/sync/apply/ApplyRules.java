@@ -50,13 +50,36 @@ final class ApplyRules {
             // sender did not make it), and is sent again so the sender, which kept the copy, converges to it
             return Verdict.RESENT_OVER;
         }
-        if (arrival == Arrival.FRESH
+        if ((arrival == Arrival.FRESH || arrival == Arrival.SNAPSHOT)
                 && l != null
                 && l.stamp().compareTo(r.stamp()) > 0
                 && t.policy() == ConflictPolicy.LWW) {
             return Verdict.SUPERSEDED_REJECTED;
         }
         return r.op() == Op.UPSERT ? Verdict.CHECK_PARENTS : decide(t, role, l, r);
+    }
+
+    /**
+     * On a device taking its hub's snapshot, whether the entry {@code l} it holds for the row of the
+     * snapshot's upsert {@code r} is one it received from that hub in a history the hub has since lost to a
+     * restore: the hub sends the row as it holds it now, and within one history of the hub that is the write
+     * the device received from it or a later one, never an older one. An entry it received that the hub's
+     * row does not supersede (another stamp, not older) is therefore a write the hub took back with its
+     * restore (a deletion it wrote for an orphaned row, say): the device has nothing of its own in it (its
+     * own writes went to the hub again before the snapshot), and the writer, if it still holds it, pushes it
+     * again. Such an entry is forgotten and the snapshot's row taken as the hub holds it, as for a row the
+     * device never held: held for a missing parent, it is released once the parent comes, not dropped for
+     * the forgotten entry. A deletion in the snapshot is left to the policy (taking it would remove the
+     * device's own rows referring to the row).
+     */
+    boolean lostWithHubHistory(Role role, LocalRow l, Change r, Arrival arrival) {
+        return arrival == Arrival.SNAPSHOT
+                && role == Role.DEVICE
+                && l != null
+                && l.fromUpstream()
+                && r.op() == Op.UPSERT
+                && !l.stamp().equals(r.stamp())
+                && !r.stamp().newerThan(l.stamp());
     }
 
     /**

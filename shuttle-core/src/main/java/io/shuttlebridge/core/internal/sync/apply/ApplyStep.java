@@ -58,6 +58,10 @@ final class ApplyStep {
     void apply(Change r, Arrival arrival, Sender from) throws SQLException {
         SyncedTable t = schema.require(r.table());
         LocalRow l = rows.local(t, r.key());
+        if (rules.lostWithHubHistory(from.role(), l, r, arrival)) {
+            rows.forget(t, r.key(), l);
+            l = null;
+        }
         Verdict.Act act = answer(rules.onEntry(t, from.role(), l, r, arrival), t, l, r, from.role());
         if (batch.wasRestamped(r)) {
             act = rules.afterRestamp(l, act);

@@ -22,12 +22,19 @@ import java.util.stream.Collectors;
  * What this replica holds for one row: its feed entry (stamp, version, base) and, on demand, its values.
  * {@code relayPending}: on a tier hub (a hub that is itself a device of an upstream hub), the entry is a
  * write one of its own devices sent, which the upstream hub, the sender of the changes being applied,
- * has not taken yet; such a write is as unacknowledged as the replica's own unpushed writes. Internal.
+ * has not taken yet; such a write is as unacknowledged as the replica's own unpushed writes. {@code
+ * fromUpstream}: on a device, the entry is one it received from the hub whose changes are being applied.
+ * Internal.
  */
-record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base, boolean relayPending) {
+record LocalRow(
+        Object storedKey, Op op, Stamp stamp, long version, long base, boolean relayPending, boolean fromUpstream) {
 
     LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base) {
         this(storedKey, op, stamp, version, base, false);
+    }
+
+    LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base, boolean relayPending) {
+        this(storedKey, op, stamp, version, base, relayPending, false);
     }
 
     boolean tombstone() {
@@ -50,7 +57,8 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base, b
 
     /**
      * {@code hub}: the upstream hub whose changes are being applied (a batch applied as a device), or null;
-     * an entry another node sent ({@code via}) that this hub has not taken is {@link #relayPending}.
+     * an entry another node sent ({@code via}) that this hub has not taken is {@link #relayPending}, one
+     * the hub sent is {@link #fromUpstream}.
      */
     private static LocalRow read(ResultSet rs, String hub) throws SQLException {
         String via = rs.getString(7);
@@ -61,7 +69,8 @@ record LocalRow(Object storedKey, Op op, Stamp stamp, long version, long base, b
                 new Stamp(rs.getLong(3), rs.getString(4)),
                 rs.getLong(5),
                 rs.getLong(6),
-                relayPending);
+                relayPending,
+                hub != null && hub.equals(via));
     }
 
     static LocalRow load(Connection c, Dialect d, SyncedTable t, List<Object> key) throws SQLException {

@@ -1,6 +1,7 @@
 package io.shuttlebridge.core.internal.sync.apply;
 
 import io.shuttlebridge.core.change.Change;
+import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
@@ -79,6 +80,22 @@ final class RowLookup implements AutoCloseable {
             lookups.put(t.id(), ps);
         }
         return LocalRow.load(ps, t, key, upstream());
+    }
+
+    /**
+     * Forgets this replica's entry {@code l} of the row {@code key} (from before the batch): its feed entry
+     * and column stamps go, the row's values stay until a write of the batch replaces them, and the row is
+     * looked up as one without an entry from now on.
+     */
+    void forget(SyncedTable t, List<Object> key, LocalRow l) throws SQLException {
+        var c = batch.flushed();
+        Jdbc.update(c, "DELETE FROM _shuttle_colclock WHERE tbl = ? AND pk = ?", t.id(), l.storedKey());
+        Jdbc.update(c, "DELETE FROM _shuttle_feed WHERE tbl = ? AND pk = ?", t.id(), l.storedKey());
+        Map<Object, LocalRow> known = prefetched.get(t.id());
+        Object stored = key.size() == 1 ? storedKey(t, key) : null;
+        if (known != null && stored != null) {
+            known.put(FeedReader.keyOf(stored), null);
+        }
     }
 
     /** The hub whose changes this batch applies as a device (null on a hub's side of a push). */
