@@ -177,14 +177,14 @@ public final class Puller {
     /**
      * A snapshot starts: nothing of it seen yet. A whole one replaces what was held from the hub waiting for
      * a parent: the hub's rows come again with it, and a change held from a state of the hub it no longer
-     * has (a restore of the hub took it back) would otherwise be written once its parent came. It replaces
-     * the deletes received from the hub too ({@link ResyncSweep#forgetReceivedDeletes}).
+     * has (a restore of the hub took it back) would otherwise be written once its parent came. The deletes
+     * received from the hub that it does not carry again are forgotten after its last page ({@link
+     * ResyncSweep#forgetDeletions}).
      */
     private void begin(Connection c, String hubNode, Set<String> tables) throws SQLException {
         ResyncSweep.begin(c);
         if (tables == null) {
             PendingStore.forgetFrom(c, hubNode);
-            ResyncSweep.forgetReceivedDeletes(c, Dialects.of(db), hubNode);
         }
     }
 

@@ -39,30 +39,6 @@ final class ResyncSweep {
     }
 
     /**
-     * A whole snapshot of the hub {@code hubNode} starts: the deletes this device received from it are
-     * forgotten (their feed entries and column stamps). The snapshot carries every tombstone the hub holds,
-     * and they are taken again; one it does not carry is a delete the hub no longer holds: purged, or lost with
-     * a restore of the hub whose writer lost it too. Kept, it would outrank the hub's older write of the row
-     * (the restored hub's, or one its writer pushed again after the restore), which this device alone would
-     * then lack for good; as a row the hub and its writer both lost is removed at the resync, such a delete
-     * is dropped. The deletes this device made itself stay (it pushes them again where the hub lost them).
-     */
-    static void forgetReceivedDeletes(Connection c, Dialect dialect, String hubNode) throws SQLException {
-        dialect.capture().fold(c); // a write of such a row not folded yet is numbered after the delete
-        String fromHub = "(SELECT n.id FROM _shuttle_nodes n WHERE n.uuid = ?)";
-        Jdbc.update(
-                c,
-                "DELETE FROM _shuttle_colclock WHERE EXISTS (SELECT 1 FROM _shuttle_feed f WHERE f.tbl ="
-                        + " _shuttle_colclock.tbl AND f.pk = _shuttle_colclock.pk AND f.op = 2 AND f.via = "
-                        + fromHub + ")",
-                hubNode);
-        int n = Jdbc.update(c, "DELETE FROM _shuttle_feed WHERE op = 2 AND via = " + fromHub, hubNode);
-        if (n > 0) {
-            log.debug("resync: {} deletes received from the hub set aside until its snapshot says them again", n);
-        }
-    }
-
-    /**
      * Notes the rows of an applied snapshot page, by their keys: those the page wrote, and those it left
      * waiting for a parent row that a later page may bring (then written, with no page of their own to
      * note them).
