@@ -3,6 +3,9 @@ package io.shuttlebridge.core.internal.change;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import com.fasterxml.jackson.core.util.RecyclerPool;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -32,7 +35,15 @@ import java.util.Map;
 public final class ChangeCodec {
     public static final int VERSION = 1;
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Buffers of parsers and generators come from one pool shared by all threads: a hub answers each request
+     * on a virtual thread of its own, where Jackson's default pool (one per thread) would allocate them anew
+     * for every body read or written.
+     */
+    public static final RecyclerPool<BufferRecycler> BUFFERS = JsonRecyclerPools.sharedConcurrentDequePool();
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper(JsonFactory.builder().recyclerPool(BUFFERS).build());
 
     private ChangeCodec() {}
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
+import io.shuttlebridge.core.internal.change.ChangeCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
@@ -13,6 +14,7 @@ final class JsonBytes {
     /** Writes UTF-8 as the tree writer's strings do: characters beyond the BMP as themselves, not as escaped surrogate pairs. */
     private static final JsonFactory BYTES = JsonFactory.builder()
             .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .recyclerPool(ChangeCodec.BUFFERS)
             .build();
 
     /** Bytes a change usually takes on the wire: the buffer starts near its final size instead of doubling up to it. */
@@ -29,7 +31,7 @@ final class JsonBytes {
     /** The body's bytes; {@code changes} is the number of changes it holds. */
     static byte[] write(int changes, Body body) {
         ByteArrayOutputStream out =
-                new ByteArrayOutputStream((int) Math.min(64L * 1024 * 1024, 8192L + (long) changes * BYTES_PER_CHANGE));
+                new ByteArrayOutputStream((int) Math.min(64L * 1024 * 1024, 128L + (long) changes * BYTES_PER_CHANGE));
         try (JsonGenerator g = BYTES.createGenerator(out)) {
             body.write(g);
         } catch (IOException e) {
