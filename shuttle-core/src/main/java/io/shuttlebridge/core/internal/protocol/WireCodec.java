@@ -143,21 +143,27 @@ public final class WireCodec {
      * {@link #changeBytes} wrote it) ending at {@code next}, under schema version {@code schemaVersion}.
      */
     public static byte[] pullPageBytes(List<byte[]> changes, long next, boolean more, long schemaVersion) {
-        int size = 96;
+        byte[] head = ascii("{\"changes\":[");
+        byte[] tail = ascii("],\"next\":" + next + ",\"more\":" + more
+                + (schemaVersion != 0 ? ",\"schemaVersion\":" + schemaVersion : "") + "}");
+        long size = head.length + tail.length + Math.max(0, changes.size() - 1);
         for (byte[] c : changes) {
-            size += c.length + 1;
+            size += c.length;
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(size);
-        out.writeBytes(ascii("{\"changes\":["));
+        // written straight into an array of the page's size: a page is copied once, not grown and copied again
+        byte[] out = new byte[Math.toIntExact(size)];
+        System.arraycopy(head, 0, out, 0, head.length);
+        int at = head.length;
         for (int i = 0; i < changes.size(); i++) {
             if (i > 0) {
-                out.write(',');
+                out[at++] = ',';
             }
-            out.writeBytes(changes.get(i));
+            byte[] c = changes.get(i);
+            System.arraycopy(c, 0, out, at, c.length);
+            at += c.length;
         }
-        out.writeBytes(ascii("],\"next\":" + next + ",\"more\":" + more
-                + (schemaVersion != 0 ? ",\"schemaVersion\":" + schemaVersion : "") + "}"));
-        return out.toByteArray();
+        System.arraycopy(tail, 0, out, at, tail.length);
+        return out;
     }
 
     private static byte[] ascii(String s) {
