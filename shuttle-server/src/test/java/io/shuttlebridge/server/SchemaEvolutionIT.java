@@ -420,6 +420,51 @@ class SchemaEvolutionIT {
         }
     }
 
+    /**
+     * A device's new row with a column its hub does not have yet is refused; a whole resync then finds the
+     * row pushed (at or below the push cursor) and missing from the hub's snapshot, and removed it as a row the
+     * hub had deleted, though the hub never had it (found by the schema-change schedules, seed 9010). It stays
+     * as the device wrote it, and reaches the hub once the hub has the column.
+     */
+    @org.junit.jupiter.api.Test
+    void aResyncKeepsANewRowTheHubRefusedForWantOfAColumn() throws Exception {
+        try (ShuttleDatabase hubDb = ShuttleDatabase.sqlite(dir.resolve("hub.db"))) {
+            hubDb.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)");
+            hubDb.execute("INSERT INTO item VALUES (1, 'one')");
+            Capture.enable(hubDb);
+            try (HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                    ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("device.db"))) {
+                HttpTransport transport = Fixtures.transport(hub);
+                DeviceClone.run(device, transport, ProgressListener.NONE);
+                long v1 = schema(hub).path("schemaVersion").asLong();
+                device.execute("ALTER TABLE item ADD COLUMN note TEXT");
+                SyncEngine engine = SyncEngine.open(device);
+                engine.refreshSchema();
+                device.execute("INSERT INTO item (id, name, note) VALUES (2, 'two', 'mine')");
+                engine.pullThenPush(transport);
+                assertThat(engine.rejectedWrites(true))
+                        .extracting(RejectedWrite::code)
+                        .containsExactly(ErrorCode.SCHEMA_MISMATCH);
+
+                device.transaction(c -> {
+                    io.shuttlebridge.core.internal.sync.HubMove.resyncNext(c, transport.hubNode());
+                    return null;
+                });
+                engine.pullThenPush(transport); // the hub's whole snapshot, which lacks row 2
+                assertThat(rows(device, "SELECT id, name, note FROM item ORDER BY id"))
+                        .containsExactly("1|one|null", "2|two|mine");
+
+                hubDb.execute("ALTER TABLE item ADD COLUMN note TEXT");
+                awaitColumns(hub, v1, "item", "note");
+                engine.pullThenPush(transport); // follows, queues the refused write again
+                engine.pullThenPush(transport);
+                assertThat(engine.rejectedWrites(true)).isEmpty();
+                assertThat(rows(hubDb, "SELECT id, name, note FROM item ORDER BY id"))
+                        .containsExactly("1|one|null", "2|two|mine");
+            }
+        }
+    }
+
     private static JsonNode column(JsonNode table, String name) {
         for (JsonNode c : table.path("columns")) {
             if (c.path("name").asText().equals(name)) {
