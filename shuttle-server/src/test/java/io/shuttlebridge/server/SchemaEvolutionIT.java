@@ -358,6 +358,113 @@ class SchemaEvolutionIT {
         }
     }
 
+    /**
+     * VERSION_STRICT, found by the schema-change schedules (seed 9077): a device's write of a column its hub
+     * does not have yet is refused; another device writes the row; the hub gains another column. The first
+     * device's next pull sees the new schema and the other device's write of the row, a conflict it settles by
+     * adopting the hub's row. Its refused write, queued again before that page was applied, was taken by that
+     * conflict and never sent (marked queued again all the same), so once the hub had the column it never got
+     * the device's value. Queued again after the pull, it is refused again while the hub lacks the column, and
+     * goes through once the hub has it.
+     */
+    @org.junit.jupiter.api.Test
+    void aRefusedWriteQueuedAgainIsNotTakenByAConflictOfThePullThatQueuesItUnderVersionStrict() throws Exception {
+        try (ShuttleDatabase hubDb = ShuttleDatabase.sqlite(dir.resolve("hub.db"))) {
+            hubDb.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)");
+            hubDb.execute("INSERT INTO item VALUES (1, 'one')");
+            Capture.enable(
+                    hubDb,
+                    io.shuttlebridge.core.capture.CaptureOptions.builder()
+                            .policy(io.shuttlebridge.core.ConflictPolicy.VERSION_STRICT)
+                            .build(),
+                    ProgressListener.NONE);
+            try (HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                    ShuttleDatabase early = ShuttleDatabase.sqlite(dir.resolve("early.db"));
+                    ShuttleDatabase other = ShuttleDatabase.sqlite(dir.resolve("other.db"))) {
+                DeviceClone.run(early, Fixtures.transport(hub), ProgressListener.NONE);
+                DeviceClone.run(other, Fixtures.transport(hub), ProgressListener.NONE);
+                long v1 = schema(hub).path("schemaVersion").asLong();
+                early.execute("ALTER TABLE item ADD COLUMN note TEXT");
+                SyncEngine first = SyncEngine.open(early);
+                first.refreshSchema();
+                early.execute("UPDATE item SET note = 'mine' WHERE id = 1");
+                first.pullThenPush(Fixtures.transport(hub));
+                assertThat(first.rejectedWrites(true))
+                        .extracting(RejectedWrite::code)
+                        .containsExactly(ErrorCode.SCHEMA_MISMATCH);
+                other.execute("UPDATE item SET name = 'uno' WHERE id = 1");
+                SyncEngine second = SyncEngine.open(other);
+                second.pullThenPush(Fixtures.transport(hub));
+
+                hubDb.execute("ALTER TABLE item ADD COLUMN price INTEGER");
+                awaitColumns(hub, v1, "item", "price");
+                long v2 = schema(hub).path("schemaVersion").asLong();
+                // follows the schema, adopts the hub's row over its own refused write, queues that write again
+                first.pullThenPush(Fixtures.transport(hub));
+                assertThat(rows(early, "SELECT id, name, note FROM item")).containsExactly("1|uno|mine");
+                assertThat(first.rejectedWrites(true))
+                        .as("queued again after the pull, and refused again: the hub still lacks the column")
+                        .extracting(RejectedWrite::code)
+                        .containsExactly(ErrorCode.SCHEMA_MISMATCH);
+
+                hubDb.execute("ALTER TABLE item ADD COLUMN note TEXT");
+                awaitColumns(hub, v2, "item", "note");
+                first.pullThenPush(Fixtures.transport(hub)); // follows, queues the refused write again
+                first.pullThenPush(Fixtures.transport(hub));
+                second.pullThenPush(Fixtures.transport(hub));
+                assertThat(first.rejectedWrites(true)).isEmpty();
+                assertThat(rows(hubDb, "SELECT id, name, note FROM item")).containsExactly("1|uno|mine");
+                assertThat(rows(early, "SELECT id, name, note FROM item")).containsExactly("1|uno|mine");
+                assertThat(rows(other, "SELECT id, name, note FROM item")).containsExactly("1|uno|mine");
+            }
+        }
+    }
+
+    /**
+     * A device's new row with a column its hub does not have yet is refused; a whole resync then finds the
+     * row pushed (at or below the push cursor) and missing from the hub's snapshot, and removed it as a row the
+     * hub had deleted, though the hub never had it (found by the schema-change schedules, seed 9010). It stays
+     * as the device wrote it, and reaches the hub once the hub has the column.
+     */
+    @org.junit.jupiter.api.Test
+    void aResyncKeepsANewRowTheHubRefusedForWantOfAColumn() throws Exception {
+        try (ShuttleDatabase hubDb = ShuttleDatabase.sqlite(dir.resolve("hub.db"))) {
+            hubDb.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)");
+            hubDb.execute("INSERT INTO item VALUES (1, 'one')");
+            Capture.enable(hubDb);
+            try (HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                    ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("device.db"))) {
+                HttpTransport transport = Fixtures.transport(hub);
+                DeviceClone.run(device, transport, ProgressListener.NONE);
+                long v1 = schema(hub).path("schemaVersion").asLong();
+                device.execute("ALTER TABLE item ADD COLUMN note TEXT");
+                SyncEngine engine = SyncEngine.open(device);
+                engine.refreshSchema();
+                device.execute("INSERT INTO item (id, name, note) VALUES (2, 'two', 'mine')");
+                engine.pullThenPush(transport);
+                assertThat(engine.rejectedWrites(true))
+                        .extracting(RejectedWrite::code)
+                        .containsExactly(ErrorCode.SCHEMA_MISMATCH);
+
+                device.transaction(c -> {
+                    io.shuttlebridge.core.internal.sync.HubMove.resyncNext(c, transport.hubNode());
+                    return null;
+                });
+                engine.pullThenPush(transport); // the hub's whole snapshot, which lacks row 2
+                assertThat(rows(device, "SELECT id, name, note FROM item ORDER BY id"))
+                        .containsExactly("1|one|null", "2|two|mine");
+
+                hubDb.execute("ALTER TABLE item ADD COLUMN note TEXT");
+                awaitColumns(hub, v1, "item", "note");
+                engine.pullThenPush(transport); // follows, queues the refused write again
+                engine.pullThenPush(transport);
+                assertThat(engine.rejectedWrites(true)).isEmpty();
+                assertThat(rows(hubDb, "SELECT id, name, note FROM item ORDER BY id"))
+                        .containsExactly("1|one|null", "2|two|mine");
+            }
+        }
+    }
+
     private static JsonNode column(JsonNode table, String name) {
         for (JsonNode c : table.path("columns")) {
             if (c.path("name").asText().equals(name)) {

@@ -24,7 +24,10 @@ class SchemaChangeConvergenceTest {
         return Stream.of(
                 Arguments.of(
                         9150L, "a device kept deletions its hub wrote and lost with a restore, over rows pushed again"),
-                Arguments.of(9165L, "a device kept a line's deletion its hub wrote and lost with a restore"));
+                Arguments.of(9165L, "a device kept a line's deletion its hub wrote and lost with a restore"),
+                Arguments.of(
+                        9011L,
+                        "the oracle kept a write lost with a restore, for a column its node had written before it"));
     }
 
     @ParameterizedTest(name = "seed {0} {1}")

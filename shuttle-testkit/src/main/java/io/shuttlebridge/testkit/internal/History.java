@@ -201,8 +201,10 @@ public final class History {
                         || (hubStamp == null && w.row == null && purged)
                         || deviceRows.stream().anyMatch(m -> w.stamp.equals(m.get(key)))
                         // FIELD_LWW: a column of it that a device holds in a row of its own (a merge it wrote, which
-                        // it pushes again) goes back to the hub with that row
+                        // it pushes again) goes back to the hub with that row; a column it carries at the stamp of an
+                        // earlier write of its node stands for that write, not for this one
                         || w.columns.entrySet().stream()
+                                .filter(col -> col.getValue().equals(w.stamp))
                                 .anyMatch(col -> deviceColumns.stream()
                                         .anyMatch(m -> col.getValue()
                                                 .equals(m.getOrDefault(key, Map.of())

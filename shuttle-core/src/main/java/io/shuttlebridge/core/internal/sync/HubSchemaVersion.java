@@ -13,13 +13,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The version of its hub's schema a device last followed ({@code _shuttle_meta}, one key per hub). When a
  * pull answer says another, the device brings its tables up to the hub's schema before applying the page,
- * then queues again its writes the hub refused as {@code SCHEMA_MISMATCH} (they may fit now; a new refusal
- * is a new rejected write), except those naming a column their table no longer has (kept when the hub took
- * the table again at a new shape: the user retries or dismisses them). Internal.
+ * and notes, with the version, that its writes the hub refused as {@code SCHEMA_MISMATCH} are due to be
+ * queued again (they may fit now; a new refusal is a new rejected write), except those naming a column their
+ * table no longer has (kept when the hub took the table again at a new shape: the user retries or dismisses
+ * them). They are queued again once the pull has applied every page ({@link #requeueIfDue}), as the rows are
+ * then: queued before, each would be a write of this device the hub has not acknowledged, which a page or a
+ * snapshot carrying the row, where the hub decides conflicts, turns into a conflict the device settles by
+ * adopting the hub's row; the write would be gone, marked queued again, and with it the device's value of a
+ * column the hub still lacks, which the hub would never get. Internal.
  */
 final class HubSchemaVersion {
     private static final Logger log = LoggerFactory.getLogger(HubSchemaVersion.class);
     private static final String KEY = "hub_schema_version:";
+    /** Present while the writes refused as {@code SCHEMA_MISMATCH} are due to be queued again. */
+    private static final String REQUEUE_DUE = "schema_mismatch_requeue_due";
 
     private HubSchemaVersion() {}
 
@@ -42,11 +49,27 @@ final class HubSchemaVersion {
             if (Jdbc.update(c, "UPDATE _shuttle_meta SET value = ? WHERE key = ?", String.valueOf(version), key) == 0) {
                 Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", key, String.valueOf(version));
             }
+            if (seen != null) {
+                Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", REQUEUE_DUE);
+                Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", REQUEUE_DUE, hubNode);
+            }
             return null;
         });
-        if (seen != null) {
-            retrySchemaMismatches(engine);
+    }
+
+    /**
+     * Once a pull has applied every page: queues again the writes refused for want of a table or column if
+     * the hub's schema moved during it (or during an earlier pull that did not get this far).
+     */
+    static void requeueIfDue(EngineContext engine) {
+        boolean due = engine.db()
+                .read(c -> Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", REQUEUE_DUE))
+                .isPresent();
+        if (!due) {
+            return;
         }
+        retrySchemaMismatches(engine);
+        engine.db().transaction(c -> Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", REQUEUE_DUE));
     }
 
     /** Whether the write names a column its table no longer has here. */

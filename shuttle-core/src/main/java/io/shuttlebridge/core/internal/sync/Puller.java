@@ -58,8 +58,10 @@ public final class Puller {
     }
 
     /**
-     * Pulls every page from the hub {@code hubNode}, then gives the columns this device added since its
-     * last sync the hub's values ({@link NewColumnFill}); returns whether it had to resync from the snapshot.
+     * Pulls every page from the hub {@code hubNode}, then queues again the writes the hub refused for want
+     * of a column if its schema moved ({@link HubSchemaVersion#requeueIfDue}) and gives the columns this device
+     * added since its last sync the hub's values ({@link NewColumnFill}); returns whether it had to resync
+     * from the snapshot.
      * Columns awaited from the hub (a store hub that had not filled them itself, {@link NewColumns}) are
      * looked up in its schema again first, which says whether it has them now.
      */
@@ -68,6 +70,7 @@ public final class Puller {
         if (db.read(NewColumns::awaitingHub)) {
             followSchema.test(hub); // a transport that cannot read the hub's schema leaves them awaited
         }
+        HubSchemaVersion.requeueIfDue(engine); // after every page: none of them settles a write queued again
         fills.run(hub);
         return resynced;
     }
@@ -160,9 +163,13 @@ public final class Puller {
         });
     }
 
-    /** Takes the hub's whole snapshot in place of what this device pulled from it before, then fills new columns. */
+    /**
+     * Takes the hub's whole snapshot in place of what this device pulled from it before, then queues again the
+     * writes refused for want of a column if the hub's schema moved, and fills new columns.
+     */
     public void resync(Transport hub, String hubNode, SyncTally tally) {
         resyncOnly(hub, hubNode, tally);
+        HubSchemaVersion.requeueIfDue(engine); // after the snapshot, which would settle a write queued before it
         fills.run(hub);
     }
 

@@ -1,5 +1,6 @@
 package io.shuttlebridge.core.internal.sync;
 
+import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
@@ -67,8 +68,8 @@ final class ResyncSweep {
     }
 
     /**
-     * Removes the rows the hub had (received from it, or pushed to it: at or below {@code lastPushed})
-     * that the snapshot did not carry, in {@code tables} (null: every table), except rows that rows staying
+     * Removes the rows the hub had (received from it, or pushed to it: at or below {@code lastPushed}, but for
+     * a write the hub refused for want of a column, which it never had) that the snapshot did not carry, in {@code tables} (null: every table), except rows that rows staying
      * here still refer to: rows this device's own unpushed rows refer to, and so on up (a row referring to
      * itself, or rows referring to each other, all going, do not keep each other). Returns the tables where
      * such rows were kept: they are to be swept again once those rows have gone. After a whole snapshot
@@ -87,6 +88,7 @@ final class ResyncSweep {
             Connection c, Dialect dialect, SyncSchema schema, Set<String> tables, long lastPushed, String hubNode)
             throws SQLException {
         String unseen = "NOT EXISTS (SELECT 1 FROM _shuttle_resync r WHERE r.tbl = f.tbl AND r.pk = f.pk)";
+        boolean refusals = dialect.hasTable(c, "_shuttle_rejected");
         Set<String> kept = remove(c, dialect, schema, tables, lastPushed, unseen);
         if (tables == null && !kept.isEmpty()) {
             // the whole snapshot lacks rows kept here: the hub lost them (a restore), and this device holds the
@@ -95,7 +97,7 @@ final class ResyncSweep {
             // (what a tier hub's own devices sent and it has not relayed up yet is not the hub's: it goes up as usual)
             List<String> each = new ArrayList<>();
             for (SyncedTable t : schema.tables()) {
-                each.add("(" + gone(t, lastPushed, unseen) + " AND " + present(dialect, t) + ")");
+                each.add("(" + gone(t, lastPushed, unseen, refusals) + " AND " + present(dialect, t) + ")");
             }
             String fromHub =
                     "(f.seq <= " + lastPushed + " OR f.via = (SELECT n.id FROM _shuttle_nodes n WHERE n.uuid = ?))";
@@ -184,13 +186,14 @@ final class ResyncSweep {
                 .filter(name -> tables == null || tables.contains(name))
                 .map(schema::require)
                 .toList();
+        boolean refusals = dialect.hasTable(c, "_shuttle_rejected");
         Jdbc.execute(c, "CREATE TABLE IF NOT EXISTS _shuttle_sweep AS SELECT tbl, pk FROM _shuttle_feed WHERE 1 = 0");
         Jdbc.execute(c, "DELETE FROM _shuttle_sweep");
         for (SyncedTable t : swept) {
             Jdbc.update(
                     c,
                     "INSERT INTO _shuttle_sweep (tbl, pk) SELECT f.tbl, f.pk FROM _shuttle_feed f WHERE "
-                            + gone(t, lastPushed, which) + " AND " + present(dialect, t));
+                            + gone(t, lastPushed, which, refusals) + " AND " + present(dialect, t));
         }
         // a row that a row staying here refers to stays: until nothing more changes
         boolean changed = true;
@@ -216,8 +219,8 @@ final class ResyncSweep {
                             + " IN (SELECT s.pk FROM _shuttle_sweep s WHERE s.tbl = " + t.id() + ")");
             if (Jdbc.queryLong(
                                     c,
-                                    "SELECT count(*) FROM _shuttle_feed f WHERE " + gone(t, lastPushed, which) + " AND "
-                                            + present(dialect, t))
+                                    "SELECT count(*) FROM _shuttle_feed f WHERE " + gone(t, lastPushed, which, refusals)
+                                            + " AND " + present(dialect, t))
                             .orElse(0L)
                     > 0) {
                 kept.add(t.name());
@@ -225,7 +228,7 @@ final class ResyncSweep {
             Jdbc.update(
                     c,
                     "DELETE FROM _shuttle_feed WHERE seq IN (SELECT f.seq FROM _shuttle_feed f WHERE "
-                            + gone(t, lastPushed, which) + " AND NOT " + present(dialect, t) + ")");
+                            + gone(t, lastPushed, which, refusals) + " AND NOT " + present(dialect, t) + ")");
         }
         dialect.capture().endApply(c, token, List.of());
         Jdbc.execute(c, "DELETE FROM _shuttle_sweep");
@@ -239,10 +242,21 @@ final class ResyncSweep {
         return kept;
     }
 
-    /** The feed entries {@code f} of {@code t}'s rows the hub had that satisfy {@code which}. */
-    private static String gone(SyncedTable t, long lastPushed, String which) {
-        return "f.tbl = " + t.id() + " AND f.op = 1 AND (f.via IS NOT NULL OR f.seq <= " + lastPushed + ") AND "
+    /**
+     * The feed entries {@code f} of {@code t}'s rows the hub had that satisfy {@code which}. A row whose entry
+     * is this device's own write that the hub refused for want of a table or column (an open {@code
+     * SCHEMA_MISMATCH} rejected write, when {@code refusals}: {@code _shuttle_rejected} exists) was pushed but
+     * never held by the hub: it stays as the device wrote it, to be queued again once the hub's schema moves.
+     */
+    private static String gone(SyncedTable t, long lastPushed, String which, boolean refusals) {
+        String out = "f.tbl = " + t.id() + " AND f.op = 1 AND (f.via IS NOT NULL OR f.seq <= " + lastPushed + ") AND "
                 + which;
+        if (refusals) {
+            out += " AND NOT (f.via IS NULL AND f.hlc IN (SELECT x.hlc FROM _shuttle_rejected x WHERE x.tbl = '"
+                    + t.name().replace("'", "''") + "' AND x.status = 'open' AND x.code = '"
+                    + ErrorCode.SCHEMA_MISMATCH.name() + "'))";
+        }
+        return out;
     }
 
     /** Whether the row of feed entry {@code f} of {@code t} is here. */

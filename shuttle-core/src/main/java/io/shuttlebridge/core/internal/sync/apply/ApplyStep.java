@@ -116,6 +116,29 @@ final class ApplyStep {
         return (Verdict.Act) v;
     }
 
+    /**
+     * The change to hold in place of the one held for its row: when the same writer made it on the held one (its
+     * base is the held one's version), it is held on the held one's base, as this replica never took the held
+     * one; its own base would name a version of the row made elsewhere, and a version check on release would
+     * wrongly pass.
+     */
+    private Change onHeldChain(Change r) throws SQLException {
+        Change held = PendingStore.held(batch.connection(), r.table(), r.key());
+        if (held == null || !held.origin().equals(r.origin()) || held.version() != r.base()) {
+            return r;
+        }
+        return new Change(
+                r.table(),
+                r.key(),
+                r.op(),
+                r.values(),
+                r.hlc(),
+                r.origin(),
+                r.version(),
+                held.base(),
+                r.columnStamps());
+    }
+
     private void carryOut(Verdict.Act act, SyncedTable t, LocalRow l, Change r, Sender from) throws SQLException {
         switch (act) {
             case Verdict.Duplicate x -> batch.countDuplicate();
@@ -125,7 +148,8 @@ final class ApplyStep {
                 writes.resend(t, l, l.tombstone() ? null : values(t, r), r.key());
             }
             case Verdict.Hold h -> {
-                PendingStore.hold(batch.connection(), r, from.via(), h.reason(), from.role(), batch.clock());
+                PendingStore.hold(
+                        batch.connection(), onHeldChain(r), from.via(), h.reason(), from.role(), batch.clock());
                 batch.noneHeld(false);
             }
             case Verdict.Take x -> take(t, r, from.via());
