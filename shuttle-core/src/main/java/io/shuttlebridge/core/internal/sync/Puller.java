@@ -188,7 +188,7 @@ public final class Puller {
      * received from the hub that it does not carry again are forgotten after its last page ({@link
      * ResyncSweep#forgetDeletions}).
      */
-    private void begin(Connection c, String hubNode, Set<String> tables) throws SQLException {
+    private static void begin(Connection c, String hubNode, Set<String> tables) throws SQLException {
         ResyncSweep.begin(c);
         if (tables == null) {
             PendingStore.forgetFrom(c, hubNode);

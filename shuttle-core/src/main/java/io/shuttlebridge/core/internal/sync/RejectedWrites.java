@@ -10,6 +10,7 @@ import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.dialect.Identifiers;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.sync.PushResult;
 import io.shuttlebridge.core.sync.RejectedWrite;
@@ -38,6 +39,21 @@ public final class RejectedWrites {
     private static final String RETRIED = "retried";
 
     private RejectedWrites() {}
+
+    /** Whether this database has recorded rejected writes at all ({@code _shuttle_rejected} exists). */
+    static boolean recorded(Connection c, Dialect dialect) throws SQLException {
+        return dialect.hasTable(c, "_shuttle_rejected");
+    }
+
+    /**
+     * SQL true of the feed entry {@code f} of a row of {@code t} that is this device's own write, refused by the
+     * hub for want of a table or column and still open: a row the hub never held. Only where {@link #recorded}.
+     */
+    static String ownOpenSchemaMismatch(SyncedTable t) {
+        return "f.via IS NULL AND f.hlc IN (SELECT x.hlc FROM _shuttle_rejected x WHERE x.tbl = "
+                + Identifiers.literal(t.name()) + " AND x.status = 'open' AND x.code = "
+                + Identifiers.literal(ErrorCode.SCHEMA_MISMATCH.name()) + ")";
+    }
 
     /** A refused change ({@code id} in {@code _shuttle_rejected}) whose row is to be put back as the hub has it, or removed. */
     private record Restore(long id, Change refused, Change hubRow) {}
@@ -143,7 +159,7 @@ public final class RejectedWrites {
     /** The rejected writes noted as not removed (or not put back) yet. */
     private static List<Restore> unremoved(Connection c, EngineContext engine) throws SQLException {
         List<Restore> out = new ArrayList<>();
-        if (!Dialects.of(engine.db()).hasTable(c, "_shuttle_rejected")) {
+        if (!recorded(c, Dialects.of(engine.db()))) {
             return out; // nothing was ever rejected here
         }
         try (PreparedStatement ps = c.prepareStatement(
@@ -238,7 +254,7 @@ public final class RejectedWrites {
 
     public static List<RejectedWrite> list(Connection c, Dialect dialect, boolean openOnly) throws SQLException {
         List<RejectedWrite> out = new ArrayList<>();
-        if (!dialect.hasTable(c, "_shuttle_rejected")) {
+        if (!recorded(c, dialect)) {
             return out;
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM _shuttle_rejected"
@@ -264,7 +280,7 @@ public final class RejectedWrites {
 
     /** Marks one as dismissed: seen, and nothing more to do. */
     public static RejectedWrite dismiss(Connection c, Dialect dialect, long id) throws SQLException {
-        int n = dialect.hasTable(c, "_shuttle_rejected")
+        int n = recorded(c, dialect)
                 ? Jdbc.update(c, "UPDATE _shuttle_rejected SET status = 'dismissed' WHERE id = ?", id)
                 : 0;
         if (n == 0) {

@@ -1,6 +1,5 @@
 package io.shuttlebridge.core.internal.sync;
 
-import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
@@ -88,7 +87,7 @@ final class ResyncSweep {
             Connection c, Dialect dialect, SyncSchema schema, Set<String> tables, long lastPushed, String hubNode)
             throws SQLException {
         String unseen = "NOT EXISTS (SELECT 1 FROM _shuttle_resync r WHERE r.tbl = f.tbl AND r.pk = f.pk)";
-        boolean refusals = dialect.hasTable(c, "_shuttle_rejected");
+        boolean refusals = RejectedWrites.recorded(c, dialect);
         Set<String> kept = remove(c, dialect, schema, tables, lastPushed, unseen);
         if (tables == null && !kept.isEmpty()) {
             // the whole snapshot lacks rows kept here: the hub lost them (a restore), and this device holds the
@@ -186,7 +185,7 @@ final class ResyncSweep {
                 .filter(name -> tables == null || tables.contains(name))
                 .map(schema::require)
                 .toList();
-        boolean refusals = dialect.hasTable(c, "_shuttle_rejected");
+        boolean refusals = RejectedWrites.recorded(c, dialect);
         Jdbc.execute(c, "CREATE TABLE IF NOT EXISTS _shuttle_sweep AS SELECT tbl, pk FROM _shuttle_feed WHERE 1 = 0");
         Jdbc.execute(c, "DELETE FROM _shuttle_sweep");
         for (SyncedTable t : swept) {
@@ -244,17 +243,15 @@ final class ResyncSweep {
 
     /**
      * The feed entries {@code f} of {@code t}'s rows the hub had that satisfy {@code which}. A row whose entry
-     * is this device's own write that the hub refused for want of a table or column (an open {@code
-     * SCHEMA_MISMATCH} rejected write, when {@code refusals}: {@code _shuttle_rejected} exists) was pushed but
-     * never held by the hub: it stays as the device wrote it, to be queued again once the hub's schema moves.
+     * is this device's own write that the hub refused for want of a table or column ({@link
+     * RejectedWrites#ownOpenSchemaMismatch}, when {@code refusals}: {@link RejectedWrites#recorded}) was pushed
+     * but never held by the hub: it stays as the device wrote it, to be queued again once the hub's schema moves.
      */
     private static String gone(SyncedTable t, long lastPushed, String which, boolean refusals) {
         String out = "f.tbl = " + t.id() + " AND f.op = 1 AND (f.via IS NOT NULL OR f.seq <= " + lastPushed + ") AND "
                 + which;
         if (refusals) {
-            out += " AND NOT (f.via IS NULL AND f.hlc IN (SELECT x.hlc FROM _shuttle_rejected x WHERE x.tbl = '"
-                    + t.name().replace("'", "''") + "' AND x.status = 'open' AND x.code = '"
-                    + ErrorCode.SCHEMA_MISMATCH.name() + "'))";
+            out += " AND NOT (" + RejectedWrites.ownOpenSchemaMismatch(t) + ")";
         }
         return out;
     }
