@@ -268,15 +268,7 @@ class SchemaEvolutionIT {
      */
     @org.junit.jupiter.api.Test
     void aRefusedWriteOfAColumnWinsOverLaterWritesWithoutItUnderFieldLww() throws Exception {
-        try (ShuttleDatabase hubDb = ShuttleDatabase.sqlite(dir.resolve("hub.db"))) {
-            hubDb.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)");
-            hubDb.execute("INSERT INTO item VALUES (1, 'one')");
-            Capture.enable(
-                    hubDb,
-                    io.shuttlebridge.core.capture.CaptureOptions.builder()
-                            .policy(io.shuttlebridge.core.ConflictPolicy.FIELD_LWW)
-                            .build(),
-                    ProgressListener.NONE);
+        try (ShuttleDatabase hubDb = itemHub(io.shuttlebridge.core.ConflictPolicy.FIELD_LWW)) {
             try (HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
                     ShuttleDatabase early = ShuttleDatabase.sqlite(dir.resolve("early.db"));
                     ShuttleDatabase other = ShuttleDatabase.sqlite(dir.resolve("other.db"))) {
@@ -316,15 +308,7 @@ class SchemaEvolutionIT {
      */
     @org.junit.jupiter.api.Test
     void aRefusedWriteOfAColumnQueuedAgainLosesToALaterWriteOfItUnderFieldLww() throws Exception {
-        try (ShuttleDatabase hubDb = ShuttleDatabase.sqlite(dir.resolve("hub.db"))) {
-            hubDb.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)");
-            hubDb.execute("INSERT INTO item VALUES (1, 'one')");
-            Capture.enable(
-                    hubDb,
-                    io.shuttlebridge.core.capture.CaptureOptions.builder()
-                            .policy(io.shuttlebridge.core.ConflictPolicy.FIELD_LWW)
-                            .build(),
-                    ProgressListener.NONE);
+        try (ShuttleDatabase hubDb = itemHub(io.shuttlebridge.core.ConflictPolicy.FIELD_LWW)) {
             try (HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
                     ShuttleDatabase early = ShuttleDatabase.sqlite(dir.resolve("early.db"));
                     ShuttleDatabase other = ShuttleDatabase.sqlite(dir.resolve("other.db"))) {
@@ -369,15 +353,7 @@ class SchemaEvolutionIT {
      */
     @org.junit.jupiter.api.Test
     void aRefusedWriteQueuedAgainIsNotTakenByAConflictOfThePullThatQueuesItUnderVersionStrict() throws Exception {
-        try (ShuttleDatabase hubDb = ShuttleDatabase.sqlite(dir.resolve("hub.db"))) {
-            hubDb.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)");
-            hubDb.execute("INSERT INTO item VALUES (1, 'one')");
-            Capture.enable(
-                    hubDb,
-                    io.shuttlebridge.core.capture.CaptureOptions.builder()
-                            .policy(io.shuttlebridge.core.ConflictPolicy.VERSION_STRICT)
-                            .build(),
-                    ProgressListener.NONE);
+        try (ShuttleDatabase hubDb = itemHub(io.shuttlebridge.core.ConflictPolicy.VERSION_STRICT)) {
             try (HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
                     ShuttleDatabase early = ShuttleDatabase.sqlite(dir.resolve("early.db"));
                     ShuttleDatabase other = ShuttleDatabase.sqlite(dir.resolve("other.db"))) {
@@ -463,6 +439,20 @@ class SchemaEvolutionIT {
                         .containsExactly("1|one|null", "2|two|mine");
             }
         }
+    }
+
+    /** A SQLite hub whose table item (id, name) holds row 1 'one', captured under {@code policy}. */
+    private ShuttleDatabase itemHub(io.shuttlebridge.core.ConflictPolicy policy) {
+        ShuttleDatabase hubDb = ShuttleDatabase.sqlite(dir.resolve("hub.db"));
+        hubDb.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)");
+        hubDb.execute("INSERT INTO item VALUES (1, 'one')");
+        Capture.enable(
+                hubDb,
+                io.shuttlebridge.core.capture.CaptureOptions.builder()
+                        .policy(policy)
+                        .build(),
+                ProgressListener.NONE);
+        return hubDb;
     }
 
     private static JsonNode column(JsonNode table, String name) {
