@@ -157,9 +157,10 @@ public final class HttpTransport implements Transport {
 
     private volatile HubLimits limits;
 
+    /** Pulls say the device takes {@link PullResult#movedIn}. */
     @Override
     public PullResult pull(String forNode, long since, int limit) {
-        return page(Protocol.PULL + "?since=" + since + "&limit=" + limit, forNode)
+        return page(Protocol.PULL + "?since=" + since + "&limit=" + limit + "&moves=1", forNode)
                 .result();
     }
 
@@ -168,7 +169,7 @@ public final class HttpTransport implements Transport {
     public PullResult pull(String forNode, long since, int limit, Standing standing) {
         Map<String, String> headers = new LinkedHashMap<>(node(forNode));
         headers.putAll(StandingHeaders.of(standing));
-        String path = Protocol.PULL + "?since=" + since + "&limit=" + limit;
+        String path = Protocol.PULL + "?since=" + since + "&limit=" + limit + "&moves=1";
         HttpCaller.Answer a = caller.getAnswer(path, headers);
         return page(path, a.body()).result().withTicket(ticket(a));
     }
@@ -224,6 +225,21 @@ public final class HttpTransport implements Transport {
         }
         return Optional.of(RowDiffCodec.answer(
                 HttpCaller.parse(answer, "POST", caller.base().resolve(Protocol.DIFF))));
+    }
+
+    /** Empty from a hub without {@code /v1/sync/moved} (an older one) or one that reconciles the table whole. */
+    @Override
+    public Optional<PullResult> movedRows(String forNode, String table, long since, long after, int limit) {
+        String path = Protocol.MOVED + "?table=" + URLEncoder.encode(table, StandardCharsets.UTF_8) + "&since=" + since
+                + "&after=" + after + "&limit=" + limit;
+        try {
+            return Optional.of(page(path, forNode).result());
+        } catch (ShuttleException e) {
+            if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.INVALID_ARGUMENT) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     public SnapshotPage snapshotPage(String forNode, long after, int limit) {

@@ -180,6 +180,7 @@ public final class HubServer implements AutoCloseable {
             cfg.routes.get(Protocol.SNAPSHOT, api::snapshot);
             cfg.routes.get(Protocol.DIGEST, api::digest);
             cfg.routes.post(Protocol.DIFF, api::diff);
+            cfg.routes.get(Protocol.MOVED, api::moved);
             cfg.routes.ws(Protocol.STREAM, stream::configure);
             if (b.bridge != null) {
                 new BridgeApi(b.bridge, body).register(cfg.routes);

@@ -95,4 +95,16 @@ public interface Transport {
     default Optional<RowDiff> rowDiff(String forNode, String table, RowSet have, int limit) {
         return Optional.empty();
     }
+
+    /**
+     * A page of the rows of {@code table} that entered {@code forNode}'s set since the cursor {@code since}, as
+     * a pull answer naming the table in {@link PullResult#movedIn} says: {@code after} is 0, then the {@link
+     * PullResult#next()} of the previous page while {@link PullResult#more()}. Empty when the hub cannot answer
+     * it (a hub of an older protocol, or one that finds the table's moves by reconciling it whole): the device
+     * then reconciles the table. A {@linkplain PullResult#resyncRequired() resync} answer (a cursor the hub
+     * forgot) has it do so too.
+     */
+    default Optional<PullResult> movedRows(String forNode, String table, long since, long after, int limit) {
+        return Optional.empty();
+    }
 }

@@ -21,6 +21,7 @@ import io.shuttlebridge.core.internal.protocol.WireCodec;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.internal.sync.FilteredSnapshot;
 import io.shuttlebridge.core.internal.sync.HubSide;
+import io.shuttlebridge.core.internal.sync.MovedRows;
 import io.shuttlebridge.core.internal.sync.NewColumns;
 import io.shuttlebridge.core.internal.sync.RowDiffs;
 import io.shuttlebridge.core.internal.sync.Tickets;
@@ -63,6 +64,7 @@ public final class SyncApi {
     private final HubSide hub;
     private final FilteredSnapshot snapshots;
     private final RowDiffs rowDiffs;
+    private final MovedRows movedRows;
     /**
      * The schema document of the schema version and the unfilled columns it was written for (written again
      * when either moves).
@@ -137,6 +139,7 @@ public final class SyncApi {
         metrics.readSlots(readSlots);
         this.snapshots = new FilteredSnapshot(EngineAccess.context(engine));
         this.rowDiffs = new RowDiffs(EngineAccess.context(engine));
+        this.movedRows = new MovedRows(EngineAccess.context(engine));
     }
 
     /** The tables' generations the last schema document was written with. */
@@ -324,7 +327,7 @@ public final class SyncApi {
         // under rules, the page's own statement also reads what the device may have to reconcile
         HubSide.MoveCheck check = moves == null
                 ? null
-                : moves.check(node, RequestAuth.subject(ctx).claims());
+                : moves.check(node, RequestAuth.subject(ctx).claims(), "1".equals(ctx.queryParam("moves")));
         // the condition on feed entries, for the pulls that read through the feed
         NamedParameters.Bound cond = check != null && replica == null ? null : readCondition(ctx);
         if (replica != null && replicaCaughtUp(stream.position())) {
@@ -526,6 +529,46 @@ public final class SyncApi {
         }
         metrics.pulled(d.changes().size());
         json(ctx, RowDiffCodec.answer(d));
+    }
+
+    /**
+     * The rows of one table that entered the caller's set since a cursor, because rows were added to the
+     * tables its read predicate reads (move-in, asked by a device whose pull answer named the table in {@code
+     * movedIn}): {@code table}, {@code since} (the cursor of that pull), {@code after} (0, then the cursor the
+     * previous page answered), {@code limit}.
+     */
+    public void moved(Context ctx) {
+        readSlots.run(() -> movedInSlot(ctx));
+    }
+
+    private void movedInSlot(Context ctx) {
+        String node = node(ctx);
+        bindings.check(RequestAuth.subject(ctx), node);
+        String table = ctx.queryParam("table");
+        if (table == null || table.isBlank()) {
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "say which table: query parameter 'table'");
+        }
+        readable(table);
+        long since = cursor(ctx, "since");
+        long after = cursor(ctx, "after");
+        int limit = limit(ctx);
+        List<String> from = moves == null ? List.of() : moves.growingFrom(table);
+        if (from.isEmpty()) {
+            throw new ShuttleException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "the rows that move into table \"" + table + "\" are found by reconciling it whole: its read"
+                            + " rule is not one that only lets rows in as rows are added to the tables it reads");
+        }
+        RowCondition condition =
+                reads.readableRows(RequestAuth.subject(ctx).claims()).get(table);
+        if (condition == null) {
+            throw new ShuttleException(
+                    ErrorCode.FORBIDDEN, "the sync rules do not let this subject read table \"" + table + "\"");
+        }
+        // from the primary: the cursor it answers with is this hub's
+        PullResult r = visible(movedRows.serve(node, table, since, after, limit, condition, from));
+        metrics.pulled(r.changes().size());
+        json(ctx, WireCodec.pullResultBytes(r, -1));
     }
 
     /** The tables a snapshot is restricted to ({@code tables=a,b}), each synced and readable; null for all. */

@@ -141,9 +141,16 @@ class RulesMoveDiffIT {
             SyncReport b = SyncEngine.open(bounded).pullThenPush(toSmall);
             // the older hub: the snapshot of the tables (her 2 projects, her 260 tasks, ...) and the membership row
             assertThat(a.pulled()).isGreaterThanOrEqualTo(1 + 2 + 260);
-            // the small one: her tasks' hashes do not fit, their snapshot comes
-            assertThat(b.pulled()).isGreaterThanOrEqualTo(1 + 1 + 260);
+            // the small one: a membership added is answered with the moved rows alone, asked without a body
+            assertThat(b.pulled()).isEqualTo(1 + 1 + 60);
             assertThat(ids(older, "task")).containsExactlyInAnyOrderElementsOf(readable(db, "alice"));
+            assertThat(ids(bounded, "task")).containsExactlyInAnyOrderElementsOf(readable(db, "alice"));
+
+            // a membership changed (not only added) has the tables reconciled whole: her tasks' hashes do not fit
+            // the small hub's body limit, their snapshot comes
+            db.execute("UPDATE project_member SET role = 'owner' WHERE project_id = 3 AND user_id = 'alice'");
+            SyncReport c = SyncEngine.open(bounded).pullThenPush(toSmall);
+            assertThat(c.pulled()).isGreaterThanOrEqualTo(1 + 260);
             assertThat(ids(bounded, "task")).containsExactlyInAnyOrderElementsOf(readable(db, "alice"));
         }
     }

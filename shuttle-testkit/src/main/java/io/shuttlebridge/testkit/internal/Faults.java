@@ -165,6 +165,16 @@ public final class Faults {
             return faulty(since, () -> inner.pull(forNode, since, limit, standing));
         }
 
+        @Override
+        public java.util.Optional<PullResult> movedRows(
+                String forNode, String table, long since, long after, int limit) {
+            java.util.Optional<PullResult> r = inner.movedRows(forNode, table, since, after, limit);
+            if (roll(Fault.LOST_ACK, 6)) {
+                throw new ShuttleException(ErrorCode.TRANSPORT, "moved rows lost on the way (injected)");
+            }
+            return r;
+        }
+
         private PullResult faulty(long since, java.util.function.Supplier<PullResult> delivery) {
             if (partial == Partial.PUSH_ONLY) {
                 return new PullResult(List.of(), since, false, false); // nothing heard: the cursor stays where it is

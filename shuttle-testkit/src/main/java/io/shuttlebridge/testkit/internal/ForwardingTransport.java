@@ -74,4 +74,9 @@ abstract class ForwardingTransport implements Transport {
     public Optional<RowDiff> rowDiff(String forNode, String table, RowSet have, int limit) {
         return inner.rowDiff(forNode, table, have, limit);
     }
+
+    @Override
+    public Optional<PullResult> movedRows(String forNode, String table, long since, long after, int limit) {
+        return inner.movedRows(forNode, table, since, after, limit);
+    }
 }

@@ -94,6 +94,13 @@ public final class RulesOracle {
             }
 
             @Override
+            public Optional<PullResult> movedRows(String forNode, String table, long since, long after, int limit) {
+                Optional<PullResult> r = inner.movedRows(forNode, table, since, after, limit);
+                r.ifPresent(x -> received(i, x));
+                return r;
+            }
+
+            @Override
             public PushResult push(String fromNode, List<Change> changes) {
                 PushResult r = inner.push(fromNode, changes);
                 for (PushResult.Refusal x : r.refused()) {

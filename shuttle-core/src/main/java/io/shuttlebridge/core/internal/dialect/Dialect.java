@@ -119,6 +119,15 @@ public interface Dialect {
         return Optional.empty();
     }
 
+    /**
+     * {@code table} named with the schema (or database) the connection works in, so that a common table
+     * expression of the same name, which hides the table from the rest of its statement, can read it:
+     * SQLite's {@code main} by default.
+     */
+    default String qualified(Connection c, String table) throws SQLException {
+        return quote("main") + "." + quote(table);
+    }
+
     /** Quotes an identifier so that any name (keywords, quotes, spaces, unicode) is safe in SQL; ANSI double quotes by default. */
     default String quote(String identifier) {
         return Identifiers.doubleQuote(identifier);

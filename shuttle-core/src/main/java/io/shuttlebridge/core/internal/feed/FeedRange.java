@@ -46,6 +46,13 @@ public final class FeedRange {
     final Map<String, Upserts> upserts;
     /** Seqs, in order, of the entries of each table a predicate reads, whoever wrote them. */
     final Map<String, long[]> watched;
+    /**
+     * Of {@link #watched}, the seqs of the entries that may have taken a row out of what a predicate reads:
+     * every entry but a row's first write made on this hub itself (an upsert of version 1, from no device),
+     * which only adds a row that was not there before. A predicate that reads the table only through
+     * sub-selects without negation can then let a subject read more rows, never fewer ({@code moved in}).
+     */
+    final Map<String, long[]> narrowing;
     /** The node numbers of this replica, to uuids, as known when the range was read, and back. */
     final Map<Integer, String> nodes;
 
@@ -59,6 +66,7 @@ public final class FeedRange {
             Map<String, List<Object[]>> deletes,
             Map<String, Upserts> upserts,
             Map<String, long[]> watched,
+            Map<String, long[]> narrowing,
             Map<Integer, String> nodes) {
         this.since = since;
         this.lastSeq = lastSeq;
@@ -67,6 +75,7 @@ public final class FeedRange {
         this.deletes = deletes;
         this.upserts = upserts;
         this.watched = watched;
+        this.narrowing = narrowing;
         this.nodes = nodes;
         Map<String, Integer> ids = new HashMap<>();
         nodes.forEach((id, uuid) -> ids.put(uuid, id));
@@ -96,6 +105,7 @@ public final class FeedRange {
         Map<String, List<Object[]>> deletes = new HashMap<>();
         Map<String, Upserts> upserts = new HashMap<>();
         Map<String, Seqs> seen = new HashMap<>();
+        Map<String, Seqs> narrowed = new HashMap<>();
         int scanned = 0;
         long last = since;
         if (!relevant.isEmpty() && position > since) {
@@ -123,6 +133,12 @@ public final class FeedRange {
                         }
                         if (watched.contains(t.name())) {
                             seen.computeIfAbsent(t.name(), k -> new Seqs()).add(seq);
+                            boolean firstLocalWrite =
+                                    op == Op.UPSERT.code() && rs.getLong(7) == 1 && rs.getInt(6) == 0 && via == -1;
+                            if (!firstLocalWrite) {
+                                narrowed.computeIfAbsent(t.name(), k -> new Seqs())
+                                        .add(seq);
+                            }
                         }
                         boolean everyone = whole.contains(t.name());
                         boolean ruledDelete = byRule.contains(t.name()) && op != Op.UPSERT.code();
@@ -170,6 +186,8 @@ public final class FeedRange {
         upserts.values().forEach(Upserts::trim);
         Map<String, long[]> watchedSeqs = new HashMap<>();
         seen.forEach((t, s) -> watchedSeqs.put(t, s.seqs()));
+        Map<String, long[]> narrowingSeqs = new HashMap<>();
+        narrowed.forEach((t, s) -> narrowingSeqs.put(t, s.seqs()));
         return new FeedRange(
                 since,
                 more ? last : Math.max(since, position),
@@ -178,6 +196,7 @@ public final class FeedRange {
                 Map.copyOf(deletes),
                 Map.copyOf(upserts),
                 Map.copyOf(watchedSeqs),
+                Map.copyOf(narrowingSeqs),
                 Map.copyOf(nodes));
     }
 

@@ -137,7 +137,10 @@ public final class FeedReader {
      * writes or ones they relayed; this replica's own writes have none); {@code touched} and {@code
      * leftOut}, what a {@linkplain Query#watching watching} query asked about the range up to {@code
      * lastSeq} (empty otherwise); {@code sentBy}, the node that sent each entry (in the order of {@code
-     * entries}; null for this replica's own writes), or null when not kept.
+     * entries}; null for this replica's own writes), or null when not kept; {@code onlyAdded}, the tables of
+     * {@code touched} whose entries up to {@code lastSeq} were all rows' first writes made on this replica
+     * itself (rows added, none changed or removed: {@link FeedRange#narrowing}), where a reader knows it
+     * (empty otherwise: every touched table may have had rows changed or removed).
      */
     public record Page(
             List<FeedEntry> entries,
@@ -146,7 +149,19 @@ public final class FeedReader {
             Set<String> senders,
             Set<String> touched,
             Set<String> leftOut,
-            List<String> sentBy) {
+            List<String> sentBy,
+            Set<String> onlyAdded) {
+        public Page(
+                List<FeedEntry> entries,
+                long lastSeq,
+                boolean more,
+                Set<String> senders,
+                Set<String> touched,
+                Set<String> leftOut,
+                List<String> sentBy) {
+            this(entries, lastSeq, more, senders, touched, leftOut, sentBy, Set.of());
+        }
+
         public Page(List<FeedEntry> entries, long lastSeq, boolean more, Set<String> senders) {
             this(entries, lastSeq, more, senders, Set.of(), Set.of(), null);
         }
@@ -186,7 +201,7 @@ public final class FeedReader {
             }
             Set<String> others = new java.util.HashSet<>(senders);
             others.remove(node);
-            return new Page(kept, lastSeq, more, others, touched, leftOut, keptBy);
+            return new Page(kept, lastSeq, more, others, touched, leftOut, keptBy, onlyAdded);
         }
     }
 

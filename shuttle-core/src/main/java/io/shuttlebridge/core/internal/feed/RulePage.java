@@ -66,15 +66,19 @@ public final class RulePage {
         List<FeedEntry> entries = new ArrayList<>();
         Set<String> touched = new HashSet<>();
         Set<String> leftOut = new HashSet<>();
+        Set<String> narrowed = new HashSet<>();
         FeedRange range = first;
         for (int taken = 1; ; taken++) {
             FeedReader.Page p = read(c, range, limit - entries.size(), byRule, node);
             entries.addAll(p.entries());
             touched.addAll(p.touched());
             leftOut.addAll(p.leftOut());
+            p.touched().stream().filter(t -> !p.onlyAdded().contains(t)).forEach(narrowed::add);
             boolean cut = p.lastSeq() != range.lastSeq;
             if (!p.more() || cut || entries.size() * 2 >= limit || taken == MAX_RANGES) {
-                return new FeedReader.Page(entries, p.lastSeq(), p.more(), Set.of(), touched, leftOut);
+                Set<String> onlyAdded = new HashSet<>(touched);
+                onlyAdded.removeAll(narrowed);
+                return new FeedReader.Page(entries, p.lastSeq(), p.more(), Set.of(), touched, leftOut, null, onlyAdded);
             }
             range = next.read(p.lastSeq());
         }
@@ -164,6 +168,12 @@ public final class RulePage {
                 touched.add(t);
             }
         });
+        Set<String> onlyAdded = new HashSet<>(touched);
+        range.narrowing.forEach((t, s) -> {
+            if (s.length > 0 && s[0] <= lastSeq) {
+                onlyAdded.remove(t);
+            }
+        });
         Set<String> leftOut = new HashSet<>();
         for (String t : byRule.keySet()) {
             if (leftOut(range, t, excluded, lastSeq, delivered.getOrDefault(t, Set.of()))
@@ -171,7 +181,7 @@ public final class RulePage {
                 leftOut.add(t);
             }
         }
-        return new FeedReader.Page(entries, lastSeq, cut || range.more, Set.of(), touched, leftOut);
+        return new FeedReader.Page(entries, lastSeq, cut || range.more, Set.of(), touched, leftOut, null, onlyAdded);
     }
 
     private static boolean hasUpserts(FeedRange range, String table, Integer excluded) {

@@ -199,9 +199,23 @@ public final class TableRows {
         });
     }
 
+    /**
+     * At most {@code limit} rows of {@code from}, a derived table {@code t} of {@code t}'s rows whose parameters
+     * {@code binder} binds, in key order, each with its feed entry; {@link Stretch#after} is the stored key of
+     * the last row read, and the stretch is exhausted when fewer than {@code limit} rows were read.
+     */
+    public Stretch readFrom(Connection c, SyncedTable t, String from, Binder binder, int limit) throws SQLException {
+        if (nodes == null) {
+            nodes = FeedReader.nodes(c);
+        }
+        Rows rows = rows(c, t, from, limit, binder);
+        boolean exhausted = rows.read() < limit;
+        return new Stretch(rows.entries(), rows.last(), exhausted, limit);
+    }
+
     /** Binds a statement's parameters from the first and returns the index of the next. */
     @FunctionalInterface
-    private interface Binder {
+    public interface Binder {
         int bind(PreparedStatement ps) throws SQLException;
     }
 

@@ -19,6 +19,8 @@ public final class Protocol {
     public static final String DIGEST = "/v1/sync/digest";
     /** The rows of one table that differ from those a device shows it holds, for a device reconciling it. */
     public static final String DIFF = "/v1/sync/diff";
+    /** The rows of one table that moved into a device's set since a cursor, for a device told they did. */
+    public static final String MOVED = "/v1/sync/moved";
 
     /**
      * The calling device's node uuid on pull and snapshot requests (so the hub leaves out what it

@@ -74,6 +74,7 @@ final class StreamingReader {
             boolean resync = false;
             long hubSeq = -1;
             List<String> reconcile = List.of();
+            List<String> movedIn = List.of();
             long schemaVersion = 0;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -85,6 +86,7 @@ final class StreamingReader {
                     case "resync" -> resync = bool(t);
                     case "hubSeq" -> hubSeq = integer(p, t);
                     case "reconcile" -> reconcile = strings(p, t);
+                    case "movedIn" -> movedIn = strings(p, t);
                     case "schemaVersion" -> schemaVersion = integer(p, t);
                     default -> p.skipChildren();
                 }
@@ -92,7 +94,8 @@ final class StreamingReader {
             if (next == null) {
                 throw UNEXPECTED;
             }
-            return new WireCodec.Page(new PullResult(changes, next, more, resync, reconcile, 0, schemaVersion), hubSeq);
+            return new WireCodec.Page(
+                    new PullResult(changes, next, more, resync, reconcile, 0, schemaVersion, movedIn), hubSeq);
         } catch (IOException | RuntimeException e) {
             throw UNEXPECTED;
         }

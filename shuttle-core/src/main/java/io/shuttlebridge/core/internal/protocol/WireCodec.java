@@ -13,6 +13,7 @@ import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.sync.KeyDigest;
 import io.shuttlebridge.core.sync.PullResult;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,13 +117,8 @@ public final class WireCodec {
             if (r.resyncRequired()) {
                 g.writeBooleanField("resync", true);
             }
-            if (!r.reconcile().isEmpty()) {
-                g.writeArrayFieldStart("reconcile");
-                for (String t : r.reconcile()) {
-                    g.writeString(t);
-                }
-                g.writeEndArray();
-            }
+            tables(g, "reconcile", r.reconcile());
+            tables(g, "movedIn", r.movedIn());
             if (hubSeq >= 0) {
                 g.writeNumberField("hubSeq", hubSeq);
             }
@@ -183,6 +179,18 @@ public final class WireCodec {
         });
     }
 
+    /** A list of table names as an array field, left out when empty. */
+    private static void tables(com.fasterxml.jackson.core.JsonGenerator g, String field, List<String> tables)
+            throws IOException {
+        if (!tables.isEmpty()) {
+            g.writeArrayFieldStart(field);
+            for (String t : tables) {
+                g.writeString(t);
+            }
+            g.writeEndArray();
+        }
+    }
+
     public static KeyDigest digest(JsonNode o) {
         requireObject(o, "key digest");
         return new KeyDigest(number(o, "rows"), number(o, "sum"));
@@ -195,23 +203,25 @@ public final class WireCodec {
                 number(o, "next"),
                 o.path("more").asBoolean(false),
                 o.path("resync").asBoolean(false),
-                reconcile(o.path("reconcile")),
+                tables(o, "reconcile"),
                 0,
-                o.path("schemaVersion").asLong(0));
+                o.path("schemaVersion").asLong(0),
+                tables(o, "movedIn"));
     }
 
-    /** The tables a pull answer asks to reconcile: an array of table names, or absent. */
-    private static List<String> reconcile(JsonNode a) {
+    /** The tables a pull answer names in {@code field} (to reconcile, moved in): an array of table names, or absent. */
+    private static List<String> tables(JsonNode o, String field) {
+        JsonNode a = o.path(field);
         if (a.isMissingNode() || a.isNull()) {
             return List.of();
         }
         if (!a.isArray()) {
-            throw malformed("reconcile: an array of table names is expected");
+            throw malformed(field + ": an array of table names is expected");
         }
         List<String> out = new ArrayList<>(a.size());
         for (JsonNode t : a) {
             if (!t.isTextual()) {
-                throw malformed("reconcile: an array of table names is expected, found " + t);
+                throw malformed(field + ": an array of table names is expected, found " + t);
             }
             out.add(t.asText());
         }

@@ -564,7 +564,7 @@ public final class HubSide {
             PeerStore.pulledBy(c, forNode, since, engine.clock().instant());
             FeedReader.Page page = new FeedReader(Dialects.of(db), engine.schema()).read(c, asked);
             PullResult r = pullResult(page);
-            return moves == null ? r : r.reconciling(moves.reconcile().tables(c, page));
+            return moves == null ? r : moves.reconcile().answer(c, page, r);
         });
     }
 
@@ -621,7 +621,7 @@ public final class HubSide {
             long position = held == null ? feedTop(c) : found;
             FeedReader.Page page = rulePage(c, ranges, held, since, n, position, whole, byRule, watched, forNode);
             PullResult r = pullResult(page);
-            return reconcile == null ? r : r.reconciling(reconcile.tables(c, page));
+            return reconcile == null ? r : reconcile.answer(c, page, r);
         });
     }
 
@@ -672,10 +672,13 @@ public final class HubSide {
      * how those turn into the tables the device should reconcile.
      */
     public record MoveCheck(Set<String> watched, Set<String> leftOutOf, Reconcile reconcile) {
-        /** The tables to reconcile after {@code page}; {@code c} is the primary database, in a transaction. */
+        /**
+         * {@code answer} to {@code page}, naming the tables to reconcile after it and those rows may only have
+         * moved into ({@link PullResult#movedIn}); {@code c} is the primary database, in a transaction.
+         */
         @FunctionalInterface
         public interface Reconcile {
-            List<String> tables(Connection c, FeedReader.Page page) throws SQLException;
+            PullResult answer(Connection c, FeedReader.Page page, PullResult answer) throws SQLException;
         }
     }
 
@@ -757,7 +760,7 @@ public final class HubSide {
      */
     private PullResult reconciled(FeedReader.Page page, MoveCheck.Reconcile reconcile) {
         PullResult r = pullResult(page);
-        return reconcile == null ? r : r.reconciling(db.transaction(c -> reconcile.tables(c, page)));
+        return reconcile == null ? r : db.transaction(c -> reconcile.answer(c, page, r));
     }
 
     /**
@@ -926,7 +929,14 @@ public final class HubSide {
         List<Change> all = new ArrayList<>(last.changes());
         all.addAll(held);
         return new PullResult(
-                all, last.next(), false, last.resyncRequired(), last.reconcile(), last.ticket(), last.schemaVersion());
+                all,
+                last.next(),
+                false,
+                last.resyncRequired(),
+                last.reconcile(),
+                last.ticket(),
+                last.schemaVersion(),
+                last.movedIn());
     }
 
     /** {@code condition} restricted to the feed entries of {@code tables} (null: every table). */

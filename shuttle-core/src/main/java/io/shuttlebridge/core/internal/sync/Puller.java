@@ -101,6 +101,7 @@ public final class Puller {
         String self = engine.nodeUuid();
         Standing standing = first;
         while (true) {
+            long asked = since;
             PullResult page = hub.pull(self, since, engine.pageSize(), standing);
             HubSchemaVersion.followIfMoved(engine, hub, hubNode, page.schemaVersion(), followSchema);
             if (page.resyncRequired()) {
@@ -122,6 +123,9 @@ public final class Puller {
                 Applier.Outcome o = engine.applier().apply(c, page.changes(), hubNode, Role.DEVICE);
                 if (!page.reconcile().isEmpty()) {
                     PendingReconcile.add(c, hubNode, page.reconcile());
+                }
+                if (!page.movedIn().isEmpty()) {
+                    PendingReconcile.addMovedIn(c, hubNode, page.movedIn(), asked);
                 }
                 PeerStore.setPulled(c, hubNode, page.next());
                 DeviceStanding.received(c, hubNode, page.ticket());
@@ -204,6 +208,7 @@ public final class Puller {
      * the hub would give this device now.
      */
     private void reconcile(Transport hub, String hubNode, SyncTally tally) {
+        movedIn(hub, hubNode, tally);
         Set<String> asked = db.read(c -> PendingReconcile.get(c, hubNode));
         if (asked.isEmpty()) {
             return;
@@ -257,6 +262,32 @@ public final class Puller {
                 // rows kept for this device's own unpushed rows that refer to them: look again next time
                 PendingReconcile.add(c, hubNode, keptAfterSweep);
             }
+            return null;
+        });
+    }
+
+    /**
+     * Takes the rows the hub said moved into tables ({@link PullResult#movedIn}), parents first, except of
+     * tables it asked to reconcile whole (that brings them); a table whose moved rows the hub cannot send is
+     * reconciled whole instead.
+     */
+    private void movedIn(Transport hub, String hubNode, SyncTally tally) {
+        java.util.Map<String, Long> moved = db.read(c -> PendingReconcile.movedIn(c, hubNode));
+        if (moved.isEmpty()) {
+            return;
+        }
+        Set<String> whole = withReferencingTables(db.read(c -> PendingReconcile.get(c, hubNode)));
+        Set<String> instead = new LinkedHashSet<>();
+        RowDiffReconcile rows = new RowDiffReconcile(engine);
+        for (String name : engine.schema().plan().upsertOrder()) {
+            Long since = moved.get(name);
+            if (since != null && !whole.contains(name) && !rows.movedIn(hub, hubNode, name, since, tally)) {
+                instead.add(name);
+            }
+        }
+        db.transaction(c -> {
+            PendingReconcile.add(c, hubNode, instead);
+            PendingReconcile.clearMovedIn(c, hubNode);
             return null;
         });
     }

@@ -145,6 +145,26 @@ final class RowDiffReconcile {
         return gone;
     }
 
+    /**
+     * Takes the rows of {@code table} that moved into this device's set after cursor {@code since}, page by
+     * page ({@link Transport#movedRows}); false when the hub could not send them (nothing was changed then,
+     * or only rows it sent, which a reconcile of the whole table keeps).
+     */
+    boolean movedIn(Transport hub, String hubNode, String table, long since, SyncTally tally) {
+        long after = 0;
+        while (true) {
+            var answer = hub.movedRows(engine.nodeUuid(), table, since, after, engine.pageSize());
+            if (answer.isEmpty() || answer.get().resyncRequired()) {
+                return false;
+            }
+            apply(hubNode, answer.get().changes(), tally);
+            if (!answer.get().more()) {
+                return true;
+            }
+            after = answer.get().next();
+        }
+    }
+
     /** Applies a page of the hub's rows, noting them as seen. */
     private void apply(String hubNode, List<Change> changes, SyncTally tally) {
         if (changes.isEmpty()) {

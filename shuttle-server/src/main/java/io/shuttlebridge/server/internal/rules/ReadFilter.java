@@ -153,7 +153,8 @@ public final class ReadFilter {
                 page.resyncRequired(),
                 page.reconcile(),
                 page.ticket(),
-                page.schemaVersion());
+                page.schemaVersion(),
+                page.movedIn());
     }
 
     /** The row as the subject may see it now, or null when it may not read it. */

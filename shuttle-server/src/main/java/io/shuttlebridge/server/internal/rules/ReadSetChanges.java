@@ -5,6 +5,7 @@ import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.sync.HubSide;
+import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.server.rules.Predicate;
 import io.shuttlebridge.server.rules.SyncRules;
 import io.shuttlebridge.server.rules.TableRule;
@@ -50,6 +51,12 @@ public final class ReadSetChanges {
     private final Map<String, Set<String>> reads = new LinkedHashMap<>();
     /** Every table some predicate names. */
     private final Set<String> named = new TreeSet<>();
+    /**
+     * The tables whose predicate lets more rows in, never fewer, when rows are added to the other tables it
+     * reads ({@link GrowingPredicate}) and does not read the table itself: after such additions only, a
+     * device is told which rows moved in ({@link PullResult#movedIn}) instead of reconciling the table.
+     */
+    private final Set<String> growing = new TreeSet<>();
 
     public ReadSetChanges(SyncRules rules, SyncSchema schema) {
         this.rules = rules;
@@ -63,6 +70,9 @@ public final class ReadSetChanges {
                 }
                 reads.put(t.name(), names);
                 named.addAll(names);
+                if (!names.contains(t.name()) && GrowingPredicate.test(sql.text())) {
+                    growing.add(t.name());
+                }
             }
         }
     }
@@ -82,14 +92,50 @@ public final class ReadSetChanges {
     }
 
     /**
-     * What a pull page of {@code node} must read besides its changes for {@link #after} to answer, in
-     * the page's own statement; null when no table has a SQL read rule.
+     * The tables {@code table}'s predicate reads when rows added to them can only let rows of it in ({@link
+     * #growing}), in name order; empty when its moves are found by reconciling it whole.
      */
-    public HubSide.MoveCheck check(String node, Map<String, Object> claims) {
+    public List<String> growingFrom(String table) {
+        return growing.contains(table) ? List.copyOf(reads.get(table)) : List.of();
+    }
+
+    /**
+     * What a pull page of {@code node} must read besides its changes for {@link #after} to answer, in
+     * the page's own statement; null when no table has a SQL read rule. {@code movesIn}: the device takes
+     * {@link PullResult#movedIn} (else every such table is named to reconcile).
+     */
+    public HubSide.MoveCheck check(String node, Map<String, Object> claims, boolean movesIn) {
         if (reads.isEmpty()) {
             return null;
         }
-        return new HubSide.MoveCheck(named, reads.keySet(), (c, page) -> after(c, node, page, claims));
+        return new HubSide.MoveCheck(named, reads.keySet(), (c, page, answer) -> {
+            Set<String> otherReasons = new TreeSet<>();
+            List<String> reconcile = after(c, node, page, claims, otherReasons);
+            if (!movesIn) {
+                return answer.reconciling(reconcile);
+            }
+            List<String> whole = new ArrayList<>();
+            List<String> movedIn = new ArrayList<>();
+            for (String t : reconcile) {
+                (!otherReasons.contains(t) && onlyMovedIn(t, page) ? movedIn : whole).add(t);
+            }
+            return answer.reconciling(whole).movingIn(movedIn);
+        });
+    }
+
+    /**
+     * Whether {@code table}, named to reconcile after {@code page} for what the page saw alone (not for claims or
+     * rules that differ, nor a change the hub did not take), can only have had rows move in: its predicate
+     * grows with the tables it reads, the page saw rows added to them and nothing else, and left out none of
+     * the table's own rows.
+     */
+    private boolean onlyMovedIn(String table, FeedReader.Page page) {
+        if (!growing.contains(table) || page.leftOut().contains(table)) {
+            return false;
+        }
+        Set<String> touched = new TreeSet<>(reads.get(table));
+        touched.retainAll(page.touched());
+        return !touched.isEmpty() && page.onlyAdded().containsAll(touched);
     }
 
     /**
@@ -98,14 +144,27 @@ public final class ReadSetChanges {
      */
     public List<String> after(Connection c, String node, FeedReader.Page page, Map<String, Object> claims)
             throws SQLException {
+        return after(c, node, page, claims, null);
+    }
+
+    /** {@link #after}, adding to {@code whole} the tables named for another reason than {@link FeedReader.Page#touched}. */
+    private List<String> after(
+            Connection c, String node, FeedReader.Page page, Map<String, Object> claims, Set<String> whole)
+            throws SQLException {
         if (reads.isEmpty()) {
             return List.of();
         }
         if (!fingerprint(claims).equals(remembered(c, node))) {
             remember(c, node, claims);
+            if (whole != null) {
+                whole.addAll(reads.keySet());
+            }
             return List.copyOf(reads.keySet());
         }
         Set<String> due = due(c, node);
+        if (whole != null) {
+            whole.addAll(due);
+        }
         List<String> out = new ArrayList<>();
         for (var e : reads.entrySet()) {
             if (page.leftOut().contains(e.getKey())

@@ -195,4 +195,11 @@ public final class MariaDbDialect implements Dialect {
                 new MariaDbApply(keys, fold),
                 new MariaDbClock(fold));
     }
+
+    @Override
+    public String qualified(Connection c, String table) throws SQLException {
+        String schema = io.shuttlebridge.core.internal.Jdbc.queryString(c, "SELECT DATABASE()")
+                .orElseThrow(() -> new SQLException("the connection works in no schema"));
+        return quote(schema) + "." + quote(table);
+    }
 }

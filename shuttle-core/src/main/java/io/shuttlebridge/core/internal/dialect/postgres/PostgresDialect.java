@@ -173,4 +173,11 @@ public final class PostgresDialect implements Dialect {
                 new PostgresApply(new AppliedKeys(keys)),
                 new PostgresClock(fold));
     }
+
+    @Override
+    public String qualified(Connection c, String table) throws SQLException {
+        String schema = io.shuttlebridge.core.internal.Jdbc.queryString(c, "SELECT current_schema()")
+                .orElseThrow(() -> new SQLException("the connection works in no schema"));
+        return quote(schema) + "." + quote(table);
+    }
 }
