@@ -36,7 +36,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * hashes of the rows it holds ({@code POST /v1/sync/diff}), the hub answers the readable rows it lacks and
  * which of its rows it may no longer read. A membership granted brings the moved rows only; one revoked
  * removes them without sending any; a device whose hub cannot answer (an older hub, or a body too large)
- * takes the tables' snapshot as before, and ends with the same rows.
+ * takes the tables' snapshot as before, and ends with the same rows. A membership only added on the hub
+ * is cheaper still: the pull says which tables rows moved into, and the device asks for those rows alone
+ * ({@code GET /v1/sync/moved}), without showing the hub anything; a rule an added row could narrow is
+ * reconciled whole.
  */
 class RulesMoveDiffIT {
     private static final String RULES = """
@@ -108,6 +111,102 @@ class RulesMoveDiffIT {
 
     @ParameterizedTest(name = "hub on {0}")
     @ValueSource(strings = {"sqlite", "postgresql"})
+    void aMembershipAddedOnTheHubMovesItsRowsInWithoutReconcilingTheTables(String kind) throws Exception {
+        try (ShuttleDatabase db = hubWithProjects(kind);
+                HubServer hub = RulesHub.serve(SyncEngine.open(db), RULES);
+                ShuttleDatabase alice = ShuttleDatabase.sqlite(dir.resolve("alice.db"));
+                ShuttleDatabase bob = ShuttleDatabase.sqlite(dir.resolve("bob.db"))) {
+            HttpTransport toAlice = HttpTransport.builder(hub.url())
+                    .token(RulesHub.token("alice"))
+                    .build();
+            HttpTransport toBob = HttpTransport.builder(hub.url())
+                    .token(RulesHub.token("bob"))
+                    .build();
+            DeviceClone.run(alice, toAlice, ProgressListener.NONE);
+            DeviceClone.run(bob, toBob, ProgressListener.NONE);
+
+            db.execute("INSERT INTO project_member VALUES (3, 'alice', 'member')");
+            // neither table is reconciled: asking for a digest or a diff fails the sync
+            SyncReport granted = SyncEngine.builder(alice).pageSize(25).build().pullThenPush(new MovesOnly(toAlice));
+            assertThat(granted.pulled()).isEqualTo(1 + 1 + 60);
+            assertThat(ids(alice, "project")).containsExactly("1", "3");
+            assertThat(ids(alice, "task")).containsExactlyInAnyOrderElementsOf(readable(db, "alice"));
+            assertThat(rows(alice, "SELECT count(*) FROM pragma_table_info('task') WHERE name = 'internal_cost'"))
+                    .containsExactly("0");
+
+            // bob's set did not change: his pull names the tables, and the hub finds no row that moved in for him
+            SyncReport other = SyncEngine.open(bob).pullThenPush(toBob);
+            assertThat(other.pulled()).isZero();
+            assertThat(ids(bob, "task")).containsExactlyInAnyOrderElementsOf(readable(db, "bob"));
+        }
+    }
+
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aRuleThatAnAddedRowCanNarrowIsReconciledWhole(String kind) throws Exception {
+        String narrowing = RULES.replace(
+                "read:  \"project_id IN (SELECT project_id FROM project_member WHERE user_id = :sub)\"",
+                "read:  \"project_id IN (SELECT project_id FROM project_member WHERE user_id = :sub) AND project_id"
+                        + " NOT IN (SELECT project_id FROM project_member WHERE user_id = 'blocked:' || :sub)\"");
+        assertThat(narrowing).contains("NOT IN");
+        try (ShuttleDatabase db = hubWithProjects(kind);
+                HubServer hub = RulesHub.serve(SyncEngine.open(db), narrowing);
+                ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("alice.db"))) {
+            HttpTransport transport = HttpTransport.builder(hub.url())
+                    .token(RulesHub.token("alice"))
+                    .build();
+            DeviceClone.run(device, transport, ProgressListener.NONE);
+            assertThat(ids(device, "task")).hasSize(200);
+
+            // a row added to the membership table takes her project's tasks out of her set
+            db.execute("INSERT INTO project_member VALUES (1, 'blocked:alice', 'member')");
+            SyncEngine.open(device).pullThenPush(transport);
+            assertThat(ids(device, "task")).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void theMovedRowsAnswerRefusesWhatItCannotServe(String kind) throws Exception {
+        try (ShuttleDatabase db = hubWithProjects(kind);
+                HubServer hub = RulesHub.serve(SyncEngine.open(db), RULES)) {
+            assertThat(get(hub, "", RulesHub.token("alice")).statusCode()).isEqualTo(400);
+            assertThat(get(hub, "?table=nope", RulesHub.token("alice")).statusCode())
+                    .isEqualTo(404);
+            HttpResponse<String> whole = get(hub, "?table=catalog", RulesHub.token("alice"));
+            assertThat(whole.statusCode()).isEqualTo(400);
+            assertThat(whole.body()).contains("reconciling it whole");
+            HttpResponse<String> cursor = get(hub, "?table=task&after=123", RulesHub.token("alice"));
+            assertThat(cursor.statusCode()).isEqualTo(400);
+            assertThat(cursor.body()).contains("cursor");
+            assertThat(get(hub, "?table=task&limit=0", RulesHub.token("alice")).statusCode())
+                    .isEqualTo(400);
+            assertThat(get(hub, "?table=task", null).statusCode()).isEqualTo(401);
+            // from the feed's start: every row her memberships let in, and only those, hidden columns left out
+            HttpResponse<String> all = get(hub, "?table=task&since=0&limit=1000", RulesHub.token("alice"));
+            assertThat(all.statusCode()).isEqualTo(200);
+            var answer = new com.fasterxml.jackson.databind.ObjectMapper().readTree(all.body());
+            List<String> keys = new ArrayList<>();
+            answer.path("changes").forEach(ch -> {
+                keys.add(ch.path("key").get(0).asText());
+                assertThat(ch.toString()).doesNotContain("internal_cost");
+            });
+            assertThat(keys).containsExactlyInAnyOrderElementsOf(readable(db, "alice"));
+            assertThat(answer.path("more").asBoolean()).isFalse();
+        }
+    }
+
+    private static HttpResponse<String> get(HubServer hub, String query, String token) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(hub.url() + "/v1/sync/moved" + query))
+                .header("X-Shuttle-Node", UUID.randomUUID().toString());
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        return HttpClient.newHttpClient().send(r.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
     void aDeviceWhoseHubCannotAnswerTakesTheSnapshot(String kind) throws Exception {
         try (ShuttleDatabase db = hubWithProjects(kind);
                 HubServer hub = RulesHub.serve(SyncEngine.open(db), RULES);
@@ -148,9 +247,10 @@ class RulesMoveDiffIT {
 
             // a membership changed (not only added) has the tables reconciled whole: her tasks' hashes do not fit
             // the small hub's body limit, their snapshot comes
-            db.execute("UPDATE project_member SET role = 'owner' WHERE project_id = 3 AND user_id = 'alice'");
+            // (project 3's membership moved to project 2: 60 tasks out, 100 in)
+            db.execute("UPDATE project_member SET project_id = 2 WHERE project_id = 3 AND user_id = 'alice'");
             SyncReport c = SyncEngine.open(bounded).pullThenPush(toSmall);
-            assertThat(c.pulled()).isGreaterThanOrEqualTo(1 + 260);
+            assertThat(c.pulled()).isGreaterThanOrEqualTo(1 + 300);
             assertThat(ids(bounded, "task")).containsExactlyInAnyOrderElementsOf(readable(db, "alice"));
         }
     }
@@ -248,6 +348,45 @@ class RulesMoveDiffIT {
             }
             return out;
         });
+    }
+
+    /** A transport that fails a reconcile of a whole table (a digest or a diff asked for); every other call forwarded. */
+    private record MovesOnly(Transport inner) implements Transport {
+        @Override
+        public String hubNode() {
+            return inner.hubNode();
+        }
+
+        @Override
+        public PushResult push(String fromNode, List<Change> changes) {
+            return inner.push(fromNode, changes);
+        }
+
+        @Override
+        public PullResult pull(String forNode, long since, int limit) {
+            return inner.pull(forNode, since, limit);
+        }
+
+        @Override
+        public PullResult snapshot(String forNode, long after, int limit) {
+            throw new AssertionError("a snapshot was asked for");
+        }
+
+        @Override
+        public Optional<KeyDigest> rowDigest(String forNode, String table) {
+            throw new AssertionError("table " + table + " was reconciled whole");
+        }
+
+        @Override
+        public Optional<io.shuttlebridge.core.sync.RowDiff> rowDiff(
+                String forNode, String table, io.shuttlebridge.core.sync.RowSet have, int limit) {
+            throw new AssertionError("table " + table + " was reconciled whole");
+        }
+
+        @Override
+        public Optional<PullResult> movedRows(String forNode, String table, long since, long after, int limit) {
+            return inner.movedRows(forNode, table, since, after, limit);
+        }
     }
 
     /** A transport to a hub without {@code /v1/sync/diff}: every call but that one forwarded. */
