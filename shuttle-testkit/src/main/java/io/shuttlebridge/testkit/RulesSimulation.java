@@ -174,7 +174,8 @@ public final class RulesSimulation {
             checks.add("write rules: " + oracle.storedChecked() + " checks after syncs found no row a device stored"
                     + " outside its subject's write rule; each of " + oracle.refusals()
                     + " refusals heard by a device shows there as a rejected write; each of "
-                    + oracle.receivedChecked() + " rows devices received was one their subject could read");
+                    + oracle.receivedChecked() + " rows devices received was one their subject could read ("
+                    + oracle.movedPages() + " pages of rows moved in)");
             List<ConflictRecord> conflicts = k.all().stream()
                     .flatMap(n -> n.engine().conflicts(false).stream())
                     .toList();

@@ -192,7 +192,7 @@ public final class BootstrapBench implements Callable<Integer> {
                                     "delivered rows/s >= 0.8 of the unfiltered clone: "
                                             + (delivered / seconds >= 0.8 * unfilteredRate ? "met" : "missed"));
                     if (moveIn > 0) {
-                        moveIn(pg, filtered, device, dir, delivered, delivered / seconds, unfilteredRate, report);
+                        moveIn(pg, filtered, device, dir, delivered, delivered / seconds, unfilteredRate, report, "");
                     }
                 }
                 // the same rows with the slot in an indexed column of their own, in another database on the same server
@@ -222,6 +222,18 @@ public final class BootstrapBench implements Callable<Integer> {
                                         "rulesIndexedTarget",
                                         "delivered rows/s >= 0.8 of the unfiltered clone: "
                                                 + (delivered / through >= 0.8 * unfilteredRate ? "met" : "missed"));
+                        if (moveIn > 0) {
+                            moveIn(
+                                    indexed,
+                                    hub,
+                                    device,
+                                    dir,
+                                    delivered,
+                                    delivered / through,
+                                    unfilteredRate,
+                                    report,
+                                    "Indexed");
+                        }
                     }
                 }
                 // a new device's first pages run while its JVM starts and compiles: an unfiltered clone of as many
@@ -272,7 +284,8 @@ public final class BootstrapBench implements Callable<Integer> {
             long held,
             double cloneRate,
             double unfilteredRate,
-            Report report)
+            Report report,
+            String variant)
             throws Exception {
         int slots = (int) Math.max(1, Math.round(moveIn / (rows / 100.0)));
         if (FIRST_SLOT + SLOTS + slots > 100) {
@@ -302,10 +315,14 @@ public final class BootstrapBench implements Callable<Integer> {
         java.util.regex.Matcher m =
                 java.util.regex.Pattern.compile("\"pulled\":(\\d+)").matcher(out);
         long transferred = m.find() ? Long.parseLong(m.group(1)) : -1;
-        report.measure("move-in through rules (" + held + " rows held), one sync", moved, seconds)
-                .fact("moveInRowsSent", transferred)
-                .fact("moveInVsRulesClone", moved / seconds / cloneRate)
-                .fact("moveInVsUnfiltered", moved / seconds / unfilteredRate);
+        report.measure(
+                        "move-in through rules" + (variant.isEmpty() ? "" : ", slot in an indexed column") + " (" + held
+                                + " rows held), one sync",
+                        moved,
+                        seconds)
+                .fact("moveIn" + variant + "RowsSent", transferred)
+                .fact("moveIn" + variant + "VsRulesClone", moved / seconds / cloneRate)
+                .fact("moveIn" + variant + "VsUnfiltered", moved / seconds / unfilteredRate);
     }
 
     /** Clones {@code device} from {@code hub} as configured (child JVM or this one) and returns the seconds it took. */

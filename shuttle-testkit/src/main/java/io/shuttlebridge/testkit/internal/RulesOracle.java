@@ -96,7 +96,10 @@ public final class RulesOracle {
             @Override
             public Optional<PullResult> movedRows(String forNode, String table, long since, long after, int limit) {
                 Optional<PullResult> r = inner.movedRows(forNode, table, since, after, limit);
-                r.ifPresent(x -> received(i, x));
+                r.ifPresent(x -> {
+                    movedPages.incrementAndGet();
+                    received(i, x);
+                });
                 return r;
             }
 
@@ -214,6 +217,14 @@ public final class RulesOracle {
     public int receivedChecked() {
         return receivedChecked;
     }
+
+    /** How many pages of rows that moved into a device's set the hub answered (move-in without a reconcile). */
+    public int movedPages() {
+        return movedPages.get();
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger movedPages =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private static String refusal(String table, List<Object> key, long hlc) {
         List<Object> normalized = key.stream().map(RowValues::normalize).toList();
