@@ -10,7 +10,6 @@ import io.shuttlebridge.server.HubServer;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the convergence tests with the hub on a server database ({@link PostgresHubConvergenceIT}, {@link
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 abstract class HubOverHttpConvergence {
     private static final int OPS = 48;
-    private static final Logger SERVER_LOG = (Logger) LoggerFactory.getLogger(HubServer.class);
+    private static final Logger SERVER_LOG = Logs.logback(HubServer.class);
     private static Level serverLevel;
 
     @BeforeAll

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * The schedules of {@link ClockSkewConvergenceTest} (each device's clock off the hub's: ahead beyond the
@@ -27,7 +26,7 @@ class PostgresHubClockSkewIT {
     private static final ConflictPolicy[] POLICIES = {
         ConflictPolicy.LWW, ConflictPolicy.FIELD_LWW, ConflictPolicy.LWW, ConflictPolicy.VERSION_STRICT
     };
-    private static final Logger SERVER_LOG = (Logger) LoggerFactory.getLogger(HubServer.class);
+    private static final Logger SERVER_LOG = Logs.logback(HubServer.class);
     private static String database;
     private static Level serverLevel;
 

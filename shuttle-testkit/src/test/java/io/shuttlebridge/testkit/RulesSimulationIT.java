@@ -19,7 +19,6 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * Seeded {@link RulesSimulation}s with DESIGN §9's example rules: four devices of two subjects
@@ -38,10 +37,9 @@ class RulesSimulationIT {
     /** The first seeds also run on a MariaDB hub (fewer, for the suite's time; {@code -Dshuttle.mariaDbRulesSchedules=N}). */
     private static final int MARIADB_SCHEDULES = 15;
 
-    private static final Logger SERVER_LOG = (Logger) LoggerFactory.getLogger(HubServer.class);
+    private static final Logger SERVER_LOG = Logs.logback(HubServer.class);
     /** Every refused write is logged as a warning on its device: thousands here, by design. */
-    private static final Logger REJECTED_LOG =
-            (Logger) LoggerFactory.getLogger("io.shuttlebridge.core.internal.sync.RejectedWrites");
+    private static final Logger REJECTED_LOG = Logs.logback("io.shuttlebridge.core.internal.sync.RejectedWrites");
 
     private static String database;
     private static String mariaDb;
