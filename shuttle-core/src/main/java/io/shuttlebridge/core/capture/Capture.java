@@ -43,6 +43,9 @@ public final class Capture {
         return enable(db, CaptureOptions.allTables());
     }
 
+    /** Rows backfilled at once from which the feed's statistics are brought up to date ({@link Dialect#feedGrew}). */
+    static final long FEED_STATISTICS_ROWS = 10_000;
+
     /** Enables sync as {@code options} say; the backfill of existing rows reports no progress. */
     public static EnableResult enable(ShuttleDatabase db, CaptureOptions options) {
         return enable(db, options, ProgressListener.NONE);
@@ -76,6 +79,12 @@ public final class Capture {
         Map<String, Long> backfilled = new LinkedHashMap<>();
         for (SyncedTable t : registered) {
             backfilled.put(t.name(), new Backfill(db, t).run(progress));
+        }
+        if (backfilled.values().stream().mapToLong(Long::longValue).sum() >= FEED_STATISTICS_ROWS) {
+            db.transaction(c -> {
+                dialect.feedGrew(c);
+                return null;
+            });
         }
         return db.read(c -> {
             SyncSchema schema = SyncSchema.load(c, dialect);

@@ -120,6 +120,13 @@ public interface Dialect {
     }
 
     /**
+     * Brings the database's statistics of the feed up to date after many entries were written at once (a
+     * backfill), where the product does not before its next reads are planned: a feed planned as empty
+     * turns every lookup of a row's entry into a scan. Nothing by default.
+     */
+    default void feedGrew(Connection c) throws SQLException {}
+
+    /**
      * {@code table} named with the schema (or database) the connection works in, so that a common table
      * expression of the same name, which hides the table from the rest of its statement, can read it:
      * SQLite's {@code main} by default.

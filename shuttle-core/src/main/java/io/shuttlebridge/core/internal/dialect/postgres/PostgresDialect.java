@@ -180,4 +180,12 @@ public final class PostgresDialect implements Dialect {
                 .orElseThrow(() -> new SQLException("the connection works in no schema"));
         return quote(schema) + "." + quote(table);
     }
+
+    /** PostgreSQL analyzes a table only when autovacuum comes to it, seconds or minutes after a backfill. */
+    @Override
+    public void feedGrew(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("ANALYZE _shuttle_feed");
+        }
+    }
 }
