@@ -327,7 +327,7 @@ public final class SyncApi {
         // under rules, the page's own statement also reads what the device may have to reconcile
         HubSide.MoveCheck check = moves == null
                 ? null
-                : moves.check(node, RequestAuth.subject(ctx).claims(), "1".equals(ctx.queryParam("moves")));
+                : moves.check(node, since, RequestAuth.subject(ctx).claims(), "1".equals(ctx.queryParam("moves")));
         // the condition on feed entries, for the pulls that read through the feed
         NamedParameters.Bound cond = check != null && replica == null ? null : readCondition(ctx);
         if (replica != null && replicaCaughtUp(stream.position())) {
@@ -485,11 +485,7 @@ public final class SyncApi {
     public void digest(Context ctx) {
         String node = node(ctx);
         bindings.check(RequestAuth.subject(ctx), node);
-        String table = ctx.queryParam("table");
-        if (table == null || table.isBlank()) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "say which table: query parameter 'table'");
-        }
-        readable(table);
+        String table = tableParameter(ctx);
         NamedParameters.Bound where = rules == null
                 ? null
                 : RuleSql.where(
@@ -544,11 +540,7 @@ public final class SyncApi {
     private void movedInSlot(Context ctx) {
         String node = node(ctx);
         bindings.check(RequestAuth.subject(ctx), node);
-        String table = ctx.queryParam("table");
-        if (table == null || table.isBlank()) {
-            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "say which table: query parameter 'table'");
-        }
-        readable(table);
+        String table = tableParameter(ctx);
         long since = cursor(ctx, "since");
         long after = cursor(ctx, "after");
         int limit = limit(ctx);
@@ -587,6 +579,16 @@ public final class SyncApi {
             out.add(t);
         }
         return out;
+    }
+
+    /** The table a request names ({@code table=T}), synced and readable ({@link #readable}). */
+    private String tableParameter(Context ctx) {
+        String table = ctx.queryParam("table");
+        if (table == null || table.isBlank()) {
+            throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "say which table: query parameter 'table'");
+        }
+        readable(table);
+        return table;
     }
 
     /** Refuses a table that is not synced here (404) or that the rules do not let anyone read (403). */

@@ -127,7 +127,7 @@ class RulesMoveDiffIT {
 
             db.execute("INSERT INTO project_member VALUES (3, 'alice', 'member')");
             // neither table is reconciled: asking for a digest or a diff fails the sync
-            SyncReport granted = SyncEngine.builder(alice).pageSize(25).build().pullThenPush(new MovesOnly(toAlice));
+            SyncReport granted = SyncEngine.builder(alice).pageSize(25).build().pullThenPush(Hub.movesOnly(toAlice));
             assertThat(granted.pulled()).isEqualTo(1 + 1 + 60);
             assertThat(ids(alice, "project")).containsExactly("1", "3");
             assertThat(ids(alice, "task")).containsExactlyInAnyOrderElementsOf(readable(db, "alice"));
@@ -222,7 +222,7 @@ class RulesMoveDiffIT {
             HttpTransport http = HttpTransport.builder(hub.url())
                     .token(RulesHub.token("alice"))
                     .build();
-            Transport withoutDiff = new WithoutDiff(http); // a hub of the previous protocol, as the device sees it
+            Transport withoutDiff = Hub.withoutDiff(http); // a hub of the previous protocol, as the device sees it
             HttpTransport toSmall = HttpTransport.builder(small.url())
                     .token(RulesHub.token("alice"))
                     .build();
@@ -350,8 +350,25 @@ class RulesMoveDiffIT {
         });
     }
 
-    /** A transport that fails a reconcile of a whole table (a digest or a diff asked for); every other call forwarded. */
-    private record MovesOnly(Transport inner) implements Transport {
+    /**
+     * A transport to a hub as a device sees it: {@code WITHOUT_DIFF}, a hub of the previous protocol (no {@code
+     * /v1/sync/diff}, no {@code /v1/sync/moved}); {@code MOVES_ONLY}, one where a reconcile of a whole table (a
+     * snapshot, a digest or a diff asked for) fails the test. Every other call is forwarded.
+     */
+    private record Hub(Transport inner, Kind kind) implements Transport {
+        enum Kind {
+            WITHOUT_DIFF,
+            MOVES_ONLY
+        }
+
+        static Hub withoutDiff(Transport inner) {
+            return new Hub(inner, Kind.WITHOUT_DIFF);
+        }
+
+        static Hub movesOnly(Transport inner) {
+            return new Hub(inner, Kind.MOVES_ONLY);
+        }
+
         @Override
         public String hubNode() {
             return inner.hubNode();
@@ -369,56 +386,38 @@ class RulesMoveDiffIT {
 
         @Override
         public PullResult snapshot(String forNode, long after, int limit) {
-            throw new AssertionError("a snapshot was asked for");
-        }
-
-        @Override
-        public Optional<KeyDigest> rowDigest(String forNode, String table) {
-            throw new AssertionError("table " + table + " was reconciled whole");
-        }
-
-        @Override
-        public Optional<io.shuttlebridge.core.sync.RowDiff> rowDiff(
-                String forNode, String table, io.shuttlebridge.core.sync.RowSet have, int limit) {
-            throw new AssertionError("table " + table + " was reconciled whole");
-        }
-
-        @Override
-        public Optional<PullResult> movedRows(String forNode, String table, long since, long after, int limit) {
-            return inner.movedRows(forNode, table, since, after, limit);
-        }
-    }
-
-    /** A transport to a hub without {@code /v1/sync/diff}: every call but that one forwarded. */
-    private record WithoutDiff(Transport inner) implements Transport {
-        @Override
-        public String hubNode() {
-            return inner.hubNode();
-        }
-
-        @Override
-        public PushResult push(String fromNode, List<Change> changes) {
-            return inner.push(fromNode, changes);
-        }
-
-        @Override
-        public PullResult pull(String forNode, long since, int limit) {
-            return inner.pull(forNode, since, limit);
-        }
-
-        @Override
-        public PullResult snapshot(String forNode, long after, int limit) {
+            wholeTable("the snapshot");
             return inner.snapshot(forNode, after, limit);
         }
 
         @Override
         public PullResult snapshot(String forNode, long after, int limit, Set<String> tables) {
+            wholeTable("the snapshot of " + tables);
             return inner.snapshot(forNode, after, limit, tables);
         }
 
         @Override
         public Optional<KeyDigest> rowDigest(String forNode, String table) {
+            wholeTable("the digest of " + table);
             return inner.rowDigest(forNode, table);
+        }
+
+        @Override
+        public Optional<io.shuttlebridge.core.sync.RowDiff> rowDiff(
+                String forNode, String table, io.shuttlebridge.core.sync.RowSet have, int limit) {
+            wholeTable("the rows of " + table + " that differ");
+            return Optional.empty(); // without /v1/sync/diff
+        }
+
+        @Override
+        public Optional<PullResult> movedRows(String forNode, String table, long since, long after, int limit) {
+            return kind == Kind.MOVES_ONLY ? inner.movedRows(forNode, table, since, after, limit) : Optional.empty();
+        }
+
+        private void wholeTable(String asked) {
+            if (kind == Kind.MOVES_ONLY) {
+                throw new AssertionError(asked + " was asked for: a table was reconciled whole");
+            }
         }
     }
 }

@@ -8,7 +8,6 @@ import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.internal.sync.apply.Role;
-import io.shuttlebridge.core.sync.PullResult;
 import io.shuttlebridge.core.sync.RowDiff;
 import io.shuttlebridge.core.sync.RowSet;
 import io.shuttlebridge.core.sync.Transport;
@@ -146,65 +145,24 @@ final class RowDiffReconcile {
         return gone;
     }
 
-    /** Rows asked per page of moved rows: small enough that the next page is read while one is applied. */
-    static final int MOVED_PAGE = 2_500;
-
     /**
      * Takes the rows of {@code table} that moved into this device's set after cursor {@code since}, page by
-     * page ({@link Transport#movedRows}), the next page asked for while one is applied (as a clone's are);
-     * false when the hub could not send them (nothing was changed then, or only rows it sent, which a
-     * reconcile of the whole table keeps).
+     * page ({@link Transport#movedRows}); false when the hub could not send them (nothing was changed then,
+     * or only rows it sent, which a reconcile of the whole table keeps). The pages are asked for one after
+     * another, not ahead of their apply: a transport's calls stay in the order of the sync's steps.
      */
     boolean movedIn(Transport hub, String hubNode, String table, long since, SyncTally tally) {
-        int limit = Math.min(engine.pageSize(), MOVED_PAGE);
-        String node = engine.nodeUuid();
-        var page = hub.movedRows(node, table, since, 0, limit);
-        java.util.concurrent.ExecutorService ahead = null;
-        try {
-            while (true) {
-                if (page.isEmpty() || page.get().resyncRequired()) {
-                    return false;
-                }
-                PullResult p = page.get();
-                java.util.concurrent.Future<java.util.Optional<PullResult>> next = null;
-                if (p.more()) {
-                    if (ahead == null) {
-                        ahead = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                            Thread t = new Thread(r, "shuttle-moved-ahead");
-                            t.setDaemon(true);
-                            return t;
-                        });
-                    }
-                    next = ahead.submit(() -> hub.movedRows(node, table, since, p.next(), limit));
-                }
-                apply(hubNode, p.changes(), tally);
-                if (next == null) {
-                    return true;
-                }
-                page = awaited(next);
+        long after = 0;
+        while (true) {
+            var answer = hub.movedRows(engine.nodeUuid(), table, since, after, engine.pageSize());
+            if (answer.isEmpty() || answer.get().resyncRequired()) {
+                return false;
             }
-        } finally {
-            if (ahead != null) {
-                ahead.shutdownNow();
+            apply(hubNode, answer.get().changes(), tally);
+            if (!answer.get().more()) {
+                return true;
             }
-        }
-    }
-
-    /** The page fetched ahead, or what its fetch threw. */
-    private static java.util.Optional<PullResult> awaited(
-            java.util.concurrent.Future<java.util.Optional<PullResult>> next) {
-        try {
-            return next.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new io.shuttlebridge.core.ShuttleException(
-                    io.shuttlebridge.core.ErrorCode.TRANSPORT, "interrupted while the moved rows came", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new io.shuttlebridge.core.ShuttleException(
-                    io.shuttlebridge.core.ErrorCode.TRANSPORT, "the moved rows did not come: " + e.getCause(), e);
+            after = answer.get().next();
         }
     }
 
