@@ -87,16 +87,6 @@ public interface Dialect {
     default void planForValues(Connection c) throws SQLException {}
 
     /**
-     * Whether {@code LEFT JOIN LATERAL (subquery) alias ON true} is understood (PostgreSQL): a lookup per row of
-     * the left side that the planner cannot turn into a join that reads the whole right table, whatever it
-     * guesses of the tables' sizes (a feed filled moments ago, not analyzed yet). False by default: a plain
-     * outer join on the right table's primary key is looked up row by row there anyway.
-     */
-    default boolean joinsLaterally() {
-        return false;
-    }
-
-    /**
      * Whether a derived table with {@code ORDER BY ... LIMIT} in a query's {@code FROM} is read as the outer
      * query consumes it (PostgreSQL, SQLite), not first written out whole to a temporary table (MariaDB, MySQL):
      * a scan may then bound a stretch of a table by a count of rows in one statement. True by default.

@@ -231,18 +231,12 @@ public final class TableRows {
         String rows =
                 "SELECT " + cols.stream().map(col -> "t." + dialect.quote(col)).collect(Collectors.joining(", "))
                         + " FROM " + from + " ORDER BY " + order(t, "t") + " LIMIT ?";
-        String entryOf = "f.tbl = " + t.id() + " AND f.op = " + Op.UPSERT.code() + " AND f.pk = "
-                + dialect.capture().feedKeyMatch(t, "x");
-        // laterally where the database can: a planner that takes the feed for small (not analyzed since it was
-        // filled) would otherwise hash the whole of it for each stretch
-        String join = dialect.joinsLaterally()
-                ? " LEFT JOIN LATERAL (SELECT f.seq, f.hlc, f.origin, f.version, f.base FROM _shuttle_feed f WHERE "
-                        + entryOf + " LIMIT 1) f ON true"
-                : " LEFT JOIN _shuttle_feed f ON " + entryOf;
         String sql = "SELECT " + dialect.capture().keyExpression(t, "x") + ", "
                 + cols.stream().map(col -> "x." + dialect.quote(col)).collect(Collectors.joining(", "))
                 + ", f.seq, f.hlc, f.origin, f.version, " + EntryBase.of("f")
-                + " FROM (" + rows + ") x" + join + " ORDER BY " + order(t, "x");
+                + " FROM (" + rows + ") x LEFT JOIN _shuttle_feed f ON f.tbl = " + t.id() + " AND f.op = "
+                + Op.UPSERT.code() + " AND f.pk = " + dialect.capture().feedKeyMatch(t, "x")
+                + " ORDER BY " + order(t, "x");
         List<Object> keys = new ArrayList<>();
         List<Object> kept = new ArrayList<>();
         List<Map<String, Object>> values = new ArrayList<>();

@@ -64,11 +64,6 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public boolean joinsLaterally() {
-        return true;
-    }
-
-    @Override
     public void planForValues(Connection c) throws SQLException {
         // a prepared statement that has run five times may otherwise be given a generic plan, which guesses
         // the size of a range of seqs and may scan the range where the values' plan looks rows up by key
