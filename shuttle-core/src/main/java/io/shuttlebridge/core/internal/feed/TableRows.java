@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -130,10 +131,15 @@ public final class TableRows {
      */
     private record Rows(List<FeedEntry> entries, int read, Object last) {}
 
+    /** Feed keys looked up per statement: one statement of this width is prepared per table, the last chunk padded. */
+    private static final int CHUNK = 1000;
+
     /**
      * At most {@code limit} qualifying rows with keys in ({@code lower}, {@code upper}], in key order, each
-     * with its feed entry. The rows come in key order from the primary key index, each joined with its
-     * feed entry through the feed's primary key in the same statement.
+     * with its feed entry. The rows come in key order from the primary key index; their feed entries are
+     * then looked up by key, many keys to a statement, through the feed's primary key. The feed's
+     * highest seq is read first: an entry above it belongs to a write made after the rows were read (its
+     * values may be newer than the row read), and is left to the pulls that follow the snapshot.
      */
     private Rows rows(Connection c, SyncedTable t, RowCondition condition, Object lower, Object upper, int limit)
             throws SQLException {
@@ -215,83 +221,86 @@ public final class TableRows {
 
     /**
      * At most {@code limit} rows of {@code from} (a derived table {@code t} of {@code t}'s rows, whose parameters
-     * {@code binder} binds) in key order, each with its feed entry, joined in the same statement through the
-     * feed's primary key (one lookup per row read, no second round of statements, no keys sent back). The feed's highest seq is
-     * read first: an entry above it belongs to a write made after the rows were read (its values may be newer
-     * than the row read), and is left to the pulls that follow the snapshot; a row without an entry (written,
-     * not folded yet) is left to them too. The join is an outer one, so that every row read counts towards
-     * {@code limit} and the last one read is where the next stretch starts.
+     * {@code binder} binds) in key order, each with its feed entry.
      */
     private Rows rows(Connection c, SyncedTable t, String from, int limit, Binder binder) throws SQLException {
         List<String> cols = t.replicatedColumns();
         long known = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
-        int entry = cols.size() + 2; // the feed entry's columns follow the key and the row's values
-        // the rows first (their order and limit as the scan alone would have them), then each one's entry: a
-        // lookup per row kept, through the feed's primary key, the rows staying in key order
-        String rows =
-                "SELECT " + cols.stream().map(col -> "t." + dialect.quote(col)).collect(Collectors.joining(", "))
-                        + " FROM " + from + " ORDER BY " + order(t, "t") + " LIMIT ?";
-        String sql = "SELECT " + dialect.capture().keyExpression(t, "x") + ", "
-                + cols.stream().map(col -> "x." + dialect.quote(col)).collect(Collectors.joining(", "))
-                + ", f.seq, f.hlc, f.origin, f.version, " + EntryBase.of("f")
-                + " FROM (" + rows + ") x LEFT JOIN _shuttle_feed f ON f.tbl = " + t.id() + " AND f.op = "
-                + Op.UPSERT.code() + " AND f.pk = " + dialect.capture().feedKeyMatch(t, "x")
-                + " ORDER BY " + order(t, "x");
+        String sql = "SELECT " + dialect.capture().keyExpression(t, "t") + ", "
+                + cols.stream().map(col -> "t." + dialect.quote(col)).collect(Collectors.joining(", "))
+                + " FROM " + from + " ORDER BY "
+                + t.key().stream().map(k -> "t." + dialect.quote(k)).collect(Collectors.joining(", "))
+                + " LIMIT ?";
         List<Object> keys = new ArrayList<>();
-        List<Object> kept = new ArrayList<>();
         List<Map<String, Object>> values = new ArrayList<>();
-        List<long[]> feed = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = binder.bind(ps);
             ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Object key = Jdbc.readValue(rs, 1);
-                    keys.add(key);
-                    long seq = rs.getLong(entry);
-                    if (rs.wasNull() || seq > known) {
-                        // no entry yet (written, not folded), or one newer than the row read: the pulls bring it
-                        continue;
-                    }
-                    kept.add(key);
+                    keys.add(Jdbc.readValue(rs, 1));
                     values.add(FeedReader.readRow(rs, cols));
-                    feed.add(new long[] {
-                        seq, rs.getLong(entry + 1), rs.getInt(entry + 2), rs.getLong(entry + 3), rs.getLong(entry + 4)
-                    });
                 }
             }
         }
+        Map<Object, Object[]> feed = entries(c, t, keys);
         Map<Object, Map<String, Stamp>> stamps =
-                t.policy() == ConflictPolicy.FIELD_LWW && !kept.isEmpty() ? ColumnStamps.load(c, t, kept) : Map.of();
-        List<FeedEntry> entries = new ArrayList<>(kept.size());
-        for (int k = 0; k < kept.size(); k++) {
-            long[] f = feed.get(k);
-            String origin = nodes.get((int) f[2]);
+                t.policy() == ConflictPolicy.FIELD_LWW && !keys.isEmpty() ? ColumnStamps.load(c, t, keys) : Map.of();
+        List<FeedEntry> entries = new ArrayList<>(keys.size());
+        for (int k = 0; k < keys.size(); k++) {
+            Object[] f = feed.get(FeedReader.keyOf(keys.get(k)));
+            if (f == null || (Long) f[0] > known) {
+                continue; // no entry yet (written, not folded), or one newer than the row read: the pulls bring it
+            }
+            String origin = nodes.get((Integer) f[2]);
             if (origin == null) {
                 throw new ShuttleException(
                         ErrorCode.INTERNAL,
                         "feed entry " + f[0] + " names origin node " + f[2] + ", which _shuttle_nodes does not hold");
             }
             entries.add(new FeedEntry(
-                    f[0],
+                    (Long) f[0],
                     new Change(
                             t.name(),
-                            dialect.capture().decodeKey(t, kept.get(k)),
+                            dialect.capture().decodeKey(t, keys.get(k)),
                             Op.UPSERT,
                             values.get(k),
-                            f[1],
+                            (Long) f[1],
                             origin,
-                            f[3],
-                            f[4],
-                            stamps.isEmpty()
-                                    ? Map.of()
-                                    : stamps.getOrDefault(FeedReader.keyOf(kept.get(k)), Map.of()))));
+                            (Long) f[3],
+                            (Long) f[4],
+                            stamps.getOrDefault(FeedReader.keyOf(keys.get(k)), Map.of()))));
         }
         return new Rows(entries, keys.size(), keys.isEmpty() ? null : keys.get(keys.size() - 1));
     }
 
-    /** The key columns of {@code t} under {@code alias}, in key order. */
-    private String order(SyncedTable t, String alias) {
-        return t.key().stream().map(k -> alias + "." + dialect.quote(k)).collect(Collectors.joining(", "));
+    /** The upsert entries of {@code t} for stored keys {@code keys}: {@code {seq, hlc, origin, version, base}} by key. */
+    private Map<Object, Object[]> entries(Connection c, SyncedTable t, List<Object> keys) throws SQLException {
+        Map<Object, Object[]> out = new HashMap<>();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        int width = Math.min(CHUNK, keys.size());
+        String sql = "SELECT f.pk, f.seq, f.hlc, f.origin, f.version, " + EntryBase.of("f")
+                + " FROM _shuttle_feed f WHERE f.tbl = ? AND f.op = " + Op.UPSERT.code() + " AND "
+                + dialect.capture().feedKeysCondition("f.pk", width);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, t.id());
+            for (int from = 0; from < keys.size(); from += width) {
+                List<Object> part = new ArrayList<>(keys.subList(from, Math.min(keys.size(), from + width)));
+                while (part.size() < width) {
+                    part.add(keys.get(from)); // a short last chunk repeats a key: the condition ignores duplicates
+                }
+                dialect.capture().bindFeedKeys(ps, 2, part);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(FeedReader.keyOf(Jdbc.readValue(rs, 1)), new Object[] {
+                            rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getLong(5), rs.getLong(6)
+                        });
+                    }
+                }
+            }
+        }
+        return out;
     }
 }
