@@ -140,14 +140,9 @@ public final class ReadSetChanges {
 
     /**
      * The tables {@code node} should reconcile after a pull page read with {@link #check}: see the class
-     * comment. Notes the claims it read with.
+     * comment; those named for another reason than what the page saw (claims or rules that differ, a change
+     * the hub did not take) are added to {@code whole}. Notes the claims it read with.
      */
-    public List<String> after(Connection c, String node, FeedReader.Page page, Map<String, Object> claims)
-            throws SQLException {
-        return after(c, node, page, claims, null);
-    }
-
-    /** {@link #after}, adding to {@code whole} the tables named for another reason than {@link FeedReader.Page#touched}. */
     private List<String> after(
             Connection c, String node, FeedReader.Page page, Map<String, Object> claims, Set<String> whole)
             throws SQLException {
@@ -156,15 +151,11 @@ public final class ReadSetChanges {
         }
         if (!fingerprint(claims).equals(remembered(c, node))) {
             remember(c, node, claims);
-            if (whole != null) {
-                whole.addAll(reads.keySet());
-            }
+            whole.addAll(reads.keySet());
             return List.copyOf(reads.keySet());
         }
         Set<String> due = due(c, node);
-        if (whole != null) {
-            whole.addAll(due);
-        }
+        whole.addAll(due);
         List<String> out = new ArrayList<>();
         for (var e : reads.entrySet()) {
             if (page.leftOut().contains(e.getKey())
