@@ -104,4 +104,14 @@ public record EngineContext(
         return new Applier(
                 Dialects.of(db), schema(), resolvers, Integer.MAX_VALUE, onApplied, clock, hlc, hlc.maxSkew());
     }
+
+    /** {@code limit}, a page size a reader asked for, refused unless between 1 and {@link #maxBatch}. */
+    public int checkLimit(int limit) {
+        if (limit <= 0 || limit > maxBatch) {
+            throw new io.shuttlebridge.core.ShuttleException(
+                    io.shuttlebridge.core.ErrorCode.INVALID_ARGUMENT,
+                    "limit must be between 1 and " + maxBatch + ", got " + limit);
+        }
+        return limit;
+    }
 }

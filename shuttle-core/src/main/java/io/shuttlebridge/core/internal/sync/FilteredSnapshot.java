@@ -1,8 +1,6 @@
 package io.shuttlebridge.core.internal.sync;
 
-import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
-import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
@@ -64,10 +62,7 @@ public final class FilteredSnapshot {
     public PullResult serve(
             ShuttleDatabase source, String forNode, long after, int limit, Map<String, RowCondition> readable) {
         NodeIds.require(forNode);
-        if (limit <= 0 || limit > engine.maxBatch()) {
-            throw new ShuttleException(
-                    ErrorCode.INVALID_ARGUMENT, "limit must be between 1 and " + engine.maxBatch() + ", got " + limit);
-        }
+        engine.checkLimit(limit);
         if (after != 0 && !isCursor(after)) {
             throw new IllegalArgumentException("not a filtered snapshot cursor: " + after);
         }

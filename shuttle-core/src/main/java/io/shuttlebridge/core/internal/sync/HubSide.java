@@ -543,7 +543,7 @@ public final class HubSide {
     public PullResult servePull(
             String forNode, long since, int limit, String condition, List<Object> args, MoveCheck moves) {
         NodeIds.require(forNode);
-        int n = checkLimit(limit);
+        int n = engine.checkLimit(limit);
         FeedReader.Query q = FeedReader.Query.after(since, n).where(condition, args);
         if (moves != null) {
             q = q.watching(moves.watched(), moves.leftOutOf());
@@ -585,7 +585,7 @@ public final class HubSide {
             FeedRanges ranges,
             MoveCheck.Reconcile reconcile) {
         NodeIds.require(forNode);
-        int n = checkLimit(limit);
+        int n = engine.checkLimit(limit);
         Set<String> whole = new java.util.HashSet<>();
         Map<String, RowCondition> byRule = new java.util.LinkedHashMap<>();
         readable.forEach((t, cond) -> {
@@ -785,7 +785,7 @@ public final class HubSide {
      */
     public FeedTail.Answer servePullShared(String forNode, long since, int limit, FeedTail tail) {
         NodeIds.require(forNode);
-        int n = checkLimit(limit);
+        int n = engine.checkLimit(limit);
         long version = engine.announcedSchemaVersion();
         if (db.pooled()) {
             return pooledPull(
@@ -846,7 +846,7 @@ public final class HubSide {
             String condition,
             List<Object> args,
             MoveCheck moves) {
-        int n = checkLimit(limit);
+        int n = engine.checkLimit(limit);
         acknowledgePull(forNode, since);
         FeedReader.Page page = replica.transaction(c -> {
             if (behindPurge(c, since)) {
@@ -872,7 +872,7 @@ public final class HubSide {
             String condition,
             List<Object> args) {
         NodeIds.require(forNode);
-        int n = checkLimit(limit);
+        int n = engine.checkLimit(limit);
         String where = tableFilter(tables, condition);
         return replica.transaction(c -> pullResult(new FeedReader(Dialects.of(replica), engine.schema())
                 .readFolded(c, FeedReader.Query.after(after, n).where(where, args))));
@@ -900,7 +900,7 @@ public final class HubSide {
     public PullResult serveSnapshot(
             String forNode, long after, int limit, Set<String> tables, String condition, List<Object> args) {
         NodeIds.require(forNode);
-        int n = checkLimit(limit);
+        int n = engine.checkLimit(limit);
         String filter = tableFilter(tables, condition);
         return db.transaction(c -> {
             FeedReader.Page page = new FeedReader(Dialects.of(db), engine.schema())
@@ -1045,13 +1045,5 @@ public final class HubSide {
                 ErrorCode.FORBIDDEN,
                 "device " + node + " was retired from this hub at " + Instant.ofEpochMilli(atMillis)
                         + ": clone a new device (carry its unpushed writes over with shuttle bundle export/import)");
-    }
-
-    private int checkLimit(int limit) {
-        if (limit <= 0 || limit > engine.maxBatch()) {
-            throw new ShuttleException(
-                    ErrorCode.INVALID_ARGUMENT, "limit must be between 1 and " + engine.maxBatch() + ", got " + limit);
-        }
-        return limit;
     }
 }

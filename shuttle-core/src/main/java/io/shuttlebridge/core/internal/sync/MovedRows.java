@@ -58,10 +58,7 @@ public final class MovedRows {
             RowCondition condition,
             List<String> from) {
         NodeIds.require(forNode);
-        if (limit <= 0 || limit > engine.maxBatch()) {
-            throw new ShuttleException(
-                    ErrorCode.INVALID_ARGUMENT, "limit must be between 1 and " + engine.maxBatch() + ", got " + limit);
-        }
+        engine.checkLimit(limit);
         if (after != 0 && !SnapshotCursors.isCursor(after)) {
             throw new ShuttleException(ErrorCode.INVALID_ARGUMENT, "after: not a cursor of moved rows: " + after);
         }

@@ -1,8 +1,6 @@
 package io.shuttlebridge.core.internal.sync;
 
-import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
-import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.FeedEntry;
@@ -41,10 +39,7 @@ public final class RowDiffs {
      * holder of {@code have} lacks, at most {@code limit} of them. Hidden columns are the caller's to remove.
      */
     public RowDiff serve(ShuttleDatabase source, String table, RowCondition condition, RowSet have, int limit) {
-        if (limit <= 0 || limit > engine.maxBatch()) {
-            throw new ShuttleException(
-                    ErrorCode.INVALID_ARGUMENT, "limit must be between 1 and " + engine.maxBatch() + ", got " + limit);
-        }
+        engine.checkLimit(limit);
         SyncedTable t = engine.schema().require(table);
         Dialect dialect = Dialects.of(source);
         if (source == engine.db()) {
