@@ -327,7 +327,7 @@ public final class SyncApi {
         // under rules, the page's own statement also reads what the device may have to reconcile
         HubSide.MoveCheck check = moves == null
                 ? null
-                : moves.check(node, RequestAuth.subject(ctx).claims(), "1".equals(ctx.queryParam("moves")));
+                : moves.check(node, since, RequestAuth.subject(ctx).claims(), "1".equals(ctx.queryParam("moves")));
         // the condition on feed entries, for the pulls that read through the feed
         NamedParameters.Bound cond = check != null && replica == null ? null : readCondition(ctx);
         if (replica != null && replicaCaughtUp(stream.position())) {

@@ -141,6 +141,52 @@ class RulesReconcileIT {
 
     @ParameterizedTest(name = "hub on {0}")
     @ValueSource(strings = {"sqlite", "postgresql"})
+    void aTableToReconcileForAChangeNotTakenIsNamedAgainWhenTheAnswerWasLost(String kind) throws Exception {
+        try (ShuttleDatabase db = RulesHub.create(kind, dir)) {
+            db.execute("INSERT INTO project VALUES (1, 'north')");
+            db.execute("INSERT INTO project_member VALUES (1, 'alice', 'owner')");
+            db.execute("INSERT INTO task VALUES (10, 1, 'a', 1)");
+            db.execute("INSERT INTO catalog VALUES ('pen', 1.50)");
+            Capture.enable(db);
+            try (HubServer hub = RulesHub.serve(SyncEngine.open(db), RULES)) {
+                HttpTransport alice = transport(hub, "acme");
+                String node = UUID.randomUUID().toString();
+                long at = snapshot(alice, node);
+                db.execute("UPDATE task SET title = 'hub' WHERE id = 10");
+                at = alice.pull(node, at, 100).next();
+
+                // her device's older write of the task is not taken: her next pull names task to reconcile
+                PushResult stale = alice.push(
+                        node,
+                        List.of(new Change(
+                                "task",
+                                List.of(10),
+                                Op.UPSERT,
+                                Map.of("id", 10, "project_id", 1, "title", "stale"),
+                                Hlc.pack(1_000, 0),
+                                node,
+                                1,
+                                0,
+                                Map.of())));
+                assertThat(stale.applied()).isZero();
+                db.execute("UPDATE catalog SET price = 2.00 WHERE sku = 'pen'");
+                PullResult told = alice.pull(node, at, 100);
+                assertThat(told.reconcile()).containsExactly("task");
+                // the answer lost on its way: the same pull again is told again
+                PullResult again = alice.pull(node, at, 100);
+                assertThat(again.reconcile()).containsExactly("task");
+                assertThat(again.next()).isEqualTo(told.next());
+                // pulling on from it, the device holds it: no more
+                db.execute("UPDATE catalog SET price = 3.00 WHERE sku = 'pen'");
+                PullResult on = alice.pull(node, again.next(), 100);
+                assertThat(on.changes()).hasSize(1);
+                assertThat(on.reconcile()).isEmpty();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
     void pagesOfAnySizeCarryTheSameChangesInFeedOrder(String kind) throws Exception {
         try (ShuttleDatabase db = RulesHub.create(kind, dir)) {
             db.execute("INSERT INTO project VALUES (1, 'north'), (2, 'south')");

@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -45,6 +46,8 @@ import java.util.regex.Pattern;
 public final class ReadSetChanges {
     private static final String KEY = "read_set:";
     private static final String DUE = "reconcile_due:";
+    /** {@code S:N}: the cursor of the pull whose answer last named the due tables, and that answer's next. */
+    private static final String DUE_TOLD = "reconcile_due_told:";
 
     private final SyncRules rules;
     /** For each table with a SQL read rule, the tables its predicate names. */
@@ -104,13 +107,13 @@ public final class ReadSetChanges {
      * the page's own statement; null when no table has a SQL read rule. {@code movesIn}: the device takes
      * {@link PullResult#movedIn} (else every such table is named to reconcile).
      */
-    public HubSide.MoveCheck check(String node, Map<String, Object> claims, boolean movesIn) {
+    public HubSide.MoveCheck check(String node, long since, Map<String, Object> claims, boolean movesIn) {
         if (reads.isEmpty()) {
             return null;
         }
         return new HubSide.MoveCheck(named, reads.keySet(), (c, page, answer) -> {
             Set<String> otherReasons = new TreeSet<>();
-            List<String> reconcile = after(c, node, page, claims, otherReasons);
+            List<String> reconcile = after(c, node, since, page, claims, otherReasons);
             if (!movesIn) {
                 return answer.reconciling(reconcile);
             }
@@ -139,22 +142,21 @@ public final class ReadSetChanges {
     }
 
     /**
-     * The tables {@code node} should reconcile after a pull page read with {@link #check}: see the class
-     * comment; those named for another reason than what the page saw (claims or rules that differ, a change
-     * the hub did not take) are added to {@code whole}. Notes the claims it read with.
+     * The tables {@code node}, pulling from {@code since}, should reconcile after a pull page read with {@link
+     * #check}: see the class comment; those named for another reason than what the page saw (claims or rules
+     * that differ, a change the hub did not take) are added to {@code whole}. Notes the claims it read with.
      */
     private List<String> after(
-            Connection c, String node, FeedReader.Page page, Map<String, Object> claims, Set<String> whole)
+            Connection c, String node, long since, FeedReader.Page page, Map<String, Object> claims, Set<String> whole)
             throws SQLException {
         if (reads.isEmpty()) {
             return List.of();
         }
         if (!fingerprint(claims).equals(remembered(c, node))) {
             remember(c, node, claims);
-            whole.addAll(reads.keySet());
-            return List.copyOf(reads.keySet());
+            addDue(c, node, reads.keySet()); // told until the device has the answer that tells it
         }
-        Set<String> due = due(c, node);
+        Set<String> due = due(c, node, since, page.lastSeq());
         whole.addAll(due);
         List<String> out = new ArrayList<>();
         for (var e : reads.entrySet()) {
@@ -175,24 +177,50 @@ public final class ReadSetChanges {
     public void notTaken(Connection c, String node, Set<String> tables) throws SQLException {
         Set<String> all = new TreeSet<>(tables);
         all.retainAll(reads.keySet());
-        if (all.isEmpty()) {
+        addDue(c, node, all);
+    }
+
+    /** Adds {@code tables} to those due for {@code node}'s next pull to name, which then names them all anew. */
+    private static void addDue(Connection c, String node, Set<String> tables) throws SQLException {
+        if (tables.isEmpty()) {
             return;
         }
-        all.addAll(Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", DUE + node)
-                .map(v -> List.of(v.split(",")))
-                .orElse(List.of()));
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", DUE + node);
+        Set<String> all = new TreeSet<>(tables);
+        all.addAll(dueTables(c, node));
+        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ? OR key = ?", DUE + node, DUE_TOLD + node);
         Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", DUE + node, String.join(",", all));
     }
 
-    /** The tables {@link #notTaken} noted for {@code node}, forgotten as they are read. */
-    private static Set<String> due(Connection c, String node) throws SQLException {
-        Set<String> out = new TreeSet<>(Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", DUE + node)
+    private static Set<String> dueTables(Connection c, String node) throws SQLException {
+        return new TreeSet<>(Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", DUE + node)
                 .map(v -> List.of(v.split(",")))
                 .orElse(List.of()));
-        if (!out.isEmpty()) {
-            Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", DUE + node);
+    }
+
+    /**
+     * The tables due for {@code node} ({@link #notTaken}, claims or rules that differ), to name in the answer to
+     * its pull from {@code since}, which answers {@code next}. They are named until the device pulls on from
+     * the answer that named them (then it holds them to reconcile, noted with the cursor that answer gave):
+     * an answer lost on its way is answered again. A pull that moved no cursor cannot tell, so it names them
+     * again.
+     */
+    private static Set<String> due(Connection c, String node, long since, long next) throws SQLException {
+        Set<String> out = dueTables(c, node);
+        if (out.isEmpty()) {
+            return out;
         }
+        Optional<String> told = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", DUE_TOLD + node);
+        if (told.isPresent()) {
+            String[] at = told.get().split(":");
+            long toldSince = Long.parseLong(at[0]);
+            long toldNext = Long.parseLong(at[1]);
+            if (toldNext > toldSince && since >= toldNext) {
+                Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ? OR key = ?", DUE + node, DUE_TOLD + node);
+                return new TreeSet<>();
+            }
+        }
+        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", DUE_TOLD + node);
+        Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", DUE_TOLD + node, since + ":" + next);
         return out;
     }
 
