@@ -7,6 +7,7 @@ import io.shuttlebridge.bridge.internal.run.DeadLetterRetry;
 import io.shuttlebridge.bridge.internal.run.EntityOrder;
 import io.shuttlebridge.bridge.internal.run.EntityRun;
 import io.shuttlebridge.bridge.internal.run.RunContext;
+import io.shuttlebridge.bridge.internal.run.TransientFailures;
 import io.shuttlebridge.bridge.internal.store.BatchStore;
 import io.shuttlebridge.bridge.internal.store.BridgeSchema;
 import io.shuttlebridge.bridge.internal.store.CursorStore;
@@ -152,12 +153,12 @@ public final class BridgeService implements AutoCloseable {
 
     /** Runs open dead letters through the current definition again. */
     public synchronized RetryResult retryDeadLetters(List<Long> ids) {
-        return Sql.ending(ctx.connection(), "retrying dead letters", () -> DeadLetterRetry.run(ctx, ids));
+        return TransientFailures.ending(ctx, "retrying dead letters", () -> DeadLetterRetry.run(ctx, ids));
     }
 
     /** Marks open dead letters as discarded; returns the ids that were open. */
     public synchronized List<Long> discardDeadLetters(List<Long> ids) {
-        return Sql.ending(ctx.connection(), "discarding dead letters", () -> {
+        return TransientFailures.ending(ctx, "discarding dead letters", () -> {
             List<Long> done = new ArrayList<>();
             for (long id : ids) {
                 Optional<DeadLetter> l = DeadLetterStore.find(ctx.connection(), id);

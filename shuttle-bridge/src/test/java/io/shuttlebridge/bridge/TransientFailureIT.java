@@ -112,6 +112,64 @@ class TransientFailureIT {
         assertThat(db.count("SELECT COUNT(*) FROM other")).isEqualTo(1);
     }
 
+    @Test
+    void aDeadLetterRetryThatLosesToAWriterIsTriedAgain() throws Exception {
+        TestDb db = target();
+        if (kind == TestDb.Kind.SQLITE) {
+            db.exec("PRAGMA journal_mode = WAL");
+        }
+        db.exec("CREATE TABLE other (id INTEGER PRIMARY KEY)");
+        Files.writeString(dir.resolve("items.csv"), "id,qty\n1,1\n2,lots\n");
+        AtomicInteger raced = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        // the retry reads its letter, then asks the time before it writes: another connection commits right then,
+        // as the hub's own does when it folds captured writes (on SQLite the retry's read snapshot is then stale)
+        java.time.Clock racing = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                if (armed.getAndSet(false)) {
+                    try (Connection other = DriverManager.getConnection(
+                                    db.target().startsWith("jdbc:") ? db.target() : "jdbc:sqlite:" + db.target());
+                            Statement s = other.createStatement()) {
+                        s.execute("INSERT INTO other VALUES (" + raced.incrementAndGet() + ")");
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return java.time.Instant.now();
+            }
+        };
+        try (BridgeService b = BridgeService.builder()
+                .target(db.target())
+                .definition(PipelineDefinition.parse(YAML, Map.of(), dir))
+                .clock(racing)
+                .retrySleeper(d -> {})
+                .build()) {
+            assertThat(b.run("items").counts().inserted()).isEqualTo(1);
+            long letter =
+                    b.deadLetters("items", DeadLetter.Status.OPEN, 10).get(0).id();
+            armed.set(true);
+            RetryResult r = b.retryDeadLetters(java.util.List.of(letter));
+            assertThat(r.failed())
+                    .as("the row is still bad: retried, and dead again")
+                    .containsExactly(letter);
+            assertThat(raced.get()).isEqualTo(1);
+            armed.set(true);
+            assertThat(b.discardDeadLetters(java.util.List.of(letter))).containsExactly(letter);
+        }
+        assertThat(db.count("SELECT COUNT(*) FROM other")).isEqualTo(raced.get());
+    }
+
     private TestDb target() throws IOException {
         TestDb db = kind.create(dir, "target.db");
         db.exec("CREATE TABLE item (id INTEGER PRIMARY KEY, qty INTEGER)");

@@ -18,7 +18,6 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -122,12 +121,7 @@ public final class EntityRun {
                 def.name(),
                 attempt,
                 e.getMessage());
-        try {
-            ctx.sleeper().sleep(Duration.ofMillis(50L << Math.min(attempt, 6)));
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw new ShuttleException(ErrorCode.INTERNAL, "interrupted while retrying " + def.name(), ie);
-        }
+        TransientFailures.pause(ctx, attempt, def.name());
     }
 
     /**
