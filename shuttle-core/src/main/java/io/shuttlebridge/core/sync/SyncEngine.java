@@ -363,6 +363,7 @@ public final class SyncEngine {
         try {
             resynced = device.pull(hub, hubNode, tally);
             resynced |= device.push(hub, hubNode, tally);
+            device.afterPush(hub, hubNode, tally);
         } catch (RuntimeException e) {
             throw device.explain(e);
         }

@@ -110,6 +110,19 @@ class RulesMovesIT {
                 SyncReport quiet = alice.pullThenPush(transport);
                 assertThat(quiet.pulled()).isZero();
                 assertThat(ids(device, "task")).hasSize(50);
+
+                // a task written here into a project whose membership is revoked before it is pushed: the pull's
+                // reconcile keeps the project for it, the hub refuses it (alice may no longer write there), and
+                // the project leaves in that same sync, once the refused task is removed
+                device.execute("INSERT INTO task (id, project_id, title) VALUES (12, 1, 'too late')");
+                db.execute("DELETE FROM project_member WHERE project_id = 1 AND user_id = 'alice'");
+                SyncReport late = alice.pullThenPush(transport);
+                assertThat(late.rejected()).isEqualTo(1);
+                assertThat(ids(device, "project")).containsExactly("3");
+                assertThat(ids(device, "task")).hasSize(49).doesNotContain("11", "12");
+                assertThat(rows(device, "SELECT project_id FROM project_member"))
+                        .containsExactly("3");
+                assertThat(rows(db, "SELECT count(*) FROM task WHERE id = 12")).containsExactly("0");
             }
         }
     }

@@ -62,6 +62,11 @@ public final class DeviceSync {
         }
     }
 
+    /** After the push: the rows this sync's reconcile kept for unpushed rows are looked at again ({@link Puller#reconcileKept}). */
+    public void afterPush(Transport hub, String hubNode, SyncTally tally) {
+        puller.reconcileKept(hub, hubNode, tally);
+    }
+
     /** The hub said it was restored ({@code e}): every local write goes again, then its snapshot comes. */
     private boolean restored(Transport hub, String hubNode, SyncTally tally, ShuttleException e) {
         startRecovery(hubNode, e);

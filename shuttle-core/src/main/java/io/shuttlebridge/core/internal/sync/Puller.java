@@ -76,6 +76,7 @@ public final class Puller {
     }
 
     private boolean pullPages(Transport hub, String hubNode, SyncTally tally) {
+        keptAfterSweep.clear();
         if (db.read(c -> HubMove.resyncDue(c, hubNode))) {
             // a ticket of the history the snapshot comes from first: should the hub be restored to an older
             // backup before this device's next sync, the ticket tells it, and the cursor goes with it
@@ -264,6 +265,18 @@ public final class Puller {
             }
             return null;
         });
+    }
+
+    /**
+     * After this sync's push: when its pull's reconcile kept rows this device may no longer read because its
+     * unpushed rows referred to them, reconciles those tables again, now that the push settled those rows (the
+     * hub took them, or refused them and they were restored or removed here), so that what the device may no
+     * longer read leaves it in this sync rather than the next.
+     */
+    public void reconcileKept(Transport hub, String hubNode, SyncTally tally) {
+        if (!keptAfterSweep.isEmpty()) {
+            reconcile(hub, hubNode, tally);
+        }
     }
 
     /**
