@@ -14,6 +14,7 @@ import io.shuttlebridge.testkit.internal.HubSite;
 import io.shuttlebridge.testkit.internal.Node;
 import io.shuttlebridge.testkit.internal.RulesCluster;
 import io.shuttlebridge.testkit.internal.RulesOracle;
+import io.shuttlebridge.testkit.internal.ScheduleTrace;
 import io.shuttlebridge.testkit.internal.SchemaModel;
 import io.shuttlebridge.testkit.internal.SqlText;
 import io.shuttlebridge.testkit.internal.Workload;
@@ -106,6 +107,7 @@ public final class RulesSimulation {
     }
 
     private SimulationResult run(Path dir, long started) {
+        ScheduleTrace.start();
         Random random = new Random(config.seed());
         Faults faults = new Faults(config.faults(), random);
         Map<WriteKind, Integer> writes = new EnumMap<>(WriteKind.class);
@@ -141,9 +143,20 @@ public final class RulesSimulation {
                     Faults.Partial partial = faults.partial();
                     long before = oracle.hubPosition();
                     oracle.sampleReadable(i);
+                    ScheduleTrace.note("step " + step + ": " + k.device(i).name() + " syncs, pages of " + page
+                            + (partial == Faults.Partial.NONE ? "" : ", " + partial));
                     try {
-                        k.sync(i, oracle.hearing(i, faults.wrap(k.transport(i), partial)), page);
+                        k.sync(
+                                i,
+                                oracle.hearing(
+                                        i,
+                                        faults.wrap(
+                                                ScheduleTrace.transport(
+                                                        k.device(i).name(), k.transport(i)),
+                                                partial)),
+                                page);
                     } catch (ShuttleException e) {
+                        ScheduleTrace.note(k.device(i).name() + " sync failed: " + e.getMessage());
                         if (e.getMessage() != null && e.getMessage().contains("(injected)")) {
                             interrupted++;
                         } else if (unexpected.size() < SHOWN) {
@@ -165,7 +178,11 @@ public final class RulesSimulation {
             faults.arm(false);
             int rounds = settle(k, oracle, 20 + 2 * config.replicas());
             List<String> checks = new ArrayList<>();
-            List<String> differences = oracle.differences();
+            List<String> differences = new ArrayList<>(oracle.differences());
+            if (!differences.isEmpty() || !unexpected.isEmpty()) {
+                ScheduleTrace.keep("rules-seed-" + config.seed() + "-" + hubName(config))
+                        .ifPresent(f -> differences.add("the schedule's trace: " + f));
+            }
             checks.add("read rules: every device holds exactly the hub rows its subject may read in "
                     + k.tables().size() + " table(s) " + k.tables()
                     + " (nothing more, nothing less, hidden columns absent); devices of one subject agree;"
@@ -216,6 +233,14 @@ public final class RulesSimulation {
         }
     }
 
+    /** The hub's kind, for a trace's name. */
+    private static String hubName(SimulationConfig config) {
+        String url = config.postgresHub();
+        return url == null
+                ? "sqlite"
+                : url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:") ? "mariadb" : "postgresql";
+    }
+
     /** Fault-free syncs of every device in turn until a round changes nothing; -1 when that never happens. */
     private static int settle(RulesCluster k, RulesOracle oracle, int maxRounds) {
         for (int round = 1; round <= maxRounds; round++) {
@@ -223,11 +248,15 @@ public final class RulesSimulation {
             for (int i = 0; i < k.devices().size(); i++) {
                 long before = oracle.hubPosition();
                 oracle.sampleReadable(i);
+                ScheduleTrace.note("settle round " + round + ": " + k.device(i).name() + " syncs");
                 SyncReport r = k.sync(
-                        i, oracle.hearing(i, k.transport(i)), io.shuttlebridge.core.sync.SyncEngine.DEFAULT_PAGE);
+                        i,
+                        oracle.hearing(i, ScheduleTrace.transport(k.device(i).name(), k.transport(i))),
+                        io.shuttlebridge.core.sync.SyncEngine.DEFAULT_PAGE);
                 oracle.checkStored(i, before);
                 oracle.checkReceived(i);
-                changed += r.applied() + r.pushed() + r.conflicts();
+                // a refused write changes its device too (the hub's row restored, or the row removed)
+                changed += r.applied() + r.pushed() + r.conflicts() + r.rejected();
             }
             if (changed == 0) {
                 return round;

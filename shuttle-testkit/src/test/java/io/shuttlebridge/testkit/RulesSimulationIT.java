@@ -29,6 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Replay a failure with {@code -Dshuttle.seed=N}; more schedules with {@code
  * -Dshuttle.rulesSchedules=N} (default 150 per hub); more writes with {@code -Dshuttle.ops=N} (default 40).
+ * The nodes run on real clocks, so a replay may not meet the same timing; {@code -Dshuttle.trace=DIR} writes
+ * a failing schedule's every statement and hub call with its answer to a file in DIR, named in the failure.
  */
 @Execution(ExecutionMode.CONCURRENT) // schedules are independent: two at a time keep both cores busy through HTTP waits
 class RulesSimulationIT {

@@ -148,7 +148,9 @@ public class Node implements Replica {
 
     /** Like {@link #execute}; false, having changed nothing, when a constraint of the schema refused the statements. */
     public boolean executeUnlessRefused(String... statements) {
-        return Sql.execUnlessRefused(plain(), name, statements);
+        boolean done = Sql.execUnlessRefused(plain(), name, statements);
+        ScheduleTrace.note(name + (done ? " ran " : " was refused ") + String.join("; ", statements));
+        return done;
     }
 
     @Override
