@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shuttlebridge.client.ClockOffset;
 import io.shuttlebridge.client.internal.DeviceMeta;
 import io.shuttlebridge.core.ShuttleDatabase;
-import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
 import io.shuttlebridge.core.sync.PeerCursor;
@@ -54,8 +53,7 @@ public final class StatusCommand implements Callable<Integer> {
             long waiting = engine.waitingChanges();
             int rejected = engine.rejectedWrites(true).size();
             List<NodeBindings.Writer> writers = NodeBindings.writers(d);
-            String hubUrl = d.read(c -> Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'hub_url'")
-                    .orElse(null));
+            String hubUrl = DeviceMeta.get(d, DeviceMeta.HUB_URL).orElse(null);
             Optional<Long> clockOffset =
                     DeviceMeta.get(d, DeviceMeta.CLOCK_OFFSET).map(Long::parseLong);
             if (json) {

@@ -1,8 +1,7 @@
 package io.shuttlebridge.client.internal;
 
 import io.shuttlebridge.core.ShuttleDatabase;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.shuttlebridge.core.internal.MetaKeys;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,14 +26,7 @@ public final class DeviceMeta {
     private DeviceMeta() {}
 
     public static Optional<String> get(ShuttleDatabase db, String key) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT value FROM _shuttle_meta WHERE key = ?")) {
-                ps.setString(1, key);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
-                }
-            }
-        });
+        return db.read(c -> MetaKeys.get(c, key));
     }
 
     public static void put(ShuttleDatabase db, String key, String value) {
@@ -44,12 +36,7 @@ public final class DeviceMeta {
     /** Removes the keys, in one transaction. */
     public static void remove(ShuttleDatabase db, String... keys) {
         db.transaction(c -> {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM _shuttle_meta WHERE key = ?")) {
-                for (String key : keys) {
-                    del.setString(1, key);
-                    del.executeUpdate();
-                }
-            }
+            MetaKeys.remove(c, keys);
             return null;
         });
     }
@@ -57,16 +44,8 @@ public final class DeviceMeta {
     /** Sets every key to its value, in one transaction. */
     public static void putAll(ShuttleDatabase db, Map<String, String> values) {
         db.transaction(c -> {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM _shuttle_meta WHERE key = ?");
-                    PreparedStatement ins =
-                            c.prepareStatement("INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)")) {
-                for (Map.Entry<String, String> e : values.entrySet()) {
-                    del.setString(1, e.getKey());
-                    del.executeUpdate();
-                    ins.setString(1, e.getKey());
-                    ins.setString(2, e.getValue());
-                    ins.executeUpdate();
-                }
+            for (Map.Entry<String, String> e : values.entrySet()) {
+                MetaKeys.put(c, e.getKey(), e.getValue());
             }
             return null;
         });

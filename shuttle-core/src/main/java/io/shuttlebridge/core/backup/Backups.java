@@ -4,6 +4,7 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.internal.dialect.Identifiers;
 import io.shuttlebridge.core.internal.sync.DeviceStanding;
 import java.io.IOException;
@@ -87,10 +88,7 @@ public final class Backups {
             try (Connection c = open(source)) {
                 total = Jdbc.queryLong(c, "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size")
                         .orElse(-1L);
-                node = hasMeta(c)
-                        ? Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'node_uuid'")
-                                .orElse(null)
-                        : null;
+                node = hasMeta(c) ? MetaKeys.get(c, "node_uuid").orElse(null) : null;
                 copy(c, partial, total, progress);
             }
             String id = node == null ? null : backupId.toString();

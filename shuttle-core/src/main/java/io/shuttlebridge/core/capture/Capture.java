@@ -6,6 +6,7 @@ import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.internal.capture.Backfill;
 import io.shuttlebridge.core.internal.capture.SchemaEvolution;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
@@ -189,11 +190,10 @@ public final class Capture {
 
     /** The database's node identity: the one it has, else {@code given}, else a random one. */
     private static void ensureNodeIdentity(Connection c, UUID given) throws SQLException {
-        String uuid = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'node_uuid'")
-                .orElse(null);
+        String uuid = MetaKeys.get(c, "node_uuid").orElse(null);
         if (uuid == null) {
             uuid = (given == null ? UUID.randomUUID() : given).toString();
-            Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES ('node_uuid', ?)", uuid);
+            MetaKeys.put(c, "node_uuid", uuid);
             EngineFormat.write(c, EngineFormat.CURRENT);
         }
         Jdbc.update(c, "INSERT INTO _shuttle_nodes (id, uuid) VALUES (0, ?) ON CONFLICT DO NOTHING", uuid);

@@ -4,6 +4,7 @@ import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
@@ -51,9 +52,7 @@ public final class NodeReset {
         return db.durableTransaction(c -> {
             String old = SyncSchema.load(c, d).nodeUuid();
             // a hub keeps a ticket record per device it serves
-            long served = Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_meta WHERE key LIKE 'ticket:%'")
-                    .orElse(0L);
-            if (served > 0) {
+            if (MetaKeys.anyWithPrefix(c, "ticket:")) {
                 throw new ShuttleException(
                         ErrorCode.INVALID_ARGUMENT,
                         db.displayUrl() + " serves devices as their hub, which know it as node " + old

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.protocol.SchemaCodec;
 import io.shuttlebridge.core.internal.schema.Table;
@@ -32,8 +33,7 @@ final class CapturedShape {
 
     /** The captured tables by name; empty when capture ran before this was kept. */
     static Map<String, Table> read(Connection c) throws SQLException {
-        String doc = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", KEY)
-                .orElse(null);
+        String doc = MetaKeys.get(c, KEY).orElse(null);
         Map<String, Table> out = new LinkedHashMap<>();
         if (doc == null) {
             return out;

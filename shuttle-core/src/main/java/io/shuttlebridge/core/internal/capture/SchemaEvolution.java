@@ -7,6 +7,7 @@ import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.capture.SchemaChanges;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.schema.Column;
@@ -66,11 +67,9 @@ public final class SchemaEvolution {
     public static void captured(Connection c, SyncSchema schema, Dialect dialect, boolean allTables)
             throws SQLException {
         takeShape(c, dialect, schema);
-        String scope = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", SCOPE_KEY)
-                .orElse(null);
+        String scope = MetaKeys.get(c, SCOPE_KEY).orElse(null);
         if (scope == null) {
-            Jdbc.update(
-                    c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", SCOPE_KEY, allTables ? "all" : "listed");
+            MetaKeys.put(c, SCOPE_KEY, allTables ? "all" : "listed");
         } else if (allTables && !scope.equals("all")) {
             Jdbc.update(c, "UPDATE _shuttle_meta SET value = 'all' WHERE key = ?", SCOPE_KEY);
         }
@@ -281,8 +280,7 @@ public final class SchemaEvolution {
         if (!SyncSchema.isInitialized(c, dialect)) {
             SyncSchema.load(c, dialect); // says what to do
         }
-        String node = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'node_uuid'")
-                .orElseThrow();
+        String node = MetaKeys.get(c, "node_uuid").orElseThrow();
         Map<String, Table> captured = CapturedShape.read(c);
         List<SchemaChanges.Item> items = new ArrayList<>();
         Set<String> changed = new HashSet<>();
@@ -324,9 +322,7 @@ public final class SchemaEvolution {
             }
         }
         List<Table> added = new ArrayList<>();
-        boolean all = !"listed"
-                .equals(Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", SCOPE_KEY)
-                        .orElse("all"));
+        boolean all = !"listed".equals(MetaKeys.get(c, SCOPE_KEY).orElse("all"));
         if (all) {
             for (String name : dialect.listTables(c)) {
                 if (registered.contains(name) || MIGRATION_TOOL_TABLES.contains(name.toLowerCase(Locale.ROOT))) {

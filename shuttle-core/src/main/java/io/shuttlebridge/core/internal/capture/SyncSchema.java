@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
-import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.schema.ApplyPlan;
 import io.shuttlebridge.core.internal.schema.Table;
@@ -73,7 +73,7 @@ public final class SyncSchema {
                     ErrorCode.NOT_INITIALIZED,
                     "sync is not enabled on this database: run 'shuttle init --db ...' first");
         }
-        String node = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'node_uuid'")
+        String node = MetaKeys.get(c, "node_uuid")
                 .orElseThrow(() -> new ShuttleException(
                         ErrorCode.NOT_INITIALIZED, "the database has no node identity: run 'shuttle init' again"));
         List<SyncedTable> tables = new ArrayList<>();

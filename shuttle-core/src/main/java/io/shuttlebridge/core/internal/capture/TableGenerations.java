@@ -1,9 +1,8 @@
 package io.shuttlebridge.core.internal.capture;
 
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,14 +21,7 @@ public final class TableGenerations {
     /** The hub's generations, by table (tables never taken again are left out). */
     public static Map<String, Long> ofHub(Connection c) throws SQLException {
         Map<String, Long> out = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT key, value FROM _shuttle_meta WHERE key LIKE ?")) {
-            ps.setString(1, HUB + "%");
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1).substring(HUB.length()), Long.parseLong(rs.getString(2)));
-                }
-            }
-        }
+        MetaKeys.withPrefix(c, HUB).forEach((table, value) -> out.put(table, Long.parseLong(value)));
         return out;
     }
 
@@ -50,9 +42,7 @@ public final class TableGenerations {
     }
 
     private static long get(Connection c, String key) throws SQLException {
-        return Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", key)
-                .map(Long::parseLong)
-                .orElse(0L);
+        return MetaKeys.getLong(c, key).orElse(0L);
     }
 
     private static void set(Connection c, String key, long value) throws SQLException {

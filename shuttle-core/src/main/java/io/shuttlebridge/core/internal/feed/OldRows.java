@@ -2,6 +2,7 @@ package io.shuttlebridge.core.internal.feed;
 
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import java.sql.Connection;
@@ -195,17 +196,12 @@ public final class OldRows {
 
     /** Notes the tables that have image tables, for {@link #held} (in {@code _shuttle_meta}). */
     public static void remember(Connection c, List<SyncedTable> tables) throws SQLException {
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", META);
-        Jdbc.update(
-                c,
-                "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)",
-                META,
-                tables.stream().map(t -> String.valueOf(t.id())).collect(Collectors.joining(",")));
+        MetaKeys.put(c, META, tables.stream().map(t -> String.valueOf(t.id())).collect(Collectors.joining(",")));
     }
 
     /** The ids of the tables whose image tables {@link #remember} noted. */
     public static List<Integer> held(Connection c) throws SQLException {
-        return Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", META)
+        return MetaKeys.get(c, META)
                 .filter(v -> !v.isEmpty())
                 .map(v -> java.util.Arrays.stream(v.split(","))
                         .map(Integer::valueOf)

@@ -3,6 +3,7 @@ package io.shuttlebridge.core.internal.format;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -26,7 +27,7 @@ public final class EngineFormat {
     /** Returned by {@link #read} for a database where sync was never enabled (no {@code _shuttle_meta}). */
     static final int NOT_ENABLED = 0;
 
-    private static final String READ = "SELECT value FROM _shuttle_meta WHERE key = 'format'";
+    private static final String KEY = "format";
 
     private EngineFormat() {}
 
@@ -38,7 +39,7 @@ public final class EngineFormat {
     static int read(Connection c, Dialect dialect) throws SQLException {
         String value;
         try {
-            value = Jdbc.queryString(c, READ).orElse(null);
+            value = MetaKeys.get(c, KEY).orElse(null);
         } catch (SQLException e) {
             if (!dialect.hasTable(c, "_shuttle_meta")) {
                 return NOT_ENABLED;
@@ -50,7 +51,7 @@ public final class EngineFormat {
 
     /** The format of a database whose metadata table is there, inside a transaction. */
     static int readEnabled(Connection c) throws SQLException {
-        return parse(Jdbc.queryString(c, READ).orElse(null));
+        return parse(MetaKeys.get(c, KEY).orElse(null));
     }
 
     /**

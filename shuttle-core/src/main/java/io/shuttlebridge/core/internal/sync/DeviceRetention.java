@@ -3,6 +3,7 @@ package io.shuttlebridge.core.internal.sync;
 import io.shuttlebridge.core.ConflictPolicy;
 import io.shuttlebridge.core.id.Hlc;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
@@ -35,12 +36,11 @@ public final class DeviceRetention {
     /** Runs when a day has passed since it last ran; returns how many tombstones and records went. */
     public static int maybeRun(Connection c, Dialect dialect, SyncSchema schema, Instant now, Duration keep)
             throws SQLException {
-        var last = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", LAST_RUN);
+        var last = MetaKeys.get(c, LAST_RUN);
         if (last.isPresent() && Instant.parse(last.get()).plus(EVERY).isAfter(now)) {
             return 0;
         }
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", LAST_RUN);
-        Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", LAST_RUN, now.toString());
+        MetaKeys.put(c, LAST_RUN, now.toString());
         int records = MetadataRetention.prune(c, dialect, now.minus(keep)).values().stream()
                 .mapToInt(Integer::intValue)
                 .sum();

@@ -1,6 +1,7 @@
 package io.shuttlebridge.core.internal.sync;
 
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.sync.Standing;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -40,12 +41,10 @@ public final class DeviceStanding {
      */
     public static Standing show(Connection c, String hubNode, long nowMillis) throws SQLException {
         long ticket = ticket(c, hubNode);
-        String backup = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", BACKUP_ID)
-                .orElse(null);
+        String backup = MetaKeys.get(c, BACKUP_ID).orElse(null);
         String tag = backup == null ? "-" : backup;
-        String[] shown = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", SHOWN + hubNode)
-                .map(v -> v.split(",", 3))
-                .orElse(null);
+        String[] shown =
+                MetaKeys.get(c, SHOWN + hubNode).map(v -> v.split(",", 3)).orElse(null);
         String nonce;
         if (shown != null && shown.length == 3 && shown[0].equals(Long.toString(ticket)) && shown[2].equals(tag)) {
             nonce = shown[1];
@@ -57,9 +56,7 @@ public final class DeviceStanding {
     }
 
     private static long ticket(Connection c, String hubNode) throws SQLException {
-        return Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", TICKET + hubNode)
-                .map(Long::parseLong)
-                .orElse(0L);
+        return MetaKeys.getLong(c, TICKET + hubNode).orElse(0L);
     }
 
     /** Keeps the ticket the hub answered with, if it is later than the one kept (0: it gave none). */
@@ -71,13 +68,12 @@ public final class DeviceStanding {
 
     /** The hub has heard of the restore and sent back what this node pushed after the backup. */
     public static void restoreAnnounced(Connection c) throws SQLException {
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key IN (?, ?)", BACKUP_ID, BACKUP_TAKEN_AT);
+        MetaKeys.remove(c, BACKUP_ID, BACKUP_TAKEN_AT);
     }
 
     /** Whether this device is re-pushing its writes to {@code hubNode} after hearing that it was restored. */
     public static boolean recoveringHub(Connection c, String hubNode) throws SQLException {
-        return Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", HUB_RESTORED + hubNode)
-                .isPresent();
+        return MetaKeys.get(c, HUB_RESTORED + hubNode).isPresent();
     }
 
     /**
@@ -88,7 +84,7 @@ public final class DeviceStanding {
         if (on) {
             put(c, HUB_RESTORED + hubNode, UNANSWERED);
         } else {
-            Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", HUB_RESTORED + hubNode);
+            MetaKeys.remove(c, HUB_RESTORED + hubNode);
         }
     }
 
@@ -106,33 +102,21 @@ public final class DeviceStanding {
      * no more, so that a ticket it shows afterwards that the hub never handed out tells of another restore.
      */
     static boolean restoreUnanswered(Connection c, String hubNode) throws SQLException {
-        return Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", HUB_RESTORED + hubNode)
+        return MetaKeys.get(c, HUB_RESTORED + hubNode)
                 .filter(UNANSWERED::equals)
                 .isPresent();
     }
 
     /** The hubs this device is recovering from a restore of (re-pushing its writes, then taking their snapshot). */
     public static java.util.List<String> hubsRecovering(Connection c) throws SQLException {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT key FROM _shuttle_meta WHERE key LIKE ?")) {
-            ps.setString(1, HUB_RESTORED + "%");
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1).substring(HUB_RESTORED.length()));
-                }
-            }
-        }
-        return out;
+        return new java.util.ArrayList<>(MetaKeys.withPrefix(c, HUB_RESTORED).keySet());
     }
 
     /** Forgets the tickets and recovery marks of every hub (a database taking a new node identity). */
     public static void forgetHubs(Connection c) throws SQLException {
-        Jdbc.update(
-                c,
-                "DELETE FROM _shuttle_meta WHERE key LIKE ? OR key LIKE ? OR key LIKE ?",
-                TICKET + "%",
-                SHOWN + "%",
-                HUB_RESTORED + "%");
+        MetaKeys.removePrefix(c, TICKET);
+        MetaKeys.removePrefix(c, SHOWN);
+        MetaKeys.removePrefix(c, HUB_RESTORED);
         restoreAnnounced(c);
     }
 

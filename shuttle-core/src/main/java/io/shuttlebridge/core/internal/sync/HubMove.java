@@ -1,6 +1,7 @@
 package io.shuttlebridge.core.internal.sync;
 
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.internal.feed.Nodes;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -23,23 +24,20 @@ public final class HubMove {
         Jdbc.update(c, "UPDATE _shuttle_feed SET via = ? WHERE via = ?", to, from);
         PeerStore.setPushed(c, newHub, pushed);
         PeerStore.setPulled(c, newHub, 0);
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", RESYNC + newHub);
-        Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, '1')", RESYNC + newHub);
+        resyncNext(c, newHub);
     }
 
     /** The next pull from {@code hub} takes its snapshot first (its seqs are not the ones this device pulled by). */
     public static void resyncNext(Connection c, String hub) throws SQLException {
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", RESYNC + hub);
-        Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, '1')", RESYNC + hub);
+        MetaKeys.put(c, RESYNC + hub, "1");
     }
 
     /** Whether the next pull from {@code hub} must take its snapshot first (it was just adopted). */
     static boolean resyncDue(Connection c, String hub) throws SQLException {
-        return Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", RESYNC + hub)
-                .isPresent();
+        return MetaKeys.get(c, RESYNC + hub).isPresent();
     }
 
     static void resynced(Connection c, String hub) throws SQLException {
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", RESYNC + hub);
+        MetaKeys.remove(c, RESYNC + hub);
     }
 }

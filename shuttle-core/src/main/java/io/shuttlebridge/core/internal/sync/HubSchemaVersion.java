@@ -3,6 +3,7 @@ package io.shuttlebridge.core.internal.sync;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.sync.RejectedWrite;
 import io.shuttlebridge.core.sync.Transport;
@@ -36,9 +37,7 @@ final class HubSchemaVersion {
             return; // a hub that does not say
         }
         String key = KEY + hubNode;
-        String seen = engine.db()
-                .read(c -> Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", key))
-                .orElse(null);
+        String seen = engine.db().read(c -> MetaKeys.get(c, key)).orElse(null);
         if (String.valueOf(version).equals(seen)) {
             return;
         }
@@ -50,8 +49,7 @@ final class HubSchemaVersion {
                 Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", key, String.valueOf(version));
             }
             if (seen != null) {
-                Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", REQUEUE_DUE);
-                Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", REQUEUE_DUE, hubNode);
+                MetaKeys.put(c, REQUEUE_DUE, hubNode);
             }
             return null;
         });
@@ -62,14 +60,15 @@ final class HubSchemaVersion {
      * the hub's schema moved during it (or during an earlier pull that did not get this far).
      */
     static void requeueIfDue(EngineContext engine) {
-        boolean due = engine.db()
-                .read(c -> Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", REQUEUE_DUE))
-                .isPresent();
+        boolean due = engine.db().read(c -> MetaKeys.get(c, REQUEUE_DUE)).isPresent();
         if (!due) {
             return;
         }
         retrySchemaMismatches(engine);
-        engine.db().transaction(c -> Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", REQUEUE_DUE));
+        engine.db().transaction(c -> {
+            MetaKeys.remove(c, REQUEUE_DUE);
+            return null;
+        });
     }
 
     /** Whether the write names a column its table no longer has here. */

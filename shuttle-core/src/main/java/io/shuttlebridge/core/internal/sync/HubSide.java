@@ -8,6 +8,7 @@ import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Stamp;
 import io.shuttlebridge.core.internal.DurationText;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.internal.OneConnection;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.FeedEntry;
@@ -985,11 +986,7 @@ public final class HubSide {
             long horizon = peers.stream().mapToLong(PeerCursor::acked).min().orElse(0);
             int purged = Jdbc.update(c, "DELETE FROM _shuttle_feed WHERE op = 2 AND seq <= ?", horizon);
             if (purged > 0) {
-                Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = 'purged_through'");
-                Jdbc.update(
-                        c,
-                        "INSERT INTO _shuttle_meta (key, value) VALUES ('purged_through', ?)",
-                        String.valueOf(horizon));
+                MetaKeys.put(c, "purged_through", String.valueOf(horizon));
             }
             List<Integer> imaged = OldRows.held(c); // the old-row images of tombstones gone (sync rules)
             for (SyncedTable t : engine.schema().tables()) {
@@ -1019,8 +1016,7 @@ public final class HubSide {
 
     /** Whether a cursor is behind the purge horizon: tombstones it has not seen are gone, it must resync. */
     private static boolean behindPurge(Connection c, long since) throws SQLException {
-        long horizon = Jdbc.queryLong(c, "SELECT CAST(value AS BIGINT) FROM _shuttle_meta WHERE key = 'purged_through'")
-                .orElse(0L);
+        long horizon = MetaKeys.getLong(c, "purged_through").orElse(0L);
         return since < horizon;
     }
 

@@ -2,10 +2,8 @@ package io.shuttlebridge.core.internal.sync;
 
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Stamp;
-import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,33 +47,23 @@ public final class NewColumns {
         }
         Set<String> all = new LinkedHashSet<>(of(c, table));
         if (all.addAll(columns)) {
-            Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", KEY + table);
-            Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", KEY + table, String.join("\n", all));
+            put(c, KEY + table, all);
         }
     }
 
     /** The tables with columns not filled yet, and those columns. */
     public static Map<String, Set<String>> pending(Connection c) throws SQLException {
         Map<String, Set<String>> out = new LinkedHashMap<>();
-        try (PreparedStatement ps =
-                c.prepareStatement("SELECT key, value FROM _shuttle_meta WHERE key LIKE ? ORDER BY key")) {
-            ps.setString(1, KEY + "%");
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String value = rs.getString(2);
-                    if (value != null && !value.isEmpty()) {
-                        out.put(
-                                rs.getString(1).substring(KEY.length()),
-                                new LinkedHashSet<>(Arrays.asList(value.split("\n"))));
-                    }
-                }
+        MetaKeys.withPrefix(c, KEY).forEach((table, value) -> {
+            if (value != null && !value.isEmpty()) {
+                out.put(table, new LinkedHashSet<>(Arrays.asList(value.split("\n"))));
             }
-        }
+        });
         return out;
     }
 
     private static Set<String> of(Connection c, String table) throws SQLException {
-        return Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", KEY + table)
+        return MetaKeys.get(c, KEY + table)
                 .filter(v -> !v.isEmpty())
                 .<Set<String>>map(v -> new LinkedHashSet<>(Arrays.asList(v.split("\n"))))
                 .orElse(Set.of());
@@ -83,8 +71,7 @@ public final class NewColumns {
 
     /** The table's new columns hold the hub's values now. */
     public static void filled(Connection c, String table) throws SQLException {
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", KEY + table);
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", HUB_KEY + table);
+        MetaKeys.remove(c, KEY + table, HUB_KEY + table);
     }
 
     /**
@@ -108,8 +95,9 @@ public final class NewColumns {
     public static void hubUnfilled(Connection c, String table, Collection<String> hubUnfilled) throws SQLException {
         Set<String> awaited = new LinkedHashSet<>(hubUnfilled);
         awaited.retainAll(of(c, table));
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", HUB_KEY + table);
-        if (!awaited.isEmpty()) {
+        if (awaited.isEmpty()) {
+            MetaKeys.remove(c, HUB_KEY + table);
+        } else {
             put(c, HUB_KEY + table, awaited);
         }
     }
@@ -125,7 +113,7 @@ public final class NewColumns {
 
     /** Of the table's unfilled columns, those its hub has not filled itself yet, as it last announced. */
     public static Set<String> awaitedFromHub(Connection c, String table) throws SQLException {
-        return Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", HUB_KEY + table)
+        return MetaKeys.get(c, HUB_KEY + table)
                 .filter(v -> !v.isEmpty())
                 .<Set<String>>map(v -> new LinkedHashSet<>(Arrays.asList(v.split("\n"))))
                 .orElse(Set.of());
@@ -133,13 +121,11 @@ public final class NewColumns {
 
     /** Whether some table's unfilled columns are awaited from the hub (its schema tells when they no longer are). */
     public static boolean awaitingHub(Connection c) throws SQLException {
-        return Jdbc.queryString(c, "SELECT key FROM _shuttle_meta WHERE key LIKE ? LIMIT 1", HUB_KEY + "%")
-                .isPresent();
+        return MetaKeys.anyWithPrefix(c, HUB_KEY);
     }
 
     private static void put(Connection c, String key, Set<String> columns) throws SQLException {
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", key);
-        Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", key, String.join("\n", columns));
+        MetaKeys.put(c, key, String.join("\n", columns));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.shuttlebridge.core.internal.sync;
 
 import io.shuttlebridge.core.id.MillisClock;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.sync.PeerCursor;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -68,8 +69,7 @@ public final class PeerStore {
 
     /** When the peer was retired, if it was: one primary-key lookup. */
     public static Optional<Long> retiredAt(Connection c, String peer) throws SQLException {
-        return Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", RETIRED + peer)
-                .map(Long::parseLong);
+        return MetaKeys.getLong(c, RETIRED + peer);
     }
 
     /** Those of {@code peers} that were retired, in one query. */

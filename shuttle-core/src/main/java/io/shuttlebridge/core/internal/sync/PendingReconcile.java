@@ -1,6 +1,6 @@
 package io.shuttlebridge.core.internal.sync;
 
-import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -24,7 +24,7 @@ final class PendingReconcile {
 
     static Set<String> get(Connection c, String hubNode) throws SQLException {
         Set<String> out = new LinkedHashSet<>();
-        Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", KEY + hubNode)
+        MetaKeys.get(c, KEY + hubNode)
                 .filter(v -> !v.isEmpty())
                 .ifPresent(v -> out.addAll(Arrays.asList(v.split("\n"))));
         return out;
@@ -33,29 +33,25 @@ final class PendingReconcile {
     static void add(Connection c, String hubNode, Collection<String> tables) throws SQLException {
         Set<String> all = get(c, hubNode);
         if (all.addAll(tables)) {
-            Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", KEY + hubNode);
-            Jdbc.update(
-                    c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", KEY + hubNode, String.join("\n", all));
+            MetaKeys.put(c, KEY + hubNode, String.join("\n", all));
         }
     }
 
     /** Forgets the tables to reconcile and those rows moved into: a snapshot of them, or a reconcile, settled them. */
     static void clear(Connection c, String hubNode) throws SQLException {
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", KEY + hubNode);
+        MetaKeys.remove(c, KEY + hubNode);
         clearMovedIn(c, hubNode);
     }
 
     /** The tables rows moved into, each with the cursor to ask from, in the order they were said. */
     static Map<String, Long> movedIn(Connection c, String hubNode) throws SQLException {
         Map<String, Long> out = new LinkedHashMap<>();
-        Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", MOVED + hubNode)
-                .filter(v -> !v.isEmpty())
-                .ifPresent(v -> {
-                    for (String line : v.split("\n")) {
-                        int tab = line.lastIndexOf('\t');
-                        out.put(line.substring(0, tab), Long.parseLong(line.substring(tab + 1)));
-                    }
-                });
+        MetaKeys.get(c, MOVED + hubNode).filter(v -> !v.isEmpty()).ifPresent(v -> {
+            for (String line : v.split("\n")) {
+                int tab = line.lastIndexOf('\t');
+                out.put(line.substring(0, tab), Long.parseLong(line.substring(tab + 1)));
+            }
+        });
         return out;
     }
 
@@ -67,15 +63,14 @@ final class PendingReconcile {
             grew |= all.putIfAbsent(t, since) == null;
         }
         if (grew) {
-            clearMovedIn(c, hubNode);
             StringBuilder v = new StringBuilder();
             all.forEach((t, s) ->
                     v.append(v.isEmpty() ? "" : "\n").append(t).append('\t').append(s));
-            Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", MOVED + hubNode, v.toString());
+            MetaKeys.put(c, MOVED + hubNode, v.toString());
         }
     }
 
     static void clearMovedIn(Connection c, String hubNode) throws SQLException {
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", MOVED + hubNode);
+        MetaKeys.remove(c, MOVED + hubNode);
     }
 }

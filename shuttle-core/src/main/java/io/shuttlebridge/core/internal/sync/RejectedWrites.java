@@ -5,6 +5,7 @@ import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.change.Op;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.ChangeCodec;
 import io.shuttlebridge.core.internal.change.FeedEntry;
@@ -109,22 +110,20 @@ public final class RejectedWrites {
             return;
         }
         List<Restore> left = putBack(c, engine, hubNode, todo);
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ? OR key LIKE ?", UNREMOVED, UNRESTORED + "%");
+        MetaKeys.removePrefix(c, UNRESTORED);
         List<String> ids = left.stream()
                 .filter(x -> x.hubRow() == null)
                 .map(x -> String.valueOf(x.id()))
                 .toList();
-        if (!ids.isEmpty()) {
-            Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", UNREMOVED, String.join(",", ids));
+        if (ids.isEmpty()) {
+            MetaKeys.remove(c, UNREMOVED);
+        } else {
+            MetaKeys.put(c, UNREMOVED, String.join(",", ids));
         }
         for (Restore x : left) {
             if (x.hubRow() != null) {
                 // the hub's row is kept with it, to be put back with a later page
-                Jdbc.update(
-                        c,
-                        "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)",
-                        UNRESTORED + x.id(),
-                        ChangeCodec.toJson(ChangeCodec.change(x.hubRow())));
+                MetaKeys.put(c, UNRESTORED + x.id(), ChangeCodec.toJson(ChangeCodec.change(x.hubRow())));
             }
         }
     }
@@ -185,8 +184,7 @@ public final class RejectedWrites {
                 }
             }
         }
-        String ids = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", UNREMOVED)
-                .orElse("");
+        String ids = MetaKeys.get(c, UNREMOVED).orElse("");
         for (String id : ids.split(",")) {
             if (id.isBlank()) {
                 continue;

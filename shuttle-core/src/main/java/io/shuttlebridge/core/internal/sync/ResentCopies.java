@@ -2,6 +2,7 @@ package io.shuttlebridge.core.internal.sync;
 
 import io.shuttlebridge.core.change.Change;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialect;
@@ -84,9 +85,8 @@ final class ResentCopies {
                 writer.discard();
             }
         }
-        if (Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", PENDING)
-                .isEmpty()) {
-            Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, '1')", PENDING);
+        if (!pending(c)) {
+            MetaKeys.put(c, PENDING, "1");
         }
         log.info(
                 "resync: {} row(s) the hub no longer holds stay here (rows of this device refer to them): sending"
@@ -133,12 +133,11 @@ final class ResentCopies {
                         + " AND f.hlc = _shuttle_resent.hlc AND f.origin = _shuttle_resent.origin AND f.seq > ?)",
                 through);
         if (Jdbc.queryLong(c, "SELECT count(*) FROM _shuttle_resent").orElse(0L) == 0) {
-            Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", PENDING);
+            MetaKeys.remove(c, PENDING);
         }
     }
 
     private static boolean pending(Connection c) throws SQLException {
-        return Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", PENDING)
-                .isPresent();
+        return MetaKeys.get(c, PENDING).isPresent();
     }
 }

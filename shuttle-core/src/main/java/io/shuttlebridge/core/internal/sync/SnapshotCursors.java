@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -70,7 +71,7 @@ final class SnapshotCursors {
         if (!isCursor(cursor) || cursor < cursor(nowMillis - KEEP.toMillis(), 0)) {
             return Optional.empty();
         }
-        Optional<String> value = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", key(cursor));
+        Optional<String> value = MetaKeys.get(c, key(cursor));
         return value.map(SnapshotCursors::decode).filter(p -> p.node().equals(node));
     }
 

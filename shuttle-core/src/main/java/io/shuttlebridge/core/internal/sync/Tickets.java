@@ -3,6 +3,7 @@ package io.shuttlebridge.core.internal.sync;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.sync.Standing;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -151,7 +152,7 @@ public final class Tickets {
 
     /** Forgets the node's record (a retired node: it is refused whatever it shows). */
     public static void forget(Connection c, String node) throws SQLException {
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", KEY + node);
+        MetaKeys.remove(c, KEY + node);
     }
 
     /** The node's record, its row locked for this transaction (several hub processes may serve one database). */
@@ -160,9 +161,7 @@ public final class Tickets {
         if (Jdbc.update(c, "UPDATE _shuttle_meta SET value = value WHERE key = ?", key) == 0) {
             return Held.NONE;
         }
-        return Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", key)
-                .map(Held::decode)
-                .orElse(Held.NONE);
+        return MetaKeys.get(c, key).map(Held::decode).orElse(Held.NONE);
     }
 
     private static void store(Connection c, String node, Held h) throws SQLException {

@@ -1,6 +1,6 @@
 package io.shuttlebridge.server.internal.rules;
 
-import io.shuttlebridge.core.internal.Jdbc;
+import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.feed.FeedReader;
@@ -187,14 +187,13 @@ public final class ReadSetChanges {
         }
         Set<String> all = new TreeSet<>(tables);
         all.addAll(dueTables(c, node));
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ? OR key = ?", DUE + node, DUE_TOLD + node);
-        Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", DUE + node, String.join(",", all));
+        MetaKeys.remove(c, DUE_TOLD + node);
+        MetaKeys.put(c, DUE + node, String.join(",", all));
     }
 
     private static Set<String> dueTables(Connection c, String node) throws SQLException {
-        return new TreeSet<>(Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", DUE + node)
-                .map(v -> List.of(v.split(",")))
-                .orElse(List.of()));
+        return new TreeSet<>(
+                MetaKeys.get(c, DUE + node).map(v -> List.of(v.split(","))).orElse(List.of()));
     }
 
     /**
@@ -209,30 +208,27 @@ public final class ReadSetChanges {
         if (out.isEmpty()) {
             return out;
         }
-        Optional<String> told = Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", DUE_TOLD + node);
+        Optional<String> told = MetaKeys.get(c, DUE_TOLD + node);
         if (told.isPresent()) {
             String[] at = told.get().split(":");
             long toldSince = Long.parseLong(at[0]);
             long toldNext = Long.parseLong(at[1]);
             if (toldNext > toldSince && since >= toldNext) {
-                Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ? OR key = ?", DUE + node, DUE_TOLD + node);
+                MetaKeys.remove(c, DUE + node, DUE_TOLD + node);
                 return new TreeSet<>();
             }
         }
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", DUE_TOLD + node);
-        Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", DUE_TOLD + node, since + ":" + next);
+        MetaKeys.put(c, DUE_TOLD + node, since + ":" + next);
         return out;
     }
 
     /** Notes the claims a device reads with (when it takes a snapshot: it then holds what they allow). */
     public void remember(Connection c, String node, Map<String, Object> claims) throws SQLException {
-        Jdbc.update(c, "DELETE FROM _shuttle_meta WHERE key = ?", KEY + node);
-        Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", KEY + node, fingerprint(claims));
+        MetaKeys.put(c, KEY + node, fingerprint(claims));
     }
 
     private static String remembered(Connection c, String node) throws SQLException {
-        return Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = ?", KEY + node)
-                .orElse("");
+        return MetaKeys.get(c, KEY + node).orElse("");
     }
 
     /** What the device's set depends on besides the hub's rows: the read rules and the claims they use. */
