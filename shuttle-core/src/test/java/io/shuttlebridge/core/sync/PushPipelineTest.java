@@ -67,6 +67,68 @@ class PushPipelineTest {
         }
     }
 
+    /** Forwards to the hub and fails the given pull (1-based). */
+    private static final class FailingPulls extends FailingTransport {
+        private final int failPullAt;
+        private final AtomicInteger pulls = new AtomicInteger();
+
+        FailingPulls(Transport hub, int failPullAt) {
+            super(hub, -1);
+            this.failPullAt = failPullAt;
+        }
+
+        @Override
+        public PullResult pull(String forNode, long since, int limit) {
+            if (pulls.incrementAndGet() == failPullAt) {
+                throw new ShuttleException(ErrorCode.TRANSPORT, "connection reset (injected)");
+            }
+            return super.pull(forNode, since, limit);
+        }
+    }
+
+    private static long feed(Cluster.Node n, String sql) {
+        return n.db().read(c -> Jdbc.queryLong(c, sql)).orElse(0L);
+    }
+
+    @Test
+    void thePushCursorMovesOverWhatAPullBringsWhenNothingOfTheDevicesOwnWaits() {
+        try (Cluster k = new Cluster(dir, 2, ConflictPolicy.LWW, Map.of(), PAGE)) {
+            insertCustomers(k.device(0), 1, 6 * PAGE);
+            k.sync(k.device(0));
+            Cluster.Node device = k.device(1);
+            String hubNode = k.hub.engine().nodeUuid();
+            Transport hub = new InProcessTransport(k.hub.engine());
+
+            // a pull cut short after its first page, before any push: the cursor already moved over that page, so
+            // that no push reads the entries of rows it received to find nothing of its own
+            assertThatThrownBy(() -> device.engine().pullThenPush(new FailingPulls(hub, 2)))
+                    .hasMessageContaining("injected");
+            long top = feed(device, "SELECT max(seq) FROM _shuttle_feed");
+            assertThat(device.rows("customer")).hasSize(PAGE);
+            assertThat(device.engine().cursor(hubNode).lastPushed()).isEqualTo(top);
+
+            // a write of its own waits: the pulls that follow leave the cursor before it, and the push sends it
+            device.sql("UPDATE customer SET city = 'Oslo' WHERE id = 17");
+            assertThatThrownBy(() -> device.engine().pullThenPush(new FailingPulls(hub, 3)))
+                    .hasMessageContaining("injected");
+            long own = feed(device, "SELECT max(seq) FROM _shuttle_feed WHERE via IS NULL");
+            assertThat(own).isPositive();
+            assertThat(device.engine().cursor(hubNode).lastPushed()).isLessThan(own);
+            SyncReport r = k.sync(device);
+            assertThat(r.pushed()).isEqualTo(1);
+            assertThat(k.hub.rows("customer"))
+                    .filteredOn(row -> ((Number) row.get("id")).longValue() == 17)
+                    .extracting(row -> row.get("city"))
+                    .containsExactly("Oslo");
+            k.settle();
+            assertThat(device.rows("customer"))
+                    .isEqualTo(k.hub.rows("customer"))
+                    .hasSize(6 * PAGE);
+            assertThat(device.engine().cursor(hubNode).lastPushed())
+                    .isEqualTo(feed(device, "SELECT max(seq) FROM _shuttle_feed"));
+        }
+    }
+
     private static void insertCustomers(Cluster.Node n, int from, int count) {
         String[] sql = new String[count];
         for (int i = 0; i < count; i++) {

@@ -121,7 +121,9 @@ public final class Puller {
             }
             db.durableTransaction(c -> {
                 long before = restored ? feedTop(c) : 0;
+                long caughtUp = restored ? -1 : PushCursorSkip.before(c, Dialects.of(db), hubNode);
                 Applier.Outcome o = engine.applier().apply(c, page.changes(), hubNode, Role.DEVICE);
+                PushCursorSkip.after(c, hubNode, caughtUp);
                 if (!page.reconcile().isEmpty()) {
                     PendingReconcile.add(c, hubNode, page.reconcile());
                 }
