@@ -123,6 +123,32 @@ class SnapshotAheadIT {
         }
     }
 
+    @Test
+    void theFirstPageIsSmallSoThatApplyingStartsWhileTheHubReadsTheNext() throws Exception {
+        try (ShuttleDatabase hubDb = Fixtures.hubDatabase(dir)) {
+            manyCustomers(dir);
+            try (HubServer hub = HubServer.builder(SyncEngine.open(hubDb))
+                    .host("127.0.0.1")
+                    .port(0)
+                    .token(Fixtures.TOKEN)
+                    .maxBatch(10_000)
+                    .start()) {
+                HttpTransport http = Fixtures.transport(hub);
+                String node = UUID.randomUUID().toString();
+                try (SnapshotAsPull s = new SnapshotAsPull(http, ProgressListener.NONE)) {
+                    PullResult first = s.pull(node, 0, 10_000);
+                    assertThat(first.changes()).hasSize(1000);
+                    assertThat(first.more()).isTrue();
+                    PullResult rest = s.pull(node, first.next(), 10_000); // the page fetched ahead, at full size
+                    assertThat(rest.more()).isFalse();
+                    List<Object> all = new ArrayList<>(keys(first));
+                    all.addAll(keys(rest));
+                    assertThat(all).hasSize(1235 + 1).doesNotHaveDuplicates();
+                }
+            }
+        }
+    }
+
     private static List<Object> keys(PullResult page) {
         return page.changes().stream().map(c -> (Object) (c.table() + c.key())).toList();
     }

@@ -23,7 +23,9 @@ import java.util.concurrent.Executors;
  *
  * <p>While the engine applies a page, the next one is already on its way: one page is fetched
  * ahead, never more, so memory stays bounded by the page size. A page fetched ahead is used only
- * when the engine asks for exactly it; a fetch ahead that failed is made again when asked for.
+ * when the engine asks for exactly it; a fetch ahead that failed is made again when asked for. The
+ * first page asked for is small ({@link #FIRST_PAGE} rows): the device applies it while the hub reads
+ * the next, full one, instead of waiting for a full page before it has anything to do.
  */
 public final class SnapshotAsPull implements Transport, AutoCloseable {
     private final HttpTransport hub;
@@ -33,8 +35,12 @@ public final class SnapshotAsPull implements Transport, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** The rows asked for by the first page (the engine's page size after it). */
+    static final int FIRST_PAGE = 1000;
+
     private long rows;
     private Ahead next;
+    private boolean first = true;
 
     /** A page being fetched ahead, and what it was asked with. */
     private record Ahead(String forNode, long after, int limit, CompletableFuture<HttpTransport.SnapshotPage> page) {}
@@ -55,7 +61,8 @@ public final class SnapshotAsPull implements Transport, AutoCloseable {
 
     @Override
     public PullResult pull(String forNode, long since, int limit) {
-        HttpTransport.SnapshotPage p = take(forNode, since, limit);
+        HttpTransport.SnapshotPage p = take(forNode, since, first ? Math.min(limit, FIRST_PAGE) : limit);
+        first = false;
         PullResult page = p.page();
         if (page.more() && !page.resyncRequired()) {
             fetchAhead(forNode, page.next(), limit);
