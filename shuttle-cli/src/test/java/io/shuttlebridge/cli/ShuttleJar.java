@@ -57,16 +57,66 @@ final class ShuttleJar {
 
     private static ProcessBuilder builder(Path dir, Map<String, String> env, String... args) {
         assertThat(JAR).as("run after 'package': the fat jar").exists();
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-jar",
-                JAR.toAbsolutePath().toString()));
+        List<String> cmd = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(AotCache.OPTIONS);
+        cmd.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().put("SHUTTLE_NO_PROGRESS", "1");
         pb.environment().putAll(env);
         return pb;
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * The jar's ahead-of-time cache (JDK 25 and later), made once per build by a run of {@code shuttle demo}
+     * as the {@code shuttle} launcher makes its own: the hundreds of processes these tests start each start
+     * faster with it. Without it (an older JDK, a training run that failed) they start as before.
+     */
+    private static final class AotCache {
+        static final List<String> OPTIONS = options();
+
+        private static List<String> options() {
+            if (Runtime.version().feature() < 25 || !Files.isRegularFile(JAR)) {
+                return List.of();
+            }
+            Path jar = JAR.toAbsolutePath();
+            Path cache = jar.resolveSibling("shuttle-it.aot");
+            try {
+                if (!Files.isRegularFile(cache)
+                        || Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) < 0) {
+                    Path made = jar.resolveSibling(
+                            "shuttle-it.aot." + ProcessHandle.current().pid());
+                    Path work = Files.createTempDirectory("shuttle-aot");
+                    Process p = new ProcessBuilder(
+                                    java(),
+                                    "--enable-native-access=ALL-UNNAMED",
+                                    "-XX:AOTCacheOutput=" + made,
+                                    "-jar",
+                                    jar.toString(),
+                                    "demo")
+                            .directory(work.toFile())
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start();
+                    if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0 || !Files.isRegularFile(made)) {
+                        p.destroyForcibly();
+                        Files.deleteIfExists(made);
+                        return List.of();
+                    }
+                    Files.move(made, cache, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off");
+            } catch (java.io.IOException e) {
+                return List.of();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            }
+        }
     }
 
     /** The address a started {@code shuttle serve} prints on its first line. */

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * device of HQ: a SQLite file, as every device); every node is a separate process talking HTTP on loopback.
  * Table {@code item} is LWW, {@code price} VERSION_STRICT.
  */
+@Execution(ExecutionMode.CONCURRENT) // HQ on SQLite and on MariaDB side by side: most of each is waiting for a process
 class TiersProcessIT {
     private static final String ITEMS = "SELECT id, name FROM item ORDER BY id";
     private static final String PRICES = "SELECT id, cents FROM price ORDER BY id";
