@@ -1,7 +1,10 @@
 package io.shuttlebridge.core.internal.feed;
 
 import io.shuttlebridge.core.ShuttleDatabase;
+import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.dialect.Dialects;
+import java.sql.Connection;
+import java.sql.SQLException;
 
 /** Operations on a database's change feed. */
 public final class Feed {
@@ -16,5 +19,10 @@ public final class Feed {
             Dialects.of(db).capture().fold(c);
             return null;
         });
+    }
+
+    /** The feed's highest seq as {@code c} sees it (0: an empty feed). */
+    public static long top(Connection c) throws SQLException {
+        return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
     }
 }

@@ -225,7 +225,7 @@ public final class TableRows {
      */
     private Rows rows(Connection c, SyncedTable t, String from, int limit, Binder binder) throws SQLException {
         List<String> cols = t.replicatedColumns();
-        long known = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+        long known = Feed.top(c);
         String sql = "SELECT " + dialect.capture().keyExpression(t, "t") + ", "
                 + cols.stream().map(col -> "t." + dialect.quote(col)).collect(Collectors.joining(", "))
                 + " FROM " + from + " ORDER BY "

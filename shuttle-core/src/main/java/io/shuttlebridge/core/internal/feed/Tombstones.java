@@ -1,7 +1,6 @@
 package io.shuttlebridge.core.internal.feed;
 
 import io.shuttlebridge.core.change.Op;
-import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncSchema;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialect;
@@ -84,7 +83,7 @@ public final class Tombstones {
 
     /** Reads the deletes past {@link #through} up to the feed's end; the first time, the whole feed's. */
     private void catchUp(Connection c) throws SQLException {
-        long top = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+        long top = Feed.top(c);
         if (top <= through) {
             return;
         }

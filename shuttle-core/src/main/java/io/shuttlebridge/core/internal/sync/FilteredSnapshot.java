@@ -2,11 +2,11 @@ package io.shuttlebridge.core.internal.sync;
 
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.change.Change;
-import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.feed.Feed;
 import io.shuttlebridge.core.internal.feed.FeedReader;
 import io.shuttlebridge.core.internal.feed.OldRows;
 import io.shuttlebridge.core.internal.feed.RowCondition;
@@ -116,7 +116,7 @@ public final class FilteredSnapshot {
     /** The first page's position: the first readable table, as of the feed position now (the horizon). */
     private SnapshotCursors.Position start(Connection c, String forNode, int limit, Map<String, RowCondition> readable)
             throws SQLException {
-        long horizon = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+        long horizon = Feed.top(c);
         List<SyncedTable> tables = tables(readable);
         return new SnapshotCursors.Position(
                 forNode, horizon, tables.isEmpty() ? null : tables.get(0).name(), null, limit, 0);

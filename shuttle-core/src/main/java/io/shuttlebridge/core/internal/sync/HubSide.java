@@ -14,6 +14,7 @@ import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.change.FeedEntry;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.internal.dialect.OneAttempt;
+import io.shuttlebridge.core.internal.feed.Feed;
 import io.shuttlebridge.core.internal.feed.FeedRange;
 import io.shuttlebridge.core.internal.feed.FeedRanges;
 import io.shuttlebridge.core.internal.feed.FeedReader;
@@ -67,7 +68,7 @@ public final class HubSide {
     public long feedPosition() {
         return db.transaction(c -> {
             Dialects.of(db).capture().foldForReading(c);
-            return feedTop(c);
+            return Feed.top(c);
         });
     }
 
@@ -226,7 +227,7 @@ public final class HubSide {
                             throw new LeftAlone(e);
                         }
                     }
-                    return feedTop(c);
+                    return Feed.top(c);
                 }));
             } catch (LeftAlone e) {
                 pending.remove(failed[0]); // rolled back with the rest: it goes alone, the others again
@@ -289,7 +290,7 @@ public final class HubSide {
                     new Applier.Part(p.fromNode, k.stream().map(p.changes::get).toList(), positionsIn(k, p.resent)));
         }
         List<Applier.Outcome> outcomes = engine.applier().applyParts(c, parts, Role.HUB);
-        long top = feedTop(c);
+        long top = Feed.top(c);
         List<PushResult> results = new ArrayList<>(group.size());
         for (int i = 0; i < group.size(); i++) {
             GroupedPush p = group.get(i);
@@ -476,7 +477,7 @@ public final class HubSide {
             late.forEach((i, why) -> refused.put(kept.get(i), RefusalReason.forbidden(why)));
             throw new RefusedAfterApply();
         }
-        long hubSeq = position ? feedTop(c) : 0;
+        long hubSeq = position ? Feed.top(c) : 0;
         return result(c, changes, refused, kept, o, hubSeq);
     }
 
@@ -619,7 +620,7 @@ public final class HubSide {
             if (held == null) {
                 Dialects.of(db).capture().fold(c);
             }
-            long position = held == null ? feedTop(c) : found;
+            long position = held == null ? Feed.top(c) : found;
             FeedReader.Page page = rulePage(c, ranges, held, since, n, position, whole, byRule, watched, forNode);
             PullResult r = pullResult(page);
             return reconcile == null ? r : reconcile.answer(c, page, r);
@@ -647,11 +648,6 @@ public final class HubSide {
                 after -> FeedRange.read(c, engine.schema(), after, n, position, whole, byRule.keySet(), watched);
         FeedRange first = held != null ? held : ranges.get(since, n, position, () -> rangeAfter.read(since));
         return new RulePage(Dialects.of(db), engine.schema()).readOnward(c, first, rangeAfter, n, byRule, forNode);
-    }
-
-    /** The feed's highest seq (0: an empty feed). */
-    private static long feedTop(Connection c) throws SQLException {
-        return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
     }
 
     /** The purge horizon ({@link #behindPurge}) and the feed's highest seq, in one statement. */
@@ -881,7 +877,7 @@ public final class HubSide {
 
     /** The feed position {@code replica} has replayed. */
     public long feedPosition(ShuttleDatabase replica) {
-        return replica.read(HubSide::feedTop);
+        return replica.read(Feed::top);
     }
 
     /** The full state (rows and tombstones, whoever wrote them) after {@code after}, for bootstrap and resync. */

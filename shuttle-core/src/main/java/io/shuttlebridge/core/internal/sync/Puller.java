@@ -3,10 +3,10 @@ package io.shuttlebridge.core.internal.sync;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
-import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.feed.Feed;
 import io.shuttlebridge.core.internal.schema.ForeignKey;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.internal.sync.apply.PendingStore;
@@ -120,7 +120,7 @@ public final class Puller {
                 return true;
             }
             db.durableTransaction(c -> {
-                long before = restored ? feedTop(c) : 0;
+                long before = restored ? Feed.top(c) : 0;
                 long caughtUp = restored ? -1 : PushCursorSkip.before(c, Dialects.of(db), hubNode);
                 Applier.Outcome o = engine.applier().apply(c, page.changes(), hubNode, Role.DEVICE);
                 PushCursorSkip.after(c, hubNode, caughtUp);
@@ -200,10 +200,6 @@ public final class Puller {
         if (tables == null) {
             PendingStore.forgetFrom(c, hubNode);
         }
-    }
-
-    private static long feedTop(Connection c) throws SQLException {
-        return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
     }
 
     /**
@@ -359,7 +355,7 @@ public final class Puller {
             HubSchemaVersion.followIfMoved(engine, hub, hubNode, page.schemaVersion(), followSchema);
             final boolean last = !page.more();
             db.transaction(c -> {
-                long before = feedTop(c);
+                long before = Feed.top(c);
                 Applier.Outcome o = engine.applier().applySnapshot(c, page.changes(), hubNode);
                 DeviceStanding.ownChangesAcknowledged(c, before);
                 ResyncSweep.seen(c, dialect, engine.schema(), page.changes());

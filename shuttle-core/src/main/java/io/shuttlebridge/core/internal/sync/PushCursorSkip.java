@@ -2,6 +2,7 @@ package io.shuttlebridge.core.internal.sync;
 
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.feed.Feed;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -20,7 +21,7 @@ final class PushCursorSkip {
      */
     static long before(Connection c, Dialect dialect, String hubNode) throws SQLException {
         dialect.capture().fold(c);
-        long top = top(c);
+        long top = Feed.top(c);
         return PeerStore.get(c, hubNode).lastPushed() >= top ? top : -1;
     }
 
@@ -36,11 +37,7 @@ final class PushCursorSkip {
                         .orElse(0L)
                 > 0;
         if (!own) {
-            PeerStore.setPushed(c, hubNode, top(c));
+            PeerStore.setPushed(c, hubNode, Feed.top(c));
         }
-    }
-
-    private static long top(Connection c) throws SQLException {
-        return Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
     }
 }

@@ -6,6 +6,7 @@ import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
 import io.shuttlebridge.core.internal.dialect.Dialects;
+import io.shuttlebridge.core.internal.feed.Feed;
 import io.shuttlebridge.core.internal.sync.apply.Applier;
 import io.shuttlebridge.core.internal.sync.apply.Role;
 import io.shuttlebridge.core.sync.RowDiff;
@@ -172,8 +173,7 @@ final class RowDiffReconcile {
             return;
         }
         db.transaction(c -> {
-            long before =
-                    Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+            long before = Feed.top(c);
             Applier.Outcome o = engine.applier().apply(c, changes, hubNode, Role.DEVICE);
             DeviceStanding.ownChangesAcknowledged(c, before);
             tally.applied(o);

@@ -5,6 +5,7 @@ import io.shuttlebridge.core.ShuttleException;
 import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.capture.SyncedTable;
 import io.shuttlebridge.core.internal.dialect.Dialect;
+import io.shuttlebridge.core.internal.feed.Feed;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ final class SettlementWriter {
             cols.forEach(x -> args.add(d.toDatabase(t.table().column(x).orElseThrow(), row.get(x))));
         }
         d.capture().fold(c);
-        long before = Jdbc.queryLong(c, "SELECT max(seq) FROM _shuttle_feed").orElse(0L);
+        long before = Feed.top(c);
         Jdbc.update(c, sql, args.toArray());
         d.capture().fold(c);
         long entrySeq = Jdbc.queryLong(
