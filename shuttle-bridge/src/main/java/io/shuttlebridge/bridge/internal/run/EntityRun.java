@@ -32,8 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EntityRun {
     private static final Logger LOG = LoggerFactory.getLogger(EntityRun.class);
-    /** How often a chunk refused by a transient database failure is tried in all before the batch fails. */
-    static final int TRANSIENT_ATTEMPTS = 5;
 
     private final RunContext ctx;
     private final EntityDefinition def;
@@ -90,7 +88,7 @@ public final class EntityRun {
                 outcome = BatchOutcome.PAUSED;
                 return false;
             } catch (RuntimeException | SQLException e) {
-                if (attempt < TRANSIENT_ATTEMPTS && TransientFailures.isTransient(e)) {
+                if (attempt < TransientFailures.ATTEMPTS && TransientFailures.isTransient(e)) {
                     retryAfter(e, attempt);
                     continue;
                 }

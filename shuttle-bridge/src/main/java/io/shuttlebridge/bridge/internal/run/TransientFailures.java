@@ -9,6 +9,9 @@ import java.time.Duration;
 
 /** Whether a failure is one the target database would not repeat: a lost race, a deadlock, a lost connection. */
 public final class TransientFailures {
+    /** How often work refused by a transient failure (a batch's chunk, a dead-letter call) is tried in all. */
+    static final int ATTEMPTS = 5;
+
     private TransientFailures() {}
 
     static boolean isTransient(Throwable e) {
@@ -43,7 +46,7 @@ public final class TransientFailures {
             try {
                 return Sql.ending(ctx.connection(), doing, work);
             } catch (RuntimeException e) {
-                if (attempt >= EntityRun.TRANSIENT_ATTEMPTS || !isTransient(e)) {
+                if (attempt >= ATTEMPTS || !isTransient(e)) {
                     throw e;
                 }
                 pause(ctx, attempt, doing);
