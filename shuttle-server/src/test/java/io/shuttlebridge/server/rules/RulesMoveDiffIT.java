@@ -193,6 +193,18 @@ class RulesMoveDiffIT {
             });
             assertThat(keys).containsExactlyInAnyOrderElementsOf(readable(db, "alice"));
             assertThat(answer.path("more").asBoolean()).isFalse();
+            // a page that holds exactly the rows left is the last, without an empty one after it; one row fewer is not
+            int n = keys.size();
+            var exact = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(get(hub, "?table=task&since=0&limit=" + n, RulesHub.token("alice"))
+                            .body());
+            assertThat(exact.path("changes").size()).isEqualTo(n);
+            assertThat(exact.path("more").asBoolean()).isFalse();
+            var fewer = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(get(hub, "?table=task&since=0&limit=" + (n - 1), RulesHub.token("alice"))
+                            .body());
+            assertThat(fewer.path("changes").size()).isEqualTo(n - 1);
+            assertThat(fewer.path("more").asBoolean()).isTrue();
         }
     }
 

@@ -129,7 +129,7 @@ public final class TableRows {
      * pulls from the snapshot's horizon bring it), how many rows the read went through, and the stored
      * key of the last.
      */
-    private record Rows(List<FeedEntry> entries, int read, Object last) {}
+    private record Rows(List<FeedEntry> entries, int read, Object last, boolean followed) {}
 
     /** Feed keys looked up per statement: one statement of this width is prepared per table, the last chunk padded. */
     private static final int CHUNK = 1000;
@@ -157,7 +157,7 @@ public final class TableRows {
         // the condition is evaluated in a scope of its own, where the table's columns are the only unqualified names
         String from =
                 "(SELECT * FROM " + table + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + ") t";
-        return rows(c, t, from, limit, ps -> {
+        return rows(c, t, from, limit, false, ps -> {
             int i = 1;
             for (Object arg : condition.args()) {
                 Jdbc.set(ps, i++, arg);
@@ -186,7 +186,7 @@ public final class TableRows {
         String from = "(SELECT * FROM (SELECT * FROM " + table
                 + (lower == null ? "" : " WHERE " + dialect.capture().keyComparison(t, table, ">"))
                 + " ORDER BY " + keys + " LIMIT ?) " + table + " WHERE (" + condition.sql() + ")) t";
-        return rows(c, t, from, limit, ps -> {
+        return rows(c, t, from, limit, false, ps -> {
             int i = 1;
             if (lower != null) {
                 i = dialect.capture().bindKeyValues(ps, i, t, lower);
@@ -202,15 +202,15 @@ public final class TableRows {
     /**
      * At most {@code limit} rows of {@code from}, a derived table {@code t} of {@code t}'s rows whose parameters
      * {@code binder} binds, in key order, each with its feed entry; {@link Stretch#after} is the stored key of
-     * the last row read, and the stretch is exhausted when fewer than {@code limit} rows were read.
+     * the last row read, and the stretch is exhausted when no row of {@code from} follows it (one row more is
+     * read to know, so that a reader whose last page is full is not sent an empty one after it).
      */
     public Stretch readFrom(Connection c, SyncedTable t, String from, Binder binder, int limit) throws SQLException {
         if (nodes == null) {
             nodes = FeedReader.nodes(c);
         }
-        Rows rows = rows(c, t, from, limit, binder);
-        boolean exhausted = rows.read() < limit;
-        return new Stretch(rows.entries(), rows.last(), exhausted, limit);
+        Rows rows = rows(c, t, from, limit, true, binder);
+        return new Stretch(rows.entries(), rows.last(), !rows.followed(), limit);
     }
 
     /** Binds a statement's parameters from the first and returns the index of the next. */
@@ -221,9 +221,11 @@ public final class TableRows {
 
     /**
      * At most {@code limit} rows of {@code from} (a derived table {@code t} of {@code t}'s rows, whose parameters
-     * {@code binder} binds) in key order, each with its feed entry.
+     * {@code binder} binds) in key order, each with its feed entry; with {@code peek}, one more is read to tell
+     * whether a row follows the last ({@link Rows#followed}, else false).
      */
-    private Rows rows(Connection c, SyncedTable t, String from, int limit, Binder binder) throws SQLException {
+    private Rows rows(Connection c, SyncedTable t, String from, int limit, boolean peek, Binder binder)
+            throws SQLException {
         List<String> cols = t.replicatedColumns();
         long known = Feed.top(c);
         String sql = "SELECT " + dialect.capture().keyExpression(t, "t") + ", "
@@ -235,13 +237,18 @@ public final class TableRows {
         List<Map<String, Object>> values = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = binder.bind(ps);
-            ps.setInt(i, limit);
+            ps.setInt(i, peek ? limit + 1 : limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     keys.add(Jdbc.readValue(rs, 1));
                     values.add(FeedReader.readRow(rs, cols));
                 }
             }
+        }
+        boolean followed = keys.size() > limit;
+        if (followed) {
+            keys.remove(limit);
+            values.remove(limit);
         }
         Map<Object, Object[]> feed = entries(c, t, keys);
         Map<Object, Map<String, Stamp>> stamps =
@@ -271,7 +278,7 @@ public final class TableRows {
                             (Long) f[4],
                             stamps.getOrDefault(FeedReader.keyOf(keys.get(k)), Map.of()))));
         }
-        return new Rows(entries, keys.size(), keys.isEmpty() ? null : keys.get(keys.size() - 1));
+        return new Rows(entries, keys.size(), keys.isEmpty() ? null : keys.get(keys.size() - 1), followed);
     }
 
     /** The upsert entries of {@code t} for stored keys {@code keys}: {@code {seq, hlc, origin, version, base}} by key. */
