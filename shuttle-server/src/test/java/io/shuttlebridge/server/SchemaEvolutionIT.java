@@ -118,6 +118,70 @@ class SchemaEvolutionIT {
     }
 
     /**
+     * A clone notes the version of the hub's schema it created its tables from: its first sync does not read
+     * the hub's schema again, a sync after the hub's schema moved does, once.
+     */
+    @ParameterizedTest(name = "hub on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aCloneFollowsTheHubsSchemaOnlyOnceItMoves(String kind) throws Exception {
+        try (ShuttleDatabase hubDb = hub(kind);
+                HubServer hub = Fixtures.start(SyncEngine.open(hubDb));
+                ShuttleDatabase device = ShuttleDatabase.sqlite(dir.resolve("device.db"))) {
+            DeviceClone.run(device, Fixtures.transport(hub), ProgressListener.NONE);
+            Following transport = new Following(Fixtures.transport(hub));
+            SyncEngine engine = SyncEngine.open(device);
+            engine.pullThenPush(transport);
+            engine.pullThenPush(transport);
+            assertThat(transport.followed).isZero();
+
+            long v1 = schema(hub).path("schemaVersion").asLong();
+            hubDb.execute("ALTER TABLE item ADD COLUMN price INTEGER DEFAULT 0");
+            awaitColumns(hub, v1, "item", "price");
+            SyncEngine.open(device).pullThenPush(transport);
+            SyncEngine.open(device).pullThenPush(transport);
+            assertThat(transport.followed).isEqualTo(1);
+            assertThat(rows(device, "SELECT id, price FROM item")).containsExactly("1|0");
+        }
+    }
+
+    /** The hub over HTTP, counting the times a device read its schema to follow it. */
+    private static final class Following implements io.shuttlebridge.core.sync.Transport {
+        private final HttpTransport http;
+        int followed;
+
+        Following(HttpTransport http) {
+            this.http = http;
+        }
+
+        @Override
+        public String hubNode() {
+            return http.hubNode();
+        }
+
+        @Override
+        public io.shuttlebridge.core.sync.PushResult push(
+                String fromNode, List<io.shuttlebridge.core.change.Change> changes) {
+            return http.push(fromNode, changes);
+        }
+
+        @Override
+        public io.shuttlebridge.core.sync.PullResult pull(String forNode, long since, int limit) {
+            return http.pull(forNode, since, limit);
+        }
+
+        @Override
+        public io.shuttlebridge.core.sync.PullResult snapshot(String forNode, long after, int limit) {
+            return http.snapshot(forNode, after, limit);
+        }
+
+        @Override
+        public boolean followSchema(SyncEngine device) {
+            followed++;
+            return http.followSchema(device);
+        }
+    }
+
+    /**
      * The hub gains a column whose default its rows take and a column it fills; a device that renamed a
      * row while it did not know them yet, and whose rename is the newer write, keeps the rename and never
      * blanks the hub's values of the new columns: it takes the hub's values of its rows' new columns before

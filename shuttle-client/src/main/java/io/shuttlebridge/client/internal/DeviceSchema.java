@@ -12,6 +12,7 @@ import io.shuttlebridge.core.internal.protocol.HubSchema;
 import io.shuttlebridge.core.internal.schema.Column;
 import io.shuttlebridge.core.internal.schema.Table;
 import io.shuttlebridge.core.internal.sync.EngineAccess;
+import io.shuttlebridge.core.internal.sync.HubSchemaVersion;
 import io.shuttlebridge.core.internal.sync.NewColumns;
 import io.shuttlebridge.core.sync.SyncEngine;
 import io.shuttlebridge.core.sync.Transport;
@@ -62,6 +63,7 @@ public final class DeviceSchema {
                 }
                 NewColumns.clonedUnfilled(c, t.name(), t.unfilled());
             }
+            HubSchemaVersion.followed(c, hub.hubNode(), hub.version());
             return null;
         });
     }

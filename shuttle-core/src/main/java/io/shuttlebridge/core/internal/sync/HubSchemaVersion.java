@@ -2,11 +2,12 @@ package io.shuttlebridge.core.internal.sync;
 
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleException;
-import io.shuttlebridge.core.internal.Jdbc;
 import io.shuttlebridge.core.internal.MetaKeys;
 import io.shuttlebridge.core.internal.dialect.Dialects;
 import io.shuttlebridge.core.sync.RejectedWrite;
 import io.shuttlebridge.core.sync.Transport;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * adopting the hub's row; the write would be gone, marked queued again, and with it the device's value of a
  * column the hub still lacks, which the hub would never get. Internal.
  */
-final class HubSchemaVersion {
+public final class HubSchemaVersion {
     private static final Logger log = LoggerFactory.getLogger(HubSchemaVersion.class);
     private static final String KEY = "hub_schema_version:";
     /** Present while the writes refused as {@code SCHEMA_MISMATCH} are due to be queued again. */
@@ -45,14 +46,22 @@ final class HubSchemaVersion {
             return; // this transport cannot read the hub's schema
         }
         engine.db().transaction(c -> {
-            if (Jdbc.update(c, "UPDATE _shuttle_meta SET value = ? WHERE key = ?", String.valueOf(version), key) == 0) {
-                Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", key, String.valueOf(version));
-            }
+            followed(c, hubNode, version);
             if (seen != null) {
                 MetaKeys.put(c, REQUEUE_DUE, hubNode);
             }
             return null;
         });
+    }
+
+    /**
+     * Notes that this device's tables are those of version {@code version} of the schema of hub {@code hubNode}
+     * (a clone, which created them from it): its first pull then follows the hub's schema only if it moved since.
+     */
+    public static void followed(Connection c, String hubNode, long version) throws SQLException {
+        if (version != 0) {
+            MetaKeys.put(c, KEY + hubNode, String.valueOf(version));
+        }
     }
 
     /**
