@@ -62,9 +62,19 @@ public sealed interface BenchHubDb extends AutoCloseable permits BenchPostgres, 
 
     /** Grants the subject the slots {@code first..first+n-1} as well. */
     default void addMembers(int first, int n) throws SQLException {
+        addMembers(BenchHub.SUBJECT, first, n);
+    }
+
+    /** Grants {@code subject} the slots {@code first..first+n-1}. */
+    default void addMembers(String subject, int first, int n) throws SQLException {
         StringBuilder sql = new StringBuilder("INSERT INTO bench_member (user_id, slot) VALUES ");
         for (int s = first; s < first + n; s++) {
-            sql.append(s == first ? "" : ", ").append("('bench', ").append(s).append(')');
+            sql.append(s == first ? "" : ", ")
+                    .append("('")
+                    .append(subject)
+                    .append("', ")
+                    .append(s)
+                    .append(')');
         }
         exec(sql.toString());
     }

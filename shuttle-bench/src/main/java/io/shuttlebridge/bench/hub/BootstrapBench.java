@@ -4,6 +4,7 @@ import io.shuttlebridge.bench.BenchFiles;
 import io.shuttlebridge.bench.Report;
 import io.shuttlebridge.client.DeviceClone;
 import io.shuttlebridge.client.HttpTransport;
+import io.shuttlebridge.client.TokenProvider;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.sync.PullResult;
@@ -82,7 +83,8 @@ public final class BootstrapBench implements Callable<Integer> {
             paramLabel = "N",
             description = "With --rules: then grant the device's subject memberships that move about N more rows"
                     + " (whole slots of a hundredth of the rows) into its set, and time the one sync (in a new device"
-                    + " JVM, as a clone) that brings them (default ${DEFAULT-VALUE}: none).")
+                    + " JVM, as a clone) that brings them, then a clone of those rows alone by a new device of"
+                    + " another subject (default ${DEFAULT-VALUE}: none).")
     long moveIn;
 
     @Option(
@@ -323,10 +325,31 @@ public final class BootstrapBench implements Callable<Integer> {
                 .fact("moveIn" + variant + "RowsSent", transferred)
                 .fact("moveIn" + variant + "VsRulesClone", moved / seconds / cloneRate)
                 .fact("moveIn" + variant + "VsUnfiltered", moved / seconds / unfilteredRate);
+        // the same rows bootstrapped: a new device of a subject whose memberships let in exactly the moved rows
+        pg.addMembers(SAME_ROWS_SUBJECT, FIRST_SLOT + SLOTS, slots);
+        Path fresh = dir.resolve("device-moved-rows" + variant + ".db");
+        double clone = cloneOnce(hub, hub.token(SAME_ROWS_SUBJECT), fresh, dir, new Report("unused"));
+        if (count(fresh) != moved) {
+            throw new IllegalStateException(
+                    "the device of the moved rows alone holds " + count(fresh) + " rows, expected " + moved);
+        }
+        report.measure(
+                        "clone through rules of the moved rows alone" + (variant.isEmpty() ? "" : ", indexed"),
+                        moved,
+                        clone)
+                .fact("moveIn" + variant + "VsCloneOfSameRows", clone / seconds);
     }
+
+    /** The subject of the clone that bootstraps as many rows as the move-in moves (the moved rows themselves). */
+    static final String SAME_ROWS_SUBJECT = "bench-moved";
 
     /** Clones {@code device} from {@code hub} as configured (child JVM or this one) and returns the seconds it took. */
     private double cloneOnce(BenchHub hub, Path device, Path dir, Report report) throws Exception {
+        return cloneOnce(hub, hub.token(), device, dir, report);
+    }
+
+    /** {@link #cloneOnce(BenchHub, Path, Path, Report)} as the subject of {@code token}. */
+    private double cloneOnce(BenchHub hub, String token, Path device, Path dir, Report report) throws Exception {
         Optional<Path> jar = inProcess ? Optional.empty() : DeviceJvm.ownJar();
         long t0 = System.nanoTime();
         long heapPeak = -1;
@@ -341,7 +364,7 @@ public final class BootstrapBench implements Callable<Integer> {
                     "--db",
                     device.toString(),
                     "--token",
-                    hub.token(),
+                    token,
                     "--json");
             report.fact("device", "shuttle clone in a child JVM, -Xmx" + heap + " (time includes its start)")
                     .fact(
@@ -352,7 +375,7 @@ public final class BootstrapBench implements Callable<Integer> {
         } else {
             resetPeaks();
             try (ShuttleDatabase db = ShuttleDatabase.sqlite(device)) {
-                DeviceClone.run(db, hub.transport(), ProgressListener.NONE);
+                DeviceClone.run(db, hub.transport(TokenProvider.of(token)), ProgressListener.NONE);
             }
             heapPeak = heapPeakMb();
             report.fact(
