@@ -73,16 +73,27 @@ public final class TableRows {
         boolean filling = after != null;
         while (true) {
             int need = limit - out.size();
+            Rows spanned = null;
             if (filling && dialect.streamsDerivedTables()) {
                 // the next {@code width} keys read in one statement, whose last row read is where the next stretch
                 // starts, without first finding the key {@code width} ahead
-                Rows first = spanRows(c, t, condition, lower, width, need);
-                if (first.read() == need) {
-                    out.addAll(first.entries());
-                    return new Stretch(out, first.last(), false, width);
+                spanned = spanRows(c, t, condition, lower, width, need);
+                if (spanned.read() == need) {
+                    out.addAll(spanned.entries());
+                    return new Stretch(out, spanned.last(), false, width);
                 }
             }
             Object upper = keyAhead(c, t, lower, width);
+            if (upper == null && dialect.streamsDerivedTables()) {
+                // fewer than {@code width} keys follow: a span of {@code width} keys holds every row left, read in key
+                // order on the key index (a range open at its top end may be planned as a pass over the whole table,
+                // as PostgreSQL did for a table's last tenth); a span read above already holds them
+                Rows rest = spanned != null ? spanned : spanRows(c, t, condition, lower, width, need);
+                out.addAll(rest.entries());
+                return rest.read() == need
+                        ? new Stretch(out, rest.last(), false, width)
+                        : new Stretch(out, null, true, width);
+            }
             Rows rows = rows(c, t, condition, lower, upper, need);
             out.addAll(rows.entries());
             if (rows.read() == need) {
