@@ -145,7 +145,7 @@ class SchemaEvolutionIT {
     }
 
     /** The hub over HTTP, counting the times a device read its schema to follow it. */
-    private static final class Following implements io.shuttlebridge.core.sync.Transport {
+    private static class Following implements io.shuttlebridge.core.sync.Transport {
         private final HttpTransport http;
         int followed;
 
@@ -740,18 +740,7 @@ class SchemaEvolutionIT {
 
     /** Pushes as a device of an older release would: it never reads the hub's new schema. */
     private static void pushWithoutFollowing(SyncEngine engine, HttpTransport http) {
-        engine.pullThenPush(new io.shuttlebridge.core.sync.Transport() {
-            @Override
-            public String hubNode() {
-                return http.hubNode();
-            }
-
-            @Override
-            public io.shuttlebridge.core.sync.PushResult push(
-                    String fromNode, List<io.shuttlebridge.core.change.Change> changes) {
-                return http.push(fromNode, changes);
-            }
-
+        engine.pullThenPush(new Following(http) {
             @Override
             public io.shuttlebridge.core.sync.PullResult pull(String forNode, long since, int limit) {
                 var page = http.pull(forNode, since, limit);
@@ -760,8 +749,8 @@ class SchemaEvolutionIT {
             }
 
             @Override
-            public io.shuttlebridge.core.sync.PullResult snapshot(String forNode, long after, int limit) {
-                return http.snapshot(forNode, after, limit);
+            public boolean followSchema(SyncEngine device) {
+                return false;
             }
         });
     }
