@@ -4,10 +4,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The small facts the engine keeps in {@code _shuttle_meta}, a text value by key, read and written in the
@@ -31,6 +35,31 @@ public final class MetaKeys {
     public static void put(Connection c, String key, String value) throws SQLException {
         remove(c, key);
         Jdbc.update(c, "INSERT INTO _shuttle_meta (key, value) VALUES (?, ?)", key, value);
+    }
+
+    /**
+     * The names kept under {@code key} by {@link #putSet}, in the order kept (a set of the caller's own); none
+     * when the key is absent or its value empty.
+     */
+    public static Set<String> set(Connection c, String key) throws SQLException {
+        return setOf(get(c, key).orElse(""));
+    }
+
+    /**
+     * The names of a value written by {@link #putSet}, one a line, in order; none when it is empty (a line of
+     * its own after the last is not one).
+     */
+    public static Set<String> setOf(String value) {
+        Set<String> out = new LinkedHashSet<>();
+        if (!value.isEmpty()) {
+            out.addAll(Arrays.asList(value.split("\n")));
+        }
+        return out;
+    }
+
+    /** Keeps {@code names} under {@code key}, one a line, in place of what was there ({@link #set} reads them). */
+    public static void putSet(Connection c, String key, Collection<String> names) throws SQLException {
+        put(c, key, String.join("\n", names));
     }
 
     /** Removes {@code keys} (one statement). */

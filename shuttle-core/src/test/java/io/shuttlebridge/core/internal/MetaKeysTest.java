@@ -7,7 +7,10 @@ import io.shuttlebridge.core.Postgres;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,13 +23,7 @@ class MetaKeysTest {
     @ParameterizedTest(name = "on {0}")
     @ValueSource(strings = {"sqlite", "postgres", "mariadb"})
     void keysAreReadWrittenAndRemovedAloneOrByPrefix(String kind) {
-        try (ShuttleDatabase db = switch (kind) {
-            case "sqlite" -> ShuttleDatabase.sqlite(dir.resolve("db.db"));
-            case "postgres" -> ShuttleDatabase.open(Postgres.freshDatabase());
-            default -> ShuttleDatabase.open(MariaDb.freshDatabase());
-        }) {
-            db.execute("CREATE TABLE note (id INTEGER PRIMARY KEY)");
-            Capture.enable(db);
+        try (ShuttleDatabase db = open(kind)) {
             db.transaction(c -> {
                 assertThat(MetaKeys.get(c, "t:a")).isEmpty();
                 MetaKeys.put(c, "t:b", "1");
@@ -52,5 +49,43 @@ class MetaKeysTest {
                 return null;
             });
         }
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"sqlite", "postgres", "mariadb"})
+    void aSetOfNamesIsKeptInItsOrderAndReadAsNoneWhenAbsentOrEmpty(String kind) {
+        try (ShuttleDatabase db = open(kind)) {
+            db.transaction(c -> {
+                assertThat(MetaKeys.set(c, "s:a")).isEmpty();
+                MetaKeys.putSet(c, "s:a", new LinkedHashSet<>(List.of("zeta", "alpha", "mid")));
+                MetaKeys.putSet(c, "s:b", List.of());
+                MetaKeys.put(c, "s:c", "one\ntwo\n");
+                return null;
+            });
+            db.transaction(c -> {
+                assertThat(MetaKeys.set(c, "s:a")).containsExactly("zeta", "alpha", "mid");
+                assertThat(MetaKeys.set(c, "s:b")).isEmpty();
+                assertThat(MetaKeys.set(c, "s:c")).containsExactly("one", "two");
+                Set<String> mine = MetaKeys.set(c, "s:a");
+                mine.add("more"); // the caller's own set
+                assertThat(MetaKeys.set(c, "s:a")).containsExactly("zeta", "alpha", "mid");
+                assertThat(MetaKeys.setOf(MetaKeys.get(c, "s:a").orElseThrow()))
+                        .containsExactly("zeta", "alpha", "mid");
+                MetaKeys.putSet(c, "s:a", List.of("alpha"));
+                assertThat(MetaKeys.set(c, "s:a")).containsExactly("alpha");
+                return null;
+            });
+        }
+    }
+
+    private ShuttleDatabase open(String kind) {
+        ShuttleDatabase db = switch (kind) {
+            case "sqlite" -> ShuttleDatabase.sqlite(dir.resolve("db.db"));
+            case "postgres" -> ShuttleDatabase.open(Postgres.freshDatabase());
+            default -> ShuttleDatabase.open(MariaDb.freshDatabase());
+        };
+        db.execute("CREATE TABLE note (id INTEGER PRIMARY KEY)");
+        Capture.enable(db);
+        return db;
     }
 }

@@ -6,7 +6,6 @@ import io.shuttlebridge.core.internal.MetaKeys;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -45,9 +44,9 @@ public final class NewColumns {
         if (columns.isEmpty()) {
             return;
         }
-        Set<String> all = new LinkedHashSet<>(of(c, table));
+        Set<String> all = of(c, table);
         if (all.addAll(columns)) {
-            put(c, KEY + table, all);
+            MetaKeys.putSet(c, KEY + table, all);
         }
     }
 
@@ -56,17 +55,14 @@ public final class NewColumns {
         Map<String, Set<String>> out = new LinkedHashMap<>();
         MetaKeys.withPrefix(c, KEY).forEach((table, value) -> {
             if (value != null && !value.isEmpty()) {
-                out.put(table, new LinkedHashSet<>(Arrays.asList(value.split("\n"))));
+                out.put(table, MetaKeys.setOf(value));
             }
         });
         return out;
     }
 
     private static Set<String> of(Connection c, String table) throws SQLException {
-        return MetaKeys.get(c, KEY + table)
-                .filter(v -> !v.isEmpty())
-                .<Set<String>>map(v -> new LinkedHashSet<>(Arrays.asList(v.split("\n"))))
-                .orElse(Set.of());
+        return MetaKeys.set(c, KEY + table);
     }
 
     /** The table's new columns hold the hub's values now. */
@@ -84,7 +80,7 @@ public final class NewColumns {
         filled(c, table);
         if (!awaited.isEmpty()) {
             add(c, table, awaited);
-            put(c, HUB_KEY + table, awaited);
+            MetaKeys.putSet(c, HUB_KEY + table, awaited);
         }
     }
 
@@ -98,7 +94,7 @@ public final class NewColumns {
         if (awaited.isEmpty()) {
             MetaKeys.remove(c, HUB_KEY + table);
         } else {
-            put(c, HUB_KEY + table, awaited);
+            MetaKeys.putSet(c, HUB_KEY + table, awaited);
         }
     }
 
@@ -113,19 +109,12 @@ public final class NewColumns {
 
     /** Of the table's unfilled columns, those its hub has not filled itself yet, as it last announced. */
     public static Set<String> awaitedFromHub(Connection c, String table) throws SQLException {
-        return MetaKeys.get(c, HUB_KEY + table)
-                .filter(v -> !v.isEmpty())
-                .<Set<String>>map(v -> new LinkedHashSet<>(Arrays.asList(v.split("\n"))))
-                .orElse(Set.of());
+        return MetaKeys.set(c, HUB_KEY + table);
     }
 
     /** Whether some table's unfilled columns are awaited from the hub (its schema tells when they no longer are). */
     public static boolean awaitingHub(Connection c) throws SQLException {
         return MetaKeys.anyWithPrefix(c, HUB_KEY);
-    }
-
-    private static void put(Connection c, String key, Set<String> columns) throws SQLException {
-        MetaKeys.put(c, key, String.join("\n", columns));
     }
 
     /**

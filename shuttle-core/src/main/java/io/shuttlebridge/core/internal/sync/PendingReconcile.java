@@ -3,10 +3,8 @@ package io.shuttlebridge.core.internal.sync;
 import io.shuttlebridge.core.internal.MetaKeys;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,17 +21,13 @@ final class PendingReconcile {
     private PendingReconcile() {}
 
     static Set<String> get(Connection c, String hubNode) throws SQLException {
-        Set<String> out = new LinkedHashSet<>();
-        MetaKeys.get(c, KEY + hubNode)
-                .filter(v -> !v.isEmpty())
-                .ifPresent(v -> out.addAll(Arrays.asList(v.split("\n"))));
-        return out;
+        return MetaKeys.set(c, KEY + hubNode);
     }
 
     static void add(Connection c, String hubNode, Collection<String> tables) throws SQLException {
         Set<String> all = get(c, hubNode);
         if (all.addAll(tables)) {
-            MetaKeys.put(c, KEY + hubNode, String.join("\n", all));
+            MetaKeys.putSet(c, KEY + hubNode, all);
         }
     }
 
