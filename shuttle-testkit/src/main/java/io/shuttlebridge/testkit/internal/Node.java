@@ -149,7 +149,9 @@ public class Node implements Replica {
     /** Like {@link #execute}; false, having changed nothing, when a constraint of the schema refused the statements. */
     public boolean executeUnlessRefused(String... statements) {
         boolean done = Sql.execUnlessRefused(plain(), name, statements);
-        ScheduleTrace.note(name + (done ? " ran " : " was refused ") + String.join("; ", statements));
+        if (ScheduleTrace.on()) { // the line is built only to be kept
+            ScheduleTrace.note(name + (done ? " ran " : " was refused ") + String.join("; ", statements));
+        }
         return done;
     }
 
