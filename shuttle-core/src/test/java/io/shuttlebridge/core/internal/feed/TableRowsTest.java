@@ -2,6 +2,7 @@ package io.shuttlebridge.core.internal.feed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shuttlebridge.core.Postgres;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.capture.Capture;
 import io.shuttlebridge.core.change.Change;
@@ -16,21 +17,34 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A table's qualifying rows read in key order a stretch at a time come out exactly once each, with
  * their feed entries, whatever the page size and the span the scan starts with: one-column integer
- * and text keys and a composite key.
+ * and text keys and a composite key, on SQLite and on PostgreSQL (whose spans are read as derived tables
+ * and planned for each range's values).
  */
 class TableRowsTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "page {0}")
-    @ValueSource(ints = {1, 3, 7, 50, 1000})
-    void readsEveryQualifyingRowOnceInKeyOrder(int page) {
-        try (ShuttleDatabase db = ShuttleDatabase.sqlite(dir.resolve("t.db"))) {
+    @ParameterizedTest(name = "{0}, page {1}")
+    @CsvSource({
+        "sqlite, 1",
+        "sqlite, 3",
+        "sqlite, 7",
+        "sqlite, 50",
+        "sqlite, 1000",
+        "postgres, 1",
+        "postgres, 7",
+        "postgres, 1000"
+    })
+    void readsEveryQualifyingRowOnceInKeyOrder(String kind, int page) {
+        try (ShuttleDatabase db = kind.equals("sqlite")
+                ? ShuttleDatabase.sqlite(dir.resolve("t.db"))
+                : ShuttleDatabase.open(Postgres.freshDatabase())) {
             db.execute("CREATE TABLE n (id INTEGER PRIMARY KEY, owner TEXT NOT NULL, v INTEGER)");
             db.execute("CREATE TABLE s (code TEXT PRIMARY KEY, owner TEXT NOT NULL)");
             db.execute("CREATE TABLE c (a INTEGER NOT NULL, b TEXT NOT NULL, owner TEXT NOT NULL, PRIMARY KEY (a, b))");
