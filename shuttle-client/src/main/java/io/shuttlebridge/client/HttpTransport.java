@@ -2,6 +2,7 @@ package io.shuttlebridge.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shuttlebridge.client.internal.HttpCaller;
+import io.shuttlebridge.client.internal.MovedPages;
 import io.shuttlebridge.client.internal.PushRequests;
 import io.shuttlebridge.client.internal.TrustedCertificates;
 import io.shuttlebridge.core.ErrorCode;
@@ -55,6 +56,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class HttpTransport implements Transport {
     private final HttpCaller caller;
+    private final MovedPages movedPages = new MovedPages(this::movedPage);
 
     private HttpTransport(Builder b) {
         HttpClient.Builder client =
@@ -227,9 +229,16 @@ public final class HttpTransport implements Transport {
                 HttpCaller.parse(answer, "POST", caller.base().resolve(Protocol.DIFF))));
     }
 
-    /** Empty from a hub without {@code /v1/sync/moved} (an older one) or one that reconciles the table whole. */
+    /**
+     * Empty from a hub without {@code /v1/sync/moved} (an older one) or one that reconciles the table whole. The
+     * next page is fetched while the engine applies this one ({@link MovedPages}).
+     */
     @Override
     public Optional<PullResult> movedRows(String forNode, String table, long since, long after, int limit) {
+        return movedPages.page(forNode, table, since, after, limit);
+    }
+
+    private Optional<PullResult> movedPage(String forNode, String table, long since, long after, int limit) {
         String path = Protocol.MOVED + "?table=" + URLEncoder.encode(table, StandardCharsets.UTF_8) + "&since=" + since
                 + "&after=" + after + "&limit=" + limit;
         try {
