@@ -70,6 +70,34 @@ class CliBasicsTest {
         }
     }
 
+    /**
+     * Every command's help, down the whole tree, renders as written: picocli formats descriptions, and a bare
+     * percent sign ("10% of") makes it print a warning and the raw text instead.
+     */
+    @Test
+    void everyCommandsHelpRendersWithoutFormatWarnings() {
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        java.util.List<String> rendered = new java.util.ArrayList<>();
+        System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>();
+            todo.add(Main.commandLine());
+            while (!todo.isEmpty()) {
+                picocli.CommandLine c = todo.poll();
+                rendered.add(c.getCommandSpec().qualifiedName());
+                assertThat(c.getUsageMessage())
+                        .as(c.getCommandSpec().qualifiedName())
+                        .contains("Usage:");
+                todo.addAll(c.getSubcommands().values());
+            }
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(rendered).contains("shuttle bench bootstrap", "shuttle rules check");
+        assertThat(warnings.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
+    }
+
     @Test
     void usageErrorsExitTwoWithOneLine() {
         Run unknown = run("frobnicate");

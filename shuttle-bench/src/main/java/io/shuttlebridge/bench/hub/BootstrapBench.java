@@ -70,7 +70,7 @@ public final class BootstrapBench implements Callable<Integer> {
     @Option(
             names = "--rules",
             description =
-                    "Also clone through sync rules that let the device read 10% of the rows (ten slots of id % 100"
+                    "Also clone through sync rules that let the device read 10%% of the rows (ten slots of id %% 100"
                             + " through a membership sub-select), from a second hub over the same database, then through"
                             + " the same rule over an indexed column holding the slot (another database), and compare rows"
                             + " delivered per second with the unfiltered clone, and with an unfiltered clone of as many rows"
