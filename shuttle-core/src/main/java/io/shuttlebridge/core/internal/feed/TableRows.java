@@ -116,6 +116,19 @@ public final class TableRows {
         return (int) Math.max(limit, Math.min(next, (long) MAX_SPAN_PAGES * limit));
     }
 
+    /**
+     * A span fitted to pages of {@code fittedFor} rows (0: not known), for a page of {@code limit} rows: wider or
+     * narrower in proportion, within the bounds {@link #nextSpan} keeps. Without it, a page ten times the size of
+     * the one before would read its first span, find a tenth of its rows there, and read that stretch again.
+     */
+    public static int rescaled(int span, int fittedFor, int limit) {
+        if (fittedFor <= 0 || fittedFor == limit) {
+            return span;
+        }
+        long wide = (long) Math.ceil(span * (double) limit / fittedFor);
+        return (int) Math.max(limit, Math.min(wide, (long) MAX_SPAN_PAGES * limit));
+    }
+
     /** The stored key of the {@code span}-th row after {@code after} in key order, or null when fewer follow. */
     private Object keyAhead(Connection c, SyncedTable t, Object after, int span) throws SQLException {
         String cols = t.key().stream().map(k -> "t." + dialect.quote(k)).collect(Collectors.joining(", "));

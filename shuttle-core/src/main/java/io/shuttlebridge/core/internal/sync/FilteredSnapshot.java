@@ -152,7 +152,8 @@ public final class FilteredSnapshot {
         TableRows rows = new TableRows(dialect);
         List<FeedEntry> page = new ArrayList<>();
         Object key = at.key();
-        int span = at.span();
+        // a span fitted to the previous page's size, made as wide for this one's (a clone's first page is small)
+        int span = TableRows.rescaled(at.span(), at.spanRows(), limit);
         long seq = at.seq();
         while (page.size() < limit && i < tables.size()) {
             SyncedTable t = tables.get(i);
@@ -186,7 +187,7 @@ public final class FilteredSnapshot {
         return new Page(
                 changes,
                 at.horizon(),
-                done ? null : new SnapshotCursors.Position(at.node(), at.horizon(), table, key, span, seq),
+                done ? null : new SnapshotCursors.Position(at.node(), at.horizon(), table, key, span, seq, limit),
                 false);
     }
 

@@ -42,9 +42,15 @@ final class SnapshotCursors {
     /**
      * Where a snapshot stands: for {@code node}, as of feed position {@code horizon}; in {@code table}
      * after the row of stored key {@code key} (null: from its first row) scanning {@code span} keys at a
-     * time, or, with no table, among the tombstones after {@code seq}.
+     * time, fitted to pages of {@code spanRows} rows (0: not known, as in a cursor kept by an older hub), or,
+     * with no table, among the tombstones after {@code seq}.
      */
-    record Position(String node, long horizon, String table, Object key, int span, long seq) {}
+    record Position(String node, long horizon, String table, Object key, int span, long seq, int spanRows) {
+        /** A position whose span is not fitted to a page size. */
+        Position(String node, long horizon, String table, Object key, int span, long seq) {
+            this(node, horizon, table, key, span, seq, 0);
+        }
+    }
 
     static boolean isCursor(long value) {
         return value >= FIRST && value < END;
@@ -99,6 +105,9 @@ final class SnapshotCursors {
         o.put("node", p.node());
         o.put("horizon", p.horizon());
         o.put("span", p.span());
+        if (p.spanRows() > 0) {
+            o.put("spanRows", p.spanRows());
+        }
         if (p.table() != null) {
             o.put("table", p.table());
             if (p.key() != null) {
@@ -119,7 +128,8 @@ final class SnapshotCursors {
                     o.hasNonNull("table") ? o.get("table").asText() : null,
                     o.hasNonNull("key") ? storedKey(o.get("key")) : null,
                     o.path("span").asInt(),
-                    o.path("seq").asLong());
+                    o.path("seq").asLong(),
+                    o.path("spanRows").asInt());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("corrupt snapshot cursor in _shuttle_meta: " + json, e);
         }

@@ -122,6 +122,18 @@ class TableRowsTest {
         assertThat(TableRows.nextSpan(1000, 1000, 1, 100)).isEqualTo(100); // never less than a page
     }
 
+    @Test
+    void aSpanFittedToOnePageSizeIsMadeAsWideForAnother() {
+        // a clone's first page of 1,000 rows left a span of 12,500 keys: a page of 10,000 starts ten times wider
+        assertThat(TableRows.rescaled(12_500, 1000, 10_000)).isEqualTo(125_000);
+        assertThat(TableRows.rescaled(125_000, 10_000, 1000)).isEqualTo(12_500);
+        assertThat(TableRows.rescaled(12_500, 0, 10_000)).isEqualTo(12_500); // not known: as it was
+        assertThat(TableRows.rescaled(12_500, 10_000, 10_000)).isEqualTo(12_500);
+        assertThat(TableRows.rescaled(300_000, 10_000, 20_000)).isEqualTo(600_000); // within 32 pages
+        assertThat(TableRows.rescaled(320_000, 1000, 10_000)).isEqualTo(320_000); // never more than 32 pages
+        assertThat(TableRows.rescaled(1000, 1000, 100)).isEqualTo(100); // never less than a page
+    }
+
     /** Reads the whole table {@code page} rows at a time, the span starting at 1. */
     private static List<Change> readAll(ShuttleDatabase db, String table, RowCondition condition, int page) {
         return db.transaction(c -> {

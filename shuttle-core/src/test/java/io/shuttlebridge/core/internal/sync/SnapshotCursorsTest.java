@@ -25,7 +25,7 @@ class SnapshotCursorsTest {
             for (Object key : new Object[] {
                 "42", 42L, 4.5, new BigDecimal("12.50"), new byte[] {1, 2, (byte) 0xff}, "[\"7\", \"alice\"]", null
             }) {
-                SnapshotCursors.Position p = new SnapshotCursors.Position(NODE, 1234, "item", key, 5000, 0);
+                SnapshotCursors.Position p = new SnapshotCursors.Position(NODE, 1234, "item", key, 5000, 0, 10_000);
                 long cursor = db.transaction(c -> SnapshotCursors.save(c, p, NOW));
                 assertThat(FilteredSnapshot.isCursor(cursor)).isTrue();
                 assertThat(cursor).isBetween(1L << 52, (1L << 53) - 1);
@@ -65,6 +65,20 @@ class SnapshotCursorsTest {
             Optional<String> node =
                     db.read(c -> Jdbc.queryString(c, "SELECT value FROM _shuttle_meta WHERE key = 'node_uuid'"));
             assertThat(node).isPresent(); // other entries stay
+        }
+    }
+
+    @Test
+    void aCursorKeptByAnOlderHubHasASpanFittedToNoPageSize() {
+        try (ShuttleDatabase db = database()) {
+            long cursor = db.transaction(
+                    c -> SnapshotCursors.save(c, new SnapshotCursors.Position(NODE, 9, "item", 3L, 10, 0, 1000), NOW));
+            // what a hub before spanRows kept: the same position, without the page size its span was fitted to
+            db.execute(
+                    "UPDATE _shuttle_meta SET value = '{\"node\":\"" + NODE
+                            + "\",\"horizon\":9,\"span\":10,\"table\":\"item\",\"key\":{\"i\":3}}' WHERE key LIKE 'snapshot:%'");
+            assertThat(load(db, cursor, NODE, NOW))
+                    .contains(new SnapshotCursors.Position(NODE, 9, "item", 3L, 10, 0, 0));
         }
     }
 
