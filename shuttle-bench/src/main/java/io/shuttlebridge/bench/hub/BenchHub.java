@@ -49,9 +49,14 @@ public final class BenchHub implements AutoCloseable {
 
     /** {@link #start(BenchHubDb, int)} with sync rules (null for none); the devices' subject is {@code bench}. */
     public static BenchHub start(BenchHubDb pg, int maxBatch, SyncRules rules) {
+        return start(pg, maxBatch, rules, 1);
+    }
+
+    /** {@link #start(BenchHubDb, int, SyncRules)} on a pool of {@code pool} connections (1: one connection). */
+    public static BenchHub start(BenchHubDb pg, int maxBatch, SyncRules rules, int pool) {
         byte[] secret = new byte[48];
         new SecureRandom().nextBytes(secret);
-        return start(pg.url(), maxBatch, rules, secret, 1);
+        return start(pg.url(), maxBatch, rules, secret, pool);
     }
 
     /**

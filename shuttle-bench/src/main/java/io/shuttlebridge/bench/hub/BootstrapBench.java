@@ -44,6 +44,9 @@ import picocli.CommandLine.Spec;
                 "Rows/s of cloning a new device from a PostgreSQL or MariaDB hub over HTTP, against the database's bulk load"
                         + " (COPY, LOAD DATA) and a plain SQLite insert.")
 public final class BootstrapBench implements Callable<Integer> {
+    /** The hub's connections: {@code shuttle serve}'s default pool. */
+    private static final int POOL = io.shuttlebridge.server.HubDatabases.DEFAULT_POOL;
+
     /** The hub's batch limit, and so the largest snapshot page it serves (a clone asks for pages of 10,000). */
     private static final int PAGE = 10_000;
 
@@ -135,7 +138,10 @@ public final class BootstrapBench implements Callable<Integer> {
         Path dir = Files.createTempDirectory("shuttle-bench-bootstrap");
         Report report = new Report("bootstrap").fact("rows", rows);
         try (BenchHubDb pg = BenchHubDb.start(hub, "bootstrap")) {
-            report.fact("hub", "HubServer over " + pg.where() + ", HTTP on loopback")
+            report.fact(
+                            "hub",
+                            "HubServer over " + pg.where() + " (a pool of " + POOL
+                                    + ", as shuttle serve opens it), HTTP on loopback")
                     .fact("auth", BenchHub.AUTH);
             pg.createItemTable("item");
             pg.createMembers(FIRST_SLOT, SLOTS);
@@ -145,7 +151,7 @@ public final class BootstrapBench implements Callable<Integer> {
             }
             double sqlite = BenchRows.sqliteBaseline(dir.resolve("plain.db"), rows);
             double unfilteredRate;
-            try (BenchHub hub = BenchHub.start(pg, PAGE)) {
+            try (BenchHub hub = BenchHub.start(pg, PAGE, null, POOL)) {
                 if (hubWarmup > 0) {
                     warmUp(hub, hubWarmup);
                 }
@@ -176,7 +182,7 @@ public final class BootstrapBench implements Callable<Integer> {
             if (rules) {
                 long delivered = slotRows(FIRST_SLOT, SLOTS);
                 double seconds;
-                try (BenchHub filtered = BenchHub.start(pg, PAGE, SyncRules.parse(RULES, "bench rules"))) {
+                try (BenchHub filtered = BenchHub.start(pg, PAGE, SyncRules.parse(RULES, "bench rules"), POOL)) {
                     if (hubWarmup > 0) {
                         warmUp(filtered, hubWarmup);
                     }
@@ -205,7 +211,8 @@ public final class BootstrapBench implements Callable<Integer> {
                         indexed.bulkLoad(c, "item", 1, rows, 1);
                     }
                     indexed.addSlotColumn("item");
-                    try (BenchHub hub = BenchHub.start(indexed, PAGE, SyncRules.parse(INDEXED_RULES, "bench rules"))) {
+                    try (BenchHub hub =
+                            BenchHub.start(indexed, PAGE, SyncRules.parse(INDEXED_RULES, "bench rules"), POOL)) {
                         if (hubWarmup > 0) {
                             warmUp(hub, hubWarmup);
                         }
@@ -245,7 +252,7 @@ public final class BootstrapBench implements Callable<Integer> {
                     try (Connection c = small.connect()) {
                         small.bulkLoad(c, "item", 1, delivered, 1);
                     }
-                    try (BenchHub plain = BenchHub.start(small, PAGE)) {
+                    try (BenchHub plain = BenchHub.start(small, PAGE, null, POOL)) {
                         if (hubWarmup > 0) {
                             warmUp(plain, hubWarmup);
                         }

@@ -72,6 +72,15 @@ public final class HubMetrics {
 
     private DistributionSummary lag;
 
+    /** A snapshot page read ahead was asked for ({@code used}), or dropped unasked or failed. */
+    public void snapshotReadAhead(boolean used) {
+        Counter.builder("shuttle.snapshot.read.ahead")
+                .description("snapshot pages read ahead under rules and then asked for (used) or not (unused)")
+                .tag("result", used ? "used" : "unused")
+                .register(registry)
+                .increment();
+    }
+
     /** A pull was answered with a page shared with other devices ({@code hit}) or one read for it. */
     public void sharedPull(boolean hit) {
         Counter.builder("shuttle.pulls.shared")

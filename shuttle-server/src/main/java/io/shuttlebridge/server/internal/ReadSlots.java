@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.shuttlebridge.core.ErrorCode;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.ShuttleException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -85,6 +87,34 @@ public final class ReadSlots {
             read.run();
         } finally {
             slots.release();
+        }
+    }
+
+    /**
+     * Starts {@code read} on {@code executor} in a slot if one is free now and no read is waiting for one, and
+     * says so; otherwise runs nothing and answers false. For work that only uses capacity nobody asked for (a
+     * page read ahead); on a hub without slots it always starts.
+     */
+    public boolean tryStart(Runnable read, Executor executor) {
+        if (slots != null && (waiting.get() > 0 || !slots.tryAcquire())) {
+            return false;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    read.run();
+                } finally {
+                    if (slots != null) {
+                        slots.release();
+                    }
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            if (slots != null) {
+                slots.release();
+            }
+            return false;
         }
     }
 

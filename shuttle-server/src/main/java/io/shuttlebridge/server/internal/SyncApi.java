@@ -78,6 +78,8 @@ public final class SyncApi {
     private final FeedTail tail;
     /** The reads served at once, so that pushes always find a connection. */
     private final ReadSlots readSlots;
+    /** The next page of a snapshot under rules, read while the device takes one. */
+    private final SnapshotReadAhead readAhead;
 
     /**
      * The most entries, and bytes of their encodings, that the shared end of the feed keeps ({@link FeedTail});
@@ -137,6 +139,17 @@ public final class SyncApi {
         this.hub = new HubSide(EngineAccess.context(engine));
         this.readSlots = ReadSlots.of(engine.database());
         metrics.readSlots(readSlots);
+        // a page read ahead needs a connection of its own: only a pooled hub (and standby) reads ahead
+        this.readAhead = new SnapshotReadAhead(
+                rules != null
+                        && engine.database().pooled()
+                        && (replica == null || replica.pooled())
+                        && Boolean.parseBoolean(System.getProperty(SnapshotReadAhead.PROPERTY, "true")),
+                readSlots,
+                java.util.concurrent.Executors.newThreadPerTaskExecutor(
+                        Thread.ofVirtual().name("shuttle-read-ahead-", 0).factory()),
+                metrics,
+                System::nanoTime);
         this.snapshots = new FilteredSnapshot(EngineAccess.context(engine));
         this.rowDiffs = new RowDiffs(EngineAccess.context(engine));
         this.movedRows = new MovedRows(EngineAccess.context(engine));
@@ -314,7 +327,8 @@ public final class SyncApi {
         }
         if (FilteredSnapshot.isCursor(since)) {
             // a device that stopped part-way through its snapshot under rules: it goes on with it
-            PullResult r = visible(snapshotPage(ctx, node, since, limit, null, readCondition(ctx)));
+            NamedParameters.Bound cond = readCondition(ctx);
+            PullResult r = visible(snapshotPage(node, since, limit, null, cond, readable(ctx, cond, null)));
             metrics.pulled(r.changes().size());
             json(ctx, WireCodec.pullResultBytes(r, -1));
             return;
@@ -384,25 +398,70 @@ public final class SyncApi {
                 return null;
             });
         }
-        PullResult r = visible(snapshotPage(ctx, node, after, limit, tables, cond));
-        metrics.pulled(r.changes().size());
-        json(ctx, WireCodec.pullResultBytes(r, engine.feedPosition()));
+        Map<String, RowCondition> readable = readable(ctx, cond, tables);
+        // a device paging through a snapshot under rules: its next page may have been read while it took this one
+        SnapshotReadAhead.Ask asked = readable != null && (after == 0 || FilteredSnapshot.isCursor(after))
+                ? new SnapshotReadAhead.Ask(node, after, limit, readable, announcedVersion())
+                : null;
+        // read ahead from a cursor the hub still keeps (not one lost with a restore, say), else answered as asked
+        SnapshotReadAhead.Answer a =
+                asked == null || after == 0 ? null : readAhead.take(asked, () -> snapshots.holds(after, node));
+        if (a == null) {
+            a = snapshotAnswer(node, after, limit, tables, cond, readable);
+        }
+        metrics.pulled(a.rows());
+        json(ctx, a.body());
+        if (asked != null && a.more() && FilteredSnapshot.isCursor(a.next())) {
+            // a clone asks for a small first page, then for full ones (the default page, within this hub's limit)
+            SnapshotReadAhead.Ask next =
+                    asked.from(a.next(), after == 0 ? Math.min(SyncEngine.DEFAULT_PAGE, maxBatch) : limit);
+            readAhead.start(next, () -> snapshotAnswer(node, next.after(), next.limit(), tables, cond, readable));
+        }
+    }
+
+    /** A snapshot page's answer as it is sent. */
+    private SnapshotReadAhead.Answer snapshotAnswer(
+            String node,
+            long after,
+            int limit,
+            Set<String> tables,
+            NamedParameters.Bound cond,
+            Map<String, RowCondition> readable) {
+        PullResult r = visible(snapshotPage(node, after, limit, tables, cond, readable));
+        return new SnapshotReadAhead.Answer(
+                WireCodec.pullResultBytes(r, engine.feedPosition()), r.changes().size(), r.next(), r.more());
+    }
+
+    /**
+     * The rows the caller's claims let it read, of {@code tables} only (null: of every table), when its rules filter
+     * ({@code cond} not null); else null.
+     */
+    private Map<String, RowCondition> readable(Context ctx, NamedParameters.Bound cond, Set<String> tables) {
+        if (cond == null) {
+            return null;
+        }
+        Map<String, RowCondition> readable =
+                reads.readableRows(RequestAuth.subject(ctx).claims());
+        if (tables != null) {
+            readable.keySet().retainAll(tables);
+        }
+        return readable;
     }
 
     /**
      * A snapshot page (of {@code tables} only, null for all). Under rules it is read from the rows the
-     * caller may read; a cursor of the feed handed out before (by an older hub, or one without rules
+     * caller may read ({@code readable}, with {@code cond} its condition on feed entries); a cursor of the feed handed out before (by an older hub, or one without rules
      * then) goes on through the feed, and a filtered snapshot's cursor with no rules now has the device
      * start over.
      */
     private PullResult snapshotPage(
-            Context ctx, String node, long after, int limit, Set<String> tables, NamedParameters.Bound cond) {
+            String node,
+            long after,
+            int limit,
+            Set<String> tables,
+            NamedParameters.Bound cond,
+            Map<String, RowCondition> readable) {
         if (cond != null && (after == 0 || FilteredSnapshot.isCursor(after))) {
-            Map<String, RowCondition> readable =
-                    reads.readableRows(RequestAuth.subject(ctx).claims());
-            if (tables != null) {
-                readable.keySet().retainAll(tables);
-            }
             return snapshots.serve(replica == null ? engine.database() : replica, node, after, limit, readable);
         }
         if (FilteredSnapshot.isCursor(after)) {

@@ -48,6 +48,44 @@ class ReadSlotsTest {
     }
 
     @Test
+    void workThatOnlyUsesIdleCapacityStartsInAFreeSlotOrNotAtAll() throws Exception {
+        ReadSlots slots = new ReadSlots(2, 10_000);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch started = new CountDownLatch(2);
+            Runnable hold = () -> {
+                started.countDown();
+                await(release);
+            };
+            assertThat(slots.tryStart(hold, pool)).isTrue();
+            assertThat(slots.tryStart(hold, pool)).isTrue();
+            started.await();
+            AtomicInteger ran = new AtomicInteger();
+            assertThat(slots.tryStart(ran::incrementAndGet, pool)).isFalse(); // both slots are taken
+            // a read waiting for its turn goes first: idle work does not start even when a slot comes free
+            Future<?> waiting = pool.submit(() -> slots.run(ran::incrementAndGet));
+            while (slots.waiting() == 0) {
+                sleep(1);
+            }
+            assertThat(slots.tryStart(ran::incrementAndGet, pool)).isFalse();
+            release.countDown();
+            waiting.get(10, TimeUnit.SECONDS);
+            assertThat(ran.get()).isEqualTo(1);
+            CountDownLatch done = new CountDownLatch(1);
+            assertThat(slots.tryStart(done::countDown, pool)).isTrue();
+            assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+            // a hub without slots: it always starts
+            CountDownLatch unlimited = new CountDownLatch(1);
+            assertThat(new ReadSlots(0, 10_000).tryStart(unlimited::countDown, pool))
+                    .isTrue();
+            assertThat(unlimited.await(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aReadThatWaitedTooLongIsRefusedUnavailableAndDoesNothing() throws Exception {
         ReadSlots slots = new ReadSlots(1, 200);
         CountDownLatch holding = new CountDownLatch(1);

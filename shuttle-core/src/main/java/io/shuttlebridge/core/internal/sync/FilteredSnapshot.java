@@ -113,6 +113,15 @@ public final class FilteredSnapshot {
         }));
     }
 
+    /**
+     * Whether {@code cursor} is one this hub handed to {@code forNode} and still keeps (not expired, not lost with
+     * a restore): a page read ahead from it is answered only then, as a page read when asked would be.
+     */
+    public boolean holds(long cursor, String forNode) {
+        long now = engine.clock().millis();
+        return db.read(c -> SnapshotCursors.load(c, cursor, forNode, now)).isPresent();
+    }
+
     /** The first page's position: the first readable table, as of the feed position now (the horizon). */
     private SnapshotCursors.Position start(Connection c, String forNode, int limit, Map<String, RowCondition> readable)
             throws SQLException {
