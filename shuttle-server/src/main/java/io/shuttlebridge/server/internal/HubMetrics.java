@@ -74,18 +74,25 @@ public final class HubMetrics {
 
     /** A snapshot page read ahead was asked for ({@code used}), or dropped unasked or failed. */
     public void snapshotReadAhead(boolean used) {
-        Counter.builder("shuttle.snapshot.read.ahead")
-                .description("snapshot pages read ahead under rules and then asked for (used) or not (unused)")
-                .tag("result", used ? "used" : "unused")
-                .register(registry)
-                .increment();
+        result(
+                "shuttle.snapshot.read.ahead",
+                "snapshot pages read ahead under rules and then asked for (used) or not (unused)",
+                used ? "used" : "unused");
     }
 
     /** A pull was answered with a page shared with other devices ({@code hit}) or one read for it. */
     public void sharedPull(boolean hit) {
-        Counter.builder("shuttle.pulls.shared")
-                .description("pulls answered from a page read once for many devices (hit) or read for them (miss)")
-                .tag("result", hit ? "hit" : "miss")
+        result(
+                "shuttle.pulls.shared",
+                "pulls answered from a page read once for many devices (hit) or read for them (miss)",
+                hit ? "hit" : "miss");
+    }
+
+    /** Counts one more of counter {@code name} tagged {@code result}. */
+    private void result(String name, String description, String result) {
+        Counter.builder(name)
+                .description(description)
+                .tag("result", result)
                 .register(registry)
                 .increment();
     }

@@ -37,12 +37,17 @@ final class RulesHub {
         ShuttleDatabase db = kind.equals("sqlite")
                 ? ShuttleDatabase.sqlite(dir.resolve("hub.db"))
                 : ShuttleDatabase.open(Postgres.freshDatabase());
+        createTables(db);
+        return db;
+    }
+
+    /** The example's tables, empty, in {@code db}. */
+    static void createTables(ShuttleDatabase db) {
         db.execute("CREATE TABLE project (id BIGINT PRIMARY KEY, name TEXT NOT NULL)");
         db.execute("CREATE TABLE project_member (project_id BIGINT NOT NULL REFERENCES project(id),"
                 + " user_id TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (project_id, user_id))");
         db.execute("CREATE TABLE task (id BIGINT PRIMARY KEY, project_id BIGINT NOT NULL REFERENCES project(id),"
                 + " title TEXT, internal_cost NUMERIC(10,2))");
         db.execute("CREATE TABLE catalog (sku TEXT PRIMARY KEY, price NUMERIC(10,2))");
-        return db;
     }
 }

@@ -64,12 +64,7 @@ class RulesSnapshotReadAheadIT {
     void hubDatabase() throws Exception {
         String url = Postgres.freshDatabase();
         try (ShuttleDatabase setup = ShuttleDatabase.open(url)) {
-            setup.execute("CREATE TABLE project (id BIGINT PRIMARY KEY, name TEXT NOT NULL)");
-            setup.execute("CREATE TABLE project_member (project_id BIGINT NOT NULL REFERENCES project(id),"
-                    + " user_id TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (project_id, user_id))");
-            setup.execute("CREATE TABLE task (id BIGINT PRIMARY KEY, project_id BIGINT NOT NULL REFERENCES project(id),"
-                    + " title TEXT, internal_cost NUMERIC(10,2))");
-            setup.execute("CREATE TABLE catalog (sku TEXT PRIMARY KEY, price NUMERIC(10,2))");
+            RulesHub.createTables(setup);
             setup.execute("INSERT INTO project VALUES (1, 'north'), (2, 'south'), (3, 'west')");
             setup.execute("INSERT INTO project_member VALUES (1, 'alice', 'owner'), (2, 'bob', 'owner'),"
                     + " (3, 'alice', 'member')");
