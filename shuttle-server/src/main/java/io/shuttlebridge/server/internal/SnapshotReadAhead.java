@@ -1,6 +1,7 @@
 package io.shuttlebridge.server.internal;
 
 import io.shuttlebridge.core.internal.feed.RowCondition;
+import io.shuttlebridge.core.internal.sync.FilteredSnapshot;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -70,15 +72,35 @@ final class SnapshotReadAhead {
     }
 
     /**
-     * Starts reading the answer to {@code next} with {@code read}, in place of any other held for its node, unless
-     * reading ahead is off, {@link #MAX_HELD} are held, or no read slot is free now.
+     * The answer to {@code asked}: the one read ahead for exactly it when {@code answerable} says it may be given,
+     * else the one {@code read} reads now; then, when another page follows, that page is read ahead (at {@code
+     * fullPage} rows after a first page, which a clone asks small, else at the size asked).
      */
-    void start(Ask next, Supplier<Answer> read) {
+    Answer answer(Ask asked, BooleanSupplier answerable, Function<Ask, Answer> read, int fullPage) {
+        Answer a = asked.after() == 0 ? null : take(asked, answerable);
+        if (a == null) {
+            a = read.apply(asked);
+        }
+        if (a.more() && FilteredSnapshot.isCursor(a.next())) {
+            Ask next = asked.from(a.next(), asked.after() == 0 ? fullPage : asked.limit());
+            start(next, () -> read.apply(next));
+        }
+        return a;
+    }
+
+    /**
+     * Starts reading the answer to {@code next} with {@code read}, in place of any other held for its node, unless
+     * it is held already, reading ahead is off, {@link #MAX_HELD} are held, or no read slot is free now.
+     */
+    private void start(Ask next, Supplier<Answer> read) {
         if (!on) {
             return;
         }
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         synchronized (this) {
+            if (held.containsKey(next)) {
+                return; // read ahead already (the page before it was asked for again)
+            }
             long now = nanoTime.getAsLong();
             for (Iterator<Map.Entry<Ask, Held>> i = held.entrySet().iterator(); i.hasNext(); ) {
                 Map.Entry<Ask, Held> e = i.next();
@@ -117,7 +139,7 @@ final class SnapshotReadAhead {
      * The answer read ahead for exactly {@code asked} (waiting for its read to end), if {@code answerable} still
      * says it may be given; else null. Taken once.
      */
-    Answer take(Ask asked, BooleanSupplier answerable) {
+    private Answer take(Ask asked, BooleanSupplier answerable) {
         Held h;
         synchronized (this) {
             h = held.remove(asked);

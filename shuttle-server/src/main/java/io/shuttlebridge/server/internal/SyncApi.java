@@ -399,24 +399,21 @@ public final class SyncApi {
             });
         }
         Map<String, RowCondition> readable = readable(ctx, cond, tables);
-        // a device paging through a snapshot under rules: its next page may have been read while it took this one
-        SnapshotReadAhead.Ask asked = readable != null && (after == 0 || FilteredSnapshot.isCursor(after))
-                ? new SnapshotReadAhead.Ask(node, after, limit, readable, announcedVersion())
-                : null;
-        // read ahead from a cursor the hub still keeps (not one lost with a restore, say), else answered as asked
-        SnapshotReadAhead.Answer a =
-                asked == null || after == 0 ? null : readAhead.take(asked, () -> snapshots.holds(after, node));
-        if (a == null) {
+        SnapshotReadAhead.Answer a;
+        if (readable != null && (after == 0 || FilteredSnapshot.isCursor(after))) {
+            // a device paging through a snapshot under rules: its next page may have been read while it took this one
+            // (from a cursor the hub still keeps, not one lost with a restore, say); a clone's pages after its first
+            // are full ones, the default page within this hub's limit
+            a = readAhead.answer(
+                    new SnapshotReadAhead.Ask(node, after, limit, readable, announcedVersion()),
+                    () -> snapshots.holds(after, node),
+                    ask -> snapshotAnswer(node, ask.after(), ask.limit(), tables, cond, readable),
+                    Math.min(SyncEngine.DEFAULT_PAGE, maxBatch));
+        } else {
             a = snapshotAnswer(node, after, limit, tables, cond, readable);
         }
         metrics.pulled(a.rows());
         json(ctx, a.body());
-        if (asked != null && a.more() && FilteredSnapshot.isCursor(a.next())) {
-            // a clone asks for a small first page, then for full ones (the default page, within this hub's limit)
-            SnapshotReadAhead.Ask next =
-                    asked.from(a.next(), after == 0 ? Math.min(SyncEngine.DEFAULT_PAGE, maxBatch) : limit);
-            readAhead.start(next, () -> snapshotAnswer(node, next.after(), next.limit(), tables, cond, readable));
-        }
     }
 
     /** A snapshot page's answer as it is sent. */
@@ -450,9 +447,9 @@ public final class SyncApi {
 
     /**
      * A snapshot page (of {@code tables} only, null for all). Under rules it is read from the rows the
-     * caller may read ({@code readable}, with {@code cond} its condition on feed entries); a cursor of the feed handed out before (by an older hub, or one without rules
-     * then) goes on through the feed, and a filtered snapshot's cursor with no rules now has the device
-     * start over.
+     * caller may read ({@code readable}, with {@code cond} its condition on feed entries); a cursor of the
+     * feed handed out before (by an older hub, or one without rules then) goes on through the feed, and a
+     * filtered snapshot's cursor with no rules now has the device start over.
      */
     private PullResult snapshotPage(
             String node,
