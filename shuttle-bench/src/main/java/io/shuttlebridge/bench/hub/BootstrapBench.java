@@ -8,6 +8,7 @@ import io.shuttlebridge.client.TokenProvider;
 import io.shuttlebridge.core.ProgressListener;
 import io.shuttlebridge.core.ShuttleDatabase;
 import io.shuttlebridge.core.sync.PullResult;
+import io.shuttlebridge.server.HubDatabases;
 import io.shuttlebridge.server.rules.SyncRules;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -18,9 +19,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,7 +48,7 @@ import picocli.CommandLine.Spec;
                         + " (COPY, LOAD DATA) and a plain SQLite insert.")
 public final class BootstrapBench implements Callable<Integer> {
     /** The hub's connections: {@code shuttle serve}'s default pool. */
-    private static final int POOL = io.shuttlebridge.server.HubDatabases.DEFAULT_POOL;
+    private static final int POOL = HubDatabases.DEFAULT_POOL;
 
     /** The hub's batch limit, and so the largest snapshot page it serves (a clone asks for pages of 10,000). */
     private static final int PAGE = 10_000;
@@ -188,6 +191,9 @@ public final class BootstrapBench implements Callable<Integer> {
             if (moveIn > 0 && !rules) {
                 throw new IllegalArgumentException("--move-in needs --rules");
             }
+            if (repeat < 1) {
+                throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat);
+            }
             if (rules) {
                 long delivered = slotRows(FIRST_SLOT, SLOTS);
                 double seconds;
@@ -277,7 +283,7 @@ public final class BootstrapBench implements Callable<Integer> {
      */
     private double medianClone(BenchHub hub, Path device, Path dir, long expected, String key, Report report)
             throws Exception {
-        int n = Math.max(1, repeat);
+        int n = repeat;
         double[] seconds = new double[n];
         for (int i = 0; i < n; i++) {
             Path into = i == n - 1 ? device : dir.resolve(key + "-" + i + ".db");
@@ -289,12 +295,10 @@ public final class BootstrapBench implements Callable<Integer> {
             }
         }
         double[] sorted = seconds.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         report.fact(
                 key + "Seconds",
-                java.util.Arrays.stream(seconds)
-                        .mapToObj(s -> String.format("%.3f", s))
-                        .collect(java.util.stream.Collectors.joining(" ")));
+                Arrays.stream(seconds).mapToObj(s -> String.format("%.3f", s)).collect(Collectors.joining(" ")));
         return sorted[n / 2];
     }
 
