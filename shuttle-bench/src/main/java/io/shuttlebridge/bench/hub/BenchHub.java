@@ -44,15 +44,13 @@ public final class BenchHub implements AutoCloseable {
 
     /** Enables sync on every table of the database and starts serving it. */
     public static BenchHub start(BenchHubDb pg, int maxBatch) {
-        return start(pg, maxBatch, null);
+        return start(pg, maxBatch, null, 1);
     }
 
-    /** {@link #start(BenchHubDb, int)} with sync rules (null for none); the devices' subject is {@code bench}. */
-    public static BenchHub start(BenchHubDb pg, int maxBatch, SyncRules rules) {
-        return start(pg, maxBatch, rules, 1);
-    }
-
-    /** {@link #start(BenchHubDb, int, SyncRules)} on a pool of {@code pool} connections (1: one connection). */
+    /**
+     * {@link #start(BenchHubDb, int)} with sync rules (null for none; the devices' subject is {@code bench}), on a
+     * pool of {@code pool} connections (1: one connection).
+     */
     public static BenchHub start(BenchHubDb pg, int maxBatch, SyncRules rules, int pool) {
         byte[] secret = new byte[48];
         new SecureRandom().nextBytes(secret);
