@@ -25,8 +25,11 @@ import java.util.List;
  * an interrupted clone continues from the last page applied; on a finished one it catches up.
  */
 public final class DeviceClone {
-    /** Rows per snapshot page while bootstrapping (the hub caps it at its batch limit). */
-    static final int BOOTSTRAP_PAGE = 10_000;
+    /**
+     * Rows per snapshot page while bootstrapping (the hub caps it at its batch limit): the engine's default page,
+     * which a hub under rules reads ahead at after a clone's small first page.
+     */
+    static final int BOOTSTRAP_PAGE = SyncEngine.DEFAULT_PAGE;
 
     private DeviceClone() {}
 
