@@ -52,12 +52,6 @@ final class SnapshotReadAhead {
     /** A page's answer: the body sent, the rows it carries, and where the next page starts (if one follows). */
     record Answer(byte[] body, int rows, long next, boolean more) {}
 
-    /**
-     * A page read from the database: where the next page starts (if one follows), and its answer, encoded when asked
-     * (without a connection).
-     */
-    record Read(long next, boolean more, Supplier<Answer> answer) {}
-
     /** An answer being read or read, and when its read started. */
     private record Held(CompletableFuture<Answer> answer, long sinceNanos) {}
 
@@ -82,31 +76,30 @@ final class SnapshotReadAhead {
      * else the one {@code read} reads now; then, when another page follows, that page is read ahead (at {@code
      * fullPage} rows after a first page, which a clone asks small, else at the size asked).
      */
-    Answer answer(Ask asked, BooleanSupplier answerable, Function<Ask, Read> read, int fullPage) {
+    Answer answer(Ask asked, BooleanSupplier answerable, Function<Ask, Answer> read, int fullPage) {
         Answer a = asked.after() == 0 ? null : take(asked, answerable);
         if (a == null) {
-            a = read.apply(asked).answer().get();
+            a = read.apply(asked);
         }
         if (a.more() && FilteredSnapshot.isCursor(a.next())) {
-            start(asked.from(a.next(), asked.after() == 0 ? fullPage : asked.limit()), read);
+            Ask next = asked.from(a.next(), asked.after() == 0 ? fullPage : asked.limit());
+            start(next, () -> read.apply(next));
         }
         return a;
     }
 
     /**
      * Starts reading the answer to {@code next} with {@code read}, in place of any other held for its node, unless
-     * it is held already, reading ahead is off, {@link #MAX_HELD} are held, or no read slot is free now. A page
-     * asked for while its rows were being read (the device waits for it) has the page after it read as soon as
-     * its rows are, while its answer is encoded: the hub's reads of the rows then follow one another.
+     * it is held already, reading ahead is off, {@link #MAX_HELD} are held, or no read slot is free now.
      */
-    private void start(Ask next, Function<Ask, Read> read) {
+    private void start(Ask next, Supplier<Answer> read) {
         if (!on) {
             return;
         }
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         synchronized (this) {
             if (held.containsKey(next)) {
-                return; // read ahead already (the page before it was asked for again, or read after it was asked)
+                return; // read ahead already (the page before it was asked for again)
             }
             long now = nanoTime.getAsLong();
             for (Iterator<Map.Entry<Ask, Held>> i = held.entrySet().iterator(); i.hasNext(); ) {
@@ -124,11 +117,7 @@ final class SnapshotReadAhead {
         boolean started = slots.tryStart(
                 () -> {
                     try {
-                        Read r = read.apply(next);
-                        if (r.more() && FilteredSnapshot.isCursor(r.next()) && asked(next, answer)) {
-                            start(next.from(r.next(), next.limit()), read);
-                        }
-                        answer.complete(r.answer().get());
+                        answer.complete(read.get());
                     } catch (RuntimeException | Error e) {
                         log.debug("a snapshot page read ahead for node {} failed: {}", next.node(), e.toString());
                         answer.completeExceptionally(e);
@@ -144,12 +133,6 @@ final class SnapshotReadAhead {
             }
             answer.cancel(false);
         }
-    }
-
-    /** Whether the page read ahead for {@code ask} as {@code answer} was asked for already (taken, not dropped). */
-    private synchronized boolean asked(Ask ask, CompletableFuture<Answer> answer) {
-        Held h = held.get(ask);
-        return !answer.isCancelled() && (h == null || h.answer() != answer);
     }
 
     /**

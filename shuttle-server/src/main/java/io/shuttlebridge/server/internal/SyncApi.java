@@ -407,19 +407,17 @@ public final class SyncApi {
             a = readAhead.answer(
                     new SnapshotReadAhead.Ask(node, after, limit, readable, announcedVersion()),
                     () -> snapshots.holds(after, node),
-                    ask -> snapshotRead(node, ask.after(), ask.limit(), tables, cond, readable),
+                    ask -> snapshotAnswer(node, ask.after(), ask.limit(), tables, cond, readable),
                     Math.min(SyncEngine.DEFAULT_PAGE, maxBatch));
         } else {
-            a = snapshotRead(node, after, limit, tables, cond, readable)
-                    .answer()
-                    .get();
+            a = snapshotAnswer(node, after, limit, tables, cond, readable);
         }
         metrics.pulled(a.rows());
         json(ctx, a.body());
     }
 
-    /** A snapshot page read, its answer encoded as it is sent when asked. */
-    private SnapshotReadAhead.Read snapshotRead(
+    /** A snapshot page's answer as it is sent. */
+    private SnapshotReadAhead.Answer snapshotAnswer(
             String node,
             long after,
             int limit,
@@ -427,14 +425,8 @@ public final class SyncApi {
             NamedParameters.Bound cond,
             Map<String, RowCondition> readable) {
         PullResult r = visible(snapshotPage(node, after, limit, tables, cond, readable));
-        return new SnapshotReadAhead.Read(
-                r.next(),
-                r.more(),
-                () -> new SnapshotReadAhead.Answer(
-                        WireCodec.pullResultBytes(r, engine.feedPosition()),
-                        r.changes().size(),
-                        r.next(),
-                        r.more()));
+        return new SnapshotReadAhead.Answer(
+                WireCodec.pullResultBytes(r, engine.feedPosition()), r.changes().size(), r.next(), r.more());
     }
 
     /**

@@ -8,9 +8,6 @@ import io.shuttlebridge.core.internal.feed.RowCondition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -31,15 +28,12 @@ class SnapshotReadAheadTest {
     private final List<SnapshotReadAhead.Ask> reads = new ArrayList<>();
 
     /** Pages of a snapshot whose cursors follow one another, ten pages in all; every read is noted. */
-    private final Function<SnapshotReadAhead.Ask, SnapshotReadAhead.Read> read = ask -> {
+    private final Function<SnapshotReadAhead.Ask, SnapshotReadAhead.Answer> read = ask -> {
         reads.add(ask);
         long next = ask.after() == 0 ? CURSOR : ask.after() + 1;
         boolean more = next < CURSOR + 9;
-        return new SnapshotReadAhead.Read(
-                more ? next : 77,
-                more,
-                () -> new SnapshotReadAhead.Answer(
-                        (ask.node() + "@" + ask.after()).getBytes(), ask.limit(), more ? next : 77, more));
+        return new SnapshotReadAhead.Answer(
+                (ask.node() + "@" + ask.after()).getBytes(), ask.limit(), more ? next : 77, more);
     };
 
     private static SnapshotReadAhead.Ask ask(String node, long after, int limit) {
@@ -64,49 +58,6 @@ class SnapshotReadAheadTest {
         assertThat(count("unused")).isZero();
         answer(ask("a", CURSOR + 1, 10_000));
         assertThat(count("used")).isEqualTo(2);
-    }
-
-    @Test
-    void aPageAskedForWhileItsRowsAreReadHasTheNextReadBeforeItIsEncoded() throws Exception {
-        BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
-        SnapshotReadAhead queued =
-                new SnapshotReadAhead(true, new ReadSlots(0, 1000), tasks::add, new HubMetrics(registry), now::get);
-        // each page notes, as it is encoded, how many reads ahead wait to run
-        List<Integer> waitingWhenEncoded = new ArrayList<>();
-        Function<SnapshotReadAhead.Ask, SnapshotReadAhead.Read> noting = ask -> {
-            SnapshotReadAhead.Read r = read.apply(ask);
-            return new SnapshotReadAhead.Read(r.next(), r.more(), () -> {
-                waitingWhenEncoded.add(tasks.size());
-                return r.answer().get();
-            });
-        };
-        queued.answer(ask("a", 0, 1000), () -> true, noting, 10_000);
-        assertThat(tasks).hasSize(1); // the second page's read, not run yet
-        // the device asks for the second page before the hub has read it: it waits
-        CompletableFuture<SnapshotReadAhead.Answer> second = CompletableFuture.supplyAsync(
-                () -> queued.answer(ask("a", CURSOR, 10_000), () -> true, noting, 10_000));
-        while (queued.held() > 0) {
-            Thread.onSpinWait(); // taken: asked for
-        }
-        tasks.take().run(); // its rows read: the third page's read starts at once, before the second is encoded
-        assertThat(new String(second.get(10, TimeUnit.SECONDS).body())).isEqualTo("a@" + CURSOR);
-        assertThat(waitingWhenEncoded).containsExactly(0, 1);
-        assertThat(reads).containsExactly(ask("a", 0, 1000), ask("a", CURSOR, 10_000));
-        assertThat(tasks).hasSize(1);
-        tasks.take().run();
-        assertThat(reads).last().isEqualTo(ask("a", CURSOR + 1, 10_000));
-        assertThat(queued.held()).isEqualTo(1);
-        // read before it was asked for (the device slower than the hub): nothing more read ahead until it is taken
-        assertThat(waitingWhenEncoded).containsExactly(0, 1, 0);
-        assertThat(tasks).isEmpty();
-        assertThat(new String(queued.answer(ask("a", CURSOR + 1, 10_000), () -> true, noting, 10_000)
-                        .body()))
-                .isEqualTo("a@" + (CURSOR + 1));
-        assertThat(tasks).hasSize(1);
-        tasks.take().run();
-        assertThat(reads).hasSize(4).last().isEqualTo(ask("a", CURSOR + 2, 10_000));
-        assertThat(count("used")).isEqualTo(2);
-        assertThat(count("unused")).isZero();
     }
 
     @Test
@@ -151,7 +102,7 @@ class SnapshotReadAheadTest {
 
     @Test
     void aReadAheadThatFailedIsReadAsAsked() {
-        Function<SnapshotReadAhead.Ask, SnapshotReadAhead.Read> failing = ask -> {
+        Function<SnapshotReadAhead.Ask, SnapshotReadAhead.Answer> failing = ask -> {
             if (ask.after() == CURSOR) {
                 throw new IllegalStateException("the database went away");
             }
