@@ -459,8 +459,13 @@ public final class BootstrapBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * Starts the heap pools' peaks afresh. No full collection first (as there was): the collector then shrank the heap
+     * to what was live (some 70 MB), and a clone of a second that started in such a heap spent a good part of it
+     * collecting while the heap grew back (up to ten young collections a second), besides the collection's own
+     * 30-60 ms, both inside the time measured.
+     */
     private static void resetPeaks() {
-        System.gc();
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
     }
 
