@@ -383,7 +383,8 @@ public final class BootstrapBench implements Callable<Integer> {
                         moved,
                         clone)
                 .fact("moveIn" + variant + "VsCloneOfSameRows", clone / seconds)
-                // the one sync above brought every moved row (counted): were they as fast to come as a bootstrap of them?
+                // the one sync above brought every moved row (counted): were they as fast to come as a bootstrap of
+                // them?
                 .fact(
                         "moveIn" + variant + "Target",
                         "in one sync, at least the rows/s of bootstrapping the same rows: "
